@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "xuncha-core.h"
+
+G_BEGIN_DECLS
+
+typedef struct _XunchaCliContext XunchaCliContext;
+
+struct _XunchaCliContext
+{
+  char        *data_dir;   /* resolved */
+  XunchaStore *store;      /* opened on first use */
+};
+
+/* Opens the store on first use; prints nothing. */
+XunchaStore *xuncha_cli_context_get_store (XunchaCliContext  *ctx,
+                                           GError           **error);
+
+/* Parses a command's own options; on a usage error prints it with the command's help hint
+ * and returns FALSE. */
+gboolean     xuncha_cli_parse_options     (const char        *command,
+                                           const char        *parameters,
+                                           const char        *summary,
+                                           GOptionEntry      *entries,
+                                           int               *argc,
+                                           char            ***argv);
+
+/* Prints @node as pretty JSON on standard output. */
+void         xuncha_cli_print_json        (JsonNode          *node);
+
+typedef int (*XunchaCliCommand) (XunchaCliContext *ctx,
+                                 int               argc,
+                                 char            **argv);
+
+int xuncha_cli_db         (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_categories (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_demo       (XunchaCliContext *ctx, int argc, char **argv);
+
+G_END_DECLS

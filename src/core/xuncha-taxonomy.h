@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "xuncha-category.h"
+#include "xuncha-store.h"
+
+G_BEGIN_DECLS
+
+#define XUNCHA_TAXONOMY_ERROR (xuncha_taxonomy_error_quark ())
+
+typedef enum
+{
+  XUNCHA_TAXONOMY_ERROR_INVALID,
+} XunchaTaxonomyError;
+
+#define XUNCHA_TYPE_TAXONOMY (xuncha_taxonomy_get_type ())
+
+G_DECLARE_FINAL_TYPE (XunchaTaxonomy, xuncha_taxonomy, XUNCHA, TAXONOMY, GObject)
+
+GQuark              xuncha_taxonomy_error_quark        (void);
+
+/* Parses and validates a taxonomy document (see data/taxonomy.json): unique codes, known
+ * campaigns, well-formed fields. */
+XunchaTaxonomy     *xuncha_taxonomy_new_from_bytes     (GBytes          *json,
+                                                        GError         **error);
+/* The taxonomy compiled into the program. */
+XunchaTaxonomy     *xuncha_taxonomy_new_bundled        (GError         **error);
+/* The taxonomy the store holds. */
+XunchaTaxonomy     *xuncha_taxonomy_new_from_store     (XunchaStore     *store,
+                                                        GError         **error);
+
+/* Replaces the store's taxonomy in one transaction. Categories that reports still use
+ * are kept when a new revision drops them, so no report loses its category. */
+gboolean            xuncha_taxonomy_save_to_store      (XunchaTaxonomy  *self,
+                                                        XunchaStore     *store,
+                                                        GError         **error);
+
+/* Loads the bundled taxonomy when the store has none or an older revision. */
+gboolean            xuncha_taxonomy_ensure_loaded      (XunchaStore     *store,
+                                                        GError         **error);
+
+gint64              xuncha_taxonomy_get_revision       (XunchaTaxonomy  *self);
+/* A GListModel of XunchaCategory in display order. */
+GListModel         *xuncha_taxonomy_get_categories     (XunchaTaxonomy  *self);
+XunchaCategory     *xuncha_taxonomy_lookup             (XunchaTaxonomy  *self,
+                                                        const char      *code);
+const char * const *xuncha_taxonomy_get_campaign_ids   (XunchaTaxonomy  *self);
+/* The campaign's name in the user's language, or NULL for an unknown id. */
+const char         *xuncha_taxonomy_get_campaign_name  (XunchaTaxonomy  *self,
+                                                        const char      *campaign_id);
+
+G_END_DECLS
