@@ -4,5 +4,6 @@
 /* The public face of libxuncha-core, for the app, the CLI and the office server. */
 
 #include "xuncha-category.h"
+#include "xuncha-fix.h"
 #include "xuncha-store.h"
 #include "xuncha-taxonomy.h"
