@@ -199,29 +199,23 @@ is_corruption (int rc)
   return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
 }
 
+static XunchaStoreError
+error_code_for (int rc)
+{
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    return XUNCHA_STORE_ERROR_CONSTRAINT;
+  if (is_corruption (rc))
+    return XUNCHA_STORE_ERROR_CORRUPT;
+  return XUNCHA_STORE_ERROR_FAILED;
+}
+
 gboolean
 xuncha_store_set_error (XunchaStore  *self,
                         GError      **error,
                         const char   *what)
 {
-  int rc = sqlite3_extended_errcode (self->db);
-  int code;
-
-  switch (rc & 0xff)
-    {
-    case SQLITE_CONSTRAINT:
-      code = XUNCHA_STORE_ERROR_CONSTRAINT;
-      break;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      code = XUNCHA_STORE_ERROR_CORRUPT;
-      break;
-    default:
-      code = XUNCHA_STORE_ERROR_FAILED;
-      break;
-    }
-
-  g_set_error (error, XUNCHA_STORE_ERROR, code, "%s: %s", what, sqlite3_errmsg (self->db));
+  g_set_error (error, XUNCHA_STORE_ERROR, error_code_for (sqlite3_extended_errcode (self->db)),
+               "%s: %s", what, sqlite3_errmsg (self->db));
   return FALSE;
 }
 
@@ -240,10 +234,7 @@ xuncha_store_exec (XunchaStore  *self,
       message = g_strdup (errmsg != NULL ? errmsg : sqlite3_errmsg (self->db));
       sqlite3_free (errmsg);
       g_set_error (error, XUNCHA_STORE_ERROR,
-                   is_corruption (sqlite3_errcode (self->db)) ? XUNCHA_STORE_ERROR_CORRUPT
-                   : (sqlite3_errcode (self->db) == SQLITE_CONSTRAINT)
-                   ? XUNCHA_STORE_ERROR_CONSTRAINT : XUNCHA_STORE_ERROR_FAILED,
-                   "%s", message);
+                   error_code_for (sqlite3_extended_errcode (self->db)), "%s", message);
       return FALSE;
     }
   return TRUE;
@@ -418,9 +409,6 @@ configure_connection (XunchaStore  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *mode;
 
-  sqlite3_busy_timeout (self->db, 5000);
-  sqlite3_extended_result_codes (self->db, 1);
-
   /* journal_mode answers with the mode in force: check it, WAL can be refused. */
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK
       || sqlite3_step (stmt) != SQLITE_ROW)
@@ -443,8 +431,8 @@ configure_connection (XunchaStore  *self,
 }
 
 static gboolean
-migrate (XunchaStore  *self,
-         GError      **error)
+check_version (XunchaStore  *self,
+               GError      **error)
 {
   int version = 0;
   int latest = xuncha_store_latest_schema_version ();
@@ -461,6 +449,18 @@ migrate (XunchaStore  *self,
                    version, latest);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+migrate (XunchaStore  *self,
+         GError      **error)
+{
+  int version = 0;
+  int latest = xuncha_store_latest_schema_version ();
+
+  if (!read_int_pragma (self, "PRAGMA user_version", &version, error))
+    return FALSE;
 
   for (; version < latest; version++)
     {
@@ -504,8 +504,15 @@ open_database (XunchaStore  *self,
       return FALSE;
     }
 
-  /* A damaged header shows on the first read, so these steps double as the check. */
-  if (!configure_connection (self, error) || !migrate (self, error))
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 1);
+
+  /* The version is read before anything is written (even the journal mode), so a file
+   * from a newer Xuncha is left byte for byte as it was. A damaged header shows on this
+   * first read, so it doubles as the check. */
+  if (!check_version (self, error)
+      || !configure_connection (self, error)
+      || !migrate (self, error))
     return FALSE;
 
   return xuncha_taxonomy_ensure_loaded (self, error);

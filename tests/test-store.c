@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "xuncha-core.h"
+#include "xuncha-store-private.h"
+#include "xuncha-test-util.h"
+
+static char *
+db_path (const char *dir)
+{
+  return g_build_filename (dir, "xuncha.db", NULL);
+}
+
+static int
+pragma_int (XunchaStore *store,
+            const char  *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (store), sql, -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int (stmt, 0);
+}
+
+static void
+test_create_from_empty (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *sub = g_build_filename (dir, "not", "yet", NULL);
+  g_autofree char *path = db_path (sub);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = NULL;
+  const char * const *tables = xuncha_store_list_tables ();
+  GStatBuf st;
+
+  store = xuncha_store_open (sub, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_cmpint (xuncha_store_get_schema_version (store), ==,
+                   xuncha_store_latest_schema_version ());
+  g_assert_cmpstr (xuncha_store_get_path (store), ==, path);
+
+  for (guint i = 0; tables[i] != NULL; i++)
+    g_assert_cmpint (xuncha_store_count_rows (store, tables[i], &error), >=, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_store_count_rows (store, "categories", NULL), >, 0);
+  g_assert_cmpint (xuncha_store_count_rows (store, "no_such_table", &error), ==, -1);
+  g_assert_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_NOT_FOUND);
+
+  /* Owner only: evidence and positions. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (sub, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+  g_assert_true (xuncha_store_check_integrity (store, NULL));
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_pragmas (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_nonnull (store);
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (store), "PRAGMA journal_mode",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "wal");
+  g_assert_cmpint (pragma_int (store, "PRAGMA synchronous"), ==, 2 /* FULL */);
+  g_assert_cmpint (pragma_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (pragma_int (store, "PRAGMA busy_timeout"), >=, 1000);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_reopen (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) first = xuncha_store_open (dir, &error);
+  g_autoptr(XunchaStore) second = NULL;
+  g_autofree char *value = NULL;
+  gint64 categories;
+
+  g_assert_no_error (error);
+  g_assert_true (xuncha_store_set_meta (first, "device_name", "巡查 1", &error));
+  g_assert_no_error (error);
+  categories = xuncha_store_count_rows (first, "categories", NULL);
+  g_clear_object (&first);
+
+  second = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  value = xuncha_store_get_meta (second, "device_name");
+  g_assert_cmpstr (value, ==, "巡查 1");
+  /* The taxonomy is loaded once, not appended again. */
+  g_assert_cmpint (xuncha_store_count_rows (second, "categories", NULL), ==, categories);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_migration_from_zero (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *path = db_path (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = NULL;
+  sqlite3 *db = NULL;
+
+  /* A database made before any migration ran (schema 0) with a table of its own: the
+   * migration path must upgrade it and keep what was there. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE keepme (x); INSERT INTO keepme VALUES (42);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pragma_int (store, "PRAGMA user_version"), ==,
+                   xuncha_store_latest_schema_version ());
+  g_assert_cmpint (pragma_int (store, "SELECT x FROM keepme"), ==, 42);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_newer_schema_refused (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *path = db_path (dir);
+  g_autofree char *bump = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+  sqlite3 *db = NULL;
+  int version = -1;
+
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  bump = g_strdup_printf ("PRAGMA journal_mode = DELETE; PRAGMA user_version = %d",
+                          xuncha_store_latest_schema_version () + 1);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, bump, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+
+  store = xuncha_store_open (dir, &error);
+  g_assert_null (store);
+  g_assert_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_NEWER_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "newer"));
+
+  /* Never downgraded: the version and the bytes are unchanged. */
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt;
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, 0);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    version = sqlite3_column_int (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+  g_assert_cmpint (version, ==, xuncha_store_latest_schema_version () + 1);
+  xuncha_test_remove_tree (dir);
+}
+
+static guint
+count_aside (const char *dir,
+             char      **found)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "xuncha.db.corrupt-") && strchr (name + 18, '-') == NULL
+        && !g_str_has_suffix (name, "-wal") && !g_str_has_suffix (name, "-shm"))
+      {
+        n++;
+        if (found != NULL)
+          {
+            g_free (*found);
+            *found = g_build_filename (dir, name, NULL);
+          }
+      }
+  return n;
+}
+
+static void
+test_corrupt_refused_and_kept (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *path = db_path (dir);
+  g_autofree char *aside = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = NULL;
+  const char garbage[] = "This is not an SQLite database, but an officer's work may be in it.";
+  gsize kept_len;
+
+  g_assert_true (g_file_set_contents (path, garbage, sizeof garbage, NULL));
+
+  store = xuncha_store_open (dir, &error);
+  g_assert_null (store);
+  g_assert_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "corrupt-"));
+
+  /* Moved aside with a timestamp, byte for byte; never deleted. */
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_aside (dir, &aside), ==, 1);
+  g_assert_true (g_file_get_contents (aside, &kept, &kept_len, NULL));
+  g_assert_cmpmem (kept, kept_len, garbage, sizeof garbage);
+
+  /* The next start begins afresh and the damaged file is still there. */
+  g_clear_error (&error);
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_cmpuint (count_aside (dir, NULL), ==, 1);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_damaged_pages_found (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *path = db_path (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_no_error (error);
+  /* Fill enough rows to span many pages, then checkpoint into the main file. */
+  g_assert_true (xuncha_store_exec (store,
+                                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                    "FROM n WHERE i < 2000) INSERT INTO meta SELECT "
+                                    "'k' || i, hex (randomblob (64)) FROM n;"
+                                    "PRAGMA wal_checkpoint(TRUNCATE); "
+                                    "PRAGMA journal_mode = DELETE;", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Scribble over the middle of the file, past the header. */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 64 * 1024);
+  memset (contents + len / 2, 0x5a, 8192);
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+
+  store = xuncha_store_open (dir, &error);
+  if (store != NULL)
+    {
+      /* The header survived: the full check must find the damage. */
+      g_assert_false (xuncha_store_check_integrity (store, &error));
+      g_assert_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_CORRUPT);
+    }
+  else
+    g_assert_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_CORRUPT);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_foreign_key_rejected (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+
+  g_assert_no_error (error);
+  /* A report with a category the taxonomy does not have. */
+  g_assert_false (xuncha_store_exec (store,
+                                     "INSERT INTO reports (uuid, created_at, category) "
+                                     "VALUES ('r1', '2026-01-01T00:00:00Z', 'NO-SUCH')",
+                                     &error));
+  g_assert_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_CONSTRAINT);
+  g_assert_cmpint (xuncha_store_count_rows (store, "reports", NULL), ==, 0);
+
+  /* The same row with a known category is accepted. */
+  g_clear_error (&error);
+  g_assert_true (xuncha_store_exec (store,
+                                    "INSERT INTO reports (uuid, created_at, category) "
+                                    "VALUES ('r1', '2026-01-01T00:00:00Z', '07001')",
+                                    &error));
+  g_assert_no_error (error);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_transaction_rollback (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+  g_autofree char *value = NULL;
+
+  g_assert_true (xuncha_store_begin (store, &error));
+  g_assert_true (xuncha_store_begin (store, &error));   /* nested */
+  g_assert_true (xuncha_store_set_meta (store, "a", "1", &error));
+  g_assert_true (xuncha_store_commit (store, &error));  /* inner: nothing yet */
+  xuncha_store_rollback (store);
+  value = xuncha_store_get_meta (store, "a");
+  g_assert_null (value);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_data_dir_resolution (void)
+{
+  g_autofree char *explicit = xuncha_store_resolve_data_dir ("/srv/x");
+  g_autofree char *from_env = NULL;
+  g_autofree char *fallback = NULL;
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "xuncha", NULL);
+
+  g_assert_cmpstr (explicit, ==, "/srv/x");
+  g_setenv ("XUNCHA_DATA_DIR", "/var/tmp/xd", TRUE);
+  from_env = xuncha_store_resolve_data_dir (NULL);
+  g_assert_cmpstr (from_env, ==, "/var/tmp/xd");
+  g_unsetenv ("XUNCHA_DATA_DIR");
+  fallback = xuncha_store_resolve_data_dir (NULL);
+  g_assert_cmpstr (fallback, ==, expected);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/store/create-from-empty", test_create_from_empty);
+  g_test_add_func ("/store/pragmas", test_pragmas);
+  g_test_add_func ("/store/reopen", test_reopen);
+  g_test_add_func ("/store/migration-from-zero", test_migration_from_zero);
+  g_test_add_func ("/store/newer-schema-refused", test_newer_schema_refused);
+  g_test_add_func ("/store/corrupt-refused-and-kept", test_corrupt_refused_and_kept);
+  g_test_add_func ("/store/damaged-pages-found", test_damaged_pages_found);
+  g_test_add_func ("/store/foreign-key-rejected", test_foreign_key_rejected);
+  g_test_add_func ("/store/transaction-rollback", test_transaction_rollback);
+  g_test_add_func ("/store/data-dir-resolution", test_data_dir_resolution);
+
+  return g_test_run ();
+}

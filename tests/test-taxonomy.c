@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "xuncha-core.h"
+#include "xuncha-store-private.h"
+#include "xuncha-test-util.h"
+
+static void
+test_bundled_codes_unique (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_bundled (&error);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GListModel *categories;
+  guint n;
+
+  g_assert_no_error (error);
+  categories = xuncha_taxonomy_get_categories (taxonomy);
+  n = g_list_model_get_n_items (categories);
+  g_assert_cmpuint (n, ==, 28);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(XunchaCategory) c = g_list_model_get_item (categories, i);
+      const char *code = xuncha_category_get_code (c);
+
+      g_assert_true (g_hash_table_add (seen, (gpointer)code));
+      g_assert_nonnull (xuncha_taxonomy_get_campaign_name (taxonomy,
+                                                           xuncha_category_get_campaign (c)));
+      /* Public codes are 5 digits; local placeholders are 9xx or INT-. */
+      if (xuncha_category_get_is_local (c))
+        g_assert_true (g_str_has_prefix (code, "INT-") || code[2] == '9');
+      else
+        g_assert_true (strlen (code) == 5 && g_ascii_isdigit (code[0]));
+    }
+
+  /* Small ads carry the carrier and the phone number printed on them. */
+  {
+    XunchaCategory *ads = xuncha_taxonomy_lookup (taxonomy, "07001");
+    g_assert_nonnull (ads);
+    g_assert_cmpstr (xuncha_category_get_legacy_code (ads), ==, "0201");
+    g_assert_nonnull (strstr (xuncha_category_get_fields_json (ads), "\"carrier\""));
+    g_assert_nonnull (strstr (xuncha_category_get_fields_json (ads), "\"phone\""));
+  }
+  g_assert_true (xuncha_category_get_internal (xuncha_taxonomy_lookup (taxonomy, "INT-01")));
+}
+
+static void
+test_loaded_into_store (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+  g_autoptr(XunchaTaxonomy) bundled = xuncha_taxonomy_new_bundled (NULL);
+  g_autoptr(XunchaTaxonomy) stored = NULL;
+  guint n;
+
+  g_assert_no_error (error);
+  stored = xuncha_taxonomy_new_from_store (store, &error);
+  g_assert_no_error (error);
+  n = g_list_model_get_n_items (xuncha_taxonomy_get_categories (bundled));
+  g_assert_cmpuint (g_list_model_get_n_items (xuncha_taxonomy_get_categories (stored)), ==, n);
+  g_assert_cmpint (xuncha_taxonomy_get_revision (stored), ==,
+                   xuncha_taxonomy_get_revision (bundled));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(XunchaCategory) a = g_list_model_get_item (xuncha_taxonomy_get_categories (bundled), i);
+      g_autoptr(XunchaCategory) b = g_list_model_get_item (xuncha_taxonomy_get_categories (stored), i);
+
+      g_assert_cmpstr (xuncha_category_get_code (a), ==, xuncha_category_get_code (b));
+      g_assert_cmpstr (xuncha_category_get_name_zh (a), ==, xuncha_category_get_name_zh (b));
+      g_assert_cmpstr (xuncha_category_get_fields_json (a), ==,
+                       xuncha_category_get_fields_json (b));
+      g_assert_true (g_strv_equal (xuncha_category_get_campaigns (a),
+                                   xuncha_category_get_campaigns (b)));
+    }
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_invalid_refused (gconstpointer data)
+{
+  const char *json = data;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (json, strlen (json));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_from_bytes (bytes, &error);
+
+  g_assert_null (taxonomy);
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error->message, "Invalid category list"));
+}
+
+static void
+test_newer_revision_kept (void)
+{
+  const char *update =
+    "{\"revision\": 7, \"campaigns\": [{\"id\": \"x\", \"zh\": \"甲\", \"en\": \"X\"}],"
+    " \"categories\": [{\"code\": \"07001\", \"zh\": \"非法小广告\", \"en\": \"Ads\","
+    " \"campaigns\": [\"x\"]}]}";
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+  g_autoptr(GBytes) bytes = g_bytes_new_static (update, strlen (update));
+  g_autoptr(XunchaTaxonomy) office = xuncha_taxonomy_new_from_bytes (bytes, &error);
+  g_autoptr(XunchaTaxonomy) stored = NULL;
+
+  g_assert_no_error (error);
+  /* A report uses 09006: the update drops it, but the report keeps its category. */
+  g_assert_true (xuncha_store_exec (store,
+                                    "INSERT INTO reports (uuid, created_at, category) VALUES "
+                                    "('r', '2026-01-01T00:00:00Z', '09006')", &error));
+  g_assert_true (xuncha_taxonomy_save_to_store (office, store, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Reopening must not put the older bundled list back. */
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  stored = xuncha_taxonomy_new_from_store (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_taxonomy_get_revision (stored), ==, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (xuncha_taxonomy_get_categories (stored)), ==, 2);
+  g_assert_nonnull (xuncha_taxonomy_lookup (stored, "09006"));
+  g_assert_cmpstr (xuncha_category_get_name_en (xuncha_taxonomy_lookup (stored, "07001")), ==,
+                   "Ads");
+  xuncha_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/taxonomy/bundled-codes-unique", test_bundled_codes_unique);
+  g_test_add_func ("/taxonomy/loaded-into-store", test_loaded_into_store);
+  g_test_add_func ("/taxonomy/newer-revision-kept", test_newer_revision_kept);
+  g_test_add_data_func ("/taxonomy/invalid/not-json", "{ nope", test_invalid_refused);
+  g_test_add_data_func ("/taxonomy/invalid/duplicate-code",
+                        "{\"revision\":1,\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\",\"en\":\"A\"}],"
+                        "\"categories\":[{\"code\":\"1\",\"zh\":\"z\",\"en\":\"e\",\"campaigns\":[\"a\"]},"
+                        "{\"code\":\"1\",\"zh\":\"z\",\"en\":\"e\",\"campaigns\":[\"a\"]}]}",
+                        test_invalid_refused);
+  g_test_add_data_func ("/taxonomy/invalid/unknown-campaign",
+                        "{\"revision\":1,\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\",\"en\":\"A\"}],"
+                        "\"categories\":[{\"code\":\"1\",\"zh\":\"z\",\"en\":\"e\",\"campaigns\":[\"b\"]}]}",
+                        test_invalid_refused);
+  g_test_add_data_func ("/taxonomy/invalid/choice-without-choices",
+                        "{\"revision\":1,\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\",\"en\":\"A\"}],"
+                        "\"categories\":[{\"code\":\"1\",\"zh\":\"z\",\"en\":\"e\",\"campaigns\":[\"a\"],"
+                        "\"fields\":[{\"id\":\"c\",\"type\":\"choice\",\"zh\":\"z\",\"en\":\"e\"}]}]}",
+                        test_invalid_refused);
+
+  return g_test_run ();
+}
