@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "xuncha-core.h"
+
+G_BEGIN_DECLS
+
+#define XUNCHA_TYPE_APPLICATION (xuncha_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (XunchaApplication, xuncha_application, XUNCHA, APPLICATION,
+                      AdwApplication)
+
+XunchaApplication *xuncha_application_new          (void);
+/* The device store, or NULL when it could not be opened (the window says why). */
+XunchaStore       *xuncha_application_get_store    (XunchaApplication *self);
+const GError      *xuncha_application_get_store_error (XunchaApplication *self);
+GSettings         *xuncha_application_get_settings (XunchaApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xuncha-history-page.h"
+#include "xuncha-patrol-page.h"
+#include "xuncha-preferences-page.h"
+#include "xuncha-queue-page.h"
+#include "xuncha-window.h"
+
+struct _XunchaWindow
+{
+  AdwApplicationWindow   parent_instance;
+
+  AdwViewStack          *stack;
+  AdwViewSwitcherBar    *switcher_bar;
+  AdwToastOverlay       *toast_overlay;
+  XunchaPatrolPage      *patrol_page;
+  XunchaQueuePage       *queue_page;
+  XunchaHistoryPage     *history_page;
+  XunchaPreferencesPage *preferences_page;
+  GtkRevealer           *store_problem;
+  GtkLabel              *store_problem_label;
+};
+
+G_DEFINE_FINAL_TYPE (XunchaWindow, xuncha_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* "application" is not a construct property, so this runs from _new(), not constructed. */
+static void
+connect_to_application (XunchaWindow      *self,
+                        XunchaApplication *app)
+{
+  XunchaStore *store;
+  GSettings *settings;
+
+  store = xuncha_application_get_store (app);
+  settings = xuncha_application_get_settings (app);
+
+  xuncha_patrol_page_set_store (self->patrol_page, store);
+  xuncha_queue_page_set_store (self->queue_page, store);
+  xuncha_history_page_set_store (self->history_page, store);
+  xuncha_preferences_page_set_settings (self->preferences_page, settings);
+
+  if (store == NULL)
+    {
+      const GError *error = xuncha_application_get_store_error (app);
+      gtk_label_set_text (self->store_problem_label,
+                          error != NULL ? error->message
+                                        : _("The device data could not be opened."));
+      gtk_revealer_set_reveal_child (self->store_problem, TRUE);
+    }
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+xuncha_window_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), XUNCHA_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (xuncha_window_parent_class)->dispose (object);
+}
+
+static void
+xuncha_window_class_init (XunchaWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xuncha_window_dispose;
+
+  g_type_ensure (XUNCHA_TYPE_PATROL_PAGE);
+  g_type_ensure (XUNCHA_TYPE_QUEUE_PAGE);
+  g_type_ensure (XUNCHA_TYPE_HISTORY_PAGE);
+  g_type_ensure (XUNCHA_TYPE_PREFERENCES_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/xuncha/Xuncha/xuncha-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, patrol_page);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, queue_page);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, history_page);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, preferences_page);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem_label);
+}
+
+static void
+xuncha_window_init (XunchaWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+XunchaWindow *
+xuncha_window_new (XunchaApplication *application)
+{
+  XunchaWindow *self = g_object_new (XUNCHA_TYPE_WINDOW, "application", application, NULL);
+
+  connect_to_application (self, application);
+  return self;
+}
+
+void
+xuncha_window_show_page (XunchaWindow *self,
+                         const char   *name)
+{
+  g_return_if_fail (XUNCHA_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+const char *
+xuncha_window_get_page (XunchaWindow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
+
+gboolean
+xuncha_window_get_bottom_bar_revealed (XunchaWindow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_WINDOW (self), FALSE);
+  return adw_view_switcher_bar_get_reveal (self->switcher_bar);
+}
+
+void
+xuncha_window_add_toast (XunchaWindow *self,
+                         const char   *text)
+{
+  g_return_if_fail (XUNCHA_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "xuncha-application.h"
+
+G_BEGIN_DECLS
+
+#define XUNCHA_TYPE_WINDOW (xuncha_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (XunchaWindow, xuncha_window, XUNCHA, WINDOW, AdwApplicationWindow)
+
+XunchaWindow *xuncha_window_new            (XunchaApplication *application);
+/* Switches to one of "patrol", "queue", "history", "preferences". */
+void          xuncha_window_show_page      (XunchaWindow      *self,
+                                            const char        *name);
+const char   *xuncha_window_get_page       (XunchaWindow      *self);
+/* TRUE when the view switcher sits at the bottom (narrow window). */
+gboolean      xuncha_window_get_bottom_bar_revealed (XunchaWindow *self);
+void          xuncha_window_add_toast      (XunchaWindow      *self,
+                                            const char        *text);
+
+G_END_DECLS

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "xuncha-application.h"
+#include "xuncha-test-util.h"
+#include "xuncha-ui-test-util.h"
+#include "xuncha-window.h"
+
+static const char * const pages[] = { "patrol", "queue", "history", "preferences" };
+
+typedef struct
+{
+  XunchaApplication *app;
+  gboolean           done;
+} Fixture;
+
+static void
+check_shell (Fixture *fx)
+{
+  XunchaWindow *window = XUNCHA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fx->app)));
+  int width, height;
+
+  g_assert_nonnull (window);
+  g_assert_nonnull (xuncha_application_get_store (fx->app));
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+
+  /* Sized for a phone, and at that width the switcher sits at the bottom. */
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 360);
+  g_assert_cmpint (height, ==, 720);
+  /* Client-side decorations may take a few pixels of the surface. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 340);
+  g_assert_true (xuncha_window_get_bottom_bar_revealed (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("shell-%s", pages[i]);
+      g_autofree char *png = NULL;
+
+      xuncha_window_show_page (window, pages[i]);
+      g_assert_cmpstr (xuncha_window_get_page (window), ==, pages[i]);
+      xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 2);
+      png = xuncha_ui_test_screenshot (GTK_WIDGET (window), name);
+      g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+    }
+
+  /* Wide: the switcher moves to the header bar. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  xuncha_ui_test_wait_for_size (GTK_WIDGET (window), 980);
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+  g_assert_false (xuncha_window_get_bottom_bar_revealed (window));
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "shell-wide"));
+
+  fx->done = TRUE;
+  g_application_quit (G_APPLICATION (fx->app));
+}
+
+static void
+on_activate (GApplication *app,
+             Fixture      *fx)
+{
+  /* Runs after the application's own activate handler has presented the window. */
+  g_idle_add_once ((GSourceOnceFunc)check_shell, fx);
+}
+
+static void
+test_shell (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  const char *argv[] = { "xuncha", "--data-dir", dir, NULL };
+  Fixture fx = { NULL, FALSE };
+
+  if (!xuncha_ui_test_have_display ())
+    return;
+
+  fx.app = xuncha_application_new ();
+  g_application_set_flags (G_APPLICATION (fx.app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (fx.app, "activate", G_CALLBACK (on_activate), &fx);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fx.app), 3, (char **)argv), ==, 0);
+  g_assert_true (fx.done);
+  g_clear_object (&fx.app);
+  xuncha_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: the icon theme lives in the system data dirs. The
+   * data dir is a fresh temporary one and settings are in memory, so nothing leaks. */
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ui/shell", test_shell);
+
+  return g_test_run ();
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "xuncha-ui-test-util.h"
+
+gboolean
+xuncha_ui_test_have_display (void)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_skip ("no display: run under Xvfb (build-aux/dev test does)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  guint *left = user_data;
+
+  if (*left > 0)
+    (*left)--;
+  return *left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+void
+xuncha_ui_test_wait_for_frames (GtkWidget *widget,
+                                guint      n)
+{
+  guint left = n;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_widget_add_tick_callback (widget, on_tick, &left, NULL);
+  while (left > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  /* Let idle work queued by the last frame (layout of new children) finish. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (left, ==, 0);
+}
+
+void
+xuncha_ui_test_wait_for_size (GtkWidget *widget,
+                              int        width)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (gtk_widget_get_width (widget) < width && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (widget), >=, width);
+}
+
+char *
+xuncha_ui_test_screenshot (GtkWidget  *widget,
+                           const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree guchar *pixels = NULL;
+  char *path;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  gsize stride, distinct = 0;
+  guint32 first;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* A screenshot of one colour means nothing was drawn. */
+  stride = (gsize)width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  first = *(guint32 *)pixels;
+  for (gsize i = 0; i < (gsize)width * height && distinct < 2; i += 7)
+    if (((guint32 *)pixels)[i] != first)
+      distinct++;
+  g_assert_cmpuint (distinct, >, 0);
+
+  dir = g_build_filename (g_getenv ("XUNCHA_BUILD_DIR"), "screenshots", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return path;
+}
