@@ -115,6 +115,14 @@ test_chinese_output (void)
   argv[5] = dir;
   g_assert_cmpint (xuncha_test_run (argv, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "非法小广告"));
+  g_assert_nonnull (strstr (out, "牛皮癣"));
+
+  /* The messages themselves come from the zh_CN catalogue. */
+  g_clear_pointer (&out, g_free);
+  argv[6] = "db";
+  argv[7] = "check";
+  g_assert_cmpint (xuncha_test_run (argv, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "完整性"));
   xuncha_test_remove_tree (dir);
 }
 

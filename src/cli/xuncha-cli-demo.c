@@ -39,9 +39,9 @@ xuncha_cli_demo (XunchaCliContext  *ctx,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  printf (_("2. Loaded %u violation categories (revision %" G_GINT64_FORMAT "):\n"),
+  printf (_("2. Loaded %u violation categories (revision %d):\n"),
           g_list_model_get_n_items (xuncha_taxonomy_get_categories (taxonomy)),
-          xuncha_taxonomy_get_revision (taxonomy));
+          (int)xuncha_taxonomy_get_revision (taxonomy));
   campaigns = xuncha_taxonomy_get_campaign_ids (taxonomy);
   for (guint i = 0; campaigns[i] != NULL; i++)
     printf ("   - %s\n", xuncha_taxonomy_get_campaign_name (taxonomy, campaigns[i]));
