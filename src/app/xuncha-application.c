@@ -26,6 +26,7 @@ static const GOptionEntry option_entries[] = {
     N_("Where the device data lives (default: $XUNCHA_DATA_DIR, else ~/.local/share/xuncha)"),
     N_("DIR") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start on demo data"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
 
@@ -67,6 +68,12 @@ xuncha_application_handle_local_options (GApplication *app,
 {
   XunchaApplication *self = XUNCHA_APPLICATION (app);
   const char *data_dir = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("xuncha %s\n", PACKAGE_VERSION);
+      return 0;
+    }
 
   g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir);
   self->data_dir = xuncha_store_resolve_data_dir (data_dir);
