@@ -5,5 +5,6 @@
 
 #include "xuncha-category.h"
 #include "xuncha-fix.h"
+#include "xuncha-mbtiles.h"
 #include "xuncha-store.h"
 #include "xuncha-taxonomy.h"
