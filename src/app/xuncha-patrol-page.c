@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
 
 struct _XunchaPatrolPage
@@ -13,6 +14,7 @@ struct _XunchaPatrolPage
 
   XunchaStore   *store;
   GtkLabel      *status_line;
+  XunchaMapView *map_view;
   AdwStatusPage *map_status;
 };
 
@@ -37,10 +39,13 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
 
   object_class->dispose = xuncha_patrol_page_dispose;
 
+  g_type_ensure (XUNCHA_TYPE_MAP_VIEW);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-patrol-page.ui");
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, status_line);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, map_view);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, map_status);
 }
 
@@ -48,6 +53,9 @@ static void
 xuncha_patrol_page_init (XunchaPatrolPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The seed's district until a street map tells where the officer works. */
+  xuncha_map_view_center_on (self->map_view, 30.7966, 106.0828, 15);
 }
 
 void
@@ -82,13 +90,5 @@ xuncha_patrol_page_refresh (XunchaPatrolPage *self)
                           (int)waiting);
   gtk_label_set_text (self->status_line, line);
 
-  if (streets > 0)
-    {
-      g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d street segment loaded",
-                                      "%d street segments loaded", (gulong)streets),
-                         (int)streets);
-      adw_status_page_set_title (self->map_status, _("Street map ready"));
-      adw_status_page_set_description (self->map_status, text);
-    }
+  gtk_widget_set_visible (GTK_WIDGET (self->map_status), streets == 0);
 }

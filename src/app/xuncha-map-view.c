@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xuncha-map-view.h"
+#include "xuncha-mbtiles-source.h"
+#include "xuncha-position-layer.h"
+
+struct _XunchaMapView
+{
+  GtkWidget            parent_instance;
+
+  ShumateSimpleMap    *simple_map;
+  ShumateMapSource    *projection;   /* the viewport's reference when there is no basemap */
+  ShumatePathLayer    *track_layer;
+  XunchaPositionLayer *position_layer;
+};
+
+G_DEFINE_FINAL_TYPE (XunchaMapView, xuncha_map_view, GTK_TYPE_WIDGET)
+
+#define MIN_ZOOM 10
+#define MAX_ZOOM 20
+
+static ShumateMapSource *
+make_map_source (XunchaMbtiles *tiles)
+{
+  g_autoptr(XunchaMbtilesSource) source = xuncha_mbtiles_source_new (tiles);
+  const char *attribution = tiles != NULL ? xuncha_mbtiles_get_metadata (tiles, "attribution")
+                                          : NULL;
+  int min_zoom = MIN_ZOOM, max_zoom = MAX_ZOOM;
+
+  if (tiles != NULL)
+    xuncha_mbtiles_get_zoom_range (tiles, &min_zoom, &max_zoom);
+  return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (tiles != NULL ? "xuncha-basemap"
+                                                                             : "xuncha-none",
+                                                               _("Offline basemap"),
+                                                               attribution != NULL ? attribution
+                                                                                   : "",
+                                                               "", min_zoom, max_zoom, 256,
+                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                               SHUMATE_DATA_SOURCE (source)));
+}
+
+static void
+xuncha_map_view_dispose (GObject *object)
+{
+  XunchaMapView *self = (XunchaMapView *)object;
+
+  g_clear_pointer ((GtkWidget **)&self->simple_map, gtk_widget_unparent);
+  g_clear_object (&self->projection);
+
+  G_OBJECT_CLASS (xuncha_map_view_parent_class)->dispose (object);
+}
+
+static void
+xuncha_map_view_class_init (XunchaMapViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xuncha_map_view_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "xuncha-map-view");
+}
+
+static void
+xuncha_map_view_init (XunchaMapView *self)
+{
+  ShumateViewport *viewport;
+  GdkRGBA track_colour = { 0.85f, 0.2f, 0.55f, 0.9f };
+
+  self->simple_map = shumate_simple_map_new ();
+  gtk_widget_set_parent (GTK_WIDGET (self->simple_map), GTK_WIDGET (self));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->simple_map), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->simple_map), TRUE);
+
+  viewport = shumate_simple_map_get_viewport (self->simple_map);
+  self->projection = make_map_source (NULL);
+  shumate_viewport_set_reference_map_source (viewport, self->projection);
+  shumate_viewport_set_min_zoom_level (viewport, MIN_ZOOM);
+  shumate_viewport_set_max_zoom_level (viewport, MAX_ZOOM);
+
+  self->track_layer = shumate_path_layer_new (viewport);
+  shumate_path_layer_set_stroke_color (self->track_layer, &track_colour);
+  shumate_path_layer_set_stroke_width (self->track_layer, 4);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->track_layer));
+
+  self->position_layer = xuncha_position_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->position_layer));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Patrol map"), -1);
+}
+
+XunchaMapView *
+xuncha_map_view_new (void)
+{
+  return g_object_new (XUNCHA_TYPE_MAP_VIEW, NULL);
+}
+
+ShumateViewport *
+xuncha_map_view_get_viewport (XunchaMapView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+  return shumate_simple_map_get_viewport (self->simple_map);
+}
+
+ShumateMap *
+xuncha_map_view_get_map (XunchaMapView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+  return shumate_simple_map_get_map (self->simple_map);
+}
+
+void
+xuncha_map_view_set_basemap (XunchaMapView *self,
+                             XunchaMbtiles *tiles)
+{
+  ShumateViewport *viewport;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  viewport = xuncha_map_view_get_viewport (self);
+  if (tiles == NULL)
+    {
+      shumate_simple_map_set_map_source (self->simple_map, NULL);
+      shumate_viewport_set_reference_map_source (viewport, self->projection);
+      return;
+    }
+  {
+    g_autoptr(ShumateMapSource) source = make_map_source (tiles);
+    shumate_simple_map_set_map_source (self->simple_map, source);
+  }
+}
+
+void
+xuncha_map_view_set_position (XunchaMapView   *self,
+                              const XunchaFix *fix)
+{
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  xuncha_position_layer_set_fix (self->position_layer, fix);
+}
+
+void
+xuncha_map_view_add_track_point (XunchaMapView   *self,
+                                 const XunchaFix *fix)
+{
+  g_autoptr(ShumateCoordinate) node = NULL;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  node = shumate_coordinate_new_full (fix->lat, fix->lon);
+  shumate_path_layer_add_node (self->track_layer, SHUMATE_LOCATION (node));
+}
+
+void
+xuncha_map_view_set_track (XunchaMapView   *self,
+                           const XunchaFix *fixes,
+                           guint            n_fixes)
+{
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  shumate_path_layer_remove_all (self->track_layer);
+  for (guint i = 0; i < n_fixes; i++)
+    xuncha_map_view_add_track_point (self, &fixes[i]);
+}
+
+void
+xuncha_map_view_center_on (XunchaMapView *self,
+                           double         lat,
+                           double         lon,
+                           double         zoom)
+{
+  ShumateViewport *viewport;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  viewport = xuncha_map_view_get_viewport (self);
+  shumate_viewport_set_zoom_level (viewport, zoom);
+  shumate_map_center_on (xuncha_map_view_get_map (self), lat, lon);
+}
+
+void
+xuncha_map_view_get_center (XunchaMapView *self,
+                            double        *lat,
+                            double        *lon)
+{
+  ShumateLocation *location;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  location = SHUMATE_LOCATION (xuncha_map_view_get_viewport (self));
+  *lat = shumate_location_get_latitude (location);
+  *lon = shumate_location_get_longitude (location);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "xuncha-core.h"
+
+G_BEGIN_DECLS
+
+#define XUNCHA_TYPE_MAP_VIEW (xuncha_map_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (XunchaMapView, xuncha_map_view, XUNCHA, MAP_VIEW, GtkWidget)
+
+/* The patrol map: an optional offline basemap, the street layer, today's track, report
+ * markers and the officer's position. Never fetches online tiles. */
+XunchaMapView   *xuncha_map_view_new          (void);
+ShumateViewport *xuncha_map_view_get_viewport (XunchaMapView   *self);
+ShumateMap      *xuncha_map_view_get_map      (XunchaMapView   *self);
+
+/* NULL: no basemap, the layers of our own alone. */
+void             xuncha_map_view_set_basemap  (XunchaMapView   *self,
+                                               XunchaMbtiles   *tiles);
+void             xuncha_map_view_set_position (XunchaMapView   *self,
+                                               const XunchaFix *fix);
+/* Replaces the drawn track. */
+void             xuncha_map_view_set_track    (XunchaMapView   *self,
+                                               const XunchaFix *fixes,
+                                               guint            n_fixes);
+void             xuncha_map_view_add_track_point (XunchaMapView   *self,
+                                                  const XunchaFix *fix);
+void             xuncha_map_view_center_on    (XunchaMapView   *self,
+                                               double           lat,
+                                               double           lon,
+                                               double           zoom);
+/* The map's centre (where the placement pin points). */
+void             xuncha_map_view_get_center   (XunchaMapView   *self,
+                                               double          *lat,
+                                               double          *lon);
+
+G_END_DECLS
