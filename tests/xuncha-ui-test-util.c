@@ -3,7 +3,28 @@
 
 #include <glib/gstdio.h>
 
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
 #include "xuncha-ui-test-util.h"
+
+void
+xuncha_ui_test_init (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("XUNCHA_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    return;
+  gtk_init ();
+  adw_init ();
+  gtk_css_provider_load_from_resource (css, "/io/github/xuncha/Xuncha/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
 
 gboolean
 xuncha_ui_test_have_display (void)

@@ -5,6 +5,10 @@
 
 G_BEGIN_DECLS
 
+/* GTK, libadwaita, the app's style sheet and catalogues, as the app sets them up; for tests
+ * that build widgets without the application. Does nothing without a display. */
+void      xuncha_ui_test_init              (void);
+
 /* TRUE when a display is there; otherwise marks the test skipped with the reason. */
 gboolean  xuncha_ui_test_have_display      (void);
 

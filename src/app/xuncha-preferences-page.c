@@ -138,8 +138,12 @@ static void
 xuncha_preferences_page_dispose (GObject *object)
 {
   XunchaPreferencesPage *self = (XunchaPreferencesPage *)object;
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_PREFERENCES_PAGE);
+  /* The template's root is not a bound child, so it is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (xuncha_preferences_page_parent_class)->dispose (object);
