@@ -5,5 +5,13 @@
 
 #include "xuncha-category.h"
 #include "xuncha-fix.h"
+#include "xuncha-fix-filter.h"
+#include "xuncha-geoclue-source.h"
+#include "xuncha-location-source.h"
+#include "xuncha-replay-source.h"
+#include "xuncha-route-summary.h"
+#include "xuncha-shift.h"
+#include "xuncha-shift-recorder.h"
+#include "xuncha-track-file.h"
 #include "xuncha-store.h"
 #include "xuncha-taxonomy.h"
