@@ -395,8 +395,12 @@ parse_nmea (const char            *data,
       const Epoch *prev = &g_array_index (epochs, Epoch, i - 1);
       if (e->year != 0)
         days[i] = days_since_epoch (e->year, e->month, e->day);
+      else if (e->tod_ms + DAY_MS / 2 < prev->tod_ms)
+        days[i] = days[i - 1] + 1;      /* past midnight */
+      else if (e->tod_ms > prev->tod_ms + DAY_MS / 2)
+        days[i] = days[i - 1] - 1;      /* back before midnight: time went backwards */
       else
-        days[i] = days[i - 1] + (e->tod_ms + DAY_MS / 2 < prev->tod_ms ? 1 : 0);
+        days[i] = days[i - 1];
     }
 
   for (guint i = 0; i < epochs->len; i++)
