@@ -162,8 +162,11 @@ stationary_radius (const XunchaFix *fix)
   return CLAMP (fix->accuracy, STATIONARY_MIN_RADIUS_M, STATIONARY_MAX_RADIUS_M);
 }
 
+/* @moving_on: the track leaves the radius, so every held fix is part of the walk. At the
+ * end of the track nothing follows, and the last held fix alone dates the pause. */
 static void
 release_stop (XunchaFixFilter *self,
+              gboolean         moving_on,
               GArray          *out)
 {
   /* The last fix of a stop dates its end (and so its length in the summary). */
@@ -171,6 +174,11 @@ release_stop (XunchaFixFilter *self,
     {
       self->stats.dropped_stationary--;
       emit (self, &self->last_suppressed, out);
+    }
+  if (!moving_on && self->held->len > 1)
+    {
+      self->stats.dropped_stationary += self->held->len - 1;
+      g_array_remove_range (self->held, 0, self->held->len - 1);
     }
   for (guint i = 0; i < self->held->len; i++)
     emit (self, &g_array_index (self->held, XunchaFix, i), out);
@@ -194,7 +202,7 @@ stationary_push (XunchaFixFilter *self,
 
   if (xuncha_fix_distance (&self->kept, fix) > stationary_radius (fix))
     {
-      release_stop (self, out);
+      release_stop (self, TRUE, out);
       emit (self, fix, out);
       self->kept = *fix;
       return;
@@ -334,7 +342,7 @@ xuncha_fix_filter_flush (XunchaFixFilter *self,
     self->stats.dropped_jump += self->pending->len;
   g_array_set_size (self->pending, 0);
 
-  release_stop (self, out);
+  release_stop (self, FALSE, out);
 }
 
 GArray *

@@ -92,7 +92,7 @@ xuncha_shift_recorder_dispose (GObject *object)
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   if (self->batch != NULL && self->batch->len > 0)
-    g_warning ("%u track points were not saved: the recorder was dropped before stop()",
+    g_debug ("%u track points were not saved: the recorder was dropped before stop()",
                self->batch->len);
   g_clear_object (&self->source);
   g_clear_object (&self->filter);
