@@ -105,6 +105,7 @@ find_stops (XunchaRouteSummary *self,
             guchar             *in_stop)   /* per step k (k -> k + 1): inside a stop */
 {
   gsize i = 0;
+  gsize last_end = G_MAXSIZE;
 
   while (i + 1 < n_fixes)
     {
@@ -115,17 +116,31 @@ find_stops (XunchaRouteSummary *self,
         j++;
       if (j > i && fixes[j].t_ms - fixes[i].t_ms >= XUNCHA_ROUTE_STOP_MIN_MS)
         {
-          XunchaRouteStop stop = { fixes[i].t_ms, fixes[j].t_ms, fixes[i].lat, fixes[i].lon };
-
-          g_array_append_val (self->stops, stop);
-          self->stopped_ms += stop.end_ms - stop.start_ms;
+          if (i == last_end)
+            {
+              /* The stop goes on from where the last run ended (its first point was at
+               * the edge of the spot): one stop, not two. */
+              XunchaRouteStop *stop = &g_array_index (self->stops, XunchaRouteStop,
+                                                      self->stops->len - 1);
+              stop->end_ms = fixes[j].t_ms;
+            }
+          else
+            {
+              XunchaRouteStop stop = { fixes[i].t_ms, fixes[j].t_ms, fixes[i].lat, fixes[i].lon };
+              g_array_append_val (self->stops, stop);
+            }
           memset (in_stop + i, 1, j - i);
-          i = j;
+          last_end = i = j;
         }
       else
         i++;
     }
   self->n_stops = self->stops->len;
+  for (guint k = 0; k < self->stops->len; k++)
+    {
+      const XunchaRouteStop *stop = &g_array_index (self->stops, XunchaRouteStop, k);
+      self->stopped_ms += stop->end_ms - stop->start_ms;
+    }
 }
 
 XunchaRouteSummary *
