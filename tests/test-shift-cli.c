@@ -190,6 +190,30 @@ test_real_import (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* The accuracy threshold is a setting: the Haicom log has fixes with HDOP 21 (about 105 m). */
+static void
+test_accuracy_setting (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *nmea = g_build_filename (dir, "hdop.nmea", NULL);
+  g_autofree char *strict = NULL, *loose = NULL;
+  g_autoptr(JsonParser) p1 = json_parser_new ();
+  g_autoptr(JsonParser) p2 = json_parser_new ();
+  /* Two fixes 1 s apart, HDOP 1.0 and 21.1 (5 m and 105.5 m). */
+  const char *log =
+    "$GPRMC,120000,A,3036.0000,N,10403.6000,E,0.5,45.0,010524,,*2E\n"
+    "$GPGGA,120000,3036.0000,N,10403.6000,E,1,07,1.0,12.5,M,20.1,M,,*74\n"
+    "$GPGGA,120001,3036.0001,N,10403.6000,E,1,07,21.1,12.5,M,20.1,M,,*47\n";
+
+  g_assert_true (g_file_set_contents (nmea, log, -1, NULL));
+  g_assert_cmpint (run_cli (dir, &strict, NULL, "track", "import", nmea, "--json", NULL), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (parse_object (p1, strict), "points"), ==, 1);
+  g_assert_cmpint (run_cli (dir, &loose, NULL, "track", "import", nmea, "--max-accuracy", "200",
+                            "--json", NULL), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (parse_object (p2, loose), "points"), ==, 2);
+  xuncha_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -202,6 +226,7 @@ main (int    argc,
   g_test_add_func ("/shift-cli/replay-into-shift", test_replay_into_shift);
   g_test_add_func ("/shift-cli/bad-input", test_bad_input);
   g_test_add_func ("/shift-cli/real-import", test_real_import);
+  g_test_add_func ("/shift-cli/accuracy-setting", test_accuracy_setting);
 
   return g_test_run ();
 }

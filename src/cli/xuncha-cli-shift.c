@@ -63,7 +63,8 @@ static int
 record_replay (XunchaStore *store,
                XunchaShift *shift,
                const char  *path,
-               double       speed)
+               double       speed,
+               double       max_accuracy)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaReplaySource) source = NULL;
@@ -85,6 +86,9 @@ record_replay (XunchaStore *store,
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  if (max_accuracy >= 0)
+    xuncha_fix_filter_set_accuracy_threshold (xuncha_shift_recorder_get_filter (recorder),
+                                              max_accuracy);
   if (xuncha_shift_recorder_get_next_seq (recorder) > 0)
     printf (_("Continuing the track after point %" G_GINT64_FORMAT ".\n"),
             xuncha_shift_recorder_get_next_seq (recorder) - 1);
@@ -125,7 +129,8 @@ static int
 shift_start (XunchaStore *store,
              const char  *kind_text,
              const char  *replay,
-             double       speed)
+             double       speed,
+             double       max_accuracy)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaShift) shift = NULL;
@@ -179,7 +184,7 @@ shift_start (XunchaStore *store,
 
   if (replay == NULL)
     return 0;
-  return record_replay (store, shift, replay, speed);
+  return record_replay (store, shift, replay, speed, max_accuracy);
 }
 
 static int
@@ -290,6 +295,7 @@ xuncha_cli_shift (XunchaCliContext  *ctx,
   g_autofree char *kind = NULL;
   g_autofree char *replay = NULL;
   double speed = 1.0;
+  double max_accuracy = -1;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
@@ -298,6 +304,9 @@ xuncha_cli_shift (XunchaCliContext  *ctx,
       N_("start: record a GPX or NMEA log as the shift's track, until it ends"), N_("FILE") },
     { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed,
       N_("start: replay this many times faster than real time (default 1)"), N_("N") },
+    { "max-accuracy", 0, 0, G_OPTION_ARG_DOUBLE, &max_accuracy,
+      N_("start: drop fixes less accurate than this many metres (default 50; 0 keeps all)"),
+      N_("METRES") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("status: print the result as JSON"), NULL },
     { NULL }
   };
@@ -329,7 +338,7 @@ xuncha_cli_shift (XunchaCliContext  *ctx,
     }
 
   if (g_str_equal (argv[1], "start"))
-    return shift_start (store, kind, replay, speed);
+    return shift_start (store, kind, replay, speed, max_accuracy);
   if (g_str_equal (argv[1], "stop"))
     return shift_stop (store);
   return shift_status (store, json);

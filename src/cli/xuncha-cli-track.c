@@ -17,7 +17,11 @@ xuncha_cli_track (XunchaCliContext  *ctx,
 {
   g_autofree char *kind_text = NULL;
   gboolean json = FALSE;
+  double max_accuracy = -1;
   GOptionEntry entries[] = {
+    { "max-accuracy", 0, 0, G_OPTION_ARG_DOUBLE, &max_accuracy,
+      N_("Drop fixes less accurate than this many metres (default 50; 0 keeps all)"),
+      N_("METRES") },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_text,
       N_("early, mid or late (default: from the local time of the first point)"), N_("KIND") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
@@ -55,6 +59,8 @@ xuncha_cli_track (XunchaCliContext  *ctx,
       g_printerr (_("Could not import the track: %s\n"), error->message);
       return 1;
     }
+  if (max_accuracy >= 0)
+    xuncha_fix_filter_set_accuracy_threshold (filter, max_accuracy);
   kept = xuncha_fix_filter_run (filter, (const XunchaFix *)fixes->data, fixes->len);
   stats = xuncha_fix_filter_get_stats (filter);
   if (kind_text == NULL)
