@@ -6,6 +6,7 @@
 #include "xuncha-category.h"
 #include "xuncha-fix.h"
 #include "xuncha-mbtiles.h"
+#include "xuncha-patrol-session.h"
 #include "xuncha-fix-filter.h"
 #include "xuncha-geoclue-source.h"
 #include "xuncha-location-source.h"
