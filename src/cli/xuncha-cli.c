@@ -20,6 +20,8 @@ static const CommandEntry commands[] = {
   { "db",         xuncha_cli_db,         N_("Check the device database: db check [--json]") },
   { "categories", xuncha_cli_categories, N_("List violation categories: categories list [--json]") },
   { "demo",       xuncha_cli_demo,       N_("Walk through Xuncha on demo data without a screen") },
+  { "streets",    xuncha_cli_streets,    N_("Street map: streets import|snap|stats|assign") },
+  { "merchants",  xuncha_cli_merchants,  N_("Merchant registry: merchants import FILE") },
 };
 
 XunchaStore *

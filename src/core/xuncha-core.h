@@ -7,6 +7,7 @@
 #include "xuncha-coverage.h"
 #include "xuncha-crs.h"
 #include "xuncha-fix.h"
+#include "xuncha-map-importer.h"
 #include "xuncha-store.h"
 #include "xuncha-street-map.h"
 #include "xuncha-street-segment.h"
