@@ -986,7 +986,7 @@ csv_record (const char  *data,
   if (quoted)
     {
       fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_CSV,
-            _("line %u: a quoted field is never closed"), start_line);
+            _("line %u: a quoted field is never closed; nothing was imported."), start_line);
       return NULL;
     }
   g_ptr_array_add (fields, g_string_free (g_steal_pointer (&field), FALSE));
