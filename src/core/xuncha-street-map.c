@@ -521,6 +521,7 @@ locate_on_part (XunchaStreetMap  *self,
   const double *xy = &self->xy[2 * part->first];
   double best = G_MAXDOUBLE;
   double cross = 0;
+  double across = 0;
 
   for (guint j = 0; j + 1 < part->n; j++)
     {
@@ -540,10 +541,12 @@ locate_on_part (XunchaStreetMap  *self,
           *nx = qx;
           *ny = qy;
           cross = dx * (py - ay) - dy * (px - ax);
+          across = len2 > 0 ? fabs (cross) / sqrt (len2) : sqrt (d2);
         }
     }
 
-  if (sqrt (best) < ON_LINE_M)
+  /* On the line, or straight ahead past its end, neither side is meant. */
+  if (sqrt (best) < ON_LINE_M || across < ON_LINE_M)
     *side = XUNCHA_STREET_SIDE_ON;
   else
     *side = cross > 0 ? XUNCHA_STREET_SIDE_LEFT : XUNCHA_STREET_SIDE_RIGHT;

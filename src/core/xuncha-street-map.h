@@ -29,7 +29,8 @@ typedef enum
  * direction (from its first vertex to its last). */
 typedef enum
 {
-  XUNCHA_STREET_SIDE_ON,      /* within 1 cm of the centre line */
+  XUNCHA_STREET_SIDE_ON,      /* within 1 cm of the centre line (or its straight
+                               * continuation past an end) */
   XUNCHA_STREET_SIDE_LEFT,
   XUNCHA_STREET_SIDE_RIGHT,
 } XunchaStreetSide;
@@ -84,8 +85,9 @@ gboolean             xuncha_street_map_get_bbox         (XunchaStreetMap    *sel
                                                          double             *max_lon,
                                                          double             *max_lat);
 
-/* The segments whose bounding box meets the given WGS-84 box (viewport culling for the
- * map view): a new array of referenced XunchaStreetSegment, each once, in map order. */
+/* The segments with a part whose bounding box meets the given WGS-84 box (viewport
+ * culling for the map view): a new array of referenced XunchaStreetSegment, each once, in
+ * map order. Draw them with xuncha_street_segment_get_part(). */
 GPtrArray           *xuncha_street_map_query_bbox       (XunchaStreetMap    *self,
                                                          double              min_lon,
                                                          double              min_lat,
