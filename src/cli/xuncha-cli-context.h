@@ -41,5 +41,7 @@ int xuncha_cli_demo       (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_shift      (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_track      (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_history    (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_streets    (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_merchants  (XunchaCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -23,6 +23,8 @@ static const CommandEntry commands[] = {
   { "shift",      xuncha_cli_shift,      N_("Start, stop or show the patrol shift: shift start|stop|status") },
   { "track",      xuncha_cli_track,      N_("Import a GPX or NMEA log as a finished shift: track import FILE") },
   { "history",    xuncha_cli_history,    N_("Shifts by day and their routes: history [show SHIFT]") },
+  { "streets",    xuncha_cli_streets,    N_("Street map: streets import|snap|stats|assign") },
+  { "merchants",  xuncha_cli_merchants,  N_("Merchant registry: merchants import FILE") },
 };
 
 XunchaStore *

@@ -4,6 +4,8 @@
 /* The public face of libxuncha-core, for the app, the CLI and the office server. */
 
 #include "xuncha-category.h"
+#include "xuncha-coverage.h"
+#include "xuncha-crs.h"
 #include "xuncha-fix.h"
 #include "xuncha-mbtiles.h"
 #include "xuncha-patrol-session.h"
@@ -15,5 +17,8 @@
 #include "xuncha-shift.h"
 #include "xuncha-shift-recorder.h"
 #include "xuncha-track-file.h"
+#include "xuncha-map-importer.h"
 #include "xuncha-store.h"
+#include "xuncha-street-map.h"
+#include "xuncha-street-segment.h"
 #include "xuncha-taxonomy.h"

@@ -55,7 +55,8 @@ static const char * const migrations[] = {
   "  grid_cell   TEXT,"
   "  community   TEXT,"
   "  unit        TEXT,"
-  "  geometry    BLOB NOT NULL,"              /* WKB, WGS-84 lon/lat */
+  "  kind        TEXT,"                      /* e.g. OSM highway=*: for drawing widths */
+  "  geometry    BLOB NOT NULL,"              /* WKB (Multi)LineString, WGS-84 lon/lat */
   "  min_lon REAL NOT NULL, min_lat REAL NOT NULL,"
   "  max_lon REAL NOT NULL, max_lat REAL NOT NULL,"
   "  length_m    REAL NOT NULL DEFAULT 0,"
@@ -70,6 +71,7 @@ static const char * const migrations[] = {
   "  lon         REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),"
   "  lat         REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),"
   "  street_id   TEXT REFERENCES streets (id) ON DELETE SET NULL,"
+  "  street_distance_m REAL,"                 /* from the merchant to its street */
   "  updated_at  TEXT NOT NULL"
   ");"
   "CREATE INDEX merchants_street ON merchants (street_id);"

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+#include "xuncha-test-util.h"
+
+static int
+run_cli (const char  *data_dir,
+         char       **out,
+         char       **err,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_CLI"));
+  g_ptr_array_add (argv, (gpointer)"--data-dir");
+  g_ptr_array_add (argv, (gpointer)data_dir);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  return xuncha_test_run ((const char * const *)argv->pdata, out, err);
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_import_stats_snap (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/streets/small.geojson");
+  g_autofree char *merchants = xuncha_test_source_path ("tests/fixtures/streets/merchants.csv");
+  g_autofree char *out = NULL, *json = NULL, *stats = NULL, *snap = NULL, *again = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root, *best;
+
+  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "10 features, 7 new segments, 0 updated, 3 skipped"));
+
+  g_assert_cmpint (run_cli (dir, &json, NULL, "merchants", "import", merchants, "--json", NULL),
+                   ==, 0);
+  root = parse_object (parser, json);
+  g_assert_cmpint (json_object_get_int_member (root, "inserted"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (root, "linked"), ==, 4);
+
+  g_assert_cmpint (run_cli (dir, &again, NULL, "streets", "import", streets, "--json", NULL),
+                   ==, 0);
+  root = parse_object (parser, again);
+  g_assert_cmpint (json_object_get_int_member (root, "updated"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (root, "inserted"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (root, "merchants_linked"), ==, 4);
+
+  g_assert_cmpint (run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  root = parse_object (parser, stats);
+  g_assert_cmpint (json_object_get_int_member (root, "segments"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (root, "merchants"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_object_get_object_member (
+                       json_object_get_object_member (root, "classes"), "strict"),
+                     "segments"), ==, 2);
+
+  /* 8 m north of Test Road, 50 m along it. */
+  g_assert_cmpint (run_cli (dir, &snap, NULL, "streets", "snap", "30.7900721", "106.0705244",
+                            "--json", NULL), ==, 0);
+  root = parse_object (parser, snap);
+  best = json_object_get_object_member (root, "best");
+  g_assert_cmpstr (json_object_get_string_member (best, "id"), ==, "1001");
+  g_assert_cmpstr (json_object_get_string_member (best, "side"), ==, "left");
+  g_assert_cmpfloat (fabs (json_object_get_double_member (best, "distance_m") - 8), <, 0.1);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (best, "offset_m") - 50), <, 0.2);
+
+  g_free (out);
+  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "snap", "30.7900721", "106.0705244",
+                            NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "* 1001 Test Road (strict): 8.0 m"));
+
+  /* Far away: an answer with no street, not a failure. */
+  g_free (out);
+  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "snap", "31.5", "106.5", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No street segment within 50 m"));
+
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_crs_and_mapping_options (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/streets/small.geojson");
+  g_autofree char *err = NULL, *out = NULL, *stats = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *bbox;
+
+  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "import", streets, "--crs", "utm",
+                            NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "gcj02"));
+  g_free (err);
+  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "import", streets, "--map", "bogus=x",
+                            NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "grid_cell"));
+
+  /* Declared GCJ-02: stored shifted back to WGS-84, a few hundred metres away. */
+  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "import", streets, "--crs", "gcj02",
+                            "--map", "name=NAME_ZH", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "(gcj02)"));
+  g_assert_cmpint (run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  bbox = json_object_get_array_member (parse_object (parser, stats), "bbox");
+  g_assert_cmpfloat (json_array_get_double_element (bbox, 0), <, 106.07 - 0.002);
+  g_assert_cmpfloat (json_array_get_double_element (bbox, 1), >, 30.79 + 0.001);
+
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_bad_file_changes_nothing (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/streets/small.geojson");
+  g_autofree char *bad = g_build_filename (dir, "bad.geojson", NULL);
+  g_autofree char *err = NULL, *before = NULL, *after = NULL;
+
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (run_cli (dir, &before, NULL, "streets", "stats", "--json", NULL), ==, 0);
+
+  g_assert_true (g_file_set_contents (bad, "{\"type\": \"FeatureCollection\",\n"
+                                      "\"features\": [ {\"type\": \"Feature\" ]}", -1, NULL));
+  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "import", bad, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "line 2, position"));
+  g_assert_nonnull (strstr (err, "Nothing was imported"));
+
+  g_assert_cmpint (run_cli (dir, &after, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  g_assert_cmpstr (before, ==, after);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (dir, NULL, &err, "merchants", "import", bad, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not valid JSON"));
+
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_assign (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/streets/small.geojson");
+  g_autofree char *out = NULL, *err = NULL, *list = NULL;
+
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "assign", "1001", "side-a", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Assigned 2"));
+
+  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "assign", "1002", "nowhere", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "nowhere"));
+  g_assert_cmpint (run_cli (dir, &list, NULL, "streets", "assign", "--list", NULL), ==, 0);
+  g_assert_cmpstr (list, ==, "1001\nside-a\n");
+
+  g_clear_pointer (&list, g_free);
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "assign", "--clear", NULL), ==, 0);
+  g_assert_cmpint (run_cli (dir, &list, NULL, "streets", "assign", "--list", NULL), ==, 0);
+  g_assert_cmpstr (list, ==, "");
+
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "assign", NULL), ==, 2);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_usage (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "streets import FILE"));
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "snap", "north", "106", NULL), ==, 2);
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "snap", "95", "106", NULL), ==, 2);
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "merchants", "export", NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  /* No streets yet: say what to do. */
+  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "snap", "30.8", "106.08", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "streets import"));
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_demo_data (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *streets = xuncha_test_source_path ("data/demo/streets.geojson");
+  g_autofree char *merchants = xuncha_test_source_path ("data/demo/merchants.geojson");
+  g_autofree char *out = NULL, *stats = NULL, *snap = NULL, *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root, *classes;
+
+  /* The files say they are illustrative. */
+  g_assert_true (g_file_get_contents (streets, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"note\": \"Illustrative"));
+
+  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "merchants", "import", merchants, NULL), ==, 0);
+  g_assert_cmpint (run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  root = parse_object (parser, stats);
+  classes = json_object_get_object_member (root, "classes");
+  g_assert_cmpint (json_object_get_int_member (root, "merchants"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (classes, "other"),
+                                               "segments"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (classes, "strict"),
+                                               "segments"), >, 10);
+
+  g_assert_cmpint (run_cli (dir, &snap, NULL, "streets", "snap", "30.7950", "106.0852",
+                            "--json", NULL), ==, 0);
+  root = parse_object (parser, snap);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "best"),
+                                                  "name"), ==, "耀目路");
+  xuncha_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/cli-streets/import-stats-snap", test_import_stats_snap);
+  g_test_add_func ("/cli-streets/crs-and-mapping", test_crs_and_mapping_options);
+  g_test_add_func ("/cli-streets/bad-file-changes-nothing", test_bad_file_changes_nothing);
+  g_test_add_func ("/cli-streets/assign", test_assign);
+  g_test_add_func ("/cli-streets/usage", test_usage);
+  g_test_add_func ("/cli-streets/demo-data", test_demo_data);
+
+  return g_test_run ();
+}
