@@ -14,9 +14,13 @@ struct _XunchaApplication
 
   char           *data_dir;
   gboolean        demo;
+  char           *replay_path;
+  double          replay_speed;
   XunchaStore    *store;
   GError         *store_error;
   GSettings      *settings;
+  XunchaStreetMap *street_map;
+  XunchaPatrolSession *session;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaApplication, xuncha_application, ADW_TYPE_APPLICATION)
@@ -27,6 +31,10 @@ static const GOptionEntry option_entries[] = {
     N_("DIR") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start on demo data"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  { "replay", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Take positions from a GPX or NMEA log instead of the location service"), N_("FILE") },
+  { "speed", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+    N_("Replay this many times faster than real time (default 1)"), N_("N") },
   { NULL }
 };
 
@@ -62,6 +70,92 @@ static const GActionEntry app_actions[] = {
   { "quit", on_quit },
 };
 
+/* The demo streets, merchants and walk: installed with the app, or from the source tree
+ * when XUNCHA_DEMO_DIR says so (build-aux/dev run). */
+static char *
+demo_file (const char *name)
+{
+  const char *dir = g_getenv ("XUNCHA_DEMO_DIR");
+
+  return g_build_filename (dir != NULL ? dir : PKGDATADIR "/demo", name, NULL);
+}
+
+static void
+load_demo_data (XunchaApplication *self)
+{
+  g_autoptr(XunchaMapImporter) importer = NULL;
+  g_autoptr(XunchaStreetMap) map = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *streets = demo_file ("streets.geojson");
+  g_autofree char *merchants = demo_file ("merchants.geojson");
+  g_autoptr(GPtrArray) assigned = g_ptr_array_new ();
+
+  if (xuncha_store_count_rows (self->store, "streets", NULL) > 0)
+    return;
+
+  importer = xuncha_map_importer_new (self->store);
+  if (!xuncha_map_importer_import_streets_file (importer, streets, NULL, &error)
+      || !xuncha_map_importer_import_merchants_file (importer, merchants, NULL, &error))
+    {
+      g_warning ("Could not load the demo data: %s", error->message);
+      return;
+    }
+
+  /* The demo officer walks the strict streets (严管街). */
+  map = xuncha_street_map_new_from_store (self->store, &error);
+  if (map == NULL)
+    return;
+  for (guint i = 0; i < xuncha_street_map_get_n_segments (map); i++)
+    {
+      XunchaStreetSegment *segment = xuncha_street_map_get_segment (map, i);
+      if (xuncha_street_segment_get_class (segment) == XUNCHA_STREET_CLASS_STRICT)
+        g_ptr_array_add (assigned, (gpointer)xuncha_street_segment_get_id (segment));
+    }
+  g_ptr_array_add (assigned, NULL);
+  if (!xuncha_street_map_save_assignments (self->store, (const char * const *)assigned->pdata,
+                                           &error))
+    g_warning ("Could not assign the demo streets: %s", error->message);
+}
+
+static void
+reload_street_map (XunchaApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->street_map);
+  self->street_map = xuncha_street_map_new_from_store (self->store, &error);
+  if (self->street_map == NULL)
+    g_warning ("Could not read the street map: %s", error->message);
+}
+
+static void
+start_session (XunchaApplication *self)
+{
+  g_autoptr(XunchaLocationSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The demo walks the demo streets, ten times faster than an officer would. */
+  if (self->replay_path == NULL && self->demo)
+    self->replay_path = demo_file ("walk.gpx");
+
+  if (self->replay_path != NULL)
+    {
+      XunchaReplaySource *replay =
+        xuncha_replay_source_new_from_file (self->replay_path, self->replay_speed, &error);
+      if (replay == NULL)
+        g_warning ("Could not read the track to replay: %s", error->message);
+      else
+        source = XUNCHA_LOCATION_SOURCE (replay);
+    }
+  if (source == NULL)
+    source = XUNCHA_LOCATION_SOURCE (xuncha_geoclue_source_new (APPLICATION_ID));
+
+  g_clear_error (&error);
+  self->session = xuncha_patrol_session_new (self->store, source, &error);
+  if (self->session == NULL)
+    g_warning ("Could not resume the open shift: %s", error->message);
+}
+
 static int
 xuncha_application_handle_local_options (GApplication *app,
                                          GVariantDict *options)
@@ -78,6 +172,14 @@ xuncha_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir);
   self->data_dir = xuncha_store_resolve_data_dir (data_dir);
   self->demo = g_variant_dict_contains (options, "demo");
+  g_variant_dict_lookup (options, "replay", "^ay", &self->replay_path);
+  if (!g_variant_dict_lookup (options, "speed", "d", &self->replay_speed))
+    self->replay_speed = self->demo ? 10 : 1;
+  if (self->replay_speed <= 0)
+    {
+      g_printerr ("%s\n", _("--speed must be more than 0 (1 is real time)."));
+      return 2;
+    }
   return -1;
 }
 
@@ -98,7 +200,14 @@ xuncha_application_startup (GApplication *app)
   /* Opening is a few milliseconds (WAL, no full check), so it does not hold the window. */
   self->store = xuncha_store_open (self->data_dir, &self->store_error);
   if (self->store == NULL)
-    g_warning ("%s", self->store_error->message);
+    {
+      g_warning ("%s", self->store_error->message);
+      return;
+    }
+  if (self->demo)
+    load_demo_data (self);
+  reload_street_map (self);
+  start_session (self);
 }
 
 static void
@@ -116,6 +225,8 @@ xuncha_application_dispose (GObject *object)
 {
   XunchaApplication *self = (XunchaApplication *)object;
 
+  g_clear_object (&self->session);
+  g_clear_object (&self->street_map);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_error (&self->store_error);
@@ -129,6 +240,7 @@ xuncha_application_finalize (GObject *object)
   XunchaApplication *self = (XunchaApplication *)object;
 
   g_free (self->data_dir);
+  g_free (self->replay_path);
 
   G_OBJECT_CLASS (xuncha_application_parent_class)->finalize (object);
 }
@@ -182,4 +294,18 @@ xuncha_application_get_settings (XunchaApplication *self)
 {
   g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+XunchaStreetMap *
+xuncha_application_get_street_map (XunchaApplication *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
+  return self->street_map;
+}
+
+XunchaPatrolSession *
+xuncha_application_get_session (XunchaApplication *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
+  return self->session;
 }

@@ -8,6 +8,7 @@
 #include "xuncha-map-view.h"
 #include "xuncha-mbtiles-source.h"
 #include "xuncha-position-layer.h"
+#include "xuncha-street-layer.h"
 
 struct _XunchaMapView
 {
@@ -15,6 +16,7 @@ struct _XunchaMapView
 
   ShumateSimpleMap    *simple_map;
   ShumateMapSource    *projection;   /* the viewport's reference when there is no basemap */
+  XunchaStreetLayer   *street_layer;
   ShumatePathLayer    *track_layer;
   XunchaPositionLayer *position_layer;
 };
@@ -83,6 +85,9 @@ xuncha_map_view_init (XunchaMapView *self)
   shumate_viewport_set_min_zoom_level (viewport, MIN_ZOOM);
   shumate_viewport_set_max_zoom_level (viewport, MAX_ZOOM);
 
+  self->street_layer = xuncha_street_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->street_layer));
+
   self->track_layer = shumate_path_layer_new (viewport);
   shumate_path_layer_set_stroke_color (self->track_layer, &track_colour);
   shumate_path_layer_set_stroke_width (self->track_layer, 4);
@@ -137,6 +142,21 @@ xuncha_map_view_set_basemap (XunchaMapView *self,
 }
 
 void
+xuncha_map_view_set_street_map (XunchaMapView   *self,
+                                XunchaStreetMap *map)
+{
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  xuncha_street_layer_set_street_map (self->street_layer, map);
+}
+
+XunchaStreetLayer *
+xuncha_map_view_get_street_layer (XunchaMapView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+  return self->street_layer;
+}
+
+void
 xuncha_map_view_set_position (XunchaMapView   *self,
                               const XunchaFix *fix)
 {
@@ -148,10 +168,11 @@ void
 xuncha_map_view_add_track_point (XunchaMapView   *self,
                                  const XunchaFix *fix)
 {
-  g_autoptr(ShumateCoordinate) node = NULL;
+  ShumateCoordinate *node;
 
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
+  /* A coordinate is initially unowned: the path layer sinks the floating reference. */
   node = shumate_coordinate_new_full (fix->lat, fix->lon);
   shumate_path_layer_add_node (self->track_layer, SHUMATE_LOCATION (node));
 }

@@ -4,6 +4,7 @@
 #include <shumate/shumate.h>
 
 #include "xuncha-core.h"
+#include "xuncha-street-layer.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,9 @@ ShumateMap      *xuncha_map_view_get_map      (XunchaMapView   *self);
 /* NULL: no basemap, the layers of our own alone. */
 void             xuncha_map_view_set_basemap  (XunchaMapView   *self,
                                                XunchaMbtiles   *tiles);
+void             xuncha_map_view_set_street_map (XunchaMapView   *self,
+                                                 XunchaStreetMap *map);
+XunchaStreetLayer *xuncha_map_view_get_street_layer (XunchaMapView *self);
 void             xuncha_map_view_set_position (XunchaMapView   *self,
                                                const XunchaFix *fix);
 /* Replaces the drawn track. */

@@ -4,21 +4,201 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
 
 struct _XunchaPatrolPage
 {
-  GtkWidget      parent_instance;
+  GtkWidget            parent_instance;
 
-  XunchaStore   *store;
-  GtkLabel      *status_line;
-  XunchaMapView *map_view;
-  AdwStatusPage *map_status;
+  XunchaStore         *store;
+  XunchaPatrolSession *session;
+  XunchaStreetMap     *street_map;
+  guint                status_timer;
+  gboolean             centered;
+  gboolean             updating_toggle;
+
+  GtkLabel            *status_line;
+  XunchaMapView       *map_view;
+  AdwStatusPage       *map_status;
+  GtkToggleButton     *shift_button;
+  GtkBox              *action_bar;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaPatrolPage, xuncha_patrol_page, GTK_TYPE_WIDGET)
+
+#define STALE_FIX_SECONDS 30
+
+static char *
+describe_position (XunchaPatrolPage *self)
+{
+  XunchaFix fix;
+  gint64 age_s;
+
+  if (self->session == NULL)
+    return g_strdup (_("Location off"));
+
+  switch (xuncha_patrol_session_get_location_state (self->session))
+    {
+    case XUNCHA_LOCATION_STATE_UNAVAILABLE:
+      return g_strdup (_("No location service: place reports by hand"));
+    case XUNCHA_LOCATION_STATE_IDLE:
+      return g_strdup (_("Location off until a shift starts"));
+    case XUNCHA_LOCATION_STATE_STARTING:
+    case XUNCHA_LOCATION_STATE_ACTIVE:
+    case XUNCHA_LOCATION_STATE_FINISHED:
+    default:
+      break;
+    }
+
+  if (!xuncha_patrol_session_get_last_fix (self->session, &fix))
+    return g_strdup (_("Waiting for a position…"));
+
+  /* Accuracy and age are always shown: a fix that is poor or old must look it. */
+  age_s = (gint64)xuncha_patrol_session_get_fix_age (self->session);
+  if (isnan (fix.accuracy))
+    return g_strdup_printf (_("Position · %d s ago"), (int)age_s);
+  if (age_s > STALE_FIX_SECONDS)
+    return g_strdup_printf (_("±%.0f m · old: %d s"), fix.accuracy, (int)age_s);
+  return g_strdup_printf (_("±%.0f m · %d s ago"), fix.accuracy, (int)age_s);
+}
+
+static void
+update_status_line (XunchaPatrolPage *self)
+{
+  g_autofree char *position = NULL;
+  g_autofree char *line = NULL;
+  gint64 held;
+
+  if (self->store == NULL)
+    {
+      gtk_label_set_text (self->status_line, _("Device data unavailable"));
+      return;
+    }
+  position = describe_position (self);
+  held = xuncha_store_count_rows (self->store, "reports", NULL);
+  line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d report on the device",
+                                       "%s · %d reports on the device", (gulong)held),
+                          position, (int)held);
+  gtk_label_set_text (self->status_line, line);
+}
+
+static gboolean
+on_status_tick (gpointer user_data)
+{
+  update_status_line (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sync_shift_button (XunchaPatrolPage *self)
+{
+  gboolean open = self->session != NULL && xuncha_patrol_session_get_shift_open (self->session);
+
+  self->updating_toggle = TRUE;
+  gtk_toggle_button_set_active (self->shift_button, open);
+  self->updating_toggle = FALSE;
+  gtk_button_set_label (GTK_BUTTON (self->shift_button), open ? _("End Shift") : _("Start Shift"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->shift_button), self->session != NULL);
+  if (open)
+    gtk_widget_add_css_class (GTK_WIDGET (self->shift_button), "shift-open");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->shift_button), "shift-open");
+}
+
+static void
+reload_track (XunchaPatrolPage *self)
+{
+  g_autoptr(GArray) points = NULL;
+
+  if (self->session == NULL)
+    return;
+  points = xuncha_patrol_session_load_track (self->session);
+  xuncha_map_view_set_track (self->map_view, (const XunchaFix *)points->data, points->len);
+}
+
+static void
+on_fix (XunchaPatrolSession *session,
+        const XunchaFix     *fix,
+        XunchaPatrolPage    *self)
+{
+  xuncha_map_view_set_position (self->map_view, fix);
+  if (xuncha_patrol_session_get_shift_open (session))
+    xuncha_map_view_add_track_point (self->map_view, fix);
+  if (!self->centered)
+    {
+      self->centered = TRUE;
+      xuncha_map_view_center_on (self->map_view, fix->lat, fix->lon, 17);
+    }
+  update_status_line (self);
+}
+
+static void
+on_session_changed (XunchaPatrolPage *self)
+{
+  sync_shift_button (self);
+  update_status_line (self);
+}
+
+static void
+on_shift_toggled (XunchaPatrolPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (self->updating_toggle || self->session == NULL)
+    return;
+
+  if (gtk_toggle_button_get_active (self->shift_button))
+    {
+      ok = xuncha_patrol_session_start_shift (self->session, &error);
+      xuncha_map_view_set_track (self->map_view, NULL, 0);
+    }
+  else
+    ok = xuncha_patrol_session_stop_shift (self->session, &error);
+
+  if (!ok)
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
+      else
+        g_warning ("%s", error->message);
+    }
+  sync_shift_button (self);
+}
+
+static void
+on_center_clicked (XunchaPatrolPage *self)
+{
+  XunchaFix fix;
+
+  if (self->session != NULL && xuncha_patrol_session_get_last_fix (self->session, &fix))
+    xuncha_map_view_center_on (self->map_view, fix.lat, fix.lon, 17);
+}
+
+static void
+xuncha_patrol_page_map (GtkWidget *widget)
+{
+  XunchaPatrolPage *self = XUNCHA_PATROL_PAGE (widget);
+
+  GTK_WIDGET_CLASS (xuncha_patrol_page_parent_class)->map (widget);
+  /* The age of the fix ticks only while the page is on screen. */
+  if (self->status_timer == 0)
+    self->status_timer = g_timeout_add_seconds (1, on_status_tick, self);
+}
+
+static void
+xuncha_patrol_page_unmap (GtkWidget *widget)
+{
+  XunchaPatrolPage *self = XUNCHA_PATROL_PAGE (widget);
+
+  g_clear_handle_id (&self->status_timer, g_source_remove);
+  GTK_WIDGET_CLASS (xuncha_patrol_page_parent_class)->unmap (widget);
+}
 
 static void
 xuncha_patrol_page_dispose (GObject *object)
@@ -26,10 +206,13 @@ xuncha_patrol_page_dispose (GObject *object)
   XunchaPatrolPage *self = (XunchaPatrolPage *)object;
   GtkWidget *child;
 
+  g_clear_handle_id (&self->status_timer, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_PATROL_PAGE);
   /* The template's root is not a bound child, so it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  g_clear_object (&self->session);
+  g_clear_object (&self->street_map);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (xuncha_patrol_page_parent_class)->dispose (object);
@@ -42,6 +225,8 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = xuncha_patrol_page_dispose;
+  widget_class->map = xuncha_patrol_page_map;
+  widget_class->unmap = xuncha_patrol_page_unmap;
 
   g_type_ensure (XUNCHA_TYPE_MAP_VIEW);
 
@@ -51,6 +236,10 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, status_line);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, map_view);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, map_status);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, shift_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, action_bar);
+  gtk_widget_class_bind_template_callback (widget_class, on_shift_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_center_clicked);
 }
 
 static void
@@ -73,26 +262,64 @@ xuncha_patrol_page_set_store (XunchaPatrolPage *self,
 }
 
 void
-xuncha_patrol_page_refresh (XunchaPatrolPage *self)
+xuncha_patrol_page_set_street_map (XunchaPatrolPage *self,
+                                   XunchaStreetMap  *map)
 {
-  g_autofree char *line = NULL;
-  gint64 streets, waiting;
+  double min_lon, min_lat, max_lon, max_lat;
 
   g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
 
-  if (self->store == NULL)
+  if (!g_set_object (&self->street_map, map))
+    return;
+  xuncha_map_view_set_street_map (self->map_view, map);
+  gtk_widget_set_visible (GTK_WIDGET (self->map_status),
+                          map == NULL || xuncha_street_map_get_n_segments (map) == 0);
+  if (map != NULL && !self->centered
+      && xuncha_street_map_get_bbox (map, &min_lon, &min_lat, &max_lon, &max_lat))
+    xuncha_map_view_center_on (self->map_view, (min_lat + max_lat) / 2, (min_lon + max_lon) / 2,
+                               15);
+}
+
+void
+xuncha_patrol_page_set_session (XunchaPatrolPage    *self,
+                                XunchaPatrolSession *session)
+{
+  g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (!g_set_object (&self->session, session))
+    return;
+  if (session != NULL)
     {
-      gtk_label_set_text (self->status_line, _("Device data unavailable"));
-      return;
+      g_signal_connect_object (session, "fix", G_CALLBACK (on_fix), self, 0);
+      g_signal_connect_object (session, "notify::shift-open", G_CALLBACK (on_session_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::location-state",
+                               G_CALLBACK (on_session_changed), self, G_CONNECT_SWAPPED);
     }
+  reload_track (self);
+  sync_shift_button (self);
+  update_status_line (self);
+}
 
-  streets = xuncha_store_count_rows (self->store, "streets", NULL);
-  waiting = xuncha_store_count_rows (self->store, "reports", NULL);
-  line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "No position yet · %d report on the device",
-                                       "No position yet · %d reports on the device",
-                                       (gulong)waiting),
-                          (int)waiting);
-  gtk_label_set_text (self->status_line, line);
+XunchaMapView *
+xuncha_patrol_page_get_map_view (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+  return self->map_view;
+}
 
-  gtk_widget_set_visible (GTK_WIDGET (self->map_status), streets == 0);
+GtkWidget *
+xuncha_patrol_page_get_shift_button (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+  return GTK_WIDGET (self->shift_button);
+}
+
+void
+xuncha_patrol_page_refresh (XunchaPatrolPage *self)
+{
+  g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
+  update_status_line (self);
 }

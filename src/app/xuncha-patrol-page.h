@@ -14,6 +14,14 @@ G_DECLARE_FINAL_TYPE (XunchaPatrolPage, xuncha_patrol_page, XUNCHA, PATROL_PAGE,
 /* The page reads the device store; NULL when it could not be opened. */
 void xuncha_patrol_page_set_store (XunchaPatrolPage *self,
                                   XunchaStore      *store);
+void xuncha_patrol_page_set_street_map (XunchaPatrolPage    *self,
+                                        XunchaStreetMap     *map);
+void xuncha_patrol_page_set_session    (XunchaPatrolPage    *self,
+                                        XunchaPatrolSession *session);
+/* The page's map (for tests). */
+struct _XunchaMapView *xuncha_patrol_page_get_map_view (XunchaPatrolPage *self);
+/* The shift toggle (for tests driving the page as an officer would). */
+GtkWidget *xuncha_patrol_page_get_shift_button (XunchaPatrolPage *self);
 /* Reads the store again (after a save, a sync or an import). */
 void xuncha_patrol_page_refresh   (XunchaPatrolPage *self);
 

@@ -40,6 +40,8 @@ connect_to_application (XunchaWindow      *self,
   settings = xuncha_application_get_settings (app);
 
   xuncha_patrol_page_set_store (self->patrol_page, store);
+  xuncha_patrol_page_set_street_map (self->patrol_page, xuncha_application_get_street_map (app));
+  xuncha_patrol_page_set_session (self->patrol_page, xuncha_application_get_session (app));
   xuncha_queue_page_set_store (self->queue_page, store);
   xuncha_history_page_set_store (self->history_page, store);
   xuncha_preferences_page_set_settings (self->preferences_page, settings);

@@ -17,6 +17,7 @@ struct _XunchaPatrolSession
   guint                 location_holds;
   gboolean              source_running;
   XunchaFix             last_fix;
+  gint64                last_fix_received_us;   /* monotonic */
   gboolean              has_fix;
 };
 
@@ -46,6 +47,7 @@ on_fix (XunchaLocationSource *source,
   gboolean had_fix = self->has_fix;
 
   self->last_fix = *fix;
+  self->last_fix_received_us = g_get_monotonic_time ();
   self->has_fix = TRUE;
   if (!had_fix)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_FIX]);
@@ -308,4 +310,14 @@ xuncha_patrol_session_load_track (XunchaPatrolSession *self)
   if (self->recorder != NULL)
     points = xuncha_shift_load_points (self->shift, self->store, NULL);
   return points != NULL ? points : g_array_new (FALSE, FALSE, sizeof (XunchaFix));
+}
+
+double
+xuncha_patrol_session_get_fix_age (XunchaPatrolSession *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_SESSION (self), -1);
+
+  if (!self->has_fix)
+    return -1;
+  return (g_get_monotonic_time () - self->last_fix_received_us) / (double)G_USEC_PER_SEC;
 }

@@ -41,6 +41,9 @@ XunchaLocationState  xuncha_patrol_session_get_location_state (XunchaPatrolSessi
 /* The last fix; FALSE when there is none yet. */
 gboolean             xuncha_patrol_session_get_last_fix   (XunchaPatrolSession  *self,
                                                            XunchaFix            *fix);
+/* Seconds since the last fix arrived (a replayed log's fixes carry the log's own times,
+ * and a phone's clock may be off, so age is measured on arrival); -1 with no fix. */
+double               xuncha_patrol_session_get_fix_age    (XunchaPatrolSession  *self);
 /* The points of the open shift stored so far (for drawing the track), or an empty array. */
 GArray              *xuncha_patrol_session_load_track     (XunchaPatrolSession  *self);
 
