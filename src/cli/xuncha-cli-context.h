@@ -37,7 +37,6 @@ typedef int (*XunchaCliCommand) (XunchaCliContext *ctx,
 
 int xuncha_cli_db         (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_categories (XunchaCliContext *ctx, int argc, char **argv);
-int xuncha_cli_demo       (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_shift      (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_track      (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_history    (XunchaCliContext *ctx, int argc, char **argv);

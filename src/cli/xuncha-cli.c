@@ -19,7 +19,6 @@ typedef struct
 static const CommandEntry commands[] = {
   { "db",         xuncha_cli_db,         N_("Check the device database: db check [--json]") },
   { "categories", xuncha_cli_categories, N_("List violation categories: categories list [--json]") },
-  { "demo",       xuncha_cli_demo,       N_("Walk through Xuncha on demo data without a screen") },
   { "shift",      xuncha_cli_shift,      N_("Start, stop or show the patrol shift: shift start|stop|status") },
   { "track",      xuncha_cli_track,      N_("Import a GPX or NMEA log as a finished shift: track import FILE") },
   { "history",    xuncha_cli_history,    N_("Shifts by day and their routes: history [show SHIFT]") },
