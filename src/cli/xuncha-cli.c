@@ -20,6 +20,7 @@ static const CommandEntry commands[] = {
   { "db",         xuncha_cli_db,         N_("Check the device database: db check [--json]") },
   { "categories", xuncha_cli_categories, N_("List violation categories: categories list [--json]") },
   { "demo",       xuncha_cli_demo,       N_("Walk through Xuncha on demo data without a screen") },
+  { "report",     xuncha_cli_report,     N_("Add and read violation reports: report add|list|show") },
 };
 
 XunchaStore *

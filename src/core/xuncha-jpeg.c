@@ -30,6 +30,8 @@ struct _XunchaJpeg
   GArray       *segments;   /* Segment, up to and including the first SOS */
   gboolean      has_sos;
   gssize        exif_index; /* into segments, -1 when none */
+  gssize        damaged_at; /* offset where the walk found garbage, -1 when none */
+  gboolean      ends_early; /* ... because the data ended there */
 };
 
 G_DEFINE_QUARK (xuncha-jpeg-error-quark, xuncha_jpeg_error)
@@ -64,6 +66,22 @@ truncated (XunchaJpeg  *self,
   return FALSE;
 }
 
+/* The walk met the end of the data (or garbage) at @pos. Once a segment was read the
+ * file still parses, so the metadata that came first stays readable; the image check
+ * reports the damage. */
+static gboolean
+stop_walk (XunchaJpeg  *self,
+           gsize        pos,
+           gboolean     at_end,
+           GError     **error)
+{
+  if (self->segments->len == 0)
+    return truncated (self, error);
+  self->damaged_at = pos;
+  self->ends_early = at_end;
+  return TRUE;
+}
+
 static gboolean
 walk_headers (XunchaJpeg  *self,
               GError     **error)
@@ -74,6 +92,13 @@ walk_headers (XunchaJpeg  *self,
     {
       Segment seg;
 
+      if (self->data[pos] != 0xff && self->segments->len > 0)
+        {
+          /* Keep what was read so far (the Exif block usually comes first); the image
+           * check reports the damage. */
+          self->damaged_at = pos;
+          return TRUE;
+        }
       if (self->data[pos] != 0xff)
         {
           g_set_error (error, XUNCHA_JPEG_ERROR, XUNCHA_JPEG_ERROR_TRUNCATED,
@@ -85,7 +110,7 @@ walk_headers (XunchaJpeg  *self,
       while (pos + 1 < self->size && self->data[pos + 1] == 0xff)
         pos++;
       if (pos + 1 >= self->size)
-        return truncated (self, error);
+        return stop_walk (self, pos, TRUE, error);
 
       seg.marker = self->data[pos + 1];
       seg.offset = pos;
@@ -96,6 +121,11 @@ walk_headers (XunchaJpeg  *self,
         }
       if (seg.marker == M_EOI)
         return TRUE;   /* headers only: parsed, but no image */
+      if ((seg.marker == M_SOI || seg.marker == 0x00) && self->segments->len > 0)
+        {
+          self->damaged_at = pos;
+          return TRUE;
+        }
       if (seg.marker == M_SOI || seg.marker == 0x00)
         {
           g_set_error (error, XUNCHA_JPEG_ERROR, XUNCHA_JPEG_ERROR_TRUNCATED,
@@ -104,10 +134,10 @@ walk_headers (XunchaJpeg  *self,
           return FALSE;
         }
       if (pos + 4 > self->size)
-        return truncated (self, error);
+        return stop_walk (self, pos, TRUE, error);
       seg.length = 2 + (((gsize)self->data[pos + 2] << 8) | self->data[pos + 3]);
       if (seg.length < 4 || pos + seg.length > self->size)
-        return truncated (self, error);
+        return stop_walk (self, pos, TRUE, error);
 
       if (seg.marker == M_APP1 && self->exif_index < 0 && seg.length >= 4 + sizeof exif_header
           && memcmp (self->data + pos + 4, exif_header, sizeof exif_header) == 0)
@@ -141,6 +171,7 @@ xuncha_jpeg_new (GBytes      *data,
   self->name = g_strdup (name != NULL ? name : _("(unnamed)"));
   self->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   self->exif_index = -1;
+  self->damaged_at = -1;
 
   if (self->size == 0)
     {
@@ -202,6 +233,15 @@ xuncha_jpeg_check_image (XunchaJpeg  *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
 
+  if (self->damaged_at >= 0 && self->ends_early)
+    return truncated (self, error);
+  if (self->damaged_at >= 0)
+    {
+      g_set_error (error, XUNCHA_JPEG_ERROR, XUNCHA_JPEG_ERROR_TRUNCATED,
+                   _("The photo %s is damaged (unexpected data at offset %" G_GSSIZE_FORMAT
+                     "). Take or copy it again."), self->name, self->damaged_at);
+      return FALSE;
+    }
   for (guint i = 0; i < self->segments->len; i++)
     {
       guint8 m = g_array_index (self->segments, Segment, i).marker;
@@ -317,7 +357,7 @@ xuncha_jpeg_replace_exif (XunchaJpeg    *self,
         {
           const Segment *first = &g_array_index (self->segments, Segment, 0);
           if (first->marker == M_APP0 && first->offset == 2 && first->length >= 9
-              && memcmp (self->data + 4, "JFIF", 5) == 0)
+              && memcmp (self->data + first->offset + 4, "JFIF", 5) == 0)
             cut_from = first->offset + first->length;
         }
       cut_to = cut_from;
