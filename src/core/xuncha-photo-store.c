@@ -599,19 +599,61 @@ exif_thumbnail (XunchaJpeg *jpeg)
   return g_steal_pointer (&thumb);
 }
 
-static GBytes *
-scaled_thumbnail (const char  *path,
-                  GError     **error)
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
 {
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  guint max_edge = GPOINTER_TO_UINT (user_data);
+  int longest = MAX (width, height);
+
+  if (longest <= 0 || (guint)longest <= max_edge)
+    return;
+  gdk_pixbuf_loader_set_size (loader, MAX (1, (int)((gint64)width * max_edge / longest)),
+                              MAX (1, (int)((gint64)height * max_edge / longest)));
+}
+
+GBytes *
+xuncha_photo_store_scale_jpeg (GBytes  *jpeg,
+                               guint    max_edge,
+                               int      quality,
+                               GError **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autofree char *buffer = NULL;
+  g_autofree char *quality_text = NULL;
+  GdkPixbuf *pixbuf;
   gsize size = 0;
 
-  pixbuf = gdk_pixbuf_new_from_file_at_scale (path, XUNCHA_PHOTO_STORE_THUMBNAIL_SIZE,
-                                              XUNCHA_PHOTO_STORE_THUMBNAIL_SIZE, TRUE, error);
-  if (pixbuf == NULL
-      || !gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", error, "quality", "85",
-                                     NULL))
+  g_return_val_if_fail (jpeg != NULL, NULL);
+  g_return_val_if_fail (max_edge > 0, NULL);
+
+  /* The type is named rather than sniffed: sniffing needs the MIME database, which a
+   * sandbox or a test environment may not have. The JPEG loader decodes at the reduced
+   * size directly, so a 12-megapixel photo never sits in memory at full size. */
+  loader = gdk_pixbuf_loader_new_with_type ("jpeg", error);
+  if (loader == NULL)
+    return NULL;
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared),
+                    GUINT_TO_POINTER (max_edge));
+  if (!gdk_pixbuf_loader_write_bytes (loader, jpeg, error))
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      return NULL;
+    }
+  if (!gdk_pixbuf_loader_close (loader, error))
+    return NULL;
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    {
+      g_set_error (error, XUNCHA_PHOTO_STORE_ERROR, XUNCHA_PHOTO_STORE_ERROR_THUMBNAIL,
+                   _("The photo could not be decoded."));
+      return NULL;
+    }
+  quality_text = g_strdup_printf ("%d", CLAMP (quality, 1, 100));
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", error,
+                                  "quality", quality_text, NULL))
     return NULL;
   return g_bytes_new_take (g_steal_pointer (&buffer), size);
 }
@@ -654,7 +696,8 @@ xuncha_photo_store_get_thumbnail (XunchaPhotoStore  *self,
   if (jpeg != NULL)
     thumb = exif_thumbnail (jpeg);
   if (thumb == NULL)
-    thumb = scaled_thumbnail (photo_path, &local_error);
+    thumb = xuncha_photo_store_scale_jpeg (bytes, XUNCHA_PHOTO_STORE_THUMBNAIL_SIZE, 85,
+                                           &local_error);
   if (thumb == NULL)
     {
       g_set_error (error, XUNCHA_PHOTO_STORE_ERROR, XUNCHA_PHOTO_STORE_ERROR_THUMBNAIL,

@@ -66,6 +66,13 @@ gboolean          xuncha_photo_store_verify       (XunchaPhotoStore  *self,
                                                    const char        *sha256,
                                                    GError           **error);
 
+/* Decodes a JPEG at reduced size (longest edge at most @max_edge; never enlarged) and
+ * encodes it again at @quality. The result carries no metadata. */
+GBytes           *xuncha_photo_store_scale_jpeg   (GBytes            *jpeg,
+                                                   guint              max_edge,
+                                                   int                quality,
+                                                   GError           **error);
+
 /* Longest edge of a thumbnail made by scaling. */
 #define XUNCHA_PHOTO_STORE_THUMBNAIL_SIZE 320
 

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
@@ -294,28 +293,21 @@ downscale (GBytes      *bytes,
            guint        max_edge,
            GError     **error)
 {
-  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GBytes) encoded = NULL;
   g_autoptr(XunchaJpeg) small = NULL;
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autofree char *buffer = NULL;
   const guint8 *src = g_bytes_get_data (bytes, NULL);
   const guint8 *dst;
   gsize dst_len = 0;
   gsize body = 2;
 
-  pixbuf = gdk_pixbuf_new_from_stream_at_scale (stream, (int)max_edge, (int)max_edge, TRUE,
-                                                NULL, error);
-  if (pixbuf == NULL
-      || !gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &dst_len, "jpeg", error, "quality", "90",
-                                     NULL))
+  encoded = xuncha_photo_store_scale_jpeg (bytes, max_edge, 90, error);
+  if (encoded == NULL)
     return NULL;
-  encoded = g_bytes_new_take (g_steal_pointer (&buffer), dst_len);
   small = xuncha_jpeg_new (encoded, "scaled", error);
   if (small == NULL)
     return NULL;
-  dst = g_bytes_get_data (encoded, NULL);
+  dst = g_bytes_get_data (encoded, &dst_len);
 
   if (xuncha_jpeg_get_n_segments (small) > 0)
     {
@@ -641,12 +633,20 @@ save_error (XunchaReportStore  *self,
 {
   sqlite3 *db = xuncha_store_get_db (self->store);
   int rc = sqlite3_extended_errcode (db) & 0xff;
+  int ext = sqlite3_extended_errcode (db);
   int sys = sqlite3_system_errno (db);
 
   if (rc == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
     g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SAVE,
                  _("Could not save the report: there is not enough space on the device. "
                    "Nothing was saved; free some space and save again."));
+  else if (ext == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_FSYNC || ext == SQLITE_IOERR_TRUNCATE)
+    /* SQLite keeps no errno for a failed write to its log; a full disk (or a file size
+     * limit) is by far the likeliest cause on a phone. */
+    g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SAVE,
+                 _("Could not save the report: the device refused to write the database "
+                   "(it may be out of space). Nothing was saved; free some space and save "
+                   "again."));
   else
     g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SAVE,
                  _("Could not save the report: %s. Nothing was saved; try again."),
