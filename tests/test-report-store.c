@@ -358,7 +358,8 @@ test_bad_photos (Fixture       *f,
   g_autoptr(GBytes) image = photo_fixture_image (96, 64, 5);
   g_autoptr(GBytes) cut = g_bytes_new_from_bytes (image, 0, g_bytes_get_size (image) - 300);
   g_autofree char *good = plain_photo (f, "good.jpg", 6);
-  g_autofree char *empty = photo_fixture_write (f->dir, "empty.jpg", g_bytes_new_static ("", 0));
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+  g_autofree char *empty = photo_fixture_write (f->dir, "empty.jpg", nothing);
   g_autofree char *text = NULL;
   g_autofree char *truncated = photo_fixture_write (f->dir, "truncated.jpg", cut);
   g_autofree char *missing = g_build_filename (f->dir, "missing.jpg", NULL);
