@@ -230,6 +230,7 @@ main (void)
   g_autoptr(GArray) fixes = NULL;
   g_autoptr(GPtrArray) our_paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GBytes) image = photo_fixture_image (64, 48, 5);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) env = NULL;
@@ -281,23 +282,47 @@ main (void)
       segment = photo_fixture_segment (0xe1, g_bytes_get_data (payload, NULL),
                                        g_bytes_get_size (payload));
       photo = photo_fixture_insert (image, TRUE, segment, NULL);
+      g_ptr_array_add (photos, g_bytes_ref (photo));
       g_ptr_array_add (our_paths, photo_fixture_write (ours, name, photo));
       g_ptr_array_add (argv, photo_fixture_write (theirs, name, photo));
     }
   g_ptr_array_add (argv, NULL);
 
-  start = g_get_monotonic_time ();
-  placed_ours = correlate_ours (gpx, (char **)our_paths->pdata, n);
-  t_ours = (g_get_monotonic_time () - start) / 1e6;
-
   /* gpscorrelate reads photo times as local time: run it in UTC like ours. */
   env = g_environ_setenv (g_get_environ (), "TZ", "UTC", TRUE);
-  start = g_get_monotonic_time ();
-  g_spawn_sync (NULL, (char **)argv->pdata, env,
-                G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
-                &status, &error);
-  t_theirs = (g_get_monotonic_time () - start) / 1e6;
-  g_assert_no_error (error);
+  /* The machine's disk is shared: the best of three alternating runs of each, on fresh
+   * copies (gpscorrelate leaves photos that already have GPS alone). */
+  t_ours = t_theirs = G_MAXDOUBLE;
+  for (guint rep = 0; rep < 3; rep++)
+    {
+      double t;
+
+      for (guint i = 0; rep > 0 && i < n; i++)
+        {
+          g_autoptr(GError) write_error = NULL;
+          GBytes *photo = photos->pdata[i];
+
+          g_file_set_contents (our_paths->pdata[i], g_bytes_get_data (photo, NULL),
+                               g_bytes_get_size (photo), &write_error);
+          g_assert_no_error (write_error);
+          g_file_set_contents (argv->pdata[4 + i], g_bytes_get_data (photo, NULL),
+                               g_bytes_get_size (photo), &write_error);
+          g_assert_no_error (write_error);
+        }
+
+      start = g_get_monotonic_time ();
+      placed_ours = correlate_ours (gpx, (char **)our_paths->pdata, n);
+      t = (g_get_monotonic_time () - start) / 1e6;
+      t_ours = MIN (t_ours, t);
+
+      start = g_get_monotonic_time ();
+      g_spawn_sync (NULL, (char **)argv->pdata, env,
+                    G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                    NULL, &status, &error);
+      g_assert_no_error (error);
+      t = (g_get_monotonic_time () - start) / 1e6;
+      t_theirs = MIN (t_theirs, t);
+    }
 
   for (guint i = 0; i < n; i++)
     {

@@ -130,23 +130,39 @@ main (void)
     }
   g_assert_true (g_file_set_contents (argfile, args->str, -1, NULL));
 
-  start = g_get_monotonic_time ();
-  for (guint i = 0; i < n; i++)
+  /* The machine's disk is shared: the best of three alternating runs of each. */
+  t_ours = t_theirs = G_MAXDOUBLE;
+  for (guint rep = 0; rep < 3; rep++)
     {
-      g_autofree char *name = g_strdup_printf ("p%04u.jpg", i);
-      g_autofree char *path = g_build_filename (ours, name, NULL);
-      geotag_ours (path, i);
-    }
-  t_ours = (g_get_monotonic_time () - start) / 1e6;
+      double t;
 
-  start = g_get_monotonic_time ();
-  {
-    const char *argv[] = { exiftool, "-q", "-@", argfile, NULL };
-    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                  NULL, &status, &error);
-    g_assert_no_error (error);
-  }
-  t_theirs = (g_get_monotonic_time () - start) / 1e6;
+      for (guint i = 0; rep > 0 && i < n; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("p%04u.jpg", i);
+          g_free (photo_fixture_write (ours, name, photo));
+          g_free (photo_fixture_write (theirs, name, photo));
+        }
+
+      start = g_get_monotonic_time ();
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("p%04u.jpg", i);
+          g_autofree char *path = g_build_filename (ours, name, NULL);
+          geotag_ours (path, i);
+        }
+      t = (g_get_monotonic_time () - start) / 1e6;
+      t_ours = MIN (t_ours, t);
+
+      start = g_get_monotonic_time ();
+      {
+        const char *argv[] = { exiftool, "-q", "-@", argfile, NULL };
+        g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                      NULL, &status, &error);
+        g_assert_no_error (error);
+      }
+      t = (g_get_monotonic_time () - start) / 1e6;
+      t_theirs = MIN (t_theirs, t);
+    }
 
   /* Both wrote the same places. */
   for (guint i = 0; i < n; i++)

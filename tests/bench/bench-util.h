@@ -17,8 +17,7 @@ int    bench_compare_double (gconstpointer a,
                              gconstpointer b);
 double bench_median      (GArray     *values);
 char  *bench_tmpdir      (void);
-/* Replaces @path with @bytes through a temporary file and a rename, without fsync: what
- * exiftool and gpscorrelate do. */
+/* Rewrites @path with @bytes in place, without fsync, as gpscorrelate (exiv2) does. */
 void   bench_replace_file (const char *path,
                            GBytes     *bytes);
 void   bench_remove_tree (const char *path);
