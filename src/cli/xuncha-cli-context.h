@@ -42,5 +42,6 @@ int xuncha_cli_track      (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_history    (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_streets    (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_merchants  (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_report     (XunchaCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -24,6 +24,7 @@ static const CommandEntry commands[] = {
   { "history",    xuncha_cli_history,    N_("Shifts by day and their routes: history [show SHIFT]") },
   { "streets",    xuncha_cli_streets,    N_("Street map: streets import|snap|stats|assign") },
   { "merchants",  xuncha_cli_merchants,  N_("Merchant registry: merchants import FILE") },
+  { "report",     xuncha_cli_report,     N_("Add and read violation reports: report add|list|show") },
 };
 
 XunchaStore *

@@ -1,0 +1,876 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha-report-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xuncha-jpeg.h"
+#include "xuncha-photo-meta.h"
+#include "xuncha-report-private.h"
+#include "xuncha-report-store.h"
+#include "xuncha-store-private.h"
+#include "xuncha-time-correlator.h"
+
+struct _XunchaReportStore
+{
+  GObject           parent_instance;
+
+  XunchaStore      *store;
+  XunchaPhotoStore *photos;
+  guint             max_edge;
+  gint64            camera_offset_ms;
+  gint64            max_gap_ms;
+  GTimeZone        *zone;
+};
+
+G_DEFINE_TYPE (XunchaReportStore, xuncha_report_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (xuncha-report-store-error-quark, xuncha_report_store_error)
+
+/* One photo on its way into the store. */
+typedef struct
+{
+  const char      *name;
+  GBytes          *bytes;
+  XunchaJpeg      *jpeg;
+  XunchaPhotoMeta  meta;       /* as read */
+  XunchaPhotoMeta  stored;     /* as stored (after geotagging) */
+  gboolean         has_time;
+  gint64           utc_ms;     /* true time taken, camera offset applied */
+  GPtrArray       *pieces;     /* the bytes to store */
+  char            *sha256;
+  int              width;
+  int              height;
+  gsize            size;
+} Incoming;
+
+static void
+incoming_clear (Incoming *in)
+{
+  g_clear_pointer (&in->bytes, g_bytes_unref);
+  g_clear_pointer (&in->jpeg, xuncha_jpeg_free);
+  g_clear_pointer (&in->pieces, g_ptr_array_unref);
+  g_clear_pointer (&in->sha256, g_free);
+}
+
+static void
+xuncha_report_store_finalize (GObject *object)
+{
+  XunchaReportStore *self = (XunchaReportStore *)object;
+
+  g_clear_object (&self->photos);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->zone, g_time_zone_unref);
+
+  G_OBJECT_CLASS (xuncha_report_store_parent_class)->finalize (object);
+}
+
+static void
+xuncha_report_store_class_init (XunchaReportStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = xuncha_report_store_finalize;
+}
+
+static void
+xuncha_report_store_init (XunchaReportStore *self)
+{
+  self->max_gap_ms = XUNCHA_TIME_CORRELATOR_DEFAULT_MAX_GAP_MS;
+}
+
+XunchaReportStore *
+xuncha_report_store_new (XunchaStore  *store,
+                         GError      **error)
+{
+  g_autoptr(XunchaReportStore) self = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (XUNCHA_TYPE_REPORT_STORE, NULL);
+  self->store = g_object_ref (store);
+  self->photos = xuncha_photo_store_open (store, error);
+  if (self->photos == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+XunchaPhotoStore *
+xuncha_report_store_get_photo_store (XunchaReportStore *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_STORE (self), NULL);
+  return self->photos;
+}
+
+void
+xuncha_report_store_set_max_edge (XunchaReportStore *self,
+                                  guint              max_edge)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_STORE (self));
+  self->max_edge = max_edge;
+}
+
+void
+xuncha_report_store_set_camera_offset_ms (XunchaReportStore *self,
+                                          gint64             offset_ms)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_STORE (self));
+  self->camera_offset_ms = offset_ms;
+}
+
+void
+xuncha_report_store_set_max_gap_ms (XunchaReportStore *self,
+                                    gint64             max_gap_ms)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_STORE (self));
+  g_return_if_fail (max_gap_ms >= 0);
+  self->max_gap_ms = max_gap_ms;
+}
+
+void
+xuncha_report_store_set_zone (XunchaReportStore *self,
+                              GTimeZone         *zone)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_STORE (self));
+  g_clear_pointer (&self->zone, g_time_zone_unref);
+  if (zone != NULL)
+    self->zone = g_time_zone_ref (zone);
+}
+
+static char *
+format_utc_ms (gint64 ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autofree char *base = NULL;
+
+  if (dt == NULL)
+    return NULL;
+  base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%03dZ", base, (int)(ms % 1000));
+}
+
+/* --- validation --- */
+
+static gboolean
+row_exists (XunchaReportStore *self,
+            sqlite3_stmt      *stmt,
+            const char        *key)
+{
+  gboolean found;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID,
+                       message);
+  return FALSE;
+}
+
+static gboolean
+valid_date (const char *text)
+{
+  int y, m, d, used = 0;
+
+  return sscanf (text, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && used == 10
+         && text[10] == '\0' && g_date_valid_dmy (d, m, y);
+}
+
+static gboolean
+validate (XunchaReportStore  *self,
+          XunchaReport       *report,
+          GError            **error)
+{
+  sqlite3_stmt *stmt;
+  const char *category = xuncha_report_get_category (report);
+  const char *parent = xuncha_report_get_parent_uuid (report);
+  const char *merchant = xuncha_report_get_merchant_id (report);
+  const char *street = xuncha_report_get_street_id (report);
+  const char *deadline = xuncha_report_get_deadline (report);
+  g_autoptr(JsonNode) fields = NULL;
+
+  if (category == NULL)
+    return invalid (error, _("The report has no category. Choose one from the category "
+                             "list."));
+  stmt = xuncha_store_prepare (self->store, "SELECT 1 FROM categories WHERE code = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (!row_exists (self, stmt, category))
+    return invalid (error, _("There is no category with the code %s. Choose one from the "
+                             "category list (xuncha-cli categories list)."), category);
+
+  fields = json_from_string (xuncha_report_get_fields_json (report), NULL);
+  if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
+    return invalid (error, _("The category fields must be a JSON object, like "
+                             "{\"plate\": \"A12345\"}."));
+
+  stmt = xuncha_store_prepare (self->store, "SELECT 1 FROM reports WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (row_exists (self, stmt, xuncha_report_get_uuid (report)))
+    return invalid (error, _("The report %s is already saved."),
+                    xuncha_report_get_uuid (report));
+  if (parent != NULL && !row_exists (self, stmt, parent))
+    return invalid (error, _("There is no report %s to re-inspect. Check the id with "
+                             "“xuncha-cli report list”."), parent);
+
+  if (merchant != NULL)
+    {
+      stmt = xuncha_store_prepare (self->store, "SELECT 1 FROM merchants WHERE id = ?1",
+                                   error);
+      if (stmt == NULL)
+        return FALSE;
+      if (!row_exists (self, stmt, merchant))
+        return invalid (error, _("There is no merchant %s in the registry on this device. "
+                                 "Sync to get the latest registry, or leave the merchant "
+                                 "out."), merchant);
+    }
+  if (street != NULL)
+    {
+      stmt = xuncha_store_prepare (self->store, "SELECT 1 FROM streets WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      if (!row_exists (self, stmt, street))
+        return invalid (error, _("There is no street segment %s on this device. Import the "
+                                 "street map or leave the street out."), street);
+    }
+
+  if (deadline != NULL && !valid_date (deadline))
+    return invalid (error, _("The deadline %s is not a date. Write it as YYYY-MM-DD."),
+                    deadline);
+  if (xuncha_report_get_disposition (report) == XUNCHA_DISPOSITION_DEADLINE && deadline == NULL)
+    return invalid (error, _("A rectification deadline needs its date. Give it as "
+                             "YYYY-MM-DD."));
+  if (xuncha_report_has_position (report)
+      && (fabs (xuncha_report_get_lat (report)) > 90
+          || fabs (xuncha_report_get_lon (report)) > 180))
+    return invalid (error, _("The position %.6f, %.6f is not on Earth. Latitude goes from "
+                             "-90 to 90, longitude from -180 to 180."),
+                    xuncha_report_get_lat (report), xuncha_report_get_lon (report));
+  return TRUE;
+}
+
+/* --- photos --- */
+
+static gboolean
+photo_error (GError     **error,
+             GError      *cause)
+{
+  g_set_error_literal (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_PHOTO,
+                       cause->message);
+  return FALSE;
+}
+
+/* Re-encodes the photo with its longest edge at @max_edge and carries over its metadata
+ * segments (Exif, XMP, ICC ...), so nothing of where and when is lost. */
+static GBytes *
+downscale (GBytes      *bytes,
+           XunchaJpeg  *jpeg,
+           guint        max_edge,
+           GError     **error)
+{
+  g_autoptr(GBytes) encoded = NULL;
+  g_autoptr(XunchaJpeg) small = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const guint8 *src = g_bytes_get_data (bytes, NULL);
+  const guint8 *dst;
+  gsize dst_len = 0;
+  gsize body = 2;
+
+  encoded = xuncha_photo_store_scale_jpeg (bytes, max_edge, 90, error);
+  if (encoded == NULL)
+    return NULL;
+  small = xuncha_jpeg_new (encoded, "scaled", error);
+  if (small == NULL)
+    return NULL;
+  dst = g_bytes_get_data (encoded, &dst_len);
+
+  if (xuncha_jpeg_get_n_segments (small) > 0)
+    {
+      guint8 marker;
+      gsize offset, length;
+
+      xuncha_jpeg_get_segment (small, 0, &marker, &offset, &length);
+      if (marker == 0xe0)
+        body = offset + length;
+    }
+  g_byte_array_append (out, dst, body);
+  for (guint i = 0; i < xuncha_jpeg_get_n_segments (jpeg); i++)
+    {
+      guint8 marker;
+      gsize offset, length;
+
+      xuncha_jpeg_get_segment (jpeg, i, &marker, &offset, &length);
+      if ((marker >= 0xe1 && marker <= 0xef) || marker == 0xfe)
+        g_byte_array_append (out, src + offset, length);
+    }
+  g_byte_array_append (out, dst + body, dst_len - body);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static gboolean
+load_photo (XunchaReportStore  *self,
+            XunchaReport       *report,
+            guint               index,
+            Incoming           *in,
+            GError            **error)
+{
+  GBytes *memory = xuncha_report_get_photo_bytes (report, index);
+  g_autoptr(GError) local_error = NULL;
+
+  in->name = xuncha_report_get_photo_source (report, index);
+  if (memory != NULL)
+    in->bytes = g_bytes_ref (memory);
+  else
+    {
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (in->name, &contents, &len, &local_error))
+        {
+          g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_PHOTO,
+                       _("Could not read the photo %s: %s. Check that the file exists and "
+                         "can be read; nothing was saved."), in->name, local_error->message);
+          return FALSE;
+        }
+      in->bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    }
+
+  in->jpeg = xuncha_jpeg_new (in->bytes, in->name, &local_error);
+  if (in->jpeg == NULL || !xuncha_jpeg_check_image (in->jpeg, &local_error))
+    return photo_error (error, local_error);
+
+  xuncha_jpeg_get_size (in->jpeg, &in->width, &in->height);
+  if (self->max_edge > 0 && (guint)MAX (in->width, in->height) > self->max_edge)
+    {
+      g_autoptr(GBytes) scaled = downscale (in->bytes, in->jpeg, self->max_edge, &local_error);
+      XunchaJpeg *parsed;
+
+      if (scaled == NULL)
+        {
+          g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_PHOTO,
+                       _("Could not scale down the photo %s: %s"), in->name,
+                       local_error->message);
+          return FALSE;
+        }
+      parsed = xuncha_jpeg_new (scaled, in->name, &local_error);
+      if (parsed == NULL)
+        return photo_error (error, local_error);
+      g_clear_pointer (&in->jpeg, xuncha_jpeg_free);
+      g_bytes_unref (in->bytes);
+      in->bytes = g_steal_pointer (&scaled);
+      in->jpeg = parsed;
+      xuncha_jpeg_get_size (in->jpeg, &in->width, &in->height);
+    }
+
+  xuncha_photo_meta_read (&in->meta, in->jpeg);
+  in->stored = in->meta;
+  if (xuncha_photo_meta_get_utc_ms (&in->meta, self->zone, &in->utc_ms))
+    {
+      in->has_time = TRUE;
+      in->utc_ms += self->camera_offset_ms;
+    }
+  return TRUE;
+}
+
+static gboolean
+place_report (XunchaReportStore  *self,
+              XunchaReport       *report,
+              Incoming           *photos,
+              guint               n_photos,
+              GError            **error)
+{
+  if (xuncha_report_has_position (report))
+    return TRUE;
+
+  for (guint i = 0; i < n_photos; i++)
+    if (photos[i].meta.has_position)
+      {
+        xuncha_report_set_position (report, photos[i].meta.lat, photos[i].meta.lon, NAN,
+                                    photos[i].meta.altitude, photos[i].meta.direction,
+                                    XUNCHA_POSITION_SOURCE_EXIF);
+        return TRUE;
+      }
+
+  for (guint i = 0; i < n_photos; i++)
+    {
+      g_autoptr(XunchaTimeCorrelator) track = NULL;
+      XunchaFix fix;
+
+      if (!photos[i].has_time)
+        continue;
+      track = xuncha_time_correlator_new_from_store (self->store,
+                                                     photos[i].utc_ms - self->max_gap_ms,
+                                                     photos[i].utc_ms + self->max_gap_ms,
+                                                     error);
+      if (track == NULL)
+        return FALSE;
+      xuncha_time_correlator_set_max_gap_ms (track, self->max_gap_ms);
+      if (xuncha_time_correlator_locate (track, photos[i].utc_ms, &fix))
+        {
+          xuncha_report_set_position (report, fix.lat, fix.lon, fix.accuracy, fix.altitude,
+                                      fix.heading, XUNCHA_POSITION_SOURCE_TRACK);
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_NO_POSITION,
+               _("The report has no position: none was given, the photos carry no GPS "
+                 "position, and no recorded track covers the time they were taken. Place it "
+                 "on the map or give its latitude and longitude (--lat and --lon)."));
+  return FALSE;
+}
+
+/* Gives a photo without GPS the report's position (and a time if it has none), so every
+ * stored photo says where and when it was taken. A photo with its own GPS is stored byte
+ * for byte as it came. */
+static gboolean
+prepare_pieces (XunchaReportStore  *self,
+                XunchaReport       *report,
+                Incoming           *in,
+                GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (in->meta.has_position)
+    {
+      in->pieces = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+      g_ptr_array_add (in->pieces, g_bytes_ref (in->bytes));
+    }
+  else
+    {
+      in->stored.has_position = TRUE;
+      in->stored.lat = xuncha_report_get_lat (report);
+      in->stored.lon = xuncha_report_get_lon (report);
+      if (!isfinite (in->stored.altitude))
+        in->stored.altitude = xuncha_report_get_altitude (report);
+      if (!isfinite (in->stored.direction))
+        in->stored.direction = xuncha_report_get_heading (report);
+      if (!in->has_time)
+        {
+          in->utc_ms = xuncha_report_get_created_ms (report);
+          in->has_time = TRUE;
+          xuncha_photo_meta_set_time (&in->stored, in->utc_ms, self->zone);
+        }
+      in->stored.has_gps_time = TRUE;
+      in->stored.gps_time_ms = in->utc_ms;
+      in->pieces = xuncha_photo_meta_write (&in->stored, in->jpeg, &local_error);
+      if (in->pieces == NULL)
+        {
+          g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_PHOTO,
+                       _("Could not write the position into the photo %s: %s"), in->name,
+                       local_error->message);
+          return FALSE;
+        }
+    }
+  in->size = 0;
+  for (guint i = 0; i < in->pieces->len; i++)
+    in->size += g_bytes_get_size (in->pieces->pdata[i]);
+  return TRUE;
+}
+
+/* --- rows --- */
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           column,
+           const char   *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, column, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+static void
+bind_double (sqlite3_stmt *stmt,
+             int           column,
+             double        value)
+{
+  if (isfinite (value))
+    sqlite3_bind_double (stmt, column, value);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+static gboolean
+insert_rows (XunchaReportStore  *self,
+             XunchaReport       *report,
+             Incoming           *photos,
+             guint               n_photos,
+             GError            **error)
+{
+  g_autofree char *now = format_utc_ms (g_get_real_time () / 1000);
+  const char *uuid = xuncha_report_get_uuid (report);
+  sqlite3_stmt *stmt;
+
+  stmt = xuncha_store_prepare (self->store,
+                               "INSERT INTO reports (uuid, created_at, officer, shift_uuid, "
+                               "category, fields, note, lat, lon, accuracy, altitude, heading, "
+                               "position_source, street_id, street_offset_m, merchant_id, "
+                               "disposition, deadline, parent_uuid) VALUES (?1, ?2, ?3, ?4, "
+                               "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                               "?18, ?19)",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uuid);
+  bind_text (stmt, 2, xuncha_report_get_created_at (report));
+  bind_text (stmt, 3, xuncha_report_get_officer (report));
+  bind_text (stmt, 4, xuncha_report_get_shift_uuid (report));
+  bind_text (stmt, 5, xuncha_report_get_category (report));
+  bind_text (stmt, 6, xuncha_report_get_fields_json (report));
+  bind_text (stmt, 7, xuncha_report_get_note (report));
+  bind_double (stmt, 8, xuncha_report_get_lat (report));
+  bind_double (stmt, 9, xuncha_report_get_lon (report));
+  bind_double (stmt, 10, xuncha_report_get_accuracy (report));
+  bind_double (stmt, 11, xuncha_report_get_altitude (report));
+  bind_double (stmt, 12, xuncha_report_get_heading (report));
+  bind_text (stmt, 13, xuncha_position_source_to_string (
+                         xuncha_report_get_position_source (report)));
+  bind_text (stmt, 14, xuncha_report_get_street_id (report));
+  bind_double (stmt, 15, xuncha_report_get_street_offset_m (report));
+  bind_text (stmt, 16, xuncha_report_get_merchant_id (report));
+  bind_text (stmt, 17, xuncha_disposition_to_string (xuncha_report_get_disposition (report)));
+  bind_text (stmt, 18, xuncha_report_get_deadline (report));
+  bind_text (stmt, 19, xuncha_report_get_parent_uuid (report));
+  if (!xuncha_store_step_done (self->store, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; i < n_photos; i++)
+    {
+      Incoming *in = &photos[i];
+      g_autofree char *taken = in->has_time ? format_utc_ms (in->utc_ms) : NULL;
+
+      stmt = xuncha_store_prepare (self->store,
+                                   "INSERT OR IGNORE INTO photos (sha256, bytes, width, height, "
+                                   "taken_at, lat, lon, altitude, created_at) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                   error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, in->sha256);
+      sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)in->size);
+      if (in->width > 0)
+        sqlite3_bind_int (stmt, 3, in->width);
+      if (in->height > 0)
+        sqlite3_bind_int (stmt, 4, in->height);
+      bind_text (stmt, 5, taken);
+      bind_double (stmt, 6, in->stored.has_position ? in->stored.lat : NAN);
+      bind_double (stmt, 7, in->stored.has_position ? in->stored.lon : NAN);
+      bind_double (stmt, 8, in->stored.altitude);
+      bind_text (stmt, 9, now);
+      if (!xuncha_store_step_done (self->store, stmt, error))
+        return FALSE;
+
+      stmt = xuncha_store_prepare (self->store,
+                                   "INSERT OR IGNORE INTO report_photos (report_uuid, sha256, "
+                                   "role, position) VALUES (?1, ?2, ?3, ?4)",
+                                   error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, uuid);
+      bind_text (stmt, 2, in->sha256);
+      bind_text (stmt, 3, xuncha_photo_role_to_string (
+                            xuncha_report_get_photo_role (report, i)));
+      sqlite3_bind_int (stmt, 4, (int)i);
+      if (!xuncha_store_step_done (self->store, stmt, error))
+        return FALSE;
+
+      /* The sync helper sends what the outbox lists; a photo already queued (or sent)
+       * for an earlier report keeps its row. */
+      stmt = xuncha_store_prepare (self->store,
+                                   "INSERT OR IGNORE INTO outbox (kind, item, state, queued_at) "
+                                   "VALUES ('photo', ?1, 'waiting', ?2)",
+                                   error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, in->sha256);
+      bind_text (stmt, 2, now);
+      if (!xuncha_store_step_done (self->store, stmt, error))
+        return FALSE;
+    }
+
+  stmt = xuncha_store_prepare (self->store,
+                               "INSERT OR IGNORE INTO outbox (kind, item, state, queued_at) "
+                               "VALUES ('report', ?1, 'waiting', ?2)",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uuid);
+  bind_text (stmt, 2, now);
+  return xuncha_store_step_done (self->store, stmt, error);
+}
+
+static gboolean
+save_error (XunchaReportStore  *self,
+            GError            **error,
+            GError             *cause)
+{
+  sqlite3 *db = xuncha_store_get_db (self->store);
+  int rc = sqlite3_extended_errcode (db) & 0xff;
+  int ext = sqlite3_extended_errcode (db);
+  int sys = sqlite3_system_errno (db);
+
+  if (rc == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
+    g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SAVE,
+                 _("Could not save the report: there is not enough space on the device. "
+                   "Nothing was saved; free some space and save again."));
+  else if (ext == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_FSYNC || ext == SQLITE_IOERR_TRUNCATE)
+    /* SQLite keeps no errno for a failed write to its log; a full disk (or a file size
+     * limit) is by far the likeliest cause on a phone. */
+    g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SAVE,
+                 _("Could not save the report: the device refused to write the database "
+                   "(it may be out of space). Nothing was saved; free some space and save "
+                   "again."));
+  else
+    g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SAVE,
+                 _("Could not save the report: %s. Nothing was saved; try again."),
+                 cause != NULL ? cause->message : _("unknown error"));
+  return FALSE;
+}
+
+gboolean
+xuncha_report_store_save (XunchaReportStore  *self,
+                          XunchaReport       *report,
+                          GCancellable       *cancellable,
+                          GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint n_photos;
+  Incoming *photos;
+  gboolean ok = FALSE;
+  gboolean had_position;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_STORE (self), FALSE);
+  g_return_val_if_fail (XUNCHA_IS_REPORT (report), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!validate (self, report, error))
+    return FALSE;
+
+  had_position = xuncha_report_has_position (report);
+  n_photos = xuncha_report_get_n_photos (report);
+  photos = g_new0 (Incoming, MAX (n_photos, 1));
+
+  for (guint i = 0; i < n_photos; i++)
+    if (!load_photo (self, report, i, &photos[i], error))
+      goto out;
+  if (!place_report (self, report, photos, n_photos, error))
+    goto out;
+  for (guint i = 0; i < n_photos; i++)
+    if (!prepare_pieces (self, report, &photos[i], error))
+      goto out;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+
+  /* Files first, each durable on its own; the rows that make them part of a report come
+   * last, in one transaction. A crash in between leaves only files no row refers to, and
+   * the next open removes those. */
+  for (guint i = 0; i < n_photos; i++)
+    {
+      if (!xuncha_photo_store_put (self->photos, photos[i].pieces, photos[i].name,
+                                   &photos[i].sha256, &local_error))
+        {
+          g_set_error_literal (error, XUNCHA_REPORT_STORE_ERROR,
+                               XUNCHA_REPORT_STORE_ERROR_SAVE, local_error->message);
+          xuncha_photo_store_release (self->photos, FALSE);
+          goto out;
+        }
+    }
+
+  if (!xuncha_store_begin (self->store, &local_error)
+      || !insert_rows (self, report, photos, n_photos, &local_error)
+      || !xuncha_store_commit (self->store, &local_error))
+    {
+      save_error (self, error, local_error);
+      xuncha_store_rollback (self->store);
+      xuncha_photo_store_release (self->photos, FALSE);
+      goto out;
+    }
+  xuncha_photo_store_release (self->photos, TRUE);
+
+  for (guint i = 0; i < n_photos; i++)
+    xuncha_report_set_photo_sha256 (report, i, photos[i].sha256);
+  ok = TRUE;
+
+out:
+  if (!ok && !had_position)
+    xuncha_report_clear_position (report);
+  for (guint i = 0; i < n_photos; i++)
+    incoming_clear (&photos[i]);
+  g_free (photos);
+  return ok;
+}
+
+/* --- reading --- */
+
+#define REPORT_COLUMNS \
+  "uuid, created_at, category, fields, note, officer, shift_uuid, lat, lon, accuracy, " \
+  "altitude, heading, position_source, street_id, street_offset_m, merchant_id, "       \
+  "disposition, deadline, parent_uuid, case_status"
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *)sqlite3_column_text (stmt, column);
+}
+
+static double
+column_double (sqlite3_stmt *stmt,
+               int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NAN;
+  return sqlite3_column_double (stmt, column);
+}
+
+static XunchaReport *
+report_from_row (XunchaReportStore  *self,
+                 sqlite3_stmt       *row,
+                 GError            **error)
+{
+  g_autoptr(XunchaReport) report = NULL;
+  XunchaPositionSource source = XUNCHA_POSITION_SOURCE_NONE;
+  XunchaDisposition disposition = XUNCHA_DISPOSITION_NONE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  report = xuncha_report_new_stored (column_text (row, 0), column_text (row, 1),
+                                     column_text (row, 2));
+  xuncha_report_set_fields_json (report, column_text (row, 3));
+  xuncha_report_set_note (report, column_text (row, 4));
+  xuncha_report_set_officer (report, column_text (row, 5));
+  xuncha_report_set_shift_uuid (report, column_text (row, 6));
+  if (xuncha_position_source_from_string (column_text (row, 12), &source))
+    xuncha_report_set_position (report, column_double (row, 7), column_double (row, 8),
+                                column_double (row, 9), column_double (row, 10),
+                                column_double (row, 11), source);
+  xuncha_report_set_street (report, column_text (row, 13), column_double (row, 14));
+  xuncha_report_set_merchant_id (report, column_text (row, 15));
+  if (xuncha_disposition_from_string (column_text (row, 16), &disposition))
+    xuncha_report_set_disposition (report, disposition);
+  xuncha_report_set_deadline (report, column_text (row, 17));
+  xuncha_report_set_parent_uuid (report, column_text (row, 18));
+  xuncha_report_set_case_status (report, column_text (row, 19));
+
+  stmt = xuncha_store_prepare (self->store,
+                               "SELECT sha256, role FROM report_photos WHERE report_uuid = ?1 "
+                               "ORDER BY position, rowid",
+                               error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, xuncha_report_get_uuid (report), -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaPhotoRole role = XUNCHA_PHOTO_ROLE_BEFORE;
+
+      xuncha_photo_role_from_string (column_text (stmt, 1), &role);
+      xuncha_report_add_stored_photo (report, column_text (stmt, 0), role);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      xuncha_store_set_error (self->store, error, "Could not read the report's photos");
+      return NULL;
+    }
+  return g_steal_pointer (&report);
+}
+
+GPtrArray *
+xuncha_report_store_list (XunchaReportStore  *self,
+                          guint               limit,
+                          GError            **error)
+{
+  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) rows = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_STORE (self), NULL);
+
+  stmt = xuncha_store_prepare (self->store,
+                               "SELECT " REPORT_COLUMNS " FROM reports "
+                               "ORDER BY created_at DESC, rowid DESC LIMIT ?1",
+                               error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (sqlite3_int64)limit : -1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaReport *report = report_from_row (self, stmt, error);
+      if (report == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (reports, report);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      xuncha_store_set_error (self->store, error, "Could not list the reports");
+      return NULL;
+    }
+  return g_steal_pointer (&reports);
+}
+
+XunchaReport *
+xuncha_report_store_get (XunchaReportStore  *self,
+                         const char         *uuid,
+                         GError            **error)
+{
+  sqlite3_stmt *stmt;
+  XunchaReport *report;
+  int rc;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_STORE (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  stmt = xuncha_store_prepare (self->store,
+                               "SELECT " REPORT_COLUMNS " FROM reports WHERE uuid = ?1",
+                               error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_NOT_FOUND,
+                     _("There is no report %s on this device. See “xuncha-cli report "
+                       "list”."), uuid);
+      else
+        xuncha_store_set_error (self->store, error, "Could not read the report");
+      return NULL;
+    }
+  report = report_from_row (self, stmt, error);
+  sqlite3_reset (stmt);
+  return report;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "xuncha-crash-util.h"
+#include "xuncha-test-util.h"
+
+static void
+test_kill_while_saving (void)
+{
+  const char *rounds_env = g_getenv ("XUNCHA_CRASH_ROUNDS");
+  guint rounds = rounds_env != NULL ? (guint)g_ascii_strtoull (rounds_env, NULL, 10) : 200;
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  CrashStats stats;
+
+  crash_run (xuncha_test_program ("XUNCHA_CRASH_CHILD"), dir, rounds, 60, &stats);
+  g_test_message ("%u rounds, %u reports saved, %u kills before the first save, %u leftover "
+                  "temporary files removed", stats.rounds, stats.saved, stats.killed_idle,
+                  stats.temp_removed);
+  g_assert_cmpuint (stats.rounds, ==, rounds);
+  /* The kills must have landed both before and during saving. */
+  g_assert_cmpuint (stats.saved, >, 0);
+  xuncha_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/report-crash/kill-while-saving", test_kill_while_saving);
+  return g_test_run ();
+}

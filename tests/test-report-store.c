@@ -1,0 +1,813 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <libexif/exif-data.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xuncha-core.h"
+#include "xuncha-photo-fixture.h"
+#include "xuncha-store-private.h"
+#include "xuncha-test-util.h"
+
+#define CATEGORY "09006"
+
+typedef struct
+{
+  char              *dir;
+  XunchaStore       *store;
+  XunchaReportStore *reports;
+} Fixture;
+
+static void
+fixture_open (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->store = xuncha_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  f->reports = xuncha_report_store_new (f->store, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_close (Fixture *f)
+{
+  g_clear_object (&f->reports);
+  g_clear_object (&f->store);
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  f->dir = xuncha_test_make_tmpdir ();
+  fixture_open (f);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  fixture_close (f);
+  xuncha_test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static gint64
+rows (Fixture    *f,
+      const char *table)
+{
+  return xuncha_store_count_rows (f->store, table, NULL);
+}
+
+/* Regular files in the photo folder (not the thumbnail folder). */
+static guint
+photo_files (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "photos", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_REGULAR))
+        n++;
+    }
+  return n;
+}
+
+static void
+assert_nothing_stored (Fixture *f)
+{
+  g_assert_cmpint (rows (f, "reports"), ==, 0);
+  g_assert_cmpint (rows (f, "photos"), ==, 0);
+  g_assert_cmpint (rows (f, "report_photos"), ==, 0);
+  g_assert_cmpint (rows (f, "outbox"), ==, 0);
+  g_assert_cmpuint (photo_files (f), ==, 0);
+}
+
+static char *
+plain_photo (Fixture    *f,
+             const char *name,
+             guint       seed)
+{
+  g_autoptr(GBytes) image = photo_fixture_image (96, 64, seed);
+  return photo_fixture_write (f->dir, name, image);
+}
+
+static GBytes *
+exif_photo (double      lat,
+            double      lon,
+            const char *datetime,
+            const char *offset,
+            int         width,
+            int         height,
+            guint       seed)
+{
+  g_autoptr(FixtureExif) exif = photo_fixture_exif_new (seed % 2 == 0);
+  g_autoptr(GBytes) image = photo_fixture_image (width, height, seed);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) segment = NULL;
+
+  if (!isnan (lat))
+    photo_fixture_exif_gps (exif, lat, lon);
+  if (datetime != NULL)
+    photo_fixture_exif_ascii (exif, FIXTURE_IFD_EXIF, 0x9003, datetime);
+  if (offset != NULL)
+    photo_fixture_exif_ascii (exif, FIXTURE_IFD_EXIF, 0x9011, offset);
+  photo_fixture_exif_ascii (exif, FIXTURE_IFD_0, 0x010f, "Fixture Camera");
+  payload = photo_fixture_exif_finish (exif);
+  segment = photo_fixture_segment (0xe1, g_bytes_get_data (payload, NULL),
+                                   g_bytes_get_size (payload));
+  return photo_fixture_insert (image, TRUE, segment, NULL);
+}
+
+static XunchaPhotoMeta
+stored_meta (Fixture    *f,
+             const char *sha256)
+{
+  g_autofree char *path = xuncha_photo_store_get_path (
+    xuncha_report_store_get_photo_store (f->reports), sha256);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(XunchaJpeg) jpeg = NULL;
+  XunchaPhotoMeta meta;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  jpeg = xuncha_jpeg_new (bytes, path, NULL);
+  g_assert_nonnull (jpeg);
+  xuncha_photo_meta_read (&meta, jpeg);
+  return meta;
+}
+
+static char *
+outbox_state (Fixture    *f,
+              const char *kind,
+              const char *item)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  char *state = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (f->store),
+                                       "SELECT state, queued_at FROM outbox "
+                                       "WHERE kind = ?1 AND item = ?2",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, item, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_assert_nonnull (sqlite3_column_text (stmt, 1));
+      state = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    }
+  return state;
+}
+
+static void
+test_save_manual (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *photo = plain_photo (f, "plain.jpg", 1);
+  g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+  g_autoptr(XunchaReport) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *photos_dir = g_build_filename (f->dir, "photos", NULL);
+  g_autofree char *state = NULL;
+  XunchaPhotoStore *ps = xuncha_report_store_get_photo_store (f->reports);
+  XunchaPhotoMeta meta;
+  GStatBuf st;
+  const char *sha;
+
+  g_assert_true (g_uuid_string_is_valid (xuncha_report_get_uuid (report)));
+  g_assert_true (g_str_has_suffix (xuncha_report_get_created_at (report), "Z"));
+  xuncha_report_set_position (report, 31.2304, 121.4737, 8, NAN, 90,
+                              XUNCHA_POSITION_SOURCE_GPS);
+  xuncha_report_set_note (report, "摊点占道");
+  xuncha_report_set_fields_json (report, "{\"goods\": \"fruit\"}");
+  xuncha_report_set_disposition (report, XUNCHA_DISPOSITION_DEADLINE);
+  xuncha_report_set_deadline (report, "2024-06-01");
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (rows (f, "reports"), ==, 1);
+  g_assert_cmpint (rows (f, "photos"), ==, 1);
+  g_assert_cmpint (rows (f, "report_photos"), ==, 1);
+  g_assert_cmpint (rows (f, "outbox"), ==, 2);
+  sha = xuncha_report_get_photo_sha256 (report, 0);
+  g_assert_nonnull (sha);
+  state = outbox_state (f, "photo", sha);
+  g_assert_cmpstr (state, ==, "waiting");
+  g_clear_pointer (&state, g_free);
+  state = outbox_state (f, "report", xuncha_report_get_uuid (report));
+  g_assert_cmpstr (state, ==, "waiting");
+
+  /* Content-addressed, owner only, and the hash is right. */
+  path = xuncha_photo_store_get_path (ps, sha);
+  g_assert_true (g_str_has_prefix (path, photos_dir));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (photos_dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_true (xuncha_photo_store_verify (ps, sha, &error));
+  g_assert_no_error (error);
+
+  /* The photo had no GPS: it now carries the report's position and a time. */
+  meta = stored_meta (f, sha);
+  g_assert_true (meta.has_position);
+  g_assert_cmpfloat_with_epsilon (meta.lat, 31.2304, 1e-8);
+  g_assert_cmpfloat_with_epsilon (meta.lon, 121.4737, 1e-8);
+  g_assert_cmpfloat_with_epsilon (meta.direction, 90, 1e-9);
+  g_assert_true (meta.has_time);
+  g_assert_true (meta.has_gps_time);
+
+  back = xuncha_report_store_get (f->reports, xuncha_report_get_uuid (report), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xuncha_report_get_note (back), ==, "摊点占道");
+  g_assert_cmpstr (xuncha_report_get_created_at (back), ==,
+                   xuncha_report_get_created_at (report));
+  g_assert_cmpint (xuncha_report_get_position_source (back), ==, XUNCHA_POSITION_SOURCE_GPS);
+  g_assert_cmpfloat (xuncha_report_get_accuracy (back), ==, 8);
+  g_assert_cmpint (xuncha_report_get_disposition (back), ==, XUNCHA_DISPOSITION_DEADLINE);
+  g_assert_cmpstr (xuncha_report_get_deadline (back), ==, "2024-06-01");
+  g_assert_cmpstr (xuncha_report_get_fields_json (back), ==, "{\"goods\": \"fruit\"}");
+  g_assert_cmpuint (xuncha_report_get_n_photos (back), ==, 1);
+  g_assert_cmpstr (xuncha_report_get_photo_sha256 (back, 0), ==, sha);
+  g_assert_true (xuncha_store_check_integrity (f->store, NULL));
+
+  /* Saving the same report again is refused: the id is already taken. */
+  g_assert_false (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+  g_assert_cmpint (rows (f, "reports"), ==, 1);
+}
+
+static void
+test_same_photo_once (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) tagged = exif_photo (45.5006, 9.1103, "2011:05:06 09:59:48", "+02:00",
+                                         80, 60, 2);
+  g_autofree char *photo = photo_fixture_write (f->dir, "gps.jpg", tagged);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+      g_autoptr(GError) error = NULL;
+
+      xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+      xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_EVIDENCE);
+      g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+      g_assert_no_error (error);
+      /* A photo with its own GPS places the report and is stored as it came. */
+      g_assert_cmpint (xuncha_report_get_position_source (report), ==,
+                       XUNCHA_POSITION_SOURCE_EXIF);
+      g_assert_cmpfloat_with_epsilon (xuncha_report_get_lat (report), 45.5006, 1e-7);
+      {
+        g_autoptr(GPtrArray) one = g_ptr_array_new ();
+        g_autofree char *hash = NULL;
+        g_ptr_array_add (one, tagged);
+        hash = xuncha_photo_store_hash_pieces (one);
+        g_assert_cmpstr (xuncha_report_get_photo_sha256 (report, 0), ==, hash);
+      }
+    }
+  g_assert_cmpint (rows (f, "reports"), ==, 2);
+  g_assert_cmpint (rows (f, "photos"), ==, 1);
+  g_assert_cmpint (rows (f, "report_photos"), ==, 4);
+  g_assert_cmpint (rows (f, "outbox"), ==, 3);
+  g_assert_cmpuint (photo_files (f), ==, 1);
+}
+
+static void
+test_track_position (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* 10:30:05 +08:00 = 02:30:05Z, half way between two fixes 10 s apart. */
+  g_autoptr(GBytes) bytes = exif_photo (NAN, NAN, "2024:05:01 10:30:05", "+08:00", 64, 48, 3);
+  g_autofree char *photo = photo_fixture_write (f->dir, "pinephone.jpg", bytes);
+  g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+  g_autoptr(XunchaReport) late = xuncha_report_new (CATEGORY);
+  g_autoptr(GError) error = NULL;
+  XunchaPhotoMeta meta;
+
+  g_assert_true (xuncha_store_exec (f->store,
+    "INSERT INTO shifts (uuid, kind, started_at) VALUES ('s1', 'early', '2024-05-01T02:00:00Z');"
+    "INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon, accuracy) VALUES "
+    "('s1', 1, 1714530600000, 31.0, 121.0, 5),"
+    "('s1', 2, 1714530610000, 31.001, 121.002, 9);", &error));
+  g_assert_no_error (error);
+
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_report_get_position_source (report), ==,
+                   XUNCHA_POSITION_SOURCE_TRACK);
+  g_assert_cmpfloat_with_epsilon (xuncha_report_get_lat (report), 31.0005, 1e-9);
+  g_assert_cmpfloat_with_epsilon (xuncha_report_get_lon (report), 121.001, 1e-9);
+  g_assert_cmpfloat_with_epsilon (xuncha_report_get_accuracy (report), 9, 1e-9);
+  meta = stored_meta (f, xuncha_report_get_photo_sha256 (report, 0));
+  g_assert_true (meta.has_position);
+  g_assert_cmpfloat_with_epsilon (meta.lat, 31.0005, 1e-8);
+
+  /* A camera clock 2 minutes behind with the default 60 s gap: out of reach ... */
+  xuncha_report_add_photo_file (late, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  xuncha_report_store_set_camera_offset_ms (f->reports, 120000);
+  g_assert_false (xuncha_report_store_save (f->reports, late, NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_NO_POSITION);
+  g_clear_error (&error);
+  /* ... and within reach with a 5 minute gap (the nearest fix). */
+  xuncha_report_store_set_max_gap_ms (f->reports, 300000);
+  g_assert_true (xuncha_report_store_save (f->reports, late, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (xuncha_report_get_lat (late), 31.001, 1e-9);
+}
+
+static void
+test_no_position (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *photo = plain_photo (f, "nowhere.jpg", 4);
+  g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+  g_autoptr(GError) error = NULL;
+
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_false (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_NO_POSITION);
+  g_assert_nonnull (strstr (error->message, "--lat"));
+  g_assert_false (xuncha_report_has_position (report));
+  assert_nothing_stored (f);
+}
+
+static void
+test_bad_photos (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) image = photo_fixture_image (96, 64, 5);
+  g_autoptr(GBytes) cut = g_bytes_new_from_bytes (image, 0, g_bytes_get_size (image) - 300);
+  g_autofree char *good = plain_photo (f, "good.jpg", 6);
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+  g_autofree char *empty = photo_fixture_write (f->dir, "empty.jpg", nothing);
+  g_autofree char *text = NULL;
+  g_autofree char *truncated = photo_fixture_write (f->dir, "truncated.jpg", cut);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.jpg", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "a-folder.jpg", NULL);
+  const char *bad[5];
+
+  {
+    g_autoptr(GBytes) t = g_bytes_new_static ("not a photo at all", 18);
+    text = photo_fixture_write (f->dir, "notes.jpg", t);
+  }
+  g_mkdir (folder, 0700);
+  bad[0] = empty, bad[1] = text, bad[2] = truncated, bad[3] = missing, bad[4] = folder;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+      g_autoptr(GError) error = NULL;
+
+      /* A good photo first: it must not be stored either. */
+      xuncha_report_add_photo_file (report, good, XUNCHA_PHOTO_ROLE_BEFORE);
+      xuncha_report_add_photo_file (report, bad[i], XUNCHA_PHOTO_ROLE_AFTER);
+      xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN,
+                                  XUNCHA_POSITION_SOURCE_MANUAL);
+      g_assert_false (xuncha_report_store_save (f->reports, report, NULL, &error));
+      g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_PHOTO);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+      assert_nothing_stored (f);
+    }
+}
+
+static void
+test_invalid (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *photo = plain_photo (f, "p.jpg", 7);
+  struct { const char *category, *parent, *deadline, *merchant, *fields; } cases[] = {
+    { "99999", NULL, NULL, NULL, NULL },
+    { CATEGORY, "no-such-report", NULL, NULL, NULL },
+    { CATEGORY, NULL, "2024-13-01", NULL, NULL },
+    { CATEGORY, NULL, NULL, "no-such-merchant", NULL },
+    { CATEGORY, NULL, NULL, NULL, "[1, 2]" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(XunchaReport) report = xuncha_report_new (cases[i].category);
+      g_autoptr(GError) error = NULL;
+
+      xuncha_report_set_parent_uuid (report, cases[i].parent);
+      xuncha_report_set_deadline (report, cases[i].deadline);
+      xuncha_report_set_merchant_id (report, cases[i].merchant);
+      xuncha_report_set_fields_json (report, cases[i].fields);
+      xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN,
+                                  XUNCHA_POSITION_SOURCE_MANUAL);
+      xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+      g_assert_false (xuncha_report_store_save (f->reports, report, NULL, &error));
+      g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+      assert_nothing_stored (f);
+    }
+}
+
+static void
+test_list_and_reinspection (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *before = plain_photo (f, "before.jpg", 8);
+  g_autofree char *after = plain_photo (f, "after.jpg", 9);
+  g_autofree char *evidence = plain_photo (f, "evidence.jpg", 10);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(XunchaReport) got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_uuid = NULL;
+  g_autofree char *last_uuid = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+
+      xuncha_report_set_position (report, 30 + i * 0.001, 120, 5, NAN, NAN,
+                                  XUNCHA_POSITION_SOURCE_MANUAL);
+      xuncha_report_add_photo_file (report, before, XUNCHA_PHOTO_ROLE_BEFORE);
+      if (i == 2)
+        {
+          /* A re-inspection of the first report, with after and evidence photos. */
+          xuncha_report_set_parent_uuid (report, first_uuid);
+          xuncha_report_set_disposition (report, XUNCHA_DISPOSITION_CORRECTED);
+          xuncha_report_add_photo_file (report, after, XUNCHA_PHOTO_ROLE_AFTER);
+          xuncha_report_add_photo_file (report, evidence, XUNCHA_PHOTO_ROLE_EVIDENCE);
+        }
+      g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+      g_assert_no_error (error);
+      if (i == 0)
+        first_uuid = g_strdup (xuncha_report_get_uuid (report));
+      last_uuid = (g_free (last_uuid), g_strdup (xuncha_report_get_uuid (report)));
+    }
+
+  list = xuncha_report_store_list (f->reports, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (xuncha_report_get_uuid (list->pdata[0]), ==, last_uuid);
+  g_assert_cmpstr (xuncha_report_get_created_at (list->pdata[0]), >=,
+                   xuncha_report_get_created_at (list->pdata[1]));
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = xuncha_report_store_list (f->reports, 0, &error);
+  g_assert_cmpuint (list->len, ==, 3);
+  g_assert_cmpstr (xuncha_report_get_uuid (list->pdata[2]), ==, first_uuid);
+
+  got = xuncha_report_store_get (f->reports, last_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xuncha_report_get_parent_uuid (got), ==, first_uuid);
+  g_assert_cmpint (xuncha_report_get_disposition (got), ==, XUNCHA_DISPOSITION_CORRECTED);
+  g_assert_cmpuint (xuncha_report_get_n_photos (got), ==, 3);
+  g_assert_cmpint (xuncha_report_get_photo_role (got, 0), ==, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_cmpint (xuncha_report_get_photo_role (got, 1), ==, XUNCHA_PHOTO_ROLE_AFTER);
+  g_assert_cmpint (xuncha_report_get_photo_role (got, 2), ==, XUNCHA_PHOTO_ROLE_EVIDENCE);
+
+  g_clear_object (&got);
+  got = xuncha_report_store_get (f->reports, "no-such-id", &error);
+  g_assert_null (got);
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_sweep_at_open (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *photo = plain_photo (f, "kept.jpg", 11);
+  g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *temp = g_build_filename (f->dir, "photos", ".tmp-crashed", NULL);
+  g_autofree char *busy = g_build_filename (f->dir, "photos", ".tmp-busy", NULL);
+  g_autofree char *orphan = g_build_filename (f->dir, "photos",
+    "0000000000000000000000000000000000000000000000000000000000000000.jpg", NULL);
+  g_autofree char *kept = NULL;
+  int busy_fd;
+
+  xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  kept = xuncha_photo_store_get_path (xuncha_report_store_get_photo_store (f->reports),
+                                      xuncha_report_get_photo_sha256 (report, 0));
+  fixture_close (f);
+
+  /* What a crash leaves: a half-written temporary file and a renamed photo whose rows
+   * never committed. And one temporary file another process is still writing. */
+  g_assert_true (g_file_set_contents (temp, "half", 4, NULL));
+  g_assert_true (g_file_set_contents (orphan, "orphan", 6, NULL));
+  g_assert_true (g_file_set_contents (busy, "busy", 4, NULL));
+  busy_fd = open (busy, O_RDONLY);
+  g_assert_cmpint (flock (busy_fd, LOCK_SH), ==, 0);
+
+  fixture_open (f);
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (busy, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+
+  close (busy_fd);
+  g_assert_cmpuint (xuncha_photo_store_sweep (xuncha_report_store_get_photo_store (f->reports),
+                                              NULL), ==, 1);
+  g_assert_false (g_file_test (busy, G_FILE_TEST_EXISTS));
+}
+
+/* Runs in a child process: a file size limit stands in for a full disk. */
+static void
+disk_full_child (gboolean tiny_limit)
+{
+  Fixture fx = { 0, };
+  Fixture *f = &fx;
+  g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+  g_autoptr(XunchaReport) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *photo = NULL;
+  g_autofree char *lower = NULL;
+  struct rlimit limit, saved;
+  GStatBuf st;
+
+  f->dir = xuncha_test_make_tmpdir ();
+  fixture_open (f);
+  photo = plain_photo (f, "big.jpg", 12);
+  g_assert_cmpint (g_stat (photo, &st), ==, 0);
+  /* Start from an empty write-ahead log so the report's pages must grow it. */
+  g_assert_true (xuncha_store_exec (f->store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL));
+
+  xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limit = saved;
+  /* Smaller than the photo; or room for the photo but not for the database pages. */
+  limit.rlim_cur = tiny_limit ? 1000 : (rlim_t)st.st_size + 2048;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  g_assert_false (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "space"));
+  lower = g_utf8_strdown (error->message, -1);
+  g_assert_nonnull (strstr (lower, "nothing was saved"));
+  if (tiny_limit)
+    g_assert_nonnull (strstr (error->message, photo));
+  else
+    g_assert_nonnull (strstr (error->message, "database"));   /* the photo itself fitted */
+
+  /* No partial report, no orphan or temporary file, and the store still works. */
+  assert_nothing_stored (f);
+  g_assert_true (xuncha_store_check_integrity (f->store, NULL));
+  again = xuncha_report_new (CATEGORY);
+  xuncha_report_set_position (again, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (again, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_clear_error (&error);
+  g_assert_true (xuncha_report_store_save (f->reports, again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rows (f, "reports"), ==, 1);
+  g_assert_cmpuint (photo_files (f), ==, 1);
+  teardown (f, NULL);
+}
+
+static void
+test_disk_full_photo (void)
+{
+  if (g_test_subprocess ())
+    {
+      disk_full_child (TRUE);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_disk_full_rows (void)
+{
+  if (g_test_subprocess ())
+    {
+      disk_full_child (FALSE);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static GBytes *
+photo_with_exif_thumbnail (GBytes *thumb)
+{
+  g_autoptr(GBytes) image = photo_fixture_image (200, 150, 13);
+  g_autoptr(GBytes) segment = NULL;
+  ExifData *ed = exif_data_new ();
+  unsigned char *out = NULL;
+  unsigned int len = 0;
+
+  ExifEntry *entry = exif_entry_new ();
+
+  exif_data_unset_option (ed, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+  /* libexif writes the preview only with an IFD1 that has entries. */
+  exif_content_add_entry (ed->ifd[EXIF_IFD_1], entry);
+  exif_entry_initialize (entry, EXIF_TAG_X_RESOLUTION);
+  exif_entry_unref (entry);
+  ed->data = malloc (g_bytes_get_size (thumb));
+  ed->size = g_bytes_get_size (thumb);
+  memcpy (ed->data, g_bytes_get_data (thumb, NULL), ed->size);
+  exif_data_save_data (ed, &out, &len);
+  exif_data_unref (ed);
+  segment = photo_fixture_segment (0xe1, out, len);
+  free (out);
+  return photo_fixture_insert (image, TRUE, segment, NULL);
+}
+
+static void
+test_thumbnails (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) thumb = photo_fixture_image (40, 30, 14);
+  g_autoptr(GBytes) with_thumb = photo_with_exif_thumbnail (thumb);
+  g_autoptr(GBytes) large = photo_fixture_image (800, 400, 15);
+  XunchaPhotoStore *ps = xuncha_report_store_get_photo_store (f->reports);
+  GBytes *inputs[2] = { with_thumb, large };
+  char *shas[2];
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+      g_autoptr(GError) error = NULL;
+
+      xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN,
+                                  XUNCHA_POSITION_SOURCE_MANUAL);
+      xuncha_report_add_photo_bytes (report, inputs[i], "capture.jpg", XUNCHA_PHOTO_ROLE_BEFORE);
+      g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+      g_assert_no_error (error);
+      shas[i] = g_strdup (xuncha_report_get_photo_sha256 (report, 0));
+    }
+
+  /* The embedded preview, byte for byte. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = xuncha_photo_store_get_thumbnail (ps, shas[0], &error);
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+    g_assert_cmpmem (contents, len, g_bytes_get_data (thumb, NULL), g_bytes_get_size (thumb));
+  }
+  /* A scaled copy, made once. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = xuncha_photo_store_get_thumbnail (ps, shas[1], &error);
+    g_autofree char *again = NULL;
+    g_autofree char *contents = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(XunchaJpeg) jpeg = NULL;
+    GStatBuf st1, st2;
+    gsize len;
+    int w = 0, h = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    jpeg = xuncha_jpeg_new (bytes, path, &error);
+    g_assert_no_error (error);
+    g_assert_true (xuncha_jpeg_check_image (jpeg, NULL));
+    g_assert_true (xuncha_jpeg_get_size (jpeg, &w, &h));
+    g_assert_cmpint (w, ==, XUNCHA_PHOTO_STORE_THUMBNAIL_SIZE);
+    g_assert_cmpint (h, ==, XUNCHA_PHOTO_STORE_THUMBNAIL_SIZE / 2);
+    g_assert_cmpint (g_stat (path, &st1), ==, 0);
+    again = xuncha_photo_store_get_thumbnail (ps, shas[1], &error);
+    g_assert_cmpstr (again, ==, path);
+    g_assert_cmpint (g_stat (again, &st2), ==, 0);
+    g_assert_cmpint (st1.st_ino, ==, st2.st_ino);
+    g_assert_cmpint (st1.st_mtime, ==, st2.st_mtime);
+  }
+  /* Thumbnails do not count as stored photos, and survive a reopen. */
+  fixture_close (f);
+  fixture_open (f);
+  g_assert_cmpuint (photo_files (f), ==, 2);
+  g_free (shas[0]);
+  g_free (shas[1]);
+}
+
+static void
+test_downscale_keeps_exif (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) big = exif_photo (43.467448333, 11.885126667, "2008:10:22 16:28:39", NULL,
+                                      400, 200, 16);
+  g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  XunchaPhotoMeta meta;
+
+  xuncha_report_store_set_max_edge (f->reports, 100);
+  xuncha_report_add_photo_bytes (report, big, "big.jpg", XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_report_get_position_source (report), ==, XUNCHA_POSITION_SOURCE_EXIF);
+
+  meta = stored_meta (f, xuncha_report_get_photo_sha256 (report, 0));
+  g_assert_true (meta.has_position);
+  g_assert_cmpfloat_with_epsilon (meta.lat, 43.467448333, 1e-7);
+  g_assert_true (meta.has_time);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (f->store),
+                                       "SELECT width, height FROM photos", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 100);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 50);
+}
+
+static void
+test_real_photos (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = xuncha_test_require_testdata ("photos");
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  guint saved = 0, exif = 0;
+
+  if (dir == NULL)
+    return;
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(XunchaReport) report = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 before = rows (f, "reports");
+
+      if (!g_str_has_suffix (name, ".jpg"))
+        continue;
+      /* Every real file either saves (placed by its own GPS) or is refused with a reason,
+       * leaving nothing behind. */
+      report = xuncha_report_new (CATEGORY);
+      xuncha_report_add_photo_file (report, path, XUNCHA_PHOTO_ROLE_BEFORE);
+      if (xuncha_report_store_save (f->reports, report, NULL, &error))
+        {
+          g_assert_cmpint (xuncha_report_get_position_source (report), ==,
+                           XUNCHA_POSITION_SOURCE_EXIF);
+          saved++, exif++;
+          continue;
+        }
+      g_assert_nonnull (error);
+      g_test_message ("%s: %s", name, error->message);
+      g_assert_cmpint (rows (f, "reports"), ==, before);
+      g_clear_error (&error);
+
+      /* With a position given, a readable photo is stored and geotagged. */
+      xuncha_report_set_position (report, 31.2, 121.5, NAN, NAN, NAN,
+                                  XUNCHA_POSITION_SOURCE_MANUAL);
+      if (xuncha_report_store_save (f->reports, report, NULL, &error))
+        {
+          XunchaPhotoMeta meta = stored_meta (f, xuncha_report_get_photo_sha256 (report, 0));
+          g_assert_true (meta.has_position);
+          saved++;
+        }
+      else
+        g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_PHOTO);
+    }
+  g_assert_cmpuint (exif, >=, 12);
+  g_assert_cmpuint (saved, >=, 20);
+  g_assert_cmpuint (photo_files (f), ==, (guint)rows (f, "photos"));
+  g_assert_true (xuncha_store_check_integrity (f->store, NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) g_test_add ("/report-store/" path, Fixture, NULL, setup, func, teardown)
+  ADD ("save-manual", test_save_manual);
+  ADD ("same-photo-once", test_same_photo_once);
+  ADD ("track-position", test_track_position);
+  ADD ("no-position", test_no_position);
+  ADD ("bad-photos", test_bad_photos);
+  ADD ("invalid", test_invalid);
+  ADD ("list-and-reinspection", test_list_and_reinspection);
+  ADD ("sweep-at-open", test_sweep_at_open);
+  ADD ("thumbnails", test_thumbnails);
+  ADD ("downscale-keeps-exif", test_downscale_keeps_exif);
+  ADD ("real-photos", test_real_photos);
+#undef ADD
+  g_test_add_func ("/report-store/disk-full-photo", test_disk_full_photo);
+  g_test_add_func ("/report-store/disk-full-rows", test_disk_full_rows);
+
+  return g_test_run ();
+}
