@@ -92,6 +92,49 @@ test_add_list_show (void)
 }
 
 static void
+test_snapped_to_street (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *streets = xuncha_test_source_path ("data/demo/streets.geojson");
+  g_autoptr(GBytes) image = photo_fixture_image (80, 60, 31);
+  g_autofree char *photo = photo_fixture_write (dir, "stall.jpg", image);
+  g_autofree char *out = NULL, *shown = NULL, *away = NULL, *far = NULL;
+
+  /* Without streets the report has none; with the demo streets loaded, a position 7 m
+   * off 陈寿路 is tagged with that segment. */
+  g_assert_cmpint (run_cli (data, &out, NULL, "report", "add", "--category", "09006",
+                            "--photo", photo, "--lat", "30.7925", "--lon", "106.0853", NULL), ==, 0);
+  g_assert_cmpint (run_cli (data, &shown, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
+  g_assert_null (strstr (shown, "Street:"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&shown, g_free);
+  g_assert_cmpint (run_cli (data, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (run_cli (data, &out, NULL, "report", "add", "--category", "09006",
+                            "--photo", photo, "--lat", "30.7925", "--lon", "106.0853",
+                            "--accuracy", "8", NULL), ==, 0);
+  g_assert_cmpint (run_cli (data, &shown, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
+  g_assert_nonnull (strstr (shown, "Street:      CSL-02"));
+
+  /* An explicit choice (an alternative at a crossing) wins over the nearest. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (data, &out, NULL, "report", "add", "--category", "09006",
+                            "--photo", photo, "--lat", "30.7925", "--lon", "106.0853",
+                            "--street", "NRL-01", NULL), ==, 0);
+  g_assert_cmpint (run_cli (data, &away, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
+  g_assert_nonnull (strstr (away, "Street:      NRL-01"));
+
+  /* Far from every street: no segment rather than a wrong one. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (data, &out, NULL, "report", "add", "--category", "09006",
+                            "--photo", photo, "--lat", "30.9", "--lon", "106.2", NULL), ==, 0);
+  g_assert_cmpint (run_cli (data, &far, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
+  g_assert_null (strstr (far, "Street:"));
+  xuncha_test_remove_tree (dir);
+}
+
+static void
 test_refusals (void)
 {
   g_autofree char *dir = xuncha_test_make_tmpdir ();
@@ -136,5 +179,6 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/cli-report/add-list-show", test_add_list_show);
   g_test_add_func ("/cli-report/refusals", test_refusals);
+  g_test_add_func ("/cli-report/snapped-to-street", test_snapped_to_street);
   return g_test_run ();
 }

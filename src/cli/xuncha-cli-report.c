@@ -31,7 +31,19 @@ open_reports (XunchaCliContext *ctx)
   if (store != NULL)
     reports = xuncha_report_store_new (store, &error);
   if (reports == NULL)
-    g_printerr ("%s\n", error->message);
+    {
+      g_printerr ("%s\n", error->message);
+      return NULL;
+    }
+  /* Reports are tagged with their street segment when the device has a street map. */
+  if (xuncha_store_count_rows (store, "streets", NULL) > 0)
+    {
+      g_autoptr(XunchaStreetMap) map = xuncha_street_map_new_from_store (store, &error);
+      if (map != NULL)
+        xuncha_report_store_set_street_map (reports, map);
+      else
+        g_printerr ("%s\n", error->message);
+    }
   return reports;
 }
 

@@ -26,6 +26,7 @@ struct _XunchaReportStore
   gint64            camera_offset_ms;
   gint64            max_gap_ms;
   GTimeZone        *zone;
+  XunchaStreetMap  *street_map;
 };
 
 G_DEFINE_TYPE (XunchaReportStore, xuncha_report_store, G_TYPE_OBJECT)
@@ -66,6 +67,7 @@ xuncha_report_store_finalize (GObject *object)
   g_clear_object (&self->photos);
   g_clear_object (&self->store);
   g_clear_pointer (&self->zone, g_time_zone_unref);
+  g_clear_object (&self->street_map);
 
   G_OBJECT_CLASS (xuncha_report_store_parent_class)->finalize (object);
 }
@@ -139,6 +141,7 @@ xuncha_report_store_set_zone (XunchaReportStore *self,
 {
   g_return_if_fail (XUNCHA_IS_REPORT_STORE (self));
   g_clear_pointer (&self->zone, g_time_zone_unref);
+  g_clear_object (&self->street_map);
   if (zone != NULL)
     self->zone = g_time_zone_ref (zone);
 }
@@ -654,6 +657,34 @@ save_error (XunchaReportStore  *self,
   return FALSE;
 }
 
+/* Tags the report with the street segment nearest its position (街面分段责任制), when a
+ * street map is loaded and the caller did not choose one. */
+static void
+snap_to_street (XunchaReportStore *self,
+                XunchaReport      *report)
+{
+  XunchaStreetSnap snap;
+
+  if (self->street_map == NULL || !xuncha_report_has_position (report))
+    return;
+  if (xuncha_street_map_snap (self->street_map, xuncha_report_get_lat (report),
+                              xuncha_report_get_lon (report),
+                              xuncha_report_get_accuracy (report), &snap, 1) == 0)
+    return;
+  xuncha_report_set_street (report, xuncha_street_segment_get_id (snap.segment),
+                            snap.offset_m);
+}
+
+void
+xuncha_report_store_set_street_map (XunchaReportStore *self,
+                                    XunchaStreetMap   *map)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_STORE (self));
+  g_return_if_fail (map == NULL || XUNCHA_IS_STREET_MAP (map));
+
+  g_set_object (&self->street_map, map);
+}
+
 gboolean
 xuncha_report_store_save (XunchaReportStore  *self,
                           XunchaReport       *report,
@@ -665,6 +696,7 @@ xuncha_report_store_save (XunchaReportStore  *self,
   Incoming *photos;
   gboolean ok = FALSE;
   gboolean had_position;
+  gboolean had_street;
 
   g_return_val_if_fail (XUNCHA_IS_REPORT_STORE (self), FALSE);
   g_return_val_if_fail (XUNCHA_IS_REPORT (report), FALSE);
@@ -674,6 +706,7 @@ xuncha_report_store_save (XunchaReportStore  *self,
     return FALSE;
 
   had_position = xuncha_report_has_position (report);
+  had_street = xuncha_report_get_street_id (report) != NULL;
   n_photos = xuncha_report_get_n_photos (report);
   photos = g_new0 (Incoming, MAX (n_photos, 1));
 
@@ -682,6 +715,8 @@ xuncha_report_store_save (XunchaReportStore  *self,
       goto out;
   if (!place_report (self, report, photos, n_photos, error))
     goto out;
+  if (!had_street)
+    snap_to_street (self, report);
   for (guint i = 0; i < n_photos; i++)
     if (!prepare_pieces (self, report, &photos[i], error))
       goto out;
@@ -721,6 +756,8 @@ xuncha_report_store_save (XunchaReportStore  *self,
 out:
   if (!ok && !had_position)
     xuncha_report_clear_position (report);
+  if (!ok && !had_street)
+    xuncha_report_set_street (report, NULL, NAN);
   for (guint i = 0; i < n_photos; i++)
     incoming_clear (&photos[i]);
   g_free (photos);

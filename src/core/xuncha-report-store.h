@@ -6,6 +6,7 @@
 #include "xuncha-photo-store.h"
 #include "xuncha-report.h"
 #include "xuncha-store.h"
+#include "xuncha-street-map.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,10 @@ void               xuncha_report_store_set_zone     (XunchaReportStore  *self,
  * before one transaction inserts the report, photo, link and outbox rows: when this
  * returns TRUE the report survives a crash or power loss; when it returns FALSE nothing
  * of it was kept. */
+/* With a street map, a report saved without a street segment is tagged with the nearest
+ * one (best snap of its position); NULL turns that off. */
+void               xuncha_report_store_set_street_map (XunchaReportStore *self,
+                                                       XunchaStreetMap   *map);
 gboolean           xuncha_report_store_save         (XunchaReportStore  *self,
                                                      XunchaReport       *report,
                                                      GCancellable       *cancellable,
