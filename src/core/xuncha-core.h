@@ -8,6 +8,7 @@
 #include "xuncha-crs.h"
 #include "xuncha-fix.h"
 #include "xuncha-mbtiles.h"
+#include "xuncha-merchant.h"
 #include "xuncha-patrol-session.h"
 #include "xuncha-fix-filter.h"
 #include "xuncha-geoclue-source.h"
