@@ -24,6 +24,7 @@ xuncha_ui_test_init (void)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
 }
 
 gboolean
@@ -35,6 +36,20 @@ xuncha_ui_test_have_display (void)
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+any_transition_running (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (any_transition_running (child))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -95,6 +110,14 @@ xuncha_ui_test_screenshot (GtkWidget  *widget,
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
+
+  /* Screenshots show where a transition ends, not a frame in the middle of it. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+    while (any_transition_running (widget) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    xuncha_ui_test_wait_for_frames (widget, 2);
+  }
 
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));

@@ -19,6 +19,7 @@ struct _XunchaMapView
   XunchaStreetLayer   *street_layer;
   ShumatePathLayer    *track_layer;
   XunchaPositionLayer *position_layer;
+  ShumateMarkerLayer  *report_layer;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaMapView, xuncha_map_view, GTK_TYPE_WIDGET)
@@ -92,6 +93,9 @@ xuncha_map_view_init (XunchaMapView *self)
   shumate_path_layer_set_stroke_color (self->track_layer, &track_colour);
   shumate_path_layer_set_stroke_width (self->track_layer, 4);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->track_layer));
+
+  self->report_layer = shumate_marker_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->report_layer));
 
   self->position_layer = xuncha_position_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->position_layer));
@@ -216,4 +220,45 @@ xuncha_map_view_get_center (XunchaMapView *self,
   location = SHUMATE_LOCATION (xuncha_map_view_get_viewport (self));
   *lat = shumate_location_get_latitude (location);
   *lon = shumate_location_get_longitude (location);
+}
+
+void
+xuncha_map_view_add_report (XunchaMapView *self,
+                            double         lat,
+                            double         lon,
+                            const char    *description)
+{
+  ShumateMarker *marker;
+  GtkWidget *button, *popover, *label;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  /* A tap on the marker shows what was reported there. */
+  label = gtk_label_new (description);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), label);
+  button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "mark-location-symbolic");
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_widget_add_css_class (button, "report-marker");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  description, -1);
+
+  marker = shumate_marker_new ();
+  shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
+  shumate_marker_set_child (marker, button);
+  shumate_marker_layer_add_marker (self->report_layer, marker);
+}
+
+guint
+xuncha_map_view_get_n_reports (XunchaMapView *self)
+{
+  g_autoptr(GList) markers = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), 0);
+
+  markers = shumate_marker_layer_get_markers (self->report_layer);
+  return g_list_length (markers);
 }

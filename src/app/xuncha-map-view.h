@@ -41,4 +41,11 @@ void             xuncha_map_view_get_center   (XunchaMapView   *self,
                                                double          *lat,
                                                double          *lon);
 
+/* A marker for a report; tapping it shows @description. */
+void             xuncha_map_view_add_report   (XunchaMapView   *self,
+                                               double           lat,
+                                               double           lon,
+                                               const char      *description);
+guint            xuncha_map_view_get_n_reports (XunchaMapView  *self);
+
 G_END_DECLS

@@ -251,14 +251,74 @@ xuncha_patrol_page_init (XunchaPatrolPage *self)
   xuncha_map_view_center_on (self->map_view, 30.7966, 106.0828, 15);
 }
 
+static char *
+describe_report (XunchaPatrolPage *self,
+                 XunchaReport     *report)
+{
+  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_from_store (self->store, NULL);
+  XunchaCategory *category = taxonomy != NULL
+                             ? xuncha_taxonomy_lookup (taxonomy, xuncha_report_get_category (report))
+                             : NULL;
+  g_autoptr(GDateTime) created =
+    g_date_time_new_from_unix_local (xuncha_report_get_created_ms (report) / 1000);
+  g_autofree char *time = g_date_time_format (created, "%H:%M");
+
+  return g_strdup_printf ("%s · %s", time,
+                          category != NULL ? xuncha_category_get_name (category)
+                                           : xuncha_report_get_category (report));
+}
+
+void
+xuncha_patrol_page_add_report (XunchaPatrolPage *self,
+                               XunchaReport     *report)
+{
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
+  g_return_if_fail (XUNCHA_IS_REPORT (report));
+
+  if (!xuncha_report_has_position (report) || self->store == NULL)
+    return;
+  description = describe_report (self, report);
+  xuncha_map_view_add_report (self->map_view, xuncha_report_get_lat (report),
+                              xuncha_report_get_lon (report), description);
+}
+
+/* Today's reports as markers, read once when the page gets its store. */
+static void
+load_todays_reports (XunchaPatrolPage *self)
+{
+  g_autoptr(XunchaReportStore) reports = xuncha_report_store_new (self->store, NULL);
+  g_autoptr(GPtrArray) recent = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
+                                                         g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now),
+                                                         0, 0, 0);
+  gint64 since_ms = g_date_time_to_unix (midnight) * 1000;
+
+  if (reports == NULL)
+    return;
+  recent = xuncha_report_store_list (reports, 500, NULL);
+  for (guint i = 0; recent != NULL && i < recent->len; i++)
+    {
+      XunchaReport *report = g_ptr_array_index (recent, i);
+      if (xuncha_report_get_created_ms (report) >= since_ms)
+        xuncha_patrol_page_add_report (self, report);
+    }
+}
+
 void
 xuncha_patrol_page_set_store (XunchaPatrolPage *self,
                               XunchaStore      *store)
 {
   g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
 
-  if (g_set_object (&self->store, store))
-    xuncha_patrol_page_refresh (self);
+  if (!g_set_object (&self->store, store))
+    return;
+  if (store != NULL)
+    load_todays_reports (self);
+  xuncha_patrol_page_refresh (self);
 }
 
 void

@@ -22,6 +22,9 @@ void xuncha_patrol_page_set_session    (XunchaPatrolPage    *self,
 struct _XunchaMapView *xuncha_patrol_page_get_map_view (XunchaPatrolPage *self);
 /* The shift toggle (for tests driving the page as an officer would). */
 GtkWidget *xuncha_patrol_page_get_shift_button (XunchaPatrolPage *self);
+/* Puts a marker for a report just saved. */
+void xuncha_patrol_page_add_report (XunchaPatrolPage *self,
+                                    XunchaReport     *report);
 /* Reads the store again (after a save, a sync or an import). */
 void xuncha_patrol_page_refresh   (XunchaPatrolPage *self);
 

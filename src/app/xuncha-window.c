@@ -9,6 +9,7 @@
 #include "xuncha-patrol-page.h"
 #include "xuncha-preferences-page.h"
 #include "xuncha-queue-page.h"
+#include "xuncha-report-flow.h"
 #include "xuncha-window.h"
 
 struct _XunchaWindow
@@ -22,11 +23,63 @@ struct _XunchaWindow
   XunchaQueuePage       *queue_page;
   XunchaHistoryPage     *history_page;
   XunchaPreferencesPage *preferences_page;
+  GtkStack              *main_stack;
+  XunchaReportFlow      *report_flow;
   GtkRevealer           *store_problem;
   GtkLabel              *store_problem_label;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaWindow, xuncha_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+on_report_closed (XunchaWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+}
+
+static void
+on_report_saved (XunchaReportFlow *flow,
+                 XunchaReport     *report,
+                 XunchaWindow     *self)
+{
+  /* Said only now: the report and its photos are durably on the device. */
+  xuncha_window_add_toast (self, _("Report saved on the device"));
+  xuncha_patrol_page_refresh (self->patrol_page);
+  xuncha_patrol_page_add_report (self->patrol_page, report);
+  xuncha_queue_page_refresh (self->queue_page);
+}
+
+static void
+on_report_save_failed (XunchaReportFlow *flow,
+                       const GError     *error,
+                       XunchaWindow     *self)
+{
+  /* Nothing was stored: back to the draft, with the reason. */
+  gtk_stack_set_visible_child_name (self->main_stack, "report");
+  xuncha_report_flow_show_error (flow, error->message);
+}
+
+static void
+on_report_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  XunchaWindow *self = user_data;
+  XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (xuncha_application_get_store (app) == NULL)
+    return;
+  xuncha_report_flow_set_context (self->report_flow, xuncha_application_get_store (app),
+                                  xuncha_application_get_street_map (app),
+                                  xuncha_application_get_session (app),
+                                  xuncha_application_get_settings (app));
+  xuncha_report_flow_start (self->report_flow, NULL);
+  gtk_stack_set_visible_child_name (self->main_stack, "report");
+}
+
+static const GActionEntry window_actions[] = {
+  { "report", on_report_action },
+};
 
 /* "application" is not a construct property, so this runs from _new(), not constructed. */
 static void
@@ -79,6 +132,7 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   g_type_ensure (XUNCHA_TYPE_QUEUE_PAGE);
   g_type_ensure (XUNCHA_TYPE_HISTORY_PAGE);
   g_type_ensure (XUNCHA_TYPE_PREFERENCES_PAGE);
+  g_type_ensure (XUNCHA_TYPE_REPORT_FLOW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-window.ui");
@@ -89,7 +143,12 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, preferences_page);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, report_flow);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem);
+  gtk_widget_class_bind_template_callback (widget_class, on_report_closed);
+  gtk_widget_class_bind_template_callback (widget_class, on_report_saved);
+  gtk_widget_class_bind_template_callback (widget_class, on_report_save_failed);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem_label);
 }
 
@@ -97,6 +156,8 @@ static void
 xuncha_window_init (XunchaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
+                                   G_N_ELEMENTS (window_actions), self);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -117,6 +178,20 @@ xuncha_window_show_page (XunchaWindow *self,
 {
   g_return_if_fail (XUNCHA_IS_WINDOW (self));
   adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+XunchaReportFlow *
+xuncha_window_get_report_flow (XunchaWindow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_WINDOW (self), NULL);
+  return self->report_flow;
+}
+
+gboolean
+xuncha_window_get_reporting (XunchaWindow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_WINDOW (self), FALSE);
+  return g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "report");
 }
 
 const char *

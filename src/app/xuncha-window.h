@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "xuncha-application.h"
+#include "xuncha-report-flow.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,9 @@ void          xuncha_window_show_page      (XunchaWindow      *self,
 const char   *xuncha_window_get_page       (XunchaWindow      *self);
 /* TRUE when the view switcher sits at the bottom (narrow window). */
 gboolean      xuncha_window_get_bottom_bar_revealed (XunchaWindow *self);
+/* The report flow (shown by the "win.report" action). */
+XunchaReportFlow *xuncha_window_get_report_flow (XunchaWindow *self);
+gboolean      xuncha_window_get_reporting  (XunchaWindow      *self);
 void          xuncha_window_add_toast      (XunchaWindow      *self,
                                             const char        *text);
 

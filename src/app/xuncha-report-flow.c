@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "xuncha-report-flow.h"
+
+struct _XunchaReportFlow
+{
+  GtkWidget             parent_instance;
+
+  XunchaStore          *store;
+  XunchaStreetMap      *street_map;
+  XunchaPatrolSession  *session;
+  GSettings            *settings;
+  XunchaTaxonomy       *taxonomy;
+  gboolean              holding_location;
+  XunchaPhotoRole       next_role;
+  gboolean              has_capture;
+  GCancellable         *cancellable;
+
+  AdwWindowTitle       *title;
+  GtkButton            *back_button;
+  GtkStack             *steps;
+  AdwToastOverlay      *toasts;
+  XunchaCategoryPicker *picker;
+  XunchaReportForm     *form;
+  XunchaPlacePicker    *place_picker;
+  GtkWidget            *photo_step;
+};
+
+G_DEFINE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, GTK_TYPE_WIDGET)
+
+enum {
+  CLOSED,
+  SAVED,
+  SAVE_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define MAX_RECENT_CATEGORIES 8
+
+typedef struct
+{
+  char         *data_dir;
+  XunchaReport *report;
+  int           max_edge;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_free (job->data_dir);
+  g_clear_object (&job->report);
+  g_free (job);
+}
+
+static void
+show_step (XunchaReportFlow *self,
+           const char       *step)
+{
+  const char *title = NULL;
+
+  gtk_stack_set_visible_child_name (self->steps, step);
+  if (g_str_equal (step, "photo"))
+    title = self->next_role == XUNCHA_PHOTO_ROLE_AFTER ? _("After Photo") : _("Photo");
+  else if (g_str_equal (step, "category"))
+    title = _("Category");
+  else if (g_str_equal (step, "place"))
+    title = _("Place the Report");
+  else
+    title = _("Report");
+  adw_window_title_set_title (self->title, title);
+}
+
+static void
+toast (XunchaReportFlow *self,
+       const char       *text)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+static double
+accuracy_threshold (XunchaReportFlow *self)
+{
+  return self->settings != NULL ? g_settings_get_double (self->settings, "accuracy-threshold")
+                                : 30.0;
+}
+
+/* A fix good enough places the report; a poor or missing one leaves it to the officer. */
+static gboolean
+take_fix (XunchaReportFlow *self,
+          const XunchaFix  *fix)
+{
+  if (isnan (fix->accuracy) || fix->accuracy > accuracy_threshold (self))
+    return FALSE;
+  xuncha_report_form_set_position (self->form, fix->lat, fix->lon, fix->accuracy,
+                                   XUNCHA_POSITION_SOURCE_GPS);
+  return TRUE;
+}
+
+static void
+on_fix (XunchaPatrolSession *session,
+        const XunchaFix     *fix,
+        XunchaReportFlow    *self)
+{
+  double lat, lon;
+
+  /* Follow the officer until the report has a position of its own. */
+  if (!xuncha_report_form_get_position (self->form, &lat, &lon))
+    take_fix (self, fix);
+}
+
+static void
+release_location (XunchaReportFlow *self)
+{
+  if (self->holding_location && self->session != NULL)
+    xuncha_patrol_session_release_location (self->session);
+  self->holding_location = FALSE;
+}
+
+static void
+remember_category (XunchaReportFlow *self,
+                   const char       *code)
+{
+  g_auto(GStrv) recent = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  guint kept = 1;
+
+  if (self->settings == NULL)
+    return;
+  recent = g_settings_get_strv (self->settings, "recent-categories");
+  g_strv_builder_add (builder, code);
+  for (guint i = 0; recent[i] != NULL && kept < MAX_RECENT_CATEGORIES; i++)
+    if (!g_str_equal (recent[i], code))
+      {
+        g_strv_builder_add (builder, recent[i]);
+        kept++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-categories", (const char * const *)updated);
+}
+
+static void
+after_photo (XunchaReportFlow *self)
+{
+  self->next_role = XUNCHA_PHOTO_ROLE_BEFORE;
+  show_step (self, xuncha_report_form_get_category (self->form) == NULL ? "category" : "form");
+}
+
+static void
+on_place_on_map (XunchaReportFlow *self)
+{
+  XunchaFix fix;
+  double lat, lon;
+
+  if (xuncha_report_form_get_position (self->form, &lat, &lon))
+    xuncha_place_picker_center_on (self->place_picker, lat, lon);
+  else if (self->session != NULL && xuncha_patrol_session_get_last_fix (self->session, &fix))
+    xuncha_place_picker_center_on (self->place_picker, fix.lat, fix.lon);
+  show_step (self, "place");
+}
+
+static void
+on_category_chosen (XunchaCategoryPicker *picker,
+                    XunchaCategory       *category,
+                    XunchaReportFlow     *self)
+{
+  double lat, lon;
+
+  xuncha_report_form_set_category (self->form, category);
+  remember_category (self, xuncha_category_get_code (category));
+  /* A capture carries no position of its own: with no usable fix, the officer places
+   * the report before the details. Photos from files may still carry GPS. */
+  if (self->has_capture && !xuncha_report_form_get_position (self->form, &lat, &lon))
+    on_place_on_map (self);
+  else
+    show_step (self, "form");
+}
+
+static void
+on_change_category (XunchaReportFlow *self)
+{
+  show_step (self, "category");
+}
+
+static void
+on_placed (XunchaPlacePicker *picker,
+           double             lat,
+           double             lon,
+           XunchaReportFlow  *self)
+{
+  xuncha_report_form_set_position (self->form, lat, lon, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  show_step (self, "form");
+}
+
+static void
+on_add_after_photo (XunchaReportFlow *self)
+{
+  self->next_role = XUNCHA_PHOTO_ROLE_AFTER;
+  show_step (self, "photo");
+}
+
+static void
+on_form_save (XunchaReportFlow *self)
+{
+  xuncha_report_flow_save (self);
+}
+
+static void
+on_back_clicked (XunchaReportFlow *self)
+{
+  const char *step = gtk_stack_get_visible_child_name (self->steps);
+
+  if (g_str_equal (step, "place") || (g_str_equal (step, "category")
+                                      && xuncha_report_form_get_category (self->form) != NULL)
+      || (g_str_equal (step, "photo") && xuncha_report_form_get_n_photos (self->form) > 0))
+    {
+      show_step (self, "form");
+      return;
+    }
+  /* Leaving before saving: nothing was stored, and the officer said so. */
+  release_location (self);
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+static void
+on_files_chosen (GtkNativeDialog  *dialog,
+                 int               response,
+                 XunchaReportFlow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        g_ptr_array_add (chosen, g_list_model_get_item (files, i));
+      if (chosen->len > 0)
+        xuncha_report_flow_add_photo_files (self, chosen);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+on_choose_files (XunchaReportFlow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Choose Photos"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("JPEG photos"));
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_files_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaReportStore) reports = NULL;
+  GError *error = NULL;
+
+  /* A connection of this thread's own: a store is used from one thread at a time. */
+  store = xuncha_store_open (job->data_dir, &error);
+  if (store != NULL)
+    reports = xuncha_report_store_new (store, &error);
+  if (reports != NULL)
+    {
+      xuncha_report_store_set_max_edge (reports, job->max_edge);
+      if (xuncha_report_store_save (reports, job->report, cancellable, &error))
+        {
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+    }
+  g_task_return_error (task, error);
+}
+
+static void
+on_saved (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(XunchaReportFlow) self = user_data;
+  SaveJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_signal_emit (self, signals[SAVED], 0, job->report);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (self, signals[SAVE_FAILED], 0, error);
+}
+
+static void
+xuncha_report_flow_dispose (GObject *object)
+{
+  XunchaReportFlow *self = (XunchaReportFlow *)object;
+  GtkWidget *child;
+
+  release_location (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_REPORT_FLOW);
+  /* The template's root is not a bound child, so it is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->store);
+  g_clear_object (&self->street_map);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->taxonomy);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (xuncha_report_flow_parent_class)->dispose (object);
+}
+
+static void
+xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xuncha_report_flow_dispose;
+
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, XUNCHA_TYPE_REPORT);
+  signals[SAVE_FAILED] = g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                       G_TYPE_ERROR);
+
+  g_type_ensure (XUNCHA_TYPE_CATEGORY_PICKER);
+  g_type_ensure (XUNCHA_TYPE_REPORT_FORM);
+  g_type_ensure (XUNCHA_TYPE_PLACE_PICKER);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/xuncha/Xuncha/xuncha-report-flow.ui");
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, title);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, steps);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, picker);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, form);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, place_picker);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, photo_step);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_files);
+  gtk_widget_class_bind_template_callback (widget_class, on_category_chosen);
+  gtk_widget_class_bind_template_callback (widget_class, on_change_category);
+  gtk_widget_class_bind_template_callback (widget_class, on_place_on_map);
+  gtk_widget_class_bind_template_callback (widget_class, on_placed);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_after_photo);
+  gtk_widget_class_bind_template_callback (widget_class, on_form_save);
+}
+
+static void
+xuncha_report_flow_init (XunchaReportFlow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+XunchaReportFlow *
+xuncha_report_flow_new (void)
+{
+  return g_object_new (XUNCHA_TYPE_REPORT_FLOW, NULL);
+}
+
+void
+xuncha_report_flow_set_context (XunchaReportFlow    *self,
+                                XunchaStore         *store,
+                                XunchaStreetMap     *map,
+                                XunchaPatrolSession *session,
+                                GSettings           *settings)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->street_map, map);
+  g_set_object (&self->settings, settings);
+  if (self->session != session)
+    {
+      if (self->session != NULL)
+        g_signal_handlers_disconnect_by_data (self->session, self);
+      g_set_object (&self->session, session);
+      if (session != NULL)
+        g_signal_connect_object (session, "fix", G_CALLBACK (on_fix), self, 0);
+    }
+  g_clear_object (&self->taxonomy);
+  if (store != NULL)
+    self->taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
+  xuncha_report_form_set_context (self->form, store, map);
+  xuncha_place_picker_set_street_map (self->place_picker, map);
+}
+
+void
+xuncha_report_flow_start (XunchaReportFlow *self,
+                          const char       *parent_uuid)
+{
+  g_auto(GStrv) recent = NULL;
+  XunchaFix fix;
+
+  g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  xuncha_report_form_reset (self->form);
+  xuncha_report_form_set_parent (self->form, parent_uuid);
+  self->next_role = XUNCHA_PHOTO_ROLE_BEFORE;
+  self->has_capture = FALSE;
+
+  if (self->settings != NULL)
+    recent = g_settings_get_strv (self->settings, "recent-categories");
+  if (self->taxonomy != NULL)
+    xuncha_category_picker_set_taxonomy (self->picker, self->taxonomy,
+                                         (const char * const *)recent);
+
+  /* The GPS runs while a report is open, even outside a shift. */
+  if (self->session != NULL)
+    {
+      if (!self->holding_location)
+        xuncha_patrol_session_hold_location (self->session);
+      self->holding_location = TRUE;
+      if (xuncha_patrol_session_get_last_fix (self->session, &fix)
+          && xuncha_patrol_session_get_fix_age (self->session) < 60)
+        take_fix (self, &fix);
+    }
+  show_step (self, "photo");
+}
+
+const char *
+xuncha_report_flow_get_step (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->steps);
+}
+
+void
+xuncha_report_flow_add_photo_bytes (XunchaReportFlow *self,
+                                    GBytes           *jpeg)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  xuncha_report_form_add_photo_bytes (self->form, jpeg, self->next_role);
+  self->has_capture = TRUE;
+  after_photo (self);
+}
+
+void
+xuncha_report_flow_add_photo_files (XunchaReportFlow *self,
+                                    GPtrArray        *files)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  for (guint i = 0; i < files->len; i++)
+    xuncha_report_form_add_photo_file (self->form, g_ptr_array_index (files, i),
+                                       self->next_role);
+  after_photo (self);
+}
+
+XunchaCategoryPicker *
+xuncha_report_flow_get_picker (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+  return self->picker;
+}
+
+XunchaReportForm *
+xuncha_report_flow_get_form (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+  return self->form;
+}
+
+XunchaPlacePicker *
+xuncha_report_flow_get_place_picker (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+  return self->place_picker;
+}
+
+void
+xuncha_report_flow_show_error (XunchaReportFlow *self,
+                               const char       *message)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  if (self->session != NULL && !self->holding_location)
+    {
+      xuncha_patrol_session_hold_location (self->session);
+      self->holding_location = TRUE;
+    }
+  show_step (self, "form");
+  toast (self, message);
+}
+
+gboolean
+xuncha_report_flow_save (XunchaReportFlow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  XunchaReport *report;
+  XunchaShift *shift;
+  SaveJob *job;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), FALSE);
+  g_return_val_if_fail (self->store != NULL, FALSE);
+
+  shift = self->session != NULL ? xuncha_patrol_session_get_shift (self->session) : NULL;
+  report = xuncha_report_form_build (self->form, shift != NULL ? xuncha_shift_get_uuid (shift)
+                                                               : NULL, &error);
+  if (report == NULL)
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+
+  job = g_new0 (SaveJob, 1);
+  job->data_dir = g_strdup (xuncha_store_get_data_dir (self->store));
+  job->report = report;
+  job->max_edge = self->settings != NULL ? g_settings_get_int (self->settings, "photo-max-edge")
+                                         : 0;
+
+  /* The flow closes at once; "saved" follows when the report is durable. */
+  task = g_task_new (self, self->cancellable, on_saved, g_object_ref (self));
+  g_task_set_source_tag (task, xuncha_report_flow_save);
+  g_task_set_task_data (task, job, (GDestroyNotify)save_job_free);
+  g_task_run_in_thread (task, save_in_thread);
+
+  release_location (self);
+  g_signal_emit (self, signals[CLOSED], 0);
+  return TRUE;
+}

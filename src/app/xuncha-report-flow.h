@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "xuncha-core.h"
+#include "xuncha-category-picker.h"
+#include "xuncha-place-picker.h"
+#include "xuncha-report-form.h"
+
+G_BEGIN_DECLS
+
+#define XUNCHA_TYPE_REPORT_FLOW (xuncha_report_flow_get_type ())
+
+G_DECLARE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, XUNCHA, REPORT_FLOW, GtkWidget)
+
+/* Making one report: photo, category, details (with manual placement when the fix is
+ * missing or poor), save. Saving runs on a worker thread with its own store connection and
+ * returns at once. Signals: "closed" when the officer leaves the flow, "saved"
+ * (XunchaReport) once the report is durably in the store, "save-failed" (GError) when it
+ * could not be (the flow reopens with the draft). */
+XunchaReportFlow     *xuncha_report_flow_new              (void);
+void                  xuncha_report_flow_set_context      (XunchaReportFlow    *self,
+                                                           XunchaStore         *store,
+                                                           XunchaStreetMap     *map,
+                                                           XunchaPatrolSession *session,
+                                                           GSettings           *settings);
+/* Starts a new report, or a re-inspection of @parent_uuid when not NULL. */
+void                  xuncha_report_flow_start            (XunchaReportFlow    *self,
+                                                           const char          *parent_uuid);
+/* The step shown: "photo", "category", "form" or "place". */
+const char           *xuncha_report_flow_get_step         (XunchaReportFlow    *self);
+/* A photo for the report, as the camera hands it over (JPEG bytes). */
+void                  xuncha_report_flow_add_photo_bytes  (XunchaReportFlow    *self,
+                                                           GBytes              *jpeg);
+void                  xuncha_report_flow_add_photo_files  (XunchaReportFlow    *self,
+                                                           GPtrArray           *files);
+XunchaCategoryPicker *xuncha_report_flow_get_picker       (XunchaReportFlow    *self);
+XunchaReportForm     *xuncha_report_flow_get_form         (XunchaReportFlow    *self);
+XunchaPlacePicker    *xuncha_report_flow_get_place_picker (XunchaReportFlow    *self);
+/* Builds the report from the form and saves it in the background. FALSE (with a toast
+ * in the flow) when the form is not complete. */
+gboolean              xuncha_report_flow_save             (XunchaReportFlow    *self);
+
+/* Shows the draft again with @message (a save that failed). */
+void                  xuncha_report_flow_show_error       (XunchaReportFlow    *self,
+                                                           const char          *message);
+
+G_END_DECLS

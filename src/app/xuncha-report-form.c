@@ -1,0 +1,753 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+#include "xuncha-report-form.h"
+
+typedef struct
+{
+  GBytes          *bytes;
+  GFile           *file;
+  XunchaPhotoRole  role;
+} FormPhoto;
+
+typedef struct
+{
+  char      *id;
+  char      *type;       /* text, number, phone, choice */
+  gboolean   required;
+  char      *label;
+  GtkWidget *row;        /* AdwEntryRow, or AdwComboRow for a choice */
+  GStrv      choice_ids; /* for a choice: the ids behind the combo's items */
+} FormField;
+
+struct _XunchaReportForm
+{
+  GtkWidget            parent_instance;
+
+  XunchaStore         *store;
+  XunchaStreetMap     *street_map;
+  XunchaCategory      *category;
+  GPtrArray           *photos;        /* FormPhoto */
+  GPtrArray           *fields;        /* FormField */
+  GPtrArray           *street_ids;    /* char *, parallel to the street combo */
+  GPtrArray           *street_offsets;/* double *, idem */
+  GPtrArray           *merchant_ids;  /* char * (NULL for "none"), parallel to the combo */
+  char                *parent_uuid;
+  double               lat, lon, accuracy;
+  XunchaPositionSource position_source;
+
+  GtkBox              *photo_strip;
+  GtkButton           *after_photo_button;
+  AdwActionRow        *category_row;
+  AdwActionRow        *position_row;
+  AdwComboRow         *street_row;
+  AdwComboRow         *merchant_row;
+  AdwPreferencesGroup *fields_group;
+  AdwComboRow         *disposition_row;
+  AdwEntryRow         *deadline_row;
+  AdwEntryRow         *note_row;
+};
+
+G_DEFINE_FINAL_TYPE (XunchaReportForm, xuncha_report_form, GTK_TYPE_WIDGET)
+
+enum {
+  CHANGE_CATEGORY,
+  PLACE_ON_MAP,
+  ADD_AFTER_PHOTO,
+  SAVE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The disposition combo's items, in order. */
+static const XunchaDisposition dispositions[] = {
+  XUNCHA_DISPOSITION_CORRECTED,
+  XUNCHA_DISPOSITION_DEADLINE,
+  XUNCHA_DISPOSITION_CASE,
+  XUNCHA_DISPOSITION_NONE,
+};
+
+#define MERCHANT_RADIUS_M 60
+#define MERCHANT_LIMIT    6
+#define DEFAULT_DEADLINE_DAYS 3
+
+static void
+form_photo_free (FormPhoto *photo)
+{
+  g_clear_pointer (&photo->bytes, g_bytes_unref);
+  g_clear_object (&photo->file);
+  g_free (photo);
+}
+
+static void
+form_field_free (FormField *field)
+{
+  g_free (field->id);
+  g_free (field->type);
+  g_free (field->label);
+  g_strfreev (field->choice_ids);
+  g_free (field);
+}
+
+static const char *
+json_string (JsonObject *object,
+             const char *member)
+{
+  return json_object_has_member (object, member)
+         ? json_object_get_string_member_with_default (object, member, NULL) : NULL;
+}
+
+static const char *
+localized (JsonObject *object)
+{
+  const char *zh = json_string (object, "zh");
+  const char *en = json_string (object, "en");
+
+  return xuncha_locale_prefers_chinese () && zh != NULL ? zh : (en != NULL ? en : zh);
+}
+
+/* One row per extra field of the category (the phone number on a small ad, a plate...). */
+static void
+rebuild_fields (XunchaReportForm *self)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *array;
+
+  for (guint i = 0; i < self->fields->len; i++)
+    adw_preferences_group_remove (self->fields_group,
+                                  ((FormField *)g_ptr_array_index (self->fields, i))->row);
+  g_ptr_array_set_size (self->fields, 0);
+
+  if (self->category == NULL
+      || !json_parser_load_from_data (parser, xuncha_category_get_fields_json (self->category),
+                                      -1, NULL)
+      || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->fields_group), FALSE);
+      return;
+    }
+
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *spec = json_array_get_object_element (array, i);
+      FormField *field = g_new0 (FormField, 1);
+
+      field->id = g_strdup (json_string (spec, "id"));
+      field->type = g_strdup (json_string (spec, "type"));
+      field->required = json_object_get_boolean_member_with_default (spec, "required", FALSE);
+      field->label = g_strdup (localized (spec));
+
+      if (g_strcmp0 (field->type, "choice") == 0)
+        {
+          JsonArray *choices = json_object_get_array_member (spec, "choices");
+          g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+          g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+          /* The first item says nothing was chosen, so a required field is a real choice. */
+          gtk_string_list_append (names, _("Not chosen"));
+          g_strv_builder_add (ids, "");
+          for (guint c = 0; c < json_array_get_length (choices); c++)
+            {
+              JsonObject *choice = json_array_get_object_element (choices, c);
+              gtk_string_list_append (names, localized (choice));
+              g_strv_builder_add (ids, json_string (choice, "id"));
+            }
+          field->choice_ids = g_strv_builder_end (ids);
+          field->row = adw_combo_row_new ();
+          adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (names));
+        }
+      else
+        {
+          field->row = adw_entry_row_new ();
+          if (g_strcmp0 (field->type, "number") == 0)
+            adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (field->row), GTK_INPUT_PURPOSE_NUMBER);
+          else if (g_strcmp0 (field->type, "phone") == 0)
+            adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (field->row), GTK_INPUT_PURPOSE_PHONE);
+        }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), field->label);
+      adw_preferences_group_add (self->fields_group, field->row);
+      g_ptr_array_add (self->fields, field);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->fields_group), self->fields->len > 0);
+}
+
+static void
+update_position_row (XunchaReportForm *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  switch (self->position_source)
+    {
+    case XUNCHA_POSITION_SOURCE_GPS:
+      subtitle = g_strdup_printf (_("From the location service, ±%.0f m"), self->accuracy);
+      break;
+    case XUNCHA_POSITION_SOURCE_MANUAL:
+      subtitle = g_strdup (_("Placed on the map"));
+      break;
+    case XUNCHA_POSITION_SOURCE_EXIF:
+      subtitle = g_strdup (_("From the photo"));
+      break;
+    case XUNCHA_POSITION_SOURCE_TRACK:
+      subtitle = g_strdup (_("From the recorded track"));
+      break;
+    case XUNCHA_POSITION_SOURCE_NONE:
+    default:
+      subtitle = g_strdup (_("Not placed yet: place it on the map"));
+      break;
+    }
+  adw_action_row_set_subtitle (self->position_row, subtitle);
+}
+
+static void
+update_streets (XunchaReportForm *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  XunchaStreetSnap snaps[XUNCHA_STREET_MAP_MAX_SNAPS];
+  guint n = 0;
+
+  g_ptr_array_set_size (self->street_ids, 0);
+  g_ptr_array_set_size (self->street_offsets, 0);
+
+  if (self->street_map != NULL && self->position_source != XUNCHA_POSITION_SOURCE_NONE)
+    n = xuncha_street_map_snap (self->street_map, self->lat, self->lon, self->accuracy, snaps,
+                                G_N_ELEMENTS (snaps));
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = xuncha_street_segment_get_name (snaps[i].segment);
+      g_autofree char *label =
+        g_strdup_printf (_("%s · %.0f m · %s"),
+                         name != NULL ? name : xuncha_street_segment_get_id (snaps[i].segment),
+                         snaps[i].distance_m,
+                         snaps[i].side == XUNCHA_STREET_SIDE_LEFT ? _("left side")
+                         : snaps[i].side == XUNCHA_STREET_SIDE_RIGHT ? _("right side")
+                         : _("on the centre line"));
+      double *offset = g_new (double, 1);
+
+      *offset = snaps[i].offset_m;
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (self->street_ids, g_strdup (xuncha_street_segment_get_id (snaps[i].segment)));
+      g_ptr_array_add (self->street_offsets, offset);
+    }
+  /* Always a way to say "none of these", and the only item when nothing is near. */
+  gtk_string_list_append (names, n > 0 ? _("None of these") : _("No street segment near"));
+  adw_combo_row_set_model (self->street_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->street_row, 0);
+}
+
+static void
+update_merchants (XunchaReportForm *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) near = NULL;
+
+  g_ptr_array_set_size (self->merchant_ids, 0);
+  gtk_string_list_append (names, _("No merchant"));
+  g_ptr_array_add (self->merchant_ids, NULL);
+
+  if (self->store != NULL && self->position_source != XUNCHA_POSITION_SOURCE_NONE)
+    near = xuncha_merchant_find_near (self->store, self->lat, self->lon, MERCHANT_RADIUS_M,
+                                      MERCHANT_LIMIT, g_get_real_time () / 1000, NULL);
+  for (guint i = 0; near != NULL && i < near->len; i++)
+    {
+      XunchaMerchant *merchant = g_ptr_array_index (near, i);
+      g_autofree char *label = NULL;
+
+      /* Repeat offenders must be seen on the spot: the count comes first. */
+      if (merchant->recent_reports > 0)
+        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%s · %.0f m · %u report in 30 days",
+                                              "%s · %.0f m · %u reports in 30 days",
+                                              merchant->recent_reports),
+                                 merchant->name, merchant->distance_m, merchant->recent_reports);
+      else
+        label = g_strdup_printf (_("%s · %.0f m"), merchant->name, merchant->distance_m);
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (self->merchant_ids, g_strdup (merchant->id));
+    }
+  adw_combo_row_set_model (self->merchant_row, G_LIST_MODEL (names));
+  /* The nearest shop within a few metres is almost always the one. */
+  adw_combo_row_set_selected (self->merchant_row,
+                              near != NULL && near->len > 0
+                              && ((XunchaMerchant *)g_ptr_array_index (near, 0))->distance_m < 15
+                              ? 1 : 0);
+}
+
+static void
+add_thumbnail (XunchaReportForm *self,
+               GdkTexture       *texture)
+{
+  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_widget_set_size_request (picture, 88, 88);
+  gtk_widget_add_css_class (picture, "photo-thumbnail");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Photo"), -1);
+  gtk_box_insert_child_after (self->photo_strip, picture,
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->after_photo_button)));
+}
+
+static void
+on_disposition_changed (XunchaReportForm *self)
+{
+  guint selected = adw_combo_row_get_selected (self->disposition_row);
+  XunchaDisposition disposition = selected < G_N_ELEMENTS (dispositions)
+                                  ? dispositions[selected] : XUNCHA_DISPOSITION_NONE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->deadline_row),
+                          disposition == XUNCHA_DISPOSITION_DEADLINE);
+  /* Corrected on the spot: the after-photo is the proof. */
+  gtk_widget_set_visible (GTK_WIDGET (self->after_photo_button),
+                          disposition == XUNCHA_DISPOSITION_CORRECTED);
+}
+
+static void
+on_category_activated (XunchaReportForm *self)
+{
+  g_signal_emit (self, signals[CHANGE_CATEGORY], 0);
+}
+
+static void
+on_place_clicked (XunchaReportForm *self)
+{
+  g_signal_emit (self, signals[PLACE_ON_MAP], 0);
+}
+
+static void
+on_after_photo_clicked (XunchaReportForm *self)
+{
+  g_signal_emit (self, signals[ADD_AFTER_PHOTO], 0);
+}
+
+static void
+on_save_clicked (XunchaReportForm *self)
+{
+  g_signal_emit (self, signals[SAVE], 0);
+}
+
+static void
+xuncha_report_form_dispose (GObject *object)
+{
+  XunchaReportForm *self = (XunchaReportForm *)object;
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_REPORT_FORM);
+  /* The template's root is not a bound child, so it is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->store);
+  g_clear_object (&self->street_map);
+  g_clear_object (&self->category);
+  g_clear_pointer (&self->photos, g_ptr_array_unref);
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
+  g_clear_pointer (&self->street_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->street_offsets, g_ptr_array_unref);
+  g_clear_pointer (&self->merchant_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->parent_uuid, g_free);
+
+  G_OBJECT_CLASS (xuncha_report_form_parent_class)->dispose (object);
+}
+
+static void
+xuncha_report_form_class_init (XunchaReportFormClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xuncha_report_form_dispose;
+
+  signals[CHANGE_CATEGORY] = g_signal_new ("change-category", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
+  signals[PLACE_ON_MAP] = g_signal_new ("place-on-map", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[ADD_AFTER_PHOTO] = g_signal_new ("add-after-photo", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
+  signals[SAVE] = g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/xuncha/Xuncha/xuncha-report-form.ui");
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, photo_strip);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, after_photo_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, category_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, position_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, street_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, merchant_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, fields_group);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, disposition_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, deadline_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, note_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_disposition_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_category_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_place_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_after_photo_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
+}
+
+static void
+xuncha_report_form_init (XunchaReportForm *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->photos = g_ptr_array_new_with_free_func ((GDestroyNotify)form_photo_free);
+  self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify)form_field_free);
+  self->street_ids = g_ptr_array_new_with_free_func (g_free);
+  self->street_offsets = g_ptr_array_new_with_free_func (g_free);
+  self->merchant_ids = g_ptr_array_new_with_free_func (g_free);
+  xuncha_report_form_reset (self);
+}
+
+XunchaReportForm *
+xuncha_report_form_new (void)
+{
+  return g_object_new (XUNCHA_TYPE_REPORT_FORM, NULL);
+}
+
+void
+xuncha_report_form_set_context (XunchaReportForm *self,
+                                XunchaStore      *store,
+                                XunchaStreetMap  *map)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->street_map, map);
+  update_streets (self);
+  update_merchants (self);
+}
+
+void
+xuncha_report_form_set_category (XunchaReportForm *self,
+                                 XunchaCategory   *category)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+
+  if (!g_set_object (&self->category, category))
+    return;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->category_row),
+                                 category != NULL ? xuncha_category_get_name (category)
+                                                  : _("Choose a category"));
+  adw_action_row_set_subtitle (self->category_row,
+                               category != NULL ? xuncha_category_get_code (category) : "");
+  rebuild_fields (self);
+}
+
+XunchaCategory *
+xuncha_report_form_get_category (XunchaReportForm *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FORM (self), NULL);
+  return self->category;
+}
+
+void
+xuncha_report_form_set_position (XunchaReportForm     *self,
+                                 double                lat,
+                                 double                lon,
+                                 double                accuracy,
+                                 XunchaPositionSource  source)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+
+  self->lat = lat;
+  self->lon = lon;
+  self->accuracy = accuracy;
+  self->position_source = source;
+  update_position_row (self);
+  update_streets (self);
+  update_merchants (self);
+}
+
+gboolean
+xuncha_report_form_get_position (XunchaReportForm *self,
+                                 double           *lat,
+                                 double           *lon)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FORM (self), FALSE);
+
+  if (self->position_source == XUNCHA_POSITION_SOURCE_NONE)
+    return FALSE;
+  *lat = self->lat;
+  *lon = self->lon;
+  return TRUE;
+}
+
+void
+xuncha_report_form_add_photo_bytes (XunchaReportForm *self,
+                                    GBytes           *jpeg,
+                                    XunchaPhotoRole   role)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  FormPhoto *photo;
+
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+  g_return_if_fail (jpeg != NULL);
+
+  photo = g_new0 (FormPhoto, 1);
+  photo->bytes = g_bytes_ref (jpeg);
+  photo->role = role;
+  g_ptr_array_add (self->photos, photo);
+
+  texture = gdk_texture_new_from_bytes (jpeg, NULL);
+  if (texture != NULL)
+    add_thumbnail (self, texture);
+}
+
+void
+xuncha_report_form_add_photo_file (XunchaReportForm *self,
+                                   GFile            *file,
+                                   XunchaPhotoRole   role)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  FormPhoto *photo;
+
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  photo = g_new0 (FormPhoto, 1);
+  photo->file = g_object_ref (file);
+  photo->role = role;
+  g_ptr_array_add (self->photos, photo);
+
+  texture = gdk_texture_new_from_file (file, NULL);
+  if (texture != NULL)
+    add_thumbnail (self, texture);
+}
+
+guint
+xuncha_report_form_get_n_photos (XunchaReportForm *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FORM (self), 0);
+  return self->photos->len;
+}
+
+void
+xuncha_report_form_set_parent (XunchaReportForm *self,
+                               const char       *parent_uuid)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+
+  g_free (self->parent_uuid);
+  self->parent_uuid = g_strdup (parent_uuid);
+}
+
+guint
+xuncha_report_form_get_n_streets (XunchaReportForm *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FORM (self), 0);
+  return self->street_ids->len;
+}
+
+void
+xuncha_report_form_select_street (XunchaReportForm *self,
+                                  guint             index)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+  adw_combo_row_set_selected (self->street_row, index);
+}
+
+void
+xuncha_report_form_set_field (XunchaReportForm *self,
+                              const char       *field_id,
+                              const char       *value)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      FormField *field = g_ptr_array_index (self->fields, i);
+
+      if (g_strcmp0 (field->id, field_id) != 0)
+        continue;
+      if (field->choice_ids != NULL)
+        {
+          for (guint c = 0; field->choice_ids[c] != NULL; c++)
+            if (g_strcmp0 (field->choice_ids[c], value) == 0)
+              adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), c);
+        }
+      else
+        gtk_editable_set_text (GTK_EDITABLE (field->row), value);
+    }
+}
+
+void
+xuncha_report_form_set_disposition (XunchaReportForm  *self,
+                                    XunchaDisposition  disposition)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (dispositions); i++)
+    if (dispositions[i] == disposition)
+      adw_combo_row_set_selected (self->disposition_row, i);
+}
+
+void
+xuncha_report_form_set_note (XunchaReportForm *self,
+                             const char       *note)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->note_row), note != NULL ? note : "");
+}
+
+static gboolean
+fields_to_json (XunchaReportForm  *self,
+                char             **json,
+                GError           **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      FormField *field = g_ptr_array_index (self->fields, i);
+      const char *value;
+
+      if (field->choice_ids != NULL)
+        value = field->choice_ids[adw_combo_row_get_selected (ADW_COMBO_ROW (field->row))];
+      else
+        value = gtk_editable_get_text (GTK_EDITABLE (field->row));
+
+      if (value == NULL || *value == '\0')
+        {
+          if (field->required)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("“%s” is needed for this category."), field->label);
+              return FALSE;
+            }
+          continue;
+        }
+      json_builder_set_member_name (builder, field->id);
+      if (g_strcmp0 (field->type, "number") == 0)
+        {
+          char *end = NULL;
+          double number = g_ascii_strtod (value, &end);
+
+          if (end == value || *end != '\0' || !isfinite (number))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("“%s” must be a number."), field->label);
+              return FALSE;
+            }
+          json_builder_add_double_value (builder, number);
+        }
+      else
+        json_builder_add_string_value (builder, value);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  *json = json_to_string (root, FALSE);
+  return TRUE;
+}
+
+XunchaReport *
+xuncha_report_form_build (XunchaReportForm  *self,
+                          const char        *shift_uuid,
+                          GError           **error)
+{
+  g_autoptr(XunchaReport) report = NULL;
+  g_autofree char *fields = NULL;
+  guint street, merchant, disposition;
+  const char *note;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FORM (self), NULL);
+
+  if (self->category == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Choose a category first."));
+      return NULL;
+    }
+  if (self->photos->len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("Take or choose a photo of the violation first."));
+      return NULL;
+    }
+  if (!fields_to_json (self, &fields, error))
+    return NULL;
+
+  report = xuncha_report_new (xuncha_category_get_code (self->category));
+  xuncha_report_set_fields_json (report, fields);
+  xuncha_report_set_shift_uuid (report, shift_uuid);
+  xuncha_report_set_parent_uuid (report, self->parent_uuid);
+  note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
+  if (*note != '\0')
+    xuncha_report_set_note (report, note);
+
+  /* Without a position here, the core places the report from the photos' GPS or the
+   * track, or refuses with a message saying how to place it. */
+  if (self->position_source != XUNCHA_POSITION_SOURCE_NONE)
+    xuncha_report_set_position (report, self->lat, self->lon, self->accuracy, NAN, NAN,
+                                self->position_source);
+
+  street = adw_combo_row_get_selected (self->street_row);
+  if (street < self->street_ids->len)
+    xuncha_report_set_street (report, g_ptr_array_index (self->street_ids, street),
+                              *(double *)g_ptr_array_index (self->street_offsets, street));
+  merchant = adw_combo_row_get_selected (self->merchant_row);
+  if (merchant < self->merchant_ids->len && g_ptr_array_index (self->merchant_ids, merchant) != NULL)
+    xuncha_report_set_merchant_id (report, g_ptr_array_index (self->merchant_ids, merchant));
+
+  disposition = adw_combo_row_get_selected (self->disposition_row);
+  if (disposition < G_N_ELEMENTS (dispositions))
+    {
+      xuncha_report_set_disposition (report, dispositions[disposition]);
+      if (dispositions[disposition] == XUNCHA_DISPOSITION_DEADLINE)
+        xuncha_report_set_deadline (report, gtk_editable_get_text (GTK_EDITABLE (self->deadline_row)));
+    }
+
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      FormPhoto *photo = g_ptr_array_index (self->photos, i);
+      g_autofree char *name = g_strdup_printf (_("photo %u"), i + 1);
+
+      if (photo->bytes != NULL)
+        xuncha_report_add_photo_bytes (report, photo->bytes, name, photo->role);
+      else
+        {
+          g_autofree char *path = g_file_get_path (photo->file);
+          xuncha_report_add_photo_file (report, path, photo->role);
+        }
+    }
+  return g_steal_pointer (&report);
+}
+
+void
+xuncha_report_form_reset (XunchaReportForm *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) deadline = g_date_time_add_days (now, DEFAULT_DEADLINE_DAYS);
+  g_autofree char *deadline_text = g_date_time_format (deadline, "%Y-%m-%d");
+  GtkWidget *child;
+
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+
+  g_ptr_array_set_size (self->photos, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photo_strip)))
+         != GTK_WIDGET (self->after_photo_button))
+    gtk_box_remove (self->photo_strip, child);
+  g_clear_pointer (&self->parent_uuid, g_free);
+  self->position_source = XUNCHA_POSITION_SOURCE_NONE;
+  self->accuracy = NAN;
+  xuncha_report_form_set_category (self, NULL);
+  rebuild_fields (self);
+  update_position_row (self);
+  update_streets (self);
+  update_merchants (self);
+  adw_combo_row_set_selected (self->disposition_row, 0);
+  on_disposition_changed (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->deadline_row), deadline_text);
+  gtk_editable_set_text (GTK_EDITABLE (self->note_row), "");
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "xuncha-application.h"
+#include "xuncha-map-view.h"
+#include "xuncha-patrol-page.h"
+#include "xuncha-test-util.h"
+#include "xuncha-ui-test-util.h"
+#include "xuncha-window.h"
+
+typedef struct
+{
+  XunchaApplication *app;
+  gboolean           done;
+  guint              saved;
+} Fixture;
+
+/* A photo as the camera hands it over: JPEG bytes, no GPS tags. */
+static GBytes *
+capture (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 480);
+  g_autoptr(GError) error = NULL;
+  char *buffer = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x3a7bd5ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "jpeg", &error, NULL));
+  g_assert_no_error (error);
+  return g_bytes_new_take (buffer, size);
+}
+
+static void
+on_saved (XunchaReportFlow *flow,
+          XunchaReport     *report,
+          Fixture          *fx)
+{
+  fx->saved++;
+}
+
+static void
+wait_for (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done (data));
+}
+
+static gboolean
+has_fix (gpointer data)
+{
+  return xuncha_patrol_session_get_last_fix (data, NULL);
+}
+
+static guint wanted_saves;
+
+static gboolean
+saved_enough (gpointer data)
+{
+  return ((Fixture *)data)->saved >= wanted_saves;
+}
+
+static XunchaPatrolPage *
+find_patrol_page (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      XunchaPatrolPage *page;
+
+      if (XUNCHA_IS_PATROL_PAGE (child))
+        return XUNCHA_PATROL_PAGE (child);
+      if ((page = find_patrol_page (child)) != NULL)
+        return page;
+    }
+  return NULL;
+}
+
+static void
+run_report (Fixture *fx)
+{
+  XunchaWindow *window = XUNCHA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fx->app)));
+  XunchaPatrolSession *session = xuncha_application_get_session (fx->app);
+  XunchaStore *store = xuncha_application_get_store (fx->app);
+  XunchaReportFlow *flow = xuncha_window_get_report_flow (window);
+  XunchaReportForm *form = xuncha_report_flow_get_form (flow);
+  XunchaPatrolPage *page = find_patrol_page (GTK_WIDGET (window));
+  g_autoptr(XunchaReportStore) reports = xuncha_report_store_new (store, NULL);
+  g_autoptr(GPtrArray) saved = NULL;
+  g_autoptr(GBytes) photo = capture ();
+  g_autoptr(GError) error = NULL;
+  XunchaReport *report;
+  GtkWidget *button;
+  XunchaFix fix;
+
+  g_signal_connect (flow, "saved", G_CALLBACK (on_saved), fx);
+  g_assert_true (xuncha_patrol_session_start_shift (session, &error));
+  g_assert_no_error (error);
+  wait_for (has_fix, session);
+  g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
+
+  /* Tap 1: Report. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "report", NULL);
+  g_assert_true (xuncha_window_get_reporting (window));
+  g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "photo");
+
+  /* Tap 2: the shutter (the camera hands the flow its JPEG). */
+  xuncha_report_flow_add_photo_bytes (flow, photo);
+  g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "category");
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-category"));
+
+  /* Tap 3: the category (a stall); the form opens with the street and merchant chosen. */
+  button = xuncha_category_picker_get_button (xuncha_report_flow_get_picker (flow), "09006");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "form");
+  g_assert_cmpuint (xuncha_report_form_get_n_streets (form), >=, 1);
+  xuncha_report_form_set_field (form, "goods", "水果");
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-form"));
+
+  /* Tap 4: Save. The flow closes at once; "saved" comes when the report is durable. */
+  wanted_saves = 1;
+  g_assert_true (xuncha_report_flow_save (flow));
+  g_assert_false (xuncha_window_get_reporting (window));
+  wait_for (saved_enough, fx);
+
+  saved = xuncha_report_store_list (reports, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (saved->len, ==, 1);
+  report = g_ptr_array_index (saved, 0);
+  g_assert_cmpstr (xuncha_report_get_category (report), ==, "09006");
+  g_assert_cmpint (xuncha_report_get_position_source (report), ==, XUNCHA_POSITION_SOURCE_GPS);
+  g_assert_nonnull (xuncha_report_get_street_id (report));
+  g_assert_cmpstr (xuncha_report_get_shift_uuid (report), ==,
+                   xuncha_shift_get_uuid (xuncha_patrol_session_get_shift (session)));
+  g_assert_cmpstr (xuncha_report_get_fields_json (report), ==, "{\"goods\":\"水果\"}");
+  g_assert_cmpfloat (fabs (xuncha_report_get_lat (report) - fix.lat), <, 0.01);
+  g_assert_cmpuint (xuncha_map_view_get_n_reports (xuncha_patrol_page_get_map_view (page)), ==, 1);
+
+  /* Placed by hand: the map under the pin, source manual, the street from that place. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "report", NULL);
+  xuncha_report_flow_add_photo_bytes (flow, photo);
+  g_signal_emit_by_name (xuncha_category_picker_get_button (xuncha_report_flow_get_picker (flow),
+                                                            "07001"), "clicked");
+  g_signal_emit_by_name (form, "place-on-map");
+  g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "place");
+  xuncha_place_picker_center_on (xuncha_report_flow_get_place_picker (flow), 30.7925, 106.0853);
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-place"));
+  xuncha_place_picker_confirm (xuncha_report_flow_get_place_picker (flow));
+  g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "form");
+
+  /* Small ads need the carrier: the form says so and nothing is saved. */
+  g_assert_false (xuncha_report_flow_save (flow));
+  g_assert_true (xuncha_window_get_reporting (window));
+  xuncha_report_form_set_field (form, "carrier", "pole");
+  xuncha_report_form_set_field (form, "phone", "13800000000");
+  wanted_saves = 2;
+  g_assert_true (xuncha_report_flow_save (flow));
+  wait_for (saved_enough, fx);
+
+  g_clear_pointer (&saved, g_ptr_array_unref);
+  saved = xuncha_report_store_list (reports, 10, &error);
+  g_assert_cmpuint (saved->len, ==, 2);
+  report = g_ptr_array_index (saved, 0);
+  g_assert_cmpstr (xuncha_report_get_category (report), ==, "07001");
+  g_assert_cmpint (xuncha_report_get_position_source (report), ==, XUNCHA_POSITION_SOURCE_MANUAL);
+  g_assert_cmpfloat (fabs (xuncha_report_get_lat (report) - 30.7925), <, 1e-5);
+  g_assert_cmpstr (xuncha_report_get_street_id (report), ==, "CSL-02");
+  g_assert_cmpint (xuncha_store_count_rows (store, "outbox", NULL), >=, 3);
+
+  fx->done = TRUE;
+  g_application_quit (G_APPLICATION (fx->app));
+}
+
+static void
+on_activate (GApplication *app,
+             Fixture      *fx)
+{
+  g_idle_add_once ((GSourceOnceFunc)run_report, fx);
+}
+
+static void
+test_report (void)
+{
+  g_autofree char *dir = NULL;
+  Fixture fx = { NULL, FALSE, 0 };
+  const char *argv[] = { "xuncha", "--data-dir", NULL, "--demo", "--speed", "50", NULL };
+
+  if (!xuncha_ui_test_have_display ())
+    return;
+
+  dir = xuncha_test_make_tmpdir ();
+  argv[2] = dir;
+  fx.app = xuncha_application_new ();
+  g_application_set_flags (G_APPLICATION (fx.app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (fx.app, "activate", G_CALLBACK (on_activate), &fx);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fx.app), 6, (char **)argv), ==, 0);
+  g_assert_true (fx.done);
+  g_clear_object (&fx.app);
+  xuncha_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ui/report/stall-in-four-taps", test_report);
+
+  return g_test_run ();
+}
