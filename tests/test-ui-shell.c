@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "xuncha-application.h"
+#include "xuncha-patrol-page.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window.h"
@@ -15,6 +16,22 @@ typedef struct
   XunchaApplication *app;
   gboolean           done;
 } Fixture;
+
+static XunchaPatrolPage *
+find_patrol_page (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      XunchaPatrolPage *page;
+
+      if (XUNCHA_IS_PATROL_PAGE (child))
+        return XUNCHA_PATROL_PAGE (child);
+      if ((page = find_patrol_page (child)) != NULL)
+        return page;
+    }
+  return NULL;
+}
 
 static void
 check_shell (Fixture *fx)
@@ -34,6 +51,7 @@ check_shell (Fixture *fx)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 340);
   g_assert_true (xuncha_window_get_bottom_bar_revealed (window));
+  g_assert_false (xuncha_patrol_page_get_side_panel_shown (find_patrol_page (GTK_WIDGET (window))));
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -52,6 +70,10 @@ check_shell (Fixture *fx)
   xuncha_ui_test_wait_for_size (GTK_WIDGET (window), 980);
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
   g_assert_false (xuncha_window_get_bottom_bar_revealed (window));
+  xuncha_window_show_page (window, "patrol");
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+  /* Wide: the map with a side panel beside it. */
+  g_assert_true (xuncha_patrol_page_get_side_panel_shown (find_patrol_page (GTK_WIDGET (window))));
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "shell-wide"));
 
   fx->done = TRUE;

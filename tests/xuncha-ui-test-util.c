@@ -45,6 +45,18 @@ any_transition_running (GtkWidget *widget)
     return FALSE;
   if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
     return TRUE;
+  if (GTK_IS_REVEALER (widget)
+      && gtk_revealer_get_child_revealed (GTK_REVEALER (widget))
+         != gtk_revealer_get_reveal_child (GTK_REVEALER (widget)))
+    return TRUE;
+  if (ADW_IS_SQUEEZER (widget) && adw_squeezer_get_transition_running (ADW_SQUEEZER (widget)))
+    return TRUE;
+  if (ADW_IS_FLAP (widget))
+    {
+      double progress = adw_flap_get_reveal_progress (ADW_FLAP (widget));
+      if (progress > 0.0 && progress < 1.0)
+        return TRUE;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (any_transition_running (child))

@@ -25,6 +25,8 @@ struct _XunchaPatrolPage
   AdwStatusPage       *map_status;
   GtkToggleButton     *shift_button;
   GtkBox              *action_bar;
+  AdwFlap             *flap;
+  GtkListBox          *today_list;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaPatrolPage, xuncha_patrol_page, GTK_TYPE_WIDGET)
@@ -238,6 +240,8 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, map_status);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, shift_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, action_bar);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, today_list);
   gtk_widget_class_bind_template_callback (widget_class, on_shift_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_center_clicked);
 }
@@ -282,6 +286,20 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
   description = describe_report (self, report);
   xuncha_map_view_add_report (self->map_view, xuncha_report_get_lat (report),
                               xuncha_report_get_lon (report), description);
+
+  /* The side panel of a wide window lists them too, newest first. */
+  {
+    GtkWidget *row = adw_action_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), description);
+    if (xuncha_report_get_street_id (report) != NULL && self->street_map != NULL)
+      {
+        XunchaStreetSegment *segment = xuncha_street_map_lookup (self->street_map,
+                                                                 xuncha_report_get_street_id (report));
+        if (segment != NULL && xuncha_street_segment_get_name (segment) != NULL)
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), xuncha_street_segment_get_name (segment));
+      }
+    gtk_list_box_prepend (self->today_list, row);
+  }
 }
 
 /* Today's reports as markers, read once when the page gets its store. */
@@ -368,6 +386,13 @@ xuncha_patrol_page_get_map_view (XunchaPatrolPage *self)
 {
   g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
   return self->map_view;
+}
+
+gboolean
+xuncha_patrol_page_get_side_panel_shown (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), FALSE);
+  return !adw_flap_get_folded (self->flap);
 }
 
 GtkWidget *

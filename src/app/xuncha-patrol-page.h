@@ -20,6 +20,8 @@ void xuncha_patrol_page_set_session    (XunchaPatrolPage    *self,
                                         XunchaPatrolSession *session);
 /* The page's map (for tests). */
 struct _XunchaMapView *xuncha_patrol_page_get_map_view (XunchaPatrolPage *self);
+/* TRUE when the window is wide enough for the side panel beside the map. */
+gboolean xuncha_patrol_page_get_side_panel_shown (XunchaPatrolPage *self);
 /* The shift toggle (for tests driving the page as an officer would). */
 GtkWidget *xuncha_patrol_page_get_shift_button (XunchaPatrolPage *self);
 /* Puts a marker for a report just saved. */
