@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "xuncha-map-view.h"
 #include "xuncha-mbtiles-source.h"
 #include "xuncha-position-layer.h"
+#include "xuncha-segment-layer.h"
 
 struct _XunchaMapView
 {
@@ -15,7 +17,9 @@ struct _XunchaMapView
 
   ShumateSimpleMap    *simple_map;
   ShumateMapSource    *projection;   /* the viewport's reference when there is no basemap */
+  XunchaSegmentLayer  *segment_layer;
   ShumatePathLayer    *track_layer;
+  ShumateMarkerLayer  *report_layer;
   XunchaPositionLayer *position_layer;
 };
 
@@ -70,7 +74,9 @@ static void
 xuncha_map_view_init (XunchaMapView *self)
 {
   ShumateViewport *viewport;
-  GdkRGBA track_colour = { 0.85f, 0.2f, 0.55f, 0.9f };
+  /* Thinner than the highlighted segments, so a walked (green) segment still shows on
+   * both sides of the track that covers it. */
+  GdkRGBA track_colour = { 0.42f, 0.18f, 0.62f, 0.9f };
 
   self->simple_map = shumate_simple_map_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->simple_map), GTK_WIDGET (self));
@@ -83,10 +89,17 @@ xuncha_map_view_init (XunchaMapView *self)
   shumate_viewport_set_min_zoom_level (viewport, MIN_ZOOM);
   shumate_viewport_set_max_zoom_level (viewport, MAX_ZOOM);
 
+  /* Highlighted street segments lie under the track. */
+  self->segment_layer = xuncha_segment_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->segment_layer));
+
   self->track_layer = shumate_path_layer_new (viewport);
   shumate_path_layer_set_stroke_color (self->track_layer, &track_colour);
-  shumate_path_layer_set_stroke_width (self->track_layer, 4);
+  shumate_path_layer_set_stroke_width (self->track_layer, 3);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->track_layer));
+
+  self->report_layer = shumate_marker_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->report_layer));
 
   self->position_layer = xuncha_position_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->position_layer));
@@ -148,10 +161,11 @@ void
 xuncha_map_view_add_track_point (XunchaMapView   *self,
                                  const XunchaFix *fix)
 {
-  g_autoptr(ShumateCoordinate) node = NULL;
+  ShumateCoordinate *node;
 
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
+  /* A coordinate is created floating; the layer sinks it and so owns the only reference. */
   node = shumate_coordinate_new_full (fix->lat, fix->lon);
   shumate_path_layer_add_node (self->track_layer, SHUMATE_LOCATION (node));
 }
@@ -195,4 +209,81 @@ xuncha_map_view_get_center (XunchaMapView *self,
   location = SHUMATE_LOCATION (xuncha_map_view_get_viewport (self));
   *lat = shumate_location_get_latitude (location);
   *lon = shumate_location_get_longitude (location);
+}
+
+XunchaSegmentLayer *
+xuncha_map_view_get_segment_layer (XunchaMapView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+  return self->segment_layer;
+}
+
+void
+xuncha_map_view_clear_reports (XunchaMapView *self)
+{
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  shumate_marker_layer_remove_all (self->report_layer);
+}
+
+void
+xuncha_map_view_add_report (XunchaMapView *self,
+                            double         lat,
+                            double         lon)
+{
+  ShumateMarker *point;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  point = shumate_point_new ();
+  gtk_widget_add_css_class (GTK_WIDGET (point), "report-point");
+  shumate_location_set_location (SHUMATE_LOCATION (point), lat, lon);
+  shumate_marker_layer_add_marker (self->report_layer, point);
+}
+
+/* Web Mercator y of a latitude, in units of the world's width. */
+static double
+mercator_y (double lat)
+{
+  double phi = CLAMP (lat, -85.0, 85.0) * G_PI / 180;
+
+  return log (tan (G_PI / 4 + phi / 2)) / (2 * G_PI);
+}
+
+void
+xuncha_map_view_fit_bounds (XunchaMapView *self,
+                            double         min_lat,
+                            double         min_lon,
+                            double         max_lat,
+                            double         max_lon,
+                            int            width,
+                            int            height)
+{
+  ShumateViewport *viewport;
+  double dx, dy, zoom = MAX_ZOOM;
+  /* Room around the box for the line widths and the map's own controls (zoom buttons,
+   * scale). */
+  const double margin = 48;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  viewport = xuncha_map_view_get_viewport (self);
+  if (width <= 0)
+    width = gtk_widget_get_width (GTK_WIDGET (self));
+  if (height <= 0)
+    height = gtk_widget_get_height (GTK_WIDGET (self));
+  width = MAX (width - 2 * margin, 64);
+  height = MAX (height - 2 * margin, 64);
+
+  /* The world is 256 * 2^zoom pixels wide. */
+  dx = (max_lon - min_lon) / 360;
+  dy = mercator_y (max_lat) - mercator_y (min_lat);
+  if (dx > 0)
+    zoom = MIN (zoom, log2 (width / (256 * dx)));
+  if (dy > 0)
+    zoom = MIN (zoom, log2 (height / (256 * dy)));
+  zoom = CLAMP (zoom, shumate_viewport_get_min_zoom_level (viewport),
+                shumate_viewport_get_max_zoom_level (viewport));
+  shumate_viewport_set_zoom_level (viewport, zoom);
+  shumate_map_center_on (xuncha_map_view_get_map (self), (min_lat + max_lat) / 2,
+                         (min_lon + max_lon) / 2);
 }

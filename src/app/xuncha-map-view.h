@@ -4,6 +4,7 @@
 #include <shumate/shumate.h>
 
 #include "xuncha-core.h"
+#include "xuncha-segment-layer.h"
 
 G_BEGIN_DECLS
 
@@ -36,5 +37,22 @@ void             xuncha_map_view_center_on    (XunchaMapView   *self,
 void             xuncha_map_view_get_center   (XunchaMapView   *self,
                                                double          *lat,
                                                double          *lon);
+
+/* The layer of highlighted street segments (under the track). */
+XunchaSegmentLayer *xuncha_map_view_get_segment_layer (XunchaMapView *self);
+/* Report markers. */
+void             xuncha_map_view_clear_reports (XunchaMapView   *self);
+void             xuncha_map_view_add_report   (XunchaMapView   *self,
+                                               double           lat,
+                                               double           lon);
+/* Centres and zooms so the box fills a view of @width x @height pixels (0: the widget's
+ * current size). */
+void             xuncha_map_view_fit_bounds   (XunchaMapView   *self,
+                                               double           min_lat,
+                                               double           min_lon,
+                                               double           max_lat,
+                                               double           max_lon,
+                                               int              width,
+                                               int              height);
 
 G_END_DECLS
