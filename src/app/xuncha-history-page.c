@@ -368,7 +368,7 @@ format_duration (gint64 ms)
 static char *
 format_reports (guint n)
 {
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u report", "%u reports", n), n);
+  return g_strdup_printf (ngettext ("%u report", "%u reports", n), n);
 }
 
 static const char *
@@ -465,8 +465,8 @@ show_due (XunchaHistoryPage *self,
       if (due->days_overdue == 0)
         overdue = g_strdup (_("deadline passed today"));
       else
-        overdue = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day overdue",
-                                                "%u days overdue", due->days_overdue),
+        overdue = g_strdup_printf (ngettext ("%u day overdue", "%u days overdue",
+                                             due->days_overdue),
                                    due->days_overdue);
       subtitle = g_strdup_printf ("%s · %s", street, overdue);
       row = add_row (self->due_group, category_name (data->category_names, due->category),
@@ -640,10 +640,9 @@ show_route (XunchaHistoryPage *self,
       guint walked = summary->n_assigned - g_strv_length (summary->missed_segments);
 
       coverage = g_strdup_printf (_("%.0f %%"), summary->coverage_percent);
-      coverage_detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                      "%u of %u assigned segment walked",
-                                                      "%u of %u assigned segments walked",
-                                                      summary->n_assigned),
+      coverage_detail = g_strdup_printf (ngettext ("%u of %u assigned segment walked",
+                                                   "%u of %u assigned segments walked",
+                                                   summary->n_assigned),
                                          walked, summary->n_assigned);
     }
   else
