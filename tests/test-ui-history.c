@@ -160,6 +160,8 @@ test_history_page (void)
   g_assert_cmpstr (xuncha_history_page_get_value (page, "length"), ==, length);
   coverage = g_strdup_printf ("%.0f %%", expected->coverage_percent);
   g_assert_cmpstr (xuncha_history_page_get_value (page, "coverage"), ==, coverage);
+  g_assert_cmpstr (xuncha_history_page_get_value_detail (page, "coverage"), ==,
+                   "5 of 7 assigned segments walked");
   g_assert_cmpstr (xuncha_history_page_get_value (page, "reports"), ==, "3");
   g_assert_cmpstr (xuncha_history_page_get_value (page, "stops"), ==, "1");
 

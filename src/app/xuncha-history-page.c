@@ -943,3 +943,18 @@ xuncha_history_page_get_map_view (XunchaHistoryPage *self)
   g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
   return self->map_view;
 }
+
+const char *
+xuncha_history_page_get_value_detail (XunchaHistoryPage *self,
+                                      const char        *field)
+{
+  GtkWidget *label;
+
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+
+  label = g_hash_table_lookup (self->value_labels, field);
+  if (label == NULL)
+    return NULL;
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (label,
+                                                                              ADW_TYPE_ACTION_ROW)));
+}

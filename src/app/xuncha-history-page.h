@@ -38,6 +38,9 @@ guint          xuncha_history_page_get_n_due     (XunchaHistoryPage *self);
  * or "reports". */
 const char    *xuncha_history_page_get_value     (XunchaHistoryPage *self,
                                                   const char        *field);
+/* The line under a figure ("5 of 7 assigned segments walked"), or "". */
+const char    *xuncha_history_page_get_value_detail (XunchaHistoryPage *self,
+                                                     const char        *field);
 XunchaMapView *xuncha_history_page_get_map_view  (XunchaHistoryPage *self);
 
 G_END_DECLS
