@@ -5,6 +5,7 @@
 
 #include "xuncha-core.h"
 #include "xuncha-store-private.h"
+#include "xuncha-test-grid.h"
 #include "xuncha-test-util.h"
 
 #define FIX(fixes, i) (&g_array_index ((fixes), XunchaFix, (i)))
@@ -184,6 +185,97 @@ test_reports_and_coverage (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* The coverage step on a store: a synthetic grid imported with the real importer, six
+ * assigned segments and a walk east along y = 200 then north along x = 500 to the grid's
+ * edge, stored as a shift. */
+static void
+test_coverage_from_store (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *grid = g_build_filename (dir, "grid.geojson", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+  g_autoptr(XunchaMapImporter) importer = NULL;
+  g_autoptr(XunchaShift) shift = NULL;
+  g_autoptr(XunchaRouteSummary) summary = NULL;
+  g_autoptr(XunchaRouteSummary) copy = NULL;
+  g_autoptr(GArray) points = NULL;
+  static const double corners[] = { 0, 200, 500, 200, 500, 500 };
+  g_autoptr(GArray) walk = xuncha_test_grid_walk (corners, 3, 1714546800000);
+  static const char * const assigned[] = {
+    "h0_200", "h100_200", "v500_300", "h0_0", "v200_100", "v0_400", NULL
+  };
+  static const char * const walked[] = {
+    "h0_200", "h100_200", "h200_200", "h300_200", "h400_200", "v500_200", "v500_300",
+    "v500_400", NULL
+  };
+  static const char * const missed[] = { "h0_0", "v0_400", "v200_100", NULL };
+  static const char * const missed_names[] = { "横0路", "纵0路", "纵2路", NULL };
+
+  g_assert_no_error (error);
+  shift = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY,
+                               (const XunchaFix *)(void *)walk->data, walk->len, &error);
+  g_assert_no_error (error);
+
+  /* No streets yet: no coverage, and the reason. */
+  summary = xuncha_route_summary_new_for_shift (store, shift, &points, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (summary->coverage_state, ==, XUNCHA_ROUTE_COVERAGE_NOT_COMPUTED);
+  g_assert_true (xuncha_route_summary_add_coverage_from_store (summary, store, NULL,
+                                                               (const XunchaFix *)(void *)points->data,
+                                                               points->len, &error));
+  g_assert_no_error (error);
+  g_assert_false (summary->has_coverage);
+  g_assert_cmpint (summary->coverage_state, ==, XUNCHA_ROUTE_COVERAGE_NO_STREETS);
+  g_assert_null (summary->walked_segments);
+
+  /* Streets but no assignments: the walked segments are known, the coverage is not. */
+  xuncha_test_grid_write_geojson (grid);
+  importer = xuncha_map_importer_new (store);
+  g_assert_true (xuncha_map_importer_import_streets_file (importer, grid, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_route_summary_add_coverage_from_store (summary, store, NULL,
+                                                               (const XunchaFix *)(void *)points->data,
+                                                               points->len, &error));
+  g_assert_false (summary->has_coverage);
+  g_assert_cmpint (summary->coverage_state, ==, XUNCHA_ROUTE_COVERAGE_NO_ASSIGNMENTS);
+  g_assert_cmpstrv (summary->walked_segments, walked);
+  g_assert_null (summary->missed_segments);
+
+  g_assert_true (xuncha_street_map_save_assignments (store, assigned, &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_route_summary_add_coverage_from_store (summary, store, NULL,
+                                                               (const XunchaFix *)(void *)points->data,
+                                                               points->len, &error));
+  g_assert_no_error (error);
+  g_assert_true (summary->has_coverage);
+  g_assert_cmpint (summary->coverage_state, ==, XUNCHA_ROUTE_COVERAGE_DONE);
+  g_assert_cmpuint (summary->n_assigned, ==, 6);
+  /* 3 of 6 assigned segments walked. */
+  g_assert_cmpfloat_with_epsilon (summary->coverage_percent, 50.0, 1e-9);
+  /* 100 + 100 + 100 m, plus the 25 m of v200_100 within reach of y = 200, of 600 m. */
+  g_assert_cmpfloat_with_epsilon (summary->coverage_length_percent, 325.0 / 6, 0.1);
+  g_assert_cmpstrv (summary->walked_segments, walked);
+  g_assert_cmpstrv (summary->missed_segments, missed);
+  g_assert_cmpstrv (summary->missed_names, missed_names);
+
+  copy = xuncha_route_summary_copy (summary);
+  g_assert_cmpstrv (copy->missed_names, missed_names);
+  g_assert_cmpfloat (copy->coverage_length_percent, ==, summary->coverage_length_percent);
+  g_assert_cmpuint (copy->n_assigned, ==, 6);
+
+  /* An assignment the map no longer has is left out (streets re-imported without it). */
+  g_assert_true (xuncha_store_exec (store, "INSERT INTO assignments VALUES ('gone')", &error));
+  g_assert_true (xuncha_route_summary_add_coverage_from_store (summary, store, NULL,
+                                                               (const XunchaFix *)(void *)points->data,
+                                                               points->len, &error));
+  g_assert_cmpuint (summary->n_assigned, ==, 6);
+  g_assert_cmpfloat_with_epsilon (summary->coverage_percent, 50.0, 1e-9);
+
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -194,6 +286,7 @@ main (int    argc,
   g_test_add_func ("/route-summary/walk-fixture", test_walk_fixture);
   g_test_add_func ("/route-summary/empty-and-gaps", test_empty_and_gaps);
   g_test_add_func ("/route-summary/reports-and-coverage", test_reports_and_coverage);
+  g_test_add_func ("/route-summary/coverage-from-store", test_coverage_from_store);
 
   return g_test_run ();
 }

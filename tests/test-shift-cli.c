@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "xuncha-test-grid.h"
 #include "xuncha-test-util.h"
 
 static int
@@ -99,6 +100,7 @@ test_import_and_history (void)
   g_assert_cmpint (run_cli (dir, &detail, NULL, "history", "show", prefix, "--json", NULL), ==, 0);
   show = parse_object (p4, detail);
   g_assert_true (json_object_get_null_member (show, "coverage"));
+  g_assert_cmpstr (json_object_get_string_member (show, "coverage_state"), ==, "no-streets");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (show, "stop_list")), ==, 1);
   g_assert_cmpfloat (json_object_get_double_member (show, "length_m"), >, 1260);
   xuncha_test_remove_tree (dir);
@@ -214,6 +216,101 @@ test_accuracy_setting (void)
   xuncha_test_remove_tree (dir);
 }
 
+static guint
+count_role (JsonArray  *features,
+            const char *role,
+            const char *id)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *properties =
+        json_object_get_object_member (json_array_get_object_element (features, i), "properties");
+      if (g_str_equal (json_object_get_string_member (properties, "role"), role)
+          && (id == NULL || g_strcmp0 (json_object_get_string_member_with_default (properties, "id",
+                                                                                  NULL), id) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* Coverage through the CLI: a synthetic grid imported with `streets import`, segments
+ * assigned with `streets assign`, a walk drawn along it imported with `track import`. */
+static void
+test_history_coverage (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *grid = g_build_filename (dir, "grid.geojson", NULL);
+  g_autofree char *gpx = g_build_filename (dir, "walk.gpx", NULL);
+  static const double corners[] = { 0, 200, 500, 200, 500, 500 };
+  g_autoptr(GArray) walk = xuncha_test_grid_walk (corners, 3, 1714546800000);
+  g_autofree char *out = NULL, *unassigned = NULL, *text = NULL, *json = NULL, *geo = NULL;
+  g_autofree char *list = NULL, *uuid = NULL;
+  g_autoptr(JsonParser) p1 = json_parser_new ();
+  g_autoptr(JsonParser) p2 = json_parser_new ();
+  g_autoptr(JsonParser) p3 = json_parser_new ();
+  g_autoptr(JsonParser) p4 = json_parser_new ();
+  JsonObject *show, *coverage, *missed, *day_shift;
+  JsonArray *features;
+
+  xuncha_test_grid_write_geojson (grid);
+  xuncha_test_write_gpx (gpx, walk);
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "import", grid, NULL), ==, 0);
+  g_assert_cmpint (run_cli (dir, &out, NULL, "track", "import", gpx, "--json", NULL), ==, 0);
+  uuid = g_strdup (json_object_get_string_member (parse_object (p1, out), "uuid"));
+
+  /* Nothing assigned yet: the text says why there is no coverage and what to do. */
+  g_assert_cmpint (run_cli (dir, &unassigned, NULL, "history", "show", uuid, NULL), ==, 0);
+  g_assert_nonnull (strstr (unassigned, "no street segments are assigned"));
+  g_assert_nonnull (strstr (unassigned, "Walked:   8 street segments"));
+
+  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "assign", "h0_200", "h100_200",
+                            "v500_300", "h0_0", "v200_100", "v0_400", NULL), ==, 0);
+
+  g_assert_cmpint (run_cli (dir, &text, NULL, "history", "show", uuid, NULL), ==, 0);
+  g_assert_nonnull (strstr (text, "Coverage: 50.0 % of 6 assigned segments"));
+  g_assert_nonnull (strstr (text, "3 walked, 3 missed"));
+  g_assert_nonnull (strstr (text, "missed v200_100   纵2路"));
+
+  g_assert_cmpint (run_cli (dir, &json, NULL, "history", "show", uuid, "--json", NULL), ==, 0);
+  show = parse_object (p2, json);
+  g_assert_cmpstr (json_object_get_string_member (show, "coverage_state"), ==, "done");
+  coverage = json_object_get_object_member (show, "coverage");
+  g_assert_cmpfloat (json_object_get_double_member (coverage, "percent"), ==, 50.0);
+  g_assert_cmpint (json_object_get_int_member (coverage, "assigned"), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (coverage, "assigned_walked"), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (coverage, "walked")), ==, 8);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (coverage, "missed")), ==, 3);
+  missed = json_array_get_object_element (json_object_get_array_member (coverage, "missed"), 0);
+  g_assert_cmpstr (json_object_get_string_member (missed, "id"), ==, "h0_0");
+  g_assert_cmpstr (json_object_get_string_member (missed, "name"), ==, "横0路");
+
+  g_assert_cmpint (run_cli (dir, &geo, NULL, "history", "show", uuid, "--geojson", NULL), ==, 0);
+  features = json_object_get_array_member (parse_object (p3, geo), "features");
+  g_assert_cmpuint (count_role (features, "route", NULL), ==, 1);
+  g_assert_cmpuint (count_role (features, "walked", NULL), ==, 8);
+  g_assert_cmpuint (count_role (features, "walked", "v500_400"), ==, 1);
+  g_assert_cmpuint (count_role (features, "missed", NULL), ==, 3);
+  g_assert_cmpuint (count_role (features, "missed", "v0_400"), ==, 1);
+  g_assert_cmpuint (count_role (features, "walked", "h0_0"), ==, 0);
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *feature = json_array_get_object_element (features, i);
+      g_assert_cmpstr (json_object_get_string_member (
+                         json_object_get_object_member (feature, "geometry"), "type"), ==,
+                       "LineString");
+    }
+
+  g_assert_cmpint (run_cli (dir, &list, NULL, "history", "--json", NULL), ==, 0);
+  day_shift = json_array_get_object_element (
+    json_object_get_array_member (
+      json_array_get_object_element (json_object_get_array_member (parse_object (p4, list),
+                                                                   "days"), 0), "shifts"), 0);
+  g_assert_cmpfloat (json_object_get_double_member (day_shift, "coverage_percent"), ==, 50.0);
+  xuncha_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -223,6 +320,7 @@ main (int    argc,
 
   g_test_add_func ("/shift-cli/import-and-history", test_import_and_history);
   g_test_add_func ("/shift-cli/shift-commands", test_shift_commands);
+  g_test_add_func ("/shift-cli/history-coverage", test_history_coverage);
   g_test_add_func ("/shift-cli/replay-into-shift", test_replay_into_shift);
   g_test_add_func ("/shift-cli/bad-input", test_bad_input);
   g_test_add_func ("/shift-cli/real-import", test_real_import);

@@ -4,26 +4,755 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "xuncha-history-page.h"
+#include "xuncha-map-view.h"
 
 struct _XunchaHistoryPage
 {
-  GtkWidget      parent_instance;
+  GtkWidget            parent_instance;
 
-  XunchaStore   *store;
-  AdwStatusPage *status;
+  XunchaStore         *store;
+  GCancellable        *list_cancellable;
+  GCancellable        *route_cancellable;
+  GHashTable          *rows;            /* shift uuid -> its AdwActionRow (borrowed) */
+  GHashTable          *value_labels;    /* summary field name -> GtkLabel (borrowed) */
+  char                *route_uuid;      /* the shift the route view shows */
+  guint                n_due;
+
+  GtkStack            *stack;
+  GtkSpinner          *list_spinner;
+  AdwStatusPage       *status;
+  AdwPreferencesGroup *due_group;
+  GtkBox              *days_box;
+  GtkLabel            *route_title;
+  GtkLabel            *route_subtitle;
+  GtkSpinner          *route_spinner;
+  XunchaMapView       *map_view;
+  AdwPreferencesGroup *summary_group;
+  GtkBox              *route_details_box;
+  GPtrArray           *due_rows;        /* rows added to due_group (borrowed) */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaHistoryPage, xuncha_history_page, GTK_TYPE_WIDGET)
+
+/* What the worker threads hand back: plain data, no widgets. ------------------------------ */
+
+typedef struct
+{
+  char            *uuid;
+  XunchaShiftKind  kind;
+  gint64           started_ms;
+  gint64           ended_ms;   /* 0 while open */
+  double           length_m;
+  guint            n_reports;
+  gboolean         has_coverage;
+  double           coverage_percent;
+} ShiftItem;
+
+static void
+shift_item_free (ShiftItem *item)
+{
+  g_free (item->uuid);
+  g_free (item);
+}
+
+typedef struct
+{
+  GPtrArray  *shifts;          /* ShiftItem, newest first */
+  GPtrArray  *due;             /* XunchaDueReinspection */
+  GHashTable *category_names;  /* code -> name in the user's language */
+} ListData;
+
+static void
+list_data_free (ListData *data)
+{
+  g_clear_pointer (&data->shifts, g_ptr_array_unref);
+  g_clear_pointer (&data->due, g_ptr_array_unref);
+  g_clear_pointer (&data->category_names, g_hash_table_unref);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ListData, list_data_free)
+
+typedef struct
+{
+  char               *uuid;
+  XunchaShiftKind     kind;
+  gint64              started_ms;
+  gint64              ended_ms;
+  XunchaRouteSummary *summary;
+  GArray             *points;          /* XunchaFix */
+  GPtrArray          *streets;         /* XunchaStreetSegment near the route, for context */
+  GPtrArray          *walked;
+  GPtrArray          *missed;
+  GHashTable         *category_names;
+} RouteData;
+
+static void
+route_data_free (RouteData *data)
+{
+  g_free (data->uuid);
+  g_clear_pointer (&data->summary, xuncha_route_summary_free);
+  g_clear_pointer (&data->points, g_array_unref);
+  g_clear_pointer (&data->streets, g_ptr_array_unref);
+  g_clear_pointer (&data->walked, g_ptr_array_unref);
+  g_clear_pointer (&data->missed, g_ptr_array_unref);
+  g_clear_pointer (&data->category_names, g_hash_table_unref);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RouteData, route_data_free)
+
+/* Category names from the store's taxonomy (the bundled one before any was stored). */
+static GHashTable *
+load_category_names (XunchaStore *store)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
+  GListModel *categories;
+
+  if (taxonomy == NULL || g_list_model_get_n_items (xuncha_taxonomy_get_categories (taxonomy)) == 0)
+    {
+      g_clear_object (&taxonomy);
+      taxonomy = xuncha_taxonomy_new_bundled (NULL);
+    }
+  if (taxonomy == NULL)
+    return names;
+  categories = xuncha_taxonomy_get_categories (taxonomy);
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(XunchaCategory) category = g_list_model_get_item (categories, i);
+      g_hash_table_insert (names, g_strdup (xuncha_category_get_code (category)),
+                           g_strdup (xuncha_category_get_name (category)));
+    }
+  return names;
+}
+
+/* The store's street map, or NULL (with no error) when none was imported. */
+static XunchaStreetMap *
+load_street_map (XunchaStore  *store,
+                 GError      **error)
+{
+  gint64 n = xuncha_store_count_rows (store, "streets", error);
+
+  if (n <= 0)
+    return NULL;
+  return xuncha_street_map_new_from_store (store, error);
+}
+
+/* Reading every shift's points and judging them against the street map can take a
+ * while on a long history: a worker thread does it with its own store connection. */
+static void
+list_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *data_dir = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (data_dir, &error);
+  g_autoptr(XunchaStreetMap) map = NULL;
+  g_autoptr(GPtrArray) shifts = NULL;
+  g_autoptr(ListData) data = g_new0 (ListData, 1);
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  shifts = xuncha_shift_list (store, NULL, &error);
+  if (shifts == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (shifts->len > 0)
+    {
+      map = load_street_map (store, &error);
+      if (error != NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  data->shifts = g_ptr_array_new_with_free_func ((GDestroyNotify)shift_item_free);
+  for (guint i = 0; i < shifts->len; i++)
+    {
+      XunchaShift *shift = g_ptr_array_index (shifts, i);
+      g_autoptr(XunchaRouteSummary) summary = NULL;
+      g_autoptr(GArray) points = NULL;
+      ShiftItem *item;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      summary = xuncha_route_summary_new_for_shift (store, shift, &points, &error);
+      if (summary == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      if (map != NULL
+          && !xuncha_route_summary_add_coverage_from_store (summary, store, map,
+                                                            (const XunchaFix *)(void *)points->data,
+                                                            points->len, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      item = g_new0 (ShiftItem, 1);
+      item->uuid = g_strdup (xuncha_shift_get_uuid (shift));
+      item->kind = xuncha_shift_get_kind (shift);
+      item->started_ms = xuncha_shift_get_started_ms (shift);
+      item->ended_ms = xuncha_shift_get_ended_ms (shift);
+      item->length_m = summary->length_m;
+      item->n_reports = summary->reports->len;
+      item->has_coverage = summary->has_coverage;
+      item->coverage_percent = summary->coverage_percent;
+      g_ptr_array_add (data->shifts, item);
+    }
+
+  data->due = xuncha_due_reinspection_list (store, 0, &error);
+  if (data->due == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->category_names = load_category_names (store);
+  g_task_return_pointer (task, g_steal_pointer (&data), (GDestroyNotify)list_data_free);
+}
+
+static GPtrArray *
+lookup_segments (XunchaStreetMap *map,
+                 GStrv            ids)
+{
+  GPtrArray *segments = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_street_segment_unref);
+
+  for (guint i = 0; map != NULL && ids != NULL && ids[i] != NULL; i++)
+    {
+      XunchaStreetSegment *segment = xuncha_street_map_lookup (map, ids[i]);
+      if (segment != NULL)
+        g_ptr_array_add (segments, xuncha_street_segment_ref (segment));
+    }
+  return segments;
+}
+
+/* Streets around the route, so the highlighted ones are seen in their place even
+ * without a basemap: the route's box and about 300 m more. */
+static GPtrArray *
+streets_near (XunchaStreetMap *map,
+              GArray          *points)
+{
+  double min_lat = G_MAXDOUBLE, min_lon = G_MAXDOUBLE;
+  double max_lat = -G_MAXDOUBLE, max_lon = -G_MAXDOUBLE;
+  double margin_lat = 300 / 111320.0, margin_lon;
+
+  if (map == NULL || points->len == 0)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_street_segment_unref);
+  for (guint i = 0; i < points->len; i++)
+    {
+      const XunchaFix *fix = &g_array_index (points, XunchaFix, i);
+      min_lat = MIN (min_lat, fix->lat);
+      max_lat = MAX (max_lat, fix->lat);
+      min_lon = MIN (min_lon, fix->lon);
+      max_lon = MAX (max_lon, fix->lon);
+    }
+  margin_lon = margin_lat / MAX (cos ((min_lat + max_lat) / 2 * G_PI / 180), 0.1);
+  return xuncha_street_map_query_bbox (map, min_lon - margin_lon, min_lat - margin_lat,
+                                       max_lon + margin_lon, max_lat + margin_lat);
+}
+
+static void
+route_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  const char * const *args = task_data;   /* data dir, shift uuid */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (args[0], &error);
+  g_autoptr(XunchaShift) shift = NULL;
+  g_autoptr(XunchaStreetMap) map = NULL;
+  g_autoptr(RouteData) data = g_new0 (RouteData, 1);
+
+  if (store == NULL || (shift = xuncha_shift_lookup (store, args[1], &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->uuid = g_strdup (xuncha_shift_get_uuid (shift));
+  data->kind = xuncha_shift_get_kind (shift);
+  data->started_ms = xuncha_shift_get_started_ms (shift);
+  data->ended_ms = xuncha_shift_get_ended_ms (shift);
+  data->summary = xuncha_route_summary_new_for_shift (store, shift, &data->points, &error);
+  if (data->summary == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  map = load_street_map (store, &error);
+  if (error != NULL
+      || (map != NULL
+          && !xuncha_route_summary_add_coverage_from_store (data->summary, store, map,
+                                                            (const XunchaFix *)(void *)data->points->data,
+                                                            data->points->len, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (map == NULL)
+    data->summary->coverage_state = XUNCHA_ROUTE_COVERAGE_NO_STREETS;
+  data->streets = streets_near (map, data->points);
+  data->walked = lookup_segments (map, data->summary->walked_segments);
+  data->missed = lookup_segments (map, data->summary->missed_segments);
+  data->category_names = load_category_names (store);
+  g_task_return_pointer (task, g_steal_pointer (&data), (GDestroyNotify)route_data_free);
+}
+
+/* Formatting -------------------------------------------------------------------------- */
+
+static char *
+format_local (gint64      t_ms,
+              const char *format)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t_ms / 1000);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+
+  return g_date_time_format (local, format);
+}
+
+static const char *
+kind_label (XunchaShiftKind kind)
+{
+  switch (kind)
+    {
+    case XUNCHA_SHIFT_KIND_EARLY:
+      return _("Early shift");
+    case XUNCHA_SHIFT_KIND_MID:
+      return _("Mid shift");
+    case XUNCHA_SHIFT_KIND_LATE:
+      return _("Late shift");
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+static char *
+format_span (gint64 started_ms,
+             gint64 ended_ms)
+{
+  g_autofree char *start = format_local (started_ms, "%H:%M");
+  g_autofree char *end = ended_ms != 0 ? format_local (ended_ms, "%H:%M") : g_strdup (_("now"));
+
+  return g_strdup_printf ("%s–%s", start, end);
+}
+
+static char *
+format_km (double metres)
+{
+  return g_strdup_printf (_("%.2f km"), metres / 1000);
+}
+
+static char *
+format_duration (gint64 ms)
+{
+  gint64 minutes = (ms + 30000) / 60000;
+
+  return g_strdup_printf (_("%d h %02d min"), (int)(minutes / 60), (int)(minutes % 60));
+}
+
+static char *
+format_reports (guint n)
+{
+  return g_strdup_printf (ngettext ("%u report", "%u reports", n), n);
+}
+
+static const char *
+category_name (GHashTable *names,
+               const char *code)
+{
+  const char *name = g_hash_table_lookup (names, code);
+
+  return name != NULL ? name : code;
+}
+
+static void
+remove_children (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+static GtkWidget *
+add_row (AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_group_add (group, row);
+  return row;
+}
+
+static GtkLabel *
+add_value_row (AdwPreferencesGroup *group,
+               const char          *title,
+               const char          *value)
+{
+  GtkWidget *row = add_row (group, title, NULL);
+  GtkWidget *label = gtk_label_new (value);
+
+  /* Short figures that never wrap; anything longer goes into the row's subtitle. */
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "value-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  return GTK_LABEL (label);
+}
+
+/* Only going into a route and back slides; the list appearing after loading does not. */
+static void
+show_view (XunchaHistoryPage *self,
+           const char        *name)
+{
+  GtkStackTransitionType transition = GTK_STACK_TRANSITION_TYPE_NONE;
+
+  if (g_str_equal (name, "route"))
+    transition = GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT;
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "route") == 0)
+    transition = GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT;
+  gtk_stack_set_visible_child_full (self->stack, name, transition);
+}
+
+/* The list --------------------------------------------------------------------------- */
+
+static void
+on_shift_row_activated (XunchaHistoryPage *self,
+                        AdwActionRow      *row)
+{
+  xuncha_history_page_open_shift (self, g_object_get_data (G_OBJECT (row), "shift-uuid"));
+}
+
+static void
+show_due (XunchaHistoryPage *self,
+          ListData          *data)
+{
+  for (guint i = 0; i < self->due_rows->len; i++)
+    adw_preferences_group_remove (self->due_group, g_ptr_array_index (self->due_rows, i));
+  g_ptr_array_set_size (self->due_rows, 0);
+
+  self->n_due = data->due->len;
+  gtk_widget_set_visible (GTK_WIDGET (self->due_group), self->n_due > 0);
+  for (guint i = 0; i < data->due->len; i++)
+    {
+      const XunchaDueReinspection *due = g_ptr_array_index (data->due, i);
+      const char *street = due->street_name != NULL ? due->street_name
+                           : due->street_id != NULL ? due->street_id
+                           : _("No street");
+      g_autofree char *overdue = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (due->days_overdue == 0)
+        overdue = g_strdup (_("deadline passed today"));
+      else
+        overdue = g_strdup_printf (ngettext ("%u day overdue", "%u days overdue",
+                                             due->days_overdue),
+                                   due->days_overdue);
+      subtitle = g_strdup_printf ("%s · %s", street, overdue);
+      row = add_row (self->due_group, category_name (data->category_names, due->category),
+                     subtitle);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("alarm-symbolic"));
+      g_ptr_array_add (self->due_rows, row);
+    }
+}
+
+static void
+show_list (XunchaHistoryPage *self,
+           ListData          *data)
+{
+  AdwPreferencesGroup *group = NULL;
+  g_autofree char *current_day = NULL;
+
+  g_hash_table_remove_all (self->rows);
+  remove_children (self->days_box);
+  show_due (self, data);
+
+  for (guint i = 0; i < data->shifts->len; i++)
+    {
+      const ShiftItem *item = g_ptr_array_index (data->shifts, i);
+      g_autofree char *day = format_local (item->started_ms, "%Y-%m-%d");
+      g_autofree char *span = format_span (item->started_ms, item->ended_ms);
+      g_autofree char *title = g_strdup_printf ("%s  %s", kind_label (item->kind), span);
+      g_autofree char *km = format_km (item->length_m);
+      g_autofree char *reports = format_reports (item->n_reports);
+      g_autofree char *coverage = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (g_strcmp0 (day, current_day) != 0)
+        {
+          /* TRANSLATORS: a day heading in the shift history, strftime format. */
+          g_autofree char *heading = format_local (item->started_ms, _("%A, %B %-d, %Y"));
+
+          group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+          adw_preferences_group_set_title (group, heading);
+          gtk_box_append (self->days_box, GTK_WIDGET (group));
+          g_free (current_day);
+          current_day = g_steal_pointer (&day);
+        }
+
+      if (item->has_coverage)
+        {
+          coverage = g_strdup_printf (_("%.0f %% covered"), item->coverage_percent);
+          subtitle = g_strdup_printf ("%s · %s · %s", km, reports, coverage);
+        }
+      else
+        subtitle = g_strdup_printf ("%s · %s", km, reports);
+
+      row = add_row (group, title, subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      g_object_set_data_full (G_OBJECT (row), "shift-uuid", g_strdup (item->uuid), g_free);
+      g_signal_connect_object (row, "activated", G_CALLBACK (on_shift_row_activated), self,
+                               G_CONNECT_SWAPPED);
+      g_hash_table_insert (self->rows, g_strdup (item->uuid), row);
+    }
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "route"))
+    show_view (self, data->shifts->len > 0 || self->n_due > 0 ? "list" : "empty");
+}
+
+static void
+on_list_loaded (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  XunchaHistoryPage *self = XUNCHA_HISTORY_PAGE (object);
+  g_autoptr(ListData) data = NULL;
+  g_autoptr(GError) error = NULL;
+
+  data = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->list_cancellable);
+  gtk_spinner_stop (self->list_spinner);
+  if (data == NULL)
+    {
+      /* The page says what went wrong instead of a list that silently stays empty. */
+      adw_status_page_set_title (self->status, _("The shift history could not be read"));
+      adw_status_page_set_description (self->status, error->message);
+      show_view (self, "empty");
+      return;
+    }
+  show_list (self, data);
+}
+
+/* The route view ---------------------------------------------------------------------- */
+
+static void
+set_value (XunchaHistoryPage *self,
+           const char        *field,
+           const char        *text,
+           const char        *detail)
+{
+  GtkWidget *label = g_hash_table_lookup (self->value_labels, field);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW)),
+                               detail != NULL ? detail : "");
+}
+
+static void
+fit_route (XunchaHistoryPage *self,
+           RouteData         *data)
+{
+  double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+
+  for (guint i = 0; i < data->points->len; i++)
+    {
+      const XunchaFix *fix = &g_array_index (data->points, XunchaFix, i);
+      box[0] = MIN (box[0], fix->lat);
+      box[1] = MIN (box[1], fix->lon);
+      box[2] = MAX (box[2], fix->lat);
+      box[3] = MAX (box[3], fix->lon);
+    }
+  /* Missed segments are part of the picture: the officer should see where they are. */
+  for (guint i = 0; i < data->missed->len; i++)
+    {
+      double min_lon, min_lat, max_lon, max_lat;
+
+      xuncha_street_segment_get_bbox (g_ptr_array_index (data->missed, i), &min_lon, &min_lat,
+                                      &max_lon, &max_lat);
+      box[0] = MIN (box[0], min_lat);
+      box[1] = MIN (box[1], min_lon);
+      box[2] = MAX (box[2], max_lat);
+      box[3] = MAX (box[3], max_lon);
+    }
+  if (box[0] > box[2])
+    return;
+  xuncha_map_view_fit_bounds (self->map_view, box[0], box[1], box[2], box[3],
+                              width > 0 ? width : 360, 300);
+}
+
+static void
+show_route (XunchaHistoryPage *self,
+            RouteData         *data)
+{
+  XunchaRouteSummary *summary = data->summary;
+  XunchaSegmentLayer *layer = xuncha_map_view_get_segment_layer (self->map_view);
+  /* TRANSLATORS: the day of a shift under its title, strftime format. */
+  g_autofree char *day = format_local (data->started_ms, _("%A, %B %-d, %Y"));
+  g_autofree char *span = format_span (data->started_ms, data->ended_ms);
+  g_autofree char *title = g_strdup_printf ("%s  %s", kind_label (data->kind), span);
+  g_autofree char *length = format_km (summary->length_m);
+  g_autofree char *duration = format_duration (summary->duration_ms);
+  g_autofree char *moving = format_duration (summary->moving_ms);
+  g_autofree char *stopped = format_duration (summary->stopped_ms);
+  g_autofree char *stops = NULL;
+  g_autofree char *stopped_detail = NULL;
+  g_autofree char *coverage = NULL;
+  g_autofree char *coverage_detail = NULL;
+  g_autofree char *reports = g_strdup_printf ("%u", summary->reports->len);
+
+  gtk_label_set_text (self->route_title, title);
+  gtk_label_set_text (self->route_subtitle, day);
+  set_value (self, "length", length, NULL);
+  set_value (self, "duration", duration, NULL);
+  set_value (self, "moving", moving, NULL);
+  stops = g_strdup_printf ("%u", summary->n_stops);
+  stopped_detail = summary->n_stops > 0 ? g_strdup_printf (_("%s in all"), stopped) : NULL;
+  set_value (self, "stops", stops, stopped_detail);
+  if (summary->has_coverage)
+    {
+      guint walked = summary->n_assigned - g_strv_length (summary->missed_segments);
+
+      coverage = g_strdup_printf (_("%.0f %%"), summary->coverage_percent);
+      coverage_detail = g_strdup_printf (ngettext ("%u of %u assigned segment walked",
+                                                   "%u of %u assigned segments walked",
+                                                   summary->n_assigned),
+                                         walked, summary->n_assigned);
+    }
+  else
+    {
+      coverage = g_strdup (_("Unknown"));
+      coverage_detail = g_strdup (summary->coverage_state == XUNCHA_ROUTE_COVERAGE_NO_STREETS
+                                  ? _("No street map on this device")
+                                  : _("No street segments are assigned to you"));
+    }
+  set_value (self, "coverage", coverage, coverage_detail);
+  set_value (self, "reports", reports, NULL);
+
+  remove_children (self->route_details_box);
+  if (summary->has_coverage && summary->missed_segments[0] != NULL)
+    {
+      GtkWidget *group = adw_preferences_group_new ();
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Missed segments"));
+      for (guint i = 0; summary->missed_segments[i] != NULL; i++)
+        {
+          const char *name = summary->missed_names[i];
+          add_row (ADW_PREFERENCES_GROUP (group), name[0] != '\0' ? name : summary->missed_segments[i],
+                   summary->missed_segments[i]);
+        }
+      gtk_box_append (self->route_details_box, group);
+    }
+  if (summary->category_counts->len > 0)
+    {
+      GtkWidget *group = adw_preferences_group_new ();
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Reports by category"));
+      for (guint i = 0; i < summary->category_counts->len; i++)
+        {
+          const XunchaRouteCategoryCount *count =
+            &g_array_index (summary->category_counts, XunchaRouteCategoryCount, i);
+          g_autofree char *n = g_strdup_printf ("%u", count->count);
+
+          add_value_row (ADW_PREFERENCES_GROUP (group),
+                         category_name (data->category_names, count->category), n);
+        }
+      gtk_box_append (self->route_details_box, group);
+    }
+
+  xuncha_segment_layer_clear (layer);
+  xuncha_segment_layer_add (layer, data->streets, XUNCHA_SEGMENT_STYLE_STREET);
+  xuncha_segment_layer_add (layer, data->missed, XUNCHA_SEGMENT_STYLE_MISSED);
+  xuncha_segment_layer_add (layer, data->walked, XUNCHA_SEGMENT_STYLE_WALKED);
+  xuncha_map_view_set_track (self->map_view, (const XunchaFix *)(void *)data->points->data,
+                             data->points->len);
+  xuncha_map_view_clear_reports (self->map_view);
+  for (guint i = 0; i < summary->reports->len; i++)
+    {
+      const XunchaRouteReport *report = &g_array_index (summary->reports, XunchaRouteReport, i);
+      if (!isnan (report->lat) && !isnan (report->lon))
+        xuncha_map_view_add_report (self->map_view, report->lat, report->lon, NULL);
+    }
+  fit_route (self, data);
+}
+
+static void
+on_route_loaded (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  XunchaHistoryPage *self = XUNCHA_HISTORY_PAGE (object);
+  g_autoptr(RouteData) data = NULL;
+  g_autoptr(GError) error = NULL;
+
+  data = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->route_cancellable);
+  gtk_spinner_stop (self->route_spinner);
+  if (data == NULL)
+    {
+      gtk_label_set_text (self->route_title, _("The route could not be read"));
+      gtk_label_set_text (self->route_subtitle, error->message);
+      return;
+    }
+  show_route (self, data);
+}
+
+static void
+on_back_clicked (XunchaHistoryPage *self)
+{
+  g_cancellable_cancel (self->route_cancellable);
+  g_clear_object (&self->route_cancellable);
+  gtk_spinner_stop (self->route_spinner);
+  g_clear_pointer (&self->route_uuid, g_free);
+  show_view (self, g_hash_table_size (self->rows) > 0 || self->n_due > 0
+                                    ? "list" : "empty");
+}
+
+/* GObject ---------------------------------------------------------------------------- */
 
 static void
 xuncha_history_page_dispose (GObject *object)
 {
   XunchaHistoryPage *self = (XunchaHistoryPage *)object;
 
+  g_cancellable_cancel (self->list_cancellable);
+  g_cancellable_cancel (self->route_cancellable);
+  g_clear_object (&self->list_cancellable);
+  g_clear_object (&self->route_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_HISTORY_PAGE);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->value_labels, g_hash_table_unref);
+  g_clear_pointer (&self->due_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->route_uuid, g_free);
 
   G_OBJECT_CLASS (xuncha_history_page_parent_class)->dispose (object);
 }
@@ -36,23 +765,56 @@ xuncha_history_page_class_init (XunchaHistoryPageClass *klass)
 
   object_class->dispose = xuncha_history_page_dispose;
 
+  g_type_ensure (XUNCHA_TYPE_MAP_VIEW);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-history-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, list_spinner);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, status);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, due_group);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, days_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_title);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_subtitle);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_spinner);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, map_view);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, summary_group);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_details_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 }
 
 static void
 xuncha_history_page_init (XunchaHistoryPage *self)
 {
+  const struct { const char *field; const char *title; } fields[] = {
+    { "length", N_("Length") },
+    { "duration", N_("Duration") },
+    { "moving", N_("Moving") },
+    { "stops", N_("Stops") },
+    { "coverage", N_("Coverage") },
+    { "reports", N_("Reports") },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->value_labels = g_hash_table_new (g_str_hash, g_str_equal);
+  self->due_rows = g_ptr_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_hash_table_insert (self->value_labels, (gpointer)fields[i].field,
+                         add_value_row (self->summary_group, _(fields[i].title), ""));
+  show_view (self, "empty");
 }
+
+/* Public ----------------------------------------------------------------------------- */
 
 void
 xuncha_history_page_set_store (XunchaHistoryPage *self,
                                XunchaStore       *store)
 {
   g_return_if_fail (XUNCHA_IS_HISTORY_PAGE (self));
+  g_return_if_fail (store == NULL || XUNCHA_IS_STORE (store));
 
   if (g_set_object (&self->store, store))
     xuncha_history_page_refresh (self);
@@ -61,20 +823,138 @@ xuncha_history_page_set_store (XunchaHistoryPage *self,
 void
 xuncha_history_page_refresh (XunchaHistoryPage *self)
 {
-  gint64 shifts;
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (XUNCHA_IS_HISTORY_PAGE (self));
 
   if (self->store == NULL)
     return;
 
-  shifts = xuncha_store_count_rows (self->store, "shifts", NULL);
-  if (shifts > 0)
-    {
-      g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d shift recorded",
-                                      "%d shifts recorded", (gulong)shifts),
-                         (int)shifts);
-      adw_status_page_set_title (self->status, text);
-    }
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  self->list_cancellable = g_cancellable_new ();
+
+  if (g_hash_table_size (self->rows) == 0
+      && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "empty"))
+    show_view (self, "loading");
+  gtk_spinner_start (self->list_spinner);
+
+  task = g_task_new (self, self->list_cancellable, on_list_loaded, NULL);
+  g_task_set_source_tag (task, xuncha_history_page_refresh);
+  g_task_set_task_data (task, g_strdup (xuncha_store_get_data_dir (self->store)), g_free);
+  g_task_run_in_thread (task, list_thread);
+}
+
+void
+xuncha_history_page_open_shift (XunchaHistoryPage *self,
+                                const char        *uuid)
+{
+  g_autoptr(GTask) task = NULL;
+  GHashTableIter iter;
+  gpointer field;
+  char **args;
+
+  g_return_if_fail (XUNCHA_IS_HISTORY_PAGE (self));
+  g_return_if_fail (uuid != NULL);
+
+  if (self->store == NULL)
+    return;
+
+  g_cancellable_cancel (self->route_cancellable);
+  g_clear_object (&self->route_cancellable);
+  self->route_cancellable = g_cancellable_new ();
+  g_free (self->route_uuid);
+  self->route_uuid = g_strdup (uuid);
+
+  /* Clear what the last shift showed while this one loads. */
+  gtk_label_set_text (self->route_title, _("Loading the route…"));
+  gtk_label_set_text (self->route_subtitle, "");
+  g_hash_table_iter_init (&iter, self->value_labels);
+  while (g_hash_table_iter_next (&iter, &field, NULL))
+    set_value (self, field, "", NULL);
+  remove_children (self->route_details_box);
+  xuncha_segment_layer_clear (xuncha_map_view_get_segment_layer (self->map_view));
+  xuncha_map_view_set_track (self->map_view, NULL, 0);
+  xuncha_map_view_clear_reports (self->map_view);
+  gtk_spinner_start (self->route_spinner);
+  show_view (self, "route");
+
+  args = g_new0 (char *, 3);
+  args[0] = g_strdup (xuncha_store_get_data_dir (self->store));
+  args[1] = g_strdup (uuid);
+  task = g_task_new (self, self->route_cancellable, on_route_loaded, NULL);
+  g_task_set_source_tag (task, xuncha_history_page_open_shift);
+  g_task_set_task_data (task, args, (GDestroyNotify)g_strfreev);
+  g_task_run_in_thread (task, route_thread);
+}
+
+void
+xuncha_history_page_show_list (XunchaHistoryPage *self)
+{
+  g_return_if_fail (XUNCHA_IS_HISTORY_PAGE (self));
+  on_back_clicked (self);
+}
+
+gboolean
+xuncha_history_page_is_busy (XunchaHistoryPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), FALSE);
+  return self->list_cancellable != NULL || self->route_cancellable != NULL
+         || gtk_stack_get_transition_running (self->stack);
+}
+
+const char *
+xuncha_history_page_get_view (XunchaHistoryPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GtkWidget *
+xuncha_history_page_get_shift_row (XunchaHistoryPage *self,
+                                   const char        *uuid)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+  return g_hash_table_lookup (self->rows, uuid);
+}
+
+guint
+xuncha_history_page_get_n_due (XunchaHistoryPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), 0);
+  return self->n_due;
+}
+
+const char *
+xuncha_history_page_get_value (XunchaHistoryPage *self,
+                               const char        *field)
+{
+  GtkLabel *label;
+
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+
+  label = g_hash_table_lookup (self->value_labels, field);
+  return label != NULL ? gtk_label_get_text (label) : NULL;
+}
+
+XunchaMapView *
+xuncha_history_page_get_map_view (XunchaHistoryPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+  return self->map_view;
+}
+
+const char *
+xuncha_history_page_get_value_detail (XunchaHistoryPage *self,
+                                      const char        *field)
+{
+  GtkWidget *label;
+
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+
+  label = g_hash_table_lookup (self->value_labels, field);
+  if (label == NULL)
+    return NULL;
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (label,
+                                                                              ADW_TYPE_ACTION_ROW)));
 }

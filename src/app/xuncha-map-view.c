@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "xuncha-map-view.h"
 #include "xuncha-mbtiles-source.h"
 #include "xuncha-position-layer.h"
 #include "xuncha-street-layer.h"
+#include "xuncha-segment-layer.h"
 
 struct _XunchaMapView
 {
@@ -17,9 +19,10 @@ struct _XunchaMapView
   ShumateSimpleMap    *simple_map;
   ShumateMapSource    *projection;   /* the viewport's reference when there is no basemap */
   XunchaStreetLayer   *street_layer;
+  XunchaSegmentLayer  *segment_layer;
   ShumatePathLayer    *track_layer;
-  XunchaPositionLayer *position_layer;
   ShumateMarkerLayer  *report_layer;
+  XunchaPositionLayer *position_layer;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaMapView, xuncha_map_view, GTK_TYPE_WIDGET)
@@ -73,7 +76,9 @@ static void
 xuncha_map_view_init (XunchaMapView *self)
 {
   ShumateViewport *viewport;
-  GdkRGBA track_colour = { 0.85f, 0.2f, 0.55f, 0.9f };
+  /* Thinner than the highlighted segments, so a walked (green) segment still shows on
+   * both sides of the track that covers it. */
+  GdkRGBA track_colour = { 0.42f, 0.18f, 0.62f, 0.9f };
 
   self->simple_map = shumate_simple_map_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->simple_map), GTK_WIDGET (self));
@@ -89,9 +94,13 @@ xuncha_map_view_init (XunchaMapView *self)
   self->street_layer = xuncha_street_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->street_layer));
 
+  /* Highlighted street segments lie under the track. */
+  self->segment_layer = xuncha_segment_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->segment_layer));
+
   self->track_layer = shumate_path_layer_new (viewport);
   shumate_path_layer_set_stroke_color (self->track_layer, &track_colour);
-  shumate_path_layer_set_stroke_width (self->track_layer, 4);
+  shumate_path_layer_set_stroke_width (self->track_layer, 3);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->track_layer));
 
   self->report_layer = shumate_marker_layer_new (viewport);
@@ -176,7 +185,7 @@ xuncha_map_view_add_track_point (XunchaMapView   *self,
 
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
-  /* A coordinate is initially unowned: the path layer sinks the floating reference. */
+  /* A coordinate is created floating; the layer sinks it and so owns the only reference. */
   node = shumate_coordinate_new_full (fix->lat, fix->lon);
   shumate_path_layer_add_node (self->track_layer, SHUMATE_LOCATION (node));
 }
@@ -233,6 +242,16 @@ xuncha_map_view_add_report (XunchaMapView *self,
 
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
+  if (description == NULL)
+    {
+      /* A plain dot, where the report itself is listed beside the map. */
+      marker = shumate_point_new ();
+      gtk_widget_add_css_class (GTK_WIDGET (marker), "report-point");
+      shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
+      shumate_marker_layer_add_marker (self->report_layer, marker);
+      return;
+    }
+
   /* A tap on the marker shows what was reported there. */
   label = gtk_label_new (description);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -261,4 +280,66 @@ xuncha_map_view_get_n_reports (XunchaMapView *self)
 
   markers = shumate_marker_layer_get_markers (self->report_layer);
   return g_list_length (markers);
+}
+
+XunchaSegmentLayer *
+xuncha_map_view_get_segment_layer (XunchaMapView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+  return self->segment_layer;
+}
+
+void
+xuncha_map_view_clear_reports (XunchaMapView *self)
+{
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  shumate_marker_layer_remove_all (self->report_layer);
+}
+
+/* Web Mercator y of a latitude, in units of the world's width. */
+static double
+mercator_y (double lat)
+{
+  double phi = CLAMP (lat, -85.0, 85.0) * G_PI / 180;
+
+  return log (tan (G_PI / 4 + phi / 2)) / (2 * G_PI);
+}
+
+void
+xuncha_map_view_fit_bounds (XunchaMapView *self,
+                            double         min_lat,
+                            double         min_lon,
+                            double         max_lat,
+                            double         max_lon,
+                            int            width,
+                            int            height)
+{
+  ShumateViewport *viewport;
+  double dx, dy, zoom = MAX_ZOOM;
+  /* Room around the box for the line widths and the map's own controls (zoom buttons,
+   * scale). */
+  const double margin = 48;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+
+  viewport = xuncha_map_view_get_viewport (self);
+  if (width <= 0)
+    width = gtk_widget_get_width (GTK_WIDGET (self));
+  if (height <= 0)
+    height = gtk_widget_get_height (GTK_WIDGET (self));
+  width = MAX (width - 2 * margin, 64);
+  height = MAX (height - 2 * margin, 64);
+
+  /* The world is 256 * 2^zoom pixels wide. */
+  dx = (max_lon - min_lon) / 360;
+  dy = mercator_y (max_lat) - mercator_y (min_lat);
+  if (dx > 0)
+    zoom = MIN (zoom, log2 (width / (256 * dx)));
+  if (dy > 0)
+    zoom = MIN (zoom, log2 (height / (256 * dy)));
+  zoom = CLAMP (zoom, shumate_viewport_get_min_zoom_level (viewport),
+                shumate_viewport_get_max_zoom_level (viewport));
+  shumate_viewport_set_zoom_level (viewport, zoom);
+  shumate_map_center_on (xuncha_map_view_get_map (self), (min_lat + max_lat) / 2,
+                         (min_lon + max_lon) / 2);
 }

@@ -5,6 +5,7 @@
 
 #include "xuncha-core.h"
 #include "xuncha-street-layer.h"
+#include "xuncha-segment-layer.h"
 
 G_BEGIN_DECLS
 
@@ -41,11 +42,24 @@ void             xuncha_map_view_get_center   (XunchaMapView   *self,
                                                double          *lat,
                                                double          *lon);
 
-/* A marker for a report; tapping it shows @description. */
+/* A marker for a report; tapping it shows @description (NULL: a plain dot). */
 void             xuncha_map_view_add_report   (XunchaMapView   *self,
                                                double           lat,
                                                double           lon,
                                                const char      *description);
 guint            xuncha_map_view_get_n_reports (XunchaMapView  *self);
+/* The layer of highlighted street segments (under the track). */
+XunchaSegmentLayer *xuncha_map_view_get_segment_layer (XunchaMapView *self);
+/* Report markers. */
+void             xuncha_map_view_clear_reports (XunchaMapView   *self);
+/* Centres and zooms so the box fills a view of @width x @height pixels (0: the widget's
+ * current size). */
+void             xuncha_map_view_fit_bounds   (XunchaMapView   *self,
+                                               double           min_lat,
+                                               double           min_lon,
+                                               double           max_lat,
+                                               double           max_lon,
+                                               int              width,
+                                               int              height);
 
 G_END_DECLS

@@ -81,6 +81,14 @@ static const GActionEntry window_actions[] = {
   { "report", on_report_action },
 };
 
+/* The history may have grown since it was read (a shift stopped, a track imported). */
+static void
+on_visible_page_changed (XunchaWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "history") == 0)
+    xuncha_history_page_refresh (self->history_page);
+}
+
 /* "application" is not a construct property, so this runs from _new(), not constructed. */
 static void
 connect_to_application (XunchaWindow      *self,
@@ -158,6 +166,9 @@ xuncha_window_init (XunchaWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
                                    G_N_ELEMENTS (window_actions), self);
+
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (on_visible_page_changed), self, G_CONNECT_SWAPPED);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -135,25 +135,122 @@ add_summary_details (JsonBuilder        *builder,
     }
   json_builder_end_object (builder);
 
-  /* Coverage of assigned segments comes from the street map; null until it is wired in. */
+  /* Coverage of the assigned segments; null when it cannot be known, and why. */
+  json_builder_set_member_name (builder, "coverage_state");
+  json_builder_add_string_value (builder,
+                                 xuncha_route_coverage_state_to_string (summary->coverage_state));
   json_builder_set_member_name (builder, "coverage");
   if (!summary->has_coverage)
     json_builder_add_null_value (builder);
   else
     {
+      guint n_missed = g_strv_length (summary->missed_segments);
+
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "percent");
       json_builder_add_double_value (builder, summary->coverage_percent);
+      json_builder_set_member_name (builder, "length_percent");
+      json_builder_add_double_value (builder, summary->coverage_length_percent);
+      json_builder_set_member_name (builder, "assigned");
+      json_builder_add_int_value (builder, summary->n_assigned);
+      json_builder_set_member_name (builder, "assigned_walked");
+      json_builder_add_int_value (builder, summary->n_assigned - n_missed);
       add_strv (builder, "walked", (const char * const *)summary->walked_segments);
-      add_strv (builder, "missed", (const char * const *)summary->missed_segments);
+      json_builder_set_member_name (builder, "missed");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n_missed; i++)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, summary->missed_segments[i]);
+          json_builder_set_member_name (builder, "name");
+          if (summary->missed_names[i][0] == '\0')
+            json_builder_add_null_value (builder);
+          else
+            json_builder_add_string_value (builder, summary->missed_names[i]);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
       json_builder_end_object (builder);
+    }
+}
+
+/* A street segment as a feature: a LineString, or a MultiLineString for a segment of
+ * several parts. */
+static void
+add_segment_feature (JsonBuilder         *builder,
+                     XunchaStreetSegment *segment,
+                     const char          *role)
+{
+  guint n_parts = xuncha_street_segment_get_n_parts (segment);
+  const char *name = xuncha_street_segment_get_name (segment);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "Feature");
+  json_builder_set_member_name (builder, "geometry");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, n_parts == 1 ? "LineString" : "MultiLineString");
+  json_builder_set_member_name (builder, "coordinates");
+  if (n_parts > 1)
+    json_builder_begin_array (builder);
+  for (guint p = 0; p < n_parts; p++)
+    {
+      guint n;
+      const double *lonlat = xuncha_street_segment_get_part (segment, p, &n);
+
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < n; k++)
+        {
+          json_builder_begin_array (builder);
+          json_builder_add_double_value (builder, lonlat[2 * k]);
+          json_builder_add_double_value (builder, lonlat[2 * k + 1]);
+          json_builder_end_array (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  if (n_parts > 1)
+    json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "properties");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, xuncha_street_segment_get_id (segment));
+  json_builder_set_member_name (builder, "name");
+  if (name != NULL)
+    json_builder_add_string_value (builder, name);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "class");
+  json_builder_add_string_value (builder,
+                                 xuncha_street_class_to_string (
+                                   xuncha_street_segment_get_class (segment)));
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_segment_features (JsonBuilder     *builder,
+                      XunchaStreetMap *map,
+                      GStrv            ids,
+                      const char      *role)
+{
+  for (guint i = 0; map != NULL && ids != NULL && ids[i] != NULL; i++)
+    {
+      XunchaStreetSegment *segment = xuncha_street_map_lookup (map, ids[i]);
+      if (segment != NULL)
+        add_segment_feature (builder, segment, role);
     }
 }
 
 static JsonNode *
 route_geojson (XunchaShift        *shift,
                XunchaRouteSummary *summary,
-               GArray             *points)
+               GArray             *points,
+               XunchaStreetMap    *map)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -198,6 +295,10 @@ route_geojson (XunchaShift        *shift,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
+  /* Walked segments (all of them, assigned or not), then the assigned ones missed. */
+  add_segment_features (builder, map, summary->walked_segments, "walked");
+  add_segment_features (builder, map, summary->missed_segments, "missed");
+
   for (guint i = 0; i < summary->reports->len; i++)
     {
       const XunchaRouteReport *report = &g_array_index (summary->reports, XunchaRouteReport, i);
@@ -239,6 +340,47 @@ route_geojson (XunchaShift        *shift,
   return json_builder_get_root (builder);
 }
 
+/* The store's street map, or NULL (without an error) when no streets were imported. */
+static XunchaStreetMap *
+load_street_map (XunchaStore  *store,
+                 GError      **error)
+{
+  gint64 n = xuncha_store_count_rows (store, "streets", error);
+
+  if (n <= 0)
+    return NULL;
+  return xuncha_street_map_new_from_store (store, error);
+}
+
+static gboolean
+summarize (XunchaStore          *store,
+           XunchaShift          *shift,
+           XunchaStreetMap      *map,
+           XunchaRouteSummary  **summary,
+           GArray              **points,
+           GError              **error)
+{
+  g_autoptr(XunchaRouteSummary) result = NULL;
+  g_autoptr(GArray) fixes = NULL;
+
+  result = xuncha_route_summary_new_for_shift (store, shift, &fixes, error);
+  if (result == NULL)
+    return FALSE;
+  if (map != NULL)
+    {
+      if (!xuncha_route_summary_add_coverage_from_store (result, store, map,
+                                                         (const XunchaFix *)(void *)fixes->data,
+                                                         fixes->len, error))
+        return FALSE;
+    }
+  else
+    result->coverage_state = XUNCHA_ROUTE_COVERAGE_NO_STREETS;
+  *summary = g_steal_pointer (&result);
+  if (points != NULL)
+    *points = g_steal_pointer (&fixes);
+  return TRUE;
+}
+
 static char *
 format_duration (gint64 ms)
 {
@@ -256,6 +398,7 @@ history_show (XunchaStore *store,
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaShift) shift = xuncha_shift_lookup (store, id, &error);
   g_autoptr(XunchaRouteSummary) summary = NULL;
+  g_autoptr(XunchaStreetMap) map = NULL;
   g_autoptr(GArray) points = NULL;
 
   if (shift == NULL)
@@ -263,8 +406,8 @@ history_show (XunchaStore *store,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  summary = xuncha_route_summary_new_for_shift (store, shift, &points, &error);
-  if (summary == NULL)
+  map = load_street_map (store, &error);
+  if (error != NULL || !summarize (store, shift, map, &summary, &points, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -272,7 +415,7 @@ history_show (XunchaStore *store,
 
   if (geojson)
     {
-      g_autoptr(JsonNode) root = route_geojson (shift, summary, points);
+      g_autoptr(JsonNode) root = route_geojson (shift, summary, points, map);
       xuncha_cli_print_json (root);
       return 0;
     }
@@ -314,9 +457,25 @@ history_show (XunchaStore *store,
         printf ("    %-12s %u\n", count->category, count->count);
       }
     if (summary->has_coverage)
-      printf (_("  Coverage: %.1f %% of assigned segments, %u missed\n"),
-              summary->coverage_percent,
-              summary->missed_segments != NULL ? g_strv_length (summary->missed_segments) : 0);
+      {
+        guint n_missed = g_strv_length (summary->missed_segments);
+
+        printf (_("  Coverage: %.1f %% of %u assigned segments (%.1f %% of their length): "
+                  "%u walked, %u missed\n"),
+                summary->coverage_percent, summary->n_assigned,
+                summary->coverage_length_percent, summary->n_assigned - n_missed, n_missed);
+        for (guint i = 0; i < n_missed; i++)
+          printf (_("    missed %-10s %s\n"), summary->missed_segments[i],
+                  summary->missed_names[i][0] != '\0' ? summary->missed_names[i] : _("(no name)"));
+      }
+    else if (summary->coverage_state == XUNCHA_ROUTE_COVERAGE_NO_STREETS)
+      printf ("%s\n", _("  Coverage: unknown, no street map on this device "
+                        "(import one with “xuncha-cli streets import FILE”)"));
+    else
+      printf ("%s\n", _("  Coverage: unknown, no street segments are assigned "
+                        "(assign them with “xuncha-cli streets assign ID…”)"));
+    if (summary->walked_segments != NULL)
+      printf (_("  Walked:   %u street segments\n"), g_strv_length (summary->walked_segments));
   }
   return 0;
 }
@@ -330,6 +489,7 @@ history_list (XunchaStore *store,
   g_autoptr(GDateTime) day = NULL;
   g_autoptr(GPtrArray) shifts = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(XunchaStreetMap) map = NULL;
   g_autofree char *current_day = NULL;
 
   if (date != NULL)
@@ -348,7 +508,9 @@ history_list (XunchaStore *store,
     }
 
   shifts = xuncha_shift_list (store, day, &error);
-  if (shifts == NULL)
+  if (shifts != NULL && shifts->len > 0)
+    map = load_street_map (store, &error);
+  if (shifts == NULL || error != NULL)
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -369,8 +531,7 @@ history_list (XunchaStore *store,
       g_autoptr(XunchaRouteSummary) summary = NULL;
       g_autofree char *shift_day = format_local (xuncha_shift_get_started_ms (shift), "%Y-%m-%d");
 
-      summary = xuncha_route_summary_new_for_shift (store, shift, NULL, &error);
-      if (summary == NULL)
+      if (!summarize (store, shift, map, &summary, NULL, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
@@ -401,6 +562,8 @@ history_list (XunchaStore *store,
         {
           json_builder_begin_object (builder);
           add_shift_members (builder, shift, summary);
+          add_number_or_null (builder, "coverage_percent",
+                              summary->has_coverage ? summary->coverage_percent : NAN);
           json_builder_end_object (builder);
         }
       else
@@ -410,11 +573,15 @@ history_list (XunchaStore *store,
                                  ? g_strdup ("…")
                                  : format_local (xuncha_shift_get_ended_ms (shift), "%H:%M");
           g_autofree char *short_id = g_strndup (xuncha_shift_get_uuid (shift), 8);
+          g_autofree char *coverage = summary->has_coverage
+                                      ? g_strdup_printf (_("  %.0f %% covered"),
+                                                         summary->coverage_percent)
+                                      : g_strdup ("");
 
-          printf (_("  %s  %-5s  %s–%s  %6.2f km  %u reports  (%s)\n"), short_id,
+          printf (_("  %s  %-5s  %s–%s  %6.2f km  %u reports  (%s)%s\n"), short_id,
                   xuncha_shift_kind_to_string (xuncha_shift_get_kind (shift)), start, end,
                   summary->length_m / 1000.0, summary->reports->len,
-                  xuncha_shift_get_source (shift));
+                  xuncha_shift_get_source (shift), coverage);
         }
     }
 
@@ -449,7 +616,7 @@ xuncha_cli_history (XunchaCliContext  *ctx,
       N_("Only the shifts that started on this local day"), N_("YYYY-MM-DD") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { "geojson", 0, 0, G_OPTION_ARG_NONE, &geojson,
-      N_("show: print the route and reports as GeoJSON"), NULL },
+      N_("show: print the route, walked and missed segments and reports as GeoJSON"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;

@@ -6,6 +6,7 @@
 #include "xuncha-category.h"
 #include "xuncha-coverage.h"
 #include "xuncha-crs.h"
+#include "xuncha-due-reinspection.h"
 #include "xuncha-fix.h"
 #include "xuncha-mbtiles.h"
 #include "xuncha-merchant.h"

@@ -53,6 +53,7 @@ xuncha_route_summary_free (XunchaRouteSummary *self)
   g_array_unref (self->category_counts);
   g_strfreev (self->walked_segments);
   g_strfreev (self->missed_segments);
+  g_strfreev (self->missed_names);
   g_free (self);
 }
 
@@ -89,9 +90,13 @@ xuncha_route_summary_copy (const XunchaRouteSummary *self)
       g_array_append_val (copy->category_counts, to);
     }
   copy->has_coverage = self->has_coverage;
+  copy->coverage_state = self->coverage_state;
   copy->coverage_percent = self->coverage_percent;
+  copy->coverage_length_percent = self->coverage_length_percent;
+  copy->n_assigned = self->n_assigned;
   copy->walked_segments = g_strdupv (self->walked_segments);
   copy->missed_segments = g_strdupv (self->missed_segments);
+  copy->missed_names = g_strdupv (self->missed_names);
   return copy;
 }
 
@@ -273,6 +278,37 @@ xuncha_route_summary_new_for_shift (XunchaStore  *store,
   return g_steal_pointer (&self);
 }
 
+const char *
+xuncha_route_coverage_state_to_string (XunchaRouteCoverageState state)
+{
+  switch (state)
+    {
+    case XUNCHA_ROUTE_COVERAGE_NOT_COMPUTED:
+      return "not-computed";
+    case XUNCHA_ROUTE_COVERAGE_DONE:
+      return "done";
+    case XUNCHA_ROUTE_COVERAGE_NO_STREETS:
+      return "no-streets";
+    case XUNCHA_ROUTE_COVERAGE_NO_ASSIGNMENTS:
+      return "no-assignments";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static void
+clear_coverage (XunchaRouteSummary *self)
+{
+  self->has_coverage = FALSE;
+  self->coverage_state = XUNCHA_ROUTE_COVERAGE_NOT_COMPUTED;
+  self->coverage_percent = 0;
+  self->coverage_length_percent = 0;
+  self->n_assigned = 0;
+  g_clear_pointer (&self->walked_segments, g_strfreev);
+  g_clear_pointer (&self->missed_segments, g_strfreev);
+  g_clear_pointer (&self->missed_names, g_strfreev);
+}
+
 void
 xuncha_route_summary_set_coverage (XunchaRouteSummary *self,
                                    double              percent,
@@ -281,10 +317,100 @@ xuncha_route_summary_set_coverage (XunchaRouteSummary *self,
 {
   g_return_if_fail (self != NULL);
 
+  clear_coverage (self);
   self->has_coverage = TRUE;
+  self->coverage_state = XUNCHA_ROUTE_COVERAGE_DONE;
   self->coverage_percent = percent;
-  g_strfreev (self->walked_segments);
-  g_strfreev (self->missed_segments);
   self->walked_segments = g_strdupv ((char **)walked);
   self->missed_segments = g_strdupv ((char **)missed);
+}
+
+gboolean
+xuncha_route_summary_add_coverage (XunchaRouteSummary          *self,
+                                   XunchaStreetMap             *map,
+                                   const XunchaFix             *fixes,
+                                   gsize                        n_fixes,
+                                   const char * const          *assigned_ids,
+                                   const XunchaCoverageOptions *options)
+{
+  g_autoptr(XunchaCoverage) coverage = NULL;
+  g_autoptr(GStrvBuilder) names = NULL;
+  const char * const *missed;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (XUNCHA_IS_STREET_MAP (map), FALSE);
+  g_return_val_if_fail (fixes != NULL || n_fixes == 0, FALSE);
+
+  clear_coverage (self);
+  if (xuncha_street_map_get_n_segments (map) == 0)
+    {
+      self->coverage_state = XUNCHA_ROUTE_COVERAGE_NO_STREETS;
+      return FALSE;
+    }
+
+  coverage = xuncha_street_map_compute_coverage (map, fixes, n_fixes, options, assigned_ids);
+  self->walked_segments = g_strdupv ((char **)xuncha_coverage_get_walked_ids (coverage));
+  self->n_assigned = xuncha_coverage_get_n_assigned (coverage);
+  if (self->n_assigned == 0)
+    {
+      self->coverage_state = XUNCHA_ROUTE_COVERAGE_NO_ASSIGNMENTS;
+      return FALSE;
+    }
+
+  missed = xuncha_coverage_get_missed_ids (coverage);
+  names = g_strv_builder_new ();
+  for (guint i = 0; missed[i] != NULL; i++)
+    {
+      const char *name = xuncha_street_segment_get_name (xuncha_street_map_lookup (map, missed[i]));
+      g_strv_builder_add (names, name != NULL ? name : "");
+    }
+  self->has_coverage = TRUE;
+  self->coverage_state = XUNCHA_ROUTE_COVERAGE_DONE;
+  self->coverage_percent = xuncha_coverage_get_percent_by_count (coverage);
+  self->coverage_length_percent = xuncha_coverage_get_percent_by_length (coverage);
+  self->missed_segments = g_strdupv ((char **)missed);
+  self->missed_names = g_strv_builder_end (names);
+  return TRUE;
+}
+
+gboolean
+xuncha_route_summary_add_coverage_from_store (XunchaRouteSummary  *self,
+                                              XunchaStore         *store,
+                                              XunchaStreetMap     *map,
+                                              const XunchaFix     *fixes,
+                                              gsize                n_fixes,
+                                              GError             **error)
+{
+  g_autoptr(XunchaStreetMap) loaded = NULL;
+  g_auto(GStrv) assigned = NULL;
+  gint64 n_streets;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (map == NULL || XUNCHA_IS_STREET_MAP (map), FALSE);
+  g_return_val_if_fail (fixes != NULL || n_fixes == 0, FALSE);
+
+  clear_coverage (self);
+  if (map == NULL)
+    {
+      /* Counting first spares reading nothing into a map. */
+      n_streets = xuncha_store_count_rows (store, "streets", error);
+      if (n_streets < 0)
+        return FALSE;
+      if (n_streets == 0)
+        {
+          self->coverage_state = XUNCHA_ROUTE_COVERAGE_NO_STREETS;
+          return TRUE;
+        }
+      loaded = xuncha_street_map_new_from_store (store, error);
+      if (loaded == NULL)
+        return FALSE;
+      map = loaded;
+    }
+  assigned = xuncha_street_map_load_assignments (store, error);
+  if (assigned == NULL)
+    return FALSE;
+  xuncha_route_summary_add_coverage (self, map, fixes, n_fixes,
+                                     (const char * const *)assigned, NULL);
+  return TRUE;
 }

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "xuncha-segment-layer.h"
+
+struct _XunchaSegmentLayer
+{
+  ShumateLayer  parent_instance;
+
+  GPtrArray    *segments[XUNCHA_N_SEGMENT_STYLES];
+  guint         n_drawn[XUNCHA_N_SEGMENT_STYLES];
+};
+
+G_DEFINE_FINAL_TYPE (XunchaSegmentLayer, xuncha_segment_layer, SHUMATE_TYPE_LAYER)
+
+typedef struct
+{
+  double red, green, blue, alpha;
+  double width;     /* pixels */
+} Style;
+
+/* Green and red from the GNOME palette; walked and missed get a white casing (below) so
+ * they read on any basemap and beside the track. */
+static const Style styles[XUNCHA_N_SEGMENT_STYLES] = {
+  [XUNCHA_SEGMENT_STYLE_STREET] = { 0.60, 0.60, 0.62, 0.9, 3 },
+  [XUNCHA_SEGMENT_STYLE_MISSED] = { 0.88, 0.11, 0.14, 0.9, 8 },
+  [XUNCHA_SEGMENT_STYLE_WALKED] = { 0.15, 0.64, 0.41, 0.95, 9 },
+};
+
+static void
+on_viewport_changed (XunchaSegmentLayer *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The part of the world the widget shows, as a lon/lat box (the corners, so a rotated
+ * view is covered too). */
+static void
+visible_box (XunchaSegmentLayer *self,
+             double             *box)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  double corners[4][2] = { { 0, 0 }, { w, 0 }, { 0, h }, { w, h } };
+
+  box[0] = box[1] = G_MAXDOUBLE;
+  box[2] = box[3] = -G_MAXDOUBLE;
+  for (guint i = 0; i < 4; i++)
+    {
+      double lat, lon;
+
+      shumate_viewport_widget_coords_to_location (viewport, widget, corners[i][0],
+                                                  corners[i][1], &lat, &lon);
+      box[0] = MIN (box[0], lon);
+      box[1] = MIN (box[1], lat);
+      box[2] = MAX (box[2], lon);
+      box[3] = MAX (box[3], lat);
+    }
+}
+
+static guint
+trace_style (XunchaSegmentLayer *self,
+             cairo_t            *cr,
+             XunchaSegmentStyle  style,
+             const double       *box)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  GPtrArray *segments = self->segments[style];
+  guint drawn = 0;
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      XunchaStreetSegment *segment = g_ptr_array_index (segments, i);
+      double min_lon, min_lat, max_lon, max_lat;
+
+      xuncha_street_segment_get_bbox (segment, &min_lon, &min_lat, &max_lon, &max_lat);
+      if (max_lon < box[0] || min_lon > box[2] || max_lat < box[1] || min_lat > box[3])
+        continue;
+      drawn++;
+      for (guint p = 0; p < xuncha_street_segment_get_n_parts (segment); p++)
+        {
+          guint n;
+          const double *lonlat = xuncha_street_segment_get_part (segment, p, &n);
+
+          for (guint k = 0; k < n; k++)
+            {
+              double x, y;
+
+              shumate_viewport_location_to_widget_coords (viewport, widget, lonlat[2 * k + 1],
+                                                          lonlat[2 * k], &x, &y);
+              if (k == 0)
+                cairo_move_to (cr, x, y);
+              else
+                cairo_line_to (cr, x, y);
+            }
+        }
+    }
+  return drawn;
+}
+
+static void
+xuncha_segment_layer_snapshot (GtkWidget   *widget,
+                               GtkSnapshot *snapshot)
+{
+  XunchaSegmentLayer *self = XUNCHA_SEGMENT_LAYER (widget);
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  gboolean any = FALSE;
+  double box[4];
+  cairo_t *cr;
+
+  for (guint s = 0; s < XUNCHA_N_SEGMENT_STYLES; s++)
+    {
+      self->n_drawn[s] = 0;
+      any = any || self->segments[s]->len > 0;
+    }
+  if (!any || w <= 0 || h <= 0 || shumate_viewport_get_reference_map_source (viewport) == NULL)
+    return;
+
+  visible_box (self, box);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint s = 0; s < XUNCHA_N_SEGMENT_STYLES; s++)
+    {
+      const Style *style = &styles[s];
+
+      self->n_drawn[s] = trace_style (self, cr, s, box);
+      if (self->n_drawn[s] == 0)
+        continue;
+      if (s != XUNCHA_SEGMENT_STYLE_STREET)
+        {
+          /* A white casing keeps the colour apart from the track and the streets. */
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+          cairo_set_line_width (cr, style->width + 3);
+          cairo_stroke_preserve (cr);
+        }
+      cairo_set_source_rgba (cr, style->red, style->green, style->blue, style->alpha);
+      cairo_set_line_width (cr, style->width);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+}
+
+static void
+xuncha_segment_layer_constructed (GObject *object)
+{
+  XunchaSegmentLayer *self = (XunchaSegmentLayer *)object;
+
+  G_OBJECT_CLASS (xuncha_segment_layer_parent_class)->constructed (object);
+
+  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (self)), "notify",
+                           G_CALLBACK (on_viewport_changed), self, G_CONNECT_SWAPPED);
+}
+
+static void
+xuncha_segment_layer_finalize (GObject *object)
+{
+  XunchaSegmentLayer *self = (XunchaSegmentLayer *)object;
+
+  for (guint s = 0; s < XUNCHA_N_SEGMENT_STYLES; s++)
+    g_ptr_array_unref (self->segments[s]);
+
+  G_OBJECT_CLASS (xuncha_segment_layer_parent_class)->finalize (object);
+}
+
+static void
+xuncha_segment_layer_class_init (XunchaSegmentLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = xuncha_segment_layer_constructed;
+  object_class->finalize = xuncha_segment_layer_finalize;
+  widget_class->snapshot = xuncha_segment_layer_snapshot;
+}
+
+static void
+xuncha_segment_layer_init (XunchaSegmentLayer *self)
+{
+  for (guint s = 0; s < XUNCHA_N_SEGMENT_STYLES; s++)
+    self->segments[s] =
+      g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_street_segment_unref);
+  gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+}
+
+XunchaSegmentLayer *
+xuncha_segment_layer_new (ShumateViewport *viewport)
+{
+  return g_object_new (XUNCHA_TYPE_SEGMENT_LAYER, "viewport", viewport, NULL);
+}
+
+void
+xuncha_segment_layer_add (XunchaSegmentLayer *self,
+                          GPtrArray          *segments,
+                          XunchaSegmentStyle  style)
+{
+  g_return_if_fail (XUNCHA_IS_SEGMENT_LAYER (self));
+  g_return_if_fail (segments != NULL);
+  g_return_if_fail (style < XUNCHA_N_SEGMENT_STYLES);
+
+  for (guint i = 0; i < segments->len; i++)
+    g_ptr_array_add (self->segments[style],
+                     xuncha_street_segment_ref (g_ptr_array_index (segments, i)));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+xuncha_segment_layer_clear (XunchaSegmentLayer *self)
+{
+  g_return_if_fail (XUNCHA_IS_SEGMENT_LAYER (self));
+
+  for (guint s = 0; s < XUNCHA_N_SEGMENT_STYLES; s++)
+    g_ptr_array_set_size (self->segments[s], 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+xuncha_segment_layer_get_n_segments (XunchaSegmentLayer *self,
+                                     XunchaSegmentStyle  style)
+{
+  g_return_val_if_fail (XUNCHA_IS_SEGMENT_LAYER (self), 0);
+  g_return_val_if_fail (style < XUNCHA_N_SEGMENT_STYLES, 0);
+  return self->segments[style]->len;
+}
+
+guint
+xuncha_segment_layer_get_n_drawn (XunchaSegmentLayer *self,
+                                  XunchaSegmentStyle  style)
+{
+  g_return_val_if_fail (XUNCHA_IS_SEGMENT_LAYER (self), 0);
+  g_return_val_if_fail (style < XUNCHA_N_SEGMENT_STYLES, 0);
+  return self->n_drawn[style];
+}

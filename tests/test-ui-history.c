@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "xuncha-history-page.h"
+#include "xuncha-store-private.h"
+#include "xuncha-test-util.h"
+#include "xuncha-ui-test-util.h"
+
+static int
+run_cli (const char *data_dir,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  va_list args;
+  const char *arg;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_CLI"));
+  g_ptr_array_add (argv, (gpointer)"--data-dir");
+  g_ptr_array_add (argv, (gpointer)data_dir);
+  va_start (args, data_dir);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  status = xuncha_test_run ((const char * const *)argv->pdata, NULL, &err);
+  if (status != 0)
+    g_test_message ("%s", err);
+  return status;
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until_idle (XunchaHistoryPage *page)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, on_timeout, &timed_out);
+
+  while (xuncha_history_page_is_busy (page) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* The demo streets, seven assigned segments, a walk drawn along the demo streets imported
+ * with `track import`, two reports made on the way and an older one whose deadline has
+ * passed. */
+static XunchaStore *
+make_history (const char *dir)
+{
+  g_autofree char *streets = xuncha_test_source_path ("data/demo/streets.geojson");
+  g_autofree char *walk = xuncha_test_source_path ("tests/fixtures/demo-walk.gpx");
+  g_autoptr(GError) error = NULL;
+  XunchaStore *store;
+
+  g_assert_cmpint (run_cli (dir, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (run_cli (dir, "streets", "assign", "CSL-02", "CSL-03", "CSL-04", "YML-04",
+                            "YML-03", "NRL-01", "DWL-04", NULL), ==, 0);
+  g_assert_cmpint (run_cli (dir, "track", "import", walk, "--kind", "early", NULL), ==, 0);
+
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (xuncha_taxonomy_ensure_loaded (store, &error));
+  g_assert_true (xuncha_store_exec (store,
+                                    "INSERT INTO reports (uuid, created_at, category, lat, lon, "
+                                    "street_id, disposition, deadline) VALUES "
+                                    "('r1', '2024-05-02T01:05:00Z', '09006', 30.7930, 106.08523, "
+                                    " 'CSL-03', 'corrected', NULL),"
+                                    "('r2', '2024-05-02T01:12:00Z', '09006', 30.79771, 106.0880, "
+                                    " 'DWL-03', 'corrected', NULL),"
+                                    "('r3', '2024-05-02T01:20:00Z', '07001', 30.7960, 106.09046, "
+                                    " 'CCL-04', 'case', NULL),"
+                                    "('r0', '2024-04-20T02:00:00Z', '09006', 30.7915, 106.08523, "
+                                    " 'CSL-02', 'deadline', '2024-04-25')",
+                                    &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+test_history_page (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(GPtrArray) shifts = NULL;
+  g_autoptr(XunchaRouteSummary) expected = NULL;
+  g_autoptr(GArray) points = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *length = NULL;
+  g_autofree char *coverage = NULL;
+  XunchaHistoryPage *page;
+  XunchaSegmentLayer *layer;
+  GtkWidget *window, *row;
+  XunchaShift *shift;
+
+  if (!xuncha_ui_test_have_display ())
+    return;
+
+  g_setenv ("LANGUAGE", "en", TRUE);
+  setlocale (LC_ALL, "");
+
+  dir = xuncha_test_make_tmpdir ();
+  store = make_history (dir);
+
+  /* What the core says about the shift, to compare with what the page shows. */
+  shifts = xuncha_shift_list (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (shifts->len, ==, 1);
+  shift = g_ptr_array_index (shifts, 0);
+  expected = xuncha_route_summary_new_for_shift (store, shift, &points, &error);
+  g_assert_no_error (error);
+  g_assert_true (xuncha_route_summary_add_coverage_from_store (expected, store, NULL,
+                                                               (const XunchaFix *)(void *)points->data,
+                                                               points->len, &error));
+  g_assert_true (expected->has_coverage);
+  /* 5 of the 7 assigned segments walked; the walk is about 2.2 km. */
+  g_assert_cmpfloat_with_epsilon (expected->coverage_percent, 500.0 / 7, 1e-9);
+  g_assert_cmpfloat (expected->length_m, >, 2000);
+  g_assert_cmpfloat (expected->length_m, <, 2400);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  xuncha_history_page_set_store (page, store);
+  wait_until_idle (page);
+  xuncha_ui_test_wait_for_frames (window, 3);
+
+  /* The list: the shift, and the overdue report at the top. */
+  g_assert_cmpstr (xuncha_history_page_get_view (page), ==, "list");
+  g_assert_cmpuint (xuncha_history_page_get_n_due (page), ==, 1);
+  row = xuncha_history_page_get_shift_row (page, xuncha_shift_get_uuid (shift));
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_mapped (row));
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                            "Early shift"));
+  length = g_strdup_printf ("%.2f km", expected->length_m / 1000);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), length));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "3 reports"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "71 % covered"));
+  g_free (xuncha_ui_test_screenshot (window, "history-list"));
+
+  /* Tapping the shift opens its route. */
+  g_signal_emit_by_name (row, "activated");
+  g_assert_cmpstr (xuncha_history_page_get_view (page), ==, "route");
+  wait_until_idle (page);
+  xuncha_ui_test_wait_for_frames (window, 5);
+
+  g_assert_cmpstr (xuncha_history_page_get_value (page, "length"), ==, length);
+  coverage = g_strdup_printf ("%.0f %%", expected->coverage_percent);
+  g_assert_cmpstr (xuncha_history_page_get_value (page, "coverage"), ==, coverage);
+  g_assert_cmpstr (xuncha_history_page_get_value_detail (page, "coverage"), ==,
+                   "5 of 7 assigned segments walked");
+  g_assert_cmpstr (xuncha_history_page_get_value (page, "reports"), ==, "3");
+  g_assert_cmpstr (xuncha_history_page_get_value (page, "stops"), ==, "1");
+
+  /* Walked segments green, the two missed assigned ones red, all of them in view. */
+  layer = xuncha_map_view_get_segment_layer (xuncha_history_page_get_map_view (page));
+  g_assert_cmpuint (xuncha_segment_layer_get_n_segments (layer, XUNCHA_SEGMENT_STYLE_WALKED), ==, 8);
+  g_assert_cmpuint (xuncha_segment_layer_get_n_segments (layer, XUNCHA_SEGMENT_STYLE_MISSED), ==, 2);
+  g_assert_cmpuint (xuncha_segment_layer_get_n_drawn (layer, XUNCHA_SEGMENT_STYLE_WALKED), ==, 8);
+  g_assert_cmpuint (xuncha_segment_layer_get_n_drawn (layer, XUNCHA_SEGMENT_STYLE_MISSED), ==, 2);
+  g_assert_cmpuint (xuncha_segment_layer_get_n_drawn (layer, XUNCHA_SEGMENT_STYLE_STREET), >, 10);
+  g_free (xuncha_ui_test_screenshot (window, "history-route"));
+
+  /* Back to the list. */
+  xuncha_history_page_show_list (page);
+  g_assert_cmpstr (xuncha_history_page_get_view (page), ==, "list");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_history_empty (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaHistoryPage *page;
+  GtkWidget *window;
+
+  if (!xuncha_ui_test_have_display ())
+    return;
+
+  dir = xuncha_test_make_tmpdir ();
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  xuncha_history_page_set_store (page, store);
+  wait_until_idle (page);
+  g_assert_cmpstr (xuncha_history_page_get_view (page), ==, "empty");
+  g_assert_cmpuint (xuncha_history_page_get_n_due (page), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  xuncha_ui_test_init ();
+
+  g_test_add_func ("/ui/history/page", test_history_page);
+  g_test_add_func ("/ui/history/empty", test_history_empty);
+
+  return g_test_run ();
+}
