@@ -5,5 +5,9 @@
 
 #include "xuncha-category.h"
 #include "xuncha-fix.h"
+#include "xuncha-protocol.h"
 #include "xuncha-store.h"
 #include "xuncha-taxonomy.h"
+#include "xuncha-wire-delta.h"
+#include "xuncha-wire-report.h"
+#include "xuncha-wire-shift.h"
