@@ -80,6 +80,8 @@ typedef struct
 void        xuncha_wire_officer_clear        (XunchaWireOfficer *officer);
 JsonNode   *xuncha_wire_officer_to_json      (const XunchaWireOfficer *officer);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XunchaWireOfficer, xuncha_wire_officer_clear)
+
 char       *xuncha_protocol_encode_enrolled  (const char   *token,
                                               const XunchaWireOfficer *officer);
 gboolean    xuncha_protocol_decode_enrolled  (const char   *data,
