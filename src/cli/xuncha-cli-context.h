@@ -38,5 +38,7 @@ typedef int (*XunchaCliCommand) (XunchaCliContext *ctx,
 int xuncha_cli_db         (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_categories (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_demo       (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_enroll     (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_sync       (XunchaCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

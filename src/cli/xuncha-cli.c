@@ -20,6 +20,8 @@ static const CommandEntry commands[] = {
   { "db",         xuncha_cli_db,         N_("Check the device database: db check [--json]") },
   { "categories", xuncha_cli_categories, N_("List violation categories: categories list [--json]") },
   { "demo",       xuncha_cli_demo,       N_("Walk through Xuncha on demo data without a screen") },
+  { "enroll",     xuncha_cli_enroll,     N_("Enroll with an office: enroll --server URL --officer ID --code CODE") },
+  { "sync",       xuncha_cli_sync,       N_("Send what waits to the office: sync [--json] | sync status") },
 };
 
 XunchaStore *
