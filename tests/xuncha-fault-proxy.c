@@ -264,7 +264,7 @@ take_fault (XunchaFaultProxy *self,
       };
       out->kind = kinds[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (kinds))];
       out->after = g_rand_int_range (self->rand, 600, (gint32)MAX (self->max_after, 601));
-      out->param = out->kind == XUNCHA_FAULT_STALL ? 3000 : 0;
+      out->param = out->kind == XUNCHA_FAULT_STALL ? 1000 : 0;
       out->times = 1;
       found = TRUE;
     }

@@ -35,7 +35,6 @@ typedef struct
 {
   XunchaHttpResponse *response;
   int                 fd;
-  GChecksum          *checksum;
   XunchaHttpProgress  progress;
   gpointer            progress_data;
   GCancellable       *cancellable;
@@ -48,7 +47,6 @@ xuncha_http_response_free (XunchaHttpResponse *response)
   if (response == NULL)
     return;
   g_byte_array_unref (response->body);
-  g_free (response->upload_sha256);
   g_free (response);
 }
 
@@ -302,7 +300,6 @@ on_read (char   *buffer,
   while (got < 0 && errno == EINTR);
   if (got < 0)
     return CURL_READFUNC_ABORT;
-  g_checksum_update (t->checksum, (const guint8 *)buffer, got);
   t->response->uploaded_bytes += got;
   return (size_t)got;
 }
@@ -314,10 +311,9 @@ on_seek (void       *user_data,
 {
   Transfer *t = user_data;
 
-  /* A rewind restarts the body: restart its hash too. */
+  /* A rewind restarts the body (libcurl resends on a reused connection that died). */
   if (origin != SEEK_SET || offset != 0 || lseek (t->fd, 0, SEEK_SET) != 0)
     return CURL_SEEKFUNC_CANTSEEK;
-  g_checksum_reset (t->checksum);
   t->response->uploaded_bytes = 0;
   return CURL_SEEKFUNC_OK;
 }
@@ -385,7 +381,7 @@ xuncha_http_request (XunchaHttp          *self,
   g_autofree char *type_header = NULL;
   struct curl_slist *headers = NULL;
   char errbuf[CURL_ERROR_SIZE] = "";
-  Transfer t = { response, -1, NULL, progress, progress_data, cancellable, 0 };
+  Transfer t = { response, -1, progress, progress_data, cancellable, 0 };
   CURL *curl = self->curl;
   CURLcode code;
 
@@ -413,9 +409,10 @@ xuncha_http_request (XunchaHttp          *self,
                        _("Could not read %s: %s"), upload_path, g_strerror (saved));
           return NULL;
         }
-      t.checksum = g_checksum_new (G_CHECKSUM_SHA256);
       curl_easy_reset (curl);
       curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
+      /* Fewer, larger reads: photos are megabytes. */
+      curl_easy_setopt (curl, CURLOPT_UPLOAD_BUFFERSIZE, 256L * 1024);
       curl_easy_setopt (curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)st.st_size);
       curl_easy_setopt (curl, CURLOPT_READFUNCTION, on_read);
       curl_easy_setopt (curl, CURLOPT_READDATA, &t);
@@ -489,11 +486,6 @@ xuncha_http_request (XunchaHttp          *self,
   curl_slist_free_all (headers);
   if (t.fd >= 0)
     close (t.fd);
-  if (t.checksum != NULL)
-    {
-      response->upload_sha256 = g_strdup (g_checksum_get_string (t.checksum));
-      g_checksum_free (t.checksum);
-    }
 
   if (code != CURLE_OK)
     {

@@ -28,7 +28,6 @@ typedef struct
   gint64      retry_after_ms;  /* -1 when absent */
   gint64      revision;        /* Xuncha-Revision, -1 when absent */
   GByteArray *body;
-  char       *upload_sha256;   /* of the file sent, hashed while reading it */
   gint64      uploaded_bytes;
 } XunchaHttpResponse;
 

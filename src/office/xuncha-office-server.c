@@ -186,6 +186,21 @@ on_early (SoupServer        *server,
                      NULL);
       return;
     }
+  {
+    g_autofree char *received_at = NULL;
+    gint64 held_bytes = 0;
+
+    /* Already held: answer now, so a client that waits for 100-continue never sends the
+     * body again. */
+    if (xuncha_office_storage_photo_held (self->storage, path + strlen (API "photos/"),
+                                          &held_bytes, &received_at))
+      {
+        g_autofree char *body = xuncha_protocol_encode_photo_ack (path + strlen (API "photos/"),
+                                                                  held_bytes, received_at);
+        respond (msg, 200, body);
+        return;
+      }
+  }
   pu->upload = xuncha_office_storage_photo_begin (self->storage, &error);
   if (pu->upload == NULL)
     {
@@ -525,7 +540,7 @@ on_request (SoupServer        *server,
       if (!xuncha_protocol_is_sha256 (sha))
         respond_error (msg, 400, "bad_request", "A photo is named by 64 lowercase hex digits",
                        NULL);
-      else if (xuncha_office_storage_photo_held (self->storage, sha, &bytes))
+      else if (xuncha_office_storage_photo_held (self->storage, sha, &bytes, NULL))
         {
           soup_server_message_set_status (msg, 200, NULL);
           soup_message_headers_set_content_length (

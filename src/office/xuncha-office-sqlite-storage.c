@@ -507,21 +507,6 @@ photo_path (XunchaOfficeSqliteStorage *self,
   return g_build_filename (self->photo_dir, name, NULL);
 }
 
-static gboolean
-storage_photo_held (XunchaOfficeStorage *storage,
-                    const char          *sha256,
-                    gint64              *bytes)
-{
-  XunchaOfficeSqliteStorage *self = XUNCHA_OFFICE_SQLITE_STORAGE (storage);
-  g_autofree char *path = photo_path (self, sha256);
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    return FALSE;
-  if (bytes != NULL)
-    *bytes = st.st_size;
-  return TRUE;
-}
 
 static void
 upload_free (Upload *upload)
@@ -624,6 +609,29 @@ photo_received_at (XunchaOfficeSqliteStorage *self,
     value = g_strdup (column_text (stmt, 0));
   sqlite3_reset (stmt);
   return value;
+}
+
+static gboolean
+storage_photo_held (XunchaOfficeStorage  *storage,
+                    const char           *sha256,
+                    gint64               *bytes,
+                    char                **received_at)
+{
+  XunchaOfficeSqliteStorage *self = XUNCHA_OFFICE_SQLITE_STORAGE (storage);
+  g_autofree char *path = photo_path (self, sha256);
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return FALSE;
+  if (bytes != NULL)
+    *bytes = st.st_size;
+  if (received_at != NULL)
+    {
+      *received_at = photo_received_at (self, sha256);
+      if (*received_at == NULL)
+        *received_at = now_iso ();
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -820,7 +828,7 @@ storage_report_put (XunchaOfficeStorage      *storage,
   for (guint i = 0; i < report->photos->len; i++)
     {
       const XunchaWirePhoto *photo = report->photos->pdata[i];
-      if (!storage_photo_held (storage, photo->sha256, NULL))
+      if (!storage_photo_held (storage, photo->sha256, NULL, NULL))
         g_strv_builder_add (lacking, photo->sha256);
     }
   lacking_list = g_strv_builder_end (lacking);

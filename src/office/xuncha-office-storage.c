@@ -77,10 +77,11 @@ xuncha_office_storage_assigned_streets (XunchaOfficeStorage *self,
 gboolean
 xuncha_office_storage_photo_held (XunchaOfficeStorage *self,
                                   const char          *sha256,
-                                  gint64              *bytes)
+                                  gint64              *bytes,
+                                  char               **received_at)
 {
   g_return_val_if_fail (XUNCHA_IS_OFFICE_STORAGE (self), FALSE);
-  return IFACE (self)->photo_held (self, sha256, bytes);
+  return IFACE (self)->photo_held (self, sha256, bytes, received_at);
 }
 
 gpointer

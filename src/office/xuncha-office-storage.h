@@ -62,7 +62,7 @@ struct _XunchaOfficeStorageInterface
   GStrv      (*assigned_streets)  (XunchaOfficeStorage *self, const char *officer_id);
 
   gboolean   (*photo_held)        (XunchaOfficeStorage *self, const char *sha256,
-                                   gint64 *bytes);
+                                   gint64 *bytes, char **received_at);
   gpointer   (*photo_begin)       (XunchaOfficeStorage *self, GError **error);
   gboolean   (*photo_write)       (XunchaOfficeStorage *self, gpointer upload,
                                    const guint8 *data, gsize length, GError **error);
@@ -124,9 +124,11 @@ gboolean    xuncha_office_storage_authenticate     (XunchaOfficeStorage      *se
 GStrv       xuncha_office_storage_assigned_streets (XunchaOfficeStorage      *self,
                                                     const char               *officer_id);
 
+/* @bytes and @received_at may be NULL. */
 gboolean    xuncha_office_storage_photo_held       (XunchaOfficeStorage      *self,
                                                     const char               *sha256,
-                                                    gint64                   *bytes);
+                                                    gint64                   *bytes,
+                                                    char                    **received_at);
 /* A photo upload: begin, write the bytes as they arrive, then commit (which checks the
  * hash, makes the file durable and answers) or abort. */
 gpointer    xuncha_office_storage_photo_begin      (XunchaOfficeStorage      *self,
