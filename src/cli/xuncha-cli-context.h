@@ -43,5 +43,7 @@ int xuncha_cli_history    (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_streets    (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_merchants  (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_report     (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_enroll     (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_sync       (XunchaCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

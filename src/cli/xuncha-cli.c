@@ -25,6 +25,8 @@ static const CommandEntry commands[] = {
   { "streets",    xuncha_cli_streets,    N_("Street map: streets import|snap|stats|assign") },
   { "merchants",  xuncha_cli_merchants,  N_("Merchant registry: merchants import FILE") },
   { "report",     xuncha_cli_report,     N_("Add and read violation reports: report add|list|show") },
+  { "enroll",     xuncha_cli_enroll,     N_("Enroll with an office: enroll --server URL --officer ID --code CODE") },
+  { "sync",       xuncha_cli_sync,       N_("Send what waits to the office: sync [--json] | sync status") },
 };
 
 XunchaStore *

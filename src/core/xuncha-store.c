@@ -149,6 +149,7 @@ static const char * const migrations[] = {
   "  next_try_at TEXT,"
   "  last_error  TEXT,"
   "  receipt     TEXT,"
+  "  progress    INTEGER NOT NULL DEFAULT 0,"   /* shift: highest track seq acknowledged */
   "  queued_at   TEXT NOT NULL,"
   "  acked_at    TEXT,"
   "  PRIMARY KEY (kind, item)"

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xuncha-store.h"
+
+G_BEGIN_DECLS
+
+/* What waits for the office, one row per item (the outbox table). Every change is its own
+ * committed transaction, so the state survives a crash at any point. */
+
+typedef struct
+{
+  char   *kind;          /* photo | report | shift */
+  char   *item;          /* sha256 or uuid */
+  char   *state;         /* waiting | sending | acked | failed */
+  gint64  attempts;
+  char   *next_try_at;
+  char   *last_error;
+  char   *receipt;
+  char   *queued_at;
+  char   *acked_at;
+  gint64  progress;
+} XunchaOutboxEntry;
+
+typedef struct
+{
+  guint waiting;
+  guint acked;
+  guint failed;
+} XunchaOutboxCounts;
+
+void       xuncha_outbox_entry_free      (XunchaOutboxEntry  *entry);
+
+/* Queues what the device holds but the outbox does not list yet: shifts always (their
+ * tracks grow), reports and their photos as a safety net. */
+gboolean   xuncha_outbox_enqueue_missing (XunchaStore        *store,
+                                          GError            **error);
+gboolean   xuncha_outbox_mark_acked      (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          const char         *receipt,
+                                          GError            **error);
+/* A transient failure: attempts + 1, the reason, and when to try again (Unix ms). */
+gboolean   xuncha_outbox_mark_retry      (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          const char         *message,
+                                          gint64              next_try_ms,
+                                          GError            **error);
+/* A failure a person must look at: the item is not retried until requeued. */
+gboolean   xuncha_outbox_mark_failed     (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          const char         *message,
+                                          GError            **error);
+gboolean   xuncha_outbox_set_progress    (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          gint64              progress,
+                                          GError            **error);
+/* Puts an item back to waiting (e.g. a photo the office says it lacks). */
+gboolean   xuncha_outbox_requeue         (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          GError            **error);
+/* Puts every failed item back to waiting; returns how many, or -1 with @error. */
+int        xuncha_outbox_retry_failed    (XunchaStore        *store,
+                                          GError            **error);
+/* Every row, reports first, in queue order; XunchaOutboxEntry. */
+GPtrArray *xuncha_outbox_list            (XunchaStore        *store,
+                                          GError            **error);
+/* Counts for one kind ("photo", "report", "shift"). */
+gboolean   xuncha_outbox_count           (XunchaStore        *store,
+                                          const char         *kind,
+                                          XunchaOutboxCounts *counts,
+                                          GError            **error);
+/* The state of one row, NULL when absent. */
+char      *xuncha_outbox_get_state       (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOutboxEntry, xuncha_outbox_entry_free)
+
+G_END_DECLS

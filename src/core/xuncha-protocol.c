@@ -1,0 +1,785 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha-protocol"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "xuncha-protocol-private.h"
+
+G_DEFINE_QUARK (xuncha-protocol-error-quark, xuncha_protocol_error)
+
+gboolean
+xuncha_protocol_invalid (GError     **error,
+                         const char  *format,
+                         ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_INVALID, message);
+  return FALSE;
+}
+
+static gboolean
+is_lower_hex (const char *text,
+              gsize       n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (text[i]) && !(text[i] >= 'a' && text[i] <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_is_sha256 (const char *text)
+{
+  return text != NULL && strlen (text) == 64 && is_lower_hex (text, 64);
+}
+
+gboolean
+xuncha_protocol_is_uuid (const char *text)
+{
+  static const guint groups[] = { 8, 4, 4, 4, 12 };
+  const char *p = text;
+
+  if (text == NULL || strlen (text) != 36)
+    return FALSE;
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    {
+      if (!is_lower_hex (p, groups[g]))
+        return FALSE;
+      p += groups[g];
+      if (g + 1 < G_N_ELEMENTS (groups) && *p++ != '-')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_is_time (const char *text)
+{
+  g_autoptr(GDateTime) time = NULL;
+  g_autoptr(GTimeZone) utc = NULL;
+  g_autofree char *midnight = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  utc = g_time_zone_new_utc ();
+  time = g_date_time_new_from_iso8601 (text, utc);
+  if (time != NULL)
+    return TRUE;
+  /* A plain date (a rectification deadline). */
+  if (strlen (text) != 10)
+    return FALSE;
+  midnight = g_strconcat (text, "T00:00:00Z", NULL);
+  time = g_date_time_new_from_iso8601 (midnight, utc);
+  return time != NULL;
+}
+
+JsonNode *
+xuncha_protocol_parse (const char  *data,
+                       gssize       length,
+                       const char  *what,
+                       GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL)
+    {
+      xuncha_protocol_invalid (error, "%s: empty body", what);
+      return NULL;
+    }
+  if (length < 0)
+    length = (gssize)strlen (data);
+  if (!g_utf8_validate (data, length, NULL))
+    {
+      xuncha_protocol_invalid (error, "%s: not UTF-8 text", what);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      xuncha_protocol_invalid (error, "%s: not JSON (%s)", what, local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      xuncha_protocol_invalid (error, "%s: expected a JSON object", what);
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+char *
+xuncha_protocol_to_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  json_generator_set_pretty (generator, FALSE);
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+JsonNode *
+xuncha_protocol_sorted_copy (JsonNode *node)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(JsonObject) copy = json_object_new ();
+      g_autoptr(GList) names = json_object_get_members (object);
+      g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+      JsonNode *result;
+
+      for (GList *l = names; l != NULL; l = l->next)
+        g_ptr_array_add (sorted, l->data);
+      g_ptr_array_sort (sorted, compare_names);
+      for (guint i = 0; i < sorted->len; i++)
+        json_object_set_member (copy, sorted->pdata[i],
+                                xuncha_protocol_sorted_copy (
+                                  json_object_get_member (object, sorted->pdata[i])));
+      result = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (result, copy);
+      return result;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(JsonArray) copy = json_array_sized_new (json_array_get_length (array));
+      JsonNode *result;
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        json_array_add_element (copy,
+                                xuncha_protocol_sorted_copy (json_array_get_element (array, i)));
+      result = json_node_new (JSON_NODE_ARRAY);
+      json_node_set_array (result, copy);
+      return result;
+    }
+  return json_node_copy (node);
+}
+
+char *
+xuncha_protocol_sha256_hex (const char *text)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+/* Strict readers. */
+
+gboolean
+xuncha_protocol_check_members (JsonObject          *object,
+                               const char          *path,
+                               const char * const  *allowed,
+                               GError             **error)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      return xuncha_protocol_invalid (error, "%s.%s: unknown member", path,
+                                      (const char *)l->data);
+  return TRUE;
+}
+
+JsonObject *
+xuncha_protocol_as_object (JsonNode    *node,
+                           const char  *path,
+                           GError     **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      xuncha_protocol_invalid (error, "%s: expected an object", path);
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+/* Returns the member, NULL when absent or null; fails for a required one. */
+static gboolean
+lookup (JsonObject  *object,
+        const char  *path,
+        const char  *name,
+        gboolean     required,
+        JsonNode   **out,
+        GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = NULL;
+      if (required)
+        return xuncha_protocol_invalid (error, "%s.%s: required", path, name);
+      return TRUE;
+    }
+  *out = node;
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_get_string (JsonObject   *object,
+                            const char   *path,
+                            const char   *name,
+                            gboolean      required,
+                            const char  **out,
+                            GError      **error)
+{
+  JsonNode *node;
+
+  *out = NULL;
+  if (!lookup (object, path, name, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return xuncha_protocol_invalid (error, "%s.%s: expected a string", path, name);
+  *out = json_node_get_string (node);
+  if (required && **out == '\0')
+    return xuncha_protocol_invalid (error, "%s.%s: must not be empty", path, name);
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_get_double (JsonObject  *object,
+                            const char  *path,
+                            const char  *name,
+                            gboolean     required,
+                            double      *out,
+                            GError     **error)
+{
+  JsonNode *node;
+  GType type;
+
+  *out = NAN;
+  if (!lookup (object, path, name, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type == G_TYPE_INT64)
+    *out = (double)json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE)
+    *out = json_node_get_double (node);
+  else
+    return xuncha_protocol_invalid (error, "%s.%s: expected a number", path, name);
+  if (!isfinite (*out))
+    return xuncha_protocol_invalid (error, "%s.%s: expected a finite number", path, name);
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_get_int (JsonObject  *object,
+                         const char  *path,
+                         const char  *name,
+                         gboolean     required,
+                         gint64      *out,
+                         GError     **error)
+{
+  JsonNode *node;
+
+  if (!lookup (object, path, name, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return xuncha_protocol_invalid (error, "%s.%s: expected an integer", path, name);
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_get_bool (JsonObject  *object,
+                          const char  *path,
+                          const char  *name,
+                          gboolean     required,
+                          gboolean    *out,
+                          GError     **error)
+{
+  JsonNode *node;
+
+  if (!lookup (object, path, name, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return xuncha_protocol_invalid (error, "%s.%s: expected true or false", path, name);
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_get_object (JsonObject   *object,
+                            const char   *path,
+                            const char   *name,
+                            gboolean      required,
+                            JsonObject  **out,
+                            GError      **error)
+{
+  JsonNode *node;
+
+  *out = NULL;
+  if (!lookup (object, path, name, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return xuncha_protocol_invalid (error, "%s.%s: expected an object", path, name);
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_get_array (JsonObject  *object,
+                           const char  *path,
+                           const char  *name,
+                           gboolean     required,
+                           JsonArray  **out,
+                           GError     **error)
+{
+  JsonNode *node;
+
+  *out = NULL;
+  if (!lookup (object, path, name, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return xuncha_protocol_invalid (error, "%s.%s: expected an array", path, name);
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_get_strv (JsonObject  *object,
+                          const char  *path,
+                          const char  *name,
+                          gboolean     required,
+                          GStrv       *out,
+                          GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  *out = NULL;
+  if (!xuncha_protocol_get_array (object, path, name, required, &array, error))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return xuncha_protocol_invalid (error, "%s.%s[%u]: expected a string", path, name, i);
+      g_strv_builder_add (builder, json_node_get_string (node));
+    }
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+void
+xuncha_protocol_add_string (JsonBuilder *builder,
+                            const char  *name,
+                            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+xuncha_protocol_add_double (JsonBuilder *builder,
+                            const char  *name,
+                            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+xuncha_protocol_add_int (JsonBuilder *builder,
+                         const char  *name,
+                         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static char *
+builder_to_string (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  return xuncha_protocol_to_string (root);
+}
+
+/* Error bodies. */
+
+char *
+xuncha_protocol_encode_error (const char          *code,
+                              const char          *message,
+                              const char * const  *missing)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (code != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_string (builder, "code", code);
+  xuncha_protocol_add_string (builder, "message", message != NULL ? message : code);
+  if (missing != NULL)
+    {
+      json_builder_set_member_name (builder, "missing");
+      json_builder_begin_array (builder);
+      for (guint i = 0; missing[i] != NULL; i++)
+        json_builder_add_string_value (builder, missing[i]);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return builder_to_string (builder);
+}
+
+gboolean
+xuncha_protocol_decode_error (const char  *data,
+                              gssize       length,
+                              char       **code,
+                              char       **message,
+                              GStrv       *missing)
+{
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "error", NULL);
+  JsonObject *error_object;
+  const char *c = NULL, *m = NULL;
+
+  if (root == NULL
+      || !xuncha_protocol_get_object (json_node_get_object (root), "answer", "error", TRUE,
+                                      &error_object, NULL)
+      || !xuncha_protocol_get_string (error_object, "error", "code", TRUE, &c, NULL)
+      || !xuncha_protocol_get_string (error_object, "error", "message", FALSE, &m, NULL))
+    return FALSE;
+  *code = g_strdup (c);
+  *message = g_strdup (m != NULL ? m : c);
+  if (missing != NULL
+      && !xuncha_protocol_get_strv (error_object, "error", "missing", FALSE, missing, NULL))
+    *missing = NULL;
+  return TRUE;
+}
+
+/* Enrollment. */
+
+char *
+xuncha_protocol_encode_enroll (const char *officer_id,
+                               const char *code,
+                               const char *device_name)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_string (builder, "officer_id", officer_id);
+  xuncha_protocol_add_string (builder, "code", code);
+  xuncha_protocol_add_string (builder, "device_name", device_name);
+  json_builder_end_object (builder);
+  return builder_to_string (builder);
+}
+
+gboolean
+xuncha_protocol_decode_enroll (const char  *data,
+                               gssize       length,
+                               char       **officer_id,
+                               char       **code,
+                               char       **device_name,
+                               GError     **error)
+{
+  static const char * const members[] = { "officer_id", "code", "device_name", NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "enroll", error);
+  JsonObject *object;
+  const char *o, *c, *d;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, "enroll", members, error)
+      || !xuncha_protocol_get_string (object, "enroll", "officer_id", TRUE, &o, error)
+      || !xuncha_protocol_get_string (object, "enroll", "code", TRUE, &c, error)
+      || !xuncha_protocol_get_string (object, "enroll", "device_name", FALSE, &d, error))
+    return FALSE;
+  *officer_id = g_strdup (o);
+  *code = g_strdup (c);
+  *device_name = g_strdup (d);
+  return TRUE;
+}
+
+void
+xuncha_wire_officer_clear (XunchaWireOfficer *officer)
+{
+  g_clear_pointer (&officer->id, g_free);
+  g_clear_pointer (&officer->name, g_free);
+  g_clear_pointer (&officer->team, g_free);
+  officer->leader = FALSE;
+}
+
+JsonNode *
+xuncha_wire_officer_to_json (const XunchaWireOfficer *officer)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_string (builder, "id", officer->id);
+  xuncha_protocol_add_string (builder, "name", officer->name);
+  xuncha_protocol_add_string (builder, "team", officer->team);
+  json_builder_set_member_name (builder, "leader");
+  json_builder_add_boolean_value (builder, officer->leader);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static gboolean
+officer_from_json (JsonObject         *object,
+                   XunchaWireOfficer  *officer,
+                   GError            **error)
+{
+  static const char * const members[] = { "id", "name", "team", "leader", NULL };
+  const char *id, *name, *team;
+  gboolean leader = FALSE;
+
+  if (!xuncha_protocol_check_members (object, "officer", members, error)
+      || !xuncha_protocol_get_string (object, "officer", "id", TRUE, &id, error)
+      || !xuncha_protocol_get_string (object, "officer", "name", TRUE, &name, error)
+      || !xuncha_protocol_get_string (object, "officer", "team", FALSE, &team, error)
+      || !xuncha_protocol_get_bool (object, "officer", "leader", FALSE, &leader, error))
+    return FALSE;
+  officer->id = g_strdup (id);
+  officer->name = g_strdup (name);
+  officer->team = g_strdup (team);
+  officer->leader = leader;
+  return TRUE;
+}
+
+char *
+xuncha_protocol_encode_enrolled (const char              *token,
+                                 const XunchaWireOfficer *officer)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_string (builder, "token", token);
+  json_builder_set_member_name (builder, "officer");
+  json_builder_add_value (builder, xuncha_wire_officer_to_json (officer));
+  json_builder_end_object (builder);
+  return builder_to_string (builder);
+}
+
+gboolean
+xuncha_protocol_decode_enrolled (const char         *data,
+                                 gssize              length,
+                                 char              **token,
+                                 XunchaWireOfficer  *officer,
+                                 GError            **error)
+{
+  static const char * const members[] = { "token", "officer", NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "enrolled", error);
+  JsonObject *object, *officer_object;
+  const char *t;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, "enrolled", members, error)
+      || !xuncha_protocol_get_string (object, "enrolled", "token", TRUE, &t, error)
+      || !xuncha_protocol_get_object (object, "enrolled", "officer", TRUE, &officer_object,
+                                      error)
+      || !officer_from_json (officer_object, officer, error))
+    return FALSE;
+  *token = g_strdup (t);
+  return TRUE;
+}
+
+char *
+xuncha_protocol_encode_me (const XunchaWireOfficer *officer,
+                           const char * const      *assigned_streets,
+                           const char              *server_time,
+                           gint64                   photo_max_bytes,
+                           gint64                   body_max_bytes)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "officer");
+  json_builder_add_value (builder, xuncha_wire_officer_to_json (officer));
+  json_builder_set_member_name (builder, "assigned_streets");
+  json_builder_begin_array (builder);
+  for (guint i = 0; assigned_streets != NULL && assigned_streets[i] != NULL; i++)
+    json_builder_add_string_value (builder, assigned_streets[i]);
+  json_builder_end_array (builder);
+  xuncha_protocol_add_string (builder, "server_time", server_time);
+  json_builder_set_member_name (builder, "limits");
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_int (builder, "photo_max_bytes", photo_max_bytes);
+  xuncha_protocol_add_int (builder, "body_max_bytes", body_max_bytes);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return builder_to_string (builder);
+}
+
+gboolean
+xuncha_protocol_decode_me (const char         *data,
+                           gssize              length,
+                           XunchaWireOfficer  *officer,
+                           GStrv              *assigned_streets,
+                           char              **server_time,
+                           gint64             *photo_max_bytes,
+                           gint64             *body_max_bytes,
+                           GError            **error)
+{
+  static const char * const members[] = {
+    "officer", "assigned_streets", "server_time", "limits", NULL
+  };
+  static const char * const limit_members[] = { "photo_max_bytes", "body_max_bytes", NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "me", error);
+  JsonObject *object, *officer_object, *limits;
+  const char *time;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  *photo_max_bytes = XUNCHA_PROTOCOL_PHOTO_MAX_BYTES;
+  *body_max_bytes = XUNCHA_PROTOCOL_BODY_MAX_BYTES;
+  if (!xuncha_protocol_check_members (object, "me", members, error)
+      || !xuncha_protocol_get_object (object, "me", "officer", TRUE, &officer_object, error)
+      || !xuncha_protocol_get_strv (object, "me", "assigned_streets", TRUE, assigned_streets,
+                                    error)
+      || !xuncha_protocol_get_string (object, "me", "server_time", TRUE, &time, error)
+      || !xuncha_protocol_get_object (object, "me", "limits", TRUE, &limits, error)
+      || !xuncha_protocol_check_members (limits, "me.limits", limit_members, error)
+      || !xuncha_protocol_get_int (limits, "me.limits", "photo_max_bytes", TRUE,
+                                   photo_max_bytes, error)
+      || !xuncha_protocol_get_int (limits, "me.limits", "body_max_bytes", TRUE,
+                                   body_max_bytes, error)
+      || !officer_from_json (officer_object, officer, error))
+    {
+      g_clear_pointer (assigned_streets, g_strfreev);
+      return FALSE;
+    }
+  *server_time = g_strdup (time);
+  return TRUE;
+}
+
+/* Receipts and photo acknowledgements. */
+
+char *
+xuncha_protocol_encode_receipt (const char *id,
+                                const char *received_at,
+                                const char *content_sha256)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "receipt");
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_string (builder, "id", id);
+  xuncha_protocol_add_string (builder, "received_at", received_at);
+  xuncha_protocol_add_string (builder, "content_sha256", content_sha256);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return builder_to_string (builder);
+}
+
+gboolean
+xuncha_protocol_decode_receipt (const char  *data,
+                                gssize       length,
+                                char       **id,
+                                char       **received_at,
+                                char       **content_sha256,
+                                GError     **error)
+{
+  static const char * const members[] = { "receipt", NULL };
+  static const char * const receipt_members[] = {
+    "id", "received_at", "content_sha256", NULL
+  };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "receipt", error);
+  JsonObject *object, *receipt;
+  const char *i, *r, *c;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, "answer", members, error)
+      || !xuncha_protocol_get_object (object, "answer", "receipt", TRUE, &receipt, error)
+      || !xuncha_protocol_check_members (receipt, "receipt", receipt_members, error)
+      || !xuncha_protocol_get_string (receipt, "receipt", "id", TRUE, &i, error)
+      || !xuncha_protocol_get_string (receipt, "receipt", "received_at", TRUE, &r, error)
+      || !xuncha_protocol_get_string (receipt, "receipt", "content_sha256", TRUE, &c, error))
+    return FALSE;
+  if (!xuncha_protocol_is_sha256 (c))
+    return xuncha_protocol_invalid (error, "receipt.content_sha256: not a SHA-256");
+  *id = g_strdup (i);
+  *received_at = g_strdup (r);
+  *content_sha256 = g_strdup (c);
+  return TRUE;
+}
+
+char *
+xuncha_protocol_encode_photo_ack (const char *sha256,
+                                  gint64      bytes,
+                                  const char *received_at)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_string (builder, "sha256", sha256);
+  xuncha_protocol_add_int (builder, "bytes", bytes);
+  xuncha_protocol_add_string (builder, "received_at", received_at);
+  json_builder_end_object (builder);
+  return builder_to_string (builder);
+}
+
+gboolean
+xuncha_protocol_decode_photo_ack (const char  *data,
+                                  gssize       length,
+                                  char       **sha256,
+                                  gint64      *bytes,
+                                  char       **received_at,
+                                  GError     **error)
+{
+  static const char * const members[] = { "sha256", "bytes", "received_at", NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "photo answer", error);
+  JsonObject *object;
+  const char *s, *r;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, "photo", members, error)
+      || !xuncha_protocol_get_string (object, "photo", "sha256", TRUE, &s, error)
+      || !xuncha_protocol_get_int (object, "photo", "bytes", TRUE, bytes, error)
+      || !xuncha_protocol_get_string (object, "photo", "received_at", TRUE, &r, error))
+    return FALSE;
+  if (!xuncha_protocol_is_sha256 (s))
+    return xuncha_protocol_invalid (error, "photo.sha256: not a SHA-256");
+  *sha256 = g_strdup (s);
+  *received_at = g_strdup (r);
+  return TRUE;
+}

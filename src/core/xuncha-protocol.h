@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Sync protocol v1 (docs/protocol.md): constants, validators and the small messages.
+ * The report, shift and delta messages have their own files (xuncha-wire-*.h). Both the
+ * device and the office server encode and decode through these functions only. */
+
+#define XUNCHA_PROTOCOL_ERROR (xuncha_protocol_error_quark ())
+
+typedef enum
+{
+  XUNCHA_PROTOCOL_ERROR_INVALID,   /* a message that breaks the protocol; the message names the member */
+} XunchaProtocolError;
+
+#define XUNCHA_PROTOCOL_VERSION        "1"
+#define XUNCHA_PROTOCOL_SERVER_HEADER  "Xuncha-Server"
+#define XUNCHA_PROTOCOL_REVISION_HEADER "Xuncha-Revision"
+#define XUNCHA_PROTOCOL_PHOTO_MAX_BYTES ((gint64)32 * 1024 * 1024)
+#define XUNCHA_PROTOCOL_BODY_MAX_BYTES  ((gint64)1024 * 1024)
+#define XUNCHA_PROTOCOL_MAX_POINTS     5000
+
+GQuark      xuncha_protocol_error_quark      (void);
+
+/* 64 lowercase hex digits. */
+gboolean    xuncha_protocol_is_sha256        (const char   *text);
+/* A lowercase 8-4-4-4-12 hex UUID. */
+gboolean    xuncha_protocol_is_uuid          (const char   *text);
+/* An ISO 8601 date or UTC time that GDateTime can read. */
+gboolean    xuncha_protocol_is_time          (const char   *text);
+
+/* Parses a JSON document that must be an object; the error says what @what was. */
+JsonNode   *xuncha_protocol_parse            (const char   *data,
+                                              gssize        length,
+                                              const char   *what,
+                                              GError      **error);
+/* The canonical text of a node: no white space, object members as built except that
+ * members of objects marked as free-form are sorted (see xuncha_protocol_sorted_copy). */
+char       *xuncha_protocol_to_string        (JsonNode     *node);
+/* A deep copy of @node with every object's members sorted by name. */
+JsonNode   *xuncha_protocol_sorted_copy      (JsonNode     *node);
+/* Lowercase hex SHA-256 of @text. */
+char       *xuncha_protocol_sha256_hex       (const char   *text);
+
+/* {"error": {"code", "message"[, "missing"]}} */
+char       *xuncha_protocol_encode_error     (const char   *code,
+                                              const char   *message,
+                                              const char * const *missing);
+/* Reads an error body; returns FALSE (and sets nothing) when @data is not one. @missing
+ * may be NULL. */
+gboolean    xuncha_protocol_decode_error     (const char   *data,
+                                              gssize        length,
+                                              char        **code,
+                                              char        **message,
+                                              GStrv        *missing);
+
+/* POST api/v1/enroll */
+char       *xuncha_protocol_encode_enroll    (const char   *officer_id,
+                                              const char   *code,
+                                              const char   *device_name);
+gboolean    xuncha_protocol_decode_enroll    (const char   *data,
+                                              gssize        length,
+                                              char        **officer_id,
+                                              char        **code,
+                                              char        **device_name,
+                                              GError      **error);
+
+/* The officer object of enroll and me answers. */
+typedef struct
+{
+  char     *id;
+  char     *name;
+  char     *team;      /* nullable */
+  gboolean  leader;
+} XunchaWireOfficer;
+
+void        xuncha_wire_officer_clear        (XunchaWireOfficer *officer);
+JsonNode   *xuncha_wire_officer_to_json      (const XunchaWireOfficer *officer);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XunchaWireOfficer, xuncha_wire_officer_clear)
+
+char       *xuncha_protocol_encode_enrolled  (const char   *token,
+                                              const XunchaWireOfficer *officer);
+gboolean    xuncha_protocol_decode_enrolled  (const char   *data,
+                                              gssize        length,
+                                              char        **token,
+                                              XunchaWireOfficer *officer,
+                                              GError      **error);
+
+/* GET api/v1/me */
+char       *xuncha_protocol_encode_me        (const XunchaWireOfficer *officer,
+                                              const char * const *assigned_streets,
+                                              const char   *server_time,
+                                              gint64        photo_max_bytes,
+                                              gint64        body_max_bytes);
+gboolean    xuncha_protocol_decode_me        (const char   *data,
+                                              gssize        length,
+                                              XunchaWireOfficer *officer,
+                                              GStrv        *assigned_streets,
+                                              char        **server_time,
+                                              gint64       *photo_max_bytes,
+                                              gint64       *body_max_bytes,
+                                              GError      **error);
+
+/* The receipt of a report: {"receipt": {"id", "received_at", "content_sha256"}}. */
+char       *xuncha_protocol_encode_receipt   (const char   *id,
+                                              const char   *received_at,
+                                              const char   *content_sha256);
+gboolean    xuncha_protocol_decode_receipt   (const char   *data,
+                                              gssize        length,
+                                              char        **id,
+                                              char        **received_at,
+                                              char        **content_sha256,
+                                              GError      **error);
+
+/* The answer to a photo PUT: {"sha256", "bytes", "received_at"}. */
+char       *xuncha_protocol_encode_photo_ack (const char   *sha256,
+                                              gint64        bytes,
+                                              const char   *received_at);
+gboolean    xuncha_protocol_decode_photo_ack (const char   *data,
+                                              gssize        length,
+                                              char        **sha256,
+                                              gint64       *bytes,
+                                              char        **received_at,
+                                              GError      **error);
+
+G_END_DECLS

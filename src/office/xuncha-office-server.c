@@ -1,0 +1,711 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha-office"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "xuncha-office-server.h"
+
+struct _XunchaOfficeServer
+{
+  GObject              parent_instance;
+
+  SoupServer          *soup;
+  XunchaOfficeStorage *storage;
+  GBytes              *categories;
+  gint64               categories_revision;
+  gint64               photo_max_bytes;
+  gint64               body_max_bytes;
+};
+
+G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
+
+#define API "/api/v1/"
+
+/* A photo upload in flight, kept on its message. */
+typedef struct
+{
+  XunchaOfficeStorage *storage;
+  gpointer             upload;
+  GError              *error;
+  XunchaWireOfficer    officer;
+} PhotoUpload;
+
+static void
+photo_upload_free (gpointer data)
+{
+  PhotoUpload *pu = data;
+
+  if (pu->upload != NULL)
+    xuncha_office_storage_photo_abort (pu->storage, pu->upload);
+  g_clear_error (&pu->error);
+  xuncha_wire_officer_clear (&pu->officer);
+  g_object_unref (pu->storage);
+  g_free (pu);
+}
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  if (json != NULL)
+    soup_server_message_set_response (msg, "application/json; charset=utf-8",
+                                      SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+static void
+respond_error (SoupServerMessage   *msg,
+               guint                status,
+               const char          *code,
+               const char          *message,
+               const char * const  *missing)
+{
+  g_autofree char *body = xuncha_protocol_encode_error (code, message, missing);
+
+  g_debug ("%s %s -> %u %s", soup_server_message_get_method (msg),
+           g_uri_get_path (soup_server_message_get_uri (msg)), status, message);
+  respond (msg, status, body);
+}
+
+/* Maps a storage error to its answer. */
+static void
+respond_storage_error (SoupServerMessage  *msg,
+                       const GError       *error)
+{
+  static const struct { int code; guint status; const char *word; } map[] = {
+    { XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED, 401, "unauthorized" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN, 403, "forbidden" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, 404, "not_found" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT, 409, "conflict" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_MISSING_PHOTOS, 422, "missing_photos" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_HASH_MISMATCH, 422, "hash_mismatch" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_INVALID, 400, "bad_request" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_BUSY, 503, "busy" },
+  };
+
+  if (error->domain == XUNCHA_OFFICE_STORAGE_ERROR)
+    for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+      if (map[i].code == error->code)
+        {
+          if (map[i].status == 503)
+            soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                          "Retry-After", "1");
+          respond_error (msg, map[i].status, map[i].word, error->message, NULL);
+          return;
+        }
+  g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
+             g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+  respond_error (msg, 500, "internal", error->message, NULL);
+}
+
+static gboolean
+authenticate (XunchaOfficeServer *self,
+              SoupServerMessage  *msg,
+              XunchaWireOfficer  *officer)
+{
+  g_autoptr(GError) error = NULL;
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  const char *token = NULL;
+
+  if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
+    token = header + 7;
+  if (!xuncha_office_storage_authenticate (self->storage, token, officer, &error))
+    {
+      respond_storage_error (msg, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_photo_put (SoupServerMessage *msg,
+              const char        *path)
+{
+  return g_str_equal (soup_server_message_get_method (msg), "PUT")
+         && g_str_has_prefix (path, API "photos/");
+}
+
+static void
+on_photo_chunk (SoupServerMessage *msg,
+                GBytes            *chunk,
+                gpointer           user_data)
+{
+  PhotoUpload *pu = user_data;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (chunk, &length);
+
+  /* Keep reading after a failed write: the answer comes when the body is in. */
+  if (pu->error == NULL && pu->upload != NULL)
+    xuncha_office_storage_photo_write (pu->storage, pu->upload, data, length, &pu->error);
+}
+
+/* After the headers, before the body: refuse early what cannot succeed, and send photo
+ * bodies to a file as they arrive instead of holding them in memory. */
+static void
+on_early (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  XunchaOfficeServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  g_autoptr(GError) error = NULL;
+  PhotoUpload *pu;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
+
+  if (!is_photo_put (msg, path))
+    {
+      if (length > self->body_max_bytes)
+        respond_error (msg, 400, "bad_request", "The request body is larger than the office "
+                       "accepts", NULL);
+      return;
+    }
+
+  if (!xuncha_protocol_is_sha256 (path + strlen (API "photos/")))
+    {
+      respond_error (msg, 400, "bad_request", "A photo is named by 64 lowercase hex digits",
+                     NULL);
+      return;
+    }
+  pu = g_new0 (PhotoUpload, 1);
+  pu->storage = g_object_ref (self->storage);
+  g_object_set_data_full (G_OBJECT (msg), "xuncha-photo-upload", pu, photo_upload_free);
+  if (!authenticate (self, msg, &pu->officer))
+    return;
+  if (length > self->photo_max_bytes)
+    {
+      respond_error (msg, 413, "too_large", "The photo is larger than the office accepts",
+                     NULL);
+      return;
+    }
+  {
+    g_autofree char *received_at = NULL;
+    gint64 held_bytes = 0;
+
+    /* Already held: answer now, so a client that waits for 100-continue never sends the
+     * body again. */
+    if (xuncha_office_storage_photo_held (self->storage, path + strlen (API "photos/"),
+                                          &held_bytes, &received_at))
+      {
+        g_autofree char *body = xuncha_protocol_encode_photo_ack (path + strlen (API "photos/"),
+                                                                  held_bytes, received_at);
+        respond (msg, 200, body);
+        return;
+      }
+  }
+  pu->upload = xuncha_office_storage_photo_begin (self->storage, &error);
+  if (pu->upload == NULL)
+    {
+      respond_storage_error (msg, error);
+      return;
+    }
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_photo_chunk), pu);
+}
+
+static void
+handle_photo_put (XunchaOfficeServer *self,
+                  SoupServerMessage  *msg,
+                  const char         *sha256)
+{
+  PhotoUpload *pu = g_object_get_data (G_OBJECT (msg), "xuncha-photo-upload");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *received_at = NULL;
+  g_autofree char *body = NULL;
+  gboolean created = FALSE;
+  gint64 bytes = 0;
+  gpointer upload;
+
+  g_assert (pu != NULL && pu->upload != NULL);
+  upload = g_steal_pointer (&pu->upload);
+  if (pu->error != NULL)
+    {
+      xuncha_office_storage_photo_abort (self->storage, upload);
+      respond_storage_error (msg, pu->error);
+      return;
+    }
+  if (!xuncha_office_storage_photo_commit (self->storage, upload, sha256, &created, &bytes,
+                                           &received_at, &error))
+    {
+      respond_storage_error (msg, error);
+      return;
+    }
+  if (bytes > self->photo_max_bytes)
+    g_warning ("Photo %s is larger than the limit but arrived without a length", sha256);
+  body = xuncha_protocol_encode_photo_ack (sha256, bytes, received_at);
+  respond (msg, created ? 201 : 200, body);
+}
+
+static void
+handle_enroll (XunchaOfficeServer *self,
+               SoupServerMessage  *msg,
+               GBytes             *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *officer_id = NULL, *code = NULL, *device = NULL, *token = NULL;
+  g_autofree char *body = NULL;
+  g_auto(XunchaWireOfficer) officer = { 0 };
+
+  if (!xuncha_protocol_decode_enroll (g_bytes_get_data (request, NULL),
+                                      (gssize)g_bytes_get_size (request), &officer_id, &code,
+                                      &device, &error))
+    {
+      respond_error (msg, 400, "bad_request", error->message, NULL);
+      return;
+    }
+  if (!xuncha_office_storage_enroll (self->storage, officer_id, code, device, &token, &officer,
+                                     &error))
+    {
+      respond_storage_error (msg, error);
+      return;
+    }
+  g_message ("Enrolled a device (%s) for officer %s", device != NULL ? device : "unnamed",
+             officer_id);
+  body = xuncha_protocol_encode_enrolled (token, &officer);
+  respond (msg, 200, body);
+}
+
+static void
+handle_me (XunchaOfficeServer *self,
+           SoupServerMessage  *msg,
+           XunchaWireOfficer  *officer)
+{
+  g_auto(GStrv) streets = xuncha_office_storage_assigned_streets (self->storage, officer->id);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format_iso8601 (now);
+  g_autofree char *body = xuncha_protocol_encode_me (officer, (const char * const *)streets,
+                                                     time, self->photo_max_bytes,
+                                                     self->body_max_bytes);
+  respond (msg, 200, body);
+}
+
+static void
+handle_report_put (XunchaOfficeServer *self,
+                   SoupServerMessage  *msg,
+                   XunchaWireOfficer  *officer,
+                   const char         *uuid,
+                   GBytes             *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaWireReport) report = NULL;
+  g_auto(GStrv) missing = NULL;
+  g_autofree char *body = NULL;
+  XunchaOfficeReceipt receipt = { 0 };
+  gboolean created = FALSE;
+
+  report = xuncha_wire_report_decode (g_bytes_get_data (request, NULL),
+                                      (gssize)g_bytes_get_size (request), &error);
+  if (report == NULL)
+    {
+      respond_error (msg, 400, "bad_request", error->message, NULL);
+      return;
+    }
+  if (!g_str_equal (report->uuid, uuid))
+    {
+      respond_error (msg, 400, "bad_request", "The report's uuid differs from the one in the "
+                     "path", NULL);
+      return;
+    }
+  if (!xuncha_office_storage_report_put (self->storage, officer, report, &created, &receipt,
+                                         &missing, &error))
+    {
+      if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                           XUNCHA_OFFICE_STORAGE_ERROR_MISSING_PHOTOS))
+        respond_error (msg, 422, "missing_photos", error->message,
+                       (const char * const *)missing);
+      else
+        respond_storage_error (msg, error);
+      xuncha_office_receipt_clear (&receipt);
+      return;
+    }
+  body = xuncha_protocol_encode_receipt (receipt.id, receipt.received_at,
+                                         receipt.content_sha256);
+  respond (msg, created ? 201 : 200, body);
+  xuncha_office_receipt_clear (&receipt);
+}
+
+static void
+respond_object (SoupServerMessage *msg,
+                JsonObject        *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *body = xuncha_protocol_to_string (node);
+
+  respond (msg, 200, body);
+}
+
+static gint64
+since_of (GHashTable *query)
+{
+  const char *since = query != NULL ? g_hash_table_lookup (query, "since") : NULL;
+
+  return since != NULL ? g_ascii_strtoll (since, NULL, 10) : 0;
+}
+
+static void
+set_revision (SoupServerMessage *msg,
+              gint64             revision)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, revision);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                XUNCHA_PROTOCOL_REVISION_HEADER, text);
+}
+
+static void
+handle_status (XunchaOfficeServer *self,
+               SoupServerMessage  *msg,
+               XunchaWireOfficer  *officer,
+               GHashTable         *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *body = NULL;
+  gint64 revision = 0;
+
+  items = xuncha_office_storage_status_since (self->storage, officer, since_of (query),
+                                              &revision, &error);
+  if (items == NULL)
+    {
+      respond_storage_error (msg, error);
+      return;
+    }
+  body = xuncha_wire_delta_encode (XUNCHA_WIRE_DELTA_STATUS, revision, items, NULL);
+  set_revision (msg, revision);
+  respond (msg, 200, body);
+}
+
+static void
+handle_features (XunchaOfficeServer   *self,
+                 SoupServerMessage    *msg,
+                 XunchaOfficeFeatures  kind,
+                 GHashTable           *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_auto(GStrv) deleted = NULL;
+  g_autofree char *body = NULL;
+  gint64 revision = 0;
+
+  items = xuncha_office_storage_features_since (self->storage, kind, since_of (query),
+                                                &revision, &deleted, &error);
+  if (items == NULL)
+    {
+      respond_storage_error (msg, error);
+      return;
+    }
+  body = xuncha_wire_delta_encode (kind == XUNCHA_OFFICE_FEATURES_STREETS
+                                   ? XUNCHA_WIRE_DELTA_STREETS : XUNCHA_WIRE_DELTA_MERCHANTS,
+                                   revision, items, (const char * const *)deleted);
+  set_revision (msg, revision);
+  respond (msg, 200, body);
+}
+
+static void
+handle_shift_put (XunchaOfficeServer *self,
+                  SoupServerMessage  *msg,
+                  XunchaWireOfficer  *officer,
+                  const char         *uuid,
+                  GBytes             *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaWireShift) shift = NULL;
+  g_autofree char *body = NULL;
+  gboolean created = FALSE;
+  gint64 points = 0;
+
+  shift = xuncha_wire_shift_decode (g_bytes_get_data (request, NULL),
+                                    (gssize)g_bytes_get_size (request), &error);
+  if (shift == NULL)
+    {
+      respond_error (msg, 400, "bad_request", error->message, NULL);
+      return;
+    }
+  if (!g_str_equal (shift->uuid, uuid))
+    {
+      respond_error (msg, 400, "bad_request", "The shift's uuid differs from the one in the "
+                     "path", NULL);
+      return;
+    }
+  if (!xuncha_office_storage_shift_put (self->storage, officer, shift, &created, &points,
+                                        &error))
+    {
+      respond_storage_error (msg, error);
+      return;
+    }
+  body = xuncha_wire_shift_ack_encode (uuid, points);
+  respond (msg, created ? 201 : 200, body);
+}
+
+static void
+handle_points (XunchaOfficeServer *self,
+               SoupServerMessage  *msg,
+               XunchaWireOfficer  *officer,
+               const char         *uuid,
+               GBytes             *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = NULL;
+  g_autofree char *body = NULL;
+  gint64 stored = 0, total = 0;
+
+  points = xuncha_wire_points_decode (g_bytes_get_data (request, NULL),
+                                      (gssize)g_bytes_get_size (request), &error);
+  if (points == NULL)
+    {
+      respond_error (msg, 400, "bad_request", error->message, NULL);
+      return;
+    }
+  if (!xuncha_office_storage_points_add (self->storage, officer, uuid, points, &stored, &total,
+                                         &error))
+    {
+      if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                           XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND))
+        respond_error (msg, 404, "unknown_shift", error->message, NULL);
+      else
+        respond_storage_error (msg, error);
+      return;
+    }
+  body = xuncha_wire_points_ack_encode (stored, total);
+  respond (msg, 200, body);
+}
+
+static void
+on_request (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  XunchaOfficeServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  g_auto(XunchaWireOfficer) officer = { 0 };
+  g_autoptr(GBytes) request = NULL;
+  g_autofree char *rest = NULL;
+  char *slash;
+
+  /* The early handler set it, but a message it refused never gets here and one that
+   * passed may have had it cleared by nothing; setting it again is harmless. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
+
+  if (!g_str_has_prefix (path, API))
+    {
+      respond_error (msg, 404, "not_found", "Not a protocol v1 call", NULL);
+      return;
+    }
+  rest = g_strdup (path + strlen (API));
+
+  if (is_photo_put (msg, path))
+    {
+      handle_photo_put (self, msg, rest + strlen ("photos/"));
+      return;
+    }
+
+  request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if ((gint64)g_bytes_get_size (request) > self->body_max_bytes)
+    {
+      respond_error (msg, 400, "bad_request", "The request body is larger than the office "
+                     "accepts", NULL);
+      return;
+    }
+
+  if (g_str_equal (rest, "enroll"))
+    {
+      if (!g_str_equal (method, "POST"))
+        respond_error (msg, 405, "method_not_allowed", "Use POST", NULL);
+      else
+        handle_enroll (self, msg, request);
+      return;
+    }
+
+  if (!authenticate (self, msg, &officer))
+    return;
+
+  if (g_str_equal (rest, "me") && g_str_equal (method, "GET"))
+    handle_me (self, msg, &officer);
+  else if (g_str_has_prefix (rest, "photos/") && g_str_equal (method, "HEAD"))
+    {
+      const char *sha = rest + strlen ("photos/");
+      gint64 bytes = 0;
+
+      if (!xuncha_protocol_is_sha256 (sha))
+        respond_error (msg, 400, "bad_request", "A photo is named by 64 lowercase hex digits",
+                       NULL);
+      else if (xuncha_office_storage_photo_held (self->storage, sha, &bytes, NULL))
+        {
+          soup_server_message_set_status (msg, 200, NULL);
+          soup_message_headers_set_content_length (
+            soup_server_message_get_response_headers (msg), bytes);
+        }
+      else
+        soup_server_message_set_status (msg, 404, NULL);
+    }
+  else if (g_str_equal (rest, "reports") && g_str_equal (method, "GET"))
+    handle_status (self, msg, &officer, query);
+  else if (g_str_has_prefix (rest, "reports/")
+           && xuncha_protocol_is_uuid (rest + strlen ("reports/")))
+    {
+      const char *uuid = rest + strlen ("reports/");
+
+      if (g_str_equal (method, "PUT"))
+        handle_report_put (self, msg, &officer, uuid, request);
+      else if (g_str_equal (method, "GET"))
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(JsonObject) object =
+            xuncha_office_storage_report_get (self->storage, &officer, uuid, &error);
+
+          if (object == NULL)
+            respond_storage_error (msg, error);
+          else
+            respond_object (msg, object);
+        }
+      else
+        respond_error (msg, 405, "method_not_allowed", "Use PUT or GET", NULL);
+    }
+  else if (g_str_has_prefix (rest, "shifts/"))
+    {
+      const char *uuid = rest + strlen ("shifts/");
+
+      slash = strchr (uuid, '/');
+      if (slash != NULL)
+        *slash = '\0';
+      if (!xuncha_protocol_is_uuid (uuid))
+        respond_error (msg, 400, "bad_request", "A shift is named by a lowercase UUID", NULL);
+      else if (slash == NULL && g_str_equal (method, "PUT"))
+        handle_shift_put (self, msg, &officer, uuid, request);
+      else if (slash != NULL && g_str_equal (slash + 1, "points") && g_str_equal (method, "POST"))
+        handle_points (self, msg, &officer, uuid, request);
+      else
+        respond_error (msg, 404, "not_found", "No such call", NULL);
+    }
+  else if (g_str_equal (rest, "streets") && g_str_equal (method, "GET"))
+    handle_features (self, msg, XUNCHA_OFFICE_FEATURES_STREETS, query);
+  else if (g_str_equal (rest, "merchants") && g_str_equal (method, "GET"))
+    handle_features (self, msg, XUNCHA_OFFICE_FEATURES_MERCHANTS, query);
+  else if (g_str_equal (rest, "categories") && g_str_equal (method, "GET"))
+    {
+      set_revision (msg, self->categories_revision);
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json; charset=utf-8",
+                                        SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (self->categories, NULL),
+                                        g_bytes_get_size (self->categories));
+    }
+  else
+    respond_error (msg, 404, "not_found", "No such call", NULL);
+}
+
+static void
+xuncha_office_server_finalize (GObject *object)
+{
+  XunchaOfficeServer *self = (XunchaOfficeServer *)object;
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->storage);
+  g_clear_pointer (&self->categories, g_bytes_unref);
+
+  G_OBJECT_CLASS (xuncha_office_server_parent_class)->finalize (object);
+}
+
+static void
+xuncha_office_server_class_init (XunchaOfficeServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = xuncha_office_server_finalize;
+}
+
+static void
+xuncha_office_server_init (XunchaOfficeServer *self)
+{
+  self->photo_max_bytes = XUNCHA_PROTOCOL_PHOTO_MAX_BYTES;
+  self->body_max_bytes = XUNCHA_PROTOCOL_BODY_MAX_BYTES;
+}
+
+XunchaOfficeServer *
+xuncha_office_server_new (XunchaOfficeStorage  *storage,
+                          GTlsCertificate      *certificate,
+                          GBytes               *categories,
+                          GError              **error)
+{
+  g_autoptr(XunchaOfficeServer) self = NULL;
+  g_autoptr(XunchaTaxonomy) taxonomy = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_STORAGE (storage), NULL);
+  g_return_val_if_fail (categories != NULL, NULL);
+
+  taxonomy = xuncha_taxonomy_new_from_bytes (categories, error);
+  if (taxonomy == NULL)
+    return NULL;
+
+  self = g_object_new (XUNCHA_TYPE_OFFICE_SERVER, NULL);
+  self->storage = g_object_ref (storage);
+  self->categories = g_bytes_ref (categories);
+  self->categories_revision = xuncha_taxonomy_get_revision (taxonomy);
+  self->soup = soup_server_new ("server-header", "xuncha-office/" PACKAGE_VERSION,
+                                "tls-certificate", certificate, NULL);
+  soup_server_add_early_handler (self->soup, "/", on_early, self, NULL);
+  soup_server_add_handler (self->soup, "/", on_request, self, NULL);
+  return g_steal_pointer (&self);
+}
+
+void
+xuncha_office_server_set_limits (XunchaOfficeServer *self,
+                                 gint64              photo_max_bytes,
+                                 gint64              body_max_bytes)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_SERVER (self));
+
+  if (photo_max_bytes > 0)
+    self->photo_max_bytes = photo_max_bytes;
+  if (body_max_bytes > 0)
+    self->body_max_bytes = body_max_bytes;
+}
+
+gboolean
+xuncha_office_server_listen (XunchaOfficeServer  *self,
+                             const char          *address,
+                             guint16              port,
+                             guint16             *bound_port,
+                             GError             **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  GSList *listeners;
+  SoupServerListenOptions options = 0;
+
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_SERVER (self), FALSE);
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an IP address", address);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (inet, port);
+  if (soup_server_is_https (self->soup))
+    options |= SOUP_SERVER_LISTEN_HTTPS;
+  if (!soup_server_listen (self->soup, socket_address, options, error))
+    return FALSE;
+
+  listeners = soup_server_get_listeners (self->soup);
+  if (bound_port != NULL && listeners != NULL)
+    {
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
+      *bound_port = local != NULL
+                    ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : port;
+    }
+  g_slist_free (listeners);
+  return TRUE;
+}

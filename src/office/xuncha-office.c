@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha-office"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "xuncha-core-resources.h"
+#include "xuncha-office-server.h"
+#include "xuncha-office-sqlite-storage.h"
+
+static char *data_dir_option;
+
+static GOptionEntry data_dir_entry[] = {
+  { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_option,
+    N_("Where the office keeps its data (default: $XUNCHA_OFFICE_DATA_DIR)"), N_("DIR") },
+  { NULL }
+};
+
+static gboolean
+parse (const char    *command,
+       const char    *parameters,
+       GOptionEntry  *entries,
+       int           *argc,
+       char        ***argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = g_strdup_printf ("%s %s", command, parameters);
+
+  context = g_option_context_new (title);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, data_dir_entry, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("xuncha-office %s: %s\n", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static XunchaOfficeStorage *
+open_storage (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *dir = data_dir_option;
+  XunchaOfficeSqliteStorage *storage;
+
+  if (dir == NULL)
+    dir = g_getenv ("XUNCHA_OFFICE_DATA_DIR");
+  if (dir == NULL || *dir == '\0')
+    {
+      g_printerr (_("Say where the office data lives: --data-dir DIR.\n"));
+      return NULL;
+    }
+  storage = xuncha_office_sqlite_storage_open (dir, &error);
+  if (storage == NULL)
+    g_printerr ("%s\n", error->message);
+  return XUNCHA_OFFICE_STORAGE (storage);
+}
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_serve (int    argc,
+           char **argv)
+{
+  g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *categories_file = NULL;
+  gint64 photo_max = 0, body_max = 0;
+  GOptionEntry entries[] = {
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port, e.g. 127.0.0.1:8443"),
+      N_("ADDR:PORT") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, N_("TLS certificate (PEM, with chain)"),
+      N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("TLS private key (PEM)"), N_("FILE") },
+    { "categories", 0, 0, G_OPTION_ARG_FILENAME, &categories_file,
+      N_("Category list to serve (default: the one built in)"), N_("FILE") },
+    { "photo-max-bytes", 0, 0, G_OPTION_ARG_INT64, &photo_max, N_("Largest photo accepted"),
+      N_("N") },
+    { "body-max-bytes", 0, 0, G_OPTION_ARG_INT64, &body_max,
+      N_("Largest request body other than a photo"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeStorage) storage = NULL;
+  g_autoptr(XunchaOfficeServer) server = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GBytes) categories = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *host = NULL;
+  const char *colon;
+  guint16 port = 0;
+  gint64 port_number;
+
+  if (!parse ("serve", "", entries, &argc, &argv))
+    return 2;
+  if (listen == NULL || (colon = strrchr (listen, ':')) == NULL
+      || !g_ascii_string_to_signed (colon + 1, 10, 0, 65535, &port_number, NULL))
+    {
+      g_printerr (_("Usage: xuncha-office serve --data-dir DIR --listen ADDR:PORT "
+                    "[--tls-cert FILE --tls-key FILE]\n"));
+      return 2;
+    }
+  host = g_strndup (listen, colon - listen);
+  if (host[0] == '[')
+    {
+      char *end = strchr (host, ']');
+      if (end != NULL)
+        *end = '\0';
+      memmove (host, host + 1, strlen (host));
+    }
+  if ((cert == NULL) != (key == NULL))
+    {
+      g_printerr (_("Give both --tls-cert and --tls-key, or neither.\n"));
+      return 2;
+    }
+
+  storage = open_storage ();
+  if (storage == NULL)
+    return 1;
+
+  if (cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (cert, key, &error);
+      if (certificate == NULL)
+        {
+          g_printerr (_("Could not load the TLS certificate: %s\n"), error->message);
+          return 1;
+        }
+    }
+  else if (!g_str_equal (host, "127.0.0.1") && !g_str_equal (host, "::1"))
+    g_printerr (_("Warning: serving plain HTTP on %s; put a TLS proxy in front.\n"), host);
+
+  if (categories_file != NULL)
+    {
+      g_autoptr(GMappedFile) mapped = g_mapped_file_new (categories_file, FALSE, &error);
+      if (mapped == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      categories = g_mapped_file_get_bytes (mapped);
+    }
+  else
+    categories = g_resource_lookup_data (xuncha_core_get_resource (),
+                                         "/io/github/xuncha/core/taxonomy.json",
+                                         G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (categories == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  server = xuncha_office_server_new (storage, certificate, categories, &error);
+  if (server == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  xuncha_office_server_set_limits (server, photo_max, body_max);
+  if (!xuncha_office_server_listen (server, host, (guint16)port_number, &port, &error))
+    {
+      g_printerr (_("Could not listen on %s: %s\n"), listen, error->message);
+      return 1;
+    }
+
+  /* The first line on standard output is for scripts and tests: the URL in use. */
+  printf ("Listening on %s://%s%s%s:%u/\n", certificate != NULL ? "https" : "http",
+          strchr (host, ':') != NULL ? "[" : "", host, strchr (host, ':') != NULL ? "]" : "",
+          port);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_quit_signal, loop);
+  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
+  g_main_loop_run (loop);
+  return 0;
+}
+
+static int
+cmd_officer (int    argc,
+             char **argv)
+{
+  g_autofree char *name = NULL, *team = NULL;
+  gboolean leader = FALSE;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The officer's name"), N_("NAME") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("The officer's team"), N_("TEAM") },
+    { "leader", 0, 0, G_OPTION_ARG_NONE, &leader, N_("Leads the team"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeStorage) storage = NULL;
+
+  if (!parse ("officer", "add|revoke ID", entries, &argc, &argv))
+    return 2;
+  if (argc != 3 || (!g_str_equal (argv[1], "add") && !g_str_equal (argv[1], "revoke"))
+      || (g_str_equal (argv[1], "add") && name == NULL))
+    {
+      g_printerr (_("Usage: xuncha-office officer add ID --name NAME [--team TEAM] [--leader]\n"
+                    "       xuncha-office officer revoke ID\n"));
+      return 2;
+    }
+  storage = open_storage ();
+  if (storage == NULL)
+    return 1;
+
+  if (g_str_equal (argv[1], "add"))
+    {
+      XunchaWireOfficer officer = { argv[2], name, team, leader };
+      g_autofree char *code = NULL;
+
+      if (!xuncha_office_storage_officer_add (storage, &officer, &code, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      /* The code alone on the last line, for scripts. */
+      printf (_("Officer %s added. One-time enrollment code (give it to the officer; it "
+                "works once):\n"), argv[2]);
+      printf ("%s\n", code);
+      return 0;
+    }
+
+  if (!xuncha_office_storage_officer_revoke (storage, argv[2], &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  printf (_("Officer %s revoked: the office refuses his devices from now on.\n"), argv[2]);
+  return 0;
+}
+
+/* Street and merchant import. */
+
+static char *
+feature_id (JsonObject *feature,
+            JsonObject *properties)
+{
+  static const char * const names[] = { "id", "@id", "osm_id", NULL };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonObject *where = i == 0 ? feature : properties;
+      const char *name = i == 0 ? "id" : names[i - 1];
+      JsonNode *node;
+
+      if (where == NULL || (node = json_object_get_member (where, name)) == NULL
+          || !JSON_NODE_HOLDS_VALUE (node))
+        continue;
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        return g_strdup (json_node_get_string (node));
+      if (json_node_get_value_type (node) == G_TYPE_INT64)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    }
+  return NULL;
+}
+
+static const char *
+property_string (JsonObject *properties,
+                 const char *name)
+{
+  JsonNode *node = properties != NULL ? json_object_get_member (properties, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static void
+set_optional (JsonObject *object,
+              const char *name,
+              const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, name, value);
+  else
+    json_object_set_null_member (object, name);
+}
+
+static GPtrArray *
+read_streets (const char  *file,
+              guint       *skipped,
+              GError     **error)
+{
+  static const char * const classes[] = { "strict", "class1", "class2", "other", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  JsonObject *root;
+  JsonArray *features;
+
+  *skipped = 0;
+  if (!json_parser_load_from_file (parser, file, error))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+      || (root = json_node_get_object (json_parser_get_root (parser))) == NULL
+      || !json_object_has_member (root, "features")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s is not a GeoJSON FeatureCollection", file);
+      return NULL;
+    }
+  features = json_object_get_array_member (root, "features");
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *feature = json_array_get_object_element (features, i);
+      JsonObject *properties = NULL;
+      g_autoptr(JsonObject) item = NULL;
+      g_autofree char *id = NULL;
+      const char *klass;
+      JsonNode *geometry;
+      g_autoptr(GError) local_error = NULL;
+
+      if (feature == NULL)
+        continue;
+      if (json_object_has_member (feature, "properties")
+          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (feature, "properties")))
+        properties = json_object_get_object_member (feature, "properties");
+      geometry = json_object_get_member (feature, "geometry");
+      id = feature_id (feature, properties);
+      if (id == NULL || geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
+        {
+          (*skipped)++;
+          continue;
+        }
+      klass = property_string (properties, "class");
+      item = json_object_new ();
+      json_object_set_string_member (item, "id", id);
+      set_optional (item, "name", property_string (properties, "name"));
+      json_object_set_string_member (item, "class",
+                                     klass != NULL && g_strv_contains (classes, klass)
+                                     ? klass : "other");
+      set_optional (item, "grid_cell", property_string (properties, "grid_cell"));
+      set_optional (item, "community", property_string (properties, "community"));
+      set_optional (item, "unit", property_string (properties, "unit"));
+      json_object_set_member (item, "geometry", json_node_copy (geometry));
+      if (!xuncha_wire_delta_validate_item (XUNCHA_WIRE_DELTA_STREETS, item, &local_error))
+        {
+          /* Points, polygons and broken lines are not street segments. */
+          (*skipped)++;
+          continue;
+        }
+      g_ptr_array_add (items, g_steal_pointer (&item));
+    }
+  return g_steal_pointer (&items);
+}
+
+static GPtrArray *
+read_merchants_csv (const char  *file,
+                    GError     **error)
+{
+  static const char * const columns[] = {
+    "id", "name", "address", "contact", "lon", "lat", "street_id", NULL
+  };
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) header = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  int index[7];
+
+  if (!g_file_get_contents (file, &text, NULL, error))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  if (lines[0] == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is empty", file);
+      return NULL;
+    }
+  g_strchomp (lines[0]);
+  header = g_strsplit (lines[0], ",", -1);
+  for (guint c = 0; columns[c] != NULL; c++)
+    {
+      index[c] = -1;
+      for (guint h = 0; header[h] != NULL; h++)
+        if (g_str_equal (g_strstrip (header[h]), columns[c]))
+          index[c] = (int)h;
+      if (index[c] < 0 && c < 2)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "%s needs a header line with id, name, lon, lat (and optionally "
+                       "address, contact, street_id)", file);
+          return NULL;
+        }
+    }
+  for (guint l = 1; lines[l] != NULL; l++)
+    {
+      g_auto(GStrv) cells = NULL;
+      g_autoptr(JsonObject) item = json_object_new ();
+      guint n;
+
+      g_strchomp (lines[l]);
+      if (*lines[l] == '\0')
+        continue;
+      cells = g_strsplit (lines[l], ",", -1);
+      n = g_strv_length (cells);
+      for (guint c = 0; columns[c] != NULL; c++)
+        {
+          const char *cell = index[c] >= 0 && (guint)index[c] < n ? g_strstrip (cells[index[c]])
+                                                                  : NULL;
+          if (c == 4 || c == 5)
+            json_object_set_double_member (item, columns[c],
+                                           cell != NULL ? g_ascii_strtod (cell, NULL) : 0);
+          else
+            set_optional (item, columns[c], cell != NULL && *cell != '\0' ? cell : NULL);
+        }
+      if (!xuncha_wire_delta_validate_item (XUNCHA_WIRE_DELTA_MERCHANTS, item, error))
+        {
+          g_prefix_error (error, "%s line %u: ", file, l + 1);
+          return NULL;
+        }
+      g_ptr_array_add (items, g_steal_pointer (&item));
+    }
+  return g_steal_pointer (&items);
+}
+
+static GPtrArray *
+read_merchants_geojson (const char  *file,
+                        GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  JsonObject *root;
+  JsonArray *features;
+
+  if (!json_parser_load_from_file (parser, file, error))
+    return NULL;
+  root = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+         ? json_node_get_object (json_parser_get_root (parser)) : NULL;
+  if (root == NULL || !json_object_has_member (root, "features"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s is not a GeoJSON FeatureCollection", file);
+      return NULL;
+    }
+  features = json_object_get_array_member (root, "features");
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *feature = json_array_get_object_element (features, i);
+      JsonObject *properties = json_object_get_object_member (feature, "properties");
+      JsonObject *geometry = json_object_get_object_member (feature, "geometry");
+      g_autoptr(JsonObject) item = json_object_new ();
+      g_autofree char *id = feature_id (feature, properties);
+      JsonArray *coordinates;
+
+      if (geometry == NULL || g_strcmp0 (json_object_get_string_member (geometry, "type"),
+                                         "Point") != 0)
+        continue;
+      coordinates = json_object_get_array_member (geometry, "coordinates");
+      set_optional (item, "id", id);
+      set_optional (item, "name", property_string (properties, "name"));
+      set_optional (item, "address", property_string (properties, "address"));
+      set_optional (item, "contact", property_string (properties, "contact"));
+      json_object_set_double_member (item, "lon", json_array_get_double_element (coordinates, 0));
+      json_object_set_double_member (item, "lat", json_array_get_double_element (coordinates, 1));
+      set_optional (item, "street_id", property_string (properties, "street_id"));
+      if (!xuncha_wire_delta_validate_item (XUNCHA_WIRE_DELTA_MERCHANTS, item, error))
+        {
+          g_prefix_error (error, "%s feature %u: ", file, i + 1);
+          return NULL;
+        }
+      g_ptr_array_add (items, g_steal_pointer (&item));
+    }
+  return g_steal_pointer (&items);
+}
+
+static int
+cmd_import (const char *what,
+            int         argc,
+            char      **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeStorage) storage = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gboolean streets = g_str_equal (what, "streets");
+  guint skipped = 0, changed = 0, deleted = 0;
+  gint64 revision = 0;
+
+  if (!parse (what, "import FILE", NULL, &argc, &argv))
+    return 2;
+  if (argc != 3 || !g_str_equal (argv[1], "import"))
+    {
+      g_printerr (_("Usage: xuncha-office %s import FILE\n"), what);
+      return 2;
+    }
+  if (streets)
+    items = read_streets (argv[2], &skipped, &error);
+  else if (g_str_has_suffix (argv[2], ".csv"))
+    items = read_merchants_csv (argv[2], &error);
+  else
+    items = read_merchants_geojson (argv[2], &error);
+  if (items == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  storage = open_storage ();
+  if (storage == NULL)
+    return 1;
+  if (!xuncha_office_storage_features_import (storage,
+                                              streets ? XUNCHA_OFFICE_FEATURES_STREETS
+                                                      : XUNCHA_OFFICE_FEATURES_MERCHANTS,
+                                              items, &revision, &changed, &deleted, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  printf (_("Imported %u %s: %u new or changed, %u removed, %u skipped (not a line or no id); "
+            "revision %lld.\n"),
+          items->len, what, changed, deleted, skipped, (long long)revision);
+  return 0;
+}
+
+static char *
+csv_cell (const char *value)
+{
+  if (value == NULL)
+    return g_strdup ("");
+  if (strpbrk (value, ",\"\n") == NULL)
+    return g_strdup (value);
+  {
+    g_auto(GStrv) parts = g_strsplit (value, "\"", -1);
+    g_autofree char *joined = g_strjoinv ("\"\"", parts);
+    return g_strdup_printf ("\"%s\"", joined);
+  }
+}
+
+static const char *
+row_string (JsonObject *row,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (row, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+static int
+cmd_reports (int    argc,
+             char **argv)
+{
+  g_autofree char *format = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Export format: geojson or csv"),
+      N_("FORMAT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeStorage) storage = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (!parse ("reports", "list|export", entries, &argc, &argv))
+    return 2;
+  if (argc != 2 || (!g_str_equal (argv[1], "list") && !g_str_equal (argv[1], "export"))
+      || (g_str_equal (argv[1], "export") && g_strcmp0 (format, "geojson") != 0
+          && g_strcmp0 (format, "csv") != 0))
+    {
+      g_printerr (_("Usage: xuncha-office reports list [--json]\n"
+                    "       xuncha-office reports export --format geojson|csv\n"));
+      return 2;
+    }
+  storage = open_storage ();
+  if (storage == NULL)
+    return 1;
+  rows = xuncha_office_storage_reports_list (storage, &error);
+  if (rows == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  if (g_str_equal (argv[1], "list") && !json)
+    {
+      for (guint i = 0; i < rows->len; i++)
+        {
+          JsonObject *row = rows->pdata[i];
+          printf ("%s  %-8s %-8s %-20s %s  photos %" G_GINT64_FORMAT "%s\n",
+                  row_string (row, "uuid"), row_string (row, "officer_id"),
+                  row_string (row, "category"), row_string (row, "received_at"),
+                  row_string (row, "case_status") != NULL ? row_string (row, "case_status") : "-",
+                  json_object_get_int_member (row, "photos"),
+                  json_object_get_int_member (row, "conflicts") > 0
+                  ? _("  (another version waits for review)") : "");
+        }
+      printf (_("%u reports\n"), rows->len);
+      return 0;
+    }
+
+  if (json || g_strcmp0 (format, "geojson") == 0)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      if (json)
+        {
+          json_builder_set_member_name (builder, "reports");
+          json_builder_begin_array (builder);
+          for (guint i = 0; i < rows->len; i++)
+            json_builder_add_value (builder,
+                                    json_node_init_object (json_node_alloc (), rows->pdata[i]));
+          json_builder_end_array (builder);
+        }
+      else
+        {
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "FeatureCollection");
+          json_builder_set_member_name (builder, "features");
+          json_builder_begin_array (builder);
+          for (guint i = 0; i < rows->len; i++)
+            {
+              JsonObject *row = rows->pdata[i];
+              JsonObject *report = json_object_get_object_member (row, "report");
+              JsonObject *position = report != NULL
+                                     ? json_object_get_object_member (report, "position") : NULL;
+
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "type");
+              json_builder_add_string_value (builder, "Feature");
+              json_builder_set_member_name (builder, "geometry");
+              if (position != NULL)
+                {
+                  json_builder_begin_object (builder);
+                  json_builder_set_member_name (builder, "type");
+                  json_builder_add_string_value (builder, "Point");
+                  json_builder_set_member_name (builder, "coordinates");
+                  json_builder_begin_array (builder);
+                  json_builder_add_double_value (builder,
+                                                 json_object_get_double_member (position, "lon"));
+                  json_builder_add_double_value (builder,
+                                                 json_object_get_double_member (position, "lat"));
+                  json_builder_end_array (builder);
+                  json_builder_end_object (builder);
+                }
+              else
+                json_builder_add_null_value (builder);
+              json_builder_set_member_name (builder, "properties");
+              json_builder_add_value (builder, json_node_init_object (json_node_alloc (), row));
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
+        }
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_pretty (generator, TRUE);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      printf ("%s\n", text);
+      return 0;
+    }
+
+  printf ("uuid,officer_id,created_at,received_at,receipt,category,case_status,lat,lon,"
+          "street_id,note,photos\n");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *row = rows->pdata[i];
+      JsonObject *report = json_object_get_object_member (row, "report");
+      JsonObject *position = json_object_get_member (report, "position") != NULL
+                             && JSON_NODE_HOLDS_OBJECT (json_object_get_member (report, "position"))
+                             ? json_object_get_object_member (report, "position") : NULL;
+      JsonObject *street = json_object_get_member (report, "street") != NULL
+                           && JSON_NODE_HOLDS_OBJECT (json_object_get_member (report, "street"))
+                           ? json_object_get_object_member (report, "street") : NULL;
+      const char *fields[] = {
+        "uuid", "officer_id", "created_at", "received_at", "receipt", "category", "case_status",
+      };
+      g_autofree char *note = csv_cell (row_string (report, "note"));
+      g_autofree char *street_id = csv_cell (street != NULL ? row_string (street, "id") : NULL);
+
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          g_autofree char *cell = csv_cell (row_string (row, fields[f]));
+          printf ("%s,", cell);
+        }
+      if (position != NULL)
+        printf ("%.7f,%.7f,", json_object_get_double_member (position, "lat"),
+                json_object_get_double_member (position, "lon"));
+      else
+        printf (",,");
+      printf ("%s,%s,%" G_GINT64_FORMAT "\n", street_id, note,
+              json_object_get_int_member (row, "photos"));
+    }
+  return 0;
+}
+
+static int
+cmd_report (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeStorage) storage = NULL;
+
+  if (!parse ("report", "set-status ID STATUS", NULL, &argc, &argv))
+    return 2;
+  if (argc != 4 || !g_str_equal (argv[1], "set-status"))
+    {
+      g_printerr (_("Usage: xuncha-office report set-status ID STATUS\n"));
+      return 2;
+    }
+  storage = open_storage ();
+  if (storage == NULL)
+    return 1;
+  if (!xuncha_office_storage_report_set_status (storage, argv[2], argv[3], &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  printf (_("Report %s is now “%s”; the officer's device sees it at its next sync.\n"),
+          argv[2], argv[3]);
+  return 0;
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "%s\n", _("Usage: xuncha-office COMMAND [--data-dir DIR] [ARGS…]\n\n"
+                          "Commands:\n"
+                          "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
+                          "  officer add ID --name NAME [--team TEAM] [--leader]\n"
+                          "  officer revoke ID\n"
+                          "  streets import FILE.geojson\n"
+                          "  merchants import FILE.csv|FILE.geojson\n"
+                          "  reports list [--json]\n"
+                          "  reports export --format geojson|csv\n"
+                          "  report set-status ID STATUS"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *command;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 2;
+    }
+  command = argv[1];
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h"))
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (g_str_equal (command, "--version"))
+    {
+      printf ("xuncha-office %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  argc--;
+  argv++;
+  if (g_str_equal (command, "serve"))
+    return cmd_serve (argc, argv);
+  if (g_str_equal (command, "officer"))
+    return cmd_officer (argc, argv);
+  if (g_str_equal (command, "streets") || g_str_equal (command, "merchants"))
+    return cmd_import (command, argc, argv);
+  if (g_str_equal (command, "reports"))
+    return cmd_reports (argc, argv);
+  if (g_str_equal (command, "report"))
+    return cmd_report (argc, argv);
+  g_printerr (_("Unknown command “%s”.\n\n"), command);
+  usage (stderr);
+  return 2;
+}

@@ -1,0 +1,804 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include "xuncha-core.h"
+#include "xuncha-fault-proxy.h"
+#include "xuncha-sqlite-private.h"
+#include "xuncha-store-private.h"
+#include "xuncha-test-device.h"
+#include "xuncha-test-office.h"
+#include "xuncha-test-util.h"
+
+#define PHOTO_BYTES (64 * 1024)
+
+typedef struct
+{
+  XunchaTestCerts  *certs;
+  char             *office_dir;
+  char             *device_dir;
+  XunchaTestOffice *office;
+  XunchaStore      *store;
+  XunchaFaultProxy *proxy;
+} Env;
+
+static void
+env_free (Env *env)
+{
+  if (env == NULL)
+    return;
+  g_clear_pointer (&env->proxy, xuncha_fault_proxy_free);
+  g_clear_object (&env->store);
+  g_clear_pointer (&env->office, xuncha_test_office_free);
+  xuncha_test_remove_tree (env->office_dir);
+  xuncha_test_remove_tree (env->device_dir);
+  g_free (env->office_dir);
+  g_free (env->device_dir);
+  g_free (env);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, env_free)
+
+/* An office on loopback over HTTPS and a device enrolled with it as officer A001. */
+static Env *
+env_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  Env *env;
+
+  if (certs == NULL)
+    return NULL;
+  env = g_new0 (Env, 1);
+  env->certs = certs;
+  env->office_dir = xuncha_test_make_tmpdir ();
+  env->device_dir = xuncha_test_make_tmpdir ();
+  env->office = xuncha_test_office_start (env->office_dir, certs->server_cert,
+                                          certs->server_key, 0);
+  code = xuncha_test_office_add_officer (env->office_dir, "A001", "T1", FALSE);
+  xuncha_test_enroll (env->device_dir, env->office->url, "A001", code, certs->ca);
+  env->store = xuncha_store_open (env->device_dir, &error);
+  g_assert_no_error (error);
+  return env;
+}
+
+static void
+env_use_proxy (Env *env)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate =
+    g_tls_certificate_new_from_files (env->certs->server_cert, env->certs->server_key, &error);
+  g_autofree char *url = NULL;
+
+  g_assert_no_error (error);
+  env->proxy = xuncha_fault_proxy_new (env->office->port, certificate);
+  url = g_strdup_printf ("https://127.0.0.1:%u/", xuncha_fault_proxy_get_port (env->proxy));
+  xuncha_store_set_meta (env->store, "sync.server", url, &error);
+  g_assert_no_error (error);
+}
+
+static XunchaSync *
+fast_sync (Env   *env,
+           guint  max_attempts)
+{
+  XunchaSync *sync = xuncha_sync_new (env->device_dir);
+
+  /* Real policy, shorter clock: the tests must not wait minutes. */
+  xuncha_sync_set_backoff (sync, 20, 2000);
+  xuncha_sync_set_max_attempts (sync, max_attempts);
+  xuncha_sync_set_low_speed (sync, 1024, 1);
+  return sync;
+}
+
+static XunchaSyncResult *
+sync_once (Env *env)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaSync) sync = fast_sync (env, 6);
+  XunchaSyncResult *result = xuncha_sync_run (sync, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+/* Syncs until complete (a fault may stop a sync; the next one carries on). Adds up the
+ * repeats the office answered as already held, and the retries. */
+static void
+sync_until_complete_counting (Env   *env,
+                              guint *held,
+                              guint *retries)
+{
+  for (guint round = 0; round < 8; round++)
+    {
+      g_autoptr(XunchaSyncResult) result = sync_once (env);
+      *held += result->held;
+      *retries += result->retries;
+      if (xuncha_sync_result_is_complete (result))
+        return;
+      g_assert_cmpuint (result->failed, ==, 0);
+      g_test_message ("sync round %u stopped: %s", round,
+                      result->stopped != NULL ? result->stopped->message : "items deferred");
+    }
+  g_assert_not_reached ();
+}
+
+static void
+sync_until_complete (Env *env)
+{
+  guint held = 0, retries = 0;
+
+  sync_until_complete_counting (env, &held, &retries);
+}
+
+static JsonArray *
+office_reports (Env        *env,
+                JsonParser *parser)
+{
+  g_autofree char *out = xuncha_test_office_admin (env->office_dir, "reports", "list", "--json",
+                                                   NULL);
+
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  return json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "reports");
+}
+
+static GHashTable *
+device_set (Env        *env,
+            const char *sql)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (env->store), sql, -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_add (set, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  return set;
+}
+
+static gint64
+device_count (Env        *env,
+              const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (env->store), sql, -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gint64
+office_count (Env        *env,
+              const char *sql)
+{
+  g_autofree char *path = g_build_filename (env->office_dir, "office.db", NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close (db);
+  return n;
+}
+
+/* The office holds every report and photo of the device exactly once, with matching
+ * hashes and receipts, and the device shows everything acknowledged. */
+static void
+check_exactly_once (Env *env)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) reports = device_set (env, "SELECT uuid FROM reports");
+  g_autoptr(GHashTable) photos = device_set (env, "SELECT sha256 FROM photos");
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *photo_dir = g_build_filename (env->office_dir, "photos", NULL);
+  g_autoptr(GDir) dir = g_dir_open (photo_dir, 0, NULL);
+  JsonArray *rows = office_reports (env, parser);
+  const char *name;
+  guint files = 0;
+
+  g_assert_cmpuint (json_array_get_length (rows), ==, g_hash_table_size (reports));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *uuid = json_object_get_string_member (row, "uuid");
+      g_autofree char *receipt = NULL;
+      sqlite3_stmt *stmt;
+
+      g_assert_true (g_hash_table_contains (reports, uuid));
+      g_assert_true (g_hash_table_add (seen, (gpointer)uuid));
+      g_assert_cmpint (json_object_get_int_member (row, "conflicts"), ==, 0);
+      stmt = xuncha_store_prepare (env->store,
+                                   "SELECT receipt FROM outbox WHERE kind = 'report' AND item = ?1",
+                                   NULL);
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      receipt = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      g_assert_cmpstr (receipt, ==, json_object_get_string_member (row, "receipt"));
+    }
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL, *data = NULL, *sha = NULL, *expected = NULL;
+      gsize length;
+
+      if (!g_str_has_suffix (name, ".jpg"))
+        continue;
+      path = g_build_filename (photo_dir, name, NULL);
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guint8 *)data, length);
+      expected = g_strndup (name, 64);
+      g_assert_cmpstr (sha, ==, expected);
+      g_assert_true (g_hash_table_contains (photos, sha));
+      files++;
+    }
+  g_assert_cmpuint (files, ==, g_hash_table_size (photos));
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE state != 'acked'"),
+                   ==, 0);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE kind = 'report'"), ==,
+                   g_hash_table_size (reports));
+}
+
+typedef struct
+{
+  guint   calls;
+  guint   last_done;
+  guint   last_total;
+  guint64 last_bytes;
+  guint64 bytes_total;
+} ProgressSeen;
+
+static void
+on_progress (XunchaSync *sync,
+             guint       done,
+             guint       total,
+             guint64     bytes,
+             guint64     bytes_total,
+             gpointer    user_data)
+{
+  ProgressSeen *seen = user_data;
+
+  /* Delivered on this thread's context, never from the worker. */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_assert_cmpuint (done, <=, total);
+  seen->calls++;
+  seen->last_done = done;
+  seen->last_total = total;
+  seen->last_bytes = bytes;
+  seen->bytes_total = bytes_total;
+}
+
+static void
+test_full_sync (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaSync) sync = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(XunchaSyncResult) again = NULL;
+  g_autoptr(XunchaSyncResult) status = NULL;
+  g_autofree char *first = NULL, *streets = NULL, *merchants = NULL, *out = NULL;
+  g_auto(GStrv) shared = NULL;
+  ProgressSeen seen = { 0 };
+
+  if (env == NULL)
+    return;
+  streets = xuncha_test_source_path ("tests/fixtures/sync-streets.geojson");
+  merchants = xuncha_test_source_path ("tests/fixtures/sync-merchants.csv");
+  out = xuncha_test_office_admin (env->office_dir, "streets", "import", streets, NULL);
+  g_assert_nonnull (strstr (out, "2 new or changed"));
+  g_clear_pointer (&out, g_free);
+  out = xuncha_test_office_admin (env->office_dir, "merchants", "import", merchants, NULL);
+
+  first = xuncha_test_device_add_report (env->store, 2, PHOTO_BYTES);
+  for (guint i = 0; i < 2; i++)
+    g_free (xuncha_test_device_add_report (env->store, 2, PHOTO_BYTES));
+  shared = xuncha_test_device_report_photos (env->store, first);
+  /* A re-inspection with the same before-photo: sent once, named twice. */
+  g_free (xuncha_test_device_add_report_with_photo (env->store, shared[0], "evidence"));
+  g_free (xuncha_test_device_add_report (env->store, 0, 0));
+  g_free (xuncha_test_device_add_shift (env->store, 2500, TRUE));
+
+  sync = fast_sync (env, 3);
+  g_signal_connect (sync, "progress", G_CALLBACK (on_progress), &seen);
+  result = xuncha_sync_run (sync, NULL, &error);
+  g_assert_no_error (error);
+  if (!xuncha_sync_result_is_complete (result))
+    g_error ("sync incomplete: %s", result->stopped ? result->stopped->message : "failures");
+  g_assert_cmpuint (result->sent, ==, 6 + 5 + 1);
+  g_assert_cmpuint (result->held, ==, 0);
+  g_assert_cmpuint (result->failed, ==, 0);
+  g_assert_cmpuint (seen.calls, >, 0);
+  g_assert_cmpuint (seen.last_done, ==, seen.last_total);
+  g_assert_cmpuint (seen.last_total, ==, 6 + 5 + 1);
+  g_assert_cmpuint (seen.last_bytes, ==, seen.bytes_total);
+  g_assert_cmpuint (seen.bytes_total, >=, 6 * PHOTO_BYTES);
+  check_exactly_once (env);
+  g_assert_cmpint (office_count (env, "SELECT count(*) FROM track_points"), ==, 2500);
+  g_assert_cmpint (office_count (env, "SELECT count(*) FROM report_photos"), ==, 7);
+
+  /* The pulls: map, registry (unknown street left empty), categories. */
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM streets"), ==, 2);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM merchants WHERE street_id IS NULL"),
+                   ==, 1);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM merchants"), ==, 2);
+  g_assert_cmpint (device_count (env, "SELECT round (length_m) FROM streets WHERE id = 's-102'"),
+                   >, 900);
+
+  /* A second sync sends nothing: only the five reads (me, categories, streets, merchants,
+   * report status). */
+  again = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (again));
+  g_assert_cmpuint (again->sent + again->held + again->failed, ==, 0);
+  g_assert_cmpuint (again->bytes_sent, ==, 0);
+  g_assert_cmpuint (again->requests, ==, 5);
+  g_assert_cmpuint (again->streets_changed, ==, 0);
+
+  /* The office files the case; the device learns it. */
+  g_free (xuncha_test_office_admin (env->office_dir, "report", "set-status", first, "立案",
+                                    NULL));
+  status = sync_once (env);
+  g_assert_cmpuint (status->statuses_changed, ==, 1);
+  {
+    sqlite3_stmt *stmt = xuncha_store_prepare (env->store,
+                                               "SELECT case_status FROM reports WHERE uuid = ?1",
+                                               NULL);
+    sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "立案");
+    sqlite3_reset (stmt);
+  }
+}
+
+static void
+test_cli_sync (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL, *err = NULL;
+  JsonObject *root;
+
+  if (env == NULL)
+    return;
+  g_free (xuncha_test_device_add_report (env->store, 1, 4096));
+  {
+    const char *argv[] = { xuncha_test_program ("XUNCHA_CLI"), "--data-dir", env->device_dir,
+                           "sync", "--json", NULL };
+    g_assert_cmpint (xuncha_test_run (argv, &out, &err), ==, 0);
+  }
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_boolean_member (root, "complete"));
+  g_assert_cmpint (json_object_get_int_member (root, "sent"), ==, 2);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (root, "items")), ==, 2);
+  g_clear_pointer (&out, g_free);
+  {
+    const char *argv[] = { xuncha_test_program ("XUNCHA_CLI"), "--data-dir", env->device_dir,
+                           "sync", "status", NULL };
+    g_assert_cmpint (xuncha_test_run (argv, &out, NULL), ==, 0);
+  }
+  g_assert_nonnull (strstr (out, "a file readable only by you"));
+  g_assert_true (g_regex_match_simple ("Reports +0 +1 +0", out, 0, 0));
+  check_exactly_once (env);
+}
+
+/* Faults between device and office. */
+
+static void
+add_fault_data (Env      *env,
+                gboolean  photos)
+{
+  for (guint i = 0; i < 4; i++)
+    g_free (xuncha_test_device_add_report (env->store, photos ? 2 : 0, PHOTO_BYTES));
+  for (guint i = 0; i < 2; i++)
+    g_free (xuncha_test_device_add_report (env->store, 0, 0));
+}
+
+static void
+run_fault (XunchaFaultKind kind,
+           gint64          after,
+           guint           param,
+           gboolean        photos)
+{
+  g_autoptr(Env) env = env_new ();
+  guint held = 0, retries = 0;
+
+  if (env == NULL)
+    return;
+  env_use_proxy (env);
+  add_fault_data (env, photos);
+  xuncha_fault_proxy_add (env->proxy, kind, after, param, 1);
+  sync_until_complete_counting (env, &held, &retries);
+  g_assert_cmpuint (xuncha_fault_proxy_get_fired (env->proxy), >=, 1);
+  /* A retry may be ours or libcurl's own (it resends once on a reused connection that
+   * died before any answer); either way the office must answer the repeat as held. */
+  g_test_message ("retries %u, held %u", retries, held);
+  if (kind == XUNCHA_FAULT_LOST_ACK)
+    g_assert_cmpuint (held, >=, 1);
+  check_exactly_once (env);
+}
+
+static void
+test_fault_drop (void)
+{
+  run_fault (XUNCHA_FAULT_DROP, 30000, 0, TRUE);
+}
+
+static void
+test_fault_lost_ack_photo (void)
+{
+  run_fault (XUNCHA_FAULT_LOST_ACK, 30000, 0, TRUE);
+}
+
+static void
+test_fault_lost_ack_report (void)
+{
+  run_fault (XUNCHA_FAULT_LOST_ACK, 3000, 0, FALSE);
+}
+
+static void
+test_fault_stall (void)
+{
+  run_fault (XUNCHA_FAULT_STALL, 30000, 4000, TRUE);
+}
+
+static void
+test_fault_reset (void)
+{
+  run_fault (XUNCHA_FAULT_RESET, 30000, 0, TRUE);
+}
+
+static void
+test_fault_503 (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+
+  if (env == NULL)
+    return;
+  env_use_proxy (env);
+  add_fault_data (env, TRUE);
+  xuncha_fault_proxy_add (env->proxy, XUNCHA_FAULT_503, 0, 1, 2);
+  /* Retry-After is honoured inside one sync: it completes, after two refusals. */
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  g_assert_cmpuint (result->retries, >=, 2);
+  g_assert_cmpuint (xuncha_fault_proxy_get_fired (env->proxy), ==, 2);
+  check_exactly_once (env);
+}
+
+static void
+test_fault_captive (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (env == NULL)
+    return;
+  env_use_proxy (env);
+  add_fault_data (env, TRUE);
+  xuncha_fault_proxy_add (env->proxy, XUNCHA_FAULT_CAPTIVE, 0, 0, 1000);
+  result = sync_once (env);
+  g_assert_false (xuncha_sync_result_is_complete (result));
+  g_assert_error (result->stopped, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CAPTIVE);
+  g_assert_nonnull (strstr (result->stopped->message, "login"));
+  g_assert_cmpuint (result->sent + result->held, ==, 0);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE state = 'acked'"), ==,
+                   0);
+  g_assert_cmpuint (json_array_get_length (office_reports (env, parser)), ==, 0);
+
+  xuncha_fault_proxy_clear (env->proxy);
+  sync_until_complete (env);
+  check_exactly_once (env);
+}
+
+typedef struct
+{
+  XunchaTestOffice *office;
+  gboolean          killed;
+  gboolean          restarted;
+} Restart;
+
+static gboolean
+restart_office (gpointer data)
+{
+  Restart *r = data;
+
+  xuncha_test_office_restart (r->office);
+  r->restarted = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_progress_kill (XunchaSync *sync,
+                  guint       done,
+                  guint       total,
+                  guint64     bytes,
+                  guint64     bytes_total,
+                  gpointer    user_data)
+{
+  Restart *r = user_data;
+
+  if (!r->killed && done >= 3)
+    {
+      r->killed = TRUE;
+      xuncha_test_office_stop (r->office, SIGKILL);
+      g_timeout_add (300, restart_office, r);
+    }
+}
+
+static void
+test_server_restart (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSync) sync = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Restart r = { 0 };
+
+  if (env == NULL)
+    return;
+  for (guint i = 0; i < 10; i++)
+    g_free (xuncha_test_device_add_report (env->store, 2, 256 * 1024));
+  r.office = env->office;
+  sync = fast_sync (env, 40);
+  g_signal_connect (sync, "progress", G_CALLBACK (on_progress_kill), &r);
+  result = xuncha_sync_run (sync, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (r.killed);
+  while (!r.restarted)
+    g_main_context_iteration (NULL, TRUE);
+  if (!xuncha_sync_result_is_complete (result))
+    sync_until_complete (env);
+  check_exactly_once (env);
+}
+
+/* TLS: each refusal names the problem and sends nothing. */
+
+static void
+expect_tls_refusal (Env        *env,
+                    const char *cert,
+                    const char *ca,
+                    const char *pins,
+                    int         code,
+                    const char *words)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaTestOffice) other = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (cert != NULL)
+    {
+      other = xuncha_test_office_start (env->office_dir, cert, env->certs->server_key, 0);
+      xuncha_store_set_meta (env->store, "sync.server", other->url, &error);
+      g_assert_no_error (error);
+    }
+  xuncha_sync_set_tls (env->store, ca, pins, &error);
+  g_assert_no_error (error);
+  result = sync_once (env);
+  g_assert_error (result->stopped, XUNCHA_SYNC_ERROR, code);
+  if (strstr (result->stopped->message, words) == NULL)
+    g_error ("expected “%s” in: %s", words, result->stopped->message);
+  g_assert_cmpuint (result->requests, ==, 1);
+  g_assert_cmpuint (json_array_get_length (office_reports (env, parser)), ==, 0);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE state = 'acked'"), ==,
+                   0);
+  xuncha_store_set_meta (env->store, "sync.server", env->office->url, &error);
+}
+
+static void
+test_tls (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+
+  if (env == NULL)
+    return;
+  g_free (xuncha_test_device_add_report (env->store, 1, 4096));
+
+  expect_tls_refusal (env, NULL, env->certs->other_ca, NULL, XUNCHA_SYNC_ERROR_TLS,
+                      "local issuer");
+  expect_tls_refusal (env, env->certs->wrong_host_cert, env->certs->ca, NULL,
+                      XUNCHA_SYNC_ERROR_TLS, "host name");
+  expect_tls_refusal (env, env->certs->expired_cert, env->certs->ca, NULL,
+                      XUNCHA_SYNC_ERROR_TLS, "expired");
+  expect_tls_refusal (env, NULL, env->certs->ca, env->certs->other_pin, XUNCHA_SYNC_ERROR_PIN,
+                      "pin");
+
+  /* The right pin and CA: it goes through. */
+  xuncha_sync_set_tls (env->store, env->certs->ca, env->certs->server_pin, &error);
+  g_assert_no_error (error);
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  check_exactly_once (env);
+}
+
+static XunchaHttpResponse *
+call (const char *url,
+      const char *ca,
+      const char *token,
+      const char *method,
+      const char *path,
+      const char *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaHttp) http = xuncha_http_new (url, ca, NULL, &error);
+  g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+  XunchaHttpResponse *response;
+
+  g_assert_no_error (error);
+  xuncha_http_set_token (http, token);
+  response = xuncha_http_request (http, method, path, body != NULL ? "application/json" : NULL,
+                                  bytes, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (response->server_mark);
+  return response;
+}
+
+static char *
+enroll_other (Env        *env,
+              const char *id,
+              const char *team,
+              gboolean    leader,
+              char      **dir)
+{
+  g_autofree char *code = xuncha_test_office_add_officer (env->office_dir, id, team, leader);
+  XunchaCredentialsStore used;
+  char *token;
+
+  *dir = xuncha_test_make_tmpdir ();
+  xuncha_test_enroll (*dir, env->office->url, id, code, env->certs->ca);
+  token = xuncha_credentials_load (*dir, env->office->url, id, &used, NULL);
+  g_assert_nonnull (token);
+  g_assert_cmpint (used, ==, XUNCHA_CREDENTIALS_FILE);
+  return token;
+}
+
+static void
+test_authz (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(XunchaWireReport) report = NULL;
+  g_autofree char *uuid = NULL, *path = NULL, *body = NULL;
+  g_autofree char *dir_b = NULL, *dir_l = NULL, *dir_c = NULL;
+  g_autofree char *token_b = NULL, *token_l = NULL, *token_c = NULL, *token_a = NULL;
+  g_autoptr(XunchaHttpResponse) r = NULL;
+  XunchaCredentialsStore used;
+  const char *ca;
+
+  if (env == NULL)
+    return;
+  ca = env->certs->ca;
+  uuid = xuncha_test_device_add_report (env->store, 0, 0);
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  path = g_strconcat ("api/v1/reports/", uuid, NULL);
+
+  token_a = xuncha_credentials_load (env->device_dir, env->office->url, "A001", &used, NULL);
+  token_b = enroll_other (env, "B002", "T1", FALSE, &dir_b);
+  token_l = enroll_other (env, "L003", "T1", TRUE, &dir_l);
+  token_c = enroll_other (env, "C004", "T2", TRUE, &dir_c);
+
+  /* The owner reads it; a colleague cannot see it, nor overwrite it. */
+  r = call (env->office->url, ca, token_a, "GET", path, NULL);
+  g_assert_cmpint (r->status, ==, 200);
+  report = xuncha_wire_report_from_json (
+    json_object_get_member (json_node_get_object (xuncha_protocol_parse (
+      xuncha_http_response_text (r), -1, "r", NULL)), "report"), NULL);
+  g_clear_pointer (&r, xuncha_http_response_free);
+  r = call (env->office->url, ca, token_b, "GET", path, NULL);
+  g_assert_cmpint (r->status, ==, 404);
+  g_clear_pointer (&r, xuncha_http_response_free);
+  g_assert_nonnull (report);
+  g_free (report->note);
+  report->note = g_strdup ("overwritten by B");
+  body = xuncha_wire_report_encode (report);
+  r = call (env->office->url, ca, token_b, "PUT", path, body);
+  g_assert_cmpint (r->status, ==, 403);
+  g_clear_pointer (&r, xuncha_http_response_free);
+  /* B's status pull does not list A's report. */
+  g_free (xuncha_test_office_admin (env->office_dir, "report", "set-status", uuid, "派遣", NULL));
+  r = call (env->office->url, ca, token_b, "GET", "api/v1/reports?since=0", NULL);
+  g_assert_null (strstr (xuncha_http_response_text (r), uuid));
+  g_clear_pointer (&r, xuncha_http_response_free);
+  /* The team leader sees his team's report; another team's leader does not. */
+  r = call (env->office->url, ca, token_l, "GET", path, NULL);
+  g_assert_cmpint (r->status, ==, 200);
+  g_clear_pointer (&r, xuncha_http_response_free);
+  r = call (env->office->url, ca, token_l, "GET", "api/v1/reports?since=0", NULL);
+  g_assert_nonnull (strstr (xuncha_http_response_text (r), uuid));
+  g_clear_pointer (&r, xuncha_http_response_free);
+  r = call (env->office->url, ca, token_c, "GET", path, NULL);
+  g_assert_cmpint (r->status, ==, 404);
+  g_clear_pointer (&r, xuncha_http_response_free);
+  /* Nothing was overwritten. */
+  r = call (env->office->url, ca, token_a, "GET", path, NULL);
+  g_assert_null (strstr (xuncha_http_response_text (r), "overwritten"));
+  g_clear_pointer (&r, xuncha_http_response_free);
+
+  /* Revoked: 401, and the device is told to enroll again. */
+  g_free (xuncha_test_office_admin (env->office_dir, "officer", "revoke", "A001", NULL));
+  g_free (xuncha_test_device_add_report (env->store, 0, 0));
+  {
+    g_autoptr(XunchaSyncResult) refused = sync_once (env);
+    g_autofree char *out = NULL, *err = NULL;
+    const char *argv[] = { xuncha_test_program ("XUNCHA_CLI"), "--data-dir", env->device_dir,
+                           "sync", NULL };
+
+    g_assert_error (refused->stopped, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_UNAUTHORIZED);
+    g_assert_cmpuint (refused->requests, ==, 1);
+    g_assert_cmpint (xuncha_test_run (argv, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "Enroll again"));
+  }
+  r = call (env->office->url, ca, token_a, "GET", "api/v1/me", NULL);
+  g_assert_cmpint (r->status, ==, 401);
+
+  xuncha_test_remove_tree (dir_b);
+  xuncha_test_remove_tree (dir_l);
+  xuncha_test_remove_tree (dir_c);
+}
+
+static void
+test_missing_photo_file (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL, *name = NULL, *path = NULL;
+  g_auto(GStrv) photos = NULL;
+
+  if (env == NULL)
+    return;
+  uuid = xuncha_test_device_add_report (env->store, 1, 4096);
+  photos = xuncha_test_device_report_photos (env->store, uuid);
+  name = g_strconcat (photos[0], ".jpg", NULL);
+  path = g_build_filename (env->device_dir, "photos", name, NULL);
+  /* Damaged storage: the bytes no longer match the name. */
+  g_assert_true (g_file_set_contents (path, "not the photo", -1, NULL));
+  result = sync_once (env);
+  g_assert_cmpuint (result->failed, ==, 1);
+  g_assert_cmpuint (result->deferred, ==, 1);
+  g_assert_false (xuncha_sync_result_is_complete (result));
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE state = 'failed' "
+                                      "AND last_error LIKE '%fingerprint%'"), ==, 1);
+  g_assert_cmpint (office_count (env, "SELECT count(*) FROM photos"), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("XUNCHA_TOKEN_STORE", "file", TRUE);
+
+  g_test_add_func ("/sync/full", test_full_sync);
+  g_test_add_func ("/sync/cli", test_cli_sync);
+  g_test_add_func ("/sync/damaged-photo", test_missing_photo_file);
+  g_test_add_func ("/sync/fault/drop", test_fault_drop);
+  g_test_add_func ("/sync/fault/lost-ack-photo", test_fault_lost_ack_photo);
+  g_test_add_func ("/sync/fault/lost-ack-report", test_fault_lost_ack_report);
+  g_test_add_func ("/sync/fault/stall", test_fault_stall);
+  g_test_add_func ("/sync/fault/reset", test_fault_reset);
+  g_test_add_func ("/sync/fault/503-retry-after", test_fault_503);
+  g_test_add_func ("/sync/fault/captive-portal", test_fault_captive);
+  g_test_add_func ("/sync/server-restart", test_server_restart);
+  g_test_add_func ("/sync/tls", test_tls);
+  g_test_add_func ("/sync/authz", test_authz);
+
+  return g_test_run ();
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "xuncha-test-office.h"
+#include "xuncha-test-util.h"
+
+static gboolean
+sh (const char *dir,
+    const char *script)
+{
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  if (!g_spawn_sync (dir, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                     &err, &status, NULL) || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_printerr ("%s failed: %s\n", script, err);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+pin_of (const char *dir,
+        const char *cert)
+{
+  g_autofree char *script = g_strdup_printf ("openssl x509 -in %s -pubkey -noout | openssl pkey "
+                                             "-pubin -outform der | openssl dgst -sha256 -binary "
+                                             "| openssl base64 -A", cert);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autofree char *out = NULL;
+  int status = -1;
+
+  g_assert_true (g_spawn_sync (dir, (char **)argv, NULL, 0, NULL, NULL, &out, NULL, &status,
+                               NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_strconcat ("sha256//", g_strstrip (out), NULL);
+}
+
+XunchaTestCerts *
+xuncha_test_certs (void)
+{
+  static XunchaTestCerts *certs;
+  static const char ca_config[] =
+    "[ca]\ndefault_ca = ca_default\n"
+    "[ca_default]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n"
+    "default_md = sha256\npolicy = any\nunique_subject = no\nx509_extensions = server\n"
+    "[any]\ncommonName = supplied\n"
+    "[server]\nsubjectAltName = IP:127.0.0.1,DNS:localhost\nbasicConstraints = CA:FALSE\n"
+    "extendedKeyUsage = serverAuth\n";
+  /* One script so each step's output feeds the next. */
+  static const char script[] =
+    "set -e\n"
+    "key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $1; }\n"
+    "key ca.key; openssl req -x509 -new -key ca.key -out ca.pem -days 2 -subj '/CN=Xuncha Test CA'\n"
+    "key other.key; openssl req -x509 -new -key other.key -out other.pem -days 2 -subj '/CN=Other CA'\n"
+    "key server.key; openssl req -new -key server.key -out server.csr -subj '/CN=127.0.0.1'\n"
+    "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nbasicConstraints=CA:FALSE\\n"
+    "extendedKeyUsage=serverAuth\\n' > server.ext\n"
+    "printf 'subjectAltName=DNS:wrong.example\\nbasicConstraints=CA:FALSE\\n"
+    "extendedKeyUsage=serverAuth\\n' > wrong.ext\n"
+    "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext\n"
+    "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out wrong.pem -days 2 -extfile wrong.ext\n"
+    ": > index.txt; echo 01 > serial\n"
+    "openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in server.csr -out expired.pem "
+    "-startdate 20200101000000Z -enddate 20200201000000Z\n";
+  g_autofree char *cnf = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+
+  if (certs != NULL)
+    return certs;
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed: the test cannot make its certificates");
+      return NULL;
+    }
+  certs = g_new0 (XunchaTestCerts, 1);
+  certs->dir = xuncha_test_make_tmpdir ();
+  cnf = g_build_filename (certs->dir, "ca.cnf", NULL);
+  g_assert_true (g_file_set_contents (cnf, ca_config, -1, NULL));
+  g_assert_true (sh (certs->dir, script));
+  certs->ca = g_build_filename (certs->dir, "ca.pem", NULL);
+  certs->server_cert = g_build_filename (certs->dir, "server.pem", NULL);
+  certs->server_key = g_build_filename (certs->dir, "server.key", NULL);
+  certs->wrong_host_cert = g_build_filename (certs->dir, "wrong.pem", NULL);
+  certs->expired_cert = g_build_filename (certs->dir, "expired.pem", NULL);
+  certs->other_ca = g_build_filename (certs->dir, "other.pem", NULL);
+  certs->server_pin = pin_of (certs->dir, "server.pem");
+  certs->other_pin = pin_of (certs->dir, "other.pem");
+  return certs;
+}
+
+/* A failed test must not leave its server running (nor the harness waiting on its
+ * output): the server dies with the test. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+spawn (XunchaTestOffice *office)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", office->port);
+  const char *argv[] = {
+    xuncha_test_program ("XUNCHA_OFFICE"), "serve", "--data-dir", office->data_dir,
+    "--listen", listen, "--tls-cert", office->cert, "--tls-key", office->key, NULL
+  };
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+  int out_fd = -1;
+
+  /* A restart on the same port can race the old socket's release: try a few times. */
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      g_clear_error (&error);
+      g_assert_true (g_spawn_async_with_pipes (NULL, (char **)argv, NULL,
+                                               G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
+                                               NULL,
+                                               &office->pid, NULL, &out_fd, NULL, &error));
+      stream = g_unix_input_stream_new (out_fd, TRUE);
+      lines = g_data_input_stream_new (stream);
+      line = g_data_input_stream_read_line (lines, NULL, NULL, NULL);
+      if (line != NULL && g_str_has_prefix (line, "Listening on "))
+        break;
+      waitpid (office->pid, NULL, 0);
+      g_spawn_close_pid (office->pid);
+      office->pid = 0;
+      g_clear_object (&lines);
+      g_clear_object (&stream);
+      g_clear_pointer (&line, g_free);
+      g_usleep (100000);
+    }
+  g_assert_nonnull (line);
+  g_free (office->url);
+  office->url = g_strdup (line + strlen ("Listening on "));
+  {
+    const char *colon = strrchr (office->url, ':');
+    office->port = (guint16)g_ascii_strtoull (colon + 1, NULL, 10);
+  }
+}
+
+XunchaTestOffice *
+xuncha_test_office_start (const char *data_dir,
+                          const char *cert,
+                          const char *key,
+                          guint16     port)
+{
+  XunchaTestOffice *office = g_new0 (XunchaTestOffice, 1);
+
+  office->data_dir = g_strdup (data_dir);
+  office->cert = g_strdup (cert);
+  office->key = g_strdup (key);
+  office->port = port;
+  spawn (office);
+  return office;
+}
+
+void
+xuncha_test_office_stop (XunchaTestOffice *office,
+                         int               signum)
+{
+  if (office->pid == 0)
+    return;
+  kill (office->pid, signum);
+  waitpid (office->pid, NULL, 0);
+  g_spawn_close_pid (office->pid);
+  office->pid = 0;
+}
+
+void
+xuncha_test_office_restart (XunchaTestOffice *office)
+{
+  xuncha_test_office_stop (office, SIGTERM);
+  spawn (office);
+}
+
+void
+xuncha_test_office_free (XunchaTestOffice *office)
+{
+  if (office == NULL)
+    return;
+  xuncha_test_office_stop (office, SIGTERM);
+  g_free (office->data_dir);
+  g_free (office->cert);
+  g_free (office->key);
+  g_free (office->url);
+  g_free (office);
+}
+
+char *
+xuncha_test_office_admin (const char *data_dir,
+                          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  va_list args;
+  const char *arg;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_OFFICE"));
+  va_start (args, data_dir);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (args);
+  g_ptr_array_add (argv, (gpointer)"--data-dir");
+  g_ptr_array_add (argv, (gpointer)data_dir);
+  g_ptr_array_add (argv, NULL);
+  status = xuncha_test_run ((const char * const *)argv->pdata, &out, &err);
+  if (status != 0)
+    g_error ("xuncha-office %s failed (%d): %s", (const char *)argv->pdata[1], status, err);
+  return out;
+}
+
+char *
+xuncha_test_office_add_officer (const char *data_dir,
+                                const char *id,
+                                const char *team,
+                                gboolean    leader)
+{
+  g_autofree char *name = g_strdup_printf ("Officer %s", id);
+  g_autofree char *out = leader
+    ? xuncha_test_office_admin (data_dir, "officer", "add", id, "--name", name, "--team", team,
+                                "--leader", NULL)
+    : xuncha_test_office_admin (data_dir, "officer", "add", id, "--name", name, "--team", team,
+                                NULL);
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+
+  return g_strdup (lines[g_strv_length (lines) - 1]);
+}
+
+void
+xuncha_test_enroll (const char *device_dir,
+                    const char *url,
+                    const char *officer,
+                    const char *code,
+                    const char *ca)
+{
+  const char *argv[] = {
+    xuncha_test_program ("XUNCHA_CLI"), "--data-dir", device_dir, "enroll", "--server", url,
+    "--officer", officer, "--code", code, "--ca", ca, NULL
+  };
+  g_autofree char *out = NULL, *err = NULL;
+
+  if (xuncha_test_run (argv, &out, &err) != 0)
+    g_error ("enroll failed: %s%s", out, err);
+  g_assert_nonnull (strstr (out, "The device token is kept in"));
+}

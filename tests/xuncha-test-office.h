@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Certificates made at run time with openssl: a CA, a server certificate for 127.0.0.1,
+ * one for another host name, an expired one, and an unrelated CA (for "unknown CA" and
+ * pin mismatches). */
+typedef struct
+{
+  char *dir;
+  char *ca;
+  char *server_cert;
+  char *server_key;
+  char *wrong_host_cert;
+  char *expired_cert;
+  char *other_ca;
+  char *server_pin;     /* sha256//… of the server key */
+  char *other_pin;      /* sha256//… of the unrelated CA's key */
+} XunchaTestCerts;
+
+/* The certificates of this test run, made on first use; NULL (test skipped, with the
+ * reason) when openssl is absent. */
+XunchaTestCerts *xuncha_test_certs          (void);
+
+/* A running xuncha-office. */
+typedef struct
+{
+  char    *data_dir;
+  char    *cert;
+  char    *key;
+  GPid     pid;
+  guint16  port;
+  char    *url;
+} XunchaTestOffice;
+
+/* Starts xuncha-office serve on 127.0.0.1:@port (0: any) and waits until it listens. */
+XunchaTestOffice *xuncha_test_office_start   (const char       *data_dir,
+                                              const char       *cert,
+                                              const char       *key,
+                                              guint16           port);
+/* Sends @signum (SIGTERM, SIGKILL) and reaps the process. */
+void              xuncha_test_office_stop    (XunchaTestOffice *office,
+                                              int               signum);
+/* Starts it again on the same port. */
+void              xuncha_test_office_restart (XunchaTestOffice *office);
+void              xuncha_test_office_free    (XunchaTestOffice *office);
+
+/* Runs an admin command on @data_dir; asserts success; returns standard output. */
+char             *xuncha_test_office_admin   (const char       *data_dir,
+                                              ...) G_GNUC_NULL_TERMINATED;
+/* Adds an officer and returns his enrollment code. */
+char             *xuncha_test_office_add_officer (const char   *data_dir,
+                                                  const char   *id,
+                                                  const char   *team,
+                                                  gboolean      leader);
+/* Enrolls a device through xuncha-cli; asserts success. */
+void              xuncha_test_enroll         (const char       *device_dir,
+                                              const char       *url,
+                                              const char       *officer,
+                                              const char       *code,
+                                              const char       *ca);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaTestOffice, xuncha_test_office_free)
+
+G_END_DECLS
