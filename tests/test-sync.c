@@ -336,6 +336,19 @@ test_full_sync (void)
   g_assert_cmpint (device_count (env, "SELECT count(*) FROM merchants"), ==, 2);
   g_assert_cmpint (device_count (env, "SELECT round (length_m) FROM streets WHERE id = 's-102'"),
                    >, 900);
+  /* What the office sent is a street map the device can snap to, like an imported one. */
+  {
+    g_autoptr(GError) map_error = NULL;
+    g_autoptr(XunchaStreetMap) map = xuncha_street_map_new_from_store (env->store, &map_error);
+    XunchaStreetSnap snap;
+
+    g_assert_no_error (map_error);
+    g_assert_cmpuint (xuncha_street_map_get_n_segments (map), ==, 2);
+    g_assert_cmpuint (xuncha_street_map_snap (map, 30.6501, 104.0650, 5, &snap, 1), ==, 1);
+    g_assert_cmpstr (xuncha_street_segment_get_id (snap.segment), ==, "s-102");
+    g_assert_cmpint (xuncha_street_segment_get_class (snap.segment), ==,
+                     XUNCHA_STREET_CLASS_STRICT);
+  }
 
   /* A second sync sends nothing: only the five reads (me, categories, streets, merchants,
    * report status). */

@@ -12,6 +12,7 @@
 #include "xuncha-outbox.h"
 #include "xuncha-protocol.h"
 #include "xuncha-store-private.h"
+#include "xuncha-street-map-private.h"
 #include "xuncha-sync.h"
 #include "xuncha-taxonomy.h"
 #include "xuncha-wire-delta.h"
@@ -1027,47 +1028,32 @@ pull_categories (Run *run)
 }
 
 /* Little-endian WKB of a LineString, or a MultiLineString for several lines. */
+/* The streets table's own geometry encoding (shared with the street importer), with the
+ * box and length the table keeps beside it. */
 static GBytes *
 lines_to_wkb (GPtrArray *lines,
               double    *bbox,
               double    *length_m)
 {
-  GByteArray *wkb = g_byte_array_new ();
-  guint8 order = 1;
-  guint32 type, count;
+  g_autoptr(GArray) lonlat = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) part_ends = g_array_new (FALSE, FALSE, sizeof (guint));
 
   bbox[0] = bbox[1] = G_MAXDOUBLE;
   bbox[2] = bbox[3] = -G_MAXDOUBLE;
   *length_m = 0;
 
-#define PUT(value) g_byte_array_append (wkb, (const guint8 *)&(value), sizeof (value))
-  if (lines->len != 1)
-    {
-      type = GUINT32_TO_LE (5);
-      count = GUINT32_TO_LE (lines->len);
-      PUT (order);
-      PUT (type);
-      PUT (count);
-    }
   for (guint l = 0; l < lines->len; l++)
     {
       GArray *line = lines->pdata[l];
-      guint n = line->len / 2;
+      guint n = line->len / 2, end;
 
-      type = GUINT32_TO_LE (2);
-      count = GUINT32_TO_LE (n);
-      PUT (order);
-      PUT (type);
-      PUT (count);
       for (guint i = 0; i < n; i++)
         {
           double lon = g_array_index (line, double, 2 * i);
           double lat = g_array_index (line, double, 2 * i + 1);
 
-          /* Little-endian hosts only write doubles as they are; the project targets
-           * little-endian phones and PCs. */
-          PUT (lon);
-          PUT (lat);
+          g_array_append_val (lonlat, lon);
+          g_array_append_val (lonlat, lat);
           bbox[0] = MIN (bbox[0], lon);
           bbox[1] = MIN (bbox[1], lat);
           bbox[2] = MAX (bbox[2], lon);
@@ -1076,9 +1062,11 @@ lines_to_wkb (GPtrArray *lines,
             *length_m += xuncha_distance_m (g_array_index (line, double, 2 * i - 1),
                                             g_array_index (line, double, 2 * i - 2), lat, lon);
         }
+      end = lonlat->len / 2;
+      g_array_append_val (part_ends, end);
     }
-#undef PUT
-  return g_byte_array_free_to_bytes (wkb);
+  return xuncha_street_geometry_to_wkb ((const double *)lonlat->data,
+                                        (const guint *)part_ends->data, part_ends->len);
 }
 
 static const char *
@@ -1126,7 +1114,10 @@ apply_streets (Run              *run,
         return FALSE;
       sqlite3_bind_text (stmt, 1, member (street, "id"), -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, member (street, "name"), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, member (street, "class"), -1, SQLITE_STATIC);
+      /* The office may say 严管街 or strict: the table keeps the one spelling. */
+      sqlite3_bind_text (stmt, 3,
+                         xuncha_street_class_to_string (xuncha_street_class_from_string (member (street, "class"))),
+                         -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, member (street, "grid_cell"), -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, member (street, "community"), -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 6, member (street, "unit"), -1, SQLITE_STATIC);
