@@ -301,6 +301,10 @@ test_full_sync (void)
   g_assert_nonnull (strstr (out, "2 new or changed"));
   g_clear_pointer (&out, g_free);
   out = xuncha_test_office_admin (env->office_dir, "merchants", "import", merchants, NULL);
+  /* The office says which segments the officer walks; the device follows it. */
+  g_clear_pointer (&out, g_free);
+  out = xuncha_test_office_admin (env->office_dir, "officer", "assign", "A001", "s-102", NULL);
+  g_assert_nonnull (strstr (out, "1 street segments"));
 
   first = xuncha_test_device_add_report (env->store, 2, PHOTO_BYTES);
   for (guint i = 0; i < 2; i++)
@@ -331,6 +335,9 @@ test_full_sync (void)
 
   /* The pulls: map, registry (unknown street left empty), categories. */
   g_assert_cmpint (device_count (env, "SELECT count(*) FROM streets"), ==, 2);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM assignments WHERE street_id = 's-102'"),
+                   ==, 1);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM assignments"), ==, 1);
   g_assert_cmpint (device_count (env, "SELECT count(*) FROM merchants WHERE street_id IS NULL"),
                    ==, 1);
   g_assert_cmpint (device_count (env, "SELECT count(*) FROM merchants"), ==, 2);

@@ -497,6 +497,70 @@ storage_assigned_streets (XunchaOfficeStorage *storage,
   return g_strv_builder_end (builder);
 }
 
+static gboolean
+storage_assign_streets (XunchaOfficeStorage  *storage,
+                        const char           *officer_id,
+                        const char * const   *street_ids,
+                        GError              **error)
+{
+  XunchaOfficeSqliteStorage *self = XUNCHA_OFFICE_SQLITE_STORAGE (storage);
+  sqlite3_stmt *stmt;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  stmt = prepare (self, "SELECT 1 FROM officers WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No officer %s", officer_id);
+      goto fail;
+    }
+  sqlite3_reset (stmt);
+
+  stmt = prepare (self, "DELETE FROM assignments WHERE officer_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  for (guint i = 0; street_ids[i] != NULL; i++)
+    {
+      stmt = prepare (self, "SELECT 1 FROM features WHERE kind = 'streets' AND id = ?1 "
+                      "AND deleted = 0", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, street_ids[i], -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                       "No street segment %s; import the streets first", street_ids[i]);
+          goto fail;
+        }
+      sqlite3_reset (stmt);
+      stmt = prepare (self, "INSERT OR IGNORE INTO assignments (officer_id, street_id) "
+                      "VALUES (?1, ?2)", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, street_ids[i], -1, SQLITE_STATIC);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+  if (!exec (self, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
 /* Photos: content-addressed files; the folder is the truth, the table keeps times. */
 
 static char *
@@ -1419,6 +1483,7 @@ storage_iface_init (XunchaOfficeStorageInterface *iface)
   iface->enroll = storage_enroll;
   iface->authenticate = storage_authenticate;
   iface->assigned_streets = storage_assigned_streets;
+  iface->assign_streets = storage_assign_streets;
   iface->photo_held = storage_photo_held;
   iface->photo_begin = storage_photo_begin;
   iface->photo_write = storage_photo_write;

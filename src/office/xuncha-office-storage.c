@@ -75,6 +75,17 @@ xuncha_office_storage_assigned_streets (XunchaOfficeStorage *self,
 }
 
 gboolean
+xuncha_office_storage_assign_streets (XunchaOfficeStorage  *self,
+                                      const char           *officer_id,
+                                      const char * const   *street_ids,
+                                      GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_STORAGE (self), FALSE);
+  g_return_val_if_fail (street_ids != NULL, FALSE);
+  return IFACE (self)->assign_streets (self, officer_id, street_ids, error);
+}
+
+gboolean
 xuncha_office_storage_photo_held (XunchaOfficeStorage *self,
                                   const char          *sha256,
                                   gint64              *bytes,

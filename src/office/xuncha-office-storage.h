@@ -60,6 +60,8 @@ struct _XunchaOfficeStorageInterface
   gboolean   (*authenticate)      (XunchaOfficeStorage *self, const char *token,
                                    XunchaWireOfficer *officer, GError **error);
   GStrv      (*assigned_streets)  (XunchaOfficeStorage *self, const char *officer_id);
+  gboolean   (*assign_streets)    (XunchaOfficeStorage *self, const char *officer_id,
+                                   const char * const *street_ids, GError **error);
 
   gboolean   (*photo_held)        (XunchaOfficeStorage *self, const char *sha256,
                                    gint64 *bytes, char **received_at);
@@ -123,6 +125,12 @@ gboolean    xuncha_office_storage_authenticate     (XunchaOfficeStorage      *se
                                                     GError                  **error);
 GStrv       xuncha_office_storage_assigned_streets (XunchaOfficeStorage      *self,
                                                     const char               *officer_id);
+/* Replaces the officer's assigned street segments (街面分段责任制); every id must be a
+ * street the office holds. Devices get them with their next sync. */
+gboolean    xuncha_office_storage_assign_streets   (XunchaOfficeStorage      *self,
+                                                    const char               *officer_id,
+                                                    const char * const       *street_ids,
+                                                    GError                  **error);
 
 /* @bytes and @received_at may be NULL. */
 gboolean    xuncha_office_storage_photo_held       (XunchaOfficeStorage      *self,

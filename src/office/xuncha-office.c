@@ -202,13 +202,29 @@ cmd_officer (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeStorage) storage = NULL;
 
-  if (!parse ("officer", "add|revoke ID", entries, &argc, &argv))
+  if (!parse ("officer", "add|revoke|assign ID", entries, &argc, &argv))
     return 2;
+  if (argc >= 3 && g_str_equal (argv[1], "assign"))
+    {
+      storage = open_storage ();
+      if (storage == NULL)
+        return 1;
+      if (!xuncha_office_storage_assign_streets (storage, argv[2],
+                                                 (const char * const *)argv + 3, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      printf (_("Officer %s is assigned %d street segments; his devices get them at their next "
+                "sync.\n"), argv[2], argc - 3);
+      return 0;
+    }
   if (argc != 3 || (!g_str_equal (argv[1], "add") && !g_str_equal (argv[1], "revoke"))
       || (g_str_equal (argv[1], "add") && name == NULL))
     {
       g_printerr (_("Usage: xuncha-office officer add ID --name NAME [--team TEAM] [--leader]\n"
-                    "       xuncha-office officer revoke ID\n"));
+                    "       xuncha-office officer revoke ID\n"
+                    "       xuncha-office officer assign ID SEGMENT…\n"));
       return 2;
     }
   storage = open_storage ();
@@ -732,6 +748,7 @@ usage (FILE *out)
                           "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
                           "  officer add ID --name NAME [--team TEAM] [--leader]\n"
                           "  officer revoke ID\n"
+                          "  officer assign ID SEGMENT…\n"
                           "  streets import FILE.geojson\n"
                           "  merchants import FILE.csv|FILE.geojson\n"
                           "  reports list [--json]\n"
