@@ -63,7 +63,8 @@ run_patrol (Fixture *fx)
   XunchaFix fix;
 
   g_assert_nonnull (session);
-  g_assert_nonnull (xuncha_application_get_street_map (fx->app));
+  /* The street map loads on a worker thread after the window shows. */
+  xuncha_ui_test_wait_for_property (fx->app, "street-map");
   /* The demo loaded its streets and assigned the strict ones. */
   g_assert_cmpint (xuncha_store_count_rows (store, "streets", NULL), ==, 60);
   g_assert_cmpint (xuncha_store_count_rows (store, "assignments", NULL), >, 0);

@@ -98,6 +98,7 @@ run_report (Fixture *fx)
   XunchaFix fix;
 
   g_signal_connect (flow, "saved", G_CALLBACK (on_saved), fx);
+  xuncha_ui_test_wait_for_property (fx->app, "street-map");
   g_assert_true (xuncha_patrol_session_start_shift (session, &error));
   g_assert_no_error (error);
   wait_for (has_fix, session);

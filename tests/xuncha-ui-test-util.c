@@ -103,6 +103,24 @@ xuncha_ui_test_wait_for_size (GtkWidget *widget,
   g_assert_cmpint (gtk_widget_get_width (widget), >=, width);
 }
 
+void
+xuncha_ui_test_wait_for_property (gpointer    object,
+                                  const char *property)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(GObject) value = NULL;
+
+      g_object_get (object, property, &value, NULL);
+      if (value != NULL)
+        return;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
 char *
 xuncha_ui_test_screenshot (GtkWidget  *widget,
                            const char *name)

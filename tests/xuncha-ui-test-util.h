@@ -20,6 +20,11 @@ void      xuncha_ui_test_wait_for_frames   (GtkWidget  *widget,
 void      xuncha_ui_test_wait_for_size     (GtkWidget  *widget,
                                             int         width);
 
+/* Iterates the main context until @object's @property is not NULL (or a few seconds pass,
+ * then fails): things the app loads on worker threads. */
+void      xuncha_ui_test_wait_for_property (gpointer    object,
+                                            const char *property);
+
 /* Renders @widget into $XUNCHA_BUILD_DIR/screenshots/@name.png, checks the image is not
  * blank, and returns its path. */
 char     *xuncha_ui_test_screenshot        (GtkWidget  *widget,

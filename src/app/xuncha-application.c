@@ -25,6 +25,14 @@ struct _XunchaApplication
 
 G_DEFINE_FINAL_TYPE (XunchaApplication, xuncha_application, ADW_TYPE_APPLICATION)
 
+enum {
+  PROP_0,
+  PROP_STREET_MAP,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static const GOptionEntry option_entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Where the device data lives (default: $XUNCHA_DATA_DIR, else ~/.local/share/xuncha)"),
@@ -118,14 +126,54 @@ load_demo_data (XunchaApplication *self)
 }
 
 static void
-reload_street_map (XunchaApplication *self)
+load_street_map_in_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
 {
+  g_autoptr(XunchaStore) store = NULL;
+  XunchaStreetMap *map = NULL;
+  GError *error = NULL;
+
+  /* Its own connection: a store belongs to one thread. The map it builds is handed over
+   * whole to the main thread, which alone uses it from then on. */
+  store = xuncha_store_open (task_data, &error);
+  if (store != NULL)
+    map = xuncha_street_map_new_from_store (store, &error);
+  if (map != NULL)
+    g_task_return_pointer (task, map, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_street_map_loaded (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  XunchaApplication *self = XUNCHA_APPLICATION (object);
+  g_autoptr(XunchaStreetMap) map = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_clear_object (&self->street_map);
-  self->street_map = xuncha_street_map_new_from_store (self->store, &error);
-  if (self->street_map == NULL)
-    g_warning ("Could not read the street map: %s", error->message);
+  map = g_task_propagate_pointer (G_TASK (result), &error);
+  if (map == NULL)
+    {
+      g_warning ("Could not read the street map: %s", error->message);
+      return;
+    }
+  if (g_set_object (&self->street_map, map))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREET_MAP]);
+}
+
+/* A city's map takes a moment to index; the window does not wait for it. */
+static void
+reload_street_map (XunchaApplication *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_street_map_loaded, NULL);
+
+  g_task_set_source_tag (task, reload_street_map);
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, load_street_map_in_thread);
 }
 
 static void
@@ -211,12 +259,33 @@ xuncha_application_startup (GApplication *app)
 }
 
 static void
+on_first_frame (GdkFrameClock *clock,
+                GApplication  *app)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, app);
+  g_application_quit (app);
+}
+
+static void
+on_window_mapped (GtkWidget    *window,
+                  GApplication *app)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (on_first_frame), app);
+}
+
+static void
 xuncha_application_activate (GApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (xuncha_window_new (XUNCHA_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (xuncha_window_new (XUNCHA_APPLICATION (app)));
+      /* The start-up benchmark measures the time to the first frame the officer sees. */
+      if (g_getenv ("XUNCHA_QUIT_AFTER_FIRST_FRAME") != NULL)
+        g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), app);
+    }
   gtk_window_present (window);
 }
 
@@ -246,10 +315,34 @@ xuncha_application_finalize (GObject *object)
 }
 
 static void
+xuncha_application_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  XunchaApplication *self = XUNCHA_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STREET_MAP:
+      g_value_set_object (value, self->street_map);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 xuncha_application_class_init (XunchaApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->get_property = xuncha_application_get_property;
+  properties[PROP_STREET_MAP] =
+    g_param_spec_object ("street-map", NULL, NULL, XUNCHA_TYPE_STREET_MAP,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   object_class->dispose = xuncha_application_dispose;
   object_class->finalize = xuncha_application_finalize;

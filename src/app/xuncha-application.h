@@ -17,7 +17,8 @@ XunchaApplication *xuncha_application_new          (void);
 XunchaStore       *xuncha_application_get_store    (XunchaApplication *self);
 const GError      *xuncha_application_get_store_error (XunchaApplication *self);
 GSettings         *xuncha_application_get_settings (XunchaApplication *self);
-/* The street segments of the store, or NULL when it holds none. */
+/* The street segments of the store, or NULL while they load (the "street-map" property
+ * says when they are there) or when it holds none. */
 XunchaStreetMap   *xuncha_application_get_street_map (XunchaApplication *self);
 /* The shift and location source, or NULL when the store could not be opened. */
 XunchaPatrolSession *xuncha_application_get_session (XunchaApplication *self);

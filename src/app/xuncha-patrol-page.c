@@ -16,6 +16,8 @@ struct _XunchaPatrolPage
   XunchaStore         *store;
   XunchaPatrolSession *session;
   XunchaStreetMap     *street_map;
+  XunchaTaxonomy      *taxonomy;
+  GCancellable        *cancellable;
   guint                status_timer;
   gboolean             centered;
   gboolean             updating_toggle;
@@ -209,12 +211,15 @@ xuncha_patrol_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->status_timer, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_PATROL_PAGE);
   /* The template's root is not a bound child, so it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->session);
   g_clear_object (&self->street_map);
+  g_clear_object (&self->taxonomy);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (xuncha_patrol_page_parent_class)->dispose (object);
@@ -250,6 +255,7 @@ static void
 xuncha_patrol_page_init (XunchaPatrolPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 
   /* The seed's district until a street map tells where the officer works. */
   xuncha_map_view_center_on (self->map_view, 30.7966, 106.0828, 15);
@@ -259,9 +265,9 @@ static char *
 describe_report (XunchaPatrolPage *self,
                  XunchaReport     *report)
 {
-  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_from_store (self->store, NULL);
-  XunchaCategory *category = taxonomy != NULL
-                             ? xuncha_taxonomy_lookup (taxonomy, xuncha_report_get_category (report))
+  XunchaCategory *category = self->taxonomy != NULL
+                             ? xuncha_taxonomy_lookup (self->taxonomy,
+                                                       xuncha_report_get_category (report))
                              : NULL;
   g_autoptr(GDateTime) created =
     g_date_time_new_from_unix_local (xuncha_report_get_created_ms (report) / 1000);
@@ -302,28 +308,76 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
   }
 }
 
-/* Today's reports as markers, read once when the page gets its store. */
 static void
-load_todays_reports (XunchaPatrolPage *self)
+load_todays_reports_in_thread (GTask        *task,
+                               gpointer      source_object,
+                               gpointer      task_data,
+                               GCancellable *cancellable)
 {
-  g_autoptr(XunchaReportStore) reports = xuncha_report_store_new (self->store, NULL);
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaReportStore) reports = NULL;
   g_autoptr(GPtrArray) recent = NULL;
+  g_autoptr(GPtrArray) today = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
                                                          g_date_time_get_month (now),
                                                          g_date_time_get_day_of_month (now),
                                                          0, 0, 0);
   gint64 since_ms = g_date_time_to_unix (midnight) * 1000;
+  GError *error = NULL;
 
-  if (reports == NULL)
-    return;
-  recent = xuncha_report_store_list (reports, 500, NULL);
-  for (guint i = 0; recent != NULL && i < recent->len; i++)
+  /* Its own store connection: a store belongs to one thread. */
+  store = xuncha_store_open (task_data, &error);
+  if (store != NULL)
+    reports = xuncha_report_store_new (store, &error);
+  if (reports != NULL)
+    recent = xuncha_report_store_list (reports, 500, &error);
+  if (recent == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < recent->len; i++)
     {
       XunchaReport *report = g_ptr_array_index (recent, i);
       if (xuncha_report_get_created_ms (report) >= since_ms)
-        xuncha_patrol_page_add_report (self, report);
+        g_ptr_array_add (today, g_object_ref (report));
     }
+  g_task_return_pointer (task, g_steal_pointer (&today), (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+on_todays_reports_loaded (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GPtrArray) today = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaPatrolPage *self;
+
+  today = g_task_propagate_pointer (G_TASK (result), &error);
+  if (today == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read today's reports: %s", error->message);
+      return;
+    }
+  self = XUNCHA_PATROL_PAGE (user_data);
+  /* Oldest first, so the side panel ends with the newest on top. */
+  for (guint i = today->len; i > 0; i--)
+    xuncha_patrol_page_add_report (self, g_ptr_array_index (today, i - 1));
+}
+
+/* Today's reports as markers, read once when the page gets its store, off the main
+ * thread: a device may hold tens of thousands of reports. */
+static void
+load_todays_reports (XunchaPatrolPage *self)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_todays_reports_loaded, self);
+
+  g_task_set_source_tag (task, load_todays_reports);
+  g_task_set_task_data (task, g_strdup (xuncha_store_get_data_dir (self->store)), g_free);
+  g_task_run_in_thread (task, load_todays_reports_in_thread);
 }
 
 void
@@ -334,8 +388,12 @@ xuncha_patrol_page_set_store (XunchaPatrolPage *self,
 
   if (!g_set_object (&self->store, store))
     return;
+  g_clear_object (&self->taxonomy);
   if (store != NULL)
-    load_todays_reports (self);
+    {
+      self->taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
+      load_todays_reports (self);
+    }
   xuncha_patrol_page_refresh (self);
 }
 

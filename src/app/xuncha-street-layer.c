@@ -21,6 +21,8 @@ G_DEFINE_FINAL_TYPE (XunchaStreetLayer, xuncha_street_layer, SHUMATE_TYPE_LAYER)
 #define LABEL_ZOOM 16.5
 /* Minor streets are left out below this zoom, so a whole city stays readable and fast. */
 #define MINOR_ZOOM 13.5
+/* Casings and round ends from this zoom on. */
+#define DETAIL_ZOOM 14.5
 
 typedef struct
 {
@@ -43,10 +45,66 @@ on_viewport_changed (XunchaStreetLayer *self)
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Web Mercator, in units of the world's width. */
+static inline double
+mercator_x (double lon)
+{
+  return (lon + 180.0) / 360.0;
+}
+
+static inline double
+mercator_y (double lat)
+{
+  return (1.0 - log (tan (G_PI / 4 + lat * G_PI / 360.0)) / G_PI) / 2.0;
+}
+
+/* From Web Mercator to widget pixels the viewport is affine (scale, rotation, shift).
+ * Three points projected by the viewport itself fix it, so each vertex costs two
+ * multiplications instead of a call into the viewport. */
+typedef struct
+{
+  double mx0, my0, x0, y0;
+  double xx, xy, yx, yy;
+} Projection;
+
+static void
+projection_init (Projection      *p,
+                 ShumateViewport *viewport,
+                 GtkWidget       *widget,
+                 double           lat,
+                 double           lon)
+{
+  const double d = 0.001;
+  double x1, y1, x2, y2;
+
+  shumate_viewport_location_to_widget_coords (viewport, widget, lat, lon, &p->x0, &p->y0);
+  shumate_viewport_location_to_widget_coords (viewport, widget, lat, lon + d, &x1, &y1);
+  shumate_viewport_location_to_widget_coords (viewport, widget, lat + d, lon, &x2, &y2);
+  p->mx0 = mercator_x (lon);
+  p->my0 = mercator_y (lat);
+  p->xx = (x1 - p->x0) / (mercator_x (lon + d) - p->mx0);
+  p->yx = (y1 - p->y0) / (mercator_x (lon + d) - p->mx0);
+  p->xy = (x2 - p->x0) / (mercator_y (lat + d) - p->my0);
+  p->yy = (y2 - p->y0) / (mercator_y (lat + d) - p->my0);
+}
+
+static inline void
+project (const Projection *p,
+         double            lat,
+         double            lon,
+         double           *x,
+         double           *y)
+{
+  double dx = mercator_x (lon) - p->mx0;
+  double dy = mercator_y (lat) - p->my0;
+
+  *x = p->x0 + p->xx * dx + p->xy * dy;
+  *y = p->y0 + p->yx * dx + p->yy * dy;
+}
+
 static void
 trace_segment (cairo_t             *cr,
-               ShumateViewport     *viewport,
-               GtkWidget           *widget,
+               const Projection    *projection,
                XunchaStreetSegment *segment)
 {
   guint n_parts = xuncha_street_segment_get_n_parts (segment);
@@ -60,8 +118,7 @@ trace_segment (cairo_t             *cr,
         {
           double x, y;
 
-          shumate_viewport_location_to_widget_coords (viewport, widget, lonlat[2 * i + 1],
-                                                      lonlat[2 * i], &x, &y);
+          project (projection, lonlat[2 * i + 1], lonlat[2 * i], &x, &y);
           if (i == 0)
             cairo_move_to (cr, x, y);
           else
@@ -73,7 +130,7 @@ trace_segment (cairo_t             *cr,
 static void
 draw_label (GtkSnapshot         *snapshot,
             GtkWidget           *widget,
-            ShumateViewport     *viewport,
+            const Projection    *projection,
             XunchaStreetSegment *segment)
 {
   g_autoptr(PangoLayout) layout = NULL;
@@ -89,10 +146,8 @@ draw_label (GtkSnapshot         *snapshot,
   lonlat = xuncha_street_segment_get_part (segment, 0, &n);
   /* Halfway along the middle edge: the middle of a short segment, near enough. */
   mid = (n - 1) / 2;
-  shumate_viewport_location_to_widget_coords (viewport, widget, lonlat[2 * mid + 1],
-                                              lonlat[2 * mid], &x0, &y0);
-  shumate_viewport_location_to_widget_coords (viewport, widget, lonlat[2 * mid + 3],
-                                              lonlat[2 * mid + 2], &x1, &y1);
+  project (projection, lonlat[2 * mid + 1], lonlat[2 * mid], &x0, &y0);
+  project (projection, lonlat[2 * mid + 3], lonlat[2 * mid + 2], &x1, &y1);
   x = (x0 + x1) / 2;
   y = (y0 + y1) / 2;
   layout = gtk_widget_create_pango_layout (widget, name);
@@ -118,6 +173,8 @@ xuncha_street_layer_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   double lat[4], lon[4];
   double min_lat = 90, max_lat = -90, min_lon = 180, max_lon = -180;
+  Projection projection;
+  gboolean detailed;
   cairo_t *cr;
 
   self->n_drawn = 0;
@@ -142,9 +199,14 @@ xuncha_street_layer_snapshot (GtkWidget   *widget,
   if (visible->len == 0)
     return;
 
+  projection_init (&projection, viewport, widget, (min_lat + max_lat) / 2,
+                   (min_lon + max_lon) / 2);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  /* Round ends and white casings only where streets are wide on screen: at city zoom
+   * they cost more than they show. */
+  detailed = zoom >= DETAIL_ZOOM;
+  cairo_set_line_cap (cr, detailed ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+  cairo_set_line_join (cr, detailed ? CAIRO_LINE_JOIN_ROUND : CAIRO_LINE_JOIN_MITER);
 
   /* Minor streets first, strict ones last so they are on top: one path per class. */
   for (int klass = XUNCHA_STREET_CLASS_OTHER; klass >= XUNCHA_STREET_CLASS_STRICT; klass--)
@@ -160,17 +222,20 @@ xuncha_street_layer_snapshot (GtkWidget   *widget,
 
           if ((int)xuncha_street_segment_get_class (segment) != klass)
             continue;
-          trace_segment (cr, viewport, widget, segment);
+          trace_segment (cr, &projection, segment);
           in_class++;
         }
       if (in_class == 0)
         continue;
       /* A white casing keeps the line visible on any basemap and in sunlight. */
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-      cairo_set_line_width (cr, style->width + 3);
-      cairo_stroke_preserve (cr);
+      if (detailed)
+        {
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+          cairo_set_line_width (cr, style->width + 3);
+          cairo_stroke_preserve (cr);
+        }
       cairo_set_source_rgb (cr, style->red, style->green, style->blue);
-      cairo_set_line_width (cr, style->width);
+      cairo_set_line_width (cr, detailed ? style->width : style->width / 2);
       cairo_stroke (cr);
       self->n_drawn += in_class;
     }
@@ -178,7 +243,7 @@ xuncha_street_layer_snapshot (GtkWidget   *widget,
 
   if (zoom >= LABEL_ZOOM)
     for (guint i = 0; i < visible->len; i++)
-      draw_label (snapshot, widget, viewport, g_ptr_array_index (visible, i));
+      draw_label (snapshot, widget, &projection, g_ptr_array_index (visible, i));
 }
 
 static void

@@ -89,6 +89,14 @@ on_visible_page_changed (XunchaWindow *self)
     xuncha_history_page_refresh (self->history_page);
 }
 
+static void
+on_street_map_changed (XunchaWindow *self)
+{
+  XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  xuncha_patrol_page_set_street_map (self->patrol_page, xuncha_application_get_street_map (app));
+}
+
 /* "application" is not a construct property, so this runs from _new(), not constructed. */
 static void
 connect_to_application (XunchaWindow      *self,
@@ -102,6 +110,9 @@ connect_to_application (XunchaWindow      *self,
 
   xuncha_patrol_page_set_store (self->patrol_page, store);
   xuncha_patrol_page_set_street_map (self->patrol_page, xuncha_application_get_street_map (app));
+  /* The map comes a moment after the window, from a worker thread. */
+  g_signal_connect_object (app, "notify::street-map", G_CALLBACK (on_street_map_changed), self,
+                           G_CONNECT_SWAPPED);
   xuncha_patrol_page_set_session (self->patrol_page, xuncha_application_get_session (app));
   xuncha_queue_page_set_store (self->queue_page, store);
   xuncha_history_page_set_store (self->history_page, store);
