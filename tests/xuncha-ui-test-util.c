@@ -96,6 +96,11 @@ xuncha_ui_test_screenshot (GtkWidget  *widget,
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
+  /* A widget that redraws all the time (a live camera preview) has no picture between
+   * a redraw request and the next frame: wait for that frame. */
+  for (guint i = 0; i < 200 && gdk_paintable_get_intrinsic_width (paintable) == 0; i++)
+    g_main_context_iteration (NULL, TRUE);
+
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
