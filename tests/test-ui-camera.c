@@ -260,6 +260,44 @@ test_missing_device_node (void)
 }
 
 static void
+test_not_a_camera (void)
+{
+  g_autoptr(XunchaGstCamera) gst_camera = xuncha_gst_camera_new_for_device ("/dev/null");
+  XunchaCamera *camera = XUNCHA_CAMERA (gst_camera);
+  g_autofree char *reason = NULL;
+
+  /* A node that opens but is no video device: the camera failed, with GStreamer's words. */
+  xuncha_camera_start (camera);
+  g_assert_true (wait_for_state (camera, XUNCHA_CAMERA_STATE_ERROR, 2));
+  reason = xuncha_camera_dup_reason (camera);
+  g_assert_true (g_str_has_prefix (reason, "The camera stopped working: "));
+  g_assert_nonnull (strstr (reason, "/dev/null"));
+
+  /* Starting again tries again. */
+  xuncha_camera_start (camera);
+  g_assert_cmpint (xuncha_camera_get_state (camera), ==, XUNCHA_CAMERA_STATE_STARTING);
+  g_assert_true (wait_for_state (camera, XUNCHA_CAMERA_STATE_ERROR, 2));
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child)
+          && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = find_button (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
 on_photo_taken (XunchaCameraView  *view,
                 GBytes            *jpeg,
                 GBytes           **out)
@@ -450,8 +488,42 @@ test_view_no_camera (void)
   g_assert_true (gtk_widget_is_drawable (files_button));
   assert_target_size (files_button, 44, 44);
   g_assert_false (gtk_widget_is_drawable (xuncha_camera_view_get_shutter_button (view)));
+  /* Nothing to retry when there is no camera. */
+  g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (view), "Try Again")));
   g_signal_emit_by_name (files_button, "clicked");
   g_assert_nonnull (xuncha_camera_view_get_file_chooser (view));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_view_error (void)
+{
+  g_autoptr(XunchaGstCamera) camera = xuncha_gst_camera_new_for_device ("/dev/null");
+  GtkWidget *window;
+  XunchaCameraView *view;
+  GtkWidget *retry;
+
+  if (!xuncha_ui_test_have_display ())
+    return;
+
+  window = gtk_window_new ();
+  view = xuncha_camera_view_new (XUNCHA_CAMERA (camera));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for_state (XUNCHA_CAMERA (camera), XUNCHA_CAMERA_STATE_ERROR, 2));
+  xuncha_ui_test_wait_for_frames (window, 2);
+
+  /* A failed camera may work on a second try: the page offers one. */
+  retry = find_button (GTK_WIDGET (view), "Try Again");
+  g_assert_nonnull (retry);
+  g_assert_true (gtk_widget_is_drawable (retry));
+  assert_target_size (retry, 44, 44);
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_cmpint (xuncha_camera_get_state (XUNCHA_CAMERA (camera)), ==,
+                   XUNCHA_CAMERA_STATE_STARTING);
+  g_assert_true (wait_for_state (XUNCHA_CAMERA (camera), XUNCHA_CAMERA_STATE_ERROR, 2));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -467,8 +539,10 @@ main (int    argc,
   g_test_add_func ("/ui/camera/capture-stopped", test_capture_stopped);
   g_test_add_func ("/ui/camera/no-device", test_no_device);
   g_test_add_func ("/ui/camera/missing-device-node", test_missing_device_node);
+  g_test_add_func ("/ui/camera/not-a-camera", test_not_a_camera);
   g_test_add_func ("/ui/camera/view", test_view);
   g_test_add_func ("/ui/camera/view-no-camera", test_view_no_camera);
+  g_test_add_func ("/ui/camera/view-error", test_view_error);
 
   return g_test_run ();
 }

@@ -38,6 +38,7 @@ struct _XunchaCameraView
   GtkButton            *files_button;
   AdwStatusPage        *status_page;
   GtkButton            *status_files_button;
+  GtkButton            *retry_button;
 
   XunchaCamera         *camera;
   GCancellable         *cancellable;      /* of the captures; cancelled in dispose */
@@ -65,6 +66,10 @@ update (XunchaCameraView *self)
                                  state == XUNCHA_CAMERA_STATE_NO_CAMERA
                                  ? _("No Camera") : _("Camera Not Working"));
       adw_status_page_set_description (self->status_page, description);
+      /* A camera that failed (busy, unplugged) may work on a second try; a missing one
+       * will not. */
+      gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
+                              state == XUNCHA_CAMERA_STATE_ERROR);
       gtk_stack_set_visible_child_name (self->stack, "none");
     }
   else
@@ -155,6 +160,13 @@ static void
 on_files_clicked (XunchaCameraView *self)
 {
   xuncha_camera_view_choose_files (self);
+}
+
+static void
+on_retry_clicked (XunchaCameraView *self)
+{
+  if (self->camera != NULL)
+    xuncha_camera_start (self->camera);
 }
 
 static void
@@ -286,8 +298,10 @@ xuncha_camera_view_class_init (XunchaCameraViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaCameraView, files_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaCameraView, status_page);
   gtk_widget_class_bind_template_child (widget_class, XunchaCameraView, status_files_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaCameraView, retry_button);
   gtk_widget_class_bind_template_callback (widget_class, on_shutter_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_files_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
 }
 
 static void

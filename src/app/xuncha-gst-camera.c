@@ -197,7 +197,11 @@ fail (XunchaGstCamera   *self,
       XunchaCameraState  state,
       const char        *reason)
 {
-  g_message ("camera: %s", reason);
+  /* Having no camera is normal on many devices; a camera that fails is worth a line. */
+  if (state == XUNCHA_CAMERA_STATE_NO_CAMERA)
+    g_debug ("no camera: %s", reason);
+  else
+    g_message ("camera failed: %s", reason);
   teardown (self);
   fail_captures (self, reason);
   set_state (self, state, reason);
@@ -788,6 +792,7 @@ static void
 xuncha_gst_camera_start (XunchaCamera *camera)
 {
   XunchaGstCamera *self = XUNCHA_GST_CAMERA (camera);
+  g_autoptr(GMainContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
 
@@ -803,8 +808,14 @@ xuncha_gst_camera_start (XunchaCamera *camera)
       return;
     }
 
-  g_clear_pointer (&self->context, g_main_context_unref);
-  self->context = g_main_context_ref_thread_default ();
+  /* Streaming threads of a cancelled start may still read the context until their
+   * pipeline is freed: replace it only when start() runs on another one. */
+  context = g_main_context_ref_thread_default ();
+  if (self->context != context)
+    {
+      g_clear_pointer (&self->context, g_main_context_unref);
+      self->context = g_steal_pointer (&context);
+    }
   self->cancellable = g_cancellable_new ();
   self->start_time = g_get_monotonic_time ();
   set_state (self, XUNCHA_CAMERA_STATE_STARTING, NULL);
