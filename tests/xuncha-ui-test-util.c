@@ -137,17 +137,23 @@ xuncha_ui_test_screenshot (GtkWidget  *widget,
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   gsize stride, distinct = 0;
   guint32 first;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
   /* Screenshots show where a transition ends, not a frame in the middle of it. */
   {
-    gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-    while (any_transition_running (widget) && g_get_monotonic_time () < deadline)
+    gint64 settled = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+    while (any_transition_running (widget) && g_get_monotonic_time () < settled)
       g_main_context_iteration (NULL, TRUE);
     xuncha_ui_test_wait_for_frames (widget, 2);
   }
+  /* A widget that redraws all the time (a live camera preview) has no picture between
+   * a redraw request and the next frame: wait for that frame. */
+  while (gdk_paintable_get_intrinsic_width (paintable) == 0
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
 
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
