@@ -56,6 +56,12 @@ has_fix (gpointer data)
   return xuncha_patrol_session_get_last_fix (data, NULL);
 }
 
+static gboolean
+step_is_category (gpointer data)
+{
+  return g_strcmp0 (xuncha_report_flow_get_step (data), "category") == 0;
+}
+
 static guint wanted_saves;
 
 static gboolean
@@ -109,9 +115,13 @@ run_report (Fixture *fx)
   g_assert_true (xuncha_window_get_reporting (window));
   g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "photo");
 
-  /* Tap 2: the shutter (the camera hands the flow its JPEG). */
-  xuncha_report_flow_add_photo_bytes (flow, photo);
-  g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "category");
+  /* Tap 2: the shutter, on the test camera's live picture. */
+  xuncha_ui_test_wait_for_camera (xuncha_camera_view_get_camera (xuncha_report_flow_get_camera_view (flow)));
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-camera"));
+  g_signal_emit_by_name (xuncha_camera_view_get_shutter_button (xuncha_report_flow_get_camera_view (flow)),
+                         "clicked");
+  wait_for (step_is_category, flow);
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-category"));
 

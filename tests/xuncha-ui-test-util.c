@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "xuncha-camera.h"
 #include "xuncha-ui-test-util.h"
 
 void
@@ -116,6 +117,18 @@ xuncha_ui_test_wait_for_property (gpointer    object,
       g_object_get (object, property, &value, NULL);
       if (value != NULL)
         return;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+void
+xuncha_ui_test_wait_for_camera (gpointer camera)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (xuncha_camera_get_state (camera) != XUNCHA_CAMERA_STATE_READY)
+    {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
     }

@@ -25,6 +25,10 @@ void      xuncha_ui_test_wait_for_size     (GtkWidget  *widget,
 void      xuncha_ui_test_wait_for_property (gpointer    object,
                                             const char *property);
 
+/* Iterates until a camera (an XunchaCamera) is ready to capture, or fails after a few
+ * seconds. */
+void      xuncha_ui_test_wait_for_camera   (gpointer    camera);
+
 /* Renders @widget into $XUNCHA_BUILD_DIR/screenshots/@name.png, checks the image is not
  * blank, and returns its path. */
 char     *xuncha_ui_test_screenshot        (GtkWidget  *widget,

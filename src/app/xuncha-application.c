@@ -220,6 +220,9 @@ xuncha_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir);
   self->data_dir = xuncha_store_resolve_data_dir (data_dir);
   self->demo = g_variant_dict_contains (options, "demo");
+  /* The demo photographs the test camera's picture unless told otherwise. */
+  if (self->demo && g_getenv ("XUNCHA_CAMERA") == NULL)
+    g_setenv ("XUNCHA_CAMERA", "test", FALSE);
   g_variant_dict_lookup (options, "replay", "^ay", &self->replay_path);
   if (!g_variant_dict_lookup (options, "speed", "d", &self->replay_speed))
     self->replay_speed = self->demo ? 10 : 1;

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "xuncha-gst-camera.h"
 #include "xuncha-report-flow.h"
 
 struct _XunchaReportFlow
@@ -29,7 +30,7 @@ struct _XunchaReportFlow
   XunchaCategoryPicker *picker;
   XunchaReportForm     *form;
   XunchaPlacePicker    *place_picker;
-  GtkWidget            *photo_step;
+  XunchaCameraView     *camera_view;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, GTK_TYPE_WIDGET)
@@ -231,40 +232,24 @@ on_back_clicked (XunchaReportFlow *self)
 }
 
 static void
-on_files_chosen (GtkNativeDialog  *dialog,
-                 int               response,
-                 XunchaReportFlow *self)
+on_photo_taken (XunchaCameraView *view,
+                GBytes           *jpeg,
+                XunchaReportFlow *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        g_ptr_array_add (chosen, g_list_model_get_item (files, i));
-      if (chosen->len > 0)
-        xuncha_report_flow_add_photo_files (self, chosen);
-    }
-  g_object_unref (dialog);
-  g_object_unref (self);
+  xuncha_report_flow_add_photo_bytes (self, jpeg);
 }
 
 static void
-on_choose_files (XunchaReportFlow *self)
+on_files_chosen (XunchaCameraView *view,
+                 GListModel       *files,
+                 XunchaReportFlow *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
 
-  chooser = gtk_file_chooser_native_new (_("Choose Photos"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("JPEG photos"));
-  gtk_file_filter_add_mime_type (filter, "image/jpeg");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_files_chosen), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    g_ptr_array_add (chosen, g_list_model_get_item (files, i));
+  if (chosen->len > 0)
+    xuncha_report_flow_add_photo_files (self, chosen);
 }
 
 static void
@@ -349,6 +334,7 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
   g_type_ensure (XUNCHA_TYPE_CATEGORY_PICKER);
   g_type_ensure (XUNCHA_TYPE_REPORT_FORM);
   g_type_ensure (XUNCHA_TYPE_PLACE_PICKER);
+  g_type_ensure (XUNCHA_TYPE_CAMERA_VIEW);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -360,9 +346,10 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, picker);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, form);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, place_picker);
-  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, photo_step);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, camera_view);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_choose_files);
+  gtk_widget_class_bind_template_callback (widget_class, on_photo_taken);
+  gtk_widget_class_bind_template_callback (widget_class, on_files_chosen);
   gtk_widget_class_bind_template_callback (widget_class, on_category_chosen);
   gtk_widget_class_bind_template_callback (widget_class, on_change_category);
   gtk_widget_class_bind_template_callback (widget_class, on_place_on_map);
@@ -374,8 +361,15 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
 static void
 xuncha_report_flow_init (XunchaReportFlow *self)
 {
+  g_autoptr(XunchaGstCamera) camera = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  /* The device's camera (or the portal's, or the test source XUNCHA_CAMERA=test asks
+   * for); it runs only while the photo step is on screen. */
+  camera = xuncha_gst_camera_new (xuncha_camera_source_from_env ());
+  xuncha_camera_view_set_camera (self->camera_view, XUNCHA_CAMERA (camera));
 }
 
 XunchaReportFlow *
@@ -486,6 +480,13 @@ xuncha_report_flow_get_form (XunchaReportFlow *self)
 {
   g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
   return self->form;
+}
+
+XunchaCameraView *
+xuncha_report_flow_get_camera_view (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+  return self->camera_view;
 }
 
 XunchaPlacePicker *

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "xuncha-core.h"
+#include "xuncha-camera-view.h"
 #include "xuncha-category-picker.h"
 #include "xuncha-place-picker.h"
 #include "xuncha-report-form.h"
@@ -37,6 +38,7 @@ void                  xuncha_report_flow_add_photo_files  (XunchaReportFlow    *
                                                            GPtrArray           *files);
 XunchaCategoryPicker *xuncha_report_flow_get_picker       (XunchaReportFlow    *self);
 XunchaReportForm     *xuncha_report_flow_get_form         (XunchaReportFlow    *self);
+XunchaCameraView     *xuncha_report_flow_get_camera_view  (XunchaReportFlow    *self);
 XunchaPlacePicker    *xuncha_report_flow_get_place_picker (XunchaReportFlow    *self);
 /* Builds the report from the form and saves it in the background. FALSE (with a toast
  * in the flow) when the form is not complete. */
