@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "xuncha-application.h"
+#include "xuncha-sync-controller.h"
 #include "xuncha-window.h"
 
 struct _XunchaApplication
@@ -21,6 +22,7 @@ struct _XunchaApplication
   GSettings      *settings;
   XunchaStreetMap *street_map;
   XunchaPatrolSession *session;
+  XunchaSyncController *sync_controller;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaApplication, xuncha_application, ADW_TYPE_APPLICATION)
@@ -208,6 +210,7 @@ xuncha_application_startup (GApplication *app)
     load_demo_data (self);
   reload_street_map (self);
   start_session (self);
+  self->sync_controller = xuncha_sync_controller_new (self->store, self->settings);
 }
 
 static void
@@ -225,6 +228,7 @@ xuncha_application_dispose (GObject *object)
 {
   XunchaApplication *self = (XunchaApplication *)object;
 
+  g_clear_object (&self->sync_controller);
   g_clear_object (&self->session);
   g_clear_object (&self->street_map);
   g_clear_object (&self->store);
@@ -308,4 +312,11 @@ xuncha_application_get_session (XunchaApplication *self)
 {
   g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
   return self->session;
+}
+
+XunchaSyncController *
+xuncha_application_get_sync_controller (XunchaApplication *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
+  return self->sync_controller;
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "xuncha-core.h"
+#include "xuncha-sync-controller.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,7 @@ GSettings         *xuncha_application_get_settings (XunchaApplication *self);
 XunchaStreetMap   *xuncha_application_get_street_map (XunchaApplication *self);
 /* The shift and location source, or NULL when the store could not be opened. */
 XunchaPatrolSession *xuncha_application_get_session (XunchaApplication *self);
+/* The one sync of the app (manual and automatic), or NULL without a store. */
+XunchaSyncController *xuncha_application_get_sync_controller (XunchaApplication *self);
 
 G_END_DECLS
