@@ -212,19 +212,29 @@ load_thumbnail (XunchaPhotoStore *photos,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = xuncha_photo_store_get_thumbnail (photos, sha256, &error);
-  GdkPixbuf *pixbuf;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkPixbuf) square = NULL;
+  int width, height, side;
 
   if (path == NULL)
     {
       g_debug ("No thumbnail of %s: %s", sha256, error->message);
       return NULL;
     }
-  /* Twice the shown size, for 2× screens; square crop happens when drawn. */
-  pixbuf = gdk_pixbuf_new_from_file_at_scale (path, THUMBNAIL_SIZE * 2, THUMBNAIL_SIZE * 2,
-                                              TRUE, &error);
+  pixbuf = gdk_pixbuf_new_from_file (path, &error);
   if (pixbuf == NULL)
-    g_debug ("Thumbnail %s unreadable: %s", path, error->message);
-  return pixbuf;
+    {
+      g_debug ("Thumbnail %s unreadable: %s", path, error->message);
+      return NULL;
+    }
+  /* A square from the middle, at twice the shown size for 2× screens: every row's
+   * picture has the same size whatever the photo's shape. */
+  width = gdk_pixbuf_get_width (pixbuf);
+  height = gdk_pixbuf_get_height (pixbuf);
+  side = MIN (width, height);
+  square = gdk_pixbuf_new_subpixbuf (pixbuf, (width - side) / 2, (height - side) / 2, side, side);
+  return gdk_pixbuf_scale_simple (square, THUMBNAIL_SIZE * 2, THUMBNAIL_SIZE * 2,
+                                  GDK_INTERP_BILINEAR);
 }
 
 /* Reading every report with its photos, making missing thumbnails and counting the
@@ -476,8 +486,7 @@ shown_state (XunchaQueuePage *self,
 
 static void
 set_row_state (Row        *row,
-               const char *state,
-               const char *receipt)
+               const char *state)
 {
   static const char * const styles[] = {
     "queue-waiting", "queue-sending", "queue-acked", "queue-failed"
@@ -490,9 +499,7 @@ set_row_state (Row        *row,
 
   if (g_str_equal (state, "acked"))
     {
-      /* The office's receipt is the officer's proof that it arrived. */
-      text = receipt != NULL ? g_strdup_printf (_("Acknowledged · receipt %s"), receipt)
-                             : g_strdup (_("Acknowledged"));
+      text = g_strdup (_("Acknowledged by the office"));
       gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-acked");
     }
   else if (g_str_equal (state, "failed"))
@@ -541,17 +548,15 @@ make_thumbnail (XunchaQueuePage *self,
     }
   if (texture != NULL)
     {
-      widget = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-      gtk_picture_set_content_fit (GTK_PICTURE (widget), GTK_CONTENT_FIT_COVER);
-      gtk_picture_set_can_shrink (GTK_PICTURE (widget), TRUE);
-      gtk_widget_add_css_class (widget, "photo-thumbnail");
+      widget = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
+      gtk_widget_add_css_class (widget, "queue-thumbnail");
     }
   else
     {
       widget = gtk_image_new_from_icon_name ("image-missing-symbolic");
       gtk_widget_add_css_class (widget, "dim-label");
     }
-  gtk_widget_set_size_request (widget, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_image_set_pixel_size (GTK_IMAGE (widget), THUMBNAIL_SIZE);
   gtk_widget_set_valign (widget, GTK_ALIGN_START);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
   return widget;
@@ -609,9 +614,17 @@ make_row (XunchaQueuePage *self,
   add_label (row, GTK_BOX (text), where, "dim-label caption");
 
   row->state_label = add_label (row, GTK_BOX (text), NULL, "queue-state caption-heading");
-  set_row_state (row, shown_state (self, item->state), item->receipt);
+  set_row_state (row, shown_state (self, item->state));
 
-  if (g_str_equal (item->state, "failed"))
+  if (g_str_equal (item->state, "acked") && item->receipt != NULL)
+    {
+      /* The office's receipt is the officer's proof that it arrived. */
+      g_autofree char *receipt = g_strdup_printf (_("Receipt %s"), item->receipt);
+      GtkLabel *label = add_label (row, GTK_BOX (text), receipt, "caption dim-label");
+
+      gtk_label_set_selectable (label, TRUE);
+    }
+  else if (g_str_equal (item->state, "failed"))
     {
       GtkWidget *retry;
 
@@ -868,7 +881,7 @@ on_sync_started (XunchaSyncController *controller,
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&row))
     if (g_str_equal (row->state, "waiting"))
-      set_row_state (row, "sending", NULL);
+      set_row_state (row, "sending");
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Connecting to the office…"));
   gtk_label_set_text (self->status_label, automatic ? _("Syncing automatically…")

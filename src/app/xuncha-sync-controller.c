@@ -211,6 +211,14 @@ finish (XunchaSyncController *self,
         XunchaSyncResult     *result,
         GError               *error)
 {
+  /* A cancelled task says so in GIO's words; the page knows the engine's. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      error = g_error_new (XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED,
+                           _("The sync was cancelled."));
+    }
+
   g_clear_pointer (&self->last_result, xuncha_sync_result_free);
   g_clear_error (&self->last_error);
   self->last_result = result;

@@ -96,9 +96,11 @@ on_sync_finished (XunchaSyncController *controller,
   const GError *error = xuncha_sync_controller_get_last_error (controller);
   XunchaSyncResult *result = xuncha_sync_controller_get_last_result (controller);
 
-  /* An automatic sync speaks only when it did something or went wrong; the queue page
-   * tells the whole story. */
-  if (error != NULL)
+  /* The queue page tells the whole story; elsewhere a toast says how it ended. An
+   * automatic sync speaks only when it did something. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "queue") == 0)
+    ;
+  else if (error != NULL)
     {
       if (!xuncha_sync_controller_get_automatic (controller)
           && !g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED))
@@ -115,7 +117,6 @@ on_sync_finished (XunchaSyncController *controller,
 static void
 on_enrolled (XunchaWindow *self)
 {
-  xuncha_window_add_toast (self, _("This device is enrolled with the office"));
   xuncha_queue_page_refresh (self->queue_page);
 }
 
