@@ -357,7 +357,7 @@ on_network_changed (GNetworkMonitor      *monitor,
                     gboolean              available,
                     XunchaSyncController *self)
 {
-  if (!available)
+  if (!available || !g_settings_get_boolean (self->settings, "auto-sync"))
     {
       g_clear_handle_id (&self->timer_id, g_source_remove);
       return;
