@@ -303,6 +303,8 @@ run_queue (Fixture *fx)
   xuncha_window_show_page (fx->window, "queue");
   refresh_queue (fx);
   g_assert_cmpuint (xuncha_queue_page_get_n_rows (fx->queue), ==, 3);
+  /* Enrolled now: the earlier problem is gone. */
+  g_assert_null (xuncha_queue_page_get_problem (fx->queue));
   g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, first), ==, "waiting");
   assert_row_contains (fx, first, "Waiting to be sent");
   assert_row_contains (fx, first, "陈寿路");

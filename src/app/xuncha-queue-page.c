@@ -683,6 +683,10 @@ update_problem (XunchaQueuePage  *self,
 
   if (self->controller != NULL && xuncha_sync_controller_get_running (self->controller))
     return;
+  /* Enrolled since: that problem is solved. */
+  if (enrollment != NULL
+      && g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_NOT_ENROLLED))
+    error = NULL;
   if (error != NULL && !g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED))
     {
       describe_problem (error, &title, &advice);
@@ -691,9 +695,11 @@ update_problem (XunchaQueuePage  *self,
                     ? NULL : error->message);
       return;
     }
-  if (error == NULL && self->controller != NULL
-      && xuncha_sync_controller_get_last_result (self->controller) != NULL)
+  if (self->controller != NULL
+      && (xuncha_sync_controller_get_last_result (self->controller) != NULL
+          || xuncha_sync_controller_get_last_error (self->controller) != NULL))
     {
+      /* This session's own sync is newer than what the store remembers. */
       show_problem (self, NULL, NULL, NULL);
       return;
     }
