@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "xuncha-application.h"
+#include "xuncha-sync-controller.h"
 #include "xuncha-window.h"
 
 struct _XunchaApplication
@@ -21,6 +22,7 @@ struct _XunchaApplication
   GSettings      *settings;
   XunchaStreetMap *street_map;
   XunchaPatrolSession *session;
+  XunchaSyncController *sync_controller;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaApplication, xuncha_application, ADW_TYPE_APPLICATION)
@@ -166,12 +168,12 @@ on_street_map_loaded (GObject      *object,
 }
 
 /* A city's map takes a moment to index; the window does not wait for it. */
-static void
-reload_street_map (XunchaApplication *self)
+void
+xuncha_application_reload_street_map (XunchaApplication *self)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, on_street_map_loaded, NULL);
 
-  g_task_set_source_tag (task, reload_street_map);
+  g_task_set_source_tag (task, xuncha_application_reload_street_map);
   g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
   g_task_run_in_thread (task, load_street_map_in_thread);
 }
@@ -257,8 +259,9 @@ xuncha_application_startup (GApplication *app)
     }
   if (self->demo)
     load_demo_data (self);
-  reload_street_map (self);
+  xuncha_application_reload_street_map (self);
   start_session (self);
+  self->sync_controller = xuncha_sync_controller_new (self->store, self->settings);
 }
 
 static void
@@ -297,6 +300,7 @@ xuncha_application_dispose (GObject *object)
 {
   XunchaApplication *self = (XunchaApplication *)object;
 
+  g_clear_object (&self->sync_controller);
   g_clear_object (&self->session);
   g_clear_object (&self->street_map);
   g_clear_object (&self->store);
@@ -404,4 +408,11 @@ xuncha_application_get_session (XunchaApplication *self)
 {
   g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
   return self->session;
+}
+
+XunchaSyncController *
+xuncha_application_get_sync_controller (XunchaApplication *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
+  return self->sync_controller;
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "xuncha-core.h"
+#include "xuncha-sync-controller.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +21,12 @@ GSettings         *xuncha_application_get_settings (XunchaApplication *self);
 /* The street segments of the store, or NULL while they load (the "street-map" property
  * says when they are there) or when it holds none. */
 XunchaStreetMap   *xuncha_application_get_street_map (XunchaApplication *self);
+/* Reads and indexes the street map again on a worker thread (after an import or a sync
+ * that brought streets); "street-map" is notified when it is ready. */
+void               xuncha_application_reload_street_map (XunchaApplication *self);
 /* The shift and location source, or NULL when the store could not be opened. */
 XunchaPatrolSession *xuncha_application_get_session (XunchaApplication *self);
+/* The one sync of the app (manual and automatic), or NULL without a store. */
+XunchaSyncController *xuncha_application_get_sync_controller (XunchaApplication *self);
 
 G_END_DECLS

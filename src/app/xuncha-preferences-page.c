@@ -7,11 +7,31 @@
 
 #include "xuncha-preferences-page.h"
 
+enum {
+  ENROLLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 struct _XunchaPreferencesPage
 {
   GtkWidget      parent_instance;
 
   GSettings     *settings;
+  XunchaStore   *store;
+  GCancellable  *enroll_cancellable;
+  gboolean       enrolled;
+  AdwActionRow  *enrolled_row;
+  GtkImage      *enrolled_icon;
+  GtkWidget     *reenroll_button;
+  AdwEntryRow   *officer_row;
+  AdwEntryRow   *code_row;
+  GtkWidget     *enroll_box;
+  GtkLabel      *enroll_error;
+  GtkLabel      *enroll_detail;
+  GtkWidget     *enroll_button;
+  GtkSpinner    *enroll_spinner;
   AdwEntryRow   *server_row;
   AdwActionRow  *ca_row;
   GtkSpinButton *accuracy_spin;
@@ -134,6 +154,237 @@ on_clear_ca (XunchaPreferencesPage *self)
     g_settings_reset (self->settings, "office-ca-file");
 }
 
+/* Enrollment. ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *data_dir;
+  char *server;
+  char *officer;
+  char *code;
+  char *ca_file;
+} EnrollData;
+
+static void
+enroll_data_free (EnrollData *data)
+{
+  g_free (data->data_dir);
+  g_free (data->server);
+  g_free (data->officer);
+  if (data->code != NULL)
+    memset (data->code, 0, strlen (data->code));
+  g_free (data->code);
+  g_free (data->ca_file);
+  g_free (data);
+}
+
+/* One HTTPS round trip, a keyring write and a store transaction: not for the main
+ * thread. */
+static void
+enroll_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  EnrollData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (data->data_dir, &error);
+  XunchaCredentialsStore used = XUNCHA_CREDENTIALS_NONE;
+
+  if (store == NULL
+      || !xuncha_sync_enroll (store, data->server, data->officer, data->code, data->ca_file,
+                              NULL, g_get_host_name (), &used, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, xuncha_enrollment_load (store),
+                         (GDestroyNotify)xuncha_enrollment_free);
+}
+
+/* What went wrong, in the words of an officer standing in the office, and what to do. */
+static const char *
+enroll_error_text (const GError *error)
+{
+  if (error->domain == XUNCHA_SYNC_ERROR)
+    switch ((XunchaSyncError)error->code)
+      {
+      case XUNCHA_SYNC_ERROR_UNAUTHORIZED:
+        return _("The office did not accept this officer ID and code. Check both, or ask the "
+                 "office for a new code: each code works only once.");
+      case XUNCHA_SYNC_ERROR_TLS:
+        return _("The office's certificate was not accepted. Choose the certificate authority "
+                 "file the office gave you (above), check the phone's date and time, and try "
+                 "again.");
+      case XUNCHA_SYNC_ERROR_PIN:
+        return _("The office's key does not match the one this device expects. Ask the "
+                 "office.");
+      case XUNCHA_SYNC_ERROR_NETWORK:
+        return _("The office could not be reached. Check that the phone is on the office "
+                 "network and that the server address is right.");
+      case XUNCHA_SYNC_ERROR_CAPTIVE:
+        return _("Something other than a Xuncha office answered at this address (a Wi-Fi "
+                 "login page?). Log in to the network, or check the server address.");
+      case XUNCHA_SYNC_ERROR_PROTOCOL:
+        return _("The office answered, but not as a Xuncha office does. Check the server "
+                 "address; the office may run another version.");
+      case XUNCHA_SYNC_ERROR_NOT_ENROLLED:
+      case XUNCHA_SYNC_ERROR_FORBIDDEN:
+      case XUNCHA_SYNC_ERROR_CANCELLED:
+      case XUNCHA_SYNC_ERROR_CONFIG:
+      case XUNCHA_SYNC_ERROR_FAILED:
+      default:
+        break;
+      }
+  if (g_error_matches (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_CONFIG))
+    return _("The server address or the certificate authority file cannot be used. The "
+             "address starts with https://, and the file must be readable.");
+  if (error->domain == XUNCHA_STORE_ERROR)
+    return _("The device data could not be written. Free some space and try again.");
+  return _("The enrollment failed. Try again; if it keeps failing, ask the office.");
+}
+
+static void
+show_enroll_error (XunchaPreferencesPage *self,
+                   const char            *text,
+                   const char            *detail)
+{
+  gtk_label_set_text (self->enroll_error, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_error), text != NULL);
+  gtk_label_set_text (self->enroll_detail, detail != NULL ? detail : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_detail), detail != NULL);
+}
+
+static void
+show_enrollment (XunchaPreferencesPage *self,
+                 XunchaEnrollment      *enrollment,
+                 gboolean               editing)
+{
+  self->enrolled = enrollment != NULL;
+  if (enrollment != NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("Enrolled as %s"),
+                                                enrollment->officer_name != NULL
+                                                ? enrollment->officer_name
+                                                : enrollment->officer);
+      g_autofree char *who = enrollment->team != NULL
+                             ? g_strdup_printf (_("Officer ID %s, team %s"), enrollment->officer,
+                                                enrollment->team)
+                             : g_strdup_printf (_("Officer ID %s"), enrollment->officer);
+      g_autofree char *subtitle = g_strdup_printf ("%s\n%s", who, enrollment->server);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->enrolled_row), title);
+      adw_action_row_set_subtitle (self->enrolled_row, subtitle);
+      gtk_image_set_from_icon_name (self->enrolled_icon, "emblem-ok-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->enrolled_icon), "success");
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->enrolled_row),
+                                     _("Not enrolled"));
+      adw_action_row_set_subtitle (self->enrolled_row,
+                                   _("Reports stay on this device until it is enrolled and "
+                                     "synced."));
+      gtk_image_set_from_icon_name (self->enrolled_icon, "dialog-password-symbolic");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->enrolled_icon), "success");
+    }
+  editing = editing || enrollment == NULL;
+  gtk_widget_set_visible (self->reenroll_button, !editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->officer_row), editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->code_row), editing);
+  gtk_widget_set_visible (self->enroll_box, editing);
+}
+
+static void
+on_enrolled (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  XunchaPreferencesPage *self = XUNCHA_PREFERENCES_PAGE (source);
+  g_autoptr(XunchaEnrollment) enrollment = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enrollment = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->enroll_cancellable);
+  gtk_spinner_stop (self->enroll_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_spinner), FALSE);
+  gtk_widget_set_sensitive (self->enroll_button, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->officer_row), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->code_row), TRUE);
+
+  if (enrollment == NULL)
+    {
+      show_enroll_error (self, enroll_error_text (error), error != NULL ? error->message : NULL);
+      return;
+    }
+  /* A code works once: it has no use on the screen any more. */
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
+  show_enroll_error (self, NULL, NULL);
+  show_enrollment (self, enrollment, FALSE);
+  g_signal_emit (self, signals[ENROLLED], 0);
+}
+
+static void
+on_enroll_clicked (XunchaPreferencesPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *server = NULL, *ca_file = NULL, *officer = NULL, *code = NULL;
+  EnrollData *data;
+
+  if (self->store == NULL || self->settings == NULL || self->enroll_cancellable != NULL)
+    return;
+
+  server = g_strstrip (g_settings_get_string (self->settings, "server-url"));
+  ca_file = g_settings_get_string (self->settings, "office-ca-file");
+  officer = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->officer_row))));
+  code = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->code_row))));
+  if (*server == '\0')
+    {
+      show_enroll_error (self, _("Enter the server address the office gave you, starting "
+                                 "with https://."), NULL);
+      return;
+    }
+  if (*officer == '\0')
+    {
+      show_enroll_error (self, _("Enter your officer ID."), NULL);
+      return;
+    }
+  if (*code == '\0')
+    {
+      show_enroll_error (self, _("Enter the one-time code from the office."), NULL);
+      return;
+    }
+
+  show_enroll_error (self, NULL, NULL);
+  gtk_widget_set_sensitive (self->enroll_button, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->officer_row), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->code_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_spinner), TRUE);
+  gtk_spinner_start (self->enroll_spinner);
+
+  data = g_new0 (EnrollData, 1);
+  data->data_dir = g_strdup (xuncha_store_get_data_dir (self->store));
+  data->server = g_steal_pointer (&server);
+  data->officer = g_steal_pointer (&officer);
+  data->code = g_steal_pointer (&code);
+  data->ca_file = *ca_file != '\0' ? g_steal_pointer (&ca_file) : NULL;
+
+  self->enroll_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->enroll_cancellable, on_enrolled, NULL);
+  g_task_set_source_tag (task, on_enroll_clicked);
+  g_task_set_task_data (task, data, (GDestroyNotify)enroll_data_free);
+  g_task_run_in_thread (task, enroll_thread);
+}
+
+static void
+on_reenroll_clicked (XunchaPreferencesPage *self)
+{
+  show_enrollment (self, NULL, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->officer_row));
+}
+
 static void
 xuncha_preferences_page_dispose (GObject *object)
 {
@@ -144,7 +395,11 @@ xuncha_preferences_page_dispose (GObject *object)
   /* The template's root is not a bound child, so it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  if (self->enroll_cancellable != NULL)
+    g_cancellable_cancel (self->enroll_cancellable);
+  g_clear_object (&self->enroll_cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (xuncha_preferences_page_parent_class)->dispose (object);
 }
@@ -157,6 +412,13 @@ xuncha_preferences_page_class_init (XunchaPreferencesPageClass *klass)
 
   object_class->dispose = xuncha_preferences_page_dispose;
 
+  /**
+   * XunchaPreferencesPage::enrolled:
+   * The device was enrolled with an office.
+   */
+  signals[ENROLLED] = g_signal_new ("enrolled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-preferences-page.ui");
@@ -166,6 +428,18 @@ xuncha_preferences_page_class_init (XunchaPreferencesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, photo_size_row);
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, auto_sync_switch);
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, basemap_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enrolled_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enrolled_icon);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, reenroll_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, officer_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, code_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enroll_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enroll_error);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enroll_detail);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enroll_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enroll_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, on_enroll_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_reenroll_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_ca);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_ca);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_basemap);
@@ -202,4 +476,44 @@ xuncha_preferences_page_set_settings (XunchaPreferencesPage *self,
   g_settings_bind_with_mapping (settings, "basemap-file", self->basemap_row, "subtitle",
                                 G_SETTINGS_BIND_GET, path_to_subtitle, NULL,
                                 (gpointer)N_("None: the street layer alone"), NULL);
+}
+
+void
+xuncha_preferences_page_set_store (XunchaPreferencesPage *self,
+                                   XunchaStore           *store)
+{
+  g_autoptr(XunchaEnrollment) enrollment = NULL;
+
+  g_return_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self));
+  g_return_if_fail (store == NULL || XUNCHA_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    enrollment = xuncha_enrollment_load (store);
+  show_enrollment (self, enrollment, FALSE);
+  gtk_widget_set_sensitive (self->enroll_button, store != NULL);
+}
+
+gboolean
+xuncha_preferences_page_is_enrolling (XunchaPreferencesPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), FALSE);
+  return self->enroll_cancellable != NULL;
+}
+
+gboolean
+xuncha_preferences_page_get_enrolled (XunchaPreferencesPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), FALSE);
+  return self->enrolled;
+}
+
+const char *
+xuncha_preferences_page_get_enroll_error (XunchaPreferencesPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->enroll_error)))
+    return NULL;
+  return gtk_label_get_text (self->enroll_error);
 }

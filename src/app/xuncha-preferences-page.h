@@ -14,5 +14,13 @@ G_DECLARE_FINAL_TYPE (XunchaPreferencesPage, xuncha_preferences_page, XUNCHA, PR
 /* Binds every control to the application's settings. */
 void xuncha_preferences_page_set_settings (XunchaPreferencesPage *self,
                                            GSettings             *settings);
+/* The store enrollment writes to; shows who the device is enrolled as. */
+void xuncha_preferences_page_set_store    (XunchaPreferencesPage *self,
+                                           XunchaStore           *store);
+
+/* For tests: an enrollment runs; the device is enrolled; the error shown (NULL: none). */
+gboolean    xuncha_preferences_page_is_enrolling     (XunchaPreferencesPage *self);
+gboolean    xuncha_preferences_page_get_enrolled     (XunchaPreferencesPage *self);
+const char *xuncha_preferences_page_get_enroll_error (XunchaPreferencesPage *self);
 
 G_END_DECLS

@@ -7,23 +7,948 @@
 
 #include "xuncha-queue-page.h"
 
+#define THUMBNAIL_SIZE 56
+
+enum {
+  KIND_REPORT,
+  KIND_PHOTO,
+  KIND_SHIFT,
+  N_KINDS
+};
+
+static const char * const kinds[N_KINDS] = { "report", "photo", "shift" };
+static const char * const tables[N_KINDS] = { "reports", "photos", "shifts" };
+
+/* The widgets of one report's row, kept to answer tests and to turn waiting rows into
+ * sending ones when a sync starts. */
+typedef struct
+{
+  GtkWidget *row;
+  GtkLabel  *state_label;
+  GtkWidget *retry_button;
+  char      *state;
+  GPtrArray *labels;       /* GtkLabel, every text of the row (borrowed) */
+} Row;
+
+static void
+row_free (Row *row)
+{
+  g_free (row->state);
+  g_ptr_array_unref (row->labels);
+  g_free (row);
+}
+
 struct _XunchaQueuePage
 {
-  GtkWidget      parent_instance;
+  GtkWidget             parent_instance;
 
-  XunchaStore   *store;
-  AdwStatusPage *status;
+  XunchaStore          *store;
+  XunchaStreetMap      *street_map;
+  XunchaSyncController *controller;
+  GCancellable         *cancellable;
+  GHashTable           *rows;          /* uuid -> Row */
+  GHashTable           *thumbnails;    /* sha256 -> GdkTexture */
+  gboolean              busy;
+  gboolean              reload;        /* refresh again when the running read ends */
+
+  GtkWidget            *problem_box;
+  GtkLabel             *problem_title;
+  GtkLabel             *problem_label;
+  GtkLabel             *problem_detail;
+  GtkLabel             *status_label;
+  GtkStack             *sync_stack;
+  GtkWidget            *sync_button;
+  GtkWidget            *retry_all_button;
+  GtkProgressBar       *progress_bar;
+  GtkWidget            *cancel_button;
+  GtkGrid              *reconciliation_grid;
+  GtkLabel             *reconciliation_label;
+  GtkLabel             *count_labels[2][N_KINDS];   /* held, acknowledged */
+  GtkListBox           *list;
+  GtkWidget            *empty;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaQueuePage, xuncha_queue_page, GTK_TYPE_WIDGET)
+
+/* What the worker thread hands back: plain data, no widgets. ------------------------------ */
+
+typedef struct
+{
+  char      *uuid;
+  char      *category_name;
+  char      *street_id;
+  gint64     created_ms;
+  char      *case_status;
+  char      *thumb_sha256;
+  GdkPixbuf *thumb;          /* NULL when the page holds it already, or none could be made */
+  char      *state;          /* waiting | acked | failed */
+  char      *receipt;
+  char      *reason;         /* why it failed, or why the last try did not get through */
+  gboolean   photo_failed;
+} ReportItem;
+
+static void
+report_item_free (ReportItem *item)
+{
+  g_free (item->uuid);
+  g_free (item->category_name);
+  g_free (item->street_id);
+  g_free (item->case_status);
+  g_free (item->thumb_sha256);
+  g_clear_object (&item->thumb);
+  g_free (item->state);
+  g_free (item->receipt);
+  g_free (item->reason);
+  g_free (item);
+}
+
+typedef struct
+{
+  char               *data_dir;
+  GHashTable         *have_thumbnails;   /* sha256 set: not loaded again */
+  GPtrArray          *reports;           /* ReportItem, newest first */
+  gint64              held[N_KINDS];
+  XunchaOutboxCounts  counts[N_KINDS];
+  XunchaEnrollment   *enrollment;
+} QueueData;
+
+static void
+queue_data_free (QueueData *data)
+{
+  g_free (data->data_dir);
+  g_clear_pointer (&data->have_thumbnails, g_hash_table_unref);
+  g_clear_pointer (&data->reports, g_ptr_array_unref);
+  g_clear_pointer (&data->enrollment, xuncha_enrollment_free);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QueueData, queue_data_free)
+
+/* Category names from the store's taxonomy (the bundled one before any was stored). */
+static GHashTable *
+load_category_names (XunchaStore *store)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
+  GListModel *categories;
+
+  if (taxonomy == NULL || g_list_model_get_n_items (xuncha_taxonomy_get_categories (taxonomy)) == 0)
+    {
+      g_clear_object (&taxonomy);
+      taxonomy = xuncha_taxonomy_new_bundled (NULL);
+    }
+  if (taxonomy == NULL)
+    return names;
+  categories = xuncha_taxonomy_get_categories (taxonomy);
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(XunchaCategory) category = g_list_model_get_item (categories, i);
+      g_hash_table_insert (names, g_strdup (xuncha_category_get_code (category)),
+                           g_strdup (xuncha_category_get_name (category)));
+    }
+  return names;
+}
+
+static void
+replace_str (char       **target,
+             const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*target);
+  *target = copy;
+}
+
+static char *
+outbox_key (const char *kind,
+            const char *item)
+{
+  return g_strconcat (kind, "/", item, NULL);
+}
+
+/* A report's state is its own outbox row's, except that it cannot go before its photos:
+ * a photo the office refused makes the report fail with the photo's reason. */
+static void
+derive_state (ReportItem   *item,
+              XunchaReport *report,
+              GHashTable   *outbox)
+{
+  g_autofree char *key = outbox_key ("report", item->uuid);
+  XunchaOutboxEntry *entry = g_hash_table_lookup (outbox, key);
+
+  item->state = g_strdup (entry != NULL ? entry->state : "waiting");
+  if (g_str_equal (item->state, "sending"))
+    replace_str (&item->state, "waiting");
+  if (entry != NULL)
+    {
+      item->receipt = g_strdup (entry->receipt);
+      item->reason = g_strdup (entry->last_error);
+    }
+  if (!g_str_equal (item->state, "waiting"))
+    return;
+
+  for (guint i = 0; i < xuncha_report_get_n_photos (report); i++)
+    {
+      g_autofree char *photo_key = outbox_key ("photo", xuncha_report_get_photo_sha256 (report, i));
+      XunchaOutboxEntry *photo = g_hash_table_lookup (outbox, photo_key);
+
+      if (photo == NULL || photo->last_error == NULL)
+        continue;
+      if (g_str_equal (photo->state, "failed"))
+        {
+          replace_str (&item->state, "failed");
+          replace_str (&item->reason, photo->last_error);
+          item->photo_failed = TRUE;
+          return;
+        }
+      if (item->reason == NULL && !g_str_equal (photo->state, "acked"))
+        item->reason = g_strdup (photo->last_error);
+    }
+}
+
+static GdkPixbuf *
+load_thumbnail (XunchaPhotoStore *photos,
+                const char       *sha256)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = xuncha_photo_store_get_thumbnail (photos, sha256, &error);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkPixbuf) square = NULL;
+  int width, height, side;
+
+  if (path == NULL)
+    {
+      g_debug ("No thumbnail of %s: %s", sha256, error->message);
+      return NULL;
+    }
+  pixbuf = gdk_pixbuf_new_from_file (path, &error);
+  if (pixbuf == NULL)
+    {
+      g_debug ("Thumbnail %s unreadable: %s", path, error->message);
+      return NULL;
+    }
+  /* A square from the middle, at twice the shown size for 2× screens: every row's
+   * picture has the same size whatever the photo's shape. */
+  width = gdk_pixbuf_get_width (pixbuf);
+  height = gdk_pixbuf_get_height (pixbuf);
+  side = MIN (width, height);
+  square = gdk_pixbuf_new_subpixbuf (pixbuf, (width - side) / 2, (height - side) / 2, side, side);
+  return gdk_pixbuf_scale_simple (square, THUMBNAIL_SIZE * 2, THUMBNAIL_SIZE * 2,
+                                  GDK_INTERP_BILINEAR);
+}
+
+/* Reading every report with its photos, making missing thumbnails and counting the
+ * outbox can take a while with a full day's work: a worker thread does it with its own
+ * store connection. */
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  QueueData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (data->data_dir, &error);
+  g_autoptr(XunchaReportStore) report_store = NULL;
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) outbox = NULL;
+  g_autoptr(GHashTable) names = NULL;
+
+  if (store == NULL
+      || (report_store = xuncha_report_store_new (store, &error)) == NULL
+      || (reports = xuncha_report_store_list (report_store, 0, &error)) == NULL
+      || (entries = xuncha_outbox_list (store, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  outbox = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      XunchaOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_hash_table_insert (outbox, outbox_key (entry->kind, entry->item), entry);
+    }
+  names = load_category_names (store);
+
+  data->reports = g_ptr_array_new_with_free_func ((GDestroyNotify)report_item_free);
+  for (guint i = 0; i < reports->len; i++)
+    {
+      XunchaReport *report = g_ptr_array_index (reports, i);
+      const char *category = xuncha_report_get_category (report);
+      const char *name = g_hash_table_lookup (names, category);
+      ReportItem *item;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      item = g_new0 (ReportItem, 1);
+      item->uuid = g_strdup (xuncha_report_get_uuid (report));
+      item->category_name = g_strdup (name != NULL ? name : category);
+      item->street_id = g_strdup (xuncha_report_get_street_id (report));
+      item->created_ms = xuncha_report_get_created_ms (report);
+      item->case_status = g_strdup (xuncha_report_get_case_status (report));
+      if (xuncha_report_get_n_photos (report) > 0)
+        {
+          item->thumb_sha256 = g_strdup (xuncha_report_get_photo_sha256 (report, 0));
+          if (!g_hash_table_contains (data->have_thumbnails, item->thumb_sha256))
+            item->thumb = load_thumbnail (xuncha_report_store_get_photo_store (report_store),
+                                          item->thumb_sha256);
+        }
+      derive_state (item, report, outbox);
+      g_ptr_array_add (data->reports, item);
+    }
+
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      data->held[k] = xuncha_store_count_rows (store, tables[k], &error);
+      if (data->held[k] < 0 || !xuncha_outbox_count (store, kinds[k], &data->counts[k], &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  data->enrollment = xuncha_enrollment_load (store);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Words. ---------------------------------------------------------------------------------- */
+
+/* The office's case states (its own words, in Chinese) in the officer's language, with a
+ * style: closed is good news, returned asks for work, the rest is under way. */
+static const char *
+case_status_label (const char  *status,
+                   const char **style)
+{
+  static const struct
+  {
+    const char *office;
+    const char *label;
+    const char *style;
+  } states[] = {
+    { "上报", N_("Reported"), "case-open" },
+    { "受理", N_("Accepted"), "case-open" },
+    { "立案", N_("Filed"), "case-open" },
+    { "不予立案", N_("Not filed"), "case-closed" },
+    { "作废", N_("Void"), "case-closed" },
+    { "派遣", N_("Dispatched"), "case-open" },
+    { "处置", N_("Being handled"), "case-open" },
+    { "待核查", N_("Awaiting check"), "case-open" },
+    { "核查", N_("Checked"), "case-open" },
+    { "结案", N_("Closed"), "case-closed" },
+    { "退回", N_("Returned"), "case-returned" },
+    { "退回整改", N_("Returned for rework"), "case-returned" },
+    { "延期", N_("Deadline extended"), "case-open" },
+    { "挂账", N_("Parked"), "case-open" },
+    { "督办", N_("Under supervision"), "case-returned" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_str_equal (status, states[i].office))
+      {
+        *style = states[i].style;
+        return _(states[i].label);
+      }
+  /* A word this version does not know is still the office's word: shown as given. */
+  *style = "case-open";
+  return status;
+}
+
+static char *
+format_time (gint64 ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr(GDateTime) time = g_date_time_to_local (utc);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (g_date_time_get_year (time) == g_date_time_get_year (now)
+      && g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (now))
+    /* TRANSLATORS: a report's time today; see g_date_time_format() */
+    return g_date_time_format (time, C_("queue time", "%H:%M"));
+  /* TRANSLATORS: a report's date and time before today; see g_date_time_format() */
+  return g_date_time_format (time, C_("queue time", "%b %-d, %H:%M"));
+}
+
+static char *
+format_iso_time (const char *iso)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (iso, utc);
+
+  return time != NULL ? format_time (g_date_time_to_unix (time) * 1000) : g_strdup (iso);
+}
+
+/* What a stopped sync means for the officer, and what to do. */
+static void
+describe_problem (const GError  *error,
+                  const char   **title,
+                  const char   **advice)
+{
+  *advice = NULL;
+  if (error->domain != XUNCHA_SYNC_ERROR)
+    {
+      *title = _("The sync failed");
+      *advice = _("What was not sent stays on this device. Try again; if it keeps failing, "
+                  "ask the office.");
+      return;
+    }
+  switch ((XunchaSyncError)error->code)
+    {
+    case XUNCHA_SYNC_ERROR_NOT_ENROLLED:
+      *title = _("This device is not enrolled");
+      *advice = _("Enroll it in Settings with your officer ID and the one-time code from the "
+                  "office, then sync.");
+      break;
+    case XUNCHA_SYNC_ERROR_UNAUTHORIZED:
+      *title = _("The office no longer accepts this device");
+      *advice = _("Ask the office for a new code and enroll again in Settings. Nothing on "
+                  "this device was lost.");
+      break;
+    case XUNCHA_SYNC_ERROR_FORBIDDEN:
+      *title = _("The office refused this officer");
+      *advice = _("Ask the office. Nothing on this device was lost.");
+      break;
+    case XUNCHA_SYNC_ERROR_TLS:
+      *title = _("The office's certificate was refused");
+      *advice = _("Nothing was sent. In Settings, check the server address and the office "
+                  "certificate authority file; check the phone's date and time. If it still "
+                  "fails, ask the office.");
+      break;
+    case XUNCHA_SYNC_ERROR_PIN:
+      *title = _("The office's key does not match");
+      *advice = _("Nothing was sent. If the office changed its key, enroll again; otherwise "
+                  "do not sync on this network and tell the office.");
+      break;
+    case XUNCHA_SYNC_ERROR_CAPTIVE:
+      *title = _("Something other than the office answered");
+      *advice = _("The network may want a login first (open a web page to log in), or the "
+                  "server address is wrong. Nothing was counted as sent.");
+      break;
+    case XUNCHA_SYNC_ERROR_NETWORK:
+      *title = _("The office could not be reached");
+      *advice = _("Check that the phone is on the office network and that the office server "
+                  "runs. What was not sent stays on this device and goes with the next "
+                  "sync.");
+      break;
+    case XUNCHA_SYNC_ERROR_CONFIG:
+      *title = _("The sync settings are not usable");
+      *advice = _("Check the server address and the office certificate authority file in "
+                  "Settings.");
+      break;
+    case XUNCHA_SYNC_ERROR_PROTOCOL:
+      *title = _("The office's answer could not be read");
+      *advice = _("The office may run another version. Ask the office; nothing on this "
+                  "device was lost.");
+      break;
+    case XUNCHA_SYNC_ERROR_CANCELLED:
+    case XUNCHA_SYNC_ERROR_FAILED:
+    default:
+      *title = _("The sync failed");
+      *advice = _("What was not sent stays on this device. Try again; if it keeps failing, "
+                  "ask the office.");
+      break;
+    }
+}
+
+/* Rows. ----------------------------------------------------------------------------------- */
+
+static GtkLabel *
+add_label (Row        *row,
+           GtkBox     *box,
+           const char *text,
+           const char *style)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (style != NULL)
+    {
+      g_auto(GStrv) classes = g_strsplit (style, " ", -1);
+      for (guint i = 0; classes[i] != NULL; i++)
+        gtk_widget_add_css_class (label, classes[i]);
+    }
+  gtk_box_append (box, label);
+  g_ptr_array_add (row->labels, label);
+  return GTK_LABEL (label);
+}
+
+static const char *
+shown_state (XunchaQueuePage *self,
+             const char      *state)
+{
+  if (g_str_equal (state, "waiting") && self->controller != NULL
+      && xuncha_sync_controller_get_running (self->controller))
+    return "sending";
+  return state;
+}
+
+static void
+set_row_state (Row        *row,
+               const char *state)
+{
+  static const char * const styles[] = {
+    "queue-waiting", "queue-sending", "queue-acked", "queue-failed"
+  };
+  g_autofree char *text = NULL;
+
+  replace_str (&row->state, state);
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (row->state_label), styles[i]);
+
+  if (g_str_equal (state, "acked"))
+    {
+      text = g_strdup (_("Acknowledged by the office"));
+      gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-acked");
+    }
+  else if (g_str_equal (state, "failed"))
+    {
+      text = g_strdup (_("Not sent"));
+      gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-failed");
+    }
+  else if (g_str_equal (state, "sending"))
+    {
+      text = g_strdup (_("Sending…"));
+      gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-sending");
+    }
+  else
+    {
+      text = g_strdup (_("Waiting to be sent"));
+      gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-waiting");
+    }
+  gtk_label_set_text (row->state_label, text);
+}
+
+static void
+on_retry_clicked (GtkButton       *button,
+                  XunchaQueuePage *self)
+{
+  const char *uuid = g_object_get_data (G_OBJECT (button), "uuid");
+
+  if (self->controller != NULL)
+    xuncha_sync_controller_retry (self->controller, "report", uuid);
+}
+
+static GtkWidget *
+make_thumbnail (XunchaQueuePage *self,
+                ReportItem      *item)
+{
+  GdkTexture *texture = NULL;
+  GtkWidget *widget;
+
+  if (item->thumb_sha256 != NULL)
+    {
+      texture = g_hash_table_lookup (self->thumbnails, item->thumb_sha256);
+      if (texture == NULL && item->thumb != NULL)
+        {
+          texture = gdk_texture_new_for_pixbuf (item->thumb);
+          g_hash_table_insert (self->thumbnails, g_strdup (item->thumb_sha256), texture);
+        }
+    }
+  if (texture != NULL)
+    {
+      widget = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
+      gtk_widget_add_css_class (widget, "queue-thumbnail");
+    }
+  else
+    {
+      widget = gtk_image_new_from_icon_name ("image-missing-symbolic");
+      gtk_widget_add_css_class (widget, "dim-label");
+    }
+  gtk_image_set_pixel_size (GTK_IMAGE (widget), THUMBNAIL_SIZE);
+  gtk_widget_set_valign (widget, GTK_ALIGN_START);
+  gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
+  return widget;
+}
+
+static GtkWidget *
+make_row (XunchaQueuePage *self,
+          ReportItem      *item)
+{
+  Row *row = g_new0 (Row, 1);
+  GtkWidget *box, *text, *title_box, *title;
+  g_autofree char *time = format_time (item->created_ms);
+  g_autofree char *where = NULL;
+  const char *street = item->street_id;
+
+  row->labels = g_ptr_array_new ();
+  row->row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row->row), FALSE);
+  gtk_widget_add_css_class (row->row, "queue-row");
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row->row), box);
+  gtk_box_append (GTK_BOX (box), make_thumbnail (self, item));
+
+  text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
+
+  title_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (text), title_box);
+  title = GTK_WIDGET (add_label (row, GTK_BOX (title_box), item->category_name, "heading"));
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_set_valign (title, GTK_ALIGN_START);
+  if (item->case_status != NULL && *item->case_status != '\0')
+    {
+      const char *style = NULL;
+      const char *status = case_status_label (item->case_status, &style);
+      GtkLabel *badge = add_label (row, GTK_BOX (title_box), status, "case-status caption-heading");
+
+      gtk_label_set_wrap (badge, FALSE);
+      gtk_widget_set_valign (GTK_WIDGET (badge), GTK_ALIGN_START);
+      gtk_widget_add_css_class (GTK_WIDGET (badge), style);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (badge), _("Case status from the office"));
+    }
+
+  if (street != NULL && self->street_map != NULL)
+    {
+      XunchaStreetSegment *segment = xuncha_street_map_lookup (self->street_map, street);
+      if (segment != NULL && xuncha_street_segment_get_name (segment) != NULL)
+        street = xuncha_street_segment_get_name (segment);
+    }
+  /* TRANSLATORS: a report's street, then its time */
+  where = street != NULL ? g_strdup_printf (C_("queue row", "%s · %s"), street, time)
+                         : g_strdup (time);
+  add_label (row, GTK_BOX (text), where, "dim-label caption");
+
+  row->state_label = add_label (row, GTK_BOX (text), NULL, "queue-state caption-heading");
+  set_row_state (row, shown_state (self, item->state));
+
+  if (g_str_equal (item->state, "acked") && item->receipt != NULL)
+    {
+      /* The office's receipt is the officer's proof that it arrived. */
+      g_autofree char *receipt = g_strdup_printf (_("Receipt %s"), item->receipt);
+      GtkLabel *label = add_label (row, GTK_BOX (text), receipt, "caption dim-label");
+
+      gtk_label_set_selectable (label, TRUE);
+    }
+  else if (g_str_equal (item->state, "failed"))
+    {
+      GtkWidget *retry;
+
+      add_label (row, GTK_BOX (text), item->reason != NULL ? item->reason
+                                                           : _("The office refused it."),
+                 "caption");
+      add_label (row, GTK_BOX (text),
+                 _("It stays on this device. Tap Retry once the cause is fixed."),
+                 "dim-label caption");
+      retry = gtk_button_new_with_label (_("Retry"));
+      gtk_widget_set_halign (retry, GTK_ALIGN_START);
+      gtk_widget_set_margin_top (retry, 4);
+      g_object_set_data_full (G_OBJECT (retry), "uuid", g_strdup (item->uuid), g_free);
+      g_signal_connect_object (retry, "clicked", G_CALLBACK (on_retry_clicked), self, 0);
+      gtk_box_append (GTK_BOX (text), retry);
+      row->retry_button = retry;
+    }
+  else if (g_str_equal (item->state, "waiting") && item->reason != NULL)
+    {
+      g_autofree char *last = g_strdup_printf (_("The last try did not get through: %s"),
+                                               item->reason);
+      add_label (row, GTK_BOX (text), last, "dim-label caption");
+    }
+
+  g_hash_table_insert (self->rows, g_strdup (item->uuid), row);
+  return row->row;
+}
+
+/* The page. ------------------------------------------------------------------------------- */
+
+static void
+show_problem (XunchaQueuePage *self,
+              const char      *title,
+              const char      *advice,
+              const char      *detail)
+{
+  gtk_widget_set_visible (self->problem_box, title != NULL);
+  if (title == NULL)
+    return;
+  gtk_label_set_text (self->problem_title, title);
+  gtk_label_set_text (self->problem_label, advice != NULL ? advice : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), advice != NULL);
+  gtk_label_set_text (self->problem_detail, detail != NULL ? detail : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_detail), detail != NULL);
+}
+
+/* Why the last sync stopped: this session's own sync, else what the store remembers of
+ * the last one (another run of the app, or the command line). */
+static void
+update_problem (XunchaQueuePage  *self,
+                XunchaEnrollment *enrollment)
+{
+  const GError *error = self->controller != NULL
+                        ? xuncha_sync_controller_get_last_error (self->controller) : NULL;
+  const char *title, *advice;
+
+  if (self->controller != NULL && xuncha_sync_controller_get_running (self->controller))
+    return;
+  /* Enrolled since: that problem is solved. */
+  if (enrollment != NULL
+      && g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_NOT_ENROLLED))
+    error = NULL;
+  if (error != NULL && !g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED))
+    {
+      describe_problem (error, &title, &advice);
+      show_problem (self, title, advice,
+                    g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_NOT_ENROLLED)
+                    ? NULL : error->message);
+      return;
+    }
+  if (self->controller != NULL
+      && (xuncha_sync_controller_get_last_result (self->controller) != NULL
+          || xuncha_sync_controller_get_last_error (self->controller) != NULL))
+    {
+      /* This session's own sync is newer than what the store remembers. */
+      show_problem (self, NULL, NULL, NULL);
+      return;
+    }
+  if (error == NULL && enrollment != NULL && enrollment->last_result != NULL
+      && !g_str_equal (enrollment->last_result, "ok")
+      && !g_str_equal (enrollment->last_result, "failed"))
+    {
+      show_problem (self, _("The last sync stopped early"),
+                    _("What was not sent stays on this device and goes with the next sync."),
+                    enrollment->last_result);
+      return;
+    }
+  show_problem (self, NULL, NULL, NULL);
+}
+
+static void
+update_status (XunchaQueuePage  *self,
+               XunchaEnrollment *enrollment,
+               guint             failed,
+               guint             waiting)
+{
+  g_autofree char *text = NULL;
+
+  if (self->controller != NULL && xuncha_sync_controller_get_running (self->controller))
+    text = g_strdup (xuncha_sync_controller_get_automatic (self->controller)
+                     ? _("Syncing automatically…") : _("Syncing…"));
+  else if (enrollment == NULL)
+    text = g_strdup (_("Not enrolled with an office: enroll in Settings to send reports."));
+  else
+    {
+      g_autofree char *who = g_strdup_printf (_("Enrolled as %s."), enrollment->officer_name != NULL
+                                                                     ? enrollment->officer_name
+                                                                     : enrollment->officer);
+      g_autofree char *when = enrollment->last_sync_at != NULL
+                              ? format_iso_time (enrollment->last_sync_at) : NULL;
+      g_autofree char *last = when != NULL ? g_strdup_printf (_("Last sync %s."), when)
+                                           : g_strdup (_("Not synced yet."));
+      g_autofree char *left = NULL;
+
+      if (failed > 0)
+        left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item needs a look.",
+                                             "%u items need a look.", failed), failed);
+      else if (waiting > 0)
+        left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item waits to be sent.",
+                                             "%u items wait to be sent.", waiting), waiting);
+      else
+        left = g_strdup (_("Everything is with the office."));
+      text = g_strjoin (" ", who, last, left, NULL);
+    }
+  gtk_label_set_text (self->status_label, text);
+}
+
+static void
+update_reconciliation (XunchaQueuePage *self,
+                       QueueData       *data)
+{
+  guint missing = 0;
+
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, data->held[k]);
+      g_autofree char *acked = g_strdup_printf ("%u", data->counts[k].acked);
+
+      gtk_label_set_text (self->count_labels[0][k], held);
+      gtk_label_set_text (self->count_labels[1][k], acked);
+      if (data->held[k] > (gint64)data->counts[k].acked)
+        missing += (guint)(data->held[k] - data->counts[k].acked);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->count_labels[1][k]), "queue-short");
+      if (data->held[k] > (gint64)data->counts[k].acked)
+        gtk_widget_add_css_class (GTK_WIDGET (self->count_labels[1][k]), "queue-short");
+    }
+  if (missing == 0)
+    gtk_label_set_text (self->reconciliation_label,
+                        _("The office has acknowledged everything this device holds."));
+  else
+    {
+      g_autofree char *text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%u item on this device is not acknowledged yet. Nothing "
+                                      "is deleted from the device.",
+                                      "%u items on this device are not acknowledged yet. "
+                                      "Nothing is deleted from the device.", missing), missing);
+      gtk_label_set_text (self->reconciliation_label, text);
+    }
+}
+
+static void
+update_buttons (XunchaQueuePage *self,
+                guint            failed)
+{
+  gboolean running = self->controller != NULL
+                     && xuncha_sync_controller_get_running (self->controller);
+
+  gtk_stack_set_visible_child_name (self->sync_stack, running ? "running" : "idle");
+  gtk_widget_set_sensitive (self->sync_button, self->controller != NULL && !running);
+  gtk_widget_set_visible (self->retry_all_button, failed > 0);
+  gtk_widget_set_sensitive (self->retry_all_button, self->controller != NULL && !running);
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (source);
+  QueueData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+  guint failed = 0, waiting = 0;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->busy = FALSE;
+      self->reload = FALSE;
+      g_clear_object (&self->cancellable);
+      g_warning ("Could not read the queue: %s", error->message);
+      show_problem (self, _("The queue could not be read"), NULL, error->message);
+      return;
+    }
+  self->busy = FALSE;
+  g_clear_object (&self->cancellable);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+  g_hash_table_remove_all (self->rows);
+  for (guint i = 0; i < data->reports->len; i++)
+    {
+      ReportItem *item = g_ptr_array_index (data->reports, i);
+
+      gtk_list_box_append (self->list, make_row (self, item));
+      if (g_str_equal (item->state, "failed"))
+        failed++;
+      else if (g_str_equal (item->state, "waiting"))
+        waiting++;
+    }
+  for (guint k = KIND_PHOTO; k < N_KINDS; k++)
+    waiting += data->counts[k].waiting;
+  gtk_widget_set_visible (GTK_WIDGET (self->list), data->reports->len > 0);
+  gtk_widget_set_visible (self->empty, data->reports->len == 0);
+
+  update_reconciliation (self, data);
+  update_status (self, data->enrollment, failed, waiting);
+  update_problem (self, data->enrollment);
+  update_buttons (self, failed + data->counts[KIND_PHOTO].failed + data->counts[KIND_SHIFT].failed);
+
+  if (self->reload)
+    {
+      self->reload = FALSE;
+      xuncha_queue_page_refresh (self);
+    }
+}
+
+static void
+on_sync_clicked (XunchaQueuePage *self)
+{
+  if (self->controller != NULL)
+    xuncha_sync_controller_sync_now (self->controller);
+}
+
+static void
+on_retry_all_clicked (XunchaQueuePage *self)
+{
+  if (self->controller != NULL)
+    xuncha_sync_controller_retry (self->controller, NULL, NULL);
+}
+
+static void
+on_cancel_clicked (XunchaQueuePage *self)
+{
+  if (self->controller != NULL)
+    xuncha_sync_controller_cancel (self->controller);
+}
+
+static void
+on_sync_started (XunchaSyncController *controller,
+                 gboolean              automatic,
+                 XunchaQueuePage      *self)
+{
+  GHashTableIter iter;
+  Row *row;
+
+  /* What waits goes now: its rows say so at once, without reading the store again. */
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&row))
+    if (g_str_equal (row->state, "waiting"))
+      set_row_state (row, "sending");
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Connecting to the office…"));
+  gtk_label_set_text (self->status_label, automatic ? _("Syncing automatically…")
+                                                    : _("Syncing…"));
+  show_problem (self, NULL, NULL, NULL);
+  update_buttons (self, 0);
+}
+
+static void
+on_sync_progress (XunchaSyncController *controller,
+                  guint                 items_done,
+                  guint                 items_total,
+                  guint64               bytes_done,
+                  guint64               bytes_total,
+                  XunchaQueuePage      *self)
+{
+  g_autofree char *items = NULL;
+  g_autofree char *text = NULL;
+  double fraction;
+
+  items = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u item", "%u of %u items",
+                                        items_total), items_done, items_total);
+  if (bytes_total > 0)
+    {
+      g_autofree char *done = g_format_size (MIN (bytes_done, bytes_total));
+      g_autofree char *total = g_format_size (bytes_total);
+      /* TRANSLATORS: items sent of all, then photo bytes sent of all */
+      text = g_strdup_printf (_("%s · %s of %s"), items, done, total);
+      /* Bytes are what takes the time on a slow link. */
+      fraction = (double)MIN (bytes_done, bytes_total) / (double)bytes_total;
+    }
+  else
+    {
+      text = g_steal_pointer (&items);
+      fraction = items_total > 0 ? (double)items_done / items_total : 0;
+    }
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0, 1));
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+on_sync_finished (XunchaSyncController *controller,
+                  XunchaQueuePage      *self)
+{
+  xuncha_queue_page_refresh (self);
+}
 
 static void
 xuncha_queue_page_dispose (GObject *object)
 {
   XunchaQueuePage *self = (XunchaQueuePage *)object;
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_QUEUE_PAGE);
   g_clear_object (&self->store);
+  g_clear_object (&self->street_map);
+  g_clear_object (&self->controller);
+  g_clear_pointer (&self->thumbnails, g_hash_table_unref);
 
   G_OBJECT_CLASS (xuncha_queue_page_parent_class)->dispose (object);
 }
@@ -39,13 +964,44 @@ xuncha_queue_page_class_init (XunchaQueuePageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-queue-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, status);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_title);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_detail);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, sync_stack);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, retry_all_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, reconciliation_grid);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, reconciliation_label);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, list);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, empty);
+  gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_retry_all_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
 }
 
 static void
 xuncha_queue_page_init (XunchaQueuePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)row_free);
+  self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  for (guint r = 0; r < 2; r++)
+    for (guint k = 0; k < N_KINDS; k++)
+      {
+        GtkWidget *label = gtk_label_new ("–");
+
+        gtk_label_set_xalign (GTK_LABEL (label), 1);
+        gtk_widget_add_css_class (label, "value-label");
+        gtk_grid_attach (self->reconciliation_grid, label, (int)k + 1, (int)r + 1, 1, 1);
+        self->count_labels[r][k] = GTK_LABEL (label);
+      }
+  gtk_widget_set_sensitive (self->sync_button, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->list), FALSE);
 }
 
 void
@@ -53,30 +1009,153 @@ xuncha_queue_page_set_store (XunchaQueuePage *self,
                              XunchaStore     *store)
 {
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
+  g_return_if_fail (store == NULL || XUNCHA_IS_STORE (store));
 
   if (g_set_object (&self->store, store))
     xuncha_queue_page_refresh (self);
 }
 
 void
+xuncha_queue_page_set_street_map (XunchaQueuePage *self,
+                                  XunchaStreetMap *map)
+{
+  g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
+  g_return_if_fail (map == NULL || XUNCHA_IS_STREET_MAP (map));
+
+  if (g_set_object (&self->street_map, map))
+    xuncha_queue_page_refresh (self);
+}
+
+void
+xuncha_queue_page_set_controller (XunchaQueuePage      *self,
+                                  XunchaSyncController *controller)
+{
+  g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
+  g_return_if_fail (controller == NULL || XUNCHA_IS_SYNC_CONTROLLER (controller));
+
+  if (self->controller != NULL)
+    g_signal_handlers_disconnect_by_data (self->controller, self);
+  if (!g_set_object (&self->controller, controller))
+    return;
+  if (controller != NULL)
+    {
+      g_signal_connect_object (controller, "started", G_CALLBACK (on_sync_started), self, 0);
+      g_signal_connect_object (controller, "progress", G_CALLBACK (on_sync_progress), self, 0);
+      g_signal_connect_object (controller, "finished", G_CALLBACK (on_sync_finished), self, 0);
+    }
+  update_buttons (self, 0);
+  xuncha_queue_page_refresh (self);
+}
+
+void
 xuncha_queue_page_refresh (XunchaQueuePage *self)
 {
-  gint64 held;
+  g_autoptr(GTask) task = NULL;
+  QueueData *data;
+  GHashTableIter iter;
+  gpointer key;
 
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
 
   if (self->store == NULL)
     return;
-
-  /* What the device holds is the source of truth; nothing leaves it before the office
-   * acknowledged it. */
-  held = xuncha_store_count_rows (self->store, "reports", NULL);
-  if (held > 0)
+  /* One read at a time; a change meanwhile is read right after. */
+  if (self->busy)
     {
-      g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d report held on this device",
-                                      "%d reports held on this device", (gulong)held),
-                         (int)held);
-      adw_status_page_set_title (self->status, text);
+      self->reload = TRUE;
+      return;
     }
+
+  self->busy = TRUE;
+  self->cancellable = g_cancellable_new ();
+  data = g_new0 (QueueData, 1);
+  data->data_dir = g_strdup (xuncha_store_get_data_dir (self->store));
+  data->have_thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, self->thumbnails);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (data->have_thumbnails, g_strdup (key));
+
+  task = g_task_new (self, self->cancellable, on_loaded, NULL);
+  g_task_set_source_tag (task, xuncha_queue_page_refresh);
+  g_task_set_task_data (task, data, (GDestroyNotify)queue_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+xuncha_queue_page_is_busy (XunchaQueuePage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), FALSE);
+  return self->busy || self->reload;
+}
+
+guint
+xuncha_queue_page_get_n_rows (XunchaQueuePage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), 0);
+  return g_hash_table_size (self->rows);
+}
+
+const char *
+xuncha_queue_page_get_state (XunchaQueuePage *self,
+                             const char      *uuid)
+{
+  Row *row;
+
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+
+  row = g_hash_table_lookup (self->rows, uuid);
+  return row != NULL ? row->state : NULL;
+}
+
+char *
+xuncha_queue_page_get_row_text (XunchaQueuePage *self,
+                                const char      *uuid)
+{
+  GString *text;
+  Row *row;
+
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+
+  row = g_hash_table_lookup (self->rows, uuid);
+  if (row == NULL)
+    return NULL;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < row->labels->len; i++)
+    {
+      const char *line = gtk_label_get_text (g_ptr_array_index (row->labels, i));
+      if (line != NULL && *line != '\0')
+        g_string_append_printf (text, "%s\n", line);
+    }
+  return g_string_free (text, FALSE);
+}
+
+GtkWidget *
+xuncha_queue_page_get_retry_button (XunchaQueuePage *self,
+                                    const char      *uuid)
+{
+  Row *row;
+
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+
+  row = g_hash_table_lookup (self->rows, uuid);
+  return row != NULL ? row->retry_button : NULL;
+}
+
+char *
+xuncha_queue_page_get_problem (XunchaQueuePage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (self->problem_box))
+    return NULL;
+  return g_strjoin ("\n", gtk_label_get_text (self->problem_title),
+                    gtk_label_get_text (self->problem_label),
+                    gtk_label_get_text (self->problem_detail), NULL);
+}
+
+const char *
+xuncha_queue_page_get_reconciliation (XunchaQueuePage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+  return gtk_label_get_text (self->reconciliation_label);
 }

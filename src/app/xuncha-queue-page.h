@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "xuncha-core.h"
+#include "xuncha-sync-controller.h"
 
 G_BEGIN_DECLS
 
@@ -12,9 +13,32 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (XunchaQueuePage, xuncha_queue_page, XUNCHA, QUEUE_PAGE, GtkWidget)
 
 /* The page reads the device store; NULL when it could not be opened. */
-void xuncha_queue_page_set_store (XunchaQueuePage *self,
-                                  XunchaStore      *store);
+void        xuncha_queue_page_set_store      (XunchaQueuePage      *self,
+                                              XunchaStore          *store);
+/* Street names for the rows (NULL: the segment ids are shown). */
+void        xuncha_queue_page_set_street_map (XunchaQueuePage      *self,
+                                              XunchaStreetMap      *map);
+/* The sync that "Sync now", "Cancel" and "Retry" drive. */
+void        xuncha_queue_page_set_controller (XunchaQueuePage      *self,
+                                              XunchaSyncController *controller);
 /* Reads the store again (after a save, a sync or an import). */
-void xuncha_queue_page_refresh   (XunchaQueuePage *self);
+void        xuncha_queue_page_refresh        (XunchaQueuePage      *self);
+
+/* For tests and the window: TRUE while the store is being read. */
+gboolean    xuncha_queue_page_is_busy        (XunchaQueuePage      *self);
+guint       xuncha_queue_page_get_n_rows     (XunchaQueuePage      *self);
+/* The state a report's row shows: waiting, sending, acked or failed; NULL without a row. */
+const char *xuncha_queue_page_get_state      (XunchaQueuePage      *self,
+                                              const char           *uuid);
+/* Every text the row shows, one per line; NULL without a row. */
+char       *xuncha_queue_page_get_row_text   (XunchaQueuePage      *self,
+                                              const char           *uuid);
+/* The row's Retry button (NULL unless the report failed). */
+GtkWidget  *xuncha_queue_page_get_retry_button (XunchaQueuePage    *self,
+                                                const char         *uuid);
+/* Why the last sync stopped, as shown (NULL when the page shows no problem). */
+char       *xuncha_queue_page_get_problem    (XunchaQueuePage      *self);
+/* The shift-end reconciliation as shown. */
+const char *xuncha_queue_page_get_reconciliation (XunchaQueuePage  *self);
 
 G_END_DECLS

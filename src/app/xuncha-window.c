@@ -95,6 +95,41 @@ on_street_map_changed (XunchaWindow *self)
   XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 
   xuncha_patrol_page_set_street_map (self->patrol_page, xuncha_application_get_street_map (app));
+  xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
+}
+
+static void
+on_sync_finished (XunchaSyncController *controller,
+                  XunchaWindow         *self)
+{
+  const GError *error = xuncha_sync_controller_get_last_error (controller);
+  XunchaSyncResult *result = xuncha_sync_controller_get_last_result (controller);
+
+  /* The queue page tells the whole story; elsewhere a toast says how it ended. An
+   * automatic sync speaks only when it did something. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "queue") == 0)
+    ;
+  else if (error != NULL)
+    {
+      if (!xuncha_sync_controller_get_automatic (controller)
+          && !g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED))
+        xuncha_window_add_toast (self, _("The sync stopped: see the Queue page"));
+    }
+  else if (result != NULL && result->failed > 0)
+    xuncha_window_add_toast (self, _("Some items were not accepted: see the Queue page"));
+  else if (result != NULL && (result->sent > 0 || !xuncha_sync_controller_get_automatic (controller)))
+    xuncha_window_add_toast (self, _("Sync finished"));
+  if (result != NULL && result->statuses_changed > 0)
+    xuncha_history_page_refresh (self->history_page);
+  /* The office sent a newer street map: index it again (off the main thread). */
+  if (result != NULL && result->streets_changed > 0)
+    xuncha_application_reload_street_map (XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+}
+
+static void
+on_enrolled (XunchaWindow *self)
+{
+  xuncha_queue_page_refresh (self->queue_page);
 }
 
 /* "application" is not a construct property, so this runs from _new(), not constructed. */
@@ -115,6 +150,13 @@ connect_to_application (XunchaWindow      *self,
                            G_CONNECT_SWAPPED);
   xuncha_patrol_page_set_session (self->patrol_page, xuncha_application_get_session (app));
   xuncha_queue_page_set_store (self->queue_page, store);
+  xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
+  xuncha_queue_page_set_controller (self->queue_page,
+                                    xuncha_application_get_sync_controller (app));
+  if (xuncha_application_get_sync_controller (app) != NULL)
+    g_signal_connect_object (xuncha_application_get_sync_controller (app), "finished",
+                             G_CALLBACK (on_sync_finished), self, 0);
+  xuncha_preferences_page_set_store (self->preferences_page, store);
   xuncha_history_page_set_store (self->history_page, store);
   xuncha_preferences_page_set_settings (self->preferences_page, settings);
 
@@ -168,6 +210,7 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_report_closed);
   gtk_widget_class_bind_template_callback (widget_class, on_report_saved);
   gtk_widget_class_bind_template_callback (widget_class, on_report_save_failed);
+  gtk_widget_class_bind_template_callback (widget_class, on_enrolled);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem_label);
 }
 

@@ -7,6 +7,7 @@
 #include "xuncha-coverage.h"
 #include "xuncha-crs.h"
 #include "xuncha-due-reinspection.h"
+#include "xuncha-enrollment.h"
 #include "xuncha-fix.h"
 #include "xuncha-mbtiles.h"
 #include "xuncha-merchant.h"

@@ -292,3 +292,30 @@ xuncha_outbox_get_state (XunchaStore *store,
   sqlite3_reset (stmt);
   return state;
 }
+
+gint64
+xuncha_outbox_next_try_ms (XunchaStore *store)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GTimeZone) utc = NULL;
+  g_autofree char *next = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
+
+  /* The times are ISO 8601 UTC of one format, so the text order is the time order. */
+  stmt = xuncha_store_prepare (store,
+                               "SELECT min (next_try_at) FROM outbox "
+                               "WHERE state IN ('waiting', 'sending') AND next_try_at IS NOT NULL",
+                               NULL);
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    next = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (next == NULL)
+    return -1;
+  utc = g_time_zone_new_utc ();
+  when = g_date_time_new_from_iso8601 (next, utc);
+  return when != NULL ? g_date_time_to_unix (when) * 1000 : -1;
+}

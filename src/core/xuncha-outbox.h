@@ -74,6 +74,9 @@ gboolean   xuncha_outbox_count           (XunchaStore        *store,
                                           const char         *kind,
                                           XunchaOutboxCounts *counts,
                                           GError            **error);
+/* When the earliest waiting item is due again after a transient failure (Unix ms), or -1
+ * when none waits for a later try. */
+gint64     xuncha_outbox_next_try_ms     (XunchaStore        *store);
 /* The state of one row, NULL when absent. */
 char      *xuncha_outbox_get_state       (XunchaStore        *store,
                                           const char         *kind,
