@@ -185,6 +185,34 @@ run_report (Fixture *fx)
   g_assert_cmpstr (xuncha_report_get_street_id (report), ==, "CSL-02");
   g_assert_cmpint (xuncha_store_count_rows (store, "outbox", NULL), >=, 3);
 
+  /* A re-inspection of the stall: the original photo and the way to its spot are shown,
+   * and the new report points to the original. */
+  {
+    g_autofree char *original = g_strdup (xuncha_report_get_uuid (g_ptr_array_index (saved, 1)));
+    XunchaReport *again;
+
+    g_assert_null (xuncha_report_flow_get_reinspect_text (flow));
+    g_action_group_activate_action (G_ACTION_GROUP (window), "reinspect",
+                                    g_variant_new_string (original));
+    g_assert_true (xuncha_window_get_reporting (window));
+    g_assert_nonnull (xuncha_report_flow_get_reinspect_text (flow));
+    g_assert_nonnull (strstr (xuncha_report_flow_get_reinspect_text (flow), "Re-inspection"));
+    xuncha_ui_test_wait_for_camera (xuncha_camera_view_get_camera (xuncha_report_flow_get_camera_view (flow)));
+    g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-reinspect"));
+    xuncha_report_flow_add_photo_bytes (flow, photo);
+    g_signal_emit_by_name (xuncha_category_picker_get_button (xuncha_report_flow_get_picker (flow),
+                                                              "09006"), "clicked");
+    g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "form");
+    wanted_saves = 3;
+    g_assert_true (xuncha_report_flow_save (flow));
+    wait_for (saved_enough, fx);
+
+    g_clear_pointer (&saved, g_ptr_array_unref);
+    saved = xuncha_report_store_list (reports, 10, &error);
+    again = g_ptr_array_index (saved, 0);
+    g_assert_cmpstr (xuncha_report_get_parent_uuid (again), ==, original);
+  }
+
   fx->done = TRUE;
   g_application_quit (G_APPLICATION (fx->app));
 }

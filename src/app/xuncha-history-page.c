@@ -473,6 +473,16 @@ show_due (XunchaHistoryPage *self,
                      subtitle);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("alarm-symbolic"));
+      {
+        /* Straight to the report flow, linked to this one, with its photo for framing. */
+        GtkWidget *button = gtk_button_new_with_label (_("Re-inspect"));
+
+        gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.reinspect");
+        gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", due->uuid);
+        gtk_widget_add_css_class (button, "suggested-action");
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      }
       g_ptr_array_add (self->due_rows, row);
     }
 }

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "xuncha-photo-store.h"
+
 #include "xuncha-gst-camera.h"
 #include "xuncha-report-flow.h"
 
@@ -31,6 +33,10 @@ struct _XunchaReportFlow
   XunchaReportForm     *form;
   XunchaPlacePicker    *place_picker;
   XunchaCameraView     *camera_view;
+  GtkWidget            *reinspect_banner;
+  GtkPicture           *original_picture;
+  GtkLabel             *reinspect_label;
+  XunchaReport         *original;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, GTK_TYPE_WIDGET)
@@ -105,12 +111,86 @@ take_fix (XunchaReportFlow *self,
   return TRUE;
 }
 
+/* Where the original report was, from here: distance and compass direction. */
+static void
+update_reinspect_label (XunchaReportFlow *self,
+                        const XunchaFix  *fix)
+{
+  static const char * const directions[] = {
+    N_("north"), N_("north-east"), N_("east"), N_("south-east"),
+    N_("south"), N_("south-west"), N_("west"), N_("north-west"),
+  };
+  g_autofree char *text = NULL;
+  double lat, lon, distance;
+
+  if (self->original == NULL)
+    return;
+  if (!xuncha_report_has_position (self->original))
+    {
+      gtk_label_set_text (self->reinspect_label, _("Re-inspection: the original report has no position."));
+      return;
+    }
+  lat = xuncha_report_get_lat (self->original);
+  lon = xuncha_report_get_lon (self->original);
+  if (fix == NULL)
+    {
+      gtk_label_set_text (self->reinspect_label,
+                          _("Re-inspection: take the photo from where the original was taken."));
+      return;
+    }
+  distance = xuncha_distance_m (fix->lat, fix->lon, lat, lon);
+  if (distance < 5)
+    text = g_strdup (_("Re-inspection: you are at the original spot."));
+  else
+    text = g_strdup_printf (_("Re-inspection: the original spot is %.0f m to the %s."), distance,
+                            _(directions[xuncha_bearing_octant (xuncha_bearing_deg (fix->lat, fix->lon,
+                                                                                   lat, lon))]));
+  gtk_label_set_text (self->reinspect_label, text);
+}
+
+static void
+load_original (XunchaReportFlow *self,
+               const char       *parent_uuid)
+{
+  g_autoptr(XunchaReportStore) reports = NULL;
+  g_autofree char *thumbnail = NULL;
+  XunchaFix fix;
+
+  g_clear_object (&self->original);
+  gtk_widget_set_visible (self->reinspect_banner, parent_uuid != NULL);
+  gtk_picture_set_paintable (self->original_picture, NULL);
+  if (parent_uuid == NULL || self->store == NULL)
+    return;
+
+  reports = xuncha_report_store_new (self->store, NULL);
+  if (reports != NULL)
+    self->original = xuncha_report_store_get (reports, parent_uuid, NULL);
+  if (self->original == NULL)
+    {
+      gtk_label_set_text (self->reinspect_label, _("Re-inspection: the original report is not on this device."));
+      return;
+    }
+  /* The original photo, to frame the after-photo the same way. */
+  if (xuncha_report_get_n_photos (self->original) > 0
+      && xuncha_report_get_photo_sha256 (self->original, 0) != NULL)
+    thumbnail = xuncha_photo_store_get_thumbnail (xuncha_report_store_get_photo_store (reports),
+                                                  xuncha_report_get_photo_sha256 (self->original, 0),
+                                                  NULL);
+  if (thumbnail != NULL)
+    gtk_picture_set_filename (self->original_picture, thumbnail);
+  update_reinspect_label (self, self->session != NULL
+                                && xuncha_patrol_session_get_last_fix (self->session, &fix)
+                                ? &fix : NULL);
+}
+
 static void
 on_fix (XunchaPatrolSession *session,
         const XunchaFix     *fix,
         XunchaReportFlow    *self)
 {
   double lat, lon;
+
+  update_reinspect_label (self, fix);
 
   /* Follow the officer until the report has a position of its own. */
   if (!xuncha_report_form_get_position (self->form, &lat, &lon))
@@ -311,6 +391,7 @@ xuncha_report_flow_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->taxonomy);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->original);
 
   G_OBJECT_CLASS (xuncha_report_flow_parent_class)->dispose (object);
 }
@@ -347,6 +428,9 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, form);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, place_picker);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, camera_view);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, reinspect_banner);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, original_picture);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, reinspect_label);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_photo_taken);
   gtk_widget_class_bind_template_callback (widget_class, on_files_chosen);
@@ -416,6 +500,7 @@ xuncha_report_flow_start (XunchaReportFlow *self,
 
   xuncha_report_form_reset (self->form);
   xuncha_report_form_set_parent (self->form, parent_uuid);
+  load_original (self, parent_uuid);
   self->next_role = XUNCHA_PHOTO_ROLE_BEFORE;
   self->has_capture = FALSE;
 
@@ -480,6 +565,16 @@ xuncha_report_flow_get_form (XunchaReportFlow *self)
 {
   g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
   return self->form;
+}
+
+const char *
+xuncha_report_flow_get_reinspect_text (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->reinspect_banner))
+    return NULL;
+  return gtk_label_get_text (self->reinspect_label);
 }
 
 XunchaCameraView *

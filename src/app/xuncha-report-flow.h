@@ -38,6 +38,9 @@ void                  xuncha_report_flow_add_photo_files  (XunchaReportFlow    *
                                                            GPtrArray           *files);
 XunchaCategoryPicker *xuncha_report_flow_get_picker       (XunchaReportFlow    *self);
 XunchaReportForm     *xuncha_report_flow_get_form         (XunchaReportFlow    *self);
+/* What the re-inspection banner says (distance and direction to the original spot), or
+ * NULL when this is not a re-inspection. */
+const char           *xuncha_report_flow_get_reinspect_text (XunchaReportFlow  *self);
 XunchaCameraView     *xuncha_report_flow_get_camera_view  (XunchaReportFlow    *self);
 XunchaPlacePicker    *xuncha_report_flow_get_place_picker (XunchaReportFlow    *self);
 /* Builds the report from the form and saves it in the background. FALSE (with a toast

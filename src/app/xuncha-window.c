@@ -60,11 +60,9 @@ on_report_save_failed (XunchaReportFlow *flow,
 }
 
 static void
-on_report_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
+start_report (XunchaWindow *self,
+              const char   *parent_uuid)
 {
-  XunchaWindow *self = user_data;
   XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 
   if (xuncha_application_get_store (app) == NULL)
@@ -73,12 +71,29 @@ on_report_action (GSimpleAction *action,
                                   xuncha_application_get_street_map (app),
                                   xuncha_application_get_session (app),
                                   xuncha_application_get_settings (app));
-  xuncha_report_flow_start (self->report_flow, NULL);
+  xuncha_report_flow_start (self->report_flow, parent_uuid);
   gtk_stack_set_visible_child_name (self->main_stack, "report");
+}
+
+static void
+on_report_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  start_report (user_data, NULL);
+}
+
+static void
+on_reinspect_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  start_report (user_data, g_variant_get_string (parameter, NULL));
 }
 
 static const GActionEntry window_actions[] = {
   { "report", on_report_action },
+  { "reinspect", on_reinspect_action, "s" },
 };
 
 /* The history may have grown since it was read (a shift stopped, a track imported). */

@@ -55,3 +55,25 @@ xuncha_fix_distance (const XunchaFix *a,
 {
   return xuncha_distance_m (a->lat, a->lon, b->lat, b->lon);
 }
+
+double
+xuncha_bearing_deg (double lat1,
+                    double lon1,
+                    double lat2,
+                    double lon2)
+{
+  double phi1 = lat1 * G_PI / 180.0;
+  double phi2 = lat2 * G_PI / 180.0;
+  double dlambda = (lon2 - lon1) * G_PI / 180.0;
+  double y = sin (dlambda) * cos (phi2);
+  double x = cos (phi1) * sin (phi2) - sin (phi1) * cos (phi2) * cos (dlambda);
+  double bearing = atan2 (y, x) * 180.0 / G_PI;
+
+  return fmod (bearing + 360.0, 360.0);
+}
+
+guint
+xuncha_bearing_octant (double bearing_deg)
+{
+  return (guint)floor (fmod (bearing_deg + 22.5, 360.0) / 45.0) % 8;
+}

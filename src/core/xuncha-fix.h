@@ -35,6 +35,15 @@ double     xuncha_distance_m    (double           lat1,
                                  double           lat2,
                                  double           lon2);
 
+/* Initial great-circle bearing from the first point to the second, degrees clockwise from
+ * true north in [0, 360). */
+double     xuncha_bearing_deg   (double           lat1,
+                                 double           lon1,
+                                 double           lat2,
+                                 double           lon2);
+/* The compass point (0 N, 1 NE, ... 7 NW) nearest a bearing. */
+guint      xuncha_bearing_octant (double          bearing_deg);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaFix, xuncha_fix_free)
 
 G_END_DECLS
