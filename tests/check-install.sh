@@ -13,7 +13,8 @@ root="$dest$prefix"
 appid=$(ls "$root/share/applications" | sed -n 's/\.desktop$//p' | head -n 1)
 
 fail() { echo "FAIL: $*"; exit 1; }
-for f in bin/xuncha bin/xuncha-cli \
+for f in bin/xuncha bin/xuncha-cli bin/xuncha-office lib/systemd/system/xuncha-office.service \
+         share/doc/xuncha/protocol.md share/xuncha/demo/streets.geojson \
          "share/applications/$appid.desktop" "share/metainfo/$appid.metainfo.xml" \
          share/glib-2.0/schemas/io.github.xuncha.Xuncha.gschema.xml \
          "share/icons/hicolor/scalable/apps/$appid.svg" \
@@ -22,6 +23,7 @@ for f in bin/xuncha bin/xuncha-cli \
   [ -e "$root/$f" ] || fail "not installed: $f"
 done
 
+"$root/bin/xuncha-office" --help 2>&1 | grep -q 'serve' || fail "installed xuncha-office --help"
 out=$("$root/bin/xuncha-cli" --version)
 echo "$out" | grep -q '^xuncha-cli ' || fail "installed xuncha-cli --version said: $out"
 data=$(mktemp -d)
