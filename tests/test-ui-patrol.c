@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+#include <sqlite3.h>
+
 #include "xuncha-application.h"
 #include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
@@ -29,6 +32,51 @@ find_patrol_page (GtkWidget *widget)
         return page;
     }
   return NULL;
+}
+
+/* An MBTiles file with pale tiles at zooms 16 and 17 around a position (TMS rows). */
+static char *
+make_basemap (const char *dir,
+              double      lat,
+              double      lon)
+{
+  char *path = g_build_filename (dir, "base.mbtiles", NULL);
+  g_autoptr(GdkPixbuf) tile = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 256, 256);
+  g_autofree char *png = NULL;
+  gsize png_size = 0;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  gdk_pixbuf_fill (tile, 0xf2e6c8ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (tile, &png, &png_size, "png", NULL, NULL));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE metadata (name, value);"
+                                 "INSERT INTO metadata VALUES ('format', 'png'), ('minzoom', '10'),"
+                                 " ('maxzoom', '19');"
+                                 "CREATE TABLE tiles (zoom_level, tile_column, tile_row, tile_data);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO tiles VALUES (?, ?, ?, ?)", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  for (int zoom = 16; zoom <= 17; zoom++)
+    {
+      int n = 1 << zoom;
+      int x0 = (int)((lon + 180) / 360 * n);
+      int y0 = (int)((1 - log (tan (lat * G_PI / 180) + 1 / cos (lat * G_PI / 180)) / G_PI) / 2 * n);
+
+      for (int x = x0 - 2; x <= x0 + 2; x++)
+        for (int y = y0 - 3; y <= y0 + 3; y++)
+          {
+            sqlite3_reset (stmt);
+            sqlite3_bind_int (stmt, 1, zoom);
+            sqlite3_bind_int (stmt, 2, x);
+            sqlite3_bind_int (stmt, 3, n - 1 - y);
+            sqlite3_bind_blob (stmt, 4, png, (int)png_size, SQLITE_STATIC);
+            g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+          }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return path;
 }
 
 static void
@@ -84,6 +132,26 @@ run_patrol (Fixture *fx)
   g_assert_cmpuint (xuncha_street_layer_get_n_drawn (xuncha_map_view_get_street_layer (map_view)),
                     >, 5);
   g_free (xuncha_ui_test_screenshot (window, "patrol"));
+
+  /* An offline basemap from the settings goes under the street layer; a file that is not
+   * one is refused and the street layer alone stays. */
+  {
+    g_autofree char *dir = xuncha_test_make_tmpdir ();
+    g_autofree char *mbtiles = make_basemap (dir, fix.lat, fix.lon);
+    g_autofree char *bogus = g_build_filename (dir, "notes.mbtiles", NULL);
+    GSettings *settings = xuncha_application_get_settings (fx->app);
+
+    g_assert_false (xuncha_map_view_has_basemap (map_view));
+    g_settings_set_string (settings, "basemap-file", mbtiles);
+    g_assert_true (xuncha_map_view_has_basemap (map_view));
+    xuncha_ui_test_wait_for_frames (window, 20);
+    g_free (xuncha_ui_test_screenshot (window, "patrol-basemap"));
+    g_assert_true (g_file_set_contents (bogus, "not tiles", -1, NULL));
+    g_settings_set_string (settings, "basemap-file", bogus);
+    g_assert_false (xuncha_map_view_has_basemap (map_view));
+    g_settings_reset (settings, "basemap-file");
+    xuncha_test_remove_tree (dir);
+  }
 
   /* Ending the shift closes it in the store with its points. */
   g_signal_emit_by_name (shift_button, "clicked");

@@ -23,6 +23,7 @@ struct _XunchaMapView
   ShumatePathLayer    *track_layer;
   ShumateMarkerLayer  *report_layer;
   XunchaPositionLayer *position_layer;
+  gboolean             has_basemap;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaMapView, xuncha_map_view, GTK_TYPE_WIDGET)
@@ -142,9 +143,13 @@ xuncha_map_view_set_basemap (XunchaMapView *self,
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
   viewport = xuncha_map_view_get_viewport (self);
+  self->has_basemap = tiles != NULL;
   if (tiles == NULL)
     {
-      shumate_simple_map_set_map_source (self->simple_map, NULL);
+      /* The simple map cannot be left without a source once it had one: give it the
+       * source with no tiles, so nothing is drawn under the streets and nothing fetched. */
+      if (shumate_simple_map_get_map_source (self->simple_map) != NULL)
+        shumate_simple_map_set_map_source (self->simple_map, self->projection);
       shumate_viewport_set_reference_map_source (viewport, self->projection);
       return;
     }
@@ -342,4 +347,11 @@ xuncha_map_view_fit_bounds (XunchaMapView *self,
   shumate_viewport_set_zoom_level (viewport, zoom);
   shumate_map_center_on (xuncha_map_view_get_map (self), (min_lat + max_lat) / 2,
                          (min_lon + max_lon) / 2);
+}
+
+gboolean
+xuncha_map_view_has_basemap (XunchaMapView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), FALSE);
+  return self->has_basemap;
 }

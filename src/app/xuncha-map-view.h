@@ -25,6 +25,7 @@ void             xuncha_map_view_set_basemap  (XunchaMapView   *self,
 void             xuncha_map_view_set_street_map (XunchaMapView   *self,
                                                  XunchaStreetMap *map);
 XunchaStreetLayer *xuncha_map_view_get_street_layer (XunchaMapView *self);
+gboolean         xuncha_map_view_has_basemap  (XunchaMapView   *self);
 void             xuncha_map_view_set_position (XunchaMapView   *self,
                                                const XunchaFix *fix);
 /* Replaces the drawn track. */

@@ -40,6 +40,8 @@ read_tile_in_thread (GTask        *task,
   bytes = self->tiles == NULL ? NULL
                               : xuncha_mbtiles_get_tile (self->tiles, request->zoom, request->x,
                                                          request->y, &error);
+  g_debug ("basemap tile %d/%d/%d: %s", request->zoom, request->x, request->y,
+           bytes != NULL ? "found" : "none");
   if (error != NULL)
     g_task_return_error (task, error);
   else if (bytes == NULL)

@@ -19,6 +19,7 @@ struct _XunchaPatrolPage
   XunchaTaxonomy      *taxonomy;
   GCancellable        *cancellable;
   guint                status_timer;
+  guint                waiting;        /* reports not yet acknowledged by the office */
   gboolean             centered;
   gboolean             updating_toggle;
 
@@ -74,7 +75,6 @@ update_status_line (XunchaPatrolPage *self)
 {
   g_autofree char *position = NULL;
   g_autofree char *line = NULL;
-  gint64 held;
 
   if (self->store == NULL)
     {
@@ -82,10 +82,12 @@ update_status_line (XunchaPatrolPage *self)
       return;
     }
   position = describe_position (self);
-  held = xuncha_store_count_rows (self->store, "reports", NULL);
-  line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d report on the device",
-                                       "%s · %d reports on the device", (gulong)held),
-                          position, (int)held);
+  if (self->waiting == 0)
+    line = g_strdup_printf (_("%s · nothing waiting to sync"), position);
+  else
+    line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u report waiting to sync",
+                                         "%s · %u reports waiting to sync", self->waiting),
+                            position, self->waiting);
   gtk_label_set_text (self->status_line, line);
 }
 
@@ -463,6 +465,12 @@ xuncha_patrol_page_get_shift_button (XunchaPatrolPage *self)
 void
 xuncha_patrol_page_refresh (XunchaPatrolPage *self)
 {
+  XunchaOutboxCounts counts = { 0 };
+
   g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
+
+  /* Counted when something changed (a save, a sync), not on every tick of the clock. */
+  if (self->store != NULL && xuncha_outbox_count (self->store, "report", &counts, NULL))
+    self->waiting = counts.waiting + counts.failed;
   update_status_line (self);
 }

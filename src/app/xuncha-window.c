@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "xuncha-history-page.h"
+#include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
 #include "xuncha-preferences-page.h"
 #include "xuncha-queue-page.h"
@@ -104,6 +105,25 @@ on_visible_page_changed (XunchaWindow *self)
     xuncha_history_page_refresh (self->history_page);
 }
 
+/* The offline basemap chosen in the settings, under the street layer; none by default. */
+static void
+on_basemap_changed (XunchaWindow *self,
+                    const char   *key,
+                    GSettings    *settings)
+{
+  g_autofree char *path = g_settings_get_string (settings, "basemap-file");
+  g_autoptr(XunchaMbtiles) tiles = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (*path != '\0')
+    {
+      tiles = xuncha_mbtiles_open (path, &error);
+      if (tiles == NULL)
+        xuncha_window_add_toast (self, error->message);
+    }
+  xuncha_map_view_set_basemap (xuncha_patrol_page_get_map_view (self->patrol_page), tiles);
+}
+
 static void
 on_street_map_changed (XunchaWindow *self)
 {
@@ -134,6 +154,7 @@ on_sync_finished (XunchaSyncController *controller,
     xuncha_window_add_toast (self, _("Some items were not accepted: see the Queue page"));
   else if (result != NULL && (result->sent > 0 || !xuncha_sync_controller_get_automatic (controller)))
     xuncha_window_add_toast (self, _("Sync finished"));
+  xuncha_patrol_page_refresh (self->patrol_page);
   if (result != NULL && result->statuses_changed > 0)
     xuncha_history_page_refresh (self->history_page);
   /* The office sent a newer street map: index it again (off the main thread). */
@@ -160,6 +181,9 @@ connect_to_application (XunchaWindow      *self,
 
   xuncha_patrol_page_set_store (self->patrol_page, store);
   xuncha_patrol_page_set_street_map (self->patrol_page, xuncha_application_get_street_map (app));
+  g_signal_connect_object (settings, "changed::basemap-file", G_CALLBACK (on_basemap_changed),
+                           self, G_CONNECT_SWAPPED);
+  on_basemap_changed (self, "basemap-file", settings);
   /* The map comes a moment after the window, from a worker thread. */
   g_signal_connect_object (app, "notify::street-map", G_CALLBACK (on_street_map_changed), self,
                            G_CONNECT_SWAPPED);
