@@ -236,6 +236,22 @@ xuncha_map_view_get_center (XunchaMapView *self,
   *lon = shumate_location_get_longitude (location);
 }
 
+static void
+create_report_popover (GtkMenuButton *button,
+                       gpointer       user_data)
+{
+  GtkWidget *label, *popover;
+
+  if (gtk_menu_button_get_popover (button) != NULL)
+    return;
+  label = gtk_label_new (g_object_get_data (G_OBJECT (button), "description"));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), label);
+  gtk_menu_button_set_popover (button, popover);
+}
+
 void
 xuncha_map_view_add_report (XunchaMapView *self,
                             double         lat,
@@ -243,7 +259,7 @@ xuncha_map_view_add_report (XunchaMapView *self,
                             const char    *description)
 {
   ShumateMarker *marker;
-  GtkWidget *button, *popover, *label;
+  GtkWidget *button;
 
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
@@ -257,15 +273,13 @@ xuncha_map_view_add_report (XunchaMapView *self,
       return;
     }
 
-  /* A tap on the marker shows what was reported there. */
-  label = gtk_label_new (description);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), label);
+  /* A tap on the marker shows what was reported there; the popover is made on the first
+   * tap, not for every marker at start-up. */
   button = gtk_menu_button_new ();
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "mark-location-symbolic");
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  g_object_set_data_full (G_OBJECT (button), "description", g_strdup (description), g_free);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), create_report_popover, NULL,
+                                         NULL);
   gtk_widget_add_css_class (button, "report-marker");
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   description, -1);

@@ -237,6 +237,10 @@ load_thumbnail (XunchaPhotoStore *photos,
                                   GDK_INTERP_BILINEAR);
 }
 
+/* The newest reports get rows; older ones are in the counts above the list. A phone that
+ * was never synced may hold tens of thousands, and a row each would stall the page. */
+#define MAX_ROWS 200
+
 /* Reading every report with its photos, making missing thumbnails and counting the
  * outbox can take a while with a full day's work: a worker thread does it with its own
  * store connection. */
@@ -257,7 +261,7 @@ load_thread (GTask        *task,
 
   if (store == NULL
       || (report_store = xuncha_report_store_new (store, &error)) == NULL
-      || (reports = xuncha_report_store_list (report_store, 0, &error)) == NULL
+      || (reports = xuncha_report_store_list (report_store, MAX_ROWS, &error)) == NULL
       || (entries = xuncha_outbox_list (store, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

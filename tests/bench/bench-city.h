@@ -14,7 +14,7 @@ GPtrArray *bench_city_segments      (guint        n,
 /* Writes those segments into the store's streets table in one transaction. */
 void       bench_city_store_streets (XunchaStore *store,
                                      GPtrArray   *segments);
-/* Writes @n reports (no photos) spread over the last days. */
+/* Writes @n reports (no photos), about 54 a day going back from now. */
 void       bench_city_store_reports (XunchaStore *store,
                                      guint        n,
                                      double       centre_lat,
