@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "xuncha-core-resources.h"
+#include "xuncha-json-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-taxonomy.h"
 
@@ -249,7 +250,6 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
 {
   g_autoptr(XunchaTaxonomy) self = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(JsonGenerator) generator = NULL;
   JsonObject *root;
   JsonNode *node;
   gsize size;
@@ -257,10 +257,27 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
+  /* An empty GBytes has no data pointer at all, and an empty (or blank) document parses
+   * to no root: both are refused here, before json-glib sees them. */
   data = g_bytes_get_data (json, &size);
+  if (size == 0)
+    {
+      invalid (error, "the document is empty");
+      return NULL;
+    }
+  if (!xuncha_json_is_single_value (data, size, NULL))
+    {
+      invalid (error, "more than one document");
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, size, error))
     {
       g_prefix_error (error, "Invalid category list: ");
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      invalid (error, "the document is empty");
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
