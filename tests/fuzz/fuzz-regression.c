@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <string.h>
 
 #include "xuncha-fuzz.h"
 
@@ -20,6 +21,13 @@ test_input (gconstpointer data)
   g_file_get_contents (path, &contents, &length, &error);
   g_assert_no_error (error);
   g_assert_cmpint (LLVMFuzzerTestOneInput ((const uint8_t *)contents, length), ==, 0);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
 }
 
 static void
@@ -37,7 +45,7 @@ add_folder (const char *given,
   /* A folder that does not exist (no findings yet, no shared data) adds nothing. */
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {
