@@ -132,6 +132,7 @@ test_owner_only (void)
 {
   g_autofree char *root = xuncha_test_make_tmpdir ();
   g_autofree char *data = NULL;
+  g_autofree char *database = NULL;
   g_autofree char *photos = NULL;
   g_autoptr(GString) wrong = g_string_new (NULL);
   g_autoptr(GDir) dir = NULL;
@@ -150,10 +151,11 @@ test_owner_only (void)
   if (wrong->len > 0)
     g_error ("readable by others:\n%s", wrong->str);
 
-  /* What the walk covered: the data, photo and thumbnail folders; the database with its
-   * WAL; the photos. */
+  /* What the walk covered: the data, photo and thumbnail folders, the database, the
+   * photos and their thumbnail. */
   g_assert_cmpuint (n_dirs, >=, 3);
-  g_assert_true (g_file_test (g_build_filename (data, "xuncha.db", NULL), G_FILE_TEST_EXISTS));
+  database = g_build_filename (data, "xuncha.db", NULL);
+  g_assert_true (g_file_test (database, G_FILE_TEST_EXISTS));
   photos = g_build_filename (data, "photos", NULL);
   dir = g_dir_open (photos, 0, NULL);
   g_assert_nonnull (dir);
