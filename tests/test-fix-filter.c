@@ -82,7 +82,8 @@ check_logger_start (GArray          *fixes,
   for (guint i = 0; i < unmarked->len; i++)
     FIX (unmarked, i)->accuracy = NAN;
   xuncha_fix_filter_set_suppress_stationary (speed_only, FALSE);
-  out2 = xuncha_fix_filter_run (speed_only, (const XunchaFix *)(const void *)unmarked->data, unmarked->len);
+  out2 = xuncha_fix_filter_run (speed_only, (const XunchaFix *)(const void *)unmarked->data,
+                                unmarked->len);
   g_assert_false (contains (out2, jump_target));
   g_assert_cmpuint (xuncha_fix_filter_get_stats (speed_only)->dropped_jump, >=, 1);
   /* Every real fix after the outlier survives. */
@@ -279,7 +280,8 @@ test_stationary_hour (void)
   g_assert_cmpuint (after, >=, 110);
 
   /* What is kept still tells the whole stop, end included. */
-  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)out->data, out->len);
+  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)out->data,
+                                                out->len);
   g_assert_cmpuint (summary->n_stops, ==, 1);
   stop = &g_array_index (summary->stops, XunchaRouteStop, 0);
   g_assert_cmpint (stop->start_ms, <=, stand_start);

@@ -272,7 +272,8 @@ test_recorder_resumes (void)
 
   /* Same track as without the interruption, give or take a few points near the break and
    * the end: the filter restarts from the last stored point, not from its old anchor. */
-  reference = xuncha_fix_filter_run (whole, (const XunchaFix *)(const void *)fixes->data, fixes->len);
+  reference = xuncha_fix_filter_run (whole, (const XunchaFix *)(const void *)fixes->data,
+                                     fixes->len);
   g_test_message ("resumed track %u points (%u before the break), uninterrupted %u",
                   stored->len, first_part->len, reference->len);
   g_assert_cmpint (ABS ((int)stored->len - (int)reference->len), <=, 5);

@@ -77,13 +77,15 @@ xuncha_cli_track (XunchaCliContext  *ctx,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  shift = xuncha_shift_import (store, kind, (const XunchaFix *)(const void *)kept->data, kept->len, &error);
+  shift = xuncha_shift_import (store, kind, (const XunchaFix *)(const void *)kept->data, kept->len,
+                               &error);
   if (shift == NULL)
     {
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)kept->data, kept->len);
+  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)kept->data,
+                                                kept->len);
 
   if (json)
     {

@@ -147,7 +147,8 @@ main (int    argc,
 
       start = g_get_monotonic_time ();
       loaded = xuncha_shift_load_points (raw_shift, store, &error);
-      naive_summary ((const XunchaFix *)(const void *)loaded->data, loaded->len, &naive_length, &naive_stops);
+      naive_summary ((const XunchaFix *)(const void *)loaded->data, loaded->len, &naive_length,
+                     &naive_stops);
       ms = (g_get_monotonic_time () - start) / 1000.0;
       g_array_append_val (t_naive, ms);
 
@@ -197,7 +198,8 @@ main (int    argc,
                                                  XUNCHA_SHIFT_RECORDER_BATCH_POINTS, &error));
     batched = (g_get_monotonic_time () - start) / 1000.0 / (n / XUNCHA_SHIFT_RECORDER_BATCH_POINTS);
     start = g_get_monotonic_time ();
-    bulk = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY, (const XunchaFix *)(const void *)raw->data, n,
+    bulk = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY,
+                                (const XunchaFix *)(const void *)raw->data, n,
                                 &error);
     single = (g_get_monotonic_time () - start) / 1000.0;
     printf ("BENCH track_batch_commit value=%.3f unit=ms baseline=track_1000_points_one_transaction "
