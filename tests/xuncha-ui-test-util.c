@@ -106,9 +106,9 @@ xuncha_ui_test_screenshot (GtkWidget  *widget,
   stride = (gsize)width * 4;
   pixels = g_malloc (stride * height);
   gdk_texture_download (texture, pixels, stride);
-  first = *(guint32 *)pixels;
+  first = *(guint32 *)(void *)pixels;
   for (gsize i = 0; i < (gsize)width * height && distinct < 2; i += 7)
-    if (((guint32 *)pixels)[i] != first)
+    if (((guint32 *)(void *)pixels)[i] != first)
       distinct++;
   g_assert_cmpuint (distinct, >, 0);
 
