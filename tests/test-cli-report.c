@@ -53,12 +53,14 @@ test_add_list_show (void)
 
   /* A re-inspection of it, with an after photo. */
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (data, &out, &err, "report", "add", "--category", "09009",
                             "--photo", photo, "--after-photo", after, "--lat", "31.2304",
                             "--lon", "121.4737", "--parent", id, "--disposition", "corrected",
                             NULL), ==, 0);
   second = g_strdup (g_strstrip (out));
 
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (data, &json, &err, "report", "list", "--json", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
   list = json_node_get_array (json_parser_get_root (parser));
@@ -77,10 +79,12 @@ test_add_list_show (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (report, "photos")),
                     ==, 2);
 
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (data, &text, &err, "report", "list", "--limit", "1", NULL), ==, 0);
   g_assert_nonnull (strstr (text, second));
   g_assert_null (strstr (text, id));
 
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (data, &shown, &err, "report", "show", id, NULL), ==, 0);
   g_assert_nonnull (strstr (shown, "blocking the door"));
   g_assert_nonnull (strstr (shown, "2024-06-01"));

@@ -73,7 +73,7 @@ check_logger_start (GArray          *fixes,
   g_autoptr(GArray) out2 = NULL;
   guint real_kept = 0;
 
-  out = xuncha_fix_filter_run (filter, (const XunchaFix *)fixes->data, fixes->len);
+  out = xuncha_fix_filter_run (filter, (const XunchaFix *)(const void *)fixes->data, fixes->len);
   g_assert_false (contains (out, jump_target));
   g_assert_cmpfloat (max_implied_speed (out), <=, XUNCHA_FIX_FILTER_DEFAULT_MAX_SPEED_MS);
   g_assert_cmpuint (xuncha_fix_filter_get_stats (filter)->dropped_accuracy, ==,
@@ -82,7 +82,8 @@ check_logger_start (GArray          *fixes,
   for (guint i = 0; i < unmarked->len; i++)
     FIX (unmarked, i)->accuracy = NAN;
   xuncha_fix_filter_set_suppress_stationary (speed_only, FALSE);
-  out2 = xuncha_fix_filter_run (speed_only, (const XunchaFix *)unmarked->data, unmarked->len);
+  out2 = xuncha_fix_filter_run (speed_only, (const XunchaFix *)(const void *)unmarked->data,
+                                unmarked->len);
   g_assert_false (contains (out2, jump_target));
   g_assert_cmpuint (xuncha_fix_filter_get_stats (speed_only)->dropped_jump, >=, 1);
   /* Every real fix after the outlier survives. */
@@ -151,7 +152,7 @@ test_spikes (void)
       g_array_append_val (track, fix);
     }
   xuncha_fix_filter_set_suppress_stationary (filter, FALSE);
-  out = xuncha_fix_filter_run (filter, (const XunchaFix *)track->data, track->len);
+  out = xuncha_fix_filter_run (filter, (const XunchaFix *)(const void *)track->data, track->len);
   g_assert_cmpuint (out->len, ==, 96);
   g_assert_cmpuint (xuncha_fix_filter_get_stats (filter)->dropped_jump, ==, 4);
   g_assert_false (contains (out, FIX (track, 0)));
@@ -183,7 +184,7 @@ test_real_move_is_kept (void)
       g_array_append_val (track, fix);
     }
   xuncha_fix_filter_set_suppress_stationary (filter, FALSE);
-  out = xuncha_fix_filter_run (filter, (const XunchaFix *)track->data, track->len);
+  out = xuncha_fix_filter_run (filter, (const XunchaFix *)(const void *)track->data, track->len);
   g_assert_cmpuint (out->len, ==, 40);
   g_assert_cmpuint (xuncha_fix_filter_get_stats (filter)->dropped_jump, ==, 0);
 }
@@ -261,7 +262,7 @@ test_stationary_hour (void)
       g_array_append_val (track, fix);
     }
 
-  out = xuncha_fix_filter_run (filter, (const XunchaFix *)track->data, track->len);
+  out = xuncha_fix_filter_run (filter, (const XunchaFix *)(const void *)track->data, track->len);
   for (guint i = 0; i < out->len; i++)
     {
       gint64 t_ms = FIX (out, i)->t_ms;
@@ -279,7 +280,8 @@ test_stationary_hour (void)
   g_assert_cmpuint (after, >=, 110);
 
   /* What is kept still tells the whole stop, end included. */
-  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)out->data, out->len);
+  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)out->data,
+                                                out->len);
   g_assert_cmpuint (summary->n_stops, ==, 1);
   stop = &g_array_index (summary->stops, XunchaRouteStop, 0);
   g_assert_cmpint (stop->start_ms, <=, stand_start);

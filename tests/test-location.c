@@ -93,7 +93,8 @@ test_replay_plays_everything (void)
   for (guint s = 0; s < G_N_ELEMENTS (speeds); s++)
     {
       g_autoptr(XunchaReplaySource) source =
-        xuncha_replay_source_new ((const XunchaFix *)fixes->data, fixes->len, speeds[s]);
+        xuncha_replay_source_new ((const XunchaFix *)(const void *)fixes->data, fixes->len,
+                                  speeds[s]);
       Listener listener = { 0 };
 
       g_assert_cmpint (xuncha_location_source_get_state (XUNCHA_LOCATION_SOURCE (source)), ==,
@@ -122,7 +123,7 @@ test_replay_stops (void)
 {
   g_autoptr(GArray) fixes = fixture_fixes ();
   g_autoptr(XunchaReplaySource) source =
-    xuncha_replay_source_new ((const XunchaFix *)fixes->data, fixes->len, 0);
+    xuncha_replay_source_new ((const XunchaFix *)(const void *)fixes->data, fixes->len, 0);
   Listener listener = { .stop_after = 3 };
 
   listen (XUNCHA_LOCATION_SOURCE (source), &listener);

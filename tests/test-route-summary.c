@@ -38,7 +38,7 @@ filtered (const char *path)
   g_autoptr(XunchaFixFilter) filter = xuncha_fix_filter_new ();
 
   g_assert_no_error (error);
-  return xuncha_fix_filter_run (filter, (const XunchaFix *)fixes->data, fixes->len);
+  return xuncha_fix_filter_run (filter, (const XunchaFix *)(const void *)fixes->data, fixes->len);
 }
 
 static void
@@ -52,7 +52,8 @@ test_gothenburg_length (void)
   if (path == NULL)
     return;
   kept = filtered (path);
-  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)kept->data, kept->len);
+  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)kept->data,
+                                                kept->len);
   expected = independent_length (kept);
   g_test_message ("Gothenburg walk: %u points kept, %.1f m (independent %.1f m), moving %.0f s, "
                   "%u stops", kept->len, summary->length_m, expected,
@@ -74,7 +75,8 @@ test_walk_fixture (void)
   const gint64 t0 = 1714546800000;
   double expected;
 
-  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)kept->data, kept->len);
+  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)kept->data,
+                                                kept->len);
   expected = independent_length (kept);
   g_assert_cmpfloat (fabs (summary->length_m - expected), <=, 0.01 * expected);
   /* 480 s east and 420 s north at 1.4 m/s, plus the wander of the fixes. */

@@ -97,7 +97,8 @@ test_kill_and_resume (void)
                            "start", "--replay", track, "--speed", "1000", NULL };
   gint64 last_saved;
 
-  reference = xuncha_fix_filter_run (filter, (const XunchaFix *)fixes->data, fixes->len);
+  reference = xuncha_fix_filter_run (filter, (const XunchaFix *)(const void *)fixes->data,
+                                     fixes->len);
   last_saved = record_and_kill (dir, track, 30);
   g_test_message ("killed after seq %" G_GINT64_FORMAT, last_saved);
 

@@ -190,7 +190,7 @@ record (XunchaStore *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaReplaySource) source =
-    xuncha_replay_source_new ((const XunchaFix *)fixes->data, fixes->len, 0);
+    xuncha_replay_source_new ((const XunchaFix *)(const void *)fixes->data, fixes->len, 0);
   g_autoptr(XunchaShiftRecorder) recorder = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Recording recording = { loop, batches, stop_after };
@@ -272,7 +272,8 @@ test_recorder_resumes (void)
 
   /* Same track as without the interruption, give or take a few points near the break and
    * the end: the filter restarts from the last stored point, not from its old anchor. */
-  reference = xuncha_fix_filter_run (whole, (const XunchaFix *)fixes->data, fixes->len);
+  reference = xuncha_fix_filter_run (whole, (const XunchaFix *)(const void *)fixes->data,
+                                     fixes->len);
   g_test_message ("resumed track %u points (%u before the break), uninterrupted %u",
                   stored->len, first_part->len, reference->len);
   g_assert_cmpint (ABS ((int)stored->len - (int)reference->len), <=, 5);

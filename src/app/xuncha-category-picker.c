@@ -250,12 +250,14 @@ void
 xuncha_category_picker_set_filter (XunchaCategoryPicker *self,
                                    const char           *text)
 {
+  g_autofree char *trimmed = NULL;
   g_autofree char *needle = NULL;
   guint visible = 0;
 
   g_return_if_fail (XUNCHA_IS_CATEGORY_PICKER (self));
 
-  needle = text != NULL ? g_utf8_casefold (g_strstrip (g_strdup (text)), -1) : NULL;
+  trimmed = text != NULL ? g_strstrip (g_strdup (text)) : NULL;
+  needle = trimmed != NULL ? g_utf8_casefold (trimmed, -1) : NULL;
   for (guint i = 0; i < self->buttons->len; i++)
     {
       GtkWidget *button = g_ptr_array_index (self->buttons, i);

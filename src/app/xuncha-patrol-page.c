@@ -122,7 +122,8 @@ reload_track (XunchaPatrolPage *self)
   if (self->session == NULL)
     return;
   points = xuncha_patrol_session_load_track (self->session);
-  xuncha_map_view_set_track (self->map_view, (const XunchaFix *)points->data, points->len);
+  xuncha_map_view_set_track (self->map_view, (const XunchaFix *)(const void *)points->data,
+                             points->len);
 }
 
 static void

@@ -98,7 +98,11 @@ build_fields (XunchaStore  *store,
         }
     }
   else
-    root = json_node_init_object (json_node_alloc (), json_object_new ());
+    {
+      /* The node takes its own reference to the object. */
+      g_autoptr(JsonObject) empty = json_object_new ();
+      root = json_node_init_object (json_node_alloc (), empty);
+    }
   object = json_node_get_object (root);
 
   for (guint i = 0; field_args != NULL && field_args[i] != NULL; i++)

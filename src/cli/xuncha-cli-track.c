@@ -61,7 +61,7 @@ xuncha_cli_track (XunchaCliContext  *ctx,
     }
   if (max_accuracy >= 0)
     xuncha_fix_filter_set_accuracy_threshold (filter, max_accuracy);
-  kept = xuncha_fix_filter_run (filter, (const XunchaFix *)fixes->data, fixes->len);
+  kept = xuncha_fix_filter_run (filter, (const XunchaFix *)(const void *)fixes->data, fixes->len);
   stats = xuncha_fix_filter_get_stats (filter);
   if (kind_text == NULL)
     {
@@ -77,13 +77,15 @@ xuncha_cli_track (XunchaCliContext  *ctx,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  shift = xuncha_shift_import (store, kind, (const XunchaFix *)kept->data, kept->len, &error);
+  shift = xuncha_shift_import (store, kind, (const XunchaFix *)(const void *)kept->data, kept->len,
+                               &error);
   if (shift == NULL)
     {
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)kept->data, kept->len);
+  summary = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)kept->data,
+                                                kept->len);
 
   if (json)
     {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "xuncha-fix.h"
+#include "xuncha-json-private.h"
 #include "xuncha-map-importer.h"
 #include "xuncha-store-private.h"
 #include "xuncha-street-map-private.h"
@@ -235,7 +236,22 @@ parse_json (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
+  gsize extra_at;
 
+  if (!xuncha_json_is_single_value (data, length, &extra_at))
+    {
+      int line = 1;
+      gsize line_start = 0;
+
+      for (gsize i = 0; i < extra_at; i++)
+        if (data[i] == '\n')
+          line++, line_start = i + 1;
+      fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON,
+            _("%s is not valid JSON: line %d, position %d: %s. Nothing was imported."),
+            name, line, (int)(extra_at - line_start) + 1,
+            "unexpected data after the end of the document");
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       const char *message = local_error->message;

@@ -73,7 +73,7 @@ static gboolean
 on_tick (gpointer user_data)
 {
   XunchaReplaySource *self = user_data;
-  g_autoptr(XunchaReplaySource) hold = g_object_ref (self);
+  g_autoptr(XunchaReplaySource) hold G_GNUC_UNUSED = g_object_ref (self);
   gint64 elapsed_ms = (g_get_monotonic_time () - self->started_us) / 1000;
   guint emitted = 0;
 
@@ -233,7 +233,7 @@ xuncha_replay_source_new_from_file (const char  *path,
   fixes = xuncha_track_file_load (path, NULL, error);
   if (fixes == NULL)
     return NULL;
-  return xuncha_replay_source_new ((const XunchaFix *)fixes->data, fixes->len, speed);
+  return xuncha_replay_source_new ((const XunchaFix *)(const void *)fixes->data, fixes->len, speed);
 }
 
 gsize

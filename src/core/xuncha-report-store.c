@@ -845,7 +845,6 @@ xuncha_report_store_list (XunchaReportStore  *self,
                           GError            **error)
 {
   g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) rows = NULL;
   sqlite3_stmt *stmt;
   int rc;
 

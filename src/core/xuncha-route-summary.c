@@ -269,7 +269,8 @@ xuncha_route_summary_new_for_shift (XunchaStore  *store,
   fixes = xuncha_shift_load_points (shift, store, error);
   if (fixes == NULL)
     return NULL;
-  self = xuncha_route_summary_new_for_fixes ((const XunchaFix *)fixes->data, fixes->len);
+  self = xuncha_route_summary_new_for_fixes ((const XunchaFix *)(const void *)fixes->data,
+                                             fixes->len);
   self->shift_uuid = g_strdup (xuncha_shift_get_uuid (shift));
   if (!add_reports (self, store, shift, error))
     return NULL;

@@ -225,7 +225,7 @@ xuncha_shift_recorder_commit (XunchaShiftRecorder  *self,
     return TRUE;
   first = self->next_seq;
   if (!xuncha_shift_append_points (self->shift, self->store, first,
-                                   (const XunchaFix *)self->batch->data, self->batch->len,
+                                   (const XunchaFix *)(const void *)self->batch->data, self->batch->len,
                                    error))
     return FALSE;
   self->next_seq += self->batch->len;

@@ -1054,7 +1054,9 @@ xuncha_street_map_compute_coverage (XunchaStreetMap             *self,
         }
     }
   hits_clear (&hits);
-  qsort (pairs->data, pairs->len, sizeof (guint64), compare_guint64);
+  /* An empty array has no data pointer, and qsort() must not be given NULL. */
+  if (pairs->len > 0)
+    qsort (pairs->data, pairs->len, sizeof (guint64), compare_guint64);
 
   /* 4. Intersect only those parts with the capsules around the nearby pieces. */
   covered = g_new0 (double, MAX (self->segments->len, 1));

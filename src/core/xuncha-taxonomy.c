@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "xuncha-core-resources.h"
+#include "xuncha-json-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-taxonomy.h"
 
@@ -91,6 +92,32 @@ member_string (JsonObject *object,
       || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+/* A string element, or NULL for anything else (json-glib's own getter is a programming
+ * error on a non-value). */
+static const char *
+element_string (JsonArray *array,
+                guint      index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
 }
 
 static gboolean
@@ -218,7 +245,7 @@ parse_categories (XunchaTaxonomy  *self,
         return invalid (error, "category %s has no campaign", code);
       for (guint j = 0; j < json_array_get_length (json_node_get_array (list)); j++)
         {
-          const char *id = json_array_get_string_element (json_node_get_array (list), j);
+          const char *id = element_string (json_node_get_array (list), j);
           if (id == NULL || !g_hash_table_contains (self->campaign_zh, id))
             return invalid (error, "category %s names an unknown campaign", code);
           g_strv_builder_add (campaigns, id);
@@ -249,7 +276,6 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
 {
   g_autoptr(XunchaTaxonomy) self = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(JsonGenerator) generator = NULL;
   JsonObject *root;
   JsonNode *node;
   gsize size;
@@ -257,10 +283,27 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
+  /* An empty GBytes has no data pointer at all, and an empty (or blank) document parses
+   * to no root: both are refused here, before json-glib sees them. */
   data = g_bytes_get_data (json, &size);
+  if (size == 0)
+    {
+      invalid (error, "the document is empty");
+      return NULL;
+    }
+  if (!xuncha_json_is_single_value (data, size, NULL))
+    {
+      invalid (error, "more than one document");
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, size, error))
     {
       g_prefix_error (error, "Invalid category list: ");
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      invalid (error, "the document is empty");
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -271,7 +314,7 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
   root = json_node_get_object (json_parser_get_root (parser));
 
   self = g_object_new (XUNCHA_TYPE_TAXONOMY, NULL);
-  self->revision = json_object_get_int_member_with_default (root, "revision", 0);
+  self->revision = member_int (root, "revision");
   if (self->revision <= 0)
     {
       invalid (error, "the revision must be a positive number");
@@ -428,6 +471,7 @@ xuncha_taxonomy_new_from_store (XunchaStore  *store,
   self->revision = g_ascii_strtoll (revision, NULL, 10);
   self->campaigns_json = g_strdup (campaigns);
   if (!json_parser_load_from_data (parser, campaigns, -1, error)
+      || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser))
       || !parse_campaigns (self, json_node_get_array (json_parser_get_root (parser)), error))
     {
@@ -450,14 +494,16 @@ xuncha_taxonomy_new_from_store (XunchaStore  *store,
       g_auto(GStrv) ids = NULL;
       g_autoptr(XunchaCategory) category = NULL;
 
-      if (json_parser_load_from_data (list_parser, (const char *)sqlite3_column_text (stmt, 3),
-                                      -1, NULL)
+      const char *list = (const char *)sqlite3_column_text (stmt, 3);
+
+      if (list != NULL && json_parser_load_from_data (list_parser, list, -1, NULL)
+          && json_parser_get_root (list_parser) != NULL
           && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (list_parser)))
         {
           JsonArray *array = json_node_get_array (json_parser_get_root (list_parser));
           for (guint i = 0; i < json_array_get_length (array); i++)
-            if (json_array_get_string_element (array, i) != NULL)
-              g_strv_builder_add (builder, json_array_get_string_element (array, i));
+            if (element_string (array, i) != NULL)
+              g_strv_builder_add (builder, element_string (array, i));
         }
       ids = g_strv_builder_end (builder);
       if (ids[0] == NULL)

@@ -311,7 +311,8 @@ parse_nmea (const char            *data,
       stats->sentences++;
       fields = g_strsplit (body, ",", -1);
       n = g_strv_length (fields);
-      if (strlen (fields[0]) != 5)
+      /* "$*00" has a valid checksum and nothing at all before it. */
+      if (n == 0 || strlen (fields[0]) != 5)
         {
           stats->ignored++;
           continue;

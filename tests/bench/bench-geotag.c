@@ -110,7 +110,7 @@ main (void)
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("p%04u.jpg", i);
-      g_autofree char *a = photo_fixture_write (ours, name, photo);
+      g_free (photo_fixture_write (ours, name, photo));
       g_autofree char *b = photo_fixture_write (theirs, name, photo);
       XunchaPhotoMeta m = tag_for (i);
       g_autoptr(GDateTime) gps = g_date_time_new_from_unix_utc (m.gps_time_ms / 1000);

@@ -178,8 +178,8 @@ naive_fraction (const double *v,
 }
 
 /* The obvious way: from every point, walk forward while within the stop radius and call
- * it a stop when that lasts two minutes; then the length and moving time. Quadratic in
- * the length of each stop. */
+ * it a stop when that lasts two minutes; then the length. Quadratic in the length of each
+ * stop. */
 static void
 naive_summary (const XunchaFix *fixes,
                gsize            n,
@@ -187,7 +187,6 @@ naive_summary (const XunchaFix *fixes,
                guint           *n_stops)
 {
   g_autofree guchar *in_stop = g_new0 (guchar, n);
-  gint64 moving = 0;
 
   *length = 0;
   *n_stops = 0;
@@ -206,8 +205,6 @@ naive_summary (const XunchaFix *fixes,
   for (gsize k = 0; k + 1 < n; k++)
     {
       *length += xuncha_fix_distance (&fixes[k], &fixes[k + 1]);
-      if (!in_stop[k])
-        moving += fixes[k + 1].t_ms - fixes[k].t_ms;
     }
 }
 
@@ -364,14 +361,14 @@ main (int    argc,
   g_assert_no_error (error);
 
   start = g_get_monotonic_time ();
-  kept = xuncha_fix_filter_run (filter, (const XunchaFix *)raw->data, raw->len);
+  kept = xuncha_fix_filter_run (filter, (const XunchaFix *)(const void *)raw->data, raw->len);
   filter_ms = (g_get_monotonic_time () - start) / 1000.0;
 
   raw_shift = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY,
-                                   (const XunchaFix *)raw->data, raw->len, &error);
+                                   (const XunchaFix *)(const void *)raw->data, raw->len, &error);
   g_assert_no_error (error);
   kept_shift = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY,
-                                    (const XunchaFix *)kept->data, kept->len, &error);
+                                    (const XunchaFix *)(const void *)kept->data, kept->len, &error);
   g_assert_no_error (error);
 
   for (int r = 0; r < 5; r++)
@@ -390,7 +387,8 @@ main (int    argc,
 
       start = g_get_monotonic_time ();
       loaded = xuncha_shift_load_points (raw_shift, store, &error);
-      naive_summary ((const XunchaFix *)loaded->data, loaded->len, &naive_length, &naive_stops);
+      naive_summary ((const XunchaFix *)(const void *)loaded->data, loaded->len, &naive_length,
+                     &naive_stops);
       ms = (g_get_monotonic_time () - start) / 1000.0;
       g_array_append_val (t_naive, ms);
 
@@ -442,7 +440,8 @@ main (int    argc,
                                                  XUNCHA_SHIFT_RECORDER_BATCH_POINTS, &error));
     batched = (g_get_monotonic_time () - start) / 1000.0 / (n / XUNCHA_SHIFT_RECORDER_BATCH_POINTS);
     start = g_get_monotonic_time ();
-    bulk = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY, (const XunchaFix *)raw->data, n,
+    bulk = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY,
+                                (const XunchaFix *)(const void *)raw->data, n,
                                 &error);
     single = (g_get_monotonic_time () - start) / 1000.0;
     printf ("BENCH track_batch_commit value=%.3f unit=ms baseline=track_1000_points_one_transaction "

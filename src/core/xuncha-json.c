@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha-json"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "xuncha-json-private.h"
+
+static gsize
+skip_space (const char *data,
+            gsize       length,
+            gsize       pos)
+{
+  while (pos < length
+         && (data[pos] == ' ' || data[pos] == '\t' || data[pos] == '\n' || data[pos] == '\r'))
+    pos++;
+  return pos;
+}
+
+/* The end of the string that starts (after its quote) at @pos, or @length when the string
+ * does not end. */
+static gsize
+skip_string (const char *data,
+             gsize       length,
+             gsize       pos)
+{
+  while (pos < length)
+    {
+      if (data[pos] == '\\')
+        pos += 2;
+      else if (data[pos++] == '"')
+        return pos;
+    }
+  return length;
+}
+
+gboolean
+xuncha_json_is_single_value (const char *data,
+                             gsize       length,
+                             gsize      *extra_at)
+{
+  gsize pos;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  pos = skip_space (data, length, 0);
+  if (pos >= length)
+    return TRUE;
+
+  if (data[pos] == '{' || data[pos] == '[')
+    {
+      gsize depth = 0;
+
+      while (pos < length)
+        {
+          char c = data[pos++];
+
+          if (c == '"')
+            {
+              pos = skip_string (data, length, pos);
+              if (pos >= length)
+                return TRUE;
+            }
+          else if (c == '{' || c == '[')
+            depth++;
+          else if ((c == '}' || c == ']') && --depth == 0)
+            break;
+        }
+      if (depth > 0)
+        return TRUE;
+    }
+  else if (data[pos] == '"')
+    {
+      pos = skip_string (data, length, pos + 1);
+    }
+  else
+    {
+      gsize start = pos;
+
+      while (pos < length && strchr (" \t\r\n,:[]{}\"", data[pos]) == NULL)
+        pos++;
+      /* Not the start of any value: the parser says what is wrong. */
+      if (pos == start)
+        return TRUE;
+    }
+
+  pos = skip_space (data, length, pos);
+  if (pos < length)
+    {
+      if (extra_at != NULL)
+        *extra_at = pos;
+      return FALSE;
+    }
+  return TRUE;
+}

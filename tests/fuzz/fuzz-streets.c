@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* GeoJSON street import from bytes in memory, into a store on tmpfs inside a transaction
+ * that is rolled back after each input. The input's length picks the declared coordinate
+ * system, so the conversions run on fuzzed coordinates too. */
+#include "config.h"
+
+#include "xuncha-fuzz.h"
+#include "xuncha-map-importer.h"
+#include "xuncha-store-private.h"
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  xuncha_fuzz_init ();
+  xuncha_fuzz_get_store ();
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  XunchaStore *store = xuncha_fuzz_get_store ();
+  g_autoptr(XunchaMapImporter) importer = xuncha_map_importer_new (store);
+  XunchaMapImportStats stats;
+  gboolean ok;
+
+  xuncha_map_importer_set_crs (importer, (XunchaCrs)(size % 3));
+  XUNCHA_FUZZ_CHECK (xuncha_store_begin (store, NULL));
+  ok = xuncha_map_importer_import_streets (importer, (const char *)data, size, "fuzz.geojson",
+                                           &stats, NULL);
+  if (ok)
+    {
+      XUNCHA_FUZZ_CHECK (stats.inserted + stats.updated + stats.skipped == stats.features);
+      XUNCHA_FUZZ_CHECK (stats.inserted > 0);
+      XUNCHA_FUZZ_CHECK (xuncha_store_count_rows (store, "streets", NULL) == stats.inserted);
+    }
+  xuncha_store_rollback (store);
+  XUNCHA_FUZZ_CHECK (xuncha_store_count_rows (store, "streets", NULL) == 0);
+  return 0;
+}
