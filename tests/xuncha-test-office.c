@@ -126,7 +126,7 @@ spawn (XunchaTestOffice *office)
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", office->port);
   const char *base[] = {
     xuncha_test_program ("XUNCHA_OFFICE"), "serve", "--data-dir", office->data_dir,
-    "--listen", listen, "--tls-cert", office->cert, "--tls-key", office->key
+    "--listen", listen, "--tls-cert", office->cert, "--tls-key", office->key, NULL
   };
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) argv = NULL;

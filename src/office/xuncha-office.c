@@ -777,6 +777,12 @@ main (int    argc,
   const char *command;
 
   setlocale (LC_ALL, "");
+  /* Standard output carries the "Listening on" line for scripts and command results;
+   * every log line, debug included, goes to standard error (the journal under systemd). */
+  g_log_writer_default_set_use_stderr (TRUE);
+  /* TLS 1.2 or newer only: GLib's GnuTLS backend reads its priorities from here, before
+   * the first TLS connection. An administrator's own setting is kept. */
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", FALSE);
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
