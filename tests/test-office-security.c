@@ -446,6 +446,14 @@ test_size_limits (void)
   photo_path = g_strconcat ("api/v1/photos/", s->sha, NULL);
   {
     g_auto(Answer) answer = { 0 };
+    g_autofree char *filler = g_strnfill (32000, 'x');
+    g_autofree char *header = g_strconcat ("X-Filler: ", filler, NULL);
+
+    call (s->office->url, "GET", "api/v1/me", s->token_a, NULL, 0, header, &answer);
+    g_assert_cmpint (answer.status, ==, 431);
+  }
+  {
+    g_auto(Answer) answer = { 0 };
     g_autofree char *filler = g_strnfill (200000, 'x');
 
     big_header = g_strconcat ("X-Filler: ", filler, NULL);

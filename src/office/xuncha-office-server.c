@@ -29,6 +29,9 @@ struct _XunchaOfficeServer
  * mobile links pass, a client trickling bytes to hold a connection does not. */
 #define BODY_MIN_RATE 4096
 #define ENROLL_KEYS_MAX 10000
+/* A device's requests carry a few hundred bytes of headers. libsoup itself drops a
+ * connection past 64 KiB without an answer; below that this limit answers 431. */
+#define HEADERS_MAX_BYTES 16384
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
 
@@ -154,6 +157,16 @@ on_photo_chunk (SoupServerMessage *msg,
     xuncha_office_storage_photo_write (pu->storage, pu->upload, data, length, &pu->error);
 }
 
+static void
+add_header_size (const char *name,
+                 const char *value,
+                 gpointer    user_data)
+{
+  gsize *total = user_data;
+
+  *total += strlen (name) + strlen (value) + 4;
+}
+
 /* After the headers, before the body: refuse early what cannot succeed, and send photo
  * bodies to a file as they arrive instead of holding them in memory. */
 static void
@@ -168,9 +181,20 @@ on_early (SoupServer        *server,
   goffset length = soup_message_headers_get_content_length (headers);
   g_autoptr(GError) error = NULL;
   PhotoUpload *pu;
+  gsize header_bytes = strlen (path);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
+
+  soup_message_headers_foreach (headers, add_header_size, &header_bytes);
+  if (header_bytes > HEADERS_MAX_BYTES)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      respond_error (msg, 431, "headers_too_large", "The request headers are larger than the "
+                     "office accepts", NULL);
+      return;
+    }
 
   if (!is_photo_put (msg, path))
     {
