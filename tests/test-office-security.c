@@ -132,9 +132,36 @@ assert_log_clean (const char *log)
   g_autofree char *text = NULL;
 
   g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  /* The log is really captured, debug lines included. */
+  g_assert_nonnull (strstr (text, "Enrolled a device"));
   for (guint i = 0; i < secrets->len; i++)
     if (strstr (text, secrets->pdata[i]) != NULL)
       g_error ("The office logged a secret: %s", (const char *)secrets->pdata[i]);
+}
+
+/* Neither codes nor tokens are kept as given: only their hashes are in the database. */
+static void
+assert_stored_hashed (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint files = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *bytes = NULL;
+      gsize length = 0;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || g_str_equal (name, "office.log")
+          || !g_file_get_contents (path, &bytes, &length, NULL))
+        continue;
+      files++;
+      for (guint i = 0; i < secrets->len; i++)
+        g_assert_null (g_strstr_len (bytes, (gssize)length, secrets->pdata[i]));
+    }
+  g_assert_cmpuint (files, >, 0);
 }
 
 static char *
@@ -349,6 +376,7 @@ test_matrix (void)
   }
 
   assert_log_clean (s->log);
+  assert_stored_hashed (s->dir);
   for (guint c = 0; c < N_COLUMNS; c++)
     g_free (tokens[c]);
   setup_free (s);
@@ -519,22 +547,65 @@ tls_connect (guint16 port)
   return tls;
 }
 
-/* Whether the server closed: a read that ends (EOF or error) instead of blocking. */
+/* Whether the server closed: reading what it sent ends (EOF or error) instead of
+ * blocking. */
 static gboolean
 closed_by_server (GIOStream *stream)
 {
   GInputStream *in = g_io_stream_get_input_stream (stream);
-  g_autoptr(GError) error = NULL;
-  char byte;
-  gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (in), &byte, 1,
-                                                       NULL, &error);
 
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    return FALSE;
-  return n <= 0;
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      char buffer[1024];
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (in), buffer,
+                                                           sizeof buffer, NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      if (n <= 0)
+        return TRUE;
+    }
 }
 
-/* A client that sends one byte a second, and one that sends nothing, are cut off. */
+/* Sends @fast at once, then @slow one byte a second; returns how many slow bytes went
+ * out before the office closed the connection, or G_MAXUINT if it never did. */
+static guint
+trickle (GIOStream  *stream,
+         const char *fast,
+         const char *slow)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+
+  if (*fast != '\0')
+    g_assert_true (g_output_stream_write_all (out, fast, strlen (fast), NULL, NULL, NULL));
+  for (guint sent = 0; slow[sent] != '\0'; sent++)
+    {
+      if (g_output_stream_write (out, slow + sent, 1, NULL, NULL) != 1)
+        return sent;
+      g_usleep (G_USEC_PER_SEC);
+      if (closed_by_server (stream))
+        return sent + 1;
+    }
+  return G_MAXUINT;
+}
+
+/* Waits (at most @max_s seconds) for the office to close a silent connection. */
+static gboolean
+closed_within (GIOStream *stream,
+               guint      max_s)
+{
+  for (guint i = 0; i < max_s * 10; i++)
+    {
+      if (closed_by_server (stream))
+        return TRUE;
+      g_usleep (G_USEC_PER_SEC / 10);
+    }
+  return FALSE;
+}
+
+/* Clients that send one byte a second (in the headers or in the body), and ones that
+ * send nothing (before a request or between two), are cut off. */
 static void
 test_slow_clients (void)
 {
@@ -544,31 +615,54 @@ test_slow_clients (void)
                                 "X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
                                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
                                 "\r\n";
-  g_autoptr(GIOStream) slow = NULL;
-  g_autoptr(GIOStream) idle = NULL;
-  guint sent = 0;
-  gboolean cut = FALSE;
+  g_autofree char *body = g_strnfill (100, ' ');
+  g_autofree char *body_headers = NULL;
+  g_autofree char *me = NULL;
+  g_autoptr(GIOStream) slow = NULL, slow_body = NULL, idle = NULL, kept = NULL;
+  guint sent;
 
   if (s == NULL)
     return;
   slow = tls_connect (s->office->port);
   idle = tls_connect (s->office->port);
-  for (sent = 0; sent < strlen (request) && !cut; sent++)
-    {
-      GOutputStream *out = g_io_stream_get_output_stream (slow);
-      g_autoptr(GError) error = NULL;
-
-      if (g_output_stream_write (out, request + sent, 1, NULL, &error) != 1)
-        cut = TRUE;
-      g_usleep (G_USEC_PER_SEC);
-      if (closed_by_server (slow))
-        cut = TRUE;
-    }
+  sent = trickle (slow, "", request);
   g_test_message ("the slow client was cut off after %u bytes", sent);
-  g_assert_true (cut);
   g_assert_cmpuint (sent, <, strlen (request));
   /* The idle one, silent all that time, is gone too. */
-  g_assert_true (closed_by_server (idle));
+  g_assert_true (closed_within (idle, 1));
+
+  slow_body = tls_connect (s->office->port);
+  body_headers = g_strdup_printf ("PUT /api/v1/reports/" REPORT_UUID " HTTP/1.1\r\n"
+                                  "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                                  "Content-Length: 100\r\n\r\n", s->token_a);
+  sent = trickle (slow_body, body_headers, body);
+  g_test_message ("the slow body was cut off after %u bytes", sent);
+  g_assert_cmpuint (sent, <, 100);
+
+  /* After an answered request, a kept-alive connection that stays silent is closed. */
+  kept = tls_connect (s->office->port);
+  me = g_strdup_printf ("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Authorization: Bearer %s\r\n\r\n", s->token_a);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (kept), me,
+                                            strlen (me), NULL, NULL, NULL));
+  {
+    char buffer[4096];
+    gssize n = g_input_stream_read (g_io_stream_get_input_stream (kept), buffer,
+                                    sizeof buffer - 1, NULL, NULL);
+
+    g_assert_cmpint (n, >, 0);
+    buffer[n] = '\0';
+    g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 200"));
+  }
+  g_assert_true (closed_within (kept, 20));
+
+  /* Still serving. */
+  {
+    g_auto(Answer) answer = { 0 };
+
+    call (s->office->url, "GET", "api/v1/me", s->token_a, NULL, 0, NULL, &answer);
+    g_assert_cmpint (answer.status, ==, 200);
+  }
   setup_free (s);
 }
 

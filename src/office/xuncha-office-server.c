@@ -750,11 +750,14 @@ on_request (SoupServer        *server,
 }
 
 /* Deadlines. A client that trickles bytes, or holds a connection open without asking
- * anything, is cut off: its socket is shut down, which ends the read libsoup waits on. */
+ * anything (before its first request or between two), is cut off: its socket is shut
+ * down, which ends the read libsoup waits on. The deadline lives on the socket, so it
+ * also covers the wait for a kept-alive connection's next request, when there is no
+ * message yet. */
 
 typedef struct
 {
-  GSocket *socket;
+  GSocket *socket;      /* not owned: the deadline is data on it */
   guint    source;
 } Deadline;
 
@@ -764,7 +767,6 @@ deadline_free (gpointer data)
   Deadline *deadline = data;
 
   g_clear_handle_id (&deadline->source, g_source_remove);
-  g_clear_object (&deadline->socket);
   g_free (deadline);
 }
 
@@ -774,24 +776,32 @@ on_deadline (gpointer user_data)
   Deadline *deadline = user_data;
 
   deadline->source = 0;
-  g_debug ("Closing a connection that did not send its request in time");
+  g_debug ("Closing a connection that was idle or too slow");
   g_socket_shutdown (deadline->socket, TRUE, TRUE, NULL);
   return G_SOURCE_REMOVE;
 }
 
+/* Replaces the deadline of @msg's connection; 0 clears it. The socket is the one kept
+ * when the request started: by the time a message is finished, libsoup has let go of
+ * its connection. */
 static void
 deadline_set (SoupServerMessage *msg,
               guint              seconds)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
   Deadline *deadline;
 
   if (socket == NULL)
     return;
+  if (seconds == 0)
+    {
+      g_object_set_data (G_OBJECT (socket), "xuncha-deadline", NULL);
+      return;
+    }
   deadline = g_new0 (Deadline, 1);
-  deadline->socket = g_object_ref (socket);
+  deadline->socket = socket;
   deadline->source = g_timeout_add_seconds (seconds, on_deadline, deadline);
-  g_object_set_data_full (G_OBJECT (msg), "xuncha-deadline", deadline, deadline_free);
+  g_object_set_data_full (G_OBJECT (socket), "xuncha-deadline", deadline, deadline_free);
 }
 
 static void
@@ -799,14 +809,12 @@ on_got_headers (SoupServerMessage *msg,
                 gpointer           user_data)
 {
   XunchaOfficeServer *self = user_data;
-  goffset length = soup_message_headers_get_content_length (
-    soup_server_message_get_request_headers (msg));
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
   gint64 limit = MAX (self->photo_max_bytes, self->body_max_bytes);
 
   /* Without a length the body may be as large as the largest accepted. */
-  if (length <= 0
-      && soup_message_headers_get_encoding (soup_server_message_get_request_headers (msg))
-         != SOUP_ENCODING_CHUNKED)
+  if (length <= 0 && soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED)
     limit = 0;
   else if (length > 0)
     limit = MIN (length, limit);
@@ -817,7 +825,7 @@ static void
 on_got_body (SoupServerMessage *msg,
              gpointer           user_data)
 {
-  g_object_set_data (G_OBJECT (msg), "xuncha-deadline", NULL);
+  deadline_set (msg, 0);
 }
 
 static void
@@ -828,12 +836,23 @@ on_request_started (SoupServer        *server,
   XunchaOfficeServer *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  /* A connection that stays silent this long (between requests, too) times out in GIO. */
   if (socket != NULL)
-    g_socket_set_timeout (socket, self->request_timeout_s);
+    g_object_set_data_full (G_OBJECT (msg), "xuncha-socket", g_object_ref (socket),
+                            g_object_unref);
   deadline_set (msg, self->request_timeout_s);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
   g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), self);
+}
+
+/* Answered: the connection may wait for a next request, but not for ever. */
+static void
+on_request_finished (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  XunchaOfficeServer *self = user_data;
+
+  deadline_set (msg, self->request_timeout_s);
 }
 
 static void
@@ -895,6 +914,7 @@ xuncha_office_server_new (XunchaOfficeStorage  *storage,
   soup_server_add_early_handler (self->soup, "/", on_early, self, NULL);
   soup_server_add_handler (self->soup, "/", on_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);
   return g_steal_pointer (&self);
 }
 
