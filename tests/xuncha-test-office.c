@@ -3,7 +3,9 @@
 
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -102,7 +104,19 @@ xuncha_test_certs (void)
 static void
 die_with_parent (gpointer data)
 {
+  const char *log = data;
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (log != NULL)
+    {
+      int fd = open (log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        {
+          dup2 (fd, STDERR_FILENO);
+          close (fd);
+        }
+    }
 }
 
 static void
@@ -110,22 +124,29 @@ spawn (XunchaTestOffice *office)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", office->port);
-  const char *argv[] = {
+  const char *base[] = {
     xuncha_test_program ("XUNCHA_OFFICE"), "serve", "--data-dir", office->data_dir,
     "--listen", listen, "--tls-cert", office->cert, "--tls-key", office->key, NULL
   };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autofree char *line = NULL;
   int out_fd = -1;
 
+  g_strv_builder_addv (builder, base);
+  if (office->extra_args != NULL)
+    g_strv_builder_addv (builder, (const char **)office->extra_args);
+  argv = g_strv_builder_end (builder);
+
   /* A restart on the same port can race the old socket's release: try a few times. */
   for (guint attempt = 0; attempt < 50; attempt++)
     {
       g_clear_error (&error);
-      g_assert_true (g_spawn_async_with_pipes (NULL, (char **)argv, NULL,
+      g_assert_true (g_spawn_async_with_pipes (NULL, argv, NULL,
                                                G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
-                                               NULL,
+                                               office->log,
                                                &office->pid, NULL, &out_fd, NULL, &error));
       stream = g_unix_input_stream_new (out_fd, TRUE);
       lines = g_data_input_stream_new (stream);
@@ -155,12 +176,25 @@ xuncha_test_office_start (const char *data_dir,
                           const char *key,
                           guint16     port)
 {
+  return xuncha_test_office_start_full (data_dir, cert, key, port, NULL, NULL);
+}
+
+XunchaTestOffice *
+xuncha_test_office_start_full (const char         *data_dir,
+                               const char         *cert,
+                               const char         *key,
+                               guint16             port,
+                               const char * const *extra_args,
+                               const char         *log)
+{
   XunchaTestOffice *office = g_new0 (XunchaTestOffice, 1);
 
   office->data_dir = g_strdup (data_dir);
   office->cert = g_strdup (cert);
   office->key = g_strdup (key);
   office->port = port;
+  office->extra_args = g_strdupv ((char **)extra_args);
+  office->log = g_strdup (log);
   spawn (office);
   return office;
 }
@@ -194,6 +228,8 @@ xuncha_test_office_free (XunchaTestOffice *office)
   g_free (office->cert);
   g_free (office->key);
   g_free (office->url);
+  g_strfreev (office->extra_args);
+  g_free (office->log);
   g_free (office);
 }
 

@@ -34,6 +34,8 @@ typedef struct
   GPid     pid;
   guint16  port;
   char    *url;
+  char   **extra_args;    /* more `serve` options, or NULL */
+  char    *log;           /* where its standard error goes, or NULL: inherited */
 } XunchaTestOffice;
 
 /* Starts xuncha-office serve on 127.0.0.1:@port (0: any) and waits until it listens. */
@@ -41,6 +43,14 @@ XunchaTestOffice *xuncha_test_office_start   (const char       *data_dir,
                                               const char       *cert,
                                               const char       *key,
                                               guint16           port);
+/* The same with more `serve` options (@extra_args, NULL-terminated, may be NULL) and its
+ * standard error written to the file @log (NULL: inherited). */
+XunchaTestOffice *xuncha_test_office_start_full (const char         *data_dir,
+                                                 const char         *cert,
+                                                 const char         *key,
+                                                 guint16             port,
+                                                 const char * const *extra_args,
+                                                 const char         *log);
 /* Sends @signum (SIGTERM, SIGKILL) and reaps the process. */
 void              xuncha_test_office_stop    (XunchaTestOffice *office,
                                               int               signum);

@@ -17,7 +17,21 @@ struct _XunchaOfficeServer
   gint64               categories_revision;
   gint64               photo_max_bytes;
   gint64               body_max_bytes;
+  guint                request_timeout_s;
+  /* Failed enrollments: "o:ID" and "a:ADDRESS" -> GArray of monotonic times. */
+  GHashTable          *enroll_failures;
+  guint                enroll_per_officer;
+  guint                enroll_per_address;
+  guint                enroll_window_s;
 };
+
+/* A body must arrive at least this fast (bytes per second) once its headers are in: slow
+ * mobile links pass, a client trickling bytes to hold a connection does not. */
+#define BODY_MIN_RATE 4096
+#define ENROLL_KEYS_MAX 10000
+/* A device's requests carry a few hundred bytes of headers. libsoup itself drops a
+ * connection past 64 KiB without an answer; below that this limit answers 431. */
+#define HEADERS_MAX_BYTES 16384
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
 
@@ -143,6 +157,16 @@ on_photo_chunk (SoupServerMessage *msg,
     xuncha_office_storage_photo_write (pu->storage, pu->upload, data, length, &pu->error);
 }
 
+static void
+add_header_size (const char *name,
+                 const char *value,
+                 gpointer    user_data)
+{
+  gsize *total = user_data;
+
+  *total += strlen (name) + strlen (value) + 4;
+}
+
 /* After the headers, before the body: refuse early what cannot succeed, and send photo
  * bodies to a file as they arrive instead of holding them in memory. */
 static void
@@ -157,14 +181,25 @@ on_early (SoupServer        *server,
   goffset length = soup_message_headers_get_content_length (headers);
   g_autoptr(GError) error = NULL;
   PhotoUpload *pu;
+  gsize header_bytes = strlen (path);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
 
+  soup_message_headers_foreach (headers, add_header_size, &header_bytes);
+  if (header_bytes > HEADERS_MAX_BYTES)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      respond_error (msg, 431, "headers_too_large", "The request headers are larger than the "
+                     "office accepts", NULL);
+      return;
+    }
+
   if (!is_photo_put (msg, path))
     {
       if (length > self->body_max_bytes)
-        respond_error (msg, 400, "bad_request", "The request body is larger than the office "
+        respond_error (msg, 413, "too_large", "The request body is larger than the office "
                        "accepts", NULL);
       return;
     }
@@ -244,6 +279,92 @@ handle_photo_put (XunchaOfficeServer *self,
   respond (msg, created ? 201 : 200, body);
 }
 
+/* Drops the failures of @key older than the window; returns how many are left. */
+static guint
+enroll_failures_recent (XunchaOfficeServer *self,
+                        const char         *key,
+                        gint64              now,
+                        gint64             *oldest)
+{
+  GArray *times = g_hash_table_lookup (self->enroll_failures, key);
+  gint64 window = (gint64)self->enroll_window_s * G_USEC_PER_SEC;
+  guint old = 0;
+
+  if (times == NULL)
+    return 0;
+  while (old < times->len && g_array_index (times, gint64, old) <= now - window)
+    old++;
+  g_array_remove_range (times, 0, old);
+  if (times->len == 0)
+    {
+      g_hash_table_remove (self->enroll_failures, key);
+      return 0;
+    }
+  if (oldest != NULL)
+    *oldest = MIN (*oldest, g_array_index (times, gint64, 0));
+  return times->len;
+}
+
+static void
+enroll_failure_add (XunchaOfficeServer *self,
+                    const char         *key,
+                    gint64              now)
+{
+  GArray *times = g_hash_table_lookup (self->enroll_failures, key);
+
+  if (times == NULL)
+    {
+      /* Many made-up officer ids must not grow the table without end: forget the stale
+       * ones (each address adds only a few per window, its own limit holds it). */
+      if (g_hash_table_size (self->enroll_failures) >= ENROLL_KEYS_MAX)
+        {
+          guint n = 0;
+          g_autofree char **keys = (char **)g_hash_table_get_keys_as_array (self->enroll_failures,
+                                                                            &n);
+          g_auto(GStrv) copies = g_strdupv (keys);
+
+          /* Copies: pruning removes (and frees) keys. */
+          for (guint i = 0; i < n; i++)
+            if (!g_str_has_prefix (copies[i], "a:"))
+              enroll_failures_recent (self, copies[i], now, NULL);
+        }
+      times = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_hash_table_insert (self->enroll_failures, g_strdup (key), times);
+    }
+  g_array_append_val (times, now);
+}
+
+/* Whether enrollment is closed for this officer or this address; @retry_after_s: when it
+ * opens again. */
+static gboolean
+enroll_blocked (XunchaOfficeServer *self,
+                const char         *officer_key,
+                const char         *address_key,
+                gint64              now,
+                gint64             *retry_after_s)
+{
+  gint64 oldest = G_MAXINT64;
+  gboolean blocked = FALSE;
+
+  if (enroll_failures_recent (self, officer_key, now, NULL) >= self->enroll_per_officer)
+    {
+      blocked = TRUE;
+      enroll_failures_recent (self, officer_key, now, &oldest);
+    }
+  if (enroll_failures_recent (self, address_key, now, NULL) >= self->enroll_per_address)
+    {
+      gint64 address_oldest = G_MAXINT64;
+
+      enroll_failures_recent (self, address_key, now, &address_oldest);
+      oldest = blocked ? MAX (oldest, address_oldest) : address_oldest;
+      blocked = TRUE;
+    }
+  if (blocked)
+    *retry_after_s = MAX (1, (oldest + (gint64)self->enroll_window_s * G_USEC_PER_SEC - now
+                              + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  return blocked;
+}
+
 static void
 handle_enroll (XunchaOfficeServer *self,
                SoupServerMessage  *msg,
@@ -253,6 +374,8 @@ handle_enroll (XunchaOfficeServer *self,
   g_autofree char *officer_id = NULL, *code = NULL, *device = NULL, *token = NULL;
   g_autofree char *body = NULL;
   g_auto(XunchaWireOfficer) officer = { 0 };
+  g_autofree char *officer_key = NULL, *address_key = NULL;
+  gint64 now, retry_after = 0;
 
   if (!xuncha_protocol_decode_enroll (g_bytes_get_data (request, NULL),
                                       (gssize)g_bytes_get_size (request), &officer_id, &code,
@@ -261,9 +384,30 @@ handle_enroll (XunchaOfficeServer *self,
       respond_error (msg, 400, "bad_request", error->message, NULL);
       return;
     }
+  officer_key = g_strconcat ("o:", officer_id, NULL);
+  address_key = g_strconcat ("a:", soup_server_message_get_remote_host (msg), NULL);
+  now = g_get_monotonic_time ();
+  if (enroll_blocked (self, officer_key, address_key, now, &retry_after))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+      g_message ("Refused an enrollment for officer %s from %s: too many failed attempts",
+                 officer_id, soup_server_message_get_remote_host (msg));
+      respond_error (msg, 429, "too_many_attempts", "Too many failed enrollment attempts; "
+                     "wait and try again", NULL);
+      return;
+    }
   if (!xuncha_office_storage_enroll (self->storage, officer_id, code, device, &token, &officer,
                                      &error))
     {
+      if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                           XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED))
+        {
+          enroll_failure_add (self, officer_key, now);
+          enroll_failure_add (self, address_key, now);
+        }
       respond_storage_error (msg, error);
       return;
     }
@@ -513,7 +657,7 @@ on_request (SoupServer        *server,
   request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   if ((gint64)g_bytes_get_size (request) > self->body_max_bytes)
     {
-      respond_error (msg, 400, "bad_request", "The request body is larger than the office "
+      respond_error (msg, 413, "too_large", "The request body is larger than the office "
                      "accepts", NULL);
       return;
     }
@@ -605,6 +749,112 @@ on_request (SoupServer        *server,
     respond_error (msg, 404, "not_found", "No such call", NULL);
 }
 
+/* Deadlines. A client that trickles bytes, or holds a connection open without asking
+ * anything (before its first request or between two), is cut off: its socket is shut
+ * down, which ends the read libsoup waits on. The deadline lives on the socket, so it
+ * also covers the wait for a kept-alive connection's next request, when there is no
+ * message yet. */
+
+typedef struct
+{
+  GSocket *socket;      /* not owned: the deadline is data on it */
+  guint    source;
+} Deadline;
+
+static void
+deadline_free (gpointer data)
+{
+  Deadline *deadline = data;
+
+  g_clear_handle_id (&deadline->source, g_source_remove);
+  g_free (deadline);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Deadline *deadline = user_data;
+
+  deadline->source = 0;
+  g_debug ("Closing a connection that was idle or too slow");
+  g_socket_shutdown (deadline->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Replaces the deadline of @msg's connection; 0 clears it. The socket is the one kept
+ * when the request started: by the time a message is finished, libsoup has let go of
+ * its connection. */
+static void
+deadline_set (SoupServerMessage *msg,
+              guint              seconds)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
+  Deadline *deadline;
+
+  if (socket == NULL)
+    return;
+  if (seconds == 0)
+    {
+      g_object_set_data (G_OBJECT (socket), "xuncha-deadline", NULL);
+      return;
+    }
+  deadline = g_new0 (Deadline, 1);
+  deadline->socket = socket;
+  deadline->source = g_timeout_add_seconds (seconds, on_deadline, deadline);
+  g_object_set_data_full (G_OBJECT (socket), "xuncha-deadline", deadline, deadline_free);
+}
+
+static void
+on_got_headers (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  XunchaOfficeServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  gint64 limit = MAX (self->photo_max_bytes, self->body_max_bytes);
+
+  /* Without a length the body may be as large as the largest accepted. */
+  if (length <= 0 && soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED)
+    limit = 0;
+  else if (length > 0)
+    limit = MIN (length, limit);
+  deadline_set (msg, self->request_timeout_s + (guint)(limit / BODY_MIN_RATE));
+}
+
+static void
+on_got_body (SoupServerMessage *msg,
+             gpointer           user_data)
+{
+  deadline_set (msg, 0);
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  XunchaOfficeServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_object_set_data_full (G_OBJECT (msg), "xuncha-socket", g_object_ref (socket),
+                            g_object_unref);
+  deadline_set (msg, self->request_timeout_s);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), self);
+}
+
+/* Answered: the connection may wait for a next request, but not for ever. */
+static void
+on_request_finished (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  XunchaOfficeServer *self = user_data;
+
+  deadline_set (msg, self->request_timeout_s);
+}
+
 static void
 xuncha_office_server_finalize (GObject *object)
 {
@@ -615,6 +865,7 @@ xuncha_office_server_finalize (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->storage);
   g_clear_pointer (&self->categories, g_bytes_unref);
+  g_clear_pointer (&self->enroll_failures, g_hash_table_unref);
 
   G_OBJECT_CLASS (xuncha_office_server_parent_class)->finalize (object);
 }
@@ -630,6 +881,12 @@ xuncha_office_server_init (XunchaOfficeServer *self)
 {
   self->photo_max_bytes = XUNCHA_PROTOCOL_PHOTO_MAX_BYTES;
   self->body_max_bytes = XUNCHA_PROTOCOL_BODY_MAX_BYTES;
+  self->request_timeout_s = 30;
+  self->enroll_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify)g_array_unref);
+  self->enroll_per_officer = 5;
+  self->enroll_per_address = 20;
+  self->enroll_window_s = 600;
 }
 
 XunchaOfficeServer *
@@ -656,6 +913,8 @@ xuncha_office_server_new (XunchaOfficeStorage  *storage,
                                 "tls-certificate", certificate, NULL);
   soup_server_add_early_handler (self->soup, "/", on_early, self, NULL);
   soup_server_add_handler (self->soup, "/", on_request, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);
   return g_steal_pointer (&self);
 }
 
@@ -670,6 +929,32 @@ xuncha_office_server_set_limits (XunchaOfficeServer *self,
     self->photo_max_bytes = photo_max_bytes;
   if (body_max_bytes > 0)
     self->body_max_bytes = body_max_bytes;
+}
+
+void
+xuncha_office_server_set_timeout (XunchaOfficeServer *self,
+                                  guint               request_timeout_s)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_SERVER (self));
+
+  if (request_timeout_s > 0)
+    self->request_timeout_s = request_timeout_s;
+}
+
+void
+xuncha_office_server_set_enroll_limits (XunchaOfficeServer *self,
+                                        guint               per_officer,
+                                        guint               per_address,
+                                        guint               window_s)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_SERVER (self));
+
+  if (per_officer > 0)
+    self->enroll_per_officer = per_officer;
+  if (per_address > 0)
+    self->enroll_per_address = per_address;
+  if (window_s > 0)
+    self->enroll_window_s = window_s;
 }
 
 gboolean

@@ -21,6 +21,17 @@ XunchaOfficeServer *xuncha_office_server_new        (XunchaOfficeStorage  *stora
 void                xuncha_office_server_set_limits (XunchaOfficeServer   *self,
                                                      gint64                photo_max_bytes,
                                                      gint64                body_max_bytes);
+/* How long a client may take: @request_timeout_s to send a request's headers, and to stay
+ * silent on an open connection; a body gets that plus the time to arrive at a slow mobile
+ * rate. 0 keeps the current value. */
+void                xuncha_office_server_set_timeout (XunchaOfficeServer  *self,
+                                                      guint                request_timeout_s);
+/* Failed enrollments allowed per officer and per remote address within @window_s before
+ * further attempts (right or wrong) are refused with 429. 0 keeps the current value. */
+void                xuncha_office_server_set_enroll_limits (XunchaOfficeServer *self,
+                                                            guint               per_officer,
+                                                            guint               per_address,
+                                                            guint               window_s);
 /* Listens on @address (IPv4 or IPv6 literal) and @port (0: any free one); returns the
  * port in use in @bound_port. */
 gboolean            xuncha_office_server_listen     (XunchaOfficeServer   *self,

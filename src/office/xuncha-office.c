@@ -77,6 +77,7 @@ cmd_serve (int    argc,
 {
   g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *categories_file = NULL;
   gint64 photo_max = 0, body_max = 0;
+  int request_timeout = 0, enroll_officer = 0, enroll_address = 0, enroll_window = 0;
   GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port, e.g. 127.0.0.1:8443"),
       N_("ADDR:PORT") },
@@ -89,6 +90,15 @@ cmd_serve (int    argc,
       N_("N") },
     { "body-max-bytes", 0, 0, G_OPTION_ARG_INT64, &body_max,
       N_("Largest request body other than a photo"), N_("N") },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+      N_("Seconds a client may take to send a request's headers or stay idle (default 30)"),
+      N_("SECONDS") },
+    { "enroll-max-failures", 0, 0, G_OPTION_ARG_INT, &enroll_officer,
+      N_("Failed enrollments per officer before a pause (default 5)"), N_("N") },
+    { "enroll-max-failures-per-address", 0, 0, G_OPTION_ARG_INT, &enroll_address,
+      N_("Failed enrollments per remote address before a pause (default 20)"), N_("N") },
+    { "enroll-window", 0, 0, G_OPTION_ARG_INT, &enroll_window,
+      N_("Seconds over which failed enrollments are counted (default 600)"), N_("SECONDS") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -168,6 +178,10 @@ cmd_serve (int    argc,
       return 1;
     }
   xuncha_office_server_set_limits (server, photo_max, body_max);
+  xuncha_office_server_set_timeout (server, (guint)MAX (request_timeout, 0));
+  xuncha_office_server_set_enroll_limits (server, (guint)MAX (enroll_officer, 0),
+                                          (guint)MAX (enroll_address, 0),
+                                          (guint)MAX (enroll_window, 0));
   if (!xuncha_office_server_listen (server, host, (guint16)port_number, &port, &error))
     {
       g_printerr (_("Could not listen on %s: %s\n"), listen, error->message);
@@ -763,6 +777,12 @@ main (int    argc,
   const char *command;
 
   setlocale (LC_ALL, "");
+  /* Standard output carries the "Listening on" line for scripts and command results;
+   * every log line, debug included, goes to standard error (the journal under systemd). */
+  g_log_writer_default_set_use_stderr (TRUE);
+  /* TLS 1.2 or newer only: GLib's GnuTLS backend reads its priorities from here, before
+   * the first TLS connection. An administrator's own setting is kept. */
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", FALSE);
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -1,0 +1,785 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "xuncha-core.h"
+#include "xuncha-test-office.h"
+#include "xuncha-test-util.h"
+
+#define REPORT_UUID "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+#define SHIFT_UUID "6f1c0000-2fa1-41d2-883f-0016d3cca427"
+
+typedef struct
+{
+  long     status;
+  GString *body;
+  char    *retry_after;
+} Answer;
+
+static void
+answer_clear (Answer *answer)
+{
+  if (answer->body != NULL)
+    g_string_free (answer->body, TRUE);
+  g_free (answer->retry_after);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)
+
+static size_t
+on_body (char *data, size_t size, size_t n, void *user_data)
+{
+  g_string_append_len (user_data, data, (gssize)(size * n));
+  return size * n;
+}
+
+static size_t
+on_header (char *data, size_t size, size_t n, void *user_data)
+{
+  Answer *answer = user_data;
+
+  if (g_ascii_strncasecmp (data, "Retry-After:", 12) == 0)
+    {
+      g_free (answer->retry_after);
+      answer->retry_after = g_strstrip (g_strndup (data + 12, size * n - 12));
+    }
+  return size * n;
+}
+
+/* One request with TLS verification on, against the test CA. @path may carry raw bytes
+ * (curl sends it as given); @extra_header may be NULL. */
+static void
+call (const char   *base,
+      const char   *method,
+      const char   *path,
+      const char   *token,
+      const char   *body,
+      gsize         body_length,
+      const char   *extra_header,
+      Answer       *answer)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autofree char *url = g_strconcat (base, path, NULL);
+  g_autofree char *auth = token != NULL ? g_strconcat ("Authorization: Bearer ", token, NULL)
+                                        : NULL;
+  struct curl_slist *headers = NULL;
+  CURL *curl = curl_easy_init ();
+  CURLcode code;
+
+  answer->body = g_string_new (NULL);
+  answer->retry_after = NULL;
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, certs->ca);
+  curl_easy_setopt (curl, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
+  if (g_str_equal (method, "HEAD"))
+    curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
+  if (body != NULL)
+    {
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_length);
+    }
+  headers = curl_slist_append (headers, "Content-Type: application/json");
+  headers = curl_slist_append (headers, "Expect:");
+  if (auth != NULL)
+    headers = curl_slist_append (headers, auth);
+  if (extra_header != NULL)
+    headers = curl_slist_append (headers, extra_header);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer->body);
+  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt (curl, CURLOPT_HEADERDATA, answer);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
+  code = curl_easy_perform (curl);
+  answer->status = 0;
+  if (code == CURLE_OK)
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &answer->status);
+  else
+    g_test_message ("%s %s: %s", method, path, curl_easy_strerror (code));
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+}
+
+static char *
+enroll (const char *base,
+        const char *officer,
+        const char *code,
+        long        expected)
+{
+  g_autofree char *body = g_strdup_printf ("{\"officer_id\": \"%s\", \"code\": \"%s\", "
+                                           "\"device_name\": \"test\"}", officer, code);
+  g_auto(Answer) answer = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  call (base, "POST", "api/v1/enroll", NULL, body, strlen (body), NULL, &answer);
+  g_assert_cmpint (answer.status, ==, expected);
+  if (expected != 200)
+    return NULL;
+  g_assert_true (json_parser_load_from_data (parser, answer.body->str, -1, NULL));
+  return g_strdup (json_object_get_string_member (json_node_get_object (
+                                                    json_parser_get_root (parser)), "token"));
+}
+
+/* Everything the test passed to the office that must never show in its log. */
+static GPtrArray *secrets;
+
+static void
+assert_log_clean (const char *log)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  /* The log is really captured, debug lines included. */
+  g_assert_nonnull (strstr (text, "Enrolled a device"));
+  for (guint i = 0; i < secrets->len; i++)
+    if (strstr (text, secrets->pdata[i]) != NULL)
+      g_error ("The office logged a secret: %s", (const char *)secrets->pdata[i]);
+}
+
+/* Neither codes nor tokens are kept as given: only their hashes are in the database. */
+static void
+assert_stored_hashed (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint files = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *bytes = NULL;
+      gsize length = 0;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || g_str_equal (name, "office.log")
+          || !g_file_get_contents (path, &bytes, &length, NULL))
+        continue;
+      files++;
+      for (guint i = 0; i < secrets->len; i++)
+        g_assert_null (g_strstr_len (bytes, (gssize)length, secrets->pdata[i]));
+    }
+  g_assert_cmpuint (files, >, 0);
+}
+
+static char *
+add_officer (const char *dir,
+             const char *id,
+             const char *team,
+             gboolean    leader)
+{
+  char *code = xuncha_test_office_add_officer (dir, id, team, leader);
+
+  g_ptr_array_add (secrets, g_strdup (code));
+  return code;
+}
+
+static char *
+enroll_secret (const char *base,
+               const char *officer,
+               const char *code)
+{
+  char *token = enroll (base, officer, code, 200);
+
+  g_ptr_array_add (secrets, g_strdup (token));
+  return token;
+}
+
+static const char *
+report_json (const char *sha)
+{
+  static char text[1024];
+
+  g_snprintf (text, sizeof text,
+              "{\"uuid\": \"" REPORT_UUID "\", \"created_at\": \"2024-05-01T08:30:00Z\", "
+              "\"shift_uuid\": null, \"category\": \"09006\", \"fields\": {}, \"note\": null, "
+              "\"position\": null, \"street\": null, \"merchant_id\": null, "
+              "\"disposition\": null, \"deadline\": null, \"parent_uuid\": null, "
+              "\"photos\": [{\"sha256\": \"%s\", \"role\": \"before\"}]}", sha);
+  return text;
+}
+
+static const char shift_json[] =
+  "{\"uuid\": \"" SHIFT_UUID "\", \"kind\": \"early\", "
+  "\"started_at\": \"2024-05-01T06:00:00Z\", \"ended_at\": null}";
+static const char points_json[] =
+  "{\"points\": [{\"seq\": 1, \"t_ms\": 1714543200000, \"lat\": 30.65, \"lon\": 104.06, "
+  "\"accuracy\": 5.0, \"altitude\": null, \"speed\": 1.2, \"heading\": 90.0}]}";
+
+typedef struct
+{
+  char *dir;
+  char *log;
+  XunchaTestOffice *office;
+  char *photo;
+  gsize photo_length;
+  char *sha;
+  char *token_a;
+} Setup;
+
+static Setup *
+setup_new (const char * const *extra_args)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  Setup *s;
+  g_autofree char *code = NULL;
+  g_autofree char *fixture = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
+
+  if (certs == NULL)
+    return NULL;
+  s = g_new0 (Setup, 1);
+  s->dir = xuncha_test_make_tmpdir ();
+  s->log = g_build_filename (s->dir, "office.log", NULL);
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  s->office = xuncha_test_office_start_full (s->dir, certs->server_cert, certs->server_key, 0,
+                                             extra_args, s->log);
+  g_assert_true (g_file_get_contents (fixture, &s->photo, &s->photo_length, NULL));
+  s->sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)s->photo,
+                                        s->photo_length);
+  code = add_officer (s->dir, "A1", "T1", FALSE);
+  s->token_a = enroll_secret (s->office->url, "A1", code);
+  return s;
+}
+
+static void
+setup_free (Setup *s)
+{
+  xuncha_test_office_free (s->office);
+  xuncha_test_remove_tree (s->dir);
+  g_free (s->dir);
+  g_free (s->log);
+  g_free (s->photo);
+  g_free (s->sha);
+  g_free (s->token_a);
+  g_free (s);
+}
+
+enum { NO_TOKEN, WRONG, REVOKED, OTHER, LEADER, N_COLUMNS };
+static const char * const column_names[] = {
+  "no token", "wrong token", "revoked token", "another officer", "team leader"
+};
+
+/* Every endpoint, called on officer A1's report, shift and photo, with each kind of
+ * credential. */
+static void
+test_matrix (void)
+{
+  Setup *s = setup_new (NULL);
+  g_autofree char *code_b = NULL, *code_l = NULL, *code_r = NULL;
+  g_autofree char *photo_path = NULL;
+  char *tokens[N_COLUMNS] = { NULL };
+  struct { const char *name; const char *method; const char *path; const char *body;
+           long expected[N_COLUMNS]; } rows[] = {
+    { "enroll", "POST", "api/v1/enroll", NULL, { 200, 200, 200, 200, 200 } },
+    { "me", "GET", "api/v1/me", NULL, { 401, 401, 401, 200, 200 } },
+    { "HEAD photo", "HEAD", NULL, NULL, { 401, 401, 401, 200, 200 } },
+    { "PUT photo", "PUT", NULL, NULL, { 401, 401, 401, 200, 200 } },
+    { "PUT report", "PUT", "api/v1/reports/" REPORT_UUID, NULL, { 401, 401, 401, 403, 403 } },
+    { "GET reports", "GET", "api/v1/reports?since=0", NULL, { 401, 401, 401, 200, 200 } },
+    { "PUT shift", "PUT", "api/v1/shifts/" SHIFT_UUID, shift_json, { 401, 401, 401, 403, 403 } },
+    { "POST points", "POST", "api/v1/shifts/" SHIFT_UUID "/points", points_json,
+      { 401, 401, 401, 403, 403 } },
+    { "GET streets", "GET", "api/v1/streets?since=0", NULL, { 401, 401, 401, 200, 200 } },
+    { "GET merchants", "GET", "api/v1/merchants?since=0", NULL, { 401, 401, 401, 200, 200 } },
+    { "GET categories", "GET", "api/v1/categories", NULL, { 401, 401, 401, 200, 200 } },
+  };
+  gboolean failed = FALSE;
+
+  if (s == NULL)
+    return;
+  photo_path = g_strconcat ("api/v1/photos/", s->sha, NULL);
+  code_b = add_officer (s->dir, "B1", "T2", FALSE);
+  code_l = add_officer (s->dir, "L1", "T1", TRUE);
+  code_r = add_officer (s->dir, "R1", "T1", FALSE);
+  tokens[WRONG] = g_strdup ("kQ3vZ0wrongtokenwrongtokenwrongtokenwrong0");
+  tokens[REVOKED] = enroll_secret (s->office->url, "R1", code_r);
+  tokens[OTHER] = enroll_secret (s->office->url, "B1", code_b);
+  tokens[LEADER] = enroll_secret (s->office->url, "L1", code_l);
+  g_free (xuncha_test_office_admin (s->dir, "officer", "revoke", "R1", NULL));
+
+  /* A1's own things, which the others then reach for. */
+  {
+    g_auto(Answer) photo = { 0 }, report = { 0 }, shift = { 0 }, points = { 0 };
+
+    call (s->office->url, "PUT", photo_path, s->token_a, s->photo, s->photo_length,
+          "Content-Type: image/jpeg", &photo);
+    g_assert_cmpint (photo.status, ==, 201);
+    call (s->office->url, "PUT", "api/v1/reports/" REPORT_UUID, s->token_a,
+          report_json (s->sha), strlen (report_json (s->sha)), NULL, &report);
+    g_assert_cmpint (report.status, ==, 201);
+    call (s->office->url, "PUT", "api/v1/shifts/" SHIFT_UUID, s->token_a, shift_json,
+          strlen (shift_json), NULL, &shift);
+    g_assert_cmpint (shift.status, ==, 201);
+    call (s->office->url, "POST", "api/v1/shifts/" SHIFT_UUID "/points", s->token_a,
+          points_json, strlen (points_json), NULL, &points);
+    g_assert_cmpint (points.status, ==, 200);
+  }
+
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    for (guint c = 0; c < N_COLUMNS; c++)
+      {
+        g_auto(Answer) answer = { 0 };
+        const char *path = rows[r].path != NULL ? rows[r].path : photo_path;
+        const char *body = rows[r].body;
+        gsize length = body != NULL ? strlen (body) : 0;
+        g_autofree char *enroll_body = NULL;
+
+        if (g_str_equal (rows[r].name, "enroll"))
+          {
+            /* A token neither helps nor hinders: a fresh officer's right code works. */
+            g_autofree char *id = g_strdup_printf ("E%u", c);
+            g_autofree char *code = add_officer (s->dir, id, "T3", FALSE);
+
+            enroll_body = g_strdup_printf ("{\"officer_id\": \"%s\", \"code\": \"%s\"}", id,
+                                           code);
+            body = enroll_body;
+            length = strlen (body);
+          }
+        else if (g_str_equal (rows[r].name, "PUT photo"))
+          {
+            body = s->photo;
+            length = s->photo_length;
+          }
+        else if (g_str_equal (rows[r].name, "PUT report"))
+          {
+            body = report_json (s->sha);
+            length = strlen (body);
+          }
+        call (s->office->url, rows[r].method, path, tokens[c], body, length, NULL, &answer);
+        g_test_message ("%-15s × %-16s -> %ld (expected %ld)", rows[r].name, column_names[c],
+                        answer.status, rows[r].expected[c]);
+        if (answer.status != rows[r].expected[c])
+          failed = TRUE;
+        if (g_str_equal (rows[r].name, "enroll") && answer.status == 200)
+          {
+            g_autoptr(JsonParser) parser = json_parser_new ();
+
+            g_assert_true (json_parser_load_from_data (parser, answer.body->str, -1, NULL));
+            g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (
+              json_node_get_object (json_parser_get_root (parser)), "token")));
+          }
+      }
+  g_assert_false (failed);
+
+  /* Another team's officer cannot even learn the report exists; A1's leader reads it. */
+  {
+    g_auto(Answer) other = { 0 }, leader = { 0 };
+
+    call (s->office->url, "GET", "api/v1/reports/" REPORT_UUID, tokens[OTHER], NULL, 0, NULL,
+          &other);
+    g_assert_cmpint (other.status, ==, 404);
+    call (s->office->url, "GET", "api/v1/reports/" REPORT_UUID, tokens[LEADER], NULL, 0, NULL,
+          &leader);
+    g_assert_cmpint (leader.status, ==, 200);
+  }
+
+  assert_log_clean (s->log);
+  assert_stored_hashed (s->dir);
+  for (guint c = 0; c < N_COLUMNS; c++)
+    g_free (tokens[c]);
+  setup_free (s);
+}
+
+static void
+list_tree (const char *dir,
+           const char *prefix,
+           GPtrArray  *names)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *relative = g_build_filename (prefix, name, NULL);
+
+      if (g_str_has_suffix (name, "-wal") || g_str_has_suffix (name, "-shm")
+          || g_str_has_suffix (name, "-journal") || g_str_equal (name, "office.log"))
+        continue;
+      g_ptr_array_add (names, g_strdup (relative));
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        list_tree (path, relative, names);
+    }
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* Photo ids are 64 lowercase hex digits, nothing else; path tricks write nothing. */
+static void
+test_photo_ids (void)
+{
+  Setup *s = setup_new (NULL);
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *upper = NULL, *short_id = NULL, *long_id = NULL;
+  const char *tricks[] = {
+    NULL, NULL, NULL,
+    "../office.db", "..%2foffice.db", "%2e%2e%2f%2e%2e%2fevil",
+    "%2e%2e/%2e%2e/evil", "....//....//evil", "a/../../evil", "%00", "evil%2f..%2f..%2fx",
+  };
+
+  if (s == NULL)
+    return;
+  upper = g_ascii_strup (s->sha, -1);
+  short_id = g_strndup (s->sha, 63);
+  long_id = g_strconcat (s->sha, "0", NULL);
+  tricks[0] = upper;
+  tricks[1] = short_id;
+  tricks[2] = long_id;
+  list_tree (s->dir, "", before);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tricks); i++)
+    for (guint m = 0; m < 2; m++)
+      {
+        g_autofree char *path = g_strconcat ("api/v1/photos/", tricks[i], NULL);
+        g_auto(Answer) answer = { 0 };
+        const char *method = m == 0 ? "PUT" : "HEAD";
+
+        call (s->office->url, method, path, s->token_a, s->photo, s->photo_length,
+              "Content-Type: image/jpeg", &answer);
+        g_test_message ("%s %s -> %ld", method, tricks[i], answer.status);
+        g_assert_true (answer.status == 400 || answer.status == 404);
+      }
+
+  list_tree (s->dir, "", after);
+  g_ptr_array_sort (before, compare_strings);
+  g_ptr_array_sort (after, compare_strings);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpstr (after->pdata[i], ==, before->pdata[i]);
+  assert_log_clean (s->log);
+  setup_free (s);
+}
+
+/* Oversized headers and bodies are answered, not read into memory without end. */
+static void
+test_size_limits (void)
+{
+  const char *args[] = { "--photo-max-bytes", "100000", "--body-max-bytes", "4096", NULL };
+  Setup *s = setup_new (args);
+  g_autofree char *big_header = NULL;
+  g_autofree char *big_body = NULL;
+  g_autofree char *photo_path = NULL;
+
+  if (s == NULL)
+    return;
+  photo_path = g_strconcat ("api/v1/photos/", s->sha, NULL);
+  {
+    g_auto(Answer) answer = { 0 };
+    g_autofree char *filler = g_strnfill (32000, 'x');
+    g_autofree char *header = g_strconcat ("X-Filler: ", filler, NULL);
+
+    call (s->office->url, "GET", "api/v1/me", s->token_a, NULL, 0, header, &answer);
+    g_assert_cmpint (answer.status, ==, 431);
+  }
+  {
+    g_auto(Answer) answer = { 0 };
+    g_autofree char *filler = g_strnfill (200000, 'x');
+
+    big_header = g_strconcat ("X-Filler: ", filler, NULL);
+    call (s->office->url, "GET", "api/v1/me", s->token_a, NULL, 0, big_header, &answer);
+    /* libsoup drops the connection without an answer (0) once the headers outgrow its
+     * buffer; either way the request is not served. */
+    g_test_message ("200 kB header -> %ld", answer.status);
+    g_assert_true (answer.status == 0 || answer.status == 400 || answer.status == 431
+                   || answer.status == 413);
+  }
+  {
+    g_auto(Answer) answer = { 0 };
+
+    big_body = g_strnfill (8192, ' ');
+    call (s->office->url, "PUT", "api/v1/reports/" REPORT_UUID, s->token_a, big_body,
+          strlen (big_body), NULL, &answer);
+    g_assert_cmpint (answer.status, ==, 413);
+  }
+  {
+    g_auto(Answer) answer = { 0 };
+    g_autofree char *large = g_malloc0 (200000);
+    g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *)large,
+                                                        200000);
+    g_autofree char *path = g_strconcat ("api/v1/photos/", sha, NULL);
+
+    call (s->office->url, "PUT", path, s->token_a, large, 200000, "Content-Type: image/jpeg",
+          &answer);
+    g_assert_cmpint (answer.status, ==, 413);
+  }
+  /* Still serving. */
+  {
+    g_auto(Answer) answer = { 0 };
+
+    call (s->office->url, "GET", "api/v1/me", s->token_a, NULL, 0, NULL, &answer);
+    g_assert_cmpint (answer.status, ==, 200);
+  }
+  setup_free (s);
+}
+
+/* Connects with TLS (verifying against the test CA). */
+static GIOStream *
+tls_connect (guint16 port)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketConnectable) address = g_network_address_new ("127.0.0.1", port);
+  g_autoptr(GSocketConnection) connection = NULL;
+  GIOStream *tls;
+
+  /* Straight to loopback: no proxy look-up (which would need the desktop's settings). */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  database = g_tls_file_database_new (certs->ca, &error);
+  g_assert_no_error (error);
+  connection = g_socket_client_connect (client, address, NULL, &error);
+  g_assert_no_error (error);
+  tls = g_tls_client_connection_new (G_IO_STREAM (connection), address, &error);
+  g_assert_no_error (error);
+  g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
+  g_assert_true (g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error));
+  g_assert_no_error (error);
+  return tls;
+}
+
+/* Whether the server closed: reading what it sent ends (EOF or error) instead of
+ * blocking. */
+static gboolean
+closed_by_server (GIOStream *stream)
+{
+  GInputStream *in = g_io_stream_get_input_stream (stream);
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      char buffer[1024];
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (in), buffer,
+                                                           sizeof buffer, NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      if (n <= 0)
+        return TRUE;
+    }
+}
+
+/* Sends @fast at once, then @slow one byte a second; returns how many slow bytes went
+ * out before the office closed the connection, or G_MAXUINT if it never did. */
+static guint
+trickle (GIOStream  *stream,
+         const char *fast,
+         const char *slow)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+
+  if (*fast != '\0')
+    g_assert_true (g_output_stream_write_all (out, fast, strlen (fast), NULL, NULL, NULL));
+  for (guint sent = 0; slow[sent] != '\0'; sent++)
+    {
+      if (g_output_stream_write (out, slow + sent, 1, NULL, NULL) != 1)
+        return sent;
+      g_usleep (G_USEC_PER_SEC);
+      if (closed_by_server (stream))
+        return sent + 1;
+    }
+  return G_MAXUINT;
+}
+
+/* Waits (at most @max_s seconds) for the office to close a silent connection. */
+static gboolean
+closed_within (GIOStream *stream,
+               guint      max_s)
+{
+  for (guint i = 0; i < max_s * 10; i++)
+    {
+      if (closed_by_server (stream))
+        return TRUE;
+      g_usleep (G_USEC_PER_SEC / 10);
+    }
+  return FALSE;
+}
+
+/* Clients that send one byte a second (in the headers or in the body), and ones that
+ * send nothing (before a request or between two), are cut off. */
+static void
+test_slow_clients (void)
+{
+  const char *args[] = { "--request-timeout", "2", NULL };
+  Setup *s = setup_new (args);
+  static const char request[] = "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                "X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+                                "\r\n";
+  g_autofree char *body = g_strnfill (100, ' ');
+  g_autofree char *body_headers = NULL;
+  g_autofree char *me = NULL;
+  g_autoptr(GIOStream) slow = NULL, slow_body = NULL, idle = NULL, kept = NULL;
+  guint sent;
+
+  if (s == NULL)
+    return;
+  slow = tls_connect (s->office->port);
+  idle = tls_connect (s->office->port);
+  sent = trickle (slow, "", request);
+  g_test_message ("the slow client was cut off after %u bytes", sent);
+  g_assert_cmpuint (sent, <, strlen (request));
+  /* The idle one, silent all that time, is gone too. */
+  g_assert_true (closed_within (idle, 1));
+
+  slow_body = tls_connect (s->office->port);
+  body_headers = g_strdup_printf ("PUT /api/v1/reports/" REPORT_UUID " HTTP/1.1\r\n"
+                                  "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                                  "Content-Length: 100\r\n\r\n", s->token_a);
+  sent = trickle (slow_body, body_headers, body);
+  g_test_message ("the slow body was cut off after %u bytes", sent);
+  g_assert_cmpuint (sent, <, 100);
+
+  /* After an answered request, a kept-alive connection that stays silent is closed. */
+  kept = tls_connect (s->office->port);
+  me = g_strdup_printf ("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Authorization: Bearer %s\r\n\r\n", s->token_a);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (kept), me,
+                                            strlen (me), NULL, NULL, NULL));
+  {
+    char buffer[4096];
+    gssize n = g_input_stream_read (g_io_stream_get_input_stream (kept), buffer,
+                                    sizeof buffer - 1, NULL, NULL);
+
+    g_assert_cmpint (n, >, 0);
+    buffer[n] = '\0';
+    g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 200"));
+  }
+  g_assert_true (closed_within (kept, 20));
+
+  /* Still serving. */
+  {
+    g_auto(Answer) answer = { 0 };
+
+    call (s->office->url, "GET", "api/v1/me", s->token_a, NULL, 0, NULL, &answer);
+    g_assert_cmpint (answer.status, ==, 200);
+  }
+  setup_free (s);
+}
+
+/* Wrong codes close enrollment for the officer, then for the address; a right code is
+ * refused while closed. */
+static void
+test_enroll_limits (void)
+{
+  const char *args[] = { "--enroll-max-failures-per-address", "8", NULL };
+  Setup *s = setup_new (args);
+  g_autofree char *code_x = NULL, *code_z = NULL;
+
+  if (s == NULL)
+    return;
+  code_x = add_officer (s->dir, "X1", "T1", FALSE);
+  for (guint i = 0; i < 5; i++)
+    g_free (enroll (s->office->url, "X1", "AAAA-BBBB-CCCC", 401));
+  {
+    g_auto(Answer) answer = { 0 };
+    g_autofree char *body = g_strdup_printf ("{\"officer_id\": \"X1\", \"code\": \"%s\"}",
+                                             code_x);
+
+    call (s->office->url, "POST", "api/v1/enroll", NULL, body, strlen (body), NULL, &answer);
+    g_assert_cmpint (answer.status, ==, 429);
+    g_assert_nonnull (answer.retry_after);
+    g_assert_cmpint (g_ascii_strtoll (answer.retry_after, NULL, 10), >, 0);
+  }
+  /* Other officers from the same address: three more failures reach its limit of 8. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("Y%u", i);
+      g_free (add_officer (s->dir, id, "T1", FALSE));
+      g_free (enroll (s->office->url, id, "AAAA-BBBB-CCCC", 401));
+    }
+  code_z = add_officer (s->dir, "Z1", "T1", FALSE);
+  g_free (enroll (s->office->url, "Z1", code_z, 429));
+  assert_log_clean (s->log);
+  setup_free (s);
+
+  /* When the window has passed, the right code works. */
+  {
+    const char *short_window[] = { "--enroll-window", "2", NULL };
+    g_autofree char *code = NULL;
+    g_autofree char *token = NULL;
+
+    s = setup_new (short_window);
+    code = add_officer (s->dir, "W1", "T1", FALSE);
+    for (guint i = 0; i < 5; i++)
+      g_free (enroll (s->office->url, "W1", "AAAA-BBBB-CCCC", 401));
+    g_free (enroll (s->office->url, "W1", code, 429));
+    g_usleep (3 * G_USEC_PER_SEC);
+    token = enroll_secret (s->office->url, "W1", code);
+    g_assert_nonnull (token);
+    assert_log_clean (s->log);
+    setup_free (s);
+  }
+}
+
+static int
+s_client (guint16     port,
+          const char *version,
+          char      **output)
+{
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", port);
+  const char *argv[] = { "openssl", "s_client", version, "-cipher", "DEFAULT@SECLEVEL=0",
+                         "-connect", connect, "-CAfile", xuncha_test_certs ()->ca, NULL };
+  const char *argv_max[] = { "openssl", "s_client", "-tls1_2", "-connect", connect,
+                             "-CAfile", xuncha_test_certs ()->ca, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = xuncha_test_run (g_str_equal (version, "-tls1_1") ? argv : argv_max, &out, &err);
+  *output = g_strconcat (out, err, NULL);
+  return status;
+}
+
+/* TLS 1.1 is refused; 1.2 is the floor. */
+static void
+test_tls_versions (void)
+{
+  Setup *s = setup_new (NULL);
+  g_autofree char *old = NULL, *current = NULL;
+  int old_status, current_status;
+
+  if (s == NULL)
+    return;
+  current_status = s_client (s->office->port, "-tls1_2", &current);
+  g_assert_cmpint (current_status, ==, 0);
+  g_assert_nonnull (strstr (current, "TLSv1.2"));
+  old_status = s_client (s->office->port, "-tls1_1", &old);
+  g_test_message ("%s", old);
+  if (strstr (old, "no protocols available") != NULL
+      || strstr (old, "unknown option") != NULL)
+    {
+      g_test_skip ("The local openssl cannot offer TLS 1.1, so the refusal cannot be seen");
+      setup_free (s);
+      return;
+    }
+  g_assert_cmpint (old_status, !=, 0);
+  g_assert_null (strstr (old, "New, TLSv1"));
+  setup_free (s);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+  secrets = g_ptr_array_new_with_free_func (g_free);
+
+  g_test_add_func ("/office-security/matrix", test_matrix);
+  g_test_add_func ("/office-security/photo-ids", test_photo_ids);
+  g_test_add_func ("/office-security/size-limits", test_size_limits);
+  g_test_add_func ("/office-security/slow-clients", test_slow_clients);
+  g_test_add_func ("/office-security/enroll-limits", test_enroll_limits);
+  g_test_add_func ("/office-security/tls-versions", test_tls_versions);
+
+  return g_test_run ();
+}
