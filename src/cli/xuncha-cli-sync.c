@@ -187,7 +187,7 @@ sync_status (XunchaStore *store,
       else json_builder_add_null_value (builder)
       STR ("server", server);
       STR ("officer", officer);
-      STR ("token_store", token_store);
+      STR ("credential_store", token_store);   /* where the token is kept, not the token */
       STR ("last_sync_at", last);
       STR ("last_result", last_result);
       for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
