@@ -12,6 +12,8 @@ gboolean xuncha_protocol_check_members (JsonObject          *object,
                                         const char          *path,
                                         const char * const  *allowed,
                                         GError             **error);
+/* A new node holding a new, empty object (one reference each, both owned by the node). */
+JsonNode   *xuncha_protocol_new_object_node (void);
 JsonObject *xuncha_protocol_as_object  (JsonNode            *node,
                                         const char          *path,
                                         GError             **error);

@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "xuncha-json-private.h"
 #include "xuncha-protocol-private.h"
 
 G_DEFINE_QUARK (xuncha-protocol-error-quark, xuncha_protocol_error)
@@ -100,6 +101,13 @@ xuncha_protocol_parse (const char  *data,
   if (!g_utf8_validate (data, length, NULL))
     {
       xuncha_protocol_invalid (error, "%s: not UTF-8 text", what);
+      return NULL;
+    }
+  /* Text after the first value is refused before json-glib sees it: it would leak the
+   * tree it parsed (json-glib 1.6). */
+  if (!xuncha_json_is_single_value (data, (gsize)length, NULL))
+    {
+      xuncha_protocol_invalid (error, "%s: not a single JSON value", what);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
@@ -782,4 +790,14 @@ xuncha_protocol_decode_photo_ack (const char  *data,
   *sha256 = g_strdup (s);
   *received_at = g_strdup (r);
   return TRUE;
+}
+
+JsonNode *
+xuncha_protocol_new_object_node (void)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  /* json_node_init_object() takes its own reference: the new object's first one is ours
+   * to drop. */
+  return json_node_init_object (json_node_alloc (), object);
 }

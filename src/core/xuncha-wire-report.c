@@ -27,7 +27,7 @@ xuncha_wire_report_new (void)
   report->accuracy = report->altitude = report->heading = NAN;
   report->street_offset_m = NAN;
   report->photos = g_ptr_array_new_with_free_func (photo_free);
-  report->fields = json_node_init_object (json_node_alloc (), json_object_new ());
+  report->fields = xuncha_protocol_new_object_node ();
   return report;
 }
 
