@@ -445,15 +445,8 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
 static void
 xuncha_report_flow_init (XunchaReportFlow *self)
 {
-  g_autoptr(XunchaGstCamera) camera = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-
-  /* The device's camera (or the portal's, or the test source XUNCHA_CAMERA=test asks
-   * for); it runs only while the photo step is on screen. */
-  camera = xuncha_gst_camera_new (xuncha_camera_source_from_env ());
-  xuncha_camera_view_set_camera (self->camera_view, XUNCHA_CAMERA (camera));
 }
 
 XunchaReportFlow *
@@ -497,6 +490,15 @@ xuncha_report_flow_start (XunchaReportFlow *self,
   XunchaFix fix;
 
   g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  /* The device's camera (or the portal's, or the test source XUNCHA_CAMERA=test asks
+   * for), made when the first report starts: GStreamer's start-up stays out of the app's.
+   * It runs only while the photo step is on screen. */
+  if (xuncha_camera_view_get_camera (self->camera_view) == NULL)
+    {
+      g_autoptr(XunchaGstCamera) camera = xuncha_gst_camera_new (xuncha_camera_source_from_env ());
+      xuncha_camera_view_set_camera (self->camera_view, XUNCHA_CAMERA (camera));
+    }
 
   xuncha_report_form_reset (self->form);
   xuncha_report_form_set_parent (self->form, parent_uuid);
