@@ -7,27 +7,6 @@
 #include "xuncha-photo-fixture.h"
 #include "xuncha-test-util.h"
 
-static int
-run_cli (const char  *data_dir,
-         char       **out,
-         char       **err,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_CLI"));
-  g_ptr_array_add (argv, (gpointer)"--data-dir");
-  g_ptr_array_add (argv, (gpointer)data_dir);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer)arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  return xuncha_test_run ((const char * const *)argv->pdata, out, err);
-}
-
 static void
 test_add_list_show (void)
 {
@@ -43,7 +22,7 @@ test_add_list_show (void)
   JsonArray *list;
   JsonObject *report, *position;
 
-  g_assert_cmpint (run_cli (data, &out, &err, "report", "add", "--category", "09009",
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "09009",
                             "--photo", photo, "--lat", "31.2304", "--lon", "121.4737",
                             "--accuracy", "6", "--note", "blocking the door",
                             "--field", "plate=沪A12345", "--disposition", "deadline",
@@ -54,14 +33,14 @@ test_add_list_show (void)
   /* A re-inspection of it, with an after photo. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (data, &out, &err, "report", "add", "--category", "09009",
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "09009",
                             "--photo", photo, "--after-photo", after, "--lat", "31.2304",
                             "--lon", "121.4737", "--parent", id, "--disposition", "corrected",
                             NULL), ==, 0);
   second = g_strdup (g_strstrip (out));
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (data, &json, &err, "report", "list", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &json, &err, "report", "list", "--json", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
   list = json_node_get_array (json_parser_get_root (parser));
   g_assert_cmpuint (json_array_get_length (list), ==, 2);
@@ -80,17 +59,17 @@ test_add_list_show (void)
                     ==, 2);
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (data, &text, &err, "report", "list", "--limit", "1", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &text, &err, "report", "list", "--limit", "1", NULL), ==, 0);
   g_assert_nonnull (strstr (text, second));
   g_assert_null (strstr (text, id));
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (data, &shown, &err, "report", "show", id, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &shown, &err, "report", "show", id, NULL), ==, 0);
   g_assert_nonnull (strstr (shown, "blocking the door"));
   g_assert_nonnull (strstr (shown, "2024-06-01"));
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (data, NULL, &err, "report", "show", "nope", NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (data, NULL, &err, "report", "show", "nope", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "nope"));
   xuncha_test_remove_tree (dir);
 }
@@ -107,33 +86,33 @@ test_snapped_to_street (void)
 
   /* Without streets the report has none; with the demo streets loaded, a position 7 m
    * off 陈寿路 is tagged with that segment. */
-  g_assert_cmpint (run_cli (data, &out, NULL, "report", "add", "--category", "09006",
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, NULL, "report", "add", "--category", "09006",
                             "--photo", photo, "--lat", "30.7925", "--lon", "106.0853", NULL), ==, 0);
-  g_assert_cmpint (run_cli (data, &shown, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &shown, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
   g_assert_null (strstr (shown, "Street:"));
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&shown, g_free);
-  g_assert_cmpint (run_cli (data, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
-  g_assert_cmpint (run_cli (data, &out, NULL, "report", "add", "--category", "09006",
+  g_assert_cmpint (xuncha_test_run_cli (data, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, NULL, "report", "add", "--category", "09006",
                             "--photo", photo, "--lat", "30.7925", "--lon", "106.0853",
                             "--accuracy", "8", NULL), ==, 0);
-  g_assert_cmpint (run_cli (data, &shown, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &shown, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
   g_assert_nonnull (strstr (shown, "Street:      CSL-02"));
 
   /* An explicit choice (an alternative at a crossing) wins over the nearest. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_cli (data, &out, NULL, "report", "add", "--category", "09006",
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, NULL, "report", "add", "--category", "09006",
                             "--photo", photo, "--lat", "30.7925", "--lon", "106.0853",
                             "--street", "NRL-01", NULL), ==, 0);
-  g_assert_cmpint (run_cli (data, &away, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &away, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
   g_assert_nonnull (strstr (away, "Street:      NRL-01"));
 
   /* Far from every street: no segment rather than a wrong one. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_cli (data, &out, NULL, "report", "add", "--category", "09006",
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, NULL, "report", "add", "--category", "09006",
                             "--photo", photo, "--lat", "30.9", "--lon", "106.2", NULL), ==, 0);
-  g_assert_cmpint (run_cli (data, &far, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &far, NULL, "report", "show", g_strstrip (out), NULL), ==, 0);
   g_assert_null (strstr (far, "Street:"));
   xuncha_test_remove_tree (dir);
 }
@@ -150,28 +129,28 @@ test_refusals (void)
   g_autofree char *err = NULL, *out = NULL;
 
   /* No position from the arguments, the photo or a track: refused, and told how. */
-  g_assert_cmpint (run_cli (data, &out, &err, "report", "add", "--category", "09006",
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "09006",
                             "--photo", photo, NULL), ==, 1);
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (strstr (err, "--lat"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  g_assert_cmpint (run_cli (data, &out, &err, "report", "add", "--category", "09006",
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "09006",
                             "--photo", notjpeg, "--lat", "1", "--lon", "2", NULL), ==, 1);
   g_assert_nonnull (strstr (err, notjpeg));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  g_assert_cmpint (run_cli (data, &out, &err, "report", "add", "--category", "09006",
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "09006",
                             "--photo", photo, "--lat", "1", NULL), ==, 2);
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_cli (data, &out, &err, "report", "add", "--photo", photo, NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--photo", photo, NULL), ==, 2);
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  g_assert_cmpint (run_cli (data, &out, &err, "report", "list", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "No reports"));
   xuncha_test_remove_tree (dir);
 }

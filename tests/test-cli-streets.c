@@ -6,27 +6,6 @@
 
 #include "xuncha-test-util.h"
 
-static int
-run_cli (const char  *data_dir,
-         char       **out,
-         char       **err,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_CLI"));
-  g_ptr_array_add (argv, (gpointer)"--data-dir");
-  g_ptr_array_add (argv, (gpointer)data_dir);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer)arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  return xuncha_test_run ((const char * const *)argv->pdata, out, err);
-}
-
 static JsonObject *
 parse_object (JsonParser *parser,
               const char *text)
@@ -48,23 +27,23 @@ test_import_stats_snap (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *root, *best;
 
-  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "streets", "import", streets, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "10 features, 7 new segments, 0 updated, 3 skipped"));
 
-  g_assert_cmpint (run_cli (dir, &json, NULL, "merchants", "import", merchants, "--json", NULL),
+  g_assert_cmpint (xuncha_test_run_cli (dir, &json, NULL, "merchants", "import", merchants, "--json", NULL),
                    ==, 0);
   root = parse_object (parser, json);
   g_assert_cmpint (json_object_get_int_member (root, "inserted"), ==, 4);
   g_assert_cmpint (json_object_get_int_member (root, "linked"), ==, 4);
 
-  g_assert_cmpint (run_cli (dir, &again, NULL, "streets", "import", streets, "--json", NULL),
+  g_assert_cmpint (xuncha_test_run_cli (dir, &again, NULL, "streets", "import", streets, "--json", NULL),
                    ==, 0);
   root = parse_object (parser, again);
   g_assert_cmpint (json_object_get_int_member (root, "updated"), ==, 7);
   g_assert_cmpint (json_object_get_int_member (root, "inserted"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (root, "merchants_linked"), ==, 4);
 
-  g_assert_cmpint (run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
   root = parse_object (parser, stats);
   g_assert_cmpint (json_object_get_int_member (root, "segments"), ==, 7);
   g_assert_cmpint (json_object_get_int_member (root, "merchants"), ==, 4);
@@ -74,7 +53,7 @@ test_import_stats_snap (void)
                      "segments"), ==, 2);
 
   /* 8 m north of Test Road, 50 m along it. */
-  g_assert_cmpint (run_cli (dir, &snap, NULL, "streets", "snap", "30.7900721", "106.0705244",
+  g_assert_cmpint (xuncha_test_run_cli (dir, &snap, NULL, "streets", "snap", "30.7900721", "106.0705244",
                             "--json", NULL), ==, 0);
   root = parse_object (parser, snap);
   best = json_object_get_object_member (root, "best");
@@ -84,13 +63,13 @@ test_import_stats_snap (void)
   g_assert_cmpfloat (fabs (json_object_get_double_member (best, "offset_m") - 50), <, 0.2);
 
   g_free (out);
-  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "snap", "30.7900721", "106.0705244",
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "streets", "snap", "30.7900721", "106.0705244",
                             NULL), ==, 0);
   g_assert_true (g_str_has_prefix (out, "* 1001 Test Road (strict): 8.0 m"));
 
   /* Far away: an answer with no street, not a failure. */
   g_free (out);
-  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "snap", "31.5", "106.5", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "streets", "snap", "31.5", "106.5", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "No street segment within 50 m"));
 
   xuncha_test_remove_tree (dir);
@@ -105,19 +84,19 @@ test_crs_and_mapping_options (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *bbox;
 
-  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "import", streets, "--crs", "utm",
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "streets", "import", streets, "--crs", "utm",
                             NULL), ==, 2);
   g_assert_nonnull (strstr (err, "gcj02"));
   g_free (err);
-  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "import", streets, "--map", "bogus=x",
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "streets", "import", streets, "--map", "bogus=x",
                             NULL), ==, 2);
   g_assert_nonnull (strstr (err, "grid_cell"));
 
   /* Declared GCJ-02: stored shifted back to WGS-84, a few hundred metres away. */
-  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "import", streets, "--crs", "gcj02",
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "streets", "import", streets, "--crs", "gcj02",
                             "--map", "name=NAME_ZH", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "(gcj02)"));
-  g_assert_cmpint (run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
   bbox = json_object_get_array_member (parse_object (parser, stats), "bbox");
   g_assert_cmpfloat (json_array_get_double_element (bbox, 0), <, 106.07 - 0.002);
   g_assert_cmpfloat (json_array_get_double_element (bbox, 1), >, 30.79 + 0.001);
@@ -133,20 +112,20 @@ test_bad_file_changes_nothing (void)
   g_autofree char *bad = g_build_filename (dir, "bad.geojson", NULL);
   g_autofree char *err = NULL, *before = NULL, *after = NULL;
 
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
-  g_assert_cmpint (run_cli (dir, &before, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &before, NULL, "streets", "stats", "--json", NULL), ==, 0);
 
   g_assert_true (g_file_set_contents (bad, "{\"type\": \"FeatureCollection\",\n"
                                       "\"features\": [ {\"type\": \"Feature\" ]}", -1, NULL));
-  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "import", bad, NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "streets", "import", bad, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "line 2, position"));
   g_assert_nonnull (strstr (err, "Nothing was imported"));
 
-  g_assert_cmpint (run_cli (dir, &after, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &after, NULL, "streets", "stats", "--json", NULL), ==, 0);
   g_assert_cmpstr (before, ==, after);
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (dir, NULL, &err, "merchants", "import", bad, NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "merchants", "import", bad, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "not valid JSON"));
 
   xuncha_test_remove_tree (dir);
@@ -159,21 +138,21 @@ test_assign (void)
   g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/streets/small.geojson");
   g_autofree char *out = NULL, *err = NULL, *list = NULL;
 
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
-  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "assign", "1001", "side-a", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "streets", "assign", "1001", "side-a", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Assigned 2"));
 
-  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "assign", "1002", "nowhere", NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "streets", "assign", "1002", "nowhere", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "nowhere"));
-  g_assert_cmpint (run_cli (dir, &list, NULL, "streets", "assign", "--list", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &list, NULL, "streets", "assign", "--list", NULL), ==, 0);
   g_assert_cmpstr (list, ==, "1001\nside-a\n");
 
   g_clear_pointer (&list, g_free);
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "assign", "--clear", NULL), ==, 0);
-  g_assert_cmpint (run_cli (dir, &list, NULL, "streets", "assign", "--list", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "streets", "assign", "--clear", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &list, NULL, "streets", "assign", "--list", NULL), ==, 0);
   g_assert_cmpstr (list, ==, "");
 
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "assign", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "streets", "assign", NULL), ==, 2);
   xuncha_test_remove_tree (dir);
 }
 
@@ -183,14 +162,14 @@ test_usage (void)
   g_autofree char *dir = xuncha_test_make_tmpdir ();
   g_autofree char *err = NULL;
 
-  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "streets", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "streets import FILE"));
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "snap", "north", "106", NULL), ==, 2);
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "snap", "95", "106", NULL), ==, 2);
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "merchants", "export", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "streets", "snap", "north", "106", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "streets", "snap", "95", "106", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "merchants", "export", NULL), ==, 2);
   g_clear_pointer (&err, g_free);
   /* No streets yet: say what to do. */
-  g_assert_cmpint (run_cli (dir, NULL, &err, "streets", "snap", "30.8", "106.08", NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "streets", "snap", "30.8", "106.08", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "streets import"));
   xuncha_test_remove_tree (dir);
 }
@@ -209,9 +188,9 @@ test_demo_data (void)
   g_assert_true (g_file_get_contents (streets, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "\"note\": \"Illustrative"));
 
-  g_assert_cmpint (run_cli (dir, &out, NULL, "streets", "import", streets, NULL), ==, 0);
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "merchants", "import", merchants, NULL), ==, 0);
-  g_assert_cmpint (run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "streets", "import", streets, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "merchants", "import", merchants, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &stats, NULL, "streets", "stats", "--json", NULL), ==, 0);
   root = parse_object (parser, stats);
   classes = json_object_get_object_member (root, "classes");
   g_assert_cmpint (json_object_get_int_member (root, "merchants"), ==, 8);
@@ -220,7 +199,7 @@ test_demo_data (void)
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (classes, "strict"),
                                                "segments"), >, 10);
 
-  g_assert_cmpint (run_cli (dir, &snap, NULL, "streets", "snap", "30.7950", "106.0852",
+  g_assert_cmpint (xuncha_test_run_cli (dir, &snap, NULL, "streets", "snap", "30.7950", "106.0852",
                             "--json", NULL), ==, 0);
   root = parse_object (parser, snap);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "best"),

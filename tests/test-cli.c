@@ -5,36 +5,12 @@
 
 #include "xuncha-test-util.h"
 
-static int
-run_cli (const char  *data_dir,
-         char       **out,
-         char       **err,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_CLI"));
-  if (data_dir != NULL)
-    {
-      g_ptr_array_add (argv, (gpointer)"--data-dir");
-      g_ptr_array_add (argv, (gpointer)data_dir);
-    }
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer)arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  return xuncha_test_run ((const char * const *)argv->pdata, out, err);
-}
-
 static void
 test_version (void)
 {
   g_autofree char *out = NULL;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--version", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (NULL, &out, NULL, "--version", NULL), ==, 0);
   g_assert_cmpstr (out, ==, "xuncha-cli " PACKAGE_VERSION "\n");
 }
 
@@ -47,11 +23,11 @@ test_db_check_fresh (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *root;
 
-  g_assert_cmpint (run_cli (dir, &out, NULL, "db", "check", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "db", "check", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Integrity: ok"));
   g_assert_nonnull (strstr (out, "Schema:    1"));
 
-  g_assert_cmpint (run_cli (dir, &json, NULL, "db", "check", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &json, NULL, "db", "check", "--json", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
   root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (root, "integrity"), ==, "ok");
@@ -71,7 +47,7 @@ test_db_check_corrupt (void)
   gboolean kept = FALSE;
 
   g_assert_true (g_file_set_contents (db, "garbage garbage garbage garbage garbage", -1, NULL));
-  g_assert_cmpint (run_cli (dir, NULL, &err, "db", "check", NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "db", "check", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "damaged"));
   g_assert_nonnull (strstr (err, "nothing was deleted"));
 
@@ -91,11 +67,11 @@ test_categories_list (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *categories;
 
-  g_assert_cmpint (run_cli (dir, &out, NULL, "categories", "list", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "categories", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "07001"));
   g_assert_nonnull (strstr (out, "Illegal small ads"));
 
-  g_assert_cmpint (run_cli (dir, &json, NULL, "categories", "list", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &json, NULL, "categories", "list", "--json", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
   categories = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
                                              "categories");
@@ -132,9 +108,9 @@ test_usage_errors (void)
   g_autofree char *err = NULL;
   g_autofree char *err2 = NULL;
 
-  g_assert_cmpint (run_cli (NULL, NULL, &err, "no-such-command", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (NULL, NULL, &err, "no-such-command", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "no-such-command"));
-  g_assert_cmpint (run_cli (NULL, NULL, &err2, "db", "--bogus", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (NULL, NULL, &err2, "db", "--bogus", NULL), ==, 2);
 }
 
 int

@@ -6,27 +6,6 @@
 #include "xuncha-test-grid.h"
 #include "xuncha-test-util.h"
 
-static int
-run_cli (const char  *data_dir,
-         char       **out,
-         char       **err,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_CLI"));
-  g_ptr_array_add (argv, (gpointer)"--data-dir");
-  g_ptr_array_add (argv, (gpointer)data_dir);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer)arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  return xuncha_test_run ((const char * const *)argv->pdata, out, err);
-}
-
 static JsonObject *
 parse_object (JsonParser *parser,
               const char *text)
@@ -53,7 +32,7 @@ test_import_and_history (void)
   JsonArray *coordinates;
   gint64 points;
 
-  g_assert_cmpint (run_cli (dir, &out, NULL, "track", "import", walk, "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "track", "import", walk, "--json", NULL), ==, 0);
   imported = parse_object (p1, out);
   points = json_object_get_int_member (imported, "points");
   g_assert_cmpint (json_object_get_int_member (imported, "fixes_read"), ==, 1200);
@@ -63,7 +42,7 @@ test_import_and_history (void)
   /* 07:00Z is 15:00 at UTC+8: a mid shift. */
   g_assert_cmpstr (json_object_get_string_member (imported, "kind"), ==, "mid");
 
-  g_assert_cmpint (run_cli (dir, &list, NULL, "history", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &list, NULL, "history", "--json", NULL), ==, 0);
   history = parse_object (p2, list);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (history, "days")), ==, 1);
   day = json_array_get_object_element (json_object_get_array_member (history, "days"), 0);
@@ -75,16 +54,16 @@ test_import_and_history (void)
   g_assert_cmpint (json_object_get_int_member (shift, "stops"), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (shift, "source"), ==, "import");
 
-  g_assert_cmpint (run_cli (dir, &text, NULL, "history", "--date", "2024-05-01", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &text, NULL, "history", "--date", "2024-05-01", NULL), ==, 0);
   g_assert_nonnull (strstr (text, "2024-05-01"));
   g_assert_nonnull (strstr (text, "15:00–15:19"));
-  g_assert_cmpint (run_cli (dir, &none, NULL, "history", "--date", "2024-05-02", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &none, NULL, "history", "--date", "2024-05-02", NULL), ==, 0);
   g_assert_nonnull (strstr (none, "No shift on that day."));
-  g_assert_cmpint (run_cli (dir, NULL, &err, "history", "--date", "May 1", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "history", "--date", "May 1", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "YYYY-MM-DD"));
 
   prefix = g_strndup (json_object_get_string_member (imported, "uuid"), 8);
-  g_assert_cmpint (run_cli (dir, &geo, NULL, "history", "show", prefix, "--geojson", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &geo, NULL, "history", "show", prefix, "--geojson", NULL), ==, 0);
   collection = parse_object (p3, geo);
   g_assert_cmpstr (json_object_get_string_member (collection, "type"), ==, "FeatureCollection");
   route = json_array_get_object_element (json_object_get_array_member (collection, "features"), 0);
@@ -97,7 +76,7 @@ test_import_and_history (void)
   g_assert_cmpfloat (json_array_get_double_element (json_array_get_array_element (coordinates, 0), 0),
                      >, 104);
 
-  g_assert_cmpint (run_cli (dir, &detail, NULL, "history", "show", prefix, "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &detail, NULL, "history", "show", prefix, "--json", NULL), ==, 0);
   show = parse_object (p4, detail);
   g_assert_true (json_object_get_null_member (show, "coverage"));
   g_assert_cmpstr (json_object_get_string_member (show, "coverage_state"), ==, "no-streets");
@@ -115,25 +94,25 @@ test_shift_commands (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *object;
 
-  g_assert_cmpint (run_cli (dir, &idle, NULL, "shift", "status", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &idle, NULL, "shift", "status", NULL), ==, 0);
   g_assert_nonnull (strstr (idle, "No shift is open."));
-  g_assert_cmpint (run_cli (dir, &out, NULL, "shift", "start", "--kind", "late", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "shift", "start", "--kind", "late", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Started the late shift"));
 
-  g_assert_cmpint (run_cli (dir, &status, NULL, "shift", "status", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &status, NULL, "shift", "status", "--json", NULL), ==, 0);
   object = parse_object (parser, status);
   g_assert_true (json_object_get_boolean_member (object, "open"));
   g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "late");
   g_assert_cmpint (json_object_get_int_member (object, "points"), ==, 0);
 
-  g_assert_cmpint (run_cli (dir, NULL, &err, "shift", "start", NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "shift", "start", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "already open"));
-  g_assert_cmpint (run_cli (dir, NULL, &err2, "shift", "start", "--kind", "night", NULL), ==, 2);
-  g_assert_cmpint (run_cli (dir, &stopped, NULL, "shift", "stop", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err2, "shift", "start", "--kind", "night", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &stopped, NULL, "shift", "stop", NULL), ==, 0);
   g_assert_nonnull (strstr (stopped, "Stopped the shift"));
-  g_assert_cmpint (run_cli (dir, NULL, &err3, "shift", "stop", NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err3, "shift", "stop", NULL), ==, 1);
   g_assert_nonnull (strstr (err3, "No shift is open."));
-  g_assert_cmpint (run_cli (dir, &closed, NULL, "history", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &closed, NULL, "history", NULL), ==, 0);
   g_assert_nonnull (strstr (closed, "late"));
   xuncha_test_remove_tree (dir);
 }
@@ -146,11 +125,11 @@ test_replay_into_shift (void)
   g_autofree char *out = NULL, *status = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
 
-  g_assert_cmpint (run_cli (dir, &out, NULL, "shift", "start", "--replay", nmea, "--speed", "1000",
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "shift", "start", "--replay", nmea, "--speed", "1000",
                             NULL), ==, 0);
   g_assert_nonnull (strstr (out, "saved 0 "));
   g_assert_nonnull (strstr (out, "Replay finished: 8 fixes read, 8 kept"));
-  g_assert_cmpint (run_cli (dir, &status, NULL, "shift", "status", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &status, NULL, "shift", "status", "--json", NULL), ==, 0);
   g_assert_cmpint (json_object_get_int_member (parse_object (parser, status), "points"), ==, 8);
   xuncha_test_remove_tree (dir);
 }
@@ -163,10 +142,10 @@ test_bad_input (void)
   g_autofree char *err = NULL, *err2 = NULL, *err3 = NULL;
 
   g_assert_true (g_file_set_contents (bad, "hello\n", -1, NULL));
-  g_assert_cmpint (run_cli (dir, NULL, &err, "track", "import", bad, NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, "track", "import", bad, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "neither GPX nor an NMEA"));
-  g_assert_cmpint (run_cli (dir, NULL, &err2, "history", "show", "zzzz", NULL), ==, 1);
-  g_assert_cmpint (run_cli (dir, NULL, &err3, "shift", "launch", NULL), ==, 2);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err2, "history", "show", "zzzz", NULL), ==, 1);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err3, "shift", "launch", NULL), ==, 2);
   xuncha_test_remove_tree (dir);
 }
 
@@ -182,7 +161,7 @@ test_real_import (void)
   if (path == NULL)
     return;
   dir = xuncha_test_make_tmpdir ();
-  g_assert_cmpint (run_cli (dir, &out, NULL, "track", "import", path, "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "track", "import", path, "--json", NULL), ==, 0);
   object = parse_object (parser, out);
   g_assert_cmpint (json_object_get_int_member (object, "fixes_read"), ==, 817);
   g_assert_cmpint (json_object_get_int_member (object, "no_fix"), ==, 14);
@@ -208,9 +187,9 @@ test_accuracy_setting (void)
     "$GPGGA,120001,3036.0001,N,10403.6000,E,1,07,21.1,12.5,M,20.1,M,,*47\n";
 
   g_assert_true (g_file_set_contents (nmea, log, -1, NULL));
-  g_assert_cmpint (run_cli (dir, &strict, NULL, "track", "import", nmea, "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &strict, NULL, "track", "import", nmea, "--json", NULL), ==, 0);
   g_assert_cmpint (json_object_get_int_member (parse_object (p1, strict), "points"), ==, 1);
-  g_assert_cmpint (run_cli (dir, &loose, NULL, "track", "import", nmea, "--max-accuracy", "200",
+  g_assert_cmpint (xuncha_test_run_cli (dir, &loose, NULL, "track", "import", nmea, "--max-accuracy", "200",
                             "--json", NULL), ==, 0);
   g_assert_cmpint (json_object_get_int_member (parse_object (p2, loose), "points"), ==, 2);
   xuncha_test_remove_tree (dir);
@@ -256,24 +235,24 @@ test_history_coverage (void)
 
   xuncha_test_grid_write_geojson (grid);
   xuncha_test_write_gpx (gpx, walk);
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "import", grid, NULL), ==, 0);
-  g_assert_cmpint (run_cli (dir, &out, NULL, "track", "import", gpx, "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "streets", "import", grid, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "track", "import", gpx, "--json", NULL), ==, 0);
   uuid = g_strdup (json_object_get_string_member (parse_object (p1, out), "uuid"));
 
   /* Nothing assigned yet: the text says why there is no coverage and what to do. */
-  g_assert_cmpint (run_cli (dir, &unassigned, NULL, "history", "show", uuid, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &unassigned, NULL, "history", "show", uuid, NULL), ==, 0);
   g_assert_nonnull (strstr (unassigned, "no street segments are assigned"));
   g_assert_nonnull (strstr (unassigned, "Walked:   8 street segments"));
 
-  g_assert_cmpint (run_cli (dir, NULL, NULL, "streets", "assign", "h0_200", "h100_200",
+  g_assert_cmpint (xuncha_test_run_cli (dir, NULL, NULL, "streets", "assign", "h0_200", "h100_200",
                             "v500_300", "h0_0", "v200_100", "v0_400", NULL), ==, 0);
 
-  g_assert_cmpint (run_cli (dir, &text, NULL, "history", "show", uuid, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &text, NULL, "history", "show", uuid, NULL), ==, 0);
   g_assert_nonnull (strstr (text, "Coverage: 50.0 % of 6 assigned segments"));
   g_assert_nonnull (strstr (text, "3 walked, 3 missed"));
   g_assert_nonnull (strstr (text, "missed v200_100   纵2路"));
 
-  g_assert_cmpint (run_cli (dir, &json, NULL, "history", "show", uuid, "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &json, NULL, "history", "show", uuid, "--json", NULL), ==, 0);
   show = parse_object (p2, json);
   g_assert_cmpstr (json_object_get_string_member (show, "coverage_state"), ==, "done");
   coverage = json_object_get_object_member (show, "coverage");
@@ -286,7 +265,7 @@ test_history_coverage (void)
   g_assert_cmpstr (json_object_get_string_member (missed, "id"), ==, "h0_0");
   g_assert_cmpstr (json_object_get_string_member (missed, "name"), ==, "横0路");
 
-  g_assert_cmpint (run_cli (dir, &geo, NULL, "history", "show", uuid, "--geojson", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &geo, NULL, "history", "show", uuid, "--geojson", NULL), ==, 0);
   features = json_object_get_array_member (parse_object (p3, geo), "features");
   g_assert_cmpuint (count_role (features, "route", NULL), ==, 1);
   g_assert_cmpuint (count_role (features, "walked", NULL), ==, 8);
@@ -302,7 +281,7 @@ test_history_coverage (void)
                        "LineString");
     }
 
-  g_assert_cmpint (run_cli (dir, &list, NULL, "history", "--json", NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_run_cli (dir, &list, NULL, "history", "--json", NULL), ==, 0);
   day_shift = json_array_get_object_element (
     json_object_get_array_member (
       json_array_get_object_element (json_object_get_array_member (parse_object (p4, list),

@@ -102,3 +102,27 @@ xuncha_test_program (const char *env_name)
   g_assert_nonnull (path);
   return path;
 }
+
+int
+xuncha_test_run_cli (const char  *data_dir,
+                     char       **out,
+                     char       **err,
+                     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_CLI"));
+  if (data_dir != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer)"--data-dir");
+      g_ptr_array_add (argv, (gpointer)data_dir);
+    }
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  return xuncha_test_run ((const char * const *)argv->pdata, out, err);
+}

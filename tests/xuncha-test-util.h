@@ -28,6 +28,14 @@ int       xuncha_test_run               (const char * const *argv,
                                          char              **out,
                                          char              **err);
 
+/* Runs xuncha-cli (with --data-dir @data_dir unless it is NULL) and the arguments that
+ * follow, up to a NULL; returns its exit status, capturing its output like
+ * xuncha_test_run(). */
+int       xuncha_test_run_cli           (const char  *data_dir,
+                                         char       **out,
+                                         char       **err,
+                                         ...) G_GNUC_NULL_TERMINATED;
+
 /* Path of a built program, from the environment variable @env_name that
  * tests/meson.build sets. */
 const char *xuncha_test_program         (const char *env_name);

@@ -105,31 +105,6 @@ route_data_free (RouteData *data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RouteData, route_data_free)
 
-/* Category names from the store's taxonomy (the bundled one before any was stored). */
-static GHashTable *
-load_category_names (XunchaStore *store)
-{
-  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
-  GListModel *categories;
-
-  if (taxonomy == NULL || g_list_model_get_n_items (xuncha_taxonomy_get_categories (taxonomy)) == 0)
-    {
-      g_clear_object (&taxonomy);
-      taxonomy = xuncha_taxonomy_new_bundled (NULL);
-    }
-  if (taxonomy == NULL)
-    return names;
-  categories = xuncha_taxonomy_get_categories (taxonomy);
-  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
-    {
-      g_autoptr(XunchaCategory) category = g_list_model_get_item (categories, i);
-      g_hash_table_insert (names, g_strdup (xuncha_category_get_code (category)),
-                           g_strdup (xuncha_category_get_name (category)));
-    }
-  return names;
-}
-
 /* The store's street map, or NULL (with no error) when none was imported. */
 static XunchaStreetMap *
 load_street_map (XunchaStore  *store,
@@ -220,7 +195,7 @@ list_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  data->category_names = load_category_names (store);
+  data->category_names = xuncha_taxonomy_load_names (store);
   g_task_return_pointer (task, g_steal_pointer (&data), (GDestroyNotify)list_data_free);
 }
 
@@ -309,7 +284,7 @@ route_thread (GTask        *task,
   data->streets = streets_near (map, data->points);
   data->walked = lookup_segments (map, data->summary->walked_segments);
   data->missed = lookup_segments (map, data->summary->missed_segments);
-  data->category_names = load_category_names (store);
+  data->category_names = xuncha_taxonomy_load_names (store);
   g_task_return_pointer (task, g_steal_pointer (&data), (GDestroyNotify)route_data_free);
 }
 

@@ -124,31 +124,6 @@ queue_data_free (QueueData *data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QueueData, queue_data_free)
 
-/* Category names from the store's taxonomy (the bundled one before any was stored). */
-static GHashTable *
-load_category_names (XunchaStore *store)
-{
-  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
-  GListModel *categories;
-
-  if (taxonomy == NULL || g_list_model_get_n_items (xuncha_taxonomy_get_categories (taxonomy)) == 0)
-    {
-      g_clear_object (&taxonomy);
-      taxonomy = xuncha_taxonomy_new_bundled (NULL);
-    }
-  if (taxonomy == NULL)
-    return names;
-  categories = xuncha_taxonomy_get_categories (taxonomy);
-  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
-    {
-      g_autoptr(XunchaCategory) category = g_list_model_get_item (categories, i);
-      g_hash_table_insert (names, g_strdup (xuncha_category_get_code (category)),
-                           g_strdup (xuncha_category_get_name (category)));
-    }
-  return names;
-}
-
 static void
 replace_str (char       **target,
              const char  *value)
@@ -274,7 +249,7 @@ load_thread (GTask        *task,
       XunchaOutboxEntry *entry = g_ptr_array_index (entries, i);
       g_hash_table_insert (outbox, outbox_key (entry->kind, entry->item), entry);
     }
-  names = load_category_names (store);
+  names = xuncha_taxonomy_load_names (store);
 
   data->reports = g_ptr_array_new_with_free_func ((GDestroyNotify)report_item_free);
   for (guint i = 0; i < reports->len; i++)

@@ -598,3 +598,31 @@ xuncha_taxonomy_get_campaign_name (XunchaTaxonomy *self,
                                                               : self->campaign_en,
                               campaign_id);
 }
+
+GHashTable *
+xuncha_taxonomy_load_names (XunchaStore *store)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(XunchaTaxonomy) taxonomy = NULL;
+  GListModel *categories;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), names);
+
+  taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
+  if (taxonomy == NULL
+      || g_list_model_get_n_items (xuncha_taxonomy_get_categories (taxonomy)) == 0)
+    {
+      g_clear_object (&taxonomy);
+      taxonomy = xuncha_taxonomy_new_bundled (NULL);
+    }
+  if (taxonomy == NULL)
+    return names;
+  categories = xuncha_taxonomy_get_categories (taxonomy);
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(XunchaCategory) category = g_list_model_get_item (categories, i);
+      g_hash_table_insert (names, g_strdup (xuncha_category_get_code (category)),
+                           g_strdup (xuncha_category_get_name (category)));
+    }
+  return names;
+}

@@ -51,4 +51,8 @@ const char * const *xuncha_taxonomy_get_campaign_ids   (XunchaTaxonomy  *self);
 const char         *xuncha_taxonomy_get_campaign_name  (XunchaTaxonomy  *self,
                                                         const char      *campaign_id);
 
+/* Category code -> name in the user's language, from the store's taxonomy (the bundled one
+ * before any was stored): for lists that show many reports. */
+GHashTable         *xuncha_taxonomy_load_names         (XunchaStore     *store);
+
 G_END_DECLS
