@@ -718,9 +718,12 @@ test_authz (void)
   /* The owner reads it; a colleague cannot see it, nor overwrite it. */
   r = call (env->office->url, ca, token_a, "GET", path, NULL);
   g_assert_cmpint (r->status, ==, 200);
-  report = xuncha_wire_report_from_json (
-    json_object_get_member (json_node_get_object (xuncha_protocol_parse (
-      xuncha_http_response_text (r), -1, "r", NULL)), "report"), NULL);
+  {
+    g_autoptr(JsonNode) answer = xuncha_protocol_parse (xuncha_http_response_text (r), -1, "r",
+                                                        NULL);
+    report = xuncha_wire_report_from_json (json_object_get_member (json_node_get_object (answer),
+                                                                   "report"), NULL);
+  }
   g_clear_pointer (&r, xuncha_http_response_free);
   r = call (env->office->url, ca, token_b, "GET", path, NULL);
   g_assert_cmpint (r->status, ==, 404);
