@@ -31,6 +31,13 @@ gboolean     xuncha_cli_parse_options     (const char        *command,
 /* Prints @node as pretty JSON on standard output. */
 void         xuncha_cli_print_json        (JsonNode          *node);
 
+/* Prints what an import did, as JSON: @count_key names the number read, @linked_key the
+ * number of merchants linked to a street. */
+void         xuncha_cli_print_import_stats (XunchaCrs                   crs,
+                                            const XunchaMapImportStats *stats,
+                                            const char                 *count_key,
+                                            const char                 *linked_key);
+
 typedef int (*XunchaCliCommand) (XunchaCliContext *ctx,
                                  int               argc,
                                  char            **argv);

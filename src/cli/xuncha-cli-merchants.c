@@ -61,25 +61,7 @@ xuncha_cli_merchants (XunchaCliContext  *ctx,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "crs");
-      json_builder_add_string_value (builder, xuncha_crs_to_string (crs));
-      json_builder_set_member_name (builder, "records");
-      json_builder_add_int_value (builder, stats.features);
-      json_builder_set_member_name (builder, "inserted");
-      json_builder_add_int_value (builder, stats.inserted);
-      json_builder_set_member_name (builder, "updated");
-      json_builder_add_int_value (builder, stats.updated);
-      json_builder_set_member_name (builder, "skipped");
-      json_builder_add_int_value (builder, stats.skipped);
-      json_builder_set_member_name (builder, "linked");
-      json_builder_add_int_value (builder, stats.linked);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      xuncha_cli_print_json (root);
+      xuncha_cli_print_import_stats (crs, &stats, "records", "linked");
       return 0;
     }
   printf (_("Imported %s (%s): %u merchants, %u new, %u updated, %u skipped; %u linked to "

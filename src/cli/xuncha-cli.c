@@ -77,6 +77,33 @@ xuncha_cli_print_json (JsonNode *node)
   }
 }
 
+void
+xuncha_cli_print_import_stats (XunchaCrs                   crs,
+                               const XunchaMapImportStats *stats,
+                               const char                 *count_key,
+                               const char                 *linked_key)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "crs");
+  json_builder_add_string_value (builder, xuncha_crs_to_string (crs));
+  json_builder_set_member_name (builder, count_key);
+  json_builder_add_int_value (builder, stats->features);
+  json_builder_set_member_name (builder, "inserted");
+  json_builder_add_int_value (builder, stats->inserted);
+  json_builder_set_member_name (builder, "updated");
+  json_builder_add_int_value (builder, stats->updated);
+  json_builder_set_member_name (builder, "skipped");
+  json_builder_add_int_value (builder, stats->skipped);
+  json_builder_set_member_name (builder, linked_key);
+  json_builder_add_int_value (builder, stats->linked);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  xuncha_cli_print_json (root);
+}
+
 static void
 print_usage (FILE *out)
 {

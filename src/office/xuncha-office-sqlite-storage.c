@@ -253,20 +253,29 @@ column_text (sqlite3_stmt *stmt,
   return (const char *)sqlite3_column_text (stmt, column);
 }
 
+/* The first column of the first row of @sql (a literal) with @text as ?1; 0 without. */
 static gint64
-counter_get (XunchaOfficeSqliteStorage *self,
-             const char                *name)
+query_int64 (XunchaOfficeSqliteStorage *self,
+             const char                *sql,
+             const char                *text)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM counters WHERE name = ?1", NULL);
+  sqlite3_stmt *stmt = prepare (self, sql, NULL);
   gint64 value = 0;
 
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return value;
+}
+
+static gint64
+counter_get (XunchaOfficeSqliteStorage *self,
+             const char                *name)
+{
+  return query_int64 (self, "SELECT value FROM counters WHERE name = ?1", name);
 }
 
 static gboolean
@@ -1145,17 +1154,8 @@ static gint64
 count_points (XunchaOfficeSqliteStorage *self,
               const char                *shift_uuid)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM track_points WHERE shift_uuid = ?1",
-                                NULL);
-  gint64 n = 0;
-
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return n;
+  return query_int64 (self, "SELECT count(*) FROM track_points WHERE shift_uuid = ?1",
+                      shift_uuid);
 }
 
 static gboolean
