@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "xuncha-application.h"
+#include "xuncha-background.h"
 #include "xuncha-sync-controller.h"
 #include "xuncha-window.h"
 
@@ -175,7 +176,7 @@ xuncha_application_reload_street_map (XunchaApplication *self)
 
   g_task_set_source_tag (task, xuncha_application_reload_street_map);
   g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
-  g_task_run_in_thread (task, load_street_map_in_thread);
+  xuncha_background_run_in_thread (task, load_street_map_in_thread);
 }
 
 static void
@@ -259,25 +260,34 @@ xuncha_application_startup (GApplication *app)
     }
   if (self->demo)
     load_demo_data (self);
-  xuncha_application_reload_street_map (self);
+  /* The street map is read once the window has its first frame (xuncha-window.c). */
   start_session (self);
   self->sync_controller = xuncha_sync_controller_new (self->store, self->settings);
 }
 
+/* For the start-up benchmark: XUNCHA_QUIT_AFTER_FIRST_FRAME=1 prints when the first frame
+ * was painted (CLOCK_MONOTONIC, µs) and quits; =streets waits for the first frame that
+ * shows the street map. */
 static void
-on_first_frame (GdkFrameClock *clock,
-                GApplication  *app)
+on_frame_painted (GdkFrameClock     *clock,
+                  XunchaApplication *self)
 {
-  g_signal_handlers_disconnect_by_func (clock, on_first_frame, app);
-  g_application_quit (app);
+  gboolean streets = g_strcmp0 (g_getenv ("XUNCHA_QUIT_AFTER_FIRST_FRAME"), "streets") == 0;
+
+  if (streets && self->street_map == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (clock, on_frame_painted, self);
+  g_print ("%s %" G_GINT64_FORMAT "\n", streets ? "streets-frame" : "first-frame",
+           g_get_monotonic_time ());
+  g_application_quit (G_APPLICATION (self));
 }
 
 static void
-on_window_mapped (GtkWidget    *window,
-                  GApplication *app)
+on_window_mapped (GtkWidget         *window,
+                  XunchaApplication *self)
 {
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                    G_CALLBACK (on_first_frame), app);
+                    G_CALLBACK (on_frame_painted), self);
 }
 
 static void
@@ -293,6 +303,16 @@ xuncha_application_activate (GApplication *app)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), app);
     }
   gtk_window_present (window);
+}
+
+static void
+xuncha_application_shutdown (GApplication *app)
+{
+  /* Workers still reading the store (streets, today's reports) or saving a report end
+   * before the process does: an exit tears down what they use (resources, libraries). */
+  xuncha_background_wait ();
+
+  G_APPLICATION_CLASS (xuncha_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -356,6 +376,7 @@ xuncha_application_class_init (XunchaApplicationClass *klass)
   app_class->handle_local_options = xuncha_application_handle_local_options;
   app_class->startup = xuncha_application_startup;
   app_class->activate = xuncha_application_activate;
+  app_class->shutdown = xuncha_application_shutdown;
 }
 
 static void

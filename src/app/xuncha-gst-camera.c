@@ -10,6 +10,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "xuncha-background.h"
 #include "xuncha-camera-paintable.h"
 #include "xuncha-camera-portal.h"
 #include "xuncha-gst-camera.h"
@@ -823,7 +824,7 @@ xuncha_gst_camera_start (XunchaCamera *camera)
   task = g_task_new (self, self->cancellable, on_opened, NULL);
   g_task_set_source_tag (task, xuncha_gst_camera_start);
   g_task_set_task_data (task, GUINT_TO_POINTER (self->generation), NULL);
-  g_task_run_in_thread (task, open_thread);
+  xuncha_background_run_in_thread (task, open_thread);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "xuncha-background.h"
 #include "xuncha-history-page.h"
 #include "xuncha-map-view.h"
 
@@ -827,7 +828,7 @@ xuncha_history_page_refresh (XunchaHistoryPage *self)
   task = g_task_new (self, self->list_cancellable, on_list_loaded, NULL);
   g_task_set_source_tag (task, xuncha_history_page_refresh);
   g_task_set_task_data (task, g_strdup (xuncha_store_get_data_dir (self->store)), g_free);
-  g_task_run_in_thread (task, list_thread);
+  xuncha_background_run_in_thread (task, list_thread);
 }
 
 void
@@ -870,7 +871,7 @@ xuncha_history_page_open_shift (XunchaHistoryPage *self,
   task = g_task_new (self, self->route_cancellable, on_route_loaded, NULL);
   g_task_set_source_tag (task, xuncha_history_page_open_shift);
   g_task_set_task_data (task, args, (GDestroyNotify)g_strfreev);
-  g_task_run_in_thread (task, route_thread);
+  xuncha_background_run_in_thread (task, route_thread);
 }
 
 void

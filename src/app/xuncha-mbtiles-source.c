@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xuncha-background.h"
 #include "xuncha-mbtiles-source.h"
 
 struct _XunchaMbtilesSource
@@ -71,7 +72,7 @@ xuncha_mbtiles_source_get_tile_data_async (ShumateDataSource   *source,
   g_task_set_source_tag (task, xuncha_mbtiles_source_get_tile_data_async);
   g_task_set_task_data (task, request, g_free);
   /* SQLite reads stay off the main thread, where frames are drawn. */
-  g_task_run_in_thread (task, read_tile_in_thread);
+  xuncha_background_run_in_thread (task, read_tile_in_thread);
 }
 
 static GBytes *

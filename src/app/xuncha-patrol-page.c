@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "xuncha-background.h"
 #include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
 
@@ -380,7 +381,7 @@ load_todays_reports (XunchaPatrolPage *self)
 
   g_task_set_source_tag (task, load_todays_reports);
   g_task_set_task_data (task, g_strdup (xuncha_store_get_data_dir (self->store)), g_free);
-  g_task_run_in_thread (task, load_todays_reports_in_thread);
+  xuncha_background_run_in_thread (task, load_todays_reports_in_thread);
 }
 
 void

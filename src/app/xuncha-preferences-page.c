@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xuncha-background.h"
 #include "xuncha-preferences-page.h"
 
 enum {
@@ -375,7 +376,7 @@ on_enroll_clicked (XunchaPreferencesPage *self)
   task = g_task_new (self, self->enroll_cancellable, on_enrolled, NULL);
   g_task_set_source_tag (task, on_enroll_clicked);
   g_task_set_task_data (task, data, (GDestroyNotify)enroll_data_free);
-  g_task_run_in_thread (task, enroll_thread);
+  xuncha_background_run_in_thread (task, enroll_thread);
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xuncha-background.h"
 #include "xuncha-queue-page.h"
 
 #define THUMBNAIL_SIZE 56
@@ -1057,7 +1058,7 @@ xuncha_queue_page_refresh (XunchaQueuePage *self)
   task = g_task_new (self, self->cancellable, on_loaded, NULL);
   g_task_set_source_tag (task, xuncha_queue_page_refresh);
   g_task_set_task_data (task, data, (GDestroyNotify)queue_data_free);
-  g_task_run_in_thread (task, load_thread);
+  xuncha_background_run_in_thread (task, load_thread);
 }
 
 gboolean

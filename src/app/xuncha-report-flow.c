@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "xuncha-background.h"
 #include "xuncha-photo-store.h"
 
 #include "xuncha-gst-camera.h"
@@ -639,7 +640,7 @@ xuncha_report_flow_save (XunchaReportFlow *self)
   task = g_task_new (self, self->cancellable, on_saved, g_object_ref (self));
   g_task_set_source_tag (task, xuncha_report_flow_save);
   g_task_set_task_data (task, job, (GDestroyNotify)save_job_free);
-  g_task_run_in_thread (task, save_in_thread);
+  xuncha_background_run_in_thread (task, save_in_thread);
 
   release_location (self);
   g_signal_emit (self, signals[CLOSED], 0);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xuncha-background.h"
 #include "xuncha-sync-controller.h"
 
 enum {
@@ -305,7 +306,7 @@ start (XunchaSyncController *self,
   task = g_task_new (self, self->cancellable, on_prepared, NULL);
   g_task_set_source_tag (task, start);
   g_task_set_task_data (task, prepare, (GDestroyNotify)prepare_free);
-  g_task_run_in_thread (task, prepare_thread);
+  xuncha_background_run_in_thread (task, prepare_thread);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_signal_emit (self, signals[STARTED], 0, automatic);

@@ -28,6 +28,7 @@ struct _XunchaWindow
   XunchaReportFlow      *report_flow;
   GtkRevealer           *store_problem;
   GtkLabel              *store_problem_label;
+  gboolean               content_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaWindow, xuncha_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -168,6 +169,51 @@ on_enrolled (XunchaWindow *self)
   xuncha_queue_page_refresh (self->queue_page);
 }
 
+/* The device data (streets, reports, the queue, the history, the basemap) is read into
+ * the pages once the window has shown its first frame: the officer gets a window at once
+ * and what is read off the main thread fills in a moment later, without competing with
+ * the first frame for the phone's few cores. */
+static void
+load_content (XunchaWindow *self)
+{
+  XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  XunchaStore *store;
+  GSettings *settings;
+
+  if (self->content_loaded || app == NULL)
+    return;
+  self->content_loaded = TRUE;
+  store = xuncha_application_get_store (app);
+  settings = xuncha_application_get_settings (app);
+
+  xuncha_patrol_page_set_store (self->patrol_page, store);
+  g_signal_connect_object (settings, "changed::basemap-file", G_CALLBACK (on_basemap_changed),
+                           self, G_CONNECT_SWAPPED);
+  on_basemap_changed (self, "basemap-file", settings);
+  xuncha_queue_page_set_store (self->queue_page, store);
+  xuncha_preferences_page_set_store (self->preferences_page, store);
+  xuncha_history_page_set_store (self->history_page, store);
+  /* The street map comes a moment later, from a worker thread (notify::street-map). */
+  if (store != NULL && xuncha_application_get_street_map (app) == NULL)
+    xuncha_application_reload_street_map (app);
+}
+
+static void
+on_first_frame_painted (GdkFrameClock *clock,
+                        XunchaWindow  *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted, self);
+  load_content (self);
+}
+
+static void
+on_window_mapped (XunchaWindow *self)
+{
+  if (!self->content_loaded)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                             G_CALLBACK (on_first_frame_painted), self, 0);
+}
+
 /* "application" is not a construct property, so this runs from _new(), not constructed. */
 static void
 connect_to_application (XunchaWindow      *self,
@@ -179,24 +225,16 @@ connect_to_application (XunchaWindow      *self,
   store = xuncha_application_get_store (app);
   settings = xuncha_application_get_settings (app);
 
-  xuncha_patrol_page_set_store (self->patrol_page, store);
-  xuncha_patrol_page_set_street_map (self->patrol_page, xuncha_application_get_street_map (app));
-  g_signal_connect_object (settings, "changed::basemap-file", G_CALLBACK (on_basemap_changed),
-                           self, G_CONNECT_SWAPPED);
-  on_basemap_changed (self, "basemap-file", settings);
-  /* The map comes a moment after the window, from a worker thread. */
+  g_signal_connect (self, "map", G_CALLBACK (on_window_mapped), NULL);
   g_signal_connect_object (app, "notify::street-map", G_CALLBACK (on_street_map_changed), self,
                            G_CONNECT_SWAPPED);
+  on_street_map_changed (self);
   xuncha_patrol_page_set_session (self->patrol_page, xuncha_application_get_session (app));
-  xuncha_queue_page_set_store (self->queue_page, store);
-  xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
   xuncha_queue_page_set_controller (self->queue_page,
                                     xuncha_application_get_sync_controller (app));
   if (xuncha_application_get_sync_controller (app) != NULL)
     g_signal_connect_object (xuncha_application_get_sync_controller (app), "finished",
                              G_CALLBACK (on_sync_finished), self, 0);
-  xuncha_preferences_page_set_store (self->preferences_page, store);
-  xuncha_history_page_set_store (self->history_page, store);
   xuncha_preferences_page_set_settings (self->preferences_page, settings);
 
   if (store == NULL)

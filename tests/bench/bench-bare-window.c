@@ -7,6 +7,8 @@ on_first_frame (GdkFrameClock *clock,
                 GApplication  *app)
 {
   g_signal_handlers_disconnect_by_func (clock, on_first_frame, app);
+  /* The same line as the app prints: when the first frame was painted (CLOCK_MONOTONIC). */
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
   g_application_quit (app);
 }
 
