@@ -279,6 +279,9 @@ run_queue (Fixture *fx)
   const GError *last;
 
   fx->window = XUNCHA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fx->app)));
+  /* Pages other than the map are made on their first visit. */
+  xuncha_window_show_page (fx->window, "preferences");
+  xuncha_window_show_page (fx->window, "queue");
   fx->queue = XUNCHA_QUEUE_PAGE (find_widget (GTK_WIDGET (fx->window), XUNCHA_TYPE_QUEUE_PAGE));
   fx->prefs = XUNCHA_PREFERENCES_PAGE (find_widget (GTK_WIDGET (fx->window),
                                                     XUNCHA_TYPE_PREFERENCES_PAGE));

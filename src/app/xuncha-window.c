@@ -21,10 +21,15 @@ struct _XunchaWindow
   AdwViewSwitcherBar    *switcher_bar;
   AdwToastOverlay       *toast_overlay;
   XunchaPatrolPage      *patrol_page;
+  AdwBin                *queue_bin;
+  AdwBin                *history_bin;
+  AdwBin                *preferences_bin;
+  AdwBin                *report_bin;
+  GtkStack              *main_stack;
+  /* Made on first use (ensure_*()); NULL until then. */
   XunchaQueuePage       *queue_page;
   XunchaHistoryPage     *history_page;
   XunchaPreferencesPage *preferences_page;
-  GtkStack              *main_stack;
   XunchaReportFlow      *report_flow;
   GtkRevealer           *store_problem;
   GtkLabel              *store_problem_label;
@@ -48,7 +53,8 @@ on_report_saved (XunchaReportFlow *flow,
   xuncha_window_add_toast (self, _("Report saved on the device"));
   xuncha_patrol_page_refresh (self->patrol_page);
   xuncha_patrol_page_add_report (self->patrol_page, report);
-  xuncha_queue_page_refresh (self->queue_page);
+  if (self->queue_page != NULL)
+    xuncha_queue_page_refresh (self->queue_page);
 }
 
 static void
@@ -61,6 +67,22 @@ on_report_save_failed (XunchaReportFlow *flow,
   xuncha_report_flow_show_error (flow, error->message);
 }
 
+static XunchaReportFlow *
+ensure_report_flow (XunchaWindow *self)
+{
+  if (self->report_flow == NULL)
+    {
+      self->report_flow = g_object_new (XUNCHA_TYPE_REPORT_FLOW, NULL);
+      g_signal_connect_object (self->report_flow, "closed", G_CALLBACK (on_report_closed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->report_flow, "saved", G_CALLBACK (on_report_saved), self, 0);
+      g_signal_connect_object (self->report_flow, "save-failed",
+                               G_CALLBACK (on_report_save_failed), self, 0);
+      adw_bin_set_child (self->report_bin, GTK_WIDGET (self->report_flow));
+    }
+  return self->report_flow;
+}
+
 static void
 start_report (XunchaWindow *self,
               const char   *parent_uuid)
@@ -69,7 +91,7 @@ start_report (XunchaWindow *self,
 
   if (xuncha_application_get_store (app) == NULL)
     return;
-  xuncha_report_flow_set_context (self->report_flow, xuncha_application_get_store (app),
+  xuncha_report_flow_set_context (ensure_report_flow (self), xuncha_application_get_store (app),
                                   xuncha_application_get_street_map (app),
                                   xuncha_application_get_session (app),
                                   xuncha_application_get_settings (app));
@@ -98,12 +120,85 @@ static const GActionEntry window_actions[] = {
   { "reinspect", on_reinspect_action, "s" },
 };
 
-/* The history may have grown since it was read (a shift stopped, a track imported). */
+static void
+on_enrolled (XunchaWindow *self)
+{
+  if (self->queue_page != NULL)
+    xuncha_queue_page_refresh (self->queue_page);
+}
+
+static XunchaApplication *
+get_app (XunchaWindow *self)
+{
+  return XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+/* A page gets the store once the window has painted its first frame (load_content()). */
+static XunchaStore *
+get_loaded_store (XunchaWindow *self)
+{
+  return self->content_loaded ? xuncha_application_get_store (get_app (self)) : NULL;
+}
+
+static void
+ensure_queue_page (XunchaWindow *self)
+{
+  XunchaApplication *app = get_app (self);
+
+  if (self->queue_page != NULL || app == NULL)
+    return;
+  self->queue_page = g_object_new (XUNCHA_TYPE_QUEUE_PAGE, NULL);
+  xuncha_queue_page_set_store (self->queue_page, get_loaded_store (self));
+  xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
+  xuncha_queue_page_set_controller (self->queue_page,
+                                    xuncha_application_get_sync_controller (app));
+  adw_bin_set_child (self->queue_bin, GTK_WIDGET (self->queue_page));
+}
+
+static void
+ensure_history_page (XunchaWindow *self)
+{
+  if (self->history_page != NULL || get_app (self) == NULL)
+    return;
+  self->history_page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
+  xuncha_history_page_set_store (self->history_page, get_loaded_store (self));
+  adw_bin_set_child (self->history_bin, GTK_WIDGET (self->history_page));
+}
+
+static void
+ensure_preferences_page (XunchaWindow *self)
+{
+  XunchaApplication *app = get_app (self);
+
+  if (self->preferences_page != NULL || app == NULL)
+    return;
+  self->preferences_page = g_object_new (XUNCHA_TYPE_PREFERENCES_PAGE, NULL);
+  g_signal_connect_object (self->preferences_page, "enrolled", G_CALLBACK (on_enrolled), self,
+                           G_CONNECT_SWAPPED);
+  xuncha_preferences_page_set_store (self->preferences_page, get_loaded_store (self));
+  xuncha_preferences_page_set_settings (self->preferences_page,
+                                        xuncha_application_get_settings (app));
+  adw_bin_set_child (self->preferences_bin, GTK_WIDGET (self->preferences_page));
+}
+
+/* The pages other than the map are made on their first visit. The history may have grown
+ * since it was read (a shift stopped, a track imported). */
 static void
 on_visible_page_changed (XunchaWindow *self)
 {
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "history") == 0)
-    xuncha_history_page_refresh (self->history_page);
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (name, "queue") == 0)
+    ensure_queue_page (self);
+  else if (g_strcmp0 (name, "preferences") == 0)
+    ensure_preferences_page (self);
+  else if (g_strcmp0 (name, "history") == 0)
+    {
+      if (self->history_page == NULL)
+        ensure_history_page (self);
+      else
+        xuncha_history_page_refresh (self->history_page);
+    }
 }
 
 /* The offline basemap chosen in the settings, under the street layer; none by default. */
@@ -131,7 +226,8 @@ on_street_map_changed (XunchaWindow *self)
   XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 
   xuncha_patrol_page_set_street_map (self->patrol_page, xuncha_application_get_street_map (app));
-  xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
+  if (self->queue_page != NULL)
+    xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
 }
 
 static void
@@ -156,18 +252,13 @@ on_sync_finished (XunchaSyncController *controller,
   else if (result != NULL && (result->sent > 0 || !xuncha_sync_controller_get_automatic (controller)))
     xuncha_window_add_toast (self, _("Sync finished"));
   xuncha_patrol_page_refresh (self->patrol_page);
-  if (result != NULL && result->statuses_changed > 0)
+  if (result != NULL && result->statuses_changed > 0 && self->history_page != NULL)
     xuncha_history_page_refresh (self->history_page);
   /* The office sent a newer street map: index it again (off the main thread). */
   if (result != NULL && result->streets_changed > 0)
     xuncha_application_reload_street_map (XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
 }
 
-static void
-on_enrolled (XunchaWindow *self)
-{
-  xuncha_queue_page_refresh (self->queue_page);
-}
 
 /* The device data (streets, reports, the queue, the history, the basemap) is read into
  * the pages once the window has shown its first frame: the officer gets a window at once
@@ -190,9 +281,12 @@ load_content (XunchaWindow *self)
   g_signal_connect_object (settings, "changed::basemap-file", G_CALLBACK (on_basemap_changed),
                            self, G_CONNECT_SWAPPED);
   on_basemap_changed (self, "basemap-file", settings);
-  xuncha_queue_page_set_store (self->queue_page, store);
-  xuncha_preferences_page_set_store (self->preferences_page, store);
-  xuncha_history_page_set_store (self->history_page, store);
+  if (self->queue_page != NULL)
+    xuncha_queue_page_set_store (self->queue_page, store);
+  if (self->preferences_page != NULL)
+    xuncha_preferences_page_set_store (self->preferences_page, store);
+  if (self->history_page != NULL)
+    xuncha_history_page_set_store (self->history_page, store);
   /* The street map comes a moment later, from a worker thread (notify::street-map). */
   if (store != NULL && xuncha_application_get_street_map (app) == NULL)
     xuncha_application_reload_street_map (app);
@@ -230,12 +324,9 @@ connect_to_application (XunchaWindow      *self,
                            G_CONNECT_SWAPPED);
   on_street_map_changed (self);
   xuncha_patrol_page_set_session (self->patrol_page, xuncha_application_get_session (app));
-  xuncha_queue_page_set_controller (self->queue_page,
-                                    xuncha_application_get_sync_controller (app));
   if (xuncha_application_get_sync_controller (app) != NULL)
     g_signal_connect_object (xuncha_application_get_sync_controller (app), "finished",
                              G_CALLBACK (on_sync_finished), self, 0);
-  xuncha_preferences_page_set_settings (self->preferences_page, settings);
 
   if (store == NULL)
     {
@@ -278,16 +369,12 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, patrol_page);
-  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, queue_page);
-  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, history_page);
-  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, preferences_page);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, queue_bin);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, history_bin);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, preferences_bin);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, report_flow);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, report_bin);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem);
-  gtk_widget_class_bind_template_callback (widget_class, on_report_closed);
-  gtk_widget_class_bind_template_callback (widget_class, on_report_saved);
-  gtk_widget_class_bind_template_callback (widget_class, on_report_save_failed);
-  gtk_widget_class_bind_template_callback (widget_class, on_enrolled);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem_label);
 }
 
@@ -326,7 +413,7 @@ XunchaReportFlow *
 xuncha_window_get_report_flow (XunchaWindow *self)
 {
   g_return_val_if_fail (XUNCHA_IS_WINDOW (self), NULL);
-  return self->report_flow;
+  return ensure_report_flow (self);
 }
 
 gboolean
