@@ -34,6 +34,42 @@ find_patrol_page (GtkWidget *widget)
   return NULL;
 }
 
+/* The screenshot @path of the window shows the basemap's tiles 40 px left of the map's
+ * centre (away from the north-south street through it) and something over them at the
+ * centre. */
+static void
+assert_basemap_drawn (const char    *path,
+                      XunchaMapView *map_view)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) shot = gdk_pixbuf_new_from_file (path, &error);
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (map_view)));
+  graphene_point_t centre = GRAPHENE_POINT_INIT (gtk_widget_get_width (GTK_WIDGET (map_view)) / 2.0f,
+                                                 gtk_widget_get_height (GTK_WIDGET (map_view)) / 2.0f);
+  graphene_point_t at;
+  const guchar *pixel;
+  int x, y;
+
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (map_view), root, &centre, &at));
+  x = (int)at.x - 40;
+  y = (int)at.y;
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, <, gdk_pixbuf_get_height (shot));
+  pixel = gdk_pixbuf_read_pixels (shot) + y * gdk_pixbuf_get_rowstride (shot)
+          + x * gdk_pixbuf_get_n_channels (shot);
+  /* The tiles are filled with 0xf2e6c8 (make_basemap). */
+  g_assert_cmpint (ABS (pixel[0] - 0xf2), <=, 4);
+  g_assert_cmpint (ABS (pixel[1] - 0xe6), <=, 4);
+  g_assert_cmpint (ABS (pixel[2] - 0xc8), <=, 4);
+
+  /* The centre is on the walked street: it is drawn over the tiles, not hidden by them. */
+  pixel = gdk_pixbuf_read_pixels (shot) + y * gdk_pixbuf_get_rowstride (shot)
+          + (x + 40) * gdk_pixbuf_get_n_channels (shot);
+  g_assert_false (ABS (pixel[0] - 0xf2) <= 4 && ABS (pixel[1] - 0xe6) <= 4
+                  && ABS (pixel[2] - 0xc8) <= 4);
+}
+
 /* An MBTiles file with pale tiles at zooms 16 and 17 around a position (TMS rows). */
 static char *
 make_basemap (const char *dir,
@@ -145,7 +181,13 @@ run_patrol (Fixture *fx)
     g_settings_set_string (settings, "basemap-file", mbtiles);
     g_assert_true (xuncha_map_view_has_basemap (map_view));
     xuncha_ui_test_wait_for_frames (window, 20);
-    g_free (xuncha_ui_test_screenshot (window, "patrol-basemap"));
+    {
+      g_autofree char *path = xuncha_ui_test_screenshot (window, "patrol-basemap");
+
+      /* The tiles are drawn, and under the streets: a spot of the map away from any street
+       * has the tiles' colour, and the street through the middle is still drawn. */
+      assert_basemap_drawn (path, map_view);
+    }
     g_assert_true (g_file_set_contents (bogus, "not tiles", -1, NULL));
     g_settings_set_string (settings, "basemap-file", bogus);
     g_assert_false (xuncha_map_view_has_basemap (map_view));

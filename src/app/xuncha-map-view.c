@@ -18,12 +18,12 @@ struct _XunchaMapView
 
   ShumateSimpleMap    *simple_map;
   ShumateMapSource    *projection;   /* the viewport's reference when there is no basemap */
+  ShumateMapLayer     *basemap_layer;
   XunchaStreetLayer   *street_layer;
   XunchaSegmentLayer  *segment_layer;
   ShumatePathLayer    *track_layer;
   ShumateMarkerLayer  *report_layer;
   XunchaPositionLayer *position_layer;
-  gboolean             has_basemap;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaMapView, xuncha_map_view, GTK_TYPE_WIDGET)
@@ -139,24 +139,30 @@ xuncha_map_view_set_basemap (XunchaMapView *self,
                              XunchaMbtiles *tiles)
 {
   ShumateViewport *viewport;
+  ShumateMap *map;
+  g_autoptr(ShumateMapSource) source = NULL;
 
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
   viewport = xuncha_map_view_get_viewport (self);
-  self->has_basemap = tiles != NULL;
+  map = xuncha_map_view_get_map (self);
+  if (self->basemap_layer != NULL)
+    {
+      shumate_map_remove_layer (map, SHUMATE_LAYER (self->basemap_layer));
+      self->basemap_layer = NULL;
+    }
   if (tiles == NULL)
     {
-      /* The simple map cannot be left without a source once it had one: give it the
-       * source with no tiles, so nothing is drawn under the streets and nothing fetched. */
-      if (shumate_simple_map_get_map_source (self->simple_map) != NULL)
-        shumate_simple_map_set_map_source (self->simple_map, self->projection);
       shumate_viewport_set_reference_map_source (viewport, self->projection);
       return;
     }
-  {
-    g_autoptr(ShumateMapSource) source = make_map_source (tiles);
-    shumate_simple_map_set_map_source (self->simple_map, source);
-  }
+  /* Our own layer under the street layer: the simple map's own map source would be put
+   * on top of the overlays and hide the streets, the track and the position. */
+  source = make_map_source (tiles);
+  self->basemap_layer = shumate_map_layer_new (source, viewport);
+  shumate_map_insert_layer_behind (map, SHUMATE_LAYER (self->basemap_layer),
+                                   SHUMATE_LAYER (self->street_layer));
+  shumate_viewport_set_reference_map_source (viewport, source);
 }
 
 void
@@ -367,5 +373,5 @@ gboolean
 xuncha_map_view_has_basemap (XunchaMapView *self)
 {
   g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), FALSE);
-  return self->has_basemap;
+  return self->basemap_layer != NULL;
 }

@@ -54,6 +54,28 @@ read_tile_in_thread (GTask        *task,
     g_task_return_pointer (task, bytes, (GDestroyNotify)g_bytes_unref);
 }
 
+/* Back on the main thread. libshumate's raster renderer takes a tile's image from the
+ * data source's "received-data" signal, not from the finished call (which only marks the
+ * tile done), so the bytes are announced first, then the caller's task completes. */
+static void
+on_tile_read (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TileRequest *request = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  g_autoptr(GBytes) bytes = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_signal_emit_by_name (object, "received-data", request->x, request->y, request->zoom, bytes);
+  g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify)g_bytes_unref);
+}
+
 static void
 xuncha_mbtiles_source_get_tile_data_async (ShumateDataSource   *source,
                                            int                  x,
@@ -64,15 +86,16 @@ xuncha_mbtiles_source_get_tile_data_async (ShumateDataSource   *source,
                                            gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+  g_autoptr(GTask) read = g_task_new (source, cancellable, on_tile_read, g_object_ref (task));
   TileRequest *request = g_new (TileRequest, 1);
 
   request->x = x;
   request->y = y;
   request->zoom = zoom_level;
   g_task_set_source_tag (task, xuncha_mbtiles_source_get_tile_data_async);
-  g_task_set_task_data (task, request, g_free);
+  g_task_set_task_data (read, request, g_free);
   /* SQLite reads stay off the main thread, where frames are drawn. */
-  xuncha_background_run_in_thread (task, read_tile_in_thread);
+  xuncha_background_run_in_thread (read, read_tile_in_thread);
 }
 
 static GBytes *
