@@ -412,8 +412,9 @@ xuncha_patrol_page_set_street_map (XunchaPatrolPage *self,
   if (!g_set_object (&self->street_map, map))
     return;
   xuncha_map_view_set_street_map (self->map_view, map);
+  /* NULL while the map is still being read: nothing to say yet. */
   gtk_widget_set_visible (GTK_WIDGET (self->map_status),
-                          map == NULL || xuncha_street_map_get_n_segments (map) == 0);
+                          map != NULL && xuncha_street_map_get_n_segments (map) == 0);
   if (map != NULL && !self->centered
       && xuncha_street_map_get_bbox (map, &min_lon, &min_lat, &max_lon, &max_lat))
     xuncha_map_view_center_on (self->map_view, (min_lat + max_lat) / 2, (min_lon + max_lon) / 2,
