@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gst/gst.h>
+#include <string.h>
 
 #include "xuncha-camera-view.h"
 #include "xuncha-gst-camera.h"
@@ -200,6 +202,81 @@ test_test_source (void)
   xuncha_camera_stop (camera);
 
   g_bytes_unref (capture.jpeg);
+}
+
+/* A sensor mounted turned (phones report it through V4L2; the test camera plays one):
+ * the preview and the photo are turned upright, so the 4:3 landscape stream becomes
+ * portrait. Each quarter turn is checked, and no turn leaves the stream as it is. */
+static void
+test_sensor_rotation (void)
+{
+  const struct { const char *degrees; gboolean portrait; } cases[] = {
+    { "90", TRUE }, { "270", TRUE }, { "180", FALSE }, { "0", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(XunchaGstCamera) gst_camera = NULL;
+      XunchaCamera *camera;
+      GdkPaintable *paintable;
+      Capture capture = { NULL, NULL, FALSE };
+
+      g_setenv ("XUNCHA_TEST_CAMERA_ROTATION", cases[i].degrees, TRUE);
+      gst_camera = xuncha_gst_camera_new (XUNCHA_CAMERA_SOURCE_TEST);
+      camera = XUNCHA_CAMERA (gst_camera);
+      paintable = xuncha_camera_get_paintable (camera);
+      xuncha_camera_start (camera);
+      g_assert_true (wait_for_state (camera, XUNCHA_CAMERA_STATE_READY, 20));
+      xuncha_camera_capture_async (camera, NULL, on_captured, &capture);
+      g_assert_true (wait_until (capture_done, &capture, 20));
+      g_assert_no_error (capture.error);
+      if (cases[i].portrait)
+        {
+          g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), >,
+                           gdk_paintable_get_intrinsic_width (paintable));
+          assert_jpeg (capture.jpeg, XUNCHA_GST_CAMERA_TEST_HEIGHT, XUNCHA_GST_CAMERA_TEST_WIDTH);
+        }
+      else
+        {
+          g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 720);
+          assert_jpeg (capture.jpeg, XUNCHA_GST_CAMERA_TEST_WIDTH, XUNCHA_GST_CAMERA_TEST_HEIGHT);
+        }
+      xuncha_camera_stop (camera);
+      g_bytes_unref (capture.jpeg);
+    }
+  g_unsetenv ("XUNCHA_TEST_CAMERA_ROTATION");
+}
+
+/* libcamera asked for by name on a machine where it sees no camera (or is not
+ * installed): a clear state and reason, no pipeline left running. */
+static void
+test_libcamera_without_camera (void)
+{
+  g_autoptr(XunchaGstCamera) gst_camera = xuncha_gst_camera_new (XUNCHA_CAMERA_SOURCE_LIBCAMERA);
+  XunchaCamera *camera = XUNCHA_CAMERA (gst_camera);
+  g_autoptr(GstElementFactory) factory = gst_element_factory_find ("libcamerasrc");
+  g_autofree char *reason = NULL;
+
+  if (have_video_device ())
+    {
+      g_test_skip ("this machine has a /dev/video* device");
+      return;
+    }
+  xuncha_camera_start (camera);
+  if (factory != NULL)
+    {
+      g_assert_true (wait_for_state (camera, XUNCHA_CAMERA_STATE_NO_CAMERA, 10));
+      reason = xuncha_camera_dup_reason (camera);
+      g_assert_cmpstr (reason, ==, "No camera was found on this device.");
+    }
+  else
+    {
+      g_assert_true (wait_for_state (camera, XUNCHA_CAMERA_STATE_ERROR, 10));
+      reason = xuncha_camera_dup_reason (camera);
+      g_assert_nonnull (strstr (reason, "libcamerasrc"));
+    }
+  xuncha_camera_stop (camera);
+  g_assert_cmpint (xuncha_camera_get_state (camera), ==, XUNCHA_CAMERA_STATE_STOPPED);
 }
 
 static void
@@ -536,6 +613,8 @@ main (int    argc,
   xuncha_ui_test_init ();
 
   g_test_add_func ("/ui/camera/test-source", test_test_source);
+  g_test_add_func ("/ui/camera/sensor-rotation", test_sensor_rotation);
+  g_test_add_func ("/ui/camera/libcamera-without-camera", test_libcamera_without_camera);
   g_test_add_func ("/ui/camera/capture-stopped", test_capture_stopped);
   g_test_add_func ("/ui/camera/no-device", test_no_device);
   g_test_add_func ("/ui/camera/missing-device-node", test_missing_device_node);

@@ -290,6 +290,8 @@ run_queue (Fixture *fx)
   engine = xuncha_sync_controller_get_engine (fx->controller);
   fx->reports = xuncha_report_store_new (store, &error);
   g_assert_no_error (error);
+  /* The street map is read after the window's first frame. */
+  xuncha_ui_test_wait_for_property (fx->app, "street-map");
   xuncha_report_store_set_street_map (fx->reports, xuncha_application_get_street_map (fx->app));
 
   /* Before enrollment "Sync now" says what to do. */

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <linux/videodev2.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -88,7 +91,8 @@ G_DEFINE_ENUM_TYPE (XunchaCameraSource, xuncha_camera_source,
                     G_DEFINE_ENUM_VALUE (XUNCHA_CAMERA_SOURCE_AUTO, "auto"),
                     G_DEFINE_ENUM_VALUE (XUNCHA_CAMERA_SOURCE_V4L2, "v4l2"),
                     G_DEFINE_ENUM_VALUE (XUNCHA_CAMERA_SOURCE_PORTAL, "portal"),
-                    G_DEFINE_ENUM_VALUE (XUNCHA_CAMERA_SOURCE_TEST, "test"))
+                    G_DEFINE_ENUM_VALUE (XUNCHA_CAMERA_SOURCE_TEST, "test"),
+                    G_DEFINE_ENUM_VALUE (XUNCHA_CAMERA_SOURCE_LIBCAMERA, "libcamera"))
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaGstCamera, xuncha_gst_camera, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_CAMERA,
@@ -545,6 +549,67 @@ make_v4l2_source (const char  *device,
   return gst_object_ref_sink (element);
 }
 
+/* The first camera libcamera's device provider lists, or NULL (without an error) when
+ * libcamera's GStreamer support is not installed or sees no camera: phones whose sensors
+ * need an image pipeline (PinePhone Pro, Librem 5) are served by libcamera, a plain
+ * webcam by V4L2 as well. */
+static GstElement *
+make_libcamera_source (GError **error)
+{
+  g_autoptr(GstDeviceProvider) provider =
+    gst_device_provider_factory_get_by_name ("libcameraprovider");
+  GstElement *element = NULL;
+  GList *devices;
+
+  if (provider == NULL)
+    return NULL;
+  devices = gst_device_provider_get_devices (provider);
+  for (GList *l = devices; l != NULL && element == NULL; l = l->next)
+    if (gst_device_has_classes (l->data, "Video/Source"))
+      element = gst_device_create_element (l->data, NULL);
+  g_list_free_full (devices, gst_object_unref);
+  return element != NULL ? gst_object_ref_sink (element) : NULL;
+}
+
+/* How many degrees, counter-clockwise, the pictures of the V4L2 device behind @source
+ * must be turned to stand upright: phone sensors are often mounted turned, and the
+ * kernel says so (V4L2_CID_CAMERA_SENSOR_ROTATION). 0 when it does not. */
+static int
+v4l2_sensor_rotation (GstElement *source)
+{
+  g_autofree char *device = NULL;
+  struct v4l2_control control = { .id = V4L2_CID_CAMERA_SENSOR_ROTATION };
+  int fd;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (source), "device") == NULL)
+    return 0;
+  g_object_get (source, "device", &device, NULL);
+  if (device == NULL || (fd = open (device, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+    return 0;
+  if (ioctl (fd, VIDIOC_G_CTRL, &control) < 0)
+    control.value = 0;
+  close (fd);
+  return control.value;
+}
+
+/* videoflip's direction for a counter-clockwise correction of @degrees; without a
+ * known rotation, "auto" follows the image-orientation tag a source may send. */
+static const char *
+video_direction_for (int degrees)
+{
+  switch (((degrees % 360) + 360) % 360)
+    {
+    case 90:
+      return "90l";
+    case 180:
+      return "180";
+    case 270:
+      return "90r";
+    default:
+      return "auto";
+    }
+}
+
 /* pipewiresrc without a path takes the default video source of the remote, and the
  * portal's remote shows only cameras. Untested here: see xuncha-camera-portal.c. */
 static GstElement *
@@ -588,11 +653,15 @@ make_appsink (GstBin     *bin,
   return sink;
 }
 
-/*   source ! tee ! queue (leaky, 1) ! videoscale ! videoconvert ! RGBA, 720 wide ! appsink
- *               tee ! [one frame per capture] queue ! videoconvert ! jpegenc ! appsink */
+/*   source ! videoflip ! tee ! queue (leaky, 1) ! videoscale ! videoconvert ! RGBA ! appsink
+ *                          tee ! [one frame per capture] queue ! videoconvert ! jpegenc ! appsink
+ * videoflip turns the pictures of a sensor mounted turned (@rotation degrees, counter-
+ * clockwise), so the preview and the photo stand upright; it passes frames through
+ * untouched otherwise. */
 static GstElement *
 build_pipeline (XunchaGstCamera  *self,
                 GstElement       *source,
+                int               rotation,
                 guint             generation,
                 GError          **error)
 {
@@ -600,11 +669,12 @@ build_pipeline (XunchaGstCamera  *self,
   GstBin *bin = GST_BIN (pipeline);
   g_autoptr(GstCaps) caps = NULL;
   g_autoptr(GstPad) pad = NULL;
-  GstElement *tee, *pqueue, *pscale, *pconvert, *pfilter, *psink;
+  GstElement *flip, *tee, *pqueue, *pscale, *pconvert, *pfilter, *psink;
   GstElement *cqueue, *cconvert, *jpeg, *csink;
 
   gst_bin_add (bin, source);
-  if ((tee = add_element (bin, "tee", error)) == NULL
+  if ((flip = add_element (bin, "videoflip", error)) == NULL
+      || (tee = add_element (bin, "tee", error)) == NULL
       || (pqueue = add_element (bin, "queue", error)) == NULL
       || (pscale = add_element (bin, "videoscale", error)) == NULL
       || (pconvert = add_element (bin, "videoconvert", error)) == NULL
@@ -627,10 +697,11 @@ build_pipeline (XunchaGstCamera  *self,
                 "max-size-time", (guint64)0, NULL);
   gst_util_set_object_arg (G_OBJECT (pqueue), "leaky", "downstream");
   g_object_set (jpeg, "quality", JPEG_QUALITY, NULL);
+  gst_util_set_object_arg (G_OBJECT (flip), "video-direction", video_direction_for (rotation));
   pad = gst_element_get_static_pad (cqueue, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_capture_probe, self, NULL);
 
-  if (!gst_element_link (source, tee)
+  if (!gst_element_link_many (source, flip, tee, NULL)
       || !gst_element_link_many (tee, pqueue, pscale, pconvert, pfilter, psink, NULL)
       || !gst_element_link_many (tee, cqueue, cconvert, jpeg, csink, NULL))
     {
@@ -672,15 +743,37 @@ open_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   XunchaCameraSource kind = self->source;
   Opened *opened = g_new0 (Opened, 1);
+  int rotation = 0;
 
   opened->pipewire_fd = -1;
-  if (kind == XUNCHA_CAMERA_SOURCE_AUTO)
-    kind = xuncha_camera_portal_is_sandboxed () ? XUNCHA_CAMERA_SOURCE_PORTAL
-                                                : XUNCHA_CAMERA_SOURCE_V4L2;
+  if (kind == XUNCHA_CAMERA_SOURCE_AUTO && xuncha_camera_portal_is_sandboxed ())
+    kind = XUNCHA_CAMERA_SOURCE_PORTAL;
+  else if (kind == XUNCHA_CAMERA_SOURCE_AUTO && self->device == NULL
+           && (source = make_libcamera_source (&error)) != NULL)
+    kind = XUNCHA_CAMERA_SOURCE_LIBCAMERA;
   switch (kind)
     {
     case XUNCHA_CAMERA_SOURCE_TEST:
       source = make_test_source (&error);
+      /* The test camera can play a sensor mounted turned (tests of the correction). */
+      if (g_getenv ("XUNCHA_TEST_CAMERA_ROTATION") != NULL)
+        rotation = atoi (g_getenv ("XUNCHA_TEST_CAMERA_ROTATION"));
+      break;
+    case XUNCHA_CAMERA_SOURCE_LIBCAMERA:
+      if (source == NULL)
+        source = make_libcamera_source (&error);
+      if (source == NULL)
+        {
+          g_autoptr(GstElementFactory) factory = gst_element_factory_find ("libcamerasrc");
+
+          /* Asked for by name: say whether libcamera's GStreamer support is missing or
+           * sees no camera. */
+          if (factory == NULL)
+            source = make_element ("libcamerasrc", &error);
+          else
+            g_set_error_literal (&error, XUNCHA_CAMERA_ERROR, XUNCHA_CAMERA_ERROR_NO_CAMERA,
+                                 _("No camera was found on this device."));
+        }
       break;
     case XUNCHA_CAMERA_SOURCE_PORTAL:
       source = make_portal_source (&opened->pipewire_fd, cancellable, &error);
@@ -689,10 +782,12 @@ open_thread (GTask        *task,
     case XUNCHA_CAMERA_SOURCE_AUTO:
     default:
       source = make_v4l2_source (self->device, &error);
+      if (source != NULL)
+        rotation = v4l2_sensor_rotation (source);
       break;
     }
   if (source != NULL)
-    opened->pipeline = build_pipeline (self, source, generation, &error);
+    opened->pipeline = build_pipeline (self, source, rotation, generation, &error);
   if (opened->pipeline != NULL
       && gst_element_set_state (opened->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     take_bus_error (opened->pipeline, &error);
@@ -1041,7 +1136,8 @@ xuncha_camera_source_from_env (void)
   value = g_enum_get_value_by_nick (klass, name);
   if (value == NULL)
     {
-      g_message ("XUNCHA_CAMERA=%s is not auto, v4l2, portal or test; using auto", name);
+      g_message ("XUNCHA_CAMERA=%s is not auto, libcamera, v4l2, portal or test; using auto",
+                 name);
       return XUNCHA_CAMERA_SOURCE_AUTO;
     }
   return value->value;

@@ -8,10 +8,13 @@ G_BEGIN_DECLS
 /* Where the pictures come from. */
 typedef enum
 {
-  XUNCHA_CAMERA_SOURCE_AUTO,    /* the camera portal inside Flatpak, otherwise V4L2 */
+  XUNCHA_CAMERA_SOURCE_AUTO,    /* the camera portal inside Flatpak, otherwise libcamera
+                                   when it sees a camera, otherwise V4L2 */
   XUNCHA_CAMERA_SOURCE_V4L2,    /* the first Video4Linux capture device */
   XUNCHA_CAMERA_SOURCE_PORTAL,  /* org.freedesktop.portal.Camera and PipeWire */
   XUNCHA_CAMERA_SOURCE_TEST,    /* a colour pattern with the clock, for tests and the demo */
+  XUNCHA_CAMERA_SOURCE_LIBCAMERA, /* the first camera libcamera lists (phone sensors that
+                                     need an image pipeline) */
 } XunchaCameraSource;
 
 #define XUNCHA_TYPE_CAMERA_SOURCE (xuncha_camera_source_get_type ())
