@@ -787,6 +787,335 @@ test_real_photos (Fixture       *f,
   g_assert_true (xuncha_store_check_integrity (f->store, NULL));
 }
 
+/* --- editing a saved report --- */
+
+/* Every column of the report's row and its outbox row, type and bytes, for a byte
+ * comparison before and after a refused edit. */
+static char *
+row_bytes (Fixture    *f,
+           const char *sql,
+           const char *uuid)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (f->store), sql, -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < sqlite3_column_count (stmt); c++)
+      {
+        const guint8 *data = sqlite3_column_blob (stmt, c);
+        int n = sqlite3_column_bytes (stmt, c);
+
+        g_string_append_printf (out, "|%d:%d:", sqlite3_column_type (stmt, c), n);
+        if (data != NULL)
+          g_string_append_len (out, (const char *)data, n);
+      }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+snapshot (Fixture    *f,
+          const char *uuid)
+{
+  g_autofree char *report = row_bytes (f, "SELECT * FROM reports WHERE uuid = ?1", uuid);
+  g_autofree char *outbox = row_bytes (f, "SELECT * FROM outbox WHERE item = ?1", uuid);
+  g_autofree char *links = row_bytes (f, "SELECT * FROM report_photos WHERE report_uuid = ?1 "
+                                         "ORDER BY position", uuid);
+
+  return g_strdup_printf ("%s#%s#%s#%" G_GINT64_FORMAT "#%" G_GINT64_FORMAT "#%u", report,
+                          outbox, links, rows (f, "photos"), rows (f, "outbox"),
+                          photo_files (f));
+}
+
+static void
+add_street_and_merchant (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (xuncha_store_exec (f->store,
+                                    "INSERT INTO streets (id, name, geometry, min_lon, min_lat, "
+                                    "  max_lon, max_lat, updated_at) VALUES ('S-1', '中山路', "
+                                    "  x'00', 121.47, 31.23, 121.48, 31.24, '2024-01-01');"
+                                    "INSERT INTO merchants (id, name, lon, lat, street_id, "
+                                    "  updated_at) VALUES ('M-1', '水果店', 121.4737, 31.2304, "
+                                    "  'S-1', '2024-01-01');",
+                                    &error));
+  g_assert_no_error (error);
+}
+
+static XunchaReport *
+save_stall (Fixture *f)
+{
+  g_autofree char *photo = plain_photo (f, "stall.jpg", 21);
+  XunchaReport *report = xuncha_report_new (CATEGORY);
+  g_autoptr(GError) error = NULL;
+
+  xuncha_report_set_position (report, 31.2304, 121.4737, 6, NAN, NAN,
+                              XUNCHA_POSITION_SOURCE_GPS);
+  xuncha_report_set_disposition (report, XUNCHA_DISPOSITION_CORRECTED);
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+  return report;
+}
+
+/* Everything an edit may change, changed; an after-photo added. */
+static XunchaReport *
+edit_everything (Fixture    *f,
+                 const char *uuid)
+{
+  g_autofree char *after = plain_photo (f, "after.jpg", 22);
+  g_autoptr(GError) error = NULL;
+  XunchaReport *edited = xuncha_report_store_get (f->reports, uuid, &error);
+
+  g_assert_no_error (error);
+  xuncha_report_set_category (edited, "07001");
+  xuncha_report_set_fields_json (edited, "{\"carrier\":\"pole\",\"phone\":\"13800000000\"}");
+  xuncha_report_set_note (edited, "补充:三次劝离");
+  xuncha_report_set_street (edited, "S-1", 42.5);
+  xuncha_report_set_merchant_id (edited, "M-1");
+  xuncha_report_set_disposition (edited, XUNCHA_DISPOSITION_DEADLINE);
+  xuncha_report_set_deadline (edited, "2024-07-01");
+  xuncha_report_add_photo_file (edited, after, XUNCHA_PHOTO_ROLE_AFTER);
+  return edited;
+}
+
+static void
+assert_edited (XunchaReport *back,
+               XunchaReport *original)
+{
+  g_assert_cmpstr (xuncha_report_get_category (back), ==, "07001");
+  g_assert_cmpstr (xuncha_report_get_fields_json (back), ==,
+                   "{\"carrier\":\"pole\",\"phone\":\"13800000000\"}");
+  g_assert_cmpstr (xuncha_report_get_note (back), ==, "补充:三次劝离");
+  g_assert_cmpstr (xuncha_report_get_street_id (back), ==, "S-1");
+  g_assert_cmpfloat (xuncha_report_get_street_offset_m (back), ==, 42.5);
+  g_assert_cmpstr (xuncha_report_get_merchant_id (back), ==, "M-1");
+  g_assert_cmpint (xuncha_report_get_disposition (back), ==, XUNCHA_DISPOSITION_DEADLINE);
+  g_assert_cmpstr (xuncha_report_get_deadline (back), ==, "2024-07-01");
+  /* What an edit does not touch stays as saved. */
+  g_assert_cmpstr (xuncha_report_get_created_at (back), ==,
+                   xuncha_report_get_created_at (original));
+  g_assert_cmpfloat (xuncha_report_get_lat (back), ==, 31.2304);
+  g_assert_cmpint (xuncha_report_get_position_source (back), ==, XUNCHA_POSITION_SOURCE_GPS);
+  g_assert_cmpuint (xuncha_report_get_n_photos (back), ==, 2);
+  g_assert_cmpstr (xuncha_report_get_photo_sha256 (back, 0), ==,
+                   xuncha_report_get_photo_sha256 (original, 0));
+  g_assert_cmpint (xuncha_report_get_photo_role (back, 0), ==, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_cmpint (xuncha_report_get_photo_role (back, 1), ==, XUNCHA_PHOTO_ROLE_AFTER);
+}
+
+static void
+test_update_waiting (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(XunchaReport) report = NULL;
+  g_autoptr(XunchaReport) edited = NULL;
+  g_autoptr(XunchaReport) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after_sha = NULL;
+  XunchaPhotoMeta meta;
+
+  add_street_and_merchant (f);
+  report = save_stall (f);
+  uuid = g_strdup (xuncha_report_get_uuid (report));
+  edited = edit_everything (f, uuid);
+
+  g_assert_true (xuncha_report_store_update (f->reports, uuid, edited, NULL, &error));
+  g_assert_no_error (error);
+  after_sha = g_strdup (xuncha_report_get_photo_sha256 (edited, 1));
+  g_assert_nonnull (after_sha);
+  back = xuncha_report_store_get (f->reports, uuid, &error);
+  g_assert_no_error (error);
+  assert_edited (back, report);
+  g_assert_cmpint (rows (f, "reports"), ==, 1);
+  g_assert_cmpint (rows (f, "photos"), ==, 2);
+  g_assert_cmpuint (photo_files (f), ==, 2);
+  state = outbox_state (f, "photo", after_sha);
+  g_assert_cmpstr (state, ==, "waiting");
+  g_clear_pointer (&state, g_free);
+  state = outbox_state (f, "report", uuid);
+  g_assert_cmpstr (state, ==, "waiting");
+  /* The after-photo had no GPS: it carries the report's place, like the first one. */
+  meta = stored_meta (f, after_sha);
+  g_assert_true (meta.has_position);
+  g_assert_cmpfloat_with_epsilon (meta.lat, 31.2304, 1e-8);
+
+  /* A street edited away is none, not the old one. */
+  g_clear_object (&edited);
+  edited = xuncha_report_store_get (f->reports, uuid, &error);
+  xuncha_report_set_street (edited, NULL, NAN);
+  g_assert_true (xuncha_report_store_update (f->reports, uuid, edited, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&back);
+  back = xuncha_report_store_get (f->reports, uuid, &error);
+  g_assert_null (xuncha_report_get_street_id (back));
+  xuncha_report_set_street (edited, "S-1", 42.5);
+  g_assert_true (xuncha_report_store_update (f->reports, uuid, edited, NULL, &error));
+
+  /* Invalid values are refused and change nothing. */
+  before = snapshot (f, uuid);
+  {
+    struct { const char *category, *deadline, *merchant, *street, *fields; } cases[] = {
+      { "99999", NULL, NULL, NULL, NULL },
+      { "07001", "2024-02-30", NULL, NULL, NULL },
+      { "07001", NULL, "no-such-merchant", NULL, NULL },
+      { "07001", NULL, NULL, "no-such-street", NULL },
+      { "07001", NULL, NULL, NULL, "\"text\"" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(XunchaReport) bad = xuncha_report_store_get (f->reports, uuid, &error);
+        g_autofree char *now = NULL;
+
+        g_assert_no_error (error);
+        xuncha_report_set_category (bad, cases[i].category);
+        if (cases[i].deadline != NULL)
+          xuncha_report_set_deadline (bad, cases[i].deadline);
+        if (cases[i].merchant != NULL)
+          xuncha_report_set_merchant_id (bad, cases[i].merchant);
+        if (cases[i].street != NULL)
+          xuncha_report_set_street (bad, cases[i].street, 1);
+        if (cases[i].fields != NULL)
+          xuncha_report_set_fields_json (bad, cases[i].fields);
+        g_assert_false (xuncha_report_store_update (f->reports, uuid, bad, NULL, &error));
+        g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+        g_clear_error (&error);
+        now = snapshot (f, uuid);
+        g_assert_cmpstr (now, ==, before);
+      }
+  }
+  g_assert_false (xuncha_report_store_update (f->reports, "no-such-report", edited, NULL,
+                                              &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The edit is in the database, not in this connection's memory. */
+  fixture_close (f);
+  fixture_open (f);
+  g_clear_object (&back);
+  back = xuncha_report_store_get (f->reports, uuid, &error);
+  g_assert_no_error (error);
+  assert_edited (back, report);
+  g_assert_true (xuncha_store_check_integrity (f->store, NULL));
+}
+
+static void
+assert_refused_unchanged (Fixture    *f,
+                          const char *uuid,
+                          const char *why)
+{
+  g_autofree char *before = snapshot (f, uuid);
+  g_autofree char *after = NULL;
+  g_autoptr(XunchaReport) edited = edit_everything (f, uuid);
+  g_autoptr(GError) error = NULL;
+  guint files = photo_files (f);
+
+  g_assert_false (xuncha_report_store_update (f->reports, uuid, edited, NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SENT);
+  g_assert_nonnull (strstr (error->message, why));
+  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
+  after = snapshot (f, uuid);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (photo_files (f), ==, files);
+  g_assert_null (xuncha_report_get_photo_sha256 (edited,
+                                                 xuncha_report_get_n_photos (edited) - 1));
+}
+
+static void
+test_update_refused_once_sent (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(XunchaReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *uuid;
+
+  add_street_and_merchant (f);
+  report = save_stall (f);
+  uuid = xuncha_report_get_uuid (report);
+
+  /* A sync took it: it is on its way with what it was. */
+  g_assert_true (xuncha_outbox_mark_sending (f->store, "report", uuid, &error));
+  g_assert_no_error (error);
+  /* Taken once: a second sync does not take it again. */
+  g_assert_false (xuncha_outbox_mark_sending (f->store, "report", uuid, &error));
+  g_assert_no_error (error);
+  assert_refused_unchanged (f, uuid, "being sent");
+
+  /* A transient failure keeps it 'sending' while the sync waits to try again. */
+  g_assert_true (xuncha_outbox_mark_retry (f->store, "report", uuid, "timeout", 0, &error));
+  assert_refused_unchanged (f, uuid, "being sent");
+
+  /* The sync gave up before an answer: it waits again, and edits are fine again. */
+  g_assert_true (xuncha_outbox_end_sending (f->store, "report", uuid, &error));
+  {
+    g_autofree char *state = outbox_state (f, "report", uuid);
+    g_autoptr(XunchaReport) edited = edit_everything (f, uuid);
+
+    g_assert_cmpstr (state, ==, "waiting");
+    g_assert_true (xuncha_report_store_update (f->reports, uuid, edited, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_true (xuncha_outbox_mark_acked (f->store, "report", uuid, "R-1", &error));
+  assert_refused_unchanged (f, uuid, "already received");
+  /* Acknowledged stays acknowledged: a late end of sending does not make it wait. */
+  g_assert_true (xuncha_outbox_end_sending (f->store, "report", uuid, &error));
+  assert_refused_unchanged (f, uuid, "already received");
+
+  g_clear_object (&report);
+  report = save_stall (f);
+  uuid = xuncha_report_get_uuid (report);
+  g_assert_true (xuncha_outbox_mark_failed (f->store, "report", uuid, "409", &error));
+  assert_refused_unchanged (f, uuid, "not accepted");
+}
+
+/* A sync that died while sending: its reports wait again when the store is next opened,
+ * but not while a live sync holds them. */
+static void
+test_sending_recovered_at_open (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(XunchaReport) report = save_stall (f);
+  g_autoptr(GError) error = NULL;
+  const char *uuid = xuncha_report_get_uuid (report);
+  int hold;
+
+  hold = xuncha_outbox_hold_sending (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hold, >=, 0);
+  g_assert_true (xuncha_outbox_mark_sending (f->store, "report", uuid, &error));
+  g_assert_cmpint (xuncha_outbox_recover_sending (f->store, &error), ==, 0);
+  {
+    g_autoptr(XunchaStore) other = xuncha_store_open (f->dir, &error);
+    g_autofree char *state = NULL;
+
+    g_assert_no_error (error);
+    state = outbox_state (f, "report", uuid);
+    g_assert_cmpstr (state, ==, "sending");
+  }
+
+  xuncha_outbox_release_sending (hold);
+  fixture_close (f);
+  fixture_open (f);
+  {
+    g_autofree char *state = outbox_state (f, "report", uuid);
+    g_autoptr(XunchaReport) edited = edit_everything (f, uuid);
+
+    g_assert_cmpstr (state, ==, "waiting");
+    g_assert_cmpint (xuncha_outbox_recover_sending (f->store, &error), ==, 0);
+    add_street_and_merchant (f);
+    g_assert_true (xuncha_report_store_update (f->reports, uuid, edited, NULL, &error));
+    g_assert_no_error (error);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -805,6 +1134,9 @@ main (int    argc,
   ADD ("thumbnails", test_thumbnails);
   ADD ("downscale-keeps-exif", test_downscale_keeps_exif);
   ADD ("real-photos", test_real_photos);
+  ADD ("update-waiting", test_update_waiting);
+  ADD ("update-refused-once-sent", test_update_refused_once_sent);
+  ADD ("sending-recovered-at-open", test_sending_recovered_at_open);
 #undef ADD
   g_test_add_func ("/report-store/disk-full-photo", test_disk_full_photo);
   g_test_add_func ("/report-store/disk-full-rows", test_disk_full_rows);

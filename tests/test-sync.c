@@ -5,9 +5,11 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 
 #include "xuncha-core.h"
 #include "xuncha-fault-proxy.h"
+#include "xuncha-photo-fixture.h"
 #include "xuncha-sqlite-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-test-device.h"
@@ -802,6 +804,281 @@ test_missing_photo_file (void)
   g_assert_cmpint (office_count (env, "SELECT count(*) FROM photos"), ==, 0);
 }
 
+/* Editing a report before it goes, and not while it goes. */
+
+static char *
+report_state (Env        *env,
+              const char *uuid)
+{
+  return xuncha_outbox_get_state (env->store, "report", uuid);
+}
+
+/* The office's copy of report @uuid (the report as it received it). */
+static JsonObject *
+office_report (Env        *env,
+               JsonParser *parser,
+               const char *uuid)
+{
+  JsonArray *rows = office_reports (env, parser);
+  JsonObject *found = NULL;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (g_str_equal (json_object_get_string_member (row, "uuid"), uuid))
+        {
+          g_assert_null (found);
+          found = json_object_get_object_member (row, "report");
+        }
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+static XunchaReport *
+edit_report (Env               *env,
+             XunchaReportStore *reports,
+             const char        *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = photo_fixture_image (320, 240, 77);
+  g_autofree char *after = photo_fixture_write (env->device_dir, "after.jpg", image);
+  XunchaReport *edited = xuncha_report_store_get (reports, uuid, &error);
+
+  g_assert_no_error (error);
+  xuncha_report_set_category (edited, "07001");
+  xuncha_report_set_fields_json (edited, "{\"carrier\":\"pole\",\"phone\":\"13800000000\"}");
+  xuncha_report_set_note (edited, "edited: ads on the pole");
+  xuncha_report_set_disposition (edited, XUNCHA_DISPOSITION_CASE);
+  xuncha_report_set_deadline (edited, NULL);
+  xuncha_report_add_photo_file (edited, after, XUNCHA_PHOTO_ROLE_AFTER);
+  return edited;
+}
+
+static void
+test_edit_then_send (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaReportStore) reports = NULL;
+  g_autoptr(XunchaReport) edited = NULL;
+  g_autoptr(XunchaReport) again = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL, *state = NULL;
+  JsonObject *held;
+  JsonArray *photos;
+
+  if (env == NULL)
+    return;
+  uuid = xuncha_test_device_add_report (env->store, 1, 4096);
+  g_free (xuncha_test_device_add_report (env->store, 0, 0));
+  reports = xuncha_report_store_new (env->store, &error);
+  g_assert_no_error (error);
+  edited = edit_report (env, reports, uuid);
+  g_assert_true (xuncha_report_store_update (reports, uuid, edited, NULL, &error));
+  g_assert_no_error (error);
+
+  sync_until_complete (env);
+  check_exactly_once (env);
+  held = office_report (env, parser, uuid);
+  g_assert_cmpstr (json_object_get_string_member (held, "category"), ==, "07001");
+  g_assert_cmpstr (json_object_get_string_member (held, "note"), ==, "edited: ads on the pole");
+  g_assert_cmpstr (json_object_get_string_member (held, "disposition"), ==, "case");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (held, "fields"),
+                                                  "carrier"), ==, "pole");
+  photos = json_object_get_array_member (held, "photos");
+  g_assert_cmpuint (json_array_get_length (photos), ==, 2);
+  g_assert_cmpint (office_count (env, "SELECT count(*) FROM photos"), ==, 2);
+
+  /* Acknowledged: an edit now is refused, and nothing more goes. */
+  state = report_state (env, uuid);
+  g_assert_cmpstr (state, ==, "acked");
+  again = xuncha_report_store_get (reports, uuid, &error);
+  xuncha_report_set_note (again, "too late");
+  g_assert_false (xuncha_report_store_update (reports, uuid, again, NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SENT);
+  result = sync_once (env);
+  g_assert_cmpuint (result->sent, ==, 0);
+  check_exactly_once (env);
+  g_clear_object (&parser);
+  parser = json_parser_new ();
+  held = office_report (env, parser, uuid);
+  g_assert_cmpstr (json_object_get_string_member (held, "note"), ==, "edited: ads on the pole");
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+} Pending;
+
+static void
+on_sync_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ((Pending *)user_data)->result = g_object_ref (result);
+}
+
+static char *
+report_row (Env        *env,
+            const char *uuid)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (env->store),
+                                       "SELECT * FROM reports WHERE uuid = ?1", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  for (int c = 0; c < sqlite3_column_count (stmt); c++)
+    {
+      const void *data = sqlite3_column_blob (stmt, c);
+
+      g_string_append_printf (out, "|%d:", sqlite3_column_type (stmt, c));
+      if (data != NULL)
+        g_string_append_len (out, data, sqlite3_column_bytes (stmt, c));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* While a sync sends a report (its photo stalls on the way), the report cannot be edited:
+ * the office gets what the sync read, and the device keeps exactly that. */
+static void
+test_edit_refused_while_sending (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaReportStore) reports = NULL;
+  g_autoptr(XunchaSync) sync = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  Pending pending = { NULL };
+  guint refused = 0;
+
+  if (env == NULL)
+    return;
+  env_use_proxy (env);
+  uuid = xuncha_test_device_add_report (env->store, 1, PHOTO_BYTES);
+  reports = xuncha_report_store_new (env->store, &error);
+  g_assert_no_error (error);
+  xuncha_fault_proxy_add (env->proxy, XUNCHA_FAULT_STALL, 30000, 3000, 1);
+
+  sync = fast_sync (env, 6);
+  xuncha_sync_run_async (sync, NULL, on_sync_done, &pending);
+  while (pending.result == NULL)
+    {
+      g_autofree char *state = report_state (env, uuid);
+
+      if (g_strcmp0 (state, "sending") == 0)
+        {
+          g_autoptr(XunchaReport) edited = edit_report (env, reports, uuid);
+          g_autofree char *before = report_row (env, uuid);
+          g_autofree char *after = NULL;
+
+          g_assert_false (xuncha_report_store_update (reports, uuid, edited, NULL, &error));
+          g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SENT);
+          g_clear_error (&error);
+          after = report_row (env, uuid);
+          g_assert_cmpstr (after, ==, before);
+          refused++;
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20 * 1000);
+    }
+  result = xuncha_sync_run_finish (sync, pending.result, &error);
+  g_clear_object (&pending.result);
+  g_assert_no_error (error);
+  /* The stall lasts seconds (and the retry after it keeps the report 'sending'). */
+  g_assert_cmpuint (refused, >=, 1);
+  g_assert_cmpuint (xuncha_fault_proxy_get_fired (env->proxy), ==, 1);
+  if (!xuncha_sync_result_is_complete (result))
+    sync_until_complete (env);
+  check_exactly_once (env);
+  g_assert_cmpstr (json_object_get_string_member (office_report (env, parser, uuid), "note"),
+                   ==, "早市摊点");
+}
+
+/* The command-line sync is killed while it sends a report: the report waits again when
+ * the store is next opened (not before: a live sync holds it), can be edited, and the
+ * edited report reaches the office exactly once. */
+static void
+test_killed_while_sending (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaReportStore) reports = NULL;
+  g_autoptr(XunchaReport) edited = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL, *state = NULL;
+  gint64 deadline;
+  int status = 0;
+  GPid pid;
+
+  if (env == NULL)
+    return;
+  env_use_proxy (env);
+  uuid = xuncha_test_device_add_report (env->store, 1, PHOTO_BYTES);
+  xuncha_fault_proxy_add (env->proxy, XUNCHA_FAULT_STALL, 30000, 8000, 1);
+  {
+    const char *argv[] = { xuncha_test_program ("XUNCHA_CLI"), "--data-dir", env->device_dir,
+                           "sync", NULL };
+    g_assert_true (g_spawn_async (NULL, (char **)argv, NULL,
+                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                                  | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error));
+    g_assert_no_error (error);
+  }
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while ((state = report_state (env, uuid)) != NULL && g_str_equal (state, "waiting")
+         && g_get_monotonic_time () < deadline)
+    {
+      g_clear_pointer (&state, g_free);
+      g_usleep (20 * 1000);
+    }
+  g_assert_cmpstr (state, ==, "sending");
+  g_clear_pointer (&state, g_free);
+
+  /* Opening the store while the sync lives leaves its report alone. */
+  {
+    g_autoptr(XunchaStore) other = xuncha_store_open (env->device_dir, &error);
+
+    g_assert_no_error (error);
+    state = xuncha_outbox_get_state (other, "report", uuid);
+    g_assert_cmpstr (state, ==, "sending");
+    g_clear_pointer (&state, g_free);
+  }
+
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFSIGNALED (status));
+  state = report_state (env, uuid);
+  g_assert_cmpstr (state, ==, "sending");
+  g_clear_pointer (&state, g_free);
+
+  /* The next open finds no sync alive: the report waits again. */
+  g_clear_object (&env->store);
+  env->store = xuncha_store_open (env->device_dir, &error);
+  g_assert_no_error (error);
+  state = report_state (env, uuid);
+  g_assert_cmpstr (state, ==, "waiting");
+
+  reports = xuncha_report_store_new (env->store, &error);
+  g_assert_no_error (error);
+  edited = edit_report (env, reports, uuid);
+  g_assert_true (xuncha_report_store_update (reports, uuid, edited, NULL, &error));
+  g_assert_no_error (error);
+  xuncha_fault_proxy_clear (env->proxy);
+  sync_until_complete (env);
+  check_exactly_once (env);
+  g_assert_cmpstr (json_object_get_string_member (office_report (env, parser, uuid), "note"),
+                   ==, "edited: ads on the pole");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -822,6 +1099,9 @@ main (int    argc,
   g_test_add_func ("/sync/server-restart", test_server_restart);
   g_test_add_func ("/sync/tls", test_tls);
   g_test_add_func ("/sync/authz", test_authz);
+  g_test_add_func ("/sync/edit-then-send", test_edit_then_send);
+  g_test_add_func ("/sync/edit-refused-while-sending", test_edit_refused_while_sending);
+  g_test_add_func ("/sync/killed-while-sending", test_killed_while_sending);
 
   return g_test_run ();
 }

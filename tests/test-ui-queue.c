@@ -323,13 +323,31 @@ run_queue (Fixture *fx)
   xuncha_sync_set_max_attempts (engine, 5);
   wait_for (queue_idle, fx);
   click (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE, "sync_button"));
-  g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, first), ==, "sending");
+  /* The engine cannot reach the office, so it took no report: each row says what the
+   * store says, not what a running sync might be doing. */
+  g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, first), ==, "waiting");
   click (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE, "cancel_button"));
   wait_for (queue_idle, fx);
   last = xuncha_sync_controller_get_last_error (fx->controller);
   g_assert_error (last, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED);
   g_assert_null (xuncha_queue_page_get_problem (fx->queue));
   g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, first), ==, "waiting");
+
+  /* A report a sync took shows as being sent, and waits again once the sync lets go. */
+  {
+    int hold = xuncha_outbox_hold_sending (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (xuncha_outbox_mark_sending (store, "report", first, &error));
+    refresh_queue (fx);
+    g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, first), ==, "sending");
+    assert_row_contains (fx, first, "Sending…");
+    g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, second), ==, "waiting");
+    g_assert_true (xuncha_outbox_end_sending (store, "report", first, &error));
+    xuncha_outbox_release_sending (hold);
+    refresh_queue (fx);
+    g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, first), ==, "waiting");
+  }
 
   /* The office stays down: the reason is shown, and nothing is lost. */
   xuncha_sync_set_backoff (engine, 10, 20);

@@ -9,6 +9,7 @@
 #include "xuncha-queue-page.h"
 
 #define THUMBNAIL_SIZE 56
+#define PROGRESS_REFRESH_MS 300
 
 enum {
   KIND_REPORT,
@@ -20,8 +21,7 @@ enum {
 static const char * const kinds[N_KINDS] = { "report", "photo", "shift" };
 static const char * const tables[N_KINDS] = { "reports", "photos", "shifts" };
 
-/* The widgets of one report's row, kept to answer tests and to turn waiting rows into
- * sending ones when a sync starts. */
+/* The widgets of one report's row, kept to answer tests. */
 typedef struct
 {
   GtkWidget *row;
@@ -51,6 +51,7 @@ struct _XunchaQueuePage
   GHashTable           *thumbnails;    /* sha256 -> GdkTexture */
   gboolean              busy;
   gboolean              reload;        /* refresh again when the running read ends */
+  guint                 progress_refresh;
 
   GtkWidget            *problem_box;
   GtkLabel             *problem_title;
@@ -152,9 +153,8 @@ derive_state (ReportItem   *item,
   g_autofree char *key = outbox_key ("report", item->uuid);
   XunchaOutboxEntry *entry = g_hash_table_lookup (outbox, key);
 
+  /* 'sending' is real: the sync marks a report so in the transaction that reads it. */
   item->state = g_strdup (entry != NULL ? entry->state : "waiting");
-  if (g_str_equal (item->state, "sending"))
-    replace_str (&item->state, "waiting");
   if (entry != NULL)
     {
       item->receipt = g_strdup (entry->receipt);
@@ -454,16 +454,6 @@ add_label (Row        *row,
   return GTK_LABEL (label);
 }
 
-static const char *
-shown_state (XunchaQueuePage *self,
-             const char      *state)
-{
-  if (g_str_equal (state, "waiting") && self->controller != NULL
-      && xuncha_sync_controller_get_running (self->controller))
-    return "sending";
-  return state;
-}
-
 static void
 set_row_state (Row        *row,
                const char *state)
@@ -594,7 +584,7 @@ make_row (XunchaQueuePage *self,
   add_label (row, GTK_BOX (text), where, "dim-label caption");
 
   row->state_label = add_label (row, GTK_BOX (text), NULL, "queue-state caption-heading");
-  set_row_state (row, shown_state (self, item->state));
+  set_row_state (row, item->state);
 
   if (g_str_equal (item->state, "acked") && item->receipt != NULL)
     {
@@ -860,20 +850,21 @@ on_sync_started (XunchaSyncController *controller,
                  gboolean              automatic,
                  XunchaQueuePage      *self)
 {
-  GHashTableIter iter;
-  Row *row;
-
-  /* What waits goes now: its rows say so at once, without reading the store again. */
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&row))
-    if (g_str_equal (row->state, "waiting"))
-      set_row_state (row, "sending");
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Connecting to the office…"));
   gtk_label_set_text (self->status_label, automatic ? _("Syncing automatically…")
                                                     : _("Syncing…"));
   show_problem (self, NULL, NULL, NULL);
   update_buttons (self, 0);
+}
+
+static void
+on_progress_refresh (gpointer user_data)
+{
+  XunchaQueuePage *self = user_data;
+
+  self->progress_refresh = 0;
+  xuncha_queue_page_refresh (self);
 }
 
 static void
@@ -906,6 +897,11 @@ on_sync_progress (XunchaSyncController *controller,
     }
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0, 1));
   gtk_progress_bar_set_text (self->progress_bar, text);
+
+  /* The rows follow the store as the sync goes (a report turns 'sending', then
+   * acknowledged); progress comes often during an upload, so reads are spaced out. */
+  if (self->progress_refresh == 0)
+    self->progress_refresh = g_timeout_add_once (PROGRESS_REFRESH_MS, on_progress_refresh, self);
 }
 
 static void
@@ -920,6 +916,7 @@ xuncha_queue_page_dispose (GObject *object)
 {
   XunchaQueuePage *self = (XunchaQueuePage *)object;
 
+  g_clear_handle_id (&self->progress_refresh, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

@@ -24,10 +24,12 @@ struct _XunchaReportFlow
   gboolean              holding_location;
   XunchaPhotoRole       next_role;
   gboolean              has_capture;
+  gboolean              details_wanted; /* the officer asked for the form before saving */
   GCancellable         *cancellable;
 
   AdwWindowTitle       *title;
   GtkButton            *back_button;
+  GtkWidget            *details_button;
   GtkStack             *steps;
   AdwToastOverlay      *toasts;
   XunchaCategoryPicker *picker;
@@ -45,6 +47,7 @@ G_DEFINE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, GTK_TYPE_WIDGET)
 enum {
   CLOSED,
   SAVED,
+  EDITED,
   SAVE_FAILED,
   N_SIGNALS
 };
@@ -57,6 +60,7 @@ typedef struct
 {
   char         *data_dir;
   XunchaReport *report;
+  char         *edit_uuid;   /* an edit of this saved report, or NULL: a new one */
   int           max_edge;
 } SaveJob;
 
@@ -64,6 +68,7 @@ static void
 save_job_free (SaveJob *job)
 {
   g_free (job->data_dir);
+  g_free (job->edit_uuid);
   g_clear_object (&job->report);
   g_free (job);
 }
@@ -75,12 +80,18 @@ show_step (XunchaReportFlow *self,
   const char *title = NULL;
 
   gtk_stack_set_visible_child_name (self->steps, step);
+  /* The way to the full form before saving, where tapping a category would save. */
+  gtk_widget_set_visible (self->details_button,
+                          g_str_equal (step, "category") && !self->details_wanted
+                          && xuncha_report_form_get_editing (self->form) == NULL);
   if (g_str_equal (step, "photo"))
     title = self->next_role == XUNCHA_PHOTO_ROLE_AFTER ? _("After Photo") : _("Photo");
   else if (g_str_equal (step, "category"))
     title = _("Category");
   else if (g_str_equal (step, "place"))
     title = _("Place the Report");
+  else if (xuncha_report_form_get_editing (self->form) != NULL)
+    title = _("Edit Report");
   else
     title = _("Report");
   adw_window_title_set_title (self->title, title);
@@ -249,6 +260,44 @@ on_place_on_map (XunchaReportFlow *self)
   show_step (self, "place");
 }
 
+static gboolean
+has_required_field (XunchaCategory *category)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *fields;
+
+  if (!json_parser_load_from_data (parser, xuncha_category_get_fields_json (category), -1, NULL)
+      || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    return FALSE;
+  fields = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      JsonNode *node = json_array_get_element (fields, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node)
+          && json_object_get_boolean_member_with_default (json_node_get_object (node),
+                                                          "required", FALSE))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The third tap saves when nothing is missing: a photo from the camera, a position from a
+ * good fix, a category that asks for no field. Re-inspections, photos from files, edits
+ * and an officer who asked for the details go to the form. */
+static gboolean
+can_save_at_once (XunchaReportFlow *self,
+                  XunchaCategory   *category)
+{
+  double lat, lon;
+
+  return !self->details_wanted && self->has_capture && self->original == NULL
+         && xuncha_report_form_get_editing (self->form) == NULL
+         && xuncha_report_form_get_n_photos (self->form) > 0
+         && xuncha_report_form_get_position (self->form, &lat, &lon)
+         && !has_required_field (category);
+}
+
 static void
 on_category_chosen (XunchaCategoryPicker *picker,
                     XunchaCategory       *category,
@@ -258,6 +307,8 @@ on_category_chosen (XunchaCategoryPicker *picker,
 
   xuncha_report_form_set_category (self->form, category);
   remember_category (self, xuncha_category_get_code (category));
+  if (can_save_at_once (self, category) && xuncha_report_flow_save (self))
+    return;
   /* A capture carries no position of its own: with no usable fix, the officer places
    * the report before the details. Photos from files may still carry GPS. */
   if (self->has_capture && !xuncha_report_form_get_position (self->form, &lat, &lon))
@@ -269,7 +320,16 @@ on_category_chosen (XunchaCategoryPicker *picker,
 static void
 on_change_category (XunchaReportFlow *self)
 {
+  /* Coming from the form: the choice goes back to it. */
+  self->details_wanted = TRUE;
   show_step (self, "category");
+}
+
+static void
+on_details_clicked (XunchaReportFlow *self)
+{
+  self->details_wanted = TRUE;
+  show_step (self, "form");
 }
 
 static void
@@ -302,7 +362,8 @@ on_back_clicked (XunchaReportFlow *self)
 
   if (g_str_equal (step, "place") || (g_str_equal (step, "category")
                                       && xuncha_report_form_get_category (self->form) != NULL)
-      || (g_str_equal (step, "photo") && xuncha_report_form_get_n_photos (self->form) > 0))
+      || (g_str_equal (step, "photo") && xuncha_report_form_get_n_photos (self->form) > 0)
+      || (!g_str_equal (step, "form") && xuncha_report_form_get_editing (self->form) != NULL))
     {
       show_step (self, "form");
       return;
@@ -351,7 +412,10 @@ save_in_thread (GTask        *task,
   if (reports != NULL)
     {
       xuncha_report_store_set_max_edge (reports, job->max_edge);
-      if (xuncha_report_store_save (reports, job->report, cancellable, &error))
+      if (job->edit_uuid != NULL
+          ? xuncha_report_store_update (reports, job->edit_uuid, job->report, cancellable,
+                                        &error)
+          : xuncha_report_store_save (reports, job->report, cancellable, &error))
         {
           g_task_return_boolean (task, TRUE);
           return;
@@ -370,7 +434,7 @@ on_saved (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (g_task_propagate_boolean (G_TASK (result), &error))
-    g_signal_emit (self, signals[SAVED], 0, job->report);
+    g_signal_emit (self, signals[job->edit_uuid != NULL ? EDITED : SAVED], 0, job->report);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_signal_emit (self, signals[SAVE_FAILED], 0, error);
 }
@@ -409,6 +473,8 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                  NULL, NULL, NULL, G_TYPE_NONE, 1, XUNCHA_TYPE_REPORT);
+  signals[EDITED] = g_signal_new ("edited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, XUNCHA_TYPE_REPORT);
   signals[SAVE_FAILED] = g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass),
                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                        G_TYPE_ERROR);
@@ -423,6 +489,7 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
                                                "/io/github/xuncha/Xuncha/xuncha-report-flow.ui");
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, title);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, details_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, steps);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, toasts);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, picker);
@@ -441,6 +508,7 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_placed);
   gtk_widget_class_bind_template_callback (widget_class, on_add_after_photo);
   gtk_widget_class_bind_template_callback (widget_class, on_form_save);
+  gtk_widget_class_bind_template_callback (widget_class, on_details_clicked);
 }
 
 static void
@@ -506,6 +574,7 @@ xuncha_report_flow_start (XunchaReportFlow *self,
   load_original (self, parent_uuid);
   self->next_role = XUNCHA_PHOTO_ROLE_BEFORE;
   self->has_capture = FALSE;
+  self->details_wanted = FALSE;
 
   if (self->settings != NULL)
     recent = g_settings_get_strv (self->settings, "recent-categories");
@@ -622,8 +691,11 @@ xuncha_report_flow_save (XunchaReportFlow *self)
   g_return_val_if_fail (self->store != NULL, FALSE);
 
   shift = self->session != NULL ? xuncha_patrol_session_get_shift (self->session) : NULL;
-  report = xuncha_report_form_build (self->form, shift != NULL ? xuncha_shift_get_uuid (shift)
-                                                               : NULL, &error);
+  if (xuncha_report_form_get_editing (self->form) != NULL)
+    report = xuncha_report_form_build_edit (self->form, &error);
+  else
+    report = xuncha_report_form_build (self->form, shift != NULL ? xuncha_shift_get_uuid (shift)
+                                                                 : NULL, &error);
   if (report == NULL)
     {
       toast (self, error->message);
@@ -633,6 +705,7 @@ xuncha_report_flow_save (XunchaReportFlow *self)
   job = g_new0 (SaveJob, 1);
   job->data_dir = g_strdup (xuncha_store_get_data_dir (self->store));
   job->report = report;
+  job->edit_uuid = g_strdup (xuncha_report_form_get_editing (self->form));
   job->max_edge = self->settings != NULL ? g_settings_get_int (self->settings, "photo-max-edge")
                                          : 0;
 
@@ -645,4 +718,74 @@ xuncha_report_flow_save (XunchaReportFlow *self)
   release_location (self);
   g_signal_emit (self, signals[CLOSED], 0);
   return TRUE;
+}
+
+gboolean
+xuncha_report_flow_edit (XunchaReportFlow  *self,
+                         const char        *uuid,
+                         GError           **error)
+{
+  g_autoptr(XunchaReportStore) reports = NULL;
+  g_autoptr(XunchaReport) saved = NULL;
+  g_auto(GStrv) recent = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+  g_return_val_if_fail (self->store != NULL, FALSE);
+
+  reports = xuncha_report_store_new (self->store, error);
+  if (reports == NULL)
+    return FALSE;
+  saved = xuncha_report_store_get (reports, uuid, error);
+  if (saved == NULL)
+    return FALSE;
+
+  load_original (self, NULL);
+  self->has_capture = FALSE;
+  self->next_role = XUNCHA_PHOTO_ROLE_AFTER;
+  self->details_wanted = TRUE;
+  if (self->settings != NULL)
+    recent = g_settings_get_strv (self->settings, "recent-categories");
+  if (self->taxonomy != NULL)
+    xuncha_category_picker_set_taxonomy (self->picker, self->taxonomy,
+                                         (const char * const *)recent);
+  xuncha_report_form_edit (self->form, saved,
+                           self->taxonomy != NULL
+                           ? xuncha_taxonomy_lookup (self->taxonomy,
+                                                     xuncha_report_get_category (saved))
+                           : NULL);
+  /* The camera is there for an after-photo. */
+  if (xuncha_camera_view_get_camera (self->camera_view) == NULL)
+    {
+      g_autoptr(XunchaGstCamera) camera = xuncha_gst_camera_new (xuncha_camera_source_from_env ());
+      xuncha_camera_view_set_camera (self->camera_view, XUNCHA_CAMERA (camera));
+    }
+  show_step (self, "form");
+  return TRUE;
+}
+
+char *
+xuncha_report_flow_describe (XunchaReportFlow *self,
+                             XunchaReport     *report)
+{
+  XunchaCategory *category = NULL;
+  XunchaStreetSegment *segment = NULL;
+  const char *what, *street;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+  g_return_val_if_fail (XUNCHA_IS_REPORT (report), NULL);
+
+  if (self->taxonomy != NULL)
+    category = xuncha_taxonomy_lookup (self->taxonomy, xuncha_report_get_category (report));
+  what = category != NULL ? xuncha_category_get_name (category)
+                          : xuncha_report_get_category (report);
+  street = xuncha_report_get_street_id (report);
+  if (street != NULL && self->street_map != NULL)
+    segment = xuncha_street_map_lookup (self->street_map, street);
+  if (segment != NULL && xuncha_street_segment_get_name (segment) != NULL)
+    street = xuncha_street_segment_get_name (segment);
+  if (street == NULL)
+    return g_strdup (what);
+  /* TRANSLATORS: a report's category, then its street */
+  return g_strdup_printf (C_("report summary", "%s · %s"), what, street);
 }

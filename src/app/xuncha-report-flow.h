@@ -17,9 +17,11 @@ G_DECLARE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, XUNCHA, REPORT_FLOW,
 
 /* Making one report: photo, category, details (with manual placement when the fix is
  * missing or poor), save. Saving runs on a worker thread with its own store connection and
- * returns at once. Signals: "closed" when the officer leaves the flow, "saved"
- * (XunchaReport) once the report is durably in the store, "save-failed" (GError) when it
- * could not be (the flow reopens with the draft). */
+ * returns at once. Tapping a category saves at once when nothing is missing (a camera
+ * photo, a good fix, no required field); "Details…" on the category step opens the form
+ * first. Signals: "closed" when the officer leaves the flow, "saved" (XunchaReport) once
+ * the report is durably in the store, "edited" (XunchaReport) once an edit is, and
+ * "save-failed" (GError) when it could not be (the flow reopens with the draft). */
 XunchaReportFlow     *xuncha_report_flow_new              (void);
 void                  xuncha_report_flow_set_context      (XunchaReportFlow    *self,
                                                            XunchaStore         *store,
@@ -46,6 +48,16 @@ XunchaPlacePicker    *xuncha_report_flow_get_place_picker (XunchaReportFlow    *
 /* Builds the report from the form and saves it in the background. FALSE (with a toast
  * in the flow) when the form is not complete. */
 gboolean              xuncha_report_flow_save             (XunchaReportFlow    *self);
+
+/* Opens the form on the saved report @uuid to change its details; its Save then edits it
+ * in the store in the background ("edited", or "save-failed" with
+ * XUNCHA_REPORT_STORE_ERROR_SENT when it already went to the office). */
+gboolean              xuncha_report_flow_edit             (XunchaReportFlow    *self,
+                                                           const char          *uuid,
+                                                           GError             **error);
+/* What and where, for a toast: "Stall occupying the public way · Zhongshan Rd". */
+char                 *xuncha_report_flow_describe         (XunchaReportFlow    *self,
+                                                           XunchaReport        *report);
 
 /* Shows the draft again with @message (a save that failed). */
 void                  xuncha_report_flow_show_error       (XunchaReportFlow    *self,

@@ -7,6 +7,8 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 
+#include "xuncha-photo-store.h"
+
 #include "xuncha-report-form.h"
 
 typedef struct
@@ -39,11 +41,14 @@ struct _XunchaReportForm
   GPtrArray           *street_offsets;/* double *, idem */
   GPtrArray           *merchant_ids;  /* char * (NULL for "none"), parallel to the combo */
   char                *parent_uuid;
+  char                *editing;       /* uuid of the saved report shown, or NULL */
   double               lat, lon, accuracy;
   XunchaPositionSource position_source;
 
   GtkBox              *photo_strip;
   GtkButton           *after_photo_button;
+  GtkWidget           *place_button;
+  GtkButton           *save_button;
   AdwActionRow        *category_row;
   AdwActionRow        *position_row;
   AdwComboRow         *street_row;
@@ -353,6 +358,7 @@ xuncha_report_form_dispose (GObject *object)
   g_clear_pointer (&self->street_offsets, g_ptr_array_unref);
   g_clear_pointer (&self->merchant_ids, g_ptr_array_unref);
   g_clear_pointer (&self->parent_uuid, g_free);
+  g_clear_pointer (&self->editing, g_free);
 
   G_OBJECT_CLASS (xuncha_report_form_parent_class)->dispose (object);
 }
@@ -381,6 +387,8 @@ xuncha_report_form_class_init (XunchaReportFormClass *klass)
                                                "/io/github/xuncha/Xuncha/xuncha-report-form.ui");
   gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, photo_strip);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, after_photo_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, place_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, save_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, category_row);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, position_row);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportForm, street_row);
@@ -652,6 +660,56 @@ fields_to_json (XunchaReportForm  *self,
   return TRUE;
 }
 
+/* What the officer chose, onto @report: the same for a new report and an edit. */
+static void
+apply_details (XunchaReportForm *self,
+               XunchaReport     *report,
+               const char       *fields)
+{
+  guint street, merchant, disposition;
+  const char *note;
+
+  xuncha_report_set_category (report, xuncha_category_get_code (self->category));
+  xuncha_report_set_fields_json (report, fields);
+  note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
+  xuncha_report_set_note (report, *note != '\0' ? note : NULL);
+
+  street = adw_combo_row_get_selected (self->street_row);
+  if (street < self->street_ids->len)
+    xuncha_report_set_street (report, g_ptr_array_index (self->street_ids, street),
+                              *(double *)g_ptr_array_index (self->street_offsets, street));
+  else
+    xuncha_report_set_street (report, NULL, NAN);
+  merchant = adw_combo_row_get_selected (self->merchant_row);
+  xuncha_report_set_merchant_id (report, merchant < self->merchant_ids->len
+                                         ? g_ptr_array_index (self->merchant_ids, merchant)
+                                         : NULL);
+
+  disposition = adw_combo_row_get_selected (self->disposition_row);
+  xuncha_report_set_disposition (report, disposition < G_N_ELEMENTS (dispositions)
+                                         ? dispositions[disposition]
+                                         : XUNCHA_DISPOSITION_NONE);
+  xuncha_report_set_deadline (report,
+                              disposition < G_N_ELEMENTS (dispositions)
+                              && dispositions[disposition] == XUNCHA_DISPOSITION_DEADLINE
+                              ? gtk_editable_get_text (GTK_EDITABLE (self->deadline_row))
+                              : NULL);
+
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      FormPhoto *photo = g_ptr_array_index (self->photos, i);
+      g_autofree char *name = g_strdup_printf (_("photo %u"), i + 1);
+
+      if (photo->bytes != NULL)
+        xuncha_report_add_photo_bytes (report, photo->bytes, name, photo->role);
+      else
+        {
+          g_autofree char *path = g_file_get_path (photo->file);
+          xuncha_report_add_photo_file (report, path, photo->role);
+        }
+    }
+}
+
 XunchaReport *
 xuncha_report_form_build (XunchaReportForm  *self,
                           const char        *shift_uuid,
@@ -659,8 +717,6 @@ xuncha_report_form_build (XunchaReportForm  *self,
 {
   g_autoptr(XunchaReport) report = NULL;
   g_autofree char *fields = NULL;
-  guint street, merchant, disposition;
-  const char *note;
 
   g_return_val_if_fail (XUNCHA_IS_REPORT_FORM (self), NULL);
 
@@ -679,48 +735,183 @@ xuncha_report_form_build (XunchaReportForm  *self,
     return NULL;
 
   report = xuncha_report_new (xuncha_category_get_code (self->category));
-  xuncha_report_set_fields_json (report, fields);
   xuncha_report_set_shift_uuid (report, shift_uuid);
   xuncha_report_set_parent_uuid (report, self->parent_uuid);
-  note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
-  if (*note != '\0')
-    xuncha_report_set_note (report, note);
 
   /* Without a position here, the core places the report from the photos' GPS or the
    * track, or refuses with a message saying how to place it. */
   if (self->position_source != XUNCHA_POSITION_SOURCE_NONE)
     xuncha_report_set_position (report, self->lat, self->lon, self->accuracy, NAN, NAN,
                                 self->position_source);
+  apply_details (self, report, fields);
+  return g_steal_pointer (&report);
+}
 
-  street = adw_combo_row_get_selected (self->street_row);
-  if (street < self->street_ids->len)
-    xuncha_report_set_street (report, g_ptr_array_index (self->street_ids, street),
-                              *(double *)g_ptr_array_index (self->street_offsets, street));
-  merchant = adw_combo_row_get_selected (self->merchant_row);
-  if (merchant < self->merchant_ids->len && g_ptr_array_index (self->merchant_ids, merchant) != NULL)
-    xuncha_report_set_merchant_id (report, g_ptr_array_index (self->merchant_ids, merchant));
+/* Shows @id among the street choices and selects it; a segment that is no longer among the
+ * nearest (the map changed) is added to them, so an edit never drops it silently. */
+static void
+select_street (XunchaReportForm *self,
+               const char       *id,
+               double            offset_m)
+{
+  GtkStringList *names = GTK_STRING_LIST (adw_combo_row_get_model (self->street_row));
+  XunchaStreetSegment *segment;
+  const char *label;
+  double *offset;
 
-  disposition = adw_combo_row_get_selected (self->disposition_row);
-  if (disposition < G_N_ELEMENTS (dispositions))
+  if (id == NULL)
     {
-      xuncha_report_set_disposition (report, dispositions[disposition]);
-      if (dispositions[disposition] == XUNCHA_DISPOSITION_DEADLINE)
-        xuncha_report_set_deadline (report, gtk_editable_get_text (GTK_EDITABLE (self->deadline_row)));
+      adw_combo_row_set_selected (self->street_row, self->street_ids->len);
+      return;
     }
+  for (guint i = 0; i < self->street_ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->street_ids, i), id))
+      {
+        adw_combo_row_set_selected (self->street_row, i);
+        return;
+      }
+  segment = self->street_map != NULL ? xuncha_street_map_lookup (self->street_map, id) : NULL;
+  label = segment != NULL && xuncha_street_segment_get_name (segment) != NULL
+          ? xuncha_street_segment_get_name (segment) : id;
+  offset = g_new (double, 1);
+  *offset = offset_m;
+  g_ptr_array_insert (self->street_ids, 0, g_strdup (id));
+  g_ptr_array_insert (self->street_offsets, 0, offset);
+  gtk_string_list_splice (names, 0, 0, (const char * const[]) { label, NULL });
+  adw_combo_row_set_selected (self->street_row, 0);
+}
 
-  for (guint i = 0; i < self->photos->len; i++)
+static void
+select_merchant (XunchaReportForm *self,
+                 const char       *id)
+{
+  GtkStringList *names = GTK_STRING_LIST (adw_combo_row_get_model (self->merchant_row));
+
+  for (guint i = 0; i < self->merchant_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->merchant_ids, i), id) == 0)
+      {
+        adw_combo_row_set_selected (self->merchant_row, i);
+        return;
+      }
+  g_ptr_array_add (self->merchant_ids, g_strdup (id));
+  gtk_string_list_append (names, id);
+  adw_combo_row_set_selected (self->merchant_row, self->merchant_ids->len - 1);
+}
+
+static void
+fill_fields (XunchaReportForm *self,
+             const char       *fields_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  g_autoptr(GList) members = NULL;
+
+  if (!json_parser_load_from_data (parser, fields_json, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  object = json_node_get_object (json_parser_get_root (parser));
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
     {
-      FormPhoto *photo = g_ptr_array_index (self->photos, i);
-      g_autofree char *name = g_strdup_printf (_("photo %u"), i + 1);
+      JsonNode *node = json_object_get_member (object, l->data);
+      g_autofree char *text = NULL;
 
-      if (photo->bytes != NULL)
-        xuncha_report_add_photo_bytes (report, photo->bytes, name, photo->role);
-      else
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        text = g_strdup (json_node_get_string (node));
+      else if (json_node_get_value_type (node) == G_TYPE_DOUBLE
+               || json_node_get_value_type (node) == G_TYPE_INT64)
         {
-          g_autofree char *path = g_file_get_path (photo->file);
-          xuncha_report_add_photo_file (report, path, photo->role);
+          char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+          text = g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
         }
+      if (text != NULL)
+        xuncha_report_form_set_field (self, l->data, text);
     }
+}
+
+void
+xuncha_report_form_edit (XunchaReportForm *self,
+                         XunchaReport     *saved,
+                         XunchaCategory   *category)
+{
+  g_autoptr(XunchaReportStore) reports = NULL;
+
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+  g_return_if_fail (XUNCHA_IS_REPORT (saved));
+
+  xuncha_report_form_reset (self);
+  self->editing = g_strdup (xuncha_report_get_uuid (saved));
+  xuncha_report_form_set_category (self, category);
+  fill_fields (self, xuncha_report_get_fields_json (saved));
+  if (xuncha_report_has_position (saved))
+    xuncha_report_form_set_position (self, xuncha_report_get_lat (saved),
+                                     xuncha_report_get_lon (saved),
+                                     xuncha_report_get_accuracy (saved),
+                                     xuncha_report_get_position_source (saved));
+  /* The place is part of the record the officer saved; only the details change. */
+  gtk_widget_set_sensitive (self->place_button, FALSE);
+  select_street (self, xuncha_report_get_street_id (saved),
+                 xuncha_report_get_street_offset_m (saved));
+  if (xuncha_report_get_merchant_id (saved) != NULL)
+    select_merchant (self, xuncha_report_get_merchant_id (saved));
+  else
+    adw_combo_row_set_selected (self->merchant_row, 0);
+  xuncha_report_form_set_disposition (self, xuncha_report_get_disposition (saved));
+  if (xuncha_report_get_deadline (saved) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->deadline_row), xuncha_report_get_deadline (saved));
+  xuncha_report_form_set_note (self, xuncha_report_get_note (saved));
+  gtk_button_set_label (self->save_button, _("Save Changes"));
+
+  /* The stored photos, as thumbnails; they stay as they are. */
+  if (self->store != NULL)
+    reports = xuncha_report_store_new (self->store, NULL);
+  for (guint i = 0; reports != NULL && i < xuncha_report_get_n_photos (saved); i++)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+
+      path = xuncha_photo_store_get_thumbnail (xuncha_report_store_get_photo_store (reports),
+                                               xuncha_report_get_photo_sha256 (saved, i), NULL);
+      if (path != NULL)
+        texture = gdk_texture_new_from_filename (path, NULL);
+      if (texture != NULL)
+        add_thumbnail (self, texture);
+    }
+}
+
+const char *
+xuncha_report_form_get_editing (XunchaReportForm *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FORM (self), NULL);
+  return self->editing;
+}
+
+XunchaReport *
+xuncha_report_form_build_edit (XunchaReportForm  *self,
+                               GError           **error)
+{
+  g_autoptr(XunchaReportStore) reports = NULL;
+  g_autoptr(XunchaReport) report = NULL;
+  g_autofree char *fields = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FORM (self), NULL);
+  g_return_val_if_fail (self->editing != NULL, NULL);
+
+  if (self->category == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Choose a category first."));
+      return NULL;
+    }
+  if (!fields_to_json (self, &fields, error))
+    return NULL;
+  /* Read again, so a draft saved twice (after a failure) never adds its photos twice. */
+  reports = xuncha_report_store_new (self->store, error);
+  if (reports == NULL)
+    return NULL;
+  report = xuncha_report_store_get (reports, self->editing, error);
+  if (report == NULL)
+    return NULL;
+  apply_details (self, report, fields);
   return g_steal_pointer (&report);
 }
 
@@ -739,6 +930,9 @@ xuncha_report_form_reset (XunchaReportForm *self)
          != GTK_WIDGET (self->after_photo_button))
     gtk_box_remove (self->photo_strip, child);
   g_clear_pointer (&self->parent_uuid, g_free);
+  g_clear_pointer (&self->editing, g_free);
+  gtk_widget_set_sensitive (self->place_button, TRUE);
+  gtk_button_set_label (self->save_button, _("Save Report"));
   self->position_source = XUNCHA_POSITION_SOURCE_NONE;
   self->accuracy = NAN;
   xuncha_report_form_set_category (self, NULL);

@@ -57,6 +57,18 @@ void              xuncha_report_form_set_note      (XunchaReportForm     *self,
 XunchaReport     *xuncha_report_form_build         (XunchaReportForm     *self,
                                                     const char           *shift_uuid,
                                                     GError              **error);
+/* Shows a saved report to edit it: its category (@category, from the taxonomy), fields,
+ * street segment, merchant, disposition, deadline, note and photos. Its position stays as
+ * saved. New photos (an after-photo) may be added. */
+void              xuncha_report_form_edit          (XunchaReportForm     *self,
+                                                    XunchaReport         *saved,
+                                                    XunchaCategory       *category);
+/* The uuid of the saved report being edited, NULL for a new report. */
+const char       *xuncha_report_form_get_editing   (XunchaReportForm     *self);
+/* The saved report read again from the store with what the form shows applied, for
+ * xuncha_report_store_update(); NULL with a message saying what is missing. */
+XunchaReport     *xuncha_report_form_build_edit    (XunchaReportForm     *self,
+                                                    GError              **error);
 /* Empties the form for the next report. */
 void              xuncha_report_form_reset         (XunchaReportForm     *self);
 

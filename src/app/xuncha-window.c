@@ -34,6 +34,7 @@ struct _XunchaWindow
   GtkRevealer           *store_problem;
   GtkLabel              *store_problem_label;
   gboolean               content_loaded;
+  AdwToast              *saved_toast;       /* the last "Saved: …" toast, while shown */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaWindow, xuncha_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -49,10 +50,48 @@ on_report_saved (XunchaReportFlow *flow,
                  XunchaReport     *report,
                  XunchaWindow     *self)
 {
-  /* Said only now: the report and its photos are durably on the device. */
-  xuncha_window_add_toast (self, _("Report saved on the device"));
+  g_autofree char *what = xuncha_report_flow_describe (flow, report);
+  g_autofree char *title = NULL;
+  GtkWidget *label;
+  AdwToast *toast;
+
+  /* Said only now: the report and its photos are durably on the device. What and where,
+   * so a wrong guess is seen at once, and the way to add what the three taps left out. */
+  /* TRANSLATORS: %s is the category and the street, e.g. "Stall · Zhongshan Rd" */
+  title = g_strdup_printf (_("Saved: %s"), what);
+  toast = adw_toast_new (title);
+  /* On a phone the street would be cut off: the title wraps instead. */
+  label = gtk_label_new (title);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  adw_toast_set_custom_title (toast, label);
+  adw_toast_set_button_label (toast, _("Edit"));
+  adw_toast_set_action_name (toast, "win.edit-report");
+  adw_toast_set_action_target_value (toast,
+                                     g_variant_new_string (xuncha_report_get_uuid (report)));
+  adw_toast_set_timeout (toast, 8);
+  if (self->saved_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->saved_toast), (gpointer *)&self->saved_toast);
+  self->saved_toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *)&self->saved_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
   xuncha_patrol_page_refresh (self->patrol_page);
   xuncha_patrol_page_add_report (self->patrol_page, report);
+  if (self->queue_page != NULL)
+    xuncha_queue_page_refresh (self->queue_page);
+}
+
+static void
+on_report_edited (XunchaReportFlow *flow,
+                  XunchaReport     *report,
+                  XunchaWindow     *self)
+{
+  xuncha_window_add_toast (self, _("Changes saved on the device"));
+  xuncha_patrol_page_refresh (self->patrol_page);
   if (self->queue_page != NULL)
     xuncha_queue_page_refresh (self->queue_page);
 }
@@ -62,6 +101,12 @@ on_report_save_failed (XunchaReportFlow *flow,
                        const GError     *error,
                        XunchaWindow     *self)
 {
+  /* The report went to the office meanwhile: the draft cannot be saved, say so here. */
+  if (g_error_matches (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SENT))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
   /* Nothing was stored: back to the draft, with the reason. */
   gtk_stack_set_visible_child_name (self->main_stack, "report");
   xuncha_report_flow_show_error (flow, error->message);
@@ -76,6 +121,8 @@ ensure_report_flow (XunchaWindow *self)
       g_signal_connect_object (self->report_flow, "closed", G_CALLBACK (on_report_closed), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->report_flow, "saved", G_CALLBACK (on_report_saved), self, 0);
+      g_signal_connect_object (self->report_flow, "edited", G_CALLBACK (on_report_edited), self,
+                               0);
       g_signal_connect_object (self->report_flow, "save-failed",
                                G_CALLBACK (on_report_save_failed), self, 0);
       adw_bin_set_child (self->report_bin, GTK_WIDGET (self->report_flow));
@@ -100,6 +147,32 @@ start_report (XunchaWindow *self,
 }
 
 static void
+on_edit_report_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  XunchaWindow *self = user_data;
+  XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GError) error = NULL;
+
+  if (xuncha_application_get_store (app) == NULL)
+    return;
+  if (self->saved_toast != NULL)
+    adw_toast_dismiss (self->saved_toast);
+  xuncha_report_flow_set_context (ensure_report_flow (self), xuncha_application_get_store (app),
+                                  xuncha_application_get_street_map (app),
+                                  xuncha_application_get_session (app),
+                                  xuncha_application_get_settings (app));
+  if (!xuncha_report_flow_edit (self->report_flow, g_variant_get_string (parameter, NULL),
+                                &error))
+    {
+      xuncha_window_add_toast (self, error->message);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->main_stack, "report");
+}
+
+static void
 on_report_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
@@ -118,6 +191,7 @@ on_reinspect_action (GSimpleAction *action,
 static const GActionEntry window_actions[] = {
   { "report", on_report_action },
   { "reinspect", on_reinspect_action, "s" },
+  { "edit-report", on_edit_report_action, "s" },
 };
 
 static void
@@ -344,6 +418,11 @@ connect_to_application (XunchaWindow      *self,
 static void
 xuncha_window_dispose (GObject *object)
 {
+  XunchaWindow *self = (XunchaWindow *)object;
+
+  if (self->saved_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->saved_toast), (gpointer *)&self->saved_toast);
+  self->saved_toast = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (object), XUNCHA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (xuncha_window_parent_class)->dispose (object);
@@ -443,4 +522,11 @@ xuncha_window_add_toast (XunchaWindow *self,
 {
   g_return_if_fail (XUNCHA_IS_WINDOW (self));
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+AdwToast *
+xuncha_window_get_saved_toast (XunchaWindow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_WINDOW (self), NULL);
+  return self->saved_toast;
 }

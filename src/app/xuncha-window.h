@@ -24,5 +24,8 @@ XunchaReportFlow *xuncha_window_get_report_flow (XunchaWindow *self);
 gboolean      xuncha_window_get_reporting  (XunchaWindow      *self);
 void          xuncha_window_add_toast      (XunchaWindow      *self,
                                             const char        *text);
+/* The toast of the last report saved ("Saved: … · …", its button opens the report's
+ * details: "win.edit-report"), while it is shown; NULL otherwise. */
+AdwToast     *xuncha_window_get_saved_toast (XunchaWindow     *self);
 
 G_END_DECLS

@@ -3,6 +3,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include "xuncha-outbox.h"
 #include "xuncha-store-private.h"
 
@@ -106,8 +114,12 @@ xuncha_outbox_mark_retry (XunchaStore  *store,
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
 
+  /* An item the sync holds stays 'sending' while it waits to try again: it still sends
+   * what it read, so nothing may change it meanwhile. */
   stmt = xuncha_store_prepare (store,
-                               "UPDATE outbox SET state = 'waiting', attempts = attempts + 1, "
+                               "UPDATE outbox SET attempts = attempts + 1, "
+                               "  state = CASE state WHEN 'sending' THEN 'sending' "
+                               "    ELSE 'waiting' END, "
                                "  last_error = ?3, next_try_at = ?4 "
                                "WHERE kind = ?1 AND item = ?2 AND state != 'acked'",
                                error);
@@ -176,6 +188,139 @@ xuncha_outbox_requeue (XunchaStore  *store,
   if (stmt == NULL)
     return FALSE;
   return run (store, stmt, kind, item, error);
+}
+
+gboolean
+xuncha_outbox_mark_sending (XunchaStore  *store,
+                            const char   *kind,
+                            const char   *item,
+                            GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kind != NULL && item != NULL, FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "UPDATE outbox SET state = 'sending' "
+                               "WHERE kind = ?1 AND item = ?2 AND state = 'waiting'", error);
+  if (stmt == NULL || !run (store, stmt, kind, item, error))
+    return FALSE;
+  return sqlite3_changes (xuncha_store_get_db (store)) > 0;
+}
+
+gboolean
+xuncha_outbox_end_sending (XunchaStore  *store,
+                           const char   *kind,
+                           const char   *item,
+                           GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kind != NULL && item != NULL, FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "UPDATE outbox SET state = 'waiting' "
+                               "WHERE kind = ?1 AND item = ?2 AND state = 'sending'", error);
+  if (stmt == NULL)
+    return FALSE;
+  return run (store, stmt, kind, item, error);
+}
+
+static int
+open_lock_file (XunchaStore  *store,
+                GError      **error)
+{
+  g_autofree char *path = g_build_filename (xuncha_store_get_data_dir (store), "sending.lock",
+                                            NULL);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not open the lock file %s: %s"), path, g_strerror (saved));
+    }
+  return fd;
+}
+
+int
+xuncha_outbox_hold_sending (XunchaStore  *store,
+                            GError      **error)
+{
+  int fd;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
+
+  fd = open_lock_file (store, error);
+  if (fd < 0)
+    return -1;
+  /* Shared: two syncs may run at once (the app and the command line); only the recovery
+   * below needs to be alone. */
+  while (flock (fd, LOCK_SH) != 0)
+    if (errno != EINTR)
+      {
+        int saved = errno;
+        close (fd);
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     _("Could not lock the outbox: %s"), g_strerror (saved));
+        return -1;
+      }
+  return fd;
+}
+
+void
+xuncha_outbox_release_sending (int hold)
+{
+  if (hold >= 0)
+    close (hold);
+}
+
+int
+xuncha_outbox_recover_sending (XunchaStore  *store,
+                               GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean any;
+  int fd;
+  int changed;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
+
+  /* Only read first: most opens find nothing, and an UPDATE would wait for the write
+   * lock even when no row matches. */
+  stmt = xuncha_store_prepare (store,
+                               "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'sending')",
+                               error);
+  if (stmt == NULL)
+    return -1;
+  any = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (!any)
+    return 0;
+
+  fd = open_lock_file (store, error);
+  if (fd < 0)
+    return -1;
+  /* A sync that is alive holds the lock: its rows are really on their way. The lock of a
+   * process that died went with it. */
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      return 0;
+    }
+  if (!xuncha_store_exec (store, "UPDATE outbox SET state = 'waiting' WHERE state = 'sending'",
+                          error))
+    {
+      close (fd);
+      return -1;
+    }
+  changed = sqlite3_changes (xuncha_store_get_db (store));
+  close (fd);
+  if (changed > 0)
+    g_debug ("%d outbox items a stopped sync left 'sending' wait again", changed);
+  return changed;
 }
 
 int

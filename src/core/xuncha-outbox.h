@@ -63,6 +63,29 @@ gboolean   xuncha_outbox_requeue         (XunchaStore        *store,
                                           const char         *kind,
                                           const char         *item,
                                           GError            **error);
+/* A sync is about to read the item to send it: waiting -> sending, so nothing edits it
+ * while it is on its way. Run it in the transaction that reads what will be sent. FALSE
+ * without @error when the item was not waiting (acknowledged, failed, or taken by another
+ * sync). */
+gboolean   xuncha_outbox_mark_sending    (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          GError            **error);
+/* The sync is done with the item: if it is still 'sending' (the sync stopped before an
+ * answer: cancelled, the office unreachable ...), it waits again. */
+gboolean   xuncha_outbox_end_sending     (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          GError            **error);
+/* Held by a running sync (a shared lock on a file of the data folder, so it ends with the
+ * process, even on a crash); -1 with @error when the lock cannot be taken. */
+int        xuncha_outbox_hold_sending    (XunchaStore        *store,
+                                          GError            **error);
+void       xuncha_outbox_release_sending (int                 hold);
+/* 'sending' left by a sync that died (no process holds the lock): back to waiting.
+ * Returns how many, or -1 with @error; 0 while a sync runs. */
+int        xuncha_outbox_recover_sending (XunchaStore        *store,
+                                          GError            **error);
 /* Puts every failed item back to waiting; returns how many, or -1 with @error. */
 int        xuncha_outbox_retry_failed    (XunchaStore        *store,
                                           GError            **error);

@@ -203,14 +203,14 @@ valid_date (const char *text)
          && text[10] == '\0' && g_date_valid_dmy (d, m, y);
 }
 
+/* What a saved report and an edit must both satisfy. */
 static gboolean
-validate (XunchaReportStore  *self,
-          XunchaReport       *report,
-          GError            **error)
+validate_values (XunchaReportStore  *self,
+                 XunchaReport       *report,
+                 GError            **error)
 {
   sqlite3_stmt *stmt;
   const char *category = xuncha_report_get_category (report);
-  const char *parent = xuncha_report_get_parent_uuid (report);
   const char *merchant = xuncha_report_get_merchant_id (report);
   const char *street = xuncha_report_get_street_id (report);
   const char *deadline = xuncha_report_get_deadline (report);
@@ -230,16 +230,6 @@ validate (XunchaReportStore  *self,
   if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
     return invalid (error, _("The category fields must be a JSON object, like "
                              "{\"plate\": \"A12345\"}."));
-
-  stmt = xuncha_store_prepare (self->store, "SELECT 1 FROM reports WHERE uuid = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  if (row_exists (self, stmt, xuncha_report_get_uuid (report)))
-    return invalid (error, _("The report %s is already saved."),
-                    xuncha_report_get_uuid (report));
-  if (parent != NULL && !row_exists (self, stmt, parent))
-    return invalid (error, _("There is no report %s to re-inspect. Check the id with "
-                             "“xuncha-cli report list”."), parent);
 
   if (merchant != NULL)
     {
@@ -274,6 +264,28 @@ validate (XunchaReportStore  *self,
     return invalid (error, _("The position %.6f, %.6f is not on Earth. Latitude goes from "
                              "-90 to 90, longitude from -180 to 180."),
                     xuncha_report_get_lat (report), xuncha_report_get_lon (report));
+  return TRUE;
+}
+
+static gboolean
+validate (XunchaReportStore  *self,
+          XunchaReport       *report,
+          GError            **error)
+{
+  const char *parent = xuncha_report_get_parent_uuid (report);
+  sqlite3_stmt *stmt;
+
+  if (!validate_values (self, report, error))
+    return FALSE;
+  stmt = xuncha_store_prepare (self->store, "SELECT 1 FROM reports WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (row_exists (self, stmt, xuncha_report_get_uuid (report)))
+    return invalid (error, _("The report %s is already saved."),
+                    xuncha_report_get_uuid (report));
+  if (parent != NULL && !row_exists (self, stmt, parent))
+    return invalid (error, _("There is no report %s to re-inspect. Check the id with "
+                             "“xuncha-cli report list”."), parent);
   return TRUE;
 }
 
@@ -520,6 +532,66 @@ bind_double (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, column);
 }
 
+/* The rows that make a stored photo file part of report @uuid, and its outbox entry. */
+static gboolean
+insert_photo_rows (XunchaReportStore  *self,
+                   const char         *uuid,
+                   Incoming           *in,
+                   XunchaPhotoRole     role,
+                   guint               position,
+                   const char         *now,
+                   GError            **error)
+{
+  g_autofree char *taken = in->has_time ? format_utc_ms (in->utc_ms) : NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = xuncha_store_prepare (self->store,
+                               "INSERT OR IGNORE INTO photos (sha256, bytes, width, height, "
+                               "taken_at, lat, lon, altitude, created_at) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, in->sha256);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)in->size);
+  if (in->width > 0)
+    sqlite3_bind_int (stmt, 3, in->width);
+  if (in->height > 0)
+    sqlite3_bind_int (stmt, 4, in->height);
+  bind_text (stmt, 5, taken);
+  bind_double (stmt, 6, in->stored.has_position ? in->stored.lat : NAN);
+  bind_double (stmt, 7, in->stored.has_position ? in->stored.lon : NAN);
+  bind_double (stmt, 8, in->stored.altitude);
+  bind_text (stmt, 9, now);
+  if (!xuncha_store_step_done (self->store, stmt, error))
+    return FALSE;
+
+  stmt = xuncha_store_prepare (self->store,
+                               "INSERT OR IGNORE INTO report_photos (report_uuid, sha256, "
+                               "role, position) VALUES (?1, ?2, ?3, ?4)",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uuid);
+  bind_text (stmt, 2, in->sha256);
+  bind_text (stmt, 3, xuncha_photo_role_to_string (role));
+  sqlite3_bind_int (stmt, 4, (int)position);
+  if (!xuncha_store_step_done (self->store, stmt, error))
+    return FALSE;
+
+  /* The sync helper sends what the outbox lists; a photo already queued (or sent)
+   * for an earlier report keeps its row. */
+  stmt = xuncha_store_prepare (self->store,
+                               "INSERT OR IGNORE INTO outbox (kind, item, state, queued_at) "
+                               "VALUES ('photo', ?1, 'waiting', ?2)",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, in->sha256);
+  bind_text (stmt, 2, now);
+  return xuncha_store_step_done (self->store, stmt, error);
+}
+
 static gboolean
 insert_rows (XunchaReportStore  *self,
              XunchaReport       *report,
@@ -565,58 +637,9 @@ insert_rows (XunchaReportStore  *self,
     return FALSE;
 
   for (guint i = 0; i < n_photos; i++)
-    {
-      Incoming *in = &photos[i];
-      g_autofree char *taken = in->has_time ? format_utc_ms (in->utc_ms) : NULL;
-
-      stmt = xuncha_store_prepare (self->store,
-                                   "INSERT OR IGNORE INTO photos (sha256, bytes, width, height, "
-                                   "taken_at, lat, lon, altitude, created_at) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                                   error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, in->sha256);
-      sqlite3_bind_int64 (stmt, 2, (sqlite3_int64)in->size);
-      if (in->width > 0)
-        sqlite3_bind_int (stmt, 3, in->width);
-      if (in->height > 0)
-        sqlite3_bind_int (stmt, 4, in->height);
-      bind_text (stmt, 5, taken);
-      bind_double (stmt, 6, in->stored.has_position ? in->stored.lat : NAN);
-      bind_double (stmt, 7, in->stored.has_position ? in->stored.lon : NAN);
-      bind_double (stmt, 8, in->stored.altitude);
-      bind_text (stmt, 9, now);
-      if (!xuncha_store_step_done (self->store, stmt, error))
-        return FALSE;
-
-      stmt = xuncha_store_prepare (self->store,
-                                   "INSERT OR IGNORE INTO report_photos (report_uuid, sha256, "
-                                   "role, position) VALUES (?1, ?2, ?3, ?4)",
-                                   error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, uuid);
-      bind_text (stmt, 2, in->sha256);
-      bind_text (stmt, 3, xuncha_photo_role_to_string (
-                            xuncha_report_get_photo_role (report, i)));
-      sqlite3_bind_int (stmt, 4, (int)i);
-      if (!xuncha_store_step_done (self->store, stmt, error))
-        return FALSE;
-
-      /* The sync helper sends what the outbox lists; a photo already queued (or sent)
-       * for an earlier report keeps its row. */
-      stmt = xuncha_store_prepare (self->store,
-                                   "INSERT OR IGNORE INTO outbox (kind, item, state, queued_at) "
-                                   "VALUES ('photo', ?1, 'waiting', ?2)",
-                                   error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, in->sha256);
-      bind_text (stmt, 2, now);
-      if (!xuncha_store_step_done (self->store, stmt, error))
-        return FALSE;
-    }
+    if (!insert_photo_rows (self, uuid, &photos[i], xuncha_report_get_photo_role (report, i), i,
+                            now, error))
+      return FALSE;
 
   stmt = xuncha_store_prepare (self->store,
                                "INSERT OR IGNORE INTO outbox (kind, item, state, queued_at) "
@@ -758,6 +781,184 @@ out:
     xuncha_report_clear_position (report);
   if (!ok && !had_street)
     xuncha_report_set_street (report, NULL, NAN);
+  for (guint i = 0; i < n_photos; i++)
+    incoming_clear (&photos[i]);
+  g_free (photos);
+  return ok;
+}
+
+/* --- editing --- */
+
+/* Refuses an edit unless the report still waits in the outbox. Inside the transaction of
+ * the edit, this is what keeps an edit from racing a send: the sync marks a report
+ * 'sending' in the transaction that reads it (xuncha_outbox_mark_sending). */
+static gboolean
+check_still_waiting (XunchaReportStore  *self,
+                     const char         *uuid,
+                     GError            **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *state = NULL;
+  int rc;
+
+  stmt = xuncha_store_prepare (self->store,
+                               "SELECT state FROM outbox WHERE kind = 'report' AND item = ?1",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    state = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return xuncha_store_set_error (self->store, error, "Could not read the outbox");
+
+  /* No row yet: nothing has been sent (the next sync queues it). */
+  if (state == NULL || g_str_equal (state, "waiting"))
+    return TRUE;
+  if (g_str_equal (state, "sending"))
+    g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SENT,
+                 _("The report is being sent to the office right now, so it can no longer be "
+                   "changed. Nothing was changed; add what is missing as a new report or "
+                   "tell the office."));
+  else if (g_str_equal (state, "acked"))
+    g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SENT,
+                 _("The office has already received this report, so it can no longer be "
+                   "changed. Nothing was changed; add what is missing as a new report or "
+                   "tell the office."));
+  else
+    g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SENT,
+                 _("This report already went to the office and was not accepted, so it can "
+                   "no longer be changed. Nothing was changed; see the Queue page for the "
+                   "reason."));
+  return FALSE;
+}
+
+static gboolean
+update_rows (XunchaReportStore  *self,
+             const char         *uuid,
+             XunchaReport       *edited,
+             Incoming           *photos,
+             guint               n_photos,
+             GError            **error)
+{
+  g_autofree char *now = format_utc_ms (g_get_real_time () / 1000);
+  sqlite3_stmt *stmt;
+
+  if (!check_still_waiting (self, uuid, error))
+    return FALSE;
+
+  stmt = xuncha_store_prepare (self->store,
+                               "UPDATE reports SET category = ?2, fields = ?3, note = ?4, "
+                               "  street_id = ?5, street_offset_m = ?6, merchant_id = ?7, "
+                               "  disposition = ?8, deadline = ?9 WHERE uuid = ?1",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, uuid);
+  bind_text (stmt, 2, xuncha_report_get_category (edited));
+  bind_text (stmt, 3, xuncha_report_get_fields_json (edited));
+  bind_text (stmt, 4, xuncha_report_get_note (edited));
+  bind_text (stmt, 5, xuncha_report_get_street_id (edited));
+  bind_double (stmt, 6, xuncha_report_get_street_id (edited) != NULL
+                        ? xuncha_report_get_street_offset_m (edited) : NAN);
+  bind_text (stmt, 7, xuncha_report_get_merchant_id (edited));
+  bind_text (stmt, 8, xuncha_disposition_to_string (xuncha_report_get_disposition (edited)));
+  bind_text (stmt, 9, xuncha_report_get_deadline (edited));
+  if (!xuncha_store_step_done (self->store, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (xuncha_store_get_db (self->store)) != 1)
+    {
+      g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_NOT_FOUND,
+                   _("There is no report %s on this device. See “xuncha-cli report "
+                     "list”."), uuid);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_photos; i++)
+    if (photos[i].sha256 != NULL
+        && !insert_photo_rows (self, uuid, &photos[i],
+                               xuncha_report_get_photo_role (edited, i), i, now, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+xuncha_report_store_update (XunchaReportStore  *self,
+                            const char         *uuid,
+                            XunchaReport       *edited,
+                            GCancellable       *cancellable,
+                            GError            **error)
+{
+  g_autoptr(XunchaReport) saved = NULL;
+  g_autoptr(GError) local_error = NULL;
+  Incoming *photos;
+  guint n_photos;
+  gboolean any_new = FALSE;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT_STORE (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+  g_return_val_if_fail (XUNCHA_IS_REPORT (edited), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!validate_values (self, edited, error))
+    return FALSE;
+  saved = xuncha_report_store_get (self, uuid, error);
+  if (saved == NULL)
+    return FALSE;
+  /* Said before any photo work; the transaction below checks again. */
+  if (!check_still_waiting (self, uuid, error))
+    return FALSE;
+
+  /* New photos (no hash yet) get the saved report's place and time in their Exif, as at
+   * the first save. */
+  n_photos = xuncha_report_get_n_photos (edited);
+  photos = g_new0 (Incoming, MAX (n_photos, 1));
+  for (guint i = 0; i < n_photos; i++)
+    {
+      if (xuncha_report_get_photo_sha256 (edited, i) != NULL)
+        continue;
+      any_new = TRUE;
+      if (!load_photo (self, edited, i, &photos[i], error)
+          || !prepare_pieces (self, saved, &photos[i], error))
+        goto out;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+  for (guint i = 0; i < n_photos; i++)
+    if (photos[i].pieces != NULL
+        && !xuncha_photo_store_put (self->photos, photos[i].pieces, photos[i].name,
+                                    &photos[i].sha256, &local_error))
+      {
+        g_set_error_literal (error, XUNCHA_REPORT_STORE_ERROR,
+                             XUNCHA_REPORT_STORE_ERROR_SAVE, local_error->message);
+        xuncha_photo_store_release (self->photos, FALSE);
+        goto out;
+      }
+
+  if (!xuncha_store_begin (self->store, &local_error)
+      || !update_rows (self, uuid, edited, photos, n_photos, &local_error)
+      || !xuncha_store_commit (self->store, &local_error))
+    {
+      if (local_error->domain == XUNCHA_REPORT_STORE_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        save_error (self, error, local_error);
+      xuncha_store_rollback (self->store);
+      if (any_new)
+        xuncha_photo_store_release (self->photos, FALSE);
+      goto out;
+    }
+  if (any_new)
+    xuncha_photo_store_release (self->photos, TRUE);
+  for (guint i = 0; i < n_photos; i++)
+    if (photos[i].sha256 != NULL)
+      xuncha_report_set_photo_sha256 (edited, i, photos[i].sha256);
+  ok = TRUE;
+
+out:
   for (guint i = 0; i < n_photos; i++)
     incoming_clear (&photos[i]);
   g_free (photos);

@@ -19,6 +19,7 @@ typedef enum
   XUNCHA_REPORT_STORE_ERROR_PHOTO,        /* a photo cannot be read or is not a usable JPEG */
   XUNCHA_REPORT_STORE_ERROR_NOT_FOUND,
   XUNCHA_REPORT_STORE_ERROR_SAVE,         /* the database refused the rows; nothing was kept */
+  XUNCHA_REPORT_STORE_ERROR_SENT,         /* it started to go to the office: no more edits */
 } XunchaReportStoreError;
 
 #define XUNCHA_TYPE_REPORT_STORE (xuncha_report_store_get_type ())
@@ -61,6 +62,19 @@ void               xuncha_report_store_set_street_map (XunchaReportStore *self,
                                                        XunchaStreetMap   *map);
 gboolean           xuncha_report_store_save         (XunchaReportStore  *self,
                                                      XunchaReport       *report,
+                                                     GCancellable       *cancellable,
+                                                     GError            **error);
+
+/* Changes the saved report @uuid to what @edited says: category, category fields, note,
+ * street segment (and offset), merchant, disposition and deadline. Photos @edited lists
+ * that are not stored yet (added since it was read, e.g. the after-photo) are stored and
+ * linked; stored photos stay. Creation time, position, officer, shift and parent stay as
+ * saved. One transaction: all of it or nothing. Refused with
+ * XUNCHA_REPORT_STORE_ERROR_SENT (nothing changed) once the report no longer waits in the
+ * outbox: a sync is sending it, the office acknowledged it, or it was refused. */
+gboolean           xuncha_report_store_update       (XunchaReportStore  *self,
+                                                     const char         *uuid,
+                                                     XunchaReport       *edited,
                                                      GCancellable       *cancellable,
                                                      GError            **error);
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "xuncha-outbox.h"
 #include "xuncha-store-private.h"
 #include "xuncha-taxonomy.h"
 
@@ -579,6 +580,11 @@ xuncha_store_open (const char  *data_dir,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
+
+  /* A sync killed while it held reports leaves them 'sending': they wait again, so they
+   * go with the next sync and can be edited until then. */
+  if (xuncha_outbox_recover_sending (self, &local_error) < 0)
+    g_debug ("Could not recover the outbox: %s", local_error->message);
 
   return g_steal_pointer (&self);
 }

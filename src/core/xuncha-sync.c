@@ -65,6 +65,7 @@ typedef struct
   gboolean          honour_schedule;
 
   XunchaStore      *store;
+  int               hold;          /* the outbox's sending lock, -1 before it is taken */
   XunchaHttp       *http;
   XunchaSyncResult *result;
   GHashTable       *photos_done;   /* sha256 -> outcome, this sync */
@@ -94,6 +95,7 @@ run_free (Run *run)
     memset (run->token, 0, strlen (run->token));
   g_free (run->token);
   g_clear_object (&run->store);
+  xuncha_outbox_release_sending (run->hold);
   g_clear_pointer (&run->http, xuncha_http_free);
   g_clear_pointer (&run->result, xuncha_sync_result_free);
   g_clear_pointer (&run->photos_done, g_hash_table_unref);
@@ -674,24 +676,15 @@ report_failed (Run        *run,
 }
 
 static void
-send_report (Run        *run,
-             const char *uuid)
+send_claimed_report (Run              *run,
+                     const char       *uuid,
+                     XunchaWireReport *report)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaWireReport) report = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autofree char *path = NULL;
   g_autofree char *encoded = NULL;
   g_autofree char *content = NULL;
-
-  report = load_report (run, uuid, &error);
-  if (report == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The report cannot be sent as it is: %s"),
-                                                  error->message);
-      report_failed (run, uuid, 0, message);
-      return;
-    }
 
   /* Photos first: the office refuses a report whose photos it lacks. */
   for (guint i = 0; i < report->photos->len; i++)
@@ -785,6 +778,72 @@ send_report (Run        *run,
         }
       return;
     }
+}
+
+/* Reads what will be sent and marks the report 'sending' in one transaction: an edit
+ * (xuncha_report_store_update) either lands before, and is what goes, or is refused.
+ * *claimed is FALSE when the report no longer waits (another sync took it). */
+static XunchaWireReport *
+claim_report (Run         *run,
+              const char  *uuid,
+              gboolean    *claimed,
+              GError     **error)
+{
+  g_autoptr(XunchaWireReport) report = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *claimed = FALSE;
+  if (!xuncha_store_begin (run->store, error))
+    return NULL;
+  report = load_report (run, uuid, error);
+  if (report == NULL)
+    {
+      xuncha_store_rollback (run->store);
+      return NULL;
+    }
+  *claimed = xuncha_outbox_mark_sending (run->store, "report", uuid, &local_error);
+  if (local_error != NULL || !xuncha_store_commit (run->store, &local_error))
+    {
+      xuncha_store_rollback (run->store);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      *claimed = FALSE;
+      return NULL;
+    }
+  return g_steal_pointer (&report);
+}
+
+static void
+send_report (Run        *run,
+             const char *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaWireReport) report = NULL;
+  g_autofree char *state = NULL;
+  gboolean claimed = FALSE;
+
+  report = claim_report (run, uuid, &claimed, &error);
+  if (report == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The report cannot be sent as it is: %s"),
+                                                  error->message);
+      report_failed (run, uuid, 0, message);
+      return;
+    }
+  if (!claimed)
+    {
+      state = xuncha_outbox_get_state (run->store, "report", uuid);
+      if (g_strcmp0 (state, "acked") != 0 && g_strcmp0 (state, "failed") != 0)
+        xuncha_sync_result_add (run->result, "report", uuid, XUNCHA_SYNC_OUTCOME_DEFERRED, 0,
+                                NULL, _("Another sync is sending this report."), 0);
+      item_finished (run);
+      return;
+    }
+  /* The row says 'sending' from here: the queue shows it. */
+  report_progress (run);
+  send_claimed_report (run, uuid, report);
+  /* Stopped before an answer (cancelled, unreachable, a photo missing ...): it waits
+   * again, for the next sync, and may be edited until then. */
+  xuncha_outbox_end_sending (run->store, "report", uuid, NULL);
 }
 
 /* Shifts. */
@@ -1376,6 +1435,14 @@ run_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* Held until the run ends (or the process dies): the reports it marks 'sending' are
+   * left alone by others' recovery. */
+  run->hold = xuncha_outbox_hold_sending (run->store, &error);
+  if (run->hold < 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   server = xuncha_store_get_meta (run->store, META_SERVER);
   ca_file = xuncha_store_get_meta (run->store, META_CA_FILE);
   pins = xuncha_store_get_meta (run->store, META_PINS);
@@ -1552,6 +1619,7 @@ xuncha_sync_run_async (XunchaSync          *self,
   officer = xuncha_store_get_meta (store, META_OFFICER);
 
   run = g_new0 (Run, 1);
+  run->hold = -1;
   run->self = g_object_ref (self);
   run->context = g_main_context_ref_thread_default ();
   run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
