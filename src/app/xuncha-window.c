@@ -262,6 +262,13 @@ on_visible_page_changed (XunchaWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
 
+  /* On the map, toasts float above the Report button: the next report is one tap away
+   * while "Saved: …" is still shown. */
+  if (g_strcmp0 (name, "patrol") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->toast_overlay), "above-patrol-actions");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->toast_overlay), "above-patrol-actions");
+
   if (g_strcmp0 (name, "queue") == 0)
     ensure_queue_page (self);
   else if (g_strcmp0 (name, "preferences") == 0)
@@ -466,6 +473,7 @@ xuncha_window_init (XunchaWindow *self)
 
   g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (on_visible_page_changed), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_css_class (GTK_WIDGET (self->toast_overlay), "above-patrol-actions");
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
