@@ -264,6 +264,8 @@ run_report (Fixture *fx)
   }
   g_assert_cmpint (xuncha_store_count_rows (store, "reports", NULL), ==, 1);
   g_assert_cmpuint (fx->saved, ==, 1);
+  /* The edited report keeps its one marker on the map. */
+  g_assert_cmpuint (xuncha_map_view_get_n_reports (xuncha_patrol_page_get_map_view (page)), ==, 1);
 
   /* "Details…" before the category: the full form first, as before. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "report", NULL);

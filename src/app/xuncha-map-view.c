@@ -258,7 +258,7 @@ create_report_popover (GtkMenuButton *button,
   gtk_menu_button_set_popover (button, popover);
 }
 
-void
+ShumateMarker *
 xuncha_map_view_add_report (XunchaMapView *self,
                             double         lat,
                             double         lon,
@@ -267,7 +267,7 @@ xuncha_map_view_add_report (XunchaMapView *self,
   ShumateMarker *marker;
   GtkWidget *button;
 
-  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
 
   if (description == NULL)
     {
@@ -276,7 +276,7 @@ xuncha_map_view_add_report (XunchaMapView *self,
       gtk_widget_add_css_class (GTK_WIDGET (marker), "report-point");
       shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
       shumate_marker_layer_add_marker (self->report_layer, marker);
-      return;
+      return marker;
     }
 
   /* A tap on the marker shows what was reported there; the popover is made on the first
@@ -294,6 +294,28 @@ xuncha_map_view_add_report (XunchaMapView *self,
   shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
   shumate_marker_set_child (marker, button);
   shumate_marker_layer_add_marker (self->report_layer, marker);
+  return marker;
+}
+
+void
+xuncha_map_view_set_report_description (XunchaMapView *self,
+                                        ShumateMarker *marker,
+                                        const char    *description)
+{
+  GtkWidget *button;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  g_return_if_fail (SHUMATE_IS_MARKER (marker));
+  g_return_if_fail (description != NULL);
+
+  button = shumate_marker_get_child (marker);
+  if (!GTK_IS_MENU_BUTTON (button))
+    return;
+  g_object_set_data_full (G_OBJECT (button), "description", g_strdup (description), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  description, -1);
+  /* Made again with the new words on the next tap. */
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), NULL);
 }
 
 guint

@@ -43,11 +43,16 @@ void             xuncha_map_view_get_center   (XunchaMapView   *self,
                                                double          *lat,
                                                double          *lon);
 
-/* A marker for a report; tapping it shows @description (NULL: a plain dot). */
-void             xuncha_map_view_add_report   (XunchaMapView   *self,
+/* A marker for a report; tapping it shows @description (NULL: a plain dot). Returns the
+ * marker, owned by the map. */
+ShumateMarker   *xuncha_map_view_add_report   (XunchaMapView   *self,
                                                double           lat,
                                                double           lon,
                                                const char      *description);
+/* What a marker made by xuncha_map_view_add_report() shows (the report was edited). */
+void             xuncha_map_view_set_report_description (XunchaMapView *self,
+                                                         ShumateMarker *marker,
+                                                         const char    *description);
 guint            xuncha_map_view_get_n_reports (XunchaMapView  *self);
 /* The layer of highlighted street segments (under the track). */
 XunchaSegmentLayer *xuncha_map_view_get_segment_layer (XunchaMapView *self);

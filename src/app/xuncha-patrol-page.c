@@ -31,6 +31,9 @@ struct _XunchaPatrolPage
   GtkBox              *action_bar;
   AdwFlap             *flap;
   GtkListBox          *today_list;
+  /* Today's reports on screen, by id: an edited report is shown with its new words. */
+  GHashTable          *markers;        /* uuid → ShumateMarker (owned by the map) */
+  GHashTable          *rows;           /* uuid → AdwActionRow (owned by today_list) */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaPatrolPage, xuncha_patrol_page, GTK_TYPE_WIDGET)
@@ -225,6 +228,8 @@ xuncha_patrol_page_dispose (GObject *object)
   g_clear_object (&self->street_map);
   g_clear_object (&self->taxonomy);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->markers, g_hash_table_unref);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (xuncha_patrol_page_parent_class)->dispose (object);
 }
@@ -260,6 +265,8 @@ xuncha_patrol_page_init (XunchaPatrolPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* The seed's district until a street map tells where the officer works. */
   xuncha_map_view_center_on (self->map_view, 30.7966, 106.0828, 15);
@@ -287,6 +294,8 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
                                XunchaReport     *report)
 {
   g_autofree char *description = NULL;
+  ShumateMarker *marker;
+  GtkWidget *row;
 
   g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
   g_return_if_fail (XUNCHA_IS_REPORT (report));
@@ -294,22 +303,32 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
   if (!xuncha_report_has_position (report) || self->store == NULL)
     return;
   description = describe_report (self, report);
-  xuncha_map_view_add_report (self->map_view, xuncha_report_get_lat (report),
-                              xuncha_report_get_lon (report), description);
+  marker = g_hash_table_lookup (self->markers, xuncha_report_get_uuid (report));
+  row = g_hash_table_lookup (self->rows, xuncha_report_get_uuid (report));
+  if (marker != NULL)
+    xuncha_map_view_set_report_description (self->map_view, marker, description);
+  else
+    g_hash_table_insert (self->markers, g_strdup (xuncha_report_get_uuid (report)),
+                         xuncha_map_view_add_report (self->map_view,
+                                                     xuncha_report_get_lat (report),
+                                                     xuncha_report_get_lon (report),
+                                                     description));
 
   /* The side panel of a wide window lists them too, newest first. */
-  {
-    GtkWidget *row = adw_action_row_new ();
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), description);
-    if (xuncha_report_get_street_id (report) != NULL && self->street_map != NULL)
-      {
-        XunchaStreetSegment *segment = xuncha_street_map_lookup (self->street_map,
-                                                                 xuncha_report_get_street_id (report));
-        if (segment != NULL && xuncha_street_segment_get_name (segment) != NULL)
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), xuncha_street_segment_get_name (segment));
-      }
-    gtk_list_box_prepend (self->today_list, row);
-  }
+  if (row == NULL)
+    {
+      row = adw_action_row_new ();
+      g_hash_table_insert (self->rows, g_strdup (xuncha_report_get_uuid (report)), row);
+      gtk_list_box_prepend (self->today_list, row);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), description);
+  if (xuncha_report_get_street_id (report) != NULL && self->street_map != NULL)
+    {
+      XunchaStreetSegment *segment = xuncha_street_map_lookup (self->street_map,
+                                                               xuncha_report_get_street_id (report));
+      if (segment != NULL && xuncha_street_segment_get_name (segment) != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), xuncha_street_segment_get_name (segment));
+    }
 }
 
 static void

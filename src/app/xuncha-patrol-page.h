@@ -24,7 +24,7 @@ struct _XunchaMapView *xuncha_patrol_page_get_map_view (XunchaPatrolPage *self);
 gboolean xuncha_patrol_page_get_side_panel_shown (XunchaPatrolPage *self);
 /* The shift toggle (for tests driving the page as an officer would). */
 GtkWidget *xuncha_patrol_page_get_shift_button (XunchaPatrolPage *self);
-/* Puts a marker for a report just saved. */
+/* Puts a marker for a report just saved; for one already shown (edited), its words change. */
 void xuncha_patrol_page_add_report (XunchaPatrolPage *self,
                                     XunchaReport     *report);
 /* Reads the store again (after a save, a sync or an import). */

@@ -92,6 +92,7 @@ on_report_edited (XunchaReportFlow *flow,
 {
   xuncha_window_add_toast (self, _("Changes saved on the device"));
   xuncha_patrol_page_refresh (self->patrol_page);
+  xuncha_patrol_page_add_report (self->patrol_page, report);
   if (self->queue_page != NULL)
     xuncha_queue_page_refresh (self->queue_page);
 }
