@@ -163,6 +163,25 @@ run_patrol (Fixture *fx)
   g_assert_true (xuncha_patrol_session_get_shift_open (session));
   wait_for_points (session, 40);
   g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
+  /* The compass shows only while the map is turned. */
+  {
+    ShumateViewport *viewport = xuncha_map_view_get_viewport (map_view);
+    GtkWidget *compass = NULL;
+
+    for (GtkWidget *w = GTK_WIDGET (map_view); w != NULL && compass == NULL;)
+      {
+        /* The simple map is the map view's only child. */
+        if (SHUMATE_IS_SIMPLE_MAP (w))
+          compass = GTK_WIDGET (shumate_simple_map_get_compass (SHUMATE_SIMPLE_MAP (w)));
+        w = gtk_widget_get_first_child (w);
+      }
+    g_assert_nonnull (compass);
+    g_assert_false (gtk_widget_get_visible (compass));
+    shumate_viewport_set_rotation (viewport, 0.5);
+    g_assert_true (gtk_widget_get_visible (compass));
+    shumate_viewport_set_rotation (viewport, 0);
+    g_assert_false (gtk_widget_get_visible (compass));
+  }
   xuncha_map_view_center_on (map_view, fix.lat, fix.lon, 16.5);
   xuncha_ui_test_wait_for_frames (window, 4);
   g_assert_cmpuint (xuncha_street_layer_get_n_drawn (xuncha_map_view_get_street_layer (map_view)),

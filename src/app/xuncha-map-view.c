@@ -73,6 +73,17 @@ xuncha_map_view_class_init (XunchaMapViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "xuncha-map-view");
 }
 
+/* The compass (point north again) shows once the map has been turned. Hidden, it is not
+ * measured, so its SVG icon, and with it the SVG image loader, wait until then instead of
+ * being read before the first frame. */
+static void
+on_rotation_changed (XunchaMapView *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (shumate_simple_map_get_compass (self->simple_map)),
+                          shumate_viewport_get_rotation (xuncha_map_view_get_viewport (self))
+                          != 0);
+}
+
 static void
 xuncha_map_view_init (XunchaMapView *self)
 {
@@ -87,6 +98,9 @@ xuncha_map_view_init (XunchaMapView *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self->simple_map), TRUE);
 
   viewport = shumate_simple_map_get_viewport (self->simple_map);
+  g_signal_connect_object (viewport, "notify::rotation", G_CALLBACK (on_rotation_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_rotation_changed (self);
   self->projection = make_map_source (NULL);
   shumate_viewport_set_reference_map_source (viewport, self->projection);
   shumate_viewport_set_min_zoom_level (viewport, MIN_ZOOM);
