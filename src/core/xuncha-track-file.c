@@ -274,17 +274,19 @@ parse_nmea (const char            *data,
 {
   g_autoptr(GArray) epochs = g_array_new (FALSE, FALSE, sizeof (Epoch));
   g_autoptr(GArray) fixes = g_array_new (FALSE, FALSE, sizeof (XunchaFix));
+  /* Lines are cut in place (a log may hold hundreds of thousands), up to the first NUL. */
   g_autofree char *text = g_strndup (data, length);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  char *rest = text;
   Epoch current;
   g_autofree gint64 *days = NULL;
   gboolean open = FALSE;
   gint64 first_dated = -1;
   gint64 last_t = G_MININT64;
 
-  for (guint i = 0; lines[i] != NULL; i++)
+  while (rest != NULL)
     {
-      char *line = g_strstrip (lines[i]);
+      char *line = rest;
+      char *newline = strchr (line, '\n');
       g_autofree char *body = NULL;
       g_auto(GStrv) fields = NULL;
       gboolean bad = FALSE;
@@ -292,6 +294,10 @@ parse_nmea (const char            *data,
       guint n;
       int tod;
 
+      if (newline != NULL)
+        *newline = '\0';
+      rest = newline != NULL ? newline + 1 : NULL;
+      line = g_strstrip (line);
       if (*line == '\0')
         continue;
       if (*line == '#')
