@@ -628,13 +628,11 @@ handle_points (XunchaOfficeServer *self,
 }
 
 static void
-on_request (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
+handle_request (XunchaOfficeServer *self,
+                SoupServerMessage  *msg,
+                const char         *path,
+                GHashTable         *query)
 {
-  XunchaOfficeServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   g_auto(XunchaWireOfficer) officer = { 0 };
   g_autoptr(GBytes) request = NULL;
@@ -905,6 +903,23 @@ on_wrote_body_data (SoupServerMessage *msg,
 {
   Deadline *deadline = deadline_get (msg);
 
+  if (deadline != NULL && deadline->quiet_us > 0)
+    deadline->moved_at = g_get_monotonic_time ();
+}
+
+static void
+on_request (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  Deadline *deadline;
+
+  handle_request (user_data, msg, path, query);
+  /* The answer is ready: the client's silence counts from now, not from while the office
+   * was making it (the main loop ran no timer meanwhile). */
+  deadline = deadline_get (msg);
   if (deadline != NULL && deadline->quiet_us > 0)
     deadline->moved_at = g_get_monotonic_time ();
 }
