@@ -885,12 +885,15 @@ on_wrote_headers (SoupServerMessage *msg,
 {
   XunchaOfficeServer *self = user_data;
   Deadline *deadline = deadline_get (msg);
-  goffset length = soup_message_headers_get_content_length (
-    soup_server_message_get_response_headers (msg));
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
 
   if (deadline == NULL || deadline->quiet_us == 0)
     return;
   deadline->moved_at = g_get_monotonic_time ();
+  /* Every answer of the office has a length; one without gets only the silence limit. */
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    return;
   deadline->ends_at = deadline->moved_at
                       + ((gint64)self->request_timeout_s + length / BODY_MIN_RATE)
                         * G_USEC_PER_SEC;
