@@ -37,6 +37,10 @@ test_more_than_one (void)
     { "{\"a\": \"}\"} x", 11 },
     { "[]\0[]", 2 },
     { "{}//", 2 },
+    /* Comments, which json-glib skips: brackets in them must not count. */
+    { "{/[/}[]", 1 },
+    { "[1, /* ] */ 2]", 4 },
+    { "{\"a\": 1 // }\n}", 8 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

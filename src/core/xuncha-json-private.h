@@ -8,8 +8,10 @@ G_BEGIN_DECLS
 /* For core modules that read JSON from outside (taxonomy, street and merchant files, and
  * the protocol): whether @data holds a single JSON value, surrounded by nothing but
  * whitespace. json-glib 1.6 reads text after the first value as further statements and
- * leaks the earlier values, so such input is refused before it reaches the parser. FALSE
- * sets @extra_at (may be NULL) to the offset of the first byte after the first value. An
+ * leaks the earlier values, so such input is refused before it reaches the parser. So is a
+ * comment ('/' outside a string) inside the first value: JSON has none, json-glib skips
+ * them, and a bracket in one would hide where the first value ends. FALSE sets @extra_at
+ * (may be NULL) to the offset of the first byte after the first value, or of the '/'. An
  * unfinished or empty document gives TRUE: the parser reports those itself. */
 gboolean xuncha_json_is_single_value (const char *data,
                                       gsize       length,

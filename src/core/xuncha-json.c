@@ -62,6 +62,14 @@ xuncha_json_is_single_value (const char *data,
               if (pos >= length)
                 return TRUE;
             }
+          else if (c == '/')
+            {
+              /* A comment, which JSON does not have but json-glib 1.6 skips: a bracket
+               * inside it would hide the end of the first value from this count. */
+              if (extra_at != NULL)
+                *extra_at = pos - 1;
+              return FALSE;
+            }
           else if (c == '{' || c == '[')
             depth++;
           else if ((c == '}' || c == ']') && --depth == 0)

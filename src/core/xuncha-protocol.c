@@ -90,6 +90,7 @@ xuncha_protocol_parse (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
+  gsize extra_at = 0;
 
   if (data == NULL)
     {
@@ -105,9 +106,11 @@ xuncha_protocol_parse (const char  *data,
     }
   /* Text after the first value is refused before json-glib sees it: it would leak the
    * tree it parsed (json-glib 1.6). */
-  if (!xuncha_json_is_single_value (data, (gsize)length, NULL))
+  if (!xuncha_json_is_single_value (data, (gsize)length, &extra_at))
     {
-      xuncha_protocol_invalid (error, "%s: not a single JSON value", what);
+      xuncha_protocol_invalid (error, data[extra_at] == '/'
+                                      ? "%s: a comment, which JSON does not allow"
+                                      : "%s: not a single JSON value", what);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))

@@ -278,7 +278,7 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonObject *root;
   JsonNode *node;
-  gsize size;
+  gsize size, extra_at = 0;
   const char *data;
 
   g_return_val_if_fail (json != NULL, NULL);
@@ -291,9 +291,10 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
       invalid (error, "the document is empty");
       return NULL;
     }
-  if (!xuncha_json_is_single_value (data, size, NULL))
+  if (!xuncha_json_is_single_value (data, size, &extra_at))
     {
-      invalid (error, "more than one document");
+      invalid (error, data[extra_at] == '/' ? "a comment, which JSON does not allow"
+                                            : "more than one document");
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, size, error))

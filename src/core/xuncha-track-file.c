@@ -43,13 +43,13 @@ parse_hex_digit (char  c,
   return TRUE;
 }
 
-/* Checks framing and checksum; on success returns the sentence body (between '$' and '*')
- * as a new string. */
+/* Checks framing and checksum; on success ends the sentence body (between '$' and '*')
+ * in place and returns it. */
 static char *
-nmea_body (const char *line,
-           gboolean   *bad_checksum)
+nmea_body (char     *line,
+           gboolean *bad_checksum)
 {
-  const char *star;
+  char *star;
   guint sum = 0, hi, lo;
 
   *bad_checksum = FALSE;
@@ -68,7 +68,31 @@ nmea_body (const char *line,
       *bad_checksum = TRUE;
       return NULL;
     }
-  return g_strndup (line + 1, star - line - 1);
+  *star = '\0';
+  return line + 1;
+}
+
+/* Cuts @body at its commas, in place, into @fields (NULL-terminated); returns the number
+ * of fields. An empty body has none, as with g_strsplit(). */
+static guint
+split_fields (char      *body,
+              GPtrArray *fields)
+{
+  char *p = body;
+
+  g_ptr_array_set_size (fields, 0);
+  while (*body != '\0')
+    {
+      char *comma = strchr (p, ',');
+
+      g_ptr_array_add (fields, p);
+      if (comma == NULL)
+        break;
+      *comma = '\0';
+      p = comma + 1;
+    }
+  g_ptr_array_add (fields, NULL);
+  return fields->len - 1;
 }
 
 static gboolean
@@ -274,24 +298,32 @@ parse_nmea (const char            *data,
 {
   g_autoptr(GArray) epochs = g_array_new (FALSE, FALSE, sizeof (Epoch));
   g_autoptr(GArray) fixes = g_array_new (FALSE, FALSE, sizeof (XunchaFix));
+  /* Lines are cut in place (a log may hold hundreds of thousands), up to the first NUL. */
   g_autofree char *text = g_strndup (data, length);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  char *rest = text;
+  /* The fields of the sentence at hand, cut in place like the lines. */
+  g_autoptr(GPtrArray) field_array = g_ptr_array_new ();
   Epoch current;
   g_autofree gint64 *days = NULL;
   gboolean open = FALSE;
   gint64 first_dated = -1;
   gint64 last_t = G_MININT64;
 
-  for (guint i = 0; lines[i] != NULL; i++)
+  while (rest != NULL)
     {
-      char *line = g_strstrip (lines[i]);
-      g_autofree char *body = NULL;
-      g_auto(GStrv) fields = NULL;
+      char *line = rest;
+      char *newline = strchr (line, '\n');
+      char *body;
+      char **fields;
       gboolean bad = FALSE;
       const char *type;
       guint n;
       int tod;
 
+      if (newline != NULL)
+        *newline = '\0';
+      rest = newline != NULL ? newline + 1 : NULL;
+      line = g_strstrip (line);
       if (*line == '\0')
         continue;
       if (*line == '#')
@@ -309,8 +341,8 @@ parse_nmea (const char            *data,
           continue;
         }
       stats->sentences++;
-      fields = g_strsplit (body, ",", -1);
-      n = g_strv_length (fields);
+      n = split_fields (body, field_array);
+      fields = (char **)field_array->pdata;
       /* "$*00" has a valid checksum and nothing at all before it. */
       if (n == 0 || strlen (fields[0]) != 5)
         {

@@ -30,7 +30,12 @@ struct _XunchaOfficeServer
 #define BODY_MIN_RATE 4096
 #define ENROLL_KEYS_MAX 10000
 /* A device's requests carry a few hundred bytes of headers. libsoup itself drops a
- * connection past 64 KiB without an answer; below that this limit answers 431. */
+ * connection past 64 KiB without an answer; below that this limit answers 431. Past it
+ * nothing of ours runs: libsoup's reader fails before the request has a method, ends the
+ * connection, and emits no signal for it (no request-finished or -aborted); what it read
+ * sits in its private buffer. Only accepting connections ourselves (TLS included) and
+ * handing libsoup the streams could answer there, and libsoup keeps such connections
+ * alive only for a server with listeners of its own. */
 #define HEADERS_MAX_BYTES 16384
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
@@ -623,13 +628,11 @@ handle_points (XunchaOfficeServer *self,
 }
 
 static void
-on_request (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
+handle_request (XunchaOfficeServer *self,
+                SoupServerMessage  *msg,
+                const char         *path,
+                GHashTable         *query)
 {
-  XunchaOfficeServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   g_auto(XunchaWireOfficer) officer = { 0 };
   g_autoptr(GBytes) request = NULL;
@@ -753,12 +756,22 @@ on_request (SoupServer        *server,
  * anything (before its first request or between two), is cut off: its socket is shut
  * down, which ends the read libsoup waits on. The deadline lives on the socket, so it
  * also covers the wait for a kept-alive connection's next request, when there is no
- * message yet. */
+ * message yet.
+ *
+ * While an answer is written the deadline watches the client read it: libsoup waits for
+ * the socket to take more for as long as it takes, so a client that asks for the street
+ * map and stops reading would otherwise keep the connection and the answer in memory for
+ * ever. Each piece written moves the deadline on; silence for the request timeout, or an
+ * answer read slower than BODY_MIN_RATE on the whole, ends the connection. */
 
 typedef struct
 {
-  GSocket *socket;      /* not owned: the deadline is data on it */
-  guint    source;
+  GSocket    *socket;      /* not owned: the deadline is data on it */
+  guint       source;
+  const char *why;         /* for the debug log */
+  gint64      quiet_us;    /* while writing: the silence allowed, 0 otherwise */
+  gint64      moved_at;    /* while writing: monotonic time of the last piece written */
+  gint64      ends_at;     /* while writing: the latest end of the whole answer, or 0 */
 } Deadline;
 
 static void
@@ -776,32 +789,58 @@ on_deadline (gpointer user_data)
   Deadline *deadline = user_data;
 
   deadline->source = 0;
-  g_debug ("Closing a connection that was idle or too slow");
+  if (deadline->quiet_us > 0)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 end = deadline->moved_at + deadline->quiet_us;
+
+      if (deadline->ends_at > 0)
+        end = MIN (end, deadline->ends_at);
+      if (now < end)
+        {
+          /* The client read some since this timer was set: wait for the rest. */
+          deadline->source = g_timeout_add ((guint)((end - now) / 1000) + 1, on_deadline,
+                                            deadline);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  g_debug ("Closing a connection: %s", deadline->why);
   g_socket_shutdown (deadline->socket, TRUE, TRUE, NULL);
   return G_SOURCE_REMOVE;
+}
+
+static Deadline *
+deadline_get (SoupServerMessage *msg)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
+
+  return socket != NULL ? g_object_get_data (G_OBJECT (socket), "xuncha-deadline") : NULL;
 }
 
 /* Replaces the deadline of @msg's connection; 0 clears it. The socket is the one kept
  * when the request started: by the time a message is finished, libsoup has let go of
  * its connection. */
-static void
+static Deadline *
 deadline_set (SoupServerMessage *msg,
-              guint              seconds)
+              guint              seconds,
+              const char        *why)
 {
   GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
   Deadline *deadline;
 
   if (socket == NULL)
-    return;
+    return NULL;
   if (seconds == 0)
     {
       g_object_set_data (G_OBJECT (socket), "xuncha-deadline", NULL);
-      return;
+      return NULL;
     }
   deadline = g_new0 (Deadline, 1);
   deadline->socket = socket;
+  deadline->why = why;
   deadline->source = g_timeout_add_seconds (seconds, on_deadline, deadline);
   g_object_set_data_full (G_OBJECT (socket), "xuncha-deadline", deadline, deadline_free);
+  return deadline;
 }
 
 static void
@@ -818,14 +857,74 @@ on_got_headers (SoupServerMessage *msg,
     limit = 0;
   else if (length > 0)
     limit = MIN (length, limit);
-  deadline_set (msg, self->request_timeout_s + (guint)(limit / BODY_MIN_RATE));
+  deadline_set (msg, self->request_timeout_s + (guint)(limit / BODY_MIN_RATE),
+                "the request came in too slowly");
 }
 
+/* The request is in; the answer is made and written next. */
 static void
 on_got_body (SoupServerMessage *msg,
              gpointer           user_data)
 {
-  deadline_set (msg, 0);
+  XunchaOfficeServer *self = user_data;
+  Deadline *deadline = deadline_set (msg, self->request_timeout_s,
+                                     "the client stopped reading its answer");
+
+  if (deadline != NULL)
+    {
+      deadline->quiet_us = (gint64)self->request_timeout_s * G_USEC_PER_SEC;
+      deadline->moved_at = g_get_monotonic_time ();
+    }
+}
+
+/* Its length known, the whole answer gets an end too: a client reading a few bytes now
+ * and then does not hold it for hours. */
+static void
+on_wrote_headers (SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  XunchaOfficeServer *self = user_data;
+  Deadline *deadline = deadline_get (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (deadline == NULL || deadline->quiet_us == 0)
+    return;
+  deadline->moved_at = g_get_monotonic_time ();
+  /* Every answer of the office has a length; one without gets only the silence limit. */
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    return;
+  deadline->ends_at = deadline->moved_at
+                      + ((gint64)self->request_timeout_s + length / BODY_MIN_RATE)
+                        * G_USEC_PER_SEC;
+}
+
+static void
+on_wrote_body_data (SoupServerMessage *msg,
+                    guint              chunk_size,
+                    gpointer           user_data)
+{
+  Deadline *deadline = deadline_get (msg);
+
+  if (deadline != NULL && deadline->quiet_us > 0)
+    deadline->moved_at = g_get_monotonic_time ();
+}
+
+static void
+on_request (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  Deadline *deadline;
+
+  handle_request (user_data, msg, path, query);
+  /* The answer is ready: the client's silence counts from now, not from while the office
+   * was making it (the main loop ran no timer meanwhile). */
+  deadline = deadline_get (msg);
+  if (deadline != NULL && deadline->quiet_us > 0)
+    deadline->moved_at = g_get_monotonic_time ();
 }
 
 static void
@@ -839,9 +938,11 @@ on_request_started (SoupServer        *server,
   if (socket != NULL)
     g_object_set_data_full (G_OBJECT (msg), "xuncha-socket", g_object_ref (socket),
                             g_object_unref);
-  deadline_set (msg, self->request_timeout_s);
+  deadline_set (msg, self->request_timeout_s, "no request came, or it came too slowly");
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
   g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), self);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), self);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), self);
 }
 
 /* Answered: the connection may wait for a next request, but not for ever. */
@@ -852,7 +953,7 @@ on_request_finished (SoupServer        *server,
 {
   XunchaOfficeServer *self = user_data;
 
-  deadline_set (msg, self->request_timeout_s);
+  deadline_set (msg, self->request_timeout_s, "it stayed idle after an answer");
 }
 
 static void

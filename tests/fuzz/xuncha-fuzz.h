@@ -24,6 +24,12 @@ void         xuncha_fuzz_init            (void);
  * exit. Made fast (no fsync): it holds nothing worth keeping. */
 XunchaStore *xuncha_fuzz_get_store       (void);
 
+/* The single number @sql (a literal such as "SELECT count(*) FROM streets") gives in the
+ * fuzz store, through the store's cache of prepared statements: a check run twice per
+ * input need not parse its SQL every time. */
+gint64       xuncha_fuzz_count           (XunchaStore    *in_store,
+                                          const char     *sql);
+
 /* Stops the run with a message when an invariant of the code under test is broken: a
  * finding, in a sanitizer build and in the plain regression test alike. */
 #define XUNCHA_FUZZ_CHECK(cond) \
