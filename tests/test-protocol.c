@@ -112,6 +112,13 @@ test_report_strict (void)
                   "report.disposition");
   expect_invalid ("{\"uuid\":\"" UUID1 "\",\"created_at\":\"yesterday\","
                   "\"category\":\"x\",\"fields\":{},\"photos\":[]}", "report.created_at");
+  /* json-glib would read these as infinity and write them back as "inf.0", not JSON. */
+  expect_invalid ("{\"uuid\":\"" UUID1 "\",\"created_at\":\"2024-05-01T08:30:00Z\","
+                  "\"category\":\"x\",\"fields\":{\"a\":{\"b\":[1e999]}},\"photos\":[]}",
+                  "a number too large for a double");
+  expect_invalid ("{\"uuid\":\"" UUID1 "\",\"created_at\":\"2024-05-01T08:30:00Z\","
+                  "\"category\":\"x\",\"fields\":{\"a\":-1e400},\"photos\":[]}",
+                  "a number too large for a double");
 }
 
 static void

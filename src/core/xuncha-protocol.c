@@ -81,6 +81,44 @@ xuncha_protocol_is_time (const char *text)
   return time != NULL;
 }
 
+/* json-glib reads a number too large for a double (1e999) as infinity, and writes it back
+ * as "inf.0", which is not JSON: a report kept with one in its free-form fields could
+ * never be sent on. Such a number is refused wherever it is. */
+static gboolean
+all_numbers_finite (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          if (!all_numbers_finite (member))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!all_numbers_finite (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_DOUBLE
+             || isfinite (json_node_get_double (node));
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
 JsonNode *
 xuncha_protocol_parse (const char  *data,
                        gssize       length,
@@ -122,6 +160,11 @@ xuncha_protocol_parse (const char  *data,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       xuncha_protocol_invalid (error, "%s: expected a JSON object", what);
+      return NULL;
+    }
+  if (!all_numbers_finite (root))
+    {
+      xuncha_protocol_invalid (error, "%s: a number too large for a double", what);
       return NULL;
     }
   return json_node_ref (root);
