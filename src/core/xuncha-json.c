@@ -19,16 +19,30 @@ skip_space (const char *data,
 }
 
 /* The end of the string that starts (after its quote) at @pos, or @length when the string
- * does not end. */
+ * does not end. An escape JSON does not have sets *@bad_escape to its backslash: json-glib
+ * 1.6 reads "\202" as an octal byte, which makes a string that is not UTF-8. */
 static gsize
 skip_string (const char *data,
              gsize       length,
-             gsize       pos)
+             gsize       pos,
+             gsize      *bad_escape)
 {
   while (pos < length)
     {
       if (data[pos] == '\\')
-        pos += 2;
+        {
+          gboolean ok = pos + 1 < length && strchr ("\"\\/bfnrtu", data[pos + 1]) != NULL
+                        && data[pos + 1] != '\0';
+
+          for (gsize i = 2; ok && data[pos + 1] == 'u' && i < 6; i++)
+            ok = pos + i < length && g_ascii_isxdigit (data[pos + i]);
+          if (!ok && pos + 1 < length)
+            {
+              *bad_escape = pos;
+              return length;
+            }
+          pos += 2;
+        }
       else if (data[pos++] == '"')
         return pos;
     }
@@ -40,7 +54,7 @@ xuncha_json_is_single_value (const char *data,
                              gsize       length,
                              gsize      *extra_at)
 {
-  gsize pos;
+  gsize pos, bad_escape = G_MAXSIZE;
 
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
@@ -58,9 +72,9 @@ xuncha_json_is_single_value (const char *data,
 
           if (c == '"')
             {
-              pos = skip_string (data, length, pos);
+              pos = skip_string (data, length, pos, &bad_escape);
               if (pos >= length)
-                return TRUE;
+                break;
             }
           else if (c == '/')
             {
@@ -75,12 +89,12 @@ xuncha_json_is_single_value (const char *data,
           else if ((c == '}' || c == ']') && --depth == 0)
             break;
         }
-      if (depth > 0)
+      if (bad_escape == G_MAXSIZE && depth > 0)
         return TRUE;
     }
   else if (data[pos] == '"')
     {
-      pos = skip_string (data, length, pos + 1);
+      pos = skip_string (data, length, pos + 1, &bad_escape);
     }
   else
     {
@@ -93,6 +107,12 @@ xuncha_json_is_single_value (const char *data,
         return TRUE;
     }
 
+  if (bad_escape != G_MAXSIZE)
+    {
+      if (extra_at != NULL)
+        *extra_at = bad_escape;
+      return FALSE;
+    }
   pos = skip_space (data, length, pos);
   if (pos < length)
     {

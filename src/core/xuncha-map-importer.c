@@ -250,7 +250,8 @@ parse_json (const char  *data,
             _("%s is not valid JSON: line %d, position %d: %s. Nothing was imported."),
             name, line, (int)(extra_at - line_start) + 1,
             data[extra_at] == '/' ? "a comment, which JSON does not allow"
-                                  : "unexpected data after the end of the document");
+            : data[extra_at] == '\\' ? "an escape that JSON does not have"
+                                     : "unexpected data after the end of the document");
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))

@@ -148,6 +148,8 @@ xuncha_protocol_parse (const char  *data,
     {
       xuncha_protocol_invalid (error, data[extra_at] == '/'
                                       ? "%s: a comment, which JSON does not allow"
+                                      : data[extra_at] == '\\'
+                                      ? "%s: an escape that JSON does not have"
                                       : "%s: not a single JSON value", what);
       return NULL;
     }

@@ -294,7 +294,8 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
   if (!xuncha_json_is_single_value (data, size, &extra_at))
     {
       invalid (error, data[extra_at] == '/' ? "a comment, which JSON does not allow"
-                                            : "more than one document");
+                      : data[extra_at] == '\\' ? "an escape that JSON does not have"
+                                               : "more than one document");
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, size, error))
