@@ -533,6 +533,28 @@ bind_double (sqlite3_stmt *stmt,
 }
 
 /* The rows that make a stored photo file part of report @uuid, and its outbox entry. */
+/* An outbox row for @item, waiting; an item already listed keeps its row. */
+static gboolean
+queue_for_office (XunchaReportStore  *self,
+                  const char         *kind,
+                  const char         *item,
+                  const char         *now,
+                  GError            **error)
+{
+  sqlite3_stmt *stmt = xuncha_store_prepare (self->store,
+                                             "INSERT OR IGNORE INTO outbox "
+                                             "(kind, item, state, queued_at) "
+                                             "VALUES (?1, ?2, 'waiting', ?3)",
+                                             error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, kind);
+  bind_text (stmt, 2, item);
+  bind_text (stmt, 3, now);
+  return xuncha_store_step_done (self->store, stmt, error);
+}
+
 static gboolean
 insert_photo_rows (XunchaReportStore  *self,
                    const char         *uuid,
@@ -581,15 +603,7 @@ insert_photo_rows (XunchaReportStore  *self,
 
   /* The sync helper sends what the outbox lists; a photo already queued (or sent)
    * for an earlier report keeps its row. */
-  stmt = xuncha_store_prepare (self->store,
-                               "INSERT OR IGNORE INTO outbox (kind, item, state, queued_at) "
-                               "VALUES ('photo', ?1, 'waiting', ?2)",
-                               error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, in->sha256);
-  bind_text (stmt, 2, now);
-  return xuncha_store_step_done (self->store, stmt, error);
+  return queue_for_office (self, "photo", in->sha256, now, error);
 }
 
 static gboolean
@@ -641,15 +655,7 @@ insert_rows (XunchaReportStore  *self,
                             now, error))
       return FALSE;
 
-  stmt = xuncha_store_prepare (self->store,
-                               "INSERT OR IGNORE INTO outbox (kind, item, state, queued_at) "
-                               "VALUES ('report', ?1, 'waiting', ?2)",
-                               error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, uuid);
-  bind_text (stmt, 2, now);
-  return xuncha_store_step_done (self->store, stmt, error);
+  return queue_for_office (self, "report", uuid, now, error);
 }
 
 static gboolean
