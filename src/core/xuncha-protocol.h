@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   XUNCHA_PROTOCOL_ERROR_INVALID,   /* a message that breaks the protocol; the message names the member */
+  XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, /* well-formed, but a member cannot be taken as written
+                                       * (a name twice in one object, a NUL in a string): 422 */
 } XunchaProtocolError;
 
 #define XUNCHA_PROTOCOL_VERSION        "1"
