@@ -24,6 +24,10 @@ typedef enum
 #define XUNCHA_PROTOCOL_PHOTO_MAX_BYTES ((gint64)32 * 1024 * 1024)
 #define XUNCHA_PROTOCOL_BODY_MAX_BYTES  ((gint64)1024 * 1024)
 #define XUNCHA_PROTOCOL_MAX_POINTS     5000
+/* The most the device reads of an office answer (counted as it arrives, chunked or not):
+ * any JSON answer, and a street or merchant delta (a whole district's map from revision 0). */
+#define XUNCHA_PROTOCOL_ANSWER_MAX_BYTES ((gsize)4 * 1024 * 1024)
+#define XUNCHA_PROTOCOL_DELTA_MAX_BYTES  ((gsize)64 * 1024 * 1024)
 
 GQuark      xuncha_protocol_error_quark      (void);
 
