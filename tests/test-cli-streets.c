@@ -131,6 +131,58 @@ test_bad_file_changes_nothing (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* json-glib recursed once per nesting level: a GeoJSON of 100 000 brackets made the import
+ * exit with a segfault (139), on the device and at the office. */
+static void
+test_deep_file (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *office_dir = g_build_filename (dir, "office", NULL);
+  g_autofree char *deep = g_build_filename (dir, "deep.geojson", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  GString *text = g_string_new ("{\"type\": \"FeatureCollection\", \"features\": [{\"type\": "
+                                "\"Feature\", \"properties\": {\"name\": ");
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, "}, \"geometry\": null}]}\n");
+  g_assert_true (g_file_set_contents (deep, text->str, (gssize)text->len, NULL));
+  g_string_free (text, TRUE);
+
+  g_assert_cmpint (xuncha_test_run_cli (dir, &before, NULL, "streets", "stats", "--json", NULL),
+                   ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (xuncha_test_run_cli (dir, NULL, &err, i == 0 ? "streets" : "merchants",
+                                            "import", deep, NULL), ==, 1);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, "line 1, position 147: brackets nested deeper than 64 "
+                                     "levels. Nothing was imported."));
+    }
+  g_assert_cmpint (xuncha_test_run_cli (dir, &after, NULL, "streets", "stats", "--json", NULL),
+                   ==, 0);
+  g_assert_cmpstr (before, ==, after);
+
+  /* The office's own imports read the file through the same gate. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *argv[] = {
+        xuncha_test_program ("XUNCHA_OFFICE"), i == 0 ? "streets" : "merchants", "import",
+        deep, "--data-dir", office_dir, NULL
+      };
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (xuncha_test_run (argv, NULL, &err), ==, 1);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, "nested deeper than 64 levels"));
+    }
+  xuncha_test_remove_tree (dir);
+}
+
 static void
 test_assign (void)
 {
@@ -216,6 +268,7 @@ main (int    argc,
   g_test_add_func ("/cli-streets/import-stats-snap", test_import_stats_snap);
   g_test_add_func ("/cli-streets/crs-and-mapping", test_crs_and_mapping_options);
   g_test_add_func ("/cli-streets/bad-file-changes-nothing", test_bad_file_changes_nothing);
+  g_test_add_func ("/cli-streets/deep-file", test_deep_file);
   g_test_add_func ("/cli-streets/assign", test_assign);
   g_test_add_func ("/cli-streets/usage", test_usage);
   g_test_add_func ("/cli-streets/demo-data", test_demo_data);

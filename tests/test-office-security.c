@@ -533,6 +533,86 @@ test_size_limits (void)
   setup_free (s);
 }
 
+/* json-glib recursed once per nesting level: 100 000 brackets (200 kB, under the body
+ * limit) killed the office, unauthenticated. Each such body is refused, with or without a
+ * token, with a length or chunked, and the office answers the next request. A name twice
+ * in one object and a NUL in a string are 422, naming the member. */
+static void
+test_deep_json (void)
+{
+  static const struct { const char *method; const char *path; gboolean token; } calls[] = {
+    { "POST", "api/v1/enroll", FALSE },
+    { "PUT", "api/v1/reports/" REPORT_UUID, TRUE },
+    { "PUT", "api/v1/shifts/" SHIFT_UUID, TRUE },
+    { "POST", "api/v1/shifts/" SHIFT_UUID "/points", TRUE },
+  };
+  Setup *s = setup_new (NULL);
+  GString *deep;
+
+  if (s == NULL)
+    return;
+  deep = g_string_new (NULL);
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    for (guint chunked = 0; chunked < 2; chunked++)
+      {
+        g_auto(Answer) answer = { 0 };
+        g_auto(Answer) next = { 0 };
+
+        call (s->office->url, calls[i].method, calls[i].path,
+              calls[i].token ? s->token_a : NULL, deep->str, deep->len,
+              chunked ? "Transfer-Encoding: chunked" : NULL, &answer);
+        g_test_message ("%s %s%s -> %ld %s", calls[i].method, calls[i].path,
+                        chunked ? " (chunked)" : "", answer.status, answer.body->str);
+        g_assert_cmpint (answer.status, ==, 400);
+        g_assert_nonnull (strstr (answer.body->str, "\"bad_request\""));
+        g_assert_nonnull (strstr (answer.body->str, "nested deeper than 64 levels"));
+        call (s->office->url, "GET", "api/v1/me", s->token_a, NULL, 0, NULL, &next);
+        g_assert_cmpint (next.status, ==, 200);
+      }
+  g_string_free (deep, TRUE);
+
+  {
+    static const char twice[] = "{\"officer_id\": \"A1\", \"code\": \"x\", "
+                                "\"device_name\": \"test\", \"officer_id\": \"B1\"}";
+    static const char nul[] = "{\"officer_id\": \"A1\", \"code\": \"x\", "
+                              "\"device_name\": \"a\\u0000b\"}";
+    g_auto(Answer) answer = { 0 };
+    g_auto(Answer) answer_nul = { 0 };
+
+    call (s->office->url, "POST", "api/v1/enroll", NULL, twice, strlen (twice), NULL,
+          &answer);
+    g_assert_cmpint (answer.status, ==, 422);
+    g_assert_nonnull (strstr (answer.body->str, "\"unacceptable\""));
+    g_assert_nonnull (strstr (answer.body->str, "officer_id"));
+    call (s->office->url, "POST", "api/v1/enroll", NULL, nul, strlen (nul), NULL,
+          &answer_nul);
+    g_assert_cmpint (answer_nul.status, ==, 422);
+    g_assert_nonnull (strstr (answer_nul.body->str, "u0000"));
+  }
+  {
+    /* The same report twice: one with a note cut short by \u0000 would have read (and
+     * hashed) as the other. */
+    g_autofree char *body = g_strdup (report_json (s->sha));
+    g_autofree char *with_nul = NULL;
+    g_auto(Answer) answer = { 0 };
+    char *note = strstr (body, "\"note\": null");
+
+    g_assert_nonnull (note);
+    *note = '\0';
+    with_nul = g_strconcat (body, "\"note\": \"a\\u0000b\"", note + strlen ("\"note\": null"),
+                            NULL);
+    call (s->office->url, "PUT", "api/v1/reports/" REPORT_UUID, s->token_a, with_nul,
+          strlen (with_nul), NULL, &answer);
+    g_assert_cmpint (answer.status, ==, 422);
+  }
+  setup_free (s);
+}
+
 /* XUNCHA_TEST_SLOWDOWN, or 1. */
 static guint
 slowdown (void)
@@ -942,6 +1022,7 @@ main (int    argc,
   g_test_add_func ("/office-security/matrix", test_matrix);
   g_test_add_func ("/office-security/photo-ids", test_photo_ids);
   g_test_add_func ("/office-security/size-limits", test_size_limits);
+  g_test_add_func ("/office-security/deep-json", test_deep_json);
   g_test_add_func ("/office-security/slow-clients", test_slow_clients);
   g_test_add_func ("/office-security/stalled-reader", test_stalled_reader);
   g_test_add_func ("/office-security/enroll-limits", test_enroll_limits);

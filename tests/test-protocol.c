@@ -70,6 +70,44 @@ test_report_content_hash (void)
   g_assert_cmpstr (ha, !=, hc);
 }
 
+/* Both ends read every message through the JSON gate: a repeated name or a NUL is
+ * "unacceptable" (the office answers 422), deep nesting "invalid" (400). */
+static void
+test_json_gate (void)
+{
+  static const struct { const char *text; int code; const char *says; } cases[] = {
+    { "{\"officer_id\": \"A1\", \"code\": \"c\", \"device_name\": \"d\", \"code\": \"e\"}",
+      XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, "enroll: the member \"code\" appears twice" },
+    { "{\"officer_id\": \"A1\", \"code\": \"c\", \"device_name\": \"d\\u0000e\"}",
+      XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, "enroll: a NUL character" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *officer = NULL, *code = NULL, *device = NULL;
+
+      g_assert_false (xuncha_protocol_decode_enroll (cases[i].text, -1, &officer, &code,
+                                                     &device, &error));
+      g_assert_error (error, XUNCHA_PROTOCOL_ERROR, cases[i].code);
+      g_assert_true (g_str_has_prefix (error->message, cases[i].says));
+    }
+
+  {
+    GString *deep = g_string_new ("{\"officer_id\": ");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *officer = NULL, *code = NULL, *device = NULL;
+
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (deep, '[');
+    g_assert_false (xuncha_protocol_decode_enroll (deep->str, (gssize)deep->len, &officer,
+                                                   &code, &device, &error));
+    g_assert_error (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_INVALID);
+    g_assert_cmpstr (error->message, ==, "enroll: nested deeper than 64 levels");
+    g_string_free (deep, TRUE);
+  }
+}
+
 static void
 expect_invalid (const char *text,
                 const char *member)
@@ -204,6 +242,7 @@ main (int    argc,
   g_test_add_func ("/protocol/report/strict", test_report_strict);
   g_test_add_func ("/protocol/validators", test_validators);
   g_test_add_func ("/protocol/small-messages", test_small_messages);
+  g_test_add_func ("/protocol/json-gate", test_json_gate);
 
   return g_test_run ();
 }

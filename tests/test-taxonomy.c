@@ -91,6 +91,39 @@ test_invalid_refused (gconstpointer data)
   g_assert_true (g_str_has_prefix (error->message, "Invalid category list"));
 }
 
+/* json-glib recursed once per nesting level (a deep document from the office crashed the
+ * device's sync) and kept the last of two members with one name. */
+static void
+test_deep_and_twice_refused (void)
+{
+  static const char twice[] =
+    "{\"revision\":1,\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\",\"en\":\"A\"}],"
+    "\"categories\":[{\"code\":\"1\",\"zh\":\"z\",\"en\":\"e\",\"campaigns\":[\"a\"],"
+    "\"code\":\"2\"}]}";
+  GString *deep = g_string_new ("{\"revision\": 1, \"campaigns\": ");
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) bytes = i == 0 ? g_string_free_to_bytes (deep)
+                                       : g_bytes_new_static (twice, strlen (twice));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_from_bytes (bytes, &error);
+
+      g_assert_null (taxonomy);
+      g_assert_error (error, XUNCHA_TAXONOMY_ERROR, XUNCHA_TAXONOMY_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==,
+                       i == 0 ? "Invalid category list: nested deeper than 64 levels"
+                              : "Invalid category list: the member \"code\" appears twice "
+                                "in one object");
+    }
+}
+
 static void
 test_newer_revision_kept (void)
 {
@@ -136,6 +169,7 @@ main (int    argc,
   g_test_add_func ("/taxonomy/bundled-codes-unique", test_bundled_codes_unique);
   g_test_add_func ("/taxonomy/loaded-into-store", test_loaded_into_store);
   g_test_add_func ("/taxonomy/newer-revision-kept", test_newer_revision_kept);
+  g_test_add_func ("/taxonomy/invalid/deep-or-twice", test_deep_and_twice_refused);
   g_test_add_data_func ("/taxonomy/invalid/not-json", "{ nope", test_invalid_refused);
   g_test_add_data_func ("/taxonomy/invalid/duplicate-code",
                         "{\"revision\":1,\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\",\"en\":\"A\"}],"

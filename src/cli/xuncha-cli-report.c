@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "xuncha-cli-context.h"
+#include "xuncha-json-private.h"
 
 static int
 usage (void)
@@ -87,7 +88,7 @@ build_fields (XunchaStore  *store,
 
   if (fields_json != NULL)
     {
-      root = json_from_string (fields_json, error);
+      root = xuncha_json_parse (fields_json, -1, error);
       if (root == NULL)
         return NULL;
       if (!JSON_NODE_HOLDS_OBJECT (root))

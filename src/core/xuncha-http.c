@@ -29,6 +29,7 @@ struct _XunchaHttp
   long    low_speed_limit;
   long    low_speed_time;
   long    connect_timeout;
+  gsize   answer_max;
 };
 
 typedef struct
@@ -39,6 +40,8 @@ typedef struct
   gpointer            progress_data;
   GCancellable       *cancellable;
   gint64              last_reported;
+  gsize               answer_max;
+  gboolean            too_large;
 } Transfer;
 
 void
@@ -184,6 +187,7 @@ xuncha_http_new (const char  *base_url,
   self->low_speed_limit = 1024;
   self->low_speed_time = 30;
   self->connect_timeout = 15;
+  self->answer_max = XUNCHA_PROTOCOL_ANSWER_MAX_BYTES;
   if (self->curl == NULL || !setup_ca (self, error))
     {
       if (self->curl == NULL)
@@ -240,6 +244,14 @@ xuncha_http_set_connect_timeout (XunchaHttp *self,
   self->connect_timeout = seconds;
 }
 
+void
+xuncha_http_set_answer_max (XunchaHttp *self,
+                            gsize       bytes)
+{
+  g_return_if_fail (self != NULL);
+  self->answer_max = bytes;
+}
+
 static size_t
 on_write (char   *data,
           size_t  size,
@@ -248,6 +260,13 @@ on_write (char   *data,
 {
   Transfer *t = user_data;
 
+  /* A hostile or broken office could send without end: stop at the limit, not at the
+   * device's memory. Returning less than given makes libcurl abort the transfer. */
+  if (size * n > t->answer_max - t->response->body->len)
+    {
+      t->too_large = TRUE;
+      return 0;
+    }
   g_byte_array_append (t->response->body, (const guint8 *)data, size * n);
   return size * n;
 }
@@ -381,7 +400,8 @@ xuncha_http_request (XunchaHttp          *self,
   g_autofree char *type_header = NULL;
   struct curl_slist *headers = NULL;
   char errbuf[CURL_ERROR_SIZE] = "";
-  Transfer t = { response, -1, progress, progress_data, cancellable, 0 };
+  Transfer t = { response, -1, progress, progress_data, cancellable, 0, self->answer_max,
+                 FALSE };
   CURL *curl = self->curl;
   CURLcode code;
 
@@ -464,6 +484,8 @@ xuncha_http_request (XunchaHttp          *self,
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, self->low_speed_time);
   curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
+  /* An announced length past the limit is refused before the body. */
+  curl_easy_setopt (curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)self->answer_max);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -487,6 +509,15 @@ xuncha_http_request (XunchaHttp          *self,
   if (t.fd >= 0)
     close (t.fd);
 
+  if (t.too_large || code == CURLE_FILESIZE_EXCEEDED)
+    {
+      g_autofree char *limit = g_format_size_full (self->answer_max, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_TOO_LARGE,
+                   _("The office's answer to %s was larger than %s, so it was not read."),
+                   path, limit);
+      return NULL;
+    }
   if (code != CURLE_OK)
     {
       XunchaHttpError kind = classify (code);

@@ -19,6 +19,7 @@ typedef enum
   XUNCHA_HTTP_ERROR_CONFIG,     /* a bad address, an unreadable CA file */
   XUNCHA_HTTP_ERROR_CANCELLED,
   XUNCHA_HTTP_ERROR_FAILED,
+  XUNCHA_HTTP_ERROR_TOO_LARGE,  /* the answer went past the answer limit: not read */
 } XunchaHttpError;
 
 typedef struct
@@ -58,6 +59,11 @@ void                xuncha_http_set_low_speed (XunchaHttp          *self,
                                                long                 seconds);
 void                xuncha_http_set_connect_timeout (XunchaHttp    *self,
                                                long                 seconds);
+/* The most an answer body may hold (default XUNCHA_PROTOCOL_ANSWER_MAX_BYTES). Bytes are
+ * counted as they arrive, so an answer that goes past it, with a length or chunked without
+ * end, is cut off there with XUNCHA_HTTP_ERROR_TOO_LARGE. */
+void                xuncha_http_set_answer_max (XunchaHttp         *self,
+                                               gsize                bytes);
 
 /* Performs one request. @body (JSON) or @upload_path (a file, streamed) or neither.
  * Returns NULL with @error only when no HTTP answer arrived; any status is a response. */

@@ -236,22 +236,42 @@ parse_json (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
-  gsize extra_at;
+  gsize at = 0;
 
-  if (!xuncha_json_is_single_value (data, length, &extra_at))
+  if (!xuncha_json_check (data, length, &at, &local_error))
     {
       int line = 1;
       gsize line_start = 0;
+      const char *reason;
 
-      for (gsize i = 0; i < extra_at; i++)
+      for (gsize i = 0; i < at; i++)
         if (data[i] == '\n')
           line++, line_start = i + 1;
+      switch (local_error->code)
+        {
+        case XUNCHA_JSON_ERROR_COMMENT:
+          reason = _("a comment, which JSON does not allow");
+          break;
+        case XUNCHA_JSON_ERROR_ESCAPE:
+          reason = _("an escape that JSON does not have");
+          break;
+        case XUNCHA_JSON_ERROR_NUL:
+          reason = _("a NUL character (\\u0000), which a name or text cannot hold");
+          break;
+        case XUNCHA_JSON_ERROR_TOO_DEEP:
+          reason = _("brackets nested deeper than 64 levels");
+          break;
+        case XUNCHA_JSON_ERROR_DUPLICATE:
+          reason = _("a member name that appears twice in one object");
+          break;
+        case XUNCHA_JSON_ERROR_TRAILING:
+        default:
+          reason = _("unexpected data after the end of the document");
+          break;
+        }
       fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON,
             _("%s is not valid JSON: line %d, position %d: %s. Nothing was imported."),
-            name, line, (int)(extra_at - line_start) + 1,
-            data[extra_at] == '/' ? "a comment, which JSON does not allow"
-            : data[extra_at] == '\\' ? "an escape that JSON does not have"
-                                     : "unexpected data after the end of the document");
+            name, line, (int)(at - line_start) + 1, reason);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))

@@ -128,7 +128,6 @@ xuncha_protocol_parse (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
-  gsize extra_at = 0;
 
   if (data == NULL)
     {
@@ -142,15 +141,19 @@ xuncha_protocol_parse (const char  *data,
       xuncha_protocol_invalid (error, "%s: not UTF-8 text", what);
       return NULL;
     }
-  /* Text after the first value is refused before json-glib sees it: it would leak the
-   * tree it parsed (json-glib 1.6). */
-  if (!xuncha_json_is_single_value (data, (gsize)length, &extra_at))
+  /* What json-glib would misread or not survive (several values, comments, octal escapes,
+   * \u0000, deep nesting, a name twice) is refused before it sees it. A repeated name and a
+   * NUL are well-formed JSON that the office cannot take as written (422); the rest is
+   * malformed (400). */
+  if (!xuncha_json_check (data, (gsize)length, NULL, &local_error))
     {
-      xuncha_protocol_invalid (error, data[extra_at] == '/'
-                                      ? "%s: a comment, which JSON does not allow"
-                                      : data[extra_at] == '\\'
-                                      ? "%s: an escape that JSON does not have"
-                                      : "%s: not a single JSON value", what);
+      gboolean unacceptable = local_error->code == XUNCHA_JSON_ERROR_DUPLICATE
+                              || local_error->code == XUNCHA_JSON_ERROR_NUL;
+
+      g_set_error (error, XUNCHA_PROTOCOL_ERROR,
+                   unacceptable ? XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE
+                                : XUNCHA_PROTOCOL_ERROR_INVALID,
+                   "%s: %s", what, local_error->message);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))

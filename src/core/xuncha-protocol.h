@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   XUNCHA_PROTOCOL_ERROR_INVALID,   /* a message that breaks the protocol; the message names the member */
+  XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, /* well-formed, but a member cannot be taken as written
+                                       * (a name twice in one object, a NUL in a string): 422 */
 } XunchaProtocolError;
 
 #define XUNCHA_PROTOCOL_VERSION        "1"
@@ -22,6 +24,10 @@ typedef enum
 #define XUNCHA_PROTOCOL_PHOTO_MAX_BYTES ((gint64)32 * 1024 * 1024)
 #define XUNCHA_PROTOCOL_BODY_MAX_BYTES  ((gint64)1024 * 1024)
 #define XUNCHA_PROTOCOL_MAX_POINTS     5000
+/* The most the device reads of an office answer (counted as it arrives, chunked or not):
+ * any JSON answer, and a street or merchant delta (a whole district's map from revision 0). */
+#define XUNCHA_PROTOCOL_ANSWER_MAX_BYTES ((gsize)4 * 1024 * 1024)
+#define XUNCHA_PROTOCOL_DELTA_MAX_BYTES  ((gsize)64 * 1024 * 1024)
 
 GQuark      xuncha_protocol_error_quark      (void);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xuncha-jpeg.h"
+#include "xuncha-json-private.h"
 #include "xuncha-photo-meta.h"
 #include "xuncha-report-private.h"
 #include "xuncha-report-store.h"
@@ -226,7 +227,9 @@ validate_values (XunchaReportStore  *self,
     return invalid (error, _("There is no category with the code %s. Choose one from the "
                              "category list (xuncha-cli categories list)."), category);
 
-  fields = json_from_string (xuncha_report_get_fields_json (report), NULL);
+  /* The fields may come from a command line: the gate first, as for all outside JSON. */
+  if (xuncha_report_get_fields_json (report) != NULL)
+    fields = xuncha_json_parse (xuncha_report_get_fields_json (report), -1, NULL);
   if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
     return invalid (error, _("The category fields must be a JSON object, like "
                              "{\"plate\": \"A12345\"}."));

@@ -299,6 +299,14 @@ request (Run                 *run,
                     error->message);
               return STEP_STOP;
             }
+          if (g_error_matches (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_TOO_LARGE))
+            {
+              /* Not a passing fault: the same answer would come again. */
+              stop (run, XUNCHA_SYNC_ERROR_PROTOCOL,
+                    _("%s Nothing on the device was changed by it; ask the office."),
+                    error->message);
+              return STEP_STOP;
+            }
           if (!g_error_matches (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_NETWORK))
             {
               stop (run, XUNCHA_SYNC_ERROR_CONFIG, "%s", error->message);
@@ -1332,7 +1340,10 @@ pull_delta (Run                 *run,
   Step step;
 
   path = g_strdup_printf ("api/v1/%s?since=%" G_GINT64_FORMAT, names[kind], since);
+  /* A delta from revision 0 is a district's whole map: more room than other answers. */
+  xuncha_http_set_answer_max (run->http, XUNCHA_PROTOCOL_DELTA_MAX_BYTES);
   step = request (run, NULL, NULL, "GET", path, NULL, NULL, &response);
+  xuncha_http_set_answer_max (run->http, XUNCHA_PROTOCOL_ANSWER_MAX_BYTES);
   if (step == STEP_STOP)
     return;
   if (step == STEP_ANSWER)

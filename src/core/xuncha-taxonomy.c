@@ -278,7 +278,8 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonObject *root;
   JsonNode *node;
-  gsize size, extra_at = 0;
+  g_autoptr(GError) local_error = NULL;
+  gsize size;
   const char *data;
 
   g_return_val_if_fail (json != NULL, NULL);
@@ -291,11 +292,9 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
       invalid (error, "the document is empty");
       return NULL;
     }
-  if (!xuncha_json_is_single_value (data, size, &extra_at))
+  if (!xuncha_json_check (data, size, NULL, &local_error))
     {
-      invalid (error, data[extra_at] == '/' ? "a comment, which JSON does not allow"
-                      : data[extra_at] == '\\' ? "an escape that JSON does not have"
-                                               : "more than one document");
+      invalid (error, "%s", local_error->message);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, size, error))

@@ -89,6 +89,18 @@ respond_error (SoupServerMessage   *msg,
   respond (msg, status, body);
 }
 
+/* A body the shared decoder refused: malformed is 400; well-formed JSON whose member cannot
+ * be taken as written (a name twice, a NUL in a string) is 422, naming the member. */
+static void
+respond_decode_error (SoupServerMessage *msg,
+                      const GError      *error)
+{
+  if (g_error_matches (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE))
+    respond_error (msg, 422, "unacceptable", error->message, NULL);
+  else
+    respond_error (msg, 400, "bad_request", error->message, NULL);
+}
+
 /* Maps a storage error to its answer. */
 static void
 respond_storage_error (SoupServerMessage  *msg,
@@ -386,7 +398,7 @@ handle_enroll (XunchaOfficeServer *self,
                                       (gssize)g_bytes_get_size (request), &officer_id, &code,
                                       &device, &error))
     {
-      respond_error (msg, 400, "bad_request", error->message, NULL);
+      respond_decode_error (msg, error);
       return;
     }
   officer_key = g_strconcat ("o:", officer_id, NULL);
@@ -454,7 +466,7 @@ handle_report_put (XunchaOfficeServer *self,
                                       (gssize)g_bytes_get_size (request), &error);
   if (report == NULL)
     {
-      respond_error (msg, 400, "bad_request", error->message, NULL);
+      respond_decode_error (msg, error);
       return;
     }
   if (!g_str_equal (report->uuid, uuid))
@@ -575,7 +587,7 @@ handle_shift_put (XunchaOfficeServer *self,
                                     (gssize)g_bytes_get_size (request), &error);
   if (shift == NULL)
     {
-      respond_error (msg, 400, "bad_request", error->message, NULL);
+      respond_decode_error (msg, error);
       return;
     }
   if (!g_str_equal (shift->uuid, uuid))
@@ -610,7 +622,7 @@ handle_points (XunchaOfficeServer *self,
                                       (gssize)g_bytes_get_size (request), &error);
   if (points == NULL)
     {
-      respond_error (msg, 400, "bad_request", error->message, NULL);
+      respond_decode_error (msg, error);
       return;
     }
   if (!xuncha_office_storage_points_add (self->storage, officer, uuid, points, &stored, &total,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "xuncha-core-resources.h"
+#include "xuncha-json-private.h"
 #include "xuncha-office-server.h"
 #include "xuncha-office-sqlite-storage.h"
 
@@ -320,22 +321,44 @@ set_optional (JsonObject *object,
     json_object_set_null_member (object, name);
 }
 
+/* A JSON file from outside, through the core's gate (json-glib alone recurses once per
+ * nesting level and runs off the stack on a deep file). */
+static JsonNode *
+read_json_file (const char  *file,
+                GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+  JsonNode *root;
+
+  if (!g_file_get_contents (file, &text, &length, error))
+    return NULL;
+  root = xuncha_json_parse (text, (gssize)length, &local_error);
+  if (root == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _("%s is not valid JSON: %s. Nothing was imported."), file,
+                 local_error->message);
+  return root;
+}
+
 static GPtrArray *
 read_streets (const char  *file,
               guint       *skipped,
               GError     **error)
 {
   static const char * const classes[] = { "strict", "class1", "class2", "other", NULL };
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) document = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
   JsonObject *root;
   JsonArray *features;
 
   *skipped = 0;
-  if (!json_parser_load_from_file (parser, file, error))
+  document = read_json_file (file, error);
+  if (document == NULL)
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
-      || (root = json_node_get_object (json_parser_get_root (parser))) == NULL
+  if (!JSON_NODE_HOLDS_OBJECT (document)
+      || (root = json_node_get_object (document)) == NULL
       || !json_object_has_member (root, "features")
       || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
     {
@@ -460,15 +483,15 @@ static GPtrArray *
 read_merchants_geojson (const char  *file,
                         GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) document = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
   JsonObject *root;
   JsonArray *features;
 
-  if (!json_parser_load_from_file (parser, file, error))
+  document = read_json_file (file, error);
+  if (document == NULL)
     return NULL;
-  root = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
-         ? json_node_get_object (json_parser_get_root (parser)) : NULL;
+  root = JSON_NODE_HOLDS_OBJECT (document) ? json_node_get_object (document) : NULL;
   if (root == NULL || !json_object_has_member (root, "features"))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
