@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "xuncha-json-private.h"
 #include "xuncha-protocol-private.h"
@@ -172,16 +173,137 @@ xuncha_protocol_parse (const char  *data,
   return json_node_ref (root);
 }
 
+/* Strings are escaped byte for byte as json-glib 1.6's generator does (U+001F is written as
+ * it is; json-glib reads it back), so the content hash of every report already held stays
+ * what it was. */
+static void
+write_string (GString    *out,
+              const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *)text; *p != '\0'; p++)
+    {
+      if (*p == '\\' || *p == '"')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char)*p);
+        }
+      else if (*p < 0x1f || *p == 0x7f)
+        {
+          switch (*p)
+            {
+            case '\b':
+              g_string_append (out, "\\b");
+              break;
+            case '\f':
+              g_string_append (out, "\\f");
+              break;
+            case '\n':
+              g_string_append (out, "\\n");
+              break;
+            case '\r':
+              g_string_append (out, "\\r");
+              break;
+            case '\t':
+              g_string_append (out, "\\t");
+              break;
+            default:
+              g_string_append_printf (out, "\\u00%02x", (guint)*p);
+              break;
+            }
+        }
+      else
+        g_string_append_c (out, (char)*p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+write_node (GString  *out,
+            JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        g_autoptr(GList) names = json_object_get_members (json_node_get_object (node));
+
+        g_string_append_c (out, '{');
+        for (GList *l = names; l != NULL; l = l->next)
+          {
+            write_string (out, l->data);
+            g_string_append_c (out, ':');
+            write_node (out, json_object_get_member (json_node_get_object (node), l->data));
+            if (l->next != NULL)
+              g_string_append_c (out, ',');
+          }
+        g_string_append_c (out, '}');
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer,
+                                                  json_node_get_double (node)));
+            /* A double stays a double when read back, so it keeps a point; but not after an
+             * exponent: json-glib 1.6 writes 1e95 as "1e+95.0", which is not JSON, and a
+             * report that decoded could not be sent on. */
+            if (strpbrk (buffer, ".eE") == NULL)
+              g_string_append (out, ".0");
+            break;
+          }
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          write_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+/* The canonical text is written here rather than by json-glib's generator, whose 1.6
+ * number format is not always JSON (see write_node). Apart from that number format, the
+ * bytes are the generator's. */
 char *
 xuncha_protocol_to_string (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  GString *out;
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  json_generator_set_pretty (generator, FALSE);
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  out = g_string_sized_new (256);
+  write_node (out, node);
+  return g_string_free (out, FALSE);
 }
 
 static int
