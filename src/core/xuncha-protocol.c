@@ -26,6 +26,36 @@ xuncha_protocol_invalid (GError     **error,
   return FALSE;
 }
 
+gboolean
+xuncha_protocol_refuse (GError     **error,
+                        const char  *format,
+                        ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_VALUE, message);
+  return FALSE;
+}
+
+gboolean
+xuncha_protocol_check_length (const char  *text,
+                              const char  *path,
+                              guint        max_chars,
+                              GError     **error)
+{
+  /* Bytes first: a long string is refused without counting all of it. */
+  gsize bytes = strnlen (text, (gsize)max_chars * 4 + 1);
+
+  if (bytes > max_chars && (bytes > (gsize)max_chars * 4
+                            || g_utf8_strlen (text, (gssize)bytes) > max_chars))
+    return xuncha_protocol_refuse (error, "%s: longer than %u characters", path, max_chars);
+  return TRUE;
+}
+
 static gboolean
 is_lower_hex (const char *text,
               gsize       n)
@@ -59,6 +89,19 @@ xuncha_protocol_is_uuid (const char *text)
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+xuncha_protocol_is_category_code (const char *text)
+{
+  gsize n = 0;
+
+  if (text == NULL)
+    return FALSE;
+  for (; text[n] != '\0'; n++)
+    if (n >= 16 || !(g_ascii_isalnum (text[n]) || strchr ("-_.", text[n]) != NULL))
+      return FALSE;
+  return n > 0;
 }
 
 gboolean
@@ -417,9 +460,11 @@ xuncha_protocol_get_string (JsonObject   *object,
                             const char   *path,
                             const char   *name,
                             gboolean      required,
+                            guint         max_chars,
                             const char  **out,
                             GError      **error)
 {
+  g_autofree char *member = NULL;
   JsonNode *node;
 
   *out = NULL;
@@ -429,9 +474,12 @@ xuncha_protocol_get_string (JsonObject   *object,
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return xuncha_protocol_invalid (error, "%s.%s: expected a string", path, name);
-  *out = json_node_get_string (node);
-  if (required && **out == '\0')
+  if (required && *json_node_get_string (node) == '\0')
     return xuncha_protocol_invalid (error, "%s.%s: must not be empty", path, name);
+  member = g_strconcat (path, ".", name, NULL);
+  if (!xuncha_protocol_check_length (json_node_get_string (node), member, max_chars, error))
+    return FALSE;
+  *out = json_node_get_string (node);
   return TRUE;
 }
 
@@ -440,11 +488,14 @@ xuncha_protocol_get_double (JsonObject  *object,
                             const char  *path,
                             const char  *name,
                             gboolean     required,
+                            double       min,
+                            double       max,
                             double      *out,
                             GError     **error)
 {
   JsonNode *node;
   GType type;
+  double value;
 
   *out = NAN;
   if (!lookup (object, path, name, required, &node, error))
@@ -453,13 +504,17 @@ xuncha_protocol_get_double (JsonObject  *object,
     return TRUE;
   type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
   if (type == G_TYPE_INT64)
-    *out = (double)json_node_get_int (node);
+    value = (double)json_node_get_int (node);
   else if (type == G_TYPE_DOUBLE)
-    *out = json_node_get_double (node);
+    value = json_node_get_double (node);
   else
     return xuncha_protocol_invalid (error, "%s.%s: expected a number", path, name);
-  if (!isfinite (*out))
+  if (!isfinite (value))
     return xuncha_protocol_invalid (error, "%s.%s: expected a finite number", path, name);
+  if (!(value >= min && value <= max))
+    return xuncha_protocol_refuse (error, "%s.%s: %g is outside %g…%g", path, name, value,
+                                   min, max);
+  *out = value;
   return TRUE;
 }
 
@@ -468,10 +523,13 @@ xuncha_protocol_get_int (JsonObject  *object,
                          const char  *path,
                          const char  *name,
                          gboolean     required,
+                         gint64       min,
+                         gint64       max,
                          gint64      *out,
                          GError     **error)
 {
   JsonNode *node;
+  gint64 value;
 
   if (!lookup (object, path, name, required, &node, error))
     return FALSE;
@@ -479,7 +537,12 @@ xuncha_protocol_get_int (JsonObject  *object,
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     return xuncha_protocol_invalid (error, "%s.%s: expected an integer", path, name);
-  *out = json_node_get_int (node);
+  value = json_node_get_int (node);
+  if (value < min || value > max)
+    return xuncha_protocol_refuse (error, "%s.%s: %" G_GINT64_FORMAT " is outside %"
+                                   G_GINT64_FORMAT "…%" G_GINT64_FORMAT, path, name, value,
+                                   min, max);
+  *out = value;
   return TRUE;
 }
 
@@ -550,6 +613,7 @@ xuncha_protocol_get_strv (JsonObject  *object,
                           const char  *path,
                           const char  *name,
                           gboolean     required,
+                          guint        max_chars,
                           GStrv       *out,
                           GError     **error)
 {
@@ -566,6 +630,14 @@ xuncha_protocol_get_strv (JsonObject  *object,
       JsonNode *node = json_array_get_element (array, i);
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         return xuncha_protocol_invalid (error, "%s.%s[%u]: expected a string", path, name, i);
+      if (strnlen (json_node_get_string (node), max_chars + 1) > max_chars)
+        {
+          g_autofree char *item = g_strdup_printf ("%s.%s[%u]", path, name, i);
+
+          if (!xuncha_protocol_check_length (json_node_get_string (node), item, max_chars,
+                                             error))
+            return FALSE;
+        }
       g_strv_builder_add (builder, json_node_get_string (node));
     }
   *out = g_strv_builder_end (builder);
@@ -655,13 +727,16 @@ xuncha_protocol_decode_error (const char  *data,
   if (root == NULL
       || !xuncha_protocol_get_object (json_node_get_object (root), "answer", "error", TRUE,
                                       &error_object, NULL)
-      || !xuncha_protocol_get_string (error_object, "error", "code", TRUE, &c, NULL)
-      || !xuncha_protocol_get_string (error_object, "error", "message", FALSE, &m, NULL))
+      || !xuncha_protocol_get_string (error_object, "error", "code", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                      &c, NULL)
+      || !xuncha_protocol_get_string (error_object, "error", "message", FALSE,
+                                      XUNCHA_PROTOCOL_TEXT_MAX, &m, NULL))
     return FALSE;
   *code = g_strdup (c);
   *message = g_strdup (m != NULL ? m : c);
   if (missing != NULL
-      && !xuncha_protocol_get_strv (error_object, "error", "missing", FALSE, missing, NULL))
+      && !xuncha_protocol_get_strv (error_object, "error", "missing", FALSE,
+                                    XUNCHA_PROTOCOL_ID_MAX, missing, NULL))
     *missing = NULL;
   return TRUE;
 }
@@ -700,9 +775,12 @@ xuncha_protocol_decode_enroll (const char  *data,
     return FALSE;
   object = json_node_get_object (root);
   if (!xuncha_protocol_check_members (object, "enroll", members, error)
-      || !xuncha_protocol_get_string (object, "enroll", "officer_id", TRUE, &o, error)
-      || !xuncha_protocol_get_string (object, "enroll", "code", TRUE, &c, error)
-      || !xuncha_protocol_get_string (object, "enroll", "device_name", FALSE, &d, error))
+      || !xuncha_protocol_get_string (object, "enroll", "officer_id", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                      &o, error)
+      || !xuncha_protocol_get_string (object, "enroll", "code", TRUE, XUNCHA_PROTOCOL_ID_MAX, &c,
+                                      error)
+      || !xuncha_protocol_get_string (object, "enroll", "device_name", FALSE,
+                                      XUNCHA_PROTOCOL_NAME_MAX, &d, error))
     return FALSE;
   *officer_id = g_strdup (o);
   *code = g_strdup (c);
@@ -744,9 +822,12 @@ officer_from_json (JsonObject         *object,
   gboolean leader = FALSE;
 
   if (!xuncha_protocol_check_members (object, "officer", members, error)
-      || !xuncha_protocol_get_string (object, "officer", "id", TRUE, &id, error)
-      || !xuncha_protocol_get_string (object, "officer", "name", TRUE, &name, error)
-      || !xuncha_protocol_get_string (object, "officer", "team", FALSE, &team, error)
+      || !xuncha_protocol_get_string (object, "officer", "id", TRUE, XUNCHA_PROTOCOL_ID_MAX, &id,
+                                      error)
+      || !xuncha_protocol_get_string (object, "officer", "name", TRUE, XUNCHA_PROTOCOL_NAME_MAX,
+                                      &name, error)
+      || !xuncha_protocol_get_string (object, "officer", "team", FALSE, XUNCHA_PROTOCOL_NAME_MAX,
+                                      &team, error)
       || !xuncha_protocol_get_bool (object, "officer", "leader", FALSE, &leader, error))
     return FALSE;
   officer->id = g_strdup (id);
@@ -786,7 +867,8 @@ xuncha_protocol_decode_enrolled (const char         *data,
     return FALSE;
   object = json_node_get_object (root);
   if (!xuncha_protocol_check_members (object, "enrolled", members, error)
-      || !xuncha_protocol_get_string (object, "enrolled", "token", TRUE, &t, error)
+      || !xuncha_protocol_get_string (object, "enrolled", "token", TRUE, XUNCHA_PROTOCOL_TOKEN_MAX,
+                                      &t, error)
       || !xuncha_protocol_get_object (object, "enrolled", "officer", TRUE, &officer_object,
                                       error)
       || !officer_from_json (officer_object, officer, error))
@@ -847,14 +929,18 @@ xuncha_protocol_decode_me (const char         *data,
   *body_max_bytes = XUNCHA_PROTOCOL_BODY_MAX_BYTES;
   if (!xuncha_protocol_check_members (object, "me", members, error)
       || !xuncha_protocol_get_object (object, "me", "officer", TRUE, &officer_object, error)
-      || !xuncha_protocol_get_strv (object, "me", "assigned_streets", TRUE, assigned_streets,
+      || !xuncha_protocol_get_strv (object, "me", "assigned_streets", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                    assigned_streets,
                                     error)
-      || !xuncha_protocol_get_string (object, "me", "server_time", TRUE, &time, error)
+      || !xuncha_protocol_get_string (object, "me", "server_time", TRUE, XUNCHA_PROTOCOL_TIME_MAX,
+                                      &time, error)
       || !xuncha_protocol_get_object (object, "me", "limits", TRUE, &limits, error)
       || !xuncha_protocol_check_members (limits, "me.limits", limit_members, error)
-      || !xuncha_protocol_get_int (limits, "me.limits", "photo_max_bytes", TRUE,
+      || !xuncha_protocol_get_int (limits, "me.limits", "photo_max_bytes", TRUE, 1,
+                                   XUNCHA_PROTOCOL_COUNT_MAX,
                                    photo_max_bytes, error)
-      || !xuncha_protocol_get_int (limits, "me.limits", "body_max_bytes", TRUE,
+      || !xuncha_protocol_get_int (limits, "me.limits", "body_max_bytes", TRUE, 1,
+                                   XUNCHA_PROTOCOL_COUNT_MAX,
                                    body_max_bytes, error)
       || !officer_from_json (officer_object, officer, error))
     {
@@ -907,9 +993,12 @@ xuncha_protocol_decode_receipt (const char  *data,
   if (!xuncha_protocol_check_members (object, "answer", members, error)
       || !xuncha_protocol_get_object (object, "answer", "receipt", TRUE, &receipt, error)
       || !xuncha_protocol_check_members (receipt, "receipt", receipt_members, error)
-      || !xuncha_protocol_get_string (receipt, "receipt", "id", TRUE, &i, error)
-      || !xuncha_protocol_get_string (receipt, "receipt", "received_at", TRUE, &r, error)
-      || !xuncha_protocol_get_string (receipt, "receipt", "content_sha256", TRUE, &c, error))
+      || !xuncha_protocol_get_string (receipt, "receipt", "id", TRUE, XUNCHA_PROTOCOL_ID_MAX, &i,
+                                      error)
+      || !xuncha_protocol_get_string (receipt, "receipt", "received_at", TRUE,
+                                      XUNCHA_PROTOCOL_TIME_MAX, &r, error)
+      || !xuncha_protocol_get_string (receipt, "receipt", "content_sha256", TRUE,
+                                      XUNCHA_PROTOCOL_ID_MAX, &c, error))
     return FALSE;
   if (!xuncha_protocol_is_sha256 (c))
     return xuncha_protocol_invalid (error, "receipt.content_sha256: not a SHA-256");
@@ -951,9 +1040,12 @@ xuncha_protocol_decode_photo_ack (const char  *data,
     return FALSE;
   object = json_node_get_object (root);
   if (!xuncha_protocol_check_members (object, "photo", members, error)
-      || !xuncha_protocol_get_string (object, "photo", "sha256", TRUE, &s, error)
-      || !xuncha_protocol_get_int (object, "photo", "bytes", TRUE, bytes, error)
-      || !xuncha_protocol_get_string (object, "photo", "received_at", TRUE, &r, error))
+      || !xuncha_protocol_get_string (object, "photo", "sha256", TRUE, XUNCHA_PROTOCOL_ID_MAX, &s,
+                                      error)
+      || !xuncha_protocol_get_int (object, "photo", "bytes", TRUE, 0, XUNCHA_PROTOCOL_COUNT_MAX,
+                                   bytes, error)
+      || !xuncha_protocol_get_string (object, "photo", "received_at", TRUE,
+                                      XUNCHA_PROTOCOL_TIME_MAX, &r, error))
     return FALSE;
   if (!xuncha_protocol_is_sha256 (s))
     return xuncha_protocol_invalid (error, "photo.sha256: not a SHA-256");
