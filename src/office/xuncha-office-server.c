@@ -14,6 +14,7 @@ struct _XunchaOfficeServer
   SoupServer          *soup;
   XunchaOfficeStorage *storage;
   GBytes              *categories;
+  XunchaTaxonomy      *taxonomy;       /* the categories above, to know a report's */
   gint64               categories_revision;
   gint64               photo_max_bytes;
   gint64               body_max_bytes;
@@ -103,6 +104,7 @@ respond_storage_error (SoupServerMessage  *msg,
     { XUNCHA_OFFICE_STORAGE_ERROR_HASH_MISMATCH, 422, "hash_mismatch" },
     { XUNCHA_OFFICE_STORAGE_ERROR_INVALID, 400, "bad_request" },
     { XUNCHA_OFFICE_STORAGE_ERROR_BUSY, 503, "busy" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_REFUSED, 422, "invalid_value" },
   };
 
   if (error->domain == XUNCHA_OFFICE_STORAGE_ERROR)
@@ -118,6 +120,18 @@ respond_storage_error (SoupServerMessage  *msg,
   g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
              g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
   respond_error (msg, 500, "internal", error->message, NULL);
+}
+
+/* A body that does not decode: 400 when it breaks the protocol's form, 422 when it is
+ * well-formed but a value is outside its range, length or format. */
+static void
+respond_decode_error (SoupServerMessage *msg,
+                      const GError      *error)
+{
+  if (g_error_matches (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_VALUE))
+    respond_error (msg, 422, "invalid_value", error->message, NULL);
+  else
+    respond_error (msg, 400, "bad_request", error->message, NULL);
 }
 
 static gboolean
@@ -386,7 +400,7 @@ handle_enroll (XunchaOfficeServer *self,
                                       (gssize)g_bytes_get_size (request), &officer_id, &code,
                                       &device, &error))
     {
-      respond_error (msg, 400, "bad_request", error->message, NULL);
+      respond_decode_error (msg, error);
       return;
     }
   officer_key = g_strconcat ("o:", officer_id, NULL);
@@ -454,13 +468,23 @@ handle_report_put (XunchaOfficeServer *self,
                                       (gssize)g_bytes_get_size (request), &error);
   if (report == NULL)
     {
-      respond_error (msg, 400, "bad_request", error->message, NULL);
+      respond_decode_error (msg, error);
       return;
     }
   if (!g_str_equal (report->uuid, uuid))
     {
       respond_error (msg, 400, "bad_request", "The report's uuid differs from the one in the "
                      "path", NULL);
+      return;
+    }
+  /* The decoder checks a category code's form; which codes exist is this office's
+   * taxonomy, the one it serves to devices. */
+  if (xuncha_taxonomy_lookup (self->taxonomy, report->category) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("report.category: %s is not a category of "
+                                                  "this office (GET api/v1/categories)",
+                                                  report->category);
+      respond_error (msg, 422, "invalid_value", message, NULL);
       return;
     }
   if (!xuncha_office_storage_report_put (self->storage, officer, report, &created, &receipt,
@@ -575,7 +599,7 @@ handle_shift_put (XunchaOfficeServer *self,
                                     (gssize)g_bytes_get_size (request), &error);
   if (shift == NULL)
     {
-      respond_error (msg, 400, "bad_request", error->message, NULL);
+      respond_decode_error (msg, error);
       return;
     }
   if (!g_str_equal (shift->uuid, uuid))
@@ -610,7 +634,7 @@ handle_points (XunchaOfficeServer *self,
                                       (gssize)g_bytes_get_size (request), &error);
   if (points == NULL)
     {
-      respond_error (msg, 400, "bad_request", error->message, NULL);
+      respond_decode_error (msg, error);
       return;
     }
   if (!xuncha_office_storage_points_add (self->storage, officer, uuid, points, &stored, &total,
@@ -966,6 +990,7 @@ xuncha_office_server_finalize (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->storage);
   g_clear_pointer (&self->categories, g_bytes_unref);
+  g_clear_object (&self->taxonomy);
   g_clear_pointer (&self->enroll_failures, g_hash_table_unref);
 
   G_OBJECT_CLASS (xuncha_office_server_parent_class)->finalize (object);
@@ -1010,6 +1035,7 @@ xuncha_office_server_new (XunchaOfficeStorage  *storage,
   self->storage = g_object_ref (storage);
   self->categories = g_bytes_ref (categories);
   self->categories_revision = xuncha_taxonomy_get_revision (taxonomy);
+  self->taxonomy = g_steal_pointer (&taxonomy);
   self->soup = soup_server_new ("server-header", "xuncha-office/" PACKAGE_VERSION,
                                 "tls-certificate", certificate, NULL);
   soup_server_add_early_handler (self->soup, "/", on_early, self, NULL);
