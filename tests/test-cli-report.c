@@ -155,6 +155,45 @@ test_refusals (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* What the office would refuse (docs/protocol.md, "Valid values") is not saved on the
+ * device either: each value is named, and nothing is kept. */
+static void
+test_out_of_range (void)
+{
+  static const struct { const char *option; const char *value; const char *said; } cases[] = {
+    { "--accuracy", "-5", "accuracy" },
+    { "--heading", "9999", "heading" },
+    { "--altitude", "99999", "altitude" },
+  };
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autoptr(GBytes) image = photo_fixture_image (80, 60, 23);
+  g_autofree char *photo = photo_fixture_write (dir, "nowhere.jpg", image);
+  g_autofree char *long_note = g_strnfill (2001, 'x');
+  g_autofree char *err = NULL, *out = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category",
+                                            "09006", "--photo", photo, "--lat", "30.79",
+                                            "--lon", "106.08", cases[i].option,
+                                            cases[i].value, NULL), ==, 1);
+      g_assert_nonnull (strstr (err, cases[i].said));
+      g_clear_pointer (&err, g_free);
+      g_clear_pointer (&out, g_free);
+    }
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category",
+                                        "09006", "--photo", photo, "--lat", "30.79", "--lon",
+                                        "106.08", "--note", long_note, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "2000"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No reports"));
+  xuncha_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -162,6 +201,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/cli-report/add-list-show", test_add_list_show);
   g_test_add_func ("/cli-report/refusals", test_refusals);
+  g_test_add_func ("/cli-report/out-of-range", test_out_of_range);
   g_test_add_func ("/cli-report/snapped-to-street", test_snapped_to_street);
   return g_test_run ();
 }

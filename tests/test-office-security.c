@@ -1011,6 +1011,117 @@ test_tls_versions (void)
   setup_free (s);
 }
 
+/* A report body of officer A1 (no photos): @members replace nothing, they are added. */
+static char *
+value_report (const char *uuid,
+              const char *category,
+              const char *members)
+{
+  return g_strdup_printf ("{\"uuid\": \"%s\", \"created_at\": \"2024-05-01T08:30:00Z\", "
+                          "\"category\": \"%s\", \"fields\": {}, \"photos\": []%s%s}", uuid,
+                          category, members != NULL ? ", " : "",
+                          members != NULL ? members : "");
+}
+
+static void
+put_expect (Setup      *s,
+            const char *token,
+            const char *path,
+            const char *body,
+            long        status,
+            const char *member)
+{
+  g_auto(Answer) answer = { 0 };
+  g_autofree char *code = NULL, *message = NULL;
+
+  call (s->office->url, g_str_has_suffix (path, "/points") ? "POST" : "PUT", path, token,
+        body, strlen (body), NULL, &answer);
+  if (answer.status != status)
+    g_error ("%s: expected %ld, got %ld: %.300s", path, status, answer.status,
+             answer.body->str);
+  if (member == NULL)
+    return;
+  g_assert_true (xuncha_protocol_decode_error (answer.body->str, (gssize)answer.body->len,
+                                               &code, &message, NULL));
+  g_assert_cmpstr (code, ==, "invalid_value");
+  if (strstr (message, member) == NULL)
+    g_error ("expected the answer to name %s: %s", member, message);
+}
+
+#define OWN_UUID   "3b4e28ba-2fa1-41d2-883f-0016d3cca427"
+#define OTHER_UUID "4b4e28ba-2fa1-41d2-883f-0016d3cca427"
+#define OTHER_SHIFT "7f1c0000-2fa1-41d2-883f-0016d3cca427"
+
+/* What the office questions: values outside their ranges, categories it does not have, a
+ * report that follows itself or another officer's report, or claims another officer's
+ * shift. Each is 422 invalid_value naming the member, and nothing is stored. */
+static void
+test_values (void)
+{
+  Setup *s = setup_new (NULL);
+  g_autofree char *code_b = NULL, *token_b = NULL;
+  g_autofree char *huge = NULL, *body = NULL;
+  g_autofree char *other_shift = NULL;
+  g_autofree char *parent_other = NULL, *parent_self = NULL, *parent_own = NULL;
+  g_autofree char *shift_other = NULL, *shift_own = NULL;
+  static const struct { const char *category; const char *members; const char *member; }
+  refused[] = {
+    { "99999", NULL, "report.category" },
+    { "0900 6", NULL, "report.category" },
+    { "09006", "\"position\": {\"lat\": 30, \"lon\": 104, \"accuracy\": -5, "
+      "\"source\": \"gps\"}", "report.position.accuracy" },
+    { "09006", "\"position\": {\"lat\": 30, \"lon\": 104, \"heading\": 9999, "
+      "\"source\": \"gps\"}", "report.position.heading" },
+    { "09006", "\"street\": {\"id\": \"s-1\", \"offset_m\": 1e95}", "report.street.offset_m" },
+    { "09006", "\"parent_uuid\": \"" REPORT_UUID "\"", "report.parent_uuid" },
+  };
+
+  if (s == NULL)
+    return;
+  code_b = add_officer (s->dir, "B1", "T2", FALSE);
+  token_b = enroll_secret (s->office->url, "B1", code_b);
+  other_shift = g_strdup_printf ("{\"uuid\": \"%s\", \"kind\": \"early\", "
+                                 "\"started_at\": \"2024-05-01T06:00:00Z\"}", OTHER_SHIFT);
+  body = value_report (OTHER_UUID, "09006", NULL);
+  put_expect (s, token_b, "api/v1/reports/" OTHER_UUID, body, 201, NULL);
+  put_expect (s, token_b, "api/v1/shifts/" OTHER_SHIFT, other_shift, 201, NULL);
+  put_expect (s, s->token_a, "api/v1/shifts/" SHIFT_UUID, shift_json, 201, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *text = value_report (REPORT_UUID, refused[i].category,
+                                            refused[i].members);
+      put_expect (s, s->token_a, "api/v1/reports/" REPORT_UUID, text, 422, refused[i].member);
+    }
+  huge = g_strnfill (100 * 1024, '9');
+  g_clear_pointer (&body, g_free);
+  body = value_report (REPORT_UUID, huge, NULL);
+  put_expect (s, s->token_a, "api/v1/reports/" REPORT_UUID, body, 422, "report.category");
+
+  parent_other = value_report (REPORT_UUID, "09006", "\"parent_uuid\": \"" OTHER_UUID "\"");
+  put_expect (s, s->token_a, "api/v1/reports/" REPORT_UUID, parent_other, 422,
+              "report.parent_uuid");
+  shift_other = value_report (REPORT_UUID, "09006", "\"shift_uuid\": \"" OTHER_SHIFT "\"");
+  put_expect (s, s->token_a, "api/v1/reports/" REPORT_UUID, shift_other, 422,
+              "report.shift_uuid");
+  put_expect (s, s->token_a, "api/v1/shifts/" SHIFT_UUID "/points",
+              "{\"points\": [{\"seq\": 1, \"t_ms\": 1714543200000, \"lat\": 30.65, "
+              "\"lon\": 104.06, \"heading\": 9999}]}", 422, "points[0].heading");
+
+  /* Nothing of the refused ones was stored: the uuid is still free for its right body, and
+   * a report may follow its officer's own report in his own shift. */
+  shift_own = value_report (REPORT_UUID, "09006", "\"shift_uuid\": \"" SHIFT_UUID "\"");
+  put_expect (s, s->token_a, "api/v1/reports/" REPORT_UUID, shift_own, 201, NULL);
+  parent_own = value_report (OWN_UUID, "INT-01", "\"parent_uuid\": \"" REPORT_UUID "\", "
+                             "\"shift_uuid\": \"" SHIFT_UUID "\"");
+  put_expect (s, s->token_a, "api/v1/reports/" OWN_UUID, parent_own, 201, NULL);
+  /* The other officer's report still cannot follow A1's. */
+  parent_self = value_report (OTHER_UUID, "09006", "\"parent_uuid\": \"" OWN_UUID "\"");
+  put_expect (s, token_b, "api/v1/reports/" OTHER_UUID, parent_self, 422,
+              "report.parent_uuid");
+  setup_free (s);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1027,6 +1138,7 @@ main (int    argc,
   g_test_add_func ("/office-security/stalled-reader", test_stalled_reader);
   g_test_add_func ("/office-security/enroll-limits", test_enroll_limits);
   g_test_add_func ("/office-security/tls-versions", test_tls_versions);
+  g_test_add_func ("/office-security/values", test_values);
 
   return g_test_run ();
 }

@@ -152,6 +152,42 @@ test_points_round_trip (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* A reading the protocol cannot carry (docs/protocol.md) is kept as unknown: stored as it
+ * came, it would make the office refuse every batch of points it is in. */
+static void
+test_points_out_of_range (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(XunchaStore) store = open_store (&dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaShift) shift = xuncha_shift_start (store, XUNCHA_SHIFT_KIND_MID, NULL);
+  g_autoptr(GArray) loaded = NULL;
+  XunchaFix fixes[2] = { xuncha_fix_init (1000, 30.5, 104.1), xuncha_fix_init (2000, 30.6, 104.2) };
+
+  fixes[0].accuracy = -5;
+  fixes[0].altitude = 99999;
+  fixes[0].speed = 400;
+  fixes[0].heading = 9999;
+  fixes[1].accuracy = XUNCHA_PROTOCOL_ACCURACY_MAX_M;
+  fixes[1].altitude = XUNCHA_PROTOCOL_ALTITUDE_MIN_M;
+  fixes[1].speed = XUNCHA_PROTOCOL_SPEED_MAX_MS;
+  fixes[1].heading = 360;
+  g_assert_true (xuncha_shift_append_points (shift, store, 0, fixes, 2, &error));
+  g_assert_no_error (error);
+  loaded = xuncha_shift_load_points (shift, store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 2);
+  g_assert_true (isnan (FIX (loaded, 0)->accuracy));
+  g_assert_true (isnan (FIX (loaded, 0)->altitude));
+  g_assert_true (isnan (FIX (loaded, 0)->speed));
+  g_assert_true (isnan (FIX (loaded, 0)->heading));
+  g_assert_cmpfloat (FIX (loaded, 1)->accuracy, ==, XUNCHA_PROTOCOL_ACCURACY_MAX_M);
+  g_assert_cmpfloat (FIX (loaded, 1)->altitude, ==, XUNCHA_PROTOCOL_ALTITUDE_MIN_M);
+  g_assert_cmpfloat (FIX (loaded, 1)->speed, ==, XUNCHA_PROTOCOL_SPEED_MAX_MS);
+  g_assert_cmpfloat (FIX (loaded, 1)->heading, ==, 360);
+  xuncha_test_remove_tree (dir);
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -337,6 +373,7 @@ main (int    argc,
   g_test_add_func ("/shift/kind-for-time", test_kind_for_time);
   g_test_add_func ("/shift/one-open-shift", test_one_open_shift);
   g_test_add_func ("/shift/points-round-trip", test_points_round_trip);
+  g_test_add_func ("/shift/points-out-of-range", test_points_out_of_range);
   g_test_add_func ("/shift/recorder-batches", test_recorder_batches);
   g_test_add_func ("/shift/recorder-resumes", test_recorder_resumes);
   g_test_add_func ("/shift/list-by-local-day", test_list_by_local_day);

@@ -185,6 +185,19 @@ main (int    argc,
                         "\"categories\":[{\"code\":\"1\",\"zh\":\"z\",\"en\":\"e\",\"campaigns\":[\"a\"],"
                         "\"fields\":[{\"id\":\"c\",\"type\":\"choice\",\"zh\":\"z\",\"en\":\"e\"}]}]}",
                         test_invalid_refused);
+  /* The office serves this document and takes reports only in its categories: a code or a
+   * field the protocol cannot carry is refused here, not on every report. */
+  g_test_add_data_func ("/taxonomy/invalid/code-not-a-protocol-code",
+                        "{\"revision\":1,\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\",\"en\":\"A\"}],"
+                        "\"categories\":[{\"code\":\"09 006\",\"zh\":\"z\",\"en\":\"e\","
+                        "\"campaigns\":[\"a\"]}]}",
+                        test_invalid_refused);
+  g_test_add_data_func ("/taxonomy/invalid/field-id-too-long",
+                        "{\"revision\":1,\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\",\"en\":\"A\"}],"
+                        "\"categories\":[{\"code\":\"1\",\"zh\":\"z\",\"en\":\"e\",\"campaigns\":[\"a\"],"
+                        "\"fields\":[{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+                        "\"type\":\"text\",\"zh\":\"z\",\"en\":\"e\"}]}]}",
+                        test_invalid_refused);
 
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "xuncha-json-private.h"
 #include "xuncha-protocol-private.h"
@@ -23,6 +24,36 @@ xuncha_protocol_invalid (GError     **error,
   va_end (args);
   g_set_error_literal (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_INVALID, message);
   return FALSE;
+}
+
+gboolean
+xuncha_protocol_refuse (GError     **error,
+                        const char  *format,
+                        ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_VALUE, message);
+  return FALSE;
+}
+
+gboolean
+xuncha_protocol_check_length (const char  *text,
+                              const char  *path,
+                              guint        max_chars,
+                              GError     **error)
+{
+  /* Bytes first: a long string is refused without counting all of it. */
+  gsize bytes = strnlen (text, (gsize)max_chars * 4 + 1);
+
+  if (bytes > max_chars && (bytes > (gsize)max_chars * 4
+                            || g_utf8_strlen (text, (gssize)bytes) > max_chars))
+    return xuncha_protocol_refuse (error, "%s: longer than %u characters", path, max_chars);
+  return TRUE;
 }
 
 static gboolean
@@ -58,6 +89,19 @@ xuncha_protocol_is_uuid (const char *text)
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+xuncha_protocol_is_category_code (const char *text)
+{
+  gsize n = 0;
+
+  if (text == NULL)
+    return FALSE;
+  for (; text[n] != '\0'; n++)
+    if (n >= 16 || !(g_ascii_isalnum (text[n]) || strchr ("-_.", text[n]) != NULL))
+      return FALSE;
+  return n > 0;
 }
 
 gboolean
@@ -175,16 +219,137 @@ xuncha_protocol_parse (const char  *data,
   return json_node_ref (root);
 }
 
+/* Strings are escaped byte for byte as json-glib 1.6's generator does (U+001F is written as
+ * it is; json-glib reads it back), so the content hash of every report already held stays
+ * what it was. */
+static void
+write_string (GString    *out,
+              const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *)text; *p != '\0'; p++)
+    {
+      if (*p == '\\' || *p == '"')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char)*p);
+        }
+      else if (*p < 0x1f || *p == 0x7f)
+        {
+          switch (*p)
+            {
+            case '\b':
+              g_string_append (out, "\\b");
+              break;
+            case '\f':
+              g_string_append (out, "\\f");
+              break;
+            case '\n':
+              g_string_append (out, "\\n");
+              break;
+            case '\r':
+              g_string_append (out, "\\r");
+              break;
+            case '\t':
+              g_string_append (out, "\\t");
+              break;
+            default:
+              g_string_append_printf (out, "\\u00%02x", (guint)*p);
+              break;
+            }
+        }
+      else
+        g_string_append_c (out, (char)*p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+write_node (GString  *out,
+            JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        g_autoptr(GList) names = json_object_get_members (json_node_get_object (node));
+
+        g_string_append_c (out, '{');
+        for (GList *l = names; l != NULL; l = l->next)
+          {
+            write_string (out, l->data);
+            g_string_append_c (out, ':');
+            write_node (out, json_object_get_member (json_node_get_object (node), l->data));
+            if (l->next != NULL)
+              g_string_append_c (out, ',');
+          }
+        g_string_append_c (out, '}');
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            write_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer,
+                                                  json_node_get_double (node)));
+            /* A double stays a double when read back, so it keeps a point; but not after an
+             * exponent: json-glib 1.6 writes 1e95 as "1e+95.0", which is not JSON, and a
+             * report that decoded could not be sent on. */
+            if (strpbrk (buffer, ".eE") == NULL)
+              g_string_append (out, ".0");
+            break;
+          }
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          write_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+/* The canonical text is written here rather than by json-glib's generator, whose 1.6
+ * number format is not always JSON (see write_node). Apart from that number format, the
+ * bytes are the generator's. */
 char *
 xuncha_protocol_to_string (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  GString *out;
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  json_generator_set_pretty (generator, FALSE);
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  out = g_string_sized_new (256);
+  write_node (out, node);
+  return g_string_free (out, FALSE);
 }
 
 static int
@@ -298,9 +463,11 @@ xuncha_protocol_get_string (JsonObject   *object,
                             const char   *path,
                             const char   *name,
                             gboolean      required,
+                            guint         max_chars,
                             const char  **out,
                             GError      **error)
 {
+  g_autofree char *member = NULL;
   JsonNode *node;
 
   *out = NULL;
@@ -310,9 +477,12 @@ xuncha_protocol_get_string (JsonObject   *object,
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return xuncha_protocol_invalid (error, "%s.%s: expected a string", path, name);
-  *out = json_node_get_string (node);
-  if (required && **out == '\0')
+  if (required && *json_node_get_string (node) == '\0')
     return xuncha_protocol_invalid (error, "%s.%s: must not be empty", path, name);
+  member = g_strconcat (path, ".", name, NULL);
+  if (!xuncha_protocol_check_length (json_node_get_string (node), member, max_chars, error))
+    return FALSE;
+  *out = json_node_get_string (node);
   return TRUE;
 }
 
@@ -321,11 +491,14 @@ xuncha_protocol_get_double (JsonObject  *object,
                             const char  *path,
                             const char  *name,
                             gboolean     required,
+                            double       min,
+                            double       max,
                             double      *out,
                             GError     **error)
 {
   JsonNode *node;
   GType type;
+  double value;
 
   *out = NAN;
   if (!lookup (object, path, name, required, &node, error))
@@ -334,13 +507,17 @@ xuncha_protocol_get_double (JsonObject  *object,
     return TRUE;
   type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
   if (type == G_TYPE_INT64)
-    *out = (double)json_node_get_int (node);
+    value = (double)json_node_get_int (node);
   else if (type == G_TYPE_DOUBLE)
-    *out = json_node_get_double (node);
+    value = json_node_get_double (node);
   else
     return xuncha_protocol_invalid (error, "%s.%s: expected a number", path, name);
-  if (!isfinite (*out))
+  if (!isfinite (value))
     return xuncha_protocol_invalid (error, "%s.%s: expected a finite number", path, name);
+  if (!(value >= min && value <= max))
+    return xuncha_protocol_refuse (error, "%s.%s: %g is outside %g…%g", path, name, value,
+                                   min, max);
+  *out = value;
   return TRUE;
 }
 
@@ -349,10 +526,13 @@ xuncha_protocol_get_int (JsonObject  *object,
                          const char  *path,
                          const char  *name,
                          gboolean     required,
+                         gint64       min,
+                         gint64       max,
                          gint64      *out,
                          GError     **error)
 {
   JsonNode *node;
+  gint64 value;
 
   if (!lookup (object, path, name, required, &node, error))
     return FALSE;
@@ -360,7 +540,12 @@ xuncha_protocol_get_int (JsonObject  *object,
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     return xuncha_protocol_invalid (error, "%s.%s: expected an integer", path, name);
-  *out = json_node_get_int (node);
+  value = json_node_get_int (node);
+  if (value < min || value > max)
+    return xuncha_protocol_refuse (error, "%s.%s: %" G_GINT64_FORMAT " is outside %"
+                                   G_GINT64_FORMAT "…%" G_GINT64_FORMAT, path, name, value,
+                                   min, max);
+  *out = value;
   return TRUE;
 }
 
@@ -431,6 +616,7 @@ xuncha_protocol_get_strv (JsonObject  *object,
                           const char  *path,
                           const char  *name,
                           gboolean     required,
+                          guint        max_chars,
                           GStrv       *out,
                           GError     **error)
 {
@@ -447,6 +633,14 @@ xuncha_protocol_get_strv (JsonObject  *object,
       JsonNode *node = json_array_get_element (array, i);
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         return xuncha_protocol_invalid (error, "%s.%s[%u]: expected a string", path, name, i);
+      if (strnlen (json_node_get_string (node), max_chars + 1) > max_chars)
+        {
+          g_autofree char *item = g_strdup_printf ("%s.%s[%u]", path, name, i);
+
+          if (!xuncha_protocol_check_length (json_node_get_string (node), item, max_chars,
+                                             error))
+            return FALSE;
+        }
       g_strv_builder_add (builder, json_node_get_string (node));
     }
   *out = g_strv_builder_end (builder);
@@ -536,13 +730,16 @@ xuncha_protocol_decode_error (const char  *data,
   if (root == NULL
       || !xuncha_protocol_get_object (json_node_get_object (root), "answer", "error", TRUE,
                                       &error_object, NULL)
-      || !xuncha_protocol_get_string (error_object, "error", "code", TRUE, &c, NULL)
-      || !xuncha_protocol_get_string (error_object, "error", "message", FALSE, &m, NULL))
+      || !xuncha_protocol_get_string (error_object, "error", "code", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                      &c, NULL)
+      || !xuncha_protocol_get_string (error_object, "error", "message", FALSE,
+                                      XUNCHA_PROTOCOL_TEXT_MAX, &m, NULL))
     return FALSE;
   *code = g_strdup (c);
   *message = g_strdup (m != NULL ? m : c);
   if (missing != NULL
-      && !xuncha_protocol_get_strv (error_object, "error", "missing", FALSE, missing, NULL))
+      && !xuncha_protocol_get_strv (error_object, "error", "missing", FALSE,
+                                    XUNCHA_PROTOCOL_ID_MAX, missing, NULL))
     *missing = NULL;
   return TRUE;
 }
@@ -581,9 +778,12 @@ xuncha_protocol_decode_enroll (const char  *data,
     return FALSE;
   object = json_node_get_object (root);
   if (!xuncha_protocol_check_members (object, "enroll", members, error)
-      || !xuncha_protocol_get_string (object, "enroll", "officer_id", TRUE, &o, error)
-      || !xuncha_protocol_get_string (object, "enroll", "code", TRUE, &c, error)
-      || !xuncha_protocol_get_string (object, "enroll", "device_name", FALSE, &d, error))
+      || !xuncha_protocol_get_string (object, "enroll", "officer_id", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                      &o, error)
+      || !xuncha_protocol_get_string (object, "enroll", "code", TRUE, XUNCHA_PROTOCOL_ID_MAX, &c,
+                                      error)
+      || !xuncha_protocol_get_string (object, "enroll", "device_name", FALSE,
+                                      XUNCHA_PROTOCOL_NAME_MAX, &d, error))
     return FALSE;
   *officer_id = g_strdup (o);
   *code = g_strdup (c);
@@ -625,9 +825,12 @@ officer_from_json (JsonObject         *object,
   gboolean leader = FALSE;
 
   if (!xuncha_protocol_check_members (object, "officer", members, error)
-      || !xuncha_protocol_get_string (object, "officer", "id", TRUE, &id, error)
-      || !xuncha_protocol_get_string (object, "officer", "name", TRUE, &name, error)
-      || !xuncha_protocol_get_string (object, "officer", "team", FALSE, &team, error)
+      || !xuncha_protocol_get_string (object, "officer", "id", TRUE, XUNCHA_PROTOCOL_ID_MAX, &id,
+                                      error)
+      || !xuncha_protocol_get_string (object, "officer", "name", TRUE, XUNCHA_PROTOCOL_NAME_MAX,
+                                      &name, error)
+      || !xuncha_protocol_get_string (object, "officer", "team", FALSE, XUNCHA_PROTOCOL_NAME_MAX,
+                                      &team, error)
       || !xuncha_protocol_get_bool (object, "officer", "leader", FALSE, &leader, error))
     return FALSE;
   officer->id = g_strdup (id);
@@ -667,7 +870,8 @@ xuncha_protocol_decode_enrolled (const char         *data,
     return FALSE;
   object = json_node_get_object (root);
   if (!xuncha_protocol_check_members (object, "enrolled", members, error)
-      || !xuncha_protocol_get_string (object, "enrolled", "token", TRUE, &t, error)
+      || !xuncha_protocol_get_string (object, "enrolled", "token", TRUE, XUNCHA_PROTOCOL_TOKEN_MAX,
+                                      &t, error)
       || !xuncha_protocol_get_object (object, "enrolled", "officer", TRUE, &officer_object,
                                       error)
       || !officer_from_json (officer_object, officer, error))
@@ -728,14 +932,18 @@ xuncha_protocol_decode_me (const char         *data,
   *body_max_bytes = XUNCHA_PROTOCOL_BODY_MAX_BYTES;
   if (!xuncha_protocol_check_members (object, "me", members, error)
       || !xuncha_protocol_get_object (object, "me", "officer", TRUE, &officer_object, error)
-      || !xuncha_protocol_get_strv (object, "me", "assigned_streets", TRUE, assigned_streets,
+      || !xuncha_protocol_get_strv (object, "me", "assigned_streets", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                    assigned_streets,
                                     error)
-      || !xuncha_protocol_get_string (object, "me", "server_time", TRUE, &time, error)
+      || !xuncha_protocol_get_string (object, "me", "server_time", TRUE, XUNCHA_PROTOCOL_TIME_MAX,
+                                      &time, error)
       || !xuncha_protocol_get_object (object, "me", "limits", TRUE, &limits, error)
       || !xuncha_protocol_check_members (limits, "me.limits", limit_members, error)
-      || !xuncha_protocol_get_int (limits, "me.limits", "photo_max_bytes", TRUE,
+      || !xuncha_protocol_get_int (limits, "me.limits", "photo_max_bytes", TRUE, 1,
+                                   XUNCHA_PROTOCOL_COUNT_MAX,
                                    photo_max_bytes, error)
-      || !xuncha_protocol_get_int (limits, "me.limits", "body_max_bytes", TRUE,
+      || !xuncha_protocol_get_int (limits, "me.limits", "body_max_bytes", TRUE, 1,
+                                   XUNCHA_PROTOCOL_COUNT_MAX,
                                    body_max_bytes, error)
       || !officer_from_json (officer_object, officer, error))
     {
@@ -788,9 +996,12 @@ xuncha_protocol_decode_receipt (const char  *data,
   if (!xuncha_protocol_check_members (object, "answer", members, error)
       || !xuncha_protocol_get_object (object, "answer", "receipt", TRUE, &receipt, error)
       || !xuncha_protocol_check_members (receipt, "receipt", receipt_members, error)
-      || !xuncha_protocol_get_string (receipt, "receipt", "id", TRUE, &i, error)
-      || !xuncha_protocol_get_string (receipt, "receipt", "received_at", TRUE, &r, error)
-      || !xuncha_protocol_get_string (receipt, "receipt", "content_sha256", TRUE, &c, error))
+      || !xuncha_protocol_get_string (receipt, "receipt", "id", TRUE, XUNCHA_PROTOCOL_ID_MAX, &i,
+                                      error)
+      || !xuncha_protocol_get_string (receipt, "receipt", "received_at", TRUE,
+                                      XUNCHA_PROTOCOL_TIME_MAX, &r, error)
+      || !xuncha_protocol_get_string (receipt, "receipt", "content_sha256", TRUE,
+                                      XUNCHA_PROTOCOL_ID_MAX, &c, error))
     return FALSE;
   if (!xuncha_protocol_is_sha256 (c))
     return xuncha_protocol_invalid (error, "receipt.content_sha256: not a SHA-256");
@@ -832,9 +1043,12 @@ xuncha_protocol_decode_photo_ack (const char  *data,
     return FALSE;
   object = json_node_get_object (root);
   if (!xuncha_protocol_check_members (object, "photo", members, error)
-      || !xuncha_protocol_get_string (object, "photo", "sha256", TRUE, &s, error)
-      || !xuncha_protocol_get_int (object, "photo", "bytes", TRUE, bytes, error)
-      || !xuncha_protocol_get_string (object, "photo", "received_at", TRUE, &r, error))
+      || !xuncha_protocol_get_string (object, "photo", "sha256", TRUE, XUNCHA_PROTOCOL_ID_MAX, &s,
+                                      error)
+      || !xuncha_protocol_get_int (object, "photo", "bytes", TRUE, 0, XUNCHA_PROTOCOL_COUNT_MAX,
+                                   bytes, error)
+      || !xuncha_protocol_get_string (object, "photo", "received_at", TRUE,
+                                      XUNCHA_PROTOCOL_TIME_MAX, &r, error))
     return FALSE;
   if (!xuncha_protocol_is_sha256 (s))
     return xuncha_protocol_invalid (error, "photo.sha256: not a SHA-256");

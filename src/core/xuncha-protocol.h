@@ -16,6 +16,8 @@ typedef enum
   XUNCHA_PROTOCOL_ERROR_INVALID,   /* a message that breaks the protocol; the message names the member */
   XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, /* well-formed, but a member cannot be taken as written
                                        * (a name twice in one object, a NUL in a string): 422 */
+  XUNCHA_PROTOCOL_ERROR_VALUE,     /* well-formed, but a value outside its range, length or
+                                    * format; the message names the member */
 } XunchaProtocolError;
 
 #define XUNCHA_PROTOCOL_VERSION        "1"
@@ -28,6 +30,23 @@ typedef enum
  * any JSON answer, and a street or merchant delta (a whole district's map from revision 0). */
 #define XUNCHA_PROTOCOL_ANSWER_MAX_BYTES ((gsize)4 * 1024 * 1024)
 #define XUNCHA_PROTOCOL_DELTA_MAX_BYTES  ((gsize)64 * 1024 * 1024)
+/* The longest note, address, message or field value, in characters. */
+#define XUNCHA_PROTOCOL_TEXT_MAX_CHARS 2000
+
+/* Number ranges, both ends included (docs/protocol.md has every member's). Measurements
+ * past these are no measurement: an accuracy of 100 km still places a report in its
+ * district; the lowest dry land is 430 m below the sea and no patrol is 20 km above it;
+ * 300 m/s is faster than any train; a street segment (街面分段) is a few kilometres, never
+ * 100. */
+#define XUNCHA_PROTOCOL_ACCURACY_MAX_M   100000.0
+#define XUNCHA_PROTOCOL_ALTITUDE_MIN_M   -1000.0
+#define XUNCHA_PROTOCOL_ALTITUDE_MAX_M   20000.0
+#define XUNCHA_PROTOCOL_HEADING_MAX_DEG  360.0
+#define XUNCHA_PROTOCOL_SPEED_MAX_MS     300.0
+#define XUNCHA_PROTOCOL_OFFSET_MAX_M     100000.0
+#define XUNCHA_PROTOCOL_SEQ_MAX          G_GINT64_CONSTANT (1000000000)
+/* Track point times: 1970 up to 2100-01-01T00:00:00Z, in Unix milliseconds. */
+#define XUNCHA_PROTOCOL_T_MS_MAX         G_GINT64_CONSTANT (4102444800000)
 
 GQuark      xuncha_protocol_error_quark      (void);
 
@@ -35,6 +54,9 @@ GQuark      xuncha_protocol_error_quark      (void);
 gboolean    xuncha_protocol_is_sha256        (const char   *text);
 /* A lowercase 8-4-4-4-12 hex UUID. */
 gboolean    xuncha_protocol_is_uuid          (const char   *text);
+/* A category code: 1 to 16 ASCII letters, digits, '-', '_' or '.'. Whether the office
+ * knows it is the office's taxonomy's matter. */
+gboolean    xuncha_protocol_is_category_code (const char   *text);
 /* An ISO 8601 date or UTC time that GDateTime can read. */
 gboolean    xuncha_protocol_is_time          (const char   *text);
 

@@ -12,6 +12,7 @@
 #include "xuncha-jpeg.h"
 #include "xuncha-json-private.h"
 #include "xuncha-photo-meta.h"
+#include "xuncha-protocol.h"
 #include "xuncha-report-private.h"
 #include "xuncha-report-store.h"
 #include "xuncha-store-private.h"
@@ -204,6 +205,24 @@ valid_date (const char *text)
          && text[10] == '\0' && g_date_valid_dmy (d, m, y);
 }
 
+/* An unknown (NAN) value passes. */
+static gboolean
+in_range (double value,
+          double min,
+          double max)
+{
+  return isnan (value) || (value >= min && value <= max);
+}
+
+/* A sensor's reading outside what the protocol carries is no reading. */
+static double
+known_or_nan (double value,
+              double min,
+              double max)
+{
+  return value >= min && value <= max ? value : NAN;
+}
+
 /* What a saved report and an edit must both satisfy. */
 static gboolean
 validate_values (XunchaReportStore  *self,
@@ -267,6 +286,35 @@ validate_values (XunchaReportStore  *self,
     return invalid (error, _("The position %.6f, %.6f is not on Earth. Latitude goes from "
                              "-90 to 90, longitude from -180 to 180."),
                     xuncha_report_get_lat (report), xuncha_report_get_lon (report));
+  /* The office takes only what the protocol carries (docs/protocol.md): a report it would
+   * refuse is not saved either. */
+  if (xuncha_report_has_position (report)
+      && !in_range (xuncha_report_get_accuracy (report), 0, XUNCHA_PROTOCOL_ACCURACY_MAX_M))
+    return invalid (error, _("An accuracy of %g m is not possible. Give it from 0 to %g "
+                             "metres, or leave it out."),
+                    xuncha_report_get_accuracy (report), XUNCHA_PROTOCOL_ACCURACY_MAX_M);
+  if (xuncha_report_has_position (report)
+      && !in_range (xuncha_report_get_altitude (report), XUNCHA_PROTOCOL_ALTITUDE_MIN_M,
+                    XUNCHA_PROTOCOL_ALTITUDE_MAX_M))
+    return invalid (error, _("An altitude of %g m is not possible. Give it from %g to %g "
+                             "metres, or leave it out."),
+                    xuncha_report_get_altitude (report), XUNCHA_PROTOCOL_ALTITUDE_MIN_M,
+                    XUNCHA_PROTOCOL_ALTITUDE_MAX_M);
+  if (xuncha_report_has_position (report)
+      && !in_range (xuncha_report_get_heading (report), 0, XUNCHA_PROTOCOL_HEADING_MAX_DEG))
+    return invalid (error, _("A heading of %g° is not a direction. Give it from 0 to 360 "
+                             "degrees from north, or leave it out."),
+                    xuncha_report_get_heading (report));
+  if (street != NULL
+      && !in_range (xuncha_report_get_street_offset_m (report), 0,
+                    XUNCHA_PROTOCOL_OFFSET_MAX_M))
+    return invalid (error, _("An offset of %g m along a street segment is not possible. "
+                             "Give it from 0 to %g metres, or leave it out."),
+                    xuncha_report_get_street_offset_m (report), XUNCHA_PROTOCOL_OFFSET_MAX_M);
+  if (xuncha_report_get_note (report) != NULL
+      && g_utf8_strlen (xuncha_report_get_note (report), -1) > XUNCHA_PROTOCOL_TEXT_MAX_CHARS)
+    return invalid (error, _("The note is longer than %d characters. Shorten it."),
+                    XUNCHA_PROTOCOL_TEXT_MAX_CHARS);
   return TRUE;
 }
 
@@ -426,10 +474,15 @@ place_report (XunchaReportStore  *self,
     return TRUE;
 
   for (guint i = 0; i < n_photos; i++)
-    if (photos[i].meta.has_position)
+    if (photos[i].meta.has_position && fabs (photos[i].meta.lat) <= 90
+        && fabs (photos[i].meta.lon) <= 180)
       {
         xuncha_report_set_position (report, photos[i].meta.lat, photos[i].meta.lon, NAN,
-                                    photos[i].meta.altitude, photos[i].meta.direction,
+                                    known_or_nan (photos[i].meta.altitude,
+                                                  XUNCHA_PROTOCOL_ALTITUDE_MIN_M,
+                                                  XUNCHA_PROTOCOL_ALTITUDE_MAX_M),
+                                    known_or_nan (photos[i].meta.direction, 0,
+                                                  XUNCHA_PROTOCOL_HEADING_MAX_DEG),
                                     XUNCHA_POSITION_SOURCE_EXIF);
         return TRUE;
       }
@@ -450,8 +503,15 @@ place_report (XunchaReportStore  *self,
       xuncha_time_correlator_set_max_gap_ms (track, self->max_gap_ms);
       if (xuncha_time_correlator_locate (track, photos[i].utc_ms, &fix))
         {
-          xuncha_report_set_position (report, fix.lat, fix.lon, fix.accuracy, fix.altitude,
-                                      fix.heading, XUNCHA_POSITION_SOURCE_TRACK);
+          xuncha_report_set_position (report, fix.lat, fix.lon,
+                                      known_or_nan (fix.accuracy, 0,
+                                                    XUNCHA_PROTOCOL_ACCURACY_MAX_M),
+                                      known_or_nan (fix.altitude,
+                                                    XUNCHA_PROTOCOL_ALTITUDE_MIN_M,
+                                                    XUNCHA_PROTOCOL_ALTITUDE_MAX_M),
+                                      known_or_nan (fix.heading, 0,
+                                                    XUNCHA_PROTOCOL_HEADING_MAX_DEG),
+                                      XUNCHA_POSITION_SOURCE_TRACK);
           return TRUE;
         }
     }
@@ -699,9 +759,12 @@ snap_to_street (XunchaReportStore *self,
 
   if (self->street_map == NULL || !xuncha_report_has_position (report))
     return;
+  /* A segment so long that the offset is past what the protocol carries is not a street
+   * segment to report against. */
   if (xuncha_street_map_snap (self->street_map, xuncha_report_get_lat (report),
                               xuncha_report_get_lon (report),
-                              xuncha_report_get_accuracy (report), &snap, 1) == 0)
+                              xuncha_report_get_accuracy (report), &snap, 1) == 0
+      || !(snap.offset_m >= 0 && snap.offset_m <= XUNCHA_PROTOCOL_OFFSET_MAX_M))
     return;
   xuncha_report_set_street (report, xuncha_street_segment_get_id (snap.segment),
                             snap.offset_m);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "xuncha-protocol.h"
 #include "xuncha-shift.h"
 #include "xuncha-store-private.h"
 
@@ -357,6 +358,13 @@ insert_points (XunchaStore      *store,
     {
       const XunchaFix *fix = &fixes[i];
       const double optional[] = { fix->accuracy, fix->altitude, fix->speed, fix->heading };
+      /* A reading outside what the protocol carries is no reading: kept, the office would
+       * refuse every batch of points it is in, and the shift would never be sent. */
+      static const double min[] = { 0, XUNCHA_PROTOCOL_ALTITUDE_MIN_M, 0, 0 };
+      static const double max[] = {
+        XUNCHA_PROTOCOL_ACCURACY_MAX_M, XUNCHA_PROTOCOL_ALTITUDE_MAX_M,
+        XUNCHA_PROTOCOL_SPEED_MAX_MS, XUNCHA_PROTOCOL_HEADING_MAX_DEG
+      };
 
       sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, first_seq + (gint64)i);
@@ -366,7 +374,7 @@ insert_points (XunchaStore      *store,
       for (guint k = 0; k < G_N_ELEMENTS (optional); k++)
         {
           /* Unknown is NULL in the table, NAN in memory. */
-          if (isfinite (optional[k]))
+          if (optional[k] >= min[k] && optional[k] <= max[k])
             sqlite3_bind_double (stmt, 6 + k, optional[k]);
           else
             sqlite3_bind_null (stmt, 6 + k);

@@ -7,6 +7,7 @@
 
 #include "xuncha-core-resources.h"
 #include "xuncha-json-private.h"
+#include "xuncha-protocol.h"
 #include "xuncha-store-private.h"
 #include "xuncha-taxonomy.h"
 
@@ -198,6 +199,10 @@ validate_fields (JsonNode    *fields,
         return invalid (error, "field %u of %s needs id, type, zh and en", i + 1, code);
       if (!g_strv_contains (types, type))
         return invalid (error, "field %s of %s has an unknown type %s", id, code, type);
+      /* A report's field names are limited by the protocol (docs/protocol.md). */
+      if (g_utf8_strlen (id, -1) > 64)
+        return invalid (error, "field %u of %s: the id is longer than 64 characters", i + 1,
+                        code);
       if (!g_hash_table_add (seen, (gpointer)id))
         return invalid (error, "field %s of %s appears twice", id, code);
       if (g_str_equal (type, "choice")
@@ -236,6 +241,11 @@ parse_categories (XunchaTaxonomy  *self,
       if (code == NULL || *code == '\0' || zh == NULL || *zh == '\0' || en == NULL
           || *en == '\0')
         return invalid (error, "category %u needs code, zh and en", i + 1);
+      /* The office serves this document to devices and refuses reports in a category it
+       * does not have: a code the protocol cannot carry would make one it can never take. */
+      if (!xuncha_protocol_is_category_code (code))
+        return invalid (error, "category %u: the code is not 1 to 16 letters, digits, '-', "
+                        "'_' or '.'", i + 1);
       if (!g_hash_table_add (codes, (gpointer)code))
         return invalid (error, "code %s appears twice", code);
 

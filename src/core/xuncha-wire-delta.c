@@ -60,7 +60,7 @@ read_line (JsonArray   *line,
       lon = json_array_get_double_element (pair, 0);
       lat = json_array_get_double_element (pair, 1);
       if (!(fabs (lon) <= 180 && fabs (lat) <= 90))
-        return xuncha_protocol_invalid (error, "%s[%u]: not a WGS-84 lon/lat", path, i);
+        return xuncha_protocol_refuse (error, "%s[%u]: not a WGS-84 lon/lat", path, i);
       if (out != NULL)
         {
           g_array_append_val (out, lon);
@@ -84,7 +84,8 @@ read_geometry (JsonObject  *street,
 
   if (!xuncha_protocol_get_object (street, path, "geometry", TRUE, &geometry, error)
       || !xuncha_protocol_check_members (geometry, gpath, members, error)
-      || !xuncha_protocol_get_string (geometry, gpath, "type", TRUE, &type, error)
+      || !xuncha_protocol_get_string (geometry, gpath, "type", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                      &type, error)
       || !xuncha_protocol_get_array (geometry, gpath, "coordinates", TRUE, &coordinates, error))
     return FALSE;
   if (g_str_equal (type, "LineString"))
@@ -163,45 +164,54 @@ xuncha_wire_delta_validate_item (XunchaWireDeltaKind   kind,
     {
     case XUNCHA_WIRE_DELTA_STREETS:
       if (!xuncha_protocol_check_members (item, "street", street_members, error)
-          || !xuncha_protocol_get_string (item, "street", "id", TRUE, &s, error)
-          || !xuncha_protocol_get_string (item, "street", "name", FALSE, &s, error)
-          || !xuncha_protocol_get_string (item, "street", "class", TRUE, &s, error))
+          || !xuncha_protocol_get_string (item, "street", "id", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                          &s, error)
+          || !xuncha_protocol_get_string (item, "street", "name", FALSE,
+                                          XUNCHA_PROTOCOL_NAME_MAX, &s, error)
+          || !xuncha_protocol_get_string (item, "street", "class", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                          &s, error))
         return FALSE;
       if (!g_strv_contains (classes, s))
         return xuncha_protocol_invalid (error, "street.class: expected strict, class1, class2 "
                                         "or other");
-      return xuncha_protocol_get_string (item, "street", "grid_cell", FALSE, &s, error)
-             && xuncha_protocol_get_string (item, "street", "community", FALSE, &s, error)
-             && xuncha_protocol_get_string (item, "street", "unit", FALSE, &s, error)
+      return xuncha_protocol_get_string (item, "street", "grid_cell", FALSE,
+                                         XUNCHA_PROTOCOL_ID_MAX, &s, error)
+             && xuncha_protocol_get_string (item, "street", "community", FALSE,
+                                            XUNCHA_PROTOCOL_NAME_MAX, &s, error)
+             && xuncha_protocol_get_string (item, "street", "unit", FALSE,
+                                            XUNCHA_PROTOCOL_NAME_MAX, &s, error)
              && read_geometry (item, "street", NULL, error);
 
     case XUNCHA_WIRE_DELTA_MERCHANTS:
       if (!xuncha_protocol_check_members (item, "merchant", merchant_members, error)
-          || !xuncha_protocol_get_string (item, "merchant", "id", TRUE, &s, error)
-          || !xuncha_protocol_get_string (item, "merchant", "name", TRUE, &s, error)
-          || !xuncha_protocol_get_string (item, "merchant", "address", FALSE, &s, error)
-          || !xuncha_protocol_get_string (item, "merchant", "contact", FALSE, &s, error)
-          || !xuncha_protocol_get_string (item, "merchant", "street_id", FALSE, &s, error)
-          || !xuncha_protocol_get_double (item, "merchant", "lon", TRUE, &d, error))
+          || !xuncha_protocol_get_string (item, "merchant", "id", TRUE,
+                                          XUNCHA_PROTOCOL_ID_MAX, &s, error)
+          || !xuncha_protocol_get_string (item, "merchant", "name", TRUE,
+                                          XUNCHA_PROTOCOL_NAME_MAX, &s, error)
+          || !xuncha_protocol_get_string (item, "merchant", "address", FALSE,
+                                          XUNCHA_PROTOCOL_TEXT_MAX, &s, error)
+          || !xuncha_protocol_get_string (item, "merchant", "contact", FALSE,
+                                          XUNCHA_PROTOCOL_NAME_MAX, &s, error)
+          || !xuncha_protocol_get_string (item, "merchant", "street_id", FALSE,
+                                          XUNCHA_PROTOCOL_ID_MAX, &s, error))
         return FALSE;
-      if (fabs (d) > 180)
-        return xuncha_protocol_invalid (error, "merchant.lon: outside -180…180");
-      if (!xuncha_protocol_get_double (item, "merchant", "lat", TRUE, &d, error))
-        return FALSE;
-      if (fabs (d) > 90)
-        return xuncha_protocol_invalid (error, "merchant.lat: outside -90…90");
-      return TRUE;
+      return xuncha_protocol_get_double (item, "merchant", "lon", TRUE, -180, 180, &d, error)
+             && xuncha_protocol_get_double (item, "merchant", "lat", TRUE, -90, 90, &d, error);
 
     case XUNCHA_WIRE_DELTA_STATUS:
     default:
       if (!xuncha_protocol_check_members (item, "status", status_members, error)
-          || !xuncha_protocol_get_string (item, "status", "uuid", TRUE, &s, error))
+          || !xuncha_protocol_get_string (item, "status", "uuid", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                          &s, error))
         return FALSE;
       if (!xuncha_protocol_is_uuid (s))
         return xuncha_protocol_invalid (error, "status.uuid: not a lowercase UUID");
-      return xuncha_protocol_get_string (item, "status", "case_status", FALSE, &s, error)
-             && xuncha_protocol_get_string (item, "status", "case_status_at", FALSE, &s, error)
-             && xuncha_protocol_get_int (item, "status", "revision", TRUE, &rev, error);
+      return xuncha_protocol_get_string (item, "status", "case_status", FALSE,
+                                         XUNCHA_PROTOCOL_NAME_MAX, &s, error)
+             && xuncha_protocol_get_string (item, "status", "case_status_at", FALSE,
+                                            XUNCHA_PROTOCOL_TIME_MAX, &s, error)
+             && xuncha_protocol_get_int (item, "status", "revision", TRUE, 0,
+                                         XUNCHA_PROTOCOL_REVISION_MAX, &rev, error);
     }
 }
 
@@ -257,12 +267,14 @@ xuncha_wire_delta_decode (XunchaWireDeltaKind   kind,
   delta->items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
   object = json_node_get_object (root);
   if (!xuncha_protocol_check_members (object, list_name (kind), members, error)
-      || !xuncha_protocol_get_int (object, list_name (kind), "revision", TRUE, &delta->revision,
+      || !xuncha_protocol_get_int (object, list_name (kind), "revision", TRUE, 0,
+                                   XUNCHA_PROTOCOL_REVISION_MAX, &delta->revision,
                                    error)
       || !xuncha_protocol_get_array (object, list_name (kind), list_name (kind), TRUE, &items,
                                      error)
       || !xuncha_protocol_get_strv (object, list_name (kind), "deleted",
-                                    kind != XUNCHA_WIRE_DELTA_STATUS, &delta->deleted, error))
+                                    kind != XUNCHA_WIRE_DELTA_STATUS, XUNCHA_PROTOCOL_ID_MAX,
+                                    &delta->deleted, error))
     return NULL;
   if (delta->deleted == NULL)
     delta->deleted = g_new0 (char *, 1);

@@ -67,6 +67,68 @@ xuncha_wire_report_add_photo (XunchaWireReport *report,
   g_ptr_array_add (report->photos, photo);
 }
 
+/* NAN (absent) passes. */
+static gboolean
+check_range (double       value,
+             const char  *path,
+             double       min,
+             double       max,
+             GError     **error)
+{
+  if (isnan (value) || (value >= min && value <= max))
+    return TRUE;
+  return xuncha_protocol_refuse (error, "%s: %g is outside %g…%g", path, value, min, max);
+}
+
+static gboolean
+check_optional_length (const char  *text,
+                       const char  *path,
+                       guint        max_chars,
+                       GError     **error)
+{
+  return text == NULL || xuncha_protocol_check_length (text, path, max_chars, error);
+}
+
+/* The category's fields are free-form, but each name and each string in them is bounded. */
+static gboolean
+check_fields (JsonNode    *node,
+              const char  *path,
+              GError     **error)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        {
+          g_autofree char *inner = g_strconcat (path, ".", name, NULL);
+
+          if (!xuncha_protocol_check_length (name, path, XUNCHA_PROTOCOL_ID_MAX, error)
+              || !check_fields (member, inner, error))
+            return FALSE;
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *inner = g_strdup_printf ("%s[%u]", path, i);
+
+          if (!check_fields (json_array_get_element (array, i), inner, error))
+            return FALSE;
+        }
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return xuncha_protocol_check_length (json_node_get_string (node), path,
+                                         XUNCHA_PROTOCOL_TEXT_MAX, error);
+  return TRUE;
+}
+
 gboolean
 xuncha_wire_report_validate (const XunchaWireReport  *report,
                              GError                 **error)
@@ -86,14 +148,31 @@ xuncha_wire_report_validate (const XunchaWireReport  *report,
     return xuncha_protocol_invalid (error, "report.shift_uuid: not a lowercase UUID");
   if (report->category == NULL || *report->category == '\0')
     return xuncha_protocol_invalid (error, "report.category: required");
+  if (!xuncha_protocol_is_category_code (report->category))
+    return xuncha_protocol_refuse (error, "report.category: not a category code (1 to 16 "
+                                   "letters, digits, '-', '_' or '.')");
   if (report->fields == NULL || !JSON_NODE_HOLDS_OBJECT (report->fields))
     return xuncha_protocol_invalid (error, "report.fields: expected an object");
+  if (!check_fields (report->fields, "report.fields", error)
+      || !check_optional_length (report->note, "report.note", XUNCHA_PROTOCOL_TEXT_MAX, error)
+      || !check_optional_length (report->street_id, "report.street.id", XUNCHA_PROTOCOL_ID_MAX,
+                                 error)
+      || !check_optional_length (report->merchant_id, "report.merchant_id",
+                                 XUNCHA_PROTOCOL_ID_MAX, error))
+    return FALSE;
   if (report->has_position)
     {
       if (!(report->lat >= -90 && report->lat <= 90))
-        return xuncha_protocol_invalid (error, "report.position.lat: outside -90…90");
+        return xuncha_protocol_refuse (error, "report.position.lat: outside -90…90");
       if (!(report->lon >= -180 && report->lon <= 180))
-        return xuncha_protocol_invalid (error, "report.position.lon: outside -180…180");
+        return xuncha_protocol_refuse (error, "report.position.lon: outside -180…180");
+      if (!check_range (report->accuracy, "report.position.accuracy", 0,
+                        XUNCHA_PROTOCOL_ACCURACY_MAX_M, error)
+          || !check_range (report->altitude, "report.position.altitude",
+                           XUNCHA_PROTOCOL_ALTITUDE_MIN_M, XUNCHA_PROTOCOL_ALTITUDE_MAX_M, error)
+          || !check_range (report->heading, "report.position.heading", 0,
+                           XUNCHA_PROTOCOL_HEADING_MAX_DEG, error))
+        return FALSE;
       if (!g_strv_contains (sources, report->position_source != NULL
                                      ? report->position_source : ""))
         return xuncha_protocol_invalid (error, "report.position.source: expected gps, manual, "
@@ -101,6 +180,9 @@ xuncha_wire_report_validate (const XunchaWireReport  *report,
     }
   if (report->street_id == NULL && !isnan (report->street_offset_m))
     return xuncha_protocol_invalid (error, "report.street.id: required");
+  if (!check_range (report->street_offset_m, "report.street.offset_m", 0,
+                    XUNCHA_PROTOCOL_OFFSET_MAX_M, error))
+    return FALSE;
   if (report->disposition != NULL && !g_strv_contains (dispositions, report->disposition))
     return xuncha_protocol_invalid (error, "report.disposition: expected corrected, deadline "
                                     "or case");
@@ -108,6 +190,9 @@ xuncha_wire_report_validate (const XunchaWireReport  *report,
     return xuncha_protocol_invalid (error, "report.deadline: not an ISO 8601 date or time");
   if (report->parent_uuid != NULL && !xuncha_protocol_is_uuid (report->parent_uuid))
     return xuncha_protocol_invalid (error, "report.parent_uuid: not a lowercase UUID");
+  if (g_strcmp0 (report->parent_uuid, report->uuid) == 0)
+    return xuncha_protocol_refuse (error, "report.parent_uuid: the report itself (a "
+                                   "re-inspection follows another report)");
   for (guint i = 0; i < report->photos->len; i++)
     {
       const XunchaWirePhoto *photo = report->photos->pdata[i];
@@ -146,22 +231,22 @@ xuncha_wire_report_from_json (JsonNode  *node,
   if (object == NULL || !xuncha_protocol_check_members (object, "report", members, error))
     return NULL;
 
-#define STRING(member, required, field) \
+#define STRING(member, required, max, field) \
   G_STMT_START { \
-    if (!xuncha_protocol_get_string (object, "report", member, required, &s, error)) \
+    if (!xuncha_protocol_get_string (object, "report", member, required, max, &s, error)) \
       return NULL; \
     report->field = g_strdup (s); \
   } G_STMT_END
 
-  STRING ("uuid", TRUE, uuid);
-  STRING ("created_at", TRUE, created_at);
-  STRING ("shift_uuid", FALSE, shift_uuid);
-  STRING ("category", TRUE, category);
-  STRING ("note", FALSE, note);
-  STRING ("merchant_id", FALSE, merchant_id);
-  STRING ("disposition", FALSE, disposition);
-  STRING ("deadline", FALSE, deadline);
-  STRING ("parent_uuid", FALSE, parent_uuid);
+  STRING ("uuid", TRUE, XUNCHA_PROTOCOL_ID_MAX, uuid);
+  STRING ("created_at", TRUE, XUNCHA_PROTOCOL_TIME_MAX, created_at);
+  STRING ("shift_uuid", FALSE, XUNCHA_PROTOCOL_ID_MAX, shift_uuid);
+  STRING ("category", TRUE, XUNCHA_PROTOCOL_ID_MAX, category);
+  STRING ("note", FALSE, XUNCHA_PROTOCOL_TEXT_MAX, note);
+  STRING ("merchant_id", FALSE, XUNCHA_PROTOCOL_ID_MAX, merchant_id);
+  STRING ("disposition", FALSE, XUNCHA_PROTOCOL_ID_MAX, disposition);
+  STRING ("deadline", FALSE, XUNCHA_PROTOCOL_TIME_MAX, deadline);
+  STRING ("parent_uuid", FALSE, XUNCHA_PROTOCOL_ID_MAX, parent_uuid);
 #undef STRING
 
   if (!xuncha_protocol_get_object (object, "report", "fields", TRUE, &fields, error))
@@ -175,17 +260,22 @@ xuncha_wire_report_from_json (JsonNode  *node,
     {
       report->has_position = TRUE;
       if (!xuncha_protocol_check_members (position, "report.position", position_members, error)
-          || !xuncha_protocol_get_double (position, "report.position", "lat", TRUE,
+          || !xuncha_protocol_get_double (position, "report.position", "lat", TRUE, -90, 90,
                                           &report->lat, error)
-          || !xuncha_protocol_get_double (position, "report.position", "lon", TRUE,
+          || !xuncha_protocol_get_double (position, "report.position", "lon", TRUE, -180, 180,
                                           &report->lon, error)
-          || !xuncha_protocol_get_double (position, "report.position", "accuracy", FALSE,
+          || !xuncha_protocol_get_double (position, "report.position", "accuracy", FALSE, 0,
+                                          XUNCHA_PROTOCOL_ACCURACY_MAX_M,
                                           &report->accuracy, error)
           || !xuncha_protocol_get_double (position, "report.position", "altitude", FALSE,
+                                          XUNCHA_PROTOCOL_ALTITUDE_MIN_M,
+                                          XUNCHA_PROTOCOL_ALTITUDE_MAX_M,
                                           &report->altitude, error)
-          || !xuncha_protocol_get_double (position, "report.position", "heading", FALSE,
+          || !xuncha_protocol_get_double (position, "report.position", "heading", FALSE, 0,
+                                          XUNCHA_PROTOCOL_HEADING_MAX_DEG,
                                           &report->heading, error)
-          || !xuncha_protocol_get_string (position, "report.position", "source", TRUE, &s,
+          || !xuncha_protocol_get_string (position, "report.position", "source", TRUE,
+                                          XUNCHA_PROTOCOL_ID_MAX, &s,
                                           error))
         return NULL;
       report->position_source = g_strdup (s);
@@ -196,8 +286,10 @@ xuncha_wire_report_from_json (JsonNode  *node,
   if (street != NULL)
     {
       if (!xuncha_protocol_check_members (street, "report.street", street_members, error)
-          || !xuncha_protocol_get_string (street, "report.street", "id", TRUE, &s, error)
-          || !xuncha_protocol_get_double (street, "report.street", "offset_m", FALSE,
+          || !xuncha_protocol_get_string (street, "report.street", "id", TRUE,
+                                          XUNCHA_PROTOCOL_ID_MAX, &s, error)
+          || !xuncha_protocol_get_double (street, "report.street", "offset_m", FALSE, 0,
+                                          XUNCHA_PROTOCOL_OFFSET_MAX_M,
                                           &report->street_offset_m, error))
         return NULL;
       report->street_id = g_strdup (s);
@@ -214,8 +306,10 @@ xuncha_wire_report_from_json (JsonNode  *node,
 
       if (photo == NULL
           || !xuncha_protocol_check_members (photo, path, photo_members, error)
-          || !xuncha_protocol_get_string (photo, path, "sha256", TRUE, &sha, error)
-          || !xuncha_protocol_get_string (photo, path, "role", TRUE, &role, error))
+          || !xuncha_protocol_get_string (photo, path, "sha256", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                          &sha, error)
+          || !xuncha_protocol_get_string (photo, path, "role", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                          &role, error))
         return NULL;
       xuncha_wire_report_add_photo (report, sha, role);
     }

@@ -65,10 +65,14 @@ xuncha_wire_shift_decode (const char  *data,
     return NULL;
   object = json_node_get_object (root);
   if (!xuncha_protocol_check_members (object, "shift", members, error)
-      || !xuncha_protocol_get_string (object, "shift", "uuid", TRUE, &uuid, error)
-      || !xuncha_protocol_get_string (object, "shift", "kind", TRUE, &kind, error)
-      || !xuncha_protocol_get_string (object, "shift", "started_at", TRUE, &started, error)
-      || !xuncha_protocol_get_string (object, "shift", "ended_at", FALSE, &ended, error))
+      || !xuncha_protocol_get_string (object, "shift", "uuid", TRUE, XUNCHA_PROTOCOL_ID_MAX, &uuid,
+                                      error)
+      || !xuncha_protocol_get_string (object, "shift", "kind", TRUE, XUNCHA_PROTOCOL_ID_MAX, &kind,
+                                      error)
+      || !xuncha_protocol_get_string (object, "shift", "started_at", TRUE,
+                                      XUNCHA_PROTOCOL_TIME_MAX, &started, error)
+      || !xuncha_protocol_get_string (object, "shift", "ended_at", FALSE, XUNCHA_PROTOCOL_TIME_MAX,
+                                      &ended, error))
     return NULL;
   if (!xuncha_protocol_is_uuid (uuid))
     {
@@ -155,20 +159,22 @@ xuncha_wire_points_decode (const char  *data,
 
       if (o == NULL
           || !xuncha_protocol_check_members (o, path, point_members, error)
-          || !xuncha_protocol_get_int (o, path, "seq", TRUE, &p.seq, error)
-          || !xuncha_protocol_get_int (o, path, "t_ms", TRUE, &p.t_ms, error)
-          || !xuncha_protocol_get_double (o, path, "lat", TRUE, &p.lat, error)
-          || !xuncha_protocol_get_double (o, path, "lon", TRUE, &p.lon, error)
-          || !xuncha_protocol_get_double (o, path, "accuracy", FALSE, &p.accuracy, error)
-          || !xuncha_protocol_get_double (o, path, "altitude", FALSE, &p.altitude, error)
-          || !xuncha_protocol_get_double (o, path, "speed", FALSE, &p.speed, error)
-          || !xuncha_protocol_get_double (o, path, "heading", FALSE, &p.heading, error))
+          || !xuncha_protocol_get_int (o, path, "seq", TRUE, 0, XUNCHA_PROTOCOL_SEQ_MAX, &p.seq,
+                                       error)
+          || !xuncha_protocol_get_int (o, path, "t_ms", TRUE, 0, XUNCHA_PROTOCOL_T_MS_MAX, &p.t_ms,
+                                       error)
+          || !xuncha_protocol_get_double (o, path, "lat", TRUE, -90, 90, &p.lat, error)
+          || !xuncha_protocol_get_double (o, path, "lon", TRUE, -180, 180, &p.lon, error)
+          || !xuncha_protocol_get_double (o, path, "accuracy", FALSE, 0,
+                                          XUNCHA_PROTOCOL_ACCURACY_MAX_M, &p.accuracy, error)
+          || !xuncha_protocol_get_double (o, path, "altitude", FALSE,
+                                          XUNCHA_PROTOCOL_ALTITUDE_MIN_M,
+                                          XUNCHA_PROTOCOL_ALTITUDE_MAX_M, &p.altitude, error)
+          || !xuncha_protocol_get_double (o, path, "speed", FALSE, 0, XUNCHA_PROTOCOL_SPEED_MAX_MS,
+                                          &p.speed, error)
+          || !xuncha_protocol_get_double (o, path, "heading", FALSE, 0,
+                                          XUNCHA_PROTOCOL_HEADING_MAX_DEG, &p.heading, error))
         return NULL;
-      if (p.seq < 0 || fabs (p.lat) > 90 || fabs (p.lon) > 180)
-        {
-          xuncha_protocol_invalid (error, "%s: seq below 0 or position out of range", path);
-          return NULL;
-        }
       g_array_append_val (points, p);
     }
   return g_steal_pointer (&points);
@@ -215,6 +221,8 @@ xuncha_wire_points_ack_decode (const char  *data,
     return FALSE;
   object = json_node_get_object (root);
   return xuncha_protocol_check_members (object, "answer", members, error)
-         && xuncha_protocol_get_int (object, "answer", "stored", TRUE, stored, error)
-         && xuncha_protocol_get_int (object, "answer", "points", TRUE, points, error);
+         && xuncha_protocol_get_int (object, "answer", "stored", TRUE, 0,
+                                     XUNCHA_PROTOCOL_COUNT_MAX, stored, error)
+         && xuncha_protocol_get_int (object, "answer", "points", TRUE, 0,
+                                     XUNCHA_PROTOCOL_COUNT_MAX, points, error);
 }

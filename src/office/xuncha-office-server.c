@@ -14,6 +14,7 @@ struct _XunchaOfficeServer
   SoupServer          *soup;
   XunchaOfficeStorage *storage;
   GBytes              *categories;
+  XunchaTaxonomy      *taxonomy;       /* the categories above, to know a report's */
   gint64               categories_revision;
   gint64               photo_max_bytes;
   gint64               body_max_bytes;
@@ -90,13 +91,16 @@ respond_error (SoupServerMessage   *msg,
 }
 
 /* A body the shared decoder refused: malformed is 400; well-formed JSON whose member cannot
- * be taken as written (a name twice, a NUL in a string) is 422, naming the member. */
+ * be taken as written (a name twice, a NUL in a string) is 422 unacceptable, and a value
+ * outside its range, length or format 422 invalid_value; both name the member. */
 static void
 respond_decode_error (SoupServerMessage *msg,
                       const GError      *error)
 {
   if (g_error_matches (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE))
     respond_error (msg, 422, "unacceptable", error->message, NULL);
+  else if (g_error_matches (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_VALUE))
+    respond_error (msg, 422, "invalid_value", error->message, NULL);
   else
     respond_error (msg, 400, "bad_request", error->message, NULL);
 }
@@ -115,6 +119,7 @@ respond_storage_error (SoupServerMessage  *msg,
     { XUNCHA_OFFICE_STORAGE_ERROR_HASH_MISMATCH, 422, "hash_mismatch" },
     { XUNCHA_OFFICE_STORAGE_ERROR_INVALID, 400, "bad_request" },
     { XUNCHA_OFFICE_STORAGE_ERROR_BUSY, 503, "busy" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_REFUSED, 422, "invalid_value" },
   };
 
   if (error->domain == XUNCHA_OFFICE_STORAGE_ERROR)
@@ -473,6 +478,16 @@ handle_report_put (XunchaOfficeServer *self,
     {
       respond_error (msg, 400, "bad_request", "The report's uuid differs from the one in the "
                      "path", NULL);
+      return;
+    }
+  /* The decoder checks a category code's form; which codes exist is this office's
+   * taxonomy, the one it serves to devices. */
+  if (xuncha_taxonomy_lookup (self->taxonomy, report->category) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("report.category: %s is not a category of "
+                                                  "this office (GET api/v1/categories)",
+                                                  report->category);
+      respond_error (msg, 422, "invalid_value", message, NULL);
       return;
     }
   if (!xuncha_office_storage_report_put (self->storage, officer, report, &created, &receipt,
@@ -978,6 +993,7 @@ xuncha_office_server_finalize (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->storage);
   g_clear_pointer (&self->categories, g_bytes_unref);
+  g_clear_object (&self->taxonomy);
   g_clear_pointer (&self->enroll_failures, g_hash_table_unref);
 
   G_OBJECT_CLASS (xuncha_office_server_parent_class)->finalize (object);
@@ -1022,6 +1038,7 @@ xuncha_office_server_new (XunchaOfficeStorage  *storage,
   self->storage = g_object_ref (storage);
   self->categories = g_bytes_ref (categories);
   self->categories_revision = xuncha_taxonomy_get_revision (taxonomy);
+  self->taxonomy = g_steal_pointer (&taxonomy);
   self->soup = soup_server_new ("server-header", "xuncha-office/" PACKAGE_VERSION,
                                 "tls-certificate", certificate, NULL);
   soup_server_add_early_handler (self->soup, "/", on_early, self, NULL);

@@ -824,6 +824,42 @@ new_receipt_id (void)
   return g_string_free (id, FALSE);
 }
 
+/* A report may follow (parent_uuid) only its officer's own reports and belong only to his
+ * own shifts. One the office does not hold (yet) passes: a device sends its reports before
+ * its shifts, and a parent that failed to arrive is not this report's fault. */
+static gboolean
+owned_or_unknown (XunchaOfficeSqliteStorage  *self,
+                  const char                 *sql,
+                  const char                 *uuid,
+                  const XunchaWireOfficer    *officer,
+                  const char                 *member,
+                  const char                 *what,
+                  GError                    **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean other;
+  int rc;
+
+  if (uuid == NULL)
+    return TRUE;
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  other = rc == SQLITE_ROW && g_strcmp0 (column_text (stmt, 0), officer->id) != 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (self, error, "Could not read whose report or shift it follows");
+  if (other)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                   "%s: %s is %s", member, uuid, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 storage_report_put (XunchaOfficeStorage      *storage,
                     const XunchaWireOfficer  *officer,
@@ -844,6 +880,14 @@ storage_report_put (XunchaOfficeStorage      *storage,
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
+
+  if (!owned_or_unknown (self, "SELECT officer_id FROM reports WHERE uuid = ?1",
+                         report->parent_uuid, officer, "report.parent_uuid",
+                         "another officer's report", error)
+      || !owned_or_unknown (self, "SELECT officer_id FROM shifts WHERE uuid = ?1",
+                            report->shift_uuid, officer, "report.shift_uuid",
+                            "another officer's shift", error))
+    goto fail;
 
   stmt = prepare (self,
                   "SELECT officer_id, content_sha256, receipt_id, received_at FROM reports "

@@ -24,6 +24,7 @@ typedef enum
   XUNCHA_OFFICE_STORAGE_ERROR_INVALID,
   XUNCHA_OFFICE_STORAGE_ERROR_BUSY,
   XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+  XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,   /* a well-formed value the office will not take */
 } XunchaOfficeStorageError;
 
 typedef enum
@@ -158,7 +159,8 @@ void        xuncha_office_storage_photo_abort      (XunchaOfficeStorage      *se
 
 /* Stores a report: @created TRUE for new, FALSE for the same content again (the first
  * receipt). CONFLICT (receipt of the held version filled, the new one kept for review),
- * FORBIDDEN (another officer's uuid), MISSING_PHOTOS (@missing filled). */
+ * FORBIDDEN (another officer's uuid), MISSING_PHOTOS (@missing filled), REFUSED (its
+ * parent_uuid or shift_uuid names another officer's report or shift). */
 gboolean    xuncha_office_storage_report_put       (XunchaOfficeStorage      *self,
                                                     const XunchaWireOfficer  *officer,
                                                     const XunchaWireReport   *report,
