@@ -321,6 +321,9 @@ decode_kind (Kind         kind,
   REPORT_WITH ("\"position\":{\"lat\":30,\"lon\":104,\"source\":\"gps\"," members "}")
 #define POINT_WITH(members) \
   "{\"points\":[{\"seq\":1,\"t_ms\":1714543200000,\"lat\":30,\"lon\":104," members "}]}"
+/* A point with these four required members (a member given twice is refused on its own). */
+#define POINT_OF(seq, t_ms, lat, lon) \
+  "{\"points\":[{\"seq\":" seq ",\"t_ms\":" t_ms ",\"lat\":" lat ",\"lon\":" lon "}]}"
 #define MERCHANT_WITH(lat) \
   "{\"revision\":1,\"merchants\":[{\"id\":\"m\",\"name\":\"n\",\"lon\":104,\"lat\":" lat \
   "}],\"deleted\":[]}"
@@ -396,16 +399,16 @@ test_ranges (void)
     { KIND_REPORT, REPORT_WITH ("\"parent_uuid\":\"" UUID1 "\""), "report.parent_uuid" },
     { KIND_REPORT, REPORT_WITH ("\"parent_uuid\":\"2b4e28ba-2fa1-41d2-883f-0016d3cca427\""),
       NULL },
-    { KIND_POINTS, POINT_WITH ("\"seq\":0"), NULL },
-    { KIND_POINTS, POINT_WITH ("\"seq\":1000000000"), NULL },
-    { KIND_POINTS, POINT_WITH ("\"seq\":-1"), "points[0].seq" },
-    { KIND_POINTS, POINT_WITH ("\"seq\":1000000001"), "points[0].seq" },
-    { KIND_POINTS, POINT_WITH ("\"t_ms\":0"), NULL },
-    { KIND_POINTS, POINT_WITH ("\"t_ms\":4102444800000"), NULL },
-    { KIND_POINTS, POINT_WITH ("\"t_ms\":-1"), "points[0].t_ms" },
-    { KIND_POINTS, POINT_WITH ("\"t_ms\":4102444800001"), "points[0].t_ms" },
-    { KIND_POINTS, POINT_WITH ("\"lat\":-90.5"), "points[0].lat" },
-    { KIND_POINTS, POINT_WITH ("\"lon\":180.5"), "points[0].lon" },
+    { KIND_POINTS, POINT_OF ("0", "1714543200000", "30", "104"), NULL },
+    { KIND_POINTS, POINT_OF ("1000000000", "1714543200000", "30", "104"), NULL },
+    { KIND_POINTS, POINT_OF ("-1", "1714543200000", "30", "104"), "points[0].seq" },
+    { KIND_POINTS, POINT_OF ("1000000001", "1714543200000", "30", "104"), "points[0].seq" },
+    { KIND_POINTS, POINT_OF ("1", "0", "30", "104"), NULL },
+    { KIND_POINTS, POINT_OF ("1", "4102444800000", "30", "104"), NULL },
+    { KIND_POINTS, POINT_OF ("1", "-1", "30", "104"), "points[0].t_ms" },
+    { KIND_POINTS, POINT_OF ("1", "4102444800001", "30", "104"), "points[0].t_ms" },
+    { KIND_POINTS, POINT_OF ("1", "1714543200000", "-90.5", "104"), "points[0].lat" },
+    { KIND_POINTS, POINT_OF ("1", "1714543200000", "30", "180.5"), "points[0].lon" },
     { KIND_POINTS, POINT_WITH ("\"accuracy\":-5"), "points[0].accuracy" },
     { KIND_POINTS, POINT_WITH ("\"altitude\":20000.5"), "points[0].altitude" },
     { KIND_POINTS, POINT_WITH ("\"speed\":0"), NULL },
