@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <sys/resource.h>
 
 #include "xuncha-test-util.h"
 
@@ -259,6 +261,81 @@ test_demo_data (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* The largest resident set of the children waited for so far, in bytes. */
+static guint64
+children_peak_rss (void)
+{
+  struct rusage usage;
+
+  g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &usage), ==, 0);
+  return (guint64)usage.ru_maxrss * 1024;
+}
+
+/* A street file of @count features, written as an export from a GIS would. */
+static void
+write_street_file (const char *path,
+                   guint       count)
+{
+  g_autoptr(GString) json = g_string_new ("{\"type\": \"FeatureCollection\", \"features\": [\n");
+
+  for (guint i = 0; i < count; i++)
+    {
+      double lon = 106.0 + (i % 1000) * 0.001, lat = 30.7 + (i / 1000) * 0.001;
+
+      g_string_append_printf (json, "{\"type\":\"Feature\",\"properties\":{\"id\":\"s%06u\","
+                              "\"name\":\"Street %u\",\"class\":\"class1\"},\"geometry\":"
+                              "{\"type\":\"LineString\",\"coordinates\":[", i, i);
+      for (guint k = 0; k < 5; k++)
+        g_string_append_printf (json, "%s[%.7f,%.7f]", k > 0 ? "," : "", lon + k * 0.0002,
+                                lat + k * 0.00001);
+      g_string_append (json, i + 1 < count ? "]}},\n" : "]}}\n");
+    }
+  g_string_append (json, "]}\n");
+  g_assert_true (g_file_set_contents (path, json->str, (gssize)json->len, NULL));
+}
+
+/* An import holds a feature at a time: its peak memory over that of a program that does
+ * nothing stays below the size of the file (json-glib's tree of the whole file took about
+ * twenty times it). Measured in a child of its own, so no other test's children count. */
+static void
+test_import_memory (void)
+{
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      /* AddressSanitizer keeps freed memory in quarantine: resident size says nothing. */
+      g_test_skip ("peak memory means nothing under AddressSanitizer");
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = xuncha_test_make_tmpdir ();
+      g_autofree char *path = g_build_filename (dir, "city.geojson", NULL);
+      const char *version[] = { xuncha_test_program ("XUNCHA_CLI"), "--version", NULL };
+      g_autofree char *out = NULL;
+      guint64 bare, peak, size;
+      GStatBuf st;
+
+      write_street_file (path, 100000);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      size = (guint64)st.st_size;
+      g_assert_cmpint (xuncha_test_run (version, NULL, NULL), ==, 0);
+      bare = children_peak_rss ();
+      g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "streets", "import", path, NULL),
+                       ==, 0);
+      g_assert_nonnull (strstr (out, "100000 new segments"));
+      peak = children_peak_rss ();
+      g_test_message ("file %" G_GUINT64_FORMAT " kB, bare run %" G_GUINT64_FORMAT
+                      " kB, import %" G_GUINT64_FORMAT " kB", size / 1024, bare / 1024,
+                      peak / 1024);
+      g_assert_cmpuint (peak, <, bare + size);
+      xuncha_test_remove_tree (dir);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
+                          | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -272,6 +349,7 @@ main (int    argc,
   g_test_add_func ("/cli-streets/assign", test_assign);
   g_test_add_func ("/cli-streets/usage", test_usage);
   g_test_add_func ("/cli-streets/demo-data", test_demo_data);
+  g_test_add_func ("/cli-streets/import-memory", test_import_memory);
 
   return g_test_run ();
 }

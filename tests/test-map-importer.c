@@ -308,6 +308,53 @@ static const BadInput bad_inputs[] = {
     " {\"type\": \"Feature\", \"properties\": {\"id\": \"d\"}, \"geometry\": {\"type\": "
     "  \"LineString\", \"coordinates\": [[106.0, 30.9], [106.001, 30.9]]}}]}",
     XUNCHA_MAP_IMPORT_ERROR_DUPLICATE_ID, "appears more than once" },
+  /* JSON is UTF-8 (RFC 8259): a GBK name ("中山路") is refused where it is. */
+  { "not-utf8",
+    "{\"type\": \"FeatureCollection\", \"features\": [\n"
+    " {\"type\": \"Feature\", \"properties\": {\"id\": \"g\", \"name\": \"\xd6\xd0\xc9\xbd\xc2\xb7\"},"
+    "  \"geometry\": {\"type\": \"LineString\", \"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}]}",
+    XUNCHA_MAP_IMPORT_ERROR_ENCODING, "line 2, position 57 (byte 0xD6) is not UTF-8" },
+  /* Nesting outside any feature is bounded by the reader itself. */
+  { "deep-outside-features",
+    "{\"type\": \"FeatureCollection\", \"crs\": "
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]], "
+    "\"features\": [ {\"type\": \"Feature\", \"properties\": {\"id\": \"d\"}, \"geometry\": "
+    "{\"type\": \"LineString\", \"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}]}",
+    XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "nested deeper than 64 levels" },
+  { "deep-inside-feature",
+    "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\", "
+    "\"properties\": {\"id\": \"d\", \"x\": "
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}, "
+    "\"geometry\": {\"type\": \"LineString\", \"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}]}",
+    XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "line 1, position 156: brackets nested deeper than 64 levels" },
+  /* Inside a feature json-glib reads, the gate refuses a name twice and a NUL. */
+  { "name-twice-inside-feature",
+    "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\", "
+    "\"properties\": {\"id\": \"a\", \"id\": \"b\"}, \"geometry\": {\"type\": \"LineString\", "
+    "\"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}]}",
+    XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "a member name that appears twice in one object" },
+  { "nul-inside-feature",
+    "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\", "
+    "\"properties\": {\"id\": \"a\\u0000b\"}, \"geometry\": {\"type\": \"LineString\", "
+    "\"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}]}",
+    XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "a NUL character" },
+  /* json-glib keeps the last of two members; the first list is not to be lost unseen. */
+  { "features-twice",
+    "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\", "
+    "\"properties\": {\"id\": \"a\"}, \"geometry\": {\"type\": \"LineString\", "
+    "\"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}],\n \"features\": []}",
+    XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "line 2, position 2: the member “features” is given twice" },
+  { "mismatched-bracket",
+    "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\"]]}",
+    XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "line 1, position 63: unexpected character “]”" },
+  { "type-after-features",
+    "{\"features\": [], \"type\": \"Feature\"}",
+    XUNCHA_MAP_IMPORT_ERROR_WRONG_TYPE, "is Feature, not a GeoJSON FeatureCollection" },
+  { "data-after-document",
+    "{\"type\": \"FeatureCollection\", \"features\": []} {}",
+    XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "line 1, position 47: unexpected data after" },
   { "only-points",
     "{\"type\": \"FeatureCollection\", \"features\": ["
     " {\"type\": \"Feature\", \"properties\": {\"id\": \"pt\"}, \"geometry\": {\"type\": "
@@ -476,6 +523,124 @@ test_merchants_geojson (Fixture       *fixture,
   g_assert_cmpstr (contact, ==, "13800000001");   /* from "phone" */
 }
 
+/* A merchant list as Chinese spreadsheets save it, made here from UTF-8 text. */
+static void
+test_merchants_encoding (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *charset = data;
+  /* 𠮷 (U+20BB7) is not in GBK: GB18030 gives it four bytes. */
+  const char *other_name = g_str_equal (charset, "GBK") ? "吉野家, 牛肉饭" : "吉野家, 𠮷";
+  g_autofree char *text = g_strdup_printf ("id,name,address,contact,lon,lat\n"
+                                           "m1,老王面馆,解放路1号,,106.08,30.80\n"
+                                           "m2,\"%s\",,,106.081,30.801\n", other_name);
+  g_autoptr(XunchaMapImporter) importer = xuncha_map_importer_new (fixture->store);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *name = NULL, *address = NULL, *other = NULL;
+  XunchaMapImportStats stats;
+  gsize length;
+
+  if (g_str_equal (charset, "UTF-8-BOM"))
+    {
+      bytes = g_strconcat ("\xef\xbb\xbf", text, NULL);
+      length = strlen (bytes);
+    }
+  else
+    {
+      bytes = g_convert (text, -1, charset, "UTF-8", NULL, &length, &error);
+      g_assert_no_error (error);
+      g_assert_false (g_utf8_validate (bytes, (gssize)length, NULL));
+    }
+
+  g_assert_true (xuncha_map_importer_import_merchants (importer, bytes, length, "shops.csv",
+                                                       &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.inserted, ==, 2);
+  name = query_text (fixture->store, "SELECT name FROM merchants WHERE id = ?1", "m1");
+  g_assert_cmpstr (name, ==, "老王面馆");
+  address = query_text (fixture->store, "SELECT address FROM merchants WHERE id = ?1", "m1");
+  g_assert_cmpstr (address, ==, "解放路1号");
+  other = query_text (fixture->store, "SELECT name FROM merchants WHERE id = ?1", "m2");
+  g_assert_cmpstr (other, ==, other_name);
+}
+
+/* Bytes that are neither UTF-8 nor GB18030: refused where they are, nothing changes. */
+static void
+test_merchants_not_text (Fixture       *fixture,
+                         gconstpointer  data)
+{
+#define BYTES(literal) literal, sizeof (literal) - 1
+  static const struct
+  {
+    const char *data;
+    gsize       length;
+    const char *says;
+  } cases[] = {
+    /* UTF-16 (a spreadsheet's "Unicode text"). */
+    { BYTES ("\xff\xfei\0d\0,\0n\0"), "line 1, position 1 (byte 0xFF)" },
+    /* A lone lead byte of GBK at the end of a field. */
+    { BYTES ("id,name,address,contact,lon,lat\nm9,Shop\x81,,,106.0,30.8\n"),
+      "line 2, position 8 (byte 0x81)" },
+    /* 0x80 begins nothing in GB18030. */
+    { BYTES ("m9,\xd6\xd0\x80,,,106.0,30.8\n"), "line 1, position 4 (byte 0xD6)" },
+    /* Latin-1. */
+    { BYTES ("m9,Caf\xe9,,,106.0,30.8\n"), "line 1, position 7 (byte 0xE9)" },
+    { BYTES ("m9,Shop\0,,,106.0,30.8\n"), "line 1, position 8 (byte 0x00)" },
+  };
+#undef BYTES
+  XunchaMapImportStats stats;
+  g_autofree char *csv = xuncha_test_source_path ("tests/fixtures/streets/merchants.csv");
+
+  import_fixture (fixture->store, &stats);
+  {
+    g_autoptr(XunchaMapImporter) importer = xuncha_map_importer_new (fixture->store);
+    g_assert_true (xuncha_map_importer_import_merchants_file (importer, csv, NULL, NULL));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(XunchaMapImporter) importer = xuncha_map_importer_new (fixture->store);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *before = tables_checksum (fixture->store);
+      g_autofree char *after = NULL;
+      gsize length = cases[i].length;
+
+      g_assert_false (xuncha_map_importer_import_merchants (importer, cases[i].data, length,
+                                                            "shops.csv", &stats, &error));
+      g_assert_error (error, XUNCHA_MAP_IMPORT_ERROR, XUNCHA_MAP_IMPORT_ERROR_ENCODING);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "shops.csv is not UTF-8 text"));
+      g_assert_nonnull (strstr (error->message, cases[i].says));
+      g_assert_nonnull (strstr (error->message, "Save it as UTF-8"));
+      after = tables_checksum (fixture->store);
+      g_assert_cmpstr (before, ==, after);
+      g_assert_cmpint (count (fixture->store, "merchants"), ==, 4);
+    }
+}
+
+/* A byte-order mark, which Windows editors write, before a street file. */
+static void
+test_streets_bom (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(XunchaMapImporter) importer = xuncha_map_importer_new (fixture->store);
+  g_autoptr(GError) error = NULL;
+  const char *json =
+    "\xef\xbb\xbf{\"type\": \"FeatureCollection\", \"features\": [\n"
+    " {\"type\": \"Feature\", \"properties\": {\"id\": \"b1\", \"name\": \"中山路\"}, \"geometry\": "
+    "{\"type\": \"LineString\", \"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}]}";
+  g_autofree char *name = NULL;
+  XunchaMapImportStats stats;
+
+  g_assert_true (xuncha_map_importer_import_streets (importer, json, strlen (json), NULL,
+                                                     &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.inserted, ==, 1);
+  name = query_text (fixture->store, "SELECT name FROM streets WHERE id = ?1", "b1");
+  g_assert_cmpstr (name, ==, "中山路");
+}
+
 static const struct
 {
   const char *label;
@@ -545,7 +710,15 @@ main (int    argc,
   ADD ("/map-importer/merchants-csv", test_merchants_csv);
   ADD ("/map-importer/merchants-geojson", test_merchants_geojson);
   ADD ("/map-importer/bad-merchants", test_bad_merchants);
+  ADD ("/map-importer/merchants-not-text", test_merchants_not_text);
+  ADD ("/map-importer/streets-bom", test_streets_bom);
 #undef ADD
+  g_test_add ("/map-importer/merchants-encoding/gbk", Fixture, "GBK", fixture_setup,
+              test_merchants_encoding, fixture_teardown);
+  g_test_add ("/map-importer/merchants-encoding/gb18030", Fixture, "GB18030", fixture_setup,
+              test_merchants_encoding, fixture_teardown);
+  g_test_add ("/map-importer/merchants-encoding/utf8-bom", Fixture, "UTF-8-BOM", fixture_setup,
+              test_merchants_encoding, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
     {
       g_autofree char *path = g_strdup_printf ("/map-importer/bad-input/%s",

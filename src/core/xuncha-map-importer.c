@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xuncha-feature-reader.h"
 #include "xuncha-fix.h"
-#include "xuncha-json-private.h"
 #include "xuncha-map-importer.h"
 #include "xuncha-store-private.h"
 #include "xuncha-street-map-private.h"
+#include "xuncha-text-private.h"
 
 struct _XunchaMapImporter
 {
@@ -225,89 +226,6 @@ fail (GError               **error,
   return FALSE;
 }
 
-/* json-glib says "<data>:LINE:COL: Parse error: WHAT"; a person wants the file's name,
- * the line and the position. */
-static JsonNode *
-parse_json (const char  *data,
-            gsize        length,
-            const char  *name,
-            GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
-  gsize at = 0;
-
-  if (!xuncha_json_check (data, length, &at, &local_error))
-    {
-      int line = 1;
-      gsize line_start = 0;
-      const char *reason;
-
-      for (gsize i = 0; i < at; i++)
-        if (data[i] == '\n')
-          line++, line_start = i + 1;
-      switch (local_error->code)
-        {
-        case XUNCHA_JSON_ERROR_COMMENT:
-          reason = _("a comment, which JSON does not allow");
-          break;
-        case XUNCHA_JSON_ERROR_ESCAPE:
-          reason = _("an escape that JSON does not have");
-          break;
-        case XUNCHA_JSON_ERROR_NUL:
-          reason = _("a NUL character (\\u0000), which a name or text cannot hold");
-          break;
-        case XUNCHA_JSON_ERROR_TOO_DEEP:
-          reason = _("brackets nested deeper than 64 levels");
-          break;
-        case XUNCHA_JSON_ERROR_DUPLICATE:
-          reason = _("a member name that appears twice in one object");
-          break;
-        case XUNCHA_JSON_ERROR_TRAILING:
-        default:
-          reason = _("unexpected data after the end of the document");
-          break;
-        }
-      fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON,
-            _("%s is not valid JSON: line %d, position %d: %s. Nothing was imported."),
-            name, line, (int)(at - line_start) + 1, reason);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      const char *message = local_error->message;
-      int line = 0, column = 0;
-      const char *what = NULL;
-
-      if (sscanf (message, "<data>:%d:%d:", &line, &column) == 2)
-        {
-          what = strstr (message, "Parse error: ");
-          what = what != NULL ? what + strlen ("Parse error: ") : strchr (message + 7, ' ');
-        }
-      if (what != NULL)
-        {
-          g_autofree char *reason = g_strstrip (g_strdup (what));
-
-          fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON,
-                _("%s is not valid JSON: line %d, position %d: %s. Nothing was imported."),
-                name, line, column, reason);
-        }
-      else
-        fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON,
-              _("%s is not valid JSON: %s. Nothing was imported."), name, message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON,
-            _("%s is empty. Nothing was imported."), name);
-      return NULL;
-    }
-  return json_node_ref (root);
-}
-
 static const char *
 node_type_name (JsonNode *node)
 {
@@ -326,35 +244,42 @@ node_type_name (JsonNode *node)
   return "a single value";
 }
 
-/* The features of a FeatureCollection, or an error that names what was found instead. */
-static JsonArray *
-get_features (JsonNode    *root,
-              const char  *name,
-              const char  *wanted,
-              GError     **error)
+/* The reader's error about the file @name in the words of an import of @wanted. */
+static gboolean
+reader_failed (XunchaFeatureReader  *reader,
+               const GError         *reader_error,
+               const char           *name,
+               const char           *wanted,
+               GError              **error)
 {
-  JsonObject *object;
-  JsonNode *features;
-
-  if (!JSON_NODE_HOLDS_OBJECT (root)
-      || g_strcmp0 (node_type_name (root), "FeatureCollection") != 0)
+  switch ((XunchaFeatureReaderError)reader_error->code)
     {
-      fail (error, XUNCHA_MAP_IMPORT_ERROR_WRONG_TYPE,
-            _("%s is %s, not a GeoJSON FeatureCollection of %s. Export the layer as "
-              "GeoJSON (a FeatureCollection) and try again; nothing was imported."),
-            name, node_type_name (root), wanted);
-      return NULL;
+    case XUNCHA_FEATURE_READER_ERROR_IO:
+      return fail (error, XUNCHA_MAP_IMPORT_ERROR_IO, _("Could not read %s: %s"), name,
+                   reader_error->message);
+    case XUNCHA_FEATURE_READER_ERROR_EMPTY:
+      return fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON,
+                   _("%s is empty. Nothing was imported."), name);
+    case XUNCHA_FEATURE_READER_ERROR_NOT_UTF8:
+      return fail (error, XUNCHA_MAP_IMPORT_ERROR_ENCODING,
+                   _("%s is not UTF-8 (GBK?): %s. A GeoJSON file is always UTF-8: save it as "
+                     "UTF-8 and import it again; nothing was imported."),
+                   name, reader_error->message);
+    case XUNCHA_FEATURE_READER_ERROR_WRONG_TYPE:
+      return fail (error, XUNCHA_MAP_IMPORT_ERROR_WRONG_TYPE,
+                   _("%s is %s, not a GeoJSON FeatureCollection of %s. Export the layer as "
+                     "GeoJSON (a FeatureCollection) and try again; nothing was imported."),
+                   name, xuncha_feature_reader_describe_root (reader), wanted);
+    case XUNCHA_FEATURE_READER_ERROR_NO_FEATURES:
+      return fail (error, XUNCHA_MAP_IMPORT_ERROR_WRONG_TYPE,
+                   _("%s is a FeatureCollection without a “features” list; nothing was "
+                     "imported."), name);
+    case XUNCHA_FEATURE_READER_ERROR_INVALID_JSON:
+    default:
+      return fail (error, XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON,
+                   _("%s is not valid JSON: %s. Nothing was imported."), name,
+                   reader_error->message);
     }
-  object = json_node_get_object (root);
-  features = json_object_get_member (object, "features");
-  if (features == NULL || !JSON_NODE_HOLDS_ARRAY (features))
-    {
-      fail (error, XUNCHA_MAP_IMPORT_ERROR_WRONG_TYPE,
-            _("%s is a FeatureCollection without a “features” list; nothing was "
-              "imported."), name);
-      return NULL;
-    }
-  return json_node_get_array (features);
 }
 
 /* A property as text: strings as they are, integers without a decimal point. */
@@ -701,10 +626,6 @@ link_merchants (XunchaMapImporter     *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  map = xuncha_street_map_new_from_store (self->store, error);
-  if (map == NULL)
-    return FALSE;
-
   stmt = xuncha_store_prepare (self->store, "SELECT id, lat, lon FROM merchants", error);
   if (stmt == NULL)
     return FALSE;
@@ -720,6 +641,12 @@ link_merchants (XunchaMapImporter     *self,
     return xuncha_store_set_error (self->store, error, "Could not read the merchants");
 
   stats->linked = 0;
+  /* The map of a city's streets is the largest thing an import holds: not without need. */
+  if (ids->len == 0)
+    return TRUE;
+  map = xuncha_street_map_new_from_store (self->store, error);
+  if (map == NULL)
+    return FALSE;
   for (guint i = 0; i < ids->len; i++)
     {
       const double *position = &g_array_index (positions, double, 2 * i);
@@ -746,6 +673,84 @@ link_merchants (XunchaMapImporter     *self,
   return TRUE;
 }
 
+/* Each segment is written as soon as it is read and checked, all in one transaction: a bad
+ * file anywhere changes nothing (the transaction is rolled back), and the import holds one
+ * feature at a time, not the file and its tree. */
+static gboolean
+import_streets_stream (XunchaMapImporter     *self,
+                       GInputStream          *stream,
+                       const char            *name,
+                       XunchaMapImportStats  *stats,
+                       GError               **error)
+{
+  g_autoptr(XunchaFeatureReader) reader = xuncha_feature_reader_new (stream);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *now = now_iso8601 ();
+
+  memset (stats, 0, sizeof *stats);
+  if (!xuncha_store_begin (self->store, error))
+    return FALSE;
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      StreetRow *row;
+      guint index;
+
+      if (!xuncha_feature_reader_next (reader, &node, &local_error))
+        {
+          reader_failed (reader, local_error, name, _("street lines"), error);
+          goto refused;
+        }
+      if (node == NULL)
+        break;
+      index = xuncha_feature_reader_get_count (reader) - 1;
+      stats->features = index + 1;
+      row = read_street (self, node, index, name, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto refused;
+        }
+      if (row == NULL)
+        {
+          stats->skipped++;
+          continue;
+        }
+      if (!g_hash_table_add (seen, g_strdup (row->id)))
+        {
+          fail (error, XUNCHA_MAP_IMPORT_ERROR_DUPLICATE_ID,
+                _("%s: the segment id %s appears more than once (again in feature %u). "
+                  "Ids must be unique; nothing was imported."), name, row->id, index + 1);
+          street_row_free (row);
+          goto refused;
+        }
+      if (!write_street (self, row, now, stats, error))
+        {
+          street_row_free (row);
+          goto failed;
+        }
+      street_row_free (row);
+    }
+  if (stats->inserted + stats->updated == 0)
+    {
+      fail (error, XUNCHA_MAP_IMPORT_ERROR_NOTHING,
+            _("%s has no LineString or MultiLineString features (%u other features "
+              "were skipped); nothing was imported."), name, stats->skipped);
+      goto refused;
+    }
+  if (!link_merchants (self, stats, error) || !xuncha_store_commit (self->store, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  g_prefix_error (error, _("Nothing was imported: "));
+refused:
+  xuncha_store_rollback (self->store);
+  stats->inserted = stats->updated = stats->linked = 0;
+  return FALSE;
+}
+
 gboolean
 xuncha_map_importer_import_streets (XunchaMapImporter     *self,
                                     const char            *data,
@@ -754,79 +759,15 @@ xuncha_map_importer_import_streets (XunchaMapImporter     *self,
                                     XunchaMapImportStats  *stats,
                                     GError               **error)
 {
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autofree char *now = NULL;
+  g_autoptr(GInputStream) stream = NULL;
   XunchaMapImportStats local_stats = { 0 };
-  JsonArray *features;
 
   g_return_val_if_fail (XUNCHA_IS_MAP_IMPORTER (self), FALSE);
   g_return_val_if_fail (data != NULL, FALSE);
 
-  if (name == NULL)
-    name = _("The street file");
-  if (stats == NULL)
-    stats = &local_stats;
-  memset (stats, 0, sizeof *stats);
-
-  /* Read and check everything before touching the store. */
-  root = parse_json (data, length, name, error);
-  if (root == NULL)
-    return FALSE;
-  features = get_features (root, name, _("street lines"), error);
-  if (features == NULL)
-    return FALSE;
-
-  rows = g_ptr_array_new_with_free_func ((GDestroyNotify)street_row_free);
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
-  stats->features = json_array_get_length (features);
-  for (guint i = 0; i < stats->features; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      StreetRow *row = read_street (self, json_array_get_element (features, i), i, name,
-                                    &local_error);
-
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      if (row == NULL)
-        {
-          stats->skipped++;
-          continue;
-        }
-      if (!g_hash_table_add (seen, row->id))
-        {
-          fail (error, XUNCHA_MAP_IMPORT_ERROR_DUPLICATE_ID,
-                _("%s: the segment id %s appears more than once (again in feature %u). "
-                  "Ids must be unique; nothing was imported."), name, row->id, i + 1);
-          street_row_free (row);
-          return FALSE;
-        }
-      g_ptr_array_add (rows, row);
-    }
-  if (rows->len == 0)
-    return fail (error, XUNCHA_MAP_IMPORT_ERROR_NOTHING,
-                 _("%s has no LineString or MultiLineString features (%u other features "
-                   "were skipped); nothing was imported."), name, stats->skipped);
-
-  now = now_iso8601 ();
-  if (!xuncha_store_begin (self->store, error))
-    return FALSE;
-  for (guint i = 0; i < rows->len; i++)
-    if (!write_street (self, g_ptr_array_index (rows, i), now, stats, error))
-      goto fail;
-  if (!link_merchants (self, stats, error) || !xuncha_store_commit (self->store, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  xuncha_store_rollback (self->store);
-  stats->inserted = stats->updated = stats->linked = 0;
-  g_prefix_error (error, _("Nothing was imported: "));
-  return FALSE;
+  stream = g_memory_input_stream_new_from_data (data, (gssize)length, NULL);
+  return import_streets_stream (self, stream, name != NULL ? name : _("The street file"),
+                                stats != NULL ? stats : &local_stats, error);
 }
 
 static gboolean
@@ -849,17 +790,25 @@ xuncha_map_importer_import_streets_file (XunchaMapImporter     *self,
                                          XunchaMapImportStats  *stats,
                                          GError               **error)
 {
-  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
-  gsize length;
+  XunchaMapImportStats local_stats = { 0 };
 
   g_return_val_if_fail (XUNCHA_IS_MAP_IMPORTER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!read_file (path, &contents, &length, error))
-    return FALSE;
+  if (stats == NULL)
+    stats = &local_stats;
+  memset (stats, 0, sizeof *stats);
+  file = g_file_new_for_path (path);
+  stream = g_file_read (file, NULL, &local_error);
+  if (stream == NULL)
+    return fail (error, XUNCHA_MAP_IMPORT_ERROR_IO, _("Could not read %s: %s"), path,
+                 local_error->message);
   name = g_path_get_basename (path);
-  return xuncha_map_importer_import_streets (self, contents, length, name, stats, error);
+  return import_streets_stream (self, G_INPUT_STREAM (stream), name, stats, error);
 }
 
 /* Merchants ---------------------------------------------------------------------------- */
@@ -908,25 +857,25 @@ read_merchants_geojson (XunchaMapImporter     *self,
                         XunchaMapImportStats  *stats,
                         GError               **error)
 {
-  g_autoptr(JsonNode) root = parse_json (data, length, name, error);
-  JsonArray *features;
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (data, (gssize)length,
+                                                                        NULL);
+  g_autoptr(XunchaFeatureReader) reader = xuncha_feature_reader_new (stream);
 
-  if (root == NULL)
-    return FALSE;
-  features = get_features (root, name, _("merchant points"), error);
-  if (features == NULL)
-    return FALSE;
-
-  stats->features = json_array_get_length (features);
-  for (guint i = 0; i < stats->features; i++)
+  for (guint i = 0;; i++)
     {
-      JsonNode *node = json_array_get_element (features, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonNode) node = NULL;
       JsonObject *feature, *properties = NULL;
       JsonNode *geometry, *coordinates, *props;
       JsonArray *position;
       g_autofree char *label = NULL;
       MerchantRow *row;
 
+      if (!xuncha_feature_reader_next (reader, &node, &local_error))
+        return reader_failed (reader, local_error, name, _("merchant points"), error);
+      if (node == NULL)
+        break;
+      stats->features = i + 1;
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
           label = feature_label (i, NULL);
@@ -1174,7 +1123,20 @@ xuncha_map_importer_import_merchants (XunchaMapImporter     *self,
   if (start < length && (data[start] == '{' || data[start] == '['))
     ok = read_merchants_geojson (self, data, length, name, rows, stats, error);
   else
-    ok = read_merchants_csv (self, data, length, name, rows, stats, error);
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *text = NULL;
+      gsize text_length;
+
+      /* Spreadsheets in China save "CSV" as GBK unless told otherwise. */
+      text = xuncha_text_to_utf8 (data, length, &text_length, &local_error);
+      if (text == NULL)
+        return fail (error, XUNCHA_MAP_IMPORT_ERROR_ENCODING,
+                     _("%s is not UTF-8 text: %s. Save it as UTF-8 (in a spreadsheet: "
+                       "“CSV UTF-8”) and import it again; nothing was imported."),
+                     name, local_error->message);
+      ok = read_merchants_csv (self, text, text_length, name, rows, stats, error);
+    }
   if (!ok)
     return FALSE;
   if (rows->len == 0)

@@ -22,6 +22,7 @@ typedef enum
   XUNCHA_MAP_IMPORT_ERROR_INVALID_CSV,
   XUNCHA_MAP_IMPORT_ERROR_MAPPING,           /* an unknown --map key */
   XUNCHA_MAP_IMPORT_ERROR_NOTHING,           /* no feature of the wanted kind at all */
+  XUNCHA_MAP_IMPORT_ERROR_ENCODING,          /* not UTF-8 (nor, for CSV, GBK/GB18030) */
 } XunchaMapImportError;
 
 /* What an import did. */
@@ -39,8 +40,9 @@ typedef struct
 /* Imports street segments (GeoJSON LineString / MultiLineString features) and merchants
  * (门前五包 registry: GeoJSON points or CSV) into the store.
  *
- * Every import is all or nothing: the whole file is read and checked first, then written in
- * one transaction; a bad file changes nothing and the error says what and where. A
+ * Every import is all or nothing: the file is read, checked and written in one transaction;
+ * a bad file changes nothing and the error says what and where. A street file is read one
+ * feature at a time, so its size does not bound what a phone can import. A
  * re-import updates segments (merchants) by id and keeps the others. Coordinates are
  * converted from the declared system (set_crs) to WGS-84, which the store keeps. After
  * either import every merchant is linked to its nearest street segment. */
@@ -86,7 +88,8 @@ gboolean            xuncha_map_importer_import_streets_file (XunchaMapImporter  
 /* Imports merchants from a GeoJSON FeatureCollection of points (properties id, name,
  * address, contact) or from CSV with the columns id,name,address,contact,lon,lat (a header
  * row naming them may come first, in any order). The format is told by the first
- * character: “{” is GeoJSON. */
+ * character: “{” is GeoJSON. CSV may be UTF-8 or GBK/GB18030 (see xuncha_text_to_utf8());
+ * GeoJSON, like all JSON, is UTF-8. */
 gboolean            xuncha_map_importer_import_merchants (XunchaMapImporter    *self,
                                                           const char           *data,
                                                           gsize                 length,

@@ -6,12 +6,14 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "xuncha-core-resources.h"
-#include "xuncha-json-private.h"
+#include "xuncha-feature-reader.h"
 #include "xuncha-office-server.h"
 #include "xuncha-office-sqlite-storage.h"
+#include "xuncha-text-private.h"
 
 static char *data_dir_option;
 
@@ -321,25 +323,61 @@ set_optional (JsonObject *object,
     json_object_set_null_member (object, name);
 }
 
-/* A JSON file from outside, through the core's gate (json-glib alone recurses once per
- * nesting level and runs off the stack on a deep file). */
-static JsonNode *
-read_json_file (const char  *file,
-                GError     **error)
+/* A street or merchant layer, read one feature at a time (the core's reader: the same
+ * checks as on the device, and no tree of the whole file). */
+static XunchaFeatureReader *
+open_features (const char  *file,
+               GError     **error)
 {
-  g_autofree char *text = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize length = 0;
-  JsonNode *root;
+  g_autoptr(GFile) gfile = g_file_new_for_path (file);
+  g_autoptr(GFileInputStream) stream = g_file_read (gfile, NULL, error);
 
-  if (!g_file_get_contents (file, &text, &length, error))
+  if (stream == NULL)
     return NULL;
-  root = xuncha_json_parse (text, (gssize)length, &local_error);
-  if (root == NULL)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 _("%s is not valid JSON: %s. Nothing was imported."), file,
-                 local_error->message);
-  return root;
+  return xuncha_feature_reader_new (G_INPUT_STREAM (stream));
+}
+
+/* The next feature as an object (NULL for one that is not), and FALSE at the end (*@done)
+ * or on an error, said in words about @file. */
+static gboolean
+next_feature (XunchaFeatureReader  *reader,
+              const char           *file,
+              JsonObject          **feature,
+              gboolean             *done,
+              GError              **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *feature = NULL;
+  *done = FALSE;
+  if (!xuncha_feature_reader_next (reader, &node, &local_error))
+    {
+      if (local_error->code == XUNCHA_FEATURE_READER_ERROR_NOT_UTF8)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("%s is not UTF-8 (GBK?): %s. A GeoJSON file is always UTF-8: save it "
+                       "as UTF-8 and import it again; nothing was imported."),
+                     file, local_error->message);
+      else if (local_error->code == XUNCHA_FEATURE_READER_ERROR_INVALID_JSON)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("%s is not valid JSON: %s. Nothing was imported."), file,
+                     local_error->message);
+      else if (local_error->code == XUNCHA_FEATURE_READER_ERROR_IO)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not read %s: %s"), file,
+                     local_error->message);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     "%s is not a GeoJSON FeatureCollection", file);
+      return FALSE;
+    }
+  if (node == NULL)
+    {
+      *done = TRUE;
+      return FALSE;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    *feature = json_object_ref (json_node_get_object (node));
+  return TRUE;
 }
 
 static GPtrArray *
@@ -348,28 +386,17 @@ read_streets (const char  *file,
               GError     **error)
 {
   static const char * const classes[] = { "strict", "class1", "class2", "other", NULL };
-  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(XunchaFeatureReader) reader = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
-  JsonObject *root;
-  JsonArray *features;
+  gboolean done = FALSE;
 
   *skipped = 0;
-  document = read_json_file (file, error);
-  if (document == NULL)
+  reader = open_features (file, error);
+  if (reader == NULL)
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (document)
-      || (root = json_node_get_object (document)) == NULL
-      || !json_object_has_member (root, "features")
-      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
+  for (;;)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is not a GeoJSON FeatureCollection", file);
-      return NULL;
-    }
-  features = json_object_get_array_member (root, "features");
-  for (guint i = 0; i < json_array_get_length (features); i++)
-    {
-      JsonObject *feature = json_array_get_object_element (features, i);
+      g_autoptr(JsonObject) feature = NULL;
       JsonObject *properties = NULL;
       g_autoptr(JsonObject) item = NULL;
       g_autofree char *id = NULL;
@@ -377,6 +404,8 @@ read_streets (const char  *file,
       JsonNode *geometry;
       g_autoptr(GError) local_error = NULL;
 
+      if (!next_feature (reader, file, &feature, &done, error))
+        break;
       if (feature == NULL)
         continue;
       if (json_object_has_member (feature, "properties")
@@ -408,6 +437,8 @@ read_streets (const char  *file,
         }
       g_ptr_array_add (items, g_steal_pointer (&item));
     }
+  if (!done)
+    return NULL;
   return g_steal_pointer (&items);
 }
 
@@ -424,8 +455,22 @@ read_merchants_csv (const char  *file,
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
   int index[7];
 
-  if (!g_file_get_contents (file, &text, NULL, error))
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length, text_length;
+
+  if (!g_file_get_contents (file, &contents, &length, error))
     return NULL;
+  /* The same rule as the device's: UTF-8, or GBK as Chinese spreadsheets save CSV. */
+  text = xuncha_text_to_utf8 (contents, length, &text_length, &local_error);
+  if (text == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s is not UTF-8 text: %s. Save it as UTF-8 (in a spreadsheet: "
+                     "“CSV UTF-8”) and import it again; nothing was imported."),
+                   file, local_error->message);
+      return NULL;
+    }
   lines = g_strsplit (text, "\n", -1);
   if (lines[0] == NULL)
     {
@@ -483,41 +528,56 @@ static GPtrArray *
 read_merchants_geojson (const char  *file,
                         GError     **error)
 {
-  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(XunchaFeatureReader) reader = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
-  JsonObject *root;
-  JsonArray *features;
+  gboolean done = FALSE;
 
-  document = read_json_file (file, error);
-  if (document == NULL)
+  reader = open_features (file, error);
+  if (reader == NULL)
     return NULL;
-  root = JSON_NODE_HOLDS_OBJECT (document) ? json_node_get_object (document) : NULL;
-  if (root == NULL || !json_object_has_member (root, "features"))
+  for (guint i = 0;; i++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is not a GeoJSON FeatureCollection", file);
-      return NULL;
-    }
-  features = json_object_get_array_member (root, "features");
-  for (guint i = 0; i < json_array_get_length (features); i++)
-    {
-      JsonObject *feature = json_array_get_object_element (features, i);
-      JsonObject *properties = json_object_get_object_member (feature, "properties");
-      JsonObject *geometry = json_object_get_object_member (feature, "geometry");
+      g_autoptr(JsonObject) feature = NULL;
+      JsonNode *member;
+      JsonObject *properties = NULL, *geometry = NULL;
+      JsonArray *coordinates = NULL;
       g_autoptr(JsonObject) item = json_object_new ();
-      g_autofree char *id = feature_id (feature, properties);
-      JsonArray *coordinates;
+      g_autofree char *id = NULL;
+      double position[2] = { NAN, NAN };
 
-      if (geometry == NULL || g_strcmp0 (json_object_get_string_member (geometry, "type"),
-                                         "Point") != 0)
+      if (!next_feature (reader, file, &feature, &done, error))
+        break;
+      member = feature != NULL ? json_object_get_member (feature, "properties") : NULL;
+      if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+        properties = json_node_get_object (member);
+      member = feature != NULL ? json_object_get_member (feature, "geometry") : NULL;
+      if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+        geometry = json_node_get_object (member);
+      if (geometry == NULL || g_strcmp0 (property_string (geometry, "type"), "Point") != 0)
         continue;
-      coordinates = json_object_get_array_member (geometry, "coordinates");
+      id = feature_id (feature, properties);
+      member = json_object_get_member (geometry, "coordinates");
+      if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+        coordinates = json_node_get_array (member);
+      for (guint k = 0; k < 2 && coordinates != NULL && k < json_array_get_length (coordinates);
+           k++)
+        {
+          JsonNode *number = json_array_get_element (coordinates, k);
+
+          if (JSON_NODE_HOLDS_VALUE (number)
+              && (json_node_get_value_type (number) == G_TYPE_DOUBLE
+                  || json_node_get_value_type (number) == G_TYPE_INT64))
+            position[k] = json_node_get_double (number);
+        }
       set_optional (item, "id", id);
       set_optional (item, "name", property_string (properties, "name"));
       set_optional (item, "address", property_string (properties, "address"));
       set_optional (item, "contact", property_string (properties, "contact"));
-      json_object_set_double_member (item, "lon", json_array_get_double_element (coordinates, 0));
-      json_object_set_double_member (item, "lat", json_array_get_double_element (coordinates, 1));
+      /* A point without two numbers has no lon/lat: the check below names the member. */
+      if (!isnan (position[0]))
+        json_object_set_double_member (item, "lon", position[0]);
+      if (!isnan (position[1]))
+        json_object_set_double_member (item, "lat", position[1]);
       set_optional (item, "street_id", property_string (properties, "street_id"));
       if (!xuncha_wire_delta_validate_item (XUNCHA_WIRE_DELTA_MERCHANTS, item, error))
         {
@@ -526,6 +586,8 @@ read_merchants_geojson (const char  *file,
         }
       g_ptr_array_add (items, g_steal_pointer (&item));
     }
+  if (!done)
+    return NULL;
   return g_steal_pointer (&items);
 }
 
