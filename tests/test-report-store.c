@@ -1076,6 +1076,83 @@ test_update_refused_once_sent (Fixture       *f,
   assert_refused_unchanged (f, uuid, "not accepted");
 }
 
+/* A category's field list holds for every caller of the core, not only the app's form:
+ * 07001 (small ads) requires where the ad was posted, one of its choices. */
+static void
+test_category_fields (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *photo = plain_photo (f, "ad.jpg", 30);
+  static const struct { const char *fields, *named; } refused[] = {
+    { "{}", "carrier" },
+    { "{\"phone\": \"13800000000\"}", "carrier" },
+    { "{\"carrier\": null}", "carrier" },
+    { "{\"carrier\": \"  \"}", "carrier" },
+    { "{\"carrier\": \"roof\"}", "wall, pole, transformer, building, other" },
+    { "{\"carrier\": 3}", "carrier" },
+  };
+  g_autoptr(XunchaReport) stall = NULL;
+  g_autoptr(XunchaReport) report = NULL;
+  g_autoptr(XunchaReport) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(XunchaReport) ad = xuncha_report_new ("07001");
+
+      xuncha_report_set_fields_json (ad, refused[i].fields);
+      xuncha_report_set_position (ad, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+      xuncha_report_add_photo_file (ad, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+      g_assert_false (xuncha_report_store_save (f->reports, ad, NULL, &error));
+      g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+      g_test_message ("%s: %s", refused[i].fields, error->message);
+      g_assert_nonnull (strstr (error->message, "carrier"));
+      g_assert_nonnull (strstr (error->message, refused[i].named));
+      g_clear_error (&error);
+      assert_nothing_stored (f);
+    }
+
+  /* A number field takes a number only. */
+  report = xuncha_report_new ("09005");
+  xuncha_report_set_fields_json (report, "{\"tables\": \"four\"}");
+  xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_false (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "tables"));
+  g_clear_error (&error);
+  assert_nothing_stored (f);
+  xuncha_report_set_fields_json (report, "{\"tables\": 4}");
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&report);
+  report = xuncha_report_new ("07001");
+  xuncha_report_set_fields_json (report, "{\"carrier\": \"pole\"}");
+  xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+
+  /* An edit into the category without the field is refused too, and changes nothing. */
+  stall = xuncha_report_new (CATEGORY);
+  xuncha_report_set_position (stall, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (stall, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_true (xuncha_report_store_save (f->reports, stall, NULL, &error));
+  before = snapshot (f, xuncha_report_get_uuid (stall));
+  edited = xuncha_report_store_get (f->reports, xuncha_report_get_uuid (stall), &error);
+  g_assert_no_error (error);
+  xuncha_report_set_category (edited, "07001");
+  g_assert_false (xuncha_report_store_update (f->reports, xuncha_report_get_uuid (stall), edited,
+                                              NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "carrier"));
+  after = snapshot (f, xuncha_report_get_uuid (stall));
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* A sync that died while sending: its reports wait again when the store is next opened,
  * but not while a live sync holds them. */
 static void
@@ -1129,6 +1206,7 @@ main (int    argc,
   ADD ("no-position", test_no_position);
   ADD ("bad-photos", test_bad_photos);
   ADD ("invalid", test_invalid);
+  ADD ("category-fields", test_category_fields);
   ADD ("list-and-reinspection", test_list_and_reinspection);
   ADD ("sweep-at-open", test_sweep_at_open);
   ADD ("thumbnails", test_thumbnails);

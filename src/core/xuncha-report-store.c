@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xuncha-category.h"
 #include "xuncha-jpeg.h"
 #include "xuncha-photo-meta.h"
 #include "xuncha-report-private.h"
@@ -203,6 +204,123 @@ valid_date (const char *text)
          && text[10] == '\0' && g_date_valid_dmy (d, m, y);
 }
 
+static const char *
+spec_string (JsonObject *spec,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (spec, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether @value is one of the choices of @spec; @ids gets them all, for the message. */
+static gboolean
+is_choice (JsonObject *spec,
+           const char *value,
+           GString    *ids)
+{
+  JsonNode *choices = json_object_get_member (spec, "choices");
+  JsonArray *array;
+  gboolean found = FALSE;
+
+  if (choices == NULL || !JSON_NODE_HOLDS_ARRAY (choices))
+    return FALSE;
+  array = json_node_get_array (choices);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *choice = json_array_get_element (array, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (choice)
+          || (id = spec_string (json_node_get_object (choice), "id")) == NULL)
+        continue;
+      found |= value != NULL && g_str_equal (id, value);
+      g_string_append_printf (ids, "%s%s", ids->len > 0 ? ", " : "", id);
+    }
+  return found;
+}
+
+/* The category's own fields (the taxonomy's list, as stored with the category) hold for
+ * every caller of the core, not only for the app's form: a required one has a value, a
+ * choice is one of its choices, a number is a number. */
+static gboolean
+validate_category_fields (const char  *category,
+                          const char  *spec_json,
+                          JsonObject  *values,
+                          GError     **error)
+{
+  g_autoptr(JsonNode) specs = json_from_string (spec_json, NULL);
+  JsonArray *array;
+
+  if (specs == NULL || !JSON_NODE_HOLDS_ARRAY (specs))
+    return TRUE;
+  array = json_node_get_array (specs);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *spec;
+      JsonNode *value;
+      const char *id, *type, *label;
+      gboolean empty;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      spec = json_node_get_object (node);
+      id = spec_string (spec, "id");
+      type = spec_string (spec, "type");
+      if (id == NULL || type == NULL)
+        continue;
+      label = spec_string (spec, xuncha_locale_prefers_chinese () ? "zh" : "en");
+      if (label == NULL)
+        label = id;
+      value = json_object_get_member (values, id);
+      empty = value == NULL || JSON_NODE_HOLDS_NULL (value)
+              || (JSON_NODE_HOLDS_VALUE (value)
+                  && json_node_get_value_type (value) == G_TYPE_STRING
+                  && is_blank (json_node_get_string (value)));
+      if (empty)
+        {
+          JsonNode *required = json_object_get_member (spec, "required");
+
+          if (required != NULL && JSON_NODE_HOLDS_VALUE (required)
+              && json_node_get_value_type (required) == G_TYPE_BOOLEAN
+              && json_node_get_boolean (required))
+            return invalid (error, _("A report of category %s needs its field “%s” (%s). "
+                                     "Give it a value (xuncha-cli: --field %s=…)."),
+                            category, id, label, id);
+          continue;
+        }
+      if (g_str_equal (type, "choice"))
+        {
+          g_autoptr(GString) ids = g_string_new (NULL);
+          const char *text = JSON_NODE_HOLDS_VALUE (value)
+                             && json_node_get_value_type (value) == G_TYPE_STRING
+                             ? json_node_get_string (value) : NULL;
+
+          if (!is_choice (spec, text, ids))
+            return invalid (error, _("The field “%s” (%s) of category %s must be one of: "
+                                     "%s."), id, label, category, ids->str);
+        }
+      if (g_str_equal (type, "number")
+          && !(JSON_NODE_HOLDS_VALUE (value)
+               && (json_node_get_value_type (value) == G_TYPE_DOUBLE
+                   || json_node_get_value_type (value) == G_TYPE_INT64)))
+        return invalid (error, _("The field “%s” (%s) of category %s must be a number."),
+                        id, label, category);
+    }
+  return TRUE;
+}
+
 /* What a saved report and an edit must both satisfy. */
 static gboolean
 validate_values (XunchaReportStore  *self,
@@ -215,21 +333,31 @@ validate_values (XunchaReportStore  *self,
   const char *street = xuncha_report_get_street_id (report);
   const char *deadline = xuncha_report_get_deadline (report);
   g_autoptr(JsonNode) fields = NULL;
+  g_autofree char *spec = NULL;
 
   if (category == NULL)
     return invalid (error, _("The report has no category. Choose one from the category "
                              "list."));
-  stmt = xuncha_store_prepare (self->store, "SELECT 1 FROM categories WHERE code = ?1", error);
+  stmt = xuncha_store_prepare (self->store, "SELECT fields FROM categories WHERE code = ?1",
+                               error);
   if (stmt == NULL)
     return FALSE;
-  if (!row_exists (self, stmt, category))
-    return invalid (error, _("There is no category with the code %s. Choose one from the "
-                             "category list (xuncha-cli categories list)."), category);
+  sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return invalid (error, _("There is no category with the code %s. Choose one from the "
+                               "category list (xuncha-cli categories list)."), category);
+    }
+  spec = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
 
   fields = json_from_string (xuncha_report_get_fields_json (report), NULL);
   if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
     return invalid (error, _("The category fields must be a JSON object, like "
                              "{\"plate\": \"A12345\"}."));
+  if (!validate_category_fields (category, spec, json_node_get_object (fields), error))
+    return FALSE;
 
   if (merchant != NULL)
     {
