@@ -41,9 +41,10 @@ typedef struct
   GBytes          *bytes;
   XunchaJpeg      *jpeg;
   XunchaPhotoMeta  meta;       /* as read */
-  XunchaPhotoMeta  stored;     /* as stored (after geotagging) */
+  XunchaPhotoMeta  stored;     /* what is written into it (nothing for a photo with GPS) */
   gboolean         has_time;
-  gint64           utc_ms;     /* true time taken, camera offset applied */
+  gint64           utc_ms;     /* true time taken: camera offset applied, or the caller's */
+  gboolean         taken_given;   /* the caller said when it was taken (the app's camera) */
   GPtrArray       *pieces;     /* the bytes to store */
   char            *sha256;
   int              width;
@@ -531,12 +532,14 @@ load_photo (XunchaReportStore  *self,
     }
 
   xuncha_photo_meta_read (&in->meta, in->jpeg);
-  in->stored = in->meta;
+  xuncha_photo_meta_clear (&in->stored);
   if (xuncha_photo_meta_get_utc_ms (&in->meta, self->zone, &in->utc_ms))
     {
       in->has_time = TRUE;
       in->utc_ms += self->camera_offset_ms;
     }
+  else if (xuncha_report_get_photo_taken_ms (report, index, &in->utc_ms))
+    in->has_time = in->taken_given = TRUE;
   return TRUE;
 }
 
@@ -575,8 +578,9 @@ place_report (XunchaReportStore  *self,
       xuncha_time_correlator_set_max_gap_ms (track, self->max_gap_ms);
       if (xuncha_time_correlator_locate (track, photos[i].utc_ms, &fix))
         {
+          /* A track's heading is the course it went, not where the camera looked. */
           xuncha_report_set_position (report, fix.lat, fix.lon, fix.accuracy, fix.altitude,
-                                      fix.heading, XUNCHA_POSITION_SOURCE_TRACK);
+                                      NAN, XUNCHA_POSITION_SOURCE_TRACK);
           return TRUE;
         }
     }
@@ -588,9 +592,14 @@ place_report (XunchaReportStore  *self,
   return FALSE;
 }
 
-/* Gives a photo without GPS the report's position (and a time if it has none), so every
- * stored photo says where and when it was taken. A photo with its own GPS is stored byte
- * for byte as it came. */
+/* Gives a photo without GPS the report's position, so every stored photo says where it was
+ * taken; a photo with its own GPS is stored byte for byte as it came, even when the report
+ * was placed elsewhere (the report's position source and the photo's own position say
+ * which is which). Only what is known is written, as the Exif standard means it: the
+ * position with the altitude and direction of view given with it (a photo's own are kept);
+ * no GPS date and time stamps, which are a receiver's UTC time of a fix (a camera clock is
+ * not one, and a manual position has none); a capture time (local, with its offset) only
+ * when the caller said when it was taken and the photo has none. */
 static gboolean
 prepare_pieces (XunchaReportStore  *self,
                 XunchaReport       *report,
@@ -609,18 +618,13 @@ prepare_pieces (XunchaReportStore  *self,
       in->stored.has_position = TRUE;
       in->stored.lat = xuncha_report_get_lat (report);
       in->stored.lon = xuncha_report_get_lon (report);
-      if (!isfinite (in->stored.altitude))
-        in->stored.altitude = xuncha_report_get_altitude (report);
-      if (!isfinite (in->stored.direction))
+      /* The photo's own altitude (a fix without a usable position) is kept as it is. */
+      in->stored.altitude = isfinite (in->meta.altitude) ? in->meta.altitude
+                                                          : xuncha_report_get_altitude (report);
+      if (!isfinite (in->meta.direction))
         in->stored.direction = xuncha_report_get_heading (report);
-      if (!in->has_time)
-        {
-          in->utc_ms = xuncha_report_get_created_ms (report);
-          in->has_time = TRUE;
-          xuncha_photo_meta_set_time (&in->stored, in->utc_ms, self->zone);
-        }
-      in->stored.has_gps_time = TRUE;
-      in->stored.gps_time_ms = in->utc_ms;
+      if (in->taken_given)
+        xuncha_photo_meta_set_time (&in->stored, in->utc_ms, self->zone);
       in->pieces = xuncha_photo_meta_write (&in->stored, in->jpeg, &local_error);
       if (in->pieces == NULL)
         {
@@ -709,9 +713,11 @@ insert_photo_rows (XunchaReportStore  *self,
   if (in->height > 0)
     sqlite3_bind_int (stmt, 4, in->height);
   bind_text (stmt, 5, taken);
-  bind_double (stmt, 6, in->stored.has_position ? in->stored.lat : NAN);
-  bind_double (stmt, 7, in->stored.has_position ? in->stored.lon : NAN);
-  bind_double (stmt, 8, in->stored.altitude);
+  /* The photo's own position: the report's, written into a photo without one, is the
+   * report's to tell. */
+  bind_double (stmt, 6, in->meta.has_position ? in->meta.lat : NAN);
+  bind_double (stmt, 7, in->meta.has_position ? in->meta.lon : NAN);
+  bind_double (stmt, 8, in->meta.has_position ? in->meta.altitude : NAN);
   bind_text (stmt, 9, now);
   if (!xuncha_store_step_done (self->store, stmt, error))
     return FALSE;
@@ -907,7 +913,11 @@ xuncha_report_store_save (XunchaReportStore  *self,
   xuncha_photo_store_release (self->photos, TRUE);
 
   for (guint i = 0; i < n_photos; i++)
-    xuncha_report_set_photo_sha256 (report, i, photos[i].sha256);
+    {
+      xuncha_report_set_photo_sha256 (report, i, photos[i].sha256);
+      if (photos[i].meta.has_position)
+        xuncha_report_set_photo_position (report, i, photos[i].meta.lat, photos[i].meta.lon);
+    }
   ok = TRUE;
 
 out:
@@ -1089,7 +1099,12 @@ xuncha_report_store_update (XunchaReportStore  *self,
     xuncha_photo_store_release (self->photos, TRUE);
   for (guint i = 0; i < n_photos; i++)
     if (photos[i].sha256 != NULL)
-      xuncha_report_set_photo_sha256 (edited, i, photos[i].sha256);
+      {
+        xuncha_report_set_photo_sha256 (edited, i, photos[i].sha256);
+        if (photos[i].meta.has_position)
+          xuncha_report_set_photo_position (edited, i, photos[i].meta.lat,
+                                            photos[i].meta.lon);
+      }
   ok = TRUE;
 
 out:
@@ -1152,8 +1167,9 @@ report_from_row (XunchaReportStore  *self,
   xuncha_report_set_case_status (report, column_text (row, 19));
 
   stmt = xuncha_store_prepare (self->store,
-                               "SELECT sha256, role FROM report_photos WHERE report_uuid = ?1 "
-                               "ORDER BY position, rowid",
+                               "SELECT rp.sha256, rp.role, p.lat, p.lon FROM report_photos rp "
+                               "LEFT JOIN photos p ON p.sha256 = rp.sha256 "
+                               "WHERE rp.report_uuid = ?1 ORDER BY rp.position, rp.rowid",
                                error);
   if (stmt == NULL)
     return NULL;
@@ -1164,6 +1180,8 @@ report_from_row (XunchaReportStore  *self,
 
       xuncha_photo_role_from_string (column_text (stmt, 1), &role);
       xuncha_report_add_stored_photo (report, column_text (stmt, 0), role);
+      xuncha_report_set_photo_position (report, xuncha_report_get_n_photos (report) - 1,
+                                        column_double (stmt, 2), column_double (stmt, 3));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
