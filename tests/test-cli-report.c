@@ -150,8 +150,28 @@ test_refusals (void)
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
+  /* A small ad needs where it was posted, as in the app's form. */
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "07001",
+                            "--photo", photo, "--lat", "1", "--lon", "2", NULL), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "carrier"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "07001",
+                            "--photo", photo, "--lat", "1", "--lon", "2", "--field",
+                            "carrier=roof", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "wall, pole"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+
   g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "No reports"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "07001",
+                            "--photo", photo, "--lat", "1", "--lon", "2", "--field",
+                            "carrier=pole", NULL), ==, 0);
   xuncha_test_remove_tree (dir);
 }
 

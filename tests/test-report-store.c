@@ -226,14 +226,15 @@ test_save_manual (Fixture       *f,
   g_assert_true (xuncha_photo_store_verify (ps, sha, &error));
   g_assert_no_error (error);
 
-  /* The photo had no GPS: it now carries the report's position and a time. */
+  /* The photo had no GPS: it now carries the report's position and direction of view;
+   * no time, as nobody said when this file was taken. */
   meta = stored_meta (f, sha);
   g_assert_true (meta.has_position);
   g_assert_cmpfloat_with_epsilon (meta.lat, 31.2304, 1e-8);
   g_assert_cmpfloat_with_epsilon (meta.lon, 121.4737, 1e-8);
   g_assert_cmpfloat_with_epsilon (meta.direction, 90, 1e-9);
-  g_assert_true (meta.has_time);
-  g_assert_true (meta.has_gps_time);
+  g_assert_false (meta.has_time);
+  g_assert_false (meta.has_gps_time);
 
   back = xuncha_report_store_get (f->reports, xuncha_report_get_uuid (report), &error);
   g_assert_no_error (error);
@@ -787,6 +788,305 @@ test_real_photos (Fixture       *f,
   g_assert_true (xuncha_store_check_integrity (f->store, NULL));
 }
 
+/* The tags exiftool (an independent reader) finds in stored photo @sha256, or NULL (and the
+ * test skipped) without exiftool. */
+static JsonObject *
+exiftool_tags (Fixture    *f,
+               const char *sha256)
+{
+  g_autofree char *exiftool = g_find_program_in_path ("exiftool");
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (exiftool == NULL)
+    {
+      g_test_skip ("exiftool is not installed (Debian: libimage-exiftool-perl); it is the "
+                   "independent reader of the tags we write");
+      return NULL;
+    }
+  path = xuncha_photo_store_get_path (xuncha_report_store_get_photo_store (f->reports), sha256);
+  {
+    const char *argv[] = { exiftool, "-n", "-json", "-G1", path, NULL };
+    g_assert_cmpint (xuncha_test_run (argv, &out, NULL), ==, 0);
+  }
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  root = json_parser_get_root (parser);
+  return json_object_ref (json_array_get_object_element (json_node_get_array (root), 0));
+}
+
+static char *
+photo_taken_at (Fixture    *f,
+                const char *sha256)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  char *taken = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (f->store),
+                                       "SELECT taken_at FROM photos WHERE sha256 = ?1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    taken = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  return taken;
+}
+
+/* Saves a report of one photo placed by hand (with @altitude); returns the stored hash. */
+static char *
+save_placed (Fixture *f,
+             GBytes  *photo,
+             double   altitude,
+             gint64   taken_ms)
+{
+  g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+  g_autoptr(GError) error = NULL;
+
+  xuncha_report_set_position (report, 31.2304, 121.4737, 5, altitude, NAN,
+                              XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_bytes (report, photo, "photo.jpg", XUNCHA_PHOTO_ROLE_BEFORE);
+  if (taken_ms != 0)
+    xuncha_report_set_photo_taken_ms (report, 0, taken_ms);
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (xuncha_report_get_photo_position (report, 0, NULL, NULL));
+  return g_strdup (xuncha_report_get_photo_sha256 (report, 0));
+}
+
+static GBytes *
+tagged_photo (guint seed,
+              void (*tag) (FixtureExif *exif))
+{
+  g_autoptr(FixtureExif) exif = photo_fixture_exif_new (seed % 2 == 0);
+  g_autoptr(GBytes) image = photo_fixture_image (64, 48, seed);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) segment = NULL;
+
+  photo_fixture_exif_ascii (exif, FIXTURE_IFD_0, 0x010f, "Fixture Camera");
+  tag (exif);
+  payload = photo_fixture_exif_finish (exif);
+  segment = photo_fixture_segment (0xe1, g_bytes_get_data (payload, NULL),
+                                   g_bytes_get_size (payload));
+  return photo_fixture_insert (image, TRUE, segment, NULL);
+}
+
+/* A camera clock without its zone, an altitude and a direction of 0/0 (unknown). */
+static void
+tag_unknowns (FixtureExif *exif)
+{
+  static const guint32 unknown[] = { 0, 0 };
+
+  photo_fixture_exif_ascii (exif, FIXTURE_IFD_EXIF, 0x9003, "2024:05:01 10:30:05");
+  photo_fixture_exif_byte (exif, FIXTURE_IFD_GPS, 5, 0);
+  photo_fixture_exif_rationals (exif, FIXTURE_IFD_GPS, 6, unknown, 1);
+  photo_fixture_exif_ascii (exif, FIXTURE_IFD_GPS, 0x10, "T");
+  photo_fixture_exif_rationals (exif, FIXTURE_IFD_GPS, 0x11, unknown, 1);
+}
+
+/* Only the time the file was last changed (IFD0 DateTime), not when it was taken. */
+static void
+tag_modified (FixtureExif *exif)
+{
+  photo_fixture_exif_ascii (exif, FIXTURE_IFD_0, 0x0132, "2024:05:02 11:00:00");
+}
+
+/* The placeholder of a phone without a fix: 0/0 at 0 m. */
+static void
+tag_placeholder (FixtureExif *exif)
+{
+  static const guint32 zero[] = { 0, 1 };
+
+  photo_fixture_exif_gps (exif, 0, 0);
+  photo_fixture_exif_byte (exif, FIXTURE_IFD_GPS, 5, 0);
+  photo_fixture_exif_rationals (exif, FIXTURE_IFD_GPS, 6, zero, 1);
+}
+
+static void
+assert_no_gps_time (JsonObject *tags)
+{
+  g_assert_false (json_object_has_member (tags, "GPS:GPSDateStamp"));
+  g_assert_false (json_object_has_member (tags, "GPS:GPSTimeStamp"));
+}
+
+static void
+assert_placed (JsonObject *tags)
+{
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tags, "Composite:GPSLatitude"),
+                                  31.2304, 1e-8);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tags, "Composite:GPSLongitude"),
+                                  121.4737, 1e-8);
+}
+
+/* A position placed into a photo brings only what is known, in the units and time zones
+ * the Exif standard gives: no altitude or direction made up from an unknown one, no GPS
+ * time (UTC from a receiver) made from a camera clock, no capture time made from the time
+ * of the import. */
+static void
+test_placed_photo_invents_nothing (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GTimeZone) shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GBytes) plain = photo_fixture_image (64, 48, 40);
+  g_autoptr(GBytes) unknowns = tagged_photo (41, tag_unknowns);
+  g_autoptr(GBytes) modified = tagged_photo (42, tag_modified);
+  g_autoptr(GBytes) placeholder = tagged_photo (43, tag_placeholder);
+  g_autoptr(GBytes) capture = photo_fixture_image (64, 48, 44);
+  g_autofree char *sha = NULL;
+  g_autofree char *taken = NULL;
+  g_autoptr(JsonObject) tags = NULL;
+  XunchaPhotoMeta meta;
+
+  xuncha_report_store_set_zone (f->reports, shanghai);
+
+  /* No Exif at all: a position and nothing else. */
+  sha = save_placed (f, plain, NAN, 0);
+  if ((tags = exiftool_tags (f, sha)) == NULL)
+    return;
+  assert_placed (tags);
+  g_assert_false (json_object_has_member (tags, "GPS:GPSAltitude"));
+  g_assert_false (json_object_has_member (tags, "GPS:GPSImgDirection"));
+  g_assert_false (json_object_has_member (tags, "ExifIFD:DateTimeOriginal"));
+  assert_no_gps_time (tags);
+  taken = photo_taken_at (f, sha);
+  g_assert_null (taken);
+
+  /* A camera clock of unknown zone stays the camera's; 0/0 is not 0 m nor north. */
+  g_clear_pointer (&sha, g_free);
+  g_clear_pointer (&tags, json_object_unref);
+  sha = save_placed (f, unknowns, NAN, 0);
+  tags = exiftool_tags (f, sha);
+  assert_placed (tags);
+  g_assert_false (json_object_has_member (tags, "GPS:GPSAltitude"));
+  g_assert_cmpstr (json_object_get_string_member (tags, "ExifIFD:DateTimeOriginal"), ==,
+                   "2024:05:01 10:30:05");
+  g_assert_false (json_object_has_member (tags, "ExifIFD:OffsetTimeOriginal"));
+  assert_no_gps_time (tags);
+  meta = stored_meta (f, sha);
+  g_assert_true (isnan (meta.altitude));
+  g_assert_true (isnan (meta.direction));
+
+  /* A file's change time is not when it was taken; the altitude given with the position
+   * is written with it. */
+  g_clear_pointer (&sha, g_free);
+  g_clear_pointer (&tags, json_object_unref);
+  sha = save_placed (f, modified, 12.5, 0);
+  tags = exiftool_tags (f, sha);
+  assert_placed (tags);
+  g_assert_false (json_object_has_member (tags, "ExifIFD:DateTimeOriginal"));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tags, "GPS:GPSAltitude"),
+                                  12.5, 1e-9);
+  assert_no_gps_time (tags);
+
+  /* The 0 m of a 0/0 placeholder goes with it. */
+  g_clear_pointer (&sha, g_free);
+  g_clear_pointer (&tags, json_object_unref);
+  sha = save_placed (f, placeholder, NAN, 0);
+  tags = exiftool_tags (f, sha);
+  assert_placed (tags);
+  g_assert_false (json_object_has_member (tags, "GPS:GPSAltitude"));
+
+  /* A capture whose time the caller knows (the app's camera): local time with its zone,
+   * and the true time in the photo's row. 2024-05-01T02:30:05.250Z is 10:30:05 in
+   * Shanghai. */
+  g_clear_pointer (&sha, g_free);
+  g_clear_pointer (&tags, json_object_unref);
+  g_clear_pointer (&taken, g_free);
+  sha = save_placed (f, capture, NAN, 1714530605250);
+  tags = exiftool_tags (f, sha);
+  assert_placed (tags);
+  g_assert_cmpstr (json_object_get_string_member (tags, "ExifIFD:DateTimeOriginal"), ==,
+                   "2024:05:01 10:30:05");
+  g_assert_cmpstr (json_object_get_string_member (tags, "ExifIFD:OffsetTimeOriginal"), ==,
+                   "+08:00");
+  assert_no_gps_time (tags);
+  taken = photo_taken_at (f, sha);
+  g_assert_cmpstr (taken, ==, "2024-05-01T02:30:05.250Z");
+}
+
+/* The real phone photo with the 0/0/0 placeholder. */
+static void
+test_placed_real_placeholder (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *path = xuncha_test_require_testdata ("photos/mei_Samsung_GT-I9000_gps_zero.jpg");
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *sha = NULL;
+  g_autoptr(JsonObject) tags = NULL;
+  gsize len;
+
+  if (path == NULL)
+    return;
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  sha = save_placed (f, bytes, NAN, 0);
+  if ((tags = exiftool_tags (f, sha)) == NULL)
+    return;
+  assert_placed (tags);
+  g_assert_false (json_object_has_member (tags, "GPS:GPSAltitude"));
+  g_assert_cmpstr (json_object_get_string_member (tags, "ExifIFD:DateTimeOriginal"), ==,
+                   "2011:04:02 18:30:10");
+  assert_no_gps_time (tags);
+}
+
+/* A photo with its own GPS and a position given by hand: the report keeps the given one
+ * (its source says so), the photo its own tags byte for byte, and the report tells the
+ * photo's own position beside its own. */
+static void
+test_given_position_beside_photo_gps (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GBytes) tagged = exif_photo (45.5006, 9.1103, "2011:05:06 09:59:48", "+02:00",
+                                         80, 60, 45);
+  g_autoptr(GBytes) plain = photo_fixture_image (64, 48, 46);
+  g_autoptr(XunchaReport) report = xuncha_report_new (CATEGORY);
+  g_autoptr(XunchaReport) back = NULL;
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(JsonObject) tags = NULL;
+  g_autofree char *hash = NULL;
+  JsonArray *photos;
+  JsonObject *own;
+  double lat = NAN, lon = NAN;
+
+  xuncha_report_set_position (report, 31.2, 121.5, 10, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_bytes (report, tagged, "gps.jpg", XUNCHA_PHOTO_ROLE_BEFORE);
+  xuncha_report_add_photo_bytes (report, plain, "plain.jpg", XUNCHA_PHOTO_ROLE_EVIDENCE);
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_report_get_position_source (report), ==,
+                   XUNCHA_POSITION_SOURCE_MANUAL);
+  g_assert_cmpfloat (xuncha_report_get_lat (report), ==, 31.2);
+
+  g_ptr_array_add (one, tagged);
+  hash = xuncha_photo_store_hash_pieces (one);
+  g_assert_cmpstr (xuncha_report_get_photo_sha256 (report, 0), ==, hash);
+
+  back = xuncha_report_store_get (f->reports, xuncha_report_get_uuid (report), &error);
+  g_assert_no_error (error);
+  g_assert_true (xuncha_report_get_photo_position (back, 0, &lat, &lon));
+  g_assert_cmpfloat_with_epsilon (lat, 45.5006, 1e-7);
+  g_assert_cmpfloat_with_epsilon (lon, 9.1103, 1e-7);
+  g_assert_false (xuncha_report_get_photo_position (back, 1, NULL, NULL));
+  json = xuncha_report_to_json (back);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (json_node_get_object (json), "position"),
+                     "source"), ==, "manual");
+  photos = json_object_get_array_member (json_node_get_object (json), "photos");
+  own = json_object_get_object_member (json_array_get_object_element (photos, 0), "position");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (own, "lat"), 45.5006, 1e-7);
+  g_assert_cmpstr (json_object_get_string_member (own, "source"), ==, "exif");
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (photos, 1),
+                                              "position"));
+
+  if ((tags = exiftool_tags (f, hash)) == NULL)
+    return;
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tags, "Composite:GPSLatitude"),
+                                  45.5006, 1e-7);
+}
+
 /* --- editing a saved report --- */
 
 /* Every column of the report's row and its outbox row, type and bytes, for a byte
@@ -1076,6 +1376,83 @@ test_update_refused_once_sent (Fixture       *f,
   assert_refused_unchanged (f, uuid, "not accepted");
 }
 
+/* A category's field list holds for every caller of the core, not only the app's form:
+ * 07001 (small ads) requires where the ad was posted, one of its choices. */
+static void
+test_category_fields (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *photo = plain_photo (f, "ad.jpg", 30);
+  static const struct { const char *fields, *named; } refused[] = {
+    { "{}", "carrier" },
+    { "{\"phone\": \"13800000000\"}", "carrier" },
+    { "{\"carrier\": null}", "carrier" },
+    { "{\"carrier\": \"  \"}", "carrier" },
+    { "{\"carrier\": \"roof\"}", "wall, pole, transformer, building, other" },
+    { "{\"carrier\": 3}", "carrier" },
+  };
+  g_autoptr(XunchaReport) stall = NULL;
+  g_autoptr(XunchaReport) report = NULL;
+  g_autoptr(XunchaReport) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(XunchaReport) ad = xuncha_report_new ("07001");
+
+      xuncha_report_set_fields_json (ad, refused[i].fields);
+      xuncha_report_set_position (ad, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+      xuncha_report_add_photo_file (ad, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+      g_assert_false (xuncha_report_store_save (f->reports, ad, NULL, &error));
+      g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+      g_test_message ("%s: %s", refused[i].fields, error->message);
+      g_assert_nonnull (strstr (error->message, "carrier"));
+      g_assert_nonnull (strstr (error->message, refused[i].named));
+      g_clear_error (&error);
+      assert_nothing_stored (f);
+    }
+
+  /* A number field takes a number only. */
+  report = xuncha_report_new ("09005");
+  xuncha_report_set_fields_json (report, "{\"tables\": \"four\"}");
+  xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_false (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "tables"));
+  g_clear_error (&error);
+  assert_nothing_stored (f);
+  xuncha_report_set_fields_json (report, "{\"tables\": 4}");
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&report);
+  report = xuncha_report_new ("07001");
+  xuncha_report_set_fields_json (report, "{\"carrier\": \"pole\"}");
+  xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_no_error (error);
+
+  /* An edit into the category without the field is refused too, and changes nothing. */
+  stall = xuncha_report_new (CATEGORY);
+  xuncha_report_set_position (stall, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
+  xuncha_report_add_photo_file (stall, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  g_assert_true (xuncha_report_store_save (f->reports, stall, NULL, &error));
+  before = snapshot (f, xuncha_report_get_uuid (stall));
+  edited = xuncha_report_store_get (f->reports, xuncha_report_get_uuid (stall), &error);
+  g_assert_no_error (error);
+  xuncha_report_set_category (edited, "07001");
+  g_assert_false (xuncha_report_store_update (f->reports, xuncha_report_get_uuid (stall), edited,
+                                              NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "carrier"));
+  after = snapshot (f, xuncha_report_get_uuid (stall));
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* A sync that died while sending: its reports wait again when the store is next opened,
  * but not while a live sync holds them. */
 static void
@@ -1129,11 +1506,15 @@ main (int    argc,
   ADD ("no-position", test_no_position);
   ADD ("bad-photos", test_bad_photos);
   ADD ("invalid", test_invalid);
+  ADD ("category-fields", test_category_fields);
   ADD ("list-and-reinspection", test_list_and_reinspection);
   ADD ("sweep-at-open", test_sweep_at_open);
   ADD ("thumbnails", test_thumbnails);
   ADD ("downscale-keeps-exif", test_downscale_keeps_exif);
   ADD ("real-photos", test_real_photos);
+  ADD ("placed-photo-invents-nothing", test_placed_photo_invents_nothing);
+  ADD ("placed-real-placeholder", test_placed_real_placeholder);
+  ADD ("given-position-beside-photo-gps", test_given_position_beside_photo_gps);
   ADD ("update-waiting", test_update_waiting);
   ADD ("update-refused-once-sent", test_update_refused_once_sent);
   ADD ("sending-recovered-at-open", test_sending_recovered_at_open);

@@ -128,7 +128,7 @@ test_replay_into_shift (void)
   g_assert_cmpint (xuncha_test_run_cli (dir, &out, NULL, "shift", "start", "--replay", nmea, "--speed", "1000",
                             NULL), ==, 0);
   g_assert_nonnull (strstr (out, "saved 0 "));
-  g_assert_nonnull (strstr (out, "Replay finished: 8 fixes read, 8 kept"));
+  g_assert_nonnull (strstr (out, "Replay finished: 9 fixes read, 8 kept"));
   g_assert_cmpint (xuncha_test_run_cli (dir, &status, NULL, "shift", "status", "--json", NULL), ==, 0);
   g_assert_cmpint (json_object_get_int_member (parse_object (parser, status), "points"), ==, 8);
   xuncha_test_remove_tree (dir);

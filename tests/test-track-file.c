@@ -41,13 +41,13 @@ test_nmea_fixture (void)
   const double lon = 104.0 + 3.6 / 60.0;
 
   g_assert_cmpint (stats.format, ==, XUNCHA_TRACK_FORMAT_NMEA);
-  g_assert_cmpuint (fixes->len, ==, 8);
-  g_assert_cmpuint (stats.points, ==, 8);
+  g_assert_cmpuint (fixes->len, ==, 9);
+  g_assert_cmpuint (stats.points, ==, 9);
   g_assert_cmpuint (stats.comments, ==, 4);
   g_assert_cmpuint (stats.bad_checksums, ==, 2);   /* one wrong, one missing */
   g_assert_cmpuint (stats.no_fix, ==, 2);          /* V/0/1 epoch, and A contradicted by 0 */
   g_assert_cmpuint (stats.backwards, ==, 1);
-  g_assert_cmpuint (stats.ignored, ==, 3);         /* GSV, the QZ talker, a line of text */
+  g_assert_cmpuint (stats.ignored, ==, 2);         /* GSV, a line of text */
 
   /* GGA before any RMC takes the date of the first RMC. */
   g_assert_cmpint (FIX (fixes, 0)->t_ms, ==, utc_ms (2024, 5, 1, 23, 59, 54));
@@ -67,10 +67,102 @@ test_nmea_fixture (void)
   /* Past midnight with GGA alone: the day rolls over. */
   g_assert_cmpint (FIX (fixes, 5)->t_ms, ==, utc_ms (2024, 5, 2, 0, 0, 0));
   g_assert_cmpfloat_with_epsilon (FIX (fixes, 5)->lat, lat0 + 0.005 / 60, 1e-9);
-  g_assert_cmpint (FIX (fixes, 6)->t_ms, ==, utc_ms (2024, 5, 2, 0, 0, 1));
-  g_assert_cmpint (FIX (fixes, 7)->t_ms, ==, utc_ms (2024, 5, 2, 0, 0, 2));
+  /* QZ, the QZSS talker of receivers from before NMEA 4.11 (GQ since). */
+  g_assert_cmpint (FIX (fixes, 6)->t_ms, ==, utc_ms (2024, 5, 2, 0, 0, 0.5));
+  g_assert_cmpfloat_with_epsilon (FIX (fixes, 6)->lat, lat0 + 0.0055 / 60, 1e-9);
+  g_assert_cmpint (FIX (fixes, 7)->t_ms, ==, utc_ms (2024, 5, 2, 0, 0, 1));
+  g_assert_cmpint (FIX (fixes, 8)->t_ms, ==, utc_ms (2024, 5, 2, 0, 0, 2));
   for (guint i = 1; i < fixes->len; i++)
     g_assert_cmpint (FIX (fixes, i)->t_ms, >, FIX (fixes, i - 1)->t_ms);
+}
+
+/* One epoch as a receiver of each kind writes it: GPS (GP), multi-GNSS (GN), GLONASS (GL),
+ * Galileo (GA), BeiDou (GB, and BD before NMEA 4.11), NavIC (GI), QZSS (GQ) and an
+ * integrated navigation unit (IN) of a vehicle or boat. Each sentence type counts: the
+ * altitude is GGA's, the accuracy GSA's HDOP, the date, speed and course RMC's. */
+static void
+test_nmea_talkers (void)
+{
+  static const struct { const char *talker, *log; } logs[] = {
+    { "GP",
+      "$GPGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*6C\r\n"
+      "$GPGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*3A\r\n"
+      "$GPRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*61\r\n" },
+    { "GN",
+      "$GNGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*72\r\n"
+      "$GNGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*24\r\n"
+      "$GNRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*7F\r\n" },
+    { "GL",
+      "$GLGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*70\r\n"
+      "$GLGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*26\r\n"
+      "$GLRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*7D\r\n" },
+    { "GA",
+      "$GAGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*7D\r\n"
+      "$GAGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*2B\r\n"
+      "$GARMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*70\r\n" },
+    { "GB",
+      "$GBGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*7E\r\n"
+      "$GBGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*28\r\n"
+      "$GBRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*73\r\n" },
+    { "GI",
+      "$GIGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*75\r\n"
+      "$GIGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*23\r\n"
+      "$GIRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*78\r\n" },
+    { "GQ",
+      "$GQGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*6D\r\n"
+      "$GQGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*3B\r\n"
+      "$GQRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*60\r\n" },
+    { "BD",
+      "$BDGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*7D\r\n"
+      "$BDGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*2B\r\n"
+      "$BDRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*70\r\n" },
+    { "IN",
+      "$INGGA,083015.00,3036.1234,N,10403.5678,E,1,10,,512.3,M,-31.2,M,,*7C\r\n"
+      "$INGSA,A,3,05,07,13,15,,,,,,,,,1.6,0.9,1.3*2A\r\n"
+      "$INRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*71\r\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (logs); i++)
+    {
+      XunchaTrackFileStats stats;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) fixes = NULL;
+
+      fixes = xuncha_track_file_parse (logs[i].log, strlen (logs[i].log), &stats, &error);
+
+      g_test_message ("talker %s", logs[i].talker);
+      g_assert_no_error (error);
+      g_assert_cmpuint (stats.sentences, ==, 3);
+      g_assert_cmpuint (stats.bad_checksums, ==, 0);
+      g_assert_cmpuint (stats.ignored, ==, 0);
+      g_assert_cmpuint (fixes->len, ==, 1);
+      g_assert_cmpint (FIX (fixes, 0)->t_ms, ==, utc_ms (2024, 3, 15, 8, 30, 15));
+      g_assert_cmpfloat_with_epsilon (FIX (fixes, 0)->lat, 30 + 36.1234 / 60, 1e-9);
+      g_assert_cmpfloat_with_epsilon (FIX (fixes, 0)->lon, 104 + 3.5678 / 60, 1e-9);
+      g_assert_cmpfloat_with_epsilon (FIX (fixes, 0)->altitude, 512.3, 1e-9);
+      g_assert_cmpfloat_with_epsilon (FIX (fixes, 0)->accuracy, 0.9 * 5, 1e-9);
+      g_assert_cmpfloat_with_epsilon (FIX (fixes, 0)->speed, 3.5 * 1852 / 3600, 1e-9);
+      g_assert_cmpfloat_with_epsilon (FIX (fixes, 0)->heading, 87.0, 1e-9);
+    }
+}
+
+/* A proprietary sentence ('P' and a maker's code) is the maker's own format, whatever
+ * letters follow: never read as a position. */
+static void
+test_nmea_proprietary (void)
+{
+  static const char log[] =
+    "$PXGGA,083014.00,0100.0000,N,00100.0000,E,1,10,1.0,1.0,M,0.0,M,,*4C\r\n"
+    "$GPGGA,083015.00,3036.1234,N,10403.5678,E,1,10,1.0,512.3,M,-31.2,M,,*43\r\n"
+    "$GPRMC,083015.00,A,3036.1234,N,10403.5678,E,3.5,87.0,150324,,,A*61\r\n";
+  XunchaTrackFileStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) fixes = xuncha_track_file_parse (log, strlen (log), &stats, &error);
+
+  g_assert_cmpuint (stats.bad_checksums, ==, 0);
+  g_assert_cmpuint (stats.ignored, ==, 1);
+  g_assert_cmpuint (fixes->len, ==, 1);
+  g_assert_cmpfloat_with_epsilon (FIX (fixes, 0)->lat, 30 + 36.1234 / 60, 1e-9);
 }
 
 static void
@@ -285,6 +377,8 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/track-file/nmea-fixture", test_nmea_fixture);
+  g_test_add_func ("/track-file/nmea-talkers", test_nmea_talkers);
+  g_test_add_func ("/track-file/nmea-proprietary", test_nmea_proprietary);
   g_test_add_func ("/track-file/nmea-hemispheres", test_nmea_hemispheres);
   g_test_add_func ("/track-file/gpx-fixtures", test_gpx_fixtures);
   g_test_add_func ("/track-file/not-a-track", test_not_a_track);

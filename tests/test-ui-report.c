@@ -293,6 +293,26 @@ run_report (Fixture *fx)
   g_assert_cmpuint (saved->len, ==, 2);
   g_assert_cmpstr (xuncha_report_get_fields_json (g_ptr_array_index (saved, 0)), ==,
                    "{\"goods\":\"蔬菜\"}");
+  /* A capture is stored with when it was taken (the shutter's time, with its zone). */
+  {
+    XunchaReport *latest = g_ptr_array_index (saved, 0);
+    g_autofree char *path = xuncha_photo_store_get_path (
+      xuncha_report_store_get_photo_store (reports), xuncha_report_get_photo_sha256 (latest, 0));
+    g_autofree char *contents = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(XunchaJpeg) jpeg = NULL;
+    XunchaPhotoMeta meta;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    jpeg = xuncha_jpeg_new (bytes, path, NULL);
+    g_assert_nonnull (jpeg);
+    xuncha_photo_meta_read (&meta, jpeg);
+    g_assert_true (meta.has_time);
+    g_assert_true (meta.has_offset);
+    g_assert_false (meta.has_gps_time);
+  }
 
   /* Small ads need the carrier: even with a good fix the category opens the form. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "report", NULL);

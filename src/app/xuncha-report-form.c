@@ -16,6 +16,7 @@ typedef struct
   GBytes          *bytes;
   GFile           *file;
   XunchaPhotoRole  role;
+  gint64           taken_ms;   /* a capture: when the shutter gave it */
 } FormPhoto;
 
 typedef struct
@@ -505,6 +506,8 @@ xuncha_report_form_add_photo_bytes (XunchaReportForm *self,
   photo = g_new0 (FormPhoto, 1);
   photo->bytes = g_bytes_ref (jpeg);
   photo->role = role;
+  /* A capture arrives as it is taken, and its JPEG says no time of its own. */
+  photo->taken_ms = g_get_real_time () / 1000;
   g_ptr_array_add (self->photos, photo);
 
   texture = gdk_texture_new_from_bytes (jpeg, NULL);
@@ -701,7 +704,11 @@ apply_details (XunchaReportForm *self,
       g_autofree char *name = g_strdup_printf (_("photo %u"), i + 1);
 
       if (photo->bytes != NULL)
-        xuncha_report_add_photo_bytes (report, photo->bytes, name, photo->role);
+        {
+          xuncha_report_add_photo_bytes (report, photo->bytes, name, photo->role);
+          xuncha_report_set_photo_taken_ms (report, xuncha_report_get_n_photos (report) - 1,
+                                            photo->taken_ms);
+        }
       else
         {
           g_autofree char *path = g_file_get_path (photo->file);

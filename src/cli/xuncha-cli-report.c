@@ -311,8 +311,15 @@ print_report (XunchaReport *report)
   if (xuncha_report_get_note (report) != NULL)
     printf (_("Note:        %s\n"), xuncha_report_get_note (report));
   for (guint i = 0; i < xuncha_report_get_n_photos (report); i++)
-    printf (_("Photo:       %s (%s)\n"), xuncha_report_get_photo_sha256 (report, i),
-            xuncha_photo_role_to_string (xuncha_report_get_photo_role (report, i)));
+    {
+      double lat, lon;
+
+      printf (_("Photo:       %s (%s)\n"), xuncha_report_get_photo_sha256 (report, i),
+              xuncha_photo_role_to_string (xuncha_report_get_photo_role (report, i)));
+      /* Its own GPS may say another place than the report's position (given by hand). */
+      if (xuncha_report_get_photo_position (report, i, &lat, &lon))
+        printf (_("             its own GPS position: %.7f, %.7f (exif)\n"), lat, lon);
+    }
 }
 
 static int

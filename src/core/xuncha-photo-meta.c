@@ -76,12 +76,16 @@ find (ExifData *ed,
   return e;
 }
 
-/* Up to @n rationals; a 0/0 component counts as 0 (some cameras write it for seconds). */
+/* Up to @n rationals; a 0/0 component counts as 0 (some cameras write it for the seconds
+ * of a coordinate or a time) unless @zero_over_zero_unknown: for a single quantity such as
+ * an altitude, 0/0 is how a camera writes "unknown", and reading it as 0 would make up a
+ * value. */
 static guint
-get_rationals (ExifEntry     *e,
-               ExifByteOrder  order,
-               guint          n,
-               double        *out)
+get_rationals_full (ExifEntry     *e,
+                    ExifByteOrder  order,
+                    guint          n,
+                    gboolean       zero_over_zero_unknown,
+                    double        *out)
 {
   guint count;
 
@@ -93,7 +97,7 @@ get_rationals (ExifEntry     *e,
       for (guint i = 0; i < count; i++)
         {
           ExifRational r = exif_get_rational (e->data + 8 * i, order);
-          if (r.denominator == 0 && r.numerator != 0)
+          if (r.denominator == 0 && (r.numerator != 0 || zero_over_zero_unknown))
             return 0;
           out[i] = r.denominator == 0 ? 0 : (double)r.numerator / r.denominator;
         }
@@ -104,13 +108,31 @@ get_rationals (ExifEntry     *e,
       for (guint i = 0; i < count; i++)
         {
           ExifSRational r = exif_get_srational (e->data + 8 * i, order);
-          if (r.denominator == 0 && r.numerator != 0)
+          if (r.denominator == 0 && (r.numerator != 0 || zero_over_zero_unknown))
             return 0;
           out[i] = r.denominator == 0 ? 0 : (double)r.numerator / r.denominator;
         }
       return count;
     }
   return 0;
+}
+
+static guint
+get_rationals (ExifEntry     *e,
+               ExifByteOrder  order,
+               guint          n,
+               double        *out)
+{
+  return get_rationals_full (e, order, n, FALSE, out);
+}
+
+/* One quantity; FALSE for 0/0 (unknown). */
+static gboolean
+get_quantity (ExifEntry     *e,
+              ExifByteOrder  order,
+              double        *out)
+{
+  return get_rationals_full (e, order, 1, TRUE, out) == 1 && isfinite (*out);
 }
 
 static gboolean
@@ -228,6 +250,7 @@ read_gps (XunchaPhotoMeta *meta,
   char text[32];
   double v[3];
   double lat, lon;
+  gboolean placeholder = FALSE;
 
   /* Status V means the receiver had no fix when the photo was taken. */
   if (!(get_text (find (ed, EXIF_IFD_GPS, EXIF_TAG_GPS_STATUS), text, sizeof text)
@@ -237,15 +260,16 @@ read_gps (XunchaPhotoMeta *meta,
       && read_coordinate (ed, order, EXIF_TAG_GPS_LONGITUDE, EXIF_TAG_GPS_LONGITUDE_REF, 'W',
                           180, &lon)
       /* 0/0 is the placeholder of phones that had no fix, not a place in the sea. */
-      && !(fabs (lat) < 1e-9 && fabs (lon) < 1e-9))
+      && !(placeholder = fabs (lat) < 1e-9 && fabs (lon) < 1e-9))
     {
       meta->has_position = TRUE;
       meta->lat = lat;
       meta->lon = lon;
     }
 
-  if (get_rationals (find (ed, EXIF_IFD_GPS, EXIF_TAG_GPS_ALTITUDE), order, 1, v) == 1
-      && isfinite (v[0]))
+  /* The 0 m of the 0/0 placeholder is part of it, not a measured altitude. */
+  if (get_quantity (find (ed, EXIF_IFD_GPS, EXIF_TAG_GPS_ALTITUDE), order, v)
+      && !(placeholder && v[0] == 0))
     {
       ExifEntry *ref = find (ed, EXIF_IFD_GPS, EXIF_TAG_GPS_ALTITUDE_REF);
       gboolean below = ref != NULL && (ref->format == EXIF_FORMAT_BYTE
@@ -255,7 +279,7 @@ read_gps (XunchaPhotoMeta *meta,
       meta->altitude = below ? -fabs (v[0]) : v[0];
     }
 
-  if (get_rationals (find (ed, EXIF_IFD_GPS, EXIF_TAG_GPS_IMG_DIRECTION), order, 1, v) == 1
+  if (get_quantity (find (ed, EXIF_IFD_GPS, EXIF_TAG_GPS_IMG_DIRECTION), order, v)
       && v[0] >= 0 && v[0] <= 360)
     meta->direction = v[0];
 
@@ -471,7 +495,19 @@ apply (const XunchaPhotoMeta *meta,
                       'E', 'W');
     }
 
-  if (isfinite (meta->altitude))
+  if (meta->has_position && !isfinite (meta->altitude))
+    {
+      /* An altitude left in the block (unknown, or a placeholder's) would be read as the
+       * one of the position written now. */
+      ExifContent *gps_ifd = ed->ifd[EXIF_IFD_GPS];
+      ExifEntry *stale;
+
+      if ((stale = exif_content_get_entry (gps_ifd, EXIF_TAG_GPS_ALTITUDE)) != NULL)
+        exif_content_remove_entry (gps_ifd, stale);
+      if ((stale = exif_content_get_entry (gps_ifd, EXIF_TAG_GPS_ALTITUDE_REF)) != NULL)
+        exif_content_remove_entry (gps_ifd, stale);
+    }
+  else if (isfinite (meta->altitude))
     {
       guint32 num = (guint32)MIN (llround (fabs (meta->altitude) * 1000), G_MAXUINT32);
       guint32 den = 1000;

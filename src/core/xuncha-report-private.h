@@ -20,5 +20,12 @@ GBytes       *xuncha_report_get_photo_bytes   (XunchaReport    *self,
 void          xuncha_report_set_photo_sha256  (XunchaReport    *self,
                                                guint            index,
                                                const char      *sha256);
+gboolean      xuncha_report_get_photo_taken_ms (XunchaReport   *self,
+                                                guint           index,
+                                                gint64         *utc_ms);
+void          xuncha_report_set_photo_position (XunchaReport   *self,
+                                                guint           index,
+                                                double          lat,
+                                                double          lon);
 
 G_END_DECLS

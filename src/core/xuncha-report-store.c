@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xuncha-category.h"
 #include "xuncha-jpeg.h"
 #include "xuncha-json-private.h"
 #include "xuncha-photo-meta.h"
@@ -42,9 +43,10 @@ typedef struct
   GBytes          *bytes;
   XunchaJpeg      *jpeg;
   XunchaPhotoMeta  meta;       /* as read */
-  XunchaPhotoMeta  stored;     /* as stored (after geotagging) */
+  XunchaPhotoMeta  stored;     /* what is written into it (nothing for a photo with GPS) */
   gboolean         has_time;
-  gint64           utc_ms;     /* true time taken, camera offset applied */
+  gint64           utc_ms;     /* true time taken: camera offset applied, or the caller's */
+  gboolean         taken_given;   /* the caller said when it was taken (the app's camera) */
   GPtrArray       *pieces;     /* the bytes to store */
   char            *sha256;
   int              width;
@@ -223,6 +225,123 @@ known_or_nan (double value,
   return value >= min && value <= max ? value : NAN;
 }
 
+static const char *
+spec_string (JsonObject *spec,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (spec, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether @value is one of the choices of @spec; @ids gets them all, for the message. */
+static gboolean
+is_choice (JsonObject *spec,
+           const char *value,
+           GString    *ids)
+{
+  JsonNode *choices = json_object_get_member (spec, "choices");
+  JsonArray *array;
+  gboolean found = FALSE;
+
+  if (choices == NULL || !JSON_NODE_HOLDS_ARRAY (choices))
+    return FALSE;
+  array = json_node_get_array (choices);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *choice = json_array_get_element (array, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (choice)
+          || (id = spec_string (json_node_get_object (choice), "id")) == NULL)
+        continue;
+      found |= value != NULL && g_str_equal (id, value);
+      g_string_append_printf (ids, "%s%s", ids->len > 0 ? ", " : "", id);
+    }
+  return found;
+}
+
+/* The category's own fields (the taxonomy's list, as stored with the category) hold for
+ * every caller of the core, not only for the app's form: a required one has a value, a
+ * choice is one of its choices, a number is a number. */
+static gboolean
+validate_category_fields (const char  *category,
+                          const char  *spec_json,
+                          JsonObject  *values,
+                          GError     **error)
+{
+  g_autoptr(JsonNode) specs = json_from_string (spec_json, NULL);
+  JsonArray *array;
+
+  if (specs == NULL || !JSON_NODE_HOLDS_ARRAY (specs))
+    return TRUE;
+  array = json_node_get_array (specs);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *spec;
+      JsonNode *value;
+      const char *id, *type, *label;
+      gboolean empty;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      spec = json_node_get_object (node);
+      id = spec_string (spec, "id");
+      type = spec_string (spec, "type");
+      if (id == NULL || type == NULL)
+        continue;
+      label = spec_string (spec, xuncha_locale_prefers_chinese () ? "zh" : "en");
+      if (label == NULL)
+        label = id;
+      value = json_object_get_member (values, id);
+      empty = value == NULL || JSON_NODE_HOLDS_NULL (value)
+              || (JSON_NODE_HOLDS_VALUE (value)
+                  && json_node_get_value_type (value) == G_TYPE_STRING
+                  && is_blank (json_node_get_string (value)));
+      if (empty)
+        {
+          JsonNode *required = json_object_get_member (spec, "required");
+
+          if (required != NULL && JSON_NODE_HOLDS_VALUE (required)
+              && json_node_get_value_type (required) == G_TYPE_BOOLEAN
+              && json_node_get_boolean (required))
+            return invalid (error, _("A report of category %s needs its field “%s” (%s). "
+                                     "Give it a value (xuncha-cli: --field %s=…)."),
+                            category, id, label, id);
+          continue;
+        }
+      if (g_str_equal (type, "choice"))
+        {
+          g_autoptr(GString) ids = g_string_new (NULL);
+          const char *text = JSON_NODE_HOLDS_VALUE (value)
+                             && json_node_get_value_type (value) == G_TYPE_STRING
+                             ? json_node_get_string (value) : NULL;
+
+          if (!is_choice (spec, text, ids))
+            return invalid (error, _("The field “%s” (%s) of category %s must be one of: "
+                                     "%s."), id, label, category, ids->str);
+        }
+      if (g_str_equal (type, "number")
+          && !(JSON_NODE_HOLDS_VALUE (value)
+               && (json_node_get_value_type (value) == G_TYPE_DOUBLE
+                   || json_node_get_value_type (value) == G_TYPE_INT64)))
+        return invalid (error, _("The field “%s” (%s) of category %s must be a number."),
+                        id, label, category);
+    }
+  return TRUE;
+}
+
 /* What a saved report and an edit must both satisfy. */
 static gboolean
 validate_values (XunchaReportStore  *self,
@@ -235,16 +354,24 @@ validate_values (XunchaReportStore  *self,
   const char *street = xuncha_report_get_street_id (report);
   const char *deadline = xuncha_report_get_deadline (report);
   g_autoptr(JsonNode) fields = NULL;
+  g_autofree char *spec = NULL;
 
   if (category == NULL)
     return invalid (error, _("The report has no category. Choose one from the category "
                              "list."));
-  stmt = xuncha_store_prepare (self->store, "SELECT 1 FROM categories WHERE code = ?1", error);
+  stmt = xuncha_store_prepare (self->store, "SELECT fields FROM categories WHERE code = ?1",
+                               error);
   if (stmt == NULL)
     return FALSE;
-  if (!row_exists (self, stmt, category))
-    return invalid (error, _("There is no category with the code %s. Choose one from the "
-                             "category list (xuncha-cli categories list)."), category);
+  sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return invalid (error, _("There is no category with the code %s. Choose one from the "
+                               "category list (xuncha-cli categories list)."), category);
+    }
+  spec = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
 
   /* The fields may come from a command line: the gate first, as for all outside JSON. */
   if (xuncha_report_get_fields_json (report) != NULL)
@@ -252,6 +379,8 @@ validate_values (XunchaReportStore  *self,
   if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
     return invalid (error, _("The category fields must be a JSON object, like "
                              "{\"plate\": \"A12345\"}."));
+  if (!validate_category_fields (category, spec, json_node_get_object (fields), error))
+    return FALSE;
 
   if (merchant != NULL)
     {
@@ -454,12 +583,14 @@ load_photo (XunchaReportStore  *self,
     }
 
   xuncha_photo_meta_read (&in->meta, in->jpeg);
-  in->stored = in->meta;
+  xuncha_photo_meta_clear (&in->stored);
   if (xuncha_photo_meta_get_utc_ms (&in->meta, self->zone, &in->utc_ms))
     {
       in->has_time = TRUE;
       in->utc_ms += self->camera_offset_ms;
     }
+  else if (xuncha_report_get_photo_taken_ms (report, index, &in->utc_ms))
+    in->has_time = in->taken_given = TRUE;
   return TRUE;
 }
 
@@ -503,15 +634,14 @@ place_report (XunchaReportStore  *self,
       xuncha_time_correlator_set_max_gap_ms (track, self->max_gap_ms);
       if (xuncha_time_correlator_locate (track, photos[i].utc_ms, &fix))
         {
+          /* A track's heading is the course it went, not where the camera looked. */
           xuncha_report_set_position (report, fix.lat, fix.lon,
                                       known_or_nan (fix.accuracy, 0,
                                                     XUNCHA_PROTOCOL_ACCURACY_MAX_M),
                                       known_or_nan (fix.altitude,
                                                     XUNCHA_PROTOCOL_ALTITUDE_MIN_M,
                                                     XUNCHA_PROTOCOL_ALTITUDE_MAX_M),
-                                      known_or_nan (fix.heading, 0,
-                                                    XUNCHA_PROTOCOL_HEADING_MAX_DEG),
-                                      XUNCHA_POSITION_SOURCE_TRACK);
+                                      NAN, XUNCHA_POSITION_SOURCE_TRACK);
           return TRUE;
         }
     }
@@ -523,9 +653,14 @@ place_report (XunchaReportStore  *self,
   return FALSE;
 }
 
-/* Gives a photo without GPS the report's position (and a time if it has none), so every
- * stored photo says where and when it was taken. A photo with its own GPS is stored byte
- * for byte as it came. */
+/* Gives a photo without GPS the report's position, so every stored photo says where it was
+ * taken; a photo with its own GPS is stored byte for byte as it came, even when the report
+ * was placed elsewhere (the report's position source and the photo's own position say
+ * which is which). Only what is known is written, as the Exif standard means it: the
+ * position with the altitude and direction of view given with it (a photo's own are kept);
+ * no GPS date and time stamps, which are a receiver's UTC time of a fix (a camera clock is
+ * not one, and a manual position has none); a capture time (local, with its offset) only
+ * when the caller said when it was taken and the photo has none. */
 static gboolean
 prepare_pieces (XunchaReportStore  *self,
                 XunchaReport       *report,
@@ -544,18 +679,13 @@ prepare_pieces (XunchaReportStore  *self,
       in->stored.has_position = TRUE;
       in->stored.lat = xuncha_report_get_lat (report);
       in->stored.lon = xuncha_report_get_lon (report);
-      if (!isfinite (in->stored.altitude))
-        in->stored.altitude = xuncha_report_get_altitude (report);
-      if (!isfinite (in->stored.direction))
+      /* The photo's own altitude (a fix without a usable position) is kept as it is. */
+      in->stored.altitude = isfinite (in->meta.altitude) ? in->meta.altitude
+                                                          : xuncha_report_get_altitude (report);
+      if (!isfinite (in->meta.direction))
         in->stored.direction = xuncha_report_get_heading (report);
-      if (!in->has_time)
-        {
-          in->utc_ms = xuncha_report_get_created_ms (report);
-          in->has_time = TRUE;
-          xuncha_photo_meta_set_time (&in->stored, in->utc_ms, self->zone);
-        }
-      in->stored.has_gps_time = TRUE;
-      in->stored.gps_time_ms = in->utc_ms;
+      if (in->taken_given)
+        xuncha_photo_meta_set_time (&in->stored, in->utc_ms, self->zone);
       in->pieces = xuncha_photo_meta_write (&in->stored, in->jpeg, &local_error);
       if (in->pieces == NULL)
         {
@@ -644,9 +774,11 @@ insert_photo_rows (XunchaReportStore  *self,
   if (in->height > 0)
     sqlite3_bind_int (stmt, 4, in->height);
   bind_text (stmt, 5, taken);
-  bind_double (stmt, 6, in->stored.has_position ? in->stored.lat : NAN);
-  bind_double (stmt, 7, in->stored.has_position ? in->stored.lon : NAN);
-  bind_double (stmt, 8, in->stored.altitude);
+  /* The photo's own position: the report's, written into a photo without one, is the
+   * report's to tell. */
+  bind_double (stmt, 6, in->meta.has_position ? in->meta.lat : NAN);
+  bind_double (stmt, 7, in->meta.has_position ? in->meta.lon : NAN);
+  bind_double (stmt, 8, in->meta.has_position ? in->meta.altitude : NAN);
   bind_text (stmt, 9, now);
   if (!xuncha_store_step_done (self->store, stmt, error))
     return FALSE;
@@ -845,7 +977,11 @@ xuncha_report_store_save (XunchaReportStore  *self,
   xuncha_photo_store_release (self->photos, TRUE);
 
   for (guint i = 0; i < n_photos; i++)
-    xuncha_report_set_photo_sha256 (report, i, photos[i].sha256);
+    {
+      xuncha_report_set_photo_sha256 (report, i, photos[i].sha256);
+      if (photos[i].meta.has_position)
+        xuncha_report_set_photo_position (report, i, photos[i].meta.lat, photos[i].meta.lon);
+    }
   ok = TRUE;
 
 out:
@@ -1027,7 +1163,12 @@ xuncha_report_store_update (XunchaReportStore  *self,
     xuncha_photo_store_release (self->photos, TRUE);
   for (guint i = 0; i < n_photos; i++)
     if (photos[i].sha256 != NULL)
-      xuncha_report_set_photo_sha256 (edited, i, photos[i].sha256);
+      {
+        xuncha_report_set_photo_sha256 (edited, i, photos[i].sha256);
+        if (photos[i].meta.has_position)
+          xuncha_report_set_photo_position (edited, i, photos[i].meta.lat,
+                                            photos[i].meta.lon);
+      }
   ok = TRUE;
 
 out:
@@ -1090,8 +1231,9 @@ report_from_row (XunchaReportStore  *self,
   xuncha_report_set_case_status (report, column_text (row, 19));
 
   stmt = xuncha_store_prepare (self->store,
-                               "SELECT sha256, role FROM report_photos WHERE report_uuid = ?1 "
-                               "ORDER BY position, rowid",
+                               "SELECT rp.sha256, rp.role, p.lat, p.lon FROM report_photos rp "
+                               "LEFT JOIN photos p ON p.sha256 = rp.sha256 "
+                               "WHERE rp.report_uuid = ?1 ORDER BY rp.position, rp.rowid",
                                error);
   if (stmt == NULL)
     return NULL;
@@ -1102,6 +1244,8 @@ report_from_row (XunchaReportStore  *self,
 
       xuncha_photo_role_from_string (column_text (stmt, 1), &role);
       xuncha_report_add_stored_photo (report, column_text (stmt, 0), role);
+      xuncha_report_set_photo_position (report, xuncha_report_get_n_photos (report) - 1,
+                                        column_double (stmt, 2), column_double (stmt, 3));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)

@@ -13,6 +13,10 @@ typedef struct
   GBytes          *bytes;    /* a capture in memory, or NULL */
   char            *sha256;
   XunchaPhotoRole  role;
+  gboolean         has_taken;   /* the caller knows when it was taken */
+  gint64           taken_ms;
+  double           own_lat;     /* the photo's own GPS position; NAN: it carries none */
+  double           own_lon;
 } ReportPhoto;
 
 struct _XunchaReport
@@ -365,7 +369,7 @@ add_photo (XunchaReport    *self,
            XunchaPhotoRole  role)
 {
   ReportPhoto photo = { g_strdup (source), bytes != NULL ? g_bytes_ref (bytes) : NULL,
-                        g_strdup (sha256), role };
+                        g_strdup (sha256), role, FALSE, 0, NAN, NAN };
 
   g_array_append_val (self->photos, photo);
 }
@@ -432,6 +436,74 @@ xuncha_report_get_photo_source (XunchaReport *self,
   g_return_val_if_fail (XUNCHA_IS_REPORT (self), NULL);
   g_return_val_if_fail (index < self->photos->len, NULL);
   return g_array_index (self->photos, ReportPhoto, index).source;
+}
+
+void
+xuncha_report_set_photo_taken_ms (XunchaReport *self,
+                                  guint         index,
+                                  gint64        utc_ms)
+{
+  ReportPhoto *photo;
+
+  g_return_if_fail (XUNCHA_IS_REPORT (self));
+  g_return_if_fail (index < self->photos->len);
+
+  photo = &g_array_index (self->photos, ReportPhoto, index);
+  photo->has_taken = TRUE;
+  photo->taken_ms = utc_ms;
+}
+
+gboolean
+xuncha_report_get_photo_taken_ms (XunchaReport *self,
+                                  guint         index,
+                                  gint64       *utc_ms)
+{
+  const ReportPhoto *photo;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT (self), FALSE);
+  g_return_val_if_fail (index < self->photos->len, FALSE);
+
+  photo = &g_array_index (self->photos, ReportPhoto, index);
+  if (photo->has_taken && utc_ms != NULL)
+    *utc_ms = photo->taken_ms;
+  return photo->has_taken;
+}
+
+void
+xuncha_report_set_photo_position (XunchaReport *self,
+                                  guint         index,
+                                  double        lat,
+                                  double        lon)
+{
+  ReportPhoto *photo;
+
+  g_return_if_fail (XUNCHA_IS_REPORT (self));
+  g_return_if_fail (index < self->photos->len);
+
+  photo = &g_array_index (self->photos, ReportPhoto, index);
+  photo->own_lat = lat;
+  photo->own_lon = lon;
+}
+
+gboolean
+xuncha_report_get_photo_position (XunchaReport *self,
+                                  guint         index,
+                                  double       *lat,
+                                  double       *lon)
+{
+  const ReportPhoto *photo;
+
+  g_return_val_if_fail (XUNCHA_IS_REPORT (self), FALSE);
+  g_return_val_if_fail (index < self->photos->len, FALSE);
+
+  photo = &g_array_index (self->photos, ReportPhoto, index);
+  if (!isfinite (photo->own_lat) || !isfinite (photo->own_lon))
+    return FALSE;
+  if (lat != NULL)
+    *lat = photo->own_lat;
+  if (lon != NULL)
+    *lon = photo->own_lon;
+  return TRUE;
 }
 
 GBytes *
@@ -533,6 +605,20 @@ xuncha_report_to_json (XunchaReport *self)
       json_builder_begin_object (builder);
       add_string (builder, "sha256", photo->sha256);
       add_string (builder, "role", xuncha_photo_role_to_string (photo->role));
+      /* The photo's own GPS position, beside the report's: they may differ when the
+       * report was placed by hand or from the device's fix. */
+      json_builder_set_member_name (builder, "position");
+      if (isfinite (photo->own_lat) && isfinite (photo->own_lon))
+        {
+          json_builder_begin_object (builder);
+          add_double (builder, "lat", photo->own_lat);
+          add_double (builder, "lon", photo->own_lon);
+          add_string (builder, "source",
+                      xuncha_position_source_to_string (XUNCHA_POSITION_SOURCE_EXIF));
+          json_builder_end_object (builder);
+        }
+      else
+        json_builder_add_null_value (builder);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

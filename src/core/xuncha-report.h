@@ -129,6 +129,20 @@ const char          *xuncha_report_get_photo_sha256    (XunchaReport         *se
 /* The file or name it was added from (NULL for a report read back from the store). */
 const char          *xuncha_report_get_photo_source    (XunchaReport         *self,
                                                         guint                 index);
+/* When photo @index was taken, in Unix milliseconds UTC, for a caller that knows it (the
+ * app's camera): a photo without a capture time of its own gets it as DateTimeOriginal.
+ * Without it the store writes no capture time: the time of an import is not when the photo
+ * was taken. */
+void                 xuncha_report_set_photo_taken_ms  (XunchaReport         *self,
+                                                        guint                 index,
+                                                        gint64                utc_ms);
+/* The photo's own GPS position, as its tags gave it when it was saved (FALSE: it carried
+ * none, and the store wrote the report's into it). It may differ from the report's
+ * position, whose source says where that came from. */
+gboolean             xuncha_report_get_photo_position  (XunchaReport         *self,
+                                                        guint                 index,
+                                                        double               *lat,
+                                                        double               *lon);
 
 /* Everything above as a JSON object (for the command line and tools). */
 JsonNode            *xuncha_report_to_json             (XunchaReport         *self);

@@ -31,7 +31,18 @@ typedef struct
   double   lat, lon, altitude, speed, heading, hdop;
 } Epoch;
 
-static const char * const talkers[] = { "GP", "GN", "GL", "GA", "GB", "BD", NULL };
+/* The talker (the address's first two characters) names the kind of device that speaks:
+ * GP a GPS receiver, GN a multi-GNSS one, GA/GB/BD/GL/GI/GQ one constellation, IN an
+ * integrated navigation unit of a vehicle or boat, II an instrument bus relaying them. NMEA
+ * 0183 defines GGA, RMC and GSA the same for every talker, and new ones keep coming, so the
+ * sentence type decides, not a list of talkers. Only proprietary sentences ('P' and a
+ * maker's code) are the makers' own formats. */
+static gboolean
+is_standard_talker (const char *address)
+{
+  return address[0] != 'P' && g_ascii_isupper (address[0])
+         && (g_ascii_isupper (address[1]) || g_ascii_isdigit (address[1]));
+}
 
 static gboolean
 parse_hex_digit (char  c,
@@ -349,14 +360,11 @@ parse_nmea (const char            *data,
           stats->ignored++;
           continue;
         }
-      {
-        char talker[3] = { fields[0][0], fields[0][1], 0 };
-        if (!g_strv_contains (talkers, talker))
-          {
-            stats->ignored++;
-            continue;
-          }
-      }
+      if (!is_standard_talker (fields[0]))
+        {
+          stats->ignored++;
+          continue;
+        }
       type = fields[0] + 2;
 
       if (g_str_equal (type, "GSA"))

@@ -25,13 +25,15 @@ typedef struct
   guint sentences;       /* NMEA: well-formed sentences read */
   guint comments;        /* NMEA: '#' lines */
   guint bad_checksums;   /* NMEA: sentences refused for a wrong or missing checksum */
-  guint ignored;         /* NMEA: other talkers or sentence types; GPX: points without time */
+  guint ignored;         /* NMEA: proprietary sentences, other sentence types; GPX: points
+                          * without time */
 } XunchaTrackFileStats;
 
 /* Reads a GPX 1.0/1.1 or NMEA 0183 log (told apart by its content) into fixes in time
- * order. NMEA: GGA, RMC and GSA from the GP, GN, GL, GA, GB and BD talkers, one fix per
- * epoch (the sentences sharing one time of day); '#' comment lines, sentences with a bad
- * checksum and epochs without a fix are skipped; the accuracy is estimated as HDOP × 5 m.
+ * order. NMEA: GGA, RMC and GSA from any talker but a proprietary one (GP, GN, GL, GA, GB,
+ * BD, GI, GQ, IN ...), one fix per epoch (the sentences sharing one time of day); '#'
+ * comment lines, sentences with a bad checksum and epochs without a fix are skipped; the
+ * accuracy is estimated as HDOP × 5 m.
  * GPX: every <trkpt> with a time; a point the receiver marked <fix>none</fix> is kept (GPX
  * tools count it as a point) with an infinite accuracy, so the fix filter drops it.
  * A fix whose time is not after the one before is dropped in both formats.
