@@ -416,6 +416,196 @@ test_cli_sync (void)
   check_exactly_once (env);
 }
 
+/* Track points: the office holds every one, counted. */
+
+static JsonObject *
+cli_status (Env        *env,
+            JsonParser *parser)
+{
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "sync", "status", "--json",
+                                        NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static gint64
+status_int (JsonObject *status,
+            const char *group,
+            const char *name)
+{
+  return json_object_get_int_member (json_object_get_object_member (status, group), name);
+}
+
+/* Every (seq, t_ms, lat, lon) of the shift, on both sides alike. */
+static void
+check_office_track (Env        *env,
+                    const char *uuid)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM track_points "
+                                          "WHERE shift_uuid = '%s'", uuid);
+  g_autofree char *sum = g_strdup_printf ("SELECT sum (seq * 7 + t_ms %% 1000003 + "
+                                          "  round (lat * 1e6) + round (lon * 1e6)) "
+                                          "FROM track_points WHERE shift_uuid = '%s'", uuid);
+  g_autofree char *first = g_strdup_printf ("SELECT min (seq) FROM track_points "
+                                            "WHERE shift_uuid = '%s'", uuid);
+  gint64 n = device_count (env, sql);
+
+  g_assert_cmpint (n, >, 0);
+  g_assert_cmpint (office_count (env, sql), ==, n);
+  g_assert_cmpint (office_count (env, first), ==, device_count (env, first));
+  g_assert_cmpint (office_count (env, sum), ==, device_count (env, sum));
+}
+
+/* A GPX walk imported and synced by the command line: the office holds every point, the
+ * first (seq 0) too, and the status counts them. */
+static void
+test_track_every_point (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *gpx = NULL, *out = NULL, *err = NULL, *uuid = NULL;
+  JsonObject *status;
+
+  if (env == NULL)
+    return;
+  gpx = g_build_filename (g_getenv ("XUNCHA_DEMO_DIR"), "walk.gpx", NULL);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "track", "import", gpx,
+                                        NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "sync", NULL), ==, 0);
+  {
+    sqlite3_stmt *stmt = xuncha_store_prepare (env->store, "SELECT uuid FROM shifts", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    uuid = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    sqlite3_reset (stmt);
+  }
+  g_assert_cmpint (device_count (env, "SELECT min (seq) FROM track_points"), ==, 0);
+  check_office_track (env, uuid);
+
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "shift", "acked"), ==, 1);
+  g_assert_cmpint (status_int (status, "shift", "waiting"), ==, 0);
+  g_assert_cmpint (status_int (status, "points", "device"), ==,
+                   device_count (env, "SELECT count(*) FROM track_points"));
+  g_assert_cmpint (status_int (status, "points", "acked"), ==,
+                   status_int (status, "points", "device"));
+}
+
+/* A running shift: each sync sends what was recorded so far, its first point included. */
+static void
+test_track_live (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL;
+  JsonObject *status;
+
+  if (env == NULL)
+    return;
+  uuid = xuncha_test_device_add_shift (env->store, 10, FALSE);
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  check_office_track (env, uuid);
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "points", "acked"), ==, 10);
+  g_assert_cmpint (status_int (status, "shift", "waiting"), ==, 1);
+}
+
+/* A shift point the office does not hold keeps the shift from being called acknowledged,
+ * whatever its outbox row says, and the next sync sends it. */
+static void
+test_track_gap_not_acked (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL, *out = NULL, *err = NULL, *sql = NULL;
+  JsonObject *status;
+
+  if (env == NULL)
+    return;
+  uuid = xuncha_test_device_add_shift (env->store, 300, TRUE);
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  g_clear_pointer (&result, xuncha_sync_result_free);
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "shift", "acked"), ==, 1);
+
+  /* A point the office never got, under the acknowledged row. */
+  sql = g_strdup_printf ("INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon) "
+                         "VALUES ('%s', 300, 1714543200000, 30.66, 104.07)", uuid);
+  g_assert_true (xuncha_store_exec (env->store, sql, &error));
+  g_assert_no_error (error);
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "shift", "acked"), ==, 0);
+  g_assert_cmpint (status_int (status, "shift", "waiting"), ==, 1);
+  g_assert_cmpint (status_int (status, "points", "device"), ==, 301);
+  g_assert_cmpint (status_int (status, "points", "acked"), ==, 300);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "sync", "status", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "the office holds 300 of 301 points"));
+
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  check_office_track (env, uuid);
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "shift", "acked"), ==, 1);
+  g_assert_cmpint (status_int (status, "points", "acked"), ==, 301);
+}
+
+/* A device synced before the cursor counted from 0: the office has points 1 … P of each
+ * shift, the device's row says P and acknowledged. Opened by this version, the shift goes
+ * again, and only the missing point's batch is sent. */
+static void
+test_track_gap_migrated (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL, *sql = NULL, *office_db = NULL;
+  g_autofree char *all = NULL;
+  sqlite3 *db = NULL;
+
+  if (env == NULL)
+    return;
+  uuid = xuncha_test_device_add_shift (env->store, 5000, TRUE);
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  g_clear_pointer (&result, xuncha_sync_result_free);
+
+  /* What the earlier version left: no seq 0 at the office, cursor 4999, schema 1. */
+  office_db = g_build_filename (env->office_dir, "office.db", NULL);
+  g_assert_cmpint (sqlite3_open (office_db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM track_points WHERE seq = 0", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  sql = g_strdup_printf ("UPDATE outbox SET progress = 4999, state = 'acked' "
+                         "WHERE kind = 'shift' AND item = '%s';"
+                         "ALTER TABLE outbox DROP COLUMN office_points;"
+                         "PRAGMA user_version = 1;", uuid);
+  g_assert_true (xuncha_store_exec (env->store, sql, &error));
+  g_assert_no_error (error);
+  g_clear_object (&env->store);
+  env->store = xuncha_store_open (env->device_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE kind = 'shift' "
+                                      "AND state = 'waiting' AND progress = 5000"), ==, 1);
+
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  check_office_track (env, uuid);
+  all = g_strdup_printf ("SELECT count(*) FROM track_points WHERE shift_uuid = '%s'", uuid);
+  g_assert_cmpint (office_count (env, all), ==, 5000);
+  /* One batch of 2000 points, not the whole track again. */
+  g_assert_cmpuint (result->requests, ==, 5 + 2);
+}
+
 /* Faults between device and office. */
 
 static void
@@ -1088,6 +1278,10 @@ main (int    argc,
 
   g_test_add_func ("/sync/full", test_full_sync);
   g_test_add_func ("/sync/cli", test_cli_sync);
+  g_test_add_func ("/sync/track/every-point", test_track_every_point);
+  g_test_add_func ("/sync/track/live", test_track_live);
+  g_test_add_func ("/sync/track/gap-not-acked", test_track_gap_not_acked);
+  g_test_add_func ("/sync/track/gap-migrated", test_track_gap_migrated);
   g_test_add_func ("/sync/damaged-photo", test_missing_photo_file);
   g_test_add_func ("/sync/fault/drop", test_fault_drop);
   g_test_add_func ("/sync/fault/lost-ack-photo", test_fault_lost_ack_photo);

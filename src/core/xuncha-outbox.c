@@ -58,7 +58,13 @@ xuncha_outbox_enqueue_missing (XunchaStore  *store,
                             "  SELECT 'report', uuid, created_at FROM reports;"
                             "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
                             "  SELECT 'photo', sha256, created_at FROM photos "
-                            "  WHERE sha256 IN (SELECT sha256 FROM report_photos);",
+                            "  WHERE sha256 IN (SELECT sha256 FROM report_photos);"
+                            /* A shift is acknowledged by its count of points: one the
+                             * office holds fewer of than the device goes again. */
+                            "UPDATE outbox SET state = 'waiting' "
+                            "  WHERE kind = 'shift' AND state = 'acked' "
+                            "  AND coalesce (office_points, -1) < (SELECT count(*) "
+                            "    FROM track_points WHERE shift_uuid = outbox.item);",
                             error);
 }
 
@@ -169,6 +175,26 @@ xuncha_outbox_set_progress (XunchaStore  *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 3, progress);
+  return run (store, stmt, kind, item, error);
+}
+
+gboolean
+xuncha_outbox_set_office_points (XunchaStore  *store,
+                                 const char   *kind,
+                                 const char   *item,
+                                 gint64        points,
+                                 GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "UPDATE outbox SET office_points = ?3 "
+                               "WHERE kind = ?1 AND item = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 3, points);
   return run (store, stmt, kind, item, error);
 }
 
@@ -348,7 +374,10 @@ xuncha_outbox_list (XunchaStore  *store,
 
   stmt = xuncha_store_prepare (store,
                                "SELECT kind, item, state, attempts, next_try_at, last_error, "
-                               "  receipt, queued_at, acked_at, progress FROM outbox "
+                               "  receipt, queued_at, acked_at, progress, office_points, "
+                               "  CASE kind WHEN 'shift' THEN (SELECT count(*) FROM "
+                               "    track_points WHERE shift_uuid = outbox.item) END "
+                               "FROM outbox "
                                "ORDER BY CASE kind WHEN 'report' THEN 0 WHEN 'photo' THEN 1 "
                                "  ELSE 2 END, queued_at, item",
                                error);
@@ -369,6 +398,10 @@ xuncha_outbox_list (XunchaStore  *store,
       e->queued_at = g_strdup ((const char *)sqlite3_column_text (stmt, 7));
       e->acked_at = g_strdup ((const char *)sqlite3_column_text (stmt, 8));
       e->progress = sqlite3_column_int64 (stmt, 9);
+      e->office_points = sqlite3_column_type (stmt, 10) != SQLITE_NULL
+                         ? sqlite3_column_int64 (stmt, 10) : -1;
+      e->points = sqlite3_column_type (stmt, 11) != SQLITE_NULL
+                  ? sqlite3_column_int64 (stmt, 11) : -1;
       g_ptr_array_add (entries, e);
     }
   sqlite3_reset (stmt);
@@ -392,9 +425,14 @@ xuncha_outbox_count (XunchaStore         *store,
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
 
   memset (counts, 0, sizeof *counts);
+  /* A shift is acknowledged when the office holds as many of its points as the device:
+   * the row's state alone once called a shift whose first point never went acknowledged. */
   stmt = xuncha_store_prepare (store,
-                               "SELECT state, count(*) FROM outbox WHERE kind = ?1 "
-                               "GROUP BY state", error);
+                               "SELECT CASE WHEN state = 'acked' AND kind = 'shift' "
+                               "    AND coalesce (office_points, -1) < (SELECT count(*) "
+                               "      FROM track_points WHERE shift_uuid = outbox.item) "
+                               "  THEN 'waiting' ELSE state END AS shown, count(*) "
+                               "FROM outbox WHERE kind = ?1 GROUP BY shown", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);

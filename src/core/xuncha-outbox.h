@@ -19,7 +19,9 @@ typedef struct
   char   *receipt;
   char   *queued_at;
   char   *acked_at;
-  gint64  progress;
+  gint64  progress;      /* shift: the first track seq the office has not acknowledged */
+  gint64  office_points; /* shift: track points the office said it holds; -1 before it said */
+  gint64  points;        /* shift: track points the device holds; -1 for other kinds */
 } XunchaOutboxEntry;
 
 typedef struct
@@ -58,6 +60,12 @@ gboolean   xuncha_outbox_set_progress    (XunchaStore        *store,
                                           const char         *item,
                                           gint64              progress,
                                           GError            **error);
+/* How many track points the office said it holds for a shift. */
+gboolean   xuncha_outbox_set_office_points (XunchaStore      *store,
+                                            const char       *kind,
+                                            const char       *item,
+                                            gint64            points,
+                                            GError          **error);
 /* Puts an item back to waiting (e.g. a photo the office says it lacks). */
 gboolean   xuncha_outbox_requeue         (XunchaStore        *store,
                                           const char         *kind,
@@ -92,7 +100,8 @@ int        xuncha_outbox_retry_failed    (XunchaStore        *store,
 /* Every row, reports first, in queue order; XunchaOutboxEntry. */
 GPtrArray *xuncha_outbox_list            (XunchaStore        *store,
                                           GError            **error);
-/* Counts for one kind ("photo", "report", "shift"). */
+/* Counts for one kind ("photo", "report", "shift"). A shift counts as acknowledged only
+ * when the office said it holds as many of its track points as the device does. */
 gboolean   xuncha_outbox_count           (XunchaStore        *store,
                                           const char         *kind,
                                           XunchaOutboxCounts *counts,

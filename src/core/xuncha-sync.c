@@ -876,18 +876,56 @@ send_report (Run        *run,
 
 /* Shifts. */
 
+/* The device's track points of a shift below seq @below. */
+static gint64
+points_below (Run        *run,
+              const char *uuid,
+              gint64      below)
+{
+  sqlite3_stmt *stmt = xuncha_store_prepare (run->store,
+                                             "SELECT count(*) FROM track_points "
+                                             "WHERE shift_uuid = ?1 AND seq < ?2", NULL);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, below);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+static void
+shift_failed (Run        *run,
+              const char *uuid,
+              long        status,
+              const char *why)
+{
+  xuncha_outbox_mark_failed (run->store, "shift", uuid, why, NULL);
+  xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_FAILED, status, NULL,
+                          why, 0);
+  item_finished (run);
+}
+
+/* @next: the first track seq the office has not acknowledged (the outbox's cursor). The
+ * office answers every call with how many points it holds; that count, not the cursor
+ * alone, says whether the shift is with the office. */
 static void
 send_shift (Run        *run,
             const char *uuid,
-            gint64      progress)
+            gint64      next)
 {
   g_autoptr(XunchaWireShift) shift = xuncha_wire_shift_new ();
   g_autoptr(XunchaHttpResponse) response = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *points_path = NULL;
+  g_autofree char *held_uuid = NULL;
   sqlite3_stmt *stmt;
-  gint64 sent = 0;
+  gint64 sent = 0, held = 0, from, total;
   Step step;
 
   stmt = xuncha_store_prepare (run->store,
@@ -918,11 +956,28 @@ send_shift (Run        *run,
   if (step == STEP_ANSWER)
     {
       g_autofree char *why = answer_message (response);
-      xuncha_outbox_mark_failed (run->store, "shift", uuid, why, NULL);
-      xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_FAILED,
-                              response->status, NULL, why, 0);
-      item_finished (run);
+      shift_failed (run, uuid, response->status, why);
       return;
+    }
+  if (!xuncha_wire_shift_ack_decode (xuncha_http_response_text (response),
+                                     (gssize)response->body->len, &held_uuid, &held, &error)
+      || !g_str_equal (held_uuid, uuid))
+    {
+      stop (run, XUNCHA_SYNC_ERROR_PROTOCOL, _("The office's answer could not be read (%s)."),
+            error != NULL ? error->message : "another shift");
+      return;
+    }
+  xuncha_outbox_set_office_points (run->store, "shift", uuid, held, NULL);
+
+  /* Fewer points at the office than the device counts as sent: one went missing on the
+   * way (or the office lost it). Points are keyed by seq, so sending again from the start
+   * is harmless; it stops as soon as the office's count is whole again. */
+  from = next;
+  if (held < points_below (run, uuid, next))
+    {
+      g_debug ("Shift %s: the office holds %" G_GINT64_FORMAT " points, fewer than were "
+               "sent; sending again from the start", uuid, held);
+      from = 0;
     }
 
   points_path = g_strconcat (path, "/points", NULL);
@@ -931,16 +986,17 @@ send_shift (Run        *run,
       g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (XunchaWirePoint));
       g_autoptr(XunchaHttpResponse) answer = NULL;
       g_autoptr(GBytes) batch = NULL;
+      gint64 stored = 0;
       char *encoded;
 
       stmt = xuncha_store_prepare (run->store,
                                    "SELECT seq, t_ms, lat, lon, accuracy, altitude, speed, "
                                    "  heading FROM track_points WHERE shift_uuid = ?1 "
-                                   "  AND seq > ?2 ORDER BY seq LIMIT ?3", NULL);
+                                   "  AND seq >= ?2 ORDER BY seq LIMIT ?3", NULL);
       if (stmt == NULL)
         return;
       sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, progress);
+      sqlite3_bind_int64 (stmt, 2, from);
       sqlite3_bind_int (stmt, 3, POINTS_PER_CALL);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -964,20 +1020,42 @@ send_shift (Run        *run,
       if (step == STEP_ANSWER)
         {
           g_autofree char *why = answer_message (answer);
-          xuncha_outbox_mark_failed (run->store, "shift", uuid, why, NULL);
-          xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_FAILED,
-                                  answer->status, NULL, why, 0);
-          item_finished (run);
+          shift_failed (run, uuid, answer->status, why);
           return;
         }
-      progress = g_array_index (points, XunchaWirePoint, points->len - 1).seq;
+      g_clear_error (&error);
+      if (!xuncha_wire_points_ack_decode (xuncha_http_response_text (answer),
+                                          (gssize)answer->body->len, &stored, &held, &error))
+        {
+          stop (run, XUNCHA_SYNC_ERROR_PROTOCOL,
+                _("The office's answer could not be read (%s)."), error->message);
+          return;
+        }
+      from = g_array_index (points, XunchaWirePoint, points->len - 1).seq + 1;
+      next = MAX (next, from);
       sent += (gint64)g_bytes_get_size (batch);
-      xuncha_outbox_set_progress (run->store, "shift", uuid, progress, NULL);
+      xuncha_outbox_set_progress (run->store, "shift", uuid, next, NULL);
+      xuncha_outbox_set_office_points (run->store, "shift", uuid, held, NULL);
+      /* Filling a gap: once the office holds all that was sent before, carry on where the
+       * cursor stood. */
+      if (from < next && held >= points_below (run, uuid, next))
+        from = next;
     }
 
+  /* Points a running shift records meanwhile go with the next sync. */
+  total = points_below (run, uuid, next);
+  if (held < total)
+    {
+      g_autofree char *why =
+        g_strdup_printf (_("The office holds %lld of the %lld track points of this shift "
+                           "after they were all sent; ask the office."),
+                         (long long)held, (long long)total);
+      shift_failed (run, uuid, response->status, why);
+      return;
+    }
   if (shift->ended_at != NULL)
     {
-      g_autofree char *receipt = g_strdup_printf ("points %" G_GINT64_FORMAT, progress);
+      g_autofree char *receipt = g_strdup_printf ("points %" G_GINT64_FORMAT, held);
       xuncha_outbox_mark_acked (run->store, "shift", uuid, receipt, NULL);
       xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_SENT,
                               response->status, receipt, NULL,

@@ -201,6 +201,31 @@ xuncha_wire_points_ack_encode (gint64 stored,
 }
 
 gboolean
+xuncha_wire_shift_ack_decode (const char  *data,
+                              gssize       length,
+                              char       **uuid,
+                              gint64      *points,
+                              GError     **error)
+{
+  static const char * const members[] = { "uuid", "points", NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "shift answer", error);
+  JsonObject *object;
+  const char *held_uuid = NULL;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, "answer", members, error)
+      || !xuncha_protocol_get_string (object, "answer", "uuid", TRUE, &held_uuid, error)
+      || !xuncha_protocol_get_int (object, "answer", "points", TRUE, points, error))
+    return FALSE;
+  if (*points < 0)
+    return xuncha_protocol_invalid (error, "answer.points: below 0");
+  *uuid = g_strdup (held_uuid);
+  return TRUE;
+}
+
+gboolean
 xuncha_wire_points_ack_decode (const char  *data,
                                gssize       length,
                                gint64      *stored,
@@ -214,7 +239,11 @@ xuncha_wire_points_ack_decode (const char  *data,
   if (root == NULL)
     return FALSE;
   object = json_node_get_object (root);
-  return xuncha_protocol_check_members (object, "answer", members, error)
-         && xuncha_protocol_get_int (object, "answer", "stored", TRUE, stored, error)
-         && xuncha_protocol_get_int (object, "answer", "points", TRUE, points, error);
+  if (!xuncha_protocol_check_members (object, "answer", members, error)
+      || !xuncha_protocol_get_int (object, "answer", "stored", TRUE, stored, error)
+      || !xuncha_protocol_get_int (object, "answer", "points", TRUE, points, error))
+    return FALSE;
+  if (*stored < 0 || *points < *stored)
+    return xuncha_protocol_invalid (error, "answer: stored below 0 or above points");
+  return TRUE;
 }
