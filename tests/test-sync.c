@@ -1269,6 +1269,165 @@ test_killed_while_sending (void)
                    ==, "edited: ads on the pole");
 }
 
+/* Two syncs at once on one device. */
+
+/* A command-line sync of @env's device, with the test's short clock. */
+static GSubprocess *
+start_cli_sync (Env *env)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_setenv (launcher, "XUNCHA_SYNC_BACKOFF_MS", "20", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XUNCHA_SYNC_BACKOFF_CAP_MS", "2000", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XUNCHA_SYNC_MAX_ATTEMPTS", "6", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XUNCHA_SYNC_LOW_SPEED_TIME", "1", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, xuncha_test_program ("XUNCHA_CLI"),
+                                         "--data-dir", env->device_dir, "sync", "--json", NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Waits until a sync holds a report (it is on its way, stalled by the proxy). */
+static void
+wait_for_sending (Env *env)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (device_count (env, "SELECT count(*) FROM outbox WHERE state = 'sending'") == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10 * 1000);
+    }
+}
+
+static void
+finish_cli_sync (GSubprocess  *process,
+                 JsonParser   *parser,
+                 char        **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_error ("the sync exited %d: %s%s", g_subprocess_get_exit_status (process), out, *err);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+}
+
+/* Adds up the photo uploads a sync's JSON result lists, by photo. */
+static void
+count_photo_uploads (JsonParser *parser,
+                     GHashTable *uploads)
+{
+  JsonArray *items = json_object_get_array_member (json_node_get_object (
+                                                     json_parser_get_root (parser)), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *sha = json_object_get_string_member (item, "item");
+
+      if (!g_str_equal (json_object_get_string_member (item, "kind"), "photo"))
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (item, "outcome"), ==, "sent");
+      g_hash_table_insert (uploads, g_strdup (sha),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (uploads,
+                                                                                    sha)) + 1));
+    }
+}
+
+static void
+add_concurrent_data (Env *env)
+{
+  env_use_proxy (env);
+  for (guint i = 0; i < 4; i++)
+    g_free (xuncha_test_device_add_report (env->store, 2, PHOTO_BYTES));
+  g_free (xuncha_test_device_add_report (env->store, 0, 0));
+  /* The first sync's upload stalls a while: the second starts while it holds a report. */
+  xuncha_fault_proxy_add (env->proxy, XUNCHA_FAULT_STALL, 30000, 1500, 1);
+}
+
+/* Two `xuncha-cli sync` at once: the second waits for the first and says so; both end
+ * well, and each photo went up once. */
+static void
+test_concurrent_cli (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GSubprocess) first = NULL, second = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) photos = NULL;
+  g_autofree char *err_first = NULL, *err_second = NULL;
+  GHashTableIter iter;
+  gpointer sha, n;
+
+  if (env == NULL)
+    return;
+  add_concurrent_data (env);
+  first = start_cli_sync (env);
+  wait_for_sending (env);
+  second = start_cli_sync (env);
+
+  finish_cli_sync (second, parser, &err_second);
+  count_photo_uploads (parser, uploads);
+  g_assert_nonnull (strstr (err_second, "Another sync is running on this device"));
+  finish_cli_sync (first, parser, &err_first);
+  count_photo_uploads (parser, uploads);
+
+  photos = device_set (env, "SELECT sha256 FROM photos");
+  g_assert_cmpuint (g_hash_table_size (uploads), ==, g_hash_table_size (photos));
+  g_hash_table_iter_init (&iter, uploads);
+  while (g_hash_table_iter_next (&iter, &sha, &n))
+    {
+      g_assert_true (g_hash_table_contains (photos, sha));
+      g_assert_cmpuint (GPOINTER_TO_UINT (n), ==, 1);
+    }
+  check_exactly_once (env);
+}
+
+static void
+on_waiting (XunchaSync *sync,
+            gpointer    user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+/* The app's engine asked to sync while the command line sends: it waits, then finds
+ * everything acknowledged and sends nothing again. */
+static void
+test_concurrent_engine_and_cli (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(XunchaSync) sync = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  guint waited = 0;
+
+  if (env == NULL)
+    return;
+  add_concurrent_data (env);
+  cli = start_cli_sync (env);
+  wait_for_sending (env);
+
+  sync = fast_sync (env, 6);
+  g_signal_connect (sync, "waiting", G_CALLBACK (on_waiting), &waited);
+  result = xuncha_sync_run (sync, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (waited, ==, 1);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  g_assert_cmpuint (result->sent + result->held + result->deferred, ==, 0);
+
+  finish_cli_sync (cli, parser, &err);
+  check_exactly_once (env);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1296,6 +1455,8 @@ main (int    argc,
   g_test_add_func ("/sync/edit-then-send", test_edit_then_send);
   g_test_add_func ("/sync/edit-refused-while-sending", test_edit_refused_while_sending);
   g_test_add_func ("/sync/killed-while-sending", test_killed_while_sending);
+  g_test_add_func ("/sync/concurrent/two-cli", test_concurrent_cli);
+  g_test_add_func ("/sync/concurrent/engine-and-cli", test_concurrent_engine_and_cli);
 
   return g_test_run ();
 }

@@ -136,6 +136,15 @@ print_result_text (XunchaSyncResult *result,
     printf (_("Everything on this device is acknowledged by the office.\n"));
 }
 
+static void
+on_waiting (XunchaSync *sync,
+            gpointer    user_data)
+{
+  /* On standard error: --json keeps standard output to the result. */
+  g_printerr ("%s\n", _("Another sync is running on this device; this one waits for it to "
+                        "end, then sends what is left."));
+}
+
 static guint
 env_uint (const char *name,
           guint       fallback)
@@ -347,6 +356,7 @@ xuncha_cli_sync (XunchaCliContext  *ctx,
   xuncha_sync_set_max_attempts (sync, env_uint ("XUNCHA_SYNC_MAX_ATTEMPTS", 5));
   xuncha_sync_set_low_speed (sync, env_uint ("XUNCHA_SYNC_LOW_SPEED_LIMIT", 1024),
                              env_uint ("XUNCHA_SYNC_LOW_SPEED_TIME", 30));
+  g_signal_connect (sync, "waiting", G_CALLBACK (on_waiting), NULL);
   result = xuncha_sync_run (sync, NULL, &error);
   if (result == NULL)
     {

@@ -271,29 +271,58 @@ open_lock_file (XunchaStore  *store,
   return fd;
 }
 
+static int
+lock_sending (XunchaStore  *store,
+              gboolean      wait,
+              gboolean     *busy,
+              GError      **error)
+{
+  int fd = open_lock_file (store, error);
+
+  if (busy != NULL)
+    *busy = FALSE;
+  if (fd < 0)
+    return -1;
+  /* Exclusive: one sync per device at a time, whichever process runs it (the app, the
+   * command line), or two syncs would send the same photos and take each other's
+   * reports. The kernel drops the lock with the process, however it ends. */
+  while (flock (fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0)
+    {
+      int saved = errno;
+
+      if (saved == EINTR)
+        continue;
+      close (fd);
+      if (saved == EWOULDBLOCK && busy != NULL)
+        {
+          *busy = TRUE;
+          return -1;
+        }
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not lock the outbox: %s"), g_strerror (saved));
+      return -1;
+    }
+  return fd;
+}
+
 int
 xuncha_outbox_hold_sending (XunchaStore  *store,
                             GError      **error)
 {
-  int fd;
-
   g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
 
-  fd = open_lock_file (store, error);
-  if (fd < 0)
-    return -1;
-  /* Shared: two syncs may run at once (the app and the command line); only the recovery
-   * below needs to be alone. */
-  while (flock (fd, LOCK_SH) != 0)
-    if (errno != EINTR)
-      {
-        int saved = errno;
-        close (fd);
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                     _("Could not lock the outbox: %s"), g_strerror (saved));
-        return -1;
-      }
-  return fd;
+  return lock_sending (store, TRUE, NULL, error);
+}
+
+int
+xuncha_outbox_try_hold_sending (XunchaStore  *store,
+                                gboolean     *busy,
+                                GError      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
+  g_return_val_if_fail (busy != NULL, -1);
+
+  return lock_sending (store, FALSE, busy, error);
 }
 
 void
@@ -301,6 +330,25 @@ xuncha_outbox_release_sending (int hold)
 {
   if (hold >= 0)
     close (hold);
+}
+
+static int
+requeue_sending (XunchaStore  *store,
+                 GError      **error)
+{
+  if (!xuncha_store_exec (store, "UPDATE outbox SET state = 'waiting' WHERE state = 'sending'",
+                          error))
+    return -1;
+  return sqlite3_changes (xuncha_store_get_db (store));
+}
+
+int
+xuncha_outbox_requeue_sending (XunchaStore  *store,
+                               GError      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
+
+  return requeue_sending (store, error);
 }
 
 int
@@ -336,13 +384,7 @@ xuncha_outbox_recover_sending (XunchaStore  *store,
       close (fd);
       return 0;
     }
-  if (!xuncha_store_exec (store, "UPDATE outbox SET state = 'waiting' WHERE state = 'sending'",
-                          error))
-    {
-      close (fd);
-      return -1;
-    }
-  changed = sqlite3_changes (xuncha_store_get_db (store));
+  changed = requeue_sending (store, error);
   close (fd);
   if (changed > 0)
     g_debug ("%d outbox items a stopped sync left 'sending' wait again", changed);

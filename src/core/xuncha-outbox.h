@@ -85,14 +85,24 @@ gboolean   xuncha_outbox_end_sending     (XunchaStore        *store,
                                           const char         *kind,
                                           const char         *item,
                                           GError            **error);
-/* Held by a running sync (a shared lock on a file of the data folder, so it ends with the
- * process, even on a crash); -1 with @error when the lock cannot be taken. */
+/* Held by a running sync: an exclusive lock on a file of the data folder, so one sync
+ * runs on a device at a time, and the lock ends with the process, even on a crash. Waits
+ * while another holds it; -1 with @error when the lock cannot be taken. */
 int        xuncha_outbox_hold_sending    (XunchaStore        *store,
                                           GError            **error);
+/* The same without waiting: -1 with *@busy TRUE (and no error) while another holds it. */
+int        xuncha_outbox_try_hold_sending (XunchaStore       *store,
+                                           gboolean          *busy,
+                                           GError           **error);
 void       xuncha_outbox_release_sending (int                 hold);
 /* 'sending' left by a sync that died (no process holds the lock): back to waiting.
  * Returns how many, or -1 with @error; 0 while a sync runs. */
 int        xuncha_outbox_recover_sending (XunchaStore        *store,
+                                          GError            **error);
+/* For the holder of the sending lock: any 'sending' row is left by a sync that died
+ * (even one alive when this process opened the store), so it waits again. Returns how
+ * many, or -1 with @error. */
+int        xuncha_outbox_requeue_sending (XunchaStore        *store,
                                           GError            **error);
 /* Puts every failed item back to waiting; returns how many, or -1 with @error. */
 int        xuncha_outbox_retry_failed    (XunchaStore        *store,

@@ -21,6 +21,7 @@
 
 enum {
   PROGRESS,
+  WAITING,
   N_SIGNALS
 };
 
@@ -65,7 +66,7 @@ typedef struct
   gboolean          honour_schedule;
 
   XunchaStore      *store;
-  int               hold;          /* the outbox's sending lock, -1 before it is taken */
+  int               hold;          /* the device's sync lock, -1 before it is taken */
   XunchaHttp       *http;
   XunchaSyncResult *result;
   GHashTable       *photos_done;   /* sha256 -> outcome, this sync */
@@ -143,6 +144,13 @@ report_progress (Run *run)
   /* Owned copies only: the worker never touches what the main context uses. */
   g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT, emit_progress, p,
                               progress_free);
+}
+
+static gboolean
+emit_waiting (gpointer data)
+{
+  g_signal_emit (data, signals[WAITING], 0);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1524,6 +1532,45 @@ make_plan (Run     *run,
   return g_steal_pointer (&plan);
 }
 
+/* One sync per device: a second one (the app's beside the command line's, or two at a
+ * prompt) waits for the first to end, then finds what it sent acknowledged. Held until the
+ * run ends or the process dies, however it dies. */
+static gboolean
+hold_device (Run     *run,
+             GError **error)
+{
+  gboolean told = FALSE;
+  int stale;
+
+  for (;;)
+    {
+      gboolean busy = FALSE;
+
+      run->hold = xuncha_outbox_try_hold_sending (run->store, &busy, error);
+      if (run->hold >= 0)
+        break;
+      if (!busy)
+        return FALSE;
+      if (!told)
+        {
+          g_debug ("Another sync runs on this device; waiting for it to end");
+          g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT, emit_waiting,
+                                      g_object_ref (run->self), g_object_unref);
+          told = TRUE;
+        }
+      if (!sleep_cancellable (run, 100))
+        {
+          g_set_error (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED,
+                       _("The sync was cancelled."));
+          return FALSE;
+        }
+    }
+  /* Alone now: a report still 'sending' belongs to a sync that died after this process
+   * opened the store (whose recovery then saw it alive). */
+  stale = xuncha_outbox_requeue_sending (run->store, error);
+  return stale >= 0;
+}
+
 static void
 run_thread (GTask        *task,
             gpointer      source_object,
@@ -1541,10 +1588,7 @@ run_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Held until the run ends (or the process dies): the reports it marks 'sending' are
-   * left alone by others' recovery. */
-  run->hold = xuncha_outbox_hold_sending (run->store, &error);
-  if (run->hold < 0)
+  if (!hold_device (run, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1633,6 +1677,14 @@ xuncha_sync_class_init (XunchaSyncClass *klass)
   signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_UINT,
                                     G_TYPE_UINT, G_TYPE_UINT64, G_TYPE_UINT64);
+
+  /**
+   * XunchaSync::waiting:
+   * Another sync runs on this device (in this process or another): this one waits for it
+   * to end before it sends anything. Emitted once per run, at most.
+   */
+  signals[WAITING] = g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
