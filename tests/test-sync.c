@@ -1269,6 +1269,111 @@ test_killed_while_sending (void)
                    ==, "edited: ads on the pole");
 }
 
+/* A report and a shift belong to the officer who made them. */
+
+static char *
+cli_add_report (Env        *env,
+                const char *note)
+{
+  g_autofree char *photo = g_build_filename (g_getenv ("XUNCHA_DEMO_DIR"), "stall.jpg", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "report", "add",
+                                        "--category", "09006", "--photo", photo, "--lat",
+                                        "30.6586", "--lon", "104.0648", "--note", note, NULL),
+                   ==, 0);
+  return g_strdup (g_strstrip (out));
+}
+
+/* Which officer the office credits with report @uuid; NULL when it does not hold it. */
+static char *
+office_officer (Env        *env,
+                const char *table,
+                const char *uuid)
+{
+  g_autofree char *path = g_build_filename (env->office_dir, "office.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT officer_id FROM %s WHERE uuid = ?1", table);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  char *officer = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    officer = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close (db);
+  return officer;
+}
+
+/* Saved by A001, then the device is enrolled as B002: the report and the track stay on the
+ * device and say why, B002's own report goes under B002, and A001's go under A001 once the
+ * device is enrolled as A001 again. */
+static void
+test_officer_reenrolled (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autofree char *gpx = NULL, *first = NULL, *second = NULL, *shift = NULL;
+  g_autofree char *code = NULL, *out = NULL, *err = NULL, *officer = NULL;
+  int status;
+
+  if (env == NULL)
+    return;
+  first = cli_add_report (env, "saved by A001");
+  gpx = g_build_filename (g_getenv ("XUNCHA_DEMO_DIR"), "walk.gpx", NULL);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "track", "import", gpx,
+                                        NULL), ==, 0);
+  {
+    sqlite3_stmt *stmt = xuncha_store_prepare (env->store, "SELECT uuid FROM shifts", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    shift = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    sqlite3_reset (stmt);
+  }
+
+  code = xuncha_test_office_add_officer (env->office_dir, "B002", "T1", FALSE);
+  xuncha_test_enroll (env->device_dir, env->office->url, "B002", code, env->certs->ca);
+  second = cli_add_report (env, "saved by B002");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = xuncha_test_run_cli (env->device_dir, &out, &err, "sync", NULL);
+  officer = office_officer (env, "reports", first);
+  g_assert_cmpstr (officer, ==, NULL);
+  officer = office_officer (env, "shifts", shift);
+  g_assert_cmpstr (officer, ==, NULL);
+  officer = office_officer (env, "reports", second);
+  g_assert_cmpstr (officer, ==, "B002");
+  g_clear_pointer (&officer, g_free);
+  g_assert_cmpint (office_count (env, "SELECT count(*) FROM track_points"), ==, 0);
+  /* Something could not go: the sync says what and why. */
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "Saved by officer A001; this device is enrolled as B002"));
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM reports WHERE officer = 'A001'"),
+                   ==, 1);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM shifts WHERE officer = 'A001'"),
+                   ==, 1);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, NULL, "sync", "status", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, first));
+  g_assert_nonnull (strstr (out, "Enroll as A001 to send it."));
+  g_assert_true (g_regex_match_simple ("Reports +1 +1 +0", out, 0, 0));
+
+  g_clear_pointer (&code, g_free);
+  code = xuncha_test_office_add_officer (env->office_dir, "A001", "T1", FALSE);
+  xuncha_test_enroll (env->device_dir, env->office->url, "A001", code, env->certs->ca);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, NULL, "sync", NULL), ==, 0);
+  officer = office_officer (env, "reports", first);
+  g_assert_cmpstr (officer, ==, "A001");
+  g_clear_pointer (&officer, g_free);
+  officer = office_officer (env, "shifts", shift);
+  g_assert_cmpstr (officer, ==, "A001");
+  check_office_track (env, shift);
+  check_exactly_once (env);
+}
+
 /* Two syncs at once on one device. */
 
 /* A command-line sync of @env's device, with the test's short clock. */
@@ -1455,6 +1560,7 @@ main (int    argc,
   g_test_add_func ("/sync/edit-then-send", test_edit_then_send);
   g_test_add_func ("/sync/edit-refused-while-sending", test_edit_refused_while_sending);
   g_test_add_func ("/sync/killed-while-sending", test_killed_while_sending);
+  g_test_add_func ("/sync/officer/re-enrolled", test_officer_reenrolled);
   g_test_add_func ("/sync/concurrent/two-cli", test_concurrent_cli);
   g_test_add_func ("/sync/concurrent/engine-and-cli", test_concurrent_engine_and_cli);
 

@@ -170,7 +170,7 @@ sync_status (XunchaStore *store,
   g_autofree char *last = xuncha_store_get_meta (store, "sync.last_sync_at");
   g_autofree char *last_result = xuncha_store_get_meta (store, "sync.last_result");
   XunchaOutboxCounts counts[3];
-  guint failed = 0, short_shifts = 0;
+  guint failed = 0, short_shifts = 0, kept = 0;
   gint64 points = 0, points_acked = 0;
 
   if (entries == NULL)
@@ -292,6 +292,17 @@ sync_status (XunchaStore *store,
       else
         printf (_("  shift %s: the office holds %lld of %lld points\n"), e->item,
                 (long long)e->office_points, (long long)e->points);
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      XunchaOutboxEntry *e = entries->pdata[i];
+
+      /* What waits and why: an office out of reach, or an item kept for its officer. */
+      if (!g_str_equal (e->state, "waiting") || e->last_error == NULL)
+        continue;
+      if (kept++ == 0)
+        printf (_("Waiting, and why:\n"));
+      printf ("  %s %s: %s\n", e->kind, e->item, e->last_error);
     }
   for (guint i = 0; i < entries->len; i++)
     {

@@ -179,6 +179,27 @@ xuncha_outbox_set_progress (XunchaStore  *store,
 }
 
 gboolean
+xuncha_outbox_set_reason (XunchaStore  *store,
+                          const char   *kind,
+                          const char   *item,
+                          const char   *reason,
+                          GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "UPDATE outbox SET last_error = ?3 "
+                               "WHERE kind = ?1 AND item = ?2 AND state IN ('waiting', 'sending')",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_STATIC);
+  return run (store, stmt, kind, item, error);
+}
+
+gboolean
 xuncha_outbox_set_office_points (XunchaStore  *store,
                                  const char   *kind,
                                  const char   *item,

@@ -60,6 +60,12 @@ gboolean   xuncha_outbox_set_progress    (XunchaStore        *store,
                                           const char         *item,
                                           gint64              progress,
                                           GError            **error);
+/* Why a waiting item is not sent (shown with it), without counting a try. */
+gboolean   xuncha_outbox_set_reason      (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          const char         *reason,
+                                          GError            **error);
 /* How many track points the office said it holds for a shift. */
 gboolean   xuncha_outbox_set_office_points (XunchaStore      *store,
                                             const char       *kind,

@@ -167,6 +167,14 @@ static const char * const migrations[] = {
   "UPDATE outbox SET progress = CASE WHEN progress > 0 THEN progress + 1 ELSE 0 END,"
   "  state = CASE state WHEN 'acked' THEN 'waiting' ELSE state END "
   "WHERE kind = 'shift';",
+
+  /* 2 -> 3: a report or shift belongs to the officer who made it, recorded when it is
+   * saved. Rows saved before had none: they get the officer the device is enrolled as
+   * now, the only one known; on a device not enrolled they stay unknown (NULL). */
+  "UPDATE reports SET officer = (SELECT nullif (value, '') FROM meta "
+  "  WHERE key = 'sync.officer') WHERE officer IS NULL;"
+  "UPDATE shifts SET officer = (SELECT nullif (value, '') FROM meta "
+  "  WHERE key = 'sync.officer') WHERE officer IS NULL;",
 };
 
 static const char * const tables[] = {

@@ -58,6 +58,7 @@ typedef struct
   GCancellable     *cancellable;
   char             *data_dir;
   char             *token;
+  char             *officer;       /* the token's officer: the one the device is enrolled as */
   guint             base_ms;
   guint             cap_ms;
   guint             max_attempts;
@@ -95,6 +96,7 @@ run_free (Run *run)
   if (run->token != NULL)
     memset (run->token, 0, strlen (run->token));
   g_free (run->token);
+  g_free (run->officer);
   g_clear_object (&run->store);
   xuncha_outbox_release_sending (run->hold);
   g_clear_pointer (&run->http, xuncha_http_free);
@@ -683,6 +685,51 @@ report_failed (Run        *run,
   item_finished (run);
 }
 
+/* The officer a report or shift was saved under; NULL when unknown (saved while the
+ * device was not enrolled). */
+static char *
+owner_of (Run        *run,
+          const char *kind,
+          const char *uuid)
+{
+  sqlite3_stmt *stmt = g_str_equal (kind, "report")
+                       ? xuncha_store_prepare (run->store,
+                                               "SELECT officer FROM reports WHERE uuid = ?1", NULL)
+                       : xuncha_store_prepare (run->store,
+                                               "SELECT officer FROM shifts WHERE uuid = ?1", NULL);
+  char *officer = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    officer = g_strdup (text (stmt, 0));
+  sqlite3_reset (stmt);
+  return officer;
+}
+
+/* The office credits what arrives to the token's officer. A report or shift another
+ * officer saved on this device (before it was enrolled again) stays here until the device
+ * is enrolled as that officer again, and says why. TRUE when it was held back. */
+static gboolean
+held_for_its_officer (Run        *run,
+                      const char *kind,
+                      const char *uuid)
+{
+  g_autofree char *owner = owner_of (run, kind, uuid);
+  g_autofree char *why = NULL;
+
+  if (owner == NULL || g_strcmp0 (owner, run->officer) == 0)
+    return FALSE;
+  why = g_strdup_printf (_("Saved by officer %s; this device is enrolled as %s. Enroll as %s "
+                           "to send it."), owner, run->officer, owner);
+  xuncha_outbox_set_reason (run->store, kind, uuid, why, NULL);
+  xuncha_sync_result_add (run->result, kind, uuid, XUNCHA_SYNC_OUTCOME_DEFERRED, 0, NULL, why,
+                          0);
+  item_finished (run);
+  return TRUE;
+}
+
 static void
 send_claimed_report (Run              *run,
                      const char       *uuid,
@@ -857,6 +904,8 @@ send_report (Run        *run,
   g_autofree char *state = NULL;
   gboolean claimed = FALSE;
 
+  if (held_for_its_officer (run, "report", uuid))
+    return;
   report = claim_report (run, uuid, &claimed, &error);
   if (report == NULL)
     {
@@ -935,6 +984,9 @@ send_shift (Run        *run,
   sqlite3_stmt *stmt;
   gint64 sent = 0, held = 0, from, total;
   Step step;
+
+  if (held_for_its_officer (run, "shift", uuid))
+    return;
 
   stmt = xuncha_store_prepare (run->store,
                                "SELECT kind, started_at, ended_at FROM shifts WHERE uuid = ?1",
@@ -1782,6 +1834,7 @@ xuncha_sync_run_async (XunchaSync          *self,
   run->context = g_main_context_ref_thread_default ();
   run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   run->data_dir = g_strdup (self->data_dir);
+  run->officer = g_strdup (officer);
   run->base_ms = self->backoff_base_ms;
   run->cap_ms = self->backoff_cap_ms;
   run->max_attempts = self->max_attempts;
