@@ -1493,6 +1493,28 @@ test_sending_recovered_at_open (Fixture       *f,
   }
 }
 
+/* A report records the officer the device is enrolled as when it is saved, and keeps him
+ * when the device is enrolled as another; none is invented on a device not enrolled. */
+static void
+test_officer_recorded (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(XunchaReport) unknown = save_stall (f);
+  g_autoptr(XunchaReport) saved = NULL, read = NULL, before = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (xuncha_report_get_officer (unknown));
+  g_assert_true (xuncha_store_set_meta (f->store, "sync.officer", "A001", &error));
+  saved = save_stall (f);
+  g_assert_true (xuncha_store_set_meta (f->store, "sync.officer", "B002", &error));
+  read = xuncha_report_store_get (f->reports, xuncha_report_get_uuid (saved), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xuncha_report_get_officer (read), ==, "A001");
+  before = xuncha_report_store_get (f->reports, xuncha_report_get_uuid (unknown), &error);
+  g_assert_no_error (error);
+  g_assert_null (xuncha_report_get_officer (before));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1501,6 +1523,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add ("/report-store/" path, Fixture, NULL, setup, func, teardown)
   ADD ("save-manual", test_save_manual);
+  ADD ("officer-recorded", test_officer_recorded);
   ADD ("same-photo-once", test_same_photo_once);
   ADD ("track-position", test_track_position);
   ADD ("no-position", test_no_position);

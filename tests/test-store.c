@@ -129,6 +129,54 @@ test_migration_from_zero (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* Reports and shifts saved before schema 3 had no officer: they get the one the device is
+ * enrolled as when it migrates, or stay unknown on a device not enrolled. */
+static void
+migrate_officers (const char *enrolled,
+                  const char *expected)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+  g_autofree char *officer = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert_no_error (error);
+  g_assert_true (xuncha_store_exec (store,
+                                    "INSERT INTO shifts (uuid, kind, started_at) VALUES "
+                                    "  ('s1', 'early', '2024-05-01T06:00:00Z');"
+                                    "INSERT INTO reports (uuid, created_at, category) VALUES "
+                                    "  ('r1', '2024-05-01T08:30:00Z', '09006');"
+                                    "INSERT INTO reports (uuid, created_at, category, officer) "
+                                    "  VALUES ('r2', '2024-05-01T08:31:00Z', '09006', 'C003');"
+                                    "PRAGMA user_version = 2;", &error));
+  g_assert_no_error (error);
+  if (enrolled != NULL)
+    g_assert_true (xuncha_store_set_meta (store, "sync.officer", enrolled, &error));
+  g_clear_object (&store);
+
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  stmt = xuncha_store_prepare (store, "SELECT (SELECT officer FROM reports WHERE uuid = 'r1'), "
+                               "(SELECT officer FROM shifts WHERE uuid = 's1'), "
+                               "(SELECT officer FROM reports WHERE uuid = 'r2')", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, expected);
+  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 1), ==, expected);
+  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 2), ==, "C003");
+  sqlite3_reset (stmt);
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
+test_migration_officers (void)
+{
+  migrate_officers ("A001", "A001");
+  migrate_officers (NULL, NULL);
+}
+
 static void
 test_newer_schema_refused (void)
 {
@@ -340,6 +388,7 @@ main (int    argc,
   g_test_add_func ("/store/pragmas", test_pragmas);
   g_test_add_func ("/store/reopen", test_reopen);
   g_test_add_func ("/store/migration-from-zero", test_migration_from_zero);
+  g_test_add_func ("/store/migration-officers", test_migration_officers);
   g_test_add_func ("/store/newer-schema-refused", test_newer_schema_refused);
   g_test_add_func ("/store/corrupt-refused-and-kept", test_corrupt_refused_and_kept);
   g_test_add_func ("/store/damaged-pages-found", test_damaged_pages_found);

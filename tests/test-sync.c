@@ -416,6 +416,196 @@ test_cli_sync (void)
   check_exactly_once (env);
 }
 
+/* Track points: the office holds every one, counted. */
+
+static JsonObject *
+cli_status (Env        *env,
+            JsonParser *parser)
+{
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "sync", "status", "--json",
+                                        NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static gint64
+status_int (JsonObject *status,
+            const char *group,
+            const char *name)
+{
+  return json_object_get_int_member (json_object_get_object_member (status, group), name);
+}
+
+/* Every (seq, t_ms, lat, lon) of the shift, on both sides alike. */
+static void
+check_office_track (Env        *env,
+                    const char *uuid)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM track_points "
+                                          "WHERE shift_uuid = '%s'", uuid);
+  g_autofree char *sum = g_strdup_printf ("SELECT sum (seq * 7 + t_ms %% 1000003 + "
+                                          "  round (lat * 1e6) + round (lon * 1e6)) "
+                                          "FROM track_points WHERE shift_uuid = '%s'", uuid);
+  g_autofree char *first = g_strdup_printf ("SELECT min (seq) FROM track_points "
+                                            "WHERE shift_uuid = '%s'", uuid);
+  gint64 n = device_count (env, sql);
+
+  g_assert_cmpint (n, >, 0);
+  g_assert_cmpint (office_count (env, sql), ==, n);
+  g_assert_cmpint (office_count (env, first), ==, device_count (env, first));
+  g_assert_cmpint (office_count (env, sum), ==, device_count (env, sum));
+}
+
+/* A GPX walk imported and synced by the command line: the office holds every point, the
+ * first (seq 0) too, and the status counts them. */
+static void
+test_track_every_point (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *gpx = NULL, *out = NULL, *err = NULL, *uuid = NULL;
+  JsonObject *status;
+
+  if (env == NULL)
+    return;
+  gpx = g_build_filename (g_getenv ("XUNCHA_DEMO_DIR"), "walk.gpx", NULL);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "track", "import", gpx,
+                                        NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "sync", NULL), ==, 0);
+  {
+    sqlite3_stmt *stmt = xuncha_store_prepare (env->store, "SELECT uuid FROM shifts", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    uuid = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    sqlite3_reset (stmt);
+  }
+  g_assert_cmpint (device_count (env, "SELECT min (seq) FROM track_points"), ==, 0);
+  check_office_track (env, uuid);
+
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "shift", "acked"), ==, 1);
+  g_assert_cmpint (status_int (status, "shift", "waiting"), ==, 0);
+  g_assert_cmpint (status_int (status, "points", "device"), ==,
+                   device_count (env, "SELECT count(*) FROM track_points"));
+  g_assert_cmpint (status_int (status, "points", "acked"), ==,
+                   status_int (status, "points", "device"));
+}
+
+/* A running shift: each sync sends what was recorded so far, its first point included. */
+static void
+test_track_live (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL;
+  JsonObject *status;
+
+  if (env == NULL)
+    return;
+  uuid = xuncha_test_device_add_shift (env->store, 10, FALSE);
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  check_office_track (env, uuid);
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "points", "acked"), ==, 10);
+  g_assert_cmpint (status_int (status, "shift", "waiting"), ==, 1);
+}
+
+/* A shift point the office does not hold keeps the shift from being called acknowledged,
+ * whatever its outbox row says, and the next sync sends it. */
+static void
+test_track_gap_not_acked (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL, *out = NULL, *err = NULL, *sql = NULL;
+  JsonObject *status;
+
+  if (env == NULL)
+    return;
+  uuid = xuncha_test_device_add_shift (env->store, 300, TRUE);
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  g_clear_pointer (&result, xuncha_sync_result_free);
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "shift", "acked"), ==, 1);
+
+  /* A point the office never got, under the acknowledged row. */
+  sql = g_strdup_printf ("INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon) "
+                         "VALUES ('%s', 300, 1714543200000, 30.66, 104.07)", uuid);
+  g_assert_true (xuncha_store_exec (env->store, sql, &error));
+  g_assert_no_error (error);
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "shift", "acked"), ==, 0);
+  g_assert_cmpint (status_int (status, "shift", "waiting"), ==, 1);
+  g_assert_cmpint (status_int (status, "points", "device"), ==, 301);
+  g_assert_cmpint (status_int (status, "points", "acked"), ==, 300);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "sync", "status", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "the office holds 300 of 301 points"));
+
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  check_office_track (env, uuid);
+  status = cli_status (env, parser);
+  g_assert_cmpint (status_int (status, "shift", "acked"), ==, 1);
+  g_assert_cmpint (status_int (status, "points", "acked"), ==, 301);
+}
+
+/* A device synced before the cursor counted from 0: the office has points 1 … P of each
+ * shift, the device's row says P and acknowledged. Opened by this version, the shift goes
+ * again, and only the missing point's batch is sent. */
+static void
+test_track_gap_migrated (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL, *sql = NULL, *office_db = NULL;
+  g_autofree char *all = NULL;
+  sqlite3 *db = NULL;
+
+  if (env == NULL)
+    return;
+  uuid = xuncha_test_device_add_shift (env->store, 5000, TRUE);
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  g_clear_pointer (&result, xuncha_sync_result_free);
+
+  /* What the earlier version left: no seq 0 at the office, cursor 4999, schema 1. */
+  office_db = g_build_filename (env->office_dir, "office.db", NULL);
+  g_assert_cmpint (sqlite3_open (office_db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM track_points WHERE seq = 0", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  sql = g_strdup_printf ("UPDATE outbox SET progress = 4999, state = 'acked' "
+                         "WHERE kind = 'shift' AND item = '%s';"
+                         "ALTER TABLE outbox DROP COLUMN office_points;"
+                         "PRAGMA user_version = 1;", uuid);
+  g_assert_true (xuncha_store_exec (env->store, sql, &error));
+  g_assert_no_error (error);
+  g_clear_object (&env->store);
+  env->store = xuncha_store_open (env->device_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE kind = 'shift' "
+                                      "AND state = 'waiting' AND progress = 5000"), ==, 1);
+
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  check_office_track (env, uuid);
+  all = g_strdup_printf ("SELECT count(*) FROM track_points WHERE shift_uuid = '%s'", uuid);
+  g_assert_cmpint (office_count (env, all), ==, 5000);
+  /* One batch of 2000 points, not the whole track again. */
+  g_assert_cmpuint (result->requests, ==, 5 + 2);
+}
+
 /* Faults between device and office. */
 
 static void
@@ -1079,6 +1269,270 @@ test_killed_while_sending (void)
                    ==, "edited: ads on the pole");
 }
 
+/* A report and a shift belong to the officer who made them. */
+
+static char *
+cli_add_report (Env        *env,
+                const char *note)
+{
+  g_autofree char *photo = g_build_filename (g_getenv ("XUNCHA_DEMO_DIR"), "stall.jpg", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "report", "add",
+                                        "--category", "09006", "--photo", photo, "--lat",
+                                        "30.6586", "--lon", "104.0648", "--note", note, NULL),
+                   ==, 0);
+  return g_strdup (g_strstrip (out));
+}
+
+/* Which officer the office credits with report @uuid; NULL when it does not hold it. */
+static char *
+office_officer (Env        *env,
+                const char *table,
+                const char *uuid)
+{
+  g_autofree char *path = g_build_filename (env->office_dir, "office.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT officer_id FROM %s WHERE uuid = ?1", table);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  char *officer = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    officer = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close (db);
+  return officer;
+}
+
+/* Saved by A001, then the device is enrolled as B002: the report and the track stay on the
+ * device and say why, B002's own report goes under B002, and A001's go under A001 once the
+ * device is enrolled as A001 again. */
+static void
+test_officer_reenrolled (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autofree char *gpx = NULL, *first = NULL, *second = NULL, *shift = NULL;
+  g_autofree char *code = NULL, *out = NULL, *err = NULL, *officer = NULL;
+  int status;
+
+  if (env == NULL)
+    return;
+  first = cli_add_report (env, "saved by A001");
+  gpx = g_build_filename (g_getenv ("XUNCHA_DEMO_DIR"), "walk.gpx", NULL);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, &err, "track", "import", gpx,
+                                        NULL), ==, 0);
+  {
+    sqlite3_stmt *stmt = xuncha_store_prepare (env->store, "SELECT uuid FROM shifts", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    shift = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    sqlite3_reset (stmt);
+  }
+
+  code = xuncha_test_office_add_officer (env->office_dir, "B002", "T1", FALSE);
+  xuncha_test_enroll (env->device_dir, env->office->url, "B002", code, env->certs->ca);
+  second = cli_add_report (env, "saved by B002");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = xuncha_test_run_cli (env->device_dir, &out, &err, "sync", NULL);
+  officer = office_officer (env, "reports", first);
+  g_assert_cmpstr (officer, ==, NULL);
+  officer = office_officer (env, "shifts", shift);
+  g_assert_cmpstr (officer, ==, NULL);
+  officer = office_officer (env, "reports", second);
+  g_assert_cmpstr (officer, ==, "B002");
+  g_clear_pointer (&officer, g_free);
+  g_assert_cmpint (office_count (env, "SELECT count(*) FROM track_points"), ==, 0);
+  /* Something could not go: the sync says what and why. */
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "Saved by officer A001; this device is enrolled as B002"));
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM reports WHERE officer = 'A001'"),
+                   ==, 1);
+  g_assert_cmpint (device_count (env, "SELECT count(*) FROM shifts WHERE officer = 'A001'"),
+                   ==, 1);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, NULL, "sync", "status", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, first));
+  g_assert_nonnull (strstr (out, "Enroll as A001 to send it."));
+  g_assert_true (g_regex_match_simple ("Reports +1 +1 +0", out, 0, 0));
+
+  g_clear_pointer (&code, g_free);
+  code = xuncha_test_office_add_officer (env->office_dir, "A001", "T1", FALSE);
+  xuncha_test_enroll (env->device_dir, env->office->url, "A001", code, env->certs->ca);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, NULL, "sync", NULL), ==, 0);
+  officer = office_officer (env, "reports", first);
+  g_assert_cmpstr (officer, ==, "A001");
+  g_clear_pointer (&officer, g_free);
+  officer = office_officer (env, "shifts", shift);
+  g_assert_cmpstr (officer, ==, "A001");
+  check_office_track (env, shift);
+  check_exactly_once (env);
+}
+
+/* Two syncs at once on one device. */
+
+/* A command-line sync of @env's device, with the test's short clock. */
+static GSubprocess *
+start_cli_sync (Env *env)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_setenv (launcher, "XUNCHA_SYNC_BACKOFF_MS", "20", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XUNCHA_SYNC_BACKOFF_CAP_MS", "2000", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XUNCHA_SYNC_MAX_ATTEMPTS", "6", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XUNCHA_SYNC_LOW_SPEED_TIME", "1", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, xuncha_test_program ("XUNCHA_CLI"),
+                                         "--data-dir", env->device_dir, "sync", "--json", NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Waits until a sync holds a report (it is on its way, stalled by the proxy). */
+static void
+wait_for_sending (Env *env)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (device_count (env, "SELECT count(*) FROM outbox WHERE state = 'sending'") == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10 * 1000);
+    }
+}
+
+static void
+finish_cli_sync (GSubprocess  *process,
+                 JsonParser   *parser,
+                 char        **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_error ("the sync exited %d: %s%s", g_subprocess_get_exit_status (process), out, *err);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+}
+
+/* Adds up the photo uploads a sync's JSON result lists, by photo. */
+static void
+count_photo_uploads (JsonParser *parser,
+                     GHashTable *uploads)
+{
+  JsonArray *items = json_object_get_array_member (json_node_get_object (
+                                                     json_parser_get_root (parser)), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *sha = json_object_get_string_member (item, "item");
+
+      if (!g_str_equal (json_object_get_string_member (item, "kind"), "photo"))
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (item, "outcome"), ==, "sent");
+      g_hash_table_insert (uploads, g_strdup (sha),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (uploads,
+                                                                                    sha)) + 1));
+    }
+}
+
+static void
+add_concurrent_data (Env *env)
+{
+  env_use_proxy (env);
+  for (guint i = 0; i < 4; i++)
+    g_free (xuncha_test_device_add_report (env->store, 2, PHOTO_BYTES));
+  g_free (xuncha_test_device_add_report (env->store, 0, 0));
+  /* The first sync's upload stalls a while: the second starts while it holds a report. */
+  xuncha_fault_proxy_add (env->proxy, XUNCHA_FAULT_STALL, 30000, 1500, 1);
+}
+
+/* Two `xuncha-cli sync` at once: the second waits for the first and says so; both end
+ * well, and each photo went up once. */
+static void
+test_concurrent_cli (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GSubprocess) first = NULL, second = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) photos = NULL;
+  g_autofree char *err_first = NULL, *err_second = NULL;
+  GHashTableIter iter;
+  gpointer sha, n;
+
+  if (env == NULL)
+    return;
+  add_concurrent_data (env);
+  first = start_cli_sync (env);
+  wait_for_sending (env);
+  second = start_cli_sync (env);
+
+  finish_cli_sync (second, parser, &err_second);
+  count_photo_uploads (parser, uploads);
+  g_assert_nonnull (strstr (err_second, "Another sync is running on this device"));
+  finish_cli_sync (first, parser, &err_first);
+  count_photo_uploads (parser, uploads);
+
+  photos = device_set (env, "SELECT sha256 FROM photos");
+  g_assert_cmpuint (g_hash_table_size (uploads), ==, g_hash_table_size (photos));
+  g_hash_table_iter_init (&iter, uploads);
+  while (g_hash_table_iter_next (&iter, &sha, &n))
+    {
+      g_assert_true (g_hash_table_contains (photos, sha));
+      g_assert_cmpuint (GPOINTER_TO_UINT (n), ==, 1);
+    }
+  check_exactly_once (env);
+}
+
+static void
+on_waiting (XunchaSync *sync,
+            gpointer    user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+/* The app's engine asked to sync while the command line sends: it waits, then finds
+ * everything acknowledged and sends nothing again. */
+static void
+test_concurrent_engine_and_cli (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(XunchaSync) sync = NULL;
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  guint waited = 0;
+
+  if (env == NULL)
+    return;
+  add_concurrent_data (env);
+  cli = start_cli_sync (env);
+  wait_for_sending (env);
+
+  sync = fast_sync (env, 6);
+  g_signal_connect (sync, "waiting", G_CALLBACK (on_waiting), &waited);
+  result = xuncha_sync_run (sync, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (waited, ==, 1);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  g_assert_cmpuint (result->sent + result->held + result->deferred, ==, 0);
+
+  finish_cli_sync (cli, parser, &err);
+  check_exactly_once (env);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1088,6 +1542,10 @@ main (int    argc,
 
   g_test_add_func ("/sync/full", test_full_sync);
   g_test_add_func ("/sync/cli", test_cli_sync);
+  g_test_add_func ("/sync/track/every-point", test_track_every_point);
+  g_test_add_func ("/sync/track/live", test_track_live);
+  g_test_add_func ("/sync/track/gap-not-acked", test_track_gap_not_acked);
+  g_test_add_func ("/sync/track/gap-migrated", test_track_gap_migrated);
   g_test_add_func ("/sync/damaged-photo", test_missing_photo_file);
   g_test_add_func ("/sync/fault/drop", test_fault_drop);
   g_test_add_func ("/sync/fault/lost-ack-photo", test_fault_lost_ack_photo);
@@ -1102,6 +1560,9 @@ main (int    argc,
   g_test_add_func ("/sync/edit-then-send", test_edit_then_send);
   g_test_add_func ("/sync/edit-refused-while-sending", test_edit_refused_while_sending);
   g_test_add_func ("/sync/killed-while-sending", test_killed_while_sending);
+  g_test_add_func ("/sync/officer/re-enrolled", test_officer_reenrolled);
+  g_test_add_func ("/sync/concurrent/two-cli", test_concurrent_cli);
+  g_test_add_func ("/sync/concurrent/engine-and-cli", test_concurrent_engine_and_cli);
 
   return g_test_run ();
 }

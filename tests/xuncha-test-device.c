@@ -193,7 +193,8 @@ xuncha_test_device_add_shift (XunchaStore *store,
   sqlite3_bind_text (stmt, 3, ended ? now : NULL, -1, SQLITE_TRANSIENT);
   xuncha_store_step_done (store, stmt, &error);
   g_assert_no_error (error);
-  for (guint i = 1; i <= n_points; i++)
+  /* From 0, as the recorder and the track import number them. */
+  for (guint i = 0; i < n_points; i++)
     {
       stmt = xuncha_store_prepare (store,
                                    "INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon, "

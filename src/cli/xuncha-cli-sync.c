@@ -136,6 +136,15 @@ print_result_text (XunchaSyncResult *result,
     printf (_("Everything on this device is acknowledged by the office.\n"));
 }
 
+static void
+on_waiting (XunchaSync *sync,
+            gpointer    user_data)
+{
+  /* On standard error: --json keeps standard output to the result. */
+  g_printerr ("%s\n", _("Another sync is running on this device; this one waits for it to "
+                        "end, then sends what is left."));
+}
+
 static guint
 env_uint (const char *name,
           guint       fallback)
@@ -161,7 +170,8 @@ sync_status (XunchaStore *store,
   g_autofree char *last = xuncha_store_get_meta (store, "sync.last_sync_at");
   g_autofree char *last_result = xuncha_store_get_meta (store, "sync.last_result");
   XunchaOutboxCounts counts[3];
-  guint failed = 0;
+  guint failed = 0, short_shifts = 0, kept = 0;
+  gint64 points = 0, points_acked = 0;
 
   if (entries == NULL)
     {
@@ -174,6 +184,16 @@ sync_status (XunchaStore *store,
         g_printerr ("%s\n", error->message);
         return 1;
       }
+  /* Track points by count: what the office said it holds against what the device has. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      XunchaOutboxEntry *e = entries->pdata[i];
+
+      if (e->points < 0)
+        continue;
+      points += e->points;
+      points_acked += CLAMP (e->office_points, 0, e->points);
+    }
 
   if (json)
     {
@@ -202,6 +222,13 @@ sync_status (XunchaStore *store,
           json_builder_add_int_value (builder, counts[k].failed);
           json_builder_end_object (builder);
         }
+      json_builder_set_member_name (builder, "points");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "device");
+      json_builder_add_int_value (builder, points);
+      json_builder_set_member_name (builder, "acked");
+      json_builder_add_int_value (builder, points_acked);
+      json_builder_end_object (builder);
       json_builder_set_member_name (builder, "items");
       json_builder_begin_array (builder);
       for (guint i = 0; i < entries->len; i++)
@@ -216,6 +243,16 @@ sync_status (XunchaStore *store,
           STR ("last_error", e->last_error);
           json_builder_set_member_name (builder, "attempts");
           json_builder_add_int_value (builder, e->attempts);
+          if (e->points >= 0)
+            {
+              json_builder_set_member_name (builder, "points");
+              json_builder_add_int_value (builder, e->points);
+              json_builder_set_member_name (builder, "office_points");
+              if (e->office_points >= 0)
+                json_builder_add_int_value (builder, e->office_points);
+              else
+                json_builder_add_null_value (builder);
+            }
           json_builder_end_object (builder);
         }
 #undef STR
@@ -239,6 +276,34 @@ sync_status (XunchaStore *store,
   printf (_("Reports    %7u  %12u  %6u\n"), counts[1].waiting, counts[1].acked, counts[1].failed);
   printf (_("Photos     %7u  %12u  %6u\n"), counts[0].waiting, counts[0].acked, counts[0].failed);
   printf (_("Shifts     %7u  %12u  %6u\n"), counts[2].waiting, counts[2].acked, counts[2].failed);
+  printf (_("Track points: %lld on the device, %lld acknowledged by the office\n"),
+          (long long)points, (long long)points_acked);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      XunchaOutboxEntry *e = entries->pdata[i];
+
+      if (e->points < 0 || MAX (e->office_points, 0) >= e->points)
+        continue;
+      if (short_shifts++ == 0)
+        printf (_("Shifts the office does not hold in full:\n"));
+      if (e->office_points < 0)
+        printf (_("  shift %s: %lld points, none acknowledged yet\n"), e->item,
+                (long long)e->points);
+      else
+        printf (_("  shift %s: the office holds %lld of %lld points\n"), e->item,
+                (long long)e->office_points, (long long)e->points);
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      XunchaOutboxEntry *e = entries->pdata[i];
+
+      /* What waits and why: an office out of reach, or an item kept for its officer. */
+      if (!g_str_equal (e->state, "waiting") || e->last_error == NULL)
+        continue;
+      if (kept++ == 0)
+        printf (_("Waiting, and why:\n"));
+      printf ("  %s %s: %s\n", e->kind, e->item, e->last_error);
+    }
   for (guint i = 0; i < entries->len; i++)
     {
       XunchaOutboxEntry *e = entries->pdata[i];
@@ -302,6 +367,7 @@ xuncha_cli_sync (XunchaCliContext  *ctx,
   xuncha_sync_set_max_attempts (sync, env_uint ("XUNCHA_SYNC_MAX_ATTEMPTS", 5));
   xuncha_sync_set_low_speed (sync, env_uint ("XUNCHA_SYNC_LOW_SPEED_LIMIT", 1024),
                              env_uint ("XUNCHA_SYNC_LOW_SPEED_TIME", 30));
+  g_signal_connect (sync, "waiting", G_CALLBACK (on_waiting), NULL);
   result = xuncha_sync_run (sync, NULL, &error);
   if (result == NULL)
     {

@@ -55,3 +55,11 @@ xuncha_enrollment_free (XunchaEnrollment *enrollment)
   g_free (enrollment->last_result);
   g_free (enrollment);
 }
+
+char *
+xuncha_enrollment_get_officer (XunchaStore *store)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+
+  return meta (store, "sync.officer");
+}

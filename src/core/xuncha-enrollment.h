@@ -24,6 +24,9 @@ typedef struct
 /* NULL when the device is not enrolled. */
 XunchaEnrollment *xuncha_enrollment_load (XunchaStore      *store);
 void              xuncha_enrollment_free (XunchaEnrollment *enrollment);
+/* The officer id the device is enrolled as now, NULL when none: what a report or shift
+ * saved now records as its officer. */
+char             *xuncha_enrollment_get_officer (XunchaStore *store);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaEnrollment, xuncha_enrollment_free)
 

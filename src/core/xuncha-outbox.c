@@ -58,7 +58,13 @@ xuncha_outbox_enqueue_missing (XunchaStore  *store,
                             "  SELECT 'report', uuid, created_at FROM reports;"
                             "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
                             "  SELECT 'photo', sha256, created_at FROM photos "
-                            "  WHERE sha256 IN (SELECT sha256 FROM report_photos);",
+                            "  WHERE sha256 IN (SELECT sha256 FROM report_photos);"
+                            /* A shift is acknowledged by its count of points: one the
+                             * office holds fewer of than the device goes again. */
+                            "UPDATE outbox SET state = 'waiting' "
+                            "  WHERE kind = 'shift' AND state = 'acked' "
+                            "  AND coalesce (office_points, -1) < (SELECT count(*) "
+                            "    FROM track_points WHERE shift_uuid = outbox.item);",
                             error);
 }
 
@@ -173,6 +179,47 @@ xuncha_outbox_set_progress (XunchaStore  *store,
 }
 
 gboolean
+xuncha_outbox_set_reason (XunchaStore  *store,
+                          const char   *kind,
+                          const char   *item,
+                          const char   *reason,
+                          GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "UPDATE outbox SET last_error = ?3 "
+                               "WHERE kind = ?1 AND item = ?2 AND state IN ('waiting', 'sending')",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_STATIC);
+  return run (store, stmt, kind, item, error);
+}
+
+gboolean
+xuncha_outbox_set_office_points (XunchaStore  *store,
+                                 const char   *kind,
+                                 const char   *item,
+                                 gint64        points,
+                                 GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "UPDATE outbox SET office_points = ?3 "
+                               "WHERE kind = ?1 AND item = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 3, points);
+  return run (store, stmt, kind, item, error);
+}
+
+gboolean
 xuncha_outbox_requeue (XunchaStore  *store,
                        const char   *kind,
                        const char   *item,
@@ -245,29 +292,58 @@ open_lock_file (XunchaStore  *store,
   return fd;
 }
 
+static int
+lock_sending (XunchaStore  *store,
+              gboolean      wait,
+              gboolean     *busy,
+              GError      **error)
+{
+  int fd = open_lock_file (store, error);
+
+  if (busy != NULL)
+    *busy = FALSE;
+  if (fd < 0)
+    return -1;
+  /* Exclusive: one sync per device at a time, whichever process runs it (the app, the
+   * command line), or two syncs would send the same photos and take each other's
+   * reports. The kernel drops the lock with the process, however it ends. */
+  while (flock (fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0)
+    {
+      int saved = errno;
+
+      if (saved == EINTR)
+        continue;
+      close (fd);
+      if (saved == EWOULDBLOCK && busy != NULL)
+        {
+          *busy = TRUE;
+          return -1;
+        }
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not lock the outbox: %s"), g_strerror (saved));
+      return -1;
+    }
+  return fd;
+}
+
 int
 xuncha_outbox_hold_sending (XunchaStore  *store,
                             GError      **error)
 {
-  int fd;
-
   g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
 
-  fd = open_lock_file (store, error);
-  if (fd < 0)
-    return -1;
-  /* Shared: two syncs may run at once (the app and the command line); only the recovery
-   * below needs to be alone. */
-  while (flock (fd, LOCK_SH) != 0)
-    if (errno != EINTR)
-      {
-        int saved = errno;
-        close (fd);
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                     _("Could not lock the outbox: %s"), g_strerror (saved));
-        return -1;
-      }
-  return fd;
+  return lock_sending (store, TRUE, NULL, error);
+}
+
+int
+xuncha_outbox_try_hold_sending (XunchaStore  *store,
+                                gboolean     *busy,
+                                GError      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
+  g_return_val_if_fail (busy != NULL, -1);
+
+  return lock_sending (store, FALSE, busy, error);
 }
 
 void
@@ -275,6 +351,25 @@ xuncha_outbox_release_sending (int hold)
 {
   if (hold >= 0)
     close (hold);
+}
+
+static int
+requeue_sending (XunchaStore  *store,
+                 GError      **error)
+{
+  if (!xuncha_store_exec (store, "UPDATE outbox SET state = 'waiting' WHERE state = 'sending'",
+                          error))
+    return -1;
+  return sqlite3_changes (xuncha_store_get_db (store));
+}
+
+int
+xuncha_outbox_requeue_sending (XunchaStore  *store,
+                               GError      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
+
+  return requeue_sending (store, error);
 }
 
 int
@@ -310,13 +405,7 @@ xuncha_outbox_recover_sending (XunchaStore  *store,
       close (fd);
       return 0;
     }
-  if (!xuncha_store_exec (store, "UPDATE outbox SET state = 'waiting' WHERE state = 'sending'",
-                          error))
-    {
-      close (fd);
-      return -1;
-    }
-  changed = sqlite3_changes (xuncha_store_get_db (store));
+  changed = requeue_sending (store, error);
   close (fd);
   if (changed > 0)
     g_debug ("%d outbox items a stopped sync left 'sending' wait again", changed);
@@ -348,7 +437,10 @@ xuncha_outbox_list (XunchaStore  *store,
 
   stmt = xuncha_store_prepare (store,
                                "SELECT kind, item, state, attempts, next_try_at, last_error, "
-                               "  receipt, queued_at, acked_at, progress FROM outbox "
+                               "  receipt, queued_at, acked_at, progress, office_points, "
+                               "  CASE kind WHEN 'shift' THEN (SELECT count(*) FROM "
+                               "    track_points WHERE shift_uuid = outbox.item) END "
+                               "FROM outbox "
                                "ORDER BY CASE kind WHEN 'report' THEN 0 WHEN 'photo' THEN 1 "
                                "  ELSE 2 END, queued_at, item",
                                error);
@@ -369,6 +461,10 @@ xuncha_outbox_list (XunchaStore  *store,
       e->queued_at = g_strdup ((const char *)sqlite3_column_text (stmt, 7));
       e->acked_at = g_strdup ((const char *)sqlite3_column_text (stmt, 8));
       e->progress = sqlite3_column_int64 (stmt, 9);
+      e->office_points = sqlite3_column_type (stmt, 10) != SQLITE_NULL
+                         ? sqlite3_column_int64 (stmt, 10) : -1;
+      e->points = sqlite3_column_type (stmt, 11) != SQLITE_NULL
+                  ? sqlite3_column_int64 (stmt, 11) : -1;
       g_ptr_array_add (entries, e);
     }
   sqlite3_reset (stmt);
@@ -392,9 +488,14 @@ xuncha_outbox_count (XunchaStore         *store,
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
 
   memset (counts, 0, sizeof *counts);
+  /* A shift is acknowledged when the office holds as many of its points as the device:
+   * the row's state alone once called a shift whose first point never went acknowledged. */
   stmt = xuncha_store_prepare (store,
-                               "SELECT state, count(*) FROM outbox WHERE kind = ?1 "
-                               "GROUP BY state", error);
+                               "SELECT CASE WHEN state = 'acked' AND kind = 'shift' "
+                               "    AND coalesce (office_points, -1) < (SELECT count(*) "
+                               "      FROM track_points WHERE shift_uuid = outbox.item) "
+                               "  THEN 'waiting' ELSE state END AS shown, count(*) "
+                               "FROM outbox WHERE kind = ?1 GROUP BY shown", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);

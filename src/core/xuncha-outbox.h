@@ -19,7 +19,9 @@ typedef struct
   char   *receipt;
   char   *queued_at;
   char   *acked_at;
-  gint64  progress;
+  gint64  progress;      /* shift: the first track seq the office has not acknowledged */
+  gint64  office_points; /* shift: track points the office said it holds; -1 before it said */
+  gint64  points;        /* shift: track points the device holds; -1 for other kinds */
 } XunchaOutboxEntry;
 
 typedef struct
@@ -58,6 +60,18 @@ gboolean   xuncha_outbox_set_progress    (XunchaStore        *store,
                                           const char         *item,
                                           gint64              progress,
                                           GError            **error);
+/* Why a waiting item is not sent (shown with it), without counting a try. */
+gboolean   xuncha_outbox_set_reason      (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          const char         *reason,
+                                          GError            **error);
+/* How many track points the office said it holds for a shift. */
+gboolean   xuncha_outbox_set_office_points (XunchaStore      *store,
+                                            const char       *kind,
+                                            const char       *item,
+                                            gint64            points,
+                                            GError          **error);
 /* Puts an item back to waiting (e.g. a photo the office says it lacks). */
 gboolean   xuncha_outbox_requeue         (XunchaStore        *store,
                                           const char         *kind,
@@ -77,14 +91,24 @@ gboolean   xuncha_outbox_end_sending     (XunchaStore        *store,
                                           const char         *kind,
                                           const char         *item,
                                           GError            **error);
-/* Held by a running sync (a shared lock on a file of the data folder, so it ends with the
- * process, even on a crash); -1 with @error when the lock cannot be taken. */
+/* Held by a running sync: an exclusive lock on a file of the data folder, so one sync
+ * runs on a device at a time, and the lock ends with the process, even on a crash. Waits
+ * while another holds it; -1 with @error when the lock cannot be taken. */
 int        xuncha_outbox_hold_sending    (XunchaStore        *store,
                                           GError            **error);
+/* The same without waiting: -1 with *@busy TRUE (and no error) while another holds it. */
+int        xuncha_outbox_try_hold_sending (XunchaStore       *store,
+                                           gboolean          *busy,
+                                           GError           **error);
 void       xuncha_outbox_release_sending (int                 hold);
 /* 'sending' left by a sync that died (no process holds the lock): back to waiting.
  * Returns how many, or -1 with @error; 0 while a sync runs. */
 int        xuncha_outbox_recover_sending (XunchaStore        *store,
+                                          GError            **error);
+/* For the holder of the sending lock: any 'sending' row is left by a sync that died
+ * (even one alive when this process opened the store), so it waits again. Returns how
+ * many, or -1 with @error. */
+int        xuncha_outbox_requeue_sending (XunchaStore        *store,
                                           GError            **error);
 /* Puts every failed item back to waiting; returns how many, or -1 with @error. */
 int        xuncha_outbox_retry_failed    (XunchaStore        *store,
@@ -92,7 +116,8 @@ int        xuncha_outbox_retry_failed    (XunchaStore        *store,
 /* Every row, reports first, in queue order; XunchaOutboxEntry. */
 GPtrArray *xuncha_outbox_list            (XunchaStore        *store,
                                           GError            **error);
-/* Counts for one kind ("photo", "report", "shift"). */
+/* Counts for one kind ("photo", "report", "shift"). A shift counts as acknowledged only
+ * when the office said it holds as many of its track points as the device does. */
 gboolean   xuncha_outbox_count           (XunchaStore        *store,
                                           const char         *kind,
                                           XunchaOutboxCounts *counts,

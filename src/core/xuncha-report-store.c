@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xuncha-category.h"
+#include "xuncha-enrollment.h"
 #include "xuncha-jpeg.h"
 #include "xuncha-json-private.h"
 #include "xuncha-photo-meta.h"
@@ -811,6 +812,15 @@ insert_rows (XunchaReportStore  *self,
   g_autofree char *now = format_utc_ms (g_get_real_time () / 1000);
   const char *uuid = xuncha_report_get_uuid (report);
   sqlite3_stmt *stmt;
+
+  /* A report belongs to the officer who made it: the one the device is enrolled as when
+   * it is saved (read in the saving transaction), unless the caller named one. The sync
+   * sends it only under that officer (docs/protocol.md). */
+  if (xuncha_report_get_officer (report) == NULL)
+    {
+      g_autofree char *officer = xuncha_enrollment_get_officer (self->store);
+      xuncha_report_set_officer (report, officer);
+    }
 
   stmt = xuncha_store_prepare (self->store,
                                "INSERT INTO reports (uuid, created_at, officer, shift_uuid, "

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "xuncha-enrollment.h"
 #include "xuncha-protocol.h"
 #include "xuncha-shift.h"
 #include "xuncha-store-private.h"
@@ -150,6 +151,7 @@ insert_shift (XunchaStore      *store,
   g_autoptr(XunchaShift) self = g_object_new (XUNCHA_TYPE_SHIFT, NULL);
   g_autofree char *started = xuncha_shift_format_time (started_ms);
   g_autofree char *ended = ended_ms != 0 ? xuncha_shift_format_time (ended_ms) : NULL;
+  g_autofree char *officer = NULL;
   sqlite3_stmt *stmt;
 
   self->uuid = g_uuid_string_random ();
@@ -158,12 +160,16 @@ insert_shift (XunchaStore      *store,
   self->started_ms = started_ms;
   self->ended_ms = ended_ms;
 
+  /* A shift belongs to the officer the device is enrolled as when it starts (or is
+   * imported); the sync sends it only under that officer. */
+  officer = xuncha_enrollment_get_officer (store);
   stmt = xuncha_store_prepare (store,
-                               "INSERT INTO shifts (uuid, kind, started_at, ended_at, source) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5)",
+                               "INSERT INTO shifts (uuid, kind, started_at, ended_at, source, "
+                               "  officer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                error);
   if (stmt == NULL)
     return NULL;
+  sqlite3_bind_text (stmt, 6, officer, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 1, self->uuid, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, kind_names[kind], -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, started, -1, SQLITE_STATIC);

@@ -150,12 +150,31 @@ static const char * const migrations[] = {
   "  next_try_at TEXT,"
   "  last_error  TEXT,"
   "  receipt     TEXT,"
-  "  progress    INTEGER NOT NULL DEFAULT 0,"   /* shift: highest track seq acknowledged */
+  "  progress    INTEGER NOT NULL DEFAULT 0,"   /* shift: see migration 2 */
   "  queued_at   TEXT NOT NULL,"
   "  acked_at    TEXT,"
   "  PRIMARY KEY (kind, item)"
   ");"
   "CREATE INDEX outbox_state ON outbox (state);",
+
+  /* 1 -> 2: a shift's cursor becomes the first track seq not yet acknowledged (it was the
+   * last one acknowledged, 0 at first, so seq 0, every shift's first point, never went),
+   * and the office's count of the shift's points is kept to compare with the device's.
+   * Points 1 … P of a shift with cursor P did go: the cursor becomes P + 1, and the next
+   * sync sees the office hold one point fewer than that and sends the missing one. Shifts
+   * the device called acknowledged wait again for that. */
+  "ALTER TABLE outbox ADD COLUMN office_points INTEGER;"   /* shift: points the office holds */
+  "UPDATE outbox SET progress = CASE WHEN progress > 0 THEN progress + 1 ELSE 0 END,"
+  "  state = CASE state WHEN 'acked' THEN 'waiting' ELSE state END "
+  "WHERE kind = 'shift';",
+
+  /* 2 -> 3: a report or shift belongs to the officer who made it, recorded when it is
+   * saved. Rows saved before had none: they get the officer the device is enrolled as
+   * now, the only one known; on a device not enrolled they stay unknown (NULL). */
+  "UPDATE reports SET officer = (SELECT nullif (value, '') FROM meta "
+  "  WHERE key = 'sync.officer') WHERE officer IS NULL;"
+  "UPDATE shifts SET officer = (SELECT nullif (value, '') FROM meta "
+  "  WHERE key = 'sync.officer') WHERE officer IS NULL;",
 };
 
 static const char * const tables[] = {

@@ -21,6 +21,7 @@
 
 enum {
   PROGRESS,
+  WAITING,
   N_SIGNALS
 };
 
@@ -57,6 +58,7 @@ typedef struct
   GCancellable     *cancellable;
   char             *data_dir;
   char             *token;
+  char             *officer;       /* the token's officer: the one the device is enrolled as */
   guint             base_ms;
   guint             cap_ms;
   guint             max_attempts;
@@ -65,7 +67,7 @@ typedef struct
   gboolean          honour_schedule;
 
   XunchaStore      *store;
-  int               hold;          /* the outbox's sending lock, -1 before it is taken */
+  int               hold;          /* the device's sync lock, -1 before it is taken */
   XunchaHttp       *http;
   XunchaSyncResult *result;
   GHashTable       *photos_done;   /* sha256 -> outcome, this sync */
@@ -94,6 +96,7 @@ run_free (Run *run)
   if (run->token != NULL)
     memset (run->token, 0, strlen (run->token));
   g_free (run->token);
+  g_free (run->officer);
   g_clear_object (&run->store);
   xuncha_outbox_release_sending (run->hold);
   g_clear_pointer (&run->http, xuncha_http_free);
@@ -143,6 +146,13 @@ report_progress (Run *run)
   /* Owned copies only: the worker never touches what the main context uses. */
   g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT, emit_progress, p,
                               progress_free);
+}
+
+static gboolean
+emit_waiting (gpointer data)
+{
+  g_signal_emit (data, signals[WAITING], 0);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -683,6 +693,51 @@ report_failed (Run        *run,
   item_finished (run);
 }
 
+/* The officer a report or shift was saved under; NULL when unknown (saved while the
+ * device was not enrolled). */
+static char *
+owner_of (Run        *run,
+          const char *kind,
+          const char *uuid)
+{
+  sqlite3_stmt *stmt = g_str_equal (kind, "report")
+                       ? xuncha_store_prepare (run->store,
+                                               "SELECT officer FROM reports WHERE uuid = ?1", NULL)
+                       : xuncha_store_prepare (run->store,
+                                               "SELECT officer FROM shifts WHERE uuid = ?1", NULL);
+  char *officer = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    officer = g_strdup (text (stmt, 0));
+  sqlite3_reset (stmt);
+  return officer;
+}
+
+/* The office credits what arrives to the token's officer. A report or shift another
+ * officer saved on this device (before it was enrolled again) stays here until the device
+ * is enrolled as that officer again, and says why. TRUE when it was held back. */
+static gboolean
+held_for_its_officer (Run        *run,
+                      const char *kind,
+                      const char *uuid)
+{
+  g_autofree char *owner = owner_of (run, kind, uuid);
+  g_autofree char *why = NULL;
+
+  if (owner == NULL || g_strcmp0 (owner, run->officer) == 0)
+    return FALSE;
+  why = g_strdup_printf (_("Saved by officer %s; this device is enrolled as %s. Enroll as %s "
+                           "to send it."), owner, run->officer, owner);
+  xuncha_outbox_set_reason (run->store, kind, uuid, why, NULL);
+  xuncha_sync_result_add (run->result, kind, uuid, XUNCHA_SYNC_OUTCOME_DEFERRED, 0, NULL, why,
+                          0);
+  item_finished (run);
+  return TRUE;
+}
+
 static void
 send_claimed_report (Run              *run,
                      const char       *uuid,
@@ -857,6 +912,8 @@ send_report (Run        *run,
   g_autofree char *state = NULL;
   gboolean claimed = FALSE;
 
+  if (held_for_its_officer (run, "report", uuid))
+    return;
   report = claim_report (run, uuid, &claimed, &error);
   if (report == NULL)
     {
@@ -884,19 +941,60 @@ send_report (Run        *run,
 
 /* Shifts. */
 
+/* The device's track points of a shift below seq @below. */
+static gint64
+points_below (Run        *run,
+              const char *uuid,
+              gint64      below)
+{
+  sqlite3_stmt *stmt = xuncha_store_prepare (run->store,
+                                             "SELECT count(*) FROM track_points "
+                                             "WHERE shift_uuid = ?1 AND seq < ?2", NULL);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, below);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+static void
+shift_failed (Run        *run,
+              const char *uuid,
+              long        status,
+              const char *why)
+{
+  xuncha_outbox_mark_failed (run->store, "shift", uuid, why, NULL);
+  xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_FAILED, status, NULL,
+                          why, 0);
+  item_finished (run);
+}
+
+/* @next: the first track seq the office has not acknowledged (the outbox's cursor). The
+ * office answers every call with how many points it holds; that count, not the cursor
+ * alone, says whether the shift is with the office. */
 static void
 send_shift (Run        *run,
             const char *uuid,
-            gint64      progress)
+            gint64      next)
 {
   g_autoptr(XunchaWireShift) shift = xuncha_wire_shift_new ();
   g_autoptr(XunchaHttpResponse) response = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *points_path = NULL;
+  g_autofree char *held_uuid = NULL;
   sqlite3_stmt *stmt;
-  gint64 sent = 0;
+  gint64 sent = 0, held = 0, from, total;
   Step step;
+
+  if (held_for_its_officer (run, "shift", uuid))
+    return;
 
   stmt = xuncha_store_prepare (run->store,
                                "SELECT kind, started_at, ended_at FROM shifts WHERE uuid = ?1",
@@ -926,11 +1024,28 @@ send_shift (Run        *run,
   if (step == STEP_ANSWER)
     {
       g_autofree char *why = answer_message (response);
-      xuncha_outbox_mark_failed (run->store, "shift", uuid, why, NULL);
-      xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_FAILED,
-                              response->status, NULL, why, 0);
-      item_finished (run);
+      shift_failed (run, uuid, response->status, why);
       return;
+    }
+  if (!xuncha_wire_shift_ack_decode (xuncha_http_response_text (response),
+                                     (gssize)response->body->len, &held_uuid, &held, &error)
+      || !g_str_equal (held_uuid, uuid))
+    {
+      stop (run, XUNCHA_SYNC_ERROR_PROTOCOL, _("The office's answer could not be read (%s)."),
+            error != NULL ? error->message : "another shift");
+      return;
+    }
+  xuncha_outbox_set_office_points (run->store, "shift", uuid, held, NULL);
+
+  /* Fewer points at the office than the device counts as sent: one went missing on the
+   * way (or the office lost it). Points are keyed by seq, so sending again from the start
+   * is harmless; it stops as soon as the office's count is whole again. */
+  from = next;
+  if (held < points_below (run, uuid, next))
+    {
+      g_debug ("Shift %s: the office holds %" G_GINT64_FORMAT " points, fewer than were "
+               "sent; sending again from the start", uuid, held);
+      from = 0;
     }
 
   points_path = g_strconcat (path, "/points", NULL);
@@ -939,16 +1054,17 @@ send_shift (Run        *run,
       g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (XunchaWirePoint));
       g_autoptr(XunchaHttpResponse) answer = NULL;
       g_autoptr(GBytes) batch = NULL;
+      gint64 stored = 0;
       char *encoded;
 
       stmt = xuncha_store_prepare (run->store,
                                    "SELECT seq, t_ms, lat, lon, accuracy, altitude, speed, "
                                    "  heading FROM track_points WHERE shift_uuid = ?1 "
-                                   "  AND seq > ?2 ORDER BY seq LIMIT ?3", NULL);
+                                   "  AND seq >= ?2 ORDER BY seq LIMIT ?3", NULL);
       if (stmt == NULL)
         return;
       sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, progress);
+      sqlite3_bind_int64 (stmt, 2, from);
       sqlite3_bind_int (stmt, 3, POINTS_PER_CALL);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -972,20 +1088,42 @@ send_shift (Run        *run,
       if (step == STEP_ANSWER)
         {
           g_autofree char *why = answer_message (answer);
-          xuncha_outbox_mark_failed (run->store, "shift", uuid, why, NULL);
-          xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_FAILED,
-                                  answer->status, NULL, why, 0);
-          item_finished (run);
+          shift_failed (run, uuid, answer->status, why);
           return;
         }
-      progress = g_array_index (points, XunchaWirePoint, points->len - 1).seq;
+      g_clear_error (&error);
+      if (!xuncha_wire_points_ack_decode (xuncha_http_response_text (answer),
+                                          (gssize)answer->body->len, &stored, &held, &error))
+        {
+          stop (run, XUNCHA_SYNC_ERROR_PROTOCOL,
+                _("The office's answer could not be read (%s)."), error->message);
+          return;
+        }
+      from = g_array_index (points, XunchaWirePoint, points->len - 1).seq + 1;
+      next = MAX (next, from);
       sent += (gint64)g_bytes_get_size (batch);
-      xuncha_outbox_set_progress (run->store, "shift", uuid, progress, NULL);
+      xuncha_outbox_set_progress (run->store, "shift", uuid, next, NULL);
+      xuncha_outbox_set_office_points (run->store, "shift", uuid, held, NULL);
+      /* Filling a gap: once the office holds all that was sent before, carry on where the
+       * cursor stood. */
+      if (from < next && held >= points_below (run, uuid, next))
+        from = next;
     }
 
+  /* Points a running shift records meanwhile go with the next sync. */
+  total = points_below (run, uuid, next);
+  if (held < total)
+    {
+      g_autofree char *why =
+        g_strdup_printf (_("The office holds %lld of the %lld track points of this shift "
+                           "after they were all sent; ask the office."),
+                         (long long)held, (long long)total);
+      shift_failed (run, uuid, response->status, why);
+      return;
+    }
   if (shift->ended_at != NULL)
     {
-      g_autofree char *receipt = g_strdup_printf ("points %" G_GINT64_FORMAT, progress);
+      g_autofree char *receipt = g_strdup_printf ("points %" G_GINT64_FORMAT, held);
       xuncha_outbox_mark_acked (run->store, "shift", uuid, receipt, NULL);
       xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_SENT,
                               response->status, receipt, NULL,
@@ -1457,6 +1595,45 @@ make_plan (Run     *run,
   return g_steal_pointer (&plan);
 }
 
+/* One sync per device: a second one (the app's beside the command line's, or two at a
+ * prompt) waits for the first to end, then finds what it sent acknowledged. Held until the
+ * run ends or the process dies, however it dies. */
+static gboolean
+hold_device (Run     *run,
+             GError **error)
+{
+  gboolean told = FALSE;
+  int stale;
+
+  for (;;)
+    {
+      gboolean busy = FALSE;
+
+      run->hold = xuncha_outbox_try_hold_sending (run->store, &busy, error);
+      if (run->hold >= 0)
+        break;
+      if (!busy)
+        return FALSE;
+      if (!told)
+        {
+          g_debug ("Another sync runs on this device; waiting for it to end");
+          g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT, emit_waiting,
+                                      g_object_ref (run->self), g_object_unref);
+          told = TRUE;
+        }
+      if (!sleep_cancellable (run, 100))
+        {
+          g_set_error (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED,
+                       _("The sync was cancelled."));
+          return FALSE;
+        }
+    }
+  /* Alone now: a report still 'sending' belongs to a sync that died after this process
+   * opened the store (whose recovery then saw it alive). */
+  stale = xuncha_outbox_requeue_sending (run->store, error);
+  return stale >= 0;
+}
+
 static void
 run_thread (GTask        *task,
             gpointer      source_object,
@@ -1474,10 +1651,7 @@ run_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Held until the run ends (or the process dies): the reports it marks 'sending' are
-   * left alone by others' recovery. */
-  run->hold = xuncha_outbox_hold_sending (run->store, &error);
-  if (run->hold < 0)
+  if (!hold_device (run, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1566,6 +1740,14 @@ xuncha_sync_class_init (XunchaSyncClass *klass)
   signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_UINT,
                                     G_TYPE_UINT, G_TYPE_UINT64, G_TYPE_UINT64);
+
+  /**
+   * XunchaSync::waiting:
+   * Another sync runs on this device (in this process or another): this one waits for it
+   * to end before it sends anything. Emitted once per run, at most.
+   */
+  signals[WAITING] = g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -1663,6 +1845,7 @@ xuncha_sync_run_async (XunchaSync          *self,
   run->context = g_main_context_ref_thread_default ();
   run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   run->data_dir = g_strdup (self->data_dir);
+  run->officer = g_strdup (officer);
   run->base_ms = self->backoff_base_ms;
   run->cap_ms = self->backoff_cap_ms;
   run->max_attempts = self->max_attempts;

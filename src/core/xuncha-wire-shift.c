@@ -207,6 +207,31 @@ xuncha_wire_points_ack_encode (gint64 stored,
 }
 
 gboolean
+xuncha_wire_shift_ack_decode (const char  *data,
+                              gssize       length,
+                              char       **uuid,
+                              gint64      *points,
+                              GError     **error)
+{
+  static const char * const members[] = { "uuid", "points", NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "shift answer", error);
+  JsonObject *object;
+  const char *held_uuid = NULL;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, "answer", members, error)
+      || !xuncha_protocol_get_string (object, "answer", "uuid", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                      &held_uuid, error)
+      || !xuncha_protocol_get_int (object, "answer", "points", TRUE, 0,
+                                   XUNCHA_PROTOCOL_COUNT_MAX, points, error))
+    return FALSE;
+  *uuid = g_strdup (held_uuid);
+  return TRUE;
+}
+
+gboolean
 xuncha_wire_points_ack_decode (const char  *data,
                                gssize       length,
                                gint64      *stored,
@@ -220,9 +245,13 @@ xuncha_wire_points_ack_decode (const char  *data,
   if (root == NULL)
     return FALSE;
   object = json_node_get_object (root);
-  return xuncha_protocol_check_members (object, "answer", members, error)
-         && xuncha_protocol_get_int (object, "answer", "stored", TRUE, 0,
-                                     XUNCHA_PROTOCOL_COUNT_MAX, stored, error)
-         && xuncha_protocol_get_int (object, "answer", "points", TRUE, 0,
-                                     XUNCHA_PROTOCOL_COUNT_MAX, points, error);
+  if (!xuncha_protocol_check_members (object, "answer", members, error)
+      || !xuncha_protocol_get_int (object, "answer", "stored", TRUE, 0,
+                                   XUNCHA_PROTOCOL_COUNT_MAX, stored, error)
+      || !xuncha_protocol_get_int (object, "answer", "points", TRUE, 0,
+                                   XUNCHA_PROTOCOL_COUNT_MAX, points, error))
+    return FALSE;
+  if (*points < *stored)
+    return xuncha_protocol_invalid (error, "answer: stored above points");
+  return TRUE;
 }

@@ -46,6 +46,12 @@ char            *xuncha_wire_shift_ack_encode   (const char       *uuid,
                                                  gint64            points);
 char            *xuncha_wire_points_ack_encode  (gint64            stored,
                                                  gint64            points);
+/* The shift answer; @points is how many track points the office holds for it. */
+gboolean         xuncha_wire_shift_ack_decode   (const char       *data,
+                                                 gssize            length,
+                                                 char            **uuid,
+                                                 gint64           *points,
+                                                 GError          **error);
 gboolean         xuncha_wire_points_ack_decode  (const char       *data,
                                                  gssize            length,
                                                  gint64           *stored,

@@ -58,6 +58,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     gint64 stored = 0, points = 0;
     xuncha_wire_points_ack_decode (text, size, &stored, &points, NULL);
   }
+  {
+    g_autofree char *uuid = NULL;
+    gint64 points = 0;
+    xuncha_wire_shift_ack_decode (text, size, &uuid, &points, NULL);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       g_autoptr(XunchaWireDelta) delta = xuncha_wire_delta_decode (kinds[i], text, size, NULL);
