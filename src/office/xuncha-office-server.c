@@ -77,6 +77,26 @@ photo_upload_free (gpointer data)
   g_free (pu);
 }
 
+/* Text from outside (an officer id, a device name, a path) as it may go into the log:
+ * control characters, quotes and backslashes escaped, non-ASCII bytes as octal, cut at
+ * LOG_TEXT_MAX bytes. A line break in it cannot start a line of its own, such as a forged
+ * "Enrolled a device" record. */
+#define LOG_TEXT_MAX 128
+
+static char *
+log_text (const char *text)
+{
+  g_autofree char *cut = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (text == NULL)
+    return g_strdup ("(none)");
+  cut = g_strndup (text, LOG_TEXT_MAX);
+  escaped = g_strescape (cut, NULL);
+  return strlen (text) > LOG_TEXT_MAX ? g_strconcat (escaped, "…", NULL)
+                                      : g_steal_pointer (&escaped);
+}
+
 static void
 respond (SoupServerMessage *msg,
          guint              status,
@@ -96,9 +116,11 @@ respond_error (SoupServerMessage   *msg,
                const char * const  *missing)
 {
   g_autofree char *body = xuncha_protocol_encode_error (code, message, missing);
+  g_autofree char *method = log_text (soup_server_message_get_method (msg));
+  g_autofree char *path = log_text (g_uri_get_path (soup_server_message_get_uri (msg)));
+  g_autofree char *text = log_text (message);
 
-  g_debug ("%s %s -> %u %s", soup_server_message_get_method (msg),
-           g_uri_get_path (soup_server_message_get_uri (msg)), status, message);
+  g_debug ("%s %s -> %u %s", method, path, status, text);
   respond (msg, status, body);
 }
 
@@ -128,8 +150,13 @@ respond_storage_error (SoupServerMessage  *msg,
           respond_error (msg, map[i].status, map[i].word, error->message, NULL);
           return;
         }
-  g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
-             g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+  {
+    g_autofree char *method = log_text (soup_server_message_get_method (msg));
+    g_autofree char *path = log_text (g_uri_get_path (soup_server_message_get_uri (msg)));
+    g_autofree char *text = log_text (error->message);
+
+    g_warning ("%s %s failed: %s", method, path, text);
+  }
   respond_error (msg, 500, "internal", error->message, NULL);
 }
 
@@ -411,8 +438,11 @@ handle_enroll (XunchaOfficeServer *self,
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", seconds);
+      g_autofree char *who = log_text (officer_id);
+      g_autofree char *from = log_text (soup_server_message_get_remote_host (msg));
+
       g_message ("Refused an enrollment for officer %s from %s: too many failed attempts",
-                 officer_id, soup_server_message_get_remote_host (msg));
+                 who, from);
       respond_error (msg, 429, "too_many_attempts", "Too many failed enrollment attempts; "
                      "wait and try again", NULL);
       return;
@@ -423,14 +453,23 @@ handle_enroll (XunchaOfficeServer *self,
       if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
                            XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED))
         {
+          g_autofree char *who = log_text (officer_id);
+          g_autofree char *from = log_text (soup_server_message_get_remote_host (msg));
+
+          /* Never the code: a near miss tells much about the right one. */
+          g_message ("Failed enrollment for officer %s from %s: %s", who, from, error->message);
           enroll_failure_add (self, officer_key, now);
           enroll_failure_add (self, address_key, now);
         }
       respond_storage_error (msg, error);
       return;
     }
-  g_message ("Enrolled a device (%s) for officer %s", device != NULL ? device : "unnamed",
-             officer_id);
+  {
+    g_autofree char *who = log_text (officer_id);
+    g_autofree char *name = log_text (device != NULL ? device : "unnamed");
+
+    g_message ("Enrolled a device (%s) for officer %s", name, who);
+  }
   body = xuncha_protocol_encode_enrolled (token, &officer);
   respond (msg, 200, body);
 }
