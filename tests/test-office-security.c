@@ -966,6 +966,40 @@ test_enroll_limits (void)
   }
 }
 
+/* What comes from outside is logged escaped: an officer id with a line break forges no
+ * line, and a failed enrollment is logged (id escaped, address, never the code). */
+static void
+test_log_injection (void)
+{
+  Setup *s = setup_new (NULL);
+  /* Short enough for an officer id (64 characters), so it reaches the log. */
+  static const char forged[] = "xuncha-office-Message: Enrolled (evil) for A1";
+  g_autofree char *body = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (s == NULL)
+    return;
+  body = g_strdup_printf ("{\"officer_id\": \"Q9\\n%s\", \"code\": \"SECR-ETCO-DE99\", "
+                          "\"device_name\": \"d\\r\\nx\"}", forged);
+  /* Five failures, then the refusal (429), which logs the id too. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_auto(Answer) answer = { 0 };
+
+      call (s->office->url, "POST", "api/v1/enroll", NULL, body, strlen (body), NULL, &answer);
+      g_assert_cmpint (answer.status, ==, i < 5 ? 401 : 429);
+    }
+  g_assert_true (g_file_get_contents (s->log, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_false (g_str_has_prefix (lines[i], forged));
+  g_assert_nonnull (strstr (text, "Failed enrollment for officer Q9\\n"));
+  g_assert_nonnull (strstr (text, "from 127.0.0.1"));
+  g_assert_null (strstr (text, "SECR-ETCO-DE99"));
+  setup_free (s);
+}
+
 static int
 s_client (guint16     port,
           const char *version,
@@ -1139,6 +1173,7 @@ main (int    argc,
   g_test_add_func ("/office-security/enroll-limits", test_enroll_limits);
   g_test_add_func ("/office-security/tls-versions", test_tls_versions);
   g_test_add_func ("/office-security/values", test_values);
+  g_test_add_func ("/office-security/log-injection", test_log_injection);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "xuncha-test-office.h"
@@ -104,12 +105,18 @@ xuncha_test_certs (void)
 static void
 die_with_parent (gpointer data)
 {
-  const char *log = data;
+  XunchaTestOffice *office = data;
 
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (log != NULL)
+  if (office->max_files > 0)
     {
-      int fd = open (log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      struct rlimit limit = { office->max_files, office->max_files };
+
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+  if (office->log != NULL)
+    {
+      int fd = open (office->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
       if (fd >= 0)
         {
@@ -146,7 +153,7 @@ spawn (XunchaTestOffice *office)
       g_clear_error (&error);
       g_assert_true (g_spawn_async_with_pipes (NULL, argv, NULL,
                                                G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
-                                               office->log,
+                                               office,
                                                &office->pid, NULL, &out_fd, NULL, &error));
       stream = g_unix_input_stream_new (out_fd, TRUE);
       lines = g_data_input_stream_new (stream);
@@ -179,13 +186,14 @@ xuncha_test_office_start (const char *data_dir,
   return xuncha_test_office_start_full (data_dir, cert, key, port, NULL, NULL);
 }
 
-XunchaTestOffice *
-xuncha_test_office_start_full (const char         *data_dir,
-                               const char         *cert,
-                               const char         *key,
-                               guint16             port,
-                               const char * const *extra_args,
-                               const char         *log)
+static XunchaTestOffice *
+start (const char         *data_dir,
+       const char         *cert,
+       const char         *key,
+       guint16             port,
+       const char * const *extra_args,
+       const char         *log,
+       guint               max_files)
 {
   XunchaTestOffice *office = g_new0 (XunchaTestOffice, 1);
 
@@ -195,8 +203,31 @@ xuncha_test_office_start_full (const char         *data_dir,
   office->port = port;
   office->extra_args = g_strdupv ((char **)extra_args);
   office->log = g_strdup (log);
+  office->max_files = max_files;
   spawn (office);
   return office;
+}
+
+XunchaTestOffice *
+xuncha_test_office_start_full (const char         *data_dir,
+                               const char         *cert,
+                               const char         *key,
+                               guint16             port,
+                               const char * const *extra_args,
+                               const char         *log)
+{
+  return start (data_dir, cert, key, port, extra_args, log, 0);
+}
+
+XunchaTestOffice *
+xuncha_test_office_start_limited (const char         *data_dir,
+                                  const char         *cert,
+                                  const char         *key,
+                                  const char * const *extra_args,
+                                  const char         *log,
+                                  guint               max_files)
+{
+  return start (data_dir, cert, key, 0, extra_args, log, max_files);
 }
 
 void

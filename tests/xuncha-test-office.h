@@ -36,6 +36,7 @@ typedef struct
   char    *url;
   char   **extra_args;    /* more `serve` options, or NULL */
   char    *log;           /* where its standard error goes, or NULL: inherited */
+  guint    max_files;     /* its limit of open files (RLIMIT_NOFILE), or 0: inherited */
 } XunchaTestOffice;
 
 /* Starts xuncha-office serve on 127.0.0.1:@port (0: any) and waits until it listens. */
@@ -51,6 +52,13 @@ XunchaTestOffice *xuncha_test_office_start_full (const char         *data_dir,
                                                  guint16             port,
                                                  const char * const *extra_args,
                                                  const char         *log);
+/* The same, with at most @max_files open files (soft and hard limit). */
+XunchaTestOffice *xuncha_test_office_start_limited (const char         *data_dir,
+                                                    const char         *cert,
+                                                    const char         *key,
+                                                    const char * const *extra_args,
+                                                    const char         *log,
+                                                    guint               max_files);
 /* Sends @signum (SIGTERM, SIGKILL) and reaps the process. */
 void              xuncha_test_office_stop    (XunchaTestOffice *office,
                                               int               signum);

@@ -3,6 +3,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
 #include <libsoup/soup.h>
 
 #include "xuncha-office-server.h"
@@ -24,6 +29,14 @@ struct _XunchaOfficeServer
   guint                enroll_per_officer;
   guint                enroll_per_address;
   guint                enroll_window_s;
+  /* The listening socket, kept to see whether libsoup still takes its connections. */
+  GSocket             *listen_socket;
+  guint                listen_watch;
+  guint64              started;          /* requests started (connections taken, at least) */
+  guint64              started_seen;     /* ... as of the previous look */
+  gboolean             waiting_seen;     /* a connection waited at the previous look */
+  gboolean             out_of_files;     /* said so already in this episode */
+  GHashTable          *idle;             /* Idle: kept-alive connections between requests */
 };
 
 /* A body must arrive at least this fast (bytes per second) once its headers are in: slow
@@ -65,6 +78,26 @@ photo_upload_free (gpointer data)
   g_free (pu);
 }
 
+/* Text from outside (an officer id, a device name, a path) as it may go into the log:
+ * control characters, quotes and backslashes escaped, non-ASCII bytes as octal, cut at
+ * LOG_TEXT_MAX bytes. A line break in it cannot start a line of its own, such as a forged
+ * "Enrolled a device" record. */
+#define LOG_TEXT_MAX 128
+
+static char *
+log_text (const char *text)
+{
+  g_autofree char *cut = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (text == NULL)
+    return g_strdup ("(none)");
+  cut = g_strndup (text, LOG_TEXT_MAX);
+  escaped = g_strescape (cut, NULL);
+  return strlen (text) > LOG_TEXT_MAX ? g_strconcat (escaped, "…", NULL)
+                                      : g_steal_pointer (&escaped);
+}
+
 static void
 respond (SoupServerMessage *msg,
          guint              status,
@@ -84,9 +117,11 @@ respond_error (SoupServerMessage   *msg,
                const char * const  *missing)
 {
   g_autofree char *body = xuncha_protocol_encode_error (code, message, missing);
+  g_autofree char *method = log_text (soup_server_message_get_method (msg));
+  g_autofree char *path = log_text (g_uri_get_path (soup_server_message_get_uri (msg)));
+  g_autofree char *text = log_text (message);
 
-  g_debug ("%s %s -> %u %s", soup_server_message_get_method (msg),
-           g_uri_get_path (soup_server_message_get_uri (msg)), status, message);
+  g_debug ("%s %s -> %u %s", method, path, status, text);
   respond (msg, status, body);
 }
 
@@ -132,8 +167,13 @@ respond_storage_error (SoupServerMessage  *msg,
           respond_error (msg, map[i].status, map[i].word, error->message, NULL);
           return;
         }
-  g_warning ("%s %s failed: %s", soup_server_message_get_method (msg),
-             g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+  {
+    g_autofree char *method = log_text (soup_server_message_get_method (msg));
+    g_autofree char *path = log_text (g_uri_get_path (soup_server_message_get_uri (msg)));
+    g_autofree char *text = log_text (error->message);
+
+    g_warning ("%s %s failed: %s", method, path, text);
+  }
   respond_error (msg, 500, "internal", error->message, NULL);
 }
 
@@ -415,8 +455,11 @@ handle_enroll (XunchaOfficeServer *self,
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", seconds);
+      g_autofree char *who = log_text (officer_id);
+      g_autofree char *from = log_text (soup_server_message_get_remote_host (msg));
+
       g_message ("Refused an enrollment for officer %s from %s: too many failed attempts",
-                 officer_id, soup_server_message_get_remote_host (msg));
+                 who, from);
       respond_error (msg, 429, "too_many_attempts", "Too many failed enrollment attempts; "
                      "wait and try again", NULL);
       return;
@@ -427,14 +470,23 @@ handle_enroll (XunchaOfficeServer *self,
       if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
                            XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED))
         {
+          g_autofree char *who = log_text (officer_id);
+          g_autofree char *from = log_text (soup_server_message_get_remote_host (msg));
+
+          /* Never the code: a near miss tells much about the right one. */
+          g_message ("Failed enrollment for officer %s from %s: %s", who, from, error->message);
           enroll_failure_add (self, officer_key, now);
           enroll_failure_add (self, address_key, now);
         }
       respond_storage_error (msg, error);
       return;
     }
-  g_message ("Enrolled a device (%s) for officer %s", device != NULL ? device : "unnamed",
-             officer_id);
+  {
+    g_autofree char *who = log_text (officer_id);
+    g_autofree char *name = log_text (device != NULL ? device : "unnamed");
+
+    g_message ("Enrolled a device (%s) for officer %s", name, who);
+  }
   body = xuncha_protocol_encode_enrolled (token, &officer);
   respond (msg, 200, body);
 }
@@ -962,6 +1014,12 @@ on_request_started (SoupServer        *server,
   XunchaOfficeServer *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
 
+  self->started++;
+  /* A connection the office handed back to libsoup (see keep_alive_take()) has no socket
+   * of libsoup's: the office keeps it with the peer's address. */
+  if (socket == NULL && soup_server_message_get_remote_address (msg) != NULL)
+    socket = g_object_get_data (G_OBJECT (soup_server_message_get_remote_address (msg)),
+                                "xuncha-socket");
   if (socket != NULL)
     g_object_set_data_full (G_OBJECT (msg), "xuncha-socket", g_object_ref (socket),
                             g_object_unref);
@@ -972,7 +1030,153 @@ on_request_started (SoupServer        *server,
   g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), self);
 }
 
-/* Answered: the connection may wait for a next request, but not for ever. */
+/* Keep-alive. libsoup 3.2 (the Debian 12 floor) never lets go of a kept-alive connection
+ * that the client closes while libsoup waits for its next request: that wait has no
+ * message anyone sees, and its end disconnects nothing, so each such connection kept its
+ * socket and TLS state until the office stopped (a busy office ran out of descriptors
+ * after about a thousand syncs; libsoup 3.3 mends it). So the office waits itself: once an
+ * answer is out, it takes the connection from libsoup (soup_server_message_steal_connection,
+ * which lets libsoup forget it), and when the client sends more, or closes, or the idle
+ * deadline shuts the socket, it hands the stream back with soup_server_accept_iostream().
+ * There a closed connection ends as a first request would: libsoup disconnects it. */
+
+typedef struct
+{
+  XunchaOfficeServer *self;
+  SoupServerMessage  *msg;           /* the answered one, until its connection is taken */
+  gboolean            disconnected;  /* libsoup ended that connection itself */
+  GIOStream          *stream;        /* then: the connection, waiting */
+  GSocketAddress     *local;
+  GSocketAddress     *remote;
+  GSource            *source;
+} Idle;
+
+static void
+on_idle_disconnected (SoupServerMessage *msg,
+                      gpointer           user_data)
+{
+  Idle *idle = user_data;
+
+  idle->disconnected = TRUE;
+}
+
+static void
+idle_free (gpointer data)
+{
+  Idle *idle = data;
+
+  if (idle->source != NULL)
+    {
+      g_source_destroy (idle->source);
+      g_source_unref (idle->source);
+    }
+  if (idle->msg != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (idle->msg, idle);
+      g_object_unref (idle->msg);
+    }
+  /* Only when the office stops with connections waiting. */
+  if (idle->stream != NULL)
+    g_io_stream_close (idle->stream, NULL, NULL);
+  g_clear_object (&idle->stream);
+  g_clear_object (&idle->local);
+  g_clear_object (&idle->remote);
+  g_free (idle);
+}
+
+/* The client sent more, or the connection ended: libsoup reads it. */
+static gboolean
+on_idle_readable (GObject  *pollable,
+                  gpointer  user_data)
+{
+  Idle *idle = user_data;
+  XunchaOfficeServer *self = idle->self;
+  g_autoptr(GIOStream) stream = g_steal_pointer (&idle->stream);
+  g_autoptr(GSocketAddress) local = g_steal_pointer (&idle->local);
+  g_autoptr(GSocketAddress) remote = g_steal_pointer (&idle->remote);
+
+  g_hash_table_remove (self->idle, idle);
+  g_object_set_data_full (G_OBJECT (remote), "xuncha-stream", g_object_ref (stream),
+                          g_object_unref);
+  soup_server_accept_iostream (self->soup, stream, local, remote, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_idle_take (gpointer user_data)
+{
+  Idle *idle = user_data;
+  XunchaOfficeServer *self = idle->self;
+  SoupServerMessage *msg = idle->msg;
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
+  GSocketAddress *remote = NULL, *local = NULL;
+  g_autoptr(GIOStream) taken = NULL;
+  GIOStream *handed;
+
+  g_source_unref (g_steal_pointer (&idle->source));
+  /* A disconnected message's addresses are not to be asked for: libsoup asks the closed
+   * socket. */
+  if (!idle->disconnected)
+    {
+      remote = soup_server_message_get_remote_address (msg);
+      local = soup_server_message_get_local_address (msg);
+    }
+  if (remote == NULL || local == NULL || socket == NULL)
+    {
+      g_hash_table_remove (self->idle, idle);
+      return G_SOURCE_REMOVE;
+    }
+  idle->remote = g_object_ref (remote);
+  idle->local = g_object_ref (local);
+  handed = g_object_get_data (G_OBJECT (remote), "xuncha-stream");
+  taken = soup_server_message_steal_connection (msg);
+  g_signal_handlers_disconnect_by_data (msg, idle);
+  g_clear_object (&idle->msg);
+  if (taken == NULL)
+    {
+      g_hash_table_remove (self->idle, idle);
+      return G_SOURCE_REMOVE;
+    }
+  g_object_set_data_full (G_OBJECT (idle->remote), "xuncha-socket", g_object_ref (socket),
+                          g_object_unref);
+  /* From a connection the office handed over, libsoup gives back its own wrapper of the
+   * stream handed; unless bytes wait in that wrapper (a client sending its next request
+   * early), the stream handed is the one to wait on, so wrappers do not pile up. */
+  if (handed != NULL
+      && !g_pollable_input_stream_is_readable (
+            G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (taken))))
+    idle->stream = g_object_ref (handed);
+  else
+    idle->stream = g_steal_pointer (&taken);
+  idle->source = g_pollable_input_stream_create_source (
+    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (idle->stream)), NULL);
+  g_source_set_callback (idle->source, (GSourceFunc)on_idle_readable, idle, NULL);
+  g_source_attach (idle->source, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called as libsoup finishes @msg, before it starts waiting for the next request: the
+ * connection is taken at the next turn of the main loop, first thing (high priority), so
+ * libsoup's wait has read nothing yet. If libsoup ends the connection instead (no
+ * keep-alive), the message says so before that turn. */
+static void
+keep_alive_take (XunchaOfficeServer *self,
+                 SoupServerMessage  *msg)
+{
+  Idle *idle = g_new0 (Idle, 1);
+
+  idle->self = self;
+  idle->msg = g_object_ref (msg);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (on_idle_disconnected), idle);
+  idle->source = g_idle_source_new ();
+  g_source_set_priority (idle->source, G_PRIORITY_HIGH);
+  g_source_set_callback (idle->source, on_idle_take, idle, NULL);
+  g_source_attach (idle->source, NULL);
+  g_hash_table_add (self->idle, idle);
+}
+
+/* Answered: the connection may wait for a next request, but not for ever (the deadline
+ * shuts its socket, which ends the office's wait too). */
 static void
 on_request_finished (SoupServer        *server,
                      SoupServerMessage *msg,
@@ -981,6 +1185,60 @@ on_request_finished (SoupServer        *server,
   XunchaOfficeServer *self = user_data;
 
   deadline_set (msg, self->request_timeout_s, "it stayed idle after an answer");
+  keep_alive_take (self, msg);
+}
+
+/* Out of descriptors, libsoup's listener fails to accept and, from then on, never tries
+ * again: the office would stay up and answer nobody. Once a second the office looks
+ * whether a connection waits to be taken while none was taken since the previous look
+ * (one second of main loop turns); if so, it hands libsoup a copy of the listening socket,
+ * which makes it a new listener, and closes the stuck one's. Without a descriptor for the
+ * copy it says so once and tries again at the next look. */
+static void
+listen_again (XunchaOfficeServer *self)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupServerListenOptions options = soup_server_is_https (self->soup)
+                                    ? SOUP_SERVER_LISTEN_HTTPS : 0;
+  int fd = fcntl (g_socket_get_fd (self->listen_socket), F_DUPFD_CLOEXEC, 3);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (!self->out_of_files)
+        g_message ("New connections wait: the office is out of file descriptors (%s); it "
+                   "takes them again once some are free", g_strerror (saved));
+      self->out_of_files = TRUE;
+      return;
+    }
+  socket = g_socket_new_from_fd (fd, &error);
+  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, &error))
+    {
+      if (socket == NULL)
+        close (fd);
+      g_message ("New connections wait, and listening again failed: %s", error->message);
+      return;
+    }
+  g_message ("New connections were left waiting (the office may have run out of file "
+             "descriptors); taking them again");
+  g_socket_close (self->listen_socket, NULL);
+  g_set_object (&self->listen_socket, socket);
+  self->out_of_files = FALSE;
+}
+
+static gboolean
+on_listen_watch (gpointer user_data)
+{
+  XunchaOfficeServer *self = user_data;
+  gboolean waiting = (g_socket_condition_check (self->listen_socket, G_IO_IN) & G_IO_IN) != 0;
+
+  if (waiting && self->waiting_seen && self->started == self->started_seen)
+    listen_again (self);
+  self->waiting_seen = waiting;
+  self->started_seen = self->started;
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -995,6 +1253,9 @@ xuncha_office_server_finalize (GObject *object)
   g_clear_pointer (&self->categories, g_bytes_unref);
   g_clear_object (&self->taxonomy);
   g_clear_pointer (&self->enroll_failures, g_hash_table_unref);
+  g_clear_handle_id (&self->listen_watch, g_source_remove);
+  g_clear_pointer (&self->idle, g_hash_table_unref);
+  g_clear_object (&self->listen_socket);
 
   G_OBJECT_CLASS (xuncha_office_server_parent_class)->finalize (object);
 }
@@ -1013,6 +1274,7 @@ xuncha_office_server_init (XunchaOfficeServer *self)
   self->request_timeout_s = 30;
   self->enroll_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                  (GDestroyNotify)g_array_unref);
+  self->idle = g_hash_table_new_full (NULL, NULL, idle_free, NULL);
   self->enroll_per_officer = 5;
   self->enroll_per_address = 20;
   self->enroll_window_s = 600;
@@ -1096,10 +1358,12 @@ xuncha_office_server_listen (XunchaOfficeServer  *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
-  GSList *listeners;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocket) socket = NULL;
   SoupServerListenOptions options = 0;
 
   g_return_val_if_fail (XUNCHA_IS_OFFICE_SERVER (self), FALSE);
+  g_return_val_if_fail (self->listen_socket == NULL, FALSE);
 
   inet = g_inet_address_new_from_string (address);
   if (inet == NULL)
@@ -1111,16 +1375,25 @@ xuncha_office_server_listen (XunchaOfficeServer  *self,
   socket_address = g_inet_socket_address_new (inet, port);
   if (soup_server_is_https (self->soup))
     options |= SOUP_SERVER_LISTEN_HTTPS;
-  if (!soup_server_listen (self->soup, socket_address, options, error))
+  /* The office makes the listening socket itself (as libsoup would) to keep an eye on it:
+   * see listen_again(). */
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (socket == NULL)
     return FALSE;
-
-  listeners = soup_server_get_listeners (self->soup);
-  if (bound_port != NULL && listeners != NULL)
-    {
-      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
-      *bound_port = local != NULL
-                    ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : port;
-    }
-  g_slist_free (listeners);
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6
+      && !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, error))
+    return FALSE;
+  if (!g_socket_bind (socket, socket_address, TRUE, error)
+      || !g_socket_listen (socket, error)
+      || !soup_server_listen_socket (self->soup, socket, options, error))
+    return FALSE;
+  local = g_socket_get_local_address (socket, error);
+  if (local == NULL)
+    return FALSE;
+  if (bound_port != NULL)
+    *bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  self->listen_socket = g_steal_pointer (&socket);
+  self->listen_watch = g_timeout_add_seconds (1, on_listen_watch, self);
   return TRUE;
 }
