@@ -11,18 +11,34 @@
 
 G_DEFINE_QUARK (xuncha-protocol-error-quark, xuncha_protocol_error)
 
+static gboolean
+set_error_va (GError             **error,
+              XunchaProtocolError  code,
+              const char          *format,
+              va_list              args) G_GNUC_PRINTF (3, 0);
+
+static gboolean
+set_error_va (GError             **error,
+              XunchaProtocolError  code,
+              const char          *format,
+              va_list              args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  g_set_error_literal (error, XUNCHA_PROTOCOL_ERROR, code, message);
+  return FALSE;
+}
+
 gboolean
 xuncha_protocol_invalid (GError     **error,
                          const char  *format,
                          ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  set_error_va (error, XUNCHA_PROTOCOL_ERROR_INVALID, format, args);
   va_end (args);
-  g_set_error_literal (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_INVALID, message);
   return FALSE;
 }
 
@@ -32,12 +48,10 @@ xuncha_protocol_refuse (GError     **error,
                         ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  set_error_va (error, XUNCHA_PROTOCOL_ERROR_VALUE, format, args);
   va_end (args);
-  g_set_error_literal (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_VALUE, message);
   return FALSE;
 }
 
