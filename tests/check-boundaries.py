@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The layers keep to their rooms: the app reaches data, geometry and the network only
+through the core (no SQLite, GEOS, curl or libexif in src/app), and the core and the office stay
+free of any toolkit (no GTK, libadwaita or libshumate in src/core or src/office). Checked
+on the source text, so a violation fails the suite, not only a review. Comments and
+strings are removed first, so a comment naming sqlite3 is no violation."""
+
+import os
+import re
+import sys
+
+top = sys.argv[1]
+
+RULES = [
+    ('src/app', 'the app reaches data, geometry and the network through the core', [
+        (r'#\s*include\s*[<"]sqlite3\.h[>"]', 'includes sqlite3.h'),
+        (r'#\s*include\s*[<"]geos_c\.h[>"]', 'includes geos_c.h'),
+        (r'#\s*include\s*[<"]curl/', 'includes curl'),
+        (r'#\s*include\s*[<"]libexif/', 'includes libexif'),
+        (r'\bsqlite3_\w+\s*\(', 'calls SQLite'),
+        (r'\bGEOS\w*\s*\(', 'calls GEOS'),
+        (r'\bcurl_\w+\s*\(', 'calls curl'),
+        (r'\bexif_\w+\s*\(', 'calls libexif'),
+    ]),
+    ('src/core', 'the core includes no toolkit', [
+        (r'#\s*include\s*[<"](gtk|gdk|adwaita|shumate)/', 'includes a toolkit header'),
+        (r'#\s*include\s*[<"]adwaita\.h[>"]', 'includes adwaita.h'),
+        (r'\b(gtk|adw|shumate)_\w+\s*\(', 'calls a toolkit'),
+    ]),
+    ('src/office', 'the office includes no toolkit', [
+        (r'#\s*include\s*[<"](gtk|gdk|adwaita|shumate)/', 'includes a toolkit header'),
+        (r'#\s*include\s*[<"]adwaita\.h[>"]', 'includes adwaita.h'),
+        (r'\b(gtk|adw|shumate)_\w+\s*\(', 'calls a toolkit'),
+    ]),
+]
+
+# Dependencies a layer's meson.build must not name.
+MESON_RULES = {
+    'src/app/meson.build': ['sqlite3', 'geos', 'libcurl', 'libexif'],
+    'src/core/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0'],
+    'src/office/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0'],
+}
+
+
+def code_only(text):
+    """C text without comments and string or character literals (line breaks kept, so
+    line numbers hold)."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith('/*', i):
+            end = text.find('*/', i + 2)
+            end = n if end < 0 else end + 2
+            out.append(re.sub(r'[^\n]', ' ', text[i:end]))
+            i = end
+        elif text.startswith('//', i):
+            end = text.find('\n', i)
+            end = n if end < 0 else end
+            i = end
+        elif c in '"\'' and not (c == '"' and re.search(r'#\s*include\s*$', text[text.rfind('\n', 0, i) + 1:i])):
+            j = i + 1
+            while j < n and text[j] != c and text[j] != '\n':
+                j += 2 if text[j] == '\\' else 1
+            out.append(c + ' ' * (j - i - 1) + c)
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    return ''.join(out)
+
+
+failures = []
+checked = 0
+for folder, why, patterns in RULES:
+    for root, _, files in os.walk(os.path.join(top, folder)):
+        for name in sorted(files):
+            if not name.endswith(('.c', '.h')):
+                continue
+            path = os.path.join(root, name)
+            with open(path, encoding='utf-8') as f:
+                text = code_only(f.read())
+            checked += 1
+            for number, line in enumerate(text.split('\n'), 1):
+                for pattern, what in patterns:
+                    if re.search(pattern, line):
+                        failures.append('%s:%d %s (%s): %s' % (os.path.relpath(path, top),
+                                                               number, what, why,
+                                                               line.strip()))
+
+for meson_file, names in MESON_RULES.items():
+    with open(os.path.join(top, meson_file), encoding='utf-8') as f:
+        text = f.read()
+    checked += 1
+    for name in names:
+        if re.search(r"dependency\s*\(\s*'%s'" % re.escape(name), text):
+            failures.append('%s names the dependency %s' % (meson_file, name))
+
+for failure in failures:
+    print(failure)
+print('%d files checked, %d crossings' % (checked, len(failures)))
+sys.exit(1 if failures or checked < 50 else 0)
