@@ -340,6 +340,11 @@ static const BadInput bad_inputs[] = {
     "\"properties\": {\"id\": \"a\\u0000b\"}, \"geometry\": {\"type\": \"LineString\", "
     "\"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}]}",
     XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "a NUL character" },
+  { "half-surrogate-inside-feature",
+    "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\", "
+    "\"properties\": {\"id\": \"a\\udd16\"}, \"geometry\": {\"type\": \"LineString\", "
+    "\"coordinates\": [[106.0, 30.8], [106.001, 30.8]]}}]}",
+    XUNCHA_MAP_IMPORT_ERROR_INVALID_JSON, "half of a UTF-16 surrogate pair" },
   /* json-glib keeps the last of two members; the first list is not to be lost unseen. */
   { "features-twice",
     "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\", "

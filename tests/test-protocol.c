@@ -80,6 +80,16 @@ test_json_gate (void)
       XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, "enroll: the member \"code\" appears twice" },
     { "{\"officer_id\": \"A1\", \"code\": \"c\", \"device_name\": \"d\\u0000e\"}",
       XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, "enroll: a NUL character" },
+    /* Half of a UTF-16 pair is no character: json-glib made bytes of it that are not UTF-8,
+     * so a report that decoded could not be sent on. */
+    { "{\"officer_id\": \"A1\", \"code\": \"c\", \"device_name\": \"d\\udd16\"}",
+      XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, "enroll: half of a UTF-16 surrogate pair" },
+    { "{\"officer_id\": \"A1\", \"code\": \"c\", \"device_name\": \"d\\ud83d\"}",
+      XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, "enroll: half of a UTF-16 surrogate pair" },
+    { "{\"officer_id\": \"A1\", \"code\": \"c\", \"device_name\": \"d\\ud83d\\u0041\"}",
+      XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, "enroll: half of a UTF-16 surrogate pair" },
+    { "{\"officer_id\": \"A1\", \"code\": \"c\", \"device_name\\udc00\": \"d\"}",
+      XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE, "enroll: half of a UTF-16 surrogate pair" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -92,6 +102,18 @@ test_json_gate (void)
       g_assert_error (error, XUNCHA_PROTOCOL_ERROR, cases[i].code);
       g_assert_true (g_str_has_prefix (error->message, cases[i].says));
     }
+
+  /* A whole pair is one character. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *officer = NULL, *code = NULL, *device = NULL;
+
+    g_assert_true (xuncha_protocol_decode_enroll (
+      "{\"officer_id\": \"A1\", \"code\": \"c\", \"device_name\": \"d\\ud83d\\ude00\"}", -1,
+      &officer, &code, &device, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (device, ==, "d\360\237\230\200");
+  }
 
   {
     GString *deep = g_string_new ("{\"officer_id\": ");

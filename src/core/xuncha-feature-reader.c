@@ -366,6 +366,10 @@ parse_value (XunchaFeatureReader  *self,
         case XUNCHA_JSON_ERROR_TOO_DEEP:
           reason = _("brackets nested deeper than 64 levels");
           break;
+        case XUNCHA_JSON_ERROR_SURROGATE:
+          reason = _("half of a UTF-16 surrogate pair (\\uD800–\\uDFFF alone), which is no "
+                     "character");
+          break;
         case XUNCHA_JSON_ERROR_DUPLICATE:
           reason = _("a member name that appears twice in one object");
           break;

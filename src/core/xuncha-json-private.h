@@ -16,6 +16,8 @@ G_BEGIN_DECLS
  *   that are not UTF-8;
  * - "\u0000" or a NUL byte: json-glib cuts the string there, so two different bodies would
  *   read (and hash) as one;
+ * - half of a UTF-16 surrogate pair ("\udd16" alone): json-glib makes three bytes of it
+ *   that are not UTF-8, so what it read cannot be written out again as JSON;
  * - nesting deeper than XUNCHA_JSON_MAX_DEPTH: json-glib recurses once per level and runs
  *   off the stack (a 200 kB body of brackets is enough);
  * - a member name twice in one object: json-glib keeps the last, so what was checked and
@@ -35,6 +37,7 @@ typedef enum
   XUNCHA_JSON_ERROR_TOO_DEEP,
   XUNCHA_JSON_ERROR_DUPLICATE,   /* a member name twice in one object */
   XUNCHA_JSON_ERROR_INVALID,     /* what json-glib itself refused (xuncha_json_parse) */
+  XUNCHA_JSON_ERROR_SURROGATE,   /* \uD800-\uDFFF not in a high-low pair */
 } XunchaJsonError;
 
 GQuark    xuncha_json_error_quark (void);

@@ -131,10 +131,42 @@ skip_string (const char *data,
                 *code = XUNCHA_JSON_ERROR_ESCAPE;
                 return FALSE;
               }
-          if (hex4 (data + i + 2) == 0)
+          gunichar u = hex4 (data + i + 2);
+
+          if (u == 0)
             {
               *bad = i;
               *code = XUNCHA_JSON_ERROR_NUL;
+              return FALSE;
+            }
+          /* A high surrogate counts only with its low half right after it; either half
+           * alone is no character (json-glib wrote it as three bytes that are not UTF-8). */
+          if (u >= 0xd800 && u < 0xdc00)
+            {
+              static const char low_form[] = "\\uXXXX";
+              gboolean low = TRUE;
+
+              /* The text may end inside the low half: an unfinished document, for the
+               * parser to report. */
+              for (gsize k = 0; k < 6 && low; k++)
+                {
+                  if (i + 6 + k >= length)
+                    return FALSE;
+                  low = low_form[k] == 'X' ? g_ascii_isxdigit (data[i + 6 + k])
+                                           : data[i + 6 + k] == low_form[k];
+                }
+              if (!low || hex4 (data + i + 8) < 0xdc00 || hex4 (data + i + 8) >= 0xe000)
+                {
+                  *bad = i;
+                  *code = XUNCHA_JSON_ERROR_SURROGATE;
+                  return FALSE;
+                }
+              i += 6;
+            }
+          else if (u >= 0xdc00 && u < 0xe000)
+            {
+              *bad = i;
+              *code = XUNCHA_JSON_ERROR_SURROGATE;
               return FALSE;
             }
           i += 6;
@@ -152,9 +184,11 @@ string_problem (GError **error,
                 gsize    bad,
                 int      code)
 {
-  return fail (error, at, bad, code, code == XUNCHA_JSON_ERROR_NUL
-                                     ? "a NUL character (\\u0000) in a string"
-                                     : "an escape that JSON does not have");
+  return fail (error, at, bad, code,
+               code == XUNCHA_JSON_ERROR_NUL ? "a NUL character (\\u0000) in a string"
+               : code == XUNCHA_JSON_ERROR_SURROGATE
+                 ? "half of a UTF-16 surrogate pair (\\uD800-\\uDFFF alone), which is no character"
+                 : "an escape that JSON does not have");
 }
 
 /* The text of a member name whose escapes the gate already checked (complete, no

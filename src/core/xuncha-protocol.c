@@ -200,13 +200,14 @@ xuncha_protocol_parse (const char  *data,
       return NULL;
     }
   /* What json-glib would misread or not survive (several values, comments, octal escapes,
-   * \u0000, deep nesting, a name twice) is refused before it sees it. A repeated name and a
-   * NUL are well-formed JSON that the office cannot take as written (422); the rest is
-   * malformed (400). */
+   * \u0000, half a surrogate pair, deep nesting, a name twice) is refused before it sees
+   * it. A repeated name, a NUL and half a surrogate pair are well-formed JSON that the
+   * office cannot take as written (422); the rest is malformed (400). */
   if (!xuncha_json_check (data, (gsize)length, NULL, &local_error))
     {
       gboolean unacceptable = local_error->code == XUNCHA_JSON_ERROR_DUPLICATE
-                              || local_error->code == XUNCHA_JSON_ERROR_NUL;
+                              || local_error->code == XUNCHA_JSON_ERROR_NUL
+                              || local_error->code == XUNCHA_JSON_ERROR_SURROGATE;
 
       g_set_error (error, XUNCHA_PROTOCOL_ERROR,
                    unacceptable ? XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE
