@@ -726,7 +726,6 @@ bind_double (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, column);
 }
 
-/* The rows that make a stored photo file part of report @uuid, and its outbox entry. */
 /* An outbox row for @item, waiting; an item already listed keeps its row. */
 static gboolean
 queue_for_office (XunchaReportStore  *self,
@@ -749,6 +748,7 @@ queue_for_office (XunchaReportStore  *self,
   return xuncha_store_step_done (self->store, stmt, error);
 }
 
+/* The rows that make a stored photo file part of report @uuid, and its outbox entry. */
 static gboolean
 insert_photo_rows (XunchaReportStore  *self,
                    const char         *uuid,

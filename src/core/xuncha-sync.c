@@ -1260,9 +1260,9 @@ pull_categories (Run *run)
     }
 }
 
-/* Little-endian WKB of a LineString, or a MultiLineString for several lines. */
-/* The streets table's own geometry encoding (shared with the street importer), with the
- * box and length the table keeps beside it. */
+/* Little-endian WKB of a LineString, or a MultiLineString for several lines: the streets
+ * table's own geometry encoding (shared with the street importer), with the box and length
+ * the table keeps beside it. */
 static GBytes *
 lines_to_wkb (GPtrArray *lines,
               double    *bbox,
