@@ -237,14 +237,6 @@ xuncha_http_set_low_speed (XunchaHttp *self,
 }
 
 void
-xuncha_http_set_connect_timeout (XunchaHttp *self,
-                                 long        seconds)
-{
-  g_return_if_fail (self != NULL);
-  self->connect_timeout = seconds;
-}
-
-void
 xuncha_http_set_answer_max (XunchaHttp *self,
                             gsize       bytes)
 {

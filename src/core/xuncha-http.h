@@ -57,8 +57,6 @@ void                xuncha_http_set_token     (XunchaHttp          *self,
 void                xuncha_http_set_low_speed (XunchaHttp          *self,
                                                long                 bytes_per_second,
                                                long                 seconds);
-void                xuncha_http_set_connect_timeout (XunchaHttp    *self,
-                                               long                 seconds);
 /* The most an answer body may hold (default XUNCHA_PROTOCOL_ANSWER_MAX_BYTES). Bytes are
  * counted as they arrive, so an answer that goes past it, with a length or chunked without
  * end, is cut off there with XUNCHA_HTTP_ERROR_TOO_LARGE. */

@@ -148,12 +148,6 @@ xuncha_map_importer_set_crs (XunchaMapImporter *self,
   self->crs = crs;
 }
 
-const char * const *
-xuncha_map_importer_get_keys (void)
-{
-  return street_keys;
-}
-
 gboolean
 xuncha_map_importer_set_mapping (XunchaMapImporter  *self,
                                  const char         *key,

@@ -56,9 +56,6 @@ XunchaMapImporter  *xuncha_map_importer_new              (XunchaStore          *
 void                xuncha_map_importer_set_crs          (XunchaMapImporter    *self,
                                                           XunchaCrs             crs);
 
-/* The keys a street import fills: id, name, class, kind, grid_cell, community, unit.
- * NULL-terminated. */
-const char * const *xuncha_map_importer_get_keys         (void);
 /* Reads @key from the feature property @property instead of the defaults (fit for OSM
  * exports: id from "@id" then "id" then the feature's own id; name from "name"; class
  * from "class"; kind from "highway"; grid_cell from "grid_cell" or "grid"; community from
