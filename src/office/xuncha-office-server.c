@@ -37,6 +37,7 @@ struct _XunchaOfficeServer
   gboolean             waiting_seen;     /* a connection waited at the previous look */
   gboolean             out_of_files;     /* said so already in this episode */
   GHashTable          *idle;             /* Idle: kept-alive connections between requests */
+  GHashTable          *refusals;         /* Refusal: connections answered without their body */
 };
 
 /* A body must arrive at least this fast (bytes per second) once its headers are in: slow
@@ -51,6 +52,11 @@ struct _XunchaOfficeServer
  * handing libsoup the streams could answer there, and libsoup keeps such connections
  * alive only for a server with listeners of its own. */
 #define HEADERS_MAX_BYTES 16384
+/* A body refused before its end is not read on; but what the client still sends for a
+ * short while is read and dropped before the connection is closed (a lingering close), so
+ * that the client reads the answer instead of a reset that can discard it. */
+#define LINGER_S 2
+#define LINGER_BYTES (1024 * 1024)
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
 
@@ -117,8 +123,9 @@ respond_error (SoupServerMessage   *msg,
                const char * const  *missing)
 {
   g_autofree char *body = xuncha_protocol_encode_error (code, message, missing);
+  GUri *uri = soup_server_message_get_uri (msg);
   g_autofree char *method = log_text (soup_server_message_get_method (msg));
-  g_autofree char *path = log_text (g_uri_get_path (soup_server_message_get_uri (msg)));
+  g_autofree char *path = log_text (uri != NULL ? g_uri_get_path (uri) : NULL);
   g_autofree char *text = log_text (message);
 
   g_debug ("%s %s -> %u %s", method, path, status, text);
@@ -206,20 +213,6 @@ is_photo_put (SoupServerMessage *msg,
 }
 
 static void
-on_photo_chunk (SoupServerMessage *msg,
-                GBytes            *chunk,
-                gpointer           user_data)
-{
-  PhotoUpload *pu = user_data;
-  gsize length;
-  const guint8 *data = g_bytes_get_data (chunk, &length);
-
-  /* Keep reading after a failed write: the answer comes when the body is in. */
-  if (pu->error == NULL && pu->upload != NULL)
-    xuncha_office_storage_photo_write (pu->storage, pu->upload, data, length, &pu->error);
-}
-
-static void
 add_header_size (const char *name,
                  const char *value,
                  gpointer    user_data)
@@ -230,7 +223,8 @@ add_header_size (const char *name,
 }
 
 /* After the headers, before the body: refuse early what cannot succeed, and send photo
- * bodies to a file as they arrive instead of holding them in memory. */
+ * bodies to a file as they arrive instead of holding them in memory (on_body_chunk()).
+ * A refusal here with a body to follow is answered without reading it (on_got_headers()). */
 static void
 on_early (SoupServer        *server,
           SoupServerMessage *msg,
@@ -275,6 +269,8 @@ on_early (SoupServer        *server,
   pu = g_new0 (PhotoUpload, 1);
   pu->storage = g_object_ref (self->storage);
   g_object_set_data_full (G_OBJECT (msg), "xuncha-photo-upload", pu, photo_upload_free);
+  /* Whatever the answer, a photo body that libsoup reads is not kept in memory. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   if (!authenticate (self, msg, &pu->officer))
     return;
   if (length > self->photo_max_bytes)
@@ -304,8 +300,6 @@ on_early (SoupServer        *server,
       respond_storage_error (msg, error);
       return;
     }
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_photo_chunk), pu);
 }
 
 static void
@@ -335,8 +329,6 @@ handle_photo_put (XunchaOfficeServer *self,
       respond_storage_error (msg, error);
       return;
     }
-  if (bytes > self->photo_max_bytes)
-    g_warning ("Photo %s is larger than the limit but arrived without a length", sha256);
   body = xuncha_protocol_encode_photo_ack (sha256, bytes, received_at);
   respond (msg, created ? 201 : 200, body);
 }
@@ -736,13 +728,8 @@ handle_request (XunchaOfficeServer *self,
       return;
     }
 
+  /* Counted as it arrived: never past body_max_bytes (see on_body_chunk()). */
   request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  if ((gint64)g_bytes_get_size (request) > self->body_max_bytes)
-    {
-      respond_error (msg, 413, "too_large", "The request body is larger than the office "
-                     "accepts", NULL);
-      return;
-    }
 
   if (g_str_equal (rest, "enroll"))
     {
@@ -922,21 +909,404 @@ deadline_set (SoupServerMessage *msg,
   return deadline;
 }
 
+/* Answers libsoup makes by itself. libsoup refuses some requests before any handler of the
+ * office runs: one it cannot read (a malformed request line, an HTTP version or transfer
+ * coding it does not know, a missing or wrong Host, a Content-Length that is no number:
+ * 400, 417, 501, 505, decided while it reads the headers, with no signal before it writes
+ * the answer), one whose path climbs with an encoded "..", names the wrong scheme or holds
+ * an encoded NUL (400, in its own got-headers handler, before the office's), and one no
+ * handler takes (404, after the body). Each still gets the office's mark and a JSON error
+ * whose code says the status, as the protocol promises for every answer. */
+
+static const char *
+error_code_for_status (guint status)
+{
+  static const struct { guint status; const char *code; } map[] = {
+    { 400, "bad_request" }, { 401, "unauthorized" }, { 403, "forbidden" },
+    { 404, "not_found" }, { 405, "method_not_allowed" }, { 409, "conflict" },
+    { 413, "too_large" }, { 417, "expectation_failed" }, { 431, "headers_too_large" },
+    { 500, "internal" }, { 501, "not_implemented" }, { 503, "busy" },
+    { 505, "http_version_not_supported" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (map[i].status == status)
+      return map[i].code;
+  return status >= 500 ? "internal" : "bad_request";
+}
+
+static char *
+libsoup_error_message (guint status)
+{
+  return g_strdup_printf ("The request was refused before the office could read it (%u %s)",
+                          status, soup_status_get_phrase (status));
+}
+
+/* A status libsoup chose, with no body yet: the office's answer for it. */
+static void
+respond_libsoup_error (SoupServerMessage *msg)
+{
+  guint status = soup_server_message_get_status (msg);
+  g_autofree char *message = libsoup_error_message (status);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
+  respond_error (msg, status, error_code_for_status (status), message, NULL);
+}
+
+/* A request libsoup could not read is answered without any signal before its headers go
+ * out: so every request starts out shaped for that answer (a JSON body that ends with the
+ * connection, which can be added once the status is written, in on_wrote_headers_alone()),
+ * and on_got_headers() makes an ordinary answer of it once the headers were read. */
+static void
+alone_begin (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  g_object_set_data (G_OBJECT (msg), "xuncha-alone", GINT_TO_POINTER (TRUE));
+  soup_message_headers_set_encoding (response, SOUP_ENCODING_EOF);
+  soup_message_headers_replace (response, "Content-Type", "application/json; charset=utf-8");
+  soup_message_headers_replace (response, "Connection", "close");
+}
+
+static void
+alone_end (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  if (g_object_get_data (G_OBJECT (msg), "xuncha-alone") == NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), "xuncha-alone", NULL);
+  soup_message_headers_set_encoding (response, SOUP_ENCODING_CONTENT_LENGTH);
+  soup_message_headers_remove (response, "Content-Type");
+  soup_message_headers_remove (response, "Connection");
+}
+
+static void
+on_wrote_headers_alone (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  guint status = soup_server_message_get_status (msg);
+  g_autofree char *message = NULL;
+  g_autofree char *json = NULL;
+
+  if (g_object_get_data (G_OBJECT (msg), "xuncha-alone") == NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), "xuncha-alone", NULL);
+  message = libsoup_error_message (status);
+  json = xuncha_protocol_encode_error (error_code_for_status (status), message, NULL);
+  g_debug ("A request libsoup could not read -> %u", status);
+  soup_message_body_truncate (body);
+  soup_message_body_append (body, SOUP_MEMORY_COPY, json, strlen (json));
+  soup_message_body_complete (body);
+}
+
+/* Bodies. Every request body is counted as it arrives (on_body_chunk()) and stopped at its
+ * limit: photo_max_bytes for a photo, body_max_bytes for any other. A length over the limit
+ * is refused before the body. Stopping means not reading on: once libsoup has a status it
+ * still reads the whole body (into memory, unless told otherwise) before it writes the
+ * answer, unless the client asked for 100-continue and so sends no body unasked. So the
+ * office pauses libsoup's reading, takes the connection from it (never inside libsoup's
+ * read: from the main loop), writes the answer itself, reads and drops what the client
+ * still sends for a short while, and closes the connection. Such a connection is never
+ * handed back to libsoup (see keep_alive_take()): it ends there. */
+
+typedef struct
+{
+  XunchaOfficeServer *self;
+  gint64              limit;
+  gint64              received;
+} BodyCount;
+
+typedef struct
+{
+  XunchaOfficeServer *self;          /* while listed in self->refusals */
+  SoupServerMessage  *msg;           /* until its connection is taken */
+  GSocket            *socket;
+  GIOStream          *stream;
+  GBytes             *answer;
+  GCancellable       *cancellable;
+  GSource            *take;
+  guint               linger;
+  gsize               drained;
+  guint8              buffer[16384];
+} Refusal;
+
+static void
+refusal_clear (gpointer data)
+{
+  Refusal *refusal = data;
+
+  g_clear_object (&refusal->msg);
+  /* The socket first: closing the stream would otherwise try to say goodbye in TLS to a
+   * client that may not read. */
+  if (refusal->socket != NULL)
+    g_socket_close (refusal->socket, NULL);
+  g_clear_object (&refusal->socket);
+  g_clear_object (&refusal->stream);
+  g_clear_pointer (&refusal->answer, g_bytes_unref);
+  g_clear_object (&refusal->cancellable);
+}
+
+/* Taken off the office's list: when done, or when the office stops. */
+static void
+refusal_unlist (gpointer data)
+{
+  Refusal *refusal = data;
+
+  refusal->self = NULL;
+  g_cancellable_cancel (refusal->cancellable);
+  g_clear_handle_id (&refusal->linger, g_source_remove);
+  if (refusal->take != NULL)
+    {
+      g_source_destroy (refusal->take);
+      g_clear_pointer (&refusal->take, g_source_unref);
+    }
+  g_rc_box_release_full (refusal, refusal_clear);
+}
+
+static void
+refusal_end (Refusal *refusal)
+{
+  if (refusal->self != NULL)
+    g_hash_table_remove (refusal->self->refusals, refusal);
+}
+
+static gboolean
+on_refusal_linger_over (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  refusal->linger = 0;
+  g_debug ("Closing a refused connection: the client still sends after %d s", LINGER_S);
+  g_cancellable_cancel (refusal->cancellable);
+  refusal_end (refusal);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_refusal_closed (GObject      *stream,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  g_io_stream_close_finish (G_IO_STREAM (stream), result, NULL);
+  refusal_end (refusal);
+  g_rc_box_release_full (refusal, refusal_clear);
+}
+
+static void
+refusal_close (Refusal *refusal)
+{
+  if (refusal->self == NULL)
+    return;
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, refusal->cancellable,
+                           on_refusal_closed, g_rc_box_acquire (refusal));
+}
+
+static void
+on_refusal_drained (GObject      *in,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (in), result, NULL);
+
+  if (n > 0)
+    refusal->drained += (gsize)n;
+  if (n > 0 && refusal->drained < LINGER_BYTES && refusal->self != NULL)
+    g_input_stream_read_async (G_INPUT_STREAM (in), refusal->buffer, sizeof refusal->buffer,
+                               G_PRIORITY_DEFAULT, refusal->cancellable, on_refusal_drained,
+                               g_rc_box_acquire (refusal));
+  else
+    refusal_close (refusal);
+  g_rc_box_release_full (refusal, refusal_clear);
+}
+
+static void
+on_refusal_written (GObject      *out,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (g_output_stream_write_all_finish (G_OUTPUT_STREAM (out), result, NULL, NULL)
+      && refusal->self != NULL)
+    g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
+                               refusal->buffer, sizeof refusal->buffer, G_PRIORITY_DEFAULT,
+                               refusal->cancellable, on_refusal_drained,
+                               g_rc_box_acquire (refusal));
+  else
+    refusal_end (refusal);
+  g_rc_box_release_full (refusal, refusal_clear);
+}
+
+/* The answer set on @msg as the office writes it on a taken connection: its headers, the
+ * body's length, and no keep-alive. */
+static GBytes *
+refusal_answer (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  GString *answer = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  g_string_append_printf (answer, "HTTP/1.%c %u %s\r\n",
+                          soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0 ? '0' : '1',
+                          soup_server_message_get_status (msg),
+                          soup_status_get_phrase (soup_server_message_get_status (msg)));
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Content-Length") != 0
+        && g_ascii_strcasecmp (name, "Transfer-Encoding") != 0
+        && g_ascii_strcasecmp (name, "Connection") != 0)
+      g_string_append_printf (answer, "%s: %s\r\n", name, value);
+  g_string_append_printf (answer, "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n\r\n", g_bytes_get_size (body));
+  g_string_append_len (answer, g_bytes_get_data (body, NULL), (gssize)g_bytes_get_size (body));
+  return g_string_free_to_bytes (answer);
+}
+
+static gboolean
+on_refusal_take (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  g_clear_pointer (&refusal->take, g_source_unref);
+  refusal->answer = refusal_answer (refusal->msg);
+  refusal->stream = soup_server_message_steal_connection (refusal->msg);
+  g_clear_object (&refusal->msg);
+  if (refusal->stream == NULL)
+    {
+      refusal_end (refusal);
+      return G_SOURCE_REMOVE;
+    }
+  refusal->linger = g_timeout_add_seconds (LINGER_S, on_refusal_linger_over, refusal);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   g_bytes_get_data (refusal->answer, NULL),
+                                   g_bytes_get_size (refusal->answer), G_PRIORITY_DEFAULT,
+                                   refusal->cancellable, on_refusal_written,
+                                   g_rc_box_acquire (refusal));
+  return G_SOURCE_REMOVE;
+}
+
+/* Answers @msg (its status and body are set) without reading the rest of its body. Called
+ * from libsoup's reading: it stops it, and takes the connection at the next turn of the
+ * main loop. */
+static void
+refuse_unread (XunchaOfficeServer *self,
+               SoupServerMessage  *msg)
+{
+  PhotoUpload *pu = g_object_get_data (G_OBJECT (msg), "xuncha-photo-upload");
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
+  Refusal *refusal;
+
+  if (g_object_get_data (G_OBJECT (msg), "xuncha-refused") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), "xuncha-refused", GINT_TO_POINTER (TRUE));
+  /* After a 100 Continue libsoup cleared the answer's headers. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
+  /* Nothing of it is kept: the photo's temporary file goes now. */
+  if (pu != NULL && pu->upload != NULL)
+    xuncha_office_storage_photo_abort (pu->storage, g_steal_pointer (&pu->upload));
+  /* The lingering close has its own, shorter bound. */
+  deadline_set (msg, 0, NULL);
+  soup_server_message_pause (msg);
+
+  refusal = g_rc_box_new0 (Refusal);
+  refusal->self = self;
+  refusal->msg = g_object_ref (msg);
+  refusal->socket = socket != NULL ? g_object_ref (socket) : NULL;
+  refusal->cancellable = g_cancellable_new ();
+  refusal->take = g_idle_source_new ();
+  g_source_set_priority (refusal->take, G_PRIORITY_HIGH);
+  g_source_set_callback (refusal->take, on_refusal_take, refusal, NULL);
+  g_source_attach (refusal->take, NULL);
+  g_hash_table_add (self->refusals, refusal);
+}
+
+static void
+on_body_chunk (SoupServerMessage *msg,
+               GBytes            *chunk,
+               gpointer           user_data)
+{
+  BodyCount *count = user_data;
+  PhotoUpload *pu = g_object_get_data (G_OBJECT (msg), "xuncha-photo-upload");
+  gsize length;
+  const guint8 *data = g_bytes_get_data (chunk, &length);
+
+  if (g_object_get_data (G_OBJECT (msg), "xuncha-refused") != NULL)
+    return;
+  count->received += (gint64)length;
+  if (count->received > count->limit)
+    {
+      respond_error (msg, 413, "too_large", pu != NULL
+                     ? "The photo is larger than the office accepts"
+                     : "The request body is larger than the office accepts", NULL);
+      refuse_unread (count->self, msg);
+      return;
+    }
+  /* Keep reading after a failed write: the answer comes when the body is in. */
+  if (pu != NULL && pu->error == NULL && pu->upload != NULL)
+    xuncha_office_storage_photo_write (pu->storage, pu->upload, data, length, &pu->error);
+}
+
+/* After libsoup's got-headers handler, which ran the early handler: libsoup has read the
+ * request's headers; its body, if any, comes next. */
 static void
 on_got_headers (SoupServerMessage *msg,
                 gpointer           user_data)
 {
   XunchaOfficeServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   goffset length = soup_message_headers_get_content_length (headers);
-  gint64 limit = MAX (self->photo_max_bytes, self->body_max_bytes);
+  guint status = soup_server_message_get_status (msg);
+  gboolean body_follows = encoding == SOUP_ENCODING_CHUNKED
+                          || (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0);
+  gboolean expects_continue =
+    (soup_message_headers_get_expectations (headers) & SOUP_EXPECTATION_CONTINUE) != 0;
+  GUri *uri = soup_server_message_get_uri (msg);
+  BodyCount *count;
 
-  /* Without a length the body may be as large as the largest accepted. */
-  if (length <= 0 && soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED)
-    limit = 0;
-  else if (length > 0)
-    limit = MIN (length, limit);
-  deadline_set (msg, self->request_timeout_s + (guint)(limit / BODY_MIN_RATE),
+  alone_end (msg);
+  /* The office serves whole answers: libsoup would cut any 200 to a range asked for, or
+   * answer 416 with an empty body. */
+  soup_message_headers_remove (headers, "Range");
+
+  if (status != 0 && soup_server_message_get_response_body (msg)->length == 0)
+    respond_libsoup_error (msg);
+  if (status >= 400 && body_follows)
+    {
+      /* A client that waits for 100-continue sends no body, but may send it later
+       * anyway: what came next on the connection would not be a request. */
+      if (expects_continue)
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                      "Connection", "close");
+      else
+        refuse_unread (self, msg);
+      return;
+    }
+  if (!body_follows)
+    {
+      deadline_set (msg, self->request_timeout_s, "the request came in too slowly");
+      return;
+    }
+
+  count = g_new0 (BodyCount, 1);
+  count->self = self;
+  count->limit = uri != NULL && is_photo_put (msg, g_uri_get_path (uri)) ? self->photo_max_bytes
+                                                                         : self->body_max_bytes;
+  g_object_set_data_full (G_OBJECT (msg), "xuncha-body-count", count, g_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_body_chunk), count);
+  /* The body may be as large as its limit, or its length when that is less. */
+  deadline_set (msg, self->request_timeout_s
+                     + (guint)((length > 0 ? MIN (length, count->limit) : count->limit)
+                               / BODY_MIN_RATE),
                 "the request came in too slowly");
 }
 
@@ -948,6 +1318,15 @@ on_got_body (SoupServerMessage *msg,
   XunchaOfficeServer *self = user_data;
   Deadline *deadline = deadline_set (msg, self->request_timeout_s,
                                      "the client stopped reading its answer");
+
+  /* After a 100 Continue libsoup cleared the answer's headers; and where no handler took
+   * the request, it chose 404 itself. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
+  if (soup_server_message_get_status (msg) >= 400
+      && soup_server_message_get_method (msg) != SOUP_METHOD_HEAD
+      && soup_server_message_get_response_body (msg)->length == 0)
+    respond_libsoup_error (msg);
 
   if (deadline != NULL)
     {
@@ -1024,6 +1403,10 @@ on_request_started (SoupServer        *server,
     g_object_set_data_full (G_OBJECT (msg), "xuncha-socket", g_object_ref (socket),
                             g_object_unref);
   deadline_set (msg, self->request_timeout_s, "no request came, or it came too slowly");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
+  alone_begin (msg);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers_alone), self);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
   g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), self);
   g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), self);
@@ -1184,6 +1567,10 @@ on_request_finished (SoupServer        *server,
 {
   XunchaOfficeServer *self = user_data;
 
+  /* A refused connection ends with its answer (libsoup does not finish a message whose
+   * connection was taken, so this is only a guard). */
+  if (g_object_get_data (G_OBJECT (msg), "xuncha-refused") != NULL)
+    return;
   deadline_set (msg, self->request_timeout_s, "it stayed idle after an answer");
   keep_alive_take (self, msg);
 }
@@ -1255,6 +1642,7 @@ xuncha_office_server_finalize (GObject *object)
   g_clear_pointer (&self->enroll_failures, g_hash_table_unref);
   g_clear_handle_id (&self->listen_watch, g_source_remove);
   g_clear_pointer (&self->idle, g_hash_table_unref);
+  g_clear_pointer (&self->refusals, g_hash_table_unref);
   g_clear_object (&self->listen_socket);
 
   G_OBJECT_CLASS (xuncha_office_server_parent_class)->finalize (object);
@@ -1275,6 +1663,7 @@ xuncha_office_server_init (XunchaOfficeServer *self)
   self->enroll_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                  (GDestroyNotify)g_array_unref);
   self->idle = g_hash_table_new_full (NULL, NULL, idle_free, NULL);
+  self->refusals = g_hash_table_new_full (NULL, NULL, refusal_unlist, NULL);
   self->enroll_per_officer = 5;
   self->enroll_per_address = 20;
   self->enroll_window_s = 600;
