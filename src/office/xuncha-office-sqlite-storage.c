@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 #include "xuncha-office-sqlite-storage.h"
+#include "xuncha-private-files-private.h"
 #include "xuncha-sqlite-private.h"
 
 struct _XunchaOfficeSqliteStorage
@@ -1519,6 +1521,47 @@ storage_features_since (XunchaOfficeStorage   *storage,
   return g_steal_pointer (&items);
 }
 
+/* Every report, position and photo of a district: the office's user alone may read them.
+ * An existing folder with a wider mode (made by hand, restored from a backup) is
+ * tightened and the log says so; SQLite gives its -wal, -shm and -journal files the mode
+ * of office.db, so office.db is made 0600 before SQLite opens it, and files left by an
+ * earlier run with another mode are tightened too. */
+static gboolean
+make_private (XunchaOfficeSqliteStorage  *self,
+              const char                 *db_path,
+              GError                    **error)
+{
+  static const char * const db_suffixes[] = { "", "-wal", "-shm", "-journal" };
+  const char *dirs[] = { self->data_dir, self->photo_dir, self->tmp_dir };
+  g_autoptr(GError) local_error = NULL;
+  guint was_mode = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      if (!xuncha_private_dir (dirs[i], &was_mode, &local_error))
+        goto fail;
+      if (was_mode != 0)
+        g_message ("Made the folder %s private to the office's user (mode 0700, was %04o)",
+                   dirs[i], was_mode);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (db_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (db_path, db_suffixes[i], NULL);
+
+      if (!xuncha_private_file (file, i == 0, &was_mode, &local_error))
+        goto fail;
+      if (was_mode != 0)
+        g_message ("Made the file %s private to the office's user (mode 0600, was %04o)", file,
+                   was_mode);
+    }
+  return TRUE;
+
+fail:
+  g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+               _("The office will not use its data folder: %s"), local_error->message);
+  return FALSE;
+}
+
 static void
 storage_iface_init (XunchaOfficeStorageInterface *iface)
 {
@@ -1557,15 +1600,10 @@ xuncha_office_sqlite_storage_open (const char  *data_dir,
   self->data_dir = g_strdup (data_dir);
   self->photo_dir = g_build_filename (data_dir, "photos", NULL);
   self->tmp_dir = g_build_filename (data_dir, "photos", ".incoming", NULL);
-  if (g_mkdir_with_parents (self->tmp_dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
-                   "Could not create %s: %s", self->tmp_dir, g_strerror (saved));
-      return NULL;
-    }
-
   path = g_build_filename (data_dir, "office.db", NULL);
+  if (!make_private (self, path, error))
+    return NULL;
+
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
       != SQLITE_OK)
     {
