@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <curl/curl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "xuncha-test-office.h"
@@ -154,13 +156,146 @@ test_private_refused (void)
   g_assert_null (strstr (out, "enrollment code"));
 }
 
+static size_t
+discard (char *data, size_t size, size_t n, void *user_data)
+{
+  return size * n;
+}
+
+/* One enrollment attempt; returns the status and the Retry-After seconds (0: none). */
+static long
+enroll (const char *base,
+        const char *officer,
+        const char *code,
+        gint64     *retry_after)
+{
+  g_autofree char *url = g_strconcat (base, "api/v1/enroll", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"officer_id\": \"%s\", \"code\": \"%s\"}",
+                                           officer, code);
+  struct curl_slist *headers = curl_slist_append (NULL, "Content-Type: application/json");
+  CURL *curl = curl_easy_init ();
+  struct curl_header *header = NULL;
+  long status = 0;
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, xuncha_test_certs ()->ca);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  *retry_after = 0;
+  if (curl_easy_header (curl, "Retry-After", 0, CURLH_HEADER, -1, &header) == CURLHE_OK)
+    *retry_after = g_ascii_strtoll (header->value, NULL, 10);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return status;
+}
+
+/* Waits out a refusal: the time the office gave, and a second more. */
+static void
+wait_retry_after (gint64 seconds)
+{
+  g_assert_cmpint (seconds, >, 0);
+  g_usleep ((gulong)(seconds + 1) * G_USEC_PER_SEC);
+}
+
+/* Five wrong codes close enrollment for the officer; the office crashes (or is killed)
+ * and starts again: still closed, with the right code too. After the window it opens. */
+static void
+test_enroll_limits_restart (void)
+{
+  /* Long enough for a restart on a busy machine, short for the suite. */
+  const char *args[] = { "--enroll-window", "8", NULL };
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autofree char *dir = NULL, *code = NULL;
+  g_autoptr(XunchaTestOffice) office = NULL;
+  gint64 retry_after = 0;
+
+  if (certs == NULL)
+    return;
+  dir = xuncha_test_make_tmpdir ();
+  office = xuncha_test_office_start_full (dir, certs->server_cert, certs->server_key, 0, args,
+                                          NULL);
+  code = xuncha_test_office_add_officer (dir, "W1", "T1", FALSE);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (enroll (office->url, "W1", "AAAA-BBBB-CCCC", &retry_after), ==, 401);
+  g_assert_cmpint (enroll (office->url, "W1", code, &retry_after), ==, 429);
+
+  xuncha_test_office_stop (office, SIGKILL);
+  xuncha_test_office_restart (office);
+  g_assert_cmpint (enroll (office->url, "W1", code, &retry_after), ==, 429);
+  /* A stop as the service manager does it, too. */
+  xuncha_test_office_restart (office);
+  g_assert_cmpint (enroll (office->url, "W1", code, &retry_after), ==, 429);
+
+  wait_retry_after (retry_after);
+  g_assert_cmpint (enroll (office->url, "W1", code, &retry_after), ==, 200);
+}
+
+/* Failures kept with times in the future (the clock was set back since) count, but for
+ * one window from now, not for ever. */
+static void
+test_enroll_limits_clock_back (void)
+{
+  const char *args[] = { "--enroll-window", "4", NULL };
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autofree char *dir = NULL, *code = NULL, *db_path = NULL;
+  g_autoptr(XunchaTestOffice) office = NULL;
+  gint64 retry_after = 0;
+  sqlite3 *db = NULL;
+
+  if (certs == NULL)
+    return;
+  dir = xuncha_test_make_tmpdir ();
+  code = xuncha_test_office_add_officer (dir, "F1", "T1", FALSE);
+  db_path = g_build_filename (dir, "office.db", NULL);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  /* A year ahead of now, as a clock set forward by mistake would have written them. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *sql =
+        g_strdup_printf ("INSERT INTO enroll_failures (officer_id, address, at) "
+                         "VALUES ('F1', '192.0.2.1', %" G_GINT64_FORMAT ")",
+                         g_get_real_time () + (gint64)365 * 24 * 3600 * G_USEC_PER_SEC);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  sqlite3_close (db);
+
+  office = xuncha_test_office_start_full (dir, certs->server_cert, certs->server_key, 0, args,
+                                          NULL);
+  g_assert_cmpint (enroll (office->url, "F1", code, &retry_after), ==, 429);
+  g_assert_cmpint (retry_after, <=, 4);
+  /* Taken as now, and kept so: another restart does not start a year's wait again. */
+  xuncha_test_office_restart (office);
+  g_assert_cmpint (enroll (office->url, "F1", code, &retry_after), ==, 429);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*), max(at) FROM enroll_failures",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 5);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 1), <=, g_get_real_time ());
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+  wait_retry_after (retry_after);
+  g_assert_cmpint (enroll (office->url, "F1", code, &retry_after), ==, 200);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
 
   g_test_add_func ("/office-state/private-folder", test_private_folder);
   g_test_add_func ("/office-state/private-refused", test_private_refused);
+  g_test_add_func ("/office-state/enroll-limits-restart", test_enroll_limits_restart);
+  g_test_add_func ("/office-state/enroll-limits-clock-back", test_enroll_limits_clock_back);
   return g_test_run ();
 }

@@ -78,7 +78,13 @@ static const char schema[] =
   "  kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, revision INTEGER NOT NULL,"
   "  deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id));"
   "CREATE INDEX IF NOT EXISTS features_revision ON features (kind, revision);"
-  "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+  "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+  /* Failed enrollment attempts (at: wall-clock microseconds), so that the limits on
+   * guessing codes outlive a restart. The schema has no numbered migrations: every table
+   * is made if missing, so an older office.db gains this one at its next start. */
+  "CREATE TABLE IF NOT EXISTS enroll_failures ("
+  "  officer_id TEXT NOT NULL, address TEXT NOT NULL, at INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS enroll_failures_at ON enroll_failures (at);";
 
 static void
 xuncha_office_sqlite_storage_finalize (GObject *object)
@@ -1521,6 +1527,96 @@ storage_features_since (XunchaOfficeStorage   *storage,
   return g_steal_pointer (&items);
 }
 
+/* Failed enrollments. */
+
+static gboolean
+storage_enroll_failure_add (XunchaOfficeStorage              *storage,
+                            const XunchaOfficeEnrollFailure  *failure,
+                            guint                             keep_max,
+                            GError                          **error)
+{
+  XunchaOfficeSqliteStorage *self = XUNCHA_OFFICE_SQLITE_STORAGE (storage);
+  sqlite3_stmt *stmt;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  stmt = prepare (self, "INSERT INTO enroll_failures (officer_id, address, at) "
+                  "VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, failure->at);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  /* Row ids grow with each insert, so the lowest are the oldest attempts. */
+  stmt = prepare (self, "DELETE FROM enroll_failures WHERE rowid <= ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (self->db) - (gint64)keep_max);
+  if (!step_done (self, stmt, error) || !exec (self, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+static GPtrArray *
+storage_enroll_failures (XunchaOfficeStorage  *storage,
+                         gint64                since,
+                         gint64                now,
+                         GError              **error)
+{
+  XunchaOfficeSqliteStorage *self = XUNCHA_OFFICE_SQLITE_STORAGE (storage);
+  g_autoptr(GPtrArray) failures =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_enroll_failure_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return NULL;
+  stmt = prepare (self, "DELETE FROM enroll_failures WHERE at < ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, since);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  stmt = prepare (self, "UPDATE enroll_failures SET at = ?1 WHERE at > ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  stmt = prepare (self, "SELECT officer_id, address, at FROM enroll_failures "
+                  "ORDER BY at, rowid", error);
+  if (stmt == NULL)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaOfficeEnrollFailure *failure = g_new0 (XunchaOfficeEnrollFailure, 1);
+
+      failure->officer_id = g_strdup (column_text (stmt, 0));
+      failure->address = g_strdup (column_text (stmt, 1));
+      failure->at = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (failures, failure);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (self, error, "Could not read the failed enrollments");
+      goto fail;
+    }
+  if (!exec (self, "COMMIT", error))
+    goto fail;
+  return g_steal_pointer (&failures);
+
+fail:
+  rollback (self);
+  return NULL;
+}
+
 /* Every report, position and photo of a district: the office's user alone may read them.
  * An existing folder with a wider mode (made by hand, restored from a backup) is
  * tightened and the log says so; SQLite gives its -wal, -shm and -journal files the mode
@@ -1585,6 +1681,8 @@ storage_iface_init (XunchaOfficeStorageInterface *iface)
   iface->points_add = storage_points_add;
   iface->features_import = storage_features_import;
   iface->features_since = storage_features_since;
+  iface->enroll_failure_add = storage_enroll_failure_add;
+  iface->enroll_failures = storage_enroll_failures;
 }
 
 XunchaOfficeSqliteStorage *
