@@ -62,6 +62,49 @@ test_create_from_empty (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* A data folder opened up (by hand, or a backup restored) is closed again when the store
+ * opens it, and so are the database files SQLite left, a crash's -wal, -shm and -journal
+ * included: SQLite would give new ones the database's mode, but keeps old ones as they
+ * are. */
+static void
+test_private_reopened (void)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *path = db_path (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = NULL;
+  GStatBuf st;
+
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      /* Empty: SQLite takes an empty -wal or -journal as nothing to replay. */
+      if (i > 0)
+        g_assert_true (g_file_set_contents (file, "", 0, NULL));
+      g_assert_cmpint (g_chmod (file, 0644), ==, 0);
+    }
+
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0700);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_stat (file, &st) == 0)
+        g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+    }
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
 static void
 test_pragmas (void)
 {
@@ -385,6 +428,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/create-from-empty", test_create_from_empty);
+  g_test_add_func ("/store/private-reopened", test_private_reopened);
   g_test_add_func ("/store/pragmas", test_pragmas);
   g_test_add_func ("/store/reopen", test_reopen);
   g_test_add_func ("/store/migration-from-zero", test_migration_from_zero);

@@ -21,6 +21,7 @@
 
 #include "xuncha-jpeg.h"
 #include "xuncha-photo-store.h"
+#include "xuncha-private-files-private.h"
 #include "xuncha-store-private.h"
 
 /* Files a writer is still filling start with this; nothing else in the folder does. */
@@ -126,6 +127,8 @@ xuncha_photo_store_open (XunchaStore  *store,
                          GError      **error)
 {
   g_autoptr(XunchaPhotoStore) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint was_mode = 0;
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -135,16 +138,15 @@ xuncha_photo_store_open (XunchaStore  *store,
   self->dir = g_build_filename (xuncha_store_get_data_dir (store), "photos", NULL);
   self->thumb_dir = g_build_filename (self->dir, "thumbs", NULL);
 
-  if (g_mkdir_with_parents (self->dir, 0700) != 0)
+  /* Evidence photos: the owner only. */
+  if (!xuncha_private_dir (self->dir, &was_mode, &local_error))
     {
-      int errsv = errno;
-      g_set_error (error, XUNCHA_PHOTO_STORE_ERROR, XUNCHA_PHOTO_STORE_ERROR_IO,
-                   _("Could not create the photo folder %s: %s"), self->dir,
-                   g_strerror (errsv));
+      g_set_error (error, XUNCHA_PHOTO_STORE_ERROR, XUNCHA_PHOTO_STORE_ERROR_IO, "%s",
+                   local_error->message);
       return NULL;
     }
-  /* Evidence photos: the owner only. */
-  g_chmod (self->dir, 0700);
+  if (was_mode != 0)
+    g_message ("Made the photo folder %s private (mode 0700, was %04o)", self->dir, was_mode);
   self->dir_fd = open (self->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (self->dir_fd < 0)
     {

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "xuncha-outbox.h"
+#include "xuncha-private-files-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-taxonomy.h"
 
@@ -541,6 +542,33 @@ open_database (XunchaStore  *self,
   return xuncha_taxonomy_ensure_loaded (self, error);
 }
 
+/* Evidence photos and officers' positions: the owner only. A folder or file left with a
+ * wider mode is tightened (and the log says so); SQLite gives its -wal, -shm and -journal
+ * files the mode of the database, which is made 0600 before SQLite opens it. */
+static gboolean
+make_private (XunchaStore  *self,
+              GError      **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  guint was_mode = 0;
+
+  if (!xuncha_private_dir (self->data_dir, &was_mode, error))
+    return FALSE;
+  if (was_mode != 0)
+    g_message ("Made the data folder %s private (mode 0700, was %04o)", self->data_dir,
+               was_mode);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (self->path, suffixes[i], NULL);
+
+      if (!xuncha_private_file (file, i == 0, &was_mode, error))
+        return FALSE;
+      if (was_mode != 0)
+        g_message ("Made the file %s private (mode 0600, was %04o)", file, was_mode);
+    }
+  return TRUE;
+}
+
 XunchaStore *
 xuncha_store_open (const char  *data_dir,
                    GError     **error)
@@ -554,25 +582,12 @@ xuncha_store_open (const char  *data_dir,
   self->data_dir = g_strdup (data_dir);
   self->path = g_build_filename (data_dir, "xuncha.db", NULL);
 
-  /* Evidence photos and officers' positions: the owner only. */
-  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+  if (!make_private (self, &local_error))
     {
-      int saved = errno;
-      g_set_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_OPEN,
-                   _("Could not create the data folder %s: %s"), data_dir,
-                   g_strerror (saved));
+      g_set_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_OPEN, "%s",
+                   local_error->message);
       return NULL;
     }
-  g_chmod (data_dir, 0700);
-
-  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
-    {
-      /* Create the file ourselves so it is 0600 from its first byte. */
-      int fd = g_open (self->path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-      if (fd >= 0)
-        g_close (fd, NULL);
-    }
-  g_chmod (self->path, 0600);
 
   if (!open_database (self, &local_error))
     {

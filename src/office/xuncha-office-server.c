@@ -24,7 +24,8 @@ struct _XunchaOfficeServer
   gint64               photo_max_bytes;
   gint64               body_max_bytes;
   guint                request_timeout_s;
-  /* Failed enrollments: "o:ID" and "a:ADDRESS" -> GArray of monotonic times. */
+  /* Failed enrollments: "o:ID" and "a:ADDRESS" -> GArray of monotonic times, ascending;
+   * kept in the storage too (with wall-clock times), read back at start. */
   GHashTable          *enroll_failures;
   guint                enroll_per_officer;
   guint                enroll_per_address;
@@ -388,6 +389,65 @@ enroll_failure_add (XunchaOfficeServer *self,
   g_array_append_val (times, now);
 }
 
+/* Counts a failed enrollment here and keeps it in the storage, so that a restart does not
+ * open what the failures closed. */
+static void
+enroll_failure_record (XunchaOfficeServer *self,
+                       const char         *officer_id,
+                       const char         *address,
+                       gint64              now)
+{
+  g_autofree char *officer_key = g_strconcat ("o:", officer_id, NULL);
+  g_autofree char *address_key = g_strconcat ("a:", address, NULL);
+  XunchaOfficeEnrollFailure failure = { (char *)officer_id, (char *)address,
+                                        g_get_real_time () };
+  g_autoptr(GError) error = NULL;
+
+  enroll_failure_add (self, officer_key, now);
+  enroll_failure_add (self, address_key, now);
+  /* Counted in memory all the same: the limits hold until the next restart. */
+  if (!xuncha_office_storage_enroll_failure_add (self->storage, &failure, ENROLL_KEYS_MAX,
+                                                 &error))
+    g_message ("Could not keep a failed enrollment in the database: %s", error->message);
+}
+
+/* The failures of the last window, from the storage, on the monotonic clock of this run:
+ * each keeps its age by the wall clock. The clock may have been set back since one was
+ * kept, so that it lies in the future: the storage takes it as now, and it counts for one
+ * whole window from now, neither for ever nor less than it should. A clock set forward
+ * makes failures older than they are; nothing kept across a restart can tell. */
+static gboolean
+enroll_failures_load (XunchaOfficeServer  *self,
+                      GError             **error)
+{
+  gint64 wall = g_get_real_time ();
+  gint64 now = g_get_monotonic_time ();
+  gint64 window = (gint64)self->enroll_window_s * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) failures = NULL;
+
+  failures = xuncha_office_storage_enroll_failures (self->storage, wall - window, wall, error);
+  if (failures == NULL)
+    {
+      g_prefix_error (error, "Could not read the failed enrollments: ");
+      return FALSE;
+    }
+  g_hash_table_remove_all (self->enroll_failures);
+  for (guint i = 0; i < failures->len; i++)
+    {
+      XunchaOfficeEnrollFailure *failure = failures->pdata[i];
+      g_autofree char *officer_key = g_strconcat ("o:", failure->officer_id, NULL);
+      g_autofree char *address_key = g_strconcat ("a:", failure->address, NULL);
+      gint64 at = now - (wall - MIN (failure->at, wall));
+
+      enroll_failure_add (self, officer_key, at);
+      enroll_failure_add (self, address_key, at);
+    }
+  if (failures->len > 0)
+    g_message ("%u failed enrollments of the last %u s count against the limits",
+               failures->len, self->enroll_window_s);
+  return TRUE;
+}
+
 /* Whether enrollment is closed for this officer or this address; @retry_after_s: when it
  * opens again. */
 static gboolean
@@ -467,8 +527,8 @@ handle_enroll (XunchaOfficeServer *self,
 
           /* Never the code: a near miss tells much about the right one. */
           g_message ("Failed enrollment for officer %s from %s: %s", who, from, error->message);
-          enroll_failure_add (self, officer_key, now);
-          enroll_failure_add (self, address_key, now);
+          enroll_failure_record (self, officer_id, soup_server_message_get_remote_host (msg),
+                                 now);
         }
       respond_storage_error (msg, error);
       return;
@@ -1753,6 +1813,10 @@ xuncha_office_server_listen (XunchaOfficeServer  *self,
 
   g_return_val_if_fail (XUNCHA_IS_OFFICE_SERVER (self), FALSE);
   g_return_val_if_fail (self->listen_socket == NULL, FALSE);
+
+  /* Before the first request: limits that a restart could reset would be no limits. */
+  if (!enroll_failures_load (self, error))
+    return FALSE;
 
   inet = g_inet_address_new_from_string (address);
   if (inet == NULL)

@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 #include "xuncha-office-sqlite-storage.h"
+#include "xuncha-private-files-private.h"
 #include "xuncha-sqlite-private.h"
 
 struct _XunchaOfficeSqliteStorage
@@ -76,7 +78,13 @@ static const char schema[] =
   "  kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, revision INTEGER NOT NULL,"
   "  deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id));"
   "CREATE INDEX IF NOT EXISTS features_revision ON features (kind, revision);"
-  "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+  "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+  /* Failed enrollment attempts (at: wall-clock microseconds), so that the limits on
+   * guessing codes outlive a restart. The schema has no numbered migrations: every table
+   * is made if missing, so an older office.db gains this one at its next start. */
+  "CREATE TABLE IF NOT EXISTS enroll_failures ("
+  "  officer_id TEXT NOT NULL, address TEXT NOT NULL, at INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS enroll_failures_at ON enroll_failures (at);";
 
 static void
 xuncha_office_sqlite_storage_finalize (GObject *object)
@@ -1519,6 +1527,137 @@ storage_features_since (XunchaOfficeStorage   *storage,
   return g_steal_pointer (&items);
 }
 
+/* Failed enrollments. */
+
+static gboolean
+storage_enroll_failure_add (XunchaOfficeStorage              *storage,
+                            const XunchaOfficeEnrollFailure  *failure,
+                            guint                             keep_max,
+                            GError                          **error)
+{
+  XunchaOfficeSqliteStorage *self = XUNCHA_OFFICE_SQLITE_STORAGE (storage);
+  sqlite3_stmt *stmt;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  stmt = prepare (self, "INSERT INTO enroll_failures (officer_id, address, at) "
+                  "VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, failure->at);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  /* Row ids grow with each insert, so the lowest are the oldest attempts. */
+  stmt = prepare (self, "DELETE FROM enroll_failures WHERE rowid <= ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (self->db) - (gint64)keep_max);
+  if (!step_done (self, stmt, error) || !exec (self, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+static GPtrArray *
+storage_enroll_failures (XunchaOfficeStorage  *storage,
+                         gint64                since,
+                         gint64                now,
+                         GError              **error)
+{
+  XunchaOfficeSqliteStorage *self = XUNCHA_OFFICE_SQLITE_STORAGE (storage);
+  g_autoptr(GPtrArray) failures =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_enroll_failure_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return NULL;
+  stmt = prepare (self, "DELETE FROM enroll_failures WHERE at < ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, since);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  stmt = prepare (self, "UPDATE enroll_failures SET at = ?1 WHERE at > ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (!step_done (self, stmt, error))
+    goto fail;
+  stmt = prepare (self, "SELECT officer_id, address, at FROM enroll_failures "
+                  "ORDER BY at, rowid", error);
+  if (stmt == NULL)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaOfficeEnrollFailure *failure = g_new0 (XunchaOfficeEnrollFailure, 1);
+
+      failure->officer_id = g_strdup (column_text (stmt, 0));
+      failure->address = g_strdup (column_text (stmt, 1));
+      failure->at = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (failures, failure);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (self, error, "Could not read the failed enrollments");
+      goto fail;
+    }
+  if (!exec (self, "COMMIT", error))
+    goto fail;
+  return g_steal_pointer (&failures);
+
+fail:
+  rollback (self);
+  return NULL;
+}
+
+/* Every report, position and photo of a district: the office's user alone may read them.
+ * An existing folder with a wider mode (made by hand, restored from a backup) is
+ * tightened and the log says so; SQLite gives its -wal, -shm and -journal files the mode
+ * of office.db, so office.db is made 0600 before SQLite opens it, and files left by an
+ * earlier run with another mode are tightened too. */
+static gboolean
+make_private (XunchaOfficeSqliteStorage  *self,
+              const char                 *db_path,
+              GError                    **error)
+{
+  static const char * const db_suffixes[] = { "", "-wal", "-shm", "-journal" };
+  const char *dirs[] = { self->data_dir, self->photo_dir, self->tmp_dir };
+  g_autoptr(GError) local_error = NULL;
+  guint was_mode = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      if (!xuncha_private_dir (dirs[i], &was_mode, &local_error))
+        goto fail;
+      if (was_mode != 0)
+        g_message ("Made the folder %s private to the office's user (mode 0700, was %04o)",
+                   dirs[i], was_mode);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (db_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (db_path, db_suffixes[i], NULL);
+
+      if (!xuncha_private_file (file, i == 0, &was_mode, &local_error))
+        goto fail;
+      if (was_mode != 0)
+        g_message ("Made the file %s private to the office's user (mode 0600, was %04o)", file,
+                   was_mode);
+    }
+  return TRUE;
+
+fail:
+  g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+               _("The office will not use its data folder: %s"), local_error->message);
+  return FALSE;
+}
+
 static void
 storage_iface_init (XunchaOfficeStorageInterface *iface)
 {
@@ -1542,6 +1681,8 @@ storage_iface_init (XunchaOfficeStorageInterface *iface)
   iface->points_add = storage_points_add;
   iface->features_import = storage_features_import;
   iface->features_since = storage_features_since;
+  iface->enroll_failure_add = storage_enroll_failure_add;
+  iface->enroll_failures = storage_enroll_failures;
 }
 
 XunchaOfficeSqliteStorage *
@@ -1557,15 +1698,10 @@ xuncha_office_sqlite_storage_open (const char  *data_dir,
   self->data_dir = g_strdup (data_dir);
   self->photo_dir = g_build_filename (data_dir, "photos", NULL);
   self->tmp_dir = g_build_filename (data_dir, "photos", ".incoming", NULL);
-  if (g_mkdir_with_parents (self->tmp_dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
-                   "Could not create %s: %s", self->tmp_dir, g_strerror (saved));
-      return NULL;
-    }
-
   path = g_build_filename (data_dir, "office.db", NULL);
+  if (!make_private (self, path, error))
+    return NULL;
+
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
       != SQLITE_OK)
     {

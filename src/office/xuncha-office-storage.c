@@ -22,6 +22,16 @@ xuncha_office_receipt_clear (XunchaOfficeReceipt *receipt)
   g_clear_pointer (&receipt->content_sha256, g_free);
 }
 
+void
+xuncha_office_enroll_failure_free (XunchaOfficeEnrollFailure *failure)
+{
+  if (failure == NULL)
+    return;
+  g_free (failure->officer_id);
+  g_free (failure->address);
+  g_free (failure);
+}
+
 #define IFACE(self) XUNCHA_OFFICE_STORAGE_GET_IFACE (self)
 
 gboolean
@@ -235,4 +245,25 @@ xuncha_office_storage_features_since (XunchaOfficeStorage   *self,
 {
   g_return_val_if_fail (XUNCHA_IS_OFFICE_STORAGE (self), NULL);
   return IFACE (self)->features_since (self, kind, since, revision, deleted, error);
+}
+
+gboolean
+xuncha_office_storage_enroll_failure_add (XunchaOfficeStorage             *self,
+                                          const XunchaOfficeEnrollFailure *failure,
+                                          guint                            keep_max,
+                                          GError                         **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_STORAGE (self), FALSE);
+  g_return_val_if_fail (failure != NULL, FALSE);
+  return IFACE (self)->enroll_failure_add (self, failure, keep_max, error);
+}
+
+GPtrArray *
+xuncha_office_storage_enroll_failures (XunchaOfficeStorage  *self,
+                                       gint64                since,
+                                       gint64                now,
+                                       GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_STORAGE (self), NULL);
+  return IFACE (self)->enroll_failures (self, since, now, error);
 }

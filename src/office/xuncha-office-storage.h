@@ -43,6 +43,19 @@ typedef struct
 
 void xuncha_office_receipt_clear (XunchaOfficeReceipt *receipt);
 
+/* A failed enrollment attempt: kept by the storage so that a restart (or a crash) does not
+ * reset the limits on guessing codes. @at: wall-clock time, microseconds since 1970 (a
+ * monotonic clock starts again at each boot). */
+typedef struct
+{
+  char   *officer_id;
+  char   *address;
+  gint64  at;
+} XunchaOfficeEnrollFailure;
+
+void xuncha_office_enroll_failure_free (XunchaOfficeEnrollFailure *failure);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeEnrollFailure, xuncha_office_enroll_failure_free)
+
 #define XUNCHA_TYPE_OFFICE_STORAGE (xuncha_office_storage_get_type ())
 
 G_DECLARE_INTERFACE (XunchaOfficeStorage, xuncha_office_storage, XUNCHA, OFFICE_STORAGE, GObject)
@@ -98,6 +111,12 @@ struct _XunchaOfficeStorageInterface
                                    guint *deleted, GError **error);
   GPtrArray *(*features_since)    (XunchaOfficeStorage *self, XunchaOfficeFeatures kind,
                                    gint64 since, gint64 *revision, GStrv *deleted,
+                                   GError **error);
+
+  gboolean   (*enroll_failure_add) (XunchaOfficeStorage *self,
+                                    const XunchaOfficeEnrollFailure *failure, guint keep_max,
+                                    GError **error);
+  GPtrArray *(*enroll_failures)   (XunchaOfficeStorage *self, gint64 since, gint64 now,
                                    GError **error);
 };
 
@@ -216,5 +235,20 @@ GPtrArray  *xuncha_office_storage_features_since   (XunchaOfficeStorage      *se
                                                     gint64                   *revision,
                                                     GStrv                    *deleted,
                                                     GError                  **error);
+
+/* Keeps a failed enrollment attempt; at most @keep_max of them are kept, the oldest
+ * forgotten first, so made-up officer ids cannot fill the disk. */
+gboolean    xuncha_office_storage_enroll_failure_add (XunchaOfficeStorage             *self,
+                                                      const XunchaOfficeEnrollFailure *failure,
+                                                      guint                            keep_max,
+                                                      GError                         **error);
+/* The failed enrollment attempts at or after @since, oldest first, as
+ * XunchaOfficeEnrollFailure; older ones are forgotten. A time after @now (the clock was
+ * set back since it was kept) is taken, and kept, as @now: its attempt then counts for one
+ * more window at most, neither for ever nor less than it would have. */
+GPtrArray  *xuncha_office_storage_enroll_failures     (XunchaOfficeStorage             *self,
+                                                      gint64                           since,
+                                                      gint64                           now,
+                                                      GError                         **error);
 
 G_END_DECLS
