@@ -146,15 +146,12 @@ skip_string (const char *data,
               static const char low_form[] = "\\uXXXX";
               gboolean low = TRUE;
 
-              /* The text may end inside the low half: an unfinished document, for the
-               * parser to report. */
+              /* A text that ends before the low half is whole is refused here too, not
+               * left for the parser: json-glib 1.6 leaks its string buffer there. */
               for (gsize k = 0; k < 6 && low; k++)
-                {
-                  if (i + 6 + k >= length)
-                    return FALSE;
-                  low = low_form[k] == 'X' ? g_ascii_isxdigit (data[i + 6 + k])
-                                           : data[i + 6 + k] == low_form[k];
-                }
+                low = i + 6 + k < length
+                      && (low_form[k] == 'X' ? g_ascii_isxdigit (data[i + 6 + k])
+                                             : data[i + 6 + k] == low_form[k]);
               if (!low || hex4 (data + i + 8) < 0xdc00 || hex4 (data + i + 8) >= 0xe000)
                 {
                   *bad = i;
