@@ -458,38 +458,13 @@ test_device_413 (void)
   setup_free (s);
 }
 
-/* Connects with TLS (verifying against the test CA). */
-static GIOStream *
-tls_connect (guint16 port)
-{
-  XunchaTestCerts *certs = xuncha_test_certs ();
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketConnectable) address = g_network_address_new ("127.0.0.1", port);
-  g_autoptr(GSocketConnection) connection = NULL;
-  GIOStream *tls;
-
-  g_socket_client_set_enable_proxy (client, FALSE);
-  database = g_tls_file_database_new (certs->ca, &error);
-  g_assert_no_error (error);
-  connection = g_socket_client_connect (client, address, NULL, &error);
-  g_assert_no_error (error);
-  tls = g_tls_client_connection_new (G_IO_STREAM (connection), address, &error);
-  g_assert_no_error (error);
-  g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
-  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
-  g_assert_no_error (error);
-  return tls;
-}
-
 /* Sends @request as it is and reads the answer: as long as its Content-Length says, or
  * without one to the end of the connection. */
 static char *
 raw_request (guint16     port,
              const char *request)
 {
-  g_autoptr(GIOStream) tls = tls_connect (port);
+  g_autoptr(GIOStream) tls = xuncha_test_tls_connect (port);
   g_autoptr(GString) answer = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   char buffer[4096];

@@ -625,32 +625,6 @@ slowdown (void)
   return (guint)value;
 }
 
-/* Connects with TLS (verifying against the test CA). */
-static GIOStream *
-tls_connect (guint16 port)
-{
-  XunchaTestCerts *certs = xuncha_test_certs ();
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketConnectable) address = g_network_address_new ("127.0.0.1", port);
-  g_autoptr(GSocketConnection) connection = NULL;
-  GIOStream *tls;
-
-  /* Straight to loopback: no proxy look-up (which would need the desktop's settings). */
-  g_socket_client_set_enable_proxy (client, FALSE);
-  database = g_tls_file_database_new (certs->ca, &error);
-  g_assert_no_error (error);
-  connection = g_socket_client_connect (client, address, NULL, &error);
-  g_assert_no_error (error);
-  tls = g_tls_client_connection_new (G_IO_STREAM (connection), address, &error);
-  g_assert_no_error (error);
-  g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
-  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
-  g_assert_no_error (error);
-  return tls;
-}
-
 /* Whether the server closed: reading what it sent ends (EOF or error) instead of
  * blocking. */
 static gboolean
@@ -730,15 +704,15 @@ test_slow_clients (void)
 
   if (s == NULL)
     return;
-  slow = tls_connect (s->office->port);
-  idle = tls_connect (s->office->port);
+  slow = xuncha_test_tls_connect (s->office->port);
+  idle = xuncha_test_tls_connect (s->office->port);
   sent = trickle (slow, "", request);
   g_test_message ("the slow client was cut off after %u bytes", sent);
   g_assert_cmpuint (sent, <, strlen (request));
   /* The idle one, silent all that time, is gone too. */
   g_assert_true (closed_within (idle, timeout_s));
 
-  slow_body = tls_connect (s->office->port);
+  slow_body = xuncha_test_tls_connect (s->office->port);
   body_headers = g_strdup_printf ("PUT /api/v1/reports/" REPORT_UUID " HTTP/1.1\r\n"
                                   "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
                                   "Content-Length: 100\r\n\r\n", s->token_a);
@@ -747,7 +721,7 @@ test_slow_clients (void)
   g_assert_cmpuint (sent, <, 100);
 
   /* After an answered request, a kept-alive connection that stays silent is closed. */
-  kept = tls_connect (s->office->port);
+  kept = xuncha_test_tls_connect (s->office->port);
   me = g_strdup_printf ("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                         "Authorization: Bearer %s\r\n\r\n", s->token_a);
   g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (kept), me,

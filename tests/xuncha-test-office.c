@@ -323,3 +323,28 @@ xuncha_test_enroll (const char *device_dir,
     g_error ("enroll failed: %s%s", out, err);
   g_assert_nonnull (strstr (out, "The device token is kept in"));
 }
+
+GIOStream *
+xuncha_test_tls_connect (guint16 port)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketConnectable) address = g_network_address_new ("127.0.0.1", port);
+  g_autoptr(GSocketConnection) connection = NULL;
+  GIOStream *tls;
+
+  /* Straight to loopback: no proxy look-up (which would need the desktop's settings). */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  database = g_tls_file_database_new (certs->ca, &error);
+  g_assert_no_error (error);
+  connection = g_socket_client_connect (client, address, NULL, &error);
+  g_assert_no_error (error);
+  tls = g_tls_client_connection_new (G_IO_STREAM (connection), address, &error);
+  g_assert_no_error (error);
+  g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
+  g_assert_no_error (error);
+  return tls;
+}

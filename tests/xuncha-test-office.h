@@ -24,6 +24,8 @@ typedef struct
 /* The certificates of this test run, made on first use; NULL (test skipped, with the
  * reason) when openssl is absent. */
 XunchaTestCerts *xuncha_test_certs          (void);
+/* A TLS connection to the office on loopback @port, verified against the test CA. */
+GIOStream       *xuncha_test_tls_connect    (guint16 port);
 
 /* A running xuncha-office. */
 typedef struct
