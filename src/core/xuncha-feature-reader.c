@@ -367,7 +367,7 @@ parse_value (XunchaFeatureReader  *self,
           reason = _("brackets nested deeper than 64 levels");
           break;
         case XUNCHA_JSON_ERROR_SURROGATE:
-          reason = _("half of a UTF-16 surrogate pair (\\uD800–\\uDFFF alone), which is no "
+          reason = _("half of a UTF-16 surrogate pair (\\uD800-\\uDFFF alone), which is no "
                      "character");
           break;
         case XUNCHA_JSON_ERROR_DUPLICATE:
