@@ -139,25 +139,40 @@ xuncha_street_segment_new (const char         *id,
   self->n_parts = n_parts;
   self->n_vertices = part_ends[n_parts - 1];
 
-  self->bbox[0] = self->bbox[2] = lonlat[0];
-  self->bbox[1] = self->bbox[3] = lonlat[1];
-  start = 0;
+  xuncha_street_segment_measure (lonlat, part_ends, n_parts, self->bbox, &self->length_m);
+  return self;
+}
+
+void
+xuncha_street_segment_measure (const double *lonlat,
+                               const guint  *part_ends,
+                               guint         n_parts,
+                               double        bbox[4],
+                               double       *length_m)
+{
+  guint start = 0;
+
+  g_return_if_fail (lonlat != NULL && part_ends != NULL && n_parts > 0);
+
+  bbox[0] = bbox[2] = lonlat[0];
+  bbox[1] = bbox[3] = lonlat[1];
+  *length_m = 0;
   for (guint p = 0; p < n_parts; p++)
     {
       for (guint i = start; i < part_ends[p]; i++)
         {
           double lon = lonlat[2 * i], lat = lonlat[2 * i + 1];
 
-          self->bbox[0] = MIN (self->bbox[0], lon);
-          self->bbox[1] = MIN (self->bbox[1], lat);
-          self->bbox[2] = MAX (self->bbox[2], lon);
-          self->bbox[3] = MAX (self->bbox[3], lat);
+          bbox[0] = MIN (bbox[0], lon);
+          bbox[1] = MIN (bbox[1], lat);
+          bbox[2] = MAX (bbox[2], lon);
+          bbox[3] = MAX (bbox[3], lat);
+          /* Parts are not joined: the gap between two parts is no street. */
           if (i > start)
-            self->length_m += xuncha_distance_m (lonlat[2 * i - 1], lonlat[2 * i - 2], lat, lon);
+            *length_m += xuncha_distance_m (lonlat[2 * i - 1], lonlat[2 * i - 2], lat, lon);
         }
       start = part_ends[p];
     }
-  return self;
 }
 
 XunchaStreetSegment *

@@ -43,6 +43,14 @@ XunchaStreetSegment *xuncha_street_segment_new       (const char          *id,
                                                       const double        *lonlat,
                                                       const guint         *part_ends,
                                                       guint                n_parts);
+/* The extent (min lon, min lat, max lon, max lat) and the length along the ground in
+ * metres of geometry laid out as for xuncha_street_segment_new(): what a segment reports,
+ * and what the streets table keeps beside each geometry. */
+void                 xuncha_street_segment_measure   (const double        *lonlat,
+                                                      const guint         *part_ends,
+                                                      guint                n_parts,
+                                                      double               bbox[4],
+                                                      double              *length_m);
 XunchaStreetSegment *xuncha_street_segment_ref       (XunchaStreetSegment *self);
 void                 xuncha_street_segment_unref     (XunchaStreetSegment *self);
 
