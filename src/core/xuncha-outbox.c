@@ -68,6 +68,30 @@ xuncha_outbox_enqueue_missing (XunchaStore  *store,
                             error);
 }
 
+gboolean
+xuncha_outbox_enqueue (XunchaStore  *store,
+                       const char   *kind,
+                       const char   *item,
+                       const char   *queued_at,
+                       GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kind != NULL && item != NULL && queued_at != NULL, FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "INSERT OR IGNORE INTO outbox (kind, item, state, queued_at) "
+                               "VALUES (?1, ?2, 'waiting', ?3)",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, item, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, queued_at, -1, SQLITE_STATIC);
+  return xuncha_store_step_done (store, stmt, error);
+}
+
 static gboolean
 run (XunchaStore   *store,
      sqlite3_stmt  *stmt,

@@ -37,6 +37,14 @@ void       xuncha_outbox_entry_free      (XunchaOutboxEntry  *entry);
  * tracks grow), reports and their photos as a safety net. */
 gboolean   xuncha_outbox_enqueue_missing (XunchaStore        *store,
                                           GError            **error);
+/* Queues @item, waiting since @queued_at (ISO 8601 UTC); an item already listed keeps its
+ * row (a photo queued or sent for an earlier report). Joins the caller's transaction, so
+ * an item is queued with the rows that make it. */
+gboolean   xuncha_outbox_enqueue         (XunchaStore        *store,
+                                          const char         *kind,
+                                          const char         *item,
+                                          const char         *queued_at,
+                                          GError            **error);
 gboolean   xuncha_outbox_mark_acked      (XunchaStore        *store,
                                           const char         *kind,
                                           const char         *item,

@@ -13,10 +13,11 @@
 #include "xuncha-enrollment.h"
 #include "xuncha-jpeg.h"
 #include "xuncha-json-private.h"
+#include "xuncha-outbox.h"
 #include "xuncha-photo-meta.h"
 #include "xuncha-protocol.h"
 #include "xuncha-report-private.h"
-#include "xuncha-report-store.h"
+#include "xuncha-report-store-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-time-correlator.h"
 
@@ -726,28 +727,6 @@ bind_double (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, column);
 }
 
-/* An outbox row for @item, waiting; an item already listed keeps its row. */
-static gboolean
-queue_for_office (XunchaReportStore  *self,
-                  const char         *kind,
-                  const char         *item,
-                  const char         *now,
-                  GError            **error)
-{
-  sqlite3_stmt *stmt = xuncha_store_prepare (self->store,
-                                             "INSERT OR IGNORE INTO outbox "
-                                             "(kind, item, state, queued_at) "
-                                             "VALUES (?1, ?2, 'waiting', ?3)",
-                                             error);
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, kind);
-  bind_text (stmt, 2, item);
-  bind_text (stmt, 3, now);
-  return xuncha_store_step_done (self->store, stmt, error);
-}
-
 /* The rows that make a stored photo file part of report @uuid, and its outbox entry. */
 static gboolean
 insert_photo_rows (XunchaReportStore  *self,
@@ -799,7 +778,7 @@ insert_photo_rows (XunchaReportStore  *self,
 
   /* The sync helper sends what the outbox lists; a photo already queued (or sent)
    * for an earlier report keeps its row. */
-  return queue_for_office (self, "photo", in->sha256, now, error);
+  return xuncha_outbox_enqueue (self->store, "photo", in->sha256, now, error);
 }
 
 static gboolean
@@ -860,7 +839,7 @@ insert_rows (XunchaReportStore  *self,
                             now, error))
       return FALSE;
 
-  return queue_for_office (self, "report", uuid, now, error);
+  return xuncha_outbox_enqueue (self->store, "report", uuid, now, error);
 }
 
 static gboolean
@@ -1336,4 +1315,163 @@ xuncha_report_store_get (XunchaReportStore  *self,
   report = report_from_row (self, stmt, error);
   sqlite3_reset (stmt);
   return report;
+}
+
+/* --- for the sync: the rows as the office gets them, and what it sends back --- */
+
+XunchaWireReport *
+xuncha_report_store_load_wire (XunchaStore  *store,
+                               const char   *uuid,
+                               GError      **error)
+{
+  g_autoptr(XunchaWireReport) report = xuncha_wire_report_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  stmt = xuncha_store_prepare (store,
+                               "SELECT uuid, created_at, shift_uuid, category, fields, note, "
+                               "  lat, lon, accuracy, altitude, heading, position_source, "
+                               "  street_id, street_offset_m, merchant_id, disposition, "
+                               "  deadline, parent_uuid FROM reports WHERE uuid = ?1",
+                               error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_NOT_FOUND,
+                   _("The report %s is no longer on the device."), uuid);
+      return NULL;
+    }
+  report->uuid = g_strdup (column_text (stmt, 0));
+  report->created_at = g_strdup (column_text (stmt, 1));
+  report->shift_uuid = g_strdup (column_text (stmt, 2));
+  report->category = g_strdup (column_text (stmt, 3));
+  if (column_text (stmt, 4) != NULL
+      && json_parser_load_from_data (parser, column_text (stmt, 4), -1, NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      json_node_unref (report->fields);
+      report->fields = json_node_copy (json_parser_get_root (parser));
+    }
+  report->note = g_strdup (column_text (stmt, 5));
+  if (sqlite3_column_type (stmt, 6) != SQLITE_NULL && sqlite3_column_type (stmt, 7) != SQLITE_NULL)
+    {
+      report->has_position = TRUE;
+      report->lat = sqlite3_column_double (stmt, 6);
+      report->lon = sqlite3_column_double (stmt, 7);
+      report->accuracy = column_double (stmt, 8);
+      report->altitude = column_double (stmt, 9);
+      report->heading = column_double (stmt, 10);
+      /* No source recorded: claim no more precision than a hand-placed point. */
+      report->position_source = g_strdup (column_text (stmt, 11) != NULL
+                                          ? column_text (stmt, 11) : "manual");
+    }
+  report->street_id = g_strdup (column_text (stmt, 12));
+  report->street_offset_m = report->street_id != NULL ? column_double (stmt, 13) : NAN;
+  report->merchant_id = g_strdup (column_text (stmt, 14));
+  report->disposition = g_strdup (column_text (stmt, 15));
+  report->deadline = g_strdup (column_text (stmt, 16));
+  report->parent_uuid = g_strdup (column_text (stmt, 17));
+  sqlite3_reset (stmt);
+
+  stmt = xuncha_store_prepare (store,
+                               "SELECT sha256, role FROM report_photos WHERE report_uuid = ?1 "
+                               "ORDER BY position, sha256, role", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    xuncha_wire_report_add_photo (report, column_text (stmt, 0), column_text (stmt, 1));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      xuncha_store_set_error (store, error, "Could not read the report's photos");
+      return NULL;
+    }
+  if (!xuncha_wire_report_validate (report, error))
+    return NULL;
+  return g_steal_pointer (&report);
+}
+
+char *
+xuncha_report_store_get_officer_of (XunchaStore *store,
+                                    const char  *uuid)
+{
+  sqlite3_stmt *stmt;
+  char *officer = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  stmt = xuncha_store_prepare (store, "SELECT officer FROM reports WHERE uuid = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    officer = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return officer;
+}
+
+gint64
+xuncha_report_store_get_photo_bytes (XunchaStore *store,
+                                     const char  *sha256)
+{
+  sqlite3_stmt *stmt;
+  gint64 bytes = 0;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), 0);
+  g_return_val_if_fail (sha256 != NULL, 0);
+
+  stmt = xuncha_store_prepare (store, "SELECT bytes FROM photos WHERE sha256 = ?1", NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    bytes = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return bytes;
+}
+
+static const char *
+member (JsonObject *object,
+        const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+gboolean
+xuncha_report_store_apply_status (XunchaStore      *store,
+                                  XunchaWireDelta  *delta,
+                                  guint            *changed,
+                                  GError          **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (delta != NULL && delta->kind == XUNCHA_WIRE_DELTA_STATUS, FALSE);
+
+  for (guint i = 0; i < delta->items->len; i++)
+    {
+      JsonObject *status = delta->items->pdata[i];
+      sqlite3_stmt *stmt = xuncha_store_prepare (store,
+                                                 "UPDATE reports SET case_status = ?2, "
+                                                 "  case_status_at = ?3 WHERE uuid = ?1",
+                                                 error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, member (status, "uuid"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, member (status, "case_status"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, member (status, "case_status_at"), -1, SQLITE_STATIC);
+      if (!xuncha_store_step_done (store, stmt, error))
+        return FALSE;
+      /* Only reports this device holds count: the office lists the team's. */
+      *changed += (guint)sqlite3_changes (xuncha_store_get_db (store));
+    }
+  return TRUE;
 }
