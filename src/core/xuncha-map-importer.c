@@ -13,7 +13,7 @@
 #include "xuncha-feature-reader.h"
 #include "xuncha-fix.h"
 #include "xuncha-map-importer.h"
-#include "xuncha-store-private.h"
+#include "xuncha-merchant-registry.h"
 #include "xuncha-street-map-private.h"
 #include "xuncha-text-private.h"
 
@@ -519,151 +519,33 @@ now_iso8601 (void)
 }
 
 static gboolean
-row_exists (XunchaStore  *store,
-            sqlite3_stmt *stmt,
-            const char   *id,
-            gboolean     *exists,
-            GError      **error)
-{
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return xuncha_store_set_error (store, error, "Could not read the database");
-  *exists = rc == SQLITE_ROW;
-  return TRUE;
-}
-
-static gboolean
 write_street (XunchaMapImporter     *self,
               StreetRow             *row,
               const char            *now,
               XunchaMapImportStats  *stats,
               GError               **error)
 {
-  g_autoptr(XunchaStreetSegment) segment = NULL;
-  g_autoptr(GBytes) wkb = NULL;
-  sqlite3_stmt *stmt;
-  gboolean exists = FALSE;
-  double bbox[4];
+  XunchaStreetRecord street = {
+    .id = row->id,
+    .name = row->values[1],
+    .klass = row->values[2],
+    .kind = row->values[3],
+    .grid_cell = row->values[4],
+    .community = row->values[5],
+    .unit = row->values[6],
+    .properties = row->properties,
+    .lonlat = (const double *)(void *)row->lonlat->data,
+    .part_ends = (const guint *)(void *)row->part_ends->data,
+    .n_parts = row->part_ends->len,
+  };
+  gboolean existed = FALSE;
 
-  if (!row_exists (self->store,
-                   xuncha_store_prepare (self->store, "SELECT 1 FROM streets WHERE id = ?1",
-                                         error),
-                   row->id, &exists, error))
+  if (!xuncha_street_map_upsert_street (self->store, &street, now, &existed, error))
     return FALSE;
-
-  segment = xuncha_street_segment_new (row->id, NULL, XUNCHA_STREET_CLASS_OTHER, NULL, NULL,
-                                       NULL, NULL, (const double *)(void *)row->lonlat->data,
-                                       (const guint *)(void *)row->part_ends->data,
-                                       row->part_ends->len);
-  xuncha_street_segment_get_bbox (segment, &bbox[0], &bbox[1], &bbox[2], &bbox[3]);
-  wkb = xuncha_street_geometry_to_wkb ((const double *)(void *)row->lonlat->data,
-                                       (const guint *)(void *)row->part_ends->data,
-                                       row->part_ends->len);
-
-  stmt = xuncha_store_prepare (self->store,
-                               "INSERT INTO streets (id, name, class, kind, grid_cell, "
-                               "community, unit, geometry, min_lon, min_lat, max_lon, "
-                               "max_lat, length_m, properties, updated_at) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                               "?13, ?14, ?15) "
-                               "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-                               "class = excluded.class, kind = excluded.kind, "
-                               "grid_cell = excluded.grid_cell, "
-                               "community = excluded.community, unit = excluded.unit, "
-                               "geometry = excluded.geometry, min_lon = excluded.min_lon, "
-                               "min_lat = excluded.min_lat, max_lon = excluded.max_lon, "
-                               "max_lat = excluded.max_lat, length_m = excluded.length_m, "
-                               "properties = excluded.properties, "
-                               "updated_at = excluded.updated_at",
-                               error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, row->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, row->values[1], -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3,
-                     xuncha_street_class_to_string (xuncha_street_class_from_string (
-                       row->values[2])), -1, SQLITE_STATIC);
-  for (int k = 3; k <= 6; k++)
-    sqlite3_bind_text (stmt, k + 1, row->values[k], -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 8, g_bytes_get_data (wkb, NULL), (int)g_bytes_get_size (wkb),
-                     SQLITE_STATIC);
-  for (int k = 0; k < 4; k++)
-    sqlite3_bind_double (stmt, 9 + k, bbox[k]);
-  sqlite3_bind_double (stmt, 13, xuncha_street_segment_get_length_m (segment));
-  sqlite3_bind_text (stmt, 14, row->properties, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 15, now, -1, SQLITE_STATIC);
-  if (!xuncha_store_step_done (self->store, stmt, error))
-    return FALSE;
-
-  if (exists)
+  if (existed)
     stats->updated++;
   else
     stats->inserted++;
-  return TRUE;
-}
-
-/* Links every merchant in the store to its nearest street segment. */
-static gboolean
-link_merchants (XunchaMapImporter     *self,
-                XunchaMapImportStats  *stats,
-                GError               **error)
-{
-  g_autoptr(XunchaStreetMap) map = NULL;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, 2 * sizeof (double));
-  sqlite3_stmt *stmt;
-  int rc;
-
-  stmt = xuncha_store_prepare (self->store, "SELECT id, lat, lon FROM merchants", error);
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      double position[2] = { sqlite3_column_double (stmt, 1), sqlite3_column_double (stmt, 2) };
-
-      g_ptr_array_add (ids, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
-      g_array_append_val (positions, position);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return xuncha_store_set_error (self->store, error, "Could not read the merchants");
-
-  stats->linked = 0;
-  /* The map of a city's streets is the largest thing an import holds: not without need. */
-  if (ids->len == 0)
-    return TRUE;
-  map = xuncha_street_map_new_from_store (self->store, error);
-  if (map == NULL)
-    return FALSE;
-  for (guint i = 0; i < ids->len; i++)
-    {
-      const double *position = &g_array_index (positions, double, 2 * i);
-      XunchaStreetSnap snap;
-      gboolean found = xuncha_street_map_nearest (map, position[0], position[1], &snap);
-
-      stmt = xuncha_store_prepare (self->store,
-                                   "UPDATE merchants SET street_id = ?2, "
-                                   "street_distance_m = ?3 WHERE id = ?1",
-                                   error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
-      if (found)
-        {
-          sqlite3_bind_text (stmt, 2, xuncha_street_segment_get_id (snap.segment), -1,
-                             SQLITE_STATIC);
-          sqlite3_bind_double (stmt, 3, snap.distance_m);
-          stats->linked++;
-        }
-      if (!xuncha_store_step_done (self->store, stmt, error))
-        return FALSE;
-    }
   return TRUE;
 }
 
@@ -733,7 +615,8 @@ import_streets_stream (XunchaMapImporter     *self,
               "were skipped); nothing was imported."), name, stats->skipped);
       goto refused;
     }
-  if (!link_merchants (self, stats, error) || !xuncha_store_commit (self->store, error))
+  if (!xuncha_merchant_registry_link_all (self->store, &stats->linked, error)
+      || !xuncha_store_commit (self->store, error))
     goto failed;
   return TRUE;
 
@@ -1155,39 +1038,27 @@ xuncha_map_importer_import_merchants (XunchaMapImporter     *self,
   for (guint i = 0; i < rows->len; i++)
     {
       MerchantRow *row = g_ptr_array_index (rows, i);
-      gboolean exists = FALSE;
-      sqlite3_stmt *stmt;
+      /* The import links every merchant to its street below, once the rows are in. */
+      XunchaMerchantRecord merchant = {
+        .id = row->id,
+        .name = row->name,
+        .address = row->address,
+        .contact = row->contact,
+        .lat = row->lat,
+        .lon = row->lon,
+        .link_street = FALSE,
+      };
+      gboolean existed = FALSE;
 
-      if (!row_exists (self->store,
-                       xuncha_store_prepare (self->store,
-                                             "SELECT 1 FROM merchants WHERE id = ?1", error),
-                       row->id, &exists, error))
+      if (!xuncha_merchant_registry_upsert (self->store, &merchant, now, &existed, error))
         goto fail;
-      stmt = xuncha_store_prepare (self->store,
-                                   "INSERT INTO merchants (id, name, address, contact, lon, "
-                                   "lat, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                                   "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-                                   "address = excluded.address, contact = excluded.contact, "
-                                   "lon = excluded.lon, lat = excluded.lat, "
-                                   "updated_at = excluded.updated_at",
-                                   error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, row->id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, row->name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, row->address, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, row->contact, -1, SQLITE_STATIC);
-      sqlite3_bind_double (stmt, 5, row->lon);
-      sqlite3_bind_double (stmt, 6, row->lat);
-      sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
-      if (!xuncha_store_step_done (self->store, stmt, error))
-        goto fail;
-      if (exists)
+      if (existed)
         stats->updated++;
       else
         stats->inserted++;
     }
-  if (!link_merchants (self, stats, error) || !xuncha_store_commit (self->store, error))
+  if (!xuncha_merchant_registry_link_all (self->store, &stats->linked, error)
+      || !xuncha_store_commit (self->store, error))
     goto fail;
   return TRUE;
 

@@ -1157,6 +1157,36 @@ xuncha_street_map_load_assignments (XunchaStore  *store,
 }
 
 gboolean
+xuncha_street_map_replace_assignments (XunchaStore        *store,
+                                       const char * const *ids,
+                                       GError            **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+
+  if (!xuncha_store_begin (store, error))
+    return FALSE;
+  if (!xuncha_store_exec (store, "DELETE FROM assignments", error))
+    goto fail;
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      sqlite3_stmt *stmt = xuncha_store_prepare (store,
+                                                 "INSERT OR IGNORE INTO assignments "
+                                                 "(street_id) VALUES (?1)", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_STATIC);
+      if (!xuncha_store_step_done (store, stmt, error))
+        goto fail;
+    }
+  return xuncha_store_commit (store, error);
+
+fail:
+  xuncha_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
 xuncha_street_map_save_assignments (XunchaStore        *store,
                                     const char * const *ids,
                                     GError            **error)
@@ -1166,10 +1196,9 @@ xuncha_street_map_save_assignments (XunchaStore        *store,
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
   g_return_val_if_fail (ids != NULL, FALSE);
 
+  /* Checked and written in one transaction: a street deleted meanwhile cannot slip in. */
   if (!xuncha_store_begin (store, error))
     return FALSE;
-  if (!xuncha_store_exec (store, "DELETE FROM assignments", error))
-    goto fail;
   for (guint i = 0; ids[i] != NULL; i++)
     {
       stmt = xuncha_store_prepare (store, "SELECT 1 FROM streets WHERE id = ?1", error);
@@ -1186,21 +1215,164 @@ xuncha_street_map_save_assignments (XunchaStore        *store,
           goto fail;
         }
       sqlite3_reset (stmt);
-
-      stmt = xuncha_store_prepare (store,
-                                   "INSERT OR IGNORE INTO assignments (street_id) VALUES (?1)",
-                                   error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_STATIC);
-      if (!xuncha_store_step_done (store, stmt, error))
-        goto fail;
     }
+  if (!xuncha_street_map_replace_assignments (store, ids, error))
+    return FALSE;
   return xuncha_store_commit (store, error);
 
 fail:
   xuncha_store_rollback (store);
   return FALSE;
+}
+
+/* The streets table ---------------------------------------------------------------------- */
+
+gboolean
+xuncha_street_map_upsert_street (XunchaStore               *store,
+                                 const XunchaStreetRecord  *street,
+                                 const char                *updated_at,
+                                 gboolean                  *existed,
+                                 GError                   **error)
+{
+  g_autoptr(GBytes) wkb = NULL;
+  sqlite3_stmt *stmt;
+  double bbox[4], length_m;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (street != NULL && street->id != NULL && street->n_parts > 0, FALSE);
+  g_return_val_if_fail (updated_at != NULL, FALSE);
+
+  if (existed != NULL)
+    {
+      int rc;
+
+      stmt = xuncha_store_prepare (store, "SELECT 1 FROM streets WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, street->id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return xuncha_store_set_error (store, error, "Could not read the database");
+      *existed = rc == SQLITE_ROW;
+    }
+
+  xuncha_street_segment_measure (street->lonlat, street->part_ends, street->n_parts, bbox,
+                                 &length_m);
+  wkb = xuncha_street_geometry_to_wkb (street->lonlat, street->part_ends, street->n_parts);
+
+  /* No properties: the office's street, which knows nothing of the kind and properties a
+   * file imported on this device gave it; those stay. */
+  stmt = xuncha_store_prepare (store,
+                               "INSERT INTO streets (id, name, class, kind, grid_cell, "
+                               "community, unit, geometry, min_lon, min_lat, max_lon, "
+                               "max_lat, length_m, properties, updated_at) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                               "?13, coalesce (?14, '{}'), ?15) "
+                               "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                               "class = excluded.class, "
+                               "kind = CASE WHEN ?14 IS NULL THEN streets.kind "
+                               "ELSE excluded.kind END, "
+                               "grid_cell = excluded.grid_cell, "
+                               "community = excluded.community, unit = excluded.unit, "
+                               "geometry = excluded.geometry, min_lon = excluded.min_lon, "
+                               "min_lat = excluded.min_lat, max_lon = excluded.max_lon, "
+                               "max_lat = excluded.max_lat, length_m = excluded.length_m, "
+                               "properties = coalesce (?14, streets.properties), "
+                               "updated_at = excluded.updated_at",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, street->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, street->name, -1, SQLITE_STATIC);
+  /* The data may say 严管街 or strict: the table keeps the one spelling. */
+  sqlite3_bind_text (stmt, 3,
+                     xuncha_street_class_to_string (xuncha_street_class_from_string (
+                       street->klass)), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, street->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, street->grid_cell, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, street->community, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, street->unit, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 8, g_bytes_get_data (wkb, NULL), (int)g_bytes_get_size (wkb),
+                     SQLITE_STATIC);
+  for (int k = 0; k < 4; k++)
+    sqlite3_bind_double (stmt, 9 + k, bbox[k]);
+  sqlite3_bind_double (stmt, 13, length_m);
+  sqlite3_bind_text (stmt, 14, street->properties, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 15, updated_at, -1, SQLITE_STATIC);
+  return xuncha_store_step_done (store, stmt, error);
+}
+
+static const char *
+member (JsonObject *object,
+        const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+gboolean
+xuncha_street_map_apply_delta (XunchaStore      *store,
+                               XunchaWireDelta  *delta,
+                               guint            *changed,
+                               GError          **error)
+{
+  g_autofree char *now = NULL;
+  g_autoptr(GDateTime) time = g_date_time_new_now_utc ();
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (delta != NULL && delta->kind == XUNCHA_WIRE_DELTA_STREETS, FALSE);
+
+  now = g_date_time_format_iso8601 (time);
+  for (guint i = 0; i < delta->items->len; i++)
+    {
+      JsonObject *item = delta->items->pdata[i];
+      g_autoptr(GPtrArray) lines = xuncha_wire_street_lines (item);
+      g_autoptr(GArray) lonlat = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) part_ends = g_array_new (FALSE, FALSE, sizeof (guint));
+      XunchaStreetRecord street = { 0 };
+
+      if (lines->len == 0)
+        continue;
+      for (guint l = 0; l < lines->len; l++)
+        {
+          GArray *line = lines->pdata[l];
+          guint end;
+
+          g_array_append_vals (lonlat, line->data, line->len);
+          end = lonlat->len / 2;
+          g_array_append_val (part_ends, end);
+        }
+      street.id = member (item, "id");
+      street.name = member (item, "name");
+      street.klass = member (item, "class");
+      street.grid_cell = member (item, "grid_cell");
+      street.community = member (item, "community");
+      street.unit = member (item, "unit");
+      street.lonlat = (const double *)(void *)lonlat->data;
+      street.part_ends = (const guint *)(void *)part_ends->data;
+      street.n_parts = part_ends->len;
+      if (!xuncha_street_map_upsert_street (store, &street, now, NULL, error))
+        return FALSE;
+      (*changed)++;
+    }
+  for (guint i = 0; delta->deleted[i] != NULL; i++)
+    {
+      /* A street a report or merchant names stays: downloads never change reports. */
+      sqlite3_stmt *stmt = xuncha_store_prepare (store,
+                                                 "DELETE FROM streets WHERE id = ?1 AND NOT "
+                                                 "EXISTS (SELECT 1 FROM reports WHERE "
+                                                 "street_id = ?1) AND NOT EXISTS (SELECT 1 "
+                                                 "FROM merchants WHERE street_id = ?1)",
+                                                 error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, delta->deleted[i], -1, SQLITE_STATIC);
+      if (!xuncha_store_step_done (store, stmt, error))
+        return FALSE;
+      (*changed)++;
+    }
+  return TRUE;
 }
 
 /* WKB ------------------------------------------------------------------------------------ */
