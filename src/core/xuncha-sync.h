@@ -5,6 +5,7 @@
 
 #include "xuncha-credentials.h"
 #include "xuncha-store.h"
+#include "xuncha-sync-policy.h"
 #include "xuncha-sync-result.h"
 
 G_BEGIN_DECLS
@@ -56,6 +57,12 @@ gboolean          xuncha_sync_set_tls           (XunchaStore             *store,
  * xuncha_sync_run_async(). */
 XunchaSync       *xuncha_sync_new               (const char              *data_dir);
 
+/* When requests are tried again (XunchaSyncPolicy; xuncha_sync_policy_init()'s defaults
+ * until set). The app's automatic syncs read it back to space themselves the same way. */
+void              xuncha_sync_set_policy        (XunchaSync              *self,
+                                                 const XunchaSyncPolicy  *policy);
+void              xuncha_sync_get_policy        (XunchaSync              *self,
+                                                 XunchaSyncPolicy        *policy);
 /* Full-jitter backoff: wait random(0, min(cap, base * 2^attempt)). Defaults 2 s, 10 min. */
 void              xuncha_sync_set_backoff       (XunchaSync              *self,
                                                  guint                    base_ms,

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "xuncha-protocol.h"
+#include "xuncha-sync-private.h"
+
+/* Enrollment: a one-time code for a device token, and the office's TLS settings, kept in
+ * the store's meta and the token in the credentials store. What it left there is read
+ * back with xuncha_enrollment_load(). */
+
+gboolean
+xuncha_sync_set_tls (XunchaStore  *store,
+                     const char   *ca_file,
+                     const char   *pins,
+                     GError      **error)
+{
+  g_autofree char *absolute = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+
+  if (ca_file != NULL)
+    absolute = g_canonicalize_filename (ca_file, NULL);
+  if (!xuncha_store_begin (store, error))
+    return FALSE;
+  if (!xuncha_store_set_meta (store, XUNCHA_SYNC_META_CA_FILE,
+                              absolute != NULL ? absolute : "", error)
+      || !xuncha_store_set_meta (store, XUNCHA_SYNC_META_PINS, pins != NULL ? pins : "", error)
+      || !xuncha_store_commit (store, error))
+    {
+      xuncha_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+xuncha_sync_enroll (XunchaStore             *store,
+                    const char              *server,
+                    const char              *officer_id,
+                    const char              *code,
+                    const char              *ca_file,
+                    const char              *pins,
+                    const char              *device_name,
+                    XunchaCredentialsStore  *used,
+                    GCancellable            *cancellable,
+                    GError                 **error)
+{
+  g_autoptr(XunchaHttp) http = NULL;
+  g_autoptr(XunchaHttpResponse) response = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *absolute_ca = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *encoded = NULL;
+  g_auto(XunchaWireOfficer) officer = { 0 };
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (server != NULL && officer_id != NULL && code != NULL, FALSE);
+
+  if (ca_file != NULL && *ca_file != '\0')
+    absolute_ca = g_canonicalize_filename (ca_file, NULL);
+  http = xuncha_http_new (server, absolute_ca, pins, error);
+  if (http == NULL)
+    return FALSE;
+
+  encoded = xuncha_protocol_encode_enroll (officer_id, code,
+                                           device_name != NULL ? device_name : g_get_host_name ());
+  body = g_bytes_new_take (g_steal_pointer (&encoded), strlen (encoded));
+  response = xuncha_http_request (http, "POST", "api/v1/enroll", "application/json; charset=utf-8",
+                                  body, NULL, NULL, NULL, cancellable, &local_error);
+  if (response == NULL)
+    {
+      int code_out = g_error_matches (local_error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_TLS)
+                     ? XUNCHA_SYNC_ERROR_TLS
+                     : g_error_matches (local_error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_PIN)
+                     ? XUNCHA_SYNC_ERROR_PIN : XUNCHA_SYNC_ERROR_NETWORK;
+      g_set_error (error, XUNCHA_SYNC_ERROR, code_out,
+                   code_out == XUNCHA_SYNC_ERROR_NETWORK
+                   ? _("Could not reach the office at %s: %s")
+                   : _("The office at %s was refused: %s. Check the address, the office CA file "
+                       "and the pin."),
+                   server, local_error->message);
+      return FALSE;
+    }
+  if (!response->server_mark)
+    {
+      g_set_error (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CAPTIVE,
+                   _("%s answered, but it is not a Xuncha office server (a Wi-Fi login page or "
+                     "a wrong address?)."), server);
+      return FALSE;
+    }
+  if (response->status == 401)
+    {
+      g_set_error (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_UNAUTHORIZED,
+                   _("The office refused the enrollment: the officer id or the code is wrong, "
+                     "or the code was used already. Ask the office for a new code."));
+      return FALSE;
+    }
+  if (response->status != 200
+      || !xuncha_protocol_decode_enrolled (xuncha_http_response_text (response),
+                                           (gssize)response->body->len, &token, &officer,
+                                           &local_error))
+    {
+      g_autofree char *why = xuncha_sync_answer_message (response);
+      g_set_error (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_PROTOCOL,
+                   _("The enrollment failed: %s"),
+                   local_error != NULL ? local_error->message : why);
+      return FALSE;
+    }
+
+  if (!xuncha_credentials_save (xuncha_store_get_data_dir (store), server, officer_id, token,
+                                used, error))
+    return FALSE;
+  if (!xuncha_store_begin (store, error))
+    return FALSE;
+  if (!xuncha_store_set_meta (store, XUNCHA_SYNC_META_SERVER, server, error)
+      || !xuncha_store_set_meta (store, XUNCHA_SYNC_META_OFFICER, officer_id, error)
+      || !xuncha_store_set_meta (store, XUNCHA_SYNC_META_CA_FILE,
+                                 absolute_ca != NULL ? absolute_ca : "", error)
+      || !xuncha_store_set_meta (store, XUNCHA_SYNC_META_PINS, pins != NULL ? pins : "", error)
+      || !xuncha_store_set_meta (store, "sync.officer_name", officer.name, error)
+      || !xuncha_store_set_meta (store, "sync.team", officer.team != NULL ? officer.team : "",
+                                 error)
+      || !xuncha_store_set_meta (store, "sync.token_store",
+                                 *used == XUNCHA_CREDENTIALS_SECRET_SERVICE ? "secret-service"
+                                                                           : "file", error)
+      || !xuncha_store_commit (store, error))
+    {
+      xuncha_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
