@@ -24,11 +24,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* The engine's own policy for an item that failed in passing (docs/protocol.md), used
- * when the failure left no item with a time for its next try. */
-#define BACKOFF_BASE_MS  2000
-#define BACKOFF_CAP_MS   (10 * 60 * 1000)
-
 struct _XunchaSyncController
 {
   GObject           parent_instance;
@@ -161,18 +156,13 @@ static void schedule (XunchaSyncController *self,
                       guint                 delay_ms,
                       gboolean              honour_schedule);
 
-static gboolean
-is_network_failure (const GError *error)
-{
-  return g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_NETWORK);
-}
-
-/* After a sync: the network came back meanwhile, or the office could not be reached and
- * the engine says when the items are due again. */
+/* After a sync: the network came back meanwhile, or the core's policy says to try again
+ * (the office could not be reached, or items wait), when the items are due. */
 static void
 schedule_next (XunchaSyncController *self)
 {
-  gint64 next, delay;
+  XunchaSyncPolicy policy;
+  gint64 delay;
 
   if (self->network_pending)
     {
@@ -182,8 +172,7 @@ schedule_next (XunchaSyncController *self)
     }
   if (!g_settings_get_boolean (self->settings, "auto-sync"))
     return;
-  if (!is_network_failure (self->last_error)
-      && (self->last_result == NULL || self->last_result->deferred == 0))
+  if (!xuncha_sync_policy_should_resync (self->last_error, self->last_result))
     {
       if (self->last_error == NULL)
         self->failures = 0;
@@ -191,18 +180,9 @@ schedule_next (XunchaSyncController *self)
     }
 
   self->failures++;
-  next = xuncha_outbox_next_try_ms (self->store);
-  if (next >= 0)
-    delay = next - g_get_real_time () / 1000;
-  else
-    {
-      /* Nothing was tried (the office did not answer "who am I"): full jitter as the
-       * engine does it per item. */
-      double ceiling = MIN ((double)BACKOFF_CAP_MS,
-                            BACKOFF_BASE_MS * (double)(1u << MIN (self->failures, 16u)));
-      delay = (gint64)g_random_double_range (ceiling / 2, ceiling);
-    }
-  delay = CLAMP (delay, 1000, BACKOFF_CAP_MS);
+  xuncha_sync_get_policy (self->engine, &policy);
+  delay = xuncha_sync_policy_resync_delay_ms (&policy, xuncha_outbox_next_try_ms (self->store),
+                                              g_get_real_time () / 1000, self->failures);
   g_debug ("Automatic sync again in %" G_GINT64_FORMAT " ms", delay);
   schedule (self, (guint)delay, TRUE);
 }
