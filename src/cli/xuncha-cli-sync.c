@@ -333,6 +333,7 @@ xuncha_cli_sync (XunchaCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaSync) sync = NULL;
   g_autoptr(XunchaSyncResult) result = NULL;
+  XunchaSyncPolicy policy;
   XunchaStore *store;
 
   if (!xuncha_cli_parse_options ("sync", "[status]",
@@ -361,10 +362,13 @@ xuncha_cli_sync (XunchaCliContext  *ctx,
     }
 
   sync = xuncha_sync_new (ctx->data_dir);
-  /* For tests and benchmarks that must not wait minutes; the defaults suit phones. */
-  xuncha_sync_set_backoff (sync, env_uint ("XUNCHA_SYNC_BACKOFF_MS", 2000),
-                           env_uint ("XUNCHA_SYNC_BACKOFF_CAP_MS", 600000));
-  xuncha_sync_set_max_attempts (sync, env_uint ("XUNCHA_SYNC_MAX_ATTEMPTS", 5));
+  /* The core's policy, as the app uses it; tests and benchmarks that must not wait
+   * minutes shorten it. */
+  xuncha_sync_policy_init (&policy);
+  policy.base_ms = env_uint ("XUNCHA_SYNC_BACKOFF_MS", policy.base_ms);
+  policy.cap_ms = MAX (env_uint ("XUNCHA_SYNC_BACKOFF_CAP_MS", policy.cap_ms), policy.base_ms);
+  policy.max_attempts = env_uint ("XUNCHA_SYNC_MAX_ATTEMPTS", policy.max_attempts);
+  xuncha_sync_set_policy (sync, &policy);
   xuncha_sync_set_low_speed (sync, env_uint ("XUNCHA_SYNC_LOW_SPEED_LIMIT", 1024),
                              env_uint ("XUNCHA_SYNC_LOW_SPEED_TIME", 30));
   g_signal_connect (sync, "waiting", G_CALLBACK (on_waiting), NULL);
