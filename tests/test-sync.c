@@ -1533,6 +1533,89 @@ test_concurrent_engine_and_cli (void)
   check_exactly_once (env);
 }
 
+/* Whether a thread of this process carries @name (Linux keeps it in /proc, cut to 15
+ * bytes). */
+static gboolean
+has_thread_named (const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents (path, &comm, NULL, NULL) && g_str_equal (g_strstrip (comm), name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  gboolean          done;
+  GThread          *thread;
+  XunchaSyncResult *result;
+  GError           *error;
+} Finished;
+
+static void
+on_sync_finished (GObject      *source,
+                  GAsyncResult *res,
+                  gpointer      user_data)
+{
+  Finished *finished = user_data;
+
+  finished->thread = g_thread_self ();
+  finished->result = xuncha_sync_run_finish (XUNCHA_SYNC (source), res, &finished->error);
+  finished->done = TRUE;
+}
+
+/* A sync that waits out a backoff of minutes (the office is gone) does so on a thread of
+ * its own, not on one of GIO's shared pool that every other task of the program needs; it
+ * can still be cancelled, and it finishes on the caller's main context. */
+static void
+test_own_thread (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSync) sync = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Finished finished = { 0 };
+  gboolean seen = FALSE;
+
+  if (env == NULL)
+    return;
+  g_assert_false (has_thread_named ("xuncha-sync"));
+  xuncha_test_office_stop (env->office, SIGTERM);
+  sync = xuncha_sync_new (env->device_dir);
+  xuncha_sync_set_backoff (sync, 60 * 1000, 10 * 60 * 1000);
+  xuncha_sync_set_max_attempts (sync, 5);
+  xuncha_sync_run_async (sync, cancellable, on_sync_finished, &finished);
+
+  /* The first try fails at once (nobody listens); the sync waits from then on. */
+  for (guint i = 0; i < 500 && !seen && !finished.done; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      seen = has_thread_named ("xuncha-sync");
+      if (!seen)
+        g_usleep (10 * 1000);
+    }
+  g_assert_true (seen);
+  g_assert_false (finished.done);
+
+  g_cancellable_cancel (cancellable);
+  while (!finished.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (finished.thread == g_thread_self ());
+  g_assert_null (finished.result);
+  g_assert_error (finished.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&finished.error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1563,6 +1646,7 @@ main (int    argc,
   g_test_add_func ("/sync/officer/re-enrolled", test_officer_reenrolled);
   g_test_add_func ("/sync/concurrent/two-cli", test_concurrent_cli);
   g_test_add_func ("/sync/concurrent/engine-and-cli", test_concurrent_engine_and_cli);
+  g_test_add_func ("/sync/own-thread", test_own_thread);
 
   return g_test_run ();
 }

@@ -232,13 +232,16 @@ run_steps (GTask         *task,
                          (GDestroyNotify)xuncha_sync_result_free);
 }
 
-static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+/* A thread of the sync's own, not one of GIO's shared pool: a sync may wait out a backoff
+ * of minutes, and the pool's few threads are what every other GTask of the program runs
+ * on. The task still finishes on the caller's main context. */
+static gpointer
+sync_thread (gpointer data)
 {
-  run_steps (task, task_data);
+  g_autoptr(GTask) task = data;
+
+  run_steps (task, g_task_get_task_data (task));
+  return NULL;
 }
 
 static void
@@ -373,7 +376,7 @@ xuncha_sync_run_async (XunchaSync          *self,
   g_task_set_source_tag (task, xuncha_sync_run_async);
 
   /* The token comes from the keyring on the caller's thread: libsecret's sync calls are
-   * not meant for a pool thread. */
+   * not meant for a worker thread. */
   store = xuncha_store_open (self->data_dir, &error);
   if (store == NULL)
     {
@@ -412,7 +415,7 @@ xuncha_sync_run_async (XunchaSync          *self,
           return;
         }
     }
-  g_task_run_in_thread (task, run_thread);
+  g_thread_unref (g_thread_new ("xuncha-sync", sync_thread, g_steal_pointer (&task)));
 }
 
 XunchaSyncResult *

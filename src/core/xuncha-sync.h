@@ -52,8 +52,9 @@ gboolean          xuncha_sync_set_tls           (XunchaStore             *store,
                                                  const char              *pins,
                                                  GError                 **error);
 
-/* A sync engine for the device data in @data_dir. Runs on a worker thread with its own
- * store connection; "progress" is emitted on the main context of the caller of
+/* A sync engine for the device data in @data_dir. Each sync runs on a thread of its own
+ * (never GIO's shared pool: a backoff may last minutes) with its own store connection;
+ * "progress" is emitted, and the sync finishes, on the main context of the caller of
  * xuncha_sync_run_async(). */
 XunchaSync       *xuncha_sync_new               (const char              *data_dir);
 
