@@ -4,7 +4,9 @@
 #include <math.h>
 
 #include "xuncha-core.h"
+#include "xuncha-merchant-registry.h"
 #include "xuncha-store-private.h"
+#include "xuncha-street-map-private.h"
 #include "xuncha-test-util.h"
 
 typedef struct
@@ -698,6 +700,123 @@ test_bad_merchants (Fixture       *fixture,
     }
 }
 
+static double
+query_double (XunchaStore *store,
+              const char  *sql,
+              const char  *arg)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_double (stmt, 0);
+}
+
+static XunchaWireDelta *
+decode_delta (XunchaWireDeltaKind  kind,
+              const char          *json)
+{
+  g_autoptr(GError) error = NULL;
+  XunchaWireDelta *delta = xuncha_wire_delta_decode (kind, json, -1, &error);
+
+  g_assert_no_error (error);
+  return delta;
+}
+
+/* The office's streets and merchants go through the same writes as an import: a street
+ * the office changes keeps the kind and properties its file gave it, and its extent and
+ * length are measured as a segment measures them; a merchant is linked to its street
+ * only when the device holds that street. */
+static void
+test_office_delta (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const double lonlat[] = { 106.07, 30.79, 106.071, 30.79, 106.072, 30.791,
+                                   106.073, 30.792 };
+  static const guint part_ends[] = { 2, 4 };
+  g_autoptr(XunchaWireDelta) streets = NULL;
+  g_autoptr(XunchaWireDelta) merchants = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kind = NULL, *properties = NULL, *value = NULL;
+  double bbox[4], length_m;
+  guint changed = 0;
+
+  import_fixture (fixture->store, NULL);
+  kind = query_text (fixture->store, "SELECT kind FROM streets WHERE id = ?1", "1001");
+  properties = query_text (fixture->store, "SELECT properties FROM streets WHERE id = ?1",
+                           "1001");
+  g_assert_cmpstr (kind, ==, "primary");
+  g_assert_nonnull (strstr (properties, "Test Road"));
+
+  streets = decode_delta (XUNCHA_WIRE_DELTA_STREETS,
+                          "{\"revision\": 2, \"streets\": ["
+                          "{\"id\": \"1001\", \"name\": \"Renamed Road\", \"class\": \"class1\", "
+                          "\"geometry\": {\"type\": \"MultiLineString\", \"coordinates\": "
+                          "[[[106.07, 30.79], [106.071, 30.79]], "
+                          "[[106.072, 30.791], [106.073, 30.792]]]}}, "
+                          "{\"id\": \"9001\", \"name\": \"New Lane\", \"class\": \"other\", "
+                          "\"geometry\": {\"type\": \"LineString\", \"coordinates\": "
+                          "[[106.08, 30.8], [106.081, 30.8]]}}], "
+                          "\"deleted\": [\"side-b\"]}");
+  g_assert_true (xuncha_store_begin (fixture->store, &error));
+  g_assert_true (xuncha_street_map_apply_delta (fixture->store, streets, &changed, &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_store_commit (fixture->store, &error));
+  g_assert_cmpuint (changed, ==, 3);
+  g_assert_cmpint (count (fixture->store, "streets"), ==, 7);
+
+  value = query_text (fixture->store, "SELECT name || '/' || class FROM streets WHERE id = ?1",
+                      "1001");
+  g_assert_cmpstr (value, ==, "Renamed Road/class1");
+  g_clear_pointer (&value, g_free);
+  value = query_text (fixture->store, "SELECT kind FROM streets WHERE id = ?1", "1001");
+  g_assert_cmpstr (value, ==, kind);
+  g_clear_pointer (&value, g_free);
+  value = query_text (fixture->store, "SELECT properties FROM streets WHERE id = ?1", "1001");
+  g_assert_cmpstr (value, ==, properties);
+  g_clear_pointer (&value, g_free);
+
+  xuncha_street_segment_measure (lonlat, part_ends, G_N_ELEMENTS (part_ends), bbox, &length_m);
+  g_assert_cmpfloat (length_m, >, 0);
+  g_assert_cmpfloat (query_double (fixture->store, "SELECT length_m FROM streets WHERE id = ?1",
+                                   "1001"), ==, length_m);
+  g_assert_cmpfloat (query_double (fixture->store, "SELECT min_lon FROM streets WHERE id = ?1",
+                                   "1001"), ==, bbox[0]);
+  g_assert_cmpfloat (query_double (fixture->store, "SELECT max_lat FROM streets WHERE id = ?1",
+                                   "1001"), ==, bbox[3]);
+
+  /* A street the office alone knows has no kind, and the table's empty properties. */
+  value = query_text (fixture->store, "SELECT kind FROM streets WHERE id = ?1", "9001");
+  g_assert_null (value);
+  value = query_text (fixture->store, "SELECT properties FROM streets WHERE id = ?1", "9001");
+  g_assert_cmpstr (value, ==, "{}");
+  g_clear_pointer (&value, g_free);
+  value = query_text (fixture->store, "SELECT id FROM streets WHERE id = ?1", "side-b");
+  g_assert_null (value);
+
+  merchants = decode_delta (XUNCHA_WIRE_DELTA_MERCHANTS,
+                            "{\"revision\": 1, \"merchants\": ["
+                            "{\"id\": \"m-1\", \"name\": \"Shop\", \"lon\": 106.0705, "
+                            "\"lat\": 30.7901, \"street_id\": \"1001\"}, "
+                            "{\"id\": \"m-2\", \"name\": \"Stall\", \"lon\": 106.08, "
+                            "\"lat\": 30.8, \"street_id\": \"not-pulled-yet\"}], "
+                            "\"deleted\": []}");
+  changed = 0;
+  g_assert_true (xuncha_store_begin (fixture->store, &error));
+  g_assert_true (xuncha_merchant_registry_apply_delta (fixture->store, merchants, &changed,
+                                                       &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_store_commit (fixture->store, &error));
+  g_assert_cmpuint (changed, ==, 2);
+  value = query_text (fixture->store, "SELECT street_id FROM merchants WHERE id = ?1", "m-1");
+  g_assert_cmpstr (value, ==, "1001");
+  g_clear_pointer (&value, g_free);
+  value = query_text (fixture->store, "SELECT street_id FROM merchants WHERE id = ?1", "m-2");
+  g_assert_null (value);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -717,6 +836,7 @@ main (int    argc,
   ADD ("/map-importer/bad-merchants", test_bad_merchants);
   ADD ("/map-importer/merchants-not-text", test_merchants_not_text);
   ADD ("/map-importer/streets-bom", test_streets_bom);
+  ADD ("/map-importer/office-delta", test_office_delta);
 #undef ADD
   g_test_add ("/map-importer/merchants-encoding/gbk", Fixture, "GBK", fixture_setup,
               test_merchants_encoding, fixture_teardown);
