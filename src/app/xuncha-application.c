@@ -253,6 +253,10 @@ xuncha_application_startup (GApplication *app)
     self->data_dir = xuncha_store_resolve_data_dir (NULL);
   /* Opening is a few milliseconds (WAL, no full check), so it does not hold the window. */
   self->store = xuncha_store_open (self->data_dir, &self->store_error);
+  /* The app's start is the one place it seeds the categories and recovers the outbox:
+   * the connections of its workers only open. */
+  if (self->store != NULL && !xuncha_store_prepare_for_use (self->store, &self->store_error))
+    g_clear_object (&self->store);
   if (self->store == NULL)
     {
       g_warning ("%s", self->store_error->message);
