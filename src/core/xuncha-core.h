@@ -30,6 +30,7 @@
 #include "xuncha-route-summary.h"
 #include "xuncha-shift-recorder.h"
 #include "xuncha-shift.h"
+#include "xuncha-store-worker.h"
 #include "xuncha-store.h"
 #include "xuncha-street-map.h"
 #include "xuncha-street-segment.h"

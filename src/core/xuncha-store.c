@@ -538,8 +538,7 @@ open_database (XunchaStore  *self,
       || !configure_connection (self, error)
       || !migrate (self, error))
     return FALSE;
-
-  return xuncha_taxonomy_ensure_loaded (self, error);
+  return TRUE;
 }
 
 /* Evidence photos and officers' positions: the owner only. A folder or file left with a
@@ -615,12 +614,35 @@ xuncha_store_open (const char  *data_dir,
       return NULL;
     }
 
+  return g_steal_pointer (&self);
+}
+
+gboolean
+xuncha_store_prepare_for_use (XunchaStore  *self,
+                              GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (self), FALSE);
+
+  /* The categories every report needs: a new database has none, and a newer build may
+   * bring a newer list. */
+  if (!xuncha_taxonomy_ensure_loaded (self, error))
+    return FALSE;
+
   /* A sync killed while it held reports leaves them 'sending': they wait again, so they
-   * go with the next sync and can be edited until then. */
+   * go with the next sync and can be edited until then. A sync running in another
+   * process keeps its rows (it holds the lock). */
   if (xuncha_outbox_recover_sending (self, &local_error) < 0)
     g_debug ("Could not recover the outbox: %s", local_error->message);
 
-  return g_steal_pointer (&self);
+  /* Rows saved by a build that queued shifts only when a sync began get their outbox rows
+   * here, once per start instead of with every sync. Failing is not fatal: the next
+   * start tries again. */
+  g_clear_error (&local_error);
+  if (!xuncha_outbox_enqueue_missing (self, &local_error))
+    g_debug ("Could not queue what the outbox lacks: %s", local_error->message);
+  return TRUE;
 }
 
 const char *
