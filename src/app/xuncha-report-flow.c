@@ -10,6 +10,7 @@
 
 #include "xuncha-gst-camera.h"
 #include "xuncha-report-flow.h"
+#include "xuncha-thumbnail.h"
 
 struct _XunchaReportFlow
 {
@@ -26,6 +27,7 @@ struct _XunchaReportFlow
   gboolean              has_capture;
   gboolean              details_wanted; /* the officer asked for the form before saving */
   GCancellable         *cancellable;
+  GCancellable         *original_preview;  /* the original photo being decoded */
 
   AdwWindowTitle       *title;
   GtkButton            *back_button;
@@ -163,11 +165,12 @@ load_original (XunchaReportFlow *self,
                const char       *parent_uuid)
 {
   g_autoptr(XunchaReportStore) reports = NULL;
-  g_autofree char *thumbnail = NULL;
   XunchaFix fix;
 
   g_clear_object (&self->original);
   gtk_widget_set_visible (self->reinspect_banner, parent_uuid != NULL);
+  g_cancellable_cancel (self->original_preview);
+  g_set_object (&self->original_preview, NULL);
   gtk_picture_set_paintable (self->original_picture, NULL);
   if (parent_uuid == NULL || self->store == NULL)
     return;
@@ -183,11 +186,14 @@ load_original (XunchaReportFlow *self,
   /* The original photo, to frame the after-photo the same way. */
   if (xuncha_report_get_n_photos (self->original) > 0
       && xuncha_report_get_photo_sha256 (self->original, 0) != NULL)
-    thumbnail = xuncha_photo_store_get_thumbnail (xuncha_report_store_get_photo_store (reports),
-                                                  xuncha_report_get_photo_sha256 (self->original, 0),
-                                                  NULL);
-  if (thumbnail != NULL)
-    gtk_picture_set_filename (self->original_picture, thumbnail);
+    {
+      /* Shown 96 by 72 points, decoded for screens of two pixels a point. */
+      self->original_preview = g_cancellable_new ();
+      xuncha_thumbnail_load_stored (self->original_picture,
+                                    xuncha_report_store_get_photo_store (reports),
+                                    xuncha_report_get_photo_sha256 (self->original, 0), 192,
+                                    self->original_preview);
+    }
   update_reinspect_label (self, self->session != NULL
                                 && xuncha_patrol_session_get_last_fix (self->session, &fix)
                                 ? &fix : NULL);
@@ -451,6 +457,8 @@ xuncha_report_flow_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->taxonomy);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->original_preview);
+  g_clear_object (&self->original_preview);
   g_clear_object (&self->original);
 
   G_OBJECT_CLASS (xuncha_report_flow_parent_class)->dispose (object);
