@@ -35,6 +35,7 @@
 #include "xuncha-street-segment.h"
 #include "xuncha-sync-result.h"
 #include "xuncha-sync.h"
+#include "xuncha-taxonomy-store.h"
 #include "xuncha-taxonomy.h"
 #include "xuncha-time-correlator.h"
 #include "xuncha-track-file.h"

@@ -11,7 +11,7 @@
 #include "xuncha-outbox.h"
 #include "xuncha-private-files-private.h"
 #include "xuncha-store-private.h"
-#include "xuncha-taxonomy.h"
+#include "xuncha-taxonomy-store.h"
 
 struct _XunchaStore
 {
