@@ -14,7 +14,7 @@
 #include "xuncha-store-private.h"
 #include "xuncha-street-map-private.h"
 #include "xuncha-sync.h"
-#include "xuncha-taxonomy.h"
+#include "xuncha-taxonomy-store.h"
 #include "xuncha-wire-delta.h"
 #include "xuncha-wire-report.h"
 #include "xuncha-wire-shift.h"

@@ -12,6 +12,8 @@
 #include <libsoup/soup.h>
 
 #include "xuncha-office-server.h"
+#include "xuncha-taxonomy.h"
+#include "xuncha-wire-delta.h"
 
 struct _XunchaOfficeServer
 {
