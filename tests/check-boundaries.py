@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The layers keep to their rooms: the app reaches data, geometry and the network only
 through the core (no SQLite, GEOS, curl or libexif in src/app), and the core and the office stay
-free of any toolkit (no GTK, libadwaita or libshumate in src/core or src/office). Checked
+free of any toolkit (no GTK, libadwaita or libshumate in src/core or src/office); the
+protocol library (src/protocol) is GLib and json-glib alone, and the common library
+(src/common) that the office shares with the core carries none of the device's services. Checked
 on the source text, so a violation fails the suite, not only a review. Comments and
 strings are removed first, so a comment naming sqlite3 is no violation.
 
@@ -39,6 +41,24 @@ RULES = [
         (r'#\s*include\s*[<"]adwaita\.h[>"]', 'includes adwaita.h'),
         (r'\b(gtk|adw|shumate)_\w+\s*\(', 'calls a toolkit'),
     ]),
+    ('src/protocol', 'the protocol library is GLib and json-glib alone', [
+        (r'#\s*include\s*[<"](gtk|gdk|adwaita|shumate)/', 'includes a toolkit header'),
+        (r'#\s*include\s*[<"]adwaita\.h[>"]', 'includes adwaita.h'),
+        (r'\b(gtk|adw|shumate)_\w+\s*\(', 'calls a toolkit'),
+        (r'#\s*include\s*[<"](sqlite3|geos_c)\.h[>"]', 'includes SQLite or GEOS'),
+        (r'#\s*include\s*[<"](curl|libexif|libsoup|libsecret|libgeoclue)/',
+         'includes a library beyond GLib and json-glib'),
+        (r'#\s*include\s*"xuncha-(store|sync|http|outbox|report-store)[-.]',
+         'includes the device core'),
+    ]),
+    ('src/common', 'the common library carries none of the device\'s services', [
+        (r'#\s*include\s*[<"](gtk|gdk|adwaita|shumate)/', 'includes a toolkit header'),
+        (r'#\s*include\s*[<"]adwaita\.h[>"]', 'includes adwaita.h'),
+        (r'\b(gtk|adw|shumate)_\w+\s*\(', 'calls a toolkit'),
+        (r'#\s*include\s*[<"]geos_c\.h[>"]', 'includes GEOS'),
+        (r'#\s*include\s*[<"](curl|libexif|libsoup|libsecret|libgeoclue)/',
+         'includes a device service'),
+    ]),
 ]
 
 # Dependencies a layer's meson.build must not name.
@@ -46,6 +66,11 @@ MESON_RULES = {
     'src/app/meson.build': ['sqlite3', 'geos', 'libcurl', 'libexif'],
     'src/core/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0'],
     'src/office/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0'],
+    'src/protocol/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0', 'sqlite3', 'geos',
+                                 'libcurl', 'libexif', 'libsoup-3.0', 'libsecret-1',
+                                 'libgeoclue-2.0'],
+    'src/common/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0', 'geos', 'libcurl',
+                               'libexif', 'libsoup-3.0', 'libsecret-1', 'libgeoclue-2.0'],
 }
 
 

@@ -29,6 +29,8 @@ main (int    argc,
   limit = argc > 2 ? (guint)g_ascii_strtoull (argv[2], NULL, 10) : G_MAXUINT;
 
   store = xuncha_store_open (argv[1], &error);
+  if (store != NULL && !xuncha_store_prepare_for_use (store, &error))
+    g_clear_object (&store);
   if (store != NULL)
     reports = xuncha_report_store_new (store, &error);
   if (reports == NULL)

@@ -63,6 +63,7 @@ fill_data_dir (const char *root)
 
   store = xuncha_store_open (data, &error);
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   reports = xuncha_report_store_new (store, &error);
   g_assert_no_error (error);
   report = xuncha_report_new ("09006");

@@ -21,6 +21,7 @@ test_near_with_recent_counts (void)
   XunchaMerchant *first;
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   g_assert_true (xuncha_map_importer_import_streets_file (importer, streets, NULL, &error));
   g_assert_true (xuncha_map_importer_import_merchants_file (importer, merchants, NULL, &error));
   g_assert_no_error (error);

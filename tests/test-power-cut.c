@@ -95,6 +95,7 @@ make_template (const char *root)
   g_autoptr(XunchaShift) shift = NULL;
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   reports = xuncha_report_store_new (store, &error);
   g_assert_no_error (error);
   shift = xuncha_shift_start (store, XUNCHA_SHIFT_KIND_MID, &error);

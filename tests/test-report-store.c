@@ -34,6 +34,7 @@ fixture_open (Fixture *f)
 
   f->store = xuncha_store_open (f->dir, &error);
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (f->store, &error));
   f->reports = xuncha_report_store_new (f->store, &error);
   g_assert_no_error (error);
 }

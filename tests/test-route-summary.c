@@ -154,6 +154,7 @@ test_reports_and_coverage (void)
   const XunchaRouteCategoryCount *top;
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   shift = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY, fixes, 3, &error);
   g_assert_no_error (error);
 
@@ -215,6 +216,7 @@ test_coverage_from_store (void)
   static const char * const missed_names[] = { "横0路", "纵0路", "纵2路", NULL };
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   shift = xuncha_shift_import (store, XUNCHA_SHIFT_KIND_EARLY,
                                (const XunchaFix *)(void *)walk->data, walk->len, &error);
   g_assert_no_error (error);

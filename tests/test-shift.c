@@ -362,6 +362,38 @@ test_list_by_local_day (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* A shift is listed for the office when it starts, before any sync, and every point
+ * committed afterwards is counted: a shift acknowledged before it grew waits again. */
+static void
+test_queued_when_started (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(XunchaStore) store = open_store (&dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaShift) shift = NULL;
+  g_autofree char *state = NULL;
+  XunchaFix fix = xuncha_fix_init (1714546800000, 30.66, 104.06);
+  XunchaOutboxCounts counts = { 0 };
+
+  shift = xuncha_shift_start (store, XUNCHA_SHIFT_KIND_MID, &error);
+  g_assert_no_error (error);
+  state = xuncha_outbox_get_state (store, "shift", xuncha_shift_get_uuid (shift));
+  g_assert_cmpstr (state, ==, "waiting");
+
+  g_assert_true (xuncha_outbox_mark_acked (store, "shift", xuncha_shift_get_uuid (shift), "r",
+                                           &error));
+  g_assert_true (xuncha_outbox_set_office_points (store, "shift",
+                                                  xuncha_shift_get_uuid (shift), 0, &error));
+  g_assert_true (xuncha_outbox_count (store, "shift", &counts, &error));
+  g_assert_cmpuint (counts.acked, ==, 1);
+  g_assert_true (xuncha_shift_append_points (shift, store, 0, &fix, 1, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&state, g_free);
+  state = xuncha_outbox_get_state (store, "shift", xuncha_shift_get_uuid (shift));
+  g_assert_cmpstr (state, ==, "waiting");
+  xuncha_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -372,6 +404,7 @@ main (int    argc,
 
   g_test_add_func ("/shift/kind-for-time", test_kind_for_time);
   g_test_add_func ("/shift/one-open-shift", test_one_open_shift);
+  g_test_add_func ("/shift/queued-when-started", test_queued_when_started);
   g_test_add_func ("/shift/points-round-trip", test_points_round_trip);
   g_test_add_func ("/shift/points-out-of-range", test_points_out_of_range);
   g_test_add_func ("/shift/recorder-batches", test_recorder_batches);

@@ -40,6 +40,7 @@ test_create_from_empty (void)
 
   store = xuncha_store_open (sub, &error);
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   g_assert_nonnull (store);
   g_assert_cmpint (xuncha_store_get_schema_version (store), ==,
                    xuncha_store_latest_schema_version ());
@@ -134,6 +135,7 @@ test_reopen (void)
   gint64 categories;
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (first, &error));
   g_assert_true (xuncha_store_set_meta (first, "device_name", "巡查 1", &error));
   g_assert_no_error (error);
   categories = xuncha_store_count_rows (first, "categories", NULL);
@@ -141,6 +143,7 @@ test_reopen (void)
 
   second = xuncha_store_open (dir, &error);
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (second, &error));
   value = xuncha_store_get_meta (second, "device_name");
   g_assert_cmpstr (value, ==, "巡查 1");
   /* The taxonomy is loaded once, not appended again. */
@@ -185,6 +188,7 @@ migrate_officers (const char *enrolled,
   sqlite3_stmt *stmt;
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   g_assert_true (xuncha_store_exec (store,
                                     "INSERT INTO shifts (uuid, kind, started_at) VALUES "
                                     "  ('s1', 'early', '2024-05-01T06:00:00Z');"
@@ -368,6 +372,7 @@ test_foreign_key_rejected (void)
   g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   /* A report with a category the taxonomy does not have. */
   g_assert_false (xuncha_store_exec (store,
                                      "INSERT INTO reports (uuid, created_at, category) "
@@ -421,6 +426,70 @@ test_data_dir_resolution (void)
   g_assert_cmpstr (fallback, ==, expected);
 }
 
+static gint64
+count (XunchaStore *store,
+       const char  *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (xuncha_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gpointer
+open_in_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  XunchaStore *store = xuncha_store_open (data, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+/* Opening only opens: a second connection, or a worker's, leaves the rows as they are
+ * (a sync's 'sending' rows, a category list) until the program prepares the store once
+ * at its start. */
+static void
+test_open_has_no_side_effects (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) first = xuncha_store_open (dir, &error);
+  g_autoptr(XunchaStore) second = NULL;
+  g_autoptr(XunchaStore) worker = NULL;
+  GThread *thread;
+
+  g_assert_no_error (error);
+  g_assert_true (xuncha_store_exec (first,
+                                    "DELETE FROM categories; DELETE FROM meta;"
+                                    "INSERT INTO outbox (kind, item, state, queued_at) VALUES "
+                                    "  ('photo', 'p', 'sending', '2026-01-01T00:00:00Z');",
+                                    &error));
+  g_assert_no_error (error);
+
+  second = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  thread = g_thread_new ("open", open_in_thread, dir);
+  worker = g_thread_join (thread);
+  for (guint i = 0; i < 3; i++)
+    {
+      XunchaStore *store = (XunchaStore *[]){ first, second, worker }[i];
+
+      g_assert_cmpint (count (store, "SELECT count(*) FROM categories"), ==, 0);
+      g_assert_cmpint (count (store, "SELECT count(*) FROM outbox WHERE state = 'sending'"),
+                       ==, 1);
+    }
+
+  /* The program's start does both, once. */
+  g_assert_true (xuncha_store_prepare_for_use (second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (first, "SELECT count(*) FROM categories"), >, 0);
+  g_assert_cmpint (count (first, "SELECT count(*) FROM outbox WHERE state = 'sending'"), ==, 0);
+  xuncha_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -431,6 +500,7 @@ main (int    argc,
   g_test_add_func ("/store/private-reopened", test_private_reopened);
   g_test_add_func ("/store/pragmas", test_pragmas);
   g_test_add_func ("/store/reopen", test_reopen);
+  g_test_add_func ("/store/open-has-no-side-effects", test_open_has_no_side_effects);
   g_test_add_func ("/store/migration-from-zero", test_migration_from_zero);
   g_test_add_func ("/store/migration-officers", test_migration_officers);
   g_test_add_func ("/store/newer-schema-refused", test_newer_schema_refused);

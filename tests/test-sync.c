@@ -1250,10 +1250,11 @@ test_killed_while_sending (void)
   g_assert_cmpstr (state, ==, "sending");
   g_clear_pointer (&state, g_free);
 
-  /* The next open finds no sync alive: the report waits again. */
+  /* The next start finds no sync alive: the report waits again. */
   g_clear_object (&env->store);
   env->store = xuncha_store_open (env->device_dir, &error);
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (env->store, &error));
   state = report_state (env, uuid);
   g_assert_cmpstr (state, ==, "waiting");
 

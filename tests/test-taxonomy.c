@@ -56,6 +56,7 @@ test_loaded_into_store (void)
   guint n;
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   stored = xuncha_taxonomy_new_from_store (store, &error);
   g_assert_no_error (error);
   n = g_list_model_get_n_items (xuncha_taxonomy_get_categories (bundled));
@@ -139,6 +140,7 @@ test_newer_revision_kept (void)
   g_autoptr(XunchaTaxonomy) stored = NULL;
 
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   /* A report uses 09006: the update drops it, but the report keeps its category. */
   g_assert_true (xuncha_store_exec (store,
                                     "INSERT INTO reports (uuid, created_at, category) VALUES "
@@ -150,6 +152,7 @@ test_newer_revision_kept (void)
   /* Reopening must not put the older bundled list back. */
   store = xuncha_store_open (dir, &error);
   g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   stored = xuncha_taxonomy_new_from_store (store, &error);
   g_assert_no_error (error);
   g_assert_cmpint (xuncha_taxonomy_get_revision (stored), ==, 7);

@@ -92,6 +92,7 @@ test_history_page (void)
 {
   g_autofree char *dir = NULL;
   g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaStoreWorker) worker = NULL;
   g_autoptr(GPtrArray) shifts = NULL;
   g_autoptr(XunchaRouteSummary) expected = NULL;
   g_autoptr(GArray) points = NULL;
@@ -133,7 +134,8 @@ test_history_page (void)
   page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   gtk_window_present (GTK_WINDOW (window));
-  xuncha_history_page_set_store (page, store);
+  worker = xuncha_store_worker_new (xuncha_store_get_data_dir (store));
+  xuncha_history_page_set_store_worker (page, worker);
   wait_until_idle (page);
   xuncha_ui_test_wait_for_frames (window, 3);
 
@@ -188,6 +190,7 @@ test_history_empty (void)
 {
   g_autofree char *dir = NULL;
   g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaStoreWorker) worker = NULL;
   g_autoptr(GError) error = NULL;
   XunchaHistoryPage *page;
   GtkWidget *window;
@@ -203,7 +206,8 @@ test_history_empty (void)
   page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   gtk_window_present (GTK_WINDOW (window));
-  xuncha_history_page_set_store (page, store);
+  worker = xuncha_store_worker_new (xuncha_store_get_data_dir (store));
+  xuncha_history_page_set_store_worker (page, worker);
   wait_until_idle (page);
   g_assert_cmpstr (xuncha_history_page_get_view (page), ==, "empty");
   g_assert_cmpuint (xuncha_history_page_get_n_due (page), ==, 0);

@@ -65,6 +65,7 @@ test_automatic_sync (void)
   g_autofree char *state = NULL;
   g_autoptr(XunchaTestOffice) office = NULL;
   g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaStoreWorker) worker = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(XunchaSyncController) controller = NULL;
   g_autoptr(GError) error = NULL;
@@ -84,7 +85,8 @@ test_automatic_sync (void)
 
   settings = g_settings_new ("io.github.xuncha.Xuncha");
   g_settings_set_boolean (settings, "auto-sync", TRUE);
-  controller = xuncha_sync_controller_new (store, settings);
+  worker = xuncha_store_worker_new (device_dir);
+  controller = xuncha_sync_controller_new (store, worker, settings);
   xuncha_sync_controller_set_debounce (controller, 20);
   engine = xuncha_sync_controller_get_engine (controller);
   xuncha_sync_set_backoff (engine, 10, 20);

@@ -18,7 +18,8 @@ struct _XunchaApplication
   gboolean        demo;
   char           *replay_path;
   double          replay_speed;
-  XunchaStore    *store;
+  XunchaStore    *store;         /* reads on the main thread */
+  XunchaStoreWorker *worker;     /* writes, and reads that take a while */
   GError         *store_error;
   GSettings      *settings;
   XunchaStreetMap *street_map;
@@ -129,20 +130,16 @@ load_demo_data (XunchaApplication *self)
 }
 
 static void
-load_street_map_in_thread (GTask        *task,
-                           gpointer      source_object,
-                           gpointer      task_data,
-                           GCancellable *cancellable)
+load_street_map_job (GTask        *task,
+                     XunchaStore  *store,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
-  g_autoptr(XunchaStore) store = NULL;
-  XunchaStreetMap *map = NULL;
+  XunchaStreetMap *map;
   GError *error = NULL;
 
-  /* Its own connection: a store belongs to one thread. The map it builds is handed over
-   * whole to the main thread, which alone uses it from then on. */
-  store = xuncha_store_open (task_data, &error);
-  if (store != NULL)
-    map = xuncha_street_map_new_from_store (store, &error);
+  /* The map is handed over whole to the main thread, which alone uses it from then on. */
+  map = xuncha_street_map_new_from_store (store, &error);
   if (map != NULL)
     g_task_return_pointer (task, map, g_object_unref);
   else
@@ -175,8 +172,10 @@ xuncha_application_reload_street_map (XunchaApplication *self)
   g_autoptr(GTask) task = g_task_new (self, NULL, on_street_map_loaded, NULL);
 
   g_task_set_source_tag (task, xuncha_application_reload_street_map);
-  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
-  xuncha_background_run_in_thread (task, load_street_map_in_thread);
+  if (self->worker == NULL)
+    g_task_return_error (task, g_error_copy (self->store_error));
+  else
+    xuncha_store_worker_run (self->worker, task, load_street_map_job);
 }
 
 static void
@@ -202,7 +201,7 @@ start_session (XunchaApplication *self)
     source = XUNCHA_LOCATION_SOURCE (xuncha_geoclue_source_new (APPLICATION_ID));
 
   g_clear_error (&error);
-  self->session = xuncha_patrol_session_new (self->store, source, &error);
+  self->session = xuncha_patrol_session_new (self->store, self->worker, source, &error);
   if (self->session == NULL)
     g_warning ("Could not resume the open shift: %s", error->message);
 }
@@ -253,6 +252,10 @@ xuncha_application_startup (GApplication *app)
     self->data_dir = xuncha_store_resolve_data_dir (NULL);
   /* Opening is a few milliseconds (WAL, no full check), so it does not hold the window. */
   self->store = xuncha_store_open (self->data_dir, &self->store_error);
+  /* The app's start is the one place it seeds the categories and recovers the outbox:
+   * the connections of its workers only open. */
+  if (self->store != NULL && !xuncha_store_prepare_for_use (self->store, &self->store_error))
+    g_clear_object (&self->store);
   if (self->store == NULL)
     {
       g_warning ("%s", self->store_error->message);
@@ -260,9 +263,10 @@ xuncha_application_startup (GApplication *app)
     }
   if (self->demo)
     load_demo_data (self);
+  self->worker = xuncha_store_worker_new (self->data_dir);
   /* The street map is read once the window has its first frame (xuncha-window.c). */
   start_session (self);
-  self->sync_controller = xuncha_sync_controller_new (self->store, self->settings);
+  self->sync_controller = xuncha_sync_controller_new (self->store, self->worker, self->settings);
 }
 
 /* For the start-up benchmark: XUNCHA_QUIT_AFTER_FIRST_FRAME=1 prints when the first frame
@@ -308,9 +312,17 @@ xuncha_application_activate (GApplication *app)
 static void
 xuncha_application_shutdown (GApplication *app)
 {
+  XunchaApplication *self = XUNCHA_APPLICATION (app);
+
   /* Workers still reading the store (streets, today's reports) or saving a report end
    * before the process does: an exit tears down what they use (resources, libraries). */
   xuncha_background_wait ();
+  /* The last track points go to the worker before it ends, and what it was given (a
+   * report being saved) is done. */
+  if (self->session != NULL)
+    g_object_run_dispose (G_OBJECT (self->session));
+  if (self->worker != NULL)
+    xuncha_store_worker_shutdown (self->worker);
 
   G_APPLICATION_CLASS (xuncha_application_parent_class)->shutdown (app);
 }
@@ -323,6 +335,7 @@ xuncha_application_dispose (GObject *object)
   g_clear_object (&self->sync_controller);
   g_clear_object (&self->session);
   g_clear_object (&self->street_map);
+  g_clear_object (&self->worker);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_error (&self->store_error);
@@ -401,6 +414,13 @@ xuncha_application_get_store (XunchaApplication *self)
 {
   g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
   return self->store;
+}
+
+XunchaStoreWorker *
+xuncha_application_get_store_worker (XunchaApplication *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_APPLICATION (self), NULL);
+  return self->worker;
 }
 
 const GError *

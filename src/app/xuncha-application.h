@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (XunchaApplication, xuncha_application, XUNCHA, APPLICATION
 XunchaApplication *xuncha_application_new          (void);
 /* The device store, or NULL when it could not be opened (the window says why). */
 XunchaStore       *xuncha_application_get_store    (XunchaApplication *self);
+/* The thread that owns the app's connection for writes; NULL when the store could not be
+ * opened. */
+XunchaStoreWorker *xuncha_application_get_store_worker (XunchaApplication *self);
 const GError      *xuncha_application_get_store_error (XunchaApplication *self);
 GSettings         *xuncha_application_get_settings (XunchaApplication *self);
 /* The street segments of the store, or NULL while they load (the "street-map" property

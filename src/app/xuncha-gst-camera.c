@@ -611,20 +611,15 @@ video_direction_for (int degrees)
 }
 
 /* pipewiresrc without a path takes the default video source of the remote, and the
- * portal's remote shows only cameras. Untested here: see xuncha-camera-portal.c. */
+ * portal's remote shows only cameras. */
 static GstElement *
-make_portal_source (int           *fd,
-                    GCancellable  *cancellable,
-                    GError       **error)
+make_portal_source (int      fd,
+                    GError **error)
 {
-  GstElement *element;
+  GstElement *element = make_element ("pipewiresrc", error);
 
-  *fd = xuncha_camera_portal_open (cancellable, error);
-  if (*fd < 0)
-    return NULL;
-  element = make_element ("pipewiresrc", error);
   if (element != NULL)
-    g_object_set (element, "fd", *fd, NULL);
+    g_object_set (element, "fd", fd, NULL);
   return element;
 }
 
@@ -731,6 +726,30 @@ take_bus_error (GstElement  *pipeline,
                          _("The camera could not be started."));
 }
 
+/* What a start knows before its thread runs. */
+typedef struct
+{
+  guint generation;
+  int   portal_fd;     /* the camera portal's PipeWire remote, or -1 */
+} Start;
+
+static void
+start_free (gpointer data)
+{
+  Start *start = data;
+
+  if (start->portal_fd >= 0)
+    close (start->portal_fd);
+  g_free (start);
+}
+
+static gboolean
+uses_portal (XunchaGstCamera *self)
+{
+  return self->source == XUNCHA_CAMERA_SOURCE_PORTAL
+         || (self->source == XUNCHA_CAMERA_SOURCE_AUTO && xuncha_camera_portal_is_sandboxed ());
+}
+
 static void
 open_thread (GTask        *task,
              gpointer      source_object,
@@ -738,7 +757,8 @@ open_thread (GTask        *task,
              GCancellable *cancellable)
 {
   XunchaGstCamera *self = source_object;
-  guint generation = GPOINTER_TO_UINT (task_data);
+  Start *start = task_data;
+  guint generation = start->generation;
   g_autoptr(GstElement) source = NULL;
   g_autoptr(GError) error = NULL;
   XunchaCameraSource kind = self->source;
@@ -746,7 +766,7 @@ open_thread (GTask        *task,
   int rotation = 0;
 
   opened->pipewire_fd = -1;
-  if (kind == XUNCHA_CAMERA_SOURCE_AUTO && xuncha_camera_portal_is_sandboxed ())
+  if (uses_portal (self))
     kind = XUNCHA_CAMERA_SOURCE_PORTAL;
   else if (kind == XUNCHA_CAMERA_SOURCE_AUTO && self->device == NULL
            && (source = make_libcamera_source (&error)) != NULL)
@@ -776,7 +796,10 @@ open_thread (GTask        *task,
         }
       break;
     case XUNCHA_CAMERA_SOURCE_PORTAL:
-      source = make_portal_source (&opened->pipewire_fd, cancellable, &error);
+      /* The portal answered before this thread ran (see on_portal_opened()). */
+      opened->pipewire_fd = start->portal_fd;
+      start->portal_fd = -1;
+      source = make_portal_source (opened->pipewire_fd, &error);
       break;
     case XUNCHA_CAMERA_SOURCE_V4L2:
     case XUNCHA_CAMERA_SOURCE_AUTO:
@@ -882,6 +905,22 @@ on_opened (GObject      *object,
     }
 }
 
+static void
+on_portal_opened (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Start *start = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  start->portal_fd = xuncha_camera_portal_open_finish (result, &error);
+  if (start->portal_fd < 0)
+    g_task_return_error (task, error);
+  else
+    xuncha_background_run_in_thread (task, open_thread);
+}
+
 /* --- XunchaCamera ----------------------------------------------------------------- */
 
 static void
@@ -891,6 +930,7 @@ xuncha_gst_camera_start (XunchaCamera *camera)
   g_autoptr(GMainContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
+  Start *start;
 
   if (self->state == XUNCHA_CAMERA_STATE_STARTING || self->state == XUNCHA_CAMERA_STATE_READY)
     return;
@@ -916,10 +956,19 @@ xuncha_gst_camera_start (XunchaCamera *camera)
   self->start_time = g_get_monotonic_time ();
   set_state (self, XUNCHA_CAMERA_STATE_STARTING, NULL);
 
+  start = g_new0 (Start, 1);
+  start->generation = self->generation;
+  start->portal_fd = -1;
   task = g_task_new (self, self->cancellable, on_opened, NULL);
   g_task_set_source_tag (task, xuncha_gst_camera_start);
-  g_task_set_task_data (task, GUINT_TO_POINTER (self->generation), NULL);
-  xuncha_background_run_in_thread (task, open_thread);
+  g_task_set_task_data (task, start, start_free);
+  /* The portal may show a permission dialog: it is asked on this context, and no thread
+   * waits for the user. */
+  if (uses_portal (self))
+    xuncha_camera_portal_open_async (self->cancellable, on_portal_opened,
+                                     g_steal_pointer (&task));
+  else
+    xuncha_background_run_in_thread (task, open_thread);
 }
 
 static void

@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "xuncha-background.h"
 #include "xuncha-history-page.h"
 #include "xuncha-map-view.h"
 
@@ -14,7 +13,7 @@ struct _XunchaHistoryPage
 {
   GtkWidget            parent_instance;
 
-  XunchaStore         *store;
+  XunchaStoreWorker   *worker;
   GCancellable        *list_cancellable;
   GCancellable        *route_cancellable;
   GHashTable          *rows;            /* shift uuid -> its AdwActionRow (borrowed) */
@@ -119,25 +118,18 @@ load_street_map (XunchaStore  *store,
 }
 
 /* Reading every shift's points and judging them against the street map can take a
- * while on a long history: a worker thread does it with its own store connection. */
+ * while on a long history: the store worker does it. */
 static void
-list_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+list_job (GTask        *task,
+          XunchaStore  *store,
+          gpointer      task_data,
+          GCancellable *cancellable)
 {
-  const char *data_dir = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaStore) store = xuncha_store_open (data_dir, &error);
   g_autoptr(XunchaStreetMap) map = NULL;
   g_autoptr(GPtrArray) shifts = NULL;
   g_autoptr(ListData) data = g_new0 (ListData, 1);
 
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   shifts = xuncha_shift_list (store, NULL, &error);
   if (shifts == NULL)
     {
@@ -241,19 +233,18 @@ streets_near (XunchaStreetMap *map,
 }
 
 static void
-route_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+route_job (GTask        *task,
+           XunchaStore  *store,
+           gpointer      task_data,
+           GCancellable *cancellable)
 {
-  const char * const *args = task_data;   /* data dir, shift uuid */
+  const char *uuid = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaStore) store = xuncha_store_open (args[0], &error);
   g_autoptr(XunchaShift) shift = NULL;
   g_autoptr(XunchaStreetMap) map = NULL;
   g_autoptr(RouteData) data = g_new0 (RouteData, 1);
 
-  if (store == NULL || (shift = xuncha_shift_lookup (store, args[1], &error)) == NULL)
+  if ((shift = xuncha_shift_lookup (store, uuid, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -734,7 +725,7 @@ xuncha_history_page_dispose (GObject *object)
   g_clear_object (&self->list_cancellable);
   g_clear_object (&self->route_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_HISTORY_PAGE);
-  g_clear_object (&self->store);
+  g_clear_object (&self->worker);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->value_labels, g_hash_table_unref);
   g_clear_pointer (&self->due_rows, g_ptr_array_unref);
@@ -796,13 +787,13 @@ xuncha_history_page_init (XunchaHistoryPage *self)
 /* Public ----------------------------------------------------------------------------- */
 
 void
-xuncha_history_page_set_store (XunchaHistoryPage *self,
-                               XunchaStore       *store)
+xuncha_history_page_set_store_worker (XunchaHistoryPage *self,
+                                      XunchaStoreWorker *worker)
 {
   g_return_if_fail (XUNCHA_IS_HISTORY_PAGE (self));
-  g_return_if_fail (store == NULL || XUNCHA_IS_STORE (store));
+  g_return_if_fail (worker == NULL || XUNCHA_IS_STORE_WORKER (worker));
 
-  if (g_set_object (&self->store, store))
+  if (g_set_object (&self->worker, worker))
     xuncha_history_page_refresh (self);
 }
 
@@ -813,7 +804,7 @@ xuncha_history_page_refresh (XunchaHistoryPage *self)
 
   g_return_if_fail (XUNCHA_IS_HISTORY_PAGE (self));
 
-  if (self->store == NULL)
+  if (self->worker == NULL)
     return;
 
   g_cancellable_cancel (self->list_cancellable);
@@ -827,8 +818,7 @@ xuncha_history_page_refresh (XunchaHistoryPage *self)
 
   task = g_task_new (self, self->list_cancellable, on_list_loaded, NULL);
   g_task_set_source_tag (task, xuncha_history_page_refresh);
-  g_task_set_task_data (task, g_strdup (xuncha_store_get_data_dir (self->store)), g_free);
-  xuncha_background_run_in_thread (task, list_thread);
+  xuncha_store_worker_run (self->worker, task, list_job);
 }
 
 void
@@ -838,12 +828,11 @@ xuncha_history_page_open_shift (XunchaHistoryPage *self,
   g_autoptr(GTask) task = NULL;
   GHashTableIter iter;
   gpointer field;
-  char **args;
 
   g_return_if_fail (XUNCHA_IS_HISTORY_PAGE (self));
   g_return_if_fail (uuid != NULL);
 
-  if (self->store == NULL)
+  if (self->worker == NULL)
     return;
 
   g_cancellable_cancel (self->route_cancellable);
@@ -865,13 +854,10 @@ xuncha_history_page_open_shift (XunchaHistoryPage *self,
   gtk_spinner_start (self->route_spinner);
   show_view (self, "route");
 
-  args = g_new0 (char *, 3);
-  args[0] = g_strdup (xuncha_store_get_data_dir (self->store));
-  args[1] = g_strdup (uuid);
   task = g_task_new (self, self->route_cancellable, on_route_loaded, NULL);
   g_task_set_source_tag (task, xuncha_history_page_open_shift);
-  g_task_set_task_data (task, args, (GDestroyNotify)g_strfreev);
-  xuncha_background_run_in_thread (task, route_thread);
+  g_task_set_task_data (task, g_strdup (uuid), g_free);
+  xuncha_store_worker_run (self->worker, task, route_job);
 }
 
 void

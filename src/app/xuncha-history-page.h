@@ -13,11 +13,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (XunchaHistoryPage, xuncha_history_page, XUNCHA, HISTORY_PAGE, GtkWidget)
 
 /* The team leader's look back: due re-inspections, shifts by local day (newest first),
- * and a shift's route on the map with its figures. Reads the store on worker threads. */
+ * and a shift's route on the map with its figures. Reads the store on its worker. */
 
-/* The page reads the device store; NULL when it could not be opened. */
-void           xuncha_history_page_set_store     (XunchaHistoryPage *self,
-                                                  XunchaStore       *store);
+/* The page reads the device store through its worker; NULL when it could not be opened. */
+void           xuncha_history_page_set_store_worker (XunchaHistoryPage *self,
+                                                     XunchaStoreWorker *worker);
 /* Reads the store again (after a save, a sync or an import). */
 void           xuncha_history_page_refresh       (XunchaHistoryPage *self);
 /* Shows a shift's route (what tapping its row does). */

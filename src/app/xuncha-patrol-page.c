@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "xuncha-background.h"
 #include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
 
@@ -15,6 +14,7 @@ struct _XunchaPatrolPage
   GtkWidget            parent_instance;
 
   XunchaStore         *store;
+  XunchaStoreWorker   *worker;
   XunchaPatrolSession *session;
   XunchaStreetMap     *street_map;
   XunchaTaxonomy      *taxonomy;
@@ -228,6 +228,7 @@ xuncha_patrol_page_dispose (GObject *object)
   g_clear_object (&self->street_map);
   g_clear_object (&self->taxonomy);
   g_clear_object (&self->store);
+  g_clear_object (&self->worker);
   g_clear_pointer (&self->markers, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
 
@@ -332,12 +333,11 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
 }
 
 static void
-load_todays_reports_in_thread (GTask        *task,
-                               gpointer      source_object,
-                               gpointer      task_data,
-                               GCancellable *cancellable)
+load_todays_reports_job (GTask        *task,
+                         XunchaStore  *store,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
 {
-  g_autoptr(XunchaStore) store = NULL;
   g_autoptr(XunchaReportStore) reports = NULL;
   g_autoptr(GPtrArray) recent = NULL;
   g_autoptr(GPtrArray) today = g_ptr_array_new_with_free_func (g_object_unref);
@@ -349,10 +349,7 @@ load_todays_reports_in_thread (GTask        *task,
   gint64 since_ms = g_date_time_to_unix (midnight) * 1000;
   GError *error = NULL;
 
-  /* Its own store connection: a store belongs to one thread. */
-  store = xuncha_store_open (task_data, &error);
-  if (store != NULL)
-    reports = xuncha_report_store_new (store, &error);
+  reports = xuncha_report_store_new (store, &error);
   if (reports != NULL)
     recent = xuncha_report_store_list (reports, 500, &error);
   if (recent == NULL)
@@ -399,16 +396,18 @@ load_todays_reports (XunchaPatrolPage *self)
   g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_todays_reports_loaded, self);
 
   g_task_set_source_tag (task, load_todays_reports);
-  g_task_set_task_data (task, g_strdup (xuncha_store_get_data_dir (self->store)), g_free);
-  xuncha_background_run_in_thread (task, load_todays_reports_in_thread);
+  xuncha_store_worker_run (self->worker, task, load_todays_reports_job);
 }
 
 void
-xuncha_patrol_page_set_store (XunchaPatrolPage *self,
-                              XunchaStore      *store)
+xuncha_patrol_page_set_store (XunchaPatrolPage  *self,
+                              XunchaStore       *store,
+                              XunchaStoreWorker *worker)
 {
   g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
+  g_return_if_fail ((store == NULL) == (worker == NULL));
 
+  g_set_object (&self->worker, worker);
   if (!g_set_object (&self->store, store))
     return;
   g_clear_object (&self->taxonomy);

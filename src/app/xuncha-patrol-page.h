@@ -12,8 +12,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (XunchaPatrolPage, xuncha_patrol_page, XUNCHA, PATROL_PAGE, GtkWidget)
 
 /* The page reads the device store; NULL when it could not be opened. */
-void xuncha_patrol_page_set_store (XunchaPatrolPage *self,
-                                  XunchaStore      *store);
+void xuncha_patrol_page_set_store (XunchaPatrolPage  *self,
+                                   XunchaStore       *store,
+                                   XunchaStoreWorker *worker);
 void xuncha_patrol_page_set_street_map (XunchaPatrolPage    *self,
                                         XunchaStreetMap     *map);
 void xuncha_patrol_page_set_session    (XunchaPatrolPage    *self,

@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "xuncha-background.h"
 #include "xuncha-preferences-page.h"
 
 enum {
@@ -21,6 +20,7 @@ struct _XunchaPreferencesPage
 
   GSettings     *settings;
   XunchaStore   *store;
+  XunchaStoreWorker *worker;
   GCancellable  *enroll_cancellable;
   gboolean       enrolled;
   AdwActionRow  *enrolled_row;
@@ -159,7 +159,6 @@ on_clear_ca (XunchaPreferencesPage *self)
 
 typedef struct
 {
-  char *data_dir;
   char *server;
   char *officer;
   char *code;
@@ -169,7 +168,6 @@ typedef struct
 static void
 enroll_data_free (EnrollData *data)
 {
-  g_free (data->data_dir);
   g_free (data->server);
   g_free (data->officer);
   if (data->code != NULL)
@@ -180,20 +178,18 @@ enroll_data_free (EnrollData *data)
 }
 
 /* One HTTPS round trip, a keyring write and a store transaction: not for the main
- * thread. */
+ * thread. A job of the store worker, as the enrollment is written with its connection. */
 static void
-enroll_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+enroll_job (GTask        *task,
+            XunchaStore  *store,
+            gpointer      task_data,
+            GCancellable *cancellable)
 {
   EnrollData *data = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaStore) store = xuncha_store_open (data->data_dir, &error);
   XunchaCredentialsStore used = XUNCHA_CREDENTIALS_NONE;
 
-  if (store == NULL
-      || !xuncha_sync_enroll (store, data->server, data->officer, data->code, data->ca_file,
+  if (!xuncha_sync_enroll (store, data->server, data->officer, data->code, data->ca_file,
                               NULL, g_get_host_name (), &used, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -366,7 +362,6 @@ on_enroll_clicked (XunchaPreferencesPage *self)
   gtk_spinner_start (self->enroll_spinner);
 
   data = g_new0 (EnrollData, 1);
-  data->data_dir = g_strdup (xuncha_store_get_data_dir (self->store));
   data->server = g_steal_pointer (&server);
   data->officer = g_steal_pointer (&officer);
   data->code = g_steal_pointer (&code);
@@ -376,7 +371,7 @@ on_enroll_clicked (XunchaPreferencesPage *self)
   task = g_task_new (self, self->enroll_cancellable, on_enrolled, NULL);
   g_task_set_source_tag (task, on_enroll_clicked);
   g_task_set_task_data (task, data, (GDestroyNotify)enroll_data_free);
-  xuncha_background_run_in_thread (task, enroll_thread);
+  xuncha_store_worker_run (self->worker, task, enroll_job);
 }
 
 static void
@@ -401,6 +396,7 @@ xuncha_preferences_page_dispose (GObject *object)
   g_clear_object (&self->enroll_cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
+  g_clear_object (&self->worker);
 
   G_OBJECT_CLASS (xuncha_preferences_page_parent_class)->dispose (object);
 }
@@ -481,14 +477,17 @@ xuncha_preferences_page_set_settings (XunchaPreferencesPage *self,
 
 void
 xuncha_preferences_page_set_store (XunchaPreferencesPage *self,
-                                   XunchaStore           *store)
+                                   XunchaStore           *store,
+                                   XunchaStoreWorker     *worker)
 {
   g_autoptr(XunchaEnrollment) enrollment = NULL;
 
   g_return_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self));
   g_return_if_fail (store == NULL || XUNCHA_IS_STORE (store));
+  g_return_if_fail ((store == NULL) == (worker == NULL));
 
   g_set_object (&self->store, store);
+  g_set_object (&self->worker, worker);
   if (store != NULL)
     enrollment = xuncha_enrollment_load (store);
   show_enrollment (self, enrollment, FALSE);

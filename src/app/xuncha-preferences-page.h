@@ -14,9 +14,10 @@ G_DECLARE_FINAL_TYPE (XunchaPreferencesPage, xuncha_preferences_page, XUNCHA, PR
 /* Binds every control to the application's settings. */
 void xuncha_preferences_page_set_settings (XunchaPreferencesPage *self,
                                            GSettings             *settings);
-/* The store enrollment writes to; shows who the device is enrolled as. */
+/* The store, read for who the device is enrolled as, and its worker, which enrolls. */
 void xuncha_preferences_page_set_store    (XunchaPreferencesPage *self,
-                                           XunchaStore           *store);
+                                           XunchaStore           *store,
+                                           XunchaStoreWorker     *worker);
 
 /* For tests: an enrollment runs; the device is enrolled; the error shown (NULL: none). */
 gboolean    xuncha_preferences_page_is_enrolling     (XunchaPreferencesPage *self);

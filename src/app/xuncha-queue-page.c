@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "xuncha-background.h"
 #include "xuncha-queue-page.h"
 
 #define THUMBNAIL_SIZE 56
@@ -43,7 +42,7 @@ struct _XunchaQueuePage
 {
   GtkWidget             parent_instance;
 
-  XunchaStore          *store;
+  XunchaStoreWorker    *worker;
   XunchaStreetMap      *street_map;
   XunchaSyncController *controller;
   GCancellable         *cancellable;
@@ -106,7 +105,6 @@ report_item_free (ReportItem *item)
 
 typedef struct
 {
-  char               *data_dir;
   GHashTable         *have_thumbnails;   /* sha256 set: not loaded again */
   GPtrArray          *reports;           /* ReportItem, newest first */
   gint64              held[N_KINDS];
@@ -117,7 +115,6 @@ typedef struct
 static void
 queue_data_free (QueueData *data)
 {
-  g_free (data->data_dir);
   g_clear_pointer (&data->have_thumbnails, g_hash_table_unref);
   g_clear_pointer (&data->reports, g_ptr_array_unref);
   g_clear_pointer (&data->enrollment, xuncha_enrollment_free);
@@ -218,25 +215,22 @@ load_thumbnail (XunchaPhotoStore *photos,
 #define MAX_ROWS 200
 
 /* Reading every report with its photos, making missing thumbnails and counting the
- * outbox can take a while with a full day's work: a worker thread does it with its own
- * store connection. */
+ * outbox can take a while with a full day's work: the store worker does it. */
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+load_job (GTask        *task,
+          XunchaStore  *store,
+          gpointer      task_data,
+          GCancellable *cancellable)
 {
   QueueData *data = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaStore) store = xuncha_store_open (data->data_dir, &error);
   g_autoptr(XunchaReportStore) report_store = NULL;
   g_autoptr(GPtrArray) reports = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GHashTable) outbox = NULL;
   g_autoptr(GHashTable) names = NULL;
 
-  if (store == NULL
-      || (report_store = xuncha_report_store_new (store, &error)) == NULL
+  if ((report_store = xuncha_report_store_new (store, &error)) == NULL
       || (reports = xuncha_report_store_list (report_store, MAX_ROWS, &error)) == NULL
       || (entries = xuncha_outbox_list (store, &error)) == NULL)
     {
@@ -922,7 +916,7 @@ xuncha_queue_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_QUEUE_PAGE);
-  g_clear_object (&self->store);
+  g_clear_object (&self->worker);
   g_clear_object (&self->street_map);
   g_clear_object (&self->controller);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
@@ -982,13 +976,13 @@ xuncha_queue_page_init (XunchaQueuePage *self)
 }
 
 void
-xuncha_queue_page_set_store (XunchaQueuePage *self,
-                             XunchaStore     *store)
+xuncha_queue_page_set_store_worker (XunchaQueuePage   *self,
+                                    XunchaStoreWorker *worker)
 {
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
-  g_return_if_fail (store == NULL || XUNCHA_IS_STORE (store));
+  g_return_if_fail (worker == NULL || XUNCHA_IS_STORE_WORKER (worker));
 
-  if (g_set_object (&self->store, store))
+  if (g_set_object (&self->worker, worker))
     xuncha_queue_page_refresh (self);
 }
 
@@ -1034,7 +1028,7 @@ xuncha_queue_page_refresh (XunchaQueuePage *self)
 
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
 
-  if (self->store == NULL)
+  if (self->worker == NULL)
     return;
   /* One read at a time; a change meanwhile is read right after. */
   if (self->busy)
@@ -1046,7 +1040,6 @@ xuncha_queue_page_refresh (XunchaQueuePage *self)
   self->busy = TRUE;
   self->cancellable = g_cancellable_new ();
   data = g_new0 (QueueData, 1);
-  data->data_dir = g_strdup (xuncha_store_get_data_dir (self->store));
   data->have_thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_iter_init (&iter, self->thumbnails);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1055,7 +1048,7 @@ xuncha_queue_page_refresh (XunchaQueuePage *self)
   task = g_task_new (self, self->cancellable, on_loaded, NULL);
   g_task_set_source_tag (task, xuncha_queue_page_refresh);
   g_task_set_task_data (task, data, (GDestroyNotify)queue_data_free);
-  xuncha_background_run_in_thread (task, load_thread);
+  xuncha_store_worker_run (self->worker, task, load_job);
 }
 
 gboolean

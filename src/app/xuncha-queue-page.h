@@ -12,9 +12,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (XunchaQueuePage, xuncha_queue_page, XUNCHA, QUEUE_PAGE, GtkWidget)
 
-/* The page reads the device store; NULL when it could not be opened. */
-void        xuncha_queue_page_set_store      (XunchaQueuePage      *self,
-                                              XunchaStore          *store);
+/* The page reads the device store through its worker; NULL when it could not be opened. */
+void        xuncha_queue_page_set_store_worker (XunchaQueuePage   *self,
+                                                XunchaStoreWorker *worker);
 /* Street names for the rows (NULL: the segment ids are shown). */
 void        xuncha_queue_page_set_street_map (XunchaQueuePage      *self,
                                               XunchaStreetMap      *map);

@@ -6,17 +6,18 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "xuncha-background.h"
 #include "xuncha-photo-store.h"
 
 #include "xuncha-gst-camera.h"
 #include "xuncha-report-flow.h"
+#include "xuncha-thumbnail.h"
 
 struct _XunchaReportFlow
 {
   GtkWidget             parent_instance;
 
   XunchaStore          *store;
+  XunchaStoreWorker    *worker;
   XunchaStreetMap      *street_map;
   XunchaPatrolSession  *session;
   GSettings            *settings;
@@ -26,6 +27,7 @@ struct _XunchaReportFlow
   gboolean              has_capture;
   gboolean              details_wanted; /* the officer asked for the form before saving */
   GCancellable         *cancellable;
+  GCancellable         *original_preview;  /* the original photo being decoded */
 
   AdwWindowTitle       *title;
   GtkButton            *back_button;
@@ -58,7 +60,6 @@ static guint signals[N_SIGNALS];
 
 typedef struct
 {
-  char         *data_dir;
   XunchaReport *report;
   char         *edit_uuid;   /* an edit of this saved report, or NULL: a new one */
   int           max_edge;
@@ -67,7 +68,6 @@ typedef struct
 static void
 save_job_free (SaveJob *job)
 {
-  g_free (job->data_dir);
   g_free (job->edit_uuid);
   g_clear_object (&job->report);
   g_free (job);
@@ -165,11 +165,12 @@ load_original (XunchaReportFlow *self,
                const char       *parent_uuid)
 {
   g_autoptr(XunchaReportStore) reports = NULL;
-  g_autofree char *thumbnail = NULL;
   XunchaFix fix;
 
   g_clear_object (&self->original);
   gtk_widget_set_visible (self->reinspect_banner, parent_uuid != NULL);
+  g_cancellable_cancel (self->original_preview);
+  g_set_object (&self->original_preview, NULL);
   gtk_picture_set_paintable (self->original_picture, NULL);
   if (parent_uuid == NULL || self->store == NULL)
     return;
@@ -185,11 +186,14 @@ load_original (XunchaReportFlow *self,
   /* The original photo, to frame the after-photo the same way. */
   if (xuncha_report_get_n_photos (self->original) > 0
       && xuncha_report_get_photo_sha256 (self->original, 0) != NULL)
-    thumbnail = xuncha_photo_store_get_thumbnail (xuncha_report_store_get_photo_store (reports),
-                                                  xuncha_report_get_photo_sha256 (self->original, 0),
-                                                  NULL);
-  if (thumbnail != NULL)
-    gtk_picture_set_filename (self->original_picture, thumbnail);
+    {
+      /* Shown 96 by 72 points, decoded for screens of two pixels a point. */
+      self->original_preview = g_cancellable_new ();
+      xuncha_thumbnail_load_stored (self->original_picture,
+                                    xuncha_report_store_get_photo_store (reports),
+                                    xuncha_report_get_photo_sha256 (self->original, 0), 192,
+                                    self->original_preview);
+    }
   update_reinspect_label (self, self->session != NULL
                                 && xuncha_patrol_session_get_last_fix (self->session, &fix)
                                 ? &fix : NULL);
@@ -395,20 +399,16 @@ on_files_chosen (XunchaCameraView *view,
 }
 
 static void
-save_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+save_job (GTask        *task,
+          XunchaStore  *store,
+          gpointer      task_data,
+          GCancellable *cancellable)
 {
   SaveJob *job = task_data;
-  g_autoptr(XunchaStore) store = NULL;
   g_autoptr(XunchaReportStore) reports = NULL;
   GError *error = NULL;
 
-  /* A connection of this thread's own: a store is used from one thread at a time. */
-  store = xuncha_store_open (job->data_dir, &error);
-  if (store != NULL)
-    reports = xuncha_report_store_new (store, &error);
+  reports = xuncha_report_store_new (store, &error);
   if (reports != NULL)
     {
       xuncha_report_store_set_max_edge (reports, job->max_edge);
@@ -451,11 +451,14 @@ xuncha_report_flow_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
+  g_clear_object (&self->worker);
   g_clear_object (&self->street_map);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_object (&self->taxonomy);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->original_preview);
+  g_clear_object (&self->original_preview);
   g_clear_object (&self->original);
 
   G_OBJECT_CLASS (xuncha_report_flow_parent_class)->dispose (object);
@@ -527,13 +530,16 @@ xuncha_report_flow_new (void)
 void
 xuncha_report_flow_set_context (XunchaReportFlow    *self,
                                 XunchaStore         *store,
+                                XunchaStoreWorker   *worker,
                                 XunchaStreetMap     *map,
                                 XunchaPatrolSession *session,
                                 GSettings           *settings)
 {
   g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+  g_return_if_fail ((store == NULL) == (worker == NULL));
 
   g_set_object (&self->store, store);
+  g_set_object (&self->worker, worker);
   g_set_object (&self->street_map, map);
   g_set_object (&self->settings, settings);
   if (self->session != session)
@@ -703,7 +709,6 @@ xuncha_report_flow_save (XunchaReportFlow *self)
     }
 
   job = g_new0 (SaveJob, 1);
-  job->data_dir = g_strdup (xuncha_store_get_data_dir (self->store));
   job->report = report;
   job->edit_uuid = g_strdup (xuncha_report_form_get_editing (self->form));
   job->max_edge = self->settings != NULL ? g_settings_get_int (self->settings, "photo-max-edge")
@@ -713,7 +718,7 @@ xuncha_report_flow_save (XunchaReportFlow *self)
   task = g_task_new (self, self->cancellable, on_saved, g_object_ref (self));
   g_task_set_source_tag (task, xuncha_report_flow_save);
   g_task_set_task_data (task, job, (GDestroyNotify)save_job_free);
-  xuncha_background_run_in_thread (task, save_in_thread);
+  xuncha_store_worker_run (self->worker, task, save_job);
 
   release_location (self);
   g_signal_emit (self, signals[CLOSED], 0);

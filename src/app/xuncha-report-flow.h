@@ -16,8 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, XUNCHA, REPORT_FLOW, GtkWidget)
 
 /* Making one report: photo, category, details (with manual placement when the fix is
- * missing or poor), save. Saving runs on a worker thread with its own store connection and
- * returns at once. Tapping a category saves at once when nothing is missing (a camera
+ * missing or poor), save. Saving is a job of the store worker (@worker of set_context)
+ * and returns at once; @store only reads on the main thread. Tapping a category saves at once when nothing is missing (a camera
  * photo, a good fix, no required field); "Details…" on the category step opens the form
  * first. Signals: "closed" when the officer leaves the flow, "saved" (XunchaReport) once
  * the report is durably in the store, "edited" (XunchaReport) once an edit is, and
@@ -25,6 +25,7 @@ G_DECLARE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, XUNCHA, REPORT_FLOW,
 XunchaReportFlow     *xuncha_report_flow_new              (void);
 void                  xuncha_report_flow_set_context      (XunchaReportFlow    *self,
                                                            XunchaStore         *store,
+                                                           XunchaStoreWorker   *worker,
                                                            XunchaStreetMap     *map,
                                                            XunchaPatrolSession *session,
                                                            GSettings           *settings);

@@ -10,6 +10,7 @@
 #include "xuncha-photo-store.h"
 
 #include "xuncha-report-form.h"
+#include "xuncha-thumbnail.h"
 
 typedef struct
 {
@@ -43,6 +44,7 @@ struct _XunchaReportForm
   GPtrArray           *merchant_ids;  /* char * (NULL for "none"), parallel to the combo */
   char                *parent_uuid;
   char                *editing;       /* uuid of the saved report shown, or NULL */
+  GCancellable        *thumbnails;    /* previews being decoded */
   double               lat, lon, accuracy;
   XunchaPositionSource position_source;
 
@@ -286,20 +288,24 @@ update_merchants (XunchaReportForm *self)
                               ? 1 : 0);
 }
 
-static void
-add_thumbnail (XunchaReportForm *self,
-               GdkTexture       *texture)
+/* Shown 88 pixels square, decoded for screens of two pixels a point. */
+#define THUMBNAIL_SIZE 88
+
+/* A place in the photo strip, in order; the photo shows once decoded (xuncha-thumbnail.c). */
+static GtkPicture *
+add_thumbnail (XunchaReportForm *self)
 {
-  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  GtkWidget *picture = gtk_picture_new ();
 
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
   gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-  gtk_widget_set_size_request (picture, 88, 88);
+  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
   gtk_widget_add_css_class (picture, "photo-thumbnail");
   gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Photo"), -1);
   gtk_box_insert_child_after (self->photo_strip, picture,
                               gtk_widget_get_prev_sibling (GTK_WIDGET (self->after_photo_button)));
+  return GTK_PICTURE (picture);
 }
 
 static void
@@ -346,6 +352,8 @@ xuncha_report_form_dispose (GObject *object)
   XunchaReportForm *self = (XunchaReportForm *)object;
   GtkWidget *child;
 
+  g_cancellable_cancel (self->thumbnails);
+  g_clear_object (&self->thumbnails);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_REPORT_FORM);
   /* The template's root is not a bound child, so it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -410,6 +418,7 @@ xuncha_report_form_init (XunchaReportForm *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->thumbnails = g_cancellable_new ();
   self->photos = g_ptr_array_new_with_free_func ((GDestroyNotify)form_photo_free);
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify)form_field_free);
   self->street_ids = g_ptr_array_new_with_free_func (g_free);
@@ -497,7 +506,6 @@ xuncha_report_form_add_photo_bytes (XunchaReportForm *self,
                                     GBytes           *jpeg,
                                     XunchaPhotoRole   role)
 {
-  g_autoptr(GdkTexture) texture = NULL;
   FormPhoto *photo;
 
   g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
@@ -510,9 +518,8 @@ xuncha_report_form_add_photo_bytes (XunchaReportForm *self,
   photo->taken_ms = g_get_real_time () / 1000;
   g_ptr_array_add (self->photos, photo);
 
-  texture = gdk_texture_new_from_bytes (jpeg, NULL);
-  if (texture != NULL)
-    add_thumbnail (self, texture);
+  xuncha_thumbnail_load_bytes (add_thumbnail (self), jpeg, 2 * THUMBNAIL_SIZE,
+                               self->thumbnails);
 }
 
 void
@@ -520,7 +527,6 @@ xuncha_report_form_add_photo_file (XunchaReportForm *self,
                                    GFile            *file,
                                    XunchaPhotoRole   role)
 {
-  g_autoptr(GdkTexture) texture = NULL;
   FormPhoto *photo;
 
   g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
@@ -531,9 +537,8 @@ xuncha_report_form_add_photo_file (XunchaReportForm *self,
   photo->role = role;
   g_ptr_array_add (self->photos, photo);
 
-  texture = gdk_texture_new_from_file (file, NULL);
-  if (texture != NULL)
-    add_thumbnail (self, texture);
+  xuncha_thumbnail_load_file (add_thumbnail (self), file, 2 * THUMBNAIL_SIZE,
+                              self->thumbnails);
 }
 
 guint
@@ -873,17 +878,11 @@ xuncha_report_form_edit (XunchaReportForm *self,
   if (self->store != NULL)
     reports = xuncha_report_store_new (self->store, NULL);
   for (guint i = 0; reports != NULL && i < xuncha_report_get_n_photos (saved); i++)
-    {
-      g_autofree char *path = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
-
-      path = xuncha_photo_store_get_thumbnail (xuncha_report_store_get_photo_store (reports),
-                                               xuncha_report_get_photo_sha256 (saved, i), NULL);
-      if (path != NULL)
-        texture = gdk_texture_new_from_filename (path, NULL);
-      if (texture != NULL)
-        add_thumbnail (self, texture);
-    }
+    if (xuncha_report_get_photo_sha256 (saved, i) != NULL)
+      xuncha_thumbnail_load_stored (add_thumbnail (self),
+                                    xuncha_report_store_get_photo_store (reports),
+                                    xuncha_report_get_photo_sha256 (saved, i),
+                                    2 * THUMBNAIL_SIZE, self->thumbnails);
 }
 
 const char *

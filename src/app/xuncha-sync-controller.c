@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "xuncha-background.h"
 #include "xuncha-sync-controller.h"
 
 enum {
@@ -29,6 +28,7 @@ struct _XunchaSyncController
   GObject           parent_instance;
 
   XunchaStore      *store;
+  XunchaStoreWorker *worker;
   GSettings        *settings;
   XunchaSync       *engine;
   GNetworkMonitor  *monitor;
@@ -52,7 +52,6 @@ G_DEFINE_FINAL_TYPE (XunchaSyncController, xuncha_sync_controller, G_TYPE_OBJECT
  * putting failed items back for a retry. Plain data only. */
 typedef struct
 {
-  char     *data_dir;
   gboolean  apply_ca;
   char     *ca_file;
   gboolean  retry;
@@ -63,7 +62,6 @@ typedef struct
 static void
 prepare_free (Prepare *prepare)
 {
-  g_free (prepare->data_dir);
   g_free (prepare->ca_file);
   g_free (prepare->retry_kind);
   g_free (prepare->retry_item);
@@ -100,21 +98,15 @@ requeue_report (XunchaStore  *store,
 }
 
 static void
-prepare_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+prepare_job (GTask        *task,
+             XunchaStore  *store,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
   Prepare *prepare = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaStore) store = xuncha_store_open (prepare->data_dir, &error);
   g_autoptr(XunchaEnrollment) enrollment = NULL;
 
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   enrollment = xuncha_enrollment_load (store);
   if (enrollment == NULL)
     {
@@ -275,7 +267,6 @@ start (XunchaSyncController *self,
 
   ca_file = g_settings_get_string (self->settings, "office-ca-file");
   prepare = g_new0 (Prepare, 1);
-  prepare->data_dir = g_strdup (xuncha_store_get_data_dir (self->store));
   prepare->apply_ca = self->ca_changed;
   prepare->ca_file = *ca_file != '\0' ? g_canonicalize_filename (ca_file, NULL) : NULL;
   prepare->retry = retry;
@@ -286,7 +277,7 @@ start (XunchaSyncController *self,
   task = g_task_new (self, self->cancellable, on_prepared, NULL);
   g_task_set_source_tag (task, start);
   g_task_set_task_data (task, prepare, (GDestroyNotify)prepare_free);
-  xuncha_background_run_in_thread (task, prepare_thread);
+  xuncha_store_worker_run (self->worker, task, prepare_job);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_signal_emit (self, signals[STARTED], 0, automatic);
@@ -411,6 +402,7 @@ xuncha_sync_controller_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
+  g_clear_object (&self->worker);
 
   G_OBJECT_CLASS (xuncha_sync_controller_parent_class)->dispose (object);
 }
@@ -457,16 +449,19 @@ xuncha_sync_controller_init (XunchaSyncController *self)
 }
 
 XunchaSyncController *
-xuncha_sync_controller_new (XunchaStore *store,
-                            GSettings   *settings)
+xuncha_sync_controller_new (XunchaStore       *store,
+                            XunchaStoreWorker *worker,
+                            GSettings         *settings)
 {
   XunchaSyncController *self;
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+  g_return_val_if_fail (XUNCHA_IS_STORE_WORKER (worker), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (XUNCHA_TYPE_SYNC_CONTROLLER, NULL);
   self->store = g_object_ref (store);
+  self->worker = g_object_ref (worker);
   self->settings = g_object_ref (settings);
   self->engine = xuncha_sync_new (xuncha_store_get_data_dir (store));
   g_signal_connect_object (self->engine, "progress", G_CALLBACK (on_progress), self, 0);

@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (XunchaSyncController, xuncha_sync_controller, XUNCHA, SYNC
  * "started" (automatic), "progress" (items done, items total, bytes done, bytes total)
  * and "finished" are emitted on the main context. */
 XunchaSyncController *xuncha_sync_controller_new          (XunchaStore          *store,
+                                                           XunchaStoreWorker    *worker,
                                                            GSettings            *settings);
 
 XunchaSync           *xuncha_sync_controller_get_engine   (XunchaSyncController *self);

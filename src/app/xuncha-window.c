@@ -140,6 +140,7 @@ start_report (XunchaWindow *self,
   if (xuncha_application_get_store (app) == NULL)
     return;
   xuncha_report_flow_set_context (ensure_report_flow (self), xuncha_application_get_store (app),
+                                  xuncha_application_get_store_worker (app),
                                   xuncha_application_get_street_map (app),
                                   xuncha_application_get_session (app),
                                   xuncha_application_get_settings (app));
@@ -161,6 +162,7 @@ on_edit_report_action (GSimpleAction *action,
   if (self->saved_toast != NULL)
     adw_toast_dismiss (self->saved_toast);
   xuncha_report_flow_set_context (ensure_report_flow (self), xuncha_application_get_store (app),
+                                  xuncha_application_get_store_worker (app),
                                   xuncha_application_get_street_map (app),
                                   xuncha_application_get_session (app),
                                   xuncha_application_get_settings (app));
@@ -215,6 +217,12 @@ get_loaded_store (XunchaWindow *self)
   return self->content_loaded ? xuncha_application_get_store (get_app (self)) : NULL;
 }
 
+static XunchaStoreWorker *
+get_loaded_worker (XunchaWindow *self)
+{
+  return self->content_loaded ? xuncha_application_get_store_worker (get_app (self)) : NULL;
+}
+
 static void
 ensure_queue_page (XunchaWindow *self)
 {
@@ -223,7 +231,7 @@ ensure_queue_page (XunchaWindow *self)
   if (self->queue_page != NULL || app == NULL)
     return;
   self->queue_page = g_object_new (XUNCHA_TYPE_QUEUE_PAGE, NULL);
-  xuncha_queue_page_set_store (self->queue_page, get_loaded_store (self));
+  xuncha_queue_page_set_store_worker (self->queue_page, get_loaded_worker (self));
   xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
   xuncha_queue_page_set_controller (self->queue_page,
                                     xuncha_application_get_sync_controller (app));
@@ -236,7 +244,7 @@ ensure_history_page (XunchaWindow *self)
   if (self->history_page != NULL || get_app (self) == NULL)
     return;
   self->history_page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
-  xuncha_history_page_set_store (self->history_page, get_loaded_store (self));
+  xuncha_history_page_set_store_worker (self->history_page, get_loaded_worker (self));
   adw_bin_set_child (self->history_bin, GTK_WIDGET (self->history_page));
 }
 
@@ -250,7 +258,8 @@ ensure_preferences_page (XunchaWindow *self)
   self->preferences_page = g_object_new (XUNCHA_TYPE_PREFERENCES_PAGE, NULL);
   g_signal_connect_object (self->preferences_page, "enrolled", G_CALLBACK (on_enrolled), self,
                            G_CONNECT_SWAPPED);
-  xuncha_preferences_page_set_store (self->preferences_page, get_loaded_store (self));
+  xuncha_preferences_page_set_store (self->preferences_page, get_loaded_store (self),
+                                     get_loaded_worker (self));
   xuncha_preferences_page_set_settings (self->preferences_page,
                                         xuncha_application_get_settings (app));
   adw_bin_set_child (self->preferences_bin, GTK_WIDGET (self->preferences_page));
@@ -351,24 +360,26 @@ load_content (XunchaWindow *self)
 {
   XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   XunchaStore *store;
+  XunchaStoreWorker *worker;
   GSettings *settings;
 
   if (self->content_loaded || app == NULL)
     return;
   self->content_loaded = TRUE;
   store = xuncha_application_get_store (app);
+  worker = xuncha_application_get_store_worker (app);
   settings = xuncha_application_get_settings (app);
 
-  xuncha_patrol_page_set_store (self->patrol_page, store);
+  xuncha_patrol_page_set_store (self->patrol_page, store, worker);
   g_signal_connect_object (settings, "changed::basemap-file", G_CALLBACK (on_basemap_changed),
                            self, G_CONNECT_SWAPPED);
   on_basemap_changed (self, "basemap-file", settings);
   if (self->queue_page != NULL)
-    xuncha_queue_page_set_store (self->queue_page, store);
+    xuncha_queue_page_set_store_worker (self->queue_page, worker);
   if (self->preferences_page != NULL)
-    xuncha_preferences_page_set_store (self->preferences_page, store);
+    xuncha_preferences_page_set_store (self->preferences_page, store, worker);
   if (self->history_page != NULL)
-    xuncha_history_page_set_store (self->history_page, store);
+    xuncha_history_page_set_store_worker (self->history_page, worker);
   /* The street map comes a moment later, from a worker thread (notify::street-map). */
   if (store != NULL && xuncha_application_get_street_map (app) == NULL)
     xuncha_application_reload_street_map (app);

@@ -33,8 +33,15 @@ XunchaStore *
 xuncha_cli_context_get_store (XunchaCliContext  *ctx,
                               GError           **error)
 {
-  if (ctx->store == NULL)
-    ctx->store = xuncha_store_open (ctx->data_dir, error);
+  g_autoptr(XunchaStore) store = NULL;
+
+  if (ctx->store != NULL)
+    return ctx->store;
+  /* Each run of the CLI is a program start: the one place it prepares the store. */
+  store = xuncha_store_open (ctx->data_dir, error);
+  if (store == NULL || !xuncha_store_prepare_for_use (store, error))
+    return NULL;
+  ctx->store = g_steal_pointer (&store);
   return ctx->store;
 }
 

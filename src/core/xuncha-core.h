@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* The public face of libxuncha-core, for the app, the CLI and the office server. */
+/* The public face of libxuncha-core, for the app and the CLI; with it come the headers of the
+ * protocol and common libraries that the core links. */
 
 #include "xuncha-category.h"
 #include "xuncha-coverage.h"
@@ -30,11 +31,13 @@
 #include "xuncha-route-summary.h"
 #include "xuncha-shift-recorder.h"
 #include "xuncha-shift.h"
+#include "xuncha-store-worker.h"
 #include "xuncha-store.h"
 #include "xuncha-street-map.h"
 #include "xuncha-street-segment.h"
 #include "xuncha-sync-result.h"
 #include "xuncha-sync.h"
+#include "xuncha-taxonomy-store.h"
 #include "xuncha-taxonomy.h"
 #include "xuncha-time-correlator.h"
 #include "xuncha-track-file.h"

@@ -92,6 +92,30 @@ xuncha_outbox_enqueue (XunchaStore  *store,
   return xuncha_store_step_done (store, stmt, error);
 }
 
+gboolean
+xuncha_outbox_queue_shift (XunchaStore  *store,
+                           const char   *uuid,
+                           const char   *queued_at,
+                           GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (uuid != NULL && queued_at != NULL, FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "INSERT INTO outbox (kind, item, queued_at) "
+                               "VALUES ('shift', ?1, ?2) "
+                               "ON CONFLICT (kind, item) DO UPDATE SET state = 'waiting' "
+                               "WHERE state = 'acked'",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, queued_at, -1, SQLITE_STATIC);
+  return xuncha_store_step_done (store, stmt, error);
+}
+
 static gboolean
 run (XunchaStore   *store,
      sqlite3_stmt  *stmt,

@@ -33,8 +33,9 @@ typedef struct
 
 void       xuncha_outbox_entry_free      (XunchaOutboxEntry  *entry);
 
-/* Queues what the device holds but the outbox does not list yet: shifts always (their
- * tracks grow), reports and their photos as a safety net. */
+/* Queues what the device holds but the outbox does not list yet, and a shift acknowledged
+ * with fewer points than the device holds: recovery for data saved by builds that queued
+ * shifts only when a sync began (xuncha_store_prepare_for_use() runs it once at start). */
 gboolean   xuncha_outbox_enqueue_missing (XunchaStore        *store,
                                           GError            **error);
 /* Queues @item, waiting since @queued_at (ISO 8601 UTC); an item already listed keeps its
@@ -43,6 +44,14 @@ gboolean   xuncha_outbox_enqueue_missing (XunchaStore        *store,
 gboolean   xuncha_outbox_enqueue         (XunchaStore        *store,
                                           const char         *kind,
                                           const char         *item,
+                                          const char         *queued_at,
+                                          GError            **error);
+/* A shift the office must get, called in the transaction that saves the shift or more of
+ * its points: it is listed (waiting) when it starts, and one acknowledged before it grew
+ * waits again, so every point is counted as it is committed. A row a sync holds
+ * ('sending') is left to the sync: what it did not send goes with the next one. */
+gboolean   xuncha_outbox_queue_shift     (XunchaStore        *store,
+                                          const char         *uuid,
                                           const char         *queued_at,
                                           GError            **error);
 gboolean   xuncha_outbox_mark_acked      (XunchaStore        *store,

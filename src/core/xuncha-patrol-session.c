@@ -11,6 +11,7 @@ struct _XunchaPatrolSession
   GObject               parent_instance;
 
   XunchaStore          *store;
+  XunchaStoreWorker    *worker;
   XunchaLocationSource *source;
   XunchaShift          *shift;
   XunchaShiftRecorder  *recorder;
@@ -83,12 +84,38 @@ begin_recording (XunchaPatrolSession  *self,
   self->recorder = xuncha_shift_recorder_new (self->store, shift, self->source, error);
   if (self->recorder == NULL)
     return FALSE;
+  xuncha_shift_recorder_use_worker (self->recorder, self->worker);
   g_set_object (&self->shift, shift);
   /* The recorder starts the source itself; remember it is running. */
   self->source_running = TRUE;
   xuncha_shift_recorder_start (self->recorder);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHIFT_OPEN]);
   return TRUE;
+}
+
+typedef struct
+{
+  XunchaShiftKind  kind;
+  XunchaShift     *shift;
+} StartShift;
+
+static gboolean
+start_on_worker (XunchaStore  *store,
+                 gpointer      data,
+                 GError      **error)
+{
+  StartShift *start = data;
+
+  start->shift = xuncha_shift_start (store, start->kind, error);
+  return start->shift != NULL;
+}
+
+static gboolean
+stop_on_worker (XunchaStore  *store,
+                gpointer      data,
+                GError      **error)
+{
+  return xuncha_shift_stop (data, store, g_get_real_time () / 1000, error);
 }
 
 static void
@@ -133,6 +160,7 @@ xuncha_patrol_session_dispose (GObject *object)
   g_clear_object (&self->shift);
   g_clear_object (&self->source);
   g_clear_object (&self->store);
+  g_clear_object (&self->worker);
 
   G_OBJECT_CLASS (xuncha_patrol_session_parent_class)->dispose (object);
 }
@@ -168,6 +196,7 @@ xuncha_patrol_session_init (XunchaPatrolSession *self)
 
 XunchaPatrolSession *
 xuncha_patrol_session_new (XunchaStore          *store,
+                           XunchaStoreWorker    *worker,
                            XunchaLocationSource *source,
                            GError              **error)
 {
@@ -176,10 +205,12 @@ xuncha_patrol_session_new (XunchaStore          *store,
   GError *local_error = NULL;
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+  g_return_val_if_fail (XUNCHA_IS_STORE_WORKER (worker), NULL);
   g_return_val_if_fail (XUNCHA_IS_LOCATION_SOURCE (source), NULL);
 
   self = g_object_new (XUNCHA_TYPE_PATROL_SESSION, NULL);
   self->store = g_object_ref (store);
+  self->worker = g_object_ref (worker);
   self->source = g_object_ref (source);
   g_signal_connect_object (source, "fix", G_CALLBACK (on_fix), self, 0);
   g_signal_connect_object (source, "notify::state", G_CALLBACK (on_state_changed), self,
@@ -224,14 +255,16 @@ xuncha_patrol_session_start_shift (XunchaPatrolSession  *self,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(XunchaShift) shift = NULL;
+  StartShift start = { 0 };
 
   g_return_val_if_fail (XUNCHA_IS_PATROL_SESSION (self), FALSE);
 
   if (self->recorder != NULL)
     return TRUE;
-  shift = xuncha_shift_start (self->store, xuncha_shift_kind_for_time (now), error);
-  if (shift == NULL)
+  start.kind = xuncha_shift_kind_for_time (now);
+  if (!xuncha_store_worker_run_sync (self->worker, start_on_worker, &start, error))
     return FALSE;
+  shift = g_steal_pointer (&start.shift);
   if (self->source_running)
     {
       /* The source already runs for a report; the recorder restarts it cleanly. */
@@ -251,9 +284,10 @@ xuncha_patrol_session_stop_shift (XunchaPatrolSession  *self,
 
   if (self->recorder == NULL)
     return TRUE;
-  /* Commit the last points before the shift is closed, so none is lost. */
+  /* Commit the last points before the shift is closed, so none is lost. Both are writes
+   * of the worker; the officer waits only for these two short ones. */
   if (!xuncha_shift_recorder_stop (self->recorder, error)
-      || !xuncha_shift_stop (self->shift, self->store, g_get_real_time () / 1000, error))
+      || !xuncha_store_worker_run_sync (self->worker, stop_on_worker, self->shift, error))
     return FALSE;
   recorder = g_steal_pointer (&self->recorder);
   g_clear_object (&self->shift);

@@ -6,6 +6,7 @@
 #include "xuncha-fix.h"
 #include "xuncha-location-source.h"
 #include "xuncha-shift.h"
+#include "xuncha-store-worker.h"
 #include "xuncha-store.h"
 
 G_BEGIN_DECLS
@@ -19,8 +20,10 @@ G_DECLARE_FINAL_TYPE (XunchaPatrolSession, xuncha_patrol_session, XUNCHA, PATROL
  * runs only while a shift is open or something asked for a position (an open report), so
  * the phone's GPS is not left on. A shift left open by a killed app is resumed at once.
  * Properties: "shift-open", "location-state", "has-fix". Signal "fix" (const XunchaFix *)
- * for every fix the source gives. */
+ * for every fix the source gives. @store is read on the calling thread; the writes (a shift's
+ * start and end, its track points) are jobs of @worker. */
 XunchaPatrolSession *xuncha_patrol_session_new            (XunchaStore          *store,
+                                                           XunchaStoreWorker    *worker,
                                                            XunchaLocationSource *source,
                                                            GError              **error);
 

@@ -5,6 +5,73 @@
 
 #include "xuncha-shift-recorder.h"
 
+/* What the store worker keeps of the track between its jobs, touched only on its thread:
+ * the next seq, and points whose commit failed, which go first with the next batch. */
+typedef struct
+{
+  gatomicrefcount  ref;
+  XunchaShift     *shift;
+  GArray          *retry;
+  gint64           next_seq;
+} Line;
+
+static Line *
+line_ref (Line *line)
+{
+  g_atomic_ref_count_inc (&line->ref);
+  return line;
+}
+
+static void
+line_unref (Line *line)
+{
+  if (!g_atomic_ref_count_dec (&line->ref))
+    return;
+  g_object_unref (line->shift);
+  g_array_unref (line->retry);
+  g_free (line);
+}
+
+/* One batch for the worker, and the seqs it got. */
+typedef struct
+{
+  Line   *line;
+  GArray *fixes;
+  gint64  first;
+  gint64  last;
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  line_unref (batch->line);
+  g_array_unref (batch->fixes);
+  g_free (batch);
+}
+
+/* On the worker's thread: the points that failed before, then @batch's, in one
+ * transaction. */
+static gboolean
+line_append (XunchaStore  *store,
+             Batch        *batch,
+             GError      **error)
+{
+  Line *line = batch->line;
+
+  g_array_append_vals (line->retry, batch->fixes->data, batch->fixes->len);
+  if (line->retry->len == 0)
+    return TRUE;
+  if (!xuncha_shift_append_points (line->shift, store, line->next_seq,
+                                   (const XunchaFix *)(const void *)line->retry->data,
+                                   line->retry->len, error))
+    return FALSE;
+  batch->first = line->next_seq;
+  line->next_seq += line->retry->len;
+  batch->last = line->next_seq - 1;
+  g_array_set_size (line->retry, 0);
+  return TRUE;
+}
+
 enum {
   BATCH_COMMITTED,
   WRITE_FAILED,
@@ -25,6 +92,8 @@ struct _XunchaShiftRecorder
   gint64                next_seq;
   GSource              *timer;
   gboolean              recording;
+  XunchaStoreWorker    *worker;       /* NULL: commits on @store, on this thread */
+  Line                 *line;
 };
 
 G_DEFINE_TYPE (XunchaShiftRecorder, xuncha_shift_recorder, G_TYPE_OBJECT)
@@ -98,6 +167,8 @@ xuncha_shift_recorder_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->shift);
   g_clear_object (&self->store);
+  g_clear_object (&self->worker);
+  g_clear_pointer (&self->line, line_unref);
 
   G_OBJECT_CLASS (xuncha_shift_recorder_parent_class)->dispose (object);
 }
@@ -212,6 +283,78 @@ xuncha_shift_recorder_start (XunchaShiftRecorder *self)
   xuncha_location_source_start (self->source);
 }
 
+void
+xuncha_shift_recorder_use_worker (XunchaShiftRecorder *self,
+                                  XunchaStoreWorker   *worker)
+{
+  g_return_if_fail (XUNCHA_IS_SHIFT_RECORDER (self));
+  g_return_if_fail (XUNCHA_IS_STORE_WORKER (worker));
+  g_return_if_fail (self->worker == NULL && !self->recording);
+
+  self->worker = g_object_ref (worker);
+  self->line = g_new0 (Line, 1);
+  g_atomic_ref_count_init (&self->line->ref);
+  self->line->shift = g_object_ref (self->shift);
+  self->line->retry = g_array_new (FALSE, FALSE, sizeof (XunchaFix));
+  self->line->next_seq = self->next_seq;
+}
+
+static gboolean
+append_sync (XunchaStore  *store,
+             gpointer      data,
+             GError      **error)
+{
+  return line_append (store, data, error);
+}
+
+static void
+commit_job (GTask        *task,
+            XunchaStore  *store,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (line_append (store, task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_committed (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  XunchaShiftRecorder *self = XUNCHA_SHIFT_RECORDER (object);
+  Batch *batch = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_warning ("%s", error->message);
+      g_signal_emit (self, signals[WRITE_FAILED], 0, error);
+    }
+  else if (batch->last >= batch->first && batch->last + 1 > self->next_seq)
+    {
+      self->next_seq = batch->last + 1;
+      g_signal_emit (self, signals[BATCH_COMMITTED], 0, batch->first, batch->last);
+    }
+}
+
+static Batch *
+take_batch (XunchaShiftRecorder *self)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->line = line_ref (self->line);
+  batch->fixes = g_array_copy (self->batch);
+  batch->first = 0;
+  batch->last = -1;
+  g_array_set_size (self->batch, 0);
+  return batch;
+}
+
 gboolean
 xuncha_shift_recorder_commit (XunchaShiftRecorder  *self,
                               GError              **error)
@@ -223,6 +366,16 @@ xuncha_shift_recorder_commit (XunchaShiftRecorder  *self,
   clear_timer (self);
   if (self->batch->len == 0)
     return TRUE;
+  if (self->worker != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, on_committed, NULL);
+
+      /* A commit waits for the disk (synchronous=FULL): never on the thread that draws. */
+      g_task_set_source_tag (task, xuncha_shift_recorder_commit);
+      g_task_set_task_data (task, take_batch (self), (GDestroyNotify)batch_free);
+      xuncha_store_worker_run (self->worker, task, commit_job);
+      return TRUE;
+    }
   first = self->next_seq;
   if (!xuncha_shift_append_points (self->shift, self->store, first,
                                    (const XunchaFix *)(const void *)self->batch->data, self->batch->len,
@@ -245,6 +398,23 @@ xuncha_shift_recorder_stop (XunchaShiftRecorder  *self,
       self->recording = FALSE;
       xuncha_location_source_stop (self->source);
       xuncha_fix_filter_flush (self->filter, self->batch);
+    }
+  if (self->worker != NULL)
+    {
+      Batch *batch;
+      gboolean ok;
+
+      /* The caller goes on to end the shift: the points must be in before that. */
+      clear_timer (self);
+      batch = take_batch (self);
+      ok = xuncha_store_worker_run_sync (self->worker, append_sync, batch, error);
+      if (ok && batch->last >= batch->first && batch->last + 1 > self->next_seq)
+        {
+          self->next_seq = batch->last + 1;
+          g_signal_emit (self, signals[BATCH_COMMITTED], 0, batch->first, batch->last);
+        }
+      batch_free (batch);
+      return ok;
     }
   return xuncha_shift_recorder_commit (self, error);
 }

@@ -6,6 +6,7 @@
 #include "xuncha-fix-filter.h"
 #include "xuncha-location-source.h"
 #include "xuncha-shift.h"
+#include "xuncha-store-worker.h"
 #include "xuncha-store.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,11 @@ XunchaShift         *xuncha_shift_recorder_get_shift  (XunchaShiftRecorder   *se
 /* The seq the next stored point gets (= points stored so far). */
 gint64               xuncha_shift_recorder_get_next_seq (XunchaShiftRecorder *self);
 
+/* Commits go to @worker from now on, as its jobs (the app: no commit on the thread that
+ * draws); without one they run on the recorder's store. Call before start. Stop then
+ * waits for the worker to have committed the last points. */
+void                 xuncha_shift_recorder_use_worker (XunchaShiftRecorder *self,
+                                                       XunchaStoreWorker   *worker);
 /* Starts the source and recording. */
 void                 xuncha_shift_recorder_start      (XunchaShiftRecorder   *self);
 /* Commits the points waiting in the batch now. */

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "xuncha-enrollment.h"
+#include "xuncha-outbox.h"
 #include "xuncha-protocol.h"
 #include "xuncha-shift.h"
 #include "xuncha-store-private.h"
@@ -178,7 +179,9 @@ insert_shift (XunchaStore      *store,
   else
     sqlite3_bind_null (stmt, 4);
   sqlite3_bind_text (stmt, 5, source, -1, SQLITE_STATIC);
-  if (!xuncha_store_step_done (store, stmt, error))
+  /* Listed for the office in the same transaction: a shift is never stored unqueued. */
+  if (!xuncha_store_step_done (store, stmt, error)
+      || !xuncha_outbox_queue_shift (store, self->uuid, started, error))
     {
       g_prefix_error (error, "Could not save the shift: ");
       return NULL;
@@ -241,7 +244,15 @@ xuncha_shift_start (XunchaStore      *store,
       return NULL;
     }
   /* The unique partial index on open shifts also stops a second process racing us. */
-  return insert_shift (store, kind, "live", g_get_real_time () / 1000, 0, error);
+  if (!xuncha_store_begin (store, error))
+    return NULL;
+  open = insert_shift (store, kind, "live", g_get_real_time () / 1000, 0, error);
+  if (open == NULL || !xuncha_store_commit (store, error))
+    {
+      xuncha_store_rollback (store);
+      return NULL;
+    }
+  return g_steal_pointer (&open);
 }
 
 XunchaShift *
@@ -399,15 +410,19 @@ xuncha_shift_append_points (XunchaShift      *self,
                             gsize             n_fixes,
                             GError          **error)
 {
+  g_autofree char *started = NULL;
+
   g_return_val_if_fail (XUNCHA_IS_SHIFT (self), FALSE);
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
   g_return_val_if_fail (fixes != NULL || n_fixes == 0, FALSE);
 
   if (n_fixes == 0)
     return TRUE;
+  started = xuncha_shift_format_time (self->started_ms);
   if (!xuncha_store_begin (store, error))
     return FALSE;
   if (!insert_points (store, self->uuid, first_seq, fixes, n_fixes, error)
+      || !xuncha_outbox_queue_shift (store, self->uuid, started, error)
       || !xuncha_store_commit (store, error))
     {
       xuncha_store_rollback (store);

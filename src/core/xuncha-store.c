@@ -10,8 +10,9 @@
 
 #include "xuncha-outbox.h"
 #include "xuncha-private-files-private.h"
+#include "xuncha-statement-cache-private.h"
 #include "xuncha-store-private.h"
-#include "xuncha-taxonomy.h"
+#include "xuncha-taxonomy-store.h"
 
 struct _XunchaStore
 {
@@ -20,7 +21,7 @@ struct _XunchaStore
   sqlite3    *db;
   char       *data_dir;
   char       *path;
-  GHashTable *statements;   /* const char *sql (by address) -> sqlite3_stmt * */
+  XunchaStatementCache *statements;
   int         schema_version;
   guint       tx_depth;
 };
@@ -188,7 +189,7 @@ xuncha_store_finalize (GObject *object)
 {
   XunchaStore *self = (XunchaStore *)object;
 
-  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->statements, xuncha_statement_cache_free);
   if (self->db != NULL)
     {
       /* Close quietly: a checkpoint failing here loses nothing, the WAL stays. */
@@ -212,8 +213,7 @@ xuncha_store_class_init (XunchaStoreClass *klass)
 static void
 xuncha_store_init (XunchaStore *self)
 {
-  self->statements = g_hash_table_new_full (NULL, NULL, NULL,
-                                            (GDestroyNotify)sqlite3_finalize);
+  self->statements = xuncha_statement_cache_new ();
 }
 
 static gboolean
@@ -281,21 +281,9 @@ xuncha_store_prepare (XunchaStore  *self,
   g_return_val_if_fail (XUNCHA_IS_STORE (self), NULL);
   g_return_val_if_fail (sql != NULL, NULL);
 
-  stmt = g_hash_table_lookup (self->statements, sql);
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
-      != SQLITE_OK)
-    {
-      xuncha_store_set_error (self, error, "Could not prepare a database statement");
-      return NULL;
-    }
-  g_hash_table_insert (self->statements, (gpointer)sql, stmt);
+  stmt = xuncha_statement_cache_prepare (self->statements, self->db, sql);
+  if (stmt == NULL)
+    xuncha_store_set_error (self, error, "Could not prepare a database statement");
   return stmt;
 }
 
@@ -538,8 +526,7 @@ open_database (XunchaStore  *self,
       || !configure_connection (self, error)
       || !migrate (self, error))
     return FALSE;
-
-  return xuncha_taxonomy_ensure_loaded (self, error);
+  return TRUE;
 }
 
 /* Evidence photos and officers' positions: the owner only. A folder or file left with a
@@ -594,9 +581,7 @@ xuncha_store_open (const char  *data_dir,
       gboolean corrupt =
         g_error_matches (local_error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_CORRUPT);
 
-      g_clear_pointer (&self->statements, g_hash_table_unref);
-      self->statements = g_hash_table_new_full (NULL, NULL, NULL,
-                                                (GDestroyNotify)sqlite3_finalize);
+      xuncha_statement_cache_clear (self->statements);
       sqlite3_close_v2 (self->db);
       self->db = NULL;
 
@@ -615,12 +600,35 @@ xuncha_store_open (const char  *data_dir,
       return NULL;
     }
 
+  return g_steal_pointer (&self);
+}
+
+gboolean
+xuncha_store_prepare_for_use (XunchaStore  *self,
+                              GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (self), FALSE);
+
+  /* The categories every report needs: a new database has none, and a newer build may
+   * bring a newer list. */
+  if (!xuncha_taxonomy_ensure_loaded (self, error))
+    return FALSE;
+
   /* A sync killed while it held reports leaves them 'sending': they wait again, so they
-   * go with the next sync and can be edited until then. */
+   * go with the next sync and can be edited until then. A sync running in another
+   * process keeps its rows (it holds the lock). */
   if (xuncha_outbox_recover_sending (self, &local_error) < 0)
     g_debug ("Could not recover the outbox: %s", local_error->message);
 
-  return g_steal_pointer (&self);
+  /* Rows saved by a build that queued shifts only when a sync began get their outbox rows
+   * here, once per start instead of with every sync. Failing is not fatal: the next
+   * start tries again. */
+  g_clear_error (&local_error);
+  if (!xuncha_outbox_enqueue_missing (self, &local_error))
+    g_debug ("Could not queue what the outbox lacks: %s", local_error->message);
+  return TRUE;
 }
 
 const char *

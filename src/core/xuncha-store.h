@@ -31,9 +31,17 @@ int          xuncha_store_latest_schema_version (void);
  * $XDG_DATA_HOME/xuncha. */
 char        *xuncha_store_resolve_data_dir   (const char   *override);
 
-/* Opens (creating and migrating as needed) xuncha.db in @data_dir. A store is used from one
- * thread at a time; a worker thread opens its own. */
+/* Opens (creating and migrating as needed) xuncha.db in @data_dir, and does nothing else:
+ * the rows stay as they were. A store is used from one thread at a time; a worker thread
+ * opens its own. */
 XunchaStore *xuncha_store_open               (const char   *data_dir,
+                                              GError      **error);
+/* What a program does once at its start, after opening: loads the bundled categories when
+ * the store has none or older ones, puts back to waiting what a sync that died left
+ * 'sending', and queues what the outbox does not list yet (data from older builds). Once
+ * per program, not per connection: a worker's connection only opens. Fails only when the
+ * categories cannot be stored. */
+gboolean     xuncha_store_prepare_for_use    (XunchaStore  *self,
                                               GError      **error);
 
 const char  *xuncha_store_get_data_dir       (XunchaStore  *self);

@@ -11,7 +11,7 @@
 #include "xuncha-store-private.h"
 #include "xuncha-street-map-private.h"
 #include "xuncha-sync-private.h"
-#include "xuncha-taxonomy.h"
+#include "xuncha-taxonomy-store.h"
 
 /* Pull: who this device is, the categories, and the streets, merchants and case statuses
  * changed since the last sync, each handed to the owner of its table. */

@@ -3,14 +3,17 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "xuncha-office-server.h"
+#include "xuncha-taxonomy.h"
+#include "xuncha-wire-delta.h"
 
 struct _XunchaOfficeServer
 {
@@ -30,13 +33,13 @@ struct _XunchaOfficeServer
   guint                enroll_per_officer;
   guint                enroll_per_address;
   guint                enroll_window_s;
-  /* The listening socket, kept to see whether libsoup still takes its connections. */
+  GTlsCertificate     *certificate;      /* NULL: plain HTTP (tests of the office only) */
+  /* The listening socket: the office accepts its connections itself (see on_accept()). */
   GSocket             *listen_socket;
-  guint                listen_watch;
-  guint64              started;          /* requests started (connections taken, at least) */
-  guint64              started_seen;     /* ... as of the previous look */
-  gboolean             waiting_seen;     /* a connection waited at the previous look */
+  GSource             *accept_source;
+  guint                accept_retry;     /* out of descriptors: the next try */
   gboolean             out_of_files;     /* said so already in this episode */
+  GHashTable          *handshakes;       /* Handshake: accepted, TLS not yet done */
   GHashTable          *idle;             /* Idle: kept-alive connections between requests */
   GHashTable          *refusals;         /* Refusal: connections answered without their body */
 };
@@ -49,9 +52,8 @@ struct _XunchaOfficeServer
  * connection past 64 KiB without an answer; below that this limit answers 431. Past it
  * nothing of ours runs: libsoup's reader fails before the request has a method, ends the
  * connection, and emits no signal for it (no request-finished or -aborted); what it read
- * sits in its private buffer. Only accepting connections ourselves (TLS included) and
- * handing libsoup the streams could answer there, and libsoup keeps such connections
- * alive only for a server with listeners of its own. */
+ * sits in its private buffer. Only reading each request's head before libsoup does (on
+ * the streams the office hands it, see on_accept()) could answer there. */
 #define HEADERS_MAX_BYTES 16384
 /* A body refused before its end is not read on; but what the client still sends for a
  * short while is read and dropped before the connection is closed (a lingering close), so
@@ -1451,14 +1453,13 @@ on_request_started (SoupServer        *server,
                     gpointer           user_data)
 {
   XunchaOfficeServer *self = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  GSocket *socket = NULL;
 
-  self->started++;
-  /* A connection the office handed back to libsoup (see keep_alive_take()) has no socket
-   * of libsoup's: the office keeps it with the peer's address. */
-  if (socket == NULL && soup_server_message_get_remote_address (msg) != NULL)
-    socket = g_object_get_data (G_OBJECT (soup_server_message_get_remote_address (msg)),
-                                "xuncha-socket");
+  /* libsoup has no socket of its own for a connection handed to it (see on_accept() and
+   * keep_alive_take()): the office keeps it with the peer's address. */
+  if (remote != NULL)
+    socket = g_object_get_data (G_OBJECT (remote), "xuncha-socket");
   if (socket != NULL)
     g_object_set_data_full (G_OBJECT (msg), "xuncha-socket", g_object_ref (socket),
                             g_object_unref);
@@ -1635,57 +1636,252 @@ on_request_finished (SoupServer        *server,
   keep_alive_take (self, msg);
 }
 
-/* Out of descriptors, libsoup's listener fails to accept and, from then on, never tries
- * again: the office would stay up and answer nobody. Once a second the office looks
- * whether a connection waits to be taken while none was taken since the previous look
- * (one second of main loop turns); if so, it hands libsoup a copy of the listening socket,
- * which makes it a new listener, and closes the stuck one's. Without a descriptor for the
- * copy it says so once and tries again at the next look. */
-static void
-listen_again (XunchaOfficeServer *self)
+/* Accepting. The office takes each connection off its listening socket itself, makes its
+ * TLS handshake, and hands the stream to libsoup (soup_server_accept_iostream()). libsoup
+ * 3.2's own listener (the Debian 12 floor) could not run a city's office for long:
+ * - it keeps a reference to every socket it accepts, for good;
+ * - a connection whose TLS handshake fails (a port scan, a phone that leaves the Wi-Fi
+ *   mid-handshake) keeps itself alive through its first message, TLS state and all:
+ *   some 20 KiB each, for good (both mended upstream in 3.4);
+ * - after one failed accept (out of descriptors) it never accepts again.
+ * libsoup keeps connections alive only for a server with a listener of its own, so it gets
+ * one that nobody can reach (see inert_listener()). */
+
+typedef struct
 {
-  g_autoptr(GSocket) socket = NULL;
+  XunchaOfficeServer *self;          /* while listed in self->handshakes */
+  GSocket            *socket;
+  GIOStream          *stream;        /* the TLS connection over the socket */
+  guint               deadline;
+} Handshake;
+
+static void
+handshake_free (Handshake *handshake)
+{
+  g_clear_handle_id (&handshake->deadline, g_source_remove);
+  g_clear_object (&handshake->socket);
+  g_clear_object (&handshake->stream);
+  g_free (handshake);
+}
+
+/* Taken off the office's list when the office stops: the handshake fails on the shut
+ * socket, and on_handshake_done() lets go of it. */
+static void
+handshake_unlist (gpointer data)
+{
+  Handshake *handshake = data;
+
+  handshake->self = NULL;
+  g_clear_handle_id (&handshake->deadline, g_source_remove);
+  g_socket_shutdown (handshake->socket, TRUE, TRUE, NULL);
+}
+
+/* Hands a connection ready for HTTP to libsoup, with the socket under it kept where
+ * on_request_started() finds it: libsoup knows no socket for a stream handed to it. */
+static void
+hand_to_soup (XunchaOfficeServer *self,
+              GSocket            *socket,
+              GIOStream          *stream)
+{
+  g_autoptr(GSocketAddress) local = NULL, remote = NULL;
   g_autoptr(GError) error = NULL;
-  SoupServerListenOptions options = soup_server_is_https (self->soup)
-                                    ? SOUP_SERVER_LISTEN_HTTPS : 0;
-  int fd = fcntl (g_socket_get_fd (self->listen_socket), F_DUPFD_CLOEXEC, 3);
 
-  if (fd < 0)
+  local = g_socket_get_local_address (socket, &error);
+  if (local != NULL)
+    remote = g_socket_get_remote_address (socket, &error);
+  if (remote == NULL)
     {
-      int saved = errno;
-
-      if (!self->out_of_files)
-        g_message ("New connections wait: the office is out of file descriptors (%s); it "
-                   "takes them again once some are free", g_strerror (saved));
-      self->out_of_files = TRUE;
+      /* The client is gone already. */
+      g_debug ("Dropping a connection: %s", error->message);
+      g_socket_close (socket, NULL);
       return;
     }
-  socket = g_socket_new_from_fd (fd, &error);
-  if (socket == NULL || !soup_server_listen_socket (self->soup, socket, options, &error))
+  g_object_set_data_full (G_OBJECT (remote), "xuncha-socket", g_object_ref (socket),
+                          g_object_unref);
+  g_object_set_data_full (G_OBJECT (remote), "xuncha-stream", g_object_ref (stream),
+                          g_object_unref);
+  soup_server_accept_iostream (self->soup, stream, local, remote, NULL);
+}
+
+static void
+on_handshake_done (GObject      *stream,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Handshake *handshake = user_data;
+  XunchaOfficeServer *self = handshake->self;
+  g_autoptr(GError) error = NULL;
+
+  if (self != NULL)
+    g_hash_table_steal (self->handshakes, handshake);
+  if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (stream), result, &error)
+      && self != NULL)
+    hand_to_soup (self, handshake->socket, handshake->stream);
+  else
     {
-      if (socket == NULL)
-        close (fd);
-      g_message ("New connections wait, and listening again failed: %s", error->message);
-      return;
+      if (error != NULL)
+        g_debug ("Closing a connection: no TLS handshake: %s", error->message);
+      /* No TLS goodbye: the client did not finish saying hello. */
+      g_socket_close (handshake->socket, NULL);
     }
-  g_message ("New connections were left waiting (the office may have run out of file "
-             "descriptors); taking them again");
-  g_socket_close (self->listen_socket, NULL);
-  g_set_object (&self->listen_socket, socket);
-  self->out_of_files = FALSE;
+  handshake_free (handshake);
 }
 
 static gboolean
-on_listen_watch (gpointer user_data)
+on_handshake_deadline (gpointer user_data)
+{
+  Handshake *handshake = user_data;
+
+  handshake->deadline = 0;
+  g_debug ("Closing a connection: its TLS handshake came too slowly");
+  /* The handshake fails on the shut socket, and on_handshake_done() lets go of it. A
+   * cancellable would do too, but waiting on one takes a descriptor of its own, which an
+   * office out of them does not have. */
+  g_socket_shutdown (handshake->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handshake_start (XunchaOfficeServer *self,
+                 GSocket            *socket)
+{
+  const char *protocols[] = { "http/1.1", "http/1.0", NULL };
+  g_autoptr(GSocketConnection) connection = g_socket_connection_factory_create_connection (socket);
+  g_autoptr(GError) error = NULL;
+  Handshake *handshake;
+  GIOStream *tls;
+
+  /* No certificate database: the office asks devices for no certificate, and the default
+   * one (the system's authorities) would be loaded into every connection's TLS session,
+   * which made each handshake several times slower. */
+  tls = g_initable_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()),
+                        NULL, &error,
+                        "base-io-stream", connection,
+                        "certificate", self->certificate,
+                        "database", NULL,
+                        NULL);
+  if (tls == NULL)
+    {
+      g_message ("Could not begin a TLS connection: %s", error->message);
+      g_socket_close (socket, NULL);
+      return;
+    }
+  /* HTTP says where a body ends; a client that closes without a TLS goodbye loses nothing
+   * the office needs (libsoup asks the same). */
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
+  g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), protocols);
+
+  handshake = g_new0 (Handshake, 1);
+  handshake->self = self;
+  handshake->socket = g_object_ref (socket);
+  handshake->stream = tls;
+  handshake->deadline = g_timeout_add_seconds (self->request_timeout_s, on_handshake_deadline,
+                                               handshake);
+  g_hash_table_add (self->handshakes, handshake);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, NULL,
+                                    on_handshake_done, handshake);
+}
+
+static gboolean on_accept (GSocket      *listen_socket,
+                           GIOCondition  condition,
+                           gpointer      user_data);
+
+static void
+accept_watch (XunchaOfficeServer *self)
+{
+  self->accept_source = g_socket_create_source (self->listen_socket, G_IO_IN, NULL);
+  g_source_set_callback (self->accept_source, (GSourceFunc)(void (*)(void))on_accept, self,
+                         NULL);
+  g_source_attach (self->accept_source, NULL);
+}
+
+static gboolean
+on_accept_retry (gpointer user_data)
 {
   XunchaOfficeServer *self = user_data;
-  gboolean waiting = (g_socket_condition_check (self->listen_socket, G_IO_IN) & G_IO_IN) != 0;
 
-  if (waiting && self->waiting_seen && self->started == self->started_seen)
-    listen_again (self);
-  self->waiting_seen = waiting;
-  self->started_seen = self->started;
+  self->accept_retry = 0;
+  accept_watch (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A few connections a turn, so that a crowd at the door does not keep the office from
+ * answering those inside. Out of descriptors, the office stops looking for a moment, says
+ * so once, and takes connections again once some are free. */
+static gboolean
+on_accept (GSocket      *listen_socket,
+           GIOCondition  condition,
+           gpointer      user_data)
+{
+  XunchaOfficeServer *self = user_data;
+
+  for (guint i = 0; i < 16; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (listen_socket, NULL, &error);
+
+      if (socket == NULL)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            break;
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))
+            {
+              if (!self->out_of_files)
+                g_message ("New connections wait: the office is out of file descriptors "
+                           "(%s); it takes them again once some are free", error->message);
+              self->out_of_files = TRUE;
+              g_clear_pointer (&self->accept_source, g_source_unref);
+              self->accept_retry = g_timeout_add (250, on_accept_retry, self);
+              return G_SOURCE_REMOVE;
+            }
+          /* One client's trouble (it reset before it was taken): the next one. */
+          g_debug ("Could not take a connection: %s", error->message);
+          continue;
+        }
+      if (self->out_of_files)
+        {
+          g_message ("New connections were left waiting (the office ran out of file "
+                     "descriptors); taking them again");
+          self->out_of_files = FALSE;
+        }
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+      if (self->certificate != NULL)
+        handshake_start (self, socket);
+      else
+        {
+          g_autoptr(GSocketConnection) connection =
+            g_socket_connection_factory_create_connection (socket);
+
+          hand_to_soup (self, socket, G_IO_STREAM (connection));
+        }
+    }
   return G_SOURCE_CONTINUE;
+}
+
+/* A listener for libsoup that no client can reach: a Unix socket whose name is gone as
+ * soon as it listens. */
+static gboolean
+inert_listener (XunchaOfficeServer  *self,
+                GError             **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xuncha-office-XXXXXX", error);
+  g_autofree char *path = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  gboolean listening;
+
+  if (dir == NULL)
+    return FALSE;
+  path = g_build_filename (dir, "inert", NULL);
+  address = g_unix_socket_address_new (path);
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+                         error);
+  listening = socket != NULL
+              && g_socket_bind (socket, address, FALSE, error)
+              && g_socket_listen (socket, error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return listening && soup_server_listen_socket (self->soup, socket, 0, error);
 }
 
 static void
@@ -1700,10 +1896,15 @@ xuncha_office_server_finalize (GObject *object)
   g_clear_pointer (&self->categories, g_bytes_unref);
   g_clear_object (&self->taxonomy);
   g_clear_pointer (&self->enroll_failures, g_hash_table_unref);
-  g_clear_handle_id (&self->listen_watch, g_source_remove);
+  if (self->accept_source != NULL)
+    g_source_destroy (self->accept_source);
+  g_clear_pointer (&self->accept_source, g_source_unref);
+  g_clear_handle_id (&self->accept_retry, g_source_remove);
+  g_clear_pointer (&self->handshakes, g_hash_table_unref);
   g_clear_pointer (&self->idle, g_hash_table_unref);
   g_clear_pointer (&self->refusals, g_hash_table_unref);
   g_clear_object (&self->listen_socket);
+  g_clear_object (&self->certificate);
 
   G_OBJECT_CLASS (xuncha_office_server_parent_class)->finalize (object);
 }
@@ -1724,6 +1925,7 @@ xuncha_office_server_init (XunchaOfficeServer *self)
                                                  (GDestroyNotify)g_array_unref);
   self->idle = g_hash_table_new_full (NULL, NULL, idle_free, NULL);
   self->refusals = g_hash_table_new_full (NULL, NULL, refusal_unlist, NULL);
+  self->handshakes = g_hash_table_new_full (NULL, NULL, handshake_unlist, NULL);
   self->enroll_per_officer = 5;
   self->enroll_per_address = 20;
   self->enroll_window_s = 600;
@@ -1750,6 +1952,7 @@ xuncha_office_server_new (XunchaOfficeStorage  *storage,
   self->categories = g_bytes_ref (categories);
   self->categories_revision = xuncha_taxonomy_get_revision (taxonomy);
   self->taxonomy = g_steal_pointer (&taxonomy);
+  self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   self->soup = soup_server_new ("server-header", "xuncha-office/" PACKAGE_VERSION,
                                 "tls-certificate", certificate, NULL);
   soup_server_add_early_handler (self->soup, "/", on_early, self, NULL);
@@ -1809,7 +2012,6 @@ xuncha_office_server_listen (XunchaOfficeServer  *self,
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GSocket) socket = NULL;
-  SoupServerListenOptions options = 0;
 
   g_return_val_if_fail (XUNCHA_IS_OFFICE_SERVER (self), FALSE);
   g_return_val_if_fail (self->listen_socket == NULL, FALSE);
@@ -1826,10 +2028,6 @@ xuncha_office_server_listen (XunchaOfficeServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (inet, port);
-  if (soup_server_is_https (self->soup))
-    options |= SOUP_SERVER_LISTEN_HTTPS;
-  /* The office makes the listening socket itself (as libsoup would) to keep an eye on it:
-   * see listen_again(). */
   socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_DEFAULT, error);
   if (socket == NULL)
@@ -1837,16 +2035,21 @@ xuncha_office_server_listen (XunchaOfficeServer  *self,
   if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6
       && !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, error))
     return FALSE;
+  /* At shift change a district's phones come at once: more may wait to be taken than the
+   * default ten. */
+  g_socket_set_listen_backlog (socket, 128);
   if (!g_socket_bind (socket, socket_address, TRUE, error)
       || !g_socket_listen (socket, error)
-      || !soup_server_listen_socket (self->soup, socket, options, error))
+      || !inert_listener (self, error))
     return FALSE;
   local = g_socket_get_local_address (socket, error);
   if (local == NULL)
     return FALSE;
   if (bound_port != NULL)
     *bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  /* Taken a few at a time until none waits: an accept must say so, not wait. */
+  g_socket_set_blocking (socket, FALSE);
   self->listen_socket = g_steal_pointer (&socket);
-  self->listen_watch = g_timeout_add_seconds (1, on_listen_watch, self);
+  accept_watch (self);
   return TRUE;
 }

@@ -15,6 +15,7 @@
 #include "xuncha-office-sqlite-storage.h"
 #include "xuncha-private-files-private.h"
 #include "xuncha-sqlite-private.h"
+#include "xuncha-statement-cache-private.h"
 
 struct _XunchaOfficeSqliteStorage
 {
@@ -24,7 +25,7 @@ struct _XunchaOfficeSqliteStorage
   char       *photo_dir;
   char       *tmp_dir;
   sqlite3    *db;
-  GHashTable *statements;   /* const char *sql (by address) -> sqlite3_stmt * */
+  XunchaStatementCache *statements;
 };
 
 typedef struct
@@ -91,7 +92,7 @@ xuncha_office_sqlite_storage_finalize (GObject *object)
 {
   XunchaOfficeSqliteStorage *self = (XunchaOfficeSqliteStorage *)object;
 
-  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->statements, xuncha_statement_cache_free);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_free (self->data_dir);
@@ -110,8 +111,7 @@ xuncha_office_sqlite_storage_class_init (XunchaOfficeSqliteStorageClass *klass)
 static void
 xuncha_office_sqlite_storage_init (XunchaOfficeSqliteStorage *self)
 {
-  self->statements = g_hash_table_new_full (NULL, NULL, NULL,
-                                            (GDestroyNotify)sqlite3_finalize);
+  self->statements = xuncha_statement_cache_new ();
 }
 
 static gboolean
@@ -133,21 +133,10 @@ prepare (XunchaOfficeSqliteStorage  *self,
          const char                 *sql,
          GError                    **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  sqlite3_stmt *stmt = xuncha_statement_cache_prepare (self->statements, self->db, sql);
 
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
-      != SQLITE_OK)
-    {
-      db_error (self, error, "Could not prepare a statement");
-      return NULL;
-    }
-  g_hash_table_insert (self->statements, (gpointer)sql, stmt);
+  if (stmt == NULL)
+    db_error (self, error, "Could not prepare a statement");
   return stmt;
 }
 

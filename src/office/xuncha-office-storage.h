@@ -3,7 +3,9 @@
 
 #include <json-glib/json-glib.h>
 
-#include "xuncha-core.h"
+#include "xuncha-protocol.h"
+#include "xuncha-wire-report.h"
+#include "xuncha-wire-shift.h"
 
 G_BEGIN_DECLS
 

@@ -14,6 +14,7 @@
 #include "xuncha-office-server.h"
 #include "xuncha-office-sqlite-storage.h"
 #include "xuncha-text-private.h"
+#include "xuncha-wire-delta.h"
 
 static char *data_dir_option;
 

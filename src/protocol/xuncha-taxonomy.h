@@ -4,7 +4,6 @@
 #include <gio/gio.h>
 
 #include "xuncha-category.h"
-#include "xuncha-store.h"
 
 G_BEGIN_DECLS
 
@@ -27,19 +26,6 @@ XunchaTaxonomy     *xuncha_taxonomy_new_from_bytes     (GBytes          *json,
                                                         GError         **error);
 /* The taxonomy compiled into the program. */
 XunchaTaxonomy     *xuncha_taxonomy_new_bundled        (GError         **error);
-/* The taxonomy the store holds. */
-XunchaTaxonomy     *xuncha_taxonomy_new_from_store     (XunchaStore     *store,
-                                                        GError         **error);
-
-/* Replaces the store's taxonomy in one transaction. Categories that reports still use
- * are kept when a new revision drops them, so no report loses its category. */
-gboolean            xuncha_taxonomy_save_to_store      (XunchaTaxonomy  *self,
-                                                        XunchaStore     *store,
-                                                        GError         **error);
-
-/* Loads the bundled taxonomy when the store has none or an older revision. */
-gboolean            xuncha_taxonomy_ensure_loaded      (XunchaStore     *store,
-                                                        GError         **error);
 
 gint64              xuncha_taxonomy_get_revision       (XunchaTaxonomy  *self);
 /* A GListModel of XunchaCategory in display order. */
@@ -50,9 +36,5 @@ const char * const *xuncha_taxonomy_get_campaign_ids   (XunchaTaxonomy  *self);
 /* The campaign's name in the user's language, or NULL for an unknown id. */
 const char         *xuncha_taxonomy_get_campaign_name  (XunchaTaxonomy  *self,
                                                         const char      *campaign_id);
-
-/* Category code -> name in the user's language, from the store's taxonomy (the bundled one
- * before any was stored): for lists that show many reports. */
-GHashTable         *xuncha_taxonomy_load_names         (XunchaStore     *store);
 
 G_END_DECLS

@@ -8,8 +8,7 @@
 #include "xuncha-core-resources.h"
 #include "xuncha-json-private.h"
 #include "xuncha-protocol.h"
-#include "xuncha-store-private.h"
-#include "xuncha-taxonomy.h"
+#include "xuncha-taxonomy-private.h"
 
 struct _XunchaTaxonomy
 {
@@ -20,15 +19,12 @@ struct _XunchaTaxonomy
   GPtrArray  *campaign_ids;     /* NULL-terminated */
   GHashTable *campaign_zh;      /* id -> name */
   GHashTable *campaign_en;
-  char       *campaigns_json;   /* as stored in meta */
+  char       *campaigns_json;   /* as the store keeps it */
 };
 
 G_DEFINE_TYPE (XunchaTaxonomy, xuncha_taxonomy, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (xuncha-taxonomy-error-quark, xuncha_taxonomy_error)
-
-#define META_REVISION  "taxonomy.revision"
-#define META_CAMPAIGNS "taxonomy.campaigns"
 
 static void
 xuncha_taxonomy_finalize (GObject *object)
@@ -374,114 +370,19 @@ xuncha_taxonomy_new_bundled (GError **error)
   return xuncha_taxonomy_new_from_bytes (bytes, error);
 }
 
-static char *
-strv_to_json (const char * const *strv)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; strv[i] != NULL; i++)
-    json_builder_add_string_value (builder, strv[i]);
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
-gboolean
-xuncha_taxonomy_save_to_store (XunchaTaxonomy  *self,
-                               XunchaStore     *store,
-                               GError         **error)
-{
-  g_autofree char *revision = NULL;
-  sqlite3_stmt *stmt;
-  guint n;
-
-  g_return_val_if_fail (XUNCHA_IS_TAXONOMY (self), FALSE);
-  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
-
-  if (!xuncha_store_begin (store, error))
-    return FALSE;
-
-  /* Drop what no report uses; what reports use stays until the office retires it. */
-  if (!xuncha_store_exec (store,
-                          "DELETE FROM categories WHERE code NOT IN "
-                          "(SELECT DISTINCT category FROM reports)", error))
-    goto fail;
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->categories));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(XunchaCategory) category = g_list_model_get_item (G_LIST_MODEL (self->categories), i);
-      g_autofree char *campaigns = strv_to_json (xuncha_category_get_campaigns (category));
-
-      stmt = xuncha_store_prepare (store,
-                                   "INSERT INTO categories (code, name_zh, name_en, campaign, "
-                                   "  campaigns, legacy_code, is_local, internal, fields, "
-                                   "  sort_order) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                                   "ON CONFLICT (code) DO UPDATE SET "
-                                   "  name_zh = excluded.name_zh, name_en = excluded.name_en, "
-                                   "  campaign = excluded.campaign, "
-                                   "  campaigns = excluded.campaigns, "
-                                   "  legacy_code = excluded.legacy_code, "
-                                   "  is_local = excluded.is_local, "
-                                   "  internal = excluded.internal, fields = excluded.fields, "
-                                   "  sort_order = excluded.sort_order",
-                                   error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_text (stmt, 1, xuncha_category_get_code (category), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, xuncha_category_get_name_zh (category), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, xuncha_category_get_name_en (category), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, xuncha_category_get_campaign (category), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, campaigns, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, xuncha_category_get_legacy_code (category), -1,
-                         SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 7, xuncha_category_get_is_local (category));
-      sqlite3_bind_int (stmt, 8, xuncha_category_get_internal (category));
-      sqlite3_bind_text (stmt, 9, xuncha_category_get_fields_json (category), -1,
-                         SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 10, (int)i);
-      if (!xuncha_store_step_done (store, stmt, error))
-        goto fail;
-    }
-
-  revision = g_strdup_printf ("%" G_GINT64_FORMAT, self->revision);
-  if (!xuncha_store_set_meta (store, META_REVISION, revision, error)
-      || !xuncha_store_set_meta (store, META_CAMPAIGNS, self->campaigns_json, error)
-      || !xuncha_store_commit (store, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  xuncha_store_rollback (store);
-  g_prefix_error (error, "Could not save the category list: ");
-  return FALSE;
-}
-
 XunchaTaxonomy *
-xuncha_taxonomy_new_from_store (XunchaStore  *store,
-                                GError      **error)
+xuncha_taxonomy_new_stored (gint64       revision,
+                            const char  *campaigns_json,
+                            GError     **error)
 {
   g_autoptr(XunchaTaxonomy) self = g_object_new (XUNCHA_TYPE_TAXONOMY, NULL);
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autofree char *revision = xuncha_store_get_meta (store, META_REVISION);
-  g_autofree char *campaigns = xuncha_store_get_meta (store, META_CAMPAIGNS);
-  sqlite3_stmt *stmt;
-  int rc;
 
-  g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+  g_return_val_if_fail (campaigns_json != NULL, NULL);
 
-  if (revision == NULL || campaigns == NULL)
-    {
-      g_set_error (error, XUNCHA_STORE_ERROR, XUNCHA_STORE_ERROR_NOT_FOUND,
-                   "The store holds no category list");
-      return NULL;
-    }
-  self->revision = g_ascii_strtoll (revision, NULL, 10);
-  self->campaigns_json = g_strdup (campaigns);
-  if (!json_parser_load_from_data (parser, campaigns, -1, error)
+  self->revision = revision;
+  self->campaigns_json = g_strdup (campaigns_json);
+  if (!json_parser_load_from_data (parser, campaigns_json, -1, error)
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser))
       || !parse_campaigns (self, json_node_get_array (json_parser_get_root (parser)), error))
@@ -490,74 +391,55 @@ xuncha_taxonomy_new_from_store (XunchaStore  *store,
         invalid (error, "the stored campaigns are not a list");
       return NULL;
     }
-
-  stmt = xuncha_store_prepare (store,
-                               "SELECT code, name_zh, name_en, campaigns, legacy_code, "
-                               "  is_local, internal, fields "
-                               "FROM categories ORDER BY sort_order, code",
-                               error);
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(JsonParser) list_parser = json_parser_new_immutable ();
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-      g_auto(GStrv) ids = NULL;
-      g_autoptr(XunchaCategory) category = NULL;
-
-      const char *list = (const char *)sqlite3_column_text (stmt, 3);
-
-      if (list != NULL && json_parser_load_from_data (list_parser, list, -1, NULL)
-          && json_parser_get_root (list_parser) != NULL
-          && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (list_parser)))
-        {
-          JsonArray *array = json_node_get_array (json_parser_get_root (list_parser));
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            if (element_string (array, i) != NULL)
-              g_strv_builder_add (builder, element_string (array, i));
-        }
-      ids = g_strv_builder_end (builder);
-      if (ids[0] == NULL)
-        {
-          g_strfreev (ids);
-          ids = g_new0 (char *, 2);
-          ids[0] = g_strdup ("other");
-        }
-
-      category = xuncha_category_new ((const char *)sqlite3_column_text (stmt, 0),
-                                      (const char *)sqlite3_column_text (stmt, 1),
-                                      (const char *)sqlite3_column_text (stmt, 2),
-                                      (const char * const *)ids,
-                                      (const char *)sqlite3_column_text (stmt, 4),
-                                      sqlite3_column_int (stmt, 5),
-                                      sqlite3_column_int (stmt, 6),
-                                      (const char *)sqlite3_column_text (stmt, 7));
-      g_list_store_append (self->categories, category);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      xuncha_store_set_error (store, error, "Could not read the category list");
-      return NULL;
-    }
   return g_steal_pointer (&self);
 }
 
-gboolean
-xuncha_taxonomy_ensure_loaded (XunchaStore  *store,
-                               GError      **error)
+void
+xuncha_taxonomy_add_stored_category (XunchaTaxonomy *self,
+                                     const char     *code,
+                                     const char     *name_zh,
+                                     const char     *name_en,
+                                     const char     *campaigns_json,
+                                     const char     *legacy_code,
+                                     gboolean        is_local,
+                                     gboolean        internal,
+                                     const char     *fields_json)
 {
-  g_autoptr(XunchaTaxonomy) bundled = NULL;
-  g_autofree char *stored = xuncha_store_get_meta (store, META_REVISION);
+  g_autoptr(JsonParser) list_parser = json_parser_new_immutable ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(XunchaCategory) category = NULL;
 
-  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_if_fail (XUNCHA_IS_TAXONOMY (self));
 
-  bundled = xuncha_taxonomy_new_bundled (error);
-  if (bundled == NULL)
-    return FALSE;
-  if (stored != NULL && g_ascii_strtoll (stored, NULL, 10) >= bundled->revision)
-    return TRUE;
-  return xuncha_taxonomy_save_to_store (bundled, store, error);
+  if (campaigns_json != NULL
+      && json_parser_load_from_data (list_parser, campaigns_json, -1, NULL)
+      && json_parser_get_root (list_parser) != NULL
+      && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (list_parser)))
+    {
+      JsonArray *array = json_node_get_array (json_parser_get_root (list_parser));
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (element_string (array, i) != NULL)
+          g_strv_builder_add (builder, element_string (array, i));
+    }
+  ids = g_strv_builder_end (builder);
+  if (ids[0] == NULL)
+    {
+      g_strfreev (ids);
+      ids = g_new0 (char *, 2);
+      ids[0] = g_strdup ("other");
+    }
+
+  category = xuncha_category_new (code, name_zh, name_en, (const char * const *)ids,
+                                  legacy_code, is_local, internal, fields_json);
+  g_list_store_append (self->categories, category);
+}
+
+const char *
+xuncha_taxonomy_get_campaigns_json (XunchaTaxonomy *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_TAXONOMY (self), NULL);
+  return self->campaigns_json;
 }
 
 gint64
@@ -608,32 +490,4 @@ xuncha_taxonomy_get_campaign_name (XunchaTaxonomy *self,
   return g_hash_table_lookup (xuncha_locale_prefers_chinese () ? self->campaign_zh
                                                               : self->campaign_en,
                               campaign_id);
-}
-
-GHashTable *
-xuncha_taxonomy_load_names (XunchaStore *store)
-{
-  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(XunchaTaxonomy) taxonomy = NULL;
-  GListModel *categories;
-
-  g_return_val_if_fail (XUNCHA_IS_STORE (store), names);
-
-  taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
-  if (taxonomy == NULL
-      || g_list_model_get_n_items (xuncha_taxonomy_get_categories (taxonomy)) == 0)
-    {
-      g_clear_object (&taxonomy);
-      taxonomy = xuncha_taxonomy_new_bundled (NULL);
-    }
-  if (taxonomy == NULL)
-    return names;
-  categories = xuncha_taxonomy_get_categories (taxonomy);
-  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
-    {
-      g_autoptr(XunchaCategory) category = g_list_model_get_item (categories, i);
-      g_hash_table_insert (names, g_strdup (xuncha_category_get_code (category)),
-                           g_strdup (xuncha_category_get_name (category)));
-    }
-  return names;
 }
