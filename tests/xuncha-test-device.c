@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "xuncha-outbox.h"
 #include "xuncha-store-private.h"
 #include "xuncha-test-device.h"
 #include "xuncha-test-util.h"
@@ -209,6 +210,9 @@ xuncha_test_device_add_shift (XunchaStore *store,
       xuncha_store_step_done (store, stmt, &error);
       g_assert_no_error (error);
     }
+  /* In the outbox with it, as the shift module lists a shift it starts or imports. */
+  g_assert_true (xuncha_outbox_queue_shift (store, uuid, now, &error));
+  g_assert_no_error (error);
   exec_ok (store, "COMMIT");
   return g_steal_pointer (&uuid);
 }

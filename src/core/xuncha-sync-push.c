@@ -616,7 +616,8 @@ xuncha_sync_push_shift (XunchaSyncRun *run,
       if (points->len == 0)
         break;
 
-      encoded = xuncha_wire_points_encode ((XunchaWirePoint *)points->data, points->len);
+      encoded = xuncha_wire_points_encode ((XunchaWirePoint *)(void *)points->data,
+                                           points->len);
       batch = g_bytes_new_take (encoded, strlen (encoded));
       step = xuncha_sync_run_request (run, "shift", uuid, "POST", points_path, batch, NULL,
                                       &answer);
@@ -695,9 +696,9 @@ xuncha_sync_push_plan (XunchaSyncRun  *run,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!xuncha_outbox_enqueue_missing (run->store, error))
-    return NULL;
-
+  /* Reports and shifts are in the outbox from the moment they are saved or started; what
+   * an older build left out is queued once at the program's start
+   * (xuncha_store_prepare_for_use()). */
   stmt = xuncha_store_prepare (run->store,
                                "SELECT kind, item, progress, next_try_at FROM outbox "
                                "WHERE kind IN ('report', 'shift') "
