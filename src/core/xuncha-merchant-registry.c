@@ -124,14 +124,6 @@ xuncha_merchant_registry_link_all (XunchaStore  *store,
   return TRUE;
 }
 
-static const char *
-member (JsonObject *object,
-        const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
-}
-
 gboolean
 xuncha_merchant_registry_apply_delta (XunchaStore      *store,
                                       XunchaWireDelta  *delta,
@@ -149,14 +141,14 @@ xuncha_merchant_registry_apply_delta (XunchaStore      *store,
     {
       JsonObject *item = delta->items->pdata[i];
       XunchaMerchantRecord merchant = {
-        .id = member (item, "id"),
-        .name = member (item, "name"),
-        .address = member (item, "address"),
-        .contact = member (item, "contact"),
+        .id = xuncha_wire_delta_item_string (item, "id"),
+        .name = xuncha_wire_delta_item_string (item, "name"),
+        .address = xuncha_wire_delta_item_string (item, "address"),
+        .contact = xuncha_wire_delta_item_string (item, "contact"),
         .lon = json_object_get_double_member (item, "lon"),
         .lat = json_object_get_double_member (item, "lat"),
         .link_street = TRUE,
-        .street_id = member (item, "street_id"),
+        .street_id = xuncha_wire_delta_item_string (item, "street_id"),
       };
 
       if (!xuncha_merchant_registry_upsert (store, &merchant, now, NULL, error))

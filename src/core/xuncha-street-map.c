@@ -1303,14 +1303,6 @@ xuncha_street_map_upsert_street (XunchaStore               *store,
   return xuncha_store_step_done (store, stmt, error);
 }
 
-static const char *
-member (JsonObject *object,
-        const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
-}
-
 gboolean
 xuncha_street_map_apply_delta (XunchaStore      *store,
                                XunchaWireDelta  *delta,
@@ -1343,12 +1335,12 @@ xuncha_street_map_apply_delta (XunchaStore      *store,
           end = lonlat->len / 2;
           g_array_append_val (part_ends, end);
         }
-      street.id = member (item, "id");
-      street.name = member (item, "name");
-      street.klass = member (item, "class");
-      street.grid_cell = member (item, "grid_cell");
-      street.community = member (item, "community");
-      street.unit = member (item, "unit");
+      street.id = xuncha_wire_delta_item_string (item, "id");
+      street.name = xuncha_wire_delta_item_string (item, "name");
+      street.klass = xuncha_wire_delta_item_string (item, "class");
+      street.grid_cell = xuncha_wire_delta_item_string (item, "grid_cell");
+      street.community = xuncha_wire_delta_item_string (item, "community");
+      street.unit = xuncha_wire_delta_item_string (item, "unit");
       street.lonlat = (const double *)(void *)lonlat->data;
       street.part_ends = (const guint *)(void *)part_ends->data;
       street.n_parts = part_ends->len;

@@ -193,4 +193,3 @@ xuncha_sync_pull_delta (XunchaSyncRun       *run,
   else if (kind == XUNCHA_WIRE_DELTA_MERCHANTS)
     run->result->merchants_revision = delta->revision;
 }
-

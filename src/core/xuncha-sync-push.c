@@ -740,4 +740,3 @@ xuncha_sync_push_plan (XunchaSyncRun  *run,
   sqlite3_reset (stmt);
   return g_steal_pointer (&plan);
 }
-

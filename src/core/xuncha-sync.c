@@ -459,4 +459,3 @@ xuncha_sync_run (XunchaSync    *self,
   g_main_context_unref (context);
   return xuncha_sync_run_finish (self, result, error);
 }
-

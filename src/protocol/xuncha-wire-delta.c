@@ -288,3 +288,15 @@ xuncha_wire_delta_decode (XunchaWireDeltaKind   kind,
     }
   return g_steal_pointer (&delta);
 }
+
+const char *
+xuncha_wire_delta_item_string (JsonObject *item,
+                               const char *name)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  node = json_object_get_member (item, name);
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}

@@ -38,6 +38,10 @@ XunchaWireDelta *xuncha_wire_delta_decode        (XunchaWireDeltaKind  kind,
                                                   gssize               length,
                                                   GError             **error);
 
+/* A validated item's text member, or NULL where it is absent or null. */
+const char      *xuncha_wire_delta_item_string   (JsonObject          *item,
+                                                  const char          *name);
+
 /* Reads the coordinates of a street's LineString or MultiLineString: a flat array of
  * lon, lat pairs per line (GPtrArray of GArray of double). */
 GPtrArray       *xuncha_wire_street_lines        (JsonObject          *street);
