@@ -236,6 +236,44 @@ xuncha_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* The rest of the store's preparation at the app's start (xuncha_store_prepare_for_use():
+ * the outbox's recovery, and rows an older build left out of it, a scan of every report
+ * and shift) is the worker's first job: off the main thread, and done before any later
+ * job, a sync's included, since the worker runs them in order. */
+static void
+prepare_job (GTask        *task,
+             XunchaStore  *store,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (xuncha_store_prepare_for_use (store, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_store_prepared (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Could not prepare the store: %s", error->message);
+}
+
+static void
+prepare_store (XunchaApplication *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_store_prepared, NULL);
+
+  g_task_set_source_tag (task, prepare_store);
+  xuncha_store_worker_run (self->worker, task, prepare_job);
+}
+
 static void
 xuncha_application_startup (GApplication *app)
 {
@@ -252,9 +290,9 @@ xuncha_application_startup (GApplication *app)
     self->data_dir = xuncha_store_resolve_data_dir (NULL);
   /* Opening is a few milliseconds (WAL, no full check), so it does not hold the window. */
   self->store = xuncha_store_open (self->data_dir, &self->store_error);
-  /* The app's start is the one place it seeds the categories and recovers the outbox:
-   * the connections of its workers only open. */
-  if (self->store != NULL && !xuncha_store_prepare_for_use (self->store, &self->store_error))
+  /* The categories before the first frame: the report flow lists them. A no-op read once
+   * they are in. */
+  if (self->store != NULL && !xuncha_taxonomy_ensure_loaded (self->store, &self->store_error))
     g_clear_object (&self->store);
   if (self->store == NULL)
     {
@@ -264,6 +302,7 @@ xuncha_application_startup (GApplication *app)
   if (self->demo)
     load_demo_data (self);
   self->worker = xuncha_store_worker_new (self->data_dir);
+  prepare_store (self);
   /* The street map is read once the window has its first frame (xuncha-window.c). */
   start_session (self);
   self->sync_controller = xuncha_sync_controller_new (self->store, self->worker, self->settings);

@@ -45,12 +45,44 @@ now_iso (void)
   return g_date_time_format_iso8601 (now);
 }
 
+/* Whether every report, shift and photo of a report already has its row, and the rows
+ * of acknowledged shifts were checked against their points once: true on every start
+ * but the first of a database an older build wrote, which listed shifts only when a sync
+ * began and did not put an acknowledged shift back to waiting as its points grew. Counted,
+ * not scanned: the scan below costs a phone with years of reports a fifth of a second at
+ * every start. */
+static gboolean
+nothing_missing (XunchaStore *store)
+{
+  g_autofree char *checked = xuncha_store_get_meta (store, "outbox.checked");
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gboolean complete;
+
+  if (g_strcmp0 (checked, "1") != 0)
+    return FALSE;
+  stmt = xuncha_store_prepare (store,
+                               "SELECT (SELECT count(*) FROM reports) "
+                               "     + (SELECT count(*) FROM shifts) "
+                               "     + (SELECT count(DISTINCT sha256) FROM report_photos) "
+                               "   = (SELECT count(*) FROM outbox "
+                               "      WHERE kind IN ('report', 'shift', 'photo'))",
+                               &error);
+  if (stmt == NULL)
+    return FALSE;
+  complete = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 1;
+  sqlite3_reset (stmt);
+  return complete;
+}
+
 gboolean
 xuncha_outbox_enqueue_missing (XunchaStore  *store,
                                GError      **error)
 {
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
 
+  if (nothing_missing (store))
+    return TRUE;
   return xuncha_store_exec (store,
                             "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
                             "  SELECT 'shift', uuid, started_at FROM shifts;"
@@ -65,7 +97,8 @@ xuncha_outbox_enqueue_missing (XunchaStore  *store,
                             "  WHERE kind = 'shift' AND state = 'acked' "
                             "  AND coalesce (office_points, -1) < (SELECT count(*) "
                             "    FROM track_points WHERE shift_uuid = outbox.item);",
-                            error);
+                            error)
+         && xuncha_store_set_meta (store, "outbox.checked", "1", error);
 }
 
 gboolean

@@ -53,6 +53,8 @@ main (void)
   g_mkdir_with_parents (copies, 0700);
   store = xuncha_store_open (dir, &error);
   g_assert_no_error (error);
+  /* What a program does once at its start (categories, the outbox). */
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   reports = xuncha_report_store_new (store, &error);
   g_assert_no_error (error);
   g_printerr ("photo: %.2f MB, %u rounds\n", g_bytes_get_size (photo) / 1048576.0, n);

@@ -121,5 +121,9 @@ bench_city_store_reports (XunchaStore *store,
       sqlite3_bind_double (stmt, 5, centre_lon + ((i * 104729) % 1000 - 500) * 1e-5);
       g_assert_true (xuncha_store_step_done (store, stmt, &error));
     }
+  /* Listed in the outbox, as every report a device saves is (waiting: never synced). */
+  g_assert_true (xuncha_store_exec (store,
+                                    "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
+                                    "  SELECT 'report', uuid, created_at FROM reports", &error));
   g_assert_true (xuncha_store_commit (store, &error));
 }

@@ -96,6 +96,8 @@ main (int    argc,
 
   store = xuncha_store_open (dir, &error);
   g_assert_no_error (error);
+  /* What a program does once at its start (categories, the outbox). */
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   segments = bench_city_segments (segments_n, &lat, &lon);
   bench_city_store_streets (store, segments);
   bench_city_store_reports (store, reports_n, lat, lon);

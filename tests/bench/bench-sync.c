@@ -76,6 +76,8 @@ device_new (Office      *o,
   xuncha_test_enroll (*dir, o->office->url, officer, code, o->certs->ca);
   store = xuncha_store_open (*dir, &error);
   g_assert_no_error (error);
+  /* What a program does once at its start (categories, the outbox). */
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
   /* Only the bench's own inserts: the sync engine keeps synchronous = FULL. */
   xuncha_store_exec (store, "PRAGMA synchronous = OFF", NULL);
   if (token != NULL)
