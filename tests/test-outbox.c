@@ -43,6 +43,84 @@ test_next_try (void)
   xuncha_test_remove_tree (dir);
 }
 
+static char *
+outbox_state (XunchaStore *store,
+              const char  *kind,
+              const char  *item)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = xuncha_store_prepare (store,
+                                             "SELECT state FROM outbox "
+                                             "WHERE kind = ?1 AND item = ?2", &error);
+  char *state = NULL;
+
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, item, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    state = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return state;
+}
+
+/* At a program's start: what an older build left out of the outbox is listed (it listed
+ * shifts only when a sync began), and a shift the office acknowledged that has more
+ * points since (an older build did not put it back to waiting) waits again; this also
+ * on every later start, when the listing itself is skipped because the counts agree. */
+static void
+test_listed_at_start (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (xuncha_taxonomy_ensure_loaded (store, &error));
+  /* As an older build left them: rows without their outbox rows. */
+  g_assert_true (xuncha_store_exec (store,
+                                    "INSERT INTO reports (uuid, created_at, category) VALUES "
+                                    "('r', '2024-05-02T01:05:00Z', '09006');"
+                                    "INSERT INTO shifts (uuid, kind, started_at, source) VALUES "
+                                    "('s', 'early', '2024-05-02T01:00:00Z', 'import');"
+                                    "INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon) "
+                                    "VALUES ('s', 0, 1714611600000, 30.65, 104.06),"
+                                    "       ('s', 1, 1714611601000, 30.65, 104.06);",
+                                    &error));
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
+  g_assert_no_error (error);
+  state = outbox_state (store, "report", "r");
+  g_assert_cmpstr (state, ==, "waiting");
+  g_clear_pointer (&state, g_free);
+  state = outbox_state (store, "shift", "s");
+  g_assert_cmpstr (state, ==, "waiting");
+  g_clear_pointer (&state, g_free);
+
+  /* The office holds both points; then an older build adds one and does not sync. */
+  g_assert_true (xuncha_outbox_mark_acked (store, "shift", "s", NULL, &error));
+  g_assert_true (xuncha_store_exec (store,
+                                    "UPDATE outbox SET office_points = 2 WHERE item = 's';"
+                                    "INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon) "
+                                    "VALUES ('s', 2, 1714611602000, 30.65, 104.06);", &error));
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
+  g_assert_no_error (error);
+  state = outbox_state (store, "shift", "s");
+  g_assert_cmpstr (state, ==, "waiting");
+  g_clear_pointer (&state, g_free);
+
+  /* Held in full: it stays acknowledged. */
+  g_assert_true (xuncha_outbox_mark_acked (store, "shift", "s", NULL, &error));
+  g_assert_true (xuncha_store_exec (store, "UPDATE outbox SET office_points = 3 "
+                                           "WHERE item = 's';", &error));
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
+  state = outbox_state (store, "shift", "s");
+  g_assert_cmpstr (state, ==, "acked");
+
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -50,6 +128,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/outbox/next-try", test_next_try);
+  g_test_add_func ("/outbox/listed-at-start", test_listed_at_start);
 
   return g_test_run ();
 }

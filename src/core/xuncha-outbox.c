@@ -45,12 +45,10 @@ now_iso (void)
   return g_date_time_format_iso8601 (now);
 }
 
-/* Whether every report, shift and photo of a report already has its row, and the rows
- * of acknowledged shifts were checked against their points once: true on every start
- * but the first of a database an older build wrote, which listed shifts only when a sync
- * began and did not put an acknowledged shift back to waiting as its points grew. Counted,
- * not scanned: the scan below costs a phone with years of reports a fifth of a second at
- * every start. */
+/* Whether every report, shift and photo of a report already has its row: true on every
+ * start but the first of a database an older build wrote, which listed shifts only when
+ * a sync began. Counted, not scanned: the scan below costs a phone with years of reports
+ * a fifth of a second at every start. */
 static gboolean
 nothing_missing (XunchaStore *store)
 {
@@ -81,24 +79,29 @@ xuncha_outbox_enqueue_missing (XunchaStore  *store,
 {
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
 
-  if (nothing_missing (store))
-    return TRUE;
+  if (!nothing_missing (store)
+      && !(xuncha_store_exec (store,
+                              "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
+                              "  SELECT 'shift', uuid, started_at FROM shifts;"
+                              "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
+                              "  SELECT 'report', uuid, created_at FROM reports;"
+                              "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
+                              "  SELECT 'photo', sha256, created_at FROM photos "
+                              "  WHERE sha256 IN (SELECT sha256 FROM report_photos);",
+                              error)
+           && xuncha_store_set_meta (store, "outbox.checked", "1", error)))
+    return FALSE;
+  /* A shift is acknowledged by its count of points: one the office holds fewer of than
+   * the device goes again. This build puts a shift back to waiting as its points are
+   * committed; an older one did not, and may have run since. Points are numbered from 0,
+   * so the last number says the count from the primary key alone (with a gap it says
+   * more, and the shift only asks the office once too often). */
   return xuncha_store_exec (store,
-                            "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
-                            "  SELECT 'shift', uuid, started_at FROM shifts;"
-                            "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
-                            "  SELECT 'report', uuid, created_at FROM reports;"
-                            "INSERT OR IGNORE INTO outbox (kind, item, queued_at) "
-                            "  SELECT 'photo', sha256, created_at FROM photos "
-                            "  WHERE sha256 IN (SELECT sha256 FROM report_photos);"
-                            /* A shift is acknowledged by its count of points: one the
-                             * office holds fewer of than the device goes again. */
                             "UPDATE outbox SET state = 'waiting' "
                             "  WHERE kind = 'shift' AND state = 'acked' "
-                            "  AND coalesce (office_points, -1) < (SELECT count(*) "
-                            "    FROM track_points WHERE shift_uuid = outbox.item);",
-                            error)
-         && xuncha_store_set_meta (store, "outbox.checked", "1", error);
+                            "  AND coalesce (office_points, -1) < coalesce ((SELECT max (seq) + 1 "
+                            "    FROM track_points WHERE shift_uuid = outbox.item), 0);",
+                            error);
 }
 
 gboolean
