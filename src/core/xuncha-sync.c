@@ -31,6 +31,7 @@ struct _XunchaSync
   guint             low_speed_limit;
   guint             low_speed_time;
   gboolean          honour_schedule;
+  GThread          *thread;          /* the latest run's, until joined */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaSync, xuncha_sync, G_TYPE_OBJECT)
@@ -244,11 +245,28 @@ sync_thread (gpointer data)
   return NULL;
 }
 
+/* Waits for the latest run's thread to be gone, its thread-local state (curl's and
+ * OpenSSL's) released with it: a program that exits after its sync leaves nothing behind
+ * half torn down. The thread itself may hold the last reference to @self. */
+static void
+join_thread (XunchaSync *self)
+{
+  GThread *thread = g_steal_pointer (&self->thread);
+
+  if (thread == NULL)
+    return;
+  if (thread == g_thread_self ())
+    g_thread_unref (thread);
+  else
+    g_thread_join (thread);
+}
+
 static void
 xuncha_sync_finalize (GObject *object)
 {
   XunchaSync *self = (XunchaSync *)object;
 
+  join_thread (self);
   g_free (self->data_dir);
   G_OBJECT_CLASS (xuncha_sync_parent_class)->finalize (object);
 }
@@ -415,7 +433,9 @@ xuncha_sync_run_async (XunchaSync          *self,
           return;
         }
     }
-  g_thread_unref (g_thread_new ("xuncha-sync", sync_thread, g_steal_pointer (&task)));
+  /* An earlier run's thread is let go, not waited for: it may still be running. */
+  g_clear_pointer (&self->thread, g_thread_unref);
+  self->thread = g_thread_new ("xuncha-sync", sync_thread, g_steal_pointer (&task));
 }
 
 XunchaSyncResult *
@@ -457,5 +477,6 @@ xuncha_sync_run (XunchaSync    *self,
   while (g_main_context_iteration (context, FALSE))
     ;
   g_main_context_unref (context);
+  join_thread (self);
   return xuncha_sync_run_finish (self, result, error);
 }
