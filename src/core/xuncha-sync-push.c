@@ -217,15 +217,17 @@ failed:
 
 /* Reports. */
 
+/* A report or shift the office refused for good: failed in the outbox and the result. */
 static void
-report_failed (XunchaSyncRun *run,
-               const char    *uuid,
-               long           status,
-               const char    *message)
+item_failed (XunchaSyncRun *run,
+             const char    *kind,
+             const char    *id,
+             long           status,
+             const char    *why)
 {
-  xuncha_outbox_mark_failed (run->store, "report", uuid, message, NULL);
-  xuncha_sync_result_add (run->result, "report", uuid, XUNCHA_SYNC_OUTCOME_FAILED, status, NULL,
-                          message, 0);
+  xuncha_outbox_mark_failed (run->store, kind, id, why, NULL);
+  xuncha_sync_result_add (run->result, kind, id, XUNCHA_SYNC_OUTCOME_FAILED, status, NULL, why,
+                          0);
   xuncha_sync_run_item_finished (run);
 }
 
@@ -371,13 +373,13 @@ send_claimed_report (XunchaSyncRun    *run,
         }
 
       if (response->status == 409)
-        report_failed (run, uuid, 409,
-                       _("The office holds a different version of this report. It kept this "
-                         "one for a person to review; ask the office."));
+        item_failed (run, "report", uuid, 409,
+                     _("The office holds a different version of this report. It kept this "
+                       "one for a person to review; ask the office."));
       else
         {
           g_autofree char *why = xuncha_sync_answer_message (response);
-          report_failed (run, uuid, response->status, why);
+          item_failed (run, "report", uuid, response->status, why);
         }
       return;
     }
@@ -454,7 +456,7 @@ xuncha_sync_push_report (XunchaSyncRun *run,
     {
       g_autofree char *message = g_strdup_printf (_("The report cannot be sent as it is: %s"),
                                                   error->message);
-      report_failed (run, uuid, 0, message);
+      item_failed (run, "report", uuid, 0, message);
       return;
     }
   if (!claimed)
@@ -495,18 +497,6 @@ points_below (XunchaSyncRun *run,
     n = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return n;
-}
-
-static void
-shift_failed (XunchaSyncRun *run,
-              const char    *uuid,
-              long           status,
-              const char    *why)
-{
-  xuncha_outbox_mark_failed (run->store, "shift", uuid, why, NULL);
-  xuncha_sync_result_add (run->result, "shift", uuid, XUNCHA_SYNC_OUTCOME_FAILED, status, NULL,
-                          why, 0);
-  xuncha_sync_run_item_finished (run);
 }
 
 /* @next: the first track seq the office has not acknowledged (the outbox's cursor). The
@@ -559,7 +549,7 @@ xuncha_sync_push_shift (XunchaSyncRun *run,
   if (step == XUNCHA_SYNC_STEP_ANSWER)
     {
       g_autofree char *why = xuncha_sync_answer_message (response);
-      shift_failed (run, uuid, response->status, why);
+      item_failed (run, "shift", uuid, response->status, why);
       return;
     }
   if (!xuncha_wire_shift_ack_decode (xuncha_http_response_text (response),
@@ -626,7 +616,7 @@ xuncha_sync_push_shift (XunchaSyncRun *run,
       if (step == XUNCHA_SYNC_STEP_ANSWER)
         {
           g_autofree char *why = xuncha_sync_answer_message (answer);
-          shift_failed (run, uuid, answer->status, why);
+          item_failed (run, "shift", uuid, answer->status, why);
           return;
         }
       g_clear_error (&error);
@@ -657,7 +647,7 @@ xuncha_sync_push_shift (XunchaSyncRun *run,
         g_strdup_printf (_("The office holds %lld of the %lld track points of this shift "
                            "after they were all sent; ask the office."),
                          (long long)held, (long long)total);
-      shift_failed (run, uuid, response->status, why);
+      item_failed (run, "shift", uuid, response->status, why);
       return;
     }
   if (shift->ended_at != NULL)
