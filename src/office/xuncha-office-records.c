@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "xuncha-office-records.h"
+
+G_DEFINE_INTERFACE (XunchaOfficeRecords, xuncha_office_records, G_TYPE_OBJECT)
+
+static void
+xuncha_office_records_default_init (XunchaOfficeRecordsInterface *iface)
+{
+}
+
+#define IFACE(self) XUNCHA_OFFICE_RECORDS_GET_IFACE (self)
+
+int
+xuncha_office_records_schema_version (XunchaOfficeRecords *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), 0);
+  return IFACE (self)->schema_version (self);
+}
+
+gboolean
+xuncha_office_records_officer_add (XunchaOfficeRecords *self,
+                                   const XunchaWireOfficer *officer,
+                                   char **code,
+                                   GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->officer_add (self, officer, code, error);
+}
+
+gboolean
+xuncha_office_records_officer_revoke (XunchaOfficeRecords *self,
+                                      const char *officer_id,
+                                      GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->officer_revoke (self, officer_id, error);
+}
+
+gboolean
+xuncha_office_records_enroll (XunchaOfficeRecords *self,
+                              const char *officer_id,
+                              const char *code,
+                              const char *device_name,
+                              char **token,
+                              XunchaWireOfficer *officer,
+                              GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->enroll (self, officer_id, code, device_name, token, officer, error);
+}
+
+gboolean
+xuncha_office_records_authenticate (XunchaOfficeRecords *self,
+                                    const char *token,
+                                    XunchaWireOfficer *officer,
+                                    GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->authenticate (self, token, officer, error);
+}
+
+GStrv
+xuncha_office_records_assigned_streets (XunchaOfficeRecords *self,
+                                        const char *officer_id,
+                                        GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  return IFACE (self)->assigned_streets (self, officer_id, error);
+}
+
+gboolean
+xuncha_office_records_assign_streets (XunchaOfficeRecords *self,
+                                      const char *officer_id,
+                                      const char * const *street_ids,
+                                      GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->assign_streets (self, officer_id, street_ids, error);
+}
+
+gboolean
+xuncha_office_records_report_put (XunchaOfficeRecords *self,
+                                  const XunchaWireOfficer *officer,
+                                  const XunchaWireReport *report,
+                                  gboolean *created,
+                                  XunchaOfficeReceipt *receipt,
+                                  GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->report_put (self, officer, report, created, receipt, error);
+}
+
+XunchaOfficeReportRecord *
+xuncha_office_records_report_get (XunchaOfficeRecords *self,
+                                  const XunchaWireOfficer *officer,
+                                  const char *uuid,
+                                  GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  return IFACE (self)->report_get (self, officer, uuid, error);
+}
+
+gboolean
+xuncha_office_records_report_set_status (XunchaOfficeRecords *self,
+                                         const char *uuid,
+                                         const char *status,
+                                         GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->report_set_status (self, uuid, status, error);
+}
+
+gboolean
+xuncha_office_records_reports_foreach (XunchaOfficeRecords *self,
+                                       XunchaOfficeReportFunc func,
+                                       gpointer user_data,
+                                       GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->reports_foreach (self, func, user_data, error);
+}
+
+GPtrArray *
+xuncha_office_records_status_since (XunchaOfficeRecords *self,
+                                    const XunchaWireOfficer *officer,
+                                    gint64 since,
+                                    gint64 *revision,
+                                    GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  return IFACE (self)->status_since (self, officer, since, revision, error);
+}
+
+gboolean
+xuncha_office_records_shift_put (XunchaOfficeRecords *self,
+                                 const XunchaWireOfficer *officer,
+                                 const XunchaWireShift *shift,
+                                 gboolean *created,
+                                 gint64 *points,
+                                 GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->shift_put (self, officer, shift, created, points, error);
+}
+
+gboolean
+xuncha_office_records_points_add (XunchaOfficeRecords *self,
+                                  const XunchaWireOfficer *officer,
+                                  const char *shift_uuid,
+                                  GArray *points,
+                                  gint64 *stored,
+                                  gint64 *total,
+                                  GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->points_add (self, officer, shift_uuid, points, stored, total, error);
+}
+
+gboolean
+xuncha_office_records_streets_import (XunchaOfficeRecords *self,
+                                      GPtrArray *streets,
+                                      gint64 *revision,
+                                      guint *changed,
+                                      guint *deleted,
+                                      GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->streets_import (self, streets, revision, changed, deleted, error);
+}
+
+GPtrArray *
+xuncha_office_records_streets_since (XunchaOfficeRecords *self,
+                                     gint64 since,
+                                     gint64 *revision,
+                                     GStrv *deleted,
+                                     GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  return IFACE (self)->streets_since (self, since, revision, deleted, error);
+}
+
+gboolean
+xuncha_office_records_merchants_import (XunchaOfficeRecords *self,
+                                        GPtrArray *merchants,
+                                        gint64 *revision,
+                                        guint *changed,
+                                        guint *deleted,
+                                        GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->merchants_import (self, merchants, revision, changed, deleted, error);
+}
+
+GPtrArray *
+xuncha_office_records_merchants_since (XunchaOfficeRecords *self,
+                                       gint64 since,
+                                       gint64 *revision,
+                                       GStrv *deleted,
+                                       GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  return IFACE (self)->merchants_since (self, since, revision, deleted, error);
+}
+
+gboolean
+xuncha_office_records_enroll_failure_add (XunchaOfficeRecords *self,
+                                          const XunchaOfficeEnrollFailure *failure,
+                                          guint keep_max,
+                                          GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  return IFACE (self)->enroll_failure_add (self, failure, keep_max, error);
+}
+
+GPtrArray *
+xuncha_office_records_enroll_failures (XunchaOfficeRecords *self,
+                                       gint64 since,
+                                       gint64 now,
+                                       GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  return IFACE (self)->enroll_failures (self, since, now, error);
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "xuncha-office-case-status.h"
+#include "xuncha-office-enroll-failure.h"
+#include "xuncha-office-merchant.h"
+#include "xuncha-office-receipt.h"
+#include "xuncha-office-report-record.h"
+#include "xuncha-office-storage-error.h"
+#include "xuncha-office-street.h"
+#include "xuncha-protocol.h"
+#include "xuncha-wire-report.h"
+#include "xuncha-wire-shift.h"
+
+G_BEGIN_DECLS
+
+/* The office's records: officers and their devices, reports, shifts and their points,
+ * streets, merchants, case status, failed enrollments. Photos are not here: they live in
+ * a XunchaOfficePhotoStore.
+ *
+ * Every method may be called from any thread, and from several at once: the server runs
+ * them on its worker pool. An implementation holds its own connections (one per worker at
+ * most, never shared by two calls at a time) and makes each method one transaction, so
+ * that another office process on the same database sees all of it or nothing.
+ *
+ * Two implementations: XunchaOfficeSqliteRecords (one SQLite file, the default for a small
+ * office) and XunchaOfficePgRecords (PostgreSQL + PostGIS, for a city). Both pass the same
+ * contract suite, tests/test-office-records.c. */
+
+#define XUNCHA_TYPE_OFFICE_RECORDS (xuncha_office_records_get_type ())
+
+G_DECLARE_INTERFACE (XunchaOfficeRecords, xuncha_office_records, XUNCHA, OFFICE_RECORDS, GObject)
+
+/* Called once per report, in the order of their receipt; return FALSE to stop. */
+typedef gboolean (*XunchaOfficeReportFunc) (const XunchaOfficeReportRecord *record,
+                                            gpointer                        user_data);
+
+struct _XunchaOfficeRecordsInterface
+{
+  GTypeInterface parent_iface;
+
+  /* The schema version this database holds, and the newest this build knows. */
+  int        (*schema_version)    (XunchaOfficeRecords *self);
+
+  gboolean   (*officer_add)       (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   char **code, GError **error);
+  gboolean   (*officer_revoke)    (XunchaOfficeRecords *self, const char *officer_id,
+                                   GError **error);
+  gboolean   (*enroll)            (XunchaOfficeRecords *self, const char *officer_id,
+                                   const char *code, const char *device_name, char **token,
+                                   XunchaWireOfficer *officer, GError **error);
+  gboolean   (*authenticate)      (XunchaOfficeRecords *self, const char *token,
+                                   XunchaWireOfficer *officer, GError **error);
+  GStrv      (*assigned_streets)  (XunchaOfficeRecords *self, const char *officer_id,
+                                   GError **error);
+  gboolean   (*assign_streets)    (XunchaOfficeRecords *self, const char *officer_id,
+                                   const char * const *street_ids, GError **error);
+
+  gboolean   (*report_put)        (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   const XunchaWireReport *report, gboolean *created,
+                                   XunchaOfficeReceipt *receipt, GError **error);
+  XunchaOfficeReportRecord *(*report_get) (XunchaOfficeRecords *self,
+                                   const XunchaWireOfficer *officer, const char *uuid,
+                                   GError **error);
+  gboolean   (*report_set_status) (XunchaOfficeRecords *self, const char *uuid,
+                                   const char *status, GError **error);
+  gboolean   (*reports_foreach)   (XunchaOfficeRecords *self, XunchaOfficeReportFunc func,
+                                   gpointer user_data, GError **error);
+  GPtrArray *(*status_since)      (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   gint64 since, gint64 *revision, GError **error);
+
+  gboolean   (*shift_put)         (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   const XunchaWireShift *shift, gboolean *created,
+                                   gint64 *points, GError **error);
+  gboolean   (*points_add)        (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   const char *shift_uuid, GArray *points, gint64 *stored,
+                                   gint64 *total, GError **error);
+
+  gboolean   (*streets_import)    (XunchaOfficeRecords *self, GPtrArray *streets,
+                                   gint64 *revision, guint *changed, guint *deleted,
+                                   GError **error);
+  GPtrArray *(*streets_since)     (XunchaOfficeRecords *self, gint64 since, gint64 *revision,
+                                   GStrv *deleted, GError **error);
+  gboolean   (*merchants_import)  (XunchaOfficeRecords *self, GPtrArray *merchants,
+                                   gint64 *revision, guint *changed, guint *deleted,
+                                   GError **error);
+  GPtrArray *(*merchants_since)   (XunchaOfficeRecords *self, gint64 since, gint64 *revision,
+                                   GStrv *deleted, GError **error);
+
+  gboolean   (*enroll_failure_add) (XunchaOfficeRecords *self,
+                                    const XunchaOfficeEnrollFailure *failure, guint keep_max,
+                                    GError **error);
+  GPtrArray *(*enroll_failures)   (XunchaOfficeRecords *self, gint64 since, gint64 now,
+                                   GError **error);
+};
+
+/* The schema version the database holds (after the migrations this build ran). */
+int         xuncha_office_records_schema_version   (XunchaOfficeRecords      *self);
+
+/* Adds (or renews) an officer and returns a fresh one-time enrollment code. */
+gboolean    xuncha_office_records_officer_add      (XunchaOfficeRecords      *self,
+                                                    const XunchaWireOfficer  *officer,
+                                                    char                    **code,
+                                                    GError                  **error);
+/* Revokes the officer's tokens and unspent code. NOT_FOUND for an unknown officer. */
+gboolean    xuncha_office_records_officer_revoke   (XunchaOfficeRecords      *self,
+                                                    const char               *officer_id,
+                                                    GError                  **error);
+/* Spends an enrollment code for a new device token. UNAUTHORIZED on any mismatch; a code
+ * is spent once, also when two devices race for it. */
+gboolean    xuncha_office_records_enroll           (XunchaOfficeRecords      *self,
+                                                    const char               *officer_id,
+                                                    const char               *code,
+                                                    const char               *device_name,
+                                                    char                    **token,
+                                                    XunchaWireOfficer        *officer,
+                                                    GError                  **error);
+/* UNAUTHORIZED for an unknown or revoked token. */
+gboolean    xuncha_office_records_authenticate     (XunchaOfficeRecords      *self,
+                                                    const char               *token,
+                                                    XunchaWireOfficer        *officer,
+                                                    GError                  **error);
+/* The officer's assigned street ids, sorted; an empty vector for none. */
+GStrv       xuncha_office_records_assigned_streets (XunchaOfficeRecords      *self,
+                                                    const char               *officer_id,
+                                                    GError                  **error);
+/* Replaces the officer's assigned street segments (街面分段责任制); every id must be a
+ * street the office holds (REFUSED otherwise, nothing changed). */
+gboolean    xuncha_office_records_assign_streets   (XunchaOfficeRecords      *self,
+                                                    const char               *officer_id,
+                                                    const char * const       *street_ids,
+                                                    GError                  **error);
+
+/* Stores a report: @created TRUE for new, FALSE for the same content again (the first
+ * receipt). CONFLICT (receipt of the held version filled, the new one kept for review),
+ * FORBIDDEN (another officer's uuid), REFUSED (its parent_uuid or shift_uuid names another
+ * officer's report or shift). Whether its photos are held is the caller's question (the
+ * photo store's): the records do not see photos. */
+gboolean    xuncha_office_records_report_put       (XunchaOfficeRecords      *self,
+                                                    const XunchaWireOfficer  *officer,
+                                                    const XunchaWireReport   *report,
+                                                    gboolean                 *created,
+                                                    XunchaOfficeReceipt      *receipt,
+                                                    GError                  **error);
+/* NOT_FOUND when @officer (NULL: the administrator) may not see it: a team leader sees his
+ * team's, an officer his own. */
+XunchaOfficeReportRecord *
+            xuncha_office_records_report_get       (XunchaOfficeRecords      *self,
+                                                    const XunchaWireOfficer  *officer,
+                                                    const char               *uuid,
+                                                    GError                  **error);
+/* Sets the case status at a new revision. NOT_FOUND for an unknown report. */
+gboolean    xuncha_office_records_report_set_status (XunchaOfficeRecords     *self,
+                                                    const char               *uuid,
+                                                    const char               *status,
+                                                    GError                  **error);
+/* Every report in the order of receipt, one at a time, so that an export of a city's
+ * year does not hold it all in memory. */
+gboolean    xuncha_office_records_reports_foreach  (XunchaOfficeRecords      *self,
+                                                    XunchaOfficeReportFunc    func,
+                                                    gpointer                  user_data,
+                                                    GError                  **error);
+/* The case statuses @officer may see that changed after @since, as XunchaOfficeCaseStatus,
+ * and the revision to ask from next time. A change committed later never carries a
+ * revision at or below one already answered: a device asking again from @revision misses
+ * nothing. */
+GPtrArray  *xuncha_office_records_status_since     (XunchaOfficeRecords      *self,
+                                                    const XunchaWireOfficer  *officer,
+                                                    gint64                    since,
+                                                    gint64                   *revision,
+                                                    GError                  **error);
+
+/* @created TRUE for a new shift; @points: how many points the office holds for it. */
+gboolean    xuncha_office_records_shift_put        (XunchaOfficeRecords      *self,
+                                                    const XunchaWireOfficer  *officer,
+                                                    const XunchaWireShift    *shift,
+                                                    gboolean                 *created,
+                                                    gint64                   *points,
+                                                    GError                  **error);
+/* @points: GArray of XunchaWirePoint. Points already held (same seq) are kept as they
+ * are; @stored: how many were new; @total: how many the shift has now. */
+gboolean    xuncha_office_records_points_add       (XunchaOfficeRecords      *self,
+                                                    const XunchaWireOfficer  *officer,
+                                                    const char               *shift_uuid,
+                                                    GArray                   *points,
+                                                    gint64                   *stored,
+                                                    gint64                   *total,
+                                                    GError                  **error);
+
+/* Replaces the whole set of streets (XunchaOfficeStreet): new and changed ones get a new
+ * revision, missing ones are marked deleted at it; unchanged ones keep theirs. */
+gboolean    xuncha_office_records_streets_import   (XunchaOfficeRecords      *self,
+                                                    GPtrArray                *streets,
+                                                    gint64                   *revision,
+                                                    guint                    *changed,
+                                                    guint                    *deleted,
+                                                    GError                  **error);
+/* The streets changed after @since (XunchaOfficeStreet) and the ids deleted after it. */
+GPtrArray  *xuncha_office_records_streets_since    (XunchaOfficeRecords      *self,
+                                                    gint64                    since,
+                                                    gint64                   *revision,
+                                                    GStrv                    *deleted,
+                                                    GError                  **error);
+/* The same for merchants (XunchaOfficeMerchant). */
+gboolean    xuncha_office_records_merchants_import (XunchaOfficeRecords      *self,
+                                                    GPtrArray                *merchants,
+                                                    gint64                   *revision,
+                                                    guint                    *changed,
+                                                    guint                    *deleted,
+                                                    GError                  **error);
+GPtrArray  *xuncha_office_records_merchants_since  (XunchaOfficeRecords      *self,
+                                                    gint64                    since,
+                                                    gint64                   *revision,
+                                                    GStrv                    *deleted,
+                                                    GError                  **error);
+
+/* Keeps a failed enrollment attempt; at most @keep_max of them are kept, the oldest
+ * forgotten first, so made-up officer ids cannot fill the disk. */
+gboolean    xuncha_office_records_enroll_failure_add (XunchaOfficeRecords             *self,
+                                                      const XunchaOfficeEnrollFailure *failure,
+                                                      guint                            keep_max,
+                                                      GError                         **error);
+/* The failed enrollment attempts at or after @since, oldest first, as
+ * XunchaOfficeEnrollFailure; older ones are forgotten. A time after @now (the clock was
+ * set back since it was kept) is taken, and kept, as @now. */
+GPtrArray  *xuncha_office_records_enroll_failures    (XunchaOfficeRecords             *self,
+                                                      gint64                           since,
+                                                      gint64                           now,
+                                                      GError                         **error);
+
+G_END_DECLS
