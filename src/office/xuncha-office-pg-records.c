@@ -1,0 +1,2285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha-office"
+
+#include "config.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <math.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "xuncha-office-pg-records-private.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+struct _XunchaOfficePgRecords
+{
+  GObject    parent_instance;
+
+  char      *conninfo;
+  guint      pool_size;
+  int        schema_version;
+
+  /* The pool: connections not in use, and how many exist (idle or taken). A call waits on
+   * @returned when all @pool_size are taken. */
+  GMutex     lock;
+  GCond      returned;
+  GPtrArray *idle;
+  guint      open;
+
+  XunchaOfficePgRecordsHook before_commit;
+  gpointer   before_commit_data;
+};
+
+static void records_iface_init (XunchaOfficeRecordsInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficePgRecords, xuncha_office_pg_records, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_RECORDS,
+                                                      records_iface_init))
+
+/* The numbered schema migrations: migrations[i] brings version i to i + 1. A released one
+ * is never edited; a change is a new one at the end. */
+static const char * const migrations[] = {
+  /* 1: the first schema. Times are kept as the ISO 8601 text the protocol carries, so that
+   * a receipt reads back as it was given. The revision counters are rows of their own:
+   * see take_revision(). */
+  "CREATE EXTENSION IF NOT EXISTS postgis;"
+  "CREATE TABLE officers ("
+  "  id text PRIMARY KEY, name text NOT NULL, team text,"
+  "  leader boolean NOT NULL DEFAULT false, code_sha256 text,"
+  "  revoked boolean NOT NULL DEFAULT false, created_at text NOT NULL);"
+  "CREATE INDEX officers_team ON officers (team);"
+  "CREATE TABLE tokens ("
+  "  sha256 text PRIMARY KEY, officer_id text NOT NULL REFERENCES officers (id),"
+  "  device_name text, created_at text NOT NULL, revoked boolean NOT NULL DEFAULT false);"
+  "CREATE INDEX tokens_officer ON tokens (officer_id);"
+  "CREATE TABLE counters (name text PRIMARY KEY, value bigint NOT NULL);"
+  "INSERT INTO counters (name, value) VALUES ('status', 0), ('streets', 0), ('merchants', 0);"
+  /* A street segment's lines as PostGIS holds them; written and read as WKB, so that its
+   * coordinates come back bit for bit. A deleted one keeps its row (and its last values)
+   * so that the deletion has a revision. */
+  "CREATE TABLE streets ("
+  "  id text PRIMARY KEY, name text, class text NOT NULL, grid_cell text, community text,"
+  "  unit text, geom geometry (MultiLineString, 4326) NOT NULL, revision bigint NOT NULL,"
+  "  deleted boolean NOT NULL DEFAULT false);"
+  "CREATE INDEX streets_revision ON streets (revision);"
+  "CREATE INDEX streets_geom ON streets USING gist (geom);"
+  "CREATE TABLE assignments ("
+  "  officer_id text NOT NULL REFERENCES officers (id), street_id text NOT NULL,"
+  "  PRIMARY KEY (officer_id, street_id));"
+  /* Points keep the degrees as they came (float8 is exact) and the geometry beside them,
+   * made from them by PostgreSQL, so the two cannot disagree. */
+  "CREATE TABLE merchants ("
+  "  id text PRIMARY KEY, name text NOT NULL, address text, contact text, street_id text,"
+  "  lon float8 NOT NULL, lat float8 NOT NULL,"
+  "  geom geometry (Point, 4326) GENERATED ALWAYS AS"
+  "    (ST_SetSRID (ST_MakePoint (lon, lat), 4326)) STORED,"
+  "  revision bigint NOT NULL, deleted boolean NOT NULL DEFAULT false);"
+  "CREATE INDEX merchants_revision ON merchants (revision);"
+  "CREATE INDEX merchants_geom ON merchants USING gist (geom);"
+  "CREATE TABLE shifts ("
+  "  uuid text PRIMARY KEY, officer_id text NOT NULL, kind text NOT NULL,"
+  "  started_at text NOT NULL, ended_at text);"
+  "CREATE INDEX shifts_officer ON shifts (officer_id);"
+  "CREATE TABLE track_points ("
+  "  shift_uuid text NOT NULL, seq bigint NOT NULL, t_ms bigint NOT NULL,"
+  "  lat float8 NOT NULL, lon float8 NOT NULL, accuracy float8, altitude float8,"
+  "  speed float8, heading float8,"
+  "  geom geometry (Point, 4326) GENERATED ALWAYS AS"
+  "    (ST_SetSRID (ST_MakePoint (lon, lat), 4326)) STORED,"
+  "  PRIMARY KEY (shift_uuid, seq));"
+  "CREATE INDEX track_points_geom ON track_points USING gist (geom);"
+  /* The body is the report's canonical encoding, as text: its bytes are what the content
+   * hash covers (jsonb would reorder them). A report without a position has no geometry. */
+  "CREATE TABLE reports ("
+  "  uuid text PRIMARY KEY, officer_id text NOT NULL, body text NOT NULL,"
+  "  content_sha256 text NOT NULL, receipt_id text NOT NULL UNIQUE,"
+  "  received_at text NOT NULL, created_at text, category text, lat float8, lon float8,"
+  "  geom geometry (Point, 4326) GENERATED ALWAYS AS"
+  "    (ST_SetSRID (ST_MakePoint (lon, lat), 4326)) STORED,"
+  "  case_status text, case_status_at text, status_revision bigint NOT NULL DEFAULT 0);"
+  "CREATE INDEX reports_officer ON reports (officer_id);"
+  "CREATE INDEX reports_status ON reports (status_revision);"
+  "CREATE INDEX reports_receipt_order ON reports (received_at, uuid);"
+  "CREATE INDEX reports_geom ON reports USING gist (geom);"
+  "CREATE TABLE report_photos ("
+  "  report_uuid text NOT NULL REFERENCES reports (uuid), sha256 text NOT NULL,"
+  "  role text NOT NULL, PRIMARY KEY (report_uuid, sha256, role));"
+  "CREATE INDEX report_photos_sha256 ON report_photos (sha256);"
+  /* A second version of a report under the same uuid: kept for a person to review. */
+  "CREATE TABLE report_conflicts ("
+  "  uuid text NOT NULL, content_sha256 text NOT NULL, officer_id text NOT NULL,"
+  "  body text NOT NULL, received_at text NOT NULL, PRIMARY KEY (uuid, content_sha256));"
+  /* Failed enrollment attempts (at: wall-clock microseconds), shared by every office
+   * process on this database and kept over restarts. */
+  "CREATE TABLE enroll_failures ("
+  "  id bigserial PRIMARY KEY, officer_id text NOT NULL, address text NOT NULL,"
+  "  at bigint NOT NULL);"
+  "CREATE INDEX enroll_failures_at ON enroll_failures (at);",
+};
+
+/* The advisory lock the migrations run under, so that two office processes starting at
+ * once do not both migrate: "xuncha" in ASCII. */
+#define SCHEMA_LOCK "132165636941921"
+
+/* What a transaction's body asks for: its work kept or undone. An error with COMMIT is
+ * given to the caller after the commit (a conflicting report is kept for review, and the
+ * put still fails). */
+typedef enum
+{
+  OUTCOME_COMMIT,
+  OUTCOME_ROLLBACK,
+} Outcome;
+
+typedef enum
+{
+  TXN_WRITE,     /* READ COMMITTED, the before-commit hook runs */
+  TXN_SNAPSHOT,  /* REPEATABLE READ READ ONLY: every statement sees one snapshot */
+  TXN_SINGLE,    /* one statement, its own transaction: no BEGIN and COMMIT round trips */
+} TxnKind;
+
+typedef Outcome (*TxnBody) (XunchaOfficePgRecords  *self,
+                            PGconn                 *conn,
+                            gpointer                data,
+                            GError                **error);
+
+static void
+xuncha_office_pg_records_finalize (GObject *object)
+{
+  XunchaOfficePgRecords *self = (XunchaOfficePgRecords *)object;
+
+  g_ptr_array_unref (self->idle);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->returned);
+  g_free (self->conninfo);
+
+  G_OBJECT_CLASS (xuncha_office_pg_records_parent_class)->finalize (object);
+}
+
+static void
+xuncha_office_pg_records_class_init (XunchaOfficePgRecordsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = xuncha_office_pg_records_finalize;
+}
+
+static void
+xuncha_office_pg_records_init (XunchaOfficePgRecords *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->returned);
+  self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify)PQfinish);
+}
+
+/* Errors. */
+
+static gboolean
+connection_lost (PGconn *conn)
+{
+  return PQstatus (conn) == CONNECTION_BAD;
+}
+
+/* Serialization failures, deadlocks, a lost or refused connection and a server going down
+ * pass: the device is told to come again (503) rather than that its data is wrong. */
+static XunchaOfficeStorageError
+error_code (PGconn         *conn,
+            const PGresult *result)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  if (connection_lost (conn) || state == NULL)
+    return XUNCHA_OFFICE_STORAGE_ERROR_BUSY;
+  if (g_str_has_prefix (state, "08") || g_str_equal (state, "40001")
+      || g_str_equal (state, "40P01") || g_str_equal (state, "55P03")
+      || g_str_has_prefix (state, "57P") || g_str_equal (state, "53300"))
+    return XUNCHA_OFFICE_STORAGE_ERROR_BUSY;
+  return XUNCHA_OFFICE_STORAGE_ERROR_FAILED;
+}
+
+static void
+set_db_error (PGconn          *conn,
+              const PGresult  *result,
+              const char      *what,
+              GError         **error)
+{
+  g_autofree char *message = g_strdup (result != NULL ? PQresultErrorMessage (result)
+                                                      : PQerrorMessage (conn));
+
+  g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, error_code (conn, result), "%s: %s", what,
+               g_strstrip (message));
+}
+
+/* Runs @sql with @n text parameters (NULL for SQL NULL); NULL with @error unless it
+ * succeeded. */
+static PGresult *
+run_params (PGconn             *conn,
+            GError            **error,
+            const char         *sql,
+            const char * const *params,
+            int                 n)
+{
+  PGresult *result = PQexecParams (conn, sql, n, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      set_db_error (conn, result, "Database command failed", error);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
+#define run(conn, error, sql, ...) \
+  run_params (conn, error, sql, (const char * const[]){ __VA_ARGS__ }, \
+              G_N_ELEMENTS (((const char * const[]){ __VA_ARGS__ })))
+
+static PGresult *
+run0 (PGconn      *conn,
+      GError     **error,
+      const char  *sql)
+{
+  return run_params (conn, error, sql, NULL, 0);
+}
+
+static gint64
+changes (const PGresult *result)
+{
+  return g_ascii_strtoll (PQcmdTuples ((PGresult *)result), NULL, 10);
+}
+
+/* A column's text, NULL for SQL NULL. */
+static const char *
+text_at (const PGresult *result,
+         int             row,
+         int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return NULL;
+  return PQgetvalue (result, row, column);
+}
+
+static gint64
+int64_at (const PGresult *result,
+          int             row,
+          int             column)
+{
+  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+/* PostgreSQL 12 and later print a float8 in the shortest form that reads back to the same
+ * double, so the text round trip is exact. */
+static double
+double_at (const PGresult *result,
+           int             row,
+           int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return NAN;
+  return g_ascii_strtod (PQgetvalue (result, row, column), NULL);
+}
+
+static gboolean
+bool_at (const PGresult *result,
+         int             row,
+         int             column)
+{
+  return g_str_equal (PQgetvalue (result, row, column), "t");
+}
+
+static char *
+int64_text (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+/* 17 significant digits read back to the same double; NULL for an absent (NAN) value. */
+static char *
+double_text (double value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    return NULL;
+  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.17g", value));
+}
+
+static const char *
+bool_text (gboolean value)
+{
+  return value ? "t" : "f";
+}
+
+/* Connections and the pool. */
+
+static void
+on_notice (void       *data,
+           const char *message)
+{
+  g_debug ("PostgreSQL: %s", message);
+}
+
+static PGconn *
+connect_db (const char  *conninfo,
+            GError     **error)
+{
+  /* expand_dbname: @conninfo may be a whole connection string, URI or words; the
+   * application name shows the office's sessions in pg_stat_activity unless the string
+   * names one. */
+  const char * const keywords[] = { "dbname", "fallback_application_name", NULL };
+  const char * const values[] = { conninfo, "xuncha-office", NULL };
+  PGconn *conn = PQconnectdbParams (keywords, values, 1);
+
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strdup (conn != NULL ? PQerrorMessage (conn)
+                                                        : "out of memory");
+
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_BUSY,
+                   "Could not connect to the PostgreSQL database: %s", g_strstrip (message));
+      PQfinish (conn);
+      return NULL;
+    }
+  PQsetNoticeProcessor (conn, on_notice, NULL);
+  return conn;
+}
+
+static PGconn *
+pool_take (XunchaOfficePgRecords  *self,
+           GError                **error)
+{
+  PGconn *conn = NULL;
+
+  g_mutex_lock (&self->lock);
+  while (self->idle->len == 0 && self->open >= self->pool_size)
+    g_cond_wait (&self->returned, &self->lock);
+  if (self->idle->len > 0)
+    conn = g_ptr_array_steal_index (self->idle, self->idle->len - 1);
+  else
+    self->open++;
+  g_mutex_unlock (&self->lock);
+  if (conn != NULL)
+    return conn;
+
+  /* Connected outside the lock: the others' calls go on meanwhile. */
+  conn = connect_db (self->conninfo, error);
+  if (conn == NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->open--;
+      g_cond_signal (&self->returned);
+      g_mutex_unlock (&self->lock);
+    }
+  return conn;
+}
+
+/* A connection that broke, or was left inside a transaction, is closed rather than handed to
+ * the next call. */
+static void
+pool_give (XunchaOfficePgRecords *self,
+           PGconn                *conn)
+{
+  gboolean keep = !connection_lost (conn) && PQtransactionStatus (conn) == PQTRANS_IDLE;
+
+  if (!keep)
+    PQfinish (conn);
+  g_mutex_lock (&self->lock);
+  if (keep)
+    g_ptr_array_add (self->idle, conn);
+  else
+    self->open--;
+  g_cond_signal (&self->returned);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Runs @body as one transaction on a connection of the pool.
+ *
+ * A connection that was idle in the pool may have been cut meanwhile (the database
+ * restarted, a proxy dropped it): when the first command finds it broken, before anything
+ * of the call reached the database, it is connected again and the call tried once more.
+ * A connection lost later in the call is not tried again, as the commit may have happened;
+ * the caller gets BUSY and the device comes again (every put is idempotent). */
+static gboolean
+transact (XunchaOfficePgRecords  *self,
+          const char             *method,
+          TxnKind                 kind,
+          TxnBody                 body,
+          gpointer                data,
+          GError                **error)
+{
+  static const char * const begin[] = {
+    [TXN_WRITE] = "BEGIN",
+    [TXN_SNAPSHOT] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+  };
+  g_autoptr(GError) body_error = NULL;
+  PGconn *conn;
+  Outcome outcome;
+
+  conn = pool_take (self, error);
+  if (conn == NULL)
+    return FALSE;
+
+  if (kind != TXN_SINGLE)
+    {
+      g_autoptr(PGresult) result = run0 (conn, error, begin[kind]);
+
+      if (result == NULL && connection_lost (conn))
+        {
+          g_debug ("Connection to PostgreSQL lost while idle; connecting again");
+          g_clear_error (error);
+          PQreset (conn);
+          if (!connection_lost (conn))
+            result = run0 (conn, error, begin[kind]);
+          else
+            set_db_error (conn, NULL, "Could not connect to the PostgreSQL database", error);
+        }
+      if (result == NULL)
+        {
+          pool_give (self, conn);
+          return FALSE;
+        }
+      outcome = body (self, conn, data, &body_error);
+    }
+  else
+    {
+      outcome = body (self, conn, data, &body_error);
+      if (body_error != NULL && connection_lost (conn)
+          && g_error_matches (body_error, XUNCHA_OFFICE_STORAGE_ERROR,
+                              XUNCHA_OFFICE_STORAGE_ERROR_BUSY))
+        {
+          /* One statement that failed on a broken connection did nothing: try it again. */
+          g_debug ("Connection to PostgreSQL lost while idle; connecting again");
+          PQreset (conn);
+          if (!connection_lost (conn))
+            {
+              g_clear_error (&body_error);
+              outcome = body (self, conn, data, &body_error);
+            }
+        }
+      pool_give (self, conn);
+      if (body_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&body_error));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (outcome == OUTCOME_COMMIT)
+    {
+      g_autoptr(PGresult) result = NULL;
+
+      if (kind == TXN_WRITE && self->before_commit != NULL)
+        self->before_commit (method, self->before_commit_data);
+      result = run0 (conn, error, "COMMIT");
+      if (result == NULL)
+        {
+          g_clear_error (&body_error);
+          pool_give (self, conn);
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_autoptr(PGresult) result = run0 (conn, NULL, "ROLLBACK");
+    }
+  pool_give (self, conn);
+  if (body_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&body_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Revisions.
+ *
+ * A revision (of the case statuses, the streets, the merchants) is taken by
+ *   UPDATE counters SET value = value + 1 WHERE name = ... RETURNING value
+ * inside the transaction that writes the rows carrying it. The UPDATE holds the counter's
+ * row lock until that transaction ends, and the next one to take a revision of the same
+ * counter waits for it, then reads the value it committed (or the old one, had it rolled
+ * back). So revisions are committed in the order they are given: when the counter reads c
+ * in a snapshot, every revision up to c is committed and visible in that snapshot, and no
+ * row with a revision above c is. A reader takes the counter and the rows in one snapshot
+ * (REPEATABLE READ) and answers c: whatever commits later carries a revision above c, and a
+ * device asking again from c misses nothing. (A sequence would not do: nextval() is given
+ * at once, not at commit, so a transaction holding 7 can commit after one holding 8 was
+ * read and answered.) The price is that writers of one counter take turns, which suits
+ * case statuses set at a console and whole street or merchant imports. */
+static gboolean
+take_revision (PGconn      *conn,
+               const char  *counter,
+               gint64      *revision,
+               GError     **error)
+{
+  g_autoptr(PGresult) result = run (conn, error,
+                                    "UPDATE counters SET value = value + 1 WHERE name = $1 "
+                                    "RETURNING value", counter);
+
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                   "The database has no %s counter", counter);
+      return FALSE;
+    }
+  *revision = int64_at (result, 0, 0);
+  return TRUE;
+}
+
+/* The revision last committed, as the snapshot sees it. */
+static gboolean
+read_revision (PGconn      *conn,
+               const char  *counter,
+               gint64      *revision,
+               GError     **error)
+{
+  g_autoptr(PGresult) result = run (conn, error, "SELECT value FROM counters WHERE name = $1",
+                                    counter);
+
+  if (result == NULL)
+    return FALSE;
+  *revision = PQntuples (result) == 1 ? int64_at (result, 0, 0) : 0;
+  return TRUE;
+}
+
+/* Secrets: codes, tokens and receipt ids. */
+
+static void
+random_bytes (guint8 *buffer,
+              gsize   length)
+{
+  gsize done = 0;
+
+  while (done < length)
+    {
+      ssize_t n = getrandom (buffer + done, length - done, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      /* The kernel's generator does not fail once seeded; a failure here is a broken
+       * system, and a token from a weak source must not be handed out. */
+      if (n <= 0)
+        g_error ("getrandom failed: %s", g_strerror (errno));
+      done += (gsize)n;
+    }
+}
+
+static char *
+random_token (void)
+{
+  guint8 bytes[32];
+  g_autofree char *text = NULL;
+
+  random_bytes (bytes, sizeof bytes);
+  text = g_base64_encode (bytes, sizeof bytes);
+  /* URL-safe and without padding: it travels in a header. */
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  if (strchr (text, '=') != NULL)
+    *strchr (text, '=') = '\0';
+  return g_steal_pointer (&text);
+}
+
+static char *
+random_code (void)
+{
+  /* No 0/O, 1/I/L: the code is read aloud and typed on a phone. */
+  static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+  guint8 bytes[12];
+  GString *code = g_string_new (NULL);
+
+  random_bytes (bytes, sizeof bytes);
+  for (guint i = 0; i < sizeof bytes; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, alphabet[bytes[i] % (sizeof alphabet - 1)]);
+    }
+  return g_string_free (code, FALSE);
+}
+
+static char *
+code_hash (const char *code)
+{
+  GString *normal = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  for (const char *p = code; *p != '\0'; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (normal, g_ascii_toupper (*p));
+  text = g_string_free (normal, FALSE);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+static char *
+new_receipt_id (void)
+{
+  guint8 bytes[8];
+  GString *id = g_string_new ("R-");
+
+  random_bytes (bytes, sizeof bytes);
+  for (guint i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (id, "%02x", bytes[i]);
+  return g_string_free (id, FALSE);
+}
+
+static char *
+now_iso (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  return g_date_time_format_iso8601 (now);
+}
+
+/* Street lines as WKB (little-endian MultiLineString), the form PostGIS takes and gives
+ * without rounding. */
+
+static char *
+lines_to_wkb_hex (GPtrArray *lines)
+{
+  GString *hex = g_string_new (NULL);
+  GByteArray *wkb = g_byte_array_new ();
+  guint8 order = 1;
+  guint32 value;
+
+  g_byte_array_append (wkb, &order, 1);
+  value = GUINT32_TO_LE (5);
+  g_byte_array_append (wkb, (guint8 *)&value, 4);
+  value = GUINT32_TO_LE (lines->len);
+  g_byte_array_append (wkb, (guint8 *)&value, 4);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      GArray *line = lines->pdata[i];
+
+      g_byte_array_append (wkb, &order, 1);
+      value = GUINT32_TO_LE (2);
+      g_byte_array_append (wkb, (guint8 *)&value, 4);
+      value = GUINT32_TO_LE (line->len / 2);
+      g_byte_array_append (wkb, (guint8 *)&value, 4);
+      /* A line's doubles are lon, lat pairs; an odd one left over is not a coordinate. */
+      for (guint j = 0; j < line->len / 2 * 2; j++)
+        {
+          guint64 bits;
+          double coordinate = g_array_index (line, double, j);
+
+          memcpy (&bits, &coordinate, sizeof bits);
+          bits = GUINT64_TO_LE (bits);
+          g_byte_array_append (wkb, (guint8 *)&bits, 8);
+        }
+    }
+  for (guint i = 0; i < wkb->len; i++)
+    g_string_append_printf (hex, "%02x", wkb->data[i]);
+  g_byte_array_unref (wkb);
+  return g_string_free (hex, FALSE);
+}
+
+static gboolean
+read_u32 (const guint8 *wkb,
+          gsize         length,
+          gsize        *at,
+          guint32      *value)
+{
+  if (*at + 4 > length)
+    return FALSE;
+  memcpy (value, wkb + *at, 4);
+  *value = GUINT32_FROM_LE (*value);
+  *at += 4;
+  return TRUE;
+}
+
+/* Reads what ST_AsBinary (geom, 'NDR') gave, as hex; NULL if it is not a MultiLineString. */
+static GPtrArray *
+lines_from_wkb_hex (const char *hex)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
+  gsize length = strlen (hex) / 2;
+  g_autofree guint8 *wkb = g_malloc (length + 1);
+  gsize at = 0;
+  guint32 type, count;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      int high = g_ascii_xdigit_value (hex[2 * i]);
+      int low = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+      if (high < 0 || low < 0)
+        return NULL;
+      wkb[i] = (guint8)(high << 4 | low);
+    }
+  if (length < 1 || wkb[at++] != 1 || !read_u32 (wkb, length, &at, &type) || type != 5
+      || !read_u32 (wkb, length, &at, &count))
+    return NULL;
+  for (guint32 i = 0; i < count; i++)
+    {
+      guint32 points;
+      GArray *line;
+
+      if (at + 1 > length || wkb[at++] != 1 || !read_u32 (wkb, length, &at, &type)
+          || type != 2 || !read_u32 (wkb, length, &at, &points)
+          || at + (gsize)points * 16 > length)
+        return NULL;
+      line = g_array_sized_new (FALSE, FALSE, sizeof (double), points * 2);
+      for (guint32 j = 0; j < points * 2; j++)
+        {
+          guint64 bits;
+          double coordinate;
+
+          memcpy (&bits, wkb + at, 8);
+          bits = GUINT64_FROM_LE (bits);
+          memcpy (&coordinate, &bits, sizeof coordinate);
+          g_array_append_val (line, coordinate);
+          at += 8;
+        }
+      g_ptr_array_add (lines, line);
+    }
+  return g_steal_pointer (&lines);
+}
+
+/* Officers and tokens. */
+
+typedef struct
+{
+  const XunchaWireOfficer *officer;
+  const char              *officer_id;
+  const char              *code;
+  const char              *device_name;
+  const char              *token;
+  char                    *new_secret;
+  XunchaWireOfficer       *found;
+  const char * const      *street_ids;
+  GStrv                    streets;
+} OfficerCall;
+
+static Outcome
+officer_add_body (XunchaOfficePgRecords  *self,
+                  PGconn                 *conn,
+                  gpointer                data,
+                  GError                **error)
+{
+  OfficerCall *call = data;
+  g_autofree char *code = random_code ();
+  g_autofree char *hash = code_hash (code);
+  g_autofree char *now = now_iso ();
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error,
+                "INSERT INTO officers (id, name, team, leader, code_sha256, revoked, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, false, $6) "
+                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, team = excluded.team, "
+                "  leader = excluded.leader, code_sha256 = excluded.code_sha256, revoked = false",
+                call->officer->id, call->officer->name, call->officer->team,
+                bool_text (call->officer->leader), hash, now);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  call->new_secret = g_steal_pointer (&code);
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_officer_add (XunchaOfficeRecords      *records,
+                     const XunchaWireOfficer  *officer,
+                     char                    **code,
+                     GError                  **error)
+{
+  OfficerCall call = { .officer = officer };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_add", TXN_SINGLE,
+                 officer_add_body, &call, error))
+    return FALSE;
+  *code = call.new_secret;
+  return TRUE;
+}
+
+static Outcome
+officer_revoke_body (XunchaOfficePgRecords  *self,
+                     PGconn                 *conn,
+                     gpointer                data,
+                     GError                **error)
+{
+  OfficerCall *call = data;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(PGresult) tokens = NULL;
+
+  result = run (conn, error,
+                "UPDATE officers SET revoked = true, code_sha256 = NULL WHERE id = $1",
+                call->officer_id);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (changes (result) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No officer %s", call->officer_id);
+      return OUTCOME_ROLLBACK;
+    }
+  tokens = run (conn, error, "UPDATE tokens SET revoked = true WHERE officer_id = $1",
+                call->officer_id);
+  return tokens != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+}
+
+static gboolean
+records_officer_revoke (XunchaOfficeRecords  *records,
+                        const char           *officer_id,
+                        GError              **error)
+{
+  OfficerCall call = { .officer_id = officer_id };
+
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_revoke", TXN_WRITE,
+                   officer_revoke_body, &call, error);
+}
+
+static void
+officer_from_row (const PGresult    *result,
+                  int                row,
+                  int                first,
+                  XunchaWireOfficer *officer)
+{
+  officer->id = g_strdup (text_at (result, row, first));
+  officer->name = g_strdup (text_at (result, row, first + 1));
+  officer->team = g_strdup (text_at (result, row, first + 2));
+  officer->leader = bool_at (result, row, first + 3);
+}
+
+static gboolean
+unauthorized (GError     **error,
+              const char  *message)
+{
+  g_set_error_literal (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                       XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED, message);
+  return FALSE;
+}
+
+static Outcome
+enroll_body (XunchaOfficePgRecords  *self,
+             PGconn                 *conn,
+             gpointer                data,
+             GError                **error)
+{
+  OfficerCall *call = data;
+  g_autofree char *hash = code_hash (call->code);
+  g_autofree char *token = random_token ();
+  g_autofree char *token_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  g_autofree char *now = now_iso ();
+  g_autoptr(PGresult) officer = NULL;
+  g_autoptr(PGresult) insert = NULL;
+  g_autoptr(PGresult) spend = NULL;
+  const char *held;
+
+  /* FOR UPDATE: two devices racing for one code take turns, and the second reads the
+   * code as the first spent it. */
+  officer = run (conn, error,
+                 "SELECT id, name, team, leader, code_sha256 FROM officers "
+                 "WHERE id = $1 AND NOT revoked FOR UPDATE", call->officer_id);
+  if (officer == NULL)
+    return OUTCOME_ROLLBACK;
+  held = PQntuples (officer) == 1 ? text_at (officer, 0, 4) : NULL;
+  if (held == NULL || !g_str_equal (held, hash))
+    {
+      unauthorized (error, "Unknown officer or wrong enrollment code");
+      return OUTCOME_ROLLBACK;
+    }
+  insert = run (conn, error,
+                "INSERT INTO tokens (sha256, officer_id, device_name, created_at) "
+                "VALUES ($1, $2, $3, $4)", token_hash, call->officer_id, call->device_name, now);
+  if (insert == NULL)
+    return OUTCOME_ROLLBACK;
+  /* One-time: the code is spent. */
+  spend = run (conn, error, "UPDATE officers SET code_sha256 = NULL WHERE id = $1",
+               call->officer_id);
+  if (spend == NULL)
+    return OUTCOME_ROLLBACK;
+  officer_from_row (officer, 0, 0, call->found);
+  call->new_secret = g_steal_pointer (&token);
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_enroll (XunchaOfficeRecords  *records,
+                const char           *officer_id,
+                const char           *code,
+                const char           *device_name,
+                char                **token,
+                XunchaWireOfficer    *officer,
+                GError              **error)
+{
+  OfficerCall call = {
+    .officer_id = officer_id, .code = code, .device_name = device_name, .found = officer,
+  };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "enroll", TXN_WRITE, enroll_body, &call,
+                 error))
+    {
+      g_free (call.new_secret);
+      xuncha_wire_officer_clear (officer);
+      return FALSE;
+    }
+  *token = call.new_secret;
+  return TRUE;
+}
+
+static Outcome
+authenticate_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  OfficerCall *call = data;
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, call->token, -1);
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error,
+                "SELECT o.id, o.name, o.team, o.leader FROM tokens t "
+                "JOIN officers o ON o.id = t.officer_id "
+                "WHERE t.sha256 = $1 AND NOT t.revoked AND NOT o.revoked", hash);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (result) != 1)
+    {
+      unauthorized (error, "The office does not accept this device token (revoked or "
+                    "unknown); enroll again");
+      return OUTCOME_ROLLBACK;
+    }
+  xuncha_wire_officer_clear (call->found);
+  officer_from_row (result, 0, 0, call->found);
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_authenticate (XunchaOfficeRecords  *records,
+                      const char           *token,
+                      XunchaWireOfficer    *officer,
+                      GError              **error)
+{
+  OfficerCall call = { .token = token, .found = officer };
+
+  if (token == NULL || *token == '\0')
+    return unauthorized (error, "No device token; enroll this device");
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "authenticate", TXN_SINGLE,
+                   authenticate_body, &call, error);
+}
+
+static Outcome
+assigned_streets_body (XunchaOfficePgRecords  *self,
+                       PGconn                 *conn,
+                       gpointer                data,
+                       GError                **error)
+{
+  OfficerCall *call = data;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(PGresult) result = NULL;
+
+  /* COLLATE "C": sorted by bytes, as the SQLite records sort them, whatever the
+   * database's locale. */
+  result = run (conn, error,
+                "SELECT street_id FROM assignments WHERE officer_id = $1 "
+                "ORDER BY street_id COLLATE \"C\"", call->officer_id);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_strv_builder_add (builder, text_at (result, i, 0));
+  g_clear_pointer (&call->streets, g_strfreev);
+  call->streets = g_strv_builder_end (builder);
+  return OUTCOME_COMMIT;
+}
+
+static GStrv
+records_assigned_streets (XunchaOfficeRecords  *records,
+                          const char           *officer_id,
+                          GError              **error)
+{
+  OfficerCall call = { .officer_id = officer_id };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "assigned_streets", TXN_SINGLE,
+                 assigned_streets_body, &call, error))
+    return NULL;
+  return call.streets;
+}
+
+static Outcome
+assign_streets_body (XunchaOfficePgRecords  *self,
+                     PGconn                 *conn,
+                     gpointer                data,
+                     GError                **error)
+{
+  OfficerCall *call = data;
+  g_autoptr(PGresult) officer = NULL;
+  g_autoptr(PGresult) cleared = NULL;
+
+  /* FOR UPDATE: two assignments of one officer take turns instead of mixing. */
+  officer = run (conn, error, "SELECT 1 FROM officers WHERE id = $1 FOR UPDATE",
+                 call->officer_id);
+  if (officer == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (officer) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No officer %s", call->officer_id);
+      return OUTCOME_ROLLBACK;
+    }
+  cleared = run (conn, error, "DELETE FROM assignments WHERE officer_id = $1",
+                 call->officer_id);
+  if (cleared == NULL)
+    return OUTCOME_ROLLBACK;
+  for (guint i = 0; call->street_ids[i] != NULL; i++)
+    {
+      g_autoptr(PGresult) street = NULL;
+      g_autoptr(PGresult) insert = NULL;
+
+      street = run (conn, error, "SELECT 1 FROM streets WHERE id = $1 AND NOT deleted "
+                    "FOR SHARE", call->street_ids[i]);
+      if (street == NULL)
+        return OUTCOME_ROLLBACK;
+      if (PQntuples (street) == 0)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                       "No street segment %s; import the streets first", call->street_ids[i]);
+          return OUTCOME_ROLLBACK;
+        }
+      insert = run (conn, error, "INSERT INTO assignments (officer_id, street_id) "
+                    "VALUES ($1, $2) ON CONFLICT DO NOTHING", call->officer_id,
+                    call->street_ids[i]);
+      if (insert == NULL)
+        return OUTCOME_ROLLBACK;
+    }
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_assign_streets (XunchaOfficeRecords  *records,
+                        const char           *officer_id,
+                        const char * const   *street_ids,
+                        GError              **error)
+{
+  OfficerCall call = { .officer_id = officer_id, .street_ids = street_ids };
+
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "assign_streets", TXN_WRITE,
+                   assign_streets_body, &call, error);
+}
+
+/* Reports. */
+
+static gboolean
+may_see (const XunchaWireOfficer *officer,
+         const char              *owner_id,
+         const char              *owner_team)
+{
+  if (officer == NULL || g_strcmp0 (officer->id, owner_id) == 0)
+    return TRUE;
+  return officer->leader && officer->team != NULL && g_strcmp0 (officer->team, owner_team) == 0;
+}
+
+typedef struct
+{
+  const XunchaWireOfficer  *officer;
+  const XunchaWireReport   *report;
+  const char               *uuid;
+  const char               *status;
+  gboolean                  created;
+  XunchaOfficeReceipt      *receipt;
+  XunchaOfficeReportRecord *record;
+  XunchaOfficeReportFunc    func;
+  gpointer                  user_data;
+  gint64                    since;
+  gint64                    revision;
+  GPtrArray                *items;
+} ReportCall;
+
+/* A report may follow (parent_uuid) only its officer's own reports and belong only to his
+ * own shifts. One the office does not hold (yet) passes: a device sends its reports before
+ * its shifts, and a parent that failed to arrive is not this report's fault. */
+static gboolean
+owned_or_unknown (PGconn                   *conn,
+                  const char               *sql,
+                  const char               *uuid,
+                  const XunchaWireOfficer  *officer,
+                  const char               *member,
+                  const char               *what,
+                  GError                  **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  if (uuid == NULL)
+    return TRUE;
+  result = run (conn, error, sql, uuid);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1 && g_strcmp0 (text_at (result, 0, 0), officer->id) != 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                   "%s: %s is %s", member, uuid, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static Outcome
+report_put_body (XunchaOfficePgRecords  *self,
+                 PGconn                 *conn,
+                 gpointer                data,
+                 GError                **error)
+{
+  ReportCall *call = data;
+  const XunchaWireReport *report = call->report;
+  g_autofree char *body = xuncha_wire_report_encode (report);
+  g_autofree char *content = xuncha_protocol_sha256_hex (body);
+  g_autofree char *now = now_iso ();
+  g_autofree char *receipt_id = new_receipt_id ();
+  g_autofree char *lat = report->has_position ? double_text (report->lat) : NULL;
+  g_autofree char *lon = report->has_position ? double_text (report->lon) : NULL;
+  g_autoptr(PGresult) insert = NULL;
+  g_autoptr(PGresult) held = NULL;
+  g_autoptr(PGresult) conflict = NULL;
+  gboolean mine, same;
+
+  if (!owned_or_unknown (conn, "SELECT officer_id FROM reports WHERE uuid = $1",
+                         report->parent_uuid, call->officer, "report.parent_uuid",
+                         "another officer's report", error)
+      || !owned_or_unknown (conn, "SELECT officer_id FROM shifts WHERE uuid = $1",
+                            report->shift_uuid, call->officer, "report.shift_uuid",
+                            "another officer's shift", error))
+    return OUTCOME_ROLLBACK;
+
+  /* ON CONFLICT DO NOTHING: the same report sent twice at once (a retry racing its first
+   * try, on two office processes) waits for the first and is then seen as held. */
+  insert = run (conn, error,
+                "INSERT INTO reports (uuid, officer_id, body, content_sha256, receipt_id, "
+                "  received_at, created_at, category, lat, lon) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                "ON CONFLICT (uuid) DO NOTHING",
+                report->uuid, call->officer->id, body, content, receipt_id, now,
+                report->created_at, report->category, lat, lon);
+  if (insert == NULL)
+    return OUTCOME_ROLLBACK;
+  if (changes (insert) == 1)
+    {
+      for (guint i = 0; i < report->photos->len; i++)
+        {
+          const XunchaWirePhoto *photo = report->photos->pdata[i];
+          g_autoptr(PGresult) link = NULL;
+
+          link = run (conn, error,
+                      "INSERT INTO report_photos (report_uuid, sha256, role) "
+                      "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                      report->uuid, photo->sha256, photo->role);
+          if (link == NULL)
+            return OUTCOME_ROLLBACK;
+        }
+      call->receipt->id = g_steal_pointer (&receipt_id);
+      call->receipt->received_at = g_steal_pointer (&now);
+      call->receipt->content_sha256 = g_steal_pointer (&content);
+      call->created = TRUE;
+      return OUTCOME_COMMIT;
+    }
+
+  held = run (conn, error,
+              "SELECT officer_id, content_sha256, receipt_id, received_at FROM reports "
+              "WHERE uuid = $1", report->uuid);
+  if (held == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (held) != 1)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_BUSY,
+                   "Report %s changed meanwhile; send it again", report->uuid);
+      return OUTCOME_ROLLBACK;
+    }
+  mine = g_strcmp0 (text_at (held, 0, 0), call->officer->id) == 0;
+  same = g_strcmp0 (text_at (held, 0, 1), content) == 0;
+  if (!mine)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN,
+                   "Report %s belongs to another officer", report->uuid);
+      return OUTCOME_ROLLBACK;
+    }
+  call->receipt->id = g_strdup (text_at (held, 0, 2));
+  call->receipt->received_at = g_strdup (text_at (held, 0, 3));
+  call->receipt->content_sha256 = g_strdup (text_at (held, 0, 1));
+  if (same)
+    {
+      call->created = FALSE;
+      return OUTCOME_COMMIT;
+    }
+  conflict = run (conn, error,
+                  "INSERT INTO report_conflicts (uuid, content_sha256, officer_id, body, "
+                  "  received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                  report->uuid, content, call->officer->id, body, now);
+  if (conflict == NULL)
+    return OUTCOME_ROLLBACK;
+  g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+               "The office holds a different version of report %s; the new one was kept "
+               "for review", report->uuid);
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_report_put (XunchaOfficeRecords      *records,
+                    const XunchaWireOfficer  *officer,
+                    const XunchaWireReport   *report,
+                    gboolean                 *created,
+                    XunchaOfficeReceipt      *receipt,
+                    GError                  **error)
+{
+  ReportCall call = { .officer = officer, .report = report, .receipt = receipt };
+  g_autoptr(GError) local_error = NULL;
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "report_put", TXN_WRITE,
+                 report_put_body, &call, &local_error))
+    {
+      if (!g_error_matches (local_error, XUNCHA_OFFICE_STORAGE_ERROR,
+                            XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT))
+        xuncha_office_receipt_clear (receipt);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  *created = call.created;
+  return TRUE;
+}
+
+static XunchaOfficeReportRecord *
+record_from_row (const PGresult  *result,
+                 int              row,
+                 GError         **error)
+{
+  g_autoptr(XunchaOfficeReportRecord) record = xuncha_office_report_record_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  record->report = xuncha_wire_report_decode (text_at (result, row, 0), -1, &local_error);
+  if (record->report == NULL)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                   "A stored report could not be read: %s", local_error->message);
+      return NULL;
+    }
+  record->officer_id = g_strdup (text_at (result, row, 1));
+  record->receipt.id = g_strdup (text_at (result, row, 2));
+  record->receipt.received_at = g_strdup (text_at (result, row, 3));
+  record->receipt.content_sha256 = g_strdup (text_at (result, row, 4));
+  record->case_status = g_strdup (text_at (result, row, 5));
+  record->case_status_at = g_strdup (text_at (result, row, 6));
+  return g_steal_pointer (&record);
+}
+
+#define RECORD_COLUMNS \
+  "r.body, r.officer_id, r.receipt_id, r.received_at, r.content_sha256, r.case_status, " \
+  "r.case_status_at"
+
+static Outcome
+report_get_body (XunchaOfficePgRecords  *self,
+                 PGconn                 *conn,
+                 gpointer                data,
+                 GError                **error)
+{
+  ReportCall *call = data;
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error,
+                "SELECT " RECORD_COLUMNS ", o.team "
+                "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id WHERE r.uuid = $1",
+                call->uuid);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (result) != 1
+      || !may_see (call->officer, text_at (result, 0, 1), text_at (result, 0, 7)))
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No report %s", call->uuid);
+      return OUTCOME_ROLLBACK;
+    }
+  g_clear_pointer (&call->record, xuncha_office_report_record_free);
+  call->record = record_from_row (result, 0, error);
+  return call->record != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+}
+
+static XunchaOfficeReportRecord *
+records_report_get (XunchaOfficeRecords      *records,
+                    const XunchaWireOfficer  *officer,
+                    const char               *uuid,
+                    GError                  **error)
+{
+  ReportCall call = { .officer = officer, .uuid = uuid };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "report_get", TXN_SINGLE,
+                 report_get_body, &call, error))
+    {
+      g_clear_pointer (&call.record, xuncha_office_report_record_free);
+      return NULL;
+    }
+  return call.record;
+}
+
+static Outcome
+report_set_status_body (XunchaOfficePgRecords  *self,
+                        PGconn                 *conn,
+                        gpointer                data,
+                        GError                **error)
+{
+  ReportCall *call = data;
+  g_autofree char *now = now_iso ();
+  g_autofree char *revision_text = NULL;
+  g_autoptr(PGresult) result = NULL;
+  gint64 revision;
+
+  if (!take_revision (conn, "status", &revision, error))
+    return OUTCOME_ROLLBACK;
+  revision_text = int64_text (revision);
+  result = run (conn, error,
+                "UPDATE reports SET case_status = $2, case_status_at = $3, "
+                "  status_revision = $4 WHERE uuid = $1",
+                call->uuid, call->status, now, revision_text);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (changes (result) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No report %s", call->uuid);
+      return OUTCOME_ROLLBACK;
+    }
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_report_set_status (XunchaOfficeRecords  *records,
+                           const char           *uuid,
+                           const char           *status,
+                           GError              **error)
+{
+  ReportCall call = { .uuid = uuid, .status = status };
+
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "report_set_status", TXN_WRITE,
+                   report_set_status_body, &call, error);
+}
+
+static Outcome
+reports_foreach_body (XunchaOfficePgRecords  *self,
+                      PGconn                 *conn,
+                      gpointer                data,
+                      GError                **error)
+{
+  ReportCall *call = data;
+  g_autoptr(PGresult) cursor = NULL;
+
+  /* A cursor, fetched in batches: a city's year of reports is read a few hundred at a
+   * time, never all at once. */
+  cursor = run0 (conn, error,
+                 "DECLARE reports_in_order NO SCROLL CURSOR FOR "
+                 "SELECT " RECORD_COLUMNS " FROM reports r "
+                 "ORDER BY r.received_at COLLATE \"C\", r.uuid COLLATE \"C\"");
+  if (cursor == NULL)
+    return OUTCOME_ROLLBACK;
+  for (;;)
+    {
+      g_autoptr(PGresult) batch = run0 (conn, error, "FETCH 256 FROM reports_in_order");
+
+      if (batch == NULL)
+        return OUTCOME_ROLLBACK;
+      if (PQntuples (batch) == 0)
+        return OUTCOME_COMMIT;
+      for (int i = 0; i < PQntuples (batch); i++)
+        {
+          g_autoptr(XunchaOfficeReportRecord) record = record_from_row (batch, i, error);
+
+          if (record == NULL)
+            return OUTCOME_ROLLBACK;
+          if (!call->func (record, call->user_data))
+            return OUTCOME_COMMIT;
+        }
+    }
+}
+
+static gboolean
+records_reports_foreach (XunchaOfficeRecords     *records,
+                         XunchaOfficeReportFunc   func,
+                         gpointer                 user_data,
+                         GError                 **error)
+{
+  ReportCall call = { .func = func, .user_data = user_data };
+
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "reports_foreach", TXN_SNAPSHOT,
+                   reports_foreach_body, &call, error);
+}
+
+static Outcome
+status_since_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  ReportCall *call = data;
+  g_autofree char *since = int64_text (call->since);
+  g_autoptr(PGresult) result = NULL;
+
+  /* In one snapshot with the rows: see take_revision(). */
+  if (!read_revision (conn, "status", &call->revision, error))
+    return OUTCOME_ROLLBACK;
+  result = run (conn, error,
+                "SELECT r.uuid, r.case_status, r.case_status_at, r.status_revision "
+                "FROM reports r JOIN officers o ON o.id = r.officer_id "
+                "WHERE r.status_revision > $1 "
+                "  AND (r.officer_id = $2 OR ($3 AND o.team IS NOT NULL AND o.team = $4)) "
+                "ORDER BY r.status_revision",
+                since, call->officer->id, bool_text (call->officer->leader),
+                call->officer->team);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaOfficeCaseStatus *status = xuncha_office_case_status_new ();
+
+      status->uuid = g_strdup (text_at (result, i, 0));
+      status->case_status = g_strdup (text_at (result, i, 1));
+      status->case_status_at = g_strdup (text_at (result, i, 2));
+      status->revision = int64_at (result, i, 3);
+      g_ptr_array_add (call->items, status);
+    }
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_status_since (XunchaOfficeRecords      *records,
+                      const XunchaWireOfficer  *officer,
+                      gint64                    since,
+                      gint64                   *revision,
+                      GError                  **error)
+{
+  g_autoptr(GPtrArray) items =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_case_status_free);
+  ReportCall call = { .officer = officer, .since = since, .items = items };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "status_since", TXN_SNAPSHOT,
+                 status_since_body, &call, error))
+    return NULL;
+  *revision = call.revision;
+  return g_steal_pointer (&items);
+}
+
+/* Shifts and tracks. */
+
+typedef struct
+{
+  const XunchaWireOfficer *officer;
+  const XunchaWireShift   *shift;
+  const char              *shift_uuid;
+  GArray                  *points;
+  gboolean                 created;
+  gint64                   stored;
+  gint64                   total;
+} ShiftCall;
+
+static gboolean
+count_points (PGconn      *conn,
+              const char  *shift_uuid,
+              gint64      *total,
+              GError     **error)
+{
+  g_autoptr(PGresult) result = run (conn, error,
+                                    "SELECT count(*) FROM track_points WHERE shift_uuid = $1",
+                                    shift_uuid);
+
+  if (result == NULL)
+    return FALSE;
+  *total = int64_at (result, 0, 0);
+  return TRUE;
+}
+
+static Outcome
+shift_put_body (XunchaOfficePgRecords  *self,
+                PGconn                 *conn,
+                gpointer                data,
+                GError                **error)
+{
+  ShiftCall *call = data;
+  const XunchaWireShift *shift = call->shift;
+  g_autoptr(PGresult) insert = NULL;
+  g_autoptr(PGresult) held = NULL;
+
+  insert = run (conn, error,
+                "INSERT INTO shifts (uuid, officer_id, kind, started_at, ended_at) "
+                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (uuid) DO NOTHING",
+                shift->uuid, call->officer->id, shift->kind, shift->started_at,
+                shift->ended_at);
+  if (insert == NULL)
+    return OUTCOME_ROLLBACK;
+  call->created = changes (insert) == 1;
+  if (!call->created)
+    {
+      const char *held_end;
+      gboolean mine, same_start, end_conflict;
+
+      held = run (conn, error,
+                  "SELECT officer_id, kind, started_at, ended_at FROM shifts "
+                  "WHERE uuid = $1 FOR UPDATE", shift->uuid);
+      if (held == NULL)
+        return OUTCOME_ROLLBACK;
+      if (PQntuples (held) != 1)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_BUSY,
+                       "Shift %s changed meanwhile; send it again", shift->uuid);
+          return OUTCOME_ROLLBACK;
+        }
+      mine = g_strcmp0 (text_at (held, 0, 0), call->officer->id) == 0;
+      same_start = g_strcmp0 (text_at (held, 0, 1), shift->kind) == 0
+                   && g_strcmp0 (text_at (held, 0, 2), shift->started_at) == 0;
+      held_end = text_at (held, 0, 3);
+      end_conflict = held_end != NULL && shift->ended_at != NULL
+                     && !g_str_equal (held_end, shift->ended_at);
+      if (!mine)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN,
+                       "Shift %s belongs to another officer", shift->uuid);
+          return OUTCOME_ROLLBACK;
+        }
+      if (!same_start || end_conflict)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                       "The office holds shift %s with other times", shift->uuid);
+          return OUTCOME_ROLLBACK;
+        }
+      if (held_end == NULL && shift->ended_at != NULL)
+        {
+          g_autoptr(PGresult) end = run (conn, error,
+                                         "UPDATE shifts SET ended_at = $2 WHERE uuid = $1",
+                                         shift->uuid, shift->ended_at);
+          if (end == NULL)
+            return OUTCOME_ROLLBACK;
+        }
+    }
+  if (!count_points (conn, shift->uuid, &call->total, error))
+    return OUTCOME_ROLLBACK;
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_shift_put (XunchaOfficeRecords      *records,
+                   const XunchaWireOfficer  *officer,
+                   const XunchaWireShift    *shift,
+                   gboolean                 *created,
+                   gint64                   *points,
+                   GError                  **error)
+{
+  ShiftCall call = { .officer = officer, .shift = shift };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "shift_put", TXN_WRITE, shift_put_body,
+                 &call, error))
+    return FALSE;
+  *created = call.created;
+  *points = call.total;
+  return TRUE;
+}
+
+/* A PostgreSQL array literal of numbers ("{1,2,NULL}"): the points travel as nine array
+ * parameters of one INSERT rather than as a round trip each. */
+static void
+array_add (GString    *array,
+           const char *value)
+{
+  g_string_append_c (array, array->len == 1 ? ' ' : ',');
+  g_string_append (array, value != NULL ? value : "NULL");
+}
+
+static Outcome
+points_add_body (XunchaOfficePgRecords  *self,
+                 PGconn                 *conn,
+                 gpointer                data,
+                 GError                **error)
+{
+  ShiftCall *call = data;
+  g_autoptr(PGresult) owner = NULL;
+  g_autoptr(PGresult) insert = NULL;
+  GString *columns[8];
+  g_autofree char *texts[8] = { NULL };
+
+  owner = run (conn, error, "SELECT officer_id FROM shifts WHERE uuid = $1", call->shift_uuid);
+  if (owner == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (owner) != 1)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No shift %s; send the shift first", call->shift_uuid);
+      return OUTCOME_ROLLBACK;
+    }
+  if (g_strcmp0 (text_at (owner, 0, 0), call->officer->id) != 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN,
+                   "Shift %s belongs to another officer", call->shift_uuid);
+      return OUTCOME_ROLLBACK;
+    }
+
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    columns[c] = g_string_new ("{");
+  for (guint i = 0; i < call->points->len; i++)
+    {
+      const XunchaWirePoint *p = &g_array_index (call->points, XunchaWirePoint, i);
+      g_autofree char *seq = int64_text (p->seq);
+      g_autofree char *t_ms = int64_text (p->t_ms);
+      g_autofree char *lat = double_text (p->lat);
+      g_autofree char *lon = double_text (p->lon);
+      g_autofree char *accuracy = double_text (p->accuracy);
+      g_autofree char *altitude = double_text (p->altitude);
+      g_autofree char *speed = double_text (p->speed);
+      g_autofree char *heading = double_text (p->heading);
+      const char *values[] = { seq, t_ms, lat, lon, accuracy, altitude, speed, heading };
+
+      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+        array_add (columns[c], values[c]);
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      g_string_append_c (columns[c], '}');
+      texts[c] = g_string_free (columns[c], FALSE);
+    }
+  /* ON CONFLICT DO NOTHING: points already held (same seq) are kept as they are. */
+  insert = run (conn, error,
+                "INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon, accuracy, altitude, "
+                "  speed, heading) "
+                "SELECT $1, * FROM unnest ($2::bigint[], $3::bigint[], $4::float8[], "
+                "  $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[]) "
+                "ON CONFLICT DO NOTHING",
+                call->shift_uuid, texts[0], texts[1], texts[2], texts[3], texts[4], texts[5],
+                texts[6], texts[7]);
+  if (insert == NULL)
+    return OUTCOME_ROLLBACK;
+  call->stored = changes (insert);
+  if (!count_points (conn, call->shift_uuid, &call->total, error))
+    return OUTCOME_ROLLBACK;
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_points_add (XunchaOfficeRecords      *records,
+                    const XunchaWireOfficer  *officer,
+                    const char               *shift_uuid,
+                    GArray                   *points,
+                    gint64                   *stored,
+                    gint64                   *total,
+                    GError                  **error)
+{
+  ShiftCall call = { .officer = officer, .shift_uuid = shift_uuid, .points = points };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "points_add", TXN_WRITE,
+                 points_add_body, &call, error))
+    return FALSE;
+  *stored = call.stored;
+  *total = call.total;
+  return TRUE;
+}
+
+/* Streets and merchants. */
+
+typedef struct
+{
+  GPtrArray *items;
+  gint64     since;
+  gint64     revision;
+  guint      changed;
+  guint      deleted;
+  GPtrArray *found;
+  GStrv      gone;
+} FeaturesCall;
+
+static XunchaOfficeStreet *
+street_from_row (const PGresult  *result,
+                 int              row,
+                 GError         **error)
+{
+  g_autoptr(XunchaOfficeStreet) street = xuncha_office_street_new ();
+  GPtrArray *lines = lines_from_wkb_hex (PQgetvalue (result, row, 6));
+
+  if (lines == NULL)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                   "Street segment %s has geometry that is not a MultiLineString",
+                   text_at (result, row, 0));
+      return NULL;
+    }
+  street->id = g_strdup (text_at (result, row, 0));
+  street->name = g_strdup (text_at (result, row, 1));
+  street->street_class = g_strdup (text_at (result, row, 2));
+  street->grid_cell = g_strdup (text_at (result, row, 3));
+  street->community = g_strdup (text_at (result, row, 4));
+  street->unit = g_strdup (text_at (result, row, 5));
+  g_ptr_array_unref (street->lines);
+  street->lines = lines;
+  street->revision = int64_at (result, row, 7);
+  return g_steal_pointer (&street);
+}
+
+#define STREET_COLUMNS \
+  "id, name, class, grid_cell, community, unit, encode (ST_AsBinary (geom, 'NDR'), 'hex'), " \
+  "revision"
+
+static XunchaOfficeMerchant *
+merchant_from_row (const PGresult *result,
+                   int             row)
+{
+  XunchaOfficeMerchant *merchant = xuncha_office_merchant_new ();
+
+  merchant->id = g_strdup (text_at (result, row, 0));
+  merchant->name = g_strdup (text_at (result, row, 1));
+  merchant->address = g_strdup (text_at (result, row, 2));
+  merchant->contact = g_strdup (text_at (result, row, 3));
+  merchant->street_id = g_strdup (text_at (result, row, 4));
+  merchant->lon = double_at (result, row, 5);
+  merchant->lat = double_at (result, row, 6);
+  merchant->revision = int64_at (result, row, 7);
+  return merchant;
+}
+
+#define MERCHANT_COLUMNS "id, name, address, contact, street_id, lon, lat, revision"
+
+/* Marks deleted, at @revision, every live row of @table (a literal) whose id is not in
+ * @present. */
+static gboolean
+features_delete_missing (PGconn      *conn,
+                         const char  *select_live,
+                         const char  *mark_deleted,
+                         GHashTable  *present,
+                         const char  *revision,
+                         guint       *deleted,
+                         GError     **error)
+{
+  g_autoptr(PGresult) live = run0 (conn, error, select_live);
+
+  if (live == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (live); i++)
+    {
+      g_autoptr(PGresult) mark = NULL;
+
+      if (g_hash_table_contains (present, PQgetvalue (live, i, 0)))
+        continue;
+      mark = run (conn, error, mark_deleted, PQgetvalue (live, i, 0), revision);
+      if (mark == NULL)
+        return FALSE;
+      (*deleted)++;
+    }
+  return TRUE;
+}
+
+static gboolean
+ids_unique (GPtrArray   *items,
+            gsize        id_offset,
+            GHashTable  *present,
+            GError     **error)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *id = G_STRUCT_MEMBER (const char *, items->pdata[i], id_offset);
+
+      if (!g_hash_table_add (present, (gpointer)id))
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_INVALID,
+                       "The id %s appears twice", id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static Outcome
+streets_import_body (XunchaOfficePgRecords  *self,
+                     PGconn                 *conn,
+                     gpointer                data,
+                     GError                **error)
+{
+  FeaturesCall *call = data;
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) held =
+    g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                           (GDestroyNotify)xuncha_office_street_free);
+  g_autoptr(PGresult) live = NULL;
+  g_autofree char *revision = NULL;
+
+  if (!ids_unique (call->items, G_STRUCT_OFFSET (XunchaOfficeStreet, id), present, error)
+      || !take_revision (conn, "streets", &call->revision, error))
+    return OUTCOME_ROLLBACK;
+  revision = int64_text (call->revision);
+
+  live = run0 (conn, error, "SELECT " STREET_COLUMNS " FROM streets WHERE NOT deleted");
+  if (live == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (live); i++)
+    {
+      XunchaOfficeStreet *street = street_from_row (live, i, error);
+
+      if (street == NULL)
+        return OUTCOME_ROLLBACK;
+      g_hash_table_insert (held, street->id, street);
+    }
+
+  for (guint i = 0; i < call->items->len; i++)
+    {
+      const XunchaOfficeStreet *street = call->items->pdata[i];
+      const XunchaOfficeStreet *before = g_hash_table_lookup (held, street->id);
+      g_autofree char *wkb = NULL;
+      g_autoptr(PGresult) upsert = NULL;
+
+      if (before != NULL && xuncha_office_street_equal (before, street))
+        continue;
+      wkb = lines_to_wkb_hex (street->lines);
+      upsert = run (conn, error,
+                    "INSERT INTO streets (id, name, class, grid_cell, community, unit, geom, "
+                    "  revision, deleted) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, ST_GeomFromWKB (decode ($7, 'hex'), 4326), "
+                    "  $8, false) "
+                    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, class = excluded.class, "
+                    "  grid_cell = excluded.grid_cell, community = excluded.community, "
+                    "  unit = excluded.unit, geom = excluded.geom, "
+                    "  revision = excluded.revision, deleted = false",
+                    street->id, street->name, street->street_class, street->grid_cell,
+                    street->community, street->unit, wkb, revision);
+      if (upsert == NULL)
+        return OUTCOME_ROLLBACK;
+      call->changed++;
+    }
+  if (!features_delete_missing (conn, "SELECT id FROM streets WHERE NOT deleted",
+                                "UPDATE streets SET deleted = true, revision = $2 WHERE id = $1",
+                                present, revision, &call->deleted, error))
+    return OUTCOME_ROLLBACK;
+  /* Nothing changed: the revision taken is given back. */
+  if (call->changed + call->deleted == 0)
+    {
+      call->revision--;
+      return OUTCOME_ROLLBACK;
+    }
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_streets_import (XunchaOfficeRecords  *records,
+                        GPtrArray            *streets,
+                        gint64               *revision,
+                        guint                *changed,
+                        guint                *deleted,
+                        GError              **error)
+{
+  FeaturesCall call = { .items = streets };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "streets_import", TXN_WRITE,
+                 streets_import_body, &call, error))
+    return FALSE;
+  *revision = call.revision;
+  *changed = call.changed;
+  *deleted = call.deleted;
+  return TRUE;
+}
+
+static Outcome
+features_since_body (PGconn        *conn,
+                     FeaturesCall  *call,
+                     const char    *counter,
+                     const char    *sql,
+                     gboolean       streets,
+                     GError       **error)
+{
+  g_autoptr(GStrvBuilder) gone = g_strv_builder_new ();
+  g_autofree char *since = int64_text (call->since);
+  g_autoptr(PGresult) result = NULL;
+
+  /* In one snapshot with the rows: see take_revision(). */
+  if (!read_revision (conn, counter, &call->revision, error))
+    return OUTCOME_ROLLBACK;
+  result = run (conn, error, sql, since);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      int deleted_column = PQnfields (result) - 1;
+
+      if (bool_at (result, i, deleted_column))
+        g_strv_builder_add (gone, text_at (result, i, 0));
+      else if (streets)
+        {
+          XunchaOfficeStreet *street = street_from_row (result, i, error);
+
+          if (street == NULL)
+            return OUTCOME_ROLLBACK;
+          g_ptr_array_add (call->found, street);
+        }
+      else
+        g_ptr_array_add (call->found, merchant_from_row (result, i));
+    }
+  g_clear_pointer (&call->gone, g_strfreev);
+  call->gone = g_strv_builder_end (gone);
+  return OUTCOME_COMMIT;
+}
+
+static Outcome
+streets_since_body (XunchaOfficePgRecords  *self,
+                    PGconn                 *conn,
+                    gpointer                data,
+                    GError                **error)
+{
+  return features_since_body (conn, data, "streets",
+                              "SELECT " STREET_COLUMNS ", deleted FROM streets "
+                              "WHERE revision > $1 ORDER BY id COLLATE \"C\"", TRUE, error);
+}
+
+static GPtrArray *
+records_streets_since (XunchaOfficeRecords  *records,
+                       gint64                since,
+                       gint64               *revision,
+                       GStrv                *deleted,
+                       GError              **error)
+{
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_street_free);
+  FeaturesCall call = { .since = since, .found = found };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "streets_since", TXN_SNAPSHOT,
+                 streets_since_body, &call, error))
+    {
+      g_strfreev (call.gone);
+      return NULL;
+    }
+  *revision = call.revision;
+  *deleted = call.gone;
+  return g_steal_pointer (&found);
+}
+
+static Outcome
+merchants_import_body (XunchaOfficePgRecords  *self,
+                       PGconn                 *conn,
+                       gpointer                data,
+                       GError                **error)
+{
+  FeaturesCall *call = data;
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) held =
+    g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                           (GDestroyNotify)xuncha_office_merchant_free);
+  g_autoptr(PGresult) live = NULL;
+  g_autofree char *revision = NULL;
+
+  if (!ids_unique (call->items, G_STRUCT_OFFSET (XunchaOfficeMerchant, id), present, error)
+      || !take_revision (conn, "merchants", &call->revision, error))
+    return OUTCOME_ROLLBACK;
+  revision = int64_text (call->revision);
+
+  live = run0 (conn, error, "SELECT " MERCHANT_COLUMNS " FROM merchants WHERE NOT deleted");
+  if (live == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (live); i++)
+    {
+      XunchaOfficeMerchant *merchant = merchant_from_row (live, i);
+
+      g_hash_table_insert (held, merchant->id, merchant);
+    }
+
+  for (guint i = 0; i < call->items->len; i++)
+    {
+      const XunchaOfficeMerchant *merchant = call->items->pdata[i];
+      const XunchaOfficeMerchant *before = g_hash_table_lookup (held, merchant->id);
+      g_autofree char *lon = NULL;
+      g_autofree char *lat = NULL;
+      g_autoptr(PGresult) upsert = NULL;
+
+      if (before != NULL && xuncha_office_merchant_equal (before, merchant))
+        continue;
+      lon = double_text (merchant->lon);
+      lat = double_text (merchant->lat);
+      upsert = run (conn, error,
+                    "INSERT INTO merchants (id, name, address, contact, street_id, lon, lat, "
+                    "  revision, deleted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false) "
+                    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                    "  address = excluded.address, contact = excluded.contact, "
+                    "  street_id = excluded.street_id, lon = excluded.lon, lat = excluded.lat, "
+                    "  revision = excluded.revision, deleted = false",
+                    merchant->id, merchant->name, merchant->address, merchant->contact,
+                    merchant->street_id, lon, lat, revision);
+      if (upsert == NULL)
+        return OUTCOME_ROLLBACK;
+      call->changed++;
+    }
+  if (!features_delete_missing (conn, "SELECT id FROM merchants WHERE NOT deleted",
+                                "UPDATE merchants SET deleted = true, revision = $2 "
+                                "WHERE id = $1",
+                                present, revision, &call->deleted, error))
+    return OUTCOME_ROLLBACK;
+  if (call->changed + call->deleted == 0)
+    {
+      call->revision--;
+      return OUTCOME_ROLLBACK;
+    }
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_merchants_import (XunchaOfficeRecords  *records,
+                          GPtrArray            *merchants,
+                          gint64               *revision,
+                          guint                *changed,
+                          guint                *deleted,
+                          GError              **error)
+{
+  FeaturesCall call = { .items = merchants };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "merchants_import", TXN_WRITE,
+                 merchants_import_body, &call, error))
+    return FALSE;
+  *revision = call.revision;
+  *changed = call.changed;
+  *deleted = call.deleted;
+  return TRUE;
+}
+
+static Outcome
+merchants_since_body (XunchaOfficePgRecords  *self,
+                      PGconn                 *conn,
+                      gpointer                data,
+                      GError                **error)
+{
+  return features_since_body (conn, data, "merchants",
+                              "SELECT " MERCHANT_COLUMNS ", deleted FROM merchants "
+                              "WHERE revision > $1 ORDER BY id COLLATE \"C\"", FALSE, error);
+}
+
+static GPtrArray *
+records_merchants_since (XunchaOfficeRecords  *records,
+                         gint64                since,
+                         gint64               *revision,
+                         GStrv                *deleted,
+                         GError              **error)
+{
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_merchant_free);
+  FeaturesCall call = { .since = since, .found = found };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "merchants_since", TXN_SNAPSHOT,
+                 merchants_since_body, &call, error))
+    {
+      g_strfreev (call.gone);
+      return NULL;
+    }
+  *revision = call.revision;
+  *deleted = call.gone;
+  return g_steal_pointer (&found);
+}
+
+/* Failed enrollments. */
+
+typedef struct
+{
+  const XunchaOfficeEnrollFailure *failure;
+  guint                            keep_max;
+  gint64                           since;
+  gint64                           now;
+  GPtrArray                       *found;
+} FailureCall;
+
+static Outcome
+enroll_failure_add_body (XunchaOfficePgRecords  *self,
+                         PGconn                 *conn,
+                         gpointer                data,
+                         GError                **error)
+{
+  FailureCall *call = data;
+  g_autofree char *at = int64_text (call->failure->at);
+  g_autofree char *oldest_kept = NULL;
+  g_autoptr(PGresult) insert = NULL;
+  g_autoptr(PGresult) forget = NULL;
+
+  insert = run (conn, error,
+                "INSERT INTO enroll_failures (officer_id, address, at) VALUES ($1, $2, $3) "
+                "RETURNING id", call->failure->officer_id, call->failure->address, at);
+  if (insert == NULL)
+    return OUTCOME_ROLLBACK;
+  /* Ids grow with each insert, so the lowest are the oldest attempts. */
+  oldest_kept = int64_text (int64_at (insert, 0, 0) - (gint64)call->keep_max);
+  forget = run (conn, error, "DELETE FROM enroll_failures WHERE id <= $1", oldest_kept);
+  return forget != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+}
+
+static gboolean
+records_enroll_failure_add (XunchaOfficeRecords              *records,
+                            const XunchaOfficeEnrollFailure  *failure,
+                            guint                             keep_max,
+                            GError                          **error)
+{
+  FailureCall call = { .failure = failure, .keep_max = keep_max };
+
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "enroll_failure_add", TXN_WRITE,
+                   enroll_failure_add_body, &call, error);
+}
+
+static Outcome
+enroll_failures_body (XunchaOfficePgRecords  *self,
+                      PGconn                 *conn,
+                      gpointer                data,
+                      GError                **error)
+{
+  FailureCall *call = data;
+  g_autofree char *since = int64_text (call->since);
+  g_autofree char *now = int64_text (call->now);
+  g_autoptr(PGresult) forget = NULL;
+  g_autoptr(PGresult) clamp = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  forget = run (conn, error, "DELETE FROM enroll_failures WHERE at < $1", since);
+  if (forget == NULL)
+    return OUTCOME_ROLLBACK;
+  clamp = run (conn, error, "UPDATE enroll_failures SET at = $1 WHERE at > $1", now);
+  if (clamp == NULL)
+    return OUTCOME_ROLLBACK;
+  result = run0 (conn, error, "SELECT officer_id, address, at FROM enroll_failures "
+                 "ORDER BY at, id");
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (call->found,
+                     xuncha_office_enroll_failure_new (text_at (result, i, 0),
+                                                       text_at (result, i, 1),
+                                                       int64_at (result, i, 2)));
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_enroll_failures (XunchaOfficeRecords  *records,
+                         gint64                since,
+                         gint64                now,
+                         GError              **error)
+{
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_enroll_failure_free);
+  FailureCall call = { .since = since, .now = now, .found = found };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "enroll_failures", TXN_WRITE,
+                 enroll_failures_body, &call, error))
+    return NULL;
+  return g_steal_pointer (&found);
+}
+
+static int
+records_schema_version (XunchaOfficeRecords *records)
+{
+  return XUNCHA_OFFICE_PG_RECORDS (records)->schema_version;
+}
+
+static void
+records_iface_init (XunchaOfficeRecordsInterface *iface)
+{
+  iface->schema_version = records_schema_version;
+  iface->officer_add = records_officer_add;
+  iface->officer_revoke = records_officer_revoke;
+  iface->enroll = records_enroll;
+  iface->authenticate = records_authenticate;
+  iface->assigned_streets = records_assigned_streets;
+  iface->assign_streets = records_assign_streets;
+  iface->report_put = records_report_put;
+  iface->report_get = records_report_get;
+  iface->report_set_status = records_report_set_status;
+  iface->reports_foreach = records_reports_foreach;
+  iface->status_since = records_status_since;
+  iface->shift_put = records_shift_put;
+  iface->points_add = records_points_add;
+  iface->streets_import = records_streets_import;
+  iface->streets_since = records_streets_since;
+  iface->merchants_import = records_merchants_import;
+  iface->merchants_since = records_merchants_since;
+  iface->enroll_failure_add = records_enroll_failure_add;
+  iface->enroll_failures = records_enroll_failures;
+}
+
+/* Migrations. */
+
+static Outcome
+migrate_body (XunchaOfficePgRecords  *self,
+              PGconn                 *conn,
+              gpointer                data,
+              GError                **error)
+{
+  int latest = (int)G_N_ELEMENTS (migrations);
+  g_autoptr(PGresult) lock = NULL;
+  g_autoptr(PGresult) exists = NULL;
+  int version = 0;
+
+  /* Held until this transaction ends: a second office starting at the same time waits
+   * here, then finds the schema made. */
+  lock = run (conn, error, "SELECT pg_advisory_xact_lock ($1::bigint)", SCHEMA_LOCK);
+  if (lock == NULL)
+    return OUTCOME_ROLLBACK;
+  exists = run0 (conn, error, "SELECT to_regclass ('xuncha_schema') IS NOT NULL");
+  if (exists == NULL)
+    return OUTCOME_ROLLBACK;
+  if (bool_at (exists, 0, 0))
+    {
+      g_autoptr(PGresult) held = run0 (conn, error,
+                                       "SELECT coalesce (max (version), 0) FROM xuncha_schema");
+
+      if (held == NULL)
+        return OUTCOME_ROLLBACK;
+      version = (int)int64_at (held, 0, 0);
+    }
+  else
+    {
+      g_autoptr(PGresult) made = run0 (conn, error,
+                                       "CREATE TABLE xuncha_schema ("
+                                       "  version integer PRIMARY KEY,"
+                                       "  applied_at timestamptz NOT NULL DEFAULT now ())");
+      if (made == NULL)
+        return OUTCOME_ROLLBACK;
+    }
+  if (version > latest)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_SCHEMA_NEWER,
+                   "The database's schema is version %d, newer than this office knows (%d): "
+                   "a newer office made it; run that one, or a restored older backup",
+                   version, latest);
+      return OUTCOME_ROLLBACK;
+    }
+  for (; version < latest; version++)
+    {
+      g_autofree char *next = g_strdup_printf ("%d", version + 1);
+      g_autoptr(PGresult) applied = NULL;
+      g_autoptr(PGresult) noted = NULL;
+      /* A migration is several statements of constant text, which only PQexec runs. */
+      g_autoptr(PGresult) step = PQexec (conn, migrations[version]);
+
+      if (PQresultStatus (step) != PGRES_COMMAND_OK && PQresultStatus (step) != PGRES_TUPLES_OK)
+        {
+          set_db_error (conn, step, "Could not update the database's schema", error);
+          g_prefix_error (error, "Migration %d: ", version + 1);
+          return OUTCOME_ROLLBACK;
+        }
+      noted = run (conn, error, "INSERT INTO xuncha_schema (version) VALUES ($1::integer)",
+                   next);
+      if (noted == NULL)
+        return OUTCOME_ROLLBACK;
+      g_debug ("PostgreSQL schema migrated to version %d", version + 1);
+    }
+  self->schema_version = version;
+  return OUTCOME_COMMIT;
+}
+
+int
+xuncha_office_pg_records_schema_latest (void)
+{
+  return (int)G_N_ELEMENTS (migrations);
+}
+
+XunchaOfficePgRecords *
+xuncha_office_pg_records_open (const char  *conninfo,
+                               guint        pool_size,
+                               GError     **error)
+{
+  g_autoptr(XunchaOfficePgRecords) self = NULL;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+  g_return_val_if_fail (pool_size > 0, NULL);
+
+  self = g_object_new (XUNCHA_TYPE_OFFICE_PG_RECORDS, NULL);
+  self->conninfo = g_strdup (conninfo);
+  self->pool_size = pool_size;
+  if (!transact (self, "migrate", TXN_WRITE, migrate_body, NULL, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+xuncha_office_pg_records_set_before_commit (XunchaOfficePgRecords     *self,
+                                            XunchaOfficePgRecordsHook  hook,
+                                            gpointer                   user_data)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_PG_RECORDS (self));
+
+  self->before_commit = hook;
+  self->before_commit_data = user_data;
+}
