@@ -1257,6 +1257,44 @@ test_adopt_unnumbered (Fixture       *f,
   }
 }
 
+/* An office at schema 1 gains what each later migration adds, and keeps what it holds. */
+static void
+test_from_first_schema (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "office.db", NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (f->database != NULL)
+    {
+      g_test_skip ("The SQLite schema's own migrations");
+      return;
+    }
+  g_free (add_officer (f->records, &officer_a));
+  g_clear_object (&f->records);
+  /* Back to what migration 1 made. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX reports_received; DROP INDEX reports_officer;"
+                                 "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  f->records = open_backend (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_office_records_schema_version (f->records), ==, latest_version (f));
+  g_assert_true (xuncha_office_records_officer_revoke (f->records, "A1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                                       "'index' AND name IN ('reports_received', "
+                                       "'reports_officer')", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1285,6 +1323,7 @@ main (int    argc,
   ADD ("migrations/fresh", test_fresh_schema);
   ADD ("migrations/newer-refused", test_newer_schema);
   ADD ("migrations/adopt-unnumbered", test_adopt_unnumbered);
+  ADD ("migrations/from-first-schema", test_from_first_schema);
 #undef ADD
 
   return g_test_run ();

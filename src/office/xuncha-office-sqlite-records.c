@@ -49,7 +49,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  *    user_version at 0 with these tables in place; every statement is IF NOT EXISTS, so
  *    the migration adopts such a database (and adds what an older one lacked, such as
  *    enroll_failures) instead of failing on it. The photos table is no longer written:
- *    photos live in the photo store since. */
+ *    photos live in the photo store since.
+ * 2: the indexes the office's map and console queries read reports by: their time of
+ *    receipt (also the order of an export) and their officer. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -92,6 +94,9 @@ static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS enroll_failures ("
   "  officer_id TEXT NOT NULL, address TEXT NOT NULL, at INTEGER NOT NULL);"
   "CREATE INDEX IF NOT EXISTS enroll_failures_at ON enroll_failures (at);",
+
+  "CREATE INDEX reports_received ON reports (received_at, uuid);"
+  "CREATE INDEX reports_officer ON reports (officer_id, received_at);",
 };
 
 int
