@@ -366,7 +366,7 @@ give_back (Connection *c)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Connection, give_back)
 
-/* Small helpers. */
+/* Codes, tokens, times and counters. */
 
 static char *
 now_iso (void)
