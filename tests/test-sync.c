@@ -194,6 +194,21 @@ office_count (Env        *env,
   return n;
 }
 
+/* The photos the office's photo store holds: its files, named by their hash. */
+static guint
+office_photo_count (Env *env)
+{
+  g_autofree char *photo_dir = g_build_filename (env->office_dir, "photos", NULL);
+  g_autoptr(GDir) dir = g_dir_open (photo_dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    n += g_str_has_suffix (name, ".jpg");
+  return n;
+}
+
 /* The office holds every report and photo of the device exactly once, with matching
  * hashes and receipts, and the device shows everything acknowledged. */
 static void
@@ -991,7 +1006,7 @@ test_missing_photo_file (void)
   g_assert_false (xuncha_sync_result_is_complete (result));
   g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE state = 'failed' "
                                       "AND last_error LIKE '%fingerprint%'"), ==, 1);
-  g_assert_cmpint (office_count (env, "SELECT count(*) FROM photos"), ==, 0);
+  g_assert_cmpuint (office_photo_count (env), ==, 0);
 }
 
 /* Editing a report before it goes, and not while it goes. */
@@ -1080,7 +1095,7 @@ test_edit_then_send (void)
                                                   "carrier"), ==, "pole");
   photos = json_object_get_array_member (held, "photos");
   g_assert_cmpuint (json_array_get_length (photos), ==, 2);
-  g_assert_cmpint (office_count (env, "SELECT count(*) FROM photos"), ==, 2);
+  g_assert_cmpuint (office_photo_count (env), ==, 2);
 
   /* Acknowledged: an edit now is refused, and nothing more goes. */
   state = report_state (env, uuid);

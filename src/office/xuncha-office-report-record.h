@@ -15,6 +15,7 @@ typedef struct
   XunchaOfficeReceipt receipt;
   char               *case_status;     /* nullable */
   char               *case_status_at;  /* nullable */
+  guint               conflicts;       /* other versions under its uuid, kept for review */
 } XunchaOfficeReportRecord;
 
 XunchaOfficeReportRecord *xuncha_office_report_record_new     (void);

@@ -20,7 +20,8 @@ struct _XunchaOfficeServer
   GObject              parent_instance;
 
   SoupServer          *soup;
-  XunchaOfficeStorage *storage;
+  XunchaOfficeRecords *records;
+  XunchaOfficePhotoStore *photos;
   GBytes              *categories;
   XunchaTaxonomy      *taxonomy;       /* the categories above, to know a report's */
   gint64               categories_revision;
@@ -28,7 +29,7 @@ struct _XunchaOfficeServer
   gint64               body_max_bytes;
   guint                request_timeout_s;
   /* Failed enrollments: "o:ID" and "a:ADDRESS" -> GArray of monotonic times, ascending;
-   * kept in the storage too (with wall-clock times), read back at start. */
+   * kept in the records too (with wall-clock times), read back at start. */
   GHashTable          *enroll_failures;
   guint                enroll_per_officer;
   guint                enroll_per_address;
@@ -68,10 +69,9 @@ G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
 /* A photo upload in flight, kept on its message. */
 typedef struct
 {
-  XunchaOfficeStorage *storage;
-  gpointer             upload;
-  GError              *error;
-  XunchaWireOfficer    officer;
+  XunchaOfficePhotoUpload *upload;
+  GError                  *error;
+  XunchaWireOfficer        officer;
 } PhotoUpload;
 
 static void
@@ -79,11 +79,10 @@ photo_upload_free (gpointer data)
 {
   PhotoUpload *pu = data;
 
-  if (pu->upload != NULL)
-    xuncha_office_storage_photo_abort (pu->storage, pu->upload);
+  /* Dropping an upload neither committed nor aborted aborts it. */
+  g_clear_object (&pu->upload);
   g_clear_error (&pu->error);
   xuncha_wire_officer_clear (&pu->officer);
-  g_object_unref (pu->storage);
   g_free (pu);
 }
 
@@ -199,7 +198,7 @@ authenticate (XunchaOfficeServer *self,
 
   if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
     token = header + 7;
-  if (!xuncha_office_storage_authenticate (self->storage, token, officer, &error))
+  if (!xuncha_office_records_authenticate (self->records, token, officer, &error))
     {
       respond_storage_error (msg, error);
       return FALSE;
@@ -270,7 +269,6 @@ on_early (SoupServer        *server,
       return;
     }
   pu = g_new0 (PhotoUpload, 1);
-  pu->storage = g_object_ref (self->storage);
   g_object_set_data_full (G_OBJECT (msg), "xuncha-photo-upload", pu, photo_upload_free);
   /* Whatever the answer, a photo body that libsoup reads is not kept in memory. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
@@ -288,16 +286,21 @@ on_early (SoupServer        *server,
 
     /* Already held: answer now, so a client that waits for 100-continue never sends the
      * body again. */
-    if (xuncha_office_storage_photo_held (self->storage, path + strlen (API "photos/"),
-                                          &held_bytes, &received_at))
+    if (xuncha_office_photo_store_held (self->photos, path + strlen (API "photos/"),
+                                        &held_bytes, &received_at, &error))
       {
         g_autofree char *body = xuncha_protocol_encode_photo_ack (path + strlen (API "photos/"),
                                                                   held_bytes, received_at);
         respond (msg, 200, body);
         return;
       }
+    if (error != NULL)
+      {
+        respond_storage_error (msg, error);
+        return;
+      }
   }
-  pu->upload = xuncha_office_storage_photo_begin (self->storage, &error);
+  pu->upload = xuncha_office_photo_store_begin (self->photos, &error);
   if (pu->upload == NULL)
     {
       respond_storage_error (msg, error);
@@ -316,18 +319,18 @@ handle_photo_put (XunchaOfficeServer *self,
   g_autofree char *body = NULL;
   gboolean created = FALSE;
   gint64 bytes = 0;
-  gpointer upload;
+  g_autoptr(XunchaOfficePhotoUpload) upload = NULL;
 
   g_assert (pu != NULL && pu->upload != NULL);
   upload = g_steal_pointer (&pu->upload);
   if (pu->error != NULL)
     {
-      xuncha_office_storage_photo_abort (self->storage, upload);
+      xuncha_office_photo_upload_abort (upload);
       respond_storage_error (msg, pu->error);
       return;
     }
-  if (!xuncha_office_storage_photo_commit (self->storage, upload, sha256, &created, &bytes,
-                                           &received_at, &error))
+  if (!xuncha_office_photo_upload_commit (upload, sha256, &created, &bytes, &received_at,
+                                          &error))
     {
       respond_storage_error (msg, error);
       return;
@@ -391,7 +394,7 @@ enroll_failure_add (XunchaOfficeServer *self,
   g_array_append_val (times, now);
 }
 
-/* Counts a failed enrollment here and keeps it in the storage, so that a restart does not
+/* Counts a failed enrollment here and keeps it in the records, so that a restart does not
  * open what the failures closed. */
 static void
 enroll_failure_record (XunchaOfficeServer *self,
@@ -408,14 +411,14 @@ enroll_failure_record (XunchaOfficeServer *self,
   enroll_failure_add (self, officer_key, now);
   enroll_failure_add (self, address_key, now);
   /* Counted in memory all the same: the limits hold until the next restart. */
-  if (!xuncha_office_storage_enroll_failure_add (self->storage, &failure, ENROLL_KEYS_MAX,
+  if (!xuncha_office_records_enroll_failure_add (self->records, &failure, ENROLL_KEYS_MAX,
                                                  &error))
     g_message ("Could not keep a failed enrollment in the database: %s", error->message);
 }
 
-/* The failures of the last window, from the storage, on the monotonic clock of this run:
+/* The failures of the last window, from the records, on the monotonic clock of this run:
  * each keeps its age by the wall clock. The clock may have been set back since one was
- * kept, so that it lies in the future: the storage takes it as now, and it counts for one
+ * kept, so that it lies in the future: the records take it as now, and it counts for one
  * whole window from now, neither for ever nor less than it should. A clock set forward
  * makes failures older than they are; nothing kept across a restart can tell. */
 static gboolean
@@ -427,7 +430,7 @@ enroll_failures_load (XunchaOfficeServer  *self,
   gint64 window = (gint64)self->enroll_window_s * G_USEC_PER_SEC;
   g_autoptr(GPtrArray) failures = NULL;
 
-  failures = xuncha_office_storage_enroll_failures (self->storage, wall - window, wall, error);
+  failures = xuncha_office_records_enroll_failures (self->records, wall - window, wall, error);
   if (failures == NULL)
     {
       g_prefix_error (error, "Could not read the failed enrollments: ");
@@ -518,7 +521,7 @@ handle_enroll (XunchaOfficeServer *self,
                      "wait and try again", NULL);
       return;
     }
-  if (!xuncha_office_storage_enroll (self->storage, officer_id, code, device, &token, &officer,
+  if (!xuncha_office_records_enroll (self->records, officer_id, code, device, &token, &officer,
                                      &error))
     {
       if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
@@ -550,13 +553,48 @@ handle_me (XunchaOfficeServer *self,
            SoupServerMessage  *msg,
            XunchaWireOfficer  *officer)
 {
-  g_auto(GStrv) streets = xuncha_office_storage_assigned_streets (self->storage, officer->id);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) streets = xuncha_office_records_assigned_streets (self->records, officer->id,
+                                                                  &error);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_autofree char *body = xuncha_protocol_encode_me (officer, (const char * const *)streets,
-                                                     time, self->photo_max_bytes,
-                                                     self->body_max_bytes);
+  g_autofree char *body = NULL;
+
+  if (streets == NULL)
+    {
+      respond_storage_error (msg, error);
+      return;
+    }
+  body = xuncha_protocol_encode_me (officer, (const char * const *)streets, time,
+                                    self->photo_max_bytes, self->body_max_bytes);
   respond (msg, 200, body);
+}
+
+/* The report's photos the photo store does not hold, in the report's order; NULL with
+ * @error when the store could not tell. */
+static GStrv
+photos_missing (XunchaOfficeServer      *self,
+                const XunchaWireReport  *report,
+                GError                 **error)
+{
+  g_autoptr(GStrvBuilder) lacking = g_strv_builder_new ();
+
+  for (guint i = 0; i < report->photos->len; i++)
+    {
+      const XunchaWirePhoto *photo = report->photos->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+
+      if (xuncha_office_photo_store_held (self->photos, photo->sha256, NULL, NULL,
+                                          &local_error))
+        continue;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_strv_builder_add (lacking, photo->sha256);
+    }
+  return g_strv_builder_end (lacking);
 }
 
 static void
@@ -596,15 +634,40 @@ handle_report_put (XunchaOfficeServer *self,
       respond_error (msg, 422, "invalid_value", message, NULL);
       return;
     }
-  if (!xuncha_office_storage_report_put (self->storage, officer, report, &created, &receipt,
-                                         &missing, &error))
+  missing = photos_missing (self, report, &error);
+  if (missing == NULL)
     {
-      if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
-                           XUNCHA_OFFICE_STORAGE_ERROR_MISSING_PHOTOS))
-        respond_error (msg, 422, "missing_photos", error->message,
-                       (const char * const *)missing);
-      else
-        respond_storage_error (msg, error);
+      respond_storage_error (msg, error);
+      return;
+    }
+  /* Photos matter only for a report the office does not hold yet: one it holds (this
+   * officer's again, another version, another officer's) gets the records' answer, as
+   * the photos of a report it took were all there then. */
+  if (missing[0] != NULL)
+    {
+      g_autoptr(XunchaOfficeReportRecord) held =
+        xuncha_office_records_report_get (self->records, NULL, report->uuid, &error);
+
+      if (held == NULL)
+        {
+          g_autofree char *message = NULL;
+
+          if (!g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                                XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND))
+            {
+              respond_storage_error (msg, error);
+              return;
+            }
+          message = g_strdup_printf ("The office lacks %u photo(s) of this report",
+                                     g_strv_length (missing));
+          respond_error (msg, 422, "missing_photos", message, (const char * const *)missing);
+          return;
+        }
+    }
+  if (!xuncha_office_records_report_put (self->records, officer, report, &created, &receipt,
+                                         &error))
+    {
+      respond_storage_error (msg, error);
       xuncha_office_receipt_clear (&receipt);
       return;
     }
@@ -653,14 +716,19 @@ handle_status (XunchaOfficeServer *self,
   g_autofree char *body = NULL;
   gint64 revision = 0;
 
-  items = xuncha_office_storage_status_since (self->storage, officer, since_of (query),
+  g_autoptr(GPtrArray) objects = NULL;
+
+  items = xuncha_office_records_status_since (self->records, officer, since_of (query),
                                               &revision, &error);
   if (items == NULL)
     {
       respond_storage_error (msg, error);
       return;
     }
-  body = xuncha_wire_delta_encode (XUNCHA_WIRE_DELTA_STATUS, revision, items, NULL);
+  objects = g_ptr_array_new_full (items->len, (GDestroyNotify)json_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (objects, xuncha_office_case_status_to_json (items->pdata[i]));
+  body = xuncha_wire_delta_encode (XUNCHA_WIRE_DELTA_STATUS, revision, objects, NULL);
   set_revision (msg, revision);
   respond (msg, 200, body);
 }
@@ -668,25 +736,33 @@ handle_status (XunchaOfficeServer *self,
 static void
 handle_features (XunchaOfficeServer   *self,
                  SoupServerMessage    *msg,
-                 XunchaOfficeFeatures  kind,
+                 XunchaWireDeltaKind   kind,
                  GHashTable           *query)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
   g_auto(GStrv) deleted = NULL;
   g_autofree char *body = NULL;
   gint64 revision = 0;
 
-  items = xuncha_office_storage_features_since (self->storage, kind, since_of (query),
-                                                &revision, &deleted, &error);
+  if (kind == XUNCHA_WIRE_DELTA_STREETS)
+    items = xuncha_office_records_streets_since (self->records, since_of (query), &revision,
+                                                 &deleted, &error);
+  else
+    items = xuncha_office_records_merchants_since (self->records, since_of (query), &revision,
+                                                   &deleted, &error);
   if (items == NULL)
     {
       respond_storage_error (msg, error);
       return;
     }
-  body = xuncha_wire_delta_encode (kind == XUNCHA_OFFICE_FEATURES_STREETS
-                                   ? XUNCHA_WIRE_DELTA_STREETS : XUNCHA_WIRE_DELTA_MERCHANTS,
-                                   revision, items, (const char * const *)deleted);
+  objects = g_ptr_array_new_full (items->len, (GDestroyNotify)json_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (objects, kind == XUNCHA_WIRE_DELTA_STREETS
+                              ? xuncha_office_street_to_json (items->pdata[i])
+                              : xuncha_office_merchant_to_json (items->pdata[i]));
+  body = xuncha_wire_delta_encode (kind, revision, objects, (const char * const *)deleted);
   set_revision (msg, revision);
   respond (msg, 200, body);
 }
@@ -717,7 +793,7 @@ handle_shift_put (XunchaOfficeServer *self,
                      "path", NULL);
       return;
     }
-  if (!xuncha_office_storage_shift_put (self->storage, officer, shift, &created, &points,
+  if (!xuncha_office_records_shift_put (self->records, officer, shift, &created, &points,
                                         &error))
     {
       respond_storage_error (msg, error);
@@ -746,7 +822,7 @@ handle_points (XunchaOfficeServer *self,
       respond_decode_error (msg, error);
       return;
     }
-  if (!xuncha_office_storage_points_add (self->storage, officer, uuid, points, &stored, &total,
+  if (!xuncha_office_records_points_add (self->records, officer, uuid, points, &stored, &total,
                                          &error))
     {
       if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
@@ -810,17 +886,20 @@ handle_request (XunchaOfficeServer *self,
   else if (g_str_has_prefix (rest, "photos/") && g_str_equal (method, "HEAD"))
     {
       const char *sha = rest + strlen ("photos/");
+      g_autoptr(GError) error = NULL;
       gint64 bytes = 0;
 
       if (!xuncha_protocol_is_sha256 (sha))
         respond_error (msg, 400, "bad_request", "A photo is named by 64 lowercase hex digits",
                        NULL);
-      else if (xuncha_office_storage_photo_held (self->storage, sha, &bytes, NULL))
+      else if (xuncha_office_photo_store_held (self->photos, sha, &bytes, NULL, &error))
         {
           soup_server_message_set_status (msg, 200, NULL);
           soup_message_headers_set_content_length (
             soup_server_message_get_response_headers (msg), bytes);
         }
+      else if (error != NULL)
+        respond_storage_error (msg, error);
       else
         soup_server_message_set_status (msg, 404, NULL);
     }
@@ -836,13 +915,17 @@ handle_request (XunchaOfficeServer *self,
       else if (g_str_equal (method, "GET"))
         {
           g_autoptr(GError) error = NULL;
-          g_autoptr(JsonObject) object =
-            xuncha_office_storage_report_get (self->storage, &officer, uuid, &error);
+          g_autoptr(XunchaOfficeReportRecord) record =
+            xuncha_office_records_report_get (self->records, &officer, uuid, &error);
 
-          if (object == NULL)
+          if (record == NULL)
             respond_storage_error (msg, error);
           else
-            respond_object (msg, object);
+            {
+              g_autoptr(JsonObject) object = xuncha_office_report_record_to_json (record);
+
+              respond_object (msg, object);
+            }
         }
       else
         respond_error (msg, 405, "method_not_allowed", "Use PUT or GET", NULL);
@@ -864,9 +947,9 @@ handle_request (XunchaOfficeServer *self,
         respond_error (msg, 404, "not_found", "No such call", NULL);
     }
   else if (g_str_equal (rest, "streets") && g_str_equal (method, "GET"))
-    handle_features (self, msg, XUNCHA_OFFICE_FEATURES_STREETS, query);
+    handle_features (self, msg, XUNCHA_WIRE_DELTA_STREETS, query);
   else if (g_str_equal (rest, "merchants") && g_str_equal (method, "GET"))
-    handle_features (self, msg, XUNCHA_OFFICE_FEATURES_MERCHANTS, query);
+    handle_features (self, msg, XUNCHA_WIRE_DELTA_MERCHANTS, query);
   else if (g_str_equal (rest, "categories") && g_str_equal (method, "GET"))
     {
       set_revision (msg, self->categories_revision);
@@ -1274,7 +1357,10 @@ refuse_unread (XunchaOfficeServer *self,
                                 XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
   /* Nothing of it is kept: the photo's temporary file goes now. */
   if (pu != NULL && pu->upload != NULL)
-    xuncha_office_storage_photo_abort (pu->storage, g_steal_pointer (&pu->upload));
+    {
+      xuncha_office_photo_upload_abort (pu->upload);
+      g_clear_object (&pu->upload);
+    }
   /* The lingering close has its own, shorter bound. */
   deadline_set (msg, 0, NULL);
   soup_server_message_pause (msg);
@@ -1314,7 +1400,7 @@ on_body_chunk (SoupServerMessage *msg,
     }
   /* Keep reading after a failed write: the answer comes when the body is in. */
   if (pu != NULL && pu->error == NULL && pu->upload != NULL)
-    xuncha_office_storage_photo_write (pu->storage, pu->upload, data, length, &pu->error);
+    xuncha_office_photo_upload_write (pu->upload, data, length, &pu->error);
 }
 
 /* After libsoup's got-headers handler, which ran the early handler: libsoup has read the
@@ -1892,7 +1978,8 @@ xuncha_office_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
-  g_clear_object (&self->storage);
+  g_clear_object (&self->records);
+  g_clear_object (&self->photos);
   g_clear_pointer (&self->categories, g_bytes_unref);
   g_clear_object (&self->taxonomy);
   g_clear_pointer (&self->enroll_failures, g_hash_table_unref);
@@ -1932,7 +2019,8 @@ xuncha_office_server_init (XunchaOfficeServer *self)
 }
 
 XunchaOfficeServer *
-xuncha_office_server_new (XunchaOfficeStorage  *storage,
+xuncha_office_server_new (XunchaOfficeRecords  *records,
+                          XunchaOfficePhotoStore *photos,
                           GTlsCertificate      *certificate,
                           GBytes               *categories,
                           GError              **error)
@@ -1940,7 +2028,8 @@ xuncha_office_server_new (XunchaOfficeStorage  *storage,
   g_autoptr(XunchaOfficeServer) self = NULL;
   g_autoptr(XunchaTaxonomy) taxonomy = NULL;
 
-  g_return_val_if_fail (XUNCHA_IS_OFFICE_STORAGE (storage), NULL);
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (records), NULL);
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_PHOTO_STORE (photos), NULL);
   g_return_val_if_fail (categories != NULL, NULL);
 
   taxonomy = xuncha_taxonomy_new_from_bytes (categories, error);
@@ -1948,7 +2037,8 @@ xuncha_office_server_new (XunchaOfficeStorage  *storage,
     return NULL;
 
   self = g_object_new (XUNCHA_TYPE_OFFICE_SERVER, NULL);
-  self->storage = g_object_ref (storage);
+  self->records = g_object_ref (records);
+  self->photos = g_object_ref (photos);
   self->categories = g_bytes_ref (categories);
   self->categories_revision = xuncha_taxonomy_get_revision (taxonomy);
   self->taxonomy = g_steal_pointer (&taxonomy);

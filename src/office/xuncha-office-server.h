@@ -3,7 +3,8 @@
 
 #include <gio/gio.h>
 
-#include "xuncha-office-storage.h"
+#include "xuncha-office-photo-store.h"
+#include "xuncha-office-records.h"
 
 G_BEGIN_DECLS
 
@@ -11,10 +12,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, XUNCHA, OFFICE_SERVER, GObject)
 
-/* The HTTP(S) side of protocol v1 over @storage. @certificate NULL serves plain HTTP (for a
+/* The HTTP(S) side of protocol v1 over @records and @photos. @certificate NULL serves plain HTTP (for a
  * TLS proxy in front on the same machine). @categories: the taxonomy document served to
  * devices. */
-XunchaOfficeServer *xuncha_office_server_new        (XunchaOfficeStorage  *storage,
+XunchaOfficeServer *xuncha_office_server_new        (XunchaOfficeRecords  *records,
+                                                     XunchaOfficePhotoStore *photos,
                                                      GTlsCertificate      *certificate,
                                                      GBytes               *categories,
                                                      GError              **error);

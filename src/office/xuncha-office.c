@@ -11,16 +11,21 @@
 
 #include "xuncha-core-resources.h"
 #include "xuncha-feature-reader.h"
+#include "xuncha-office-backend.h"
 #include "xuncha-office-server.h"
-#include "xuncha-office-sqlite-storage.h"
 #include "xuncha-text-private.h"
 #include "xuncha-wire-delta.h"
 
 static char *data_dir_option;
+static char *database_option;
 
 static GOptionEntry data_dir_entry[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir_option,
     N_("Where the office keeps its data (default: $XUNCHA_OFFICE_DATA_DIR)"), N_("DIR") },
+  { "database", 0, 0, G_OPTION_ARG_STRING, &database_option,
+    N_("Keep the records in this PostgreSQL database, a libpq connection string (default: "
+       "$XUNCHA_OFFICE_DATABASE; without either, SQLite in the data folder)"),
+    N_("CONNINFO") },
   { NULL }
 };
 
@@ -48,24 +53,36 @@ parse (const char    *command,
   return TRUE;
 }
 
-static XunchaOfficeStorage *
-open_storage (void)
+/* The records and the photo store the command line names, with @pool_size connections
+ * for the records. @photos may be NULL for a command that has no use for photos. */
+static gboolean
+open_backend (guint                    pool_size,
+              XunchaOfficeRecords    **records,
+              XunchaOfficePhotoStore **photos)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficePhotoStore) unused = NULL;
   const char *dir = data_dir_option;
-  XunchaOfficeSqliteStorage *storage;
+  const char *database = database_option;
 
   if (dir == NULL)
     dir = g_getenv ("XUNCHA_OFFICE_DATA_DIR");
   if (dir == NULL || *dir == '\0')
     {
       g_printerr (_("Say where the office data lives: --data-dir DIR.\n"));
-      return NULL;
+      return FALSE;
     }
-  storage = xuncha_office_sqlite_storage_open (dir, &error);
-  if (storage == NULL)
-    g_printerr ("%s\n", error->message);
-  return XUNCHA_OFFICE_STORAGE (storage);
+  if (database == NULL)
+    database = g_getenv ("XUNCHA_OFFICE_DATABASE");
+  if (database != NULL && *database == '\0')
+    database = NULL;
+  if (!xuncha_office_backend_open (database, dir, pool_size, records,
+                                   photos != NULL ? photos : &unused, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -107,7 +124,8 @@ cmd_serve (int    argc,
     { NULL }
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaOfficeStorage) storage = NULL;
+  g_autoptr(XunchaOfficeRecords) records = NULL;
+  g_autoptr(XunchaOfficePhotoStore) photos = NULL;
   g_autoptr(XunchaOfficeServer) server = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GBytes) categories = NULL;
@@ -140,8 +158,8 @@ cmd_serve (int    argc,
       return 2;
     }
 
-  storage = open_storage ();
-  if (storage == NULL)
+  /* One connection: every request is served on this thread. */
+  if (!open_backend (1, &records, &photos))
     return 1;
 
   if (cert != NULL)
@@ -176,7 +194,7 @@ cmd_serve (int    argc,
       return 1;
     }
 
-  server = xuncha_office_server_new (storage, certificate, categories, &error);
+  server = xuncha_office_server_new (records, photos, certificate, categories, &error);
   if (server == NULL)
     {
       g_printerr ("%s\n", error->message);
@@ -219,16 +237,15 @@ cmd_officer (int    argc,
     { NULL }
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaOfficeStorage) storage = NULL;
+  g_autoptr(XunchaOfficeRecords) records = NULL;
 
   if (!parse ("officer", "add|revoke|assign ID", entries, &argc, &argv))
     return 2;
   if (argc >= 3 && g_str_equal (argv[1], "assign"))
     {
-      storage = open_storage ();
-      if (storage == NULL)
+      if (!open_backend (1, &records, NULL))
         return 1;
-      if (!xuncha_office_storage_assign_streets (storage, argv[2],
+      if (!xuncha_office_records_assign_streets (records, argv[2],
                                                  (const char * const *)argv + 3, &error))
         {
           g_printerr ("%s\n", error->message);
@@ -246,8 +263,7 @@ cmd_officer (int    argc,
                     "       xuncha-office officer assign ID SEGMENT…\n"));
       return 2;
     }
-  storage = open_storage ();
-  if (storage == NULL)
+  if (!open_backend (1, &records, NULL))
     return 1;
 
   if (g_str_equal (argv[1], "add"))
@@ -255,7 +271,7 @@ cmd_officer (int    argc,
       XunchaWireOfficer officer = { argv[2], name, team, leader };
       g_autofree char *code = NULL;
 
-      if (!xuncha_office_storage_officer_add (storage, &officer, &code, &error))
+      if (!xuncha_office_records_officer_add (records, &officer, &code, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
@@ -267,7 +283,7 @@ cmd_officer (int    argc,
       return 0;
     }
 
-  if (!xuncha_office_storage_officer_revoke (storage, argv[2], &error))
+  if (!xuncha_office_records_officer_revoke (records, argv[2], &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -598,8 +614,9 @@ cmd_import (const char *what,
             char      **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaOfficeStorage) storage = NULL;
+  g_autoptr(XunchaOfficeRecords) records = NULL;
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) typed = NULL;
   gboolean streets = g_str_equal (what, "streets");
   guint skipped = 0, changed = 0, deleted = 0;
   gint64 revision = 0;
@@ -622,13 +639,27 @@ cmd_import (const char *what,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  storage = open_storage ();
-  if (storage == NULL)
+  typed = g_ptr_array_new_full (items->len,
+                                streets ? (GDestroyNotify)xuncha_office_street_free
+                                        : (GDestroyNotify)xuncha_office_merchant_free);
+  for (guint i = 0; i < items->len; i++)
+    {
+      gpointer item = streets ? (gpointer)xuncha_office_street_from_json (items->pdata[i], &error)
+                              : (gpointer)xuncha_office_merchant_from_json (items->pdata[i],
+                                                                            &error);
+      if (item == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_ptr_array_add (typed, item);
+    }
+  if (!open_backend (1, &records, NULL))
     return 1;
-  if (!xuncha_office_storage_features_import (storage,
-                                              streets ? XUNCHA_OFFICE_FEATURES_STREETS
-                                                      : XUNCHA_OFFICE_FEATURES_MERCHANTS,
-                                              items, &revision, &changed, &deleted, &error))
+  if (!(streets ? xuncha_office_records_streets_import (records, typed, &revision, &changed,
+                                                        &deleted, &error)
+                : xuncha_office_records_merchants_import (records, typed, &revision, &changed,
+                                                          &deleted, &error)))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -653,13 +684,124 @@ csv_cell (const char *value)
   }
 }
 
-static const char *
-row_string (JsonObject *row,
-            const char *name)
+/* Where one report goes in a listing or an export, one at a time: a city's year of reports
+ * is never held in memory at once. */
+typedef enum
 {
-  JsonNode *node = json_object_get_member (row, name);
+  REPORTS_LIST,
+  REPORTS_JSON,
+  REPORTS_GEOJSON,
+  REPORTS_CSV,
+} ReportsFormat;
 
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+typedef struct
+{
+  ReportsFormat format;
+  guint         count;
+} ReportsOut;
+
+static JsonObject *
+report_row (const XunchaOfficeReportRecord *record)
+{
+  const XunchaWireReport *report = record->report;
+  JsonObject *row = json_object_new ();
+
+  set_optional (row, "uuid", report->uuid);
+  set_optional (row, "officer_id", record->officer_id);
+  set_optional (row, "receipt", record->receipt.id);
+  set_optional (row, "received_at", record->receipt.received_at);
+  set_optional (row, "created_at", report->created_at);
+  set_optional (row, "category", report->category);
+  set_optional (row, "case_status", record->case_status);
+  set_optional (row, "content_sha256", record->receipt.content_sha256);
+  json_object_set_member (row, "report", xuncha_wire_report_to_json (report));
+  json_object_set_int_member (row, "photos", report->photos->len);
+  json_object_set_int_member (row, "conflicts", record->conflicts);
+  return row;
+}
+
+static void
+print_object (JsonObject *object)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+}
+
+static gboolean
+on_report (const XunchaOfficeReportRecord *record,
+           gpointer                        user_data)
+{
+  ReportsOut *out = user_data;
+  const XunchaWireReport *report = record->report;
+  g_autoptr(JsonObject) row = NULL;
+
+  if (out->format == REPORTS_LIST)
+    {
+      printf ("%s  %-8s %-8s %-20s %s  photos %u%s\n", report->uuid, record->officer_id,
+              report->category, record->receipt.received_at,
+              record->case_status != NULL ? record->case_status : "-", report->photos->len,
+              record->conflicts > 0 ? _("  (another version waits for review)") : "");
+      out->count++;
+      return TRUE;
+    }
+
+  if (out->format == REPORTS_CSV)
+    {
+      const char *fields[] = {
+        report->uuid, record->officer_id, report->created_at, record->receipt.received_at,
+        record->receipt.id, report->category, record->case_status,
+      };
+      g_autofree char *note = csv_cell (report->note);
+      g_autofree char *street_id = csv_cell (report->street_id);
+
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          g_autofree char *cell = csv_cell (fields[f]);
+          printf ("%s,", cell);
+        }
+      if (report->has_position)
+        printf ("%.7f,%.7f,", report->lat, report->lon);
+      else
+        printf (",,");
+      printf ("%s,%s,%u\n", street_id, note, report->photos->len);
+      out->count++;
+      return TRUE;
+    }
+
+  row = report_row (record);
+  if (out->count > 0)
+    fputs (",\n", stdout);
+  if (out->format == REPORTS_JSON)
+    print_object (row);
+  else
+    {
+      g_autoptr(JsonObject) feature = json_object_new ();
+
+      json_object_set_string_member (feature, "type", "Feature");
+      if (report->has_position)
+        {
+          JsonObject *point = json_object_new ();
+          JsonArray *coordinates = json_array_sized_new (2);
+
+          json_object_set_string_member (point, "type", "Point");
+          json_array_add_double_element (coordinates, report->lon);
+          json_array_add_double_element (coordinates, report->lat);
+          json_object_set_array_member (point, "coordinates", coordinates);
+          json_object_set_object_member (feature, "geometry", point);
+        }
+      else
+        json_object_set_null_member (feature, "geometry");
+      json_object_set_object_member (feature, "properties", g_steal_pointer (&row));
+      print_object (feature);
+    }
+  out->count++;
+  return TRUE;
 }
 
 static int
@@ -675,8 +817,8 @@ cmd_reports (int    argc,
     { NULL }
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaOfficeStorage) storage = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(XunchaOfficeRecords) records = NULL;
+  ReportsOut out = { REPORTS_LIST, 0 };
 
   if (!parse ("reports", "list|export", entries, &argc, &argv))
     return 2;
@@ -688,129 +830,32 @@ cmd_reports (int    argc,
                     "       xuncha-office reports export --format geojson|csv\n"));
       return 2;
     }
-  storage = open_storage ();
-  if (storage == NULL)
+  if (json)
+    out.format = REPORTS_JSON;
+  else if (g_str_equal (argv[1], "export"))
+    out.format = g_str_equal (format, "geojson") ? REPORTS_GEOJSON : REPORTS_CSV;
+  if (!open_backend (1, &records, NULL))
     return 1;
-  rows = xuncha_office_storage_reports_list (storage, &error);
-  if (rows == NULL)
+
+  if (out.format == REPORTS_JSON)
+    printf ("{\n\"reports\" : [\n");
+  else if (out.format == REPORTS_GEOJSON)
+    printf ("{\n\"type\" : \"FeatureCollection\",\n\"features\" : [\n");
+  else if (out.format == REPORTS_CSV)
+    printf ("uuid,officer_id,created_at,received_at,receipt,category,case_status,lat,lon,"
+            "street_id,note,photos\n");
+  /* Printed as it is read: what came before an error is out already, and the exit status
+   * says the listing is incomplete. */
+  if (!xuncha_office_records_reports_foreach (records, on_report, &out, &error))
     {
+      fflush (stdout);
       g_printerr ("%s\n", error->message);
       return 1;
     }
-
-  if (g_str_equal (argv[1], "list") && !json)
-    {
-      for (guint i = 0; i < rows->len; i++)
-        {
-          JsonObject *row = rows->pdata[i];
-          printf ("%s  %-8s %-8s %-20s %s  photos %" G_GINT64_FORMAT "%s\n",
-                  row_string (row, "uuid"), row_string (row, "officer_id"),
-                  row_string (row, "category"), row_string (row, "received_at"),
-                  row_string (row, "case_status") != NULL ? row_string (row, "case_status") : "-",
-                  json_object_get_int_member (row, "photos"),
-                  json_object_get_int_member (row, "conflicts") > 0
-                  ? _("  (another version waits for review)") : "");
-        }
-      printf (_("%u reports\n"), rows->len);
-      return 0;
-    }
-
-  if (json || g_strcmp0 (format, "geojson") == 0)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
-
-      json_builder_begin_object (builder);
-      if (json)
-        {
-          json_builder_set_member_name (builder, "reports");
-          json_builder_begin_array (builder);
-          for (guint i = 0; i < rows->len; i++)
-            json_builder_add_value (builder,
-                                    json_node_init_object (json_node_alloc (), rows->pdata[i]));
-          json_builder_end_array (builder);
-        }
-      else
-        {
-          json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, "FeatureCollection");
-          json_builder_set_member_name (builder, "features");
-          json_builder_begin_array (builder);
-          for (guint i = 0; i < rows->len; i++)
-            {
-              JsonObject *row = rows->pdata[i];
-              JsonObject *report = json_object_get_object_member (row, "report");
-              JsonObject *position = report != NULL
-                                     ? json_object_get_object_member (report, "position") : NULL;
-
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "type");
-              json_builder_add_string_value (builder, "Feature");
-              json_builder_set_member_name (builder, "geometry");
-              if (position != NULL)
-                {
-                  json_builder_begin_object (builder);
-                  json_builder_set_member_name (builder, "type");
-                  json_builder_add_string_value (builder, "Point");
-                  json_builder_set_member_name (builder, "coordinates");
-                  json_builder_begin_array (builder);
-                  json_builder_add_double_value (builder,
-                                                 json_object_get_double_member (position, "lon"));
-                  json_builder_add_double_value (builder,
-                                                 json_object_get_double_member (position, "lat"));
-                  json_builder_end_array (builder);
-                  json_builder_end_object (builder);
-                }
-              else
-                json_builder_add_null_value (builder);
-              json_builder_set_member_name (builder, "properties");
-              json_builder_add_value (builder, json_node_init_object (json_node_alloc (), row));
-              json_builder_end_object (builder);
-            }
-          json_builder_end_array (builder);
-        }
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_set_root (generator, root);
-      text = json_generator_to_data (generator, NULL);
-      printf ("%s\n", text);
-      return 0;
-    }
-
-  printf ("uuid,officer_id,created_at,received_at,receipt,category,case_status,lat,lon,"
-          "street_id,note,photos\n");
-  for (guint i = 0; i < rows->len; i++)
-    {
-      JsonObject *row = rows->pdata[i];
-      JsonObject *report = json_object_get_object_member (row, "report");
-      JsonObject *position = json_object_get_member (report, "position") != NULL
-                             && JSON_NODE_HOLDS_OBJECT (json_object_get_member (report, "position"))
-                             ? json_object_get_object_member (report, "position") : NULL;
-      JsonObject *street = json_object_get_member (report, "street") != NULL
-                           && JSON_NODE_HOLDS_OBJECT (json_object_get_member (report, "street"))
-                           ? json_object_get_object_member (report, "street") : NULL;
-      const char *fields[] = {
-        "uuid", "officer_id", "created_at", "received_at", "receipt", "category", "case_status",
-      };
-      g_autofree char *note = csv_cell (row_string (report, "note"));
-      g_autofree char *street_id = csv_cell (street != NULL ? row_string (street, "id") : NULL);
-
-      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-        {
-          g_autofree char *cell = csv_cell (row_string (row, fields[f]));
-          printf ("%s,", cell);
-        }
-      if (position != NULL)
-        printf ("%.7f,%.7f,", json_object_get_double_member (position, "lat"),
-                json_object_get_double_member (position, "lon"));
-      else
-        printf (",,");
-      printf ("%s,%s,%" G_GINT64_FORMAT "\n", street_id, note,
-              json_object_get_int_member (row, "photos"));
-    }
+  if (out.format == REPORTS_JSON || out.format == REPORTS_GEOJSON)
+    printf ("\n]\n}\n");
+  else if (out.format == REPORTS_LIST)
+    printf (_("%u reports\n"), out.count);
   return 0;
 }
 
@@ -819,7 +864,7 @@ cmd_report (int    argc,
             char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaOfficeStorage) storage = NULL;
+  g_autoptr(XunchaOfficeRecords) records = NULL;
 
   if (!parse ("report", "set-status ID STATUS", NULL, &argc, &argv))
     return 2;
@@ -828,10 +873,9 @@ cmd_report (int    argc,
       g_printerr (_("Usage: xuncha-office report set-status ID STATUS\n"));
       return 2;
     }
-  storage = open_storage ();
-  if (storage == NULL)
+  if (!open_backend (1, &records, NULL))
     return 1;
-  if (!xuncha_office_storage_report_set_status (storage, argv[2], argv[3], &error))
+  if (!xuncha_office_records_report_set_status (records, argv[2], argv[3], &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -844,7 +888,8 @@ cmd_report (int    argc,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n", _("Usage: xuncha-office COMMAND [--data-dir DIR] [ARGS…]\n\n"
+  fprintf (out, "%s\n", _("Usage: xuncha-office COMMAND [--data-dir DIR] [--database CONNINFO] "
+                          "[ARGS…]\n\n"
                           "Commands:\n"
                           "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
                           "  officer add ID --name NAME [--team TEAM] [--leader]\n"

@@ -1,0 +1,1799 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xuncha-office"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <glib/gi18n.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "xuncha-office-sqlite-records.h"
+#include "xuncha-private-files-private.h"
+#include "xuncha-sqlite-private.h"
+#include "xuncha-statement-cache-private.h"
+
+/* One connection of the pool, lent to one call at a time. */
+typedef struct
+{
+  XunchaOfficeSqliteRecords *owner;
+  sqlite3                   *db;
+  XunchaStatementCache      *statements;
+} Connection;
+
+struct _XunchaOfficeSqliteRecords
+{
+  GObject     parent_instance;
+
+  char       *path;
+  guint       pool_size;
+  GMutex      lock;
+  GCond       returned;
+  GPtrArray  *idle;      /* Connection */
+  guint       opened;    /* lent and idle together, at most pool_size */
+};
+
+static void records_iface_init (XunchaOfficeRecordsInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_records,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_RECORDS,
+                                                      records_iface_init))
+
+/* Numbered migrations: entry N takes the database from user_version N to N + 1. Never
+ * edit one that has shipped: add a new one.
+ *
+ * 1: the schema as it was before the migrations were numbered. Offices of that time left
+ *    user_version at 0 with these tables in place; every statement is IF NOT EXISTS, so
+ *    the migration adopts such a database (and adds what an older one lacked, such as
+ *    enroll_failures) instead of failing on it. The photos table is no longer written:
+ *    photos live in the photo store since.
+ * 2: the indexes the office's map and console queries read reports by: their time of
+ *    receipt (also the order of an export) and their officer. */
+static const char * const migrations[] = {
+  "CREATE TABLE IF NOT EXISTS officers ("
+  "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
+  "  leader INTEGER NOT NULL DEFAULT 0, code_sha256 TEXT,"
+  "  revoked INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS tokens ("
+  "  sha256 TEXT PRIMARY KEY, officer_id TEXT NOT NULL REFERENCES officers (id),"
+  "  device_name TEXT, created_at TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS assignments ("
+  "  officer_id TEXT NOT NULL, street_id TEXT NOT NULL, PRIMARY KEY (officer_id, street_id));"
+  "CREATE TABLE IF NOT EXISTS photos ("
+  "  sha256 TEXT PRIMARY KEY, bytes INTEGER NOT NULL, received_at TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS reports ("
+  "  uuid TEXT PRIMARY KEY, officer_id TEXT NOT NULL, body TEXT NOT NULL,"
+  "  content_sha256 TEXT NOT NULL, receipt_id TEXT NOT NULL UNIQUE,"
+  "  received_at TEXT NOT NULL, created_at TEXT, category TEXT,"
+  "  case_status TEXT, case_status_at TEXT, status_revision INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX IF NOT EXISTS reports_status ON reports (status_revision);"
+  "CREATE TABLE IF NOT EXISTS report_photos ("
+  "  report_uuid TEXT NOT NULL, sha256 TEXT NOT NULL, role TEXT NOT NULL,"
+  "  PRIMARY KEY (report_uuid, sha256, role));"
+  /* A second version of a report under the same uuid: kept for a person to review. */
+  "CREATE TABLE IF NOT EXISTS report_conflicts ("
+  "  uuid TEXT NOT NULL, content_sha256 TEXT NOT NULL, officer_id TEXT NOT NULL,"
+  "  body TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (uuid, content_sha256));"
+  "CREATE TABLE IF NOT EXISTS shifts ("
+  "  uuid TEXT PRIMARY KEY, officer_id TEXT NOT NULL, kind TEXT NOT NULL,"
+  "  started_at TEXT NOT NULL, ended_at TEXT);"
+  "CREATE TABLE IF NOT EXISTS track_points ("
+  "  shift_uuid TEXT NOT NULL, seq INTEGER NOT NULL, t_ms INTEGER NOT NULL,"
+  "  lat REAL NOT NULL, lon REAL NOT NULL, accuracy REAL, altitude REAL, speed REAL,"
+  "  heading REAL, PRIMARY KEY (shift_uuid, seq)) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS features ("
+  "  kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, revision INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, id));"
+  "CREATE INDEX IF NOT EXISTS features_revision ON features (kind, revision);"
+  "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+  /* Failed enrollment attempts (at: wall-clock microseconds), so that the limits on
+   * guessing codes outlive a restart and hold for every office process. */
+  "CREATE TABLE IF NOT EXISTS enroll_failures ("
+  "  officer_id TEXT NOT NULL, address TEXT NOT NULL, at INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS enroll_failures_at ON enroll_failures (at);",
+
+  "CREATE INDEX reports_received ON reports (received_at, uuid);"
+  "CREATE INDEX reports_officer ON reports (officer_id, received_at);",
+};
+
+int
+xuncha_office_sqlite_records_latest_version (void)
+{
+  return (int)G_N_ELEMENTS (migrations);
+}
+
+/* Connections. */
+
+static gboolean
+db_error (Connection  *c,
+          GError     **error,
+          const char  *what)
+{
+  int rc = sqlite3_errcode (c->db);
+
+  g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR,
+               rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? XUNCHA_OFFICE_STORAGE_ERROR_BUSY
+                                                        : XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+               "%s: %s", what, sqlite3_errmsg (c->db));
+  return FALSE;
+}
+
+static sqlite3_stmt *
+prepare (Connection  *c,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = xuncha_statement_cache_prepare (c->statements, c->db, sql);
+
+  if (stmt == NULL)
+    db_error (c, error, "Could not prepare a statement");
+  return stmt;
+}
+
+static gboolean
+step_done (Connection    *c,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return db_error (c, error, "Database write failed");
+  return TRUE;
+}
+
+static gboolean
+exec (Connection  *c,
+      const char  *sql,
+      GError     **error)
+{
+  if (sqlite3_exec (c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return db_error (c, error, "Database command failed");
+  return TRUE;
+}
+
+static void
+rollback (Connection *c)
+{
+  if (!sqlite3_get_autocommit (c->db))
+    sqlite3_exec (c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Every write is BEGIN IMMEDIATE: it takes the write lock at its start, under the busy
+ * timeout. A deferred transaction that reads first and then writes could not wait for the
+ * lock when another connection wrote in between (SQLite answers BUSY at once then, as
+ * waiting could deadlock). */
+static gboolean
+begin_write (Connection  *c,
+             GError     **error)
+{
+  return exec (c, "BEGIN IMMEDIATE", error);
+}
+
+/* A read of several statements sees one snapshot: WAL readers never wait for a writer. */
+static gboolean
+begin_read (Connection  *c,
+            GError     **error)
+{
+  return exec (c, "BEGIN", error);
+}
+
+static void
+connection_close (Connection *c)
+{
+  g_clear_pointer (&c->statements, xuncha_statement_cache_free);
+  if (c->db != NULL)
+    sqlite3_close_v2 (c->db);
+  g_free (c);
+}
+
+static gboolean
+read_version (sqlite3  *db,
+              int      *version)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK
+      || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  *version = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
+
+/* Opens one connection. The schema version is read before anything could write (not even
+ * journal_mode = WAL, which rewrites the header): a database a newer office made is left
+ * exactly as it was. */
+static Connection *
+connection_open (XunchaOfficeSqliteRecords  *self,
+                 GError                    **error)
+{
+  Connection *c = g_new0 (Connection, 1);
+  int version = 0;
+
+  c->owner = self;
+  c->statements = xuncha_statement_cache_new ();
+  if (sqlite3_open_v2 (self->path, &c->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
+      != SQLITE_OK)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                   "Could not open %s: %s", self->path,
+                   c->db != NULL ? sqlite3_errmsg (c->db) : "out of memory");
+      connection_close (c);
+      return NULL;
+    }
+  sqlite3_busy_timeout (c->db, 5000);
+  /* Closing the last connection to a WAL database checkpoints it, which writes to it: not
+   * before the version is known to be ours. */
+  sqlite3_db_config (c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  if (!read_version (c->db, &version))
+    {
+      db_error (c, error, "Could not read the database's schema version");
+      g_prefix_error (error, "%s: ", self->path);
+      connection_close (c);
+      return NULL;
+    }
+  if (version > xuncha_office_sqlite_records_latest_version ())
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_SCHEMA_NEWER,
+                   _("%s was written by a newer xuncha-office (schema %d; this one knows up "
+                     "to %d). Run the newer xuncha-office on it; the file was left unchanged."),
+                   self->path, version, xuncha_office_sqlite_records_latest_version ());
+      connection_close (c);
+      return NULL;
+    }
+  {
+    g_autoptr(sqlite3_stmt) stmt = NULL;
+    const char *mode;
+
+    /* journal_mode answers with the mode in force: WAL can be refused (a network file
+     * system), and several readers beside a writer need it. */
+    if (sqlite3_prepare_v2 (c->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK
+        || sqlite3_step (stmt) != SQLITE_ROW)
+      {
+        db_error (c, error, "Could not set up the database");
+        connection_close (c);
+        return NULL;
+      }
+    mode = (const char *)sqlite3_column_text (stmt, 0);
+    if (g_ascii_strcasecmp (mode, "wal") != 0)
+      {
+        g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                     "%s could not switch to write-ahead logging (mode %s)", self->path, mode);
+        connection_close (c);
+        return NULL;
+      }
+  }
+  sqlite3_db_config (c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+  /* FULL: a receipt the device was given survives a power cut, not only a crash. */
+  if (!exec (c, "PRAGMA synchronous = FULL", error))
+    {
+      connection_close (c);
+      return NULL;
+    }
+  return c;
+}
+
+/* Brings the database to the newest schema. Another office process may be doing the same:
+ * the version is read again under the write lock, so each migration runs once. */
+static gboolean
+migrate (Connection  *c,
+         GError     **error)
+{
+  int version = 0;
+  int latest = xuncha_office_sqlite_records_latest_version ();
+
+  if (!begin_write (c, error))
+    return FALSE;
+  if (!read_version (c->db, &version))
+    {
+      db_error (c, error, "Could not read the database's schema version");
+      goto fail;
+    }
+  if (version > latest)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_SCHEMA_NEWER,
+                   _("%s was written by a newer xuncha-office (schema %d; this one knows up "
+                     "to %d). Run the newer xuncha-office on it; the file was left unchanged."),
+                   c->owner->path, version, latest);
+      goto fail;
+    }
+  for (; version < latest; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      g_debug ("Migrating %s from schema %d to %d", c->owner->path, version, version + 1);
+      if (!exec (c, migrations[version], error) || !exec (c, bump, error))
+        {
+          g_prefix_error (error, "Could not upgrade %s to schema %d: ", c->owner->path,
+                          version + 1);
+          goto fail;
+        }
+    }
+  return exec (c, "COMMIT", error);
+
+fail:
+  rollback (c);
+  return FALSE;
+}
+
+/* Lends a connection: an idle one, a new one while fewer than pool_size are open, or the
+ * first one given back. */
+static Connection *
+take (XunchaOfficeSqliteRecords  *self,
+      GError                    **error)
+{
+  Connection *c = NULL;
+
+  g_mutex_lock (&self->lock);
+  while (self->idle->len == 0 && self->opened >= self->pool_size)
+    g_cond_wait (&self->returned, &self->lock);
+  if (self->idle->len > 0)
+    c = g_ptr_array_steal_index (self->idle, self->idle->len - 1);
+  else
+    self->opened++;
+  g_mutex_unlock (&self->lock);
+  if (c != NULL)
+    return c;
+
+  c = connection_open (self, error);
+  if (c == NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->opened--;
+      g_cond_signal (&self->returned);
+      g_mutex_unlock (&self->lock);
+    }
+  return c;
+}
+
+static void
+give_back (Connection *c)
+{
+  XunchaOfficeSqliteRecords *self = c->owner;
+
+  /* A call that returned early inside a transaction must not leave it to the next. */
+  rollback (c);
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->idle, c);
+  g_cond_signal (&self->returned);
+  g_mutex_unlock (&self->lock);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Connection, give_back)
+
+/* Codes, tokens, times and counters. */
+
+static char *
+now_iso (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  return g_date_time_format_iso8601 (now);
+}
+
+static void
+random_bytes (guint8 *buffer,
+              gsize   length)
+{
+  gsize done = 0;
+
+  while (done < length)
+    {
+      ssize_t n = getrandom (buffer + done, length - done, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      /* The kernel's generator does not fail once seeded; a failure here is a broken
+       * system, and a token from a weak source must not be handed out. */
+      if (n <= 0)
+        g_error ("getrandom failed: %s", g_strerror (errno));
+      done += (gsize)n;
+    }
+}
+
+static char *
+random_token (void)
+{
+  guint8 bytes[32];
+  g_autofree char *text = NULL;
+
+  random_bytes (bytes, sizeof bytes);
+  text = g_base64_encode (bytes, sizeof bytes);
+  /* URL-safe and without padding: it travels in a header. */
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  if (strchr (text, '=') != NULL)
+    *strchr (text, '=') = '\0';
+  return g_steal_pointer (&text);
+}
+
+static char *
+random_code (void)
+{
+  /* No 0/O, 1/I/L: the code is read aloud and typed on a phone. */
+  static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+  guint8 bytes[12];
+  GString *code = g_string_new (NULL);
+
+  random_bytes (bytes, sizeof bytes);
+  for (guint i = 0; i < sizeof bytes; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, alphabet[bytes[i] % (sizeof alphabet - 1)]);
+    }
+  return g_string_free (code, FALSE);
+}
+
+static char *
+code_hash (const char *code)
+{
+  GString *normal = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  for (const char *p = code; *p != '\0'; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (normal, g_ascii_toupper (*p));
+  text = g_string_free (normal, FALSE);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *)sqlite3_column_text (stmt, column);
+}
+
+/* The first column of the first row of @sql (a literal) with @text as ?1; 0 without. */
+static gboolean
+query_int64 (Connection  *c,
+             const char  *sql,
+             const char  *text,
+             gint64      *value,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (c, sql, error);
+  int rc;
+
+  *value = 0;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (c, error, "Database read failed");
+  return TRUE;
+}
+
+/* Revisions are counted inside the write transaction that uses them. SQLite lets one
+ * writer in at a time (BEGIN IMMEDIATE), so the revisions are given in the order the
+ * transactions commit: no reader can ever see revision N + 1 without N, and a device that
+ * asks from the revision it was answered misses nothing. */
+static gboolean
+counter_get (Connection  *c,
+             const char  *name,
+             gint64      *value,
+             GError     **error)
+{
+  return query_int64 (c, "SELECT value FROM counters WHERE name = ?1", name, value, error);
+}
+
+static gboolean
+counter_set (Connection  *c,
+             const char  *name,
+             gint64       value,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (c,
+                                "INSERT INTO counters (name, value) VALUES (?1, ?2) "
+                                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, value);
+  return step_done (c, stmt, error);
+}
+
+static JsonNode *
+parse_body (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* Officers and tokens. */
+
+static int
+records_schema_version (XunchaOfficeRecords *records)
+{
+  XunchaOfficeSqliteRecords *self = XUNCHA_OFFICE_SQLITE_RECORDS (records);
+  g_autoptr(Connection) c = take (self, NULL);
+  int version = 0;
+
+  if (c == NULL || !read_version (c->db, &version))
+    return 0;
+  return version;
+}
+
+static gboolean
+records_officer_add (XunchaOfficeRecords      *records,
+                     const XunchaWireOfficer  *officer,
+                     char                    **code,
+                     GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *new_code = random_code ();
+  g_autofree char *hash = code_hash (new_code);
+  g_autofree char *now = now_iso ();
+  sqlite3_stmt *stmt;
+
+  if (c == NULL)
+    return FALSE;
+  stmt = prepare (c,
+                  "INSERT INTO officers (id, name, team, leader, code_sha256, revoked, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) "
+                  "ON CONFLICT (id) DO UPDATE SET name = excluded.name, team = excluded.team, "
+                  "  leader = excluded.leader, code_sha256 = excluded.code_sha256, revoked = 0",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, officer->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, officer->team, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, officer->leader);
+  sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  *code = g_steal_pointer (&new_code);
+  return TRUE;
+}
+
+static gboolean
+records_officer_revoke (XunchaOfficeRecords  *records,
+                        const char           *officer_id,
+                        GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  sqlite3_stmt *stmt;
+
+  if (c == NULL || !begin_write (c, error))
+    return FALSE;
+  stmt = prepare (c, "UPDATE officers SET revoked = 1, code_sha256 = NULL WHERE id = ?1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (c->db) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No officer %s", officer_id);
+      return FALSE;
+    }
+  stmt = prepare (c, "UPDATE tokens SET revoked = 1 WHERE officer_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  return step_done (c, stmt, error) && exec (c, "COMMIT", error);
+}
+
+static void
+officer_from_row (sqlite3_stmt      *stmt,
+                  int                first,
+                  XunchaWireOfficer *officer)
+{
+  officer->id = g_strdup (column_text (stmt, first));
+  officer->name = g_strdup (column_text (stmt, first + 1));
+  officer->team = g_strdup (column_text (stmt, first + 2));
+  officer->leader = sqlite3_column_int (stmt, first + 3) != 0;
+}
+
+static gboolean
+unauthorized (GError     **error,
+              const char  *message)
+{
+  g_set_error_literal (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                       XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED, message);
+  return FALSE;
+}
+
+static gboolean
+enroll_in (Connection         *c,
+           const char         *officer_id,
+           const char         *code,
+           const char         *device_name,
+           char              **token,
+           XunchaWireOfficer  *officer,
+           GError            **error)
+{
+  g_autofree char *hash = code_hash (code);
+  g_autofree char *new_token = random_token ();
+  g_autofree char *token_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, new_token, -1);
+  g_autofree char *now = now_iso ();
+  sqlite3_stmt *stmt;
+  gboolean match;
+
+  /* Under the write lock from the start: two devices racing for one code, in this process
+   * or another, are served one after the other, and the second finds it spent. */
+  if (!begin_write (c, error))
+    return FALSE;
+  stmt = prepare (c,
+                  "SELECT id, name, team, leader, code_sha256 FROM officers "
+                  "WHERE id = ?1 AND revoked = 0",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return unauthorized (error, "Unknown officer or wrong enrollment code");
+    }
+  match = column_text (stmt, 4) != NULL && g_str_equal (column_text (stmt, 4), hash);
+  if (match)
+    officer_from_row (stmt, 0, officer);
+  sqlite3_reset (stmt);
+  if (!match)
+    return unauthorized (error, "Unknown officer or wrong enrollment code");
+
+  stmt = prepare (c,
+                  "INSERT INTO tokens (sha256, officer_id, device_name, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, device_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  /* One-time: the code is spent. */
+  stmt = prepare (c, "UPDATE officers SET code_sha256 = NULL WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error) || !exec (c, "COMMIT", error))
+    return FALSE;
+  *token = g_steal_pointer (&new_token);
+  return TRUE;
+}
+
+static gboolean
+records_enroll (XunchaOfficeRecords  *records,
+                const char           *officer_id,
+                const char           *code,
+                const char           *device_name,
+                char                **token,
+                XunchaWireOfficer    *officer,
+                GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+
+  if (c == NULL)
+    return FALSE;
+  if (!enroll_in (c, officer_id, code, device_name, token, officer, error))
+    {
+      xuncha_wire_officer_clear (officer);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+records_authenticate (XunchaOfficeRecords  *records,
+                      const char           *token,
+                      XunchaWireOfficer    *officer,
+                      GError              **error)
+{
+  g_autoptr(Connection) c = NULL;
+  g_autofree char *hash = NULL;
+  sqlite3_stmt *stmt;
+  gboolean found;
+  int rc;
+
+  if (token == NULL || *token == '\0')
+    return unauthorized (error, "No device token; enroll this device");
+  c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  if (c == NULL)
+    return FALSE;
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  stmt = prepare (c,
+                  "SELECT o.id, o.name, o.team, o.leader FROM tokens t "
+                  "JOIN officers o ON o.id = t.officer_id "
+                  "WHERE t.sha256 = ?1 AND t.revoked = 0 AND o.revoked = 0",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  found = rc == SQLITE_ROW;
+  if (found)
+    officer_from_row (stmt, 0, officer);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (c, error, "Could not check the device token");
+  if (!found)
+    return unauthorized (error, "The office does not accept this device token (revoked or "
+                         "unknown); enroll again");
+  return TRUE;
+}
+
+static GStrv
+records_assigned_streets (XunchaOfficeRecords  *records,
+                          const char           *officer_id,
+                          GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c, "SELECT street_id FROM assignments WHERE officer_id = ?1 "
+                  "ORDER BY street_id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read the assigned streets");
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+records_assign_streets (XunchaOfficeRecords  *records,
+                        const char           *officer_id,
+                        const char * const   *street_ids,
+                        GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  sqlite3_stmt *stmt;
+  gboolean known;
+
+  if (c == NULL || !begin_write (c, error))
+    return FALSE;
+  stmt = prepare (c, "SELECT 1 FROM officers WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  known = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (!known)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No officer %s", officer_id);
+      return FALSE;
+    }
+
+  stmt = prepare (c, "DELETE FROM assignments WHERE officer_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; street_ids[i] != NULL; i++)
+    {
+      stmt = prepare (c, "SELECT 1 FROM features WHERE kind = 'streets' AND id = ?1 "
+                      "AND deleted = 0", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, street_ids[i], -1, SQLITE_STATIC);
+      known = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
+      if (!known)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                       "No street segment %s; import the streets first", street_ids[i]);
+          return FALSE;
+        }
+      stmt = prepare (c, "INSERT OR IGNORE INTO assignments (officer_id, street_id) "
+                      "VALUES (?1, ?2)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, street_ids[i], -1, SQLITE_STATIC);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+    }
+  return exec (c, "COMMIT", error);
+}
+
+/* Reports. */
+
+static gboolean
+may_see (const XunchaWireOfficer *officer,
+         const char              *owner_id,
+         const char              *owner_team)
+{
+  if (officer == NULL || g_strcmp0 (officer->id, owner_id) == 0)
+    return TRUE;
+  return officer->leader && officer->team != NULL && g_strcmp0 (officer->team, owner_team) == 0;
+}
+
+static char *
+new_receipt_id (void)
+{
+  guint8 bytes[8];
+  GString *id = g_string_new ("R-");
+
+  random_bytes (bytes, sizeof bytes);
+  for (guint i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (id, "%02x", bytes[i]);
+  return g_string_free (id, FALSE);
+}
+
+/* A report may follow (parent_uuid) only its officer's own reports and belong only to his
+ * own shifts. One the office does not hold (yet) passes: a device sends its reports before
+ * its shifts, and a parent that failed to arrive is not this report's fault. */
+static gboolean
+owned_or_unknown (Connection               *c,
+                  const char               *sql,
+                  const char               *uuid,
+                  const XunchaWireOfficer  *officer,
+                  const char               *member,
+                  const char               *what,
+                  GError                  **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean other;
+  int rc;
+
+  if (uuid == NULL)
+    return TRUE;
+  stmt = prepare (c, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  other = rc == SQLITE_ROW && g_strcmp0 (column_text (stmt, 0), officer->id) != 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read whose report or shift it follows");
+  if (other)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                   "%s: %s is %s", member, uuid, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+report_put_in (Connection               *c,
+               const XunchaWireOfficer  *officer,
+               const XunchaWireReport   *report,
+               gboolean                 *created,
+               XunchaOfficeReceipt      *receipt,
+               GError                  **error)
+{
+  g_autofree char *body = xuncha_wire_report_encode (report);
+  g_autofree char *content = xuncha_protocol_sha256_hex (body);
+  g_autofree char *now = now_iso ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!begin_write (c, error))
+    return FALSE;
+  if (!owned_or_unknown (c, "SELECT officer_id FROM reports WHERE uuid = ?1",
+                         report->parent_uuid, officer, "report.parent_uuid",
+                         "another officer's report", error)
+      || !owned_or_unknown (c, "SELECT officer_id FROM shifts WHERE uuid = ?1",
+                            report->shift_uuid, officer, "report.shift_uuid",
+                            "another officer's shift", error))
+    return FALSE;
+
+  stmt = prepare (c,
+                  "SELECT officer_id, content_sha256, receipt_id, received_at FROM reports "
+                  "WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, report->uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      gboolean mine = g_strcmp0 (column_text (stmt, 0), officer->id) == 0;
+      gboolean same = g_strcmp0 (column_text (stmt, 1), content) == 0;
+
+      if (mine)
+        {
+          receipt->id = g_strdup (column_text (stmt, 2));
+          receipt->received_at = g_strdup (column_text (stmt, 3));
+          receipt->content_sha256 = g_strdup (column_text (stmt, 1));
+        }
+      sqlite3_reset (stmt);
+      if (!mine)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN,
+                       "Report %s belongs to another officer", report->uuid);
+          return FALSE;
+        }
+      if (same)
+        {
+          *created = FALSE;
+          return exec (c, "COMMIT", error);
+        }
+      stmt = prepare (c,
+                      "INSERT INTO report_conflicts (uuid, content_sha256, officer_id, body, "
+                      "  received_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                      "ON CONFLICT DO NOTHING", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, report->uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, content, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, officer->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, body, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
+      if (!step_done (c, stmt, error) || !exec (c, "COMMIT", error))
+        return FALSE;
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                   "The office holds a different version of report %s; the new one was kept "
+                   "for review", report->uuid);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read reports");
+
+  receipt->id = new_receipt_id ();
+  receipt->received_at = g_strdup (now);
+  receipt->content_sha256 = g_strdup (content);
+  stmt = prepare (c,
+                  "INSERT INTO reports (uuid, officer_id, body, content_sha256, receipt_id, "
+                  "  received_at, created_at, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, report->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, body, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, content, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, receipt->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, report->created_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, report->category, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  for (guint i = 0; i < report->photos->len; i++)
+    {
+      const XunchaWirePhoto *photo = report->photos->pdata[i];
+
+      stmt = prepare (c,
+                      "INSERT OR IGNORE INTO report_photos (report_uuid, sha256, role) "
+                      "VALUES (?1, ?2, ?3)",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, report->uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, photo->sha256, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, photo->role, -1, SQLITE_STATIC);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+    }
+  if (!exec (c, "COMMIT", error))
+    return FALSE;
+  *created = TRUE;
+  return TRUE;
+}
+
+static gboolean
+records_report_put (XunchaOfficeRecords      *records,
+                    const XunchaWireOfficer  *officer,
+                    const XunchaWireReport   *report,
+                    gboolean                 *created,
+                    XunchaOfficeReceipt      *receipt,
+                    GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GError) local_error = NULL;
+
+  if (c == NULL)
+    return FALSE;
+  if (report_put_in (c, officer, report, created, receipt, &local_error))
+    return TRUE;
+  /* The held version's receipt stays filled for a CONFLICT only. */
+  if (!g_error_matches (local_error, XUNCHA_OFFICE_STORAGE_ERROR,
+                        XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT))
+    xuncha_office_receipt_clear (receipt);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* The columns every report query reads, in this order. */
+#define REPORT_COLUMNS \
+  "r.body, r.officer_id, r.receipt_id, r.received_at, r.content_sha256, r.case_status, " \
+  "r.case_status_at, (SELECT count(*) FROM report_conflicts k WHERE k.uuid = r.uuid)"
+
+static XunchaOfficeReportRecord *
+report_from_row (sqlite3_stmt  *stmt,
+                 GError       **error)
+{
+  g_autoptr(XunchaOfficeReportRecord) record = xuncha_office_report_record_new ();
+  const char *body = column_text (stmt, 0);
+
+  record->report = xuncha_wire_report_decode (body, -1, error);
+  if (record->report == NULL)
+    {
+      g_prefix_error (error, "A stored report cannot be read: ");
+      return NULL;
+    }
+  record->officer_id = g_strdup (column_text (stmt, 1));
+  record->receipt.id = g_strdup (column_text (stmt, 2));
+  record->receipt.received_at = g_strdup (column_text (stmt, 3));
+  record->receipt.content_sha256 = g_strdup (column_text (stmt, 4));
+  record->case_status = g_strdup (column_text (stmt, 5));
+  record->case_status_at = g_strdup (column_text (stmt, 6));
+  record->conflicts = (guint)sqlite3_column_int64 (stmt, 7);
+  return g_steal_pointer (&record);
+}
+
+static XunchaOfficeReportRecord *
+records_report_get (XunchaOfficeRecords      *records,
+                    const XunchaWireOfficer  *officer,
+                    const char               *uuid,
+                    GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  XunchaOfficeReportRecord *record;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c,
+                  "SELECT " REPORT_COLUMNS ", o.team "
+                  "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id WHERE r.uuid = ?1",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW || !may_see (officer, column_text (stmt, 1), column_text (stmt, 8)))
+    {
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          db_error (c, error, "Could not read the report");
+          return NULL;
+        }
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No report %s", uuid);
+      return NULL;
+    }
+  record = report_from_row (stmt, error);
+  sqlite3_reset (stmt);
+  return record;
+}
+
+static gboolean
+records_report_set_status (XunchaOfficeRecords  *records,
+                           const char           *uuid,
+                           const char           *status,
+                           GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *now = now_iso ();
+  sqlite3_stmt *stmt;
+  gint64 revision;
+
+  if (c == NULL || !begin_write (c, error) || !counter_get (c, "status", &revision, error))
+    return FALSE;
+  revision++;
+  stmt = prepare (c,
+                  "UPDATE reports SET case_status = ?2, case_status_at = ?3, "
+                  "  status_revision = ?4 WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, revision);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (c->db) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No report %s", uuid);
+      return FALSE;
+    }
+  return counter_set (c, "status", revision, error) && exec (c, "COMMIT", error);
+}
+
+static gboolean
+records_reports_foreach (XunchaOfficeRecords     *records,
+                         XunchaOfficeReportFunc   func,
+                         gpointer                 user_data,
+                         GError                 **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* One snapshot for the whole walk (a WAL reader holds up no writer), one row in memory
+   * at a time. */
+  if (c == NULL || !begin_read (c, error))
+    return FALSE;
+  stmt = prepare (c, "SELECT " REPORT_COLUMNS " FROM reports r "
+                  "ORDER BY r.received_at, r.uuid", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(XunchaOfficeReportRecord) record = report_from_row (stmt, error);
+      gboolean go_on;
+
+      if (record == NULL)
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      go_on = func (record, user_data);
+      if (!go_on)
+        break;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return db_error (c, error, "Could not list reports");
+  return exec (c, "COMMIT", error);
+}
+
+static GPtrArray *
+records_status_since (XunchaOfficeRecords      *records,
+                      const XunchaWireOfficer  *officer,
+                      gint64                    since,
+                      gint64                   *revision,
+                      GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GPtrArray) items =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_case_status_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* The revision and the rows from one snapshot. */
+  if (c == NULL || !begin_read (c, error) || !counter_get (c, "status", revision, error))
+    return NULL;
+  stmt = prepare (c,
+                  "SELECT r.uuid, r.case_status, r.case_status_at, r.status_revision "
+                  "FROM reports r JOIN officers o ON o.id = r.officer_id "
+                  "WHERE r.status_revision > ?1 "
+                  "  AND (r.officer_id = ?2 OR (?3 AND o.team IS NOT NULL AND o.team = ?4)) "
+                  "ORDER BY r.status_revision", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_text (stmt, 2, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, officer->leader);
+  sqlite3_bind_text (stmt, 4, officer->team, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaOfficeCaseStatus *item = xuncha_office_case_status_new ();
+
+      item->uuid = g_strdup (column_text (stmt, 0));
+      item->case_status = g_strdup (column_text (stmt, 1));
+      item->case_status_at = g_strdup (column_text (stmt, 2));
+      item->revision = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (items, item);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read report status");
+      return NULL;
+    }
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&items);
+}
+
+/* Shifts and tracks. */
+
+static gboolean
+count_points (Connection  *c,
+              const char  *shift_uuid,
+              gint64      *count,
+              GError     **error)
+{
+  return query_int64 (c, "SELECT count(*) FROM track_points WHERE shift_uuid = ?1",
+                      shift_uuid, count, error);
+}
+
+static gboolean
+records_shift_put (XunchaOfficeRecords      *records,
+                   const XunchaWireOfficer  *officer,
+                   const XunchaWireShift    *shift,
+                   gboolean                 *created,
+                   gint64                   *points,
+                   GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL || !begin_write (c, error))
+    return FALSE;
+  stmt = prepare (c, "SELECT officer_id, kind, started_at, ended_at FROM shifts "
+                  "WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, shift->uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      gboolean mine = g_strcmp0 (column_text (stmt, 0), officer->id) == 0;
+      gboolean same_start = g_strcmp0 (column_text (stmt, 1), shift->kind) == 0
+                            && g_strcmp0 (column_text (stmt, 2), shift->started_at) == 0;
+      const char *held_end = column_text (stmt, 3);
+      gboolean end_conflict = held_end != NULL && shift->ended_at != NULL
+                              && !g_str_equal (held_end, shift->ended_at);
+      gboolean add_end = held_end == NULL && shift->ended_at != NULL;
+
+      sqlite3_reset (stmt);
+      if (!mine)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN,
+                       "Shift %s belongs to another officer", shift->uuid);
+          return FALSE;
+        }
+      if (!same_start || end_conflict)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                       "The office holds shift %s with other times", shift->uuid);
+          return FALSE;
+        }
+      if (add_end)
+        {
+          stmt = prepare (c, "UPDATE shifts SET ended_at = ?2 WHERE uuid = ?1", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_text (stmt, 1, shift->uuid, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, shift->ended_at, -1, SQLITE_STATIC);
+          if (!step_done (c, stmt, error))
+            return FALSE;
+        }
+      *created = FALSE;
+    }
+  else
+    {
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return db_error (c, error, "Could not read shifts");
+      stmt = prepare (c, "INSERT INTO shifts (uuid, officer_id, kind, started_at, ended_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, shift->uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, officer->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, shift->kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, shift->started_at, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, shift->ended_at, -1, SQLITE_STATIC);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+      *created = TRUE;
+    }
+  return count_points (c, shift->uuid, points, error) && exec (c, "COMMIT", error);
+}
+
+static void
+bind_double (sqlite3_stmt *stmt,
+             int           index,
+             double        value)
+{
+  if (isnan (value))
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_double (stmt, index, value);
+}
+
+static gboolean
+records_points_add (XunchaOfficeRecords      *records,
+                    const XunchaWireOfficer  *officer,
+                    const char               *shift_uuid,
+                    GArray                   *points,
+                    gint64                   *stored,
+                    gint64                   *total,
+                    GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  sqlite3_stmt *stmt;
+  gboolean mine;
+  int rc;
+
+  *stored = 0;
+  if (c == NULL || !begin_write (c, error))
+    return FALSE;
+  stmt = prepare (c, "SELECT officer_id FROM shifts WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return db_error (c, error, "Could not read shifts");
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No shift %s; send the shift first", shift_uuid);
+      return FALSE;
+    }
+  mine = g_strcmp0 (column_text (stmt, 0), officer->id) == 0;
+  sqlite3_reset (stmt);
+  if (!mine)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN,
+                   "Shift %s belongs to another officer", shift_uuid);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      const XunchaWirePoint *p = &g_array_index (points, XunchaWirePoint, i);
+
+      stmt = prepare (c,
+                      "INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon, accuracy, "
+                      "  altitude, speed, heading) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                      "ON CONFLICT DO NOTHING", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, p->seq);
+      sqlite3_bind_int64 (stmt, 3, p->t_ms);
+      sqlite3_bind_double (stmt, 4, p->lat);
+      sqlite3_bind_double (stmt, 5, p->lon);
+      bind_double (stmt, 6, p->accuracy);
+      bind_double (stmt, 7, p->altitude);
+      bind_double (stmt, 8, p->speed);
+      bind_double (stmt, 9, p->heading);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+      *stored += sqlite3_changes (c->db);
+    }
+  return count_points (c, shift_uuid, total, error) && exec (c, "COMMIT", error);
+}
+
+/* Streets and merchants: each kept as its wire item's text in the features table (the
+ * device gets exactly what it got before the records were typed). */
+
+typedef JsonObject *(*ToJsonFunc) (gconstpointer item);
+
+static gboolean
+features_import (Connection  *c,
+                 const char  *kind,
+                 GPtrArray   *items,
+                 ToJsonFunc   to_json,
+                 gsize        id_offset,
+                 gint64      *revision,
+                 guint       *changed,
+                 guint       *deleted,
+                 GError     **error)
+{
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  gint64 rev;
+  int rc;
+
+  *changed = *deleted = 0;
+  if (!begin_write (c, error) || !counter_get (c, kind, &rev, error))
+    return FALSE;
+  rev++;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *id = G_STRUCT_MEMBER (const char *, items->pdata[i], id_offset);
+      g_autoptr(JsonObject) item = to_json (items->pdata[i]);
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), item);
+      g_autofree char *body = xuncha_protocol_to_string (node);
+      gboolean same;
+
+      if (!g_hash_table_add (present, (gpointer)id))
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_INVALID,
+                       "The id %s appears twice", id);
+          return FALSE;
+        }
+      stmt = prepare (c, "SELECT body = ?3 AND deleted = 0 FROM features "
+                      "WHERE kind = ?1 AND id = ?2", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, body, -1, SQLITE_STATIC);
+      same = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+      sqlite3_reset (stmt);
+      if (same)
+        continue;
+      stmt = prepare (c,
+                      "INSERT INTO features (kind, id, body, revision, deleted) "
+                      "VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT (kind, id) DO UPDATE SET "
+                      "  body = excluded.body, revision = excluded.revision, deleted = 0",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, body, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, rev);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+      (*changed)++;
+    }
+
+  stmt = prepare (c, "SELECT id FROM features WHERE kind = ?1 AND deleted = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!g_hash_table_contains (present, column_text (stmt, 0)))
+      g_ptr_array_add (gone, g_strdup (column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read the map data");
+  for (guint i = 0; i < gone->len; i++)
+    {
+      stmt = prepare (c, "UPDATE features SET deleted = 1, revision = ?3 "
+                      "WHERE kind = ?1 AND id = ?2", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, gone->pdata[i], -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, rev);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+      (*deleted)++;
+    }
+
+  /* An import that changed nothing keeps the revision: devices have nothing to fetch. */
+  if (*changed + *deleted == 0)
+    rev--;
+  else if (!counter_set (c, kind, rev, error))
+    return FALSE;
+  if (!exec (c, "COMMIT", error))
+    return FALSE;
+  *revision = rev;
+  return TRUE;
+}
+
+typedef gpointer (*FromJsonFunc) (JsonObject *item, GError **error);
+
+static GPtrArray *
+features_since (Connection      *c,
+                const char      *kind,
+                FromJsonFunc     from_json,
+                GDestroyNotify   free_func,
+                gsize            revision_offset,
+                gint64           since,
+                gint64          *revision,
+                GStrv           *deleted,
+                GError         **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (free_func);
+  g_autoptr(GStrvBuilder) gone = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* The revision and the rows from one snapshot. */
+  if (!begin_read (c, error) || !counter_get (c, kind, revision, error))
+    return NULL;
+  stmt = prepare (c, "SELECT id, body, deleted, revision FROM features "
+                  "WHERE kind = ?1 AND revision > ?2 ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, since);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) body = NULL;
+      gpointer item;
+
+      if (sqlite3_column_int (stmt, 2))
+        {
+          g_strv_builder_add (gone, column_text (stmt, 0));
+          continue;
+        }
+      body = parse_body (column_text (stmt, 1));
+      item = body != NULL && JSON_NODE_HOLDS_OBJECT (body)
+             ? from_json (json_node_get_object (body), NULL) : NULL;
+      /* Only what passed the same check was stored; a row that no longer passes (edited
+       * by hand) is left out rather than sent to devices that would refuse the delta. */
+      if (item == NULL)
+        {
+          g_warning ("The stored %s item %s is not valid; left out", kind,
+                     column_text (stmt, 0));
+          continue;
+        }
+      G_STRUCT_MEMBER (gint64, item, revision_offset) = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (items, item);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read the map data");
+      return NULL;
+    }
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  *deleted = g_strv_builder_end (gone);
+  return g_steal_pointer (&items);
+}
+
+static gboolean
+records_streets_import (XunchaOfficeRecords  *records,
+                        GPtrArray            *streets,
+                        gint64               *revision,
+                        guint                *changed,
+                        guint                *deleted,
+                        GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+
+  return c != NULL
+         && features_import (c, "streets", streets, (ToJsonFunc)xuncha_office_street_to_json,
+                             G_STRUCT_OFFSET (XunchaOfficeStreet, id), revision, changed,
+                             deleted, error);
+}
+
+static GPtrArray *
+records_streets_since (XunchaOfficeRecords  *records,
+                       gint64                since,
+                       gint64               *revision,
+                       GStrv                *deleted,
+                       GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+
+  if (c == NULL)
+    return NULL;
+  return features_since (c, "streets", (FromJsonFunc)xuncha_office_street_from_json,
+                         (GDestroyNotify)xuncha_office_street_free,
+                         G_STRUCT_OFFSET (XunchaOfficeStreet, revision), since, revision,
+                         deleted, error);
+}
+
+static gboolean
+records_merchants_import (XunchaOfficeRecords  *records,
+                          GPtrArray            *merchants,
+                          gint64               *revision,
+                          guint                *changed,
+                          guint                *deleted,
+                          GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+
+  return c != NULL
+         && features_import (c, "merchants", merchants,
+                             (ToJsonFunc)xuncha_office_merchant_to_json,
+                             G_STRUCT_OFFSET (XunchaOfficeMerchant, id), revision, changed,
+                             deleted, error);
+}
+
+static GPtrArray *
+records_merchants_since (XunchaOfficeRecords  *records,
+                         gint64                since,
+                         gint64               *revision,
+                         GStrv                *deleted,
+                         GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+
+  if (c == NULL)
+    return NULL;
+  return features_since (c, "merchants", (FromJsonFunc)xuncha_office_merchant_from_json,
+                         (GDestroyNotify)xuncha_office_merchant_free,
+                         G_STRUCT_OFFSET (XunchaOfficeMerchant, revision), since, revision,
+                         deleted, error);
+}
+
+/* Failed enrollments. */
+
+static gboolean
+records_enroll_failure_add (XunchaOfficeRecords              *records,
+                            const XunchaOfficeEnrollFailure  *failure,
+                            guint                             keep_max,
+                            GError                          **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  sqlite3_stmt *stmt;
+
+  if (c == NULL || !begin_write (c, error))
+    return FALSE;
+  stmt = prepare (c, "INSERT INTO enroll_failures (officer_id, address, at) "
+                  "VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, failure->at);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  /* Row ids grow with each insert, so the lowest are the oldest attempts. */
+  stmt = prepare (c, "DELETE FROM enroll_failures WHERE rowid <= ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (c->db) - (gint64)keep_max);
+  return step_done (c, stmt, error) && exec (c, "COMMIT", error);
+}
+
+static GPtrArray *
+records_enroll_failures (XunchaOfficeRecords  *records,
+                         gint64                since,
+                         gint64                now,
+                         GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GPtrArray) failures =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_enroll_failure_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL || !begin_write (c, error))
+    return NULL;
+  stmt = prepare (c, "DELETE FROM enroll_failures WHERE at < ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  if (!step_done (c, stmt, error))
+    return NULL;
+  stmt = prepare (c, "UPDATE enroll_failures SET at = ?1 WHERE at > ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (!step_done (c, stmt, error))
+    return NULL;
+  stmt = prepare (c, "SELECT officer_id, address, at FROM enroll_failures "
+                  "ORDER BY at, rowid", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (failures,
+                     xuncha_office_enroll_failure_new (column_text (stmt, 0),
+                                                       column_text (stmt, 1),
+                                                       sqlite3_column_int64 (stmt, 2)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read the failed enrollments");
+      return NULL;
+    }
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&failures);
+}
+
+/* Every report and position of a district: the office's user alone may read them. An
+ * existing folder with a wider mode (made by hand, restored from a backup) is tightened
+ * and the log says so; SQLite gives its -wal, -shm and -journal files the mode of
+ * office.db, so office.db is made 0600 before SQLite opens it, and files left by an
+ * earlier run with another mode are tightened too. */
+static gboolean
+make_private (const char  *data_dir,
+              const char  *db_path,
+              GError     **error)
+{
+  static const char * const db_suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autoptr(GError) local_error = NULL;
+  guint was_mode = 0;
+
+  if (!xuncha_private_dir (data_dir, &was_mode, &local_error))
+    goto fail;
+  if (was_mode != 0)
+    g_message ("Made the folder %s private to the office's user (mode 0700, was %04o)",
+               data_dir, was_mode);
+  for (guint i = 0; i < G_N_ELEMENTS (db_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (db_path, db_suffixes[i], NULL);
+
+      if (!xuncha_private_file (file, i == 0, &was_mode, &local_error))
+        goto fail;
+      if (was_mode != 0)
+        g_message ("Made the file %s private to the office's user (mode 0600, was %04o)", file,
+                   was_mode);
+    }
+  return TRUE;
+
+fail:
+  g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+               _("The office will not use its data folder: %s"), local_error->message);
+  return FALSE;
+}
+
+static void
+xuncha_office_sqlite_records_finalize (GObject *object)
+{
+  XunchaOfficeSqliteRecords *self = (XunchaOfficeSqliteRecords *)object;
+
+  /* Every call has given its connection back: a call holds a reference meanwhile. */
+  g_ptr_array_unref (self->idle);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->returned);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (xuncha_office_sqlite_records_parent_class)->finalize (object);
+}
+
+static void
+xuncha_office_sqlite_records_class_init (XunchaOfficeSqliteRecordsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = xuncha_office_sqlite_records_finalize;
+}
+
+static void
+xuncha_office_sqlite_records_init (XunchaOfficeSqliteRecords *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->returned);
+  self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify)connection_close);
+}
+
+static void
+records_iface_init (XunchaOfficeRecordsInterface *iface)
+{
+  iface->schema_version = records_schema_version;
+  iface->officer_add = records_officer_add;
+  iface->officer_revoke = records_officer_revoke;
+  iface->enroll = records_enroll;
+  iface->authenticate = records_authenticate;
+  iface->assigned_streets = records_assigned_streets;
+  iface->assign_streets = records_assign_streets;
+  iface->report_put = records_report_put;
+  iface->report_get = records_report_get;
+  iface->report_set_status = records_report_set_status;
+  iface->reports_foreach = records_reports_foreach;
+  iface->status_since = records_status_since;
+  iface->shift_put = records_shift_put;
+  iface->points_add = records_points_add;
+  iface->streets_import = records_streets_import;
+  iface->streets_since = records_streets_since;
+  iface->merchants_import = records_merchants_import;
+  iface->merchants_since = records_merchants_since;
+  iface->enroll_failure_add = records_enroll_failure_add;
+  iface->enroll_failures = records_enroll_failures;
+}
+
+XunchaOfficeSqliteRecords *
+xuncha_office_sqlite_records_open (const char  *data_dir,
+                                   guint        pool_size,
+                                   GError     **error)
+{
+  g_autoptr(XunchaOfficeSqliteRecords) self = NULL;
+  Connection *first;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+  g_return_val_if_fail (pool_size > 0, NULL);
+
+  self = g_object_new (XUNCHA_TYPE_OFFICE_SQLITE_RECORDS, NULL);
+  self->path = g_build_filename (data_dir, "office.db", NULL);
+  self->pool_size = pool_size;
+  if (!make_private (data_dir, self->path, error))
+    return NULL;
+
+  first = take (self, error);
+  if (first == NULL)
+    return NULL;
+  if (!migrate (first, error))
+    {
+      give_back (first);
+      return NULL;
+    }
+  give_back (first);
+  return g_steal_pointer (&self);
+}

@@ -1,0 +1,1330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The contract every backend of the office's records keeps (XunchaOfficeRecords): the same
+ * cases run against each backend, which open_backend() opens on a fresh, empty database.
+ * Idempotent puts, conflicts, revisions, authorization data, failed enrollments, several
+ * threads and several records objects (as several office processes) on one database, and
+ * the numbered schema migrations. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "xuncha-office-backend.h"
+#include "xuncha-office-sqlite-records.h"
+#include "xuncha-test-util.h"
+
+/* Connections each records object keeps: more than the threads of any case, so that the
+ * cases run calls really at once. */
+#define POOL_SIZE 4
+
+typedef struct
+{
+  char                *dir;       /* the office's folder: photos, and SQLite's office.db */
+  char                *database;  /* NULL: SQLite in dir */
+  XunchaOfficeRecords *records;
+} Fixture;
+
+/* The database the backend under test keeps its records in, fresh and empty for each
+ * case. NULL is SQLite in the case's own folder; a libpq connection string runs the same
+ * cases against PostgreSQL. */
+static char *
+fresh_database (void)
+{
+  return NULL;
+}
+
+static XunchaOfficeRecords *
+open_backend (Fixture  *f,
+              GError  **error)
+{
+  g_autoptr(XunchaOfficePhotoStore) photos = NULL;
+  XunchaOfficeRecords *records = NULL;
+
+  if (!xuncha_office_backend_open (f->database, f->dir, POOL_SIZE, &records, &photos, error))
+    return NULL;
+  return records;
+}
+
+/* The newest schema the backend knows. */
+static int
+latest_version (Fixture *f)
+{
+  g_assert_null (f->database);
+  return xuncha_office_sqlite_records_latest_version ();
+}
+
+/* Sets the schema version behind the backend's back, as a newer office would have. */
+static void
+set_schema_version (Fixture *f,
+                    int      version)
+{
+  g_autofree char *path = g_build_filename (f->dir, "office.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", version);
+  sqlite3 *db = NULL;
+
+  g_assert_null (f->database);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  /* The last connection to close folds the log back into office.db. */
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+}
+
+/* What must not change when a newer schema is refused: office.db, byte for byte. */
+static char *
+database_fingerprint (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "office.db", NULL);
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  g_assert_null (f->database);
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)data, length);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = xuncha_test_make_tmpdir ();
+  f->database = fresh_database ();
+  f->records = open_backend (f, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->records);
+  xuncha_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->database);
+}
+
+/* Records made for the cases. */
+
+static const XunchaWireOfficer officer_a = { "A1", "Officer A", "T1", FALSE };
+static const XunchaWireOfficer officer_b = { "B1", "Officer B", "T1", FALSE };
+static const XunchaWireOfficer leader_t1 = { "L1", "Leader", "T1", TRUE };
+static const XunchaWireOfficer officer_c = { "C1", "Officer C", "T2", FALSE };
+static const XunchaWireOfficer leader_t2 = { "L2", "Other leader", "T2", TRUE };
+
+static char *
+add_officer (XunchaOfficeRecords     *records,
+             const XunchaWireOfficer *officer)
+{
+  g_autoptr(GError) error = NULL;
+  char *code = NULL;
+
+  g_assert_true (xuncha_office_records_officer_add (records, officer, &code, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (code);
+  return code;
+}
+
+static char *
+enroll (XunchaOfficeRecords     *records,
+        const XunchaWireOfficer *officer)
+{
+  g_autofree char *code = add_officer (records, officer);
+  g_auto(XunchaWireOfficer) who = { 0 };
+  g_autoptr(GError) error = NULL;
+  char *token = NULL;
+
+  g_assert_true (xuncha_office_records_enroll (records, officer->id, code, "test", &token,
+                                               &who, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (who.id, ==, officer->id);
+  return token;
+}
+
+static XunchaWireReport *
+make_report (const char *uuid,
+             const char *note,
+             const char *members)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text =
+    g_strdup_printf ("{\"uuid\": \"%s\", \"created_at\": \"2024-05-01T08:30:00Z\", "
+                     "\"category\": \"09006\", \"fields\": {}, \"note\": \"%s\", "
+                     "\"photos\": [{\"sha256\": \"%064x\", \"role\": \"before\"}]%s%s}",
+                     uuid, note, 7, members != NULL ? ", " : "", members != NULL ? members : "");
+  XunchaWireReport *report = xuncha_wire_report_decode (text, -1, &error);
+
+  g_assert_no_error (error);
+  return report;
+}
+
+static XunchaWireShift *
+make_shift (const char *uuid,
+            const char *ended_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text =
+    g_strdup_printf ("{\"uuid\": \"%s\", \"kind\": \"early\", "
+                     "\"started_at\": \"2024-05-01T06:00:00Z\"%s%s%s}", uuid,
+                     ended_at != NULL ? ", \"ended_at\": \"" : "",
+                     ended_at != NULL ? ended_at : "", ended_at != NULL ? "\"" : "");
+  XunchaWireShift *shift = xuncha_wire_shift_decode (text, -1, &error);
+
+  g_assert_no_error (error);
+  return shift;
+}
+
+static GArray *
+make_points (guint first,
+             guint count)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new ("{\"points\": [");
+  GArray *points;
+
+  for (guint i = 0; i < count; i++)
+    g_string_append_printf (text, "%s{\"seq\": %u, \"t_ms\": %" G_GUINT64_FORMAT ", "
+                            "\"lat\": 30.65, \"lon\": 104.06}", i > 0 ? ", " : "",
+                            first + i, (guint64)1714543200000 + first + i);
+  g_string_append (text, "]}");
+  points = xuncha_wire_points_decode (text->str, (gssize)text->len, &error);
+  g_assert_no_error (error);
+  return points;
+}
+
+static gboolean
+put_report (XunchaOfficeRecords      *records,
+            const XunchaWireOfficer  *officer,
+            const XunchaWireReport   *report,
+            gboolean                 *created,
+            XunchaOfficeReceipt      *receipt,
+            GError                  **error)
+{
+  xuncha_office_receipt_clear (receipt);
+  return xuncha_office_records_report_put (records, officer, report, created, receipt, error);
+}
+
+static XunchaOfficeStreet *
+make_street (const char *id,
+             const char *name,
+             double      lon)
+{
+  XunchaOfficeStreet *street = xuncha_office_street_new ();
+  GArray *line = g_array_new (FALSE, FALSE, sizeof (double));
+  double coordinates[] = { lon, 30.65, lon + 0.001, 30.651 };
+
+  street->id = g_strdup (id);
+  street->name = g_strdup (name);
+  street->street_class = g_strdup ("class1");
+  g_array_append_vals (line, coordinates, G_N_ELEMENTS (coordinates));
+  g_ptr_array_add (street->lines, line);
+  return street;
+}
+
+static GPtrArray *
+street_set (guint       count,
+            const char *name)
+{
+  GPtrArray *streets = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_street_free);
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("s-%04u", i);
+      g_ptr_array_add (streets, make_street (id, name, 104.0 + i * 0.01));
+    }
+  return streets;
+}
+
+static gboolean
+on_count (const XunchaOfficeReportRecord *record,
+          gpointer                        user_data)
+{
+  GHashTable *seen = user_data;
+
+  g_assert_true (g_hash_table_add (seen, g_strdup (record->report->uuid)));
+  return TRUE;
+}
+
+/* Every report uuid the records hold, each once (a doubled one fails here). */
+static GHashTable *
+all_reports (XunchaOfficeRecords *records)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_true (xuncha_office_records_reports_foreach (records, on_count, seen, &error));
+  g_assert_no_error (error);
+  return seen;
+}
+
+/* Idempotent puts. */
+
+static void
+test_report_idempotent (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(XunchaWireReport) report = make_report (uuid, "first", NULL);
+  g_auto(XunchaOfficeReceipt) first = { 0 };
+  g_auto(XunchaOfficeReceipt) again = { 0 };
+  g_autoptr(XunchaOfficeReportRecord) held = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (put_report (f->records, &officer_a, report, &created, &first, &error));
+  g_assert_no_error (error);
+  g_assert_true (created);
+  g_assert_nonnull (first.id);
+  g_assert_nonnull (first.received_at);
+  g_assert_nonnull (first.content_sha256);
+
+  g_assert_true (put_report (f->records, &officer_a, report, &created, &again, &error));
+  g_assert_no_error (error);
+  g_assert_false (created);
+  g_assert_cmpstr (again.id, ==, first.id);
+  g_assert_cmpstr (again.received_at, ==, first.received_at);
+  g_assert_cmpstr (again.content_sha256, ==, first.content_sha256);
+
+  held = xuncha_office_records_report_get (f->records, NULL, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (held->report->uuid, ==, uuid);
+  g_assert_cmpstr (held->report->note, ==, "first");
+  g_assert_cmpstr (held->officer_id, ==, "A1");
+  g_assert_cmpstr (held->receipt.id, ==, first.id);
+  g_assert_cmpuint (held->report->photos->len, ==, 1);
+  g_assert_cmpuint (held->conflicts, ==, 0);
+  g_assert_null (held->case_status);
+  seen = all_reports (f->records);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 1);
+}
+
+static void
+test_shift_idempotent (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(XunchaWireShift) open = make_shift (uuid, NULL);
+  g_autoptr(XunchaWireShift) closed = make_shift (uuid, "2024-05-01T14:00:00Z");
+  g_autoptr(XunchaWireShift) other_end = make_shift (uuid, "2024-05-01T15:00:00Z");
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+  gint64 points = -1;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, open, &created,
+                                                  &points, &error));
+  g_assert_no_error (error);
+  g_assert_true (created);
+  g_assert_cmpint (points, ==, 0);
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, open, &created,
+                                                  &points, &error));
+  g_assert_no_error (error);
+  g_assert_false (created);
+  /* Its end arrives later: the same shift, not a conflict; and again. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, closed, &created,
+                                                      &points, &error));
+      g_assert_no_error (error);
+      g_assert_false (created);
+    }
+  g_assert_false (xuncha_office_records_shift_put (f->records, &officer_a, other_end, &created,
+                                                   &points, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+}
+
+static void
+test_points_idempotent (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(XunchaWireShift) shift = make_shift (uuid, NULL);
+  g_autoptr(GArray) first = make_points (0, 100);
+  g_autoptr(GArray) overlap = make_points (50, 100);
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+  gint64 stored = -1, total = -1, held = -1;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, shift, &created,
+                                                  &held, &error));
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, uuid, first, &stored,
+                                                   &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stored, ==, 100);
+  g_assert_cmpint (total, ==, 100);
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, uuid, first, &stored,
+                                                   &total, &error));
+  g_assert_cmpint (stored, ==, 0);
+  g_assert_cmpint (total, ==, 100);
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, uuid, overlap,
+                                                   &stored, &total, &error));
+  g_assert_cmpint (stored, ==, 50);
+  g_assert_cmpint (total, ==, 150);
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, shift, &created,
+                                                  &held, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (held, ==, 150);
+}
+
+static void
+test_officer_idempotent (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *first = add_officer (f->records, &officer_a);
+  g_autofree char *second = add_officer (f->records, &officer_a);
+  g_autofree char *token = NULL;
+  g_auto(XunchaWireOfficer) who = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  /* Added again: the officer is renewed with a fresh code, the earlier one no longer
+   * works. */
+  g_assert_cmpstr (first, !=, second);
+  g_assert_false (xuncha_office_records_enroll (f->records, "A1", first, "old", &token, &who,
+                                                &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_true (xuncha_office_records_enroll (f->records, "A1", second, "new", &token, &who,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (who.name, ==, "Officer A");
+  g_assert_cmpstr (who.team, ==, "T1");
+}
+
+/* Conflicts. */
+
+static void
+test_report_conflict (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(XunchaWireReport) report = make_report (uuid, "first", NULL);
+  g_autoptr(XunchaWireReport) edited = make_report (uuid, "second", NULL);
+  g_auto(XunchaOfficeReceipt) first = { 0 };
+  g_auto(XunchaOfficeReceipt) answer = { 0 };
+  g_autoptr(XunchaOfficeReportRecord) held = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (put_report (f->records, &officer_a, report, &created, &first, &error));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_false (put_report (f->records, &officer_a, edited, &created, &answer, &error));
+      g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+      g_clear_error (&error);
+      /* The receipt of the version held. */
+      g_assert_cmpstr (answer.id, ==, first.id);
+      g_assert_cmpstr (answer.content_sha256, ==, first.content_sha256);
+    }
+  held = xuncha_office_records_report_get (f->records, NULL, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (held->report->note, ==, "first");
+  /* The other version is kept for review, once. */
+  g_assert_cmpuint (held->conflicts, ==, 1);
+}
+
+static void
+test_other_officer (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *shift_uuid = g_uuid_string_random ();
+  g_autofree char *child = g_uuid_string_random ();
+  g_autofree char *members = NULL;
+  g_autoptr(XunchaWireReport) report = make_report (uuid, "mine", NULL);
+  g_autoptr(XunchaWireReport) follows = NULL;
+  g_autoptr(XunchaWireReport) in_shift = NULL;
+  g_autoptr(XunchaWireShift) shift = make_shift (shift_uuid, NULL);
+  g_autoptr(GArray) points = make_points (0, 3);
+  g_autoptr(GHashTable) seen = NULL;
+  g_auto(XunchaOfficeReceipt) receipt = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+  gint64 stored = 0, total = 0;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_b));
+  g_assert_true (put_report (f->records, &officer_a, report, &created, &receipt, &error));
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, shift, &created,
+                                                  &total, &error));
+  g_assert_no_error (error);
+
+  /* Another officer's uuid: refused, and nothing of the held one is told. */
+  g_assert_false (put_report (f->records, &officer_b, report, &created, &receipt, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN);
+  g_assert_null (receipt.id);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_shift_put (f->records, &officer_b, shift, &created,
+                                                   &total, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_points_add (f->records, &officer_b, shift_uuid, points,
+                                                    &stored, &total, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_points_add (f->records, &officer_a, child, points,
+                                                    &stored, &total, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Following another officer's report, or in his shift: refused, nothing stored. */
+  members = g_strdup_printf ("\"parent_uuid\": \"%s\"", uuid);
+  follows = make_report (child, "follows", members);
+  g_assert_false (put_report (f->records, &officer_b, follows, &created, &receipt, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "report.parent_uuid"));
+  g_clear_error (&error);
+  g_free (members);
+  members = g_strdup_printf ("\"shift_uuid\": \"%s\"", shift_uuid);
+  in_shift = make_report (child, "in shift", members);
+  g_assert_false (put_report (f->records, &officer_b, in_shift, &created, &receipt, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "report.shift_uuid"));
+  g_clear_error (&error);
+  seen = all_reports (f->records);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 1);
+  /* Its own officer may. */
+  g_assert_true (put_report (f->records, &officer_a, follows, &created, &receipt, &error));
+  g_assert_no_error (error);
+  g_assert_true (created);
+}
+
+/* Revisions. */
+
+static void
+test_status_revisions (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *first = g_uuid_string_random ();
+  g_autofree char *second = g_uuid_string_random ();
+  g_autoptr(XunchaWireReport) report_1 = make_report (first, "1", NULL);
+  g_autoptr(XunchaWireReport) report_2 = make_report (second, "2", NULL);
+  g_autoptr(GPtrArray) items = NULL;
+  g_auto(XunchaOfficeReceipt) receipt = { 0 };
+  g_autoptr(GError) error = NULL;
+  XunchaOfficeCaseStatus *item;
+  gboolean created;
+  gint64 start = -1, after_first = -1, revision = -1;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (put_report (f->records, &officer_a, report_1, &created, &receipt, &error));
+  g_assert_true (put_report (f->records, &officer_a, report_2, &created, &receipt, &error));
+  items = xuncha_office_records_status_since (f->records, &officer_a, 0, &start, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 0);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  g_assert_true (xuncha_office_records_report_set_status (f->records, first, "立案", &error));
+  items = xuncha_office_records_status_since (f->records, &officer_a, start, &after_first,
+                                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = items->pdata[0];
+  g_assert_cmpstr (item->uuid, ==, first);
+  g_assert_cmpstr (item->case_status, ==, "立案");
+  g_assert_nonnull (item->case_status_at);
+  g_assert_cmpint (item->revision, >, start);
+  g_assert_cmpint (item->revision, ==, after_first);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  g_assert_true (xuncha_office_records_report_set_status (f->records, second, "派遣", &error));
+  g_assert_true (xuncha_office_records_report_set_status (f->records, first, "结案", &error));
+  g_assert_no_error (error);
+  /* Exactly what changed after the revision asked from, in order. */
+  items = xuncha_office_records_status_since (f->records, &officer_a, after_first, &revision,
+                                              &error);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_cmpstr (((XunchaOfficeCaseStatus *)items->pdata[0])->uuid, ==, second);
+  g_assert_cmpstr (((XunchaOfficeCaseStatus *)items->pdata[1])->uuid, ==, first);
+  g_assert_cmpstr (((XunchaOfficeCaseStatus *)items->pdata[1])->case_status, ==, "结案");
+  g_assert_cmpint (((XunchaOfficeCaseStatus *)items->pdata[1])->revision, ==, revision);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = xuncha_office_records_status_since (f->records, &officer_a, revision, &after_first,
+                                              &error);
+  g_assert_cmpuint (items->len, ==, 0);
+  g_assert_cmpint (after_first, ==, revision);
+
+  g_assert_false (xuncha_office_records_report_set_status (f->records, "no-such-report", "x",
+                                                           &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+}
+
+static void
+test_street_revisions (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) streets = street_set (3, "中山路");
+  g_autoptr(GPtrArray) changed_set = street_set (2, "中山路");
+  g_autoptr(GPtrArray) items = NULL;
+  g_auto(GStrv) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 first = -1, second = -1, revision = -1;
+  guint changed = 0, gone = 0;
+  XunchaOfficeStreet *street;
+
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &first, &changed,
+                                                       &gone, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 3);
+  g_assert_cmpuint (gone, ==, 0);
+  g_assert_cmpint (first, >, 0);
+
+  /* Unchanged: the revision stays, devices have nothing to fetch. */
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &gone, &error));
+  g_assert_cmpint (revision, ==, first);
+  g_assert_cmpuint (changed + gone, ==, 0);
+
+  /* s-0001 renamed, s-0002 gone. */
+  street = changed_set->pdata[1];
+  g_free (street->name);
+  street->name = g_strdup ("人民路");
+  g_assert_true (xuncha_office_records_streets_import (f->records, changed_set, &second,
+                                                       &changed, &gone, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpuint (gone, ==, 1);
+  g_assert_cmpint (second, >, first);
+
+  items = xuncha_office_records_streets_since (f->records, first, &revision, &deleted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (revision, ==, second);
+  g_assert_cmpuint (items->len, ==, 1);
+  street = items->pdata[0];
+  g_assert_cmpstr (street->id, ==, "s-0001");
+  g_assert_cmpstr (street->name, ==, "人民路");
+  g_assert_cmpint (street->revision, ==, second);
+  g_assert_true (xuncha_office_street_equal (street, changed_set->pdata[1]));
+  g_assert_cmpuint (g_strv_length (deleted), ==, 1);
+  g_assert_cmpstr (deleted[0], ==, "s-0002");
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_clear_pointer (&deleted, g_strfreev);
+
+  items = xuncha_office_records_streets_since (f->records, 0, &revision, &deleted, &error);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_true (xuncha_office_street_equal (items->pdata[0], changed_set->pdata[0]));
+  g_assert_cmpint (((XunchaOfficeStreet *)items->pdata[0])->revision, ==, first);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_clear_pointer (&deleted, g_strfreev);
+
+  items = xuncha_office_records_streets_since (f->records, second, &revision, &deleted, &error);
+  g_assert_cmpuint (items->len, ==, 0);
+  g_assert_cmpuint (g_strv_length (deleted), ==, 0);
+  g_assert_cmpint (revision, ==, second);
+}
+
+static void
+test_merchant_revisions (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) merchants =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_merchant_free);
+  g_autoptr(GPtrArray) items = NULL;
+  g_auto(GStrv) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 first = -1, second = -1, revision = -1;
+  guint changed = 0, gone = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      XunchaOfficeMerchant *merchant = xuncha_office_merchant_new ();
+
+      merchant->id = g_strdup_printf ("m-%u", i);
+      merchant->name = g_strdup (i == 0 ? "老王面馆" : "𠮷野家");
+      merchant->lon = 104.06 + i * 0.001;
+      merchant->lat = 30.65;
+      g_ptr_array_add (merchants, merchant);
+    }
+  g_assert_true (xuncha_office_records_merchants_import (f->records, merchants, &first,
+                                                         &changed, &gone, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_true (xuncha_office_records_merchants_import (f->records, merchants, &revision,
+                                                         &changed, &gone, &error));
+  g_assert_cmpint (revision, ==, first);
+  g_assert_cmpuint (changed + gone, ==, 0);
+
+  ((XunchaOfficeMerchant *)merchants->pdata[0])->address = g_strdup ("解放路1号");
+  g_ptr_array_remove_index (merchants, 1);
+  g_assert_true (xuncha_office_records_merchants_import (f->records, merchants, &second,
+                                                         &changed, &gone, &error));
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpuint (gone, ==, 1);
+  items = xuncha_office_records_merchants_since (f->records, first, &revision, &deleted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (revision, ==, second);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_true (xuncha_office_merchant_equal (items->pdata[0], merchants->pdata[0]));
+  g_assert_cmpint (((XunchaOfficeMerchant *)items->pdata[0])->revision, ==, second);
+  g_assert_cmpstrv (deleted, ((const char * const[]) { "m-1", NULL }));
+
+  /* Street streets and merchants count their revisions apart. */
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_clear_pointer (&deleted, g_strfreev);
+  items = xuncha_office_records_streets_since (f->records, 0, &revision, &deleted, &error);
+  g_assert_cmpuint (items->len, ==, 0);
+}
+
+/* Authorization data. */
+
+typedef struct
+{
+  XunchaOfficeRecords *records[2];
+  const char          *code;
+  GMutex               lock;
+  GCond                go;
+  gboolean             started;
+  guint                next;
+  guint                enrolled;
+  guint                refused;
+} Race;
+
+static gpointer
+race_enroll (gpointer data)
+{
+  Race *race = data;
+  g_auto(XunchaWireOfficer) who = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  XunchaOfficeRecords *records;
+  gboolean ok;
+
+  g_mutex_lock (&race->lock);
+  while (!race->started)
+    g_cond_wait (&race->go, &race->lock);
+  /* Every other racer through the other records object. */
+  records = race->records[race->next++ % 2];
+  g_mutex_unlock (&race->lock);
+  ok = xuncha_office_records_enroll (records, "A1", race->code, "racer", &token, &who,
+                                     &error);
+  g_mutex_lock (&race->lock);
+  if (ok)
+    race->enrolled++;
+  else
+    {
+      g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                      XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+      race->refused++;
+    }
+  g_mutex_unlock (&race->lock);
+  return NULL;
+}
+
+static void
+test_enroll_once (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *code = add_officer (f->records, &officer_a);
+  g_autofree char *token = NULL;
+  g_autofree char *race_code = NULL;
+  g_auto(XunchaWireOfficer) who = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeRecords) other = NULL;
+  GThread *threads[4];
+  Race race = { 0 };
+
+  g_assert_false (xuncha_office_records_enroll (f->records, "A1", "WRONG-CODE", "x", &token,
+                                                &who, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_enroll (f->records, "Z9", code, "x", &token, &who,
+                                                &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  /* Typed as read aloud: case and dashes do not matter. */
+  {
+    g_autofree char *typed = g_ascii_strdown (code, -1);
+
+    g_strdelimit (typed, "-", ' ');
+    g_assert_true (xuncha_office_records_enroll (f->records, "A1", typed, "phone", &token, &who,
+                                                 &error));
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&token, g_free);
+  xuncha_wire_officer_clear (&who);
+  g_assert_false (xuncha_office_records_enroll (f->records, "A1", code, "again", &token, &who,
+                                                &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+
+  /* Four devices race for one code through two records objects (two office processes):
+   * one of them gets a token. */
+  other = open_backend (f, &error);
+  g_assert_no_error (error);
+  race_code = add_officer (f->records, &officer_a);
+  race.code = race_code;
+  g_mutex_init (&race.lock);
+  g_cond_init (&race.go);
+  race.records[0] = f->records;
+  race.records[1] = other;
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("racer", race_enroll, &race);
+  g_mutex_lock (&race.lock);
+  race.started = TRUE;
+  g_cond_broadcast (&race.go);
+  g_mutex_unlock (&race.lock);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (race.enrolled, ==, 1);
+  g_assert_cmpuint (race.refused, ==, G_N_ELEMENTS (threads) - 1);
+  g_mutex_clear (&race.lock);
+  g_cond_clear (&race.go);
+}
+
+static void
+test_revoked (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *token_a = enroll (f->records, &officer_a);
+  g_autofree char *token_b = enroll (f->records, &officer_b);
+  g_auto(XunchaWireOfficer) who = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (xuncha_office_records_authenticate (f->records, token_a, &who, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (who.id, ==, "A1");
+  g_assert_cmpstr (who.team, ==, "T1");
+  g_assert_false (who.leader);
+  xuncha_wire_officer_clear (&who);
+  g_assert_false (xuncha_office_records_authenticate (f->records, "made-up", &who, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_authenticate (f->records, "", &who, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+
+  g_assert_true (xuncha_office_records_officer_revoke (f->records, "A1", &error));
+  g_assert_no_error (error);
+  g_assert_false (xuncha_office_records_authenticate (f->records, token_a, &who, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  /* Only his. */
+  g_assert_true (xuncha_office_records_authenticate (f->records, token_b, &who, &error));
+  g_assert_no_error (error);
+  g_assert_false (xuncha_office_records_officer_revoke (f->records, "Z9", &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+}
+
+static void
+test_visibility (Fixture       *f,
+                 gconstpointer  data)
+{
+  const XunchaWireOfficer *everyone[] = {
+    &officer_a, &officer_b, &leader_t1, &officer_c, &leader_t2
+  };
+  const XunchaWireOfficer *owners[] = { &officer_a, &officer_b, &officer_c };
+  /* Who sees whose report: rows the viewer, columns the owner (A1, B1, C1). */
+  const struct { const XunchaWireOfficer *viewer; gboolean sees[3]; } table[] = {
+    { &officer_a, { TRUE, FALSE, FALSE } },
+    { &officer_b, { FALSE, TRUE, FALSE } },
+    { &leader_t1, { TRUE, TRUE, FALSE } },
+    { &officer_c, { FALSE, FALSE, TRUE } },
+    { &leader_t2, { FALSE, FALSE, TRUE } },
+    { NULL, { TRUE, TRUE, TRUE } },
+  };
+  char *uuids[G_N_ELEMENTS (owners)];
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (everyone); i++)
+    g_free (add_officer (f->records, everyone[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (owners); i++)
+    {
+      g_autoptr(XunchaWireReport) report = NULL;
+      g_auto(XunchaOfficeReceipt) receipt = { 0 };
+      gboolean created;
+
+      uuids[i] = g_uuid_string_random ();
+      report = make_report (uuids[i], owners[i]->id, NULL);
+      g_assert_true (put_report (f->records, owners[i], report, &created, &receipt, &error));
+      g_assert_no_error (error);
+      g_assert_true (xuncha_office_records_report_set_status (f->records, uuids[i], "立案",
+                                                              &error));
+    }
+  for (guint v = 0; v < G_N_ELEMENTS (table); v++)
+    {
+      g_autoptr(GPtrArray) statuses = NULL;
+      guint expected = 0;
+      gint64 revision;
+
+      for (guint o = 0; o < G_N_ELEMENTS (owners); o++)
+        {
+          g_autoptr(XunchaOfficeReportRecord) record =
+            xuncha_office_records_report_get (f->records, table[v].viewer, uuids[o], &error);
+
+          if (table[v].sees[o])
+            {
+              g_assert_no_error (error);
+              g_assert_cmpstr (record->officer_id, ==, owners[o]->id);
+              expected++;
+            }
+          else
+            {
+              g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                              XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+              g_assert_null (record);
+              g_clear_error (&error);
+            }
+        }
+      if (table[v].viewer == NULL)
+        continue;
+      /* The same people's statuses reach a device. */
+      statuses = xuncha_office_records_status_since (f->records, table[v].viewer, 0, &revision,
+                                                     &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (statuses->len, ==, expected);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (owners); i++)
+    g_free (uuids[i]);
+}
+
+static void
+test_assigned_streets (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) streets = street_set (3, "中山路");
+  const char *assign[] = { "s-0002", "s-0000", NULL };
+  const char *unknown[] = { "s-0001", "s-9999", NULL };
+  g_auto(GStrv) held = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 revision;
+  guint changed, gone;
+
+  g_free (add_officer (f->records, &officer_a));
+  held = xuncha_office_records_assigned_streets (f->records, "A1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (held), ==, 0);
+  g_clear_pointer (&held, g_strfreev);
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &gone, &error));
+  g_assert_true (xuncha_office_records_assign_streets (f->records, "A1", assign, &error));
+  g_assert_no_error (error);
+  held = xuncha_office_records_assigned_streets (f->records, "A1", &error);
+  g_assert_cmpstrv (held, ((const char * const[]) { "s-0000", "s-0002", NULL }));
+  g_clear_pointer (&held, g_strfreev);
+
+  /* A street the office does not hold: refused, and nothing changed. */
+  g_assert_false (xuncha_office_records_assign_streets (f->records, "A1", unknown, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED);
+  g_clear_error (&error);
+  held = xuncha_office_records_assigned_streets (f->records, "A1", &error);
+  g_assert_cmpstrv (held, ((const char * const[]) { "s-0000", "s-0002", NULL }));
+  g_assert_false (xuncha_office_records_assign_streets (f->records, "Z9", assign, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+}
+
+/* Failed enrollments. */
+
+static void
+test_enroll_failures (Fixture       *f,
+                      gconstpointer  data)
+{
+  const gint64 second = G_USEC_PER_SEC;
+  const gint64 now = (gint64)1700000000 * second;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeRecords) other = NULL;
+  XunchaOfficeEnrollFailure *failure;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *officer = g_strdup_printf ("X%u", i);
+      g_autoptr(XunchaOfficeEnrollFailure) one =
+        xuncha_office_enroll_failure_new (officer, "192.0.2.1", now - (10 - i) * second);
+
+      g_assert_true (xuncha_office_records_enroll_failure_add (f->records, one, 3, &error));
+      g_assert_no_error (error);
+    }
+  /* At most three kept: the oldest forgotten first. Seen by another process too. */
+  other = open_backend (f, &error);
+  g_assert_no_error (error);
+  kept = xuncha_office_records_enroll_failures (other, now - 100 * second, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 3);
+  g_assert_cmpstr (((XunchaOfficeEnrollFailure *)kept->pdata[0])->officer_id, ==, "X2");
+  g_assert_cmpstr (((XunchaOfficeEnrollFailure *)kept->pdata[2])->officer_id, ==, "X4");
+  g_assert_cmpstr (((XunchaOfficeEnrollFailure *)kept->pdata[2])->address, ==, "192.0.2.1");
+  g_assert_cmpint (((XunchaOfficeEnrollFailure *)kept->pdata[2])->at, ==, now - 6 * second);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+
+  /* Older than the window: forgotten for good. */
+  kept = xuncha_office_records_enroll_failures (f->records, now - 6 * second, now, &error);
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+  kept = xuncha_office_records_enroll_failures (f->records, now - 100 * second, now, &error);
+  g_assert_cmpuint (kept->len, ==, 1);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+
+  /* The clock set back: one from the future is taken, and kept, as now. */
+  {
+    g_autoptr(XunchaOfficeEnrollFailure) ahead =
+      xuncha_office_enroll_failure_new ("F1", "192.0.2.2", now + 365 * 24 * 3600 * second);
+
+    g_assert_true (xuncha_office_records_enroll_failure_add (f->records, ahead, 10, &error));
+  }
+  kept = xuncha_office_records_enroll_failures (f->records, now - 100 * second, now, &error);
+  g_assert_cmpuint (kept->len, ==, 2);
+  failure = kept->pdata[1];
+  g_assert_cmpstr (failure->officer_id, ==, "F1");
+  g_assert_cmpint (failure->at, ==, now);
+  g_clear_pointer (&kept, g_ptr_array_unref);
+  kept = xuncha_office_records_enroll_failures (f->records, now + 10 * second,
+                                                now + 20 * second, &error);
+  g_assert_cmpuint (kept->len, ==, 0);
+}
+
+/* Concurrency. */
+
+typedef struct
+{
+  XunchaOfficeRecords     *records;
+  const XunchaWireOfficer *officer;
+  guint                    count;
+  const char              *shared;   /* a report both writers send, or NULL */
+  guint                    created;
+} Writer;
+
+static gpointer
+write_reports (gpointer data)
+{
+  Writer *w = data;
+
+  for (guint i = 0; i < w->count; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autoptr(XunchaWireReport) report = NULL;
+      g_auto(XunchaOfficeReceipt) receipt = { 0 };
+      g_autoptr(GError) error = NULL;
+      gboolean created = FALSE;
+
+      /* Half way, the report both send. */
+      report = make_report (w->shared != NULL && i == w->count / 2 ? w->shared : uuid, "w",
+                            NULL);
+      if (!xuncha_office_records_report_put (w->records, w->officer, report, &created, &receipt,
+                                             &error))
+        g_error ("report %u: %s", i, error->message);
+      w->created += created;
+    }
+  return NULL;
+}
+
+static void
+check_writers (Fixture *f,
+               Writer  *writers,
+               guint    n_writers,
+               guint    expected)
+{
+  GThread *threads[4];
+  g_autoptr(GHashTable) seen = NULL;
+  guint created = 0;
+
+  g_assert_cmpuint (n_writers, <=, G_N_ELEMENTS (threads));
+  for (guint i = 0; i < n_writers; i++)
+    threads[i] = g_thread_new ("writer", write_reports, &writers[i]);
+  for (guint i = 0; i < n_writers; i++)
+    {
+      g_thread_join (threads[i]);
+      created += writers[i].created;
+    }
+  /* Nothing lost, nothing doubled. */
+  g_assert_cmpuint (created, ==, expected);
+  seen = all_reports (f->records);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, expected);
+}
+
+static void
+test_two_writers (Fixture       *f,
+                  gconstpointer  data)
+{
+  Writer writers[] = {
+    { f->records, &officer_a, 200, NULL, 0 },
+    { f->records, &officer_b, 200, NULL, 0 },
+  };
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_b));
+  check_writers (f, writers, G_N_ELEMENTS (writers), 400);
+}
+
+/* Two records objects on one database: what two office processes are to each other. */
+static void
+test_two_processes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(XunchaOfficeRecords) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shared = g_uuid_string_random ();
+  Writer writers[] = {
+    { f->records, &officer_a, 100, shared, 0 },
+    { NULL, &officer_a, 100, shared, 0 },
+  };
+
+  other = open_backend (f, &error);
+  g_assert_no_error (error);
+  writers[1].records = other;
+  g_free (add_officer (f->records, &officer_a));
+  /* The report both send is taken once: 99 + 99 + 1. */
+  check_writers (f, writers, G_N_ELEMENTS (writers), 199);
+}
+
+typedef struct
+{
+  XunchaOfficeRecords *records;
+  guint                rounds;
+  guint                streets;
+  gint                 done;
+} Importer;
+
+static gpointer
+import_rounds (gpointer data)
+{
+  Importer *im = data;
+
+  for (guint r = 0; r < im->rounds; r++)
+    {
+      g_autofree char *name = g_strdup_printf ("round %u", r);
+      g_autoptr(GPtrArray) streets = street_set (im->streets, name);
+      g_autoptr(GError) error = NULL;
+      gint64 revision;
+      guint changed, gone;
+
+      if (!xuncha_office_records_streets_import (im->records, streets, &revision, &changed,
+                                                 &gone, &error))
+        g_error ("import %u: %s", r, error->message);
+      g_assert_cmpuint (changed, ==, im->streets);
+    }
+  g_atomic_int_set (&im->done, 1);
+  return NULL;
+}
+
+/* A reader during a write sees all of it or nothing: every street of one answer carries
+ * the same import's name and the revision answered. */
+static void
+test_reader_during_write (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(XunchaOfficeRecords) other = NULL;
+  g_autoptr(GError) error = NULL;
+  Importer im = { f->records, 40, 200, 0 };
+  GThread *thread;
+  guint reads = 0, partial_rounds = 0;
+  gint64 last = 0;
+
+  other = open_backend (f, &error);
+  g_assert_no_error (error);
+  thread = g_thread_new ("importer", import_rounds, &im);
+  while (!g_atomic_int_get (&im.done) || reads == 0)
+    {
+      XunchaOfficeRecords *reader = reads % 2 == 0 ? f->records : other;
+      g_autoptr(GPtrArray) items = NULL;
+      g_auto(GStrv) deleted = NULL;
+      gint64 revision = -1;
+
+      items = xuncha_office_records_streets_since (reader, 0, &revision, &deleted, &error);
+      g_assert_no_error (error);
+      reads++;
+      g_assert_cmpint (revision, >=, last);
+      last = revision;
+      g_assert_cmpuint (g_strv_length (deleted), ==, 0);
+      if (items->len == 0)
+        {
+          g_assert_cmpint (revision, ==, 0);
+          continue;
+        }
+      g_assert_cmpuint (items->len, ==, im.streets);
+      for (guint i = 0; i < items->len; i++)
+        {
+          XunchaOfficeStreet *street = items->pdata[i];
+
+          g_assert_cmpint (street->revision, ==, revision);
+          g_assert_cmpstr (street->name, ==, ((XunchaOfficeStreet *)items->pdata[0])->name);
+        }
+      partial_rounds++;
+    }
+  g_thread_join (thread);
+  g_test_message ("%u reads during the imports, %u of them found streets", reads,
+                  partial_rounds);
+}
+
+/* Migrations. */
+
+static void
+test_fresh_schema (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(XunchaOfficeRecords) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (xuncha_office_records_schema_version (f->records), ==, latest_version (f));
+  g_assert_cmpint (latest_version (f), >=, 1);
+  /* Opening it again migrates nothing and loses nothing. */
+  g_free (add_officer (f->records, &officer_a));
+  g_clear_object (&f->records);
+  again = open_backend (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_office_records_schema_version (again), ==, latest_version (f));
+  g_assert_true (xuncha_office_records_officer_revoke (again, "A1", &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_newer_schema (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(XunchaOfficeRecords) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL, *newer = NULL;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_clear_object (&f->records);
+  set_schema_version (f, latest_version (f) + 1);
+  before = database_fingerprint (f);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      refused = open_backend (f, &error);
+      g_assert_null (refused);
+      g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                      XUNCHA_OFFICE_STORAGE_ERROR_SCHEMA_NEWER);
+      newer = g_strdup_printf ("schema %d", latest_version (f) + 1);
+      g_assert_nonnull (strstr (error->message, newer));
+      g_assert_nonnull (strstr (error->message, "left unchanged"));
+      g_clear_pointer (&newer, g_free);
+      g_clear_error (&error);
+    }
+  after = database_fingerprint (f);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* An office.db from before the migrations were numbered (user_version 0, its tables in
+ * place) is taken as it is, with what it holds. */
+static void
+test_adopt_unnumbered (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  if (f->database != NULL)
+    {
+      g_test_skip ("Only SQLite offices ran before the migrations were numbered");
+      return;
+    }
+  g_clear_object (&f->records);
+  xuncha_test_remove_tree (f->dir);
+  g_assert_cmpint (g_mkdir (f->dir, 0700), ==, 0);
+  path = g_build_filename (f->dir, "office.db", NULL);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TABLE officers ("
+                                 "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
+                                 "  leader INTEGER NOT NULL DEFAULT 0, code_sha256 TEXT,"
+                                 "  revoked INTEGER NOT NULL DEFAULT 0,"
+                                 "  created_at TEXT NOT NULL);"
+                                 "CREATE TABLE counters (name TEXT PRIMARY KEY,"
+                                 "  value INTEGER NOT NULL);"
+                                 "INSERT INTO officers (id, name, created_at) "
+                                 "  VALUES ('OLD1', 'Kept', '2024-01-01T00:00:00Z');"
+                                 "INSERT INTO counters VALUES ('status', 41);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  f->records = open_backend (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_office_records_schema_version (f->records), ==, latest_version (f));
+  g_assert_true (xuncha_office_records_officer_revoke (f->records, "OLD1", &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autoptr(XunchaWireReport) report = make_report (uuid, "after", NULL);
+    g_autoptr(GPtrArray) items = NULL;
+    g_auto(XunchaOfficeReceipt) receipt = { 0 };
+    gboolean created;
+    gint64 revision = 0;
+
+    g_free (add_officer (f->records, &officer_a));
+    g_assert_true (put_report (f->records, &officer_a, report, &created, &receipt, &error));
+    g_assert_true (xuncha_office_records_report_set_status (f->records, uuid, "立案", &error));
+    g_assert_no_error (error);
+    /* Revisions go on from where the old office left them. */
+    items = xuncha_office_records_status_since (f->records, &officer_a, 41, &revision, &error);
+    g_assert_cmpuint (items->len, ==, 1);
+    g_assert_cmpint (revision, ==, 42);
+  }
+}
+
+/* An office at schema 1 gains what each later migration adds, and keeps what it holds. */
+static void
+test_from_first_schema (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "office.db", NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (f->database != NULL)
+    {
+      g_test_skip ("The SQLite schema's own migrations");
+      return;
+    }
+  g_free (add_officer (f->records, &officer_a));
+  g_clear_object (&f->records);
+  /* Back to what migration 1 made. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX reports_received; DROP INDEX reports_officer;"
+                                 "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  f->records = open_backend (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_office_records_schema_version (f->records), ==, latest_version (f));
+  g_assert_true (xuncha_office_records_officer_revoke (f->records, "A1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                                       "'index' AND name IN ('reports_received', "
+                                       "'reports_officer')", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/office-records/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("idempotent/report", test_report_idempotent);
+  ADD ("idempotent/shift", test_shift_idempotent);
+  ADD ("idempotent/points", test_points_idempotent);
+  ADD ("idempotent/officer", test_officer_idempotent);
+  ADD ("conflict/report", test_report_conflict);
+  ADD ("conflict/other-officer", test_other_officer);
+  ADD ("revisions/status", test_status_revisions);
+  ADD ("revisions/streets", test_street_revisions);
+  ADD ("revisions/merchants", test_merchant_revisions);
+  ADD ("authorization/enroll-once", test_enroll_once);
+  ADD ("authorization/revoked", test_revoked);
+  ADD ("authorization/visibility", test_visibility);
+  ADD ("authorization/assigned-streets", test_assigned_streets);
+  ADD ("enroll-failures", test_enroll_failures);
+  ADD ("concurrency/two-writers", test_two_writers);
+  ADD ("concurrency/two-processes", test_two_processes);
+  ADD ("concurrency/reader-during-write", test_reader_during_write);
+  ADD ("migrations/fresh", test_fresh_schema);
+  ADD ("migrations/newer-refused", test_newer_schema);
+  ADD ("migrations/adopt-unnumbered", test_adopt_unnumbered);
+  ADD ("migrations/from-first-schema", test_from_first_schema);
+#undef ADD
+
+  return g_test_run ();
+}
