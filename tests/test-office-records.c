@@ -9,10 +9,17 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#if HAVE_POSTGRESQL
+#include <libpq-fe.h>
+#endif
 
 #include "xuncha-office-backend.h"
 #include "xuncha-office-sqlite-records.h"
 #include "xuncha-test-util.h"
+#if HAVE_POSTGRESQL
+#include "xuncha-office-pg-records.h"
+#include "xuncha-test-postgres.h"
+#endif
 
 /* Connections each records object keeps: more than the threads of any case, so that the
  * cases run calls really at once. */
@@ -28,11 +35,67 @@ typedef struct
 /* The database the backend under test keeps its records in, fresh and empty for each
  * case. NULL is SQLite in the case's own folder; a libpq connection string runs the same
  * cases against PostgreSQL. */
+static gboolean
+on_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("XUNCHA_TEST_BACKEND"), "postgresql") == 0;
+}
+
+/* On PostgreSQL, each case gets a database of its own on the test process's throwaway
+ * cluster (tests/xuncha-test-postgres.c). */
 static char *
 fresh_database (void)
 {
+#if HAVE_POSTGRESQL
+  g_autoptr(GError) error = NULL;
+  char *database;
+
+  if (!on_postgresql ())
+    return NULL;
+  database = xuncha_test_postgres_new_database (&error);
+  g_assert_no_error (error);
+  return database;
+#else
+  g_assert_false (on_postgresql ());
   return NULL;
+#endif
 }
+
+/* Why the backend asked for cannot run here, or NULL. */
+static char *unavailable;
+
+static void
+test_unavailable (void)
+{
+  g_test_skip (unavailable);
+}
+
+#if HAVE_POSTGRESQL
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+static PGconn *
+connect_raw (Fixture *f)
+{
+  PGconn *conn = PQconnectdb (f->database);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("Could not connect: %s", PQerrorMessage (conn));
+  return conn;
+}
+
+/* The text of the first column of the first row of @sql. */
+static char *
+pg_query_text (PGconn     *conn,
+               const char *sql)
+{
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK && PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  return g_strdup (PQntuples (result) > 0 ? PQgetvalue (result, 0, 0) : "");
+}
+#endif
 
 static XunchaOfficeRecords *
 open_backend (Fixture  *f,
@@ -50,6 +113,10 @@ open_backend (Fixture  *f,
 static int
 latest_version (Fixture *f)
 {
+#if HAVE_POSTGRESQL
+  if (f->database != NULL)
+    return xuncha_office_pg_records_schema_latest ();
+#endif
   g_assert_null (f->database);
   return xuncha_office_sqlite_records_latest_version ();
 }
@@ -63,6 +130,17 @@ set_schema_version (Fixture *f,
   g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", version);
   sqlite3 *db = NULL;
 
+#if HAVE_POSTGRESQL
+  if (f->database != NULL)
+    {
+      g_autoptr(PGconn) conn = connect_raw (f);
+      g_autofree char *insert = g_strdup_printf ("INSERT INTO xuncha_schema (version) "
+                                                 "VALUES (%d)", version);
+
+      g_free (pg_query_text (conn, insert));
+      return;
+    }
+#endif
   g_assert_null (f->database);
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
@@ -78,6 +156,30 @@ database_fingerprint (Fixture *f)
   g_autofree char *data = NULL;
   gsize length = 0;
 
+#if HAVE_POSTGRESQL
+  /* PostgreSQL: every column of every table, the schema versions and each table's rows. */
+  if (f->database != NULL)
+    {
+      g_autoptr(PGconn) conn = connect_raw (f);
+      g_autofree char *columns = pg_query_text (conn,
+                                                "SELECT string_agg (table_name || '.' || "
+                                                "  column_name || ':' || data_type, ',' "
+                                                "  ORDER BY table_name, column_name) "
+                                                "FROM information_schema.columns "
+                                                "WHERE table_schema = 'public'");
+      g_autofree char *versions = pg_query_text (conn,
+                                                 "SELECT string_agg (version::text, ',' "
+                                                 "ORDER BY version) FROM xuncha_schema");
+      g_autofree char *officers = pg_query_text (conn,
+                                                 "SELECT string_agg (o::text, ',' ORDER BY id) "
+                                                 "FROM officers o");
+      g_autofree char *counters = pg_query_text (conn,
+                                                 "SELECT string_agg (c::text, ',' ORDER BY name) "
+                                                 "FROM counters c");
+
+      return g_strdup_printf ("%s\n%s\n%s\n%s", columns, versions, officers, counters);
+    }
+#endif
   g_assert_null (f->database);
   g_assert_true (g_file_get_contents (path, &data, &length, NULL));
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)data, length);
@@ -1300,6 +1402,20 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  /* Asked to run on PostgreSQL where it cannot: one case, skipped with the reason. */
+#if HAVE_POSTGRESQL
+  if (on_postgresql ())
+    xuncha_test_postgres_available (&unavailable);
+#else
+  if (on_postgresql ())
+    unavailable = g_strdup ("this build has no PostgreSQL support (libpq)");
+#endif
+  if (unavailable != NULL)
+    {
+      g_test_add_func ("/office-records/backend-unavailable", test_unavailable);
+      return g_test_run ();
+    }
 
 #define ADD(path, func) \
   g_test_add ("/office-records/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -371,6 +371,20 @@ xuncha_test_postgres_require (void)
   return ok;
 }
 
+gboolean
+xuncha_test_postgres_available (char **reason)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  G_LOCK (cluster);
+  ok = cluster_ensure (&error);
+  G_UNLOCK (cluster);
+  if (!ok)
+    *reason = g_strdup (error->message);
+  return ok;
+}
+
 char *
 xuncha_test_postgres_new_database (GError **error)
 {

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
  * with the reason, when PostgreSQL 15 or PostGIS 3 is not installed. */
 gboolean  xuncha_test_postgres_require      (void);
 
+/* The same without a test to skip: FALSE with the reason in @reason. For a program that
+ * decides in main() which cases it registers. */
+gboolean  xuncha_test_postgres_available    (char   **reason);
+
 /* A libpq connection string ("key=value" words) to a fresh empty database with PostGIS,
  * made from the template (fast: a file copy). NULL with @error if the cluster does not
  * run. */

@@ -7,20 +7,27 @@
 
 #include "xuncha-office-backend.h"
 #include "xuncha-office-folder-photo-store.h"
+#if HAVE_POSTGRESQL
+#include "xuncha-office-pg-records.h"
+#endif
 #include "xuncha-office-sqlite-records.h"
 
-/* The PostgreSQL records, for a database named by a libpq connection string. This build
- * has none: said so in words an administrator can act on. */
+/* The PostgreSQL records, for a database named by a libpq connection string. A build
+ * without libpq has none: said so in words an administrator can act on. */
 static XunchaOfficeRecords *
 open_pg_records (const char  *database,
                  guint        pool_size,
                  GError     **error)
 {
+#if HAVE_POSTGRESQL
+  return XUNCHA_OFFICE_RECORDS (xuncha_office_pg_records_open (database, pool_size, error));
+#else
   g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
                _("This xuncha-office was built without PostgreSQL support: leave out "
                  "--database (and XUNCHA_OFFICE_DATABASE) to keep the records in SQLite in "
                  "the data folder."));
   return NULL;
+#endif
 }
 
 gboolean

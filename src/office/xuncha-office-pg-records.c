@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <string.h>
@@ -336,7 +337,9 @@ connect_db (const char  *conninfo,
                                                         : "out of memory");
 
       g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_BUSY,
-                   "Could not connect to the PostgreSQL database: %s", g_strstrip (message));
+                   _("Could not connect to the PostgreSQL database (%s). Check the connection "
+                     "string given with --database and that the database server runs."),
+                   g_strstrip (message));
       PQfinish (conn);
       return NULL;
     }
@@ -1255,12 +1258,13 @@ record_from_row (const PGresult  *result,
   record->receipt.content_sha256 = g_strdup (text_at (result, row, 4));
   record->case_status = g_strdup (text_at (result, row, 5));
   record->case_status_at = g_strdup (text_at (result, row, 6));
+  record->conflicts = (guint)int64_at (result, row, 7);
   return g_steal_pointer (&record);
 }
 
 #define RECORD_COLUMNS \
   "r.body, r.officer_id, r.receipt_id, r.received_at, r.content_sha256, r.case_status, " \
-  "r.case_status_at"
+  "r.case_status_at, (SELECT count(*) FROM report_conflicts k WHERE k.uuid = r.uuid)"
 
 static Outcome
 report_get_body (XunchaOfficePgRecords  *self,
@@ -1278,7 +1282,7 @@ report_get_body (XunchaOfficePgRecords  *self,
   if (result == NULL)
     return OUTCOME_ROLLBACK;
   if (PQntuples (result) != 1
-      || !may_see (call->officer, text_at (result, 0, 1), text_at (result, 0, 7)))
+      || !may_see (call->officer, text_at (result, 0, 1), text_at (result, 0, 8)))
     {
       g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
                    "No report %s", call->uuid);
@@ -2220,9 +2224,9 @@ migrate_body (XunchaOfficePgRecords  *self,
   if (version > latest)
     {
       g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_SCHEMA_NEWER,
-                   "The database's schema is version %d, newer than this office knows (%d): "
-                   "a newer office made it; run that one, or a restored older backup",
-                   version, latest);
+                   _("The PostgreSQL database was written by a newer xuncha-office (schema %d; "
+                     "this one knows up to %d). Run the newer xuncha-office on it; the database "
+                     "was left unchanged."), version, latest);
       return OUTCOME_ROLLBACK;
     }
   for (; version < latest; version++)
