@@ -7,6 +7,7 @@
 
 #include "xuncha-office-backend.h"
 #include "xuncha-office-folder-photo-store.h"
+#include "xuncha-private-files-private.h"
 #if HAVE_POSTGRESQL
 #include "xuncha-office-pg-records.h"
 #endif
@@ -30,6 +31,28 @@ open_pg_records (const char  *database,
 #endif
 }
 
+/* The office's folder holds every photo of a district: its user's alone, whichever
+ * records backend runs (the SQLite records see to it for office.db's folder themselves).
+ * A folder with a wider mode is tightened, and the log says so. */
+static gboolean
+make_private (const char  *data_dir,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint was_mode = 0;
+
+  if (!xuncha_private_dir (data_dir, &was_mode, &local_error))
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                   _("The office will not use its data folder: %s"), local_error->message);
+      return FALSE;
+    }
+  if (was_mode != 0)
+    g_message ("Made the folder %s private to the office's user (mode 0700, was %04o)",
+               data_dir, was_mode);
+  return TRUE;
+}
+
 gboolean
 xuncha_office_backend_open (const char              *database,
                             const char              *data_dir,
@@ -49,7 +72,7 @@ xuncha_office_backend_open (const char              *database,
   if (database == NULL)
     new_records = XUNCHA_OFFICE_RECORDS (xuncha_office_sqlite_records_open (data_dir, pool_size,
                                                                             error));
-  else
+  else if (make_private (data_dir, error))
     new_records = open_pg_records (database, pool_size, error);
   if (new_records == NULL)
     return FALSE;
