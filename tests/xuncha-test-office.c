@@ -9,9 +9,16 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <sqlite3.h>
+#if HAVE_POSTGRESQL
+#include <libpq-fe.h>
+#endif
 
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
+#if HAVE_POSTGRESQL
+#include "xuncha-test-postgres.h"
+#endif
 
 static gboolean
 sh (const char *dir,
@@ -126,6 +133,113 @@ die_with_parent (gpointer data)
     }
 }
 
+const char *
+xuncha_test_office_database (const char *data_dir)
+{
+  static GMutex lock;
+  static GHashTable *databases;
+  const char *database;
+
+  if (g_strcmp0 (g_getenv ("XUNCHA_TEST_BACKEND"), "postgresql") != 0)
+    return NULL;
+#if HAVE_POSTGRESQL
+  g_mutex_lock (&lock);
+  if (databases == NULL)
+    databases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  database = g_hash_table_lookup (databases, data_dir);
+  if (database == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      char *made = xuncha_test_postgres_new_database (&error);
+
+      g_assert_no_error (error);
+      g_hash_table_insert (databases, g_strdup (data_dir), made);
+      database = made;
+    }
+  g_mutex_unlock (&lock);
+  return database;
+#else
+  g_error ("XUNCHA_TEST_BACKEND=postgresql, but this build has no PostgreSQL (libpq)");
+  return NULL;
+#endif
+}
+
+char *
+xuncha_test_office_query (const char *data_dir,
+                          const char *sql,
+                          const char *param)
+{
+  const char *database = xuncha_test_office_database (data_dir);
+  g_autofree char *path = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  char *value = NULL;
+
+#if HAVE_POSTGRESQL
+  if (database != NULL)
+    {
+      PGconn *conn = PQconnectdb (database);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("Could not connect to %s: %s", database, PQerrorMessage (conn));
+      result = PQexecParams (conn, sql, param != NULL ? 1 : 0, NULL, &param, NULL, NULL, 0);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQresultErrorMessage (result));
+      if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+        value = g_strdup (PQgetvalue (result, 0, 0));
+      PQclear (result);
+      PQfinish (conn);
+      return value;
+    }
+#endif
+  path = g_build_filename (data_dir, "office.db", NULL);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  if (param != NULL)
+    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+void
+xuncha_test_office_exec (const char *data_dir,
+                         const char *sql)
+{
+  const char *database = xuncha_test_office_database (data_dir);
+  g_autofree char *path = NULL;
+  char *message = NULL;
+  sqlite3 *db = NULL;
+
+#if HAVE_POSTGRESQL
+  if (database != NULL)
+    {
+      PGconn *conn = PQconnectdb (database);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("Could not connect to %s: %s", database, PQerrorMessage (conn));
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        g_error ("%s: %s", sql, PQresultErrorMessage (result));
+      PQclear (result);
+      PQfinish (conn);
+      return;
+    }
+#endif
+  path = g_build_filename (data_dir, "office.db", NULL);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
 static void
 spawn (XunchaTestOffice *office)
 {
@@ -143,6 +257,11 @@ spawn (XunchaTestOffice *office)
   int out_fd = -1;
 
   g_strv_builder_addv (builder, base);
+  if (xuncha_test_office_database (office->data_dir) != NULL)
+    {
+      g_strv_builder_add (builder, "--database");
+      g_strv_builder_add (builder, xuncha_test_office_database (office->data_dir));
+    }
   if (office->extra_args != NULL)
     g_strv_builder_addv (builder, (const char **)office->extra_args);
   argv = g_strv_builder_end (builder);
@@ -294,6 +413,11 @@ xuncha_test_office_admin (const char *data_dir,
   va_end (args);
   g_ptr_array_add (argv, (gpointer)"--data-dir");
   g_ptr_array_add (argv, (gpointer)data_dir);
+  if (xuncha_test_office_database (data_dir) != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer)"--database");
+      g_ptr_array_add (argv, (gpointer)xuncha_test_office_database (data_dir));
+    }
   g_ptr_array_add (argv, NULL);
   status = xuncha_test_run ((const char * const *)argv->pdata, &out, &err);
   if (status != 0)

@@ -83,6 +83,20 @@ void              xuncha_test_enroll         (const char       *device_dir,
                                               const char       *code,
                                               const char       *ca);
 
+/* Where the office of @data_dir keeps its records. With XUNCHA_TEST_BACKEND=postgresql
+ * each data folder has a PostgreSQL database of its own on the test's throwaway cluster
+ * (made at the folder's first use), and every office command of these helpers names it
+ * with --database: the libpq connection string. NULL: SQLite, office.db in the folder. */
+const char       *xuncha_test_office_database (const char       *data_dir);
+/* The first column of the first row of @sql (@param as $1, or NULL for none) on the office
+ * records of @data_dir, whichever backend holds them; NULL for no row or SQL NULL. */
+char             *xuncha_test_office_query   (const char       *data_dir,
+                                              const char       *sql,
+                                              const char       *param);
+/* Runs @sql (statements without parameters) on the office records of @data_dir. */
+void              xuncha_test_office_exec    (const char       *data_dir,
+                                              const char       *sql);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaTestOffice, xuncha_test_office_free)
 
 G_END_DECLS
