@@ -136,9 +136,11 @@ die_with_parent (gpointer data)
 const char *
 xuncha_test_office_database (const char *data_dir)
 {
+#if HAVE_POSTGRESQL
   static GMutex lock;
   static GHashTable *databases;
   const char *database;
+#endif
 
   if (g_strcmp0 (g_getenv ("XUNCHA_TEST_BACKEND"), "postgresql") != 0)
     return NULL;
@@ -169,13 +171,14 @@ xuncha_test_office_query (const char *data_dir,
                           const char *sql,
                           const char *param)
 {
-  const char *database = xuncha_test_office_database (data_dir);
   g_autofree char *path = NULL;
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db = NULL;
   char *value = NULL;
 
 #if HAVE_POSTGRESQL
+  const char *database = xuncha_test_office_database (data_dir);
+
   if (database != NULL)
     {
       PGconn *conn = PQconnectdb (database);
@@ -211,12 +214,13 @@ void
 xuncha_test_office_exec (const char *data_dir,
                          const char *sql)
 {
-  const char *database = xuncha_test_office_database (data_dir);
   g_autofree char *path = NULL;
   char *message = NULL;
   sqlite3 *db = NULL;
 
 #if HAVE_POSTGRESQL
+  const char *database = xuncha_test_office_database (data_dir);
+
   if (database != NULL)
     {
       PGconn *conn = PQconnectdb (database);
