@@ -117,6 +117,12 @@ static char *
 postgres_database (GError **error)
 {
 #ifdef XUNCHA_TEST_HAVE_POSTGRES
+  if (!xuncha_test_postgres_require ())
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "PostgreSQL 15 with PostGIS 3 is not installed");
+      return NULL;
+    }
   return xuncha_test_postgres_new_database (error);
 #else
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -204,8 +210,10 @@ admin (const RushStore *store,
  * listens, or says on its standard error why not. */
 static gboolean
 office_takes (const RushConfig *config,
+              const RushStore  *store,
               char            **why)
 {
+  g_auto(GStrv) args = serve_args (config, store);
   XunchaTestCerts *certs = xuncha_test_certs ();
   g_autofree char *dir = xuncha_test_make_tmpdir ();
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -215,7 +223,7 @@ office_takes (const RushConfig *config,
   g_autofree char *line = NULL;
   gboolean takes;
 
-  if (config->args[0] == NULL)
+  if (args[0] == NULL)
     return TRUE;
   g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_OFFICE"));
   g_ptr_array_add (argv, (gpointer)"serve");
@@ -227,8 +235,8 @@ office_takes (const RushConfig *config,
   g_ptr_array_add (argv, certs->server_cert);
   g_ptr_array_add (argv, (gpointer)"--tls-key");
   g_ptr_array_add (argv, certs->server_key);
-  for (guint i = 0; config->args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer)config->args[i]);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, args[i]);
   g_ptr_array_add (argv, NULL);
   office = g_subprocess_newv ((const char * const *)argv->pdata,
                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
@@ -244,8 +252,9 @@ office_takes (const RushConfig *config,
       g_autoptr(GDataInputStream) err = g_data_input_stream_new (
         g_subprocess_get_stderr_pipe (office));
       g_autofree char *said = g_data_input_stream_read_upto (err, "", 0, NULL, NULL, NULL);
+      g_autofree char *options = g_strjoinv (" ", args);
 
-      *why = g_strdup_printf ("the office refuses %s: %s", config->args[0],
+      *why = g_strdup_printf ("the office refuses %s: %s", options,
                               said != NULL ? g_strstrip (said) : "(nothing said)");
     }
   g_subprocess_wait (office, NULL, NULL);
@@ -273,7 +282,7 @@ office_start (RushOffice       *o,
   o->config = config;
   for (guint i = 0; i < config->processes; i++)
     {
-      g_autofree char *log = g_strdup_printf ("%s/office-%s-%u.log", g_get_tmp_dir (),
+      g_autofree char *log = g_strdup_printf ("%s/office-%s-%u.log", store->dir,
                                               config->name, i);
 
       o->offices[i] = xuncha_test_office_start_full (store->dir, certs->server_cert,
@@ -667,25 +676,15 @@ bench_config (gconstpointer data)
     return;
   if (config->haproxy && xuncha_test_haproxy_require () == NULL)
     return;
-  if (!office_takes (config, &skip))
-    {
-#ifndef XUNCHA_TEST_HAVE_POSTGRES
-      /* Both reasons, so that the report says all that is missing. */
-      if (config->database == RUSH_POSTGRES)
-        {
-          g_autofree char *more = g_strconcat (skip, "; and the PostgreSQL test cluster "
-                                               "(tests/xuncha-test-postgres.c) is not built "
-                                               "yet", NULL);
-          g_test_skip (more);
-          return;
-        }
-#endif
-      g_test_skip (skip);
-      return;
-    }
   if (!store_init (&store, config->database, &error))
     {
       g_test_skip (error->message);
+      store_clear (&store);
+      return;
+    }
+  if (!office_takes (config, &store, &skip))
+    {
+      g_test_skip (skip);
       store_clear (&store);
       return;
     }
