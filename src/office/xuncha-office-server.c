@@ -47,6 +47,8 @@ struct _XunchaOfficeServer
  * short while is read and dropped before the connection is closed (a lingering close), so
  * that the client reads the answer instead of a reset that can discard it. */
 #define LINGER_S 2
+/* libsoup's wrappers around a kept-alive connection before it is ended (on_idle_take()). */
+#define WRAPPERS_MAX 4
 #define LINGER_BYTES (1024 * 1024)
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
@@ -1089,6 +1091,10 @@ on_got_body (SoupServerMessage *msg,
       && soup_server_message_get_method (msg) != SOUP_METHOD_HEAD
       && soup_server_message_get_response_body (msg)->length == 0)
     respond_libsoup_error (msg);
+  /* A connection wrapped too often (see on_idle_take()) ends with this answer. */
+  if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg), "xuncha-wrappers")) >= WRAPPERS_MAX)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Connection", "close");
 
   if (deadline != NULL)
     {
@@ -1188,6 +1194,9 @@ on_request_started (SoupServer        *server,
   if (socket != NULL)
     g_object_set_data_full (G_OBJECT (msg), "xuncha-socket", g_object_ref (socket),
                             g_object_unref);
+  if (remote != NULL)
+    g_object_set_data (G_OBJECT (msg), "xuncha-wrappers",
+                       g_object_get_data (G_OBJECT (remote), "xuncha-wrappers"));
   deadline_set (msg, self->request_timeout_s, "no request came, or it came too slowly");
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
@@ -1215,6 +1224,8 @@ typedef struct
   SoupServerMessage  *msg;           /* the answered one, until its connection is taken */
   gboolean            disconnected;  /* libsoup ended that connection itself */
   GIOStream          *stream;        /* then: the connection, waiting */
+  GIOStream          *base;          /* the stream first handed to libsoup */
+  guint               wrappers;      /* libsoup's wrappers around it in @stream */
   GSocketAddress     *local;
   GSocketAddress     *remote;
   GSource            *source;
@@ -1248,6 +1259,7 @@ idle_free (gpointer data)
   if (idle->stream != NULL)
     g_io_stream_close (idle->stream, NULL, NULL);
   g_clear_object (&idle->stream);
+  g_clear_object (&idle->base);
   g_clear_object (&idle->local);
   g_clear_object (&idle->remote);
   g_free (idle);
@@ -1264,9 +1276,10 @@ on_idle_readable (GObject  *pollable,
   g_autoptr(GSocketAddress) local = g_steal_pointer (&idle->local);
   g_autoptr(GSocketAddress) remote = g_steal_pointer (&idle->remote);
 
-  g_hash_table_remove (self->idle, idle);
-  g_object_set_data_full (G_OBJECT (remote), "xuncha-stream", g_object_ref (stream),
+  g_object_set_data_full (G_OBJECT (remote), "xuncha-stream", g_steal_pointer (&idle->base),
                           g_object_unref);
+  g_object_set_data (G_OBJECT (remote), "xuncha-wrappers", GUINT_TO_POINTER (idle->wrappers));
+  g_hash_table_remove (self->idle, idle);
   soup_server_accept_iostream (self->soup, stream, local, remote, NULL);
   return G_SOURCE_REMOVE;
 }
@@ -1309,14 +1322,23 @@ on_idle_take (gpointer user_data)
   g_object_set_data_full (G_OBJECT (idle->remote), "xuncha-socket", g_object_ref (socket),
                           g_object_unref);
   /* From a connection the office handed over, libsoup gives back its own wrapper of the
-   * stream handed; unless bytes wait in that wrapper (a client sending its next request
-   * early), the stream handed is the one to wait on, so wrappers do not pile up. */
-  if (handed != NULL
-      && !g_pollable_input_stream_is_readable (
-            G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (taken))))
+   * stream handed. Unless bytes wait (in it, or in the socket under it: the two cannot be
+   * told apart), the stream first handed is the one to wait on. Otherwise the wrapper is
+   * kept, and libsoup wraps it once more: each wrapper costs every read of the
+   * connection's later requests, so past WRAPPERS_MAX the next answer ends the
+   * connection (on_got_body()) and the client starts afresh. */
+  if (handed == NULL)
+    handed = G_IO_STREAM (taken);
+  idle->base = g_object_ref (handed);
+  if (!g_pollable_input_stream_is_readable (
+         G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (taken))))
     idle->stream = g_object_ref (handed);
   else
-    idle->stream = g_steal_pointer (&taken);
+    {
+      idle->stream = g_steal_pointer (&taken);
+      idle->wrappers = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (remote),
+                                                            "xuncha-wrappers")) + 1;
+    }
   idle->source = g_pollable_input_stream_create_source (
     G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (idle->stream)), NULL);
   g_source_set_callback (idle->source, (GSourceFunc)on_idle_readable, idle, NULL);
