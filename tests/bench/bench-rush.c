@@ -47,7 +47,8 @@ typedef struct
 } RushConfig;
 
 static const RushConfig configs[] = {
-  { "a", "one thread, SQLite (the baseline)", { NULL }, 1, FALSE, RUSH_SQLITE },
+  { "a", "one thread, SQLite (the baseline)", { "--workers", "0", NULL }, 1, FALSE,
+    RUSH_SQLITE },
   { "b", "a worker pool on SQLite", { "--workers", "8", NULL }, 1, FALSE, RUSH_SQLITE },
   { "c", "a worker pool on PostgreSQL", { "--workers", "8", NULL }, 1, FALSE, RUSH_POSTGRES },
   { "d", "two processes on PostgreSQL behind HAProxy", { "--workers", "8", NULL }, 2, TRUE,
@@ -635,7 +636,8 @@ bench_export_head (const RushConfig *config,
                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
                                 NULL, &export.pid, NULL));
   latencies = rush_head_while (office.url, xuncha_test_certs ()->ca,
-                               export_token[config->database], d->photos, 20, export_running,
+                               export_token[config->database], d->photos,
+                               RUSH_PHOTOS_PER_DEVICE, 20, export_running,
                                &export, &error);
   while (export_running (&export))
     g_usleep (10000);
