@@ -414,6 +414,29 @@ status_int (JsonObject *status,
   return json_object_get_int_member (json_object_get_object_member (status, group), name);
 }
 
+/* The case status the device holds for its report @uuid, or NULL. */
+static char *
+device_case_status (const char *device_dir,
+                    const char *uuid)
+{
+  g_autofree char *out = run_cli (device_dir, "report", "list", "--json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *reports;
+
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  reports = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    {
+      JsonObject *report = json_array_get_object_element (reports, i);
+
+      if (g_str_equal (json_object_get_string_member (report, "uuid"), uuid))
+        return g_strdup (json_object_get_string_member_with_default (report, "case_status",
+                                                                     NULL));
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
 /* Adds @n points to the device's shift @uuid after those it has, as the recorder does. */
 static void
 add_points (XunchaStore *store,
@@ -435,7 +458,9 @@ add_points (XunchaStore *store,
 /* Backup while the office runs; restore into a new folder (a second database); an office
  * on it: everything is there, and the device goes on with its old token, sending exactly
  * what the restored office has not acknowledged to it. What the office acknowledged after
- * the backup is missing, as docs/backup.md says; a running shift heals by itself. */
+ * the backup is missing, as docs/backup.md says; a running shift heals by itself. A case
+ * status set after the restore reaches the device, although it pulled statuses after the
+ * backup (the restored revisions are raised above the ones it holds). */
 static void
 test_restore_running (void)
 {
@@ -444,6 +469,8 @@ test_restore_running (void)
   g_autofree char *backup = NULL, *code = NULL, *before_photos = NULL, *out = NULL;
   g_autofree char *track = NULL, *running = NULL, *lost = NULL, *waiting = NULL;
   g_autofree char *sql = NULL, *listing = NULL, *found = NULL, *gone = NULL;
+  g_autofree char *status_lost = NULL, *status_new = NULL, *status_device = NULL;
+  char *uuids[3] = { NULL, };
   g_autoptr(XunchaTestOffice) office = NULL;
   g_autoptr(XunchaTestOffice) second = NULL;
   g_autoptr(XunchaStore) store = NULL;
@@ -467,12 +494,14 @@ test_restore_running (void)
   g_free (xuncha_test_office_add_officer (office_dir, "L1", "T1", TRUE));
   xuncha_test_enroll (device_dir, office->url, "A1", code, certs->ca);
   for (guint i = 0; i < 3; i++)
-    g_free (add_report (device_dir, i));
+    uuids[i] = add_report (device_dir, i);
   track = xuncha_test_source_path ("tests/fixtures/walk-1.1.gpx");
   g_free (run_cli (device_dir, "track", "import", track, NULL));
   store = xuncha_store_open (device_dir, &error);
   g_assert_no_error (error);
   running = xuncha_test_device_add_shift (store, 50, FALSE);
+  g_free (run_cli (device_dir, "sync", NULL));
+  g_free (xuncha_test_office_admin (office_dir, "report", "set-status", uuids[0], "立案", NULL));
   g_free (run_cli (device_dir, "sync", NULL));
   counts_of (office_dir, &before);
   g_assert_cmpint (before.reports, ==, 3);
@@ -488,6 +517,7 @@ test_restore_running (void)
    * points of the running shift, and a report that waits on the device. */
   lost = add_report (device_dir, 3);
   add_points (store, running, 25);
+  g_free (xuncha_test_office_admin (office_dir, "report", "set-status", uuids[1], "派遣", NULL));
   g_free (run_cli (device_dir, "sync", NULL));
   waiting = add_report (device_dir, 4);
   xuncha_test_office_stop (office, SIGTERM);
@@ -504,6 +534,7 @@ test_restore_running (void)
 
   /* An office on the restored folder, where the device knows it: the old token works. */
   second = xuncha_test_office_start (restored, certs->server_cert, certs->server_key, port);
+  g_free (xuncha_test_office_admin (restored, "report", "set-status", uuids[2], "结案", NULL));
   g_free (run_cli (device_dir, "sync", NULL));
   counts_of (restored, &after_sync);
   g_assert_cmpint (after_sync.officers, ==, before.officers);
@@ -528,6 +559,16 @@ test_restore_running (void)
   g_assert_cmpint (status_int (status, "points", "acked"), ==,
                    status_int (status, "points", "device"));
 
+  /* The status set after the restore reached the device; the one set after the backup is
+   * not at the office (the device keeps showing it). */
+  status_new = device_case_status (device_dir, uuids[2]);
+  g_assert_cmpstr (status_new, ==, "结案");
+  status_device = device_case_status (device_dir, uuids[1]);
+  g_assert_cmpstr (status_device, ==, "派遣");
+  status_lost = xuncha_test_office_query (restored, "SELECT case_status FROM reports "
+                                                    "WHERE uuid = $1", uuids[1]);
+  g_assert_null (status_lost);
+
   /* Once more: nothing doubled. */
   g_free (run_cli (device_dir, "sync", NULL));
   {
@@ -538,6 +579,8 @@ test_restore_running (void)
   }
   g_clear_pointer (&second, xuncha_test_office_free);
   g_clear_object (&store);
+  for (guint i = 0; i < G_N_ELEMENTS (uuids); i++)
+    g_free (uuids[i]);
   xuncha_test_remove_tree (dir);
 }
 

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 #endif
 
+#include "xuncha-office-backend.h"
 #include "xuncha-office-backup.h"
 #include "xuncha-office-backup-writer.h"
 #include "xuncha-office-folder-photo-store-private.h"
@@ -728,6 +729,32 @@ records_latest (XunchaOfficeBackupRecords records)
   return xuncha_office_sqlite_records_latest_version ();
 }
 
+/* The restored records, opened as an office opens them (an older schema is brought up to
+ * date), with their revision counters raised above every revision the office handed out
+ * before it lost them: a device that pulled case statuses or streets after the backup was
+ * made holds a revision the restored counters are below, and would miss a change given
+ * that revision again. The time in microseconds is above them all. */
+static gboolean
+raise_revisions (const char  *data_dir,
+                 const char  *database,
+                 GError     **error)
+{
+  g_autoptr(XunchaOfficeRecords) records = NULL;
+  g_autoptr(XunchaOfficePhotoStore) photos = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!xuncha_office_backend_open (database, data_dir, 1, &records, &photos, &local_error)
+      || !xuncha_office_records_revisions_raise (records, g_get_real_time (), &local_error))
+    {
+      g_set_error (error, XUNCHA_OFFICE_BACKUP_ERROR, XUNCHA_OFFICE_BACKUP_ERROR_FAILED,
+                   _("The records were restored, but their revisions could not be set above "
+                     "those the devices hold (%s): restore again with --force before an "
+                     "office runs on them."), local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Photos. */
 
 static int
@@ -1201,6 +1228,8 @@ xuncha_office_backup_restore (const char                 *from,
         goto out;
       result->records = TRUE;
     }
+  if (result->records && !raise_revisions (data_dir, database, error))
+    goto out;
   ok = TRUE;
 
 out:

@@ -66,7 +66,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XunchaOfficeRestoreResult, xuncha_office_resto
  * the records, and (HOLDS_RECORDS) when they hold officers, reports, shifts or streets
  * unless @force; an office.db replaced so is kept beside it, renamed. The photos go in
  * first, their checksums checked, so the records never name a photo the folder lacks.
- * @photos_only: the photos alone, the records left as they are. */
+ * The restored records are then opened as an office opens them (an older schema migrated)
+ * and their revision counters raised to the time in microseconds, above every revision a
+ * device may hold. @photos_only: the photos alone, the records left as they are. */
 gboolean xuncha_office_backup_restore (const char                 *from,
                                        const char                 *data_dir,
                                        const char                 *database,
