@@ -729,6 +729,22 @@ records_latest (XunchaOfficeBackupRecords records)
   return xuncha_office_sqlite_records_latest_version ();
 }
 
+/* Whether records of an office are there: office.db, or the database's schema table. */
+static gboolean
+holds_schema (const char *db_path,
+              const char *database)
+{
+#if HAVE_POSTGRESQL
+  if (database != NULL)
+    {
+      g_autoptr(PGconn) conn = pg_connect (database, NULL);
+
+      return conn != NULL && pg_has_table (conn, "xuncha_schema");
+    }
+#endif
+  return database == NULL && g_file_test (db_path, G_FILE_TEST_IS_REGULAR);
+}
+
 /* The restored records, opened as an office opens them (an older schema is brought up to
  * date), with their revision counters raised above every revision the office handed out
  * before it lost them: a device that pulled case statuses or streets after the backup was
@@ -1228,8 +1244,15 @@ xuncha_office_backup_restore (const char                 *from,
         goto out;
       result->records = TRUE;
     }
-  if (result->records && !raise_revisions (data_dir, database, error))
-    goto out;
+  /* Photos alone: records there may have been restored by other means (a database
+   * administrator's own dumps), and need the same. Records that are not there are not
+   * made. */
+  if (result->records || holds_schema (db_path, database))
+    {
+      if (!raise_revisions (data_dir, database, error))
+        goto out;
+      result->raised = TRUE;
+    }
   ok = TRUE;
 
 out:

@@ -47,6 +47,7 @@ typedef struct
 {
   XunchaOfficeBackupContents  contents;      /* what the backup held */
   gboolean                    records;       /* the records were restored */
+  gboolean                    raised;        /* their revision counters were raised */
   guint64                     photos_placed;
   guint64                     photos_held;   /* already in the folder */
   char                       *replaced;      /* where the earlier office.db was moved */
@@ -68,7 +69,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XunchaOfficeRestoreResult, xuncha_office_resto
  * first, their checksums checked, so the records never name a photo the folder lacks.
  * The restored records are then opened as an office opens them (an older schema migrated)
  * and their revision counters raised to the time in microseconds, above every revision a
- * device may hold. @photos_only: the photos alone, the records left as they are. */
+ * device may hold. @photos_only: the photos alone, the records left as they are; records
+ * already there (a database its administrator restored from dumps of his own) have their
+ * counters raised all the same. */
 gboolean xuncha_office_backup_restore (const char                 *from,
                                        const char                 *data_dir,
                                        const char                 *database,

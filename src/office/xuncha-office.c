@@ -1083,6 +1083,9 @@ cmd_restore (int    argc,
             (unsigned long long)result.contents.photos, (unsigned long long)result.photos_held);
   if (result.replaced != NULL)
     printf (_("The office.db that was there is kept as %s.\n"), result.replaced);
+  if (!result.records && result.raised)
+    printf (_("The revision counters of the records there were raised above any a device "
+              "holds, as after a restore of the records (see docs/backup.md).\n"));
   if (result.records)
     printf (_("Devices keep their tokens and send at their next sync what the office has not "
               "acknowledged. What it acknowledged after %s is not in this backup: see "
