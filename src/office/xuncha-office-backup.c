@@ -546,14 +546,17 @@ pg_program_connection (const char   *database,
   return TRUE;
 }
 
-/* Runs a PostgreSQL client program; FAILED with what it said when it fails. */
+/* Runs a PostgreSQL client program; FAILED with what it said when it fails. @out (may be
+ * NULL): what it wrote to standard output. */
 static gboolean
 run_pg_program (const char * const  *argv,
                 char               **envp,
+                char               **out,
                 GError             **error)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+    g_subprocess_launcher_new ((out != NULL ? G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                            : G_SUBPROCESS_FLAGS_STDOUT_SILENCE)
                                | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *said = NULL;
@@ -562,7 +565,7 @@ run_pg_program (const char * const  *argv,
   g_subprocess_launcher_set_environ (launcher, envp);
   process = g_subprocess_launcher_spawnv (launcher, argv, &local_error);
   if (process == NULL
-      || !g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &said, &local_error))
+      || !g_subprocess_communicate_utf8 (process, NULL, NULL, out, &said, &local_error))
     {
       g_set_error (error, XUNCHA_OFFICE_BACKUP_ERROR, XUNCHA_OFFICE_BACKUP_ERROR_FAILED,
                    _("Could not run %s: %s"), argv[0], local_error->message);
@@ -628,7 +631,7 @@ pg_dump_to (const char  *database,
   {
     const char *argv[] = { program, "--format=custom", "--no-password", file, dbname, NULL };
 
-    if (!run_pg_program (argv, envp, error))
+    if (!run_pg_program (argv, envp, NULL, error))
       return FALSE;
   }
   /* Read after the dump: a migration meanwhile makes it newer, never older, so a restore
@@ -683,6 +686,30 @@ pg_target_check (const char  *database,
 #endif
 }
 
+/* The dump's table of contents without the PostGIS extension (and its comment): the
+ * extension stays as the database has it. Dropping and making it again would need rights
+ * over it that the office's role seldom has where a database administrator installed
+ * PostGIS, and it is not the office's to replace. */
+static char *
+contents_without_extensions (const char *listing)
+{
+  g_auto(GStrv) lines = g_strsplit (listing, "\n", -1);
+  GString *kept = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      /* "ID; OID OID EXTENSION - name" and "ID; 0 0 COMMENT - EXTENSION name". */
+      const char *rest = strchr (lines[i], ';');
+
+      if (lines[i][0] != ';' && rest != NULL
+          && g_regex_match_simple ("^; [0-9]+ [0-9]+ (EXTENSION|COMMENT - EXTENSION) ", rest, 0,
+                                   0))
+        continue;
+      g_string_append_printf (kept, "%s\n", lines[i]);
+    }
+  return g_string_free (kept, FALSE);
+}
+
 static gboolean
 pg_restore_from (const char                 *database,
                  const char                 *dump,
@@ -690,25 +717,53 @@ pg_restore_from (const char                 *database,
                  GError                    **error)
 {
 #if HAVE_POSTGRESQL
-  g_autofree char *program = NULL, *dbname = NULL;
+  g_autofree char *program = NULL, *dbname = NULL, *listing = NULL, *kept = NULL;
+  g_autofree char *list_file = NULL, *use_list = NULL;
   g_auto(GStrv) envp = NULL;
   g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) made = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
 
   program = find_pg_program ("pg_restore", error);
   if (program == NULL || !pg_program_connection (database, &dbname, &envp, error))
     return FALSE;
+  conn = pg_connect (database, error);
+  if (conn == NULL)
+    return FALSE;
+  /* As the office at its first start: PostGIS where it is not yet. */
+  made = PQexec (conn, "CREATE EXTENSION IF NOT EXISTS postgis");
+  if (PQresultStatus (made) != PGRES_COMMAND_OK)
+    {
+      g_set_error (error, XUNCHA_OFFICE_BACKUP_ERROR, XUNCHA_OFFICE_BACKUP_ERROR_FAILED,
+                   _("The database lacks PostGIS, and it could not be added (%s): have a "
+                     "database administrator run CREATE EXTENSION postgis in it."),
+                   PQresultErrorMessage (made));
+      return FALSE;
+    }
+  {
+    const char *argv[] = { program, "--list", dump, NULL };
+
+    if (!run_pg_program (argv, envp, &listing, error))
+      return FALSE;
+  }
+  kept = contents_without_extensions (listing);
+  list_file = g_strconcat (dump, ".list", NULL);
+  if (!g_file_set_contents_full (list_file, kept, -1, G_FILE_SET_CONTENTS_NONE, 0600,
+                                 &local_error))
+    return failed (error, local_error->message);
+  use_list = g_strconcat ("--use-list=", list_file, NULL);
   {
     /* One transaction that stops at the first error: the database is restored whole, or
      * left as it was. */
     const char *argv[] = { program, "--clean", "--if-exists", "--no-owner",
-                           "--single-transaction", "--exit-on-error", "--no-password", dbname,
-                           dump, NULL };
+                           "--single-transaction", "--exit-on-error", "--no-password", use_list,
+                           dbname, dump, NULL };
 
-    if (!run_pg_program (argv, envp, error))
-      return FALSE;
+    ok = run_pg_program (argv, envp, NULL, error);
   }
-  conn = pg_connect (database, error);
-  if (conn == NULL)
+  g_unlink (list_file);
+  if (!ok)
     return FALSE;
   result->officers = pg_count (conn, "officers");
   result->reports = pg_count (conn, "reports");
