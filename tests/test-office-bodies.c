@@ -561,6 +561,78 @@ test_bare_answers (void)
   setup_free (s);
 }
 
+/* A client that sends its next requests before it has read the answers (HTTP/1.1
+ * pipelining) gets every answer, in order; but on each answer libsoup wraps the
+ * connection once more, and each wrapper costs every later read on it, so the office ends
+ * such a connection after a few answers (Connection: close) instead of carrying a growing
+ * pile. It used to keep one connection for as long as the client kept sending early:
+ * 40 requests, 40 wrappers deep. */
+static void
+test_pipelined_bounded (void)
+{
+  Setup *s = setup_new ();
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GString) requests = g_string_new (NULL);
+  g_autoptr(GString) answers = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const guint sent = 40;
+  guint answered = 0, closing = 0;
+  const char *at;
+  char buffer[16384];
+  gssize n;
+
+  if (s == NULL)
+    return;
+  tls = xuncha_test_tls_connect (s->office->port);
+  for (guint i = 0; i < sent; i++)
+    g_string_append_printf (requests, "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Authorization: Bearer %s\r\n\r\n", s->token);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (tls), requests->str,
+                                            requests->len, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* Until the office ends the connection, or has answered them all. */
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (tls), buffer, sizeof buffer,
+                                   NULL, NULL)) > 0)
+    {
+      g_string_append_len (answers, buffer, n);
+      if (g_strstr_len (answers->str, (gssize)answers->len, "Connection: close") != NULL)
+        {
+          const char *head = g_strrstr (answers->str, "HTTP/1.1 ");
+          const char *end = strstr (head, "\r\n\r\n");
+          const char *length = end != NULL ? g_strstr_len (head, end - head, "Content-Length:")
+                                           : NULL;
+
+          if (length != NULL
+              && answers->len - (gsize)(end + 4 - answers->str)
+                 >= g_ascii_strtoull (length + strlen ("Content-Length:"), NULL, 10))
+            break;
+        }
+      if (g_strstr_len (answers->str, (gssize)answers->len, "\"officer\"") != NULL)
+        {
+          guint count = 0;
+
+          for (at = answers->str; (at = strstr (at, "HTTP/1.1 200")) != NULL; at++)
+            count++;
+          if (count == sent && g_str_has_suffix (answers->str, "}"))
+            break;
+        }
+    }
+  for (at = answers->str; (at = strstr (at, "HTTP/1.1 ")) != NULL; at++)
+    {
+      g_assert_true (g_str_has_prefix (at, "HTTP/1.1 200"));
+      answered++;
+    }
+  for (at = answers->str; (at = strstr (at, "Connection: close")) != NULL; at++)
+    closing++;
+  g_test_message ("%u pipelined requests: %u answered on one connection, %u ending it", sent,
+                  answered, closing);
+  g_assert_cmpuint (answered, >=, 1);
+  g_assert_cmpuint (answered, <=, 8);
+  g_assert_cmpuint (closing, ==, 1);
+  assert_serving (s);
+  setup_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -571,5 +643,6 @@ main (int argc, char **argv)
   g_test_add_func ("/office-bodies/length-over-limit", test_length_over_limit);
   g_test_add_func ("/office-bodies/device-413", test_device_413);
   g_test_add_func ("/office-bodies/bare-answers", test_bare_answers);
+  g_test_add_func ("/office-bodies/pipelined-bounded", test_pipelined_bounded);
   return g_test_run ();
 }

@@ -11,29 +11,17 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "xuncha-office-log-text.h"
 #include "xuncha-office-server.h"
-#include "xuncha-taxonomy.h"
-#include "xuncha-wire-delta.h"
 
 struct _XunchaOfficeServer
 {
   GObject              parent_instance;
 
   SoupServer          *soup;
-  XunchaOfficeRecords *records;
-  XunchaOfficePhotoStore *photos;
-  GBytes              *categories;
-  XunchaTaxonomy      *taxonomy;       /* the categories above, to know a report's */
-  gint64               categories_revision;
-  gint64               photo_max_bytes;
-  gint64               body_max_bytes;
+  XunchaOfficeApi     *api;            /* what each call means and answers */
+  XunchaOfficeWorkerPool *workers;     /* where the API's storage work runs */
   guint                request_timeout_s;
-  /* Failed enrollments: "o:ID" and "a:ADDRESS" -> GArray of monotonic times, ascending;
-   * kept in the records too (with wall-clock times), read back at start. */
-  GHashTable          *enroll_failures;
-  guint                enroll_per_officer;
-  guint                enroll_per_address;
-  guint                enroll_window_s;
   GTlsCertificate     *certificate;      /* NULL: plain HTTP (tests of the office only) */
   /* The listening socket: the office accepts its connections itself (see on_accept()). */
   GSocket             *listen_socket;
@@ -48,7 +36,6 @@ struct _XunchaOfficeServer
 /* A body must arrive at least this fast (bytes per second) once its headers are in: slow
  * mobile links pass, a client trickling bytes to hold a connection does not. */
 #define BODY_MIN_RATE 4096
-#define ENROLL_KEYS_MAX 10000
 /* A device's requests carry a few hundred bytes of headers. libsoup itself drops a
  * connection past 64 KiB without an answer; below that this limit answers 431. Past it
  * nothing of ours runs: libsoup's reader fails before the request has a method, ends the
@@ -60,18 +47,35 @@ struct _XunchaOfficeServer
  * short while is read and dropped before the connection is closed (a lingering close), so
  * that the client reads the answer instead of a reset that can discard it. */
 #define LINGER_S 2
+/* libsoup's wrappers around a kept-alive connection before it is ended (on_idle_take()). */
+#define WRAPPERS_MAX 4
 #define LINGER_BYTES (1024 * 1024)
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
 
 #define API "/api/v1/"
 
-/* A photo upload in flight, kept on its message. */
+/* A photo's body goes to the store on the worker pool too, in pieces written in order by
+ * one job at a time (a write to a slow disk holds up no other request). The main loop
+ * gathers what arrives into pieces of PHOTO_PIECE bytes; past PHOTO_WAITING_MAX bytes
+ * waiting to be written it stops reading the body until the writer catches up. */
+#define PHOTO_PIECE (64 * 1024)
+#define PHOTO_WAITING_MAX (1024 * 1024)
+
+typedef struct _Job Job;
+
+/* A photo upload in flight, kept on its message; touched on the main loop only. */
 typedef struct
 {
-  XunchaOfficePhotoUpload *upload;
-  GError                  *error;
-  XunchaWireOfficer        officer;
+  XunchaOfficePhotoUpload *upload;    /* NULL until the begin job made it */
+  GError                  *error;     /* a write of the body failed */
+  GByteArray              *gathering; /* the piece being filled */
+  GPtrArray               *waiting;   /* GBytes: pieces for the next write job */
+  gsize                    waiting_bytes;
+  gboolean                 writing;   /* a write job runs with the upload */
+  gboolean                 throttled; /* reading paused until the writer catches up */
+  gboolean                 refused;   /* answered unread while a write ran: abort after */
+  Job                     *commit;    /* the body is in: commits once the writer is done */
 } PhotoUpload;
 
 static void
@@ -82,28 +86,10 @@ photo_upload_free (gpointer data)
   /* Dropping an upload neither committed nor aborted aborts it. */
   g_clear_object (&pu->upload);
   g_clear_error (&pu->error);
-  xuncha_wire_officer_clear (&pu->officer);
+  if (pu->gathering != NULL)
+    g_byte_array_unref (pu->gathering);
+  g_ptr_array_unref (pu->waiting);
   g_free (pu);
-}
-
-/* Text from outside (an officer id, a device name, a path) as it may go into the log:
- * control characters, quotes and backslashes escaped, non-ASCII bytes as octal, cut at
- * LOG_TEXT_MAX bytes. A line break in it cannot start a line of its own, such as a forged
- * "Enrolled a device" record. */
-#define LOG_TEXT_MAX 128
-
-static char *
-log_text (const char *text)
-{
-  g_autofree char *cut = NULL;
-  g_autofree char *escaped = NULL;
-
-  if (text == NULL)
-    return g_strdup ("(none)");
-  cut = g_strndup (text, LOG_TEXT_MAX);
-  escaped = g_strescape (cut, NULL);
-  return strlen (text) > LOG_TEXT_MAX ? g_strconcat (escaped, "…", NULL)
-                                      : g_steal_pointer (&escaped);
 }
 
 static void
@@ -126,92 +112,56 @@ respond_error (SoupServerMessage   *msg,
 {
   g_autofree char *body = xuncha_protocol_encode_error (code, message, missing);
   GUri *uri = soup_server_message_get_uri (msg);
-  g_autofree char *method = log_text (soup_server_message_get_method (msg));
-  g_autofree char *path = log_text (uri != NULL ? g_uri_get_path (uri) : NULL);
-  g_autofree char *text = log_text (message);
+  g_autofree char *method = xuncha_office_log_text (soup_server_message_get_method (msg));
+  g_autofree char *path = xuncha_office_log_text (uri != NULL ? g_uri_get_path (uri) : NULL);
+  g_autofree char *text = xuncha_office_log_text (message);
 
   g_debug ("%s %s -> %u %s", method, path, status, text);
   respond (msg, status, body);
 }
 
-/* A body the shared decoder refused: malformed is 400; well-formed JSON whose member cannot
- * be taken as written (a name twice, a NUL in a string) is 422 unacceptable, and a value
- * outside its range, length or format 422 invalid_value; both name the member. */
+/* The answer the API made for @call, on @msg. */
 static void
-respond_decode_error (SoupServerMessage *msg,
-                      const GError      *error)
+respond_call (SoupServerMessage *msg,
+              XunchaOfficeCall  *call)
 {
-  if (g_error_matches (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_UNACCEPTABLE))
-    respond_error (msg, 422, "unacceptable", error->message, NULL);
-  else if (g_error_matches (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_VALUE))
-    respond_error (msg, 422, "invalid_value", error->message, NULL);
-  else
-    respond_error (msg, 400, "bad_request", error->message, NULL);
-}
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-/* Maps a storage error to its answer. */
-static void
-respond_storage_error (SoupServerMessage  *msg,
-                       const GError       *error)
-{
-  static const struct { int code; guint status; const char *word; } map[] = {
-    { XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED, 401, "unauthorized" },
-    { XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN, 403, "forbidden" },
-    { XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, 404, "not_found" },
-    { XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT, 409, "conflict" },
-    { XUNCHA_OFFICE_STORAGE_ERROR_MISSING_PHOTOS, 422, "missing_photos" },
-    { XUNCHA_OFFICE_STORAGE_ERROR_HASH_MISMATCH, 422, "hash_mismatch" },
-    { XUNCHA_OFFICE_STORAGE_ERROR_INVALID, 400, "bad_request" },
-    { XUNCHA_OFFICE_STORAGE_ERROR_BUSY, 503, "busy" },
-    { XUNCHA_OFFICE_STORAGE_ERROR_REFUSED, 422, "invalid_value" },
-  };
-
-  if (error->domain == XUNCHA_OFFICE_STORAGE_ERROR)
-    for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-      if (map[i].code == error->code)
-        {
-          if (map[i].status == 503)
-            soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                          "Retry-After", "1");
-          respond_error (msg, map[i].status, map[i].word, error->message, NULL);
-          return;
-        }
-  {
-    g_autofree char *method = log_text (soup_server_message_get_method (msg));
-    g_autofree char *path = log_text (g_uri_get_path (soup_server_message_get_uri (msg)));
-    g_autofree char *text = log_text (error->message);
-
-    g_warning ("%s %s failed: %s", method, path, text);
-  }
-  respond_error (msg, 500, "internal", error->message, NULL);
-}
-
-static gboolean
-authenticate (XunchaOfficeServer *self,
-              SoupServerMessage  *msg,
-              XunchaWireOfficer  *officer)
-{
-  g_autoptr(GError) error = NULL;
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Authorization");
-  const char *token = NULL;
-
-  if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
-    token = header + 7;
-  if (!xuncha_office_records_authenticate (self->records, token, officer, &error))
+  if (call->revision >= 0)
     {
-      respond_storage_error (msg, error);
-      return FALSE;
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, call->revision);
+
+      soup_message_headers_replace (headers, XUNCHA_PROTOCOL_REVISION_HEADER, text);
     }
-  return TRUE;
+  if (call->retry_after_s > 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", call->retry_after_s);
+
+      soup_message_headers_replace (headers, "Retry-After", text);
+    }
+  soup_server_message_set_status (msg, call->status, NULL);
+  if (call->answer != NULL)
+    soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
+                                      g_bytes_get_data (call->answer, NULL),
+                                      g_bytes_get_size (call->answer));
+  else if (call->answer_length >= 0)
+    soup_message_headers_set_content_length (headers, call->answer_length);
 }
 
-static gboolean
-is_photo_put (SoupServerMessage *msg,
-              const char        *path)
+/* The request of @msg as a call for the API; @body: what was read of it, if anything. */
+static XunchaOfficeCall *
+call_from (SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           GBytes            *body)
 {
-  return g_str_equal (soup_server_message_get_method (msg), "PUT")
-         && g_str_has_prefix (path, API "photos/");
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  return xuncha_office_call_new (soup_server_message_get_method (msg), path,
+                                 query != NULL ? g_hash_table_lookup (query, "since") : NULL,
+                                 soup_message_headers_get_one (headers, "Authorization"),
+                                 soup_server_message_get_remote_host (msg),
+                                 soup_message_headers_get_content_length (headers), body);
 }
 
 static void
@@ -224,9 +174,315 @@ add_header_size (const char *name,
   *total += strlen (name) + strlen (value) + 4;
 }
 
+/* Jobs. The main loop only reads requests, routes them and writes answers; whatever asks
+ * the records or the photo store runs on the worker pool, so that one slow call (an fsync,
+ * a report waiting for a write lock, a long export) never holds up another device's. The
+ * message is paused meanwhile: libsoup neither reads on nor answers it until the job's
+ * answer is set and it is unpaused. A job keeps its message, and notes when libsoup ends
+ * the connection meanwhile (the office stopping): such a message is let go, not
+ * unpaused. */
+
+typedef enum
+{
+  JOB_CALL,            /* any call but a photo upload: the API answers it */
+  JOB_PHOTO_BEGIN,     /* a photo's headers are in: may its body come, and where to */
+  JOB_PHOTO_WRITE,     /* pieces of a photo's body: written to its upload */
+  JOB_PHOTO_COMMIT,    /* a photo's body is in: its last pieces written, kept by name */
+} JobKind;
+
+struct _Job
+{
+  XunchaOfficeServer      *self;           /* owned */
+  SoupServerMessage       *msg;            /* owned */
+  XunchaOfficeCall        *call;
+  JobKind                  kind;
+  XunchaOfficePhotoUpload *upload;         /* begin: the one made; commit: the one to keep */
+  GError                  *write_error;    /* write, commit: a write that failed */
+  GPtrArray               *pieces;         /* write, commit: GBytes to write first */
+  gulong                   disconnected_id;
+  gboolean                 disconnected;
+};
+
+static void refuse_unread (XunchaOfficeServer *self,
+                           SoupServerMessage  *msg,
+                           gboolean            paused);
+static void work_begin    (SoupServerMessage  *msg);
+static void work_end      (SoupServerMessage  *msg);
+
+static void
+job_free (Job *job)
+{
+  if (job->disconnected_id != 0)
+    g_signal_handler_disconnect (job->msg, job->disconnected_id);
+  g_clear_object (&job->msg);
+  g_clear_object (&job->self);
+  xuncha_office_call_free (job->call);
+  /* An upload made for a message that is gone is aborted as it is dropped. */
+  g_clear_object (&job->upload);
+  g_clear_error (&job->write_error);
+  g_clear_pointer (&job->pieces, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+on_job_disconnected (SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  Job *job = user_data;
+
+  job->disconnected = TRUE;
+}
+
+/* On a worker: the pieces in order, up to the first failed write. */
+static void
+job_write_pieces (Job *job)
+{
+  for (guint i = 0; job->pieces != NULL && i < job->pieces->len; i++)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (job->pieces->pdata[i], &length);
+
+      if (job->write_error != NULL)
+        break;
+      xuncha_office_photo_upload_write (job->upload, data, length, &job->write_error);
+    }
+}
+
+/* On a worker. */
+static void
+job_run (gpointer data)
+{
+  Job *job = data;
+  XunchaOfficeApi *api = job->self->api;
+
+  switch (job->kind)
+    {
+    case JOB_CALL:
+      xuncha_office_api_handle (api, job->call);
+      break;
+    case JOB_PHOTO_BEGIN:
+      job->upload = xuncha_office_api_photo_begin (api, job->call);
+      break;
+    case JOB_PHOTO_WRITE:
+      job_write_pieces (job);
+      break;
+    case JOB_PHOTO_COMMIT:
+      job_write_pieces (job);
+      xuncha_office_api_photo_commit (api, job->call, job->upload, job->write_error);
+      /* Committed or aborted: nothing is left to drop on the main loop. */
+      g_clear_object (&job->upload);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+body_follows (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  return encoding == SOUP_ENCODING_CHUNKED
+         || (encoding == SOUP_ENCODING_CONTENT_LENGTH
+             && soup_message_headers_get_content_length (headers) > 0);
+}
+
+/* @msg has an error answer and a body may follow: it is not read. A client that waits
+ * for 100-continue sends no body, but may send it later anyway: what came next on the
+ * connection would not be a request, so it ends with this answer. Any other client's
+ * body is refused unread (refuse_unread()); TRUE then: the connection is the office's
+ * now, not libsoup's. */
+static gboolean
+refuse_body (XunchaOfficeServer *self,
+             SoupServerMessage  *msg,
+             gboolean            paused)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_server_message_get_status (msg) < 400 || !body_follows (msg))
+    return FALSE;
+  if ((soup_message_headers_get_expectations (headers) & SOUP_EXPECTATION_CONTINUE) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      return FALSE;
+    }
+  refuse_unread (self, msg, paused);
+  return TRUE;
+}
+
+/* A photo's headers were judged: its body goes to the upload made, or the answer is out
+ * without it. Before libsoup's got-headers was over (with no workers the job ran at
+ * once) on_got_headers() sees the answer and does the rest. */
+static void
+photo_begun (XunchaOfficeServer *self,
+             Job                *job)
+{
+  PhotoUpload *pu = g_object_get_data (G_OBJECT (job->msg), "xuncha-photo-upload");
+
+  if (job->upload != NULL)
+    pu->upload = g_steal_pointer (&job->upload);
+  else
+    {
+      respond_call (job->msg, job->call);
+      if (g_object_get_data (G_OBJECT (job->msg), "xuncha-headers-read") != NULL
+          && refuse_body (self, job->msg, TRUE))
+        return;
+    }
+  soup_server_message_unpause (job->msg);
+}
+
+static void job_done (gpointer data);
+static Job *job_new  (XunchaOfficeServer *self,
+                      SoupServerMessage  *msg,
+                      XunchaOfficeCall   *call,
+                      JobKind             kind);
+static void photo_write_next (XunchaOfficeServer *self,
+                              SoupServerMessage  *msg,
+                              PhotoUpload        *pu);
+
+/* The pieces gathered so far wait for the writer. */
+static void
+photo_gathered (PhotoUpload *pu)
+{
+  if (pu->gathering == NULL || pu->gathering->len == 0)
+    return;
+  pu->waiting_bytes += pu->gathering->len;
+  g_ptr_array_add (pu->waiting, g_byte_array_free_to_bytes (g_steal_pointer (&pu->gathering)));
+}
+
+/* The upload's pieces waiting, for a job to write. */
+static GPtrArray *
+photo_take_pieces (PhotoUpload *pu)
+{
+  GPtrArray *pieces = g_steal_pointer (&pu->waiting);
+
+  pu->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  pu->waiting_bytes = 0;
+  return pieces;
+}
+
+/* The body is in and no write runs: the commit job writes the last pieces and keeps the
+ * photo. */
+static void
+photo_commit_submit (XunchaOfficeServer *self,
+                     PhotoUpload        *pu)
+{
+  Job *job = g_steal_pointer (&pu->commit);
+
+  job->upload = g_steal_pointer (&pu->upload);
+  job->write_error = g_steal_pointer (&pu->error);
+  job->pieces = photo_take_pieces (pu);
+  xuncha_office_worker_pool_submit (self->workers, job_run, job_done, job);
+}
+
+/* A write job is done: the next one, the commit, or the refusal's abort. */
+static void
+photo_written (Job *job)
+{
+  PhotoUpload *pu = g_object_get_data (G_OBJECT (job->msg), "xuncha-photo-upload");
+
+  pu->writing = FALSE;
+  if (job->write_error != NULL && pu->error == NULL)
+    pu->error = g_steal_pointer (&job->write_error);
+  if (pu->refused)
+    {
+      if (pu->upload != NULL)
+        xuncha_office_photo_upload_abort (pu->upload);
+      g_clear_object (&pu->upload);
+      return;
+    }
+  if (pu->commit != NULL)
+    {
+      photo_commit_submit (job->self, pu);
+      return;
+    }
+  photo_write_next (job->self, job->msg, pu);
+  if (pu->throttled && pu->waiting_bytes < PHOTO_WAITING_MAX)
+    {
+      pu->throttled = FALSE;
+      work_end (job->msg);
+      if (!job->disconnected)
+        soup_server_message_unpause (job->msg);
+    }
+}
+
+/* Starts a write job for the pieces waiting, unless one runs. */
+static void
+photo_write_next (XunchaOfficeServer *self,
+                  SoupServerMessage  *msg,
+                  PhotoUpload        *pu)
+{
+  Job *job;
+
+  if (pu->writing || pu->waiting->len == 0 || pu->upload == NULL)
+    return;
+  job = job_new (self, msg, NULL, JOB_PHOTO_WRITE);
+  job->upload = g_object_ref (pu->upload);
+  job->pieces = photo_take_pieces (pu);
+  pu->writing = TRUE;
+  xuncha_office_worker_pool_submit (self->workers, job_run, job_done, job);
+}
+
+/* On the main loop, once the job ran. */
+static void
+job_done (gpointer data)
+{
+  Job *job = data;
+
+  if (job->kind == JOB_PHOTO_WRITE)
+    {
+      photo_written (job);
+      job_free (job);
+      return;
+    }
+  if (job->disconnected)
+    {
+      job_free (job);
+      return;
+    }
+  work_end (job->msg);
+  if (job->kind == JOB_PHOTO_BEGIN)
+    photo_begun (job->self, job);
+  else
+    {
+      respond_call (job->msg, job->call);
+      soup_server_message_unpause (job->msg);
+    }
+  job_free (job);
+}
+
+/* Pauses @msg and hands @call to a worker; the job owns @call. */
+static Job *
+job_new (XunchaOfficeServer *self,
+         SoupServerMessage  *msg,
+         XunchaOfficeCall   *call,
+         JobKind             kind)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->self = g_object_ref (self);
+  job->msg = g_object_ref (msg);
+  job->call = call;
+  job->kind = kind;
+  job->disconnected_id = g_signal_connect (msg, "disconnected",
+                                           G_CALLBACK (on_job_disconnected), job);
+  return job;
+}
+
+static void
+job_submit (Job *job)
+{
+  work_begin (job->msg);
+  soup_server_message_pause (job->msg);
+  xuncha_office_worker_pool_submit (job->self->workers, job_run, job_done, job);
+}
+
 /* After the headers, before the body: refuse early what cannot succeed, and send photo
- * bodies to a file as they arrive instead of holding them in memory (on_body_chunk()).
- * A refusal here with a body to follow is answered without reading it (on_got_headers()). */
+ * bodies to the photo store as they arrive instead of holding them in memory
+ * (on_body_chunk()). A refusal here with a body to follow is answered without reading it
+ * (on_got_headers()). */
 static void
 on_early (SoupServer        *server,
           SoupServerMessage *msg,
@@ -237,8 +493,6 @@ on_early (SoupServer        *server,
   XunchaOfficeServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
-  g_autoptr(GError) error = NULL;
-  PhotoUpload *pu;
   gsize header_bytes = strlen (path);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
@@ -254,713 +508,25 @@ on_early (SoupServer        *server,
       return;
     }
 
-  if (!is_photo_put (msg, path))
+  if (!xuncha_office_api_is_photo_put (soup_server_message_get_method (msg), path))
     {
-      if (length > self->body_max_bytes)
+      if (length > xuncha_office_api_get_body_max_bytes (self->api))
         respond_error (msg, 413, "too_large", "The request body is larger than the office "
                        "accepts", NULL);
       return;
     }
 
-  if (!xuncha_protocol_is_sha256 (path + strlen (API "photos/")))
-    {
-      respond_error (msg, 400, "bad_request", "A photo is named by 64 lowercase hex digits",
-                     NULL);
-      return;
-    }
-  pu = g_new0 (PhotoUpload, 1);
-  g_object_set_data_full (G_OBJECT (msg), "xuncha-photo-upload", pu, photo_upload_free);
+  {
+    PhotoUpload *pu = g_new0 (PhotoUpload, 1);
+
+    pu->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+    g_object_set_data_full (G_OBJECT (msg), "xuncha-photo-upload", pu, photo_upload_free);
+  }
   /* Whatever the answer, a photo body that libsoup reads is not kept in memory. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  if (!authenticate (self, msg, &pu->officer))
-    return;
-  if (length > self->photo_max_bytes)
-    {
-      respond_error (msg, 413, "too_large", "The photo is larger than the office accepts",
-                     NULL);
-      return;
-    }
-  {
-    g_autofree char *received_at = NULL;
-    gint64 held_bytes = 0;
-
-    /* Already held: answer now, so a client that waits for 100-continue never sends the
-     * body again. */
-    if (xuncha_office_photo_store_held (self->photos, path + strlen (API "photos/"),
-                                        &held_bytes, &received_at, &error))
-      {
-        g_autofree char *body = xuncha_protocol_encode_photo_ack (path + strlen (API "photos/"),
-                                                                  held_bytes, received_at);
-        respond (msg, 200, body);
-        return;
-      }
-    if (error != NULL)
-      {
-        respond_storage_error (msg, error);
-        return;
-      }
-  }
-  pu->upload = xuncha_office_photo_store_begin (self->photos, &error);
-  if (pu->upload == NULL)
-    {
-      respond_storage_error (msg, error);
-      return;
-    }
-}
-
-static void
-handle_photo_put (XunchaOfficeServer *self,
-                  SoupServerMessage  *msg,
-                  const char         *sha256)
-{
-  PhotoUpload *pu = g_object_get_data (G_OBJECT (msg), "xuncha-photo-upload");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *received_at = NULL;
-  g_autofree char *body = NULL;
-  gboolean created = FALSE;
-  gint64 bytes = 0;
-  g_autoptr(XunchaOfficePhotoUpload) upload = NULL;
-
-  g_assert (pu != NULL && pu->upload != NULL);
-  upload = g_steal_pointer (&pu->upload);
-  if (pu->error != NULL)
-    {
-      xuncha_office_photo_upload_abort (upload);
-      respond_storage_error (msg, pu->error);
-      return;
-    }
-  if (!xuncha_office_photo_upload_commit (upload, sha256, &created, &bytes, &received_at,
-                                          &error))
-    {
-      respond_storage_error (msg, error);
-      return;
-    }
-  body = xuncha_protocol_encode_photo_ack (sha256, bytes, received_at);
-  respond (msg, created ? 201 : 200, body);
-}
-
-/* Drops the failures of @key older than the window; returns how many are left. */
-static guint
-enroll_failures_recent (XunchaOfficeServer *self,
-                        const char         *key,
-                        gint64              now,
-                        gint64             *oldest)
-{
-  GArray *times = g_hash_table_lookup (self->enroll_failures, key);
-  gint64 window = (gint64)self->enroll_window_s * G_USEC_PER_SEC;
-  guint old = 0;
-
-  if (times == NULL)
-    return 0;
-  while (old < times->len && g_array_index (times, gint64, old) <= now - window)
-    old++;
-  g_array_remove_range (times, 0, old);
-  if (times->len == 0)
-    {
-      g_hash_table_remove (self->enroll_failures, key);
-      return 0;
-    }
-  if (oldest != NULL)
-    *oldest = MIN (*oldest, g_array_index (times, gint64, 0));
-  return times->len;
-}
-
-static void
-enroll_failure_add (XunchaOfficeServer *self,
-                    const char         *key,
-                    gint64              now)
-{
-  GArray *times = g_hash_table_lookup (self->enroll_failures, key);
-
-  if (times == NULL)
-    {
-      /* Many made-up officer ids must not grow the table without end: forget the stale
-       * ones (each address adds only a few per window, its own limit holds it). */
-      if (g_hash_table_size (self->enroll_failures) >= ENROLL_KEYS_MAX)
-        {
-          guint n = 0;
-          g_autofree char **keys = (char **)g_hash_table_get_keys_as_array (self->enroll_failures,
-                                                                            &n);
-          g_auto(GStrv) copies = g_strdupv (keys);
-
-          /* Copies: pruning removes (and frees) keys. */
-          for (guint i = 0; i < n; i++)
-            if (!g_str_has_prefix (copies[i], "a:"))
-              enroll_failures_recent (self, copies[i], now, NULL);
-        }
-      times = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_hash_table_insert (self->enroll_failures, g_strdup (key), times);
-    }
-  g_array_append_val (times, now);
-}
-
-/* Counts a failed enrollment here and keeps it in the records, so that a restart does not
- * open what the failures closed. */
-static void
-enroll_failure_record (XunchaOfficeServer *self,
-                       const char         *officer_id,
-                       const char         *address,
-                       gint64              now)
-{
-  g_autofree char *officer_key = g_strconcat ("o:", officer_id, NULL);
-  g_autofree char *address_key = g_strconcat ("a:", address, NULL);
-  XunchaOfficeEnrollFailure failure = { (char *)officer_id, (char *)address,
-                                        g_get_real_time () };
-  g_autoptr(GError) error = NULL;
-
-  enroll_failure_add (self, officer_key, now);
-  enroll_failure_add (self, address_key, now);
-  /* Counted in memory all the same: the limits hold until the next restart. */
-  if (!xuncha_office_records_enroll_failure_add (self->records, &failure, ENROLL_KEYS_MAX,
-                                                 &error))
-    g_message ("Could not keep a failed enrollment in the database: %s", error->message);
-}
-
-/* The failures of the last window, from the records, on the monotonic clock of this run:
- * each keeps its age by the wall clock. The clock may have been set back since one was
- * kept, so that it lies in the future: the records take it as now, and it counts for one
- * whole window from now, neither for ever nor less than it should. A clock set forward
- * makes failures older than they are; nothing kept across a restart can tell. */
-static gboolean
-enroll_failures_load (XunchaOfficeServer  *self,
-                      GError             **error)
-{
-  gint64 wall = g_get_real_time ();
-  gint64 now = g_get_monotonic_time ();
-  gint64 window = (gint64)self->enroll_window_s * G_USEC_PER_SEC;
-  g_autoptr(GPtrArray) failures = NULL;
-
-  failures = xuncha_office_records_enroll_failures (self->records, wall - window, wall, error);
-  if (failures == NULL)
-    {
-      g_prefix_error (error, "Could not read the failed enrollments: ");
-      return FALSE;
-    }
-  g_hash_table_remove_all (self->enroll_failures);
-  for (guint i = 0; i < failures->len; i++)
-    {
-      XunchaOfficeEnrollFailure *failure = failures->pdata[i];
-      g_autofree char *officer_key = g_strconcat ("o:", failure->officer_id, NULL);
-      g_autofree char *address_key = g_strconcat ("a:", failure->address, NULL);
-      gint64 at = now - (wall - MIN (failure->at, wall));
-
-      enroll_failure_add (self, officer_key, at);
-      enroll_failure_add (self, address_key, at);
-    }
-  if (failures->len > 0)
-    g_message ("%u failed enrollments of the last %u s count against the limits",
-               failures->len, self->enroll_window_s);
-  return TRUE;
-}
-
-/* Whether enrollment is closed for this officer or this address; @retry_after_s: when it
- * opens again. */
-static gboolean
-enroll_blocked (XunchaOfficeServer *self,
-                const char         *officer_key,
-                const char         *address_key,
-                gint64              now,
-                gint64             *retry_after_s)
-{
-  gint64 oldest = G_MAXINT64;
-  gboolean blocked = FALSE;
-
-  if (enroll_failures_recent (self, officer_key, now, NULL) >= self->enroll_per_officer)
-    {
-      blocked = TRUE;
-      enroll_failures_recent (self, officer_key, now, &oldest);
-    }
-  if (enroll_failures_recent (self, address_key, now, NULL) >= self->enroll_per_address)
-    {
-      gint64 address_oldest = G_MAXINT64;
-
-      enroll_failures_recent (self, address_key, now, &address_oldest);
-      oldest = blocked ? MAX (oldest, address_oldest) : address_oldest;
-      blocked = TRUE;
-    }
-  if (blocked)
-    *retry_after_s = MAX (1, (oldest + (gint64)self->enroll_window_s * G_USEC_PER_SEC - now
-                              + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
-  return blocked;
-}
-
-static void
-handle_enroll (XunchaOfficeServer *self,
-               SoupServerMessage  *msg,
-               GBytes             *request)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *officer_id = NULL, *code = NULL, *device = NULL, *token = NULL;
-  g_autofree char *body = NULL;
-  g_auto(XunchaWireOfficer) officer = { 0 };
-  g_autofree char *officer_key = NULL, *address_key = NULL;
-  gint64 now, retry_after = 0;
-
-  if (!xuncha_protocol_decode_enroll (g_bytes_get_data (request, NULL),
-                                      (gssize)g_bytes_get_size (request), &officer_id, &code,
-                                      &device, &error))
-    {
-      respond_decode_error (msg, error);
-      return;
-    }
-  officer_key = g_strconcat ("o:", officer_id, NULL);
-  address_key = g_strconcat ("a:", soup_server_message_get_remote_host (msg), NULL);
-  now = g_get_monotonic_time ();
-  if (enroll_blocked (self, officer_key, address_key, now, &retry_after))
-    {
-      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", seconds);
-      g_autofree char *who = log_text (officer_id);
-      g_autofree char *from = log_text (soup_server_message_get_remote_host (msg));
-
-      g_message ("Refused an enrollment for officer %s from %s: too many failed attempts",
-                 who, from);
-      respond_error (msg, 429, "too_many_attempts", "Too many failed enrollment attempts; "
-                     "wait and try again", NULL);
-      return;
-    }
-  if (!xuncha_office_records_enroll (self->records, officer_id, code, device, &token, &officer,
-                                     &error))
-    {
-      if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
-                           XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED))
-        {
-          g_autofree char *who = log_text (officer_id);
-          g_autofree char *from = log_text (soup_server_message_get_remote_host (msg));
-
-          /* Never the code: a near miss tells much about the right one. */
-          g_message ("Failed enrollment for officer %s from %s: %s", who, from, error->message);
-          enroll_failure_record (self, officer_id, soup_server_message_get_remote_host (msg),
-                                 now);
-        }
-      respond_storage_error (msg, error);
-      return;
-    }
-  {
-    g_autofree char *who = log_text (officer_id);
-    g_autofree char *name = log_text (device != NULL ? device : "unnamed");
-
-    g_message ("Enrolled a device (%s) for officer %s", name, who);
-  }
-  body = xuncha_protocol_encode_enrolled (token, &officer);
-  respond (msg, 200, body);
-}
-
-static void
-handle_me (XunchaOfficeServer *self,
-           SoupServerMessage  *msg,
-           XunchaWireOfficer  *officer)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) streets = xuncha_office_records_assigned_streets (self->records, officer->id,
-                                                                  &error);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_autofree char *body = NULL;
-
-  if (streets == NULL)
-    {
-      respond_storage_error (msg, error);
-      return;
-    }
-  body = xuncha_protocol_encode_me (officer, (const char * const *)streets, time,
-                                    self->photo_max_bytes, self->body_max_bytes);
-  respond (msg, 200, body);
-}
-
-/* The report's photos the photo store does not hold, in the report's order; NULL with
- * @error when the store could not tell. */
-static GStrv
-photos_missing (XunchaOfficeServer      *self,
-                const XunchaWireReport  *report,
-                GError                 **error)
-{
-  g_autoptr(GStrvBuilder) lacking = g_strv_builder_new ();
-
-  for (guint i = 0; i < report->photos->len; i++)
-    {
-      const XunchaWirePhoto *photo = report->photos->pdata[i];
-      g_autoptr(GError) local_error = NULL;
-
-      if (xuncha_office_photo_store_held (self->photos, photo->sha256, NULL, NULL,
-                                          &local_error))
-        continue;
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      g_strv_builder_add (lacking, photo->sha256);
-    }
-  return g_strv_builder_end (lacking);
-}
-
-static void
-handle_report_put (XunchaOfficeServer *self,
-                   SoupServerMessage  *msg,
-                   XunchaWireOfficer  *officer,
-                   const char         *uuid,
-                   GBytes             *request)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaWireReport) report = NULL;
-  g_auto(GStrv) missing = NULL;
-  g_autofree char *body = NULL;
-  XunchaOfficeReceipt receipt = { 0 };
-  gboolean created = FALSE;
-
-  report = xuncha_wire_report_decode (g_bytes_get_data (request, NULL),
-                                      (gssize)g_bytes_get_size (request), &error);
-  if (report == NULL)
-    {
-      respond_decode_error (msg, error);
-      return;
-    }
-  if (!g_str_equal (report->uuid, uuid))
-    {
-      respond_error (msg, 400, "bad_request", "The report's uuid differs from the one in the "
-                     "path", NULL);
-      return;
-    }
-  /* The decoder checks a category code's form; which codes exist is this office's
-   * taxonomy, the one it serves to devices. */
-  if (xuncha_taxonomy_lookup (self->taxonomy, report->category) == NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("report.category: %s is not a category of "
-                                                  "this office (GET api/v1/categories)",
-                                                  report->category);
-      respond_error (msg, 422, "invalid_value", message, NULL);
-      return;
-    }
-  missing = photos_missing (self, report, &error);
-  if (missing == NULL)
-    {
-      respond_storage_error (msg, error);
-      return;
-    }
-  /* Photos matter only for a report the office does not hold yet: one it holds (this
-   * officer's again, another version, another officer's) gets the records' answer, as
-   * the photos of a report it took were all there then. */
-  if (missing[0] != NULL)
-    {
-      g_autoptr(XunchaOfficeReportRecord) held =
-        xuncha_office_records_report_get (self->records, NULL, report->uuid, &error);
-
-      if (held == NULL)
-        {
-          g_autofree char *message = NULL;
-
-          if (!g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
-                                XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND))
-            {
-              respond_storage_error (msg, error);
-              return;
-            }
-          message = g_strdup_printf ("The office lacks %u photo(s) of this report",
-                                     g_strv_length (missing));
-          respond_error (msg, 422, "missing_photos", message, (const char * const *)missing);
-          return;
-        }
-    }
-  if (!xuncha_office_records_report_put (self->records, officer, report, &created, &receipt,
-                                         &error))
-    {
-      respond_storage_error (msg, error);
-      xuncha_office_receipt_clear (&receipt);
-      return;
-    }
-  body = xuncha_protocol_encode_receipt (receipt.id, receipt.received_at,
-                                         receipt.content_sha256);
-  respond (msg, created ? 201 : 200, body);
-  xuncha_office_receipt_clear (&receipt);
-}
-
-static void
-respond_object (SoupServerMessage *msg,
-                JsonObject        *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autofree char *body = xuncha_protocol_to_string (node);
-
-  respond (msg, 200, body);
-}
-
-static gint64
-since_of (GHashTable *query)
-{
-  const char *since = query != NULL ? g_hash_table_lookup (query, "since") : NULL;
-
-  return since != NULL ? g_ascii_strtoll (since, NULL, 10) : 0;
-}
-
-static void
-set_revision (SoupServerMessage *msg,
-              gint64             revision)
-{
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, revision);
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                XUNCHA_PROTOCOL_REVISION_HEADER, text);
-}
-
-static void
-handle_status (XunchaOfficeServer *self,
-               SoupServerMessage  *msg,
-               XunchaWireOfficer  *officer,
-               GHashTable         *query)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autofree char *body = NULL;
-  gint64 revision = 0;
-
-  g_autoptr(GPtrArray) objects = NULL;
-
-  items = xuncha_office_records_status_since (self->records, officer, since_of (query),
-                                              &revision, &error);
-  if (items == NULL)
-    {
-      respond_storage_error (msg, error);
-      return;
-    }
-  objects = g_ptr_array_new_full (items->len, (GDestroyNotify)json_object_unref);
-  for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (objects, xuncha_office_case_status_to_json (items->pdata[i]));
-  body = xuncha_wire_delta_encode (XUNCHA_WIRE_DELTA_STATUS, revision, objects, NULL);
-  set_revision (msg, revision);
-  respond (msg, 200, body);
-}
-
-static void
-handle_features (XunchaOfficeServer   *self,
-                 SoupServerMessage    *msg,
-                 XunchaWireDeltaKind   kind,
-                 GHashTable           *query)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GPtrArray) objects = NULL;
-  g_auto(GStrv) deleted = NULL;
-  g_autofree char *body = NULL;
-  gint64 revision = 0;
-
-  if (kind == XUNCHA_WIRE_DELTA_STREETS)
-    items = xuncha_office_records_streets_since (self->records, since_of (query), &revision,
-                                                 &deleted, &error);
-  else
-    items = xuncha_office_records_merchants_since (self->records, since_of (query), &revision,
-                                                   &deleted, &error);
-  if (items == NULL)
-    {
-      respond_storage_error (msg, error);
-      return;
-    }
-  objects = g_ptr_array_new_full (items->len, (GDestroyNotify)json_object_unref);
-  for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (objects, kind == XUNCHA_WIRE_DELTA_STREETS
-                              ? xuncha_office_street_to_json (items->pdata[i])
-                              : xuncha_office_merchant_to_json (items->pdata[i]));
-  body = xuncha_wire_delta_encode (kind, revision, objects, (const char * const *)deleted);
-  set_revision (msg, revision);
-  respond (msg, 200, body);
-}
-
-static void
-handle_shift_put (XunchaOfficeServer *self,
-                  SoupServerMessage  *msg,
-                  XunchaWireOfficer  *officer,
-                  const char         *uuid,
-                  GBytes             *request)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaWireShift) shift = NULL;
-  g_autofree char *body = NULL;
-  gboolean created = FALSE;
-  gint64 points = 0;
-
-  shift = xuncha_wire_shift_decode (g_bytes_get_data (request, NULL),
-                                    (gssize)g_bytes_get_size (request), &error);
-  if (shift == NULL)
-    {
-      respond_decode_error (msg, error);
-      return;
-    }
-  if (!g_str_equal (shift->uuid, uuid))
-    {
-      respond_error (msg, 400, "bad_request", "The shift's uuid differs from the one in the "
-                     "path", NULL);
-      return;
-    }
-  if (!xuncha_office_records_shift_put (self->records, officer, shift, &created, &points,
-                                        &error))
-    {
-      respond_storage_error (msg, error);
-      return;
-    }
-  body = xuncha_wire_shift_ack_encode (uuid, points);
-  respond (msg, created ? 201 : 200, body);
-}
-
-static void
-handle_points (XunchaOfficeServer *self,
-               SoupServerMessage  *msg,
-               XunchaWireOfficer  *officer,
-               const char         *uuid,
-               GBytes             *request)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) points = NULL;
-  g_autofree char *body = NULL;
-  gint64 stored = 0, total = 0;
-
-  points = xuncha_wire_points_decode (g_bytes_get_data (request, NULL),
-                                      (gssize)g_bytes_get_size (request), &error);
-  if (points == NULL)
-    {
-      respond_decode_error (msg, error);
-      return;
-    }
-  if (!xuncha_office_records_points_add (self->records, officer, uuid, points, &stored, &total,
-                                         &error))
-    {
-      if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
-                           XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND))
-        respond_error (msg, 404, "unknown_shift", error->message, NULL);
-      else
-        respond_storage_error (msg, error);
-      return;
-    }
-  body = xuncha_wire_points_ack_encode (stored, total);
-  respond (msg, 200, body);
-}
-
-static void
-handle_request (XunchaOfficeServer *self,
-                SoupServerMessage  *msg,
-                const char         *path,
-                GHashTable         *query)
-{
-  const char *method = soup_server_message_get_method (msg);
-  g_auto(XunchaWireOfficer) officer = { 0 };
-  g_autoptr(GBytes) request = NULL;
-  g_autofree char *rest = NULL;
-  char *slash;
-
-  /* The early handler set it, but a message it refused never gets here and one that
-   * passed may have had it cleared by nothing; setting it again is harmless. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
-
-  if (!g_str_has_prefix (path, API))
-    {
-      respond_error (msg, 404, "not_found", "Not a protocol v1 call", NULL);
-      return;
-    }
-  rest = g_strdup (path + strlen (API));
-
-  if (is_photo_put (msg, path))
-    {
-      handle_photo_put (self, msg, rest + strlen ("photos/"));
-      return;
-    }
-
-  /* Counted as it arrived: never past body_max_bytes (see on_body_chunk()). */
-  request = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-
-  if (g_str_equal (rest, "enroll"))
-    {
-      if (!g_str_equal (method, "POST"))
-        respond_error (msg, 405, "method_not_allowed", "Use POST", NULL);
-      else
-        handle_enroll (self, msg, request);
-      return;
-    }
-
-  if (!authenticate (self, msg, &officer))
-    return;
-
-  if (g_str_equal (rest, "me") && g_str_equal (method, "GET"))
-    handle_me (self, msg, &officer);
-  else if (g_str_has_prefix (rest, "photos/") && g_str_equal (method, "HEAD"))
-    {
-      const char *sha = rest + strlen ("photos/");
-      g_autoptr(GError) error = NULL;
-      gint64 bytes = 0;
-
-      if (!xuncha_protocol_is_sha256 (sha))
-        respond_error (msg, 400, "bad_request", "A photo is named by 64 lowercase hex digits",
-                       NULL);
-      else if (xuncha_office_photo_store_held (self->photos, sha, &bytes, NULL, &error))
-        {
-          soup_server_message_set_status (msg, 200, NULL);
-          soup_message_headers_set_content_length (
-            soup_server_message_get_response_headers (msg), bytes);
-        }
-      else if (error != NULL)
-        respond_storage_error (msg, error);
-      else
-        soup_server_message_set_status (msg, 404, NULL);
-    }
-  else if (g_str_equal (rest, "reports") && g_str_equal (method, "GET"))
-    handle_status (self, msg, &officer, query);
-  else if (g_str_has_prefix (rest, "reports/")
-           && xuncha_protocol_is_uuid (rest + strlen ("reports/")))
-    {
-      const char *uuid = rest + strlen ("reports/");
-
-      if (g_str_equal (method, "PUT"))
-        handle_report_put (self, msg, &officer, uuid, request);
-      else if (g_str_equal (method, "GET"))
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(XunchaOfficeReportRecord) record =
-            xuncha_office_records_report_get (self->records, &officer, uuid, &error);
-
-          if (record == NULL)
-            respond_storage_error (msg, error);
-          else
-            {
-              g_autoptr(JsonObject) object = xuncha_office_report_record_to_json (record);
-
-              respond_object (msg, object);
-            }
-        }
-      else
-        respond_error (msg, 405, "method_not_allowed", "Use PUT or GET", NULL);
-    }
-  else if (g_str_has_prefix (rest, "shifts/"))
-    {
-      const char *uuid = rest + strlen ("shifts/");
-
-      slash = strchr (uuid, '/');
-      if (slash != NULL)
-        *slash = '\0';
-      if (!xuncha_protocol_is_uuid (uuid))
-        respond_error (msg, 400, "bad_request", "A shift is named by a lowercase UUID", NULL);
-      else if (slash == NULL && g_str_equal (method, "PUT"))
-        handle_shift_put (self, msg, &officer, uuid, request);
-      else if (slash != NULL && g_str_equal (slash + 1, "points") && g_str_equal (method, "POST"))
-        handle_points (self, msg, &officer, uuid, request);
-      else
-        respond_error (msg, 404, "not_found", "No such call", NULL);
-    }
-  else if (g_str_equal (rest, "streets") && g_str_equal (method, "GET"))
-    handle_features (self, msg, XUNCHA_WIRE_DELTA_STREETS, query);
-  else if (g_str_equal (rest, "merchants") && g_str_equal (method, "GET"))
-    handle_features (self, msg, XUNCHA_WIRE_DELTA_MERCHANTS, query);
-  else if (g_str_equal (rest, "categories") && g_str_equal (method, "GET"))
-    {
-      set_revision (msg, self->categories_revision);
-      soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, "application/json; charset=utf-8",
-                                        SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (self->categories, NULL),
-                                        g_bytes_get_size (self->categories));
-    }
-  else
-    respond_error (msg, 404, "not_found", "No such call", NULL);
+  /* Whether the officer may send it and the office lacks it are the records' and the
+   * store's questions: a job's, with the body waiting. */
+  job_submit (job_new (self, msg, call_from (msg, path, query, NULL), JOB_PHOTO_BEGIN));
 }
 
 /* Deadlines. A client that trickles bytes, or holds a connection open without asking
@@ -979,6 +545,7 @@ typedef struct
 {
   GSocket    *socket;      /* not owned: the deadline is data on it */
   guint       source;
+  guint       seconds;     /* as set: again from the start when a job is done */
   const char *why;         /* for the debug log */
   gint64      quiet_us;    /* while writing: the silence allowed, 0 otherwise */
   gint64      moved_at;    /* while writing: monotonic time of the last piece written */
@@ -1000,6 +567,13 @@ on_deadline (gpointer user_data)
   Deadline *deadline = user_data;
 
   deadline->source = 0;
+  /* The office is making the answer: the client waits for it, not the other way round
+   * (work_end() starts the deadline again). */
+  if (g_object_get_data (G_OBJECT (deadline->socket), "xuncha-working") != NULL)
+    {
+      deadline->source = g_timeout_add_seconds (deadline->seconds, on_deadline, deadline);
+      return G_SOURCE_REMOVE;
+    }
   if (deadline->quiet_us > 0)
     {
       gint64 now = g_get_monotonic_time ();
@@ -1048,10 +622,41 @@ deadline_set (SoupServerMessage *msg,
     }
   deadline = g_new0 (Deadline, 1);
   deadline->socket = socket;
+  deadline->seconds = seconds;
   deadline->why = why;
   deadline->source = g_timeout_add_seconds (seconds, on_deadline, deadline);
   g_object_set_data_full (G_OBJECT (socket), "xuncha-deadline", deadline, deadline_free);
   return deadline;
+}
+
+/* A job runs for @msg: its connection's deadline waits (see on_deadline()). */
+static void
+work_begin (SoupServerMessage *msg)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
+
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), "xuncha-working", GINT_TO_POINTER (TRUE));
+}
+
+/* The job is done: the client's time counts from now, not from before the office made it
+ * wait. */
+static void
+work_end (SoupServerMessage *msg)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
+  Deadline *deadline = deadline_get (msg);
+
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), "xuncha-working", NULL);
+  if (deadline == NULL)
+    return;
+  deadline->moved_at = g_get_monotonic_time ();
+  if (deadline->quiet_us == 0)
+    {
+      g_clear_handle_id (&deadline->source, g_source_remove);
+      deadline->source = g_timeout_add_seconds (deadline->seconds, on_deadline, deadline);
+    }
 }
 
 /* Answers libsoup makes by itself. libsoup refuses some requests before any handler of the
@@ -1339,11 +944,12 @@ on_refusal_take (gpointer user_data)
 }
 
 /* Answers @msg (its status and body are set) without reading the rest of its body. Called
- * from libsoup's reading: it stops it, and takes the connection at the next turn of the
- * main loop. */
+ * from libsoup's reading, or for a message a job @paused: it stops libsoup's reading, and
+ * takes the connection at the next turn of the main loop. */
 static void
 refuse_unread (XunchaOfficeServer *self,
-               SoupServerMessage  *msg)
+               SoupServerMessage  *msg,
+               gboolean            paused)
 {
   PhotoUpload *pu = g_object_get_data (G_OBJECT (msg), "xuncha-photo-upload");
   GSocket *socket = g_object_get_data (G_OBJECT (msg), "xuncha-socket");
@@ -1356,14 +962,17 @@ refuse_unread (XunchaOfficeServer *self,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
   /* Nothing of it is kept: the photo's temporary file goes now. */
-  if (pu != NULL && pu->upload != NULL)
+  if (pu != NULL && pu->upload != NULL && pu->writing)
+    pu->refused = TRUE;
+  else if (pu != NULL && pu->upload != NULL)
     {
       xuncha_office_photo_upload_abort (pu->upload);
       g_clear_object (&pu->upload);
     }
   /* The lingering close has its own, shorter bound. */
   deadline_set (msg, 0, NULL);
-  soup_server_message_pause (msg);
+  if (!paused)
+    soup_server_message_pause (msg);
 
   refusal = g_rc_box_new0 (Refusal);
   refusal->self = self;
@@ -1395,12 +1004,26 @@ on_body_chunk (SoupServerMessage *msg,
       respond_error (msg, 413, "too_large", pu != NULL
                      ? "The photo is larger than the office accepts"
                      : "The request body is larger than the office accepts", NULL);
-      refuse_unread (count->self, msg);
+      refuse_unread (count->self, msg, FALSE);
       return;
     }
   /* Keep reading after a failed write: the answer comes when the body is in. */
-  if (pu != NULL && pu->error == NULL && pu->upload != NULL)
-    xuncha_office_photo_upload_write (pu->upload, data, length, &pu->error);
+  if (pu == NULL || pu->error != NULL || pu->upload == NULL)
+    return;
+  if (pu->gathering == NULL)
+    pu->gathering = g_byte_array_sized_new (PHOTO_PIECE);
+  g_byte_array_append (pu->gathering, data, (guint)length);
+  if (pu->gathering->len < PHOTO_PIECE)
+    return;
+  photo_gathered (pu);
+  photo_write_next (count->self, msg, pu);
+  if (pu->waiting_bytes >= PHOTO_WAITING_MAX && !pu->throttled)
+    {
+      /* The client waits for the disk now, not the other way round. */
+      pu->throttled = TRUE;
+      work_begin (msg);
+      soup_server_message_pause (msg);
+    }
 }
 
 /* After libsoup's got-headers handler, which ran the early handler: libsoup has read the
@@ -1411,16 +1034,13 @@ on_got_headers (SoupServerMessage *msg,
 {
   XunchaOfficeServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   goffset length = soup_message_headers_get_content_length (headers);
   guint status = soup_server_message_get_status (msg);
-  gboolean body_follows = encoding == SOUP_ENCODING_CHUNKED
-                          || (encoding == SOUP_ENCODING_CONTENT_LENGTH && length > 0);
-  gboolean expects_continue =
-    (soup_message_headers_get_expectations (headers) & SOUP_EXPECTATION_CONTINUE) != 0;
   GUri *uri = soup_server_message_get_uri (msg);
   BodyCount *count;
 
+  /* A photo's job may still be judging its headers: its answer then needs this done. */
+  g_object_set_data (G_OBJECT (msg), "xuncha-headers-read", GINT_TO_POINTER (TRUE));
   alone_end (msg);
   /* The office serves whole answers: libsoup would cut any 200 to a range asked for, or
    * answer 416 with an empty body. */
@@ -1428,18 +1048,12 @@ on_got_headers (SoupServerMessage *msg,
 
   if (status != 0 && soup_server_message_get_response_body (msg)->length == 0)
     respond_libsoup_error (msg);
-  if (status >= 400 && body_follows)
+  if (status >= 400 && body_follows (msg))
     {
-      /* A client that waits for 100-continue sends no body, but may send it later
-       * anyway: what came next on the connection would not be a request. */
-      if (expects_continue)
-        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                      "Connection", "close");
-      else
-        refuse_unread (self, msg);
+      refuse_body (self, msg, FALSE);
       return;
     }
-  if (!body_follows)
+  if (!body_follows (msg))
     {
       deadline_set (msg, self->request_timeout_s, "the request came in too slowly");
       return;
@@ -1447,8 +1061,10 @@ on_got_headers (SoupServerMessage *msg,
 
   count = g_new0 (BodyCount, 1);
   count->self = self;
-  count->limit = uri != NULL && is_photo_put (msg, g_uri_get_path (uri)) ? self->photo_max_bytes
-                                                                         : self->body_max_bytes;
+  count->limit = uri != NULL && xuncha_office_api_is_photo_put (soup_server_message_get_method (msg),
+                                                                g_uri_get_path (uri))
+                 ? xuncha_office_api_get_photo_max_bytes (self->api)
+                 : xuncha_office_api_get_body_max_bytes (self->api);
   g_object_set_data_full (G_OBJECT (msg), "xuncha-body-count", count, g_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_body_chunk), count);
   /* The body may be as large as its limit, or its length when that is less. */
@@ -1475,6 +1091,10 @@ on_got_body (SoupServerMessage *msg,
       && soup_server_message_get_method (msg) != SOUP_METHOD_HEAD
       && soup_server_message_get_response_body (msg)->length == 0)
     respond_libsoup_error (msg);
+  /* A connection wrapped too often (see on_idle_take()) ends with this answer. */
+  if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg), "xuncha-wrappers")) >= WRAPPERS_MAX)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Connection", "close");
 
   if (deadline != NULL)
     {
@@ -1523,14 +1143,39 @@ on_request (SoupServer        *server,
             GHashTable        *query,
             gpointer           user_data)
 {
-  Deadline *deadline;
+  XunchaOfficeServer *self = user_data;
+  PhotoUpload *pu = g_object_get_data (G_OBJECT (msg), "xuncha-photo-upload");
+  Job *job;
 
-  handle_request (user_data, msg, path, query);
-  /* The answer is ready: the client's silence counts from now, not from while the office
-   * was making it (the main loop ran no timer meanwhile). */
-  deadline = deadline_get (msg);
-  if (deadline != NULL && deadline->quiet_us > 0)
-    deadline->moved_at = g_get_monotonic_time ();
+  /* Answered before its body (libsoup calls no handler then; a guard). */
+  if (soup_server_message_get_status (msg) != 0)
+    return;
+  /* The early handler set it, but after a 100 Continue libsoup cleared the answer's
+   * headers. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
+
+  if (pu != NULL)
+    {
+      /* A photo unanswered after its headers has an upload, its body written to it, or
+       * on its way there: the commit comes after the last write. */
+      g_assert (pu->upload != NULL);
+      pu->commit = job_new (self, msg, call_from (msg, path, query, NULL), JOB_PHOTO_COMMIT);
+      work_begin (msg);
+      soup_server_message_pause (msg);
+      photo_gathered (pu);
+      if (!pu->writing)
+        photo_commit_submit (self, pu);
+      return;
+    }
+  else
+    {
+      /* Counted as it arrived: never past the body limit (see on_body_chunk()). */
+      g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+      job = job_new (self, msg, call_from (msg, path, query, body), JOB_CALL);
+    }
+  job_submit (job);
 }
 
 static void
@@ -1549,6 +1194,9 @@ on_request_started (SoupServer        *server,
   if (socket != NULL)
     g_object_set_data_full (G_OBJECT (msg), "xuncha-socket", g_object_ref (socket),
                             g_object_unref);
+  if (remote != NULL)
+    g_object_set_data (G_OBJECT (msg), "xuncha-wrappers",
+                       g_object_get_data (G_OBJECT (remote), "xuncha-wrappers"));
   deadline_set (msg, self->request_timeout_s, "no request came, or it came too slowly");
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 XUNCHA_PROTOCOL_SERVER_HEADER, XUNCHA_PROTOCOL_VERSION);
@@ -1576,6 +1224,8 @@ typedef struct
   SoupServerMessage  *msg;           /* the answered one, until its connection is taken */
   gboolean            disconnected;  /* libsoup ended that connection itself */
   GIOStream          *stream;        /* then: the connection, waiting */
+  GIOStream          *base;          /* the stream first handed to libsoup */
+  guint               wrappers;      /* libsoup's wrappers around it in @stream */
   GSocketAddress     *local;
   GSocketAddress     *remote;
   GSource            *source;
@@ -1609,6 +1259,7 @@ idle_free (gpointer data)
   if (idle->stream != NULL)
     g_io_stream_close (idle->stream, NULL, NULL);
   g_clear_object (&idle->stream);
+  g_clear_object (&idle->base);
   g_clear_object (&idle->local);
   g_clear_object (&idle->remote);
   g_free (idle);
@@ -1625,9 +1276,10 @@ on_idle_readable (GObject  *pollable,
   g_autoptr(GSocketAddress) local = g_steal_pointer (&idle->local);
   g_autoptr(GSocketAddress) remote = g_steal_pointer (&idle->remote);
 
-  g_hash_table_remove (self->idle, idle);
-  g_object_set_data_full (G_OBJECT (remote), "xuncha-stream", g_object_ref (stream),
+  g_object_set_data_full (G_OBJECT (remote), "xuncha-stream", g_steal_pointer (&idle->base),
                           g_object_unref);
+  g_object_set_data (G_OBJECT (remote), "xuncha-wrappers", GUINT_TO_POINTER (idle->wrappers));
+  g_hash_table_remove (self->idle, idle);
   soup_server_accept_iostream (self->soup, stream, local, remote, NULL);
   return G_SOURCE_REMOVE;
 }
@@ -1670,14 +1322,23 @@ on_idle_take (gpointer user_data)
   g_object_set_data_full (G_OBJECT (idle->remote), "xuncha-socket", g_object_ref (socket),
                           g_object_unref);
   /* From a connection the office handed over, libsoup gives back its own wrapper of the
-   * stream handed; unless bytes wait in that wrapper (a client sending its next request
-   * early), the stream handed is the one to wait on, so wrappers do not pile up. */
-  if (handed != NULL
-      && !g_pollable_input_stream_is_readable (
-            G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (taken))))
+   * stream handed. Unless bytes wait (in it, or in the socket under it: the two cannot be
+   * told apart), the stream first handed is the one to wait on. Otherwise the wrapper is
+   * kept, and libsoup wraps it once more: each wrapper costs every read of the
+   * connection's later requests, so past WRAPPERS_MAX the next answer ends the
+   * connection (on_got_body()) and the client starts afresh. */
+  if (handed == NULL)
+    handed = G_IO_STREAM (taken);
+  idle->base = g_object_ref (handed);
+  if (!g_pollable_input_stream_is_readable (
+         G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (taken))))
     idle->stream = g_object_ref (handed);
   else
-    idle->stream = g_steal_pointer (&taken);
+    {
+      idle->stream = g_steal_pointer (&taken);
+      idle->wrappers = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (remote),
+                                                            "xuncha-wrappers")) + 1;
+    }
   idle->source = g_pollable_input_stream_create_source (
     G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (idle->stream)), NULL);
   g_source_set_callback (idle->source, (GSourceFunc)on_idle_readable, idle, NULL);
@@ -1978,11 +1639,8 @@ xuncha_office_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
-  g_clear_object (&self->records);
-  g_clear_object (&self->photos);
-  g_clear_pointer (&self->categories, g_bytes_unref);
-  g_clear_object (&self->taxonomy);
-  g_clear_pointer (&self->enroll_failures, g_hash_table_unref);
+  g_clear_object (&self->api);
+  g_clear_object (&self->workers);
   if (self->accept_source != NULL)
     g_source_destroy (self->accept_source);
   g_clear_pointer (&self->accept_source, g_source_unref);
@@ -2005,43 +1663,25 @@ xuncha_office_server_class_init (XunchaOfficeServerClass *klass)
 static void
 xuncha_office_server_init (XunchaOfficeServer *self)
 {
-  self->photo_max_bytes = XUNCHA_PROTOCOL_PHOTO_MAX_BYTES;
-  self->body_max_bytes = XUNCHA_PROTOCOL_BODY_MAX_BYTES;
   self->request_timeout_s = 30;
-  self->enroll_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                 (GDestroyNotify)g_array_unref);
   self->idle = g_hash_table_new_full (NULL, NULL, idle_free, NULL);
   self->refusals = g_hash_table_new_full (NULL, NULL, refusal_unlist, NULL);
   self->handshakes = g_hash_table_new_full (NULL, NULL, handshake_unlist, NULL);
-  self->enroll_per_officer = 5;
-  self->enroll_per_address = 20;
-  self->enroll_window_s = 600;
 }
 
 XunchaOfficeServer *
-xuncha_office_server_new (XunchaOfficeRecords  *records,
-                          XunchaOfficePhotoStore *photos,
-                          GTlsCertificate      *certificate,
-                          GBytes               *categories,
-                          GError              **error)
+xuncha_office_server_new (XunchaOfficeApi        *api,
+                          XunchaOfficeWorkerPool *workers,
+                          GTlsCertificate        *certificate)
 {
-  g_autoptr(XunchaOfficeServer) self = NULL;
-  g_autoptr(XunchaTaxonomy) taxonomy = NULL;
+  XunchaOfficeServer *self;
 
-  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (records), NULL);
-  g_return_val_if_fail (XUNCHA_IS_OFFICE_PHOTO_STORE (photos), NULL);
-  g_return_val_if_fail (categories != NULL, NULL);
-
-  taxonomy = xuncha_taxonomy_new_from_bytes (categories, error);
-  if (taxonomy == NULL)
-    return NULL;
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_API (api), NULL);
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_WORKER_POOL (workers), NULL);
 
   self = g_object_new (XUNCHA_TYPE_OFFICE_SERVER, NULL);
-  self->records = g_object_ref (records);
-  self->photos = g_object_ref (photos);
-  self->categories = g_bytes_ref (categories);
-  self->categories_revision = xuncha_taxonomy_get_revision (taxonomy);
-  self->taxonomy = g_steal_pointer (&taxonomy);
+  self->api = g_object_ref (api);
+  self->workers = g_object_ref (workers);
   self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   self->soup = soup_server_new ("server-header", "xuncha-office/" PACKAGE_VERSION,
                                 "tls-certificate", certificate, NULL);
@@ -2049,20 +1689,7 @@ xuncha_office_server_new (XunchaOfficeRecords  *records,
   soup_server_add_handler (self->soup, "/", on_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);
-  return g_steal_pointer (&self);
-}
-
-void
-xuncha_office_server_set_limits (XunchaOfficeServer *self,
-                                 gint64              photo_max_bytes,
-                                 gint64              body_max_bytes)
-{
-  g_return_if_fail (XUNCHA_IS_OFFICE_SERVER (self));
-
-  if (photo_max_bytes > 0)
-    self->photo_max_bytes = photo_max_bytes;
-  if (body_max_bytes > 0)
-    self->body_max_bytes = body_max_bytes;
+  return self;
 }
 
 void
@@ -2073,22 +1700,6 @@ xuncha_office_server_set_timeout (XunchaOfficeServer *self,
 
   if (request_timeout_s > 0)
     self->request_timeout_s = request_timeout_s;
-}
-
-void
-xuncha_office_server_set_enroll_limits (XunchaOfficeServer *self,
-                                        guint               per_officer,
-                                        guint               per_address,
-                                        guint               window_s)
-{
-  g_return_if_fail (XUNCHA_IS_OFFICE_SERVER (self));
-
-  if (per_officer > 0)
-    self->enroll_per_officer = per_officer;
-  if (per_address > 0)
-    self->enroll_per_address = per_address;
-  if (window_s > 0)
-    self->enroll_window_s = window_s;
 }
 
 gboolean
@@ -2105,10 +1716,6 @@ xuncha_office_server_listen (XunchaOfficeServer  *self,
 
   g_return_val_if_fail (XUNCHA_IS_OFFICE_SERVER (self), FALSE);
   g_return_val_if_fail (self->listen_socket == NULL, FALSE);
-
-  /* Before the first request: limits that a restart could reset would be no limits. */
-  if (!enroll_failures_load (self, error))
-    return FALSE;
 
   inet = g_inet_address_new_from_string (address);
   if (inet == NULL)

@@ -100,6 +100,7 @@ cmd_serve (int    argc,
   g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *categories_file = NULL;
   gint64 photo_max = 0, body_max = 0;
   int request_timeout = 0, enroll_officer = 0, enroll_address = 0, enroll_window = 0;
+  int workers = 8;
   GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port, e.g. 127.0.0.1:8443"),
       N_("ADDR:PORT") },
@@ -122,12 +123,18 @@ cmd_serve (int    argc,
       N_("Failed enrollments per remote address before a pause (default 20)"), N_("N") },
     { "enroll-window", 0, 0, G_OPTION_ARG_INT, &enroll_window,
       N_("Seconds over which failed enrollments are counted (default 600)"), N_("SECONDS") },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &workers,
+      N_("Threads that do the storage work, each with its own database connection "
+         "(default 8; 0 does it all on the thread that reads requests)"),
+      N_("N") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeRecords) records = NULL;
   g_autoptr(XunchaOfficePhotoStore) photos = NULL;
   g_autoptr(XunchaOfficeServer) server = NULL;
+  g_autoptr(XunchaOfficeApi) api = NULL;
+  g_autoptr(XunchaOfficeWorkerPool) pool = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GBytes) categories = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -159,8 +166,13 @@ cmd_serve (int    argc,
       return 2;
     }
 
-  /* One connection: every request is served on this thread. */
-  if (!open_backend (1, &records, &photos))
+  if (workers < 0 || workers > 256)
+    {
+      g_printerr (_("--workers must be from 0 to 256.\n"));
+      return 2;
+    }
+  /* A connection for each worker: no worker waits for another's. */
+  if (!open_backend ((guint)MAX (workers, 1), &records, &photos))
     return 1;
 
   if (cert != NULL)
@@ -195,17 +207,24 @@ cmd_serve (int    argc,
       return 1;
     }
 
-  server = xuncha_office_server_new (records, photos, certificate, categories, &error);
-  if (server == NULL)
+  api = xuncha_office_api_new (records, photos, categories, &error);
+  if (api == NULL)
     {
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  xuncha_office_server_set_limits (server, photo_max, body_max);
+  xuncha_office_api_set_limits (api, photo_max, body_max);
+  xuncha_office_api_set_enroll_limits (api, (guint)MAX (enroll_officer, 0),
+                                       (guint)MAX (enroll_address, 0),
+                                       (guint)MAX (enroll_window, 0));
+  pool = xuncha_office_worker_pool_new ((guint)workers, &error);
+  if (pool == NULL)
+    {
+      g_printerr (_("Could not start the workers: %s\n"), error->message);
+      return 1;
+    }
+  server = xuncha_office_server_new (api, pool, certificate);
   xuncha_office_server_set_timeout (server, (guint)MAX (request_timeout, 0));
-  xuncha_office_server_set_enroll_limits (server, (guint)MAX (enroll_officer, 0),
-                                          (guint)MAX (enroll_address, 0),
-                                          (guint)MAX (enroll_window, 0));
   if (!xuncha_office_server_listen (server, host, (guint16)port_number, &port, &error))
     {
       g_printerr (_("Could not listen on %s: %s\n"), listen, error->message);

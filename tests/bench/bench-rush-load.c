@@ -791,7 +791,8 @@ GArray *
 rush_head_while (const char  *url,
                  const char  *ca,
                  const char  *token,
-                 GStrv        photos,
+                 char * const *photos,
+                 guint        n_photos,
                  guint        min_samples,
                  gboolean   (*busy) (gpointer data),
                  gpointer     data,
@@ -799,7 +800,6 @@ rush_head_while (const char  *url,
 {
   GArray *latencies = g_array_new (FALSE, FALSE, sizeof (double));
   Conn conn = { 0 };
-  guint n_photos = g_strv_length (photos);
 
   conn_init (&conn);
   for (guint i = 0; latencies->len < min_samples || busy (data); i++)

@@ -79,12 +79,13 @@ gboolean rush_fill_reports    (const char         *url,
                                guint               n,
                                guint               connections,
                                GError            **error);
-/* HEADs @photos one after another on one kept-alive connection while @busy returns TRUE
- * (at least @min_samples); returns the latencies in ms (a GArray of double). */
+/* HEADs the @n_photos @photos one after another on one kept-alive connection while @busy
+ * returns TRUE (at least @min_samples); returns the latencies in ms (a GArray of double). */
 GArray  *rush_head_while      (const char         *url,
                                const char         *ca,
                                const char         *token,
-                               GStrv               photos,
+                               char * const       *photos,
+                               guint               n_photos,
                                guint               min_samples,
                                gboolean          (*busy) (gpointer data),
                                gpointer            data,

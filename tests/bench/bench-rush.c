@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "xuncha-core.h"
 #include "xuncha-test-haproxy.h"
@@ -47,7 +48,8 @@ typedef struct
 } RushConfig;
 
 static const RushConfig configs[] = {
-  { "a", "one thread, SQLite (the baseline)", { NULL }, 1, FALSE, RUSH_SQLITE },
+  { "a", "one thread, SQLite (the baseline)", { "--workers", "0", NULL }, 1, FALSE,
+    RUSH_SQLITE },
   { "b", "a worker pool on SQLite", { "--workers", "8", NULL }, 1, FALSE, RUSH_SQLITE },
   { "c", "a worker pool on PostgreSQL", { "--workers", "8", NULL }, 1, FALSE, RUSH_POSTGRES },
   { "d", "two processes on PostgreSQL behind HAProxy", { "--workers", "8", NULL }, 2, TRUE,
@@ -318,6 +320,35 @@ office_peak_mb (RushOffice *o)
       peak = MAX (peak, g_ascii_strtod (hwm + 6, NULL) / 1024.0);
     }
   return peak;
+}
+
+/* The CPU time the office's processes have used so far, in seconds (user and system). */
+static double
+office_cpu_s (RushOffice *o)
+{
+  double total = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (o->offices); i++)
+    {
+      g_autofree char *path = NULL, *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after;
+
+      if (o->offices[i] == NULL)
+        continue;
+      path = g_strdup_printf ("/proc/%d/stat", o->offices[i]->pid);
+      /* The fields after the command's name, which may hold spaces: utime and stime are
+       * the 12th and 13th of them. */
+      if (!g_file_get_contents (path, &stat, NULL, NULL)
+          || (after = strrchr (stat, ')')) == NULL)
+        continue;
+      fields = g_strsplit (after + 2, " ", 0);
+      if (g_strv_length (fields) < 13)
+        continue;
+      total += (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+               / (double)sysconf (_SC_CLK_TCK);
+    }
+  return total;
 }
 
 /* Adds one officer per device; returns their one-time codes. */
@@ -635,7 +666,8 @@ bench_export_head (const RushConfig *config,
                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
                                 NULL, &export.pid, NULL));
   latencies = rush_head_while (office.url, xuncha_test_certs ()->ca,
-                               export_token[config->database], d->photos, 20, export_running,
+                               export_token[config->database], d->photos,
+                               RUSH_PHOTOS_PER_DEVICE, 20, export_running,
                                &export, &error);
   while (export_running (&export))
     g_usleep (10000);
@@ -670,7 +702,7 @@ bench_config (gconstpointer data)
   RushStats stats = { 0 };
   GRand *rand = g_rand_new_with_seed (15);
   guint n_export = env_count ("XUNCHA_BENCH_RUSH_EXPORT_REPORTS", 100000);
-  double peak;
+  double peak, cpu;
 
   if (xuncha_test_certs () == NULL)
     return;
@@ -706,7 +738,9 @@ bench_config (gconstpointer data)
     }
   g_rand_free (rand);
 
+  cpu = office_cpu_s (&office);
   rush_run (office.url, xuncha_test_certs ()->ca, &material, devices, &stats);
+  cpu = office_cpu_s (&office) - cpu;
   peak = office_peak_mb (&office);
   for (guint i = 0; i < devices->len; i++)
     {
@@ -727,6 +761,9 @@ bench_config (gconstpointer data)
   bench_line (config, "rps", stats.requests / stats.total_s, "requests/s");
   bench_line (config, "errors", (double)stats.errors, "errors");
   bench_line (config, "office-rss", peak, "MB");
+  /* What a city's hardware is sized by: the office's own CPU for the rush, apart from the
+   * load generator, PostgreSQL and HAProxy that share this machine's cores. */
+  bench_line (config, "office-cpu", cpu, "s");
   g_test_message ("rush-%s (%s): %u devices, %" G_GUINT64_FORMAT " requests, %"
                   G_GUINT64_FORMAT " retries, %.0f MB sent", config->name, config->what,
                   n_devices, stats.requests, stats.retries, stats.bytes_up / 1e6);
