@@ -816,6 +816,82 @@ race_enroll (gpointer data)
   return NULL;
 }
 
+/* After a restore the counters are raised above every revision handed out before: a
+ * device asking from a revision the restored records never reached still gets what changes
+ * next. Raising to less than a counter holds changes nothing. */
+static void
+test_revisions_raised (Fixture       *f,
+                       gconstpointer  data)
+{
+  const gint64 raised = G_GINT64_CONSTANT (1700000000000000);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(XunchaWireReport) report = make_report (uuid, "1", NULL);
+  g_autoptr(GPtrArray) streets = street_set (2, "中山路");
+  g_autoptr(GPtrArray) renamed = street_set (2, "人民路");
+  g_autoptr(GPtrArray) merchants =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_merchant_free);
+  g_autoptr(GPtrArray) items = NULL;
+  g_auto(GStrv) deleted = NULL;
+  g_auto(XunchaOfficeReceipt) receipt = { 0 };
+  g_autoptr(GError) error = NULL;
+  XunchaOfficeMerchant *merchant = xuncha_office_merchant_new ();
+  gint64 revision = -1, before = -1;
+  guint changed = 0, gone = 0;
+  gboolean created;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (put_report (f->records, &officer_a, report, &created, &receipt, &error));
+  g_assert_true (xuncha_office_records_report_set_status (f->records, uuid, "立案", &error));
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &before, &changed,
+                                                       &gone, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (xuncha_office_records_revisions_raise (f->records, raised, &error));
+  g_assert_no_error (error);
+  /* Nothing new: the revision to ask from next is the raised one. */
+  items = xuncha_office_records_status_since (f->records, &officer_a, 0, &revision, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpint (revision, ==, raised);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* A device that had asked from above the backup's counters (raised - 10 here) gets the
+   * next change. */
+  g_assert_true (xuncha_office_records_report_set_status (f->records, uuid, "结案", &error));
+  items = xuncha_office_records_status_since (f->records, &officer_a, raised - 10, &revision,
+                                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (((XunchaOfficeCaseStatus *)items->pdata[0])->case_status, ==, "结案");
+  g_assert_cmpint (revision, ==, raised + 1);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  g_assert_true (xuncha_office_records_streets_import (f->records, renamed, &revision, &changed,
+                                                       &gone, &error));
+  g_assert_cmpint (revision, ==, raised + 1);
+  items = xuncha_office_records_streets_since (f->records, raised - 10, &revision, &deleted,
+                                               &error);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_clear_pointer (&deleted, g_strfreev);
+
+  merchant->id = g_strdup ("m-1");
+  merchant->name = g_strdup ("老王面馆");
+  merchant->lon = 104.06;
+  merchant->lat = 30.65;
+  g_ptr_array_add (merchants, merchant);
+  g_assert_true (xuncha_office_records_merchants_import (f->records, merchants, &revision,
+                                                         &changed, &gone, &error));
+  g_assert_cmpint (revision, ==, raised + 1);
+
+  /* Lower than the counters: they stay. */
+  g_assert_true (xuncha_office_records_revisions_raise (f->records, before, &error));
+  g_assert_true (xuncha_office_records_report_set_status (f->records, uuid, "退回", &error));
+  items = xuncha_office_records_status_since (f->records, &officer_a, raised + 1, &revision,
+                                              &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpint (revision, ==, raised + 2);
+}
+
 static void
 test_enroll_once (Fixture       *f,
                   gconstpointer  data)
@@ -1428,6 +1504,7 @@ main (int    argc,
   ADD ("revisions/status", test_status_revisions);
   ADD ("revisions/streets", test_street_revisions);
   ADD ("revisions/merchants", test_merchant_revisions);
+  ADD ("revisions/raised", test_revisions_raised);
   ADD ("authorization/enroll-once", test_enroll_once);
   ADD ("authorization/revoked", test_revoked);
   ADD ("authorization/visibility", test_visibility);

@@ -2151,6 +2151,29 @@ records_enroll_failures (XunchaOfficeRecords  *records,
   return g_steal_pointer (&found);
 }
 
+static Outcome
+revisions_raise_body (XunchaOfficePgRecords  *self,
+                      PGconn                 *conn,
+                      gpointer                data,
+                      GError                **error)
+{
+  g_autofree char *minimum = int64_text (*(const gint64 *)data);
+  g_autoptr(PGresult) result = run (conn, error,
+                                    "UPDATE counters SET value = $1::bigint "
+                                    "WHERE value < $1::bigint", minimum);
+
+  return result != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+}
+
+static gboolean
+records_revisions_raise (XunchaOfficeRecords  *records,
+                         gint64                minimum,
+                         GError              **error)
+{
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "revisions_raise", TXN_WRITE,
+                   revisions_raise_body, &minimum, error);
+}
+
 static int
 records_schema_version (XunchaOfficeRecords *records)
 {
@@ -2180,6 +2203,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->merchants_since = records_merchants_since;
   iface->enroll_failure_add = records_enroll_failure_add;
   iface->enroll_failures = records_enroll_failures;
+  iface->revisions_raise = records_revisions_raise;
 }
 
 /* Migrations. */

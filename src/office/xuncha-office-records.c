@@ -223,3 +223,13 @@ xuncha_office_records_enroll_failures (XunchaOfficeRecords *self,
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
   return IFACE (self)->enroll_failures (self, since, now, error);
 }
+
+gboolean
+xuncha_office_records_revisions_raise (XunchaOfficeRecords  *self,
+                                       gint64                minimum,
+                                       GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (minimum >= 0, FALSE);
+  return IFACE (self)->revisions_raise (self, minimum, error);
+}

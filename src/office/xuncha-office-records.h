@@ -94,6 +94,8 @@ struct _XunchaOfficeRecordsInterface
                                     GError **error);
   GPtrArray *(*enroll_failures)   (XunchaOfficeRecords *self, gint64 since, gint64 now,
                                    GError **error);
+
+  gboolean   (*revisions_raise)   (XunchaOfficeRecords *self, gint64 minimum, GError **error);
 };
 
 /* The schema version the database holds (after the migrations this build ran). */
@@ -228,6 +230,16 @@ gboolean    xuncha_office_records_enroll_failure_add (XunchaOfficeRecords       
 GPtrArray  *xuncha_office_records_enroll_failures    (XunchaOfficeRecords             *self,
                                                       gint64                           since,
                                                       gint64                           now,
+                                                      GError                         **error);
+
+/* Raises the revision counters of the case statuses, streets and merchants to @minimum
+ * where they are below it: the next change of each gets a revision above @minimum. After a
+ * restore the counters are those of the backup, below revisions the office already
+ * answered devices with; a change given one of those again would be missed by a device
+ * asking from above it. A restore raises them to the time in microseconds, above every
+ * revision given before (and far below the protocol's 2^53). */
+gboolean    xuncha_office_records_revisions_raise    (XunchaOfficeRecords             *self,
+                                                      gint64                           minimum,
                                                       GError                         **error);
 
 G_END_DECLS

@@ -1679,6 +1679,27 @@ records_enroll_failures (XunchaOfficeRecords  *records,
   return g_steal_pointer (&failures);
 }
 
+static gboolean
+records_revisions_raise (XunchaOfficeRecords  *records,
+                         gint64                minimum,
+                         GError              **error)
+{
+  static const char * const counters[] = { "status", "streets", "merchants" };
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+
+  if (c == NULL || !begin_write (c, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      gint64 value = 0;
+
+      if (!counter_get (c, counters[i], &value, error)
+          || (value < minimum && !counter_set (c, counters[i], minimum, error)))
+        return FALSE;
+    }
+  return exec (c, "COMMIT", error);
+}
+
 /* Every report and position of a district: the office's user alone may read them. An
  * existing folder with a wider mode (made by hand, restored from a backup) is tightened
  * and the log says so; SQLite gives its -wal, -shm and -journal files the mode of
@@ -1767,6 +1788,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->merchants_since = records_merchants_since;
   iface->enroll_failure_add = records_enroll_failure_add;
   iface->enroll_failures = records_enroll_failures;
+  iface->revisions_raise = records_revisions_raise;
 }
 
 XunchaOfficeSqliteRecords *

@@ -12,6 +12,7 @@
 #include "xuncha-core-resources.h"
 #include "xuncha-feature-reader.h"
 #include "xuncha-office-backend.h"
+#include "xuncha-office-backup.h"
 #include "xuncha-office-server.h"
 #include "xuncha-text-private.h"
 #include "xuncha-wire-delta.h"
@@ -904,6 +905,213 @@ cmd_report (int    argc,
   return 0;
 }
 
+/* Backup and restore (xuncha-office-backup.c). */
+
+/* Like parse(), with a paragraph for --help after the options. */
+static gboolean
+parse_described (const char    *command,
+                 const char    *parameters,
+                 const char    *description,
+                 GOptionEntry  *entries,
+                 int           *argc,
+                 char        ***argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = g_strdup_printf ("%s %s", command, parameters);
+
+  context = g_option_context_new (title);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, data_dir_entry, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("xuncha-office %s: %s\n", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The data folder and the database the command line (or the environment) names, as
+ * open_backend() reads them; FALSE, said, without a folder. */
+static gboolean
+office_location (const char **dir,
+                 const char **database)
+{
+  *dir = data_dir_option != NULL ? data_dir_option : g_getenv ("XUNCHA_OFFICE_DATA_DIR");
+  if (*dir == NULL || **dir == '\0')
+    {
+      g_printerr (_("Say where the office data lives: --data-dir DIR.\n"));
+      return FALSE;
+    }
+  *database = database_option != NULL ? database_option : g_getenv ("XUNCHA_OFFICE_DATABASE");
+  if (*database != NULL && **database == '\0')
+    *database = NULL;
+  return TRUE;
+}
+
+static int
+cmd_backup (int    argc,
+            char **argv)
+{
+  g_autofree char *out = NULL;
+  gboolean photos_only = FALSE;
+  GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
+      N_("The backup file to write (first as FILE.tmp, renamed once complete)"), N_("FILE") },
+    { "photos-only", 0, 0, G_OPTION_ARG_NONE, &photos_only,
+      N_("Back up the photos alone (an office on PostgreSQL whose database administrator "
+         "dumps the database)"), NULL },
+    { NULL }
+  };
+  g_auto(XunchaOfficeBackupResult) result = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size = NULL, *photo_size = NULL;
+  const char *dir = NULL, *database = NULL;
+  gint64 started;
+
+  if (!parse_described ("backup", "--out FILE [--photos-only]",
+                        _("Writes one file with a consistent copy of the office's records and\n"
+                          "every photo while the office runs and writes. SQLite records\n"
+                          "(office.db) are copied with SQLite's online backup. PostgreSQL records\n"
+                          "(--database) are dumped with pg_dump -Fc, run as a program with the\n"
+                          "connection string (the password in its environment): pg_dump must be\n"
+                          "installed, of the server's version or newer. The photos are copied\n"
+                          "after the records, so every report in the backup has its photos. The\n"
+                          "file is written as FILE.tmp, flushed to disk and renamed to FILE; only\n"
+                          "its owner may read it. See docs/backup.md."),
+                        entries, &argc, &argv))
+    return 2;
+  if (out == NULL || argc != 1)
+    {
+      g_printerr (_("Usage: xuncha-office backup --data-dir DIR [--database CONNINFO] "
+                    "--out FILE [--photos-only]\n"));
+      return 2;
+    }
+  if (!office_location (&dir, &database))
+    return 2;
+  started = g_get_monotonic_time ();
+  if (!xuncha_office_backup_create (dir, photos_only ? NULL : database, photos_only, out,
+                                    &result, &error))
+    {
+      g_printerr (_("No backup was made: %s\n"), error->message);
+      return 1;
+    }
+  size = g_format_size (result.bytes);
+  photo_size = g_format_size (result.photo_bytes);
+  if (result.records == XUNCHA_OFFICE_BACKUP_RECORDS_NONE)
+    printf (g_dngettext (GETTEXT_PACKAGE,
+                         "Backup written to %s (%s): %llu photo (%s), no records, in %.1f s.\n",
+                         "Backup written to %s (%s): %llu photos (%s), no records, in %.1f s.\n",
+                         (gulong)result.photos),
+            out, size, (unsigned long long)result.photos, photo_size,
+            (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC);
+  else
+    {
+      g_autofree char *records_size = g_format_size (result.records_bytes);
+
+      printf (g_dngettext (GETTEXT_PACKAGE,
+                           "Backup written to %s (%s): the records (%s, schema %d, %s, as of "
+                           "%s) and %llu photo (%s), in %.1f s.\n",
+                           "Backup written to %s (%s): the records (%s, schema %d, %s, as of "
+                           "%s) and %llu photos (%s), in %.1f s.\n",
+                           (gulong)result.photos),
+              out, size,
+              result.records == XUNCHA_OFFICE_BACKUP_RECORDS_SQLITE ? "SQLite" : "PostgreSQL",
+              result.schema, records_size, result.created_at,
+              (unsigned long long)result.photos, photo_size,
+              (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC);
+    }
+  if (result.left_out->len > 0)
+    {
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "%u photo is damaged on disk (its bytes no longer hash to its "
+                               "name) and is not in the backup:\n",
+                               "%u photos are damaged on disk (their bytes no longer hash to "
+                               "their names) and are not in the backup:\n",
+                               result.left_out->len),
+                  result.left_out->len);
+      for (guint i = 0; i < result.left_out->len; i++)
+        g_printerr ("  %s\n", (const char *)result.left_out->pdata[i]);
+    }
+  return 0;
+}
+
+static int
+cmd_restore (int    argc,
+             char **argv)
+{
+  g_autofree char *from = NULL;
+  gboolean force = FALSE, photos_only = FALSE;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("The backup file to restore"),
+      N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Replace records that already hold officers, reports, shifts or streets"), NULL },
+    { "photos-only", 0, 0, G_OPTION_ARG_NONE, &photos_only,
+      N_("Restore the photos alone and leave the records as they are"), NULL },
+    { NULL }
+  };
+  g_auto(XunchaOfficeRestoreResult) result = { 0, };
+  g_autoptr(GError) error = NULL;
+  const char *dir = NULL, *database = NULL;
+
+  if (!parse_described ("restore", "--from FILE [--force] [--photos-only]",
+                        _("Restores a backup made by xuncha-office backup. Every checksum in the\n"
+                          "file is checked first: a damaged or hostile file changes nothing.\n"
+                          "Stop the office first (systemctl stop xuncha-office): no office may\n"
+                          "run on the folder or the database during a restore, and a restore\n"
+                          "refuses while one has the records open. SQLite records replace\n"
+                          "DIR/office.db (the one there is kept beside it, renamed). PostgreSQL\n"
+                          "records are restored into --database with pg_restore --clean\n"
+                          "--if-exists --no-owner in one transaction (pg_restore must be\n"
+                          "installed). Records that hold officers, reports, shifts or streets\n"
+                          "are replaced only with --force. Devices keep their tokens; what the\n"
+                          "office acknowledged to them after the backup was made is not in it:\n"
+                          "see docs/backup.md."),
+                        entries, &argc, &argv))
+    return 2;
+  if (from == NULL || argc != 1)
+    {
+      g_printerr (_("Usage: xuncha-office restore --data-dir DIR [--database CONNINFO] "
+                    "--from FILE [--force] [--photos-only]\n"));
+      return 2;
+    }
+  if (!office_location (&dir, &database))
+    return 2;
+  if (!xuncha_office_backup_restore (from, dir, photos_only ? NULL : database, force,
+                                     photos_only, &result, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (result.records)
+    printf (_("Restored %s (made %s by xuncha-office %s): the records (%s; officers %lld, "
+              "reports %lld, shifts %lld) and the photos (%llu, %llu of them already "
+              "there).\n"),
+            from, result.contents.info.created_at, result.contents.info.office_version,
+            result.contents.info.records == XUNCHA_OFFICE_BACKUP_RECORDS_SQLITE ? "SQLite"
+                                                                                : "PostgreSQL",
+            (long long)result.officers, (long long)result.reports, (long long)result.shifts,
+            (unsigned long long)result.contents.photos, (unsigned long long)result.photos_held);
+  else
+    printf (_("Restored the photos of %s (made %s by xuncha-office %s; %llu, %llu of them "
+              "already there); the records were left as they are.\n"),
+            from, result.contents.info.created_at, result.contents.info.office_version,
+            (unsigned long long)result.contents.photos, (unsigned long long)result.photos_held);
+  if (result.replaced != NULL)
+    printf (_("The office.db that was there is kept as %s.\n"), result.replaced);
+  if (!result.records && result.raised)
+    printf (_("The revision counters of the records there were raised above any a device "
+              "holds, as after a restore of the records (see docs/backup.md).\n"));
+  if (result.records)
+    printf (_("Devices keep their tokens and send at their next sync what the office has not "
+              "acknowledged. What it acknowledged after %s is not in this backup: see "
+              "docs/backup.md.\n"), result.contents.info.created_at);
+  return 0;
+}
+
 static void
 usage (FILE *out)
 {
@@ -918,7 +1126,9 @@ usage (FILE *out)
                           "  merchants import FILE.csv|FILE.geojson\n"
                           "  reports list [--json]\n"
                           "  reports export --format geojson|csv\n"
-                          "  report set-status ID STATUS"));
+                          "  report set-status ID STATUS\n"
+                          "  backup --out FILE [--photos-only]\n"
+                          "  restore --from FILE [--force] [--photos-only]"));
 }
 
 int
@@ -966,6 +1176,10 @@ main (int    argc,
     return cmd_reports (argc, argv);
   if (g_str_equal (command, "report"))
     return cmd_report (argc, argv);
+  if (g_str_equal (command, "backup"))
+    return cmd_backup (argc, argv);
+  if (g_str_equal (command, "restore"))
+    return cmd_restore (argc, argv);
   g_printerr (_("Unknown command “%s”.\n\n"), command);
   usage (stderr);
   return 2;
