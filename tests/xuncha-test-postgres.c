@@ -274,8 +274,9 @@ cluster_start (GError **error)
   if (geteuid () == 0)
     {
       struct passwd *nobody = getpwnam ("nobody");
+      g_autofree char *setpriv = g_find_program_in_path ("setpriv");
 
-      if (nobody == NULL || g_find_program_in_path ("setpriv") == NULL)
+      if (nobody == NULL || setpriv == NULL)
         {
           cluster.skip_reason = g_strdup ("running as root, and there is no user nobody or "
                                           "no setpriv to run PostgreSQL as");

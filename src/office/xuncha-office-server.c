@@ -75,6 +75,7 @@ typedef struct
   gboolean                 writing;   /* a write job runs with the upload */
   gboolean                 throttled; /* reading paused until the writer catches up */
   gboolean                 refused;   /* answered unread while a write ran: abort after */
+  GSource                 *refusal;   /* then: the refusal's answer, sent after the abort */
   Job                     *commit;    /* the body is in: commits once the writer is done */
 } PhotoUpload;
 
@@ -89,6 +90,7 @@ photo_upload_free (gpointer data)
   if (pu->gathering != NULL)
     g_byte_array_unref (pu->gathering);
   g_ptr_array_unref (pu->waiting);
+  g_clear_pointer (&pu->refusal, g_source_unref);
   g_free (pu);
 }
 
@@ -391,6 +393,10 @@ photo_written (Job *job)
       if (pu->upload != NULL)
         xuncha_office_photo_upload_abort (pu->upload);
       g_clear_object (&pu->upload);
+      /* Nothing of it is left now: the answer may go (unless the office stopped). */
+      if (pu->refusal != NULL && !g_source_is_destroyed (pu->refusal))
+        g_source_attach (pu->refusal, NULL);
+      g_clear_pointer (&pu->refusal, g_source_unref);
       return;
     }
   if (pu->commit != NULL)
@@ -982,7 +988,12 @@ refuse_unread (XunchaOfficeServer *self,
   refusal->take = g_idle_source_new ();
   g_source_set_priority (refusal->take, G_PRIORITY_HIGH);
   g_source_set_callback (refusal->take, on_refusal_take, refusal, NULL);
-  g_source_attach (refusal->take, NULL);
+  /* A write of the photo still runs: its temporary file goes when it is done, and the
+   * answer after it (photo_written()), so that a client told 413 finds nothing left. */
+  if (pu != NULL && pu->refused)
+    pu->refusal = g_source_ref (refusal->take);
+  else
+    g_source_attach (refusal->take, NULL);
   g_hash_table_add (self->refusals, refusal);
 }
 
