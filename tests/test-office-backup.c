@@ -1197,6 +1197,7 @@ test_photos_only (void)
   g_autofree char *dir = NULL, *office_dir = NULL, *fresh = NULL, *backup = NULL;
   g_autofree char *whole = NULL, *state = NULL, *out = NULL, *listing = NULL;
   g_autofree char *fresh_db = NULL, *now = NULL, *count = NULL;
+  g_autofree char *generation_before = NULL, *generation_after = NULL;
   g_autofree guint8 *data = NULL;
   g_autoptr(GArray) members = NULL;
   gsize length = 0;
@@ -1239,13 +1240,19 @@ test_photos_only (void)
   /* Into an office with records: no --force needed, its records untouched. */
   g_free (state);
   state = xuncha_test_office_query (office_dir, "SELECT count(*) FROM officers", NULL);
+  generation_before = xuncha_test_office_query (office_dir, "SELECT id FROM generation", NULL);
   g_free (out);
   out = restore_ok (office_dir, backup, NULL);
   count = xuncha_test_office_query (office_dir, "SELECT count(*) FROM officers", NULL);
   g_assert_cmpstr (count, ==, state);
   /* Records restored by other means (a database administrator's dumps) need their
-   * revisions above the devices' as much as restored ones: raised. */
+   * revisions above the devices' as much as restored ones: raised; and a new generation,
+   * so that the devices send again what those records lack. */
   g_assert_nonnull (strstr (out, "revision counters of the records there were raised"));
+  generation_after = xuncha_test_office_query (office_dir, "SELECT id FROM generation", NULL);
+  g_assert_nonnull (generation_before);
+  g_assert_nonnull (generation_after);
+  g_assert_cmpstr (generation_after, !=, generation_before);
   g_assert_cmpint (office_count (office_dir, "SELECT min (value) FROM counters "
                                              "WHERE name IN ('status', 'streets', 'merchants')"),
                    >, G_GINT64_CONSTANT (1000000000000000));
