@@ -263,6 +263,8 @@ test_hostile (gconstpointer data)
                                      "nested deeper than 64 levels"));
       g_assert_nonnull (strstr (out, "Could not update streets: streets: nested deeper than "
                                      "64 levels"));
+      g_assert_nonnull (strstr (out, "Could not update the office's generation: generation: "
+                                     "nested deeper than 64 levels"));
       g_assert_nonnull (strstr (out, "Could not update merchants: merchants: nested deeper "
                                      "than 64 levels"));
       break;

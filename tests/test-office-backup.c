@@ -456,9 +456,11 @@ add_points (XunchaStore *store,
 }
 
 /* Backup while the office runs; restore into a new folder (a second database); an office
- * on it: everything is there, and the device goes on with its old token, sending exactly
- * what the restored office has not acknowledged to it. What the office acknowledged after
- * the backup is missing, as docs/backup.md says; a running shift heals by itself. A case
+ * on it: everything is there, and the device goes on with its old token. The restore gave
+ * the records a new generation, so the device sends again what the office acknowledged
+ * (a report and an ended shift acknowledged after the backup, lost with the restore, come
+ * back with their photo and points) and what waited: every report and shift exactly once,
+ * nothing doubled; a running shift heals by itself. A case
  * status set after the restore reaches the device, although it pulled statuses after the
  * backup (the restored revisions are raised above the ones it holds). */
 static void
@@ -470,6 +472,10 @@ test_restore_running (void)
   g_autofree char *track = NULL, *running = NULL, *lost = NULL, *waiting = NULL;
   g_autofree char *sql = NULL, *listing = NULL, *found = NULL, *gone = NULL;
   g_autofree char *status_lost = NULL, *status_new = NULL, *status_device = NULL;
+  g_autofree char *ended = NULL, *ended_sql = NULL, *sync_out = NULL, *lost_photo = NULL;
+  g_autofree char *lost_sql = NULL;
+  g_auto(GStrv) lost_photos = NULL;
+  g_autoptr(JsonParser) sync_parser = json_parser_new ();
   char *uuids[3] = { NULL, };
   g_autoptr(XunchaTestOffice) office = NULL;
   g_autoptr(XunchaTestOffice) second = NULL;
@@ -516,9 +522,12 @@ test_restore_running (void)
   /* After the backup: one report the office acknowledges (then loses with the restore),
    * points of the running shift, and a report that waits on the device. */
   lost = add_report (device_dir, 3);
+  ended = xuncha_test_device_add_shift (store, 40, TRUE);
   add_points (store, running, 25);
   g_free (xuncha_test_office_admin (office_dir, "report", "set-status", uuids[1], "派遣", NULL));
   g_free (run_cli (device_dir, "sync", NULL));
+  g_assert_cmpint (office_count (office_dir, "SELECT count(*) FROM reports"), ==, 4);
+  g_assert_cmpint (office_count (office_dir, "SELECT count(*) FROM shifts"), ==, 3);
   waiting = add_report (device_dir, 4);
   xuncha_test_office_stop (office, SIGTERM);
 
@@ -535,22 +544,44 @@ test_restore_running (void)
   /* An office on the restored folder, where the device knows it: the old token works. */
   second = xuncha_test_office_start (restored, certs->server_cert, certs->server_key, port);
   g_free (xuncha_test_office_admin (restored, "report", "set-status", uuids[2], "结案", NULL));
-  g_free (run_cli (device_dir, "sync", NULL));
+  sync_out = run_cli (device_dir, "sync", "--json", NULL);
+  g_assert_true (json_parser_load_from_data (sync_parser, sync_out, -1, NULL));
+  {
+    JsonObject *result = json_node_get_object (json_parser_get_root (sync_parser));
+
+    /* Sent again: what the office acknowledged, 4 reports and the 2 ended shifts; the
+     * running shift and the report that waited go as well. */
+    g_assert_cmpint (json_object_get_int_member (result, "resent_after_restore"), ==, 6);
+    g_assert_true (json_object_get_boolean_member (result, "complete"));
+  }
   counts_of (restored, &after_sync);
   g_assert_cmpint (after_sync.officers, ==, before.officers);
   g_assert_cmpint (after_sync.tokens, ==, before.tokens);
-  g_assert_cmpint (after_sync.shifts, ==, before.shifts);
-  /* The waiting report went, the one acknowledged after the backup did not. */
-  g_assert_cmpint (after_sync.reports, ==, before.reports + 1);
+  /* Every report and shift exactly once: the waiting report, and the report and ended
+   * shift acknowledged after the backup, sent again. */
+  g_assert_cmpint (after_sync.reports, ==, before.reports + 2);
+  g_assert_cmpint (after_sync.shifts, ==, before.shifts + 1);
+  g_assert_cmpint (after_sync.photo_links, ==, before.photo_links + 2);
   found = xuncha_test_office_query (restored, "SELECT uuid FROM reports WHERE uuid = $1",
                                     waiting);
   gone = xuncha_test_office_query (restored, "SELECT uuid FROM reports WHERE uuid = $1", lost);
   g_assert_cmpstr (found, ==, waiting);
-  g_assert_null (gone);
-  /* The running shift: its 75 points, counted again by the device. */
+  g_assert_cmpstr (gone, ==, lost);
+  /* The lost report's photo is at the office again. */
+  lost_photos = xuncha_test_device_report_photos (store, lost);
+  g_assert_cmpuint (g_strv_length (lost_photos), ==, 1);
+  lost_sql = g_strdup_printf ("SELECT count(*) FROM report_photos WHERE report_uuid = '%s'",
+                              lost);
+  g_assert_cmpint (office_count (restored, lost_sql), ==, 1);
+  lost_photo = photo_listing (restored);
+  g_assert_nonnull (strstr (lost_photo, lost_photos[0]));
+  /* The running shift: its 75 points, counted again by the device; the ended one's 40. */
   sql = g_strdup_printf ("SELECT count(*) FROM track_points WHERE shift_uuid = '%s'", running);
   g_assert_cmpint (office_count (restored, sql), ==, 75);
-  g_assert_cmpint (after_sync.points, ==, before.points + 25);
+  ended_sql = g_strdup_printf ("SELECT count(*) FROM track_points WHERE shift_uuid = '%s'",
+                               ended);
+  g_assert_cmpint (office_count (restored, ended_sql), ==, 40);
+  g_assert_cmpint (after_sync.points, ==, before.points + 25 + 40);
   assert_photos_complete (restored);
   status = sync_status (device_dir, parser);
   g_assert_cmpint (status_int (status, "report", "waiting"), ==, 0);
@@ -569,11 +600,17 @@ test_restore_running (void)
                                                     "WHERE uuid = $1", uuids[1]);
   g_assert_null (status_lost);
 
-  /* Once more: nothing doubled. */
-  g_free (run_cli (device_dir, "sync", NULL));
+  /* Once more: nothing doubled, and nothing queued again, the generation being the same
+   * (the running shift goes at every sync, as ever). */
   {
+    g_autoptr(JsonParser) again_parser = json_parser_new ();
+    g_autofree char *again_out = run_cli (device_dir, "sync", "--json", NULL);
+    JsonObject *result;
     Counts again;
 
+    g_assert_true (json_parser_load_from_data (again_parser, again_out, -1, NULL));
+    result = json_node_get_object (json_parser_get_root (again_parser));
+    g_assert_cmpint (json_object_get_int_member (result, "resent_after_restore"), ==, 0);
     counts_of (restored, &again);
     assert_counts_equal (&after_sync, &again);
   }
@@ -1160,6 +1197,7 @@ test_photos_only (void)
   g_autofree char *dir = NULL, *office_dir = NULL, *fresh = NULL, *backup = NULL;
   g_autofree char *whole = NULL, *state = NULL, *out = NULL, *listing = NULL;
   g_autofree char *fresh_db = NULL, *now = NULL, *count = NULL;
+  g_autofree char *generation_before = NULL, *generation_after = NULL;
   g_autofree guint8 *data = NULL;
   g_autoptr(GArray) members = NULL;
   gsize length = 0;
@@ -1202,13 +1240,19 @@ test_photos_only (void)
   /* Into an office with records: no --force needed, its records untouched. */
   g_free (state);
   state = xuncha_test_office_query (office_dir, "SELECT count(*) FROM officers", NULL);
+  generation_before = xuncha_test_office_query (office_dir, "SELECT id FROM generation", NULL);
   g_free (out);
   out = restore_ok (office_dir, backup, NULL);
   count = xuncha_test_office_query (office_dir, "SELECT count(*) FROM officers", NULL);
   g_assert_cmpstr (count, ==, state);
   /* Records restored by other means (a database administrator's dumps) need their
-   * revisions above the devices' as much as restored ones: raised. */
+   * revisions above the devices' as much as restored ones: raised; and a new generation,
+   * so that the devices send again what those records lack. */
   g_assert_nonnull (strstr (out, "revision counters of the records there were raised"));
+  generation_after = xuncha_test_office_query (office_dir, "SELECT id FROM generation", NULL);
+  g_assert_nonnull (generation_before);
+  g_assert_nonnull (generation_after);
+  g_assert_cmpstr (generation_after, !=, generation_before);
   g_assert_cmpint (office_count (office_dir, "SELECT min (value) FROM counters "
                                              "WHERE name IN ('status', 'streets', 'merchants')"),
                    >, G_GINT64_CONSTANT (1000000000000000));

@@ -1327,6 +1327,65 @@ test_reader_during_write (Fixture       *f,
                   partial_rounds);
 }
 
+/* The generation. */
+
+static void
+assert_generation_form (const char *generation)
+{
+  g_assert_nonnull (generation);
+  g_assert_cmpuint (strlen (generation), ==, 32);
+  for (const char *p = generation; *p != '\0'; p++)
+    g_assert_true (g_ascii_isdigit (*p) || (*p >= 'a' && *p <= 'f'));
+}
+
+/* Made with the schema; the same for every records object on the database (every office
+ * process) and at every read, until renewed; renewed, it is another for all of them, and
+ * nothing else changed. */
+static void
+test_generation (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(XunchaOfficeRecords) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL, *again = NULL, *seen = NULL, *renewed = NULL;
+  g_autofree char *after = NULL, *seen_after = NULL, *reopened_gen = NULL;
+
+  g_free (add_officer (f->records, &officer_a));
+  first = xuncha_office_records_generation (f->records, &error);
+  g_assert_no_error (error);
+  assert_generation_form (first);
+  again = xuncha_office_records_generation (f->records, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, first);
+  other = open_backend (f, &error);
+  g_assert_no_error (error);
+  seen = xuncha_office_records_generation (other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen, ==, first);
+
+  renewed = xuncha_office_records_generation_renew (f->records, &error);
+  g_assert_no_error (error);
+  assert_generation_form (renewed);
+  g_assert_cmpstr (renewed, !=, first);
+  after = xuncha_office_records_generation (f->records, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after, ==, renewed);
+  seen_after = xuncha_office_records_generation (other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen_after, ==, renewed);
+
+  /* Kept when the records are opened again; the officer is still there. */
+  g_clear_object (&other);
+  g_clear_object (&f->records);
+  f->records = open_backend (f, &error);
+  g_assert_no_error (error);
+  reopened_gen = xuncha_office_records_generation (f->records, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reopened_gen, ==, renewed);
+  g_assert_true (xuncha_office_records_officer_revoke (f->records, "A1", &error));
+  g_assert_no_error (error);
+}
+
 /* Migrations. */
 
 static void
@@ -1455,6 +1514,7 @@ test_from_first_schema (Fixture       *f,
   /* Back to what migration 1 made. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP INDEX reports_received; DROP INDEX reports_officer;"
+                                 "DROP TABLE generation;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
@@ -1471,6 +1531,13 @@ test_from_first_schema (Fixture       *f,
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
+  /* And a generation of its own. */
+  {
+    g_autofree char *generation = xuncha_office_records_generation (f->records, &error);
+
+    g_assert_no_error (error);
+    assert_generation_form (generation);
+  }
 }
 
 int
@@ -1510,6 +1577,7 @@ main (int    argc,
   ADD ("authorization/visibility", test_visibility);
   ADD ("authorization/assigned-streets", test_assigned_streets);
   ADD ("enroll-failures", test_enroll_failures);
+  ADD ("generation", test_generation);
   ADD ("concurrency/two-writers", test_two_writers);
   ADD ("concurrency/two-processes", test_two_processes);
   ADD ("concurrency/reader-during-write", test_reader_during_write);

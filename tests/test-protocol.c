@@ -198,6 +198,79 @@ test_validators (void)
   g_assert_false (xuncha_protocol_is_time ("2024-13-03"));
 }
 
+/* The office's generation is a call of its own, GET api/v1/generation: `me` stays as
+ * devices of before it read it (they refuse a member they do not know, as this decoder
+ * does), so an older device works against a newer office, and a newer device against an
+ * older office, which answers the new call 404. */
+static void
+test_generation (void)
+{
+#define ME_MEMBERS \
+    "{\"officer\":{\"id\":\"A001\",\"name\":\"王伟\",\"team\":\"T1\",\"leader\":false}," \
+    "\"assigned_streets\":[\"s-102\"],\"server_time\":\"2024-05-01T08:30:00Z\"," \
+    "\"limits\":{\"photo_max_bytes\":33554432,\"body_max_bytes\":1048576}"
+  static const char *plain = ME_MEMBERS "}";
+  static const char *with_member = ME_MEMBERS ",\"office_generation\":\"0123\"}";
+#undef ME_MEMBERS
+  static const char *gen = "0123456789abcdef0123456789abcdef";
+  g_autofree char *encoded = xuncha_protocol_encode_generation (gen);
+  g_autofree char *decoded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* `me` without the member: read as ever. With it (an office that put it there): refused,
+   * naming the member, which is why the office never does. */
+  {
+    g_auto(XunchaWireOfficer) officer = { 0 };
+    g_auto(GStrv) streets = NULL;
+    g_autofree char *time = NULL;
+    gint64 photo_max, body_max;
+
+    g_assert_true (xuncha_protocol_decode_me (plain, -1, &officer, &streets, &time, &photo_max,
+                                              &body_max, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (officer.id, ==, "A001");
+  }
+  {
+    g_auto(XunchaWireOfficer) officer = { 0 };
+    g_auto(GStrv) streets = NULL;
+    g_autofree char *time = NULL;
+    gint64 photo_max, body_max;
+
+    g_assert_false (xuncha_protocol_decode_me (with_member, -1, &officer, &streets, &time,
+                                               &photo_max, &body_max, &error));
+    g_assert_error (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "office_generation"));
+    g_clear_error (&error);
+  }
+
+  /* The generation's own answer: round trip, and strict. */
+  g_assert_cmpstr (encoded, ==, "{\"office_generation\":\"0123456789abcdef0123456789abcdef\"}");
+  g_assert_true (xuncha_protocol_decode_generation (encoded, -1, &decoded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (decoded, ==, gen);
+  {
+    static const char * const refused[] = {
+      "{}",
+      "{\"office_generation\":null}",
+      "{\"office_generation\":7}",
+      "{\"office_generation\":\"\"}",
+      "{\"office_generation\":\"ab\",\"extra\":1}",
+      "{\"office_generation\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+      "[]",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      {
+        g_autofree char *value = NULL;
+
+        g_assert_false (xuncha_protocol_decode_generation (refused[i], -1, &value, &error));
+        g_assert_nonnull (error);
+        g_assert_null (value);
+        g_clear_error (&error);
+      }
+  }
+}
+
 static void
 test_small_messages (void)
 {
@@ -868,6 +941,7 @@ main (int    argc,
   g_test_add_func ("/protocol/report/strict", test_report_strict);
   g_test_add_func ("/protocol/validators", test_validators);
   g_test_add_func ("/protocol/small-messages", test_small_messages);
+  g_test_add_func ("/protocol/generation", test_generation);
   g_test_add_func ("/protocol/json-gate", test_json_gate);
   g_test_add_func ("/protocol/canonical-text", test_canonical_text);
   g_test_add_func ("/protocol/ranges", test_ranges);

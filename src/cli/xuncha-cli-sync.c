@@ -64,6 +64,7 @@ print_result_json (XunchaSyncResult *result,
   INT ("streets_changed", result->streets_changed);
   INT ("merchants_changed", result->merchants_changed);
   INT ("statuses_changed", result->statuses_changed);
+  INT ("resent_after_restore", result->resent_after_restore);
   json_builder_set_member_name (builder, "stopped");
   if (result->stopped != NULL)
     {
@@ -116,6 +117,9 @@ print_result_text (XunchaSyncResult *result,
 {
   g_autofree char *size = g_format_size (result->bytes_sent);
 
+  if (result->resent_after_restore > 0)
+    printf (_("The office was restored from a backup: %u reports and shifts it had "
+              "acknowledged are sent again.\n"), result->resent_after_restore);
   printf (_("Sent %u items (%s); the office already held %u.\n"), result->sent, size,
           result->held);
   for (guint i = 0; i < result->items->len; i++)

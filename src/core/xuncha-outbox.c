@@ -509,6 +509,19 @@ xuncha_outbox_retry_failed (XunchaStore  *store,
   return sqlite3_changes (xuncha_store_get_db (store));
 }
 
+int
+xuncha_outbox_requeue_acked (XunchaStore  *store,
+                             GError      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), -1);
+
+  if (!xuncha_store_exec (store,
+                          "UPDATE outbox SET state = 'waiting', next_try_at = NULL "
+                          "WHERE kind IN ('report', 'shift') AND state = 'acked'", error))
+    return -1;
+  return sqlite3_changes (xuncha_store_get_db (store));
+}
+
 GPtrArray *
 xuncha_outbox_list (XunchaStore  *store,
                     GError      **error)

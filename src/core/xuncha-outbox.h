@@ -130,6 +130,13 @@ int        xuncha_outbox_requeue_sending (XunchaStore        *store,
 /* Puts every failed item back to waiting; returns how many, or -1 with @error. */
 int        xuncha_outbox_retry_failed    (XunchaStore        *store,
                                           GError            **error);
+/* The office lost what it acknowledged (it was restored from a backup): every report and
+ * shift marked acknowledged waits again, in its place in the queue, keeping its receipt,
+ * attempts and times. Sending one again is harmless: the office answers what it holds
+ * with its first receipt. Photos stay as they are; the office asks for those it lacks.
+ * Joins the caller's transaction. Returns how many, or -1 with @error. */
+int        xuncha_outbox_requeue_acked   (XunchaStore        *store,
+                                          GError            **error);
 /* Every row, reports first, in queue order; XunchaOutboxEntry. */
 GPtrArray *xuncha_outbox_list            (XunchaStore        *store,
                                           GError            **error);

@@ -56,6 +56,7 @@ xuncha_sync_enroll (XunchaStore             *store,
   g_autofree char *absolute_ca = NULL;
   g_autofree char *token = NULL;
   g_autofree char *encoded = NULL;
+  g_autofree char *previous_server = NULL;
   g_auto(XunchaWireOfficer) officer = { 0 };
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
@@ -115,8 +116,17 @@ xuncha_sync_enroll (XunchaStore             *store,
   if (!xuncha_credentials_save (xuncha_store_get_data_dir (store), server, officer_id, token,
                                 used, error))
     return FALSE;
+  previous_server = xuncha_store_get_meta (store, XUNCHA_SYNC_META_SERVER);
   if (!xuncha_store_begin (store, error))
     return FALSE;
+  /* Another office's generation says nothing of this one's: only a generation seen at this
+   * office and changed since means that it lost what it acknowledged. */
+  if (g_strcmp0 (previous_server, server) != 0
+      && !xuncha_store_set_meta (store, XUNCHA_SYNC_META_GENERATION, "", error))
+    {
+      xuncha_store_rollback (store);
+      return FALSE;
+    }
   if (!xuncha_store_set_meta (store, XUNCHA_SYNC_META_SERVER, server, error)
       || !xuncha_store_set_meta (store, XUNCHA_SYNC_META_OFFICER, officer_id, error)
       || !xuncha_store_set_meta (store, XUNCHA_SYNC_META_CA_FILE,

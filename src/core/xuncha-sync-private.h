@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 #define XUNCHA_SYNC_META_OFFICER "sync.officer"
 #define XUNCHA_SYNC_META_CA_FILE "sync.ca_file"
 #define XUNCHA_SYNC_META_PINS    "sync.pins"
+/* The office records' generation this device last saw ("" or absent: none yet). */
+#define XUNCHA_SYNC_META_GENERATION "sync.office_generation"
 
 typedef struct
 {
@@ -99,6 +101,11 @@ void           xuncha_sync_push_shift          (XunchaSyncRun       *run,
 /* Pull: the office's news into the tables' owners (xuncha-sync-pull.c). */
 /* Who am I: FALSE when the sync stops here. */
 gboolean       xuncha_sync_pull_me             (XunchaSyncRun       *run);
+/* Asks the office for its generation; when it differs from the one kept (the office was
+ * restored from a backup), every report and shift it acknowledged waits again. FALSE when
+ * the sync stops; *@requeued: how many wait again. */
+gboolean       xuncha_sync_pull_generation     (XunchaSyncRun       *run,
+                                                guint               *requeued);
 void           xuncha_sync_pull_categories     (XunchaSyncRun       *run);
 void           xuncha_sync_pull_delta          (XunchaSyncRun       *run,
                                                 XunchaWireDeltaKind  kind);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "xuncha-merchant-registry.h"
+#include "xuncha-outbox.h"
 #include "xuncha-protocol.h"
 #include "xuncha-report-store-private.h"
 #include "xuncha-store-private.h"
@@ -192,4 +193,69 @@ xuncha_sync_pull_delta (XunchaSyncRun       *run,
     run->result->streets_revision = delta->revision;
   else if (kind == XUNCHA_WIRE_DELTA_MERCHANTS)
     run->result->merchants_revision = delta->revision;
+}
+
+gboolean
+xuncha_sync_pull_generation (XunchaSyncRun *run,
+                             guint         *requeued)
+{
+  g_autoptr(XunchaHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *generation = NULL;
+  g_autofree char *kept = NULL;
+  XunchaSyncStep step;
+  int count = 0;
+
+  *requeued = 0;
+  step = xuncha_sync_run_request (run, NULL, NULL, "GET", "api/v1/generation", NULL, NULL,
+                                  &response);
+  if (step == XUNCHA_SYNC_STEP_STOP)
+    return FALSE;
+  if (step == XUNCHA_SYNC_STEP_ANSWER)
+    {
+      g_autofree char *why = xuncha_sync_answer_message (response);
+
+      /* 404: an office of before generations; it cannot tell of a restore. Anything else:
+       * the next sync asks again. Sending goes on either way. */
+      g_debug ("The office did not tell its generation (%s)", why);
+      return TRUE;
+    }
+  /* An answer that cannot be read is a failed pull: the kept generation stays, sending
+   * goes on, and the next sync asks again. */
+  if (!xuncha_protocol_decode_generation (xuncha_http_response_text (response),
+                                          (gssize)response->body->len, &generation, &error))
+    {
+      pull_failed (run, _("the office's generation"), error->message);
+      return TRUE;
+    }
+
+  kept = xuncha_store_get_meta (run->store, XUNCHA_SYNC_META_GENERATION);
+  if (g_strcmp0 (kept, generation) == 0)
+    return TRUE;
+  /* What waits again and the generation it waits for, together: a sync cut off between
+   * them would otherwise never send it again, or send it at every sync. */
+  if (!xuncha_store_begin (run->store, &error))
+    goto failed;
+  if (kept != NULL && *kept != '\0')
+    count = xuncha_outbox_requeue_acked (run->store, &error);
+  if (count < 0
+      || !xuncha_store_set_meta (run->store, XUNCHA_SYNC_META_GENERATION, generation, &error)
+      || !xuncha_store_commit (run->store, &error))
+    {
+      xuncha_store_rollback (run->store);
+      goto failed;
+    }
+  if (kept != NULL && *kept != '\0')
+    g_message ("The office's records are generation %s, not %s: it was restored from a "
+               "backup; %d acknowledged reports and shifts are sent again", generation, kept,
+               count);
+  *requeued = (guint)count;
+  run->result->resent_after_restore += (guint)count;
+  return TRUE;
+
+failed:
+  xuncha_sync_run_stop (run, XUNCHA_SYNC_ERROR_FAILED,
+                        _("Could not queue again what the restored office lacks: %s"),
+                        error->message);
+  return FALSE;
 }

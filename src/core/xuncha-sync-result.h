@@ -44,6 +44,7 @@ typedef struct
   guint      streets_changed;
   guint      merchants_changed;
   guint      statuses_changed;
+  guint      resent_after_restore; /* reports and shifts queued again: the office was restored */
 } XunchaSyncResult;
 
 XunchaSyncResult *xuncha_sync_result_new         (void);

@@ -160,6 +160,7 @@ run_steps (GTask         *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) plan = NULL;
   g_autofree char *server = NULL, *ca_file = NULL, *pins = NULL;
+  guint requeued = 0;
 
   run->store = xuncha_store_open (run->data_dir, &error);
   if (run->store == NULL)
@@ -199,9 +200,21 @@ run_steps (GTask         *task,
     }
   xuncha_sync_run_report_progress (run);
 
-  /* Who am I first: a revoked device learns it before sending anything. */
-  if (xuncha_sync_pull_me (run))
+  /* Who am I first: a revoked device learns it before sending anything. Then whether the
+   * office was restored: what it acknowledged goes again, so the plan is made anew. */
+  if (xuncha_sync_pull_me (run) && xuncha_sync_pull_generation (run, &requeued))
     {
+      if (requeued > 0)
+        {
+          g_clear_pointer (&plan, g_ptr_array_unref);
+          plan = xuncha_sync_push_plan (run, &error);
+          if (plan == NULL)
+            {
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
+          xuncha_sync_run_report_progress (run);
+        }
       for (guint i = 0; i < plan->len && run->result->stopped == NULL; i++)
         {
           XunchaSyncPlanned *p = plan->pdata[i];

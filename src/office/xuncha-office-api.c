@@ -251,6 +251,23 @@ handle_me (XunchaOfficeApi   *self,
   xuncha_office_call_answer (call, 200, body);
 }
 
+static void
+handle_generation (XunchaOfficeApi  *self,
+                   XunchaOfficeCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *generation = xuncha_office_records_generation (self->records, &error);
+  g_autofree char *body = NULL;
+
+  if (generation == NULL)
+    {
+      answer_storage_error (call, error);
+      return;
+    }
+  body = xuncha_protocol_encode_generation (generation);
+  xuncha_office_call_answer (call, 200, body);
+}
+
 /* The report's photos the photo store does not hold, in the report's order; NULL with
  * @error when the store could not tell. */
 static GStrv
@@ -599,6 +616,8 @@ xuncha_office_api_handle (XunchaOfficeApi  *self,
 
   if (g_str_equal (rest, "me") && g_str_equal (method, "GET"))
     handle_me (self, call, &officer);
+  else if (g_str_equal (rest, "generation") && g_str_equal (method, "GET"))
+    handle_generation (self, call);
   else if (g_str_has_prefix (rest, "photos/") && g_str_equal (method, "HEAD"))
     handle_photo_head (self, call, rest + strlen ("photos/"));
   else if (g_str_equal (rest, "reports") && g_str_equal (method, "GET"))

@@ -804,7 +804,8 @@ holds_schema (const char *db_path,
  * date), with their revision counters raised above every revision the office handed out
  * before it lost them: a device that pulled case statuses or streets after the backup was
  * made holds a revision the restored counters are below, and would miss a change given
- * that revision again. The time in microseconds is above them all. */
+ * that revision again. The time in microseconds is above them all. And a new generation,
+ * which tells the devices to send again what the office acknowledged. */
 static gboolean
 raise_revisions (const char  *data_dir,
                  const char  *database,
@@ -813,6 +814,8 @@ raise_revisions (const char  *data_dir,
   g_autoptr(XunchaOfficeRecords) records = NULL;
   g_autoptr(XunchaOfficePhotoStore) photos = NULL;
   g_autoptr(GError) local_error = NULL;
+
+  g_autofree char *generation = NULL;
 
   if (!xuncha_office_backend_open (database, data_dir, 1, &records, &photos, &local_error)
       || !xuncha_office_records_revisions_raise (records, g_get_real_time (), &local_error))
@@ -823,6 +826,18 @@ raise_revisions (const char  *data_dir,
                      "office runs on them."), local_error->message);
       return FALSE;
     }
+  /* A new generation: a device that sees it sends again what the office acknowledged, as
+   * what it acknowledged after the backup was made is not in these records. */
+  generation = xuncha_office_records_generation_renew (records, &local_error);
+  if (generation == NULL)
+    {
+      g_set_error (error, XUNCHA_OFFICE_BACKUP_ERROR, XUNCHA_OFFICE_BACKUP_ERROR_FAILED,
+                   _("The records were restored, but their generation could not be renewed "
+                     "(%s): restore again with --force before an office runs on them."),
+                   local_error->message);
+      return FALSE;
+    }
+  g_message ("The restored records are generation %s", generation);
   return TRUE;
 }
 

@@ -118,6 +118,12 @@ static const char * const migrations[] = {
   "  id bigserial PRIMARY KEY, officer_id text NOT NULL, address text NOT NULL,"
   "  at bigint NOT NULL);"
   "CREATE INDEX enroll_failures_at ON enroll_failures (at);",
+
+  /* 2: the records' generation (one row), made anew by every restore: see
+   * xuncha_office_records_generation(). gen_random_uuid() is PostgreSQL's own (13 and
+   * later): 122 random bits. */
+  "CREATE TABLE generation (id text NOT NULL);"
+  "INSERT INTO generation (id) VALUES (replace (gen_random_uuid ()::text, '-', ''));",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -2174,6 +2180,74 @@ records_revisions_raise (XunchaOfficeRecords  *records,
                    revisions_raise_body, &minimum, error);
 }
 
+typedef struct
+{
+  char *generation;
+  gboolean renew;
+} GenerationCall;
+
+static Outcome
+generation_body (XunchaOfficePgRecords  *self,
+                 PGconn                 *conn,
+                 gpointer                data,
+                 GError                **error)
+{
+  GenerationCall *call = data;
+  g_autoptr(PGresult) result = NULL;
+
+  if (call->renew)
+    result = run (conn, error, "UPDATE generation SET id = $1 RETURNING id", call->generation);
+  else
+    result = run0 (conn, error, "SELECT id FROM generation");
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (result) != 1 || text_at (result, 0, 0) == NULL)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                   "The records hold no generation");
+      return OUTCOME_ROLLBACK;
+    }
+  g_free (call->generation);
+  call->generation = g_strdup (text_at (result, 0, 0));
+  return OUTCOME_COMMIT;
+}
+
+static char *
+records_generation (XunchaOfficeRecords  *records,
+                    GError              **error)
+{
+  GenerationCall call = { 0 };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "generation", TXN_SINGLE,
+                 generation_body, &call, error))
+    {
+      g_free (call.generation);
+      return NULL;
+    }
+  return call.generation;
+}
+
+static char *
+records_generation_renew (XunchaOfficeRecords  *records,
+                          GError              **error)
+{
+  guint8 bytes[16];
+  GString *text = g_string_sized_new (2 * sizeof bytes);
+  GenerationCall call = { .renew = TRUE };
+
+  random_bytes (bytes, sizeof bytes);
+  for (guint i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (text, "%02x", bytes[i]);
+  call.generation = g_string_free (text, FALSE);
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "generation_renew", TXN_WRITE,
+                 generation_body, &call, error))
+    {
+      g_free (call.generation);
+      return NULL;
+    }
+  return call.generation;
+}
+
 static int
 records_schema_version (XunchaOfficeRecords *records)
 {
@@ -2204,6 +2278,8 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->enroll_failure_add = records_enroll_failure_add;
   iface->enroll_failures = records_enroll_failures;
   iface->revisions_raise = records_revisions_raise;
+  iface->generation = records_generation;
+  iface->generation_renew = records_generation_renew;
 }
 
 /* Migrations. */

@@ -233,3 +233,19 @@ xuncha_office_records_revisions_raise (XunchaOfficeRecords  *self,
   g_return_val_if_fail (minimum >= 0, FALSE);
   return IFACE (self)->revisions_raise (self, minimum, error);
 }
+
+char *
+xuncha_office_records_generation (XunchaOfficeRecords  *self,
+                                  GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  return IFACE (self)->generation (self, error);
+}
+
+char *
+xuncha_office_records_generation_renew (XunchaOfficeRecords  *self,
+                                        GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  return IFACE (self)->generation_renew (self, error);
+}

@@ -96,6 +96,9 @@ struct _XunchaOfficeRecordsInterface
                                    GError **error);
 
   gboolean   (*revisions_raise)   (XunchaOfficeRecords *self, gint64 minimum, GError **error);
+
+  char      *(*generation)        (XunchaOfficeRecords *self, GError **error);
+  char      *(*generation_renew)  (XunchaOfficeRecords *self, GError **error);
 };
 
 /* The schema version the database holds (after the migrations this build ran). */
@@ -240,6 +243,16 @@ GPtrArray  *xuncha_office_records_enroll_failures    (XunchaOfficeRecords       
  * revision given before (and far below the protocol's 2^53). */
 gboolean    xuncha_office_records_revisions_raise    (XunchaOfficeRecords             *self,
                                                       gint64                           minimum,
+                                                      GError                         **error);
+
+/* The records' generation: 32 random lowercase hex digits, made when the schema is first
+ * created (or migrated to one that has it) and made anew by every restore. A device keeps
+ * the one it last saw; a different one tells it that the office lost what it acknowledged
+ * since, and it sends that again. */
+char       *xuncha_office_records_generation         (XunchaOfficeRecords             *self,
+                                                      GError                         **error);
+/* Replaces the generation with a new random one, and returns it. */
+char       *xuncha_office_records_generation_renew   (XunchaOfficeRecords             *self,
                                                       GError                         **error);
 
 G_END_DECLS

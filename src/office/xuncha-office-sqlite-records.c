@@ -51,7 +51,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  *    enroll_failures) instead of failing on it. The photos table is no longer written:
  *    photos live in the photo store since.
  * 2: the indexes the office's map and console queries read reports by: their time of
- *    receipt (also the order of an export) and their officer. */
+ *    receipt (also the order of an export) and their officer.
+ * 3: the records' generation (one row), made anew by every restore: see
+ *    xuncha_office_records_generation(). */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -97,6 +99,9 @@ static const char * const migrations[] = {
 
   "CREATE INDEX reports_received ON reports (received_at, uuid);"
   "CREATE INDEX reports_officer ON reports (officer_id, received_at);",
+
+  "CREATE TABLE generation (id TEXT NOT NULL);"
+  "INSERT INTO generation (id) VALUES (lower (hex (randomblob (16))));",
 };
 
 int
@@ -392,6 +397,18 @@ random_bytes (guint8 *buffer,
         g_error ("getrandom failed: %s", g_strerror (errno));
       done += (gsize)n;
     }
+}
+
+static char *
+new_generation (void)
+{
+  guint8 bytes[16];
+  GString *text = g_string_sized_new (2 * sizeof bytes);
+
+  random_bytes (bytes, sizeof bytes);
+  for (guint i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (text, "%02x", bytes[i]);
+  return g_string_free (text, FALSE);
 }
 
 static char *
@@ -1700,6 +1717,48 @@ records_revisions_raise (XunchaOfficeRecords  *records,
   return exec (c, "COMMIT", error);
 }
 
+static char *
+records_generation (XunchaOfficeRecords  *records,
+                    GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  sqlite3_stmt *stmt;
+  char *generation = NULL;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c, "SELECT id FROM generation", error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    generation = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (generation == NULL)
+    db_error (c, error, "Could not read the records' generation");
+  return generation;
+}
+
+static char *
+records_generation_renew (XunchaOfficeRecords  *records,
+                          GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *generation = new_generation ();
+  sqlite3_stmt *stmt;
+
+  if (c == NULL || !begin_write (c, error))
+    return NULL;
+  stmt = prepare (c, "UPDATE generation SET id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, generation, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error) || !exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&generation);
+}
+
 /* Every report and position of a district: the office's user alone may read them. An
  * existing folder with a wider mode (made by hand, restored from a backup) is tightened
  * and the log says so; SQLite gives its -wal, -shm and -journal files the mode of
@@ -1789,6 +1848,8 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->enroll_failure_add = records_enroll_failure_add;
   iface->enroll_failures = records_enroll_failures;
   iface->revisions_raise = records_revisions_raise;
+  iface->generation = records_generation;
+  iface->generation_renew = records_generation_renew;
 }
 
 XunchaOfficeSqliteRecords *

@@ -1067,9 +1067,9 @@ cmd_restore (int    argc,
                           "records are restored into --database with pg_restore --clean\n"
                           "--if-exists --no-owner in one transaction (pg_restore must be\n"
                           "installed). Records that hold officers, reports, shifts or streets\n"
-                          "are replaced only with --force. Devices keep their tokens; what the\n"
-                          "office acknowledged to them after the backup was made is not in it:\n"
-                          "see docs/backup.md."),
+                          "are replaced only with --force. Devices keep their tokens. The\n"
+                          "records get a new generation, so each device sends again at its next\n"
+                          "sync what the office acknowledged to it: see docs/backup.md."),
                         entries, &argc, &argv))
     return 2;
   if (from == NULL || argc != 1)
@@ -1104,11 +1104,13 @@ cmd_restore (int    argc,
     printf (_("The office.db that was there is kept as %s.\n"), result.replaced);
   if (!result.records && result.raised)
     printf (_("The revision counters of the records there were raised above any a device "
-              "holds, as after a restore of the records (see docs/backup.md).\n"));
+              "holds and their generation renewed, as after a restore of the records (see "
+              "docs/backup.md).\n"));
   if (result.records)
-    printf (_("Devices keep their tokens and send at their next sync what the office has not "
-              "acknowledged. What it acknowledged after %s is not in this backup: see "
-              "docs/backup.md.\n"), result.contents.info.created_at);
+    printf (_("Devices keep their tokens. The records have a new generation: at its next "
+              "sync each device sends what the office has not acknowledged and, once more, "
+              "what it acknowledged, so that what it acknowledged after %s (not in this "
+              "backup) comes back: see docs/backup.md.\n"), result.contents.info.created_at);
   return 0;
 }
 

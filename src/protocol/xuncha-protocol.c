@@ -969,6 +969,43 @@ xuncha_protocol_decode_me (const char         *data,
   return TRUE;
 }
 
+char *
+xuncha_protocol_encode_generation (const char *generation)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (generation != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_string (builder, "office_generation", generation);
+  json_builder_end_object (builder);
+  return builder_to_string (builder);
+}
+
+gboolean
+xuncha_protocol_decode_generation (const char  *data,
+                                   gssize       length,
+                                   char       **generation,
+                                   GError     **error)
+{
+  static const char * const members[] = { "office_generation", NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "generation", error);
+  JsonObject *object;
+  const char *value;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, "generation", members, error)
+      || !xuncha_protocol_get_string (object, "generation", "office_generation", TRUE,
+                                      XUNCHA_PROTOCOL_ID_MAX, &value, error))
+    return FALSE;
+  if (*value == '\0')
+    return xuncha_protocol_refuse (error, "generation.office_generation: empty");
+  *generation = g_strdup (value);
+  return TRUE;
+}
+
 /* Receipts and photo acknowledgements. */
 
 char *

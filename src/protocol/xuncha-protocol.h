@@ -133,6 +133,15 @@ gboolean    xuncha_protocol_decode_me        (const char   *data,
                                               gint64       *body_max_bytes,
                                               GError      **error);
 
+/* GET api/v1/generation: the office records' generation, which a restore renews. A call of
+ * its own rather than a member of `me`: devices of before it refuse a `me` with a member
+ * they do not know. */
+char       *xuncha_protocol_encode_generation (const char  *generation);
+gboolean    xuncha_protocol_decode_generation (const char  *data,
+                                               gssize       length,
+                                               char       **generation,
+                                               GError     **error);
+
 /* The receipt of a report: {"receipt": {"id", "received_at", "content_sha256"}}. */
 char       *xuncha_protocol_encode_receipt   (const char   *id,
                                               const char   *received_at,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What a device reads from an office (or from whatever answers in its place): errors,
- * enrollment, me, receipts, photo and point acknowledgements, street, merchant and status
+ * enrollment, me, the office's generation, receipts, photo and point acknowledgements, street, merchant and status
  * deltas. Nothing may crash, leak or accept a malformed answer as well-formed. */
 #include "config.h"
 
@@ -44,6 +44,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     gint64 photo_max = 0, body_max = 0;
     xuncha_protocol_decode_me (text, size, &officer, &streets, &time, &photo_max, &body_max,
                                NULL);
+  }
+  {
+    g_autofree char *generation = NULL;
+
+    if (xuncha_protocol_decode_generation (text, size, &generation, NULL))
+      XUNCHA_FUZZ_CHECK (generation != NULL && *generation != '\0');
   }
   {
     g_autofree char *id = NULL, *received = NULL, *content = NULL;
