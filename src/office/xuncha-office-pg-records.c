@@ -1595,7 +1595,9 @@ points_add_body (XunchaOfficePgRecords  *self,
   g_autoptr(PGresult) owner = NULL;
   g_autoptr(PGresult) insert = NULL;
   GString *columns[8];
-  g_autofree char *texts[8] = { NULL };
+  /* Not a g_autofree array: that frees only its first element. */
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  char **t;
 
   owner = run (conn, error, "SELECT officer_id FROM shifts WHERE uuid = $1", call->shift_uuid);
   if (owner == NULL)
@@ -1634,8 +1636,9 @@ points_add_body (XunchaOfficePgRecords  *self,
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
     {
       g_string_append_c (columns[c], '}');
-      texts[c] = g_string_free (columns[c], FALSE);
+      g_ptr_array_add (texts, g_string_free (columns[c], FALSE));
     }
+  t = (char **)texts->pdata;
   /* ON CONFLICT DO NOTHING: points already held (same seq) are kept as they are. */
   insert = run (conn, error,
                 "INSERT INTO track_points (shift_uuid, seq, t_ms, lat, lon, accuracy, altitude, "
@@ -1643,8 +1646,7 @@ points_add_body (XunchaOfficePgRecords  *self,
                 "SELECT $1, * FROM unnest ($2::bigint[], $3::bigint[], $4::float8[], "
                 "  $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[]) "
                 "ON CONFLICT DO NOTHING",
-                call->shift_uuid, texts[0], texts[1], texts[2], texts[3], texts[4], texts[5],
-                texts[6], texts[7]);
+                call->shift_uuid, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
   if (insert == NULL)
     return OUTCOME_ROLLBACK;
   call->stored = changes (insert);
