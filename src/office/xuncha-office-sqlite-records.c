@@ -21,6 +21,7 @@ typedef struct
   XunchaOfficeSqliteRecords *owner;
   sqlite3                   *db;
   XunchaStatementCache      *statements;
+  gboolean                   writing;   /* holds the owner's writer lock */
 } Connection;
 
 struct _XunchaOfficeSqliteRecords
@@ -31,6 +32,8 @@ struct _XunchaOfficeSqliteRecords
   guint       pool_size;
   GMutex      lock;
   GCond       returned;
+  /* One writer of this process at a time (see begin_write()). */
+  GMutex      writer;
   GPtrArray  *idle;      /* Connection */
   guint       opened;    /* lent and idle together, at most pool_size */
 };
@@ -176,6 +179,13 @@ static gboolean
 begin_write (Connection  *c,
              GError     **error)
 {
+  /* The workers of this process queue for the write lock here, each woken as soon as the
+   * one before is done: SQLite's busy handler waits by sleeping, longer at each try (up to
+   * 100 ms), so eight workers contending for the lock spent most of a rush asleep with
+   * the lock free. Other processes on the same file still wait in the busy handler. The
+   * lock is let go when the connection is given back (give_back()). */
+  g_mutex_lock (&c->owner->writer);
+  c->writing = TRUE;
   return exec (c, "BEGIN IMMEDIATE", error);
 }
 
@@ -363,6 +373,11 @@ give_back (Connection *c)
 
   /* A call that returned early inside a transaction must not leave it to the next. */
   rollback (c);
+  if (c->writing)
+    {
+      c->writing = FALSE;
+      g_mutex_unlock (&self->writer);
+    }
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->idle, c);
   g_cond_signal (&self->returned);
@@ -1804,6 +1819,7 @@ xuncha_office_sqlite_records_finalize (GObject *object)
   /* Every call has given its connection back: a call holds a reference meanwhile. */
   g_ptr_array_unref (self->idle);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->writer);
   g_cond_clear (&self->returned);
   g_free (self->path);
 
@@ -1820,6 +1836,7 @@ static void
 xuncha_office_sqlite_records_init (XunchaOfficeSqliteRecords *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->writer);
   g_cond_init (&self->returned);
   self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify)connection_close);
 }
