@@ -35,8 +35,6 @@ setup_new (void)
   g_autofree char *body_max = g_strdup_printf ("%d", BODY_MAX);
   const char *args[] = { "--photo-max-bytes", photo_max, "--body-max-bytes", body_max, NULL };
   g_autofree char *code = NULL;
-  g_autofree char *out = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   Setup *s;
 
   if (certs == NULL)
@@ -46,23 +44,7 @@ setup_new (void)
   s->office = xuncha_test_office_start_full (s->dir, certs->server_cert, certs->server_key, 0,
                                              args, NULL);
   code = xuncha_test_office_add_officer (s->dir, "A1", "T1", FALSE);
-  {
-    g_autoptr(XunchaHttp) http = xuncha_http_new (s->office->url, certs->ca, NULL, NULL);
-    g_autofree char *json = g_strdup_printf ("{\"officer_id\": \"A1\", \"code\": \"%s\", "
-                                             "\"device_name\": \"test\"}", code);
-    g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
-    g_autoptr(XunchaHttpResponse) response = NULL;
-    g_autoptr(GError) error = NULL;
-
-    response = xuncha_http_request (http, "POST", "api/v1/enroll", "application/json", body,
-                                    NULL, NULL, NULL, NULL, &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (response->status, ==, 200);
-    g_assert_true (json_parser_load_from_data (parser, xuncha_http_response_text (response),
-                                               -1, NULL));
-    s->token = g_strdup (json_object_get_string_member (
-                           json_node_get_object (json_parser_get_root (parser)), "token"));
-  }
+  s->token = xuncha_test_office_enroll_token (s->office, "A1", code);
   return s;
 }
 

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #if HAVE_POSTGRESQL
 #include <libpq-fe.h>
@@ -37,30 +36,6 @@ typedef struct
   GBytes           *photo;
 } Setup;
 
-static char *
-enroll (XunchaTestOffice *office,
-        const char       *officer,
-        const char       *code)
-{
-  XunchaTestCerts *certs = xuncha_test_certs ();
-  g_autoptr(XunchaHttp) http = xuncha_http_new (office->url, certs->ca, NULL, NULL);
-  g_autofree char *json = g_strdup_printf ("{\"officer_id\": \"%s\", \"code\": \"%s\", "
-                                           "\"device_name\": \"stall\"}", officer, code);
-  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
-  g_autoptr(XunchaHttpResponse) response = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  response = xuncha_http_request (http, "POST", "api/v1/enroll", "application/json", body,
-                                  NULL, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (response->status, ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, xuncha_http_response_text (response), -1,
-                                             NULL));
-  return g_strdup (json_object_get_string_member (
-                     json_node_get_object (json_parser_get_root (parser)), "token"));
-}
-
 static Setup *
 setup_new (void)
 {
@@ -85,7 +60,7 @@ setup_new (void)
   s->photo = g_bytes_new_take (bytes, length);
   s->sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, s->photo);
   code = xuncha_test_office_add_officer (s->dir, "S1", "T1", FALSE);
-  s->token = enroll (s->office, "S1", code);
+  s->token = xuncha_test_office_enroll_token (s->office, "S1", code);
   return s;
 }
 

@@ -14,6 +14,9 @@
 #include <libpq-fe.h>
 #endif
 
+#include <json-glib/json-glib.h>
+
+#include "xuncha-core.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 #if HAVE_POSTGRESQL
@@ -487,4 +490,28 @@ xuncha_test_tls_connect (guint16 port)
   g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
   g_assert_no_error (error);
   return tls;
+}
+
+char *
+xuncha_test_office_enroll_token (XunchaTestOffice *office,
+                                 const char       *officer,
+                                 const char       *code)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autoptr(XunchaHttp) http = xuncha_http_new (office->url, certs->ca, NULL, NULL);
+  g_autofree char *json = g_strdup_printf ("{\"officer_id\": \"%s\", \"code\": \"%s\", "
+                                           "\"device_name\": \"test\"}", officer, code);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(XunchaHttpResponse) response = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  response = xuncha_http_request (http, "POST", "api/v1/enroll", "application/json", body,
+                                  NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (response->status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, xuncha_http_response_text (response), -1,
+                                             NULL));
+  return g_strdup (json_object_get_string_member (
+                     json_node_get_object (json_parser_get_root (parser)), "token"));
 }

@@ -76,6 +76,10 @@ char             *xuncha_test_office_add_officer (const char   *data_dir,
                                                   const char   *id,
                                                   const char   *team,
                                                   gboolean      leader);
+/* Enrolls with @code over HTTPS as a device would; asserts 200; returns the token. */
+char             *xuncha_test_office_enroll_token (XunchaTestOffice *office,
+                                                   const char       *officer,
+                                                   const char       *code);
 /* Enrolls a device through xuncha-cli; asserts success. */
 void              xuncha_test_enroll         (const char       *device_dir,
                                               const char       *url,
