@@ -47,9 +47,14 @@ struct _XunchaOfficeServer
  * short while is read and dropped before the connection is closed (a lingering close), so
  * that the client reads the answer instead of a reset that can discard it. */
 #define LINGER_S 2
+/* What a fast client has sent before it can see the answer fills both sides' socket
+ * buffers, several MiB on a fast link: the lingering close reads past that, or the reset
+ * it ends with can reach the client before the answer is read (1 MiB was too little on
+ * loopback: the client got "failed sending data" instead of its 413). The time limit
+ * bounds it for a client that never stops. */
+#define LINGER_BYTES (16 * 1024 * 1024)
 /* libsoup's wrappers around a kept-alive connection before it is ended (on_idle_take()). */
 #define WRAPPERS_MAX 4
-#define LINGER_BYTES (1024 * 1024)
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, G_TYPE_OBJECT)
 
