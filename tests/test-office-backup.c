@@ -45,34 +45,6 @@ backend_ready (void)
 #endif
 }
 
-/* Runs xuncha-office with the arguments that follow (up to NULL), then --data-dir @data_dir
- * and, on PostgreSQL, the folder's database; the exit status, the output in @out, @err. */
-static int
-office_run (const char  *data_dir,
-            char       **out,
-            char       **err,
-            ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_OFFICE"));
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer)arg);
-  va_end (args);
-  g_ptr_array_add (argv, (gpointer)"--data-dir");
-  g_ptr_array_add (argv, (gpointer)data_dir);
-  if (xuncha_test_office_database (data_dir) != NULL)
-    {
-      g_ptr_array_add (argv, (gpointer)"--database");
-      g_ptr_array_add (argv, (gpointer)xuncha_test_office_database (data_dir));
-    }
-  g_ptr_array_add (argv, NULL);
-  return xuncha_test_run ((const char * const *)argv->pdata, out, err);
-}
-
 static void
 backup_ok (const char *data_dir,
            const char *file,
@@ -81,7 +53,8 @@ backup_ok (const char *data_dir,
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *tmp = g_strconcat (file, ".tmp", NULL);
 
-  if (office_run (data_dir, &out, &err, "backup", "--out", file, option, NULL) != 0)
+  if (xuncha_test_office_run (data_dir, &out, &err, "backup", "--out", file, option,
+                              NULL) != 0)
     g_error ("backup failed: %s%s", out, err);
   g_assert_nonnull (strstr (out, "Backup written to"));
   g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
@@ -95,7 +68,8 @@ restore_ok (const char *data_dir,
   char *out = NULL;
   g_autofree char *err = NULL;
 
-  if (office_run (data_dir, &out, &err, "restore", "--from", file, option, NULL) != 0)
+  if (xuncha_test_office_run (data_dir, &out, &err, "restore", "--from", file, option,
+                              NULL) != 0)
     g_error ("restore failed: %s%s", out, err);
   return out;
 }
@@ -109,8 +83,8 @@ restore_refused (const char *data_dir,
   g_autofree char *out = NULL;
   char *err = NULL;
 
-  g_assert_cmpint (office_run (data_dir, &out, &err, "restore", "--from", file, option, NULL),
-                   ==, 1);
+  g_assert_cmpint (xuncha_test_office_run (data_dir, &out, &err, "restore", "--from", file,
+                                           option, NULL), ==, 1);
   g_assert_cmpstr (out, ==, "");
   return err;
 }
@@ -1303,7 +1277,8 @@ test_photo_damaged_on_disk (void)
   data[length / 2] ^= 0x01;
   write_file (victim, (const guint8 *)data, length);
 
-  g_assert_cmpint (office_run (office_dir, &out, &err, "backup", "--out", backup, NULL), ==, 0);
+  g_assert_cmpint (xuncha_test_office_run (office_dir, &out, &err, "backup", "--out", backup,
+                                           NULL), ==, 0);
   g_assert_nonnull (strstr (err, "damaged on disk"));
   g_assert_nonnull (strstr (err, victim));
   g_free (out);

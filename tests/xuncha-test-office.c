@@ -402,22 +402,18 @@ xuncha_test_office_free (XunchaTestOffice *office)
   g_free (office);
 }
 
-char *
-xuncha_test_office_admin (const char *data_dir,
-                          ...)
+/* xuncha-office with the arguments of @args, then the data folder and, on PostgreSQL, its
+ * database: NULL-terminated. */
+static GPtrArray *
+office_argv (const char *data_dir,
+             va_list     args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  va_list args;
+  GPtrArray *argv = g_ptr_array_new ();
   const char *arg;
-  int status;
 
   g_ptr_array_add (argv, (gpointer)xuncha_test_program ("XUNCHA_OFFICE"));
-  va_start (args, data_dir);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer)arg);
-  va_end (args);
   g_ptr_array_add (argv, (gpointer)"--data-dir");
   g_ptr_array_add (argv, (gpointer)data_dir);
   if (xuncha_test_office_database (data_dir) != NULL)
@@ -426,6 +422,37 @@ xuncha_test_office_admin (const char *data_dir,
       g_ptr_array_add (argv, (gpointer)xuncha_test_office_database (data_dir));
     }
   g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+int
+xuncha_test_office_run (const char  *data_dir,
+                        char       **out,
+                        char       **err,
+                        ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  va_list args;
+
+  va_start (args, err);
+  argv = office_argv (data_dir, args);
+  va_end (args);
+  return xuncha_test_run ((const char * const *)argv->pdata, out, err);
+}
+
+char *
+xuncha_test_office_admin (const char *data_dir,
+                          ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  va_list args;
+  int status;
+
+  va_start (args, data_dir);
+  argv = office_argv (data_dir, args);
+  va_end (args);
   status = xuncha_test_run ((const char * const *)argv->pdata, &out, &err);
   if (status != 0)
     g_error ("xuncha-office %s failed (%d): %s", (const char *)argv->pdata[1], status, err);

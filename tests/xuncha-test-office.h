@@ -68,6 +68,12 @@ void              xuncha_test_office_stop    (XunchaTestOffice *office,
 void              xuncha_test_office_restart (XunchaTestOffice *office);
 void              xuncha_test_office_free    (XunchaTestOffice *office);
 
+/* Runs xuncha-office with the arguments given (NULL-terminated) on @data_dir (and its
+ * database, on PostgreSQL); returns its exit status, its output in @out and @err. */
+int               xuncha_test_office_run     (const char       *data_dir,
+                                              char            **out,
+                                              char            **err,
+                                              ...) G_GNUC_NULL_TERMINATED;
 /* Runs an admin command on @data_dir; asserts success; returns standard output. */
 char             *xuncha_test_office_admin   (const char       *data_dir,
                                               ...) G_GNUC_NULL_TERMINATED;
