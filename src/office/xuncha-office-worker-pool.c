@@ -9,8 +9,6 @@ struct _XunchaOfficeWorkerPool
 
   GThreadPool  *threads;   /* NULL with 0 workers */
   GMainContext *context;   /* where jobs are finished */
-  guint         workers;
-  gint          pending;   /* atomic */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeWorkerPool, xuncha_office_worker_pool, G_TYPE_OBJECT)
@@ -29,7 +27,6 @@ job_finish (gpointer user_data)
   Job *job = user_data;
 
   job->done (job->data);
-  g_atomic_int_dec_and_test (&job->pool->pending);
   g_object_unref (job->pool);
   g_free (job);
   return G_SOURCE_REMOVE;
@@ -47,7 +44,8 @@ job_run (gpointer data,
   {
     GSource *source = g_idle_source_new ();
 
-    /* Ahead of reading new requests: an answer ready frees a worker's caller first. */
+    /* At the priority of the sockets' sources, not an idle's: under a stream of new
+     * requests, answers that are ready still go out. */
     g_source_set_priority (source, G_PRIORITY_DEFAULT);
     g_source_set_callback (source, job_finish, job, NULL);
     g_source_attach (source, job->pool->context);
@@ -85,7 +83,6 @@ xuncha_office_worker_pool_new (guint    workers,
 {
   g_autoptr(XunchaOfficeWorkerPool) self = g_object_new (XUNCHA_TYPE_OFFICE_WORKER_POOL, NULL);
 
-  self->workers = workers;
   self->context = g_main_context_ref_thread_default ();
   if (workers > 0)
     {
@@ -96,22 +93,6 @@ xuncha_office_worker_pool_new (guint    workers,
         return NULL;
     }
   return g_steal_pointer (&self);
-}
-
-guint
-xuncha_office_worker_pool_get_workers (XunchaOfficeWorkerPool *self)
-{
-  g_return_val_if_fail (XUNCHA_IS_OFFICE_WORKER_POOL (self), 0);
-
-  return self->workers;
-}
-
-guint
-xuncha_office_worker_pool_get_pending (XunchaOfficeWorkerPool *self)
-{
-  g_return_val_if_fail (XUNCHA_IS_OFFICE_WORKER_POOL (self), 0);
-
-  return (guint)g_atomic_int_get (&self->pending);
 }
 
 void
@@ -136,7 +117,6 @@ xuncha_office_worker_pool_submit (XunchaOfficeWorkerPool *self,
   job->run = run;
   job->done = done;
   job->data = data;
-  g_atomic_int_inc (&self->pending);
   /* An exclusive pool's threads exist already: pushing cannot fail. */
   g_thread_pool_push (self->threads, job, NULL);
 }

@@ -20,14 +20,11 @@ typedef void (*XunchaOfficeJobDone) (gpointer data);
  * (the office as it was: one thread for everything). */
 XunchaOfficeWorkerPool *xuncha_office_worker_pool_new    (guint                   workers,
                                                           GError                **error);
-guint                   xuncha_office_worker_pool_get_workers (XunchaOfficeWorkerPool *self);
 /* Runs @run (@data) on a worker, then @done (@data) on the pool's main context. With 0
  * workers both run before this returns. */
 void                    xuncha_office_worker_pool_submit (XunchaOfficeWorkerPool *self,
                                                           XunchaOfficeJobFunc     run,
                                                           XunchaOfficeJobDone     done,
                                                           gpointer                data);
-/* Jobs given and not yet done. */
-guint                   xuncha_office_worker_pool_get_pending (XunchaOfficeWorkerPool *self);
 
 G_END_DECLS

@@ -30,12 +30,15 @@ static GOptionEntry data_dir_entry[] = {
   { NULL }
 };
 
+/* Parses a command's options, with --data-dir and --database; @description (or NULL) is
+ * a paragraph for --help after the options. */
 static gboolean
-parse (const char    *command,
-       const char    *parameters,
-       GOptionEntry  *entries,
-       int           *argc,
-       char        ***argv)
+parse_described (const char    *command,
+                 const char    *parameters,
+                 const char    *description,
+                 GOptionEntry  *entries,
+                 int           *argc,
+                 char        ***argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -43,6 +46,8 @@ parse (const char    *command,
 
   context = g_option_context_new (title);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (description != NULL)
+    g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, data_dir_entry, GETTEXT_PACKAGE);
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -52,6 +57,16 @@ parse (const char    *command,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+parse (const char    *command,
+       const char    *parameters,
+       GOptionEntry  *entries,
+       int           *argc,
+       char        ***argv)
+{
+  return parse_described (command, parameters, NULL, entries, argc, argv);
 }
 
 /* The records and the photo store the command line names, with @pool_size connections
@@ -906,32 +921,6 @@ cmd_report (int    argc,
 }
 
 /* Backup and restore (xuncha-office-backup.c). */
-
-/* Like parse(), with a paragraph for --help after the options. */
-static gboolean
-parse_described (const char    *command,
-                 const char    *parameters,
-                 const char    *description,
-                 GOptionEntry  *entries,
-                 int           *argc,
-                 char        ***argv)
-{
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *title = g_strdup_printf ("%s %s", command, parameters);
-
-  context = g_option_context_new (title);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_description (context, description);
-  g_option_context_add_main_entries (context, data_dir_entry, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      g_printerr ("xuncha-office %s: %s\n", command, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* The data folder and the database the command line (or the environment) names, as
  * open_backend() reads them; FALSE, said, without a folder. */
