@@ -133,6 +133,37 @@ test_replay_stops (void)
   listener_clear (&listener);
 }
 
+/* The demo stops the replay once a report taken before the shift no longer needs it and
+ * starts it again for the shift: the second start must play again, not stay frozen. */
+static void
+test_replay_restarts (void)
+{
+  g_autoptr(GArray) fixes = fixture_fixes ();
+  g_autoptr(XunchaReplaySource) source =
+    xuncha_replay_source_new ((const XunchaFix *)(const void *)fixes->data, fixes->len, 0);
+  Listener stopped = { .stop_after = 3 };
+  Listener played_out = { 0 };
+  Listener again = { 0 };
+
+  listen (XUNCHA_LOCATION_SOURCE (source), &stopped);
+  g_assert_cmpuint (stopped.fixes->len, ==, 3);
+
+  listen (XUNCHA_LOCATION_SOURCE (source), &played_out);
+  g_assert_cmpuint (played_out.fixes->len, ==, fixes->len);
+  g_assert_cmpmem (FIX (played_out.fixes, 0), sizeof (XunchaFix), FIX (fixes, 0),
+                   sizeof (XunchaFix));
+
+  /* And once more after it reached its end by itself. */
+  listen (XUNCHA_LOCATION_SOURCE (source), &again);
+  g_assert_cmpuint (again.fixes->len, ==, fixes->len);
+  g_assert_cmpuint (xuncha_replay_source_get_position (source), ==, fixes->len);
+  g_assert_cmpint (xuncha_location_source_get_state (XUNCHA_LOCATION_SOURCE (source)), ==,
+                   XUNCHA_LOCATION_STATE_FINISHED);
+  listener_clear (&stopped);
+  listener_clear (&played_out);
+  listener_clear (&again);
+}
+
 static void
 test_replay_from_file (void)
 {
@@ -273,6 +304,7 @@ main (int    argc,
 
   g_test_add_func ("/location/replay-plays-everything", test_replay_plays_everything);
   g_test_add_func ("/location/replay-stops", test_replay_stops);
+  g_test_add_func ("/location/replay-restarts", test_replay_restarts);
   g_test_add_func ("/location/replay-from-file", test_replay_from_file);
   g_test_add_func ("/location/geoclue-no-bus", test_geoclue_no_bus);
   g_test_add_func ("/location/geoclue-no-service", test_geoclue_no_service);

@@ -117,8 +117,12 @@ xuncha_replay_source_start (XunchaLocationSource *source)
 {
   XunchaReplaySource *self = XUNCHA_REPLAY_SOURCE (source);
 
-  if (self->state == XUNCHA_LOCATION_STATE_ACTIVE || self->state == XUNCHA_LOCATION_STATE_FINISHED)
+  /* A finished replay plays again from its first fix: the demo stops the source when a
+   * report no longer needs it and starts it again for the shift, which must not find the
+   * position frozen at wherever the first playback stopped. */
+  if (self->state == XUNCHA_LOCATION_STATE_ACTIVE || self->state == XUNCHA_LOCATION_STATE_STARTING)
     return;
+  clear_timer (self);
   set_state (self, XUNCHA_LOCATION_STATE_STARTING);
   self->started_us = g_get_monotonic_time ();
   self->position = 0;

@@ -12,7 +12,7 @@ G_DECLARE_FINAL_TYPE (XunchaReplaySource, xuncha_replay_source, XUNCHA, REPLAY_S
 /* A location source that plays back recorded fixes with their original times, at
  * @speed times real time (1 = real time; 0 or less = as fast as the main loop runs).
  * Playback runs on the thread-default main context of start(); at the end the state
- * becomes finished. */
+ * becomes finished. Starting a finished (or stopped) replay plays it again from the start. */
 XunchaReplaySource *xuncha_replay_source_new           (const XunchaFix  *fixes,
                                                         gsize             n_fixes,
                                                         double            speed);
