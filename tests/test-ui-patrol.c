@@ -6,7 +6,7 @@
 
 #include "xuncha-application.h"
 #include "xuncha-map-view.h"
-#include "xuncha-patrol-page.h"
+#include "xuncha-patrol-page-private.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window.h"
@@ -134,6 +134,64 @@ wait_for_points (XunchaPatrolSession *session,
 }
 
 static void
+assert_centred_on (XunchaMapView *map_view,
+                   double         lat,
+                   double         lon)
+{
+  double centre_lat, centre_lon;
+
+  xuncha_map_view_get_center (map_view, &centre_lat, &centre_lon);
+  g_assert_cmpfloat_with_epsilon (centre_lat, lat, 1e-6);
+  g_assert_cmpfloat_with_epsilon (centre_lon, lon, 1e-6);
+}
+
+static guint
+n_points (XunchaPatrolSession *session)
+{
+  g_autoptr(GArray) points = xuncha_patrol_session_load_track (session);
+
+  return points->len;
+}
+
+/* The map keeps the walking officer in its centre; a move by hand stops that (the map stays
+ * where the hand put it while the walk goes on); the locate button resumes it. */
+static void
+assert_map_follows (XunchaPatrolPage    *page,
+                    XunchaPatrolSession *session,
+                    XunchaMapView       *map_view)
+{
+  ShumateViewport *viewport = xuncha_map_view_get_viewport (map_view);
+  XunchaFix first, fix;
+  double panned_lat, panned_lon;
+
+  g_assert_true (xuncha_patrol_session_get_last_fix (session, &first));
+  g_assert_true (xuncha_patrol_page_get_following (page));
+  assert_centred_on (map_view, first.lat, first.lon);
+  wait_for_points (session, n_points (session) + 20);
+  g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
+  /* The officer walked on, and the map went with him. */
+  g_assert_false (fix.lat == first.lat && fix.lon == first.lon);
+  assert_centred_on (map_view, fix.lat, fix.lon);
+
+  /* A hand drags the map away (what the map's drag gesture does to the viewport). */
+  panned_lat = fix.lat + 0.003;
+  panned_lon = fix.lon - 0.002;
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), panned_lat, panned_lon);
+  g_assert_false (xuncha_patrol_page_get_following (page));
+  wait_for_points (session, n_points (session) + 20);
+  assert_centred_on (map_view, panned_lat, panned_lon);
+
+  /* One tap on the locate button: back on the officer, and following again. */
+  g_signal_emit_by_name (xuncha_patrol_page_get_center_button (page), "clicked");
+  g_assert_true (xuncha_patrol_page_get_following (page));
+  g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
+  assert_centred_on (map_view, fix.lat, fix.lon);
+  wait_for_points (session, n_points (session) + 20);
+  g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
+  assert_centred_on (map_view, fix.lat, fix.lon);
+}
+
+static void
 run_patrol (Fixture *fx)
 {
   GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (fx->app)));
@@ -163,6 +221,7 @@ run_patrol (Fixture *fx)
   g_assert_true (xuncha_patrol_session_get_shift_open (session));
   wait_for_points (session, 40);
   g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
+  assert_map_follows (page, session, map_view);
   /* The compass shows only while the map is turned. */
   {
     ShumateViewport *viewport = xuncha_map_view_get_viewport (map_view);

@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "xuncha-map-view.h"
-#include "xuncha-patrol-page.h"
+#include "xuncha-patrol-page-private.h"
 
 struct _XunchaPatrolPage
 {
@@ -22,12 +22,18 @@ struct _XunchaPatrolPage
   guint                status_timer;
   guint                waiting;        /* reports not yet acknowledged by the office */
   gboolean             centered;
+  /* The map keeps the officer's position in its centre until moved by hand; the locate
+   * button brings it back. */
+  gboolean             following;
+  /* Set while the page itself moves the map, so that only a hand's move stops following. */
+  gboolean             moving_map;
   gboolean             updating_toggle;
 
   GtkLabel            *status_line;
   XunchaMapView       *map_view;
   AdwStatusPage       *map_status;
   GtkToggleButton     *shift_button;
+  GtkButton           *center_button;
   GtkBox              *action_bar;
   AdwFlap             *flap;
   GtkListBox          *today_list;
@@ -130,6 +136,31 @@ reload_track (XunchaPatrolPage *self)
                              points->len);
 }
 
+/* Moves the map for the page's own reasons; @zoom < 0 keeps the zoom the officer chose. */
+static void
+move_map (XunchaPatrolPage *self,
+          double            lat,
+          double            lon,
+          double            zoom)
+{
+  self->moving_map = TRUE;
+  if (zoom < 0)
+    shumate_map_center_on (xuncha_map_view_get_map (self->map_view), lat, lon);
+  else
+    xuncha_map_view_center_on (self->map_view, lat, lon, zoom);
+  self->moving_map = FALSE;
+}
+
+static void
+on_viewport_moved (XunchaPatrolPage *self)
+{
+  if (!self->moving_map && self->following)
+    {
+      self->following = FALSE;
+      g_debug ("The map was moved by hand: it stops following the position");
+    }
+}
+
 static void
 on_fix (XunchaPatrolSession *session,
         const XunchaFix     *fix,
@@ -141,8 +172,10 @@ on_fix (XunchaPatrolSession *session,
   if (!self->centered)
     {
       self->centered = TRUE;
-      xuncha_map_view_center_on (self->map_view, fix->lat, fix->lon, 17);
+      move_map (self, fix->lat, fix->lon, 17);
     }
+  else if (self->following)
+    move_map (self, fix->lat, fix->lon, -1);
   update_status_line (self);
 }
 
@@ -187,8 +220,9 @@ on_center_clicked (XunchaPatrolPage *self)
 {
   XunchaFix fix;
 
+  self->following = TRUE;
   if (self->session != NULL && xuncha_patrol_session_get_last_fix (self->session, &fix))
-    xuncha_map_view_center_on (self->map_view, fix.lat, fix.lon, 17);
+    move_map (self, fix.lat, fix.lon, 17);
 }
 
 static void
@@ -254,6 +288,7 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, map_view);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, map_status);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, shift_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, center_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, action_bar);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, flap);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, today_list);
@@ -269,8 +304,13 @@ xuncha_patrol_page_init (XunchaPatrolPage *self)
   self->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+  self->following = TRUE;
   /* The seed's district until a street map tells where the officer works. */
-  xuncha_map_view_center_on (self->map_view, 30.7966, 106.0828, 15);
+  move_map (self, 30.7966, 106.0828, 15);
+  g_signal_connect_object (xuncha_map_view_get_viewport (self->map_view), "notify::latitude",
+                           G_CALLBACK (on_viewport_moved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (xuncha_map_view_get_viewport (self->map_view), "notify::longitude",
+                           G_CALLBACK (on_viewport_moved), self, G_CONNECT_SWAPPED);
 }
 
 static char *
@@ -435,8 +475,7 @@ xuncha_patrol_page_set_street_map (XunchaPatrolPage *self,
                           map != NULL && xuncha_street_map_get_n_segments (map) == 0);
   if (map != NULL && !self->centered
       && xuncha_street_map_get_bbox (map, &min_lon, &min_lat, &max_lon, &max_lat))
-    xuncha_map_view_center_on (self->map_view, (min_lat + max_lat) / 2, (min_lon + max_lon) / 2,
-                               15);
+    move_map (self, (min_lat + max_lat) / 2, (min_lon + max_lon) / 2, 15);
 }
 
 void
@@ -494,4 +533,20 @@ xuncha_patrol_page_refresh (XunchaPatrolPage *self)
   if (self->store != NULL && xuncha_outbox_count (self->store, "report", &counts, NULL))
     self->waiting = counts.waiting + counts.failed;
   update_status_line (self);
+}
+
+gboolean
+xuncha_patrol_page_get_following (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), FALSE);
+
+  return self->following;
+}
+
+GtkWidget *
+xuncha_patrol_page_get_center_button (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->center_button);
 }
