@@ -11,12 +11,179 @@
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window.h"
 
+/* A session manager on the private session bus, as the phone's shell runs one: it keeps the
+ * inhibitors it is given. It answers on a thread of its own, as GTK asks it synchronously. */
+typedef struct
+{
+  GThread         *thread;
+  GMainContext    *context;
+  GMainLoop       *loop;
+  GMutex           lock;
+  GCond            ready;
+  gboolean         named;
+  guint            next_cookie;
+  /* What it holds, under the lock: cookie → reason; and the flags of the last one. */
+  GHashTable      *held;
+  guint            last_flags;
+} SessionManager;
+
 typedef struct
 {
   XunchaApplication *app;
   char              *data_dir;
   gboolean           done;
+  SessionManager    *session_manager;
 } Fixture;
+
+static const char session_manager_xml[] =
+  "<node><interface name='org.gnome.SessionManager'>"
+  "<method name='Inhibit'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='Uninhibit'><arg type='u' direction='in'/></method>"
+  "<method name='IsInhibited'><arg type='u' direction='in'/><arg type='b' direction='out'/>"
+  "</method>"
+  "</interface></node>";
+
+static void
+on_session_manager_call (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *path,
+                         const char            *interface,
+                         const char            *method,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  SessionManager *sm = user_data;
+
+  g_mutex_lock (&sm->lock);
+  if (g_strcmp0 (method, "Inhibit") == 0)
+    {
+      const char *app_id, *reason;
+      guint xid, flags, cookie = ++sm->next_cookie;
+
+      g_variant_get (parameters, "(&su&su)", &app_id, &xid, &reason, &flags);
+      g_hash_table_insert (sm->held, GUINT_TO_POINTER (cookie), g_strdup (reason));
+      sm->last_flags = flags;
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", cookie));
+    }
+  else if (g_strcmp0 (method, "Uninhibit") == 0)
+    {
+      guint cookie;
+
+      g_variant_get (parameters, "(u)", &cookie);
+      g_hash_table_remove (sm->held, GUINT_TO_POINTER (cookie));
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(b)", FALSE));
+  g_mutex_unlock (&sm->lock);
+}
+
+static const GDBusInterfaceVTable session_manager_vtable = { on_session_manager_call, NULL, NULL };
+
+static void
+on_session_manager_named (GDBusConnection *connection,
+                          const char      *name,
+                          gpointer         user_data)
+{
+  SessionManager *sm = user_data;
+
+  g_mutex_lock (&sm->lock);
+  sm->named = TRUE;
+  g_cond_signal (&sm->ready);
+  g_mutex_unlock (&sm->lock);
+}
+
+static gpointer
+session_manager_run (gpointer user_data)
+{
+  SessionManager *sm = user_data;
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (session_manager_xml, NULL);
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  guint object, owner;
+
+  g_main_context_push_thread_default (sm->context);
+  g_assert_nonnull (address);
+  connection = g_dbus_connection_new_for_address_sync (
+    address,
+    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+    | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL, &error);
+  g_assert_no_error (error);
+  object = g_dbus_connection_register_object (connection, "/org/gnome/SessionManager",
+                                              info->interfaces[0], &session_manager_vtable,
+                                              sm, NULL, &error);
+  g_assert_no_error (error);
+  owner = g_bus_own_name_on_connection (connection, "org.gnome.SessionManager",
+                                        G_BUS_NAME_OWNER_FLAGS_NONE, on_session_manager_named,
+                                        NULL, sm, NULL);
+  g_main_loop_run (sm->loop);
+  g_bus_unown_name (owner);
+  g_dbus_connection_unregister_object (connection, object);
+  g_dbus_connection_flush_sync (connection, NULL, NULL);
+  g_main_context_pop_thread_default (sm->context);
+  return NULL;
+}
+
+static SessionManager *
+session_manager_start (void)
+{
+  SessionManager *sm = g_new0 (SessionManager, 1);
+
+  g_mutex_init (&sm->lock);
+  g_cond_init (&sm->ready);
+  sm->held = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  sm->context = g_main_context_new ();
+  sm->loop = g_main_loop_new (sm->context, FALSE);
+  sm->thread = g_thread_new ("session-manager", session_manager_run, sm);
+  g_mutex_lock (&sm->lock);
+  while (!sm->named)
+    g_cond_wait (&sm->ready, &sm->lock);
+  g_mutex_unlock (&sm->lock);
+  return sm;
+}
+
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+session_manager_stop (SessionManager *sm)
+{
+  g_main_context_invoke (sm->context, quit_loop, sm->loop);
+  g_thread_join (sm->thread);
+  g_main_loop_unref (sm->loop);
+  g_main_context_unref (sm->context);
+  g_hash_table_unref (sm->held);
+  g_mutex_clear (&sm->lock);
+  g_cond_clear (&sm->ready);
+  g_free (sm);
+}
+
+/* The reason of the one inhibitor held (NULL: none), with the flags it was asked with. */
+static char *
+session_manager_dup_held (SessionManager *sm,
+                          guint          *flags)
+{
+  char *reason = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_mutex_lock (&sm->lock);
+  g_assert_cmpuint (g_hash_table_size (sm->held), <=, 1);
+  g_hash_table_iter_init (&iter, sm->held);
+  if (g_hash_table_iter_next (&iter, NULL, &value))
+    reason = g_strdup (value);
+  *flags = sm->last_flags;
+  g_mutex_unlock (&sm->lock);
+  return reason;
+}
 
 static XunchaPatrolPage *
 find_patrol_page (GtkWidget *widget)
@@ -219,6 +386,15 @@ run_patrol (Fixture *fx)
   g_signal_emit_by_name (shift_button, "clicked");
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (shift_button)));
   g_assert_true (xuncha_patrol_session_get_shift_open (session));
+  /* The shift records: the phone was asked not to suspend, with a reason the shell shows. */
+  {
+    guint flags = 0;
+    g_autofree char *reason = session_manager_dup_held (fx->session_manager, &flags);
+
+    g_assert_nonnull (reason);
+    g_assert_cmpstr (reason, !=, "");
+    g_assert_true (flags & GTK_APPLICATION_INHIBIT_SUSPEND);
+  }
   wait_for_points (session, 40);
   g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
   assert_map_follows (page, session, map_view);
@@ -281,6 +457,21 @@ run_patrol (Fixture *fx)
   g_assert_null (shift);
   g_assert_cmpint (xuncha_store_count_rows (store, "track_points", NULL), >=, 40);
   g_assert_cmpint (xuncha_store_count_rows (store, "shifts", NULL), ==, 1);
+  /* The shift ended: the phone may sleep again (the release is not waited for by GTK). */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    guint flags = 0;
+    char *reason;
+
+    while ((reason = session_manager_dup_held (fx->session_manager, &flags)) != NULL
+           && g_get_monotonic_time () < deadline)
+      {
+        g_free (reason);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+    g_assert_null (reason);
+  }
 
   fx->done = TRUE;
   g_application_quit (G_APPLICATION (fx->app));
@@ -296,7 +487,7 @@ on_activate (GApplication *app,
 static void
 test_patrol (void)
 {
-  Fixture fx = { NULL, NULL, FALSE };
+  Fixture fx = { NULL, NULL, FALSE, NULL };
   const char *argv[] = { "xuncha", "--data-dir", NULL, "--demo", "--speed", "100", NULL };
 
   if (!xuncha_ui_test_have_display ())
@@ -304,12 +495,15 @@ test_patrol (void)
 
   fx.data_dir = xuncha_test_make_tmpdir ();
   argv[2] = fx.data_dir;
+  /* Before the application starts: GTK looks for the session manager at start-up. */
+  fx.session_manager = session_manager_start ();
   fx.app = xuncha_application_new ();
   g_application_set_flags (G_APPLICATION (fx.app), G_APPLICATION_NON_UNIQUE);
   g_signal_connect_after (fx.app, "activate", G_CALLBACK (on_activate), &fx);
   g_assert_cmpint (g_application_run (G_APPLICATION (fx.app), 6, (char **)argv), ==, 0);
   g_assert_true (fx.done);
   g_clear_object (&fx.app);
+  session_manager_stop (fx.session_manager);
   xuncha_test_remove_tree (fx.data_dir);
   g_free (fx.data_dir);
 }

@@ -25,6 +25,8 @@ struct _XunchaApplication
   XunchaStreetMap *street_map;
   XunchaPatrolSession *session;
   XunchaSyncController *sync_controller;
+  /* Held while a shift records: a phone that suspends stops the track. 0: none held. */
+  guint           suspend_inhibit;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaApplication, xuncha_application, ADW_TYPE_APPLICATION)
@@ -178,6 +180,33 @@ xuncha_application_reload_street_map (XunchaApplication *self)
     xuncha_store_worker_run (self->worker, task, load_street_map_job);
 }
 
+/* While a shift records, the phone is asked not to suspend (the screen may still blank):
+ * a suspended phone takes no positions and the shift's coverage would be wrong. */
+static void
+update_suspend_inhibit (XunchaApplication *self)
+{
+  gboolean recording = self->session != NULL
+                       && xuncha_patrol_session_get_shift_open (self->session);
+
+  if (recording && self->suspend_inhibit == 0)
+    {
+      /* The shell shows this while the inhibitor is held. */
+      self->suspend_inhibit =
+        gtk_application_inhibit (GTK_APPLICATION (self),
+                                 gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                 GTK_APPLICATION_INHIBIT_SUSPEND,
+                                 _("Recording the patrol route of the shift"));
+      if (self->suspend_inhibit == 0)
+        g_message ("No session manager took the suspend inhibitor: the track may stop "
+                   "while the phone sleeps");
+    }
+  else if (!recording && self->suspend_inhibit != 0)
+    {
+      gtk_application_uninhibit (GTK_APPLICATION (self), self->suspend_inhibit);
+      self->suspend_inhibit = 0;
+    }
+}
+
 static void
 start_session (XunchaApplication *self)
 {
@@ -203,7 +232,14 @@ start_session (XunchaApplication *self)
   g_clear_error (&error);
   self->session = xuncha_patrol_session_new (self->store, self->worker, source, &error);
   if (self->session == NULL)
-    g_warning ("Could not resume the open shift: %s", error->message);
+    {
+      g_warning ("Could not resume the open shift: %s", error->message);
+      return;
+    }
+  g_signal_connect_object (self->session, "notify::shift-open",
+                           G_CALLBACK (update_suspend_inhibit), self, G_CONNECT_SWAPPED);
+  /* A shift resumed at start records at once. */
+  update_suspend_inhibit (self);
 }
 
 static int
@@ -359,7 +395,15 @@ xuncha_application_shutdown (GApplication *app)
   /* The last track points go to the worker before it ends, and what it was given (a
    * report being saved) is done. */
   if (self->session != NULL)
-    g_object_run_dispose (G_OBJECT (self->session));
+    {
+      g_signal_handlers_disconnect_by_func (self->session, update_suspend_inhibit, self);
+      g_object_run_dispose (G_OBJECT (self->session));
+    }
+  if (self->suspend_inhibit != 0)
+    {
+      gtk_application_uninhibit (GTK_APPLICATION (self), self->suspend_inhibit);
+      self->suspend_inhibit = 0;
+    }
   if (self->worker != NULL)
     xuncha_store_worker_shutdown (self->worker);
 
