@@ -185,6 +185,58 @@ session_manager_dup_held (SessionManager *sm,
   return reason;
 }
 
+static GtkWidget *
+find_by_css_class (GtkWidget  *widget,
+                   const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (gtk_widget_has_css_class (child, css_class))
+        return child;
+      if ((found = find_by_css_class (child, css_class)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwViewStack *
+find_view_stack (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewStack *found;
+
+      if (ADW_IS_VIEW_STACK (child))
+        return ADW_VIEW_STACK (child);
+      if ((found = find_view_stack (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The recording mark is on screen on every page of the window while the shift records. */
+static void
+assert_recording_mark_everywhere (GtkWidget *window)
+{
+  GtkWidget *mark = find_by_css_class (window, "recording-mark");
+  AdwViewStack *stack = find_view_stack (window);
+  const char *pages[] = { "queue", "history", "patrol" };
+
+  g_assert_nonnull (mark);
+  g_assert_nonnull (stack);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      adw_view_stack_set_visible_child_name (stack, pages[i]);
+      xuncha_ui_test_wait_for_frames (window, 2);
+      g_assert_true (gtk_widget_is_drawable (mark));
+      g_assert_cmpint (gtk_widget_get_width (mark), >, 0);
+    }
+}
+
 static XunchaPatrolPage *
 find_patrol_page (GtkWidget *widget)
 {
@@ -382,6 +434,7 @@ run_patrol (Fixture *fx)
   g_assert_cmpint (xuncha_patrol_session_get_location_state (session), ==,
                    XUNCHA_LOCATION_STATE_IDLE);
 
+  g_assert_false (gtk_widget_get_visible (find_by_css_class (window, "recording-mark")));
   /* One tap (a click) starts the shift; the replayed walk comes in and is stored. */
   g_signal_emit_by_name (shift_button, "clicked");
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (shift_button)));
@@ -395,6 +448,7 @@ run_patrol (Fixture *fx)
     g_assert_cmpstr (reason, !=, "");
     g_assert_true (flags & GTK_APPLICATION_INHIBIT_SUSPEND);
   }
+  assert_recording_mark_everywhere (window);
   wait_for_points (session, 40);
   g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
   assert_map_follows (page, session, map_view);
@@ -457,6 +511,7 @@ run_patrol (Fixture *fx)
   g_assert_null (shift);
   g_assert_cmpint (xuncha_store_count_rows (store, "track_points", NULL), >=, 40);
   g_assert_cmpint (xuncha_store_count_rows (store, "shifts", NULL), ==, 1);
+  g_assert_false (gtk_widget_get_visible (find_by_css_class (window, "recording-mark")));
   /* The shift ended: the phone may sleep again (the release is not waited for by GTK). */
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;

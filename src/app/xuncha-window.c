@@ -33,6 +33,7 @@ struct _XunchaWindow
   XunchaReportFlow      *report_flow;
   GtkRevealer           *store_problem;
   GtkLabel              *store_problem_label;
+  GtkWidget             *recording_mark;
   gboolean               content_loaded;
   AdwToast              *saved_toast;       /* the last "Saved: …" toast, while shown */
 };
@@ -417,6 +418,9 @@ connect_to_application (XunchaWindow      *self,
                            G_CONNECT_SWAPPED);
   on_street_map_changed (self);
   xuncha_patrol_page_set_session (self->patrol_page, xuncha_application_get_session (app));
+  if (xuncha_application_get_session (app) != NULL)
+    g_object_bind_property (xuncha_application_get_session (app), "shift-open",
+                            self->recording_mark, "visible", G_BINDING_SYNC_CREATE);
   if (xuncha_application_get_sync_controller (app) != NULL)
     g_signal_connect_object (xuncha_application_get_sync_controller (app), "finished",
                              G_CALLBACK (on_sync_finished), self, 0);
@@ -474,6 +478,7 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, report_bin);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem_label);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, recording_mark);
 }
 
 static void
