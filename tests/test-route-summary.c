@@ -136,6 +136,100 @@ insert_report (XunchaStore *store,
 }
 
 static void
+on_replay_state (XunchaLocationSource *source,
+                 GParamSpec           *pspec,
+                 GMainLoop            *loop)
+{
+  if (xuncha_location_source_get_state (source) == XUNCHA_LOCATION_STATE_FINISHED)
+    g_main_loop_quit (loop);
+}
+
+/* The phone suspends for twelve minutes of a walk: the position source gives nothing while
+ * the officer walks on. The recorded shift's summary has that stretch as a gap of twelve
+ * minutes (neither moving time nor a stop), between the last point before and the first
+ * after. */
+static void
+test_gap_while_suspended (void)
+{
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
+  static const double corners[] = { 0, 0, 500, 0, 500, 500, 0, 500, 0, 0 };
+  const gint64 t0 = 1714546800000;
+  const gint64 suspended_ms = t0 + 400 * 1000, resumed_ms = suspended_ms + 12 * 60 * 1000;
+  g_autoptr(GArray) walk = xuncha_test_grid_walk (corners, 5, t0);
+  g_autoptr(GArray) heard = g_array_new (FALSE, FALSE, sizeof (XunchaFix));
+  g_autoptr(XunchaShift) shift = NULL;
+  g_autoptr(XunchaReplaySource) source = NULL;
+  g_autoptr(XunchaShiftRecorder) recorder = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(XunchaRouteSummary) summary = NULL;
+  g_autoptr(GArray) points = NULL;
+  const XunchaRouteGap *gap;
+  const XunchaFix *before = NULL, *after = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
+  /* What the source hears: nothing from the suspend to the resume. */
+  for (guint i = 0; i < walk->len; i++)
+    if (FIX (walk, i)->t_ms < suspended_ms || FIX (walk, i)->t_ms >= resumed_ms)
+      g_array_append_vals (heard, FIX (walk, i), 1);
+  g_assert_cmpuint (heard->len, <, walk->len - 700);
+
+  shift = xuncha_shift_start (store, XUNCHA_SHIFT_KIND_MID, &error);
+  g_assert_no_error (error);
+  source = xuncha_replay_source_new ((const XunchaFix *)(const void *)heard->data, heard->len, 0);
+  recorder = xuncha_shift_recorder_new (store, shift, XUNCHA_LOCATION_SOURCE (source), &error);
+  g_assert_no_error (error);
+  g_signal_connect (source, "notify::state", G_CALLBACK (on_replay_state), loop);
+  xuncha_shift_recorder_start (recorder);
+  g_main_loop_run (loop);
+  g_assert_true (xuncha_shift_recorder_stop (recorder, &error));
+  g_assert_no_error (error);
+
+  summary = xuncha_route_summary_new_for_shift (store, shift, &points, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, >, 500);
+  for (guint i = 0; i < points->len; i++)
+    {
+      if (FIX (points, i)->t_ms < suspended_ms)
+        before = FIX (points, i);
+      else if (after == NULL)
+        after = FIX (points, i);
+    }
+  g_assert_nonnull (before);
+  g_assert_nonnull (after);
+
+  g_assert_cmpuint (summary->n_gaps, ==, 1);
+  g_assert_cmpuint (summary->gaps->len, ==, 1);
+  gap = &g_array_index (summary->gaps, XunchaRouteGap, 0);
+  g_assert_cmpint (gap->start_ms, ==, before->t_ms);
+  g_assert_cmpint (gap->end_ms, ==, after->t_ms);
+  g_assert_cmpfloat (gap->start_lat, ==, before->lat);
+  g_assert_cmpfloat (gap->end_lon, ==, after->lon);
+  /* Twelve minutes, give or take the second between fixes. */
+  g_assert_cmpint (summary->gap_ms, ==, gap->end_ms - gap->start_ms);
+  g_assert_cmpint (summary->gap_ms, >=, 12 * 60 * 1000);
+  g_assert_cmpint (summary->gap_ms, <=, 12 * 60 * 1000 + 2000);
+  /* Not walked time, not a stop. */
+  g_assert_cmpuint (summary->n_stops, ==, 0);
+  g_assert_cmpint (summary->moving_ms, ==, summary->duration_ms - summary->gap_ms);
+  g_assert_true (xuncha_route_is_gap (before, after));
+
+  /* A copy keeps it. */
+  {
+    g_autoptr(XunchaRouteSummary) copy = xuncha_route_summary_copy (summary);
+
+    g_assert_cmpuint (copy->n_gaps, ==, 1);
+    g_assert_cmpint (copy->gap_ms, ==, summary->gap_ms);
+    g_assert_cmpmem (copy->gaps->data, sizeof (XunchaRouteGap), gap, sizeof (XunchaRouteGap));
+  }
+  g_clear_object (&recorder);
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
+static void
 test_reports_and_coverage (void)
 {
   g_autofree char *dir = xuncha_test_make_tmpdir ();
@@ -289,6 +383,7 @@ main (int    argc,
   g_test_add_func ("/route-summary/gothenburg-length", test_gothenburg_length);
   g_test_add_func ("/route-summary/walk-fixture", test_walk_fixture);
   g_test_add_func ("/route-summary/empty-and-gaps", test_empty_and_gaps);
+  g_test_add_func ("/route-summary/gap-while-suspended", test_gap_while_suspended);
   g_test_add_func ("/route-summary/reports-and-coverage", test_reports_and_coverage);
   g_test_add_func ("/route-summary/coverage-from-store", test_coverage_from_store);
 

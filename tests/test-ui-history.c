@@ -5,7 +5,9 @@
 #include <locale.h>
 
 #include "xuncha-history-page.h"
+#include "xuncha-map-view-private.h"
 #include "xuncha-store-private.h"
+#include "xuncha-test-grid.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
 
@@ -185,6 +187,77 @@ test_history_page (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* The phone slept for twelve minutes of the walk: the route is drawn in two pieces, not
+ * with a straight line over the stretch without positions, and the summary says so. */
+static void
+test_history_gap (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *source = xuncha_test_source_path ("tests/fixtures/demo-walk.gpx");
+  g_autofree char *gpx = NULL;
+  g_autoptr(GArray) walk = NULL;
+  g_autoptr(GArray) heard = g_array_new (FALSE, FALSE, sizeof (XunchaFix));
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaStoreWorker) worker = NULL;
+  g_autoptr(GPtrArray) shifts = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaHistoryPage *page;
+  GtkWidget *window, *row;
+  gint64 suspended_ms;
+
+  if (!xuncha_ui_test_have_display ())
+    return;
+
+  g_setenv ("LANGUAGE", "en", TRUE);
+  setlocale (LC_ALL, "");
+
+  dir = xuncha_test_make_tmpdir ();
+  gpx = g_build_filename (dir, "slept.gpx", NULL);
+  walk = xuncha_track_file_load (source, NULL, &error);
+  g_assert_no_error (error);
+  suspended_ms = g_array_index (walk, XunchaFix, 0).t_ms + 10 * 60 * 1000;
+  for (guint i = 0; i < walk->len; i++)
+    {
+      const XunchaFix *fix = &g_array_index (walk, XunchaFix, i);
+
+      if (fix->t_ms < suspended_ms || fix->t_ms >= suspended_ms + 12 * 60 * 1000)
+        g_array_append_vals (heard, fix, 1);
+    }
+  xuncha_test_write_gpx (gpx, heard);
+  g_assert_cmpint (run_cli (dir, "track", "import", gpx, "--kind", "early", NULL), ==, 0);
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  shifts = xuncha_shift_list (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (shifts->len, ==, 1);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  worker = xuncha_store_worker_new (xuncha_store_get_data_dir (store));
+  xuncha_history_page_set_store_worker (page, worker);
+  wait_until_idle (page);
+  row = xuncha_history_page_get_shift_row (page,
+                                           xuncha_shift_get_uuid (g_ptr_array_index (shifts, 0)));
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  wait_until_idle (page);
+  xuncha_ui_test_wait_for_frames (window, 5);
+
+  g_assert_cmpstr (xuncha_history_page_get_value_detail (page, "moving"), ==,
+                   "12 min without position");
+  g_assert_cmpuint (xuncha_map_view_get_n_track_pieces (xuncha_history_page_get_map_view (page)),
+                    ==, 2);
+  g_free (xuncha_ui_test_screenshot (window, "history-route-gap"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&worker);
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
 static void
 test_history_empty (void)
 {
@@ -225,6 +298,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/history/page", test_history_page);
   g_test_add_func ("/ui/history/empty", test_history_empty);
+  g_test_add_func ("/ui/history/gap", test_history_gap);
 
   return g_test_run ();
 }

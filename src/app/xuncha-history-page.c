@@ -608,7 +608,19 @@ show_route (XunchaHistoryPage *self,
   gtk_label_set_text (self->route_subtitle, day);
   set_value (self, "length", length, NULL);
   set_value (self, "duration", duration, NULL);
-  set_value (self, "moving", moving, NULL);
+  if (summary->n_gaps > 0)
+    {
+      /* A phone that slept took no positions: said, not counted as walked. */
+      guint gap_minutes = (guint)((summary->gap_ms + 30000) / 60000);
+      g_autofree char *gap = g_strdup_printf (ngettext ("%u min without position",
+                                                        "%u min without position",
+                                                        gap_minutes),
+                                              gap_minutes);
+
+      set_value (self, "moving", moving, gap);
+    }
+  else
+    set_value (self, "moving", moving, NULL);
   stops = g_strdup_printf ("%u", summary->n_stops);
   stopped_detail = summary->n_stops > 0 ? g_strdup_printf (_("%s in all"), stopped) : NULL;
   set_value (self, "stops", stops, stopped_detail);

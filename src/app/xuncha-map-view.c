@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "xuncha-map-view.h"
+#include "xuncha-map-view-private.h"
 #include "xuncha-mbtiles-source.h"
 #include "xuncha-position-layer.h"
 #include "xuncha-street-layer.h"
@@ -21,7 +21,13 @@ struct _XunchaMapView
   ShumateMapLayer     *basemap_layer;
   XunchaStreetLayer   *street_layer;
   XunchaSegmentLayer  *segment_layer;
-  ShumatePathLayer    *track_layer;
+  ShumatePathLayer    *track_layer;   /* the piece the next point joins */
+  /* The track drawn in pieces broken at gaps in recording (the first is track_layer when
+   * there is no gap): a stretch without positions is not drawn as a straight walk. The
+   * map owns the layers. */
+  GPtrArray           *track_pieces;
+  XunchaFix            last_track_fix;
+  gboolean             has_last_track_fix;
   ShumateMarkerLayer  *report_layer;
   XunchaPositionLayer *position_layer;
 };
@@ -58,6 +64,7 @@ xuncha_map_view_dispose (GObject *object)
 
   g_clear_pointer ((GtkWidget **)&self->simple_map, gtk_widget_unparent);
   g_clear_object (&self->projection);
+  g_clear_pointer (&self->track_pieces, g_ptr_array_unref);
 
   G_OBJECT_CLASS (xuncha_map_view_parent_class)->dispose (object);
 }
@@ -84,13 +91,28 @@ on_rotation_changed (XunchaMapView *self)
                           != 0);
 }
 
+/* A new piece of the track, under the report markers and the position. */
+static void
+start_track_piece (XunchaMapView *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  /* Thinner than the highlighted segments, so a walked (green) segment still shows on
+   * both sides of the track that covers it. */
+  GdkRGBA track_colour = { 0.42f, 0.18f, 0.62f, 0.9f };
+  ShumatePathLayer *piece = shumate_path_layer_new (viewport);
+
+  shumate_path_layer_set_stroke_color (piece, &track_colour);
+  shumate_path_layer_set_stroke_width (piece, 3);
+  shumate_map_insert_layer_behind (shumate_simple_map_get_map (self->simple_map),
+                                   SHUMATE_LAYER (piece), SHUMATE_LAYER (self->report_layer));
+  g_ptr_array_add (self->track_pieces, piece);
+  self->track_layer = piece;
+}
+
 static void
 xuncha_map_view_init (XunchaMapView *self)
 {
   ShumateViewport *viewport;
-  /* Thinner than the highlighted segments, so a walked (green) segment still shows on
-   * both sides of the track that covers it. */
-  GdkRGBA track_colour = { 0.42f, 0.18f, 0.62f, 0.9f };
 
   self->simple_map = shumate_simple_map_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->simple_map), GTK_WIDGET (self));
@@ -113,13 +135,11 @@ xuncha_map_view_init (XunchaMapView *self)
   self->segment_layer = xuncha_segment_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->segment_layer));
 
-  self->track_layer = shumate_path_layer_new (viewport);
-  shumate_path_layer_set_stroke_color (self->track_layer, &track_colour);
-  shumate_path_layer_set_stroke_width (self->track_layer, 3);
-  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->track_layer));
-
   self->report_layer = shumate_marker_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->report_layer));
+
+  self->track_pieces = g_ptr_array_new ();
+  start_track_piece (self);
 
   self->position_layer = xuncha_position_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->position_layer));
@@ -210,6 +230,10 @@ xuncha_map_view_add_track_point (XunchaMapView   *self,
 
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
+  if (self->has_last_track_fix && xuncha_route_is_gap (&self->last_track_fix, fix))
+    start_track_piece (self);
+  self->last_track_fix = *fix;
+  self->has_last_track_fix = TRUE;
   /* A coordinate is created floating; the layer sinks it and so owns the only reference. */
   node = shumate_coordinate_new_full (fix->lat, fix->lon);
   shumate_path_layer_add_node (self->track_layer, SHUMATE_LOCATION (node));
@@ -222,6 +246,15 @@ xuncha_map_view_set_track (XunchaMapView   *self,
 {
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
 
+  while (self->track_pieces->len > 1)
+    {
+      ShumateLayer *piece = g_ptr_array_steal_index (self->track_pieces,
+                                                     self->track_pieces->len - 1);
+
+      shumate_map_remove_layer (shumate_simple_map_get_map (self->simple_map), piece);
+    }
+  self->track_layer = g_ptr_array_index (self->track_pieces, 0);
+  self->has_last_track_fix = FALSE;
   shumate_path_layer_remove_all (self->track_layer);
   for (guint i = 0; i < n_fixes; i++)
     xuncha_map_view_add_track_point (self, &fixes[i]);
@@ -410,4 +443,12 @@ xuncha_map_view_has_basemap (XunchaMapView *self)
 {
   g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), FALSE);
   return self->basemap_layer != NULL;
+}
+
+guint
+xuncha_map_view_get_n_track_pieces (XunchaMapView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), 0);
+
+  return self->track_pieces->len;
 }

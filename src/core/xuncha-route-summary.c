@@ -35,6 +35,7 @@ summary_new (void)
   XunchaRouteSummary *self = g_new0 (XunchaRouteSummary, 1);
 
   self->stops = g_array_new (FALSE, FALSE, sizeof (XunchaRouteStop));
+  self->gaps = g_array_new (FALSE, FALSE, sizeof (XunchaRouteGap));
   self->reports = g_array_new (FALSE, FALSE, sizeof (XunchaRouteReport));
   g_array_set_clear_func (self->reports, clear_report);
   self->category_counts = g_array_new (FALSE, FALSE, sizeof (XunchaRouteCategoryCount));
@@ -49,6 +50,7 @@ xuncha_route_summary_free (XunchaRouteSummary *self)
     return;
   g_free (self->shift_uuid);
   g_array_unref (self->stops);
+  g_array_unref (self->gaps);
   g_array_unref (self->reports);
   g_array_unref (self->category_counts);
   g_strfreev (self->walked_segments);
@@ -75,6 +77,9 @@ xuncha_route_summary_copy (const XunchaRouteSummary *self)
   copy->n_stops = self->n_stops;
   copy->stopped_ms = self->stopped_ms;
   g_array_append_vals (copy->stops, self->stops->data, self->stops->len);
+  copy->n_gaps = self->n_gaps;
+  copy->gap_ms = self->gap_ms;
+  g_array_append_vals (copy->gaps, self->gaps->data, self->gaps->len);
   for (guint i = 0; i < self->reports->len; i++)
     {
       const XunchaRouteReport *from = &g_array_index (self->reports, XunchaRouteReport, i);
@@ -116,7 +121,9 @@ find_stops (XunchaRouteSummary *self,
     {
       gsize j = i;
 
+      /* Nothing is known of the time in a gap: a stop ends at one. */
       while (j + 1 < n_fixes
+             && !xuncha_route_is_gap (&fixes[j], &fixes[j + 1])
              && xuncha_fix_distance (&fixes[i], &fixes[j + 1]) <= XUNCHA_ROUTE_STOP_RADIUS_M)
         j++;
       if (j > i && fixes[j].t_ms - fixes[i].t_ms >= XUNCHA_ROUTE_STOP_MIN_MS)
@@ -148,6 +155,18 @@ find_stops (XunchaRouteSummary *self,
     }
 }
 
+gboolean
+xuncha_route_is_gap (const XunchaFix *before,
+                     const XunchaFix *after)
+{
+  g_return_val_if_fail (before != NULL && after != NULL, FALSE);
+
+  /* The fix filter keeps few points of an officer standing still, so a long step within
+   * the stop radius is a stop; one that ends elsewhere was walked without positions. */
+  return after->t_ms - before->t_ms > XUNCHA_ROUTE_GAP_MS
+         && xuncha_fix_distance (before, after) > XUNCHA_ROUTE_STOP_RADIUS_M;
+}
+
 XunchaRouteSummary *
 xuncha_route_summary_new_for_fixes (const XunchaFix *fixes,
                                     gsize            n_fixes)
@@ -174,9 +193,18 @@ xuncha_route_summary_new_for_fixes (const XunchaFix *fixes,
       gint64 dt = fixes[k + 1].t_ms - fixes[k].t_ms;
 
       self->length_m += xuncha_fix_distance (&fixes[k], &fixes[k + 1]);
-      if (!in_stop[k] && dt > 0 && dt <= XUNCHA_ROUTE_GAP_MS)
+      if (xuncha_route_is_gap (&fixes[k], &fixes[k + 1]))
+        {
+          XunchaRouteGap gap = { fixes[k].t_ms, fixes[k + 1].t_ms, fixes[k].lat, fixes[k].lon,
+                                 fixes[k + 1].lat, fixes[k + 1].lon };
+
+          g_array_append_val (self->gaps, gap);
+          self->gap_ms += dt;
+        }
+      else if (!in_stop[k] && dt > 0)
         self->moving_ms += dt;
     }
+  self->n_gaps = self->gaps->len;
   return self;
 }
 

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 /* A stop: the officer stayed within this radius for at least this long. */
 #define XUNCHA_ROUTE_STOP_RADIUS_M  20.0
 #define XUNCHA_ROUTE_STOP_MIN_MS    (2 * 60 * 1000)
-/* A step longer than this outside a stop is a gap in recording, not time spent moving. */
+/* A step longer than this outside a stop is a gap in recording, not time spent moving
+ * (xuncha_route_is_gap()). */
 #define XUNCHA_ROUTE_GAP_MS         (5 * 60 * 1000)
 
 typedef struct
@@ -23,6 +24,18 @@ typedef struct
   double lat;          /* where the stop began */
   double lon;
 } XunchaRouteStop;
+
+/* A stretch without positions (the phone slept, or the location service stopped): its
+ * ends are the last point before and the first after. Not a walk between them. */
+typedef struct
+{
+  gint64 start_ms;
+  gint64 end_ms;
+  double start_lat;
+  double start_lon;
+  double end_lat;
+  double end_lon;
+} XunchaRouteGap;
 
 typedef struct
 {
@@ -64,6 +77,11 @@ typedef struct
   guint      n_stops;
   gint64     stopped_ms;
   GArray    *stops;           /* XunchaRouteStop */
+  /* Steps longer than XUNCHA_ROUTE_GAP_MS: time without positions, neither moving nor a
+   * stop (a stop never spans one). */
+  guint      n_gaps;
+  gint64     gap_ms;
+  GArray    *gaps;            /* XunchaRouteGap, by time */
   GArray    *reports;         /* XunchaRouteReport, by time */
   GArray    *category_counts; /* XunchaRouteCategoryCount, most frequent first */
 
@@ -88,6 +106,11 @@ typedef struct
 #define XUNCHA_TYPE_ROUTE_SUMMARY (xuncha_route_summary_get_type ())
 
 GType               xuncha_route_summary_get_type        (void) G_GNUC_CONST;
+
+/* Whether the step from @before to @after is a gap in recording (see XunchaRouteGap):
+ * longer than XUNCHA_ROUTE_GAP_MS and ending beyond the stop radius. */
+gboolean            xuncha_route_is_gap                  (const XunchaFix     *before,
+                                                          const XunchaFix     *after);
 
 /* Length, times and stops of a track; no reports, no coverage. */
 XunchaRouteSummary *xuncha_route_summary_new_for_fixes   (const XunchaFix     *fixes,

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xuncha-map-view.h"
+
+G_BEGIN_DECLS
+
+/* For tests: how many pieces the track is drawn in (one more for each gap in recording). */
+guint xuncha_map_view_get_n_track_pieces (XunchaMapView *self);
+
+G_END_DECLS
