@@ -74,12 +74,13 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The disposition combo's items, in order. */
+/* The disposition combo's items, in order. The first is what a report gets unless the
+ * officer chooses: nothing, since a quick save must not claim what was not done. */
 static const XunchaDisposition dispositions[] = {
+  XUNCHA_DISPOSITION_NONE,
   XUNCHA_DISPOSITION_CORRECTED,
   XUNCHA_DISPOSITION_DEADLINE,
   XUNCHA_DISPOSITION_CASE,
-  XUNCHA_DISPOSITION_NONE,
 };
 
 #define MERCHANT_RADIUS_M 60
