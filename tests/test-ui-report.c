@@ -81,6 +81,12 @@ step_is_category (gpointer data)
   return g_strcmp0 (xuncha_report_flow_get_step (data), "category") == 0;
 }
 
+static gboolean
+has_paintable (gpointer data)
+{
+  return gtk_picture_get_paintable (data) != NULL;
+}
+
 static guint wanted_saves, wanted_edits, wanted_failures;
 
 static gboolean
@@ -185,6 +191,10 @@ run_report (Fixture *fx)
   g_signal_emit_by_name (xuncha_camera_view_get_shutter_button (xuncha_report_flow_get_camera_view (flow)),
                          "clicked");
   wait_for (step_is_category, flow);
+  /* The shot is shown above the categories, so the officer knows it is kept. */
+  g_assert_true (gtk_widget_get_visible (template_child (flow, XUNCHA_TYPE_REPORT_FLOW,
+                                                         "capture_strip")));
+  wait_for (has_paintable, template_child (flow, XUNCHA_TYPE_REPORT_FLOW, "capture_picture"));
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-category"));
 
