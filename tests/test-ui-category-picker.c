@@ -150,6 +150,16 @@ run_first_use (const char *language,
     g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
     g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
     g_assert_cmpuint (count_visible_buttons (picker, taxonomy), ==, 28);
+    /* Recent first, then the other priorities: all on the first screen. */
+    for (guint i = 0; first[i] != NULL; i++)
+      {
+        button = xuncha_category_picker_get_button (picker, first[i]);
+        g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (scroller), &bounds));
+        g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                           gtk_widget_get_height (GTK_WIDGET (scroller)));
+        if (i == 0)
+          g_assert_cmpfloat (bounds.origin.y, >, 0);
+      }
     button = xuncha_category_picker_get_button (picker, "06029");
     g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (scroller), &bounds));
     g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,

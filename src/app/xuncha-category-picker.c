@@ -217,23 +217,27 @@ xuncha_category_picker_set_taxonomy (XunchaCategoryPicker *self,
         }
     }
 
-  /* Before the officer has recent ones, the office's priorities for the campaign take the
-   * top, so its first targets are one tap away from the start. */
+  /* The office's priorities for the campaign come next (first, before the officer has
+   * recent ones), those not already there: its first targets are one tap away from the
+   * start, without scrolling. */
   priority = xuncha_taxonomy_get_priority (taxonomy);
-  if (shown == 0 && priority[0] != NULL)
-    {
-      GtkWidget *flow = add_section (self, _("Campaign Priorities"));
+  {
+    GtkWidget *flow = NULL;
+    guint added = 0;
 
-      for (guint i = 0; priority[i] != NULL && shown < MAX_RECENT; i++)
-        {
-          XunchaCategory *category = xuncha_taxonomy_lookup (taxonomy, priority[i]);
-          if (category != NULL)
-            {
-              gtk_flow_box_append (GTK_FLOW_BOX (flow), make_button (self, category));
-              shown++;
-            }
-        }
-    }
+    for (guint i = 0; priority[i] != NULL && added < MAX_RECENT; i++)
+      {
+        XunchaCategory *category = xuncha_taxonomy_lookup (taxonomy, priority[i]);
+
+        if (category == NULL
+            || (recent_codes != NULL && g_strv_contains (recent_codes, priority[i])))
+          continue;
+        if (flow == NULL)
+          flow = add_section (self, _("Campaign Priorities"));
+        gtk_flow_box_append (GTK_FLOW_BOX (flow), make_button (self, category));
+        added++;
+      }
+  }
 
   /* Each category under its main campaign; internal ones (team conduct) last. */
   campaigns = xuncha_taxonomy_get_campaign_ids (taxonomy);

@@ -13,7 +13,7 @@ G_DECLARE_FINAL_TYPE (XunchaCategoryPicker, xuncha_category_picker, XUNCHA, CATE
                       GtkWidget)
 
 /* Large buttons, one per category, grouped by campaign, the officer's recent categories
- * first (or, before there are any, the office's priorities); a search filters by name
+ * first, then the office's priorities not among them; a search filters by name
  * (Chinese or English), pinyin or code. Setting the taxonomy clears the search and scrolls
  * to the top. Emits "category-chosen". */
 XunchaCategoryPicker *xuncha_category_picker_new        (void);
