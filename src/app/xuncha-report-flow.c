@@ -341,7 +341,10 @@ on_category_chosen (XunchaCategoryPicker *picker,
   if (self->has_capture && !xuncha_report_form_get_position (self->form, &lat, &lon))
     on_place_on_map (self);
   else
-    show_step (self, "form");
+    {
+      show_step (self, "form");
+      xuncha_report_form_focus_missing (self->form);
+    }
 }
 
 static void
