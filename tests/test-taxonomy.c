@@ -73,9 +73,12 @@ test_loaded_into_store (void)
       g_assert_cmpstr (xuncha_category_get_name_zh (a), ==, xuncha_category_get_name_zh (b));
       g_assert_cmpstr (xuncha_category_get_fields_json (a), ==,
                        xuncha_category_get_fields_json (b));
+      g_assert_cmpstr (xuncha_category_get_pinyin (a), ==, xuncha_category_get_pinyin (b));
       g_assert_true (g_strv_equal (xuncha_category_get_campaigns (a),
                                    xuncha_category_get_campaigns (b)));
     }
+  g_assert_true (g_strv_equal (xuncha_taxonomy_get_priority (stored),
+                               xuncha_taxonomy_get_priority (bundled)));
   xuncha_test_remove_tree (dir);
 }
 
@@ -160,7 +163,106 @@ test_newer_revision_kept (void)
   g_assert_nonnull (xuncha_taxonomy_lookup (stored, "09006"));
   g_assert_cmpstr (xuncha_category_get_name_en (xuncha_taxonomy_lookup (stored, "07001")), ==,
                    "Ads");
+  /* A document from before priorities and pinyin: no order of its own, search by names. */
+  g_assert_cmpstr (xuncha_taxonomy_get_priority (office)[0], ==, NULL);
+  g_assert_cmpstr (xuncha_taxonomy_get_priority (stored)[0], ==, NULL);
+  g_assert_null (xuncha_category_get_pinyin (xuncha_taxonomy_lookup (stored, "07001")));
+  g_assert_false (xuncha_category_matches (xuncha_taxonomy_lookup (stored, "07001"), "npx"));
+  g_assert_true (xuncha_category_matches (xuncha_taxonomy_lookup (stored, "07001"), "广告"));
   xuncha_test_remove_tree (dir);
+}
+
+static guint
+count_han (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    n += g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_HAN;
+  return n;
+}
+
+/* Every bundled name has its pinyin, one syllable per character, and the search finds a
+ * category by the letters a pinyin keyboard takes for it. */
+static void
+test_bundled_pinyin_and_priority (void)
+{
+  g_autoptr(XunchaTaxonomy) taxonomy = xuncha_taxonomy_new_bundled (NULL);
+  GListModel *categories = xuncha_taxonomy_get_categories (taxonomy);
+  const char * const *priority = xuncha_taxonomy_get_priority (taxonomy);
+  XunchaCategory *ads, *stall;
+
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(XunchaCategory) c = g_list_model_get_item (categories, i);
+      const char *pinyin = xuncha_category_get_pinyin (c);
+      g_auto(GStrv) syllables = NULL;
+
+      g_assert_nonnull (pinyin);
+      syllables = g_strsplit (pinyin, " ", -1);
+      g_assert_cmpuint (g_strv_length (syllables), ==,
+                        count_han (xuncha_category_get_name_zh (c)));
+    }
+
+  ads = xuncha_taxonomy_lookup (taxonomy, "07001");
+  stall = xuncha_taxonomy_lookup (taxonomy, "09006");
+  g_assert_true (xuncha_category_matches (ads, "npx"));
+  g_assert_true (xuncha_category_matches (ads, "niupixuan"));
+  g_assert_true (xuncha_category_matches (ads, "xiaoguang"));
+  g_assert_false (xuncha_category_matches (stall, "npx"));
+  g_assert_true (xuncha_category_matches (stall, "zdjy"));
+  g_assert_true (xuncha_category_matches (stall, "zhandao"));
+  /* Letters with anything else are not pinyin. */
+  g_assert_false (xuncha_category_matches (ads, "np x"));
+
+  /* The campaign plan's first targets: stalls, small ads, barbecues. */
+  g_assert_cmpstr (priority[0], ==, "09006");
+  g_assert_cmpstr (priority[1], ==, "07001");
+  g_assert_cmpstr (priority[2], ==, "06029");
+}
+
+/* The optional members are checked as strictly as the rest, and the error names them. */
+static void
+test_pinyin_and_priority_refused (void)
+{
+  static const char * const documents[][2] = {
+    { "priority", "\"priority\":\"1\"," },
+    { "priority", "\"priority\":[\"2\"]," },
+    { "priority", "\"priority\":[\"1\",\"1\"]," },
+    { "priority", "\"priority\":[1]," },
+  };
+  static const char * const pinyins[] = { "\"Niu\"", "\"niǔ\"", "\"niu  pi\"", "\" niu\"",
+                                          "\"\"", "7" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents) + G_N_ELEMENTS (pinyins); i++)
+    {
+      g_autofree char *json = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XunchaTaxonomy) taxonomy = NULL;
+      const char *member;
+
+      if (i < G_N_ELEMENTS (documents))
+        {
+          member = documents[i][0];
+          json = g_strdup_printf ("{\"revision\":1,%s\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\","
+                                  "\"en\":\"A\"}],\"categories\":[{\"code\":\"1\",\"zh\":\"牛\","
+                                  "\"en\":\"e\",\"campaigns\":[\"a\"]}]}", documents[i][1]);
+        }
+      else
+        {
+          member = "pinyin";
+          json = g_strdup_printf ("{\"revision\":1,\"campaigns\":[{\"id\":\"a\",\"zh\":\"甲\","
+                                  "\"en\":\"A\"}],\"categories\":[{\"code\":\"1\",\"zh\":\"牛\","
+                                  "\"en\":\"e\",\"pinyin\":%s,\"campaigns\":[\"a\"]}]}",
+                                  pinyins[i - G_N_ELEMENTS (documents)]);
+        }
+      bytes = g_bytes_new (json, strlen (json));
+      taxonomy = xuncha_taxonomy_new_from_bytes (bytes, &error);
+      g_assert_null (taxonomy);
+      g_assert_error (error, XUNCHA_TAXONOMY_ERROR, XUNCHA_TAXONOMY_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, member));
+    }
 }
 
 int
@@ -172,6 +274,8 @@ main (int    argc,
   g_test_add_func ("/taxonomy/bundled-codes-unique", test_bundled_codes_unique);
   g_test_add_func ("/taxonomy/loaded-into-store", test_loaded_into_store);
   g_test_add_func ("/taxonomy/newer-revision-kept", test_newer_revision_kept);
+  g_test_add_func ("/taxonomy/bundled-pinyin-and-priority", test_bundled_pinyin_and_priority);
+  g_test_add_func ("/taxonomy/invalid/pinyin-or-priority", test_pinyin_and_priority_refused);
   g_test_add_func ("/taxonomy/invalid/deep-or-twice", test_deep_and_twice_refused);
   g_test_add_data_func ("/taxonomy/invalid/not-json", "{ nope", test_invalid_refused);
   g_test_add_data_func ("/taxonomy/invalid/duplicate-code",

@@ -81,6 +81,12 @@ step_is_category (gpointer data)
   return g_strcmp0 (xuncha_report_flow_get_step (data), "category") == 0;
 }
 
+static gboolean
+has_paintable (gpointer data)
+{
+  return gtk_picture_get_paintable (data) != NULL;
+}
+
 static guint wanted_saves, wanted_edits, wanted_failures;
 
 static gboolean
@@ -185,6 +191,10 @@ run_report (Fixture *fx)
   g_signal_emit_by_name (xuncha_camera_view_get_shutter_button (xuncha_report_flow_get_camera_view (flow)),
                          "clicked");
   wait_for (step_is_category, flow);
+  /* The shot is shown above the categories, so the officer knows it is kept. */
+  g_assert_true (gtk_widget_get_visible (template_child (flow, XUNCHA_TYPE_REPORT_FLOW,
+                                                         "capture_strip")));
+  wait_for (has_paintable, template_child (flow, XUNCHA_TYPE_REPORT_FLOW, "capture_picture"));
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-category"));
 
@@ -205,6 +215,9 @@ run_report (Fixture *fx)
   report = g_ptr_array_index (saved, 0);
   uuid = g_strdup (xuncha_report_get_uuid (report));
   g_assert_cmpstr (xuncha_report_get_category (report), ==, "09006");
+  /* The quick save claims no disposition the officer did not choose. */
+  g_assert_cmpint (xuncha_report_get_disposition (report), ==, XUNCHA_DISPOSITION_NONE);
+  g_assert_null (xuncha_report_get_deadline (report));
   g_assert_cmpint (xuncha_report_get_position_source (report), ==, XUNCHA_POSITION_SOURCE_GPS);
   g_assert_cmpfloat (fabs (xuncha_report_get_lat (report) - fix.lat), <, 0.01);
   g_assert_cmpfloat (fabs (xuncha_report_get_lon (report) - fix.lon), <, 0.01);
@@ -334,6 +347,10 @@ run_report (Fixture *fx)
   g_assert_false (xuncha_report_flow_save (flow));
   g_assert_true (xuncha_window_get_reporting (window));
   xuncha_report_form_set_field (form, "carrier", "pole");
+  /* The phone number on the ad is needed too, whatever the carrier. */
+  g_assert_false (xuncha_report_flow_save (flow));
+  g_assert_true (xuncha_window_get_reporting (window));
+  g_assert_cmpint (xuncha_store_count_rows (store, "reports", NULL), ==, 2);
   xuncha_report_form_set_field (form, "phone", "13800000000");
   wanted_saves = 3;
   g_assert_true (xuncha_report_flow_save (flow));

@@ -11,8 +11,9 @@ struct _XunchaCategoryPicker
 {
   GtkWidget       parent_instance;
 
-  GtkSearchEntry *search_entry;
-  GtkBox         *sections;
+  GtkSearchEntry    *search_entry;
+  GtkScrolledWindow *scroller;
+  GtkBox            *sections;
   AdwStatusPage  *no_match;
 
   XunchaTaxonomy *taxonomy;
@@ -40,22 +41,6 @@ on_button_clicked (GtkButton            *button,
   g_signal_emit (self, signals[CATEGORY_CHOSEN], 0, category);
 }
 
-static gboolean
-matches (XunchaCategory *category,
-         const char     *needle)
-{
-  g_autofree char *en = NULL;
-
-  if (needle == NULL || *needle == '\0')
-    return TRUE;
-  en = g_utf8_casefold (xuncha_category_get_name_en (category), -1);
-  return strstr (xuncha_category_get_name_zh (category), needle) != NULL
-         || strstr (en, needle) != NULL
-         || g_str_has_prefix (xuncha_category_get_code (category), needle)
-         || (xuncha_category_get_legacy_code (category) != NULL
-             && g_str_has_prefix (xuncha_category_get_legacy_code (category), needle));
-}
-
 static void
 on_search_changed (GtkSearchEntry       *entry,
                    XunchaCategoryPicker *self)
@@ -74,11 +59,15 @@ make_button (XunchaCategoryPicker *self,
   GtkWidget *other;
   gboolean zh = xuncha_locale_prefers_chinese ();
 
-  /* The other language under the name: officers and the office read different ones. */
-  detail = g_strdup_printf ("%s · %s%s", xuncha_category_get_code (category),
-                            zh ? xuncha_category_get_name_en (category)
-                               : xuncha_category_get_name_zh (category),
-                            xuncha_category_get_is_local (category) ? _(" · local code") : "");
+  /* Under the name, the code the office files it under; in English the Chinese name too,
+   * which the office uses. A Chinese screen stays Chinese. */
+  if (zh)
+    detail = g_strdup_printf ("%s%s", xuncha_category_get_code (category),
+                              xuncha_category_get_is_local (category) ? _(" · local code") : "");
+  else
+    detail = g_strdup_printf ("%s · %s%s", xuncha_category_get_code (category),
+                              xuncha_category_get_name_zh (category),
+                              xuncha_category_get_is_local (category) ? _(" · local code") : "");
   other = gtk_label_new (detail);
 
   gtk_label_set_wrap (GTK_LABEL (name), TRUE);
@@ -171,6 +160,7 @@ xuncha_category_picker_class_init (XunchaCategoryPickerClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-category-picker.ui");
   gtk_widget_class_bind_template_child (widget_class, XunchaCategoryPicker, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, XunchaCategoryPicker, scroller);
   gtk_widget_class_bind_template_child (widget_class, XunchaCategoryPicker, sections);
   gtk_widget_class_bind_template_child (widget_class, XunchaCategoryPicker, no_match);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
@@ -196,6 +186,7 @@ xuncha_category_picker_set_taxonomy (XunchaCategoryPicker *self,
                                      const char * const   *recent_codes)
 {
   const char * const *campaigns;
+  const char * const *priority;
   GListModel *categories;
   guint n, shown = 0;
 
@@ -226,6 +217,28 @@ xuncha_category_picker_set_taxonomy (XunchaCategoryPicker *self,
         }
     }
 
+  /* The office's priorities for the campaign come next (first, before the officer has
+   * recent ones), those not already there: its first targets are one tap away from the
+   * start, without scrolling. */
+  priority = xuncha_taxonomy_get_priority (taxonomy);
+  {
+    GtkWidget *flow = NULL;
+    guint added = 0;
+
+    for (guint i = 0; priority[i] != NULL && added < MAX_RECENT; i++)
+      {
+        XunchaCategory *category = xuncha_taxonomy_lookup (taxonomy, priority[i]);
+
+        if (category == NULL
+            || (recent_codes != NULL && g_strv_contains (recent_codes, priority[i])))
+          continue;
+        if (flow == NULL)
+          flow = add_section (self, _("Campaign Priorities"));
+        gtk_flow_box_append (GTK_FLOW_BOX (flow), make_button (self, category));
+        added++;
+      }
+  }
+
   /* Each category under its main campaign; internal ones (team conduct) last. */
   campaigns = xuncha_taxonomy_get_campaign_ids (taxonomy);
   for (guint c = 0; campaigns[c] != NULL; c++)
@@ -243,7 +256,11 @@ xuncha_category_picker_set_taxonomy (XunchaCategoryPicker *self,
           gtk_flow_box_append (GTK_FLOW_BOX (flow), make_button (self, category));
         }
     }
-  xuncha_category_picker_set_filter (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  /* Each report starts from the top with no search left from the last one, which would
+   * hide Recent. */
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  xuncha_category_picker_set_filter (self, NULL);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }
 
 void
@@ -261,7 +278,7 @@ xuncha_category_picker_set_filter (XunchaCategoryPicker *self,
   for (guint i = 0; i < self->buttons->len; i++)
     {
       GtkWidget *button = g_ptr_array_index (self->buttons, i);
-      gboolean show = matches (g_object_get_data (G_OBJECT (button), "category"), needle);
+      gboolean show = xuncha_category_matches (g_object_get_data (G_OBJECT (button), "category"), needle);
 
       /* Hide the flow box child, not only the button, so the grid closes up. */
       gtk_widget_set_visible (gtk_widget_get_parent (button), show);

@@ -13,7 +13,9 @@ G_DECLARE_FINAL_TYPE (XunchaCategoryPicker, xuncha_category_picker, XUNCHA, CATE
                       GtkWidget)
 
 /* Large buttons, one per category, grouped by campaign, the officer's recent categories
- * first; a search filters by name (Chinese or English) or code. Emits "category-chosen". */
+ * first, then the office's priorities not among them; a search filters by name
+ * (Chinese or English), pinyin or code. Setting the taxonomy clears the search and scrolls
+ * to the top. Emits "category-chosen". */
 XunchaCategoryPicker *xuncha_category_picker_new        (void);
 void                  xuncha_category_picker_set_taxonomy (XunchaCategoryPicker *self,
                                                            XunchaTaxonomy       *taxonomy,

@@ -28,6 +28,7 @@ struct _XunchaReportFlow
   gboolean              details_wanted; /* the officer asked for the form before saving */
   GCancellable         *cancellable;
   GCancellable         *original_preview;  /* the original photo being decoded */
+  GCancellable         *capture_preview;   /* the photo just taken, being decoded */
 
   AdwWindowTitle       *title;
   GtkButton            *back_button;
@@ -35,6 +36,8 @@ struct _XunchaReportFlow
   GtkStack             *steps;
   AdwToastOverlay      *toasts;
   XunchaCategoryPicker *picker;
+  GtkWidget            *capture_strip;
+  GtkPicture           *capture_picture;
   XunchaReportForm     *form;
   XunchaPlacePicker    *place_picker;
   XunchaCameraView     *camera_view;
@@ -244,6 +247,26 @@ remember_category (XunchaReportFlow *self,
   g_settings_set_strv (self->settings, "recent-categories", (const char * const *)updated);
 }
 
+/* The photo just taken, small above the categories: the officer sees the shot is kept. */
+static void
+show_capture (XunchaReportFlow *self,
+              GBytes           *jpeg,
+              GFile            *file)
+{
+  g_cancellable_cancel (self->capture_preview);
+  g_clear_object (&self->capture_preview);
+  gtk_picture_set_paintable (self->capture_picture, NULL);
+  gtk_widget_set_visible (self->capture_strip, jpeg != NULL || file != NULL);
+  if (jpeg == NULL && file == NULL)
+    return;
+  /* Shown 56 by 42 points, decoded for screens of two pixels a point. */
+  self->capture_preview = g_cancellable_new ();
+  if (jpeg != NULL)
+    xuncha_thumbnail_load_bytes (self->capture_picture, jpeg, 112, self->capture_preview);
+  else
+    xuncha_thumbnail_load_file (self->capture_picture, file, 112, self->capture_preview);
+}
+
 static void
 after_photo (XunchaReportFlow *self)
 {
@@ -318,7 +341,10 @@ on_category_chosen (XunchaCategoryPicker *picker,
   if (self->has_capture && !xuncha_report_form_get_position (self->form, &lat, &lon))
     on_place_on_map (self);
   else
-    show_step (self, "form");
+    {
+      show_step (self, "form");
+      xuncha_report_form_focus_missing (self->form);
+    }
 }
 
 static void
@@ -459,6 +485,8 @@ xuncha_report_flow_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->original_preview);
   g_clear_object (&self->original_preview);
+  g_cancellable_cancel (self->capture_preview);
+  g_clear_object (&self->capture_preview);
   g_clear_object (&self->original);
 
   G_OBJECT_CLASS (xuncha_report_flow_parent_class)->dispose (object);
@@ -496,6 +524,8 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, steps);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, toasts);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, picker);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, capture_strip);
+  gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, capture_picture);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, form);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, place_picker);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportFlow, camera_view);
@@ -576,6 +606,7 @@ xuncha_report_flow_start (XunchaReportFlow *self,
     }
 
   xuncha_report_form_reset (self->form);
+  show_capture (self, NULL, NULL);
   xuncha_report_form_set_parent (self->form, parent_uuid);
   load_original (self, parent_uuid);
   self->next_role = XUNCHA_PHOTO_ROLE_BEFORE;
@@ -616,6 +647,7 @@ xuncha_report_flow_add_photo_bytes (XunchaReportFlow *self,
 
   xuncha_report_form_add_photo_bytes (self->form, jpeg, self->next_role);
   self->has_capture = TRUE;
+  show_capture (self, jpeg, NULL);
   after_photo (self);
 }
 
@@ -628,6 +660,8 @@ xuncha_report_flow_add_photo_files (XunchaReportFlow *self,
   for (guint i = 0; i < files->len; i++)
     xuncha_report_form_add_photo_file (self->form, g_ptr_array_index (files, i),
                                        self->next_role);
+  if (files->len > 0)
+    show_capture (self, NULL, g_ptr_array_index (files, 0));
   after_photo (self);
 }
 
@@ -746,6 +780,7 @@ xuncha_report_flow_edit (XunchaReportFlow  *self,
     return FALSE;
 
   load_original (self, NULL);
+  show_capture (self, NULL, NULL);
   self->has_capture = FALSE;
   self->next_role = XUNCHA_PHOTO_ROLE_AFTER;
   self->details_wanted = TRUE;

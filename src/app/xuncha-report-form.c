@@ -26,8 +26,9 @@ typedef struct
   char      *type;       /* text, number, phone, choice */
   gboolean   required;
   char      *label;
-  GtkWidget *row;        /* AdwEntryRow, or AdwComboRow for a choice */
-  GStrv      choice_ids; /* for a choice: the ids behind the combo's items */
+  GtkWidget *row;        /* AdwEntryRow, or for a choice a row of toggle buttons */
+  GStrv      choice_ids; /* for a choice: "" (nothing chosen), then the choices' ids */
+  GPtrArray *choices;    /* for a choice: a GtkToggleButton per choice, in that order */
 } FormField;
 
 struct _XunchaReportForm
@@ -74,12 +75,13 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The disposition combo's items, in order. */
+/* The disposition combo's items, in order. The first is what a report gets unless the
+ * officer chooses: nothing, since a quick save must not claim what was not done. */
 static const XunchaDisposition dispositions[] = {
+  XUNCHA_DISPOSITION_NONE,
   XUNCHA_DISPOSITION_CORRECTED,
   XUNCHA_DISPOSITION_DEADLINE,
   XUNCHA_DISPOSITION_CASE,
-  XUNCHA_DISPOSITION_NONE,
 };
 
 #define MERCHANT_RADIUS_M 60
@@ -101,8 +103,10 @@ form_field_free (FormField *field)
   g_free (field->type);
   g_free (field->label);
   g_strfreev (field->choice_ids);
+  g_clear_pointer (&field->choices, g_ptr_array_unref);
   g_free (field);
 }
+
 
 static const char *
 json_string (JsonObject *object,
@@ -119,6 +123,79 @@ localized (JsonObject *object)
   const char *en = json_string (object, "en");
 
   return xuncha_locale_prefers_chinese () && zh != NULL ? zh : (en != NULL ? en : zh);
+}
+
+/* The index into choice_ids of what is chosen: 0 for nothing. */
+static guint
+field_get_choice (FormField *field)
+{
+  for (guint c = 0; c < field->choices->len; c++)
+    if (gtk_toggle_button_get_active (g_ptr_array_index (field->choices, c)))
+      return c + 1;
+  return 0;
+}
+
+static void
+field_set_choice (FormField *field,
+                  guint      index)
+{
+  for (guint c = 0; c < field->choices->len; c++)
+    gtk_toggle_button_set_active (g_ptr_array_index (field->choices, c), c + 1 == index);
+}
+
+/* One choice at a time; tapping the chosen one again takes it back. */
+static void
+on_choice_toggled (GtkToggleButton *button,
+                   FormField       *field)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  for (guint c = 0; c < field->choices->len; c++)
+    if (g_ptr_array_index (field->choices, c) != button)
+      gtk_toggle_button_set_active (g_ptr_array_index (field->choices, c), FALSE);
+}
+
+/* A choice as buttons, one tap each, instead of a list to open: the choices of a category
+ * are few, and a small ad's carrier is asked every time. */
+static GtkWidget *
+make_choice_row (FormField *field,
+                 JsonArray *choices)
+{
+  GtkWidget *row = adw_preferences_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (field->label);
+  GtkWidget *flow = gtk_flow_box_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_add_css_class (title, field->required ? "heading" : "dim-label");
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 3);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 5);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);
+  field->choices = g_ptr_array_new ();
+  for (guint c = 0; c < json_array_get_length (choices); c++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (
+        localized (json_array_get_object_element (choices, c)));
+
+      gtk_widget_add_css_class (button, "choice-button");
+      g_signal_connect (button, "toggled", G_CALLBACK (on_choice_toggled), field);
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
+      g_ptr_array_add (field->choices, button);
+    }
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), flow);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field->label);
+  return row;
 }
 
 /* One row per extra field of the category (the phone number on a small ad, a plate...). */
@@ -156,21 +233,15 @@ rebuild_fields (XunchaReportForm *self)
       if (g_strcmp0 (field->type, "choice") == 0)
         {
           JsonArray *choices = json_object_get_array_member (spec, "choices");
-          g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
           g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
 
-          /* The first item says nothing was chosen, so a required field is a real choice. */
-          gtk_string_list_append (names, _("Not chosen"));
+          /* Nothing chosen at first, so a required field is a real choice. */
           g_strv_builder_add (ids, "");
           for (guint c = 0; c < json_array_get_length (choices); c++)
-            {
-              JsonObject *choice = json_array_get_object_element (choices, c);
-              gtk_string_list_append (names, localized (choice));
-              g_strv_builder_add (ids, json_string (choice, "id"));
-            }
+            g_strv_builder_add (ids, json_string (json_array_get_object_element (choices, c),
+                                                  "id"));
           field->choice_ids = g_strv_builder_end (ids);
-          field->row = adw_combo_row_new ();
-          adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (names));
+          field->row = make_choice_row (field, choices);
         }
       else
         {
@@ -180,7 +251,8 @@ rebuild_fields (XunchaReportForm *self)
           else if (g_strcmp0 (field->type, "phone") == 0)
             adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (field->row), GTK_INPUT_PURPOSE_PHONE);
         }
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), field->label);
+      if (field->choice_ids == NULL)
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), field->label);
       adw_preferences_group_add (self->fields_group, field->row);
       g_ptr_array_add (self->fields, field);
     }
@@ -574,6 +646,24 @@ xuncha_report_form_select_street (XunchaReportForm *self,
 }
 
 void
+xuncha_report_form_focus_missing (XunchaReportForm *self)
+{
+  g_return_if_fail (XUNCHA_IS_REPORT_FORM (self));
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      FormField *field = g_ptr_array_index (self->fields, i);
+
+      if (field->required && field->choice_ids == NULL
+          && *gtk_editable_get_text (GTK_EDITABLE (field->row)) == '\0')
+        {
+          gtk_widget_grab_focus (field->row);
+          return;
+        }
+    }
+}
+
+void
 xuncha_report_form_set_field (XunchaReportForm *self,
                               const char       *field_id,
                               const char       *value)
@@ -590,7 +680,7 @@ xuncha_report_form_set_field (XunchaReportForm *self,
         {
           for (guint c = 0; field->choice_ids[c] != NULL; c++)
             if (g_strcmp0 (field->choice_ids[c], value) == 0)
-              adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), c);
+              field_set_choice (field, c);
         }
       else
         gtk_editable_set_text (GTK_EDITABLE (field->row), value);
@@ -631,7 +721,7 @@ fields_to_json (XunchaReportForm  *self,
       const char *value;
 
       if (field->choice_ids != NULL)
-        value = field->choice_ids[adw_combo_row_get_selected (ADW_COMBO_ROW (field->row))];
+        value = field->choice_ids[field_get_choice (field)];
       else
         value = gtk_editable_get_text (GTK_EDITABLE (field->row));
 

@@ -46,6 +46,9 @@ void              xuncha_report_form_set_parent    (XunchaReportForm     *self,
 guint             xuncha_report_form_get_n_streets (XunchaReportForm     *self);
 void              xuncha_report_form_select_street (XunchaReportForm     *self,
                                                     guint                 index);
+/* Puts the keyboard in the first field the category needs that is still empty, so the
+ * officer types at once; a choice needs a tap, so it is left alone. */
+void              xuncha_report_form_focus_missing (XunchaReportForm     *self);
 void              xuncha_report_form_set_field     (XunchaReportForm     *self,
                                                     const char           *field_id,
                                                     const char           *value);

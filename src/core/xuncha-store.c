@@ -177,6 +177,10 @@ static const char * const migrations[] = {
   "  WHERE key = 'sync.officer') WHERE officer IS NULL;"
   "UPDATE shifts SET officer = (SELECT nullif (value, '') FROM meta "
   "  WHERE key = 'sync.officer') WHERE officer IS NULL;",
+
+  /* 3 -> 4: a category's pinyin, which the category search matches typed letters with.
+   * Rows from before have none until the next category list is saved. */
+  "ALTER TABLE categories ADD COLUMN pinyin TEXT;",
 };
 
 static const char * const tables[] = {

@@ -15,6 +15,7 @@
 
 #define META_REVISION  "taxonomy.revision"
 #define META_CAMPAIGNS "taxonomy.campaigns"
+#define META_PRIORITY  "taxonomy.priority"
 
 static char *
 strv_to_json (const char * const *strv)
@@ -36,6 +37,7 @@ xuncha_taxonomy_save_to_store (XunchaTaxonomy  *self,
                                GError         **error)
 {
   g_autofree char *revision = NULL;
+  g_autofree char *priority = NULL;
   GListModel *categories;
   sqlite3_stmt *stmt;
   guint n;
@@ -63,8 +65,8 @@ xuncha_taxonomy_save_to_store (XunchaTaxonomy  *self,
       stmt = xuncha_store_prepare (store,
                                    "INSERT INTO categories (code, name_zh, name_en, campaign, "
                                    "  campaigns, legacy_code, is_local, internal, fields, "
-                                   "  sort_order) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                                   "  sort_order, pinyin) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
                                    "ON CONFLICT (code) DO UPDATE SET "
                                    "  name_zh = excluded.name_zh, name_en = excluded.name_en, "
                                    "  campaign = excluded.campaign, "
@@ -72,7 +74,8 @@ xuncha_taxonomy_save_to_store (XunchaTaxonomy  *self,
                                    "  legacy_code = excluded.legacy_code, "
                                    "  is_local = excluded.is_local, "
                                    "  internal = excluded.internal, fields = excluded.fields, "
-                                   "  sort_order = excluded.sort_order",
+                                   "  sort_order = excluded.sort_order, "
+                                   "  pinyin = excluded.pinyin",
                                    error);
       if (stmt == NULL)
         goto fail;
@@ -88,14 +91,17 @@ xuncha_taxonomy_save_to_store (XunchaTaxonomy  *self,
       sqlite3_bind_text (stmt, 9, xuncha_category_get_fields_json (category), -1,
                          SQLITE_STATIC);
       sqlite3_bind_int (stmt, 10, (int)i);
+      sqlite3_bind_text (stmt, 11, xuncha_category_get_pinyin (category), -1, SQLITE_STATIC);
       if (!xuncha_store_step_done (store, stmt, error))
         goto fail;
     }
 
   revision = g_strdup_printf ("%" G_GINT64_FORMAT, xuncha_taxonomy_get_revision (self));
+  priority = xuncha_taxonomy_get_priority_json (self);
   if (!xuncha_store_set_meta (store, META_REVISION, revision, error)
       || !xuncha_store_set_meta (store, META_CAMPAIGNS,
                                  xuncha_taxonomy_get_campaigns_json (self), error)
+      || !xuncha_store_set_meta (store, META_PRIORITY, priority, error)
       || !xuncha_store_commit (store, error))
     goto fail;
   return TRUE;
@@ -132,7 +138,7 @@ xuncha_taxonomy_new_from_store (XunchaStore  *store,
 
   stmt = xuncha_store_prepare (store,
                                "SELECT code, name_zh, name_en, campaigns, legacy_code, "
-                               "  is_local, internal, fields "
+                               "  is_local, internal, fields, pinyin "
                                "FROM categories ORDER BY sort_order, code",
                                error);
   if (stmt == NULL)
@@ -142,6 +148,7 @@ xuncha_taxonomy_new_from_store (XunchaStore  *store,
                                          (const char *)sqlite3_column_text (stmt, 0),
                                          (const char *)sqlite3_column_text (stmt, 1),
                                          (const char *)sqlite3_column_text (stmt, 2),
+                                         (const char *)sqlite3_column_text (stmt, 8),
                                          (const char *)sqlite3_column_text (stmt, 3),
                                          (const char *)sqlite3_column_text (stmt, 4),
                                          sqlite3_column_int (stmt, 5),
@@ -153,6 +160,10 @@ xuncha_taxonomy_new_from_store (XunchaStore  *store,
       xuncha_store_set_error (store, error, "Could not read the category list");
       return NULL;
     }
+  {
+    g_autofree char *priority = xuncha_store_get_meta (store, META_PRIORITY);
+    xuncha_taxonomy_set_stored_priority (self, priority);
+  }
   return g_steal_pointer (&self);
 }
 

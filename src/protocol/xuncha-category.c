@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "xuncha-category.h"
 
 struct _XunchaCategory
@@ -12,6 +14,9 @@ struct _XunchaCategory
   char     *code;
   char     *name_zh;
   char     *name_en;
+  char     *pinyin_full;      /* the syllables run together: "niupixuan" */
+  char     *pinyin_initials;  /* their first letters: "npx" */
+  char     *pinyin;
   GStrv     campaigns;
   char     *legacy_code;
   char     *fields_json;
@@ -59,6 +64,9 @@ xuncha_category_finalize (GObject *object)
   g_free (self->code);
   g_free (self->name_zh);
   g_free (self->name_en);
+  g_free (self->pinyin);
+  g_free (self->pinyin_full);
+  g_free (self->pinyin_initials);
   g_strfreev (self->campaigns);
   g_free (self->legacy_code);
   g_free (self->fields_json);
@@ -93,6 +101,7 @@ XunchaCategory *
 xuncha_category_new (const char         *code,
                      const char         *name_zh,
                      const char         *name_en,
+                     const char         *pinyin,
                      const char * const *campaigns,
                      const char         *legacy_code,
                      gboolean            is_local,
@@ -108,6 +117,22 @@ xuncha_category_new (const char         *code,
   self->code = g_strdup (code);
   self->name_zh = g_strdup (name_zh);
   self->name_en = g_strdup (name_en);
+  if (pinyin != NULL && *pinyin != '\0')
+    {
+      g_auto(GStrv) syllables = g_strsplit (pinyin, " ", -1);
+      GString *full = g_string_new (NULL);
+      GString *initials = g_string_new (NULL);
+
+      for (guint i = 0; syllables[i] != NULL; i++)
+        if (*syllables[i] != '\0')
+          {
+            g_string_append (full, syllables[i]);
+            g_string_append_c (initials, syllables[i][0]);
+          }
+      self->pinyin = g_strdup (pinyin);
+      self->pinyin_full = g_string_free (full, FALSE);
+      self->pinyin_initials = g_string_free (initials, FALSE);
+    }
   self->campaigns = g_strdupv ((char **)campaigns);
   self->legacy_code = legacy_code != NULL && *legacy_code != '\0' ? g_strdup (legacy_code) : NULL;
   self->is_local = !!is_local;
@@ -193,4 +218,42 @@ xuncha_category_get_fields_json (XunchaCategory *self)
 {
   g_return_val_if_fail (XUNCHA_IS_CATEGORY (self), NULL);
   return self->fields_json;
+}
+
+const char *
+xuncha_category_get_pinyin (XunchaCategory *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_CATEGORY (self), NULL);
+  return self->pinyin;
+}
+
+static gboolean
+is_latin_word (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalpha (*p))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+xuncha_category_matches (XunchaCategory *self,
+                         const char     *needle)
+{
+  g_autofree char *en = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_CATEGORY (self), FALSE);
+
+  if (needle == NULL || *needle == '\0')
+    return TRUE;
+  en = g_utf8_casefold (self->name_en, -1);
+  if (strstr (self->name_zh, needle) != NULL || strstr (en, needle) != NULL
+      || g_str_has_prefix (self->code, needle)
+      || (self->legacy_code != NULL && g_str_has_prefix (self->legacy_code, needle)))
+    return TRUE;
+  /* Officers type Chinese with a pinyin keyboard: the letters they would type for the
+   * name find it before the keyboard turns them into characters. */
+  return self->pinyin != NULL && is_latin_word (needle)
+         && (strstr (self->pinyin_full, needle) != NULL
+             || strstr (self->pinyin_initials, needle) != NULL);
 }

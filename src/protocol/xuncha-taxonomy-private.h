@@ -18,6 +18,7 @@ void            xuncha_taxonomy_add_stored_category  (XunchaTaxonomy  *self,
                                                       const char      *code,
                                                       const char      *name_zh,
                                                       const char      *name_en,
+                                                      const char      *pinyin,
                                                       const char      *campaigns_json,
                                                       const char      *legacy_code,
                                                       gboolean         is_local,
@@ -25,5 +26,10 @@ void            xuncha_taxonomy_add_stored_category  (XunchaTaxonomy  *self,
                                                       const char      *fields_json);
 /* The campaign list as the store keeps it. */
 const char     *xuncha_taxonomy_get_campaigns_json   (XunchaTaxonomy  *self);
+/* The priority codes as the store keeps them (a JSON list), and back: after the stored
+ * categories are added, as only their codes are taken. */
+char           *xuncha_taxonomy_get_priority_json    (XunchaTaxonomy  *self);
+void            xuncha_taxonomy_set_stored_priority  (XunchaTaxonomy  *self,
+                                                      const char      *priority_json);
 
 G_END_DECLS

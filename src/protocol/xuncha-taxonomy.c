@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
 #include "xuncha-core-resources.h"
@@ -20,6 +22,7 @@ struct _XunchaTaxonomy
   GHashTable *campaign_zh;      /* id -> name */
   GHashTable *campaign_en;
   char       *campaigns_json;   /* as the store keeps it */
+  GStrv       priority;         /* codes shown first before any recent use; never NULL */
 };
 
 G_DEFINE_TYPE (XunchaTaxonomy, xuncha_taxonomy, G_TYPE_OBJECT)
@@ -36,6 +39,7 @@ xuncha_taxonomy_finalize (GObject *object)
   g_clear_pointer (&self->campaign_zh, g_hash_table_unref);
   g_clear_pointer (&self->campaign_en, g_hash_table_unref);
   g_clear_pointer (&self->campaigns_json, g_free);
+  g_clear_pointer (&self->priority, g_strfreev);
 
   G_OBJECT_CLASS (xuncha_taxonomy_parent_class)->finalize (object);
 }
@@ -56,6 +60,7 @@ xuncha_taxonomy_init (XunchaTaxonomy *self)
   g_ptr_array_add (self->campaign_ids, NULL);
   self->campaign_zh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->campaign_en = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->priority = g_new0 (char *, 1);
 }
 
 static gboolean
@@ -210,6 +215,21 @@ validate_fields (JsonNode    *fields,
   return TRUE;
 }
 
+/* Lower-case syllables without tones, one space apart: what the search compares typed
+ * letters with. */
+static gboolean
+is_pinyin (const char *text)
+{
+  gsize length = strlen (text);
+
+  if (length == 0 || length > 512 || text[0] == ' ' || text[length - 1] == ' ')
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!(*p >= 'a' && *p <= 'z') && !(*p == ' ' && p[1] != ' '))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 parse_categories (XunchaTaxonomy  *self,
                   JsonArray       *array,
@@ -226,7 +246,7 @@ parse_categories (XunchaTaxonomy  *self,
       g_autofree char *fields_json = NULL;
       JsonObject *object;
       JsonNode *list;
-      const char *code, *zh, *en;
+      const char *code, *zh, *en, *pinyin = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return invalid (error, "category %u is not an object", i + 1);
@@ -244,6 +264,14 @@ parse_categories (XunchaTaxonomy  *self,
                         "'_' or '.'", i + 1);
       if (!g_hash_table_add (codes, (gpointer)code))
         return invalid (error, "code %s appears twice", code);
+      /* Optional: documents from before revision 2 have none. */
+      if (json_object_has_member (object, "pinyin"))
+        {
+          pinyin = member_string (object, "pinyin");
+          if (pinyin == NULL || !is_pinyin (pinyin))
+            return invalid (error, "pinyin of %s is not lower-case syllables one space apart",
+                            code);
+        }
 
       list = json_object_get_member (object, "campaigns");
       if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list)
@@ -266,13 +294,43 @@ parse_categories (XunchaTaxonomy  *self,
           fields_json = json_to_string (fields, FALSE);
         }
 
-      category = xuncha_category_new (code, zh, en, (const char * const *)campaign_ids,
+      category = xuncha_category_new (code, zh, en, pinyin, (const char * const *)campaign_ids,
                                       member_string (object, "legacy"),
                                       member_bool (object, "local"),
                                       member_bool (object, "internal"),
                                       fields_json != NULL ? fields_json : "[]");
       g_list_store_append (self->categories, category);
     }
+  return TRUE;
+}
+
+/* The office's own order for the categories it wants first: known codes, each once. */
+static gboolean
+parse_priority (XunchaTaxonomy  *self,
+                JsonNode        *node,
+                GError         **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, "priority is not a list of codes");
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *code = element_string (array, i);
+
+      if (code == NULL)
+        return invalid (error, "priority %u is not a code", i + 1);
+      if (xuncha_taxonomy_lookup (self, code) == NULL)
+        return invalid (error, "priority names an unknown category %s", code);
+      if (!g_hash_table_add (seen, (gpointer)code))
+        return invalid (error, "priority names %s twice", code);
+      g_strv_builder_add (builder, code);
+    }
+  g_strfreev (self->priority);
+  self->priority = g_strv_builder_end (builder);
   return TRUE;
 }
 
@@ -351,6 +409,10 @@ xuncha_taxonomy_new_from_bytes (GBytes  *json,
       invalid (error, "the list of categories is empty");
       return NULL;
     }
+  /* Optional: an office without an order of its own shows the campaigns' order. */
+  node = json_object_get_member (root, "priority");
+  if (node != NULL && !parse_priority (self, node, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -399,6 +461,7 @@ xuncha_taxonomy_add_stored_category (XunchaTaxonomy *self,
                                      const char     *code,
                                      const char     *name_zh,
                                      const char     *name_en,
+                                     const char     *pinyin,
                                      const char     *campaigns_json,
                                      const char     *legacy_code,
                                      gboolean        is_local,
@@ -430,7 +493,9 @@ xuncha_taxonomy_add_stored_category (XunchaTaxonomy *self,
       ids[0] = g_strdup ("other");
     }
 
-  category = xuncha_category_new (code, name_zh, name_en, (const char * const *)ids,
+  category = xuncha_category_new (code, name_zh, name_en,
+                                  pinyin != NULL && is_pinyin (pinyin) ? pinyin : NULL,
+                                  (const char * const *)ids,
                                   legacy_code, is_local, internal, fields_json);
   g_list_store_append (self->categories, category);
 }
@@ -490,4 +555,49 @@ xuncha_taxonomy_get_campaign_name (XunchaTaxonomy *self,
   return g_hash_table_lookup (xuncha_locale_prefers_chinese () ? self->campaign_zh
                                                               : self->campaign_en,
                               campaign_id);
+}
+
+const char * const *
+xuncha_taxonomy_get_priority (XunchaTaxonomy *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_TAXONOMY (self), NULL);
+  return (const char * const *)self->priority;
+}
+
+char *
+xuncha_taxonomy_get_priority_json (XunchaTaxonomy *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_TAXONOMY (self), NULL);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->priority[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->priority[i]);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+void
+xuncha_taxonomy_set_stored_priority (XunchaTaxonomy *self,
+                                     const char     *priority_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (XUNCHA_IS_TAXONOMY (self));
+
+  /* What the store kept was checked when it came; a damaged value only loses the order. */
+  if (priority_json == NULL
+      || !json_parser_load_from_data (parser, priority_json, -1, NULL)
+      || json_parser_get_root (parser) == NULL
+      || !parse_priority (self, json_parser_get_root (parser), &error))
+    {
+      if (error != NULL)
+        g_debug ("Stored priority dropped: %s", error->message);
+      g_strfreev (self->priority);
+      self->priority = g_new0 (char *, 1);
+    }
 }

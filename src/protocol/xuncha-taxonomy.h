@@ -33,6 +33,9 @@ GListModel         *xuncha_taxonomy_get_categories     (XunchaTaxonomy  *self);
 XunchaCategory     *xuncha_taxonomy_lookup             (XunchaTaxonomy  *self,
                                                         const char      *code);
 const char * const *xuncha_taxonomy_get_campaign_ids   (XunchaTaxonomy  *self);
+/* The codes the office wants shown first until the officer has recent ones (the document's
+ * optional "priority"); empty, never NULL, when it has no order of its own. */
+const char * const *xuncha_taxonomy_get_priority       (XunchaTaxonomy  *self);
 /* The campaign's name in the user's language, or NULL for an unknown id. */
 const char         *xuncha_taxonomy_get_campaign_name  (XunchaTaxonomy  *self,
                                                         const char      *campaign_id);
