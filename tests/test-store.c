@@ -196,6 +196,9 @@ migrate_officers (const char *enrolled,
                                     "  ('r1', '2024-05-01T08:30:00Z', '09006');"
                                     "INSERT INTO reports (uuid, created_at, category, officer) "
                                     "  VALUES ('r2', '2024-05-01T08:31:00Z', '09006', 'C003');"
+                                    /* A schema 2 had no tasks or messages. */
+                                    "DROP TABLE task_results; DROP TABLE tasks;"
+                                    "DROP TABLE messages;"
                                     "PRAGMA user_version = 2;", &error));
   g_assert_no_error (error);
   if (enrolled != NULL)
