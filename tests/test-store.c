@@ -198,6 +198,9 @@ migrate_officers (const char *enrolled,
                                     "  VALUES ('r2', '2024-05-01T08:31:00Z', '09006', 'C003');"
                                     /* Back to schema 2: what later migrations add goes. */
                                     "ALTER TABLE categories DROP COLUMN pinyin;"
+                                    /* A schema 2 had no tasks or messages. */
+                                    "DROP TABLE task_results; DROP TABLE tasks;"
+                                    "DROP TABLE messages;"
                                     "PRAGMA user_version = 2;", &error));
   g_assert_no_error (error);
   if (enrolled != NULL)

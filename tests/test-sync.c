@@ -594,6 +594,8 @@ test_track_gap_migrated (void)
   sql = g_strdup_printf ("UPDATE outbox SET progress = 4999, state = 'acked' "
                          "WHERE kind = 'shift' AND item = '%s';"
                          "ALTER TABLE outbox DROP COLUMN office_points;"
+                         "ALTER TABLE categories DROP COLUMN pinyin;"
+                         "DROP TABLE task_results; DROP TABLE tasks; DROP TABLE messages;"
                          "PRAGMA user_version = 1;", uuid);
   g_assert_true (xuncha_store_exec (env->store, sql, &error));
   g_assert_no_error (error);

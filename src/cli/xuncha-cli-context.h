@@ -52,5 +52,9 @@ int xuncha_cli_merchants  (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_report     (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_enroll     (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_sync       (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_tasks      (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_task       (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_messages   (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_message    (XunchaCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

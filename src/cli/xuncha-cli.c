@@ -27,6 +27,10 @@ static const CommandEntry commands[] = {
   { "report",     xuncha_cli_report,     N_("Add and read violation reports: report add|list|show") },
   { "enroll",     xuncha_cli_enroll,     N_("Enroll with an office: enroll --server URL --officer ID --code CODE") },
   { "sync",       xuncha_cli_sync,       N_("Send what waits to the office: sync [--json] | sync status") },
+  { "tasks",      xuncha_cli_tasks,      N_("The office's tasks and due re-inspections: tasks [--all] [--json]") },
+  { "task",       xuncha_cli_task,       N_("Show, accept or finish a task: task show|accept|do ID") },
+  { "messages",   xuncha_cli_messages,   N_("The office's messages: messages [--unread] [--json]") },
+  { "message",    xuncha_cli_message,    N_("Mark a message read: message read ID") },
 };
 
 XunchaStore *

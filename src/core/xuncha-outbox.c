@@ -517,7 +517,8 @@ xuncha_outbox_requeue_acked (XunchaStore  *store,
 
   if (!xuncha_store_exec (store,
                           "UPDATE outbox SET state = 'waiting', next_try_at = NULL "
-                          "WHERE kind IN ('report', 'shift') AND state = 'acked'", error))
+                          "WHERE kind IN ('report', 'shift', 'task_accept', 'task_result', "
+                          "  'message_read') AND state = 'acked'", error))
     return -1;
   return sqlite3_changes (xuncha_store_get_db (store));
 }

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char   *kind;          /* photo | report | shift */
+  char   *kind;          /* photo | report | shift | task_accept | task_result | message_read */
   char   *item;          /* sha256 or uuid */
   char   *state;         /* waiting | sending | acked | failed */
   gint64  attempts;
@@ -130,8 +130,8 @@ int        xuncha_outbox_requeue_sending (XunchaStore        *store,
 /* Puts every failed item back to waiting; returns how many, or -1 with @error. */
 int        xuncha_outbox_retry_failed    (XunchaStore        *store,
                                           GError            **error);
-/* The office lost what it acknowledged (it was restored from a backup): every report and
- * shift marked acknowledged waits again, in its place in the queue, keeping its receipt,
+/* The office lost what it acknowledged (it was restored from a backup): every report,
+ * shift, task accept, task result and message read marked acknowledged waits again, in its place in the queue, keeping its receipt,
  * attempts and times. Sending one again is harmless: the office answers what it holds
  * with its first receipt. Photos stay as they are; the office asks for those it lacks.
  * Joins the caller's transaction. Returns how many, or -1 with @error. */

@@ -181,11 +181,87 @@ static const char * const migrations[] = {
   /* 3 -> 4: a category's pinyin, which the category search matches typed letters with.
    * Rows from before have none until the next category list is saved. */
   "ALTER TABLE categories ADD COLUMN pinyin TEXT;",
+
+  /* 4 -> 5: tasks the office gives the officer (verify, check, roll call, patrol), what
+   * he did for each (sent through the outbox, after the reports it names), and the
+   * office's messages. The outbox's kinds are a CHECK, which SQLite cannot alter: the
+   * table is made again with the new kinds and its rows copied. */
+  "CREATE TABLE tasks ("
+  "  id          TEXT PRIMARY KEY,"
+  "  kind        TEXT NOT NULL CHECK (kind IN ('verify', 'check', 'rollcall', 'patrol')),"
+  "  officer_id  TEXT,"
+  "  team        TEXT,"
+  "  state       TEXT NOT NULL"
+  "              CHECK (state IN ('open', 'accepted', 'done', 'cancelled', 'expired')),"
+  "  accepted_by TEXT,"
+  "  created_at  TEXT NOT NULL,"
+  "  deadline    TEXT NOT NULL,"
+  "  lat REAL, lon REAL, radius_m REAL,"
+  "  category    TEXT,"
+  "  street_ids  TEXT NOT NULL DEFAULT '[]',"    /* JSON array of street ids */
+  "  report_uuid TEXT,"
+  "  note        TEXT NOT NULL DEFAULT '',"
+  "  photos      TEXT NOT NULL DEFAULT '[]',"    /* JSON array of SHA-256 names */
+  "  revision    INTEGER NOT NULL DEFAULT 0,"
+  "  accept_at   TEXT,"                         /* the officer accepted it here */
+  "  taken       INTEGER NOT NULL DEFAULT 0 CHECK (taken IN (0, 1))," /* by another */
+  "  received_at TEXT NOT NULL"
+  ");"
+  "CREATE INDEX tasks_deadline ON tasks (deadline);"
+  "CREATE TABLE task_results ("
+  "  result_uuid  TEXT PRIMARY KEY,"
+  "  task_id      TEXT NOT NULL UNIQUE REFERENCES tasks (id),"
+  "  outcome      TEXT NOT NULL,"
+  "  category     TEXT,"
+  "  report_uuids TEXT NOT NULL DEFAULT '[]',"  /* JSON array of report uuids */
+  "  note         TEXT NOT NULL DEFAULT '',"
+  "  lat REAL, lon REAL, accuracy REAL,"
+  "  position_source TEXT CHECK (position_source IN ('gps', 'manual', 'exif', 'track')),"
+  "  shift_uuid   TEXT,"
+  "  done_at      TEXT NOT NULL"
+  ");"
+  "CREATE TABLE messages ("
+  "  id          TEXT PRIMARY KEY,"
+  "  audience    TEXT NOT NULL CHECK (audience IN ('officer', 'team', 'all')),"
+  "  team        TEXT,"
+  "  officer_id  TEXT,"
+  "  sender      TEXT NOT NULL,"
+  "  title       TEXT NOT NULL,"
+  "  body        TEXT NOT NULL,"
+  "  sent_at     TEXT NOT NULL,"
+  "  read_at     TEXT,"                         /* read here or at the office */
+  "  revision    INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX messages_sent ON messages (sent_at);"
+  "CREATE TABLE outbox_5 ("
+  "  kind        TEXT NOT NULL CHECK (kind IN ('photo', 'report', 'shift', 'points',"
+  "                                            'task_accept', 'task_result',"
+  "                                            'message_read')),"
+  "  item        TEXT NOT NULL,"
+  "  state       TEXT NOT NULL DEFAULT 'waiting'"
+  "              CHECK (state IN ('waiting', 'sending', 'acked', 'failed')),"
+  "  attempts    INTEGER NOT NULL DEFAULT 0,"
+  "  next_try_at TEXT,"
+  "  last_error  TEXT,"
+  "  receipt     TEXT,"
+  "  progress    INTEGER NOT NULL DEFAULT 0,"
+  "  queued_at   TEXT NOT NULL,"
+  "  acked_at    TEXT,"
+  "  office_points INTEGER,"
+  "  PRIMARY KEY (kind, item)"
+  ");"
+  "INSERT INTO outbox_5 (kind, item, state, attempts, next_try_at, last_error, receipt,"
+  "                      progress, queued_at, acked_at, office_points)"
+  "  SELECT kind, item, state, attempts, next_try_at, last_error, receipt, progress,"
+  "         queued_at, acked_at, office_points FROM outbox;"
+  "DROP TABLE outbox;"
+  "ALTER TABLE outbox_5 RENAME TO outbox;"
+  "CREATE INDEX outbox_state ON outbox (state);",
 };
 
 static const char * const tables[] = {
   "meta", "categories", "streets", "merchants", "assignments", "shifts", "track_points",
-  "photos", "reports", "report_photos", "outbox", NULL,
+  "photos", "reports", "report_photos", "outbox", "tasks", "task_results", "messages", NULL,
 };
 
 static void
