@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "xuncha-core.h"
+#include "xuncha-evidence-key.h"
 #include "xuncha-test-util.h"
 
 #define UUID1 "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
@@ -930,6 +931,95 @@ test_canonical_text (void)
   g_assert_cmpstr (again, ==, ours);
 }
 
+/* Enrollment with the device's signing keys (docs/evidence.md): compatible both ways. */
+static void
+test_enroll_keys (void)
+{
+  g_autoptr(XunchaEvidenceKey) sm2 = xuncha_evidence_key_generate (XUNCHA_EVIDENCE_ALGORITHM_SM2,
+                                                                   NULL);
+  g_autoptr(XunchaEvidenceKey) ed = xuncha_evidence_key_generate (
+    XUNCHA_EVIDENCE_ALGORITHM_ED25519, NULL);
+  g_autofree char *with_keys = xuncha_protocol_encode_enroll_keys (
+    "A001", "K3PD", "phone", xuncha_evidence_key_get_public (sm2),
+    xuncha_evidence_key_get_public (ed));
+  g_autofree char *swapped = xuncha_protocol_encode_enroll_keys (
+    "A001", "K3PD", "phone", xuncha_evidence_key_get_public (ed),
+    xuncha_evidence_key_get_public (sm2));
+  g_autofree char *without = xuncha_protocol_encode_enroll ("A001", "K3PD", "phone");
+  XunchaWireOfficer officer = { (char *)"A001", (char *)"王伟", NULL, FALSE };
+  g_autofree char *enrolled = xuncha_protocol_encode_enrolled_signature (
+    "tok", &officer, XUNCHA_EVIDENCE_ALGORITHM_SM2);
+  g_autofree char *enrolled_before = xuncha_protocol_encode_enrolled ("tok", &officer);
+  g_autoptr(GError) error = NULL;
+
+  /* A new office reads the keys ... */
+  {
+    g_autofree char *o = NULL, *c = NULL, *d = NULL, *k1 = NULL, *k2 = NULL;
+
+    g_assert_true (xuncha_protocol_decode_enroll_keys (with_keys, -1, &o, &c, &d, &k1, &k2,
+                                                       &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (k1, ==, xuncha_evidence_key_get_public (sm2));
+    g_assert_cmpstr (k2, ==, xuncha_evidence_key_get_public (ed));
+  }
+  /* ... and an enroll without them, as devices of before send it. */
+  {
+    g_autofree char *o = NULL, *c = NULL, *d = NULL, *k1 = NULL, *k2 = NULL;
+
+    g_assert_true (xuncha_protocol_decode_enroll_keys (without, -1, &o, &c, &d, &k1, &k2,
+                                                       &error));
+    g_assert_no_error (error);
+    g_assert_null (k1);
+    g_assert_null (k2);
+  }
+  /* A key under the other algorithm's name is refused, naming it. */
+  {
+    g_autofree char *o = NULL, *c = NULL, *d = NULL, *k1 = NULL, *k2 = NULL;
+
+    g_assert_false (xuncha_protocol_decode_enroll_keys (swapped, -1, &o, &c, &d, &k1, &k2,
+                                                        &error));
+    g_assert_error (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_VALUE);
+    g_assert_nonnull (strstr (error->message, "enroll.device_keys.sm2-sm3"));
+    g_clear_error (&error);
+  }
+  /* An office of before refuses the member by name: the device's cue to enroll without. */
+  {
+    g_autofree char *o = NULL, *c = NULL, *d = NULL;
+
+    g_assert_false (xuncha_protocol_decode_enroll (with_keys, -1, &o, &c, &d, &error));
+    g_assert_error (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_INVALID);
+    g_assert_cmpstr (error->message, ==, "enroll.device_keys: unknown member");
+    g_clear_error (&error);
+  }
+  /* The answer's signature member reaches a new device, and a device of before never gets
+   * it (only an enroll with keys is answered with it), as it would refuse it. */
+  {
+    g_autofree char *token = NULL, *signature = NULL;
+    g_auto(XunchaWireOfficer) back = { 0 };
+
+    g_assert_true (xuncha_protocol_decode_enrolled_signature (enrolled, -1, &token, &back,
+                                                              &signature, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (signature, ==, XUNCHA_EVIDENCE_ALGORITHM_SM2);
+  }
+  {
+    g_autofree char *token = NULL, *signature = NULL;
+    g_auto(XunchaWireOfficer) back = { 0 };
+
+    g_assert_true (xuncha_protocol_decode_enrolled_signature (enrolled_before, -1, &token, &back,
+                                                              &signature, &error));
+    g_assert_no_error (error);
+    g_assert_null (signature);
+  }
+  {
+    g_autofree char *token = NULL;
+    g_auto(XunchaWireOfficer) back = { 0 };
+
+    g_assert_false (xuncha_protocol_decode_enrolled (enrolled, -1, &token, &back, &error));
+    g_assert_error (error, XUNCHA_PROTOCOL_ERROR, XUNCHA_PROTOCOL_ERROR_INVALID);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -937,6 +1027,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/protocol/report/round-trip", test_report_round_trip);
+  g_test_add_func ("/protocol/enroll/keys", test_enroll_keys);
   g_test_add_func ("/protocol/report/content-hash", test_report_content_hash);
   g_test_add_func ("/protocol/report/strict", test_report_strict);
   g_test_add_func ("/protocol/validators", test_validators);

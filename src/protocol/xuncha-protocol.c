@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "xuncha-evidence-key.h"
 #include "xuncha-json-private.h"
 #include "xuncha-protocol-private.h"
 
@@ -762,9 +763,11 @@ xuncha_protocol_decode_error (const char  *data,
 /* Enrollment. */
 
 char *
-xuncha_protocol_encode_enroll (const char *officer_id,
-                               const char *code,
-                               const char *device_name)
+xuncha_protocol_encode_enroll_keys (const char *officer_id,
+                                    const char *code,
+                                    const char *device_name,
+                                    const char *sm2_public,
+                                    const char *ed25519_public)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
@@ -772,8 +775,105 @@ xuncha_protocol_encode_enroll (const char *officer_id,
   xuncha_protocol_add_string (builder, "officer_id", officer_id);
   xuncha_protocol_add_string (builder, "code", code);
   xuncha_protocol_add_string (builder, "device_name", device_name);
+  if (sm2_public != NULL && ed25519_public != NULL)
+    {
+      json_builder_set_member_name (builder, "device_keys");
+      json_builder_begin_object (builder);
+      xuncha_protocol_add_string (builder, XUNCHA_EVIDENCE_ALGORITHM_SM2, sm2_public);
+      xuncha_protocol_add_string (builder, XUNCHA_EVIDENCE_ALGORITHM_ED25519, ed25519_public);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   return builder_to_string (builder);
+}
+
+char *
+xuncha_protocol_encode_enroll (const char *officer_id,
+                               const char *code,
+                               const char *device_name)
+{
+  return xuncha_protocol_encode_enroll_keys (officer_id, code, device_name, NULL, NULL);
+}
+
+/* A public key of @algorithm, in its one accepted text. */
+static gboolean
+get_public_key (JsonObject   *object,
+                const char   *algorithm,
+                char        **out,
+                GError      **error)
+{
+  g_autofree char *path = g_strdup_printf ("enroll.device_keys.%s", algorithm);
+  g_autoptr(XunchaEvidenceKey) key = NULL;
+  g_autoptr(GError) key_error = NULL;
+  const char *text;
+
+  /* A key is a few hundred characters of base64; the ID limit is far too short. */
+  if (!xuncha_protocol_get_string (object, "enroll.device_keys", algorithm, TRUE, 1024, &text,
+                                   error))
+    return FALSE;
+  key = xuncha_evidence_key_new_from_public (text, &key_error);
+  if (key == NULL)
+    return xuncha_protocol_refuse (error, "%s: %s", path, key_error->message);
+  if (!g_str_equal (xuncha_evidence_key_get_algorithm (key), algorithm))
+    return xuncha_protocol_refuse (error, "%s: a %s key", path,
+                                   xuncha_evidence_key_get_algorithm (key));
+  *out = g_strdup (text);
+  return TRUE;
+}
+
+gboolean
+xuncha_protocol_decode_enroll_keys (const char  *data,
+                                    gssize       length,
+                                    char       **officer_id,
+                                    char       **code,
+                                    char       **device_name,
+                                    char       **sm2_public,
+                                    char       **ed25519_public,
+                                    GError     **error)
+{
+  static const char * const members[] = {
+    "officer_id", "code", "device_name", "device_keys", NULL
+  };
+  static const char * const members_before_keys[] = {
+    "officer_id", "code", "device_name", NULL
+  };
+  static const char * const key_members[] = {
+    XUNCHA_EVIDENCE_ALGORITHM_SM2, XUNCHA_EVIDENCE_ALGORITHM_ED25519, NULL
+  };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "enroll", error);
+  g_autofree char *sm2 = NULL;
+  g_autofree char *ed25519 = NULL;
+  JsonObject *object, *keys = NULL;
+  const char *o, *c, *d;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  /* Without somewhere to put the keys, the member is unknown, as to an office of before. */
+  if (!xuncha_protocol_check_members (object, "enroll",
+                                      sm2_public != NULL ? members : members_before_keys, error)
+      || !xuncha_protocol_get_string (object, "enroll", "officer_id", TRUE, XUNCHA_PROTOCOL_ID_MAX,
+                                   &o, error)
+      || !xuncha_protocol_get_string (object, "enroll", "code", TRUE, XUNCHA_PROTOCOL_ID_MAX, &c,
+                                      error)
+      || !xuncha_protocol_get_string (object, "enroll", "device_name", FALSE,
+                                      XUNCHA_PROTOCOL_NAME_MAX, &d, error)
+      || !xuncha_protocol_get_object (object, "enroll", "device_keys", FALSE, &keys, error))
+    return FALSE;
+  if (keys != NULL
+      && (!xuncha_protocol_check_members (keys, "enroll.device_keys", key_members, error)
+          || !get_public_key (keys, XUNCHA_EVIDENCE_ALGORITHM_SM2, &sm2, error)
+          || !get_public_key (keys, XUNCHA_EVIDENCE_ALGORITHM_ED25519, &ed25519, error)))
+    return FALSE;
+  *officer_id = g_strdup (o);
+  *code = g_strdup (c);
+  *device_name = g_strdup (d);
+  if (sm2_public != NULL)
+    {
+      *sm2_public = g_steal_pointer (&sm2);
+      *ed25519_public = g_steal_pointer (&ed25519);
+    }
+  return TRUE;
 }
 
 gboolean
@@ -784,26 +884,8 @@ xuncha_protocol_decode_enroll (const char  *data,
                                char       **device_name,
                                GError     **error)
 {
-  static const char * const members[] = { "officer_id", "code", "device_name", NULL };
-  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "enroll", error);
-  JsonObject *object;
-  const char *o, *c, *d;
-
-  if (root == NULL)
-    return FALSE;
-  object = json_node_get_object (root);
-  if (!xuncha_protocol_check_members (object, "enroll", members, error)
-      || !xuncha_protocol_get_string (object, "enroll", "officer_id", TRUE, XUNCHA_PROTOCOL_ID_MAX,
-                                      &o, error)
-      || !xuncha_protocol_get_string (object, "enroll", "code", TRUE, XUNCHA_PROTOCOL_ID_MAX, &c,
-                                      error)
-      || !xuncha_protocol_get_string (object, "enroll", "device_name", FALSE,
-                                      XUNCHA_PROTOCOL_NAME_MAX, &d, error))
-    return FALSE;
-  *officer_id = g_strdup (o);
-  *code = g_strdup (c);
-  *device_name = g_strdup (d);
-  return TRUE;
+  return xuncha_protocol_decode_enroll_keys (data, length, officer_id, code, device_name, NULL,
+                                             NULL, error);
 }
 
 void
@@ -856,8 +938,9 @@ officer_from_json (JsonObject         *object,
 }
 
 char *
-xuncha_protocol_encode_enrolled (const char              *token,
-                                 const XunchaWireOfficer *officer)
+xuncha_protocol_encode_enrolled_signature (const char              *token,
+                                           const XunchaWireOfficer *officer,
+                                           const char              *signature)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
@@ -865,8 +948,56 @@ xuncha_protocol_encode_enrolled (const char              *token,
   xuncha_protocol_add_string (builder, "token", token);
   json_builder_set_member_name (builder, "officer");
   json_builder_add_value (builder, xuncha_wire_officer_to_json (officer));
+  if (signature != NULL)
+    xuncha_protocol_add_string (builder, "signature", signature);
   json_builder_end_object (builder);
   return builder_to_string (builder);
+}
+
+char *
+xuncha_protocol_encode_enrolled (const char              *token,
+                                 const XunchaWireOfficer *officer)
+{
+  return xuncha_protocol_encode_enrolled_signature (token, officer, NULL);
+}
+
+gboolean
+xuncha_protocol_decode_enrolled_signature (const char         *data,
+                                           gssize              length,
+                                           char              **token,
+                                           XunchaWireOfficer  *officer,
+                                           char              **signature,
+                                           GError            **error)
+{
+  static const char * const members[] = { "token", "officer", "signature", NULL };
+  static const char * const members_before_keys[] = { "token", "officer", NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "enrolled", error);
+  JsonObject *object, *officer_object;
+  const char *t, *s = NULL;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, "enrolled",
+                                      signature != NULL ? members : members_before_keys, error)
+      || !xuncha_protocol_get_string (object, "enrolled", "token", TRUE, XUNCHA_PROTOCOL_TOKEN_MAX,
+                                      &t, error)
+      || (signature != NULL
+          && !xuncha_protocol_get_string (object, "enrolled", "signature", FALSE,
+                                          XUNCHA_PROTOCOL_ID_MAX, &s, error))
+      || !xuncha_protocol_get_object (object, "enrolled", "officer", TRUE, &officer_object,
+                                      error))
+    return FALSE;
+  if (s != NULL && !xuncha_evidence_algorithm_is_valid (s))
+    return xuncha_protocol_refuse (error, "enrolled.signature: neither %s nor %s",
+                                   XUNCHA_EVIDENCE_ALGORITHM_SM2,
+                                   XUNCHA_EVIDENCE_ALGORITHM_ED25519);
+  if (!officer_from_json (officer_object, officer, error))
+    return FALSE;
+  *token = g_strdup (t);
+  if (signature != NULL)
+    *signature = g_strdup (s);
+  return TRUE;
 }
 
 gboolean
@@ -876,23 +1007,7 @@ xuncha_protocol_decode_enrolled (const char         *data,
                                  XunchaWireOfficer  *officer,
                                  GError            **error)
 {
-  static const char * const members[] = { "token", "officer", NULL };
-  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "enrolled", error);
-  JsonObject *object, *officer_object;
-  const char *t;
-
-  if (root == NULL)
-    return FALSE;
-  object = json_node_get_object (root);
-  if (!xuncha_protocol_check_members (object, "enrolled", members, error)
-      || !xuncha_protocol_get_string (object, "enrolled", "token", TRUE, XUNCHA_PROTOCOL_TOKEN_MAX,
-                                      &t, error)
-      || !xuncha_protocol_get_object (object, "enrolled", "officer", TRUE, &officer_object,
-                                      error)
-      || !officer_from_json (officer_object, officer, error))
-    return FALSE;
-  *token = g_strdup (t);
-  return TRUE;
+  return xuncha_protocol_decode_enrolled_signature (data, length, token, officer, NULL, error);
 }
 
 char *

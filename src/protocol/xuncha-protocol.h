@@ -96,6 +96,25 @@ gboolean    xuncha_protocol_decode_enroll    (const char   *data,
                                               char        **device_name,
                                               GError      **error);
 
+/* With the device's public signing keys (docs/evidence.md): one of each algorithm, as
+ * SubjectPublicKeyInfo base64; the office keeps the one of the algorithm it signs with. NULL
+ * keys leave the member `device_keys` out, which every office takes. */
+char       *xuncha_protocol_encode_enroll_keys (const char *officer_id,
+                                                const char *code,
+                                                const char *device_name,
+                                                const char *sm2_public,
+                                                const char *ed25519_public);
+/* As xuncha_protocol_decode_enroll(), and the keys: both NULL when the device sent none.
+ * Each key is checked to be a public key of its algorithm. */
+gboolean    xuncha_protocol_decode_enroll_keys (const char  *data,
+                                                gssize       length,
+                                                char       **officer_id,
+                                                char       **code,
+                                                char       **device_name,
+                                                char       **sm2_public,
+                                                char       **ed25519_public,
+                                                GError     **error);
+
 /* The officer object of enroll and me answers. */
 typedef struct
 {
@@ -117,6 +136,18 @@ gboolean    xuncha_protocol_decode_enrolled  (const char   *data,
                                               char        **token,
                                               XunchaWireOfficer *officer,
                                               GError      **error);
+/* The answer to an enroll with `device_keys`: also `signature`, the algorithm whose key the
+ * office kept. Only such an enroll gets the member, so a device of before keys, whose
+ * strict decoder would refuse it, never sees it. */
+char       *xuncha_protocol_encode_enrolled_signature (const char   *token,
+                                                       const XunchaWireOfficer *officer,
+                                                       const char   *signature);
+gboolean    xuncha_protocol_decode_enrolled_signature (const char   *data,
+                                                       gssize        length,
+                                                       char        **token,
+                                                       XunchaWireOfficer *officer,
+                                                       char        **signature,
+                                                       GError      **error);
 
 /* GET api/v1/me */
 char       *xuncha_protocol_encode_me        (const XunchaWireOfficer *officer,
