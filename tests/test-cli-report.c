@@ -171,7 +171,13 @@ test_refusals (void)
 
   g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "07001",
                             "--photo", photo, "--lat", "1", "--lon", "2", "--field",
-                            "carrier=pole", NULL), ==, 0);
+                            "carrier=pole", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "phone"));
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (xuncha_test_run_cli (data, &out, &err, "report", "add", "--category", "07001",
+                            "--photo", photo, "--lat", "1", "--lon", "2", "--field",
+                            "carrier=pole", "--field", "phone=13800138000", NULL), ==, 0);
   xuncha_test_remove_tree (dir);
 }
 

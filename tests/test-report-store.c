@@ -1434,6 +1434,12 @@ test_category_fields (Fixture       *f,
   xuncha_report_set_fields_json (report, "{\"carrier\": \"pole\"}");
   xuncha_report_set_position (report, 30, 120, NAN, NAN, NAN, XUNCHA_POSITION_SOURCE_MANUAL);
   xuncha_report_add_photo_file (report, photo, XUNCHA_PHOTO_ROLE_BEFORE);
+  /* The small ad's phone number is what enforcement calls: required, not only the place. */
+  g_assert_false (xuncha_report_store_save (f->reports, report, NULL, &error));
+  g_assert_error (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "phone"));
+  g_clear_error (&error);
+  xuncha_report_set_fields_json (report, "{\"carrier\": \"pole\", \"phone\": \"13800138000\"}");
   g_assert_true (xuncha_report_store_save (f->reports, report, NULL, &error));
   g_assert_no_error (error);
 

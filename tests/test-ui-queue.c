@@ -143,9 +143,9 @@ make_report (Fixture    *fx,
   g_autoptr(GError) error = NULL;
 
   xuncha_report_set_officer (report, "A001");
-  /* What the form asks for small ads (07001): where the ad was posted. */
+  /* What the form asks for small ads (07001): where the ad was posted, and its number. */
   if (g_str_equal (category, "07001"))
-    xuncha_report_set_fields_json (report, "{\"carrier\": \"pole\"}");
+    xuncha_report_set_fields_json (report, "{\"carrier\": \"pole\", \"phone\": \"13800138000\"}");
   xuncha_report_set_position (report, lat, lon, 6, NAN, NAN, XUNCHA_POSITION_SOURCE_GPS);
   xuncha_report_set_disposition (report, XUNCHA_DISPOSITION_CORRECTED);
   xuncha_report_add_photo_bytes (report, photo, "capture.jpg", XUNCHA_PHOTO_ROLE_BEFORE);
