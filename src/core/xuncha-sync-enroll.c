@@ -56,6 +56,7 @@ xuncha_sync_enroll (XunchaStore             *store,
   g_autofree char *absolute_ca = NULL;
   g_autofree char *token = NULL;
   g_autofree char *encoded = NULL;
+  gsize encoded_length;
   g_autofree char *previous_server = NULL;
   g_auto(XunchaWireOfficer) officer = { 0 };
 
@@ -70,7 +71,10 @@ xuncha_sync_enroll (XunchaStore             *store,
 
   encoded = xuncha_protocol_encode_enroll (officer_id, code,
                                            device_name != NULL ? device_name : g_get_host_name ());
-  body = g_bytes_new_take (g_steal_pointer (&encoded), strlen (encoded));
+  /* Measured before the call: the order of a call's arguments is the compiler's, and gcc
+   * for arm64 stole the pointer before strlen() read it. */
+  encoded_length = strlen (encoded);
+  body = g_bytes_new_take (g_steal_pointer (&encoded), encoded_length);
   response = xuncha_http_request (http, "POST", "api/v1/enroll", "application/json; charset=utf-8",
                                   body, NULL, NULL, NULL, cancellable, &local_error);
   if (response == NULL)

@@ -284,6 +284,7 @@ send_claimed_report (XunchaSyncRun    *run,
   g_autoptr(GBytes) body = NULL;
   g_autofree char *path = NULL;
   g_autofree char *encoded = NULL;
+  gsize encoded_length;
   g_autofree char *content = NULL;
 
   /* Photos first: the office refuses a report whose photos it lacks. */
@@ -310,7 +311,10 @@ send_claimed_report (XunchaSyncRun    *run,
 
   encoded = xuncha_wire_report_encode (report);
   content = xuncha_protocol_sha256_hex (encoded);
-  body = g_bytes_new_take (g_steal_pointer (&encoded), strlen (encoded));
+  /* Measured before the call: the order of a call's arguments is the compiler's, and gcc
+   * for arm64 stole the pointer before strlen() read it. */
+  encoded_length = strlen (encoded);
+  body = g_bytes_new_take (g_steal_pointer (&encoded), encoded_length);
   path = g_strconcat ("api/v1/reports/", uuid, NULL);
 
   for (guint round = 0; round < 2; round++)
