@@ -125,7 +125,7 @@ accept_body_ok (XunchaOfficeCall *call)
       g_autofree char *message = g_strdup_printf ("accept.%s: unknown member",
                                                   (const char *)members->data);
 
-      xuncha_office_call_answer_error (call, 422, "unacceptable", message, NULL);
+      xuncha_office_call_answer_error (call, 400, "bad_request", message, NULL);
       return FALSE;
     }
   return TRUE;
