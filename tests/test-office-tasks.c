@@ -762,7 +762,18 @@ test_hostile (void)
                                            "--officer", "A1", "--deadline", "+1d", "--note",
                                            note, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "note"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (xuncha_test_office_run (s->dir, &out, &err, "task", "add", "--kind", "patrol",
+                                           "--officer", "Z9", "--deadline", "+1d", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "no officer Z9"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (xuncha_test_office_run (s->dir, &out, &err, "message", "send", "--team",
+                                           "T9", "--title", "t", "--body", "b", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "team T9"));
   g_assert_cmpint (office_count (s, "SELECT count(*) FROM tasks"), ==, 1);
+  g_assert_cmpint (office_count (s, "SELECT count(*) FROM messages"), ==, 0);
   setup_free (s);
 }
 

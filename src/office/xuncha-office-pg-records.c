@@ -2034,7 +2034,7 @@ merchants_import_body (XunchaOfficePgRecords  *self,
     }
   if (!features_delete_missing (conn, "SELECT id FROM merchants WHERE NOT deleted",
                                 "UPDATE merchants SET deleted = true, revision = $2 "
-                                "WHERE id = $1 AND state = 'open'",
+                                "WHERE id = $1",
                                 present, revision, &call->deleted, error))
     return OUTCOME_ROLLBACK;
   if (call->changed + call->deleted == 0)
@@ -2459,6 +2459,45 @@ report_owner (PGconn       *conn,
   return TRUE;
 }
 
+/* A task or message goes to an officer the office has, or to a team with officers:
+ * one to nobody would wait for ever. */
+static gboolean
+addressee_known (PGconn      *conn,
+                 const char  *what,
+                 const char  *officer_id,
+                 const char  *team,
+                 GError     **error)
+{
+  g_autoptr(PGresult) officer = NULL;
+  g_autoptr(PGresult) members = NULL;
+
+  if (officer_id != NULL)
+    {
+      officer = run (conn, error, "SELECT 1 FROM officers WHERE id = $1", officer_id);
+      if (officer == NULL)
+        return FALSE;
+      if (PQntuples (officer) == 0)
+        {
+          refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                  "%s.officer_id: the office has no officer %s", what, officer_id);
+          return FALSE;
+        }
+    }
+  if (team != NULL)
+    {
+      members = run (conn, error, "SELECT 1 FROM officers WHERE team = $1 LIMIT 1", team);
+      if (members == NULL)
+        return FALSE;
+      if (PQntuples (members) == 0)
+        {
+          refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                  "%s.team: the office has no officer in team %s", what, team);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static Outcome
 task_add_body (XunchaOfficePgRecords  *self,
                PGconn                 *conn,
@@ -2479,6 +2518,8 @@ task_add_body (XunchaOfficePgRecords  *self,
   if (!xuncha_office_task_deadline_us (made->deadline, &deadline_us))
     return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_INVALID,
                    "task.deadline: not an ISO 8601 time");
+  if (!addressee_known (conn, "task", made->officer_id, made->team, error))
+    return OUTCOME_ROLLBACK;
   if (made->report_uuid != NULL)
     {
       if (!report_owner (conn, made->report_uuid, &owner, error))
@@ -2999,6 +3040,8 @@ message_add_body (XunchaOfficePgRecords  *self,
   g_autofree char *revision_text = NULL;
   gint64 revision;
 
+  if (!addressee_known (conn, "message", message->officer_id, message->team, error))
+    return OUTCOME_ROLLBACK;
   if (!take_revision (conn, "messages", &revision, error))
     return OUTCOME_ROLLBACK;
   revision_text = int64_text (revision);

@@ -2044,6 +2044,32 @@ report_exists (Connection  *c,
   return TRUE;
 }
 
+/* A task or message goes to an officer the office has, or to a team with officers:
+ * one to nobody would wait for ever. */
+static gboolean
+addressee_known (Connection  *c,
+                 const char  *what,
+                 const char  *officer_id,
+                 const char  *team,
+                 GError     **error)
+{
+  gint64 n = 1;
+
+  if (officer_id != NULL
+      && !query_int64 (c, "SELECT count(*) FROM officers WHERE id = ?1", officer_id, &n, error))
+    return FALSE;
+  if (n == 0)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                   "%s.officer_id: the office has no officer %s", what, officer_id);
+  if (team != NULL
+      && !query_int64 (c, "SELECT count(*) FROM officers WHERE team = ?1", team, &n, error))
+    return FALSE;
+  if (n == 0)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                   "%s.team: the office has no officer in team %s", what, team);
+  return TRUE;
+}
+
 static gboolean
 records_task_add (XunchaOfficeRecords  *records,
                   XunchaWireTask       *task,
@@ -2077,6 +2103,8 @@ records_task_add (XunchaOfficeRecords  *records,
   if (held > 0)
     return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT, "Task %s is held already",
                    made->id);
+  if (!addressee_known (c, "task", made->officer_id, made->team, error))
+    return FALSE;
   if (made->report_uuid != NULL)
     {
       if (!report_exists (c, made->report_uuid, &owner, error))
@@ -2520,6 +2548,8 @@ records_message_add (XunchaOfficeRecords  *records,
   if (held > 0)
     return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT, "Message %s is held already",
                    message->id);
+  if (!addressee_known (c, "message", message->officer_id, message->team, error))
+    return FALSE;
   if (!counter_get (c, "messages", &revision, error))
     return FALSE;
   revision++;
