@@ -1162,6 +1162,47 @@ test_holds_records (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* The tasks and messages the office gave are in its backup: restored into a new folder (a
+ * second database), they list as they did, states and revisions alike. */
+static void
+test_tasks_carried (void)
+{
+  g_autofree char *dir = NULL, *office_dir = NULL, *restored_dir = NULL, *backup = NULL;
+  g_autofree char *code = NULL, *task = NULL, *cancelled = NULL, *message = NULL;
+  g_autofree char *tasks = NULL, *messages = NULL, *tasks_after = NULL, *messages_after = NULL;
+  g_autofree char *out = NULL;
+
+  if (!backend_ready ())
+    return;
+  dir = xuncha_test_make_tmpdir ();
+  office_dir = g_build_filename (dir, "office", NULL);
+  restored_dir = g_build_filename (dir, "restored", NULL);
+  backup = g_build_filename (dir, "office.xbk", NULL);
+  code = xuncha_test_office_add_officer (office_dir, "A1", "T1", FALSE);
+  task = xuncha_test_office_admin (office_dir, "task", "add", "--kind", "verify", "--officer",
+                                   "A1", "--lat", "30.6586", "--lon", "104.0648", "--deadline",
+                                   "+1d", "--note", "市民热线", NULL);
+  cancelled = xuncha_test_office_admin (office_dir, "task", "add", "--kind", "rollcall",
+                                        "--team", "T1", "--deadline", "+1d", NULL);
+  g_free (xuncha_test_office_admin (office_dir, "task", "cancel", g_strstrip (cancelled),
+                                    NULL));
+  message = xuncha_test_office_admin (office_dir, "message", "send", "--all", "--title", "通知",
+                                      "--body", "19:00 集合", NULL);
+  tasks = xuncha_test_office_admin (office_dir, "task", "list", "--json", NULL);
+  messages = xuncha_test_office_admin (office_dir, "message", "list", "--json", NULL);
+
+  backup_ok (office_dir, backup, NULL);
+  out = restore_ok (restored_dir, backup, NULL);
+  tasks_after = xuncha_test_office_admin (restored_dir, "task", "list", "--json", NULL);
+  messages_after = xuncha_test_office_admin (restored_dir, "message", "list", "--json", NULL);
+  g_assert_nonnull (strstr (tasks_after, g_strstrip (task)));
+  g_assert_nonnull (strstr (tasks_after, "cancelled"));
+  g_assert_nonnull (strstr (messages_after, g_strstrip (message)));
+  g_assert_cmpstr (tasks_after, ==, tasks);
+  g_assert_cmpstr (messages_after, ==, messages);
+  xuncha_test_remove_tree (dir);
+}
+
 /* --photos-only: a backup of the photos alone (a city's database administrator dumps the
  * database), restored without touching records, which need no --force; and the photos
  * alone of a whole backup. */
@@ -1301,6 +1342,7 @@ main (int    argc,
   g_test_add_func ("/office-backup/hostile", test_hostile);
   g_test_add_func ("/office-backup/holds-records", test_holds_records);
   g_test_add_func ("/office-backup/photos-only", test_photos_only);
+  g_test_add_func ("/office-backup/tasks-carried", test_tasks_carried);
   g_test_add_func ("/office-backup/photo-damaged-on-disk", test_photo_damaged_on_disk);
   return g_test_run ();
 }

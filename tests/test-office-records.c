@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 #if HAVE_POSTGRESQL
@@ -1515,6 +1516,9 @@ test_from_first_schema (Fixture       *f,
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP INDEX reports_received; DROP INDEX reports_officer;"
                                  "DROP TABLE generation;"
+                                 "DROP TABLE tasks; DROP TABLE task_photos;"
+                                 "DROP INDEX report_photos_sha256;"
+                                 "DROP TABLE messages; DROP TABLE message_reads;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
@@ -1538,6 +1542,616 @@ test_from_first_schema (Fixture       *f,
     g_assert_no_error (error);
     assert_generation_form (generation);
   }
+}
+
+/* Tasks and messages. */
+
+/* Noon of 2024-05-01, UTC: the cases' "now"; deadlines are set around it. */
+#define TASK_NOW_US G_GINT64_CONSTANT (1714564800000000)
+#define TASK_HOUR_US ((gint64)3600 * G_USEC_PER_SEC)
+
+static XunchaWireTask *
+make_task (const char *kind,
+           const char *officer_id,
+           const char *team,
+           const char *deadline,
+           const char *report_uuid)
+{
+  XunchaWireTask *task = xuncha_wire_task_new ();
+  gboolean placed = g_str_equal (kind, "verify") || g_str_equal (kind, "check");
+
+  task->id = g_uuid_string_random ();
+  task->kind = g_strdup (kind);
+  task->officer_id = g_strdup (officer_id);
+  task->team = g_strdup (team);
+  task->state = g_strdup ("open");
+  task->created_at = g_strdup ("2024-05-01T08:00:00Z");
+  task->deadline = g_strdup (deadline);
+  task->has_position = placed;
+  task->lat = placed ? 30.6586 : NAN;
+  task->lon = placed ? 104.0648 : NAN;
+  task->radius_m = placed ? 50 : NAN;
+  task->report_uuid = g_strdup (report_uuid);
+  task->note = g_strdup ("市民热线：陈寿路12号门前占道");
+  return task;
+}
+
+static XunchaWireTask *
+add_task (XunchaOfficeRecords *records,
+          const char          *kind,
+          const char          *officer_id,
+          const char          *team,
+          const char          *report_uuid)
+{
+  g_autoptr(GError) error = NULL;
+  XunchaWireTask *task = make_task (kind, officer_id, team, "2024-05-01T18:00:00Z",
+                                    report_uuid);
+
+  g_assert_true (xuncha_office_records_task_add (records, task, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (task->state, ==, "open");
+  g_assert_cmpint (task->revision, >, 0);
+  return task;
+}
+
+static XunchaWireTaskResult *
+make_result (const char *task_id,
+             const char *outcome,
+             const char *report_uuid)
+{
+  XunchaWireTaskResult *result = xuncha_wire_task_result_new ();
+
+  result->task_id = g_strdup (task_id);
+  result->result_uuid = g_uuid_string_random ();
+  result->outcome = g_strdup (outcome);
+  if (report_uuid != NULL)
+    {
+      g_strfreev (result->report_uuids);
+      result->report_uuids = g_new0 (char *, 2);
+      result->report_uuids[0] = g_strdup (report_uuid);
+    }
+  result->done_at = g_strdup ("2024-05-01T09:12:00Z");
+  return result;
+}
+
+/* A report of @officer, held by the records; returns its uuid. */
+static char *
+held_report (XunchaOfficeRecords     *records,
+             const XunchaWireOfficer *officer)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(XunchaWireReport) report = make_report (uuid, "found", NULL);
+  g_auto(XunchaOfficeReceipt) receipt = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean created;
+
+  g_assert_true (put_report (records, officer, report, &created, &receipt, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&uuid);
+}
+
+static gboolean
+holds_task (GPtrArray  *tasks,
+            const char *id)
+{
+  for (guint i = 0; i < tasks->len; i++)
+    if (g_str_equal (((XunchaWireTask *)tasks->pdata[i])->id, id))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+case_status_of (XunchaOfficeRecords *records,
+                const char          *uuid)
+{
+  static char status[256];
+  g_autoptr(XunchaOfficeReportRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = xuncha_office_records_report_get (records, NULL, uuid, &error);
+  g_assert_no_error (error);
+  g_strlcpy (status, record->case_status != NULL ? record->case_status : "", sizeof status);
+  return status;
+}
+
+static void
+test_tasks_visibility (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(XunchaWireTask) mine = NULL, team = NULL, other = NULL, got = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 revision = -1, first;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_b));
+  g_free (add_officer (f->records, &leader_t1));
+  g_free (add_officer (f->records, &officer_c));
+  mine = add_task (f->records, "verify", "A1", NULL, NULL);
+  team = add_task (f->records, "rollcall", NULL, "T1", NULL);
+  other = add_task (f->records, "patrol", "C1", NULL, NULL);
+  g_assert_cmpint (team->revision, >, mine->revision);
+
+  /* A1: his own and his team's; not C1's. */
+  seen = xuncha_office_records_tasks_since (f->records, &officer_a, 0, TASK_NOW_US, &revision,
+                                            &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 2);
+  g_assert_true (holds_task (seen, mine->id) && holds_task (seen, team->id));
+  g_assert_cmpint (revision, ==, other->revision);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  /* B1 of the same team: the team task only; the leader: both of his team. */
+  seen = xuncha_office_records_tasks_since (f->records, &officer_b, 0, TASK_NOW_US, &revision,
+                                            &error);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_true (holds_task (seen, team->id));
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  seen = xuncha_office_records_tasks_since (f->records, &leader_t1, 0, TASK_NOW_US, &revision,
+                                            &error);
+  g_assert_cmpuint (seen->len, ==, 2);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  /* From a revision: only what changed after it. */
+  first = mine->revision;
+  seen = xuncha_office_records_tasks_since (f->records, &officer_a, first, TASK_NOW_US,
+                                            &revision, &error);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (((XunchaWireTask *)seen->pdata[0])->id, ==, team->id);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  /* The office sees all. */
+  seen = xuncha_office_records_tasks_since (f->records, NULL, 0, TASK_NOW_US, &revision, &error);
+  g_assert_cmpuint (seen->len, ==, 3);
+
+  /* One he may not see is not found. */
+  got = xuncha_office_records_task_get (f->records, &officer_c, mine->id, TASK_NOW_US, &error);
+  g_assert_null (got);
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  got = xuncha_office_records_task_get (f->records, &officer_a, mine->id, TASK_NOW_US, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->note, ==, mine->note);
+  g_assert_cmpfloat (got->radius_m, ==, 50);
+
+  /* The same id twice: refused, nothing changed. */
+  g_assert_false (xuncha_office_records_task_add (f->records, mine, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  /* A check of a case the office does not hold. */
+  {
+    g_autofree char *missing = g_uuid_string_random ();
+    g_autoptr(XunchaWireTask) check = make_task ("check", "A1", NULL, "2024-05-01T18:00:00Z",
+                                                 missing);
+
+    g_assert_false (xuncha_office_records_task_add (f->records, check, &error));
+    g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED);
+    g_clear_error (&error);
+  }
+}
+
+typedef struct
+{
+  XunchaOfficeRecords     *records[2];
+  const char              *task_id;
+  GMutex                   lock;
+  GCond                    go;
+  gboolean                 started;
+  guint                    next;
+  guint                    accepted;
+  guint                    taken;
+  char                    *winner;
+} AcceptRace;
+
+static gpointer
+race_accept (gpointer data)
+{
+  static const XunchaWireOfficer *racers[] = { &officer_a, &officer_b };
+  AcceptRace *race = data;
+  g_autoptr(XunchaWireTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  guint me;
+
+  g_mutex_lock (&race->lock);
+  me = race->next++;
+  while (!race->started)
+    g_cond_wait (&race->go, &race->lock);
+  g_mutex_unlock (&race->lock);
+
+  task = xuncha_office_records_task_accept (race->records[me], racers[me], race->task_id,
+                                            TASK_NOW_US, &error);
+  g_mutex_lock (&race->lock);
+  if (task != NULL)
+    {
+      race->accepted++;
+      race->winner = g_strdup (task->accepted_by);
+    }
+  else if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                            XUNCHA_OFFICE_STORAGE_ERROR_TASK_TAKEN))
+    race->taken++;
+  else
+    g_error ("accept: %s", error->message);
+  g_mutex_unlock (&race->lock);
+  return NULL;
+}
+
+static void
+test_tasks_accept_race (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(XunchaOfficeRecords) other = open_backend (f, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_b));
+  g_free (add_officer (f->records, &officer_c));
+  /* Rounds of a team task accepted by A1 and B1 at once, through two records objects (two
+   * office processes): each goes to exactly one. */
+  for (guint round = 0; round < 8; round++)
+    {
+      g_autoptr(XunchaWireTask) team = add_task (f->records, "verify", NULL, "T1", NULL);
+      g_autoptr(XunchaWireTask) again = NULL;
+      const XunchaWireOfficer *winner, *loser;
+      AcceptRace race = { { f->records, other }, team->id };
+      GThread *threads[2];
+
+      g_mutex_init (&race.lock);
+      g_cond_init (&race.go);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("racer", race_accept, &race);
+      g_mutex_lock (&race.lock);
+      race.started = TRUE;
+      g_cond_broadcast (&race.go);
+      g_mutex_unlock (&race.lock);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+      g_assert_cmpuint (race.accepted, ==, 1);
+      g_assert_cmpuint (race.taken, ==, 1);
+      winner = g_str_equal (race.winner, "A1") ? &officer_a : &officer_b;
+      loser = winner == &officer_a ? &officer_b : &officer_a;
+
+      /* The winner again: the same answer; the loser again: still taken. */
+      again = xuncha_office_records_task_accept (f->records, winner, team->id, TASK_NOW_US,
+                                                 &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (again->state, ==, "accepted");
+      g_assert_cmpstr (again->accepted_by, ==, winner->id);
+      g_clear_pointer (&again, xuncha_wire_task_free);
+      again = xuncha_office_records_task_accept (f->records, loser, team->id, TASK_NOW_US,
+                                                 &error);
+      g_assert_null (again);
+      g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_TASK_TAKEN);
+      g_assert_nonnull (strstr (error->message, winner->id));
+      g_clear_error (&error);
+      /* An officer of another team does not see it at all. */
+      again = xuncha_office_records_task_accept (f->records, &officer_c, team->id, TASK_NOW_US,
+                                                 &error);
+      g_assert_null (again);
+      g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+      g_free (race.winner);
+      g_mutex_clear (&race.lock);
+      g_cond_clear (&race.go);
+    }
+}
+
+static void
+test_tasks_result (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *report = NULL, *case_uuid = NULL;
+  g_autoptr(XunchaWireTask) verify = NULL, check = NULL, done = NULL, again = NULL;
+  g_autoptr(XunchaWireTaskResult) result = NULL, other = NULL;
+  g_autoptr(GPtrArray) statuses = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+  gint64 revision = 0;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_b));
+  report = held_report (f->records, &officer_a);
+  verify = add_task (f->records, "verify", "A1", NULL, NULL);
+
+  /* A report the office does not hold: refused naming it, nothing stored. */
+  {
+    g_autofree char *missing = g_uuid_string_random ();
+    g_autoptr(XunchaWireTaskResult) lacking = make_result (verify->id, "confirmed", missing);
+
+    g_assert_null (xuncha_office_records_task_result_put (f->records, &officer_a, lacking,
+                                                          TASK_NOW_US, &created, &error));
+    g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED);
+    g_assert_nonnull (strstr (error->message, "report_uuids[0]"));
+    g_clear_error (&error);
+  }
+  /* An outcome of another kind. */
+  {
+    g_autoptr(XunchaWireTaskResult) wrong = make_result (verify->id, "fixed", report);
+
+    g_assert_null (xuncha_office_records_task_result_put (f->records, &officer_a, wrong,
+                                                          TASK_NOW_US, &created, &error));
+    g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED);
+    g_clear_error (&error);
+  }
+  /* Another officer's task. */
+  result = make_result (verify->id, "confirmed", report);
+  g_assert_null (xuncha_office_records_task_result_put (f->records, &officer_b, result,
+                                                        TASK_NOW_US, &created, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  again = xuncha_office_records_task_get (f->records, NULL, verify->id, TASK_NOW_US, &error);
+  g_assert_cmpstr (again->state, ==, "open");
+  g_assert_null (again->result);
+  g_clear_pointer (&again, xuncha_wire_task_free);
+
+  /* Stored: done, the report linked, the case up for filing. */
+  done = xuncha_office_records_task_result_put (f->records, &officer_a, result, TASK_NOW_US,
+                                                &created, &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+  g_assert_cmpstr (done->state, ==, "done");
+  g_assert_cmpstr (done->report_uuid, ==, report);
+  g_assert_nonnull (done->result);
+  g_assert_cmpstr (done->result->result_uuid, ==, result->result_uuid);
+  g_assert_cmpint (done->revision, >, verify->revision);
+  g_assert_cmpstr (case_status_of (f->records, report), ==, "待立案");
+  statuses = xuncha_office_records_status_since (f->records, &officer_a, 0, &revision, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (statuses->len, ==, 1);
+
+  /* The same again: not created, the same task. */
+  again = xuncha_office_records_task_result_put (f->records, &officer_a, result, TASK_NOW_US,
+                                                 &created, &error);
+  g_assert_no_error (error);
+  g_assert_false (created);
+  g_assert_cmpint (again->revision, ==, done->revision);
+  g_clear_pointer (&again, xuncha_wire_task_free);
+  /* A different result: conflict, the first stays. */
+  other = make_result (verify->id, "not_found", NULL);
+  g_assert_null (xuncha_office_records_task_result_put (f->records, &officer_a, other,
+                                                        TASK_NOW_US, &created, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  /* Done: no longer accepted. */
+  g_assert_null (xuncha_office_records_task_accept (f->records, &officer_a, verify->id,
+                                                    TASK_NOW_US, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED);
+  g_clear_error (&error);
+
+  /* A check: fixed proposes closing, not fixed returns the case. */
+  case_uuid = held_report (f->records, &officer_b);
+  check = add_task (f->records, "check", "A1", NULL, case_uuid);
+  g_clear_pointer (&result, xuncha_wire_task_result_free);
+  result = make_result (check->id, "fixed", NULL);
+  g_clear_pointer (&done, xuncha_wire_task_free);
+  done = xuncha_office_records_task_result_put (f->records, &officer_a, result, TASK_NOW_US,
+                                                &created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (case_status_of (f->records, case_uuid), ==, "待结案");
+  g_clear_pointer (&check, xuncha_wire_task_free);
+  check = add_task (f->records, "check", "A1", NULL, case_uuid);
+  g_clear_pointer (&result, xuncha_wire_task_result_free);
+  result = make_result (check->id, "not_fixed", NULL);
+  g_clear_pointer (&done, xuncha_wire_task_free);
+  done = xuncha_office_records_task_result_put (f->records, &officer_a, result, TASK_NOW_US,
+                                                &created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (case_status_of (f->records, case_uuid), ==, "退回");
+}
+
+static void
+test_tasks_closed (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *report = NULL;
+  g_autoptr(XunchaWireTask) cancelled = NULL, late = NULL, got = NULL, stored = NULL;
+  g_autoptr(XunchaWireTaskResult) result = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+  gint64 revision = 0;
+
+  g_free (add_officer (f->records, &officer_a));
+  report = held_report (f->records, &officer_a);
+
+  /* Cancelled at the office, then its result arrives: kept, the state as it was, the case
+   * not moved. */
+  cancelled = add_task (f->records, "verify", "A1", NULL, NULL);
+  got = xuncha_office_records_task_cancel (f->records, cancelled->id, TASK_NOW_US, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->state, ==, "cancelled");
+  g_assert_cmpint (got->revision, >, cancelled->revision);
+  g_clear_pointer (&got, xuncha_wire_task_free);
+  g_assert_null (xuncha_office_records_task_accept (f->records, &officer_a, cancelled->id,
+                                                    TASK_NOW_US, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED);
+  g_clear_error (&error);
+  result = make_result (cancelled->id, "confirmed", report);
+  stored = xuncha_office_records_task_result_put (f->records, &officer_a, result, TASK_NOW_US,
+                                                  &created, &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+  g_assert_cmpstr (stored->state, ==, "cancelled");
+  g_assert_nonnull (stored->result);
+  g_assert_cmpstr (case_status_of (f->records, report), ==, "");
+  g_clear_pointer (&stored, xuncha_wire_task_free);
+
+  /* Past its deadline: expired when next seen, with a revision of its own. */
+  late = make_task ("rollcall", "A1", NULL, "2024-05-01T11:00:00Z", NULL);
+  g_assert_true (xuncha_office_records_task_add (f->records, late, &error));
+  g_assert_no_error (error);
+  seen = xuncha_office_records_tasks_since (f->records, &officer_a, late->revision,
+                                            TASK_NOW_US - 2 * TASK_HOUR_US, &revision, &error);
+  g_assert_cmpuint (seen->len, ==, 0);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  seen = xuncha_office_records_tasks_since (f->records, &officer_a, late->revision,
+                                            TASK_NOW_US, &revision, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (((XunchaWireTask *)seen->pdata[0])->state, ==, "expired");
+  g_assert_cmpint (revision, >, late->revision);
+  g_assert_null (xuncha_office_records_task_accept (f->records, &officer_a, late->id,
+                                                    TASK_NOW_US, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED);
+  g_clear_error (&error);
+  g_assert_null (xuncha_office_records_task_cancel (f->records, late->id, TASK_NOW_US, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED);
+  g_clear_error (&error);
+
+  /* A roll call answered without a shift is refused; with one (and the fix) it is kept on
+   * the expired task. */
+  g_clear_pointer (&result, xuncha_wire_task_result_free);
+  result = make_result (late->id, "present", NULL);
+  result->has_position = TRUE;
+  result->lat = 30.6586;
+  result->lon = 104.0648;
+  result->accuracy = 5;
+  result->position_source = g_strdup ("gps");
+  g_assert_null (xuncha_office_records_task_result_put (f->records, &officer_a, result,
+                                                        TASK_NOW_US, &created, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "shift_uuid"));
+  g_clear_error (&error);
+  result->shift_uuid = g_uuid_string_random ();
+  stored = xuncha_office_records_task_result_put (f->records, &officer_a, result, TASK_NOW_US,
+                                                  &created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->state, ==, "expired");
+  g_assert_cmpstr (stored->result->outcome, ==, "present");
+}
+
+static gboolean
+holds_message (GPtrArray          *messages,
+               const char         *id,
+               XunchaWireMessage **found)
+{
+  for (guint i = 0; i < messages->len; i++)
+    if (g_str_equal (((XunchaWireMessage *)messages->pdata[i])->id, id))
+      {
+        if (found != NULL)
+          *found = messages->pdata[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static XunchaWireMessage *
+add_message (XunchaOfficeRecords *records,
+             const char          *audience,
+             const char          *to)
+{
+  g_autoptr(GError) error = NULL;
+  XunchaWireMessage *message = xuncha_wire_message_new ();
+
+  message->id = g_uuid_string_random ();
+  message->audience = g_strdup (audience);
+  if (g_str_equal (audience, "team"))
+    message->team = g_strdup (to);
+  else if (g_str_equal (audience, "officer"))
+    message->officer_id = g_strdup (to);
+  message->sender = g_strdup ("指挥中心");
+  message->title = g_strdup ("今晚集中整治");
+  message->body = g_strdup ("19:00 陈寿路集合");
+  message->sent_at = g_strdup ("2024-05-01T08:30:00Z");
+  g_assert_true (xuncha_office_records_message_add (records, message, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (message->revision, >, 0);
+  return message;
+}
+
+static void
+test_messages (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(XunchaWireMessage) team = NULL, direct = NULL, all = NULL, read = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaWireMessage *found = NULL;
+  gint64 revision = 0, before;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_c));
+  team = add_message (f->records, "team", "T1");
+  direct = add_message (f->records, "officer", "C1");
+  all = add_message (f->records, "all", NULL);
+
+  seen = xuncha_office_records_messages_since (f->records, &officer_a, 0, &revision, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 2);
+  g_assert_true (holds_message (seen, team->id, NULL) && holds_message (seen, all->id, NULL));
+  g_assert_cmpint (revision, ==, all->revision);
+  before = revision;
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  seen = xuncha_office_records_messages_since (f->records, &officer_c, 0, &revision, &error);
+  g_assert_cmpuint (seen->len, ==, 2);
+  g_assert_true (holds_message (seen, direct->id, NULL) && holds_message (seen, all->id, NULL));
+  g_clear_pointer (&seen, g_ptr_array_unref);
+
+  /* Not addressed to him: not found. */
+  g_assert_null (xuncha_office_records_message_read (f->records, &officer_a, direct->id,
+                                                     "2024-05-01T09:00:00Z", &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* Read: his read_at, a new revision for him alone; again: the first read_at stays. */
+  read = xuncha_office_records_message_read (f->records, &officer_a, team->id,
+                                             "2024-05-01T09:00:00Z", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->read_at, ==, "2024-05-01T09:00:00Z");
+  g_assert_cmpint (read->revision, >, before);
+  g_clear_pointer (&read, xuncha_wire_message_free);
+  read = xuncha_office_records_message_read (f->records, &officer_a, team->id,
+                                             "2024-05-01T10:00:00Z", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->read_at, ==, "2024-05-01T09:00:00Z");
+  seen = xuncha_office_records_messages_since (f->records, &officer_a, before, &revision,
+                                               &error);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_true (holds_message (seen, team->id, &found));
+  g_assert_cmpstr (found->read_at, ==, "2024-05-01T09:00:00Z");
+  g_assert_cmpint (revision, ==, read->revision);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  /* Another officer of the team has not read it. */
+  {
+    static const XunchaWireOfficer b_of_t1 = { "B1", "Officer B", "T1", FALSE };
+
+    seen = xuncha_office_records_messages_since (f->records, &b_of_t1, 0, &revision, &error);
+    g_assert_true (holds_message (seen, team->id, &found));
+    g_assert_null (found->read_at);
+  }
+}
+
+static void
+test_photo_access (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *task_photo = g_strdup_printf ("%064x", 11);
+  g_autofree char *report_photo = g_strdup_printf ("%064x", 7);
+  g_autofree char *report = NULL;
+  g_autoptr(XunchaWireTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_c));
+  g_free (add_officer (f->records, &leader_t1));
+  task = make_task ("verify", "A1", NULL, "2024-05-01T18:00:00Z", NULL);
+  g_strfreev (task->photos);
+  task->photos = g_new0 (char *, 2);
+  task->photos[0] = g_strdup (task_photo);
+  g_assert_true (xuncha_office_records_task_add (f->records, task, &error));
+  g_assert_no_error (error);
+  report = held_report (f->records, &officer_a);   /* holds report_photo */
+
+  g_assert_true (xuncha_office_records_photo_visible (f->records, &officer_a, task_photo,
+                                                      &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_office_records_photo_visible (f->records, &officer_a, report_photo,
+                                                      &error));
+  g_assert_true (xuncha_office_records_photo_visible (f->records, &leader_t1, report_photo,
+                                                      &error));
+  g_assert_no_error (error);
+  g_assert_false (xuncha_office_records_photo_visible (f->records, &officer_c, task_photo,
+                                                       &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_photo_visible (f->records, &officer_c, report_photo,
+                                                       &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
 }
 
 int
@@ -1585,6 +2199,12 @@ main (int    argc,
   ADD ("migrations/newer-refused", test_newer_schema);
   ADD ("migrations/adopt-unnumbered", test_adopt_unnumbered);
   ADD ("migrations/from-first-schema", test_from_first_schema);
+  ADD ("tasks/visibility", test_tasks_visibility);
+  ADD ("tasks/accept-race", test_tasks_accept_race);
+  ADD ("tasks/result", test_tasks_result);
+  ADD ("tasks/cancelled-and-expired", test_tasks_closed);
+  ADD ("messages", test_messages);
+  ADD ("photos/access", test_photo_access);
 #undef ADD
 
   return g_test_run ();

@@ -7,6 +7,7 @@
 
 #include "xuncha-office-api.h"
 #include "xuncha-office-log-text.h"
+#include "xuncha-office-tasks-api.h"
 #include "xuncha-taxonomy.h"
 #include "xuncha-wire-delta.h"
 
@@ -65,6 +66,8 @@ answer_storage_error (XunchaOfficeCall *call,
     { XUNCHA_OFFICE_STORAGE_ERROR_INVALID, 400, "bad_request" },
     { XUNCHA_OFFICE_STORAGE_ERROR_BUSY, 503, "busy" },
     { XUNCHA_OFFICE_STORAGE_ERROR_REFUSED, 422, "invalid_value" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_TASK_TAKEN, 409, "task_taken" },
+    { XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED, 409, "task_closed" },
   };
 
   if (error->domain == XUNCHA_OFFICE_STORAGE_ERROR)
@@ -85,6 +88,20 @@ answer_storage_error (XunchaOfficeCall *call,
     g_warning ("%s %s failed: %s", method, path, text);
   }
   xuncha_office_call_answer_error (call, 500, "internal", error->message, NULL);
+}
+
+void
+xuncha_office_api_answer_storage_error (XunchaOfficeCall *call,
+                                        const GError     *error)
+{
+  answer_storage_error (call, error);
+}
+
+void
+xuncha_office_api_answer_decode_error (XunchaOfficeCall *call,
+                                       const GError     *error)
+{
+  answer_decode_error (call, error);
 }
 
 static gboolean
@@ -614,6 +631,8 @@ xuncha_office_api_handle (XunchaOfficeApi  *self,
   if (!authenticate (self, call, &officer))
     return;
 
+  if (xuncha_office_tasks_api_handle (self->records, self->photos, call, &officer, rest))
+    return;
   if (g_str_equal (rest, "me") && g_str_equal (method, "GET"))
     handle_me (self, call, &officer);
   else if (g_str_equal (rest, "generation") && g_str_equal (method, "GET"))

@@ -43,6 +43,7 @@ xuncha_office_call_free (XunchaOfficeCall *call)
   g_free (call->remote_host);
   g_clear_pointer (&call->body, g_bytes_unref);
   g_clear_pointer (&call->answer, g_bytes_unref);
+  g_free (call->answer_type);
   g_free (call);
 }
 

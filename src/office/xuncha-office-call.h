@@ -23,6 +23,7 @@ typedef struct
   /* The answer. */
   guint   status;          /* 0 until answered */
   GBytes *answer;          /* a JSON document, or NULL for none */
+  char   *answer_type;     /* the answer's media type when not JSON (a photo), or NULL */
   gint64  answer_length;   /* for HEAD: the Content-Length to state, or -1 */
   gint64  revision;        /* the revision header to send, or -1 */
   guint   retry_after_s;   /* the Retry-After header to send, or 0 */

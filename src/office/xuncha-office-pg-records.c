@@ -124,6 +124,37 @@ static const char * const migrations[] = {
    * later): 122 random bits. */
   "CREATE TABLE generation (id text NOT NULL);"
   "INSERT INTO generation (id) VALUES (replace (gen_random_uuid ()::text, '-', ''));",
+
+  /* 3: tasks the office gives officers and teams, with their photos and results, messages
+   * and who read them (docs/protocol.md, Tasks and messages). A task's body is its wire
+   * encoding as made (open, without result, revision 0); what changes after (state, who
+   * accepted it, the case a verify found, the result, the revision) is in columns of its
+   * own, and its place (verify, check) is a geometry beside the degrees, as a report's. */
+  "CREATE TABLE tasks ("
+  "  id text PRIMARY KEY, kind text NOT NULL, officer_id text, team text,"
+  "  state text NOT NULL, accepted_by text, deadline_us bigint NOT NULL,"
+  "  report_uuid text, body text NOT NULL, result_uuid text, result text,"
+  "  created_at text NOT NULL, revision bigint NOT NULL, lat float8, lon float8,"
+  "  geom geometry (Point, 4326) GENERATED ALWAYS AS"
+  "    (ST_SetSRID (ST_MakePoint (lon, lat), 4326)) STORED);"
+  "CREATE INDEX tasks_revision ON tasks (revision);"
+  "CREATE INDEX tasks_due ON tasks (state, deadline_us);"
+  "CREATE INDEX tasks_geom ON tasks USING gist (geom);"
+  "CREATE TABLE task_photos ("
+  "  task_id text NOT NULL REFERENCES tasks (id), sha256 text NOT NULL,"
+  "  PRIMARY KEY (task_id, sha256));"
+  "CREATE INDEX task_photos_sha256 ON task_photos (sha256);"
+  "CREATE TABLE messages ("
+  "  id text PRIMARY KEY, audience text NOT NULL, officer_id text, team text,"
+  "  sender text NOT NULL, title text NOT NULL, body text NOT NULL, sent_at text NOT NULL,"
+  "  revision bigint NOT NULL);"
+  "CREATE INDEX messages_revision ON messages (revision);"
+  "CREATE TABLE message_reads ("
+  "  message_id text NOT NULL REFERENCES messages (id), officer_id text NOT NULL,"
+  "  read_at text NOT NULL, revision bigint NOT NULL, PRIMARY KEY (message_id, officer_id));"
+  "CREATE INDEX message_reads_revision ON message_reads (officer_id, revision);"
+  "INSERT INTO counters (name, value) VALUES ('tasks', 0), ('messages', 0) "
+  "  ON CONFLICT (name) DO NOTHING;",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -2250,6 +2281,966 @@ records_generation_renew (XunchaOfficeRecords  *records,
   return call.generation;
 }
 
+/* Tasks and messages. */
+
+typedef struct
+{
+  const XunchaWireOfficer    *officer;
+  const char                 *id;
+  XunchaWireTask             *task;     /* task_add: the one to store */
+  const XunchaWireTaskResult *result;
+  XunchaWireMessage          *message;  /* message_add: the one to store */
+  const char                 *read_at;
+  const char                 *sha256;
+  gint64                      now_us;
+  gint64                      since;
+  gint64                      revision;
+  gboolean                    created;
+  XunchaWireTask             *found;
+  XunchaWireMessage          *found_message;
+  GPtrArray                  *items;
+} TaskCall;
+
+static void
+task_call_clear (TaskCall *call)
+{
+  g_clear_pointer (&call->found, xuncha_wire_task_free);
+  g_clear_pointer (&call->found_message, xuncha_wire_message_free);
+}
+
+static Outcome
+refuse (GError                   **error,
+        XunchaOfficeStorageError   code,
+        const char                *format,
+        ...) G_GNUC_PRINTF (3, 4);
+
+static Outcome
+refuse (GError                   **error,
+        XunchaOfficeStorageError   code,
+        const char                *format,
+        ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (XUNCHA_OFFICE_STORAGE_ERROR, code, format,
+                                                args));
+  va_end (args);
+  return OUTCOME_ROLLBACK;
+}
+
+/* Which tasks an officer sees: his own, his team's team tasks, and for a leader every task
+ * of his team's officers. $2 his id (NULL: the office, which sees all), $3 his team, $4
+ * whether he leads it. */
+#define TASK_VISIBLE \
+  "($2::text IS NULL OR t.officer_id = $2 OR (t.team IS NOT NULL AND t.team = $3::text) " \
+  " OR ($4::boolean AND $3::text IS NOT NULL AND t.officer_id IN (SELECT o.id FROM officers o" \
+  "                                                           WHERE o.team = $3::text)))"
+
+/* The columns every task query reads, in this order. */
+#define TASK_COLUMNS \
+  "t.body, t.state, t.accepted_by, t.report_uuid, t.result, t.revision"
+
+/* The task as the office holds it: its body as made, with what changed since. */
+static XunchaWireTask *
+task_from_row (const PGresult  *result,
+               int              row,
+               GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(XunchaWireTask) task = NULL;
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (text_at (result, row, 0), -1, "task",
+                                                    &local_error);
+  const char *held_result = text_at (result, row, 4);
+
+  if (root != NULL)
+    task = xuncha_wire_task_from_json (root, &local_error);
+  if (task == NULL)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                   "A stored task cannot be read: %s", local_error->message);
+      return NULL;
+    }
+  g_free (task->state);
+  task->state = g_strdup (text_at (result, row, 1));
+  g_free (task->accepted_by);
+  task->accepted_by = g_strdup (text_at (result, row, 2));
+  g_free (task->report_uuid);
+  task->report_uuid = g_strdup (text_at (result, row, 3));
+  task->revision = int64_at (result, row, 5);
+  if (held_result != NULL)
+    {
+      task->result = xuncha_wire_task_result_decode (held_result, -1, &local_error);
+      if (task->result == NULL)
+        {
+          g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                       "A stored task result cannot be read: %s", local_error->message);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&task);
+}
+
+/* Reads one task into @out as @officer may see it (NULL and no error when there is none). */
+static gboolean
+task_read (PGconn                   *conn,
+           const XunchaWireOfficer  *officer,
+           const char               *id,
+           XunchaWireTask          **out,
+           GError                  **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  g_clear_pointer (out, xuncha_wire_task_free);
+  result = run (conn, error,
+                "SELECT " TASK_COLUMNS " FROM tasks t WHERE t.id = $1 AND " TASK_VISIBLE,
+                id, officer != NULL ? officer->id : NULL,
+                officer != NULL ? officer->team : NULL,
+                bool_text (officer != NULL && officer->leader));
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return TRUE;
+  *out = task_from_row (result, 0, error);
+  return *out != NULL;
+}
+
+/* Inside a write: stores as expired every task open or accepted past its deadline, each
+ * with a revision of its own (so that an answer cut at its limit never splits one
+ * revision). The condition is checked again by the UPDATE: a task another call expired,
+ * cancelled or finished meanwhile is left as it is. */
+static gboolean
+expire_due (PGconn   *conn,
+            gint64    now_us,
+            GError  **error)
+{
+  g_autofree char *now = int64_text (now_us);
+  g_autoptr(PGresult) due = run (conn, error,
+                                 "SELECT id FROM tasks WHERE state IN ('open', 'accepted') "
+                                 "AND deadline_us < $1::bigint ORDER BY deadline_us, id", now);
+
+  if (due == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (due); i++)
+    {
+      g_autoptr(PGresult) update = NULL;
+      g_autofree char *revision_text = NULL;
+      gint64 revision;
+
+      if (!take_revision (conn, "tasks", &revision, error))
+        return FALSE;
+      revision_text = int64_text (revision);
+      update = run (conn, error,
+                    "UPDATE tasks SET state = 'expired', revision = $2::bigint "
+                    "WHERE id = $1 AND state IN ('open', 'accepted') "
+                    "AND deadline_us < $3::bigint",
+                    text_at (due, i, 0), revision_text, now);
+      if (update == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The officer whose report @uuid is, into @owner (NULL when the office holds none). */
+static gboolean
+report_owner (PGconn       *conn,
+              const char   *uuid,
+              char        **owner,
+              GError      **error)
+{
+  g_autoptr(PGresult) result = run (conn, error, "SELECT officer_id FROM reports WHERE uuid = $1",
+                                    uuid);
+
+  *owner = NULL;
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *owner = g_strdup (text_at (result, 0, 0));
+  return TRUE;
+}
+
+/* A task or message goes to an officer the office has, or to a team with officers:
+ * one to nobody would wait for ever. */
+static gboolean
+addressee_known (PGconn      *conn,
+                 const char  *what,
+                 const char  *officer_id,
+                 const char  *team,
+                 GError     **error)
+{
+  g_autoptr(PGresult) officer = NULL;
+  g_autoptr(PGresult) members = NULL;
+
+  if (officer_id != NULL)
+    {
+      officer = run (conn, error, "SELECT 1 FROM officers WHERE id = $1", officer_id);
+      if (officer == NULL)
+        return FALSE;
+      if (PQntuples (officer) == 0)
+        {
+          refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                  "%s.officer_id: the office has no officer %s", what, officer_id);
+          return FALSE;
+        }
+    }
+  if (team != NULL)
+    {
+      members = run (conn, error, "SELECT 1 FROM officers WHERE team = $1 LIMIT 1", team);
+      if (members == NULL)
+        return FALSE;
+      if (PQntuples (members) == 0)
+        {
+          refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                  "%s.team: the office has no officer in team %s", what, team);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static Outcome
+task_add_body (XunchaOfficePgRecords  *self,
+               PGconn                 *conn,
+               gpointer                data,
+               GError                **error)
+{
+  TaskCall *call = data;
+  XunchaWireTask *made = call->task;
+  g_autofree char *body = xuncha_wire_task_encode (made);
+  g_autofree char *owner = NULL;
+  g_autofree char *deadline_text = NULL;
+  g_autofree char *revision_text = NULL;
+  g_autofree char *lat = made->has_position ? double_text (made->lat) : NULL;
+  g_autofree char *lon = made->has_position ? double_text (made->lon) : NULL;
+  g_autoptr(PGresult) insert = NULL;
+  gint64 deadline_us, revision;
+
+  if (!xuncha_office_task_deadline_us (made->deadline, &deadline_us))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_INVALID,
+                   "task.deadline: not an ISO 8601 time");
+  if (!addressee_known (conn, "task", made->officer_id, made->team, error))
+    return OUTCOME_ROLLBACK;
+  if (made->report_uuid != NULL)
+    {
+      if (!report_owner (conn, made->report_uuid, &owner, error))
+        return OUTCOME_ROLLBACK;
+      if (owner == NULL)
+        return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                       "task.report_uuid: the office holds no report %s", made->report_uuid);
+    }
+  if (!take_revision (conn, "tasks", &revision, error))
+    return OUTCOME_ROLLBACK;
+  deadline_text = int64_text (deadline_us);
+  revision_text = int64_text (revision);
+  /* ON CONFLICT DO NOTHING: the same id twice at once waits for the first, then is
+   * refused. */
+  insert = run (conn, error,
+                "INSERT INTO tasks (id, kind, officer_id, team, state, deadline_us, "
+                "  report_uuid, body, created_at, revision, lat, lon) "
+                "VALUES ($1, $2, $3, $4, 'open', $5::bigint, $6, $7, $8, $9::bigint, "
+                "  $10::float8, $11::float8) ON CONFLICT (id) DO NOTHING",
+                made->id, made->kind, made->officer_id, made->team, deadline_text,
+                made->report_uuid, body, made->created_at, revision_text, lat, lon);
+  if (insert == NULL)
+    return OUTCOME_ROLLBACK;
+  if (changes (insert) == 0)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT, "Task %s is held already",
+                   made->id);
+  for (guint i = 0; made->photos[i] != NULL; i++)
+    {
+      g_autoptr(PGresult) link = run (conn, error,
+                                      "INSERT INTO task_photos (task_id, sha256) "
+                                      "VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                                      made->id, made->photos[i]);
+      if (link == NULL)
+        return OUTCOME_ROLLBACK;
+    }
+  call->revision = revision;
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_task_add (XunchaOfficeRecords  *records,
+                  XunchaWireTask       *task,
+                  GError              **error)
+{
+  g_autoptr(XunchaWireTask) made = xuncha_wire_task_copy (task);
+  g_autoptr(GError) invalid = NULL;
+  TaskCall call = { .task = made };
+
+  g_free (made->state);
+  made->state = g_strdup ("open");
+  g_clear_pointer (&made->accepted_by, g_free);
+  g_clear_pointer (&made->result, xuncha_wire_task_result_free);
+  made->revision = 0;
+  if (!xuncha_wire_task_validate (made, &invalid))
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_INVALID, "%s", invalid->message);
+      return FALSE;
+    }
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "task_add", TXN_WRITE, task_add_body,
+                 &call, error))
+    return FALSE;
+  g_free (task->state);
+  task->state = g_strdup ("open");
+  g_clear_pointer (&task->accepted_by, g_free);
+  g_clear_pointer (&task->result, xuncha_wire_task_result_free);
+  task->revision = call.revision;
+  return TRUE;
+}
+
+static Outcome
+task_get_body (XunchaOfficePgRecords  *self,
+               PGconn                 *conn,
+               gpointer                data,
+               GError                **error)
+{
+  TaskCall *call = data;
+
+  if (!expire_due (conn, call->now_us, error)
+      || !task_read (conn, call->officer, call->id, &call->found, error))
+    return OUTCOME_ROLLBACK;
+  if (call->found == NULL)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", call->id);
+  return OUTCOME_COMMIT;
+}
+
+static XunchaWireTask *
+records_task_get (XunchaOfficeRecords      *records,
+                  const XunchaWireOfficer  *officer,
+                  const char               *id,
+                  gint64                    now_us,
+                  GError                  **error)
+{
+  TaskCall call = { .officer = officer, .id = id, .now_us = now_us };
+  XunchaWireTask *task;
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "task_get", TXN_WRITE, task_get_body,
+                 &call, error))
+    {
+      task_call_clear (&call);
+      return NULL;
+    }
+  task = g_steal_pointer (&call.found);
+  task_call_clear (&call);
+  return task;
+}
+
+static Outcome
+tasks_since_body (XunchaOfficePgRecords  *self,
+                  PGconn                 *conn,
+                  gpointer                data,
+                  GError                **error)
+{
+  TaskCall *call = data;
+  const XunchaWireOfficer *officer = call->officer;
+  g_autofree char *since = int64_text (call->since);
+  g_autofree char *upto = NULL;
+  g_autofree char *limit = officer != NULL ? int64_text (XUNCHA_WIRE_TASK_DELTA_MAX) : NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  /* Expired first (their revisions taken in turn), then the counter, then the rows up to
+   * it: every revision up to the counter is committed when it is read (take_revision()), so
+   * the rows read after it hold all of them. Each statement here sees what was committed
+   * when it began (READ COMMITTED); bounding the rows by the counter keeps the answer to
+   * exactly the revisions it claims. */
+  if (!expire_due (conn, call->now_us, error)
+      || !read_revision (conn, "tasks", &call->revision, error))
+    return OUTCOME_ROLLBACK;
+  upto = int64_text (call->revision);
+  result = run (conn, error,
+                "SELECT " TASK_COLUMNS " FROM tasks t "
+                "WHERE t.revision > $1::bigint AND t.revision <= $5::bigint AND " TASK_VISIBLE
+                " ORDER BY t.revision LIMIT $6::bigint",
+                since, officer != NULL ? officer->id : NULL,
+                officer != NULL ? officer->team : NULL,
+                bool_text (officer != NULL && officer->leader), upto, limit);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaWireTask *task = task_from_row (result, i, error);
+
+      if (task == NULL)
+        return OUTCOME_ROLLBACK;
+      g_ptr_array_add (call->items, task);
+    }
+  /* Cut at the limit: the device goes on from the last task it was given. */
+  if (officer != NULL && call->items->len == XUNCHA_WIRE_TASK_DELTA_MAX)
+    call->revision = ((XunchaWireTask *)call->items->pdata[call->items->len - 1])->revision;
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_tasks_since (XunchaOfficeRecords      *records,
+                     const XunchaWireOfficer  *officer,
+                     gint64                    since,
+                     gint64                    now_us,
+                     gint64                   *revision,
+                     GError                  **error)
+{
+  g_autoptr(GPtrArray) items =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_wire_task_free);
+  TaskCall call = { .officer = officer, .since = since, .now_us = now_us, .items = items };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "tasks_since", TXN_WRITE,
+                 tasks_since_body, &call, error))
+    return NULL;
+  *revision = call.revision;
+  return g_steal_pointer (&items);
+}
+
+static Outcome
+task_cancel_body (XunchaOfficePgRecords  *self,
+                  PGconn                 *conn,
+                  gpointer                data,
+                  GError                **error)
+{
+  TaskCall *call = data;
+  g_autoptr(PGresult) update = NULL;
+  g_autofree char *revision_text = NULL;
+  gint64 revision;
+
+  if (!expire_due (conn, call->now_us, error)
+      || !take_revision (conn, "tasks", &revision, error))
+    return OUTCOME_ROLLBACK;
+  revision_text = int64_text (revision);
+  update = run (conn, error,
+                "UPDATE tasks SET state = 'cancelled', accepted_by = NULL, "
+                "  revision = $2::bigint WHERE id = $1 AND state IN ('open', 'accepted')",
+                call->id, revision_text);
+  if (update == NULL || !task_read (conn, NULL, call->id, &call->found, error))
+    return OUTCOME_ROLLBACK;
+  if (call->found == NULL)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", call->id);
+  if (changes (update) == 0 && !g_str_equal (call->found->state, "cancelled"))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED, "Task %s is %s already",
+                   call->id, call->found->state);
+  return OUTCOME_COMMIT;
+}
+
+static XunchaWireTask *
+records_task_cancel (XunchaOfficeRecords  *records,
+                     const char           *id,
+                     gint64                now_us,
+                     GError              **error)
+{
+  TaskCall call = { .id = id, .now_us = now_us };
+  XunchaWireTask *task;
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "task_cancel", TXN_WRITE,
+                 task_cancel_body, &call, error))
+    {
+      task_call_clear (&call);
+      return NULL;
+    }
+  task = g_steal_pointer (&call.found);
+  task_call_clear (&call);
+  return task;
+}
+
+/* Whether @officer may act on @task: his own, or his team's team task. */
+static gboolean
+may_act_on (const XunchaWireOfficer *officer,
+            const XunchaWireTask    *task)
+{
+  if (task->officer_id != NULL)
+    return g_str_equal (task->officer_id, officer->id);
+  return officer->team != NULL && g_strcmp0 (task->team, officer->team) == 0;
+}
+
+static Outcome
+task_accept_body (XunchaOfficePgRecords  *self,
+                  PGconn                 *conn,
+                  gpointer                data,
+                  GError                **error)
+{
+  TaskCall *call = data;
+  g_autoptr(PGresult) update = NULL;
+  g_autofree char *revision_text = NULL;
+  gint64 revision;
+
+  if (!expire_due (conn, call->now_us, error)
+      || !task_read (conn, NULL, call->id, &call->found, error))
+    return OUTCOME_ROLLBACK;
+  if (call->found == NULL || !may_act_on (call->officer, call->found))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", call->id);
+  if (g_str_equal (call->found->state, "accepted")
+      && g_strcmp0 (call->found->accepted_by, call->officer->id) == 0)
+    return OUTCOME_COMMIT;
+
+  /* Only an open task is taken, checked by the rows changed: of two officers accepting one
+   * team task at once, the second waits for the first's row lock, then finds the row no
+   * longer open and changes nothing. */
+  if (!take_revision (conn, "tasks", &revision, error))
+    return OUTCOME_ROLLBACK;
+  revision_text = int64_text (revision);
+  update = run (conn, error,
+                "UPDATE tasks SET state = 'accepted', accepted_by = $2, revision = $3::bigint "
+                "WHERE id = $1 AND state = 'open'",
+                call->id, call->officer->id, revision_text);
+  if (update == NULL || !task_read (conn, NULL, call->id, &call->found, error))
+    return OUTCOME_ROLLBACK;
+  if (call->found == NULL)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", call->id);
+  if (changes (update) == 1)
+    return OUTCOME_COMMIT;
+  if (g_str_equal (call->found->state, "accepted")
+      && g_strcmp0 (call->found->accepted_by, call->officer->id) == 0)
+    return OUTCOME_ROLLBACK;   /* his own accept of a moment ago: the same answer */
+  if (g_str_equal (call->found->state, "accepted"))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_TASK_TAKEN, "Task %s was accepted by %s",
+                   call->id, call->found->accepted_by != NULL ? call->found->accepted_by
+                                                              : "another officer");
+  return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED, "Task %s is %s", call->id,
+                 call->found->state);
+}
+
+static XunchaWireTask *
+records_task_accept (XunchaOfficeRecords      *records,
+                     const XunchaWireOfficer  *officer,
+                     const char               *id,
+                     gint64                    now_us,
+                     GError                  **error)
+{
+  TaskCall call = { .officer = officer, .id = id, .now_us = now_us };
+  XunchaWireTask *task;
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "task_accept", TXN_WRITE,
+                 task_accept_body, &call, error))
+    {
+      task_call_clear (&call);
+      return NULL;
+    }
+  task = g_steal_pointer (&call.found);
+  task_call_clear (&call);
+  return task;
+}
+
+/* The case status a result sets, on the reports it names (verify) or the task's case
+ * (check), with one status revision (taken after the task's: always in that order). */
+static gboolean
+apply_case_status (PGconn                      *conn,
+                   const XunchaWireTask        *task,
+                   const XunchaWireTaskResult  *result,
+                   GError                     **error)
+{
+  const char *status = xuncha_office_task_case_status (task->kind, result->outcome);
+  g_autofree char *now = now_iso ();
+  g_autofree char *revision_text = NULL;
+  g_autoptr(GPtrArray) cases = g_ptr_array_new ();
+  gint64 revision;
+
+  if (status == NULL)
+    return TRUE;
+  if (g_str_equal (task->kind, "verify"))
+    for (guint i = 0; result->report_uuids[i] != NULL; i++)
+      g_ptr_array_add (cases, result->report_uuids[i]);
+  else if (task->report_uuid != NULL)
+    g_ptr_array_add (cases, task->report_uuid);
+  if (cases->len == 0)
+    return TRUE;
+  if (!take_revision (conn, "status", &revision, error))
+    return FALSE;
+  revision_text = int64_text (revision);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      g_autoptr(PGresult) update = run (conn, error,
+                                        "UPDATE reports SET case_status = $2, "
+                                        "  case_status_at = $3, status_revision = $4::bigint "
+                                        "WHERE uuid = $1",
+                                        cases->pdata[i], status, now, revision_text);
+      if (update == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* What is refused of a result for @task that holds none (yet). */
+static Outcome
+result_refused (PGconn                      *conn,
+                TaskCall                    *call,
+                GError                     **error)
+{
+  const XunchaWireTaskResult *result = call->result;
+  g_autoptr(GError) kind_error = NULL;
+
+  if (!xuncha_wire_task_result_check_kind (result, call->found->kind, &kind_error))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED, "%s", kind_error->message);
+  for (guint i = 0; result->report_uuids[i] != NULL; i++)
+    {
+      g_autofree char *owner = NULL;
+
+      if (!report_owner (conn, result->report_uuids[i], &owner, error))
+        return OUTCOME_ROLLBACK;
+      if (g_strcmp0 (owner, call->officer->id) != 0)
+        return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                       "result.report_uuids[%u]: the office holds no report %s of this "
+                       "officer", i, result->report_uuids[i]);
+    }
+  return OUTCOME_COMMIT;
+}
+
+/* A task that holds a result already: the same one again is answered as stored, another is
+ * a conflict. */
+static Outcome
+result_held (TaskCall  *call,
+             GError   **error)
+{
+  g_autofree char *held = xuncha_wire_task_result_encode (call->found->result);
+  g_autofree char *body = xuncha_wire_task_result_encode (call->result);
+
+  if (!g_str_equal (held, body))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                   "Task %s has a different result already", call->result->task_id);
+  call->created = FALSE;
+  return OUTCOME_ROLLBACK;
+}
+
+static gboolean
+another_officers (const XunchaWireOfficer *officer,
+                  const XunchaWireTask    *task)
+{
+  return !may_act_on (officer, task)
+         || (task->accepted_by != NULL && !g_str_equal (task->accepted_by, officer->id));
+}
+
+static Outcome
+task_result_put_body (XunchaOfficePgRecords  *self,
+                      PGconn                 *conn,
+                      gpointer                data,
+                      GError                **error)
+{
+  TaskCall *call = data;
+  const XunchaWireTaskResult *result = call->result;
+  const char *id = result->task_id;
+  g_autofree char *body = xuncha_wire_task_result_encode (result);
+  g_autofree char *revision_text = NULL;
+  g_autoptr(PGresult) update = NULL;
+  const char *verified = NULL;
+  gint64 revision;
+  Outcome outcome;
+
+  if (!expire_due (conn, call->now_us, error)
+      || !task_read (conn, NULL, id, &call->found, error))
+    return OUTCOME_ROLLBACK;
+  if (call->found == NULL)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", id);
+  if (another_officers (call->officer, call->found))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN, "Task %s is another officer's",
+                   id);
+  if (call->found->result != NULL)
+    return result_held (call, error);
+  outcome = result_refused (conn, call, error);
+  if (outcome != OUTCOME_COMMIT)
+    return outcome;
+
+  /* Stored only on a task that holds no result and that no other officer took, checked by
+   * the rows changed (the same result sent twice at once: the second waits for the first,
+   * then finds it held). A task cancelled or expired meanwhile keeps its state and gets the
+   * result; it moves no case: a person looks at it. */
+  if (g_str_equal (call->found->kind, "verify"))
+    verified = result->report_uuids[0];
+  if (!take_revision (conn, "tasks", &revision, error))
+    return OUTCOME_ROLLBACK;
+  revision_text = int64_text (revision);
+  update = run (conn, error,
+                "UPDATE tasks SET "
+                "  state = CASE WHEN state IN ('open', 'accepted') THEN 'done' ELSE state END,"
+                "  accepted_by = $2, report_uuid = coalesce (report_uuid, $3),"
+                "  result_uuid = $4, result = $5, revision = $6::bigint "
+                "WHERE id = $1 AND result IS NULL AND (accepted_by IS NULL OR accepted_by = $2)"
+                "RETURNING state",
+                id, call->officer->id, verified, result->result_uuid, body, revision_text);
+  if (update == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (update) == 0)
+    {
+      if (!task_read (conn, NULL, id, &call->found, error))
+        return OUTCOME_ROLLBACK;
+      if (call->found == NULL)
+        return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", id);
+      if (call->found->result != NULL)
+        return result_held (call, error);
+      return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN,
+                     "Task %s is another officer's", id);
+    }
+  if (g_str_equal (text_at (update, 0, 0), "done")
+      && !apply_case_status (conn, call->found, result, error))
+    return OUTCOME_ROLLBACK;
+  if (!task_read (conn, NULL, id, &call->found, error))
+    return OUTCOME_ROLLBACK;
+  call->created = TRUE;
+  return OUTCOME_COMMIT;
+}
+
+static XunchaWireTask *
+records_task_result_put (XunchaOfficeRecords         *records,
+                         const XunchaWireOfficer     *officer,
+                         const XunchaWireTaskResult  *result,
+                         gint64                       now_us,
+                         gboolean                    *created,
+                         GError                     **error)
+{
+  TaskCall call = { .officer = officer, .result = result, .now_us = now_us };
+  XunchaWireTask *task;
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "task_result_put", TXN_WRITE,
+                 task_result_put_body, &call, error))
+    {
+      task_call_clear (&call);
+      return NULL;
+    }
+  *created = call.created;
+  task = g_steal_pointer (&call.found);
+  task_call_clear (&call);
+  return task;
+}
+
+/* Which messages an officer gets: $2 his id (NULL: the office, all of them), $3 his
+ * team. */
+#define MESSAGE_VISIBLE \
+  "($2::text IS NULL OR m.audience = 'all' OR (m.audience = 'officer' AND m.officer_id = $2)" \
+  " OR (m.audience = 'team' AND $3::text IS NOT NULL AND m.team = $3::text))"
+
+/* The message's revision for him is the later of its sending and his reading. */
+#define MESSAGE_REVISION "greatest (m.revision, coalesce (r.revision, 0))"
+#define MESSAGE_COLUMNS \
+  "m.id, m.audience, m.team, m.officer_id, m.sender, m.title, m.body, m.sent_at, " \
+  "r.read_at, " MESSAGE_REVISION
+
+static XunchaWireMessage *
+message_from_row (const PGresult *result,
+                  int             row)
+{
+  XunchaWireMessage *message = xuncha_wire_message_new ();
+
+  message->id = g_strdup (text_at (result, row, 0));
+  message->audience = g_strdup (text_at (result, row, 1));
+  message->team = g_strdup (text_at (result, row, 2));
+  message->officer_id = g_strdup (text_at (result, row, 3));
+  message->sender = g_strdup (text_at (result, row, 4));
+  message->title = g_strdup (text_at (result, row, 5));
+  message->body = g_strdup (text_at (result, row, 6));
+  message->sent_at = g_strdup (text_at (result, row, 7));
+  message->read_at = g_strdup (text_at (result, row, 8));
+  message->revision = int64_at (result, row, 9);
+  return message;
+}
+
+static Outcome
+message_add_body (XunchaOfficePgRecords  *self,
+                  PGconn                 *conn,
+                  gpointer                data,
+                  GError                **error)
+{
+  TaskCall *call = data;
+  XunchaWireMessage *message = call->message;
+  g_autoptr(PGresult) insert = NULL;
+  g_autofree char *revision_text = NULL;
+  gint64 revision;
+
+  if (!addressee_known (conn, "message", message->officer_id, message->team, error))
+    return OUTCOME_ROLLBACK;
+  if (!take_revision (conn, "messages", &revision, error))
+    return OUTCOME_ROLLBACK;
+  revision_text = int64_text (revision);
+  insert = run (conn, error,
+                "INSERT INTO messages (id, audience, officer_id, team, sender, title, body, "
+                "  sent_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::bigint) "
+                "ON CONFLICT (id) DO NOTHING",
+                message->id, message->audience, message->officer_id, message->team,
+                message->sender, message->title, message->body, message->sent_at,
+                revision_text);
+  if (insert == NULL)
+    return OUTCOME_ROLLBACK;
+  if (changes (insert) == 0)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT, "Message %s is held already",
+                   message->id);
+  call->revision = revision;
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_message_add (XunchaOfficeRecords  *records,
+                     XunchaWireMessage    *message,
+                     GError              **error)
+{
+  g_autoptr(GError) invalid = NULL;
+  TaskCall call = { .message = message };
+
+  g_clear_pointer (&message->read_at, g_free);
+  if (!xuncha_wire_message_validate (message, &invalid))
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_INVALID, "%s", invalid->message);
+      return FALSE;
+    }
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "message_add", TXN_WRITE,
+                 message_add_body, &call, error))
+    return FALSE;
+  message->revision = call.revision;
+  return TRUE;
+}
+
+static Outcome
+messages_since_body (XunchaOfficePgRecords  *self,
+                     PGconn                 *conn,
+                     gpointer                data,
+                     GError                **error)
+{
+  TaskCall *call = data;
+  const XunchaWireOfficer *officer = call->officer;
+  g_autofree char *since = int64_text (call->since);
+  g_autofree char *limit = officer != NULL ? int64_text (XUNCHA_WIRE_TASK_DELTA_MAX) : NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  /* In one snapshot with the rows: see take_revision(). */
+  if (!read_revision (conn, "messages", &call->revision, error))
+    return OUTCOME_ROLLBACK;
+  result = run (conn, error,
+                "SELECT " MESSAGE_COLUMNS " FROM messages m "
+                "LEFT JOIN message_reads r ON r.message_id = m.id AND r.officer_id = $2 "
+                "WHERE " MESSAGE_VISIBLE " AND " MESSAGE_REVISION " > $1::bigint "
+                "ORDER BY " MESSAGE_REVISION " LIMIT $4::bigint",
+                since, officer != NULL ? officer->id : NULL,
+                officer != NULL ? officer->team : NULL, limit);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (call->items, message_from_row (result, i));
+  if (officer != NULL && call->items->len == XUNCHA_WIRE_TASK_DELTA_MAX)
+    call->revision =
+      ((XunchaWireMessage *)call->items->pdata[call->items->len - 1])->revision;
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_messages_since (XunchaOfficeRecords      *records,
+                        const XunchaWireOfficer  *officer,
+                        gint64                    since,
+                        gint64                   *revision,
+                        GError                  **error)
+{
+  g_autoptr(GPtrArray) items =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_wire_message_free);
+  TaskCall call = { .officer = officer, .since = since, .items = items };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "messages_since", TXN_SNAPSHOT,
+                 messages_since_body, &call, error))
+    return NULL;
+  *revision = call.revision;
+  return g_steal_pointer (&items);
+}
+
+static gboolean
+message_read_row (PGconn                   *conn,
+                  TaskCall                 *call,
+                  GError                  **error)
+{
+  g_autoptr(PGresult) result = run (conn, error,
+                                    "SELECT " MESSAGE_COLUMNS " FROM messages m "
+                                    "LEFT JOIN message_reads r "
+                                    "  ON r.message_id = m.id AND r.officer_id = $2 "
+                                    "WHERE m.id = $1 AND " MESSAGE_VISIBLE,
+                                    call->id, call->officer->id, call->officer->team);
+
+  g_clear_pointer (&call->found_message, xuncha_wire_message_free);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    call->found_message = message_from_row (result, 0);
+  return TRUE;
+}
+
+static Outcome
+message_read_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  TaskCall *call = data;
+  g_autoptr(PGresult) insert = NULL;
+  g_autofree char *revision_text = NULL;
+  gint64 revision;
+
+  if (!message_read_row (conn, call, error))
+    return OUTCOME_ROLLBACK;
+  if (call->found_message == NULL)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No message %s", call->id);
+  if (call->found_message->read_at != NULL)
+    return OUTCOME_ROLLBACK;   /* read before: the first read_at stays */
+  /* ON CONFLICT DO NOTHING: two reads at once; the first one's read_at stays. */
+  if (!take_revision (conn, "messages", &revision, error))
+    return OUTCOME_ROLLBACK;
+  revision_text = int64_text (revision);
+  insert = run (conn, error,
+                "INSERT INTO message_reads (message_id, officer_id, read_at, revision) "
+                "VALUES ($1, $2, $3, $4::bigint) ON CONFLICT DO NOTHING",
+                call->id, call->officer->id, call->read_at, revision_text);
+  if (insert == NULL || !message_read_row (conn, call, error))
+    return OUTCOME_ROLLBACK;
+  return OUTCOME_COMMIT;
+}
+
+static XunchaWireMessage *
+records_message_read (XunchaOfficeRecords      *records,
+                      const XunchaWireOfficer  *officer,
+                      const char               *id,
+                      const char               *read_at,
+                      GError                  **error)
+{
+  TaskCall call = { .officer = officer, .id = id, .read_at = read_at };
+  XunchaWireMessage *message;
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "message_read", TXN_WRITE,
+                 message_read_body, &call, error))
+    {
+      task_call_clear (&call);
+      return NULL;
+    }
+  message = g_steal_pointer (&call.found_message);
+  task_call_clear (&call);
+  return message;
+}
+
+static Outcome
+photo_visible_body (XunchaOfficePgRecords  *self,
+                    PGconn                 *conn,
+                    gpointer                data,
+                    GError                **error)
+{
+  TaskCall *call = data;
+  g_autoptr(PGresult) result =
+    run (conn, error,
+         "SELECT EXISTS (SELECT 1 FROM task_photos p JOIN tasks t ON t.id = p.task_id"
+         "               WHERE p.sha256 = $1 AND " TASK_VISIBLE ")"
+         "    OR EXISTS (SELECT 1 FROM report_photos p"
+         "               JOIN reports r ON r.uuid = p.report_uuid"
+         "               LEFT JOIN officers o ON o.id = r.officer_id"
+         "               WHERE p.sha256 = $1 AND (r.officer_id = $2"
+         "                 OR ($4::boolean AND $3::text IS NOT NULL AND o.team = $3::text)))",
+         call->sha256, call->officer->id, call->officer->team,
+         bool_text (call->officer->leader));
+
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (!bool_at (result, 0, 0))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No photo %s", call->sha256);
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_photo_visible (XunchaOfficeRecords      *records,
+                       const XunchaWireOfficer  *officer,
+                       const char               *sha256,
+                       GError                  **error)
+{
+  TaskCall call = { .officer = officer, .sha256 = sha256 };
+
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "photo_visible", TXN_SINGLE,
+                   photo_visible_body, &call, error);
+}
+
 static int
 records_schema_version (XunchaOfficeRecords *records)
 {
@@ -2282,6 +3273,16 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->revisions_raise = records_revisions_raise;
   iface->generation = records_generation;
   iface->generation_renew = records_generation_renew;
+  iface->task_add = records_task_add;
+  iface->task_get = records_task_get;
+  iface->tasks_since = records_tasks_since;
+  iface->task_cancel = records_task_cancel;
+  iface->task_accept = records_task_accept;
+  iface->task_result_put = records_task_result_put;
+  iface->message_add = records_message_add;
+  iface->messages_since = records_messages_since;
+  iface->message_read = records_message_read;
+  iface->photo_visible = records_photo_visible;
 }
 
 /* Migrations. */

@@ -249,3 +249,154 @@ xuncha_office_records_generation_renew (XunchaOfficeRecords  *self,
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
   return IFACE (self)->generation_renew (self, error);
 }
+
+gboolean
+xuncha_office_records_task_add (XunchaOfficeRecords  *self,
+                                XunchaWireTask       *task,
+                                GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (task != NULL && task->id != NULL, FALSE);
+  return IFACE (self)->task_add (self, task, error);
+}
+
+XunchaWireTask *
+xuncha_office_records_task_get (XunchaOfficeRecords      *self,
+                                const XunchaWireOfficer  *officer,
+                                const char               *id,
+                                gint64                    now_us,
+                                GError                  **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  return IFACE (self)->task_get (self, officer, id, now_us, error);
+}
+
+GPtrArray *
+xuncha_office_records_tasks_since (XunchaOfficeRecords      *self,
+                                   const XunchaWireOfficer  *officer,
+                                   gint64                    since,
+                                   gint64                    now_us,
+                                   gint64                   *revision,
+                                   GError                  **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (revision != NULL, NULL);
+  return IFACE (self)->tasks_since (self, officer, since, now_us, revision, error);
+}
+
+XunchaWireTask *
+xuncha_office_records_task_cancel (XunchaOfficeRecords  *self,
+                                   const char           *id,
+                                   gint64                now_us,
+                                   GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  return IFACE (self)->task_cancel (self, id, now_us, error);
+}
+
+XunchaWireTask *
+xuncha_office_records_task_accept (XunchaOfficeRecords      *self,
+                                   const XunchaWireOfficer  *officer,
+                                   const char               *id,
+                                   gint64                    now_us,
+                                   GError                  **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (officer != NULL && id != NULL, NULL);
+  return IFACE (self)->task_accept (self, officer, id, now_us, error);
+}
+
+XunchaWireTask *
+xuncha_office_records_task_result_put (XunchaOfficeRecords         *self,
+                                       const XunchaWireOfficer     *officer,
+                                       const XunchaWireTaskResult  *result,
+                                       gint64                       now_us,
+                                       gboolean                    *created,
+                                       GError                     **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (officer != NULL && result != NULL && created != NULL, NULL);
+  return IFACE (self)->task_result_put (self, officer, result, now_us, created, error);
+}
+
+gboolean
+xuncha_office_records_message_add (XunchaOfficeRecords  *self,
+                                   XunchaWireMessage    *message,
+                                   GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (message != NULL && message->id != NULL, FALSE);
+  return IFACE (self)->message_add (self, message, error);
+}
+
+GPtrArray *
+xuncha_office_records_messages_since (XunchaOfficeRecords      *self,
+                                      const XunchaWireOfficer  *officer,
+                                      gint64                    since,
+                                      gint64                   *revision,
+                                      GError                  **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (revision != NULL, NULL);
+  return IFACE (self)->messages_since (self, officer, since, revision, error);
+}
+
+XunchaWireMessage *
+xuncha_office_records_message_read (XunchaOfficeRecords      *self,
+                                    const XunchaWireOfficer  *officer,
+                                    const char               *id,
+                                    const char               *read_at,
+                                    GError                  **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (officer != NULL && id != NULL && read_at != NULL, NULL);
+  return IFACE (self)->message_read (self, officer, id, read_at, error);
+}
+
+gboolean
+xuncha_office_records_photo_visible (XunchaOfficeRecords      *self,
+                                     const XunchaWireOfficer  *officer,
+                                     const char               *sha256,
+                                     GError                  **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (officer != NULL && sha256 != NULL, FALSE);
+  return IFACE (self)->photo_visible (self, officer, sha256, error);
+}
+
+const char *
+xuncha_office_task_case_status (const char *kind,
+                                const char *outcome)
+{
+  g_return_val_if_fail (kind != NULL && outcome != NULL, NULL);
+
+  if (g_str_equal (kind, "verify")
+      && (g_str_equal (outcome, "confirmed") || g_str_equal (outcome, "different")))
+    return "待立案";
+  if (g_str_equal (kind, "check") && g_str_equal (outcome, "fixed"))
+    return "待结案";
+  if (g_str_equal (kind, "check")
+      && (g_str_equal (outcome, "not_fixed") || g_str_equal (outcome, "partly")))
+    return "退回";
+  return NULL;
+}
+
+gboolean
+xuncha_office_task_deadline_us (const char *deadline,
+                                gint64     *out)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) time = NULL;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (deadline == NULL)
+    return FALSE;
+  time = g_date_time_new_from_iso8601 (deadline, utc);
+  if (time == NULL)
+    return FALSE;
+  *out = g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time);
+  return TRUE;
+}

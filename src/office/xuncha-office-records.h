@@ -12,7 +12,9 @@
 #include "xuncha-office-street.h"
 #include "xuncha-protocol.h"
 #include "xuncha-wire-report.h"
+#include "xuncha-wire-message.h"
 #include "xuncha-wire-shift.h"
+#include "xuncha-wire-task.h"
 
 G_BEGIN_DECLS
 
@@ -99,6 +101,31 @@ struct _XunchaOfficeRecordsInterface
 
   char      *(*generation)        (XunchaOfficeRecords *self, GError **error);
   char      *(*generation_renew)  (XunchaOfficeRecords *self, GError **error);
+
+  gboolean   (*task_add)          (XunchaOfficeRecords *self, XunchaWireTask *task,
+                                   GError **error);
+  XunchaWireTask *(*task_get)     (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   const char *id, gint64 now_us, GError **error);
+  GPtrArray *(*tasks_since)       (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   gint64 since, gint64 now_us, gint64 *revision,
+                                   GError **error);
+  XunchaWireTask *(*task_cancel)  (XunchaOfficeRecords *self, const char *id, gint64 now_us,
+                                   GError **error);
+  XunchaWireTask *(*task_accept)  (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   const char *id, gint64 now_us, GError **error);
+  XunchaWireTask *(*task_result_put) (XunchaOfficeRecords *self,
+                                   const XunchaWireOfficer *officer,
+                                   const XunchaWireTaskResult *result, gint64 now_us,
+                                   gboolean *created, GError **error);
+  gboolean   (*message_add)       (XunchaOfficeRecords *self, XunchaWireMessage *message,
+                                   GError **error);
+  GPtrArray *(*messages_since)    (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   gint64 since, gint64 *revision, GError **error);
+  XunchaWireMessage *(*message_read) (XunchaOfficeRecords *self,
+                                   const XunchaWireOfficer *officer, const char *id,
+                                   const char *read_at, GError **error);
+  gboolean   (*photo_visible)     (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   const char *sha256, GError **error);
 };
 
 /* The schema version the database holds (after the migrations this build ran). */
@@ -254,5 +281,98 @@ char       *xuncha_office_records_generation         (XunchaOfficeRecords       
 /* Replaces the generation with a new random one, and returns it. */
 char       *xuncha_office_records_generation_renew   (XunchaOfficeRecords             *self,
                                                       GError                         **error);
+
+/* Tasks (docs/protocol.md, Tasks and messages). @now_us is the wall-clock time (Unix
+ * microseconds) the caller decides expiry against: a task open or accepted past its
+ * deadline is stored as expired, with a revision of its own, by whichever method sees it
+ * first. @officer NULL is the office itself (the command line), which sees every task. */
+
+/* Stores a new task (its id, made by the caller, and every member but state, accepted_by,
+ * result and revision, which the records set: open, none, none, and a new revision, written
+ * back into @task). CONFLICT for an id already held; REFUSED when a check names a report
+ * the office does not hold. */
+gboolean        xuncha_office_records_task_add         (XunchaOfficeRecords         *self,
+                                                        XunchaWireTask              *task,
+                                                        GError                     **error);
+/* NOT_FOUND for a task that does not exist or that @officer may not see. */
+XunchaWireTask *xuncha_office_records_task_get         (XunchaOfficeRecords         *self,
+                                                        const XunchaWireOfficer     *officer,
+                                                        const char                  *id,
+                                                        gint64                       now_us,
+                                                        GError                     **error);
+/* The tasks @officer may see (his own, his team's team tasks; a leader: every task of his
+ * team) changed after @since, by revision, at most XUNCHA_WIRE_TASK_DELTA_MAX for an
+ * officer (all for the office); @revision: where the next call goes on from. */
+GPtrArray      *xuncha_office_records_tasks_since      (XunchaOfficeRecords         *self,
+                                                        const XunchaWireOfficer     *officer,
+                                                        gint64                       since,
+                                                        gint64                       now_us,
+                                                        gint64                      *revision,
+                                                        GError                     **error);
+/* Cancels an open or accepted task. NOT_FOUND; TASK_CLOSED for one done or expired (one
+ * cancelled already is answered as it is). */
+XunchaWireTask *xuncha_office_records_task_cancel      (XunchaOfficeRecords         *self,
+                                                        const char                  *id,
+                                                        gint64                       now_us,
+                                                        GError                     **error);
+/* Accepts a task for @officer: his own, or his team's team task while it is open (the
+ * first officer to accept it takes it; a conditional update, so of two at once exactly one
+ * does). Again by him: the same answer. NOT_FOUND (not his or his team's), TASK_TAKEN
+ * (accepted by another; the office's view, task_get() with no officer, says by whom),
+ * TASK_CLOSED. */
+XunchaWireTask *xuncha_office_records_task_accept      (XunchaOfficeRecords         *self,
+                                                        const XunchaWireOfficer     *officer,
+                                                        const char                  *id,
+                                                        gint64                       now_us,
+                                                        GError                     **error);
+/* Stores a task's result and applies its effect on the case (verify confirmed/different:
+ * the named reports to 待立案; check fixed: the case to 待结案; not_fixed, partly: 退回),
+ * in one transaction. @created FALSE for the same result again. NOT_FOUND (no such task),
+ * FORBIDDEN (not his, or a team task another accepted), CONFLICT (a different result is
+ * held), REFUSED (an outcome not of the task's kind, a roll call without its shift or
+ * position, a report the office does not hold or that is not his: the message names
+ * report_uuids[i]). A cancelled or expired task keeps its state and gets the result. */
+XunchaWireTask *xuncha_office_records_task_result_put  (XunchaOfficeRecords         *self,
+                                                        const XunchaWireOfficer     *officer,
+                                                        const XunchaWireTaskResult  *result,
+                                                        gint64                       now_us,
+                                                        gboolean                    *created,
+                                                        GError                     **error);
+
+/* Messages. Stores a new message (id made by the caller); sets its revision. CONFLICT for
+ * an id already held. */
+gboolean        xuncha_office_records_message_add      (XunchaOfficeRecords         *self,
+                                                        XunchaWireMessage           *message,
+                                                        GError                     **error);
+/* Messages to @officer, his team or everyone, sent or read by him after @since, each with
+ * his read_at; at most XUNCHA_WIRE_TASK_DELTA_MAX for an officer. @officer NULL: every
+ * message, without read_at. */
+GPtrArray      *xuncha_office_records_messages_since   (XunchaOfficeRecords         *self,
+                                                        const XunchaWireOfficer     *officer,
+                                                        gint64                       since,
+                                                        gint64                      *revision,
+                                                        GError                     **error);
+/* Marks a message read by @officer at @read_at; again: the first read_at stays. NOT_FOUND
+ * when it is not addressed to him. */
+XunchaWireMessage *xuncha_office_records_message_read  (XunchaOfficeRecords         *self,
+                                                        const XunchaWireOfficer     *officer,
+                                                        const char                  *id,
+                                                        const char                  *read_at,
+                                                        GError                     **error);
+/* Whether @officer may fetch the photo @sha256: attached to a task he may see or to a
+ * report he may read. */
+gboolean        xuncha_office_records_photo_visible    (XunchaOfficeRecords         *self,
+                                                        const XunchaWireOfficer     *officer,
+                                                        const char                  *sha256,
+                                                        GError                     **error);
+
+/* What every backend applies alike. The case status a task's result sets (verify
+ * confirmed or different: 待立案; check fixed: 待结案; not_fixed, partly: 退回), or NULL
+ * for none. */
+const char     *xuncha_office_task_case_status         (const char                  *kind,
+                                                        const char                  *outcome);
+/* A task's deadline in Unix microseconds; FALSE for a time that cannot be read. */
+gboolean        xuncha_office_task_deadline_us         (const char                  *deadline,
+                                                        gint64                      *out);
 
 G_END_DECLS

@@ -148,7 +148,10 @@ respond_call (SoupServerMessage *msg,
     }
   soup_server_message_set_status (msg, call->status, NULL);
   if (call->answer != NULL)
-    soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
+    soup_server_message_set_response (msg, call->answer_type != NULL
+                                           ? call->answer_type
+                                           : "application/json; charset=utf-8",
+                                      SOUP_MEMORY_COPY,
                                       g_bytes_get_data (call->answer, NULL),
                                       g_bytes_get_size (call->answer));
   else if (call->answer_length >= 0)

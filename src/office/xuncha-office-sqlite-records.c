@@ -56,7 +56,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 2: the indexes the office's map and console queries read reports by: their time of
  *    receipt (also the order of an export) and their officer.
  * 3: the records' generation (one row), made anew by every restore: see
- *    xuncha_office_records_generation(). */
+ *    xuncha_office_records_generation().
+ * 4: tasks the office gives officers and teams, with their photos and results, messages
+ *    and who read them (docs/protocol.md, Tasks and messages); report photos by name, for
+ *    whether an officer may fetch one. A task's body is its wire encoding as made (open,
+ *    without result, revision 0); what changes after (state, who accepted it, the case a
+ *    verify found, the result, the revision) is in columns of its own. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -105,6 +110,27 @@ static const char * const migrations[] = {
 
   "CREATE TABLE generation (id TEXT NOT NULL);"
   "INSERT INTO generation (id) VALUES (lower (hex (randomblob (16))));",
+
+  "CREATE TABLE tasks ("
+  "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, officer_id TEXT, team TEXT,"
+  "  state TEXT NOT NULL, accepted_by TEXT, deadline_us INTEGER NOT NULL,"
+  "  report_uuid TEXT, body TEXT NOT NULL, result_uuid TEXT, result TEXT,"
+  "  created_at TEXT NOT NULL, revision INTEGER NOT NULL);"
+  "CREATE INDEX tasks_revision ON tasks (revision);"
+  "CREATE INDEX tasks_due ON tasks (state, deadline_us);"
+  "CREATE TABLE task_photos ("
+  "  task_id TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (task_id, sha256));"
+  "CREATE INDEX task_photos_sha256 ON task_photos (sha256);"
+  "CREATE INDEX report_photos_sha256 ON report_photos (sha256);"
+  "CREATE TABLE messages ("
+  "  id TEXT PRIMARY KEY, audience TEXT NOT NULL, officer_id TEXT, team TEXT,"
+  "  sender TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, sent_at TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL);"
+  "CREATE INDEX messages_revision ON messages (revision);"
+  "CREATE TABLE message_reads ("
+  "  message_id TEXT NOT NULL, officer_id TEXT NOT NULL, read_at TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL, PRIMARY KEY (message_id, officer_id));"
+  "CREATE INDEX message_reads_revision ON message_reads (officer_id, revision);",
 };
 
 int
@@ -1716,7 +1742,9 @@ records_revisions_raise (XunchaOfficeRecords  *records,
                          gint64                minimum,
                          GError              **error)
 {
-  static const char * const counters[] = { "status", "streets", "merchants" };
+  static const char * const counters[] = {
+    "status", "streets", "merchants", "tasks", "messages"
+  };
   g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
 
   if (c == NULL || !begin_write (c, error))
@@ -1841,6 +1869,858 @@ xuncha_office_sqlite_records_init (XunchaOfficeSqliteRecords *self)
   self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify)connection_close);
 }
 
+/* Tasks and messages. */
+
+static gboolean
+refuse (GError                   **error,
+        XunchaOfficeStorageError   code,
+        const char                *format,
+        ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+refuse (GError                   **error,
+        XunchaOfficeStorageError   code,
+        const char                *format,
+        ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (XUNCHA_OFFICE_STORAGE_ERROR, code, format,
+                                                args));
+  va_end (args);
+  return FALSE;
+}
+
+/* Which tasks an officer sees: his own, his team's team tasks, and for a leader every task
+ * of his team's officers. ?2 his id (NULL: the office, which sees all), ?3 his team, ?4
+ * whether he leads it. */
+#define TASK_VISIBLE \
+  "(?2 IS NULL OR t.officer_id = ?2 OR (t.team IS NOT NULL AND t.team = ?3) " \
+  " OR (?4 AND ?3 IS NOT NULL AND t.officer_id IN (SELECT o.id FROM officers o " \
+  "                                                 WHERE o.team = ?3)))"
+
+/* The columns every task query reads, in this order. */
+#define TASK_COLUMNS \
+  "t.body, t.state, t.accepted_by, t.report_uuid, t.result, t.revision, t.kind, " \
+  "t.officer_id, t.team"
+
+static void
+bind_viewer (sqlite3_stmt            *stmt,
+             const XunchaWireOfficer *officer)
+{
+  if (officer == NULL)
+    {
+      sqlite3_bind_null (stmt, 2);
+      sqlite3_bind_null (stmt, 3);
+      sqlite3_bind_int (stmt, 4, 0);
+      return;
+    }
+  sqlite3_bind_text (stmt, 2, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, officer->team, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, officer->leader);
+}
+
+/* The task as the office holds it: its body as made, with what changed since. */
+static XunchaWireTask *
+task_from_row (sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (column_text (stmt, 0), -1, "task", error);
+  g_autoptr(XunchaWireTask) task = root != NULL ? xuncha_wire_task_from_json (root, error)
+                                                : NULL;
+  const char *result = column_text (stmt, 4);
+
+  if (task == NULL)
+    {
+      g_prefix_error (error, "A stored task cannot be read: ");
+      return NULL;
+    }
+  g_free (task->state);
+  task->state = g_strdup (column_text (stmt, 1));
+  g_free (task->accepted_by);
+  task->accepted_by = g_strdup (column_text (stmt, 2));
+  g_free (task->report_uuid);
+  task->report_uuid = g_strdup (column_text (stmt, 3));
+  task->revision = sqlite3_column_int64 (stmt, 5);
+  if (result != NULL)
+    {
+      task->result = xuncha_wire_task_result_decode (result, -1, error);
+      if (task->result == NULL)
+        {
+          g_prefix_error (error, "A stored task result cannot be read: ");
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&task);
+}
+
+/* Reads one task (NULL and no error when there is none, or @officer may not see it). */
+static gboolean
+task_read (Connection               *c,
+           const XunchaWireOfficer  *officer,
+           const char               *id,
+           XunchaWireTask          **out,
+           GError                  **error)
+{
+  sqlite3_stmt *stmt = prepare (c, "SELECT " TASK_COLUMNS " FROM tasks t "
+                                   "WHERE t.id = ?1 AND " TASK_VISIBLE, error);
+  int rc;
+
+  *out = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  bind_viewer (stmt, officer);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = task_from_row (stmt, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read the task");
+  return rc == SQLITE_DONE || *out != NULL;
+}
+
+/* Inside a write: stores as expired every task open or accepted past its deadline, each
+ * with a revision of its own (so that an answer cut at its limit never splits one
+ * revision). */
+static gboolean
+expire_due (Connection  *c,
+            gint64       now_us,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  gint64 revision;
+  int rc;
+
+  stmt = prepare (c, "SELECT id FROM tasks WHERE state IN ('open', 'accepted') "
+                     "AND deadline_us < ?1 ORDER BY deadline_us, id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now_us);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (due, g_strdup (column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read the tasks past their deadline");
+  if (due->len == 0)
+    return TRUE;
+  if (!counter_get (c, "tasks", &revision, error))
+    return FALSE;
+  for (guint i = 0; i < due->len; i++)
+    {
+      stmt = prepare (c, "UPDATE tasks SET state = 'expired', revision = ?2 WHERE id = ?1",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, due->pdata[i], -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, ++revision);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+    }
+  return counter_set (c, "tasks", revision, error);
+}
+
+static gboolean
+report_exists (Connection  *c,
+               const char  *uuid,
+               char       **owner,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (c, "SELECT officer_id FROM reports WHERE uuid = ?1", error);
+  int rc;
+
+  *owner = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *owner = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read reports");
+  return TRUE;
+}
+
+/* A task or message goes to an officer the office has, or to a team with officers:
+ * one to nobody would wait for ever. */
+static gboolean
+addressee_known (Connection  *c,
+                 const char  *what,
+                 const char  *officer_id,
+                 const char  *team,
+                 GError     **error)
+{
+  gint64 n = 1;
+
+  if (officer_id != NULL
+      && !query_int64 (c, "SELECT count(*) FROM officers WHERE id = ?1", officer_id, &n, error))
+    return FALSE;
+  if (n == 0)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                   "%s.officer_id: the office has no officer %s", what, officer_id);
+  if (team != NULL
+      && !query_int64 (c, "SELECT count(*) FROM officers WHERE team = ?1", team, &n, error))
+    return FALSE;
+  if (n == 0)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                   "%s.team: the office has no officer in team %s", what, team);
+  return TRUE;
+}
+
+static gboolean
+records_task_add (XunchaOfficeRecords  *records,
+                  XunchaWireTask       *task,
+                  GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(XunchaWireTask) made = NULL;
+  g_autoptr(GError) invalid = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *owner = NULL;
+  sqlite3_stmt *stmt;
+  gint64 deadline_us, revision, held;
+
+  if (c == NULL)
+    return FALSE;
+  made = xuncha_wire_task_copy (task);
+  g_free (made->state);
+  made->state = g_strdup ("open");
+  g_clear_pointer (&made->accepted_by, g_free);
+  g_clear_pointer (&made->result, xuncha_wire_task_result_free);
+  made->revision = 0;
+  if (!xuncha_wire_task_validate (made, &invalid))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_INVALID, "%s", invalid->message);
+  if (!xuncha_office_task_deadline_us (made->deadline, &deadline_us))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_INVALID,
+                   "task.deadline: not an ISO 8601 time");
+  body = xuncha_wire_task_encode (made);
+  if (!begin_write (c, error)
+      || !query_int64 (c, "SELECT count(*) FROM tasks WHERE id = ?1", made->id, &held, error))
+    return FALSE;
+  if (held > 0)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT, "Task %s is held already",
+                   made->id);
+  if (!addressee_known (c, "task", made->officer_id, made->team, error))
+    return FALSE;
+  if (made->report_uuid != NULL)
+    {
+      if (!report_exists (c, made->report_uuid, &owner, error))
+        return FALSE;
+      if (owner == NULL)
+        return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                       "task.report_uuid: the office holds no report %s", made->report_uuid);
+    }
+  if (!counter_get (c, "tasks", &revision, error))
+    return FALSE;
+  revision++;
+  stmt = prepare (c,
+                  "INSERT INTO tasks (id, kind, officer_id, team, state, deadline_us, "
+                  "  report_uuid, body, created_at, revision) "
+                  "VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, made->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, made->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, made->officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, made->team, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, deadline_us);
+  sqlite3_bind_text (stmt, 6, made->report_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, body, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, made->created_at, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, revision);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  for (guint i = 0; made->photos[i] != NULL; i++)
+    {
+      stmt = prepare (c, "INSERT OR IGNORE INTO task_photos (task_id, sha256) VALUES (?1, ?2)",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, made->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, made->photos[i], -1, SQLITE_STATIC);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+    }
+  if (!counter_set (c, "tasks", revision, error) || !exec (c, "COMMIT", error))
+    return FALSE;
+  g_free (task->state);
+  task->state = g_strdup ("open");
+  g_clear_pointer (&task->accepted_by, g_free);
+  g_clear_pointer (&task->result, xuncha_wire_task_result_free);
+  task->revision = revision;
+  return TRUE;
+}
+
+static XunchaWireTask *
+records_task_get (XunchaOfficeRecords      *records,
+                  const XunchaWireOfficer  *officer,
+                  const char               *id,
+                  gint64                    now_us,
+                  GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(XunchaWireTask) task = NULL;
+
+  if (c == NULL || !begin_write (c, error) || !expire_due (c, now_us, error)
+      || !task_read (c, officer, id, &task, error))
+    return NULL;
+  if (task == NULL)
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", id);
+      return NULL;
+    }
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&task);
+}
+
+static GPtrArray *
+records_tasks_since (XunchaOfficeRecords      *records,
+                     const XunchaWireOfficer  *officer,
+                     gint64                    since,
+                     gint64                    now_us,
+                     gint64                   *revision,
+                     GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GPtrArray) tasks =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_wire_task_free);
+  gint64 limit = officer != NULL ? XUNCHA_WIRE_TASK_DELTA_MAX : -1;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL || !begin_write (c, error) || !expire_due (c, now_us, error)
+      || !counter_get (c, "tasks", revision, error))
+    return NULL;
+  stmt = prepare (c, "SELECT " TASK_COLUMNS " FROM tasks t "
+                     "WHERE t.revision > ?1 AND " TASK_VISIBLE " "
+                     "ORDER BY t.revision LIMIT ?5", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  bind_viewer (stmt, officer);
+  sqlite3_bind_int64 (stmt, 5, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaWireTask *task = task_from_row (stmt, error);
+
+      if (task == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (tasks, task);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read tasks");
+      return NULL;
+    }
+  /* Cut at the limit: the device goes on from the last task it was given. */
+  if (limit > 0 && tasks->len == (guint)limit)
+    *revision = ((XunchaWireTask *)tasks->pdata[tasks->len - 1])->revision;
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&tasks);
+}
+
+/* Sets a task's state (and who accepted it) with a new revision. */
+static gboolean
+task_set_state (Connection  *c,
+                const char  *id,
+                const char  *state,
+                const char  *accepted_by,
+                GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 revision;
+
+  if (!counter_get (c, "tasks", &revision, error))
+    return FALSE;
+  revision++;
+  stmt = prepare (c, "UPDATE tasks SET state = ?2, accepted_by = ?3, revision = ?4 "
+                     "WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, accepted_by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, revision);
+  return step_done (c, stmt, error) && counter_set (c, "tasks", revision, error);
+}
+
+static XunchaWireTask *
+records_task_cancel (XunchaOfficeRecords  *records,
+                     const char           *id,
+                     gint64                now_us,
+                     GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(XunchaWireTask) task = NULL;
+
+  if (c == NULL || !begin_write (c, error) || !expire_due (c, now_us, error)
+      || !task_read (c, NULL, id, &task, error))
+    return NULL;
+  if (task == NULL)
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", id);
+      return NULL;
+    }
+  if (g_str_equal (task->state, "done") || g_str_equal (task->state, "expired"))
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED, "Task %s is %s already", id,
+              task->state);
+      return NULL;
+    }
+  if (!g_str_equal (task->state, "cancelled"))
+    {
+      g_clear_pointer (&task, xuncha_wire_task_free);
+      if (!task_set_state (c, id, "cancelled", NULL, error)
+          || !task_read (c, NULL, id, &task, error))
+        return NULL;
+    }
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&task);
+}
+
+/* Whether @officer may act on @task: his own, or his team's team task that no other
+ * officer accepted. */
+static gboolean
+may_act_on (const XunchaWireOfficer *officer,
+            const XunchaWireTask    *task)
+{
+  if (task->officer_id != NULL)
+    return g_str_equal (task->officer_id, officer->id);
+  return officer->team != NULL && g_str_equal (task->team, officer->team);
+}
+
+static XunchaWireTask *
+records_task_accept (XunchaOfficeRecords      *records,
+                     const XunchaWireOfficer  *officer,
+                     const char               *id,
+                     gint64                    now_us,
+                     GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(XunchaWireTask) task = NULL;
+  sqlite3_stmt *stmt;
+  gint64 revision;
+
+  if (c == NULL || !begin_write (c, error) || !expire_due (c, now_us, error)
+      || !task_read (c, NULL, id, &task, error))
+    return NULL;
+  if (task == NULL || !may_act_on (officer, task))
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", id);
+      return NULL;
+    }
+  if (g_str_equal (task->state, "accepted") && g_strcmp0 (task->accepted_by, officer->id) == 0)
+    {
+      if (!exec (c, "COMMIT", error))
+        return NULL;
+      return g_steal_pointer (&task);
+    }
+  /* Only an open task is taken, checked by the rows changed: of two officers accepting
+   * one team task at once, the second finds it accepted. */
+  if (!counter_get (c, "tasks", &revision, error))
+    return NULL;
+  revision++;
+  stmt = prepare (c, "UPDATE tasks SET state = 'accepted', accepted_by = ?2, revision = ?3 "
+                     "WHERE id = ?1 AND state = 'open'", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, revision);
+  if (!step_done (c, stmt, error))
+    return NULL;
+  if (sqlite3_changes (c->db) == 0)
+    {
+      if (g_str_equal (task->state, "accepted"))
+        refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_TASK_TAKEN, "Task %s was accepted by %s",
+                id, task->accepted_by != NULL ? task->accepted_by : "another officer");
+      else
+        refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED, "Task %s is %s", id,
+                task->state);
+      return NULL;
+    }
+  g_clear_pointer (&task, xuncha_wire_task_free);
+  if (!counter_set (c, "tasks", revision, error) || !task_read (c, NULL, id, &task, error)
+      || !exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&task);
+}
+
+/* The case status a result sets, on the reports it names (verify) or the task's case
+ * (check), with one status revision. */
+static gboolean
+apply_case_status (Connection                  *c,
+                   const XunchaWireTask        *task,
+                   const XunchaWireTaskResult  *result,
+                   GError                     **error)
+{
+  const char *status = xuncha_office_task_case_status (task->kind, result->outcome);
+  g_autofree char *now = now_iso ();
+  g_autoptr(GPtrArray) cases = g_ptr_array_new ();
+  gint64 revision;
+
+  if (status == NULL)
+    return TRUE;
+  if (g_str_equal (task->kind, "verify"))
+    for (guint i = 0; result->report_uuids[i] != NULL; i++)
+      g_ptr_array_add (cases, result->report_uuids[i]);
+  else if (task->report_uuid != NULL)
+    g_ptr_array_add (cases, task->report_uuid);
+  if (cases->len == 0)
+    return TRUE;
+  if (!counter_get (c, "status", &revision, error))
+    return FALSE;
+  revision++;
+  for (guint i = 0; i < cases->len; i++)
+    {
+      sqlite3_stmt *stmt = prepare (c,
+                                    "UPDATE reports SET case_status = ?2, case_status_at = ?3,"
+                                    "  status_revision = ?4 WHERE uuid = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, cases->pdata[i], -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, revision);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+    }
+  return counter_set (c, "status", revision, error);
+}
+
+static XunchaWireTask *
+records_task_result_put (XunchaOfficeRecords         *records,
+                         const XunchaWireOfficer     *officer,
+                         const XunchaWireTaskResult  *result,
+                         gint64                       now_us,
+                         gboolean                    *created,
+                         GError                     **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(XunchaWireTask) task = NULL;
+  g_autoptr(GError) kind_error = NULL;
+  g_autofree char *body = NULL;
+  const char *state, *report_uuid;
+  gboolean open;
+  sqlite3_stmt *stmt;
+  gint64 revision;
+
+  if (c == NULL || !begin_write (c, error) || !expire_due (c, now_us, error)
+      || !task_read (c, NULL, result->task_id, &task, error))
+    return NULL;
+  if (task == NULL)
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No task %s", result->task_id);
+      return NULL;
+    }
+  if (!may_act_on (officer, task)
+      || (task->accepted_by != NULL && !g_str_equal (task->accepted_by, officer->id)))
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_FORBIDDEN,
+              "Task %s is another officer's", result->task_id);
+      return NULL;
+    }
+  body = xuncha_wire_task_result_encode (result);
+  if (task->result != NULL)
+    {
+      g_autofree char *held = xuncha_wire_task_result_encode (task->result);
+
+      if (!g_str_equal (held, body))
+        {
+          refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                  "Task %s has a different result already", result->task_id);
+          return NULL;
+        }
+      *created = FALSE;
+      if (!exec (c, "COMMIT", error))
+        return NULL;
+      return g_steal_pointer (&task);
+    }
+  if (!xuncha_wire_task_result_check_kind (result, task->kind, &kind_error))
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED, "%s", kind_error->message);
+      return NULL;
+    }
+  for (guint i = 0; result->report_uuids[i] != NULL; i++)
+    {
+      g_autofree char *owner = NULL;
+
+      if (!report_exists (c, result->report_uuids[i], &owner, error))
+        return NULL;
+      if (g_strcmp0 (owner, officer->id) != 0)
+        {
+          refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,
+                  "result.report_uuids[%u]: the office holds no report %s of this officer",
+                  i, result->report_uuids[i]);
+          return NULL;
+        }
+    }
+
+  /* A result for a task cancelled or expired meanwhile is kept, the state as it is, and
+   * moves no case: a person looks at it. */
+  open = g_str_equal (task->state, "open") || g_str_equal (task->state, "accepted");
+  state = open ? "done" : task->state;
+  report_uuid = task->report_uuid;
+  if (report_uuid == NULL && g_str_equal (task->kind, "verify"))
+    report_uuid = result->report_uuids[0];
+  if (!counter_get (c, "tasks", &revision, error))
+    return NULL;
+  revision++;
+  stmt = prepare (c, "UPDATE tasks SET state = ?2, accepted_by = ?3, report_uuid = ?4, "
+                     "  result_uuid = ?5, result = ?6, revision = ?7 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, task->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, report_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, result->result_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, body, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, revision);
+  if (!step_done (c, stmt, error) || !counter_set (c, "tasks", revision, error)
+      || (open && !apply_case_status (c, task, result, error)))
+    return NULL;
+  g_clear_pointer (&task, xuncha_wire_task_free);
+  if (!task_read (c, NULL, result->task_id, &task, error) || !exec (c, "COMMIT", error))
+    return NULL;
+  *created = TRUE;
+  return g_steal_pointer (&task);
+}
+
+/* Which messages an officer gets: ?2 his id (NULL: the office, all of them), ?3 his
+ * team. */
+#define MESSAGE_VISIBLE \
+  "(?2 IS NULL OR m.audience = 'all' OR (m.audience = 'officer' AND m.officer_id = ?2) " \
+  " OR (m.audience = 'team' AND ?3 IS NOT NULL AND m.team = ?3))"
+
+/* The message's revision for him is the later of its sending and his reading. */
+#define MESSAGE_COLUMNS \
+  "m.id, m.audience, m.team, m.officer_id, m.sender, m.title, m.body, m.sent_at, " \
+  "r.read_at, max (m.revision, coalesce (r.revision, 0)) AS rev"
+
+static XunchaWireMessage *
+message_from_row (sqlite3_stmt *stmt)
+{
+  XunchaWireMessage *message = xuncha_wire_message_new ();
+
+  message->id = g_strdup (column_text (stmt, 0));
+  message->audience = g_strdup (column_text (stmt, 1));
+  message->team = g_strdup (column_text (stmt, 2));
+  message->officer_id = g_strdup (column_text (stmt, 3));
+  message->sender = g_strdup (column_text (stmt, 4));
+  message->title = g_strdup (column_text (stmt, 5));
+  message->body = g_strdup (column_text (stmt, 6));
+  message->sent_at = g_strdup (column_text (stmt, 7));
+  message->read_at = g_strdup (column_text (stmt, 8));
+  message->revision = sqlite3_column_int64 (stmt, 9);
+  return message;
+}
+
+static gboolean
+records_message_add (XunchaOfficeRecords  *records,
+                     XunchaWireMessage    *message,
+                     GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GError) invalid = NULL;
+  sqlite3_stmt *stmt;
+  gint64 revision, held;
+
+  if (c == NULL)
+    return FALSE;
+  g_clear_pointer (&message->read_at, g_free);
+  if (!xuncha_wire_message_validate (message, &invalid))
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_INVALID, "%s", invalid->message);
+  if (!begin_write (c, error)
+      || !query_int64 (c, "SELECT count(*) FROM messages WHERE id = ?1", message->id, &held,
+                       error))
+    return FALSE;
+  if (held > 0)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT, "Message %s is held already",
+                   message->id);
+  if (!addressee_known (c, "message", message->officer_id, message->team, error))
+    return FALSE;
+  if (!counter_get (c, "messages", &revision, error))
+    return FALSE;
+  revision++;
+  stmt = prepare (c, "INSERT INTO messages (id, audience, officer_id, team, sender, title, "
+                     "  body, sent_at, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, message->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, message->audience, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, message->officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, message->team, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, message->sender, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, message->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, message->body, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, message->sent_at, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, revision);
+  if (!step_done (c, stmt, error) || !counter_set (c, "messages", revision, error)
+      || !exec (c, "COMMIT", error))
+    return FALSE;
+  message->revision = revision;
+  return TRUE;
+}
+
+static GPtrArray *
+records_messages_since (XunchaOfficeRecords      *records,
+                        const XunchaWireOfficer  *officer,
+                        gint64                    since,
+                        gint64                   *revision,
+                        GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GPtrArray) messages =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_wire_message_free);
+  gint64 limit = officer != NULL ? XUNCHA_WIRE_TASK_DELTA_MAX : -1;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL || !begin_read (c, error) || !counter_get (c, "messages", revision, error))
+    return NULL;
+  stmt = prepare (c, "SELECT " MESSAGE_COLUMNS " FROM messages m "
+                     "LEFT JOIN message_reads r ON r.message_id = m.id AND r.officer_id = ?2 "
+                     "WHERE " MESSAGE_VISIBLE " AND max (m.revision, coalesce (r.revision, 0))"
+                     "  > ?1 ORDER BY rev LIMIT ?4", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_text (stmt, 2, officer != NULL ? officer->id : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, officer != NULL ? officer->team : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (messages, message_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read messages");
+      return NULL;
+    }
+  if (limit > 0 && messages->len == (guint)limit)
+    *revision = ((XunchaWireMessage *)messages->pdata[messages->len - 1])->revision;
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&messages);
+}
+
+static gboolean
+message_read_row (Connection               *c,
+                  const XunchaWireOfficer  *officer,
+                  const char               *id,
+                  XunchaWireMessage       **out,
+                  GError                  **error)
+{
+  sqlite3_stmt *stmt = prepare (c, "SELECT " MESSAGE_COLUMNS " FROM messages m "
+                                   "LEFT JOIN message_reads r "
+                                   "  ON r.message_id = m.id AND r.officer_id = ?2 "
+                                   "WHERE m.id = ?1 AND " MESSAGE_VISIBLE, error);
+  int rc;
+
+  *out = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, officer->team, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = message_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read the message");
+  return TRUE;
+}
+
+static XunchaWireMessage *
+records_message_read (XunchaOfficeRecords      *records,
+                      const XunchaWireOfficer  *officer,
+                      const char               *id,
+                      const char               *read_at,
+                      GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(XunchaWireMessage) message = NULL;
+  sqlite3_stmt *stmt;
+  gint64 revision;
+
+  if (c == NULL || !begin_write (c, error)
+      || !message_read_row (c, officer, id, &message, error))
+    return NULL;
+  if (message == NULL)
+    {
+      refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No message %s", id);
+      return NULL;
+    }
+  if (message->read_at == NULL)
+    {
+      if (!counter_get (c, "messages", &revision, error))
+        return NULL;
+      revision++;
+      stmt = prepare (c, "INSERT INTO message_reads (message_id, officer_id, read_at, "
+                         "  revision) VALUES (?1, ?2, ?3, ?4)", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, officer->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, read_at, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, revision);
+      g_clear_pointer (&message, xuncha_wire_message_free);
+      if (!step_done (c, stmt, error) || !counter_set (c, "messages", revision, error)
+          || !message_read_row (c, officer, id, &message, error))
+        return NULL;
+    }
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&message);
+}
+
+static gboolean
+records_photo_visible (XunchaOfficeRecords      *records,
+                       const XunchaWireOfficer  *officer,
+                       const char               *sha256,
+                       GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  sqlite3_stmt *stmt;
+  gboolean visible;
+  int rc;
+
+  if (c == NULL)
+    return FALSE;
+  stmt = prepare (c,
+                  "SELECT EXISTS (SELECT 1 FROM task_photos p JOIN tasks t ON t.id = p.task_id"
+                  "               WHERE p.sha256 = ?1 AND " TASK_VISIBLE ")"
+                  "    OR EXISTS (SELECT 1 FROM report_photos p"
+                  "               JOIN reports r ON r.uuid = p.report_uuid"
+                  "               LEFT JOIN officers o ON o.id = r.officer_id"
+                  "               WHERE p.sha256 = ?1 AND (r.officer_id = ?2"
+                  "                 OR (?4 AND ?3 IS NOT NULL AND o.team = ?3)))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  bind_viewer (stmt, officer);
+  rc = sqlite3_step (stmt);
+  visible = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return db_error (c, error, "Could not read whose photo it is");
+  if (!visible)
+    return refuse (error, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND, "No photo %s", sha256);
+  return TRUE;
+}
+
 static void
 records_iface_init (XunchaOfficeRecordsInterface *iface)
 {
@@ -1867,6 +2747,16 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->revisions_raise = records_revisions_raise;
   iface->generation = records_generation;
   iface->generation_renew = records_generation_renew;
+  iface->task_add = records_task_add;
+  iface->task_get = records_task_get;
+  iface->tasks_since = records_tasks_since;
+  iface->task_cancel = records_task_cancel;
+  iface->task_accept = records_task_accept;
+  iface->task_result_put = records_task_result_put;
+  iface->message_add = records_message_add;
+  iface->messages_since = records_messages_since;
+  iface->message_read = records_message_read;
+  iface->photo_visible = records_photo_visible;
 }
 
 XunchaOfficeSqliteRecords *

@@ -23,6 +23,8 @@ typedef enum
   XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
   XUNCHA_OFFICE_STORAGE_ERROR_REFUSED,   /* a well-formed value the office will not take */
   XUNCHA_OFFICE_STORAGE_ERROR_SCHEMA_NEWER, /* made by a newer office: left untouched */
+  XUNCHA_OFFICE_STORAGE_ERROR_TASK_TAKEN,   /* a team task another officer accepted first */
+  XUNCHA_OFFICE_STORAGE_ERROR_TASK_CLOSED,  /* a task cancelled, expired or done */
 } XunchaOfficeStorageError;
 
 GQuark xuncha_office_storage_error_quark (void);

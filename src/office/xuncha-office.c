@@ -13,6 +13,7 @@
 #include "xuncha-feature-reader.h"
 #include "xuncha-office-backend.h"
 #include "xuncha-office-backup.h"
+#include "xuncha-office-cli.h"
 #include "xuncha-office-server.h"
 #include "xuncha-text-private.h"
 #include "xuncha-wire-delta.h"
@@ -32,7 +33,7 @@ static GOptionEntry data_dir_entry[] = {
 
 /* Parses a command's options, with --data-dir and --database; @description (or NULL) is
  * a paragraph for --help after the options. */
-static gboolean
+gboolean
 parse_described (const char    *command,
                  const char    *parameters,
                  const char    *description,
@@ -71,7 +72,7 @@ parse (const char    *command,
 
 /* The records and the photo store the command line names, with @pool_size connections
  * for the records. @photos may be NULL for a command that has no use for photos. */
-static gboolean
+gboolean
 open_backend (guint                    pool_size,
               XunchaOfficeRecords    **records,
               XunchaOfficePhotoStore **photos)
@@ -1118,6 +1119,13 @@ usage (FILE *out)
                           "  reports list [--json]\n"
                           "  reports export --format geojson|csv\n"
                           "  report set-status ID STATUS\n"
+                          "  task add --kind KIND (--officer ID | --team T) --deadline TIME "
+                          "[OPTIONS…]\n"
+                          "  task list [--state S] [--officer ID] [--json]\n"
+                          "  task show ID\n"
+                          "  task cancel ID\n"
+                          "  message send (--officer ID | --team T | --all) --title T --body B\n"
+                          "  message list [--json]\n"
                           "  backup --out FILE [--photos-only]\n"
                           "  restore --from FILE [--force] [--photos-only]"));
 }
@@ -1167,6 +1175,10 @@ main (int    argc,
     return cmd_reports (argc, argv);
   if (g_str_equal (command, "report"))
     return cmd_report (argc, argv);
+  if (g_str_equal (command, "task"))
+    return xuncha_office_cli_task (argc, argv);
+  if (g_str_equal (command, "message"))
+    return xuncha_office_cli_message (argc, argv);
   if (g_str_equal (command, "backup"))
     return cmd_backup (argc, argv);
   if (g_str_equal (command, "restore"))

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "xuncha-office-photo-store.h"
+#include "xuncha-office-records.h"
+
+G_BEGIN_DECLS
+
+/* What the commands of xuncha-office share (xuncha-office.c): the one option parser, with
+ * --data-dir and --database, and the records and photos those name. */
+gboolean parse_described (const char    *command,
+                          const char    *parameters,
+                          const char    *description,
+                          GOptionEntry  *entries,
+                          int           *argc,
+                          char        ***argv);
+gboolean open_backend    (guint                    pool_size,
+                          XunchaOfficeRecords    **records,
+                          XunchaOfficePhotoStore **photos);
+
+/* xuncha-office task add|list|show|cancel and message send|list
+ * (xuncha-office-task-cli.c). */
+int      xuncha_office_cli_task    (int    argc,
+                                    char **argv);
+int      xuncha_office_cli_message (int    argc,
+                                    char **argv);
+
+G_END_DECLS
