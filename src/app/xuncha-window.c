@@ -10,6 +10,7 @@
 #include "xuncha-patrol-page.h"
 #include "xuncha-preferences-page.h"
 #include "xuncha-queue-page.h"
+#include "xuncha-tasks-page.h"
 #include "xuncha-report-flow.h"
 #include "xuncha-window.h"
 
@@ -21,6 +22,8 @@ struct _XunchaWindow
   AdwViewSwitcherBar    *switcher_bar;
   AdwToastOverlay       *toast_overlay;
   XunchaPatrolPage      *patrol_page;
+  XunchaTasksPage       *tasks_page;
+  AdwViewStackPage      *tasks_stack_page;
   AdwBin                *queue_bin;
   AdwBin                *history_bin;
   AdwBin                *preferences_bin;
@@ -84,6 +87,12 @@ on_report_saved (XunchaReportFlow *flow,
   xuncha_patrol_page_add_report (self->patrol_page, report);
   if (self->queue_page != NULL)
     xuncha_queue_page_refresh (self->queue_page);
+  /* A report made for a task: back to the task, for the outcome. */
+  if (xuncha_tasks_page_get_doing (self->tasks_page) != NULL)
+    {
+      xuncha_tasks_page_add_report (self->tasks_page, xuncha_report_get_uuid (report));
+      adw_view_stack_set_visible_child_name (self->stack, "tasks");
+    }
 }
 
 static void
@@ -190,6 +199,17 @@ on_reinspect_action (GSimpleAction *action,
                      gpointer       user_data)
 {
   start_report (user_data, g_variant_get_string (parameter, NULL));
+}
+
+/* "Do it" on a task: a check (with its case) opens as the case's re-inspection, with the
+ * original photo for framing; anything else as a new report. */
+static void
+on_do_task (XunchaTasksPage *page,
+            const char      *task_id,
+            const char      *report_uuid,
+            XunchaWindow    *self)
+{
+  start_report (self, report_uuid);
 }
 
 static const GActionEntry window_actions[] = {
@@ -344,6 +364,7 @@ on_sync_finished (XunchaSyncController *controller,
   else if (result != NULL && (result->sent > 0 || !xuncha_sync_controller_get_automatic (controller)))
     xuncha_window_add_toast (self, _("Sync finished"));
   xuncha_patrol_page_refresh (self->patrol_page);
+  xuncha_tasks_page_refresh (self->tasks_page);
   if (result != NULL && result->statuses_changed > 0 && self->history_page != NULL)
     xuncha_history_page_refresh (self->history_page);
   /* The office sent a newer street map: index it again (off the main thread). */
@@ -372,6 +393,8 @@ load_content (XunchaWindow *self)
   settings = xuncha_application_get_settings (app);
 
   xuncha_patrol_page_set_store (self->patrol_page, store, worker);
+  xuncha_tasks_page_set_session (self->tasks_page, xuncha_application_get_session (app));
+  xuncha_tasks_page_set_store_worker (self->tasks_page, worker);
   g_signal_connect_object (settings, "changed::basemap-file", G_CALLBACK (on_basemap_changed),
                            self, G_CONNECT_SWAPPED);
   on_basemap_changed (self, "basemap-file", settings);
@@ -464,6 +487,7 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   g_type_ensure (XUNCHA_TYPE_HISTORY_PAGE);
   g_type_ensure (XUNCHA_TYPE_PREFERENCES_PAGE);
   g_type_ensure (XUNCHA_TYPE_REPORT_FLOW);
+  g_type_ensure (XUNCHA_TYPE_TASKS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-window.ui");
@@ -471,6 +495,8 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, patrol_page);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, tasks_page);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, tasks_stack_page);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, queue_bin);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, history_bin);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, preferences_bin);
@@ -491,6 +517,10 @@ xuncha_window_init (XunchaWindow *self)
   g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (on_visible_page_changed), self, G_CONNECT_SWAPPED);
   gtk_widget_add_css_class (GTK_WIDGET (self->toast_overlay), "above-patrol-actions");
+  /* The inbox's count shows on its switcher button from every page, the patrol page too. */
+  g_object_bind_property (self->tasks_page, "n-tasks", self->tasks_stack_page, "badge-number",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->tasks_page, "do-task", G_CALLBACK (on_do_task), self, 0);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

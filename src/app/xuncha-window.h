@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (XunchaWindow, xuncha_window, XUNCHA, WINDOW, AdwApplicationWindow)
 
 XunchaWindow *xuncha_window_new            (XunchaApplication *application);
-/* Switches to one of "patrol", "queue", "history", "preferences". */
+/* Switches to one of "patrol", "tasks", "queue", "history", "preferences". */
 void          xuncha_window_show_page      (XunchaWindow      *self,
                                             const char        *name);
 const char   *xuncha_window_get_page       (XunchaWindow      *self);

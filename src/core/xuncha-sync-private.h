@@ -43,6 +43,7 @@ typedef struct
   guint64           bytes_done;
   guint64           bytes_total;
   guint64           bytes_base;    /* bytes_done before the current upload */
+  gboolean          office_has_tasks; /* the office answered the tasks pull */
 } XunchaSyncRun;
 
 typedef enum
@@ -109,5 +110,11 @@ gboolean       xuncha_sync_pull_generation     (XunchaSyncRun       *run,
 void           xuncha_sync_pull_categories     (XunchaSyncRun       *run);
 void           xuncha_sync_pull_delta          (XunchaSyncRun       *run,
                                                 XunchaWireDeltaKind  kind);
+
+/* Tasks and messages (xuncha-sync-tasks.c): the office's changes since the kept cursors,
+ * then what the officer did for them (accepts, results after their reports, reads). An
+ * office that answers 404 has no tasks: nothing is kept and the sync goes on. */
+void           xuncha_sync_pull_tasks          (XunchaSyncRun       *run);
+void           xuncha_sync_push_tasks          (XunchaSyncRun       *run);
 
 G_END_DECLS

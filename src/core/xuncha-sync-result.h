@@ -45,6 +45,9 @@ typedef struct
   guint      merchants_changed;
   guint      statuses_changed;
   guint      resent_after_restore; /* reports and shifts queued again: the office was restored */
+  guint      tasks_changed;      /* tasks the office sent that were new or changed */
+  guint      messages_added;     /* messages the device did not hold before */
+  guint      tasks_taken;        /* accepts refused: another officer took the task first */
 } XunchaSyncResult;
 
 XunchaSyncResult *xuncha_sync_result_new         (void);

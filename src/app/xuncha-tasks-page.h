@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "xuncha-core.h"
+
+G_BEGIN_DECLS
+
+#define XUNCHA_TYPE_TASKS_PAGE (xuncha_tasks_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (XunchaTasksPage, xuncha_tasks_page, XUNCHA, TASKS_PAGE, GtkWidget)
+
+/* The officer's inbox (任务): the office's unread messages (a tap reads one), the tasks he
+ * can still do and the due re-inspections, by deadline then distance, overdue ones in red;
+ * and a task's page (what, where from here, the deadline, "Do it", the outcome). Reads and
+ * writes the store on its worker; what the officer does is queued for the office there.
+ * Property "n-tasks" (the badge). Signal "do-task" (task id, the case's report uuid or
+ * NULL): the window opens the report flow for it; the reports saved meanwhile are handed
+ * back with xuncha_tasks_page_add_report(). */
+void         xuncha_tasks_page_set_store_worker (XunchaTasksPage     *self,
+                                                 XunchaStoreWorker   *worker);
+/* Where the officer is, for distances (NULL: unknown). */
+void         xuncha_tasks_page_set_session      (XunchaTasksPage     *self,
+                                                 XunchaPatrolSession *session);
+/* Reads the store again (after a save or a sync). */
+void         xuncha_tasks_page_refresh          (XunchaTasksPage     *self);
+/* Shows a task's page. */
+void         xuncha_tasks_page_open_task        (XunchaTasksPage     *self,
+                                                 const char          *id);
+/* A report saved while the officer was doing the task on screen: it is named in the
+ * result, and the task's page comes back with the outcome choice. */
+void         xuncha_tasks_page_add_report       (XunchaTasksPage     *self,
+                                                 const char          *report_uuid);
+/* The task being done in the report flow, or NULL. */
+const char  *xuncha_tasks_page_get_doing        (XunchaTasksPage     *self);
+
+guint        xuncha_tasks_page_get_n_tasks      (XunchaTasksPage     *self);
+guint        xuncha_tasks_page_get_n_unread     (XunchaTasksPage     *self);
+/* TRUE while the store is read or written for the page. */
+gboolean     xuncha_tasks_page_is_busy          (XunchaTasksPage     *self);
+/* "loading", "list" or "task". */
+const char  *xuncha_tasks_page_get_view         (XunchaTasksPage     *self);
+/* The inbox's rows, in order (an AdwActionRow), or NULL past the end. */
+GtkWidget   *xuncha_tasks_page_get_task_row     (XunchaTasksPage     *self,
+                                                 guint                index);
+GtkWidget   *xuncha_tasks_page_get_message_row  (XunchaTasksPage     *self,
+                                                 guint                index);
+/* What the task's page says for "what", "where", "deadline" or "status". */
+const char  *xuncha_tasks_page_get_text         (XunchaTasksPage     *self,
+                                                 const char          *field);
+
+G_END_DECLS
