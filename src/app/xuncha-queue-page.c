@@ -5,7 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "xuncha-queue-page.h"
+#include "xuncha-case-status.h"
+#include "xuncha-queue-page-private.h"
 
 #define THUMBNAIL_SIZE 56
 #define PROGRESS_REFRESH_MS 300
@@ -288,46 +289,6 @@ load_job (GTask        *task,
 
 /* Words. ---------------------------------------------------------------------------------- */
 
-/* The office's case states (its own words, in Chinese) in the officer's language, with a
- * style: closed is good news, returned asks for work, the rest is under way. */
-static const char *
-case_status_label (const char  *status,
-                   const char **style)
-{
-  static const struct
-  {
-    const char *office;
-    const char *label;
-    const char *style;
-  } states[] = {
-    { "上报", N_("Reported"), "case-open" },
-    { "受理", N_("Accepted"), "case-open" },
-    { "立案", N_("Filed"), "case-open" },
-    { "不予立案", N_("Not filed"), "case-closed" },
-    { "作废", N_("Void"), "case-closed" },
-    { "派遣", N_("Dispatched"), "case-open" },
-    { "处置", N_("Being handled"), "case-open" },
-    { "待核查", N_("Awaiting check"), "case-open" },
-    { "核查", N_("Checked"), "case-open" },
-    { "结案", N_("Closed"), "case-closed" },
-    { "退回", N_("Returned"), "case-returned" },
-    { "退回整改", N_("Returned for rework"), "case-returned" },
-    { "延期", N_("Deadline extended"), "case-open" },
-    { "挂账", N_("Parked"), "case-open" },
-    { "督办", N_("Under supervision"), "case-returned" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    if (g_str_equal (status, states[i].office))
-      {
-        *style = states[i].style;
-        return _(states[i].label);
-      }
-  /* A word this version does not know is still the office's word: shown as given. */
-  *style = "case-open";
-  return status;
-}
-
 static char *
 format_time (gint64 ms)
 {
@@ -538,7 +499,10 @@ make_row (XunchaQueuePage *self,
 
   row->labels = g_ptr_array_new ();
   row->row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row->row), FALSE);
+  /* A tap reopens the report. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row->row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->row), "win.open-report");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row->row), "s", item->uuid);
   gtk_widget_add_css_class (row->row, "queue-row");
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -557,7 +521,7 @@ make_row (XunchaQueuePage *self,
   if (item->case_status != NULL && *item->case_status != '\0')
     {
       const char *style = NULL;
-      const char *status = case_status_label (item->case_status, &style);
+      const char *status = xuncha_case_status_describe (item->case_status, &style);
       GtkLabel *badge = add_label (row, GTK_BOX (title_box), status, "case-status caption-heading");
 
       gtk_label_set_wrap (badge, FALSE);
@@ -1128,4 +1092,16 @@ xuncha_queue_page_get_reconciliation (XunchaQueuePage *self)
 {
   g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
   return gtk_label_get_text (self->reconciliation_label);
+}
+
+GtkWidget *
+xuncha_queue_page_get_row (XunchaQueuePage *self,
+                           const char      *uuid)
+{
+  Row *row;
+
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+
+  row = g_hash_table_lookup (self->rows, uuid);
+  return row != NULL ? row->row : NULL;
 }
