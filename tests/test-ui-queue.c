@@ -7,12 +7,13 @@
 
 #include "xuncha-application.h"
 #include "xuncha-preferences-page.h"
-#include "xuncha-queue-page.h"
+#include "xuncha-queue-page-private.h"
+#include "xuncha-report-view-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
-#include "xuncha-window.h"
+#include "xuncha-window-private.h"
 
 /* The whole way of a report from the device to the office and back, through the app's own
  * pages: enroll in the preferences against a real xuncha-office over HTTPS, make reports,
@@ -89,6 +90,15 @@ queue_idle (Fixture *fx)
 }
 
 static gboolean
+view_ready (Fixture *fx)
+{
+  XunchaReportView *view = xuncha_window_get_report_view (fx->window);
+
+  return view != NULL && !xuncha_report_view_is_busy (view)
+         && xuncha_report_view_get_state (view) != NULL;
+}
+
+static gboolean
 sync_running (Fixture *fx)
 {
   return xuncha_sync_controller_get_running (fx->controller);
@@ -143,9 +153,9 @@ make_report (Fixture    *fx,
   g_autoptr(GError) error = NULL;
 
   xuncha_report_set_officer (report, "A001");
-  /* What the form asks for small ads (07001): where the ad was posted. */
+  /* What the form asks for small ads (07001): where the ad was posted and its number. */
   if (g_str_equal (category, "07001"))
-    xuncha_report_set_fields_json (report, "{\"carrier\": \"pole\"}");
+    xuncha_report_set_fields_json (report, "{\"carrier\": \"pole\", \"phone\": \"13800000000\"}");
   xuncha_report_set_position (report, lat, lon, 6, NAN, NAN, XUNCHA_POSITION_SOURCE_GPS);
   xuncha_report_set_disposition (report, XUNCHA_DISPOSITION_CORRECTED);
   xuncha_report_add_photo_bytes (report, photo, "capture.jpg", XUNCHA_PHOTO_ROLE_BEFORE);
@@ -297,12 +307,28 @@ run_queue (Fixture *fx)
   xuncha_ui_test_wait_for_property (fx->app, "street-map");
   xuncha_report_store_set_street_map (fx->reports, xuncha_application_get_street_map (fx->app));
 
-  /* Before enrollment "Sync now" says what to do. */
+  /* Before enrollment a sync could only fail: "Sync Now" waits, and the page points to
+   * Settings. */
   xuncha_window_show_page (fx->window, "queue");
-  sync_from_queue (fx);
+  wait_for (queue_idle, fx);
+  g_assert_false (gtk_widget_get_sensitive (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
+                                                            "sync_button")));
+  g_assert_true (gtk_widget_get_visible (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
+                                                         "settings_button")));
+  /* A sync started all the same (automatically, or from the command line) says what to do. */
+  xuncha_sync_controller_sync_now (fx->controller);
+  wait_for (queue_idle, fx);
   assert_problem_contains (fx, "not enrolled");
 
   enroll (fx);
+
+  /* Enrolled: the way to Settings is gone and "Sync Now" works. */
+  xuncha_window_show_page (fx->window, "queue");
+  refresh_queue (fx);
+  g_assert_true (gtk_widget_get_sensitive (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
+                                                           "sync_button")));
+  g_assert_false (gtk_widget_get_visible (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
+                                                          "settings_button")));
 
   /* Three reports wait; newest first, each with its category and street. */
   first = make_report (fx, "09006", 30.7930, 106.08523);
@@ -421,6 +447,25 @@ run_queue (Fixture *fx)
   assert_row_contains (fx, second, "Closed");
   assert_row_contains (fx, third, "Returned");
   assert_row_contains (fx, fifth, "Dispatched");
+  /* Reopened from its row: the office's receipt and case status, and read-only. */
+  {
+    XunchaReportView *view;
+    g_autofree char *first_receipt = receipt_of (fx, first);
+    g_autofree char *text = NULL;
+
+    g_assert_true (gtk_widget_activate (xuncha_queue_page_get_row (fx->queue, first)));
+    g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "view");
+    view = xuncha_window_get_report_view (fx->window);
+    wait_for (view_ready, fx);
+    g_assert_cmpstr (xuncha_report_view_get_state (view), ==, "acked");
+    text = xuncha_report_view_get_text (view);
+    g_assert_nonnull (strstr (text, first_receipt));
+    g_assert_nonnull (strstr (text, "Filed"));
+    g_assert_nonnull (strstr (text, "can no longer be changed"));
+    g_assert_false (gtk_widget_get_visible (xuncha_report_view_get_edit_button (view)));
+    g_signal_emit_by_name (xuncha_report_view_get_back_button (view), "clicked");
+    g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "main");
+  }
   g_assert_cmpuint (xuncha_sync_controller_get_last_result (fx->controller)->statuses_changed,
                     ==, 4);
   /* The failed one is not sent again by itself. */

@@ -51,6 +51,8 @@ struct _XunchaQueuePage
   GHashTable           *thumbnails;    /* sha256 -> GdkTexture */
   gboolean              busy;
   gboolean              reload;        /* refresh again when the running read ends */
+  gboolean              enrolled;      /* as the store said at the last read */
+  gboolean              enrollment_read; /* whether enrolled says anything yet */
   guint                 progress_refresh;
 
   GtkWidget            *problem_box;
@@ -60,6 +62,7 @@ struct _XunchaQueuePage
   GtkLabel             *status_label;
   GtkStack             *sync_stack;
   GtkWidget            *sync_button;
+  GtkWidget            *settings_button;
   GtkWidget            *retry_all_button;
   GtkProgressBar       *progress_bar;
   GtkWidget            *cancel_button;
@@ -722,7 +725,14 @@ update_buttons (XunchaQueuePage *self,
                      && xuncha_sync_controller_get_running (self->controller);
 
   gtk_stack_set_visible_child_name (self->sync_stack, running ? "running" : "idle");
-  gtk_widget_set_sensitive (self->sync_button, self->controller != NULL && !running);
+  /* Not enrolled, a sync can only fail: the way to Settings is offered instead. */
+  gtk_widget_set_sensitive (self->sync_button, self->controller != NULL && !running
+                                               && self->enrolled);
+  gtk_widget_set_visible (self->settings_button, self->enrollment_read && !self->enrolled);
+  if (self->enrolled)
+    gtk_widget_add_css_class (self->sync_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->sync_button, "suggested-action");
   gtk_widget_set_visible (self->retry_all_button, failed > 0);
   gtk_widget_set_sensitive (self->retry_all_button, self->controller != NULL && !running);
 }
@@ -770,6 +780,8 @@ on_loaded (GObject      *source,
   gtk_widget_set_visible (GTK_WIDGET (self->list), data->reports->len > 0);
   gtk_widget_set_visible (self->empty, data->reports->len == 0);
 
+  self->enrolled = data->enrollment != NULL;
+  self->enrollment_read = TRUE;
   update_reconciliation (self, data);
   update_status (self, data->enrollment, failed, waiting);
   update_problem (self, data->enrollment);
@@ -906,6 +918,7 @@ xuncha_queue_page_class_init (XunchaQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, sync_stack);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, settings_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, retry_all_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, cancel_button);

@@ -231,6 +231,17 @@ on_open_report_action (GSimpleAction *action,
 }
 
 static void
+on_show_page_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  XunchaWindow *self = user_data;
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  adw_view_stack_set_visible_child_name (self->stack, g_variant_get_string (parameter, NULL));
+}
+
+static void
 on_report_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
@@ -251,6 +262,7 @@ static const GActionEntry window_actions[] = {
   { "reinspect", on_reinspect_action, "s" },
   { "edit-report", on_edit_report_action, "s" },
   { "open-report", on_open_report_action, "s" },
+  { "show-page", on_show_page_action, "s" },
 };
 
 static void
