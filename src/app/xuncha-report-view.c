@@ -37,8 +37,7 @@ struct _XunchaReportView
   GtkSpinner        *spinner;
   AdwStatusPage     *problem;
   GtkWidget         *photo_box;
-  AdwCarousel       *photos;
-  GtkWidget         *photo_dots;
+  GtkBox            *photos;
   GtkLabel          *state_label;
   GtkLabel          *case_label;
   GtkLabel          *receipt_label;
@@ -419,6 +418,11 @@ show_state (XunchaReportView *self,
   self->state = g_strdup (state);
 }
 
+/* The photos: one fills the width; more are shown a little narrower, side by side, so
+ * the next one peeks in and says there is more. */
+#define PHOTO_HEIGHT 220
+#define PHOTO_WIDTH_OF_SEVERAL 280
+
 static void
 show_photos (XunchaReportView *self,
              ViewData         *data)
@@ -426,7 +430,7 @@ show_photos (XunchaReportView *self,
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photos))) != NULL)
-    adw_carousel_remove (self->photos, child);
+    gtk_box_remove (self->photos, child);
   for (guint i = 0; i < data->pixbufs->len; i++)
     {
       g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (g_ptr_array_index (data->pixbufs,
@@ -434,13 +438,14 @@ show_photos (XunchaReportView *self,
       GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
 
       gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+      gtk_widget_set_size_request (picture, data->pixbufs->len > 1 ? PHOTO_WIDTH_OF_SEVERAL : -1,
+                                   PHOTO_HEIGHT);
       gtk_widget_set_hexpand (picture, TRUE);
       gtk_widget_set_overflow (picture, GTK_OVERFLOW_HIDDEN);
       gtk_widget_add_css_class (picture, "report-photo");
-      adw_carousel_append (self->photos, picture);
+      gtk_box_append (self->photos, picture);
     }
   gtk_widget_set_visible (self->photo_box, data->pixbufs->len > 0);
-  gtk_widget_set_visible (self->photo_dots, data->pixbufs->len > 1);
 }
 
 static void
@@ -568,7 +573,6 @@ xuncha_report_view_class_init (XunchaReportViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaReportView, problem);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportView, photo_box);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportView, photos);
-  gtk_widget_class_bind_template_child (widget_class, XunchaReportView, photo_dots);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportView, state_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportView, case_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaReportView, receipt_label);
@@ -699,8 +703,14 @@ xuncha_report_view_get_text (XunchaReportView *self)
 guint
 xuncha_report_view_get_n_photos (XunchaReportView *self)
 {
+  guint n = 0;
+
   g_return_val_if_fail (XUNCHA_IS_REPORT_VIEW (self), 0);
-  return adw_carousel_get_n_pages (self->photos);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->photos)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
 }
 
 GtkWidget *
