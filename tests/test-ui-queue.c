@@ -344,6 +344,22 @@ run_queue (Fixture *fx)
   assert_row_contains (fx, first, "陈寿路");
   g_assert_nonnull (strstr (xuncha_queue_page_get_reconciliation (fx->queue),
                             "6 items on this device are not acknowledged yet"));
+  /* Read again with nothing changed: the rows stay (no flicker, the officer keeps his
+   * place); a report that changed gets a new row. */
+  {
+    GtkWidget *row = xuncha_queue_page_get_row (fx->queue, first);
+    GtkWidget *other = xuncha_queue_page_get_row (fx->queue, second);
+
+    refresh_queue (fx);
+    g_assert_true (xuncha_queue_page_get_row (fx->queue, first) == row);
+    g_assert_true (xuncha_queue_page_get_row (fx->queue, second) == other);
+    g_assert_true (xuncha_outbox_set_reason (store, "report", first, "no network", &error));
+    g_assert_no_error (error);
+    refresh_queue (fx);
+    g_assert_true (xuncha_queue_page_get_row (fx->queue, first) != row);
+    g_assert_true (xuncha_queue_page_get_row (fx->queue, second) == other);
+    assert_row_contains (fx, first, "no network");
+  }
 
   /* Cancel: the office is down and the engine waits between tries; Cancel ends it at
    * once and nothing changes. */
@@ -447,6 +463,18 @@ run_queue (Fixture *fx)
   assert_row_contains (fx, second, "Closed");
   assert_row_contains (fx, third, "Returned");
   assert_row_contains (fx, fifth, "Dispatched");
+  g_assert_cmpuint (xuncha_sync_controller_get_last_result (fx->controller)->statuses_changed,
+                    ==, 4);
+  /* The failed one is not sent again by itself. */
+  g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, fourth), ==, "failed");
+
+  /* The mixed queue at 360×720: waiting, acknowledged with case status, not sent. */
+  sixth = make_report (fx, "07001", 30.7940, 106.0870);
+  refresh_queue (fx);
+  g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, sixth), ==, "waiting");
+  g_assert_cmpuint (xuncha_queue_page_get_n_rows (fx->queue), ==, 6);
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "queue"));
   /* Reopened from its row: the office's receipt and case status, and read-only. */
   {
     XunchaReportView *view;
@@ -466,18 +494,6 @@ run_queue (Fixture *fx)
     g_signal_emit_by_name (xuncha_report_view_get_back_button (view), "clicked");
     g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "main");
   }
-  g_assert_cmpuint (xuncha_sync_controller_get_last_result (fx->controller)->statuses_changed,
-                    ==, 4);
-  /* The failed one is not sent again by itself. */
-  g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, fourth), ==, "failed");
-
-  /* The mixed queue at 360×720: waiting, acknowledged with case status, not sent. */
-  sixth = make_report (fx, "07001", 30.7940, 106.0870);
-  refresh_queue (fx);
-  g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, sixth), ==, "waiting");
-  g_assert_cmpuint (xuncha_queue_page_get_n_rows (fx->queue), ==, 6);
-  xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
-  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "queue"));
 
   set_note (store, fourth, "NULL");
   click (xuncha_queue_page_get_retry_button (fx->queue, fourth));
