@@ -294,6 +294,20 @@ run_view (Fixture *fx)
   g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "view");
   wait_for (view_ready, fx);
   g_assert_cmpstr (xuncha_report_view_get_uuid (view), ==, uuid);
+  tap (fx, xuncha_report_view_get_back_button (view));
+
+  /* A wide window lists today's reports beside the map: a row, one tap. */
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 700);
+  xuncha_ui_test_wait_for_size (GTK_WIDGET (fx->window), 980);
+  xuncha_window_show_page (fx->window, "patrol");
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
+  g_assert_true (xuncha_patrol_page_get_side_panel_shown (page));
+  fx->taps = 0;
+  tap (fx, xuncha_patrol_page_get_report_row (page, uuid));
+  g_assert_cmpuint (fx->taps, ==, 1);
+  g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "view");
+  wait_for (view_ready, fx);
+  g_assert_cmpstr (xuncha_report_view_get_uuid (view), ==, uuid);
 
   fx->done = TRUE;
   g_application_quit (G_APPLICATION (fx->app));

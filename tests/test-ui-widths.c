@@ -208,6 +208,11 @@ run_widths (Fixture *fx)
   g_action_group_activate_action (G_ACTION_GROUP (fx->window), "open-report",
                                   g_variant_new_string (xuncha_report_get_uuid (report)));
   wait_for (view_ready, fx->window);
+  /* Refused: read-only, with the office's reason. */
+  g_assert_cmpstr (xuncha_report_view_get_state (xuncha_window_get_report_view (fx->window)), ==,
+                   "failed");
+  g_assert_false (gtk_widget_get_visible (
+    xuncha_report_view_get_edit_button (xuncha_window_get_report_view (fx->window))));
   assert_fits (fx, "report-view-failed");
 
   fx->done = TRUE;
