@@ -520,6 +520,19 @@ run_queue (Fixture *fx)
   g_assert_cmpint (xuncha_store_count_rows (store, "reports", NULL), ==, 6);
   g_assert_cmpint (xuncha_store_count_rows (store, "photos", NULL), ==, 6);
 
+  /* A long queue is listed a page at a time, newest first, and every report is reachable:
+   * "Show Older Reports" adds the next page until none is left out. */
+  xuncha_queue_page_set_rows_per_page (fx->queue, 4);
+  wait_for (queue_idle, fx);
+  g_assert_cmpuint (xuncha_queue_page_get_n_rows (fx->queue), ==, 4);
+  g_assert_nonnull (xuncha_queue_page_get_row (fx->queue, sixth));
+  g_assert_null (xuncha_queue_page_get_row (fx->queue, first));
+  click (xuncha_queue_page_get_older_button (fx->queue));
+  wait_for (queue_idle, fx);
+  g_assert_cmpuint (xuncha_queue_page_get_n_rows (fx->queue), ==, 6);
+  g_assert_nonnull (xuncha_queue_page_get_row (fx->queue, first));
+  g_assert_null (xuncha_queue_page_get_older_button (fx->queue));
+
   g_clear_object (&fx->reports);
   fx->done = TRUE;
   g_application_quit (G_APPLICATION (fx->app));

@@ -11,4 +11,10 @@ G_BEGIN_DECLS
 GtkWidget *xuncha_queue_page_get_row (XunchaQueuePage *self,
                                       const char      *uuid);
 
+/* How many reports the list shows at first and adds with "Show Older Reports" (200). */
+void       xuncha_queue_page_set_rows_per_page (XunchaQueuePage *self,
+                                                guint            n);
+/* "Show Older Reports", NULL while every report has its row. */
+GtkWidget *xuncha_queue_page_get_older_button  (XunchaQueuePage *self);
+
 G_END_DECLS

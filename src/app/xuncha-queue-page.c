@@ -36,6 +36,8 @@ struct _XunchaQueuePage
   gboolean              busy;
   gboolean              reload;        /* refresh again when the running read ends */
   gboolean              enrolled;      /* as the store said at the last read */
+  guint                 n_rows_wanted; /* the newest reports listed; grows a page at a time */
+  guint                 rows_per_page;
   gboolean              enrollment_read; /* whether enrolled says anything yet */
   guint                 progress_refresh;
 
@@ -55,6 +57,7 @@ struct _XunchaQueuePage
   GtkLabel             *count_labels[2][N_KINDS];   /* held, acknowledged */
   GtkListBox           *list;
   GtkWidget            *empty;
+  GtkWidget            *older_button;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaQueuePage, xuncha_queue_page, GTK_TYPE_WIDGET)
@@ -95,6 +98,7 @@ typedef struct
 {
   GHashTable         *have_thumbnails;   /* sha256 set: not loaded again */
   GPtrArray          *reports;           /* ReportItem, newest first */
+  guint               limit;             /* how many of the newest reports to read */
   gint64              held[N_KINDS];
   XunchaOutboxCounts  counts[N_KINDS];
   XunchaEnrollment   *enrollment;
@@ -198,9 +202,10 @@ load_thumbnail (XunchaPhotoStore *photos,
                                   GDK_INTERP_BILINEAR);
 }
 
-/* The newest reports get rows; older ones are in the counts above the list. A phone that
- * was never synced may hold tens of thousands, and a row each would stall the page. */
-#define MAX_ROWS 200
+/* The newest reports get rows, a page at a time; "Show Older Reports" adds the next page.
+ * A phone that was never synced may hold tens of thousands, and a row each at once would
+ * stall the page. */
+#define ROWS_PER_PAGE 200
 
 /* Reading every report with its photos, making missing thumbnails and counting the
  * outbox can take a while with a full day's work: the store worker does it. */
@@ -219,7 +224,7 @@ load_job (GTask        *task,
   g_autoptr(GHashTable) names = NULL;
 
   if ((report_store = xuncha_report_store_new (store, &error)) == NULL
-      || (reports = xuncha_report_store_list (report_store, MAX_ROWS, &error)) == NULL
+      || (reports = xuncha_report_store_list (report_store, data->limit, &error)) == NULL
       || (entries = xuncha_outbox_list (store, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -657,6 +662,8 @@ on_loaded (GObject      *source,
   for (guint k = KIND_PHOTO; k < N_KINDS; k++)
     waiting += data->counts[k].waiting;
   gtk_widget_set_visible (GTK_WIDGET (self->list), data->reports->len > 0);
+  gtk_widget_set_visible (self->older_button,
+                          data->held[KIND_REPORT] > (gint64)data->reports->len);
   gtk_widget_set_visible (self->empty, data->reports->len == 0);
 
   self->enrolled = data->enrollment != NULL;
@@ -706,6 +713,17 @@ on_retry_action (GtkWidget  *widget,
   if (self->controller != NULL)
     xuncha_sync_controller_retry (self->controller, "report", g_variant_get_string (parameter,
                                                                                     NULL));
+}
+
+static void
+on_show_older_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (widget);
+
+  self->n_rows_wanted += self->rows_per_page;
+  xuncha_queue_page_refresh (self);
 }
 
 static void
@@ -833,11 +851,13 @@ xuncha_queue_page_class_init (XunchaQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, reconciliation_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, list);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, empty);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, older_button);
   gtk_widget_class_install_action (widget_class, "queue.sync", NULL, on_sync_action);
   gtk_widget_class_install_action (widget_class, "queue.retry-failed", NULL,
                                    on_retry_failed_action);
   gtk_widget_class_install_action (widget_class, "queue.retry", "s", on_retry_action);
   gtk_widget_class_install_action (widget_class, "queue.cancel", NULL, on_cancel_action);
+  gtk_widget_class_install_action (widget_class, "queue.show-older", NULL, on_show_older_action);
 }
 
 static void
@@ -847,6 +867,8 @@ xuncha_queue_page_init (XunchaQueuePage *self)
 
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->items = g_list_store_new (XUNCHA_TYPE_QUEUE_ITEM);
+  self->rows_per_page = ROWS_PER_PAGE;
+  self->n_rows_wanted = ROWS_PER_PAGE;
   gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->items), create_row, self, NULL);
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   for (guint r = 0; r < 2; r++)
@@ -929,6 +951,7 @@ xuncha_queue_page_refresh (XunchaQueuePage *self)
   self->busy = TRUE;
   self->cancellable = g_cancellable_new ();
   data = g_new0 (QueueData, 1);
+  data->limit = self->n_rows_wanted;
   data->have_thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_iter_init (&iter, self->thumbnails);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1015,4 +1038,23 @@ xuncha_queue_page_get_row (XunchaQueuePage *self,
 {
   g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
   return g_hash_table_lookup (self->rows, uuid);
+}
+
+void
+xuncha_queue_page_set_rows_per_page (XunchaQueuePage *self,
+                                     guint            n)
+{
+  g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
+  g_return_if_fail (n > 0);
+
+  self->rows_per_page = n;
+  self->n_rows_wanted = n;
+  xuncha_queue_page_refresh (self);
+}
+
+GtkWidget *
+xuncha_queue_page_get_older_button (XunchaQueuePage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->older_button) ? self->older_button : NULL;
 }
