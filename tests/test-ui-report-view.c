@@ -7,7 +7,7 @@
 
 #include "xuncha-application.h"
 #include "xuncha-history-page-private.h"
-#include "xuncha-map-view.h"
+#include "xuncha-map-view-private.h"
 #include "xuncha-patrol-page-private.h"
 #include "xuncha-queue-page-private.h"
 #include "xuncha-report-view-private.h"
@@ -291,6 +291,13 @@ run_view (Fixture *fx)
                     ==, 1);
   g_assert_nonnull (xuncha_history_page_get_report_row (history, uuid));
   tap (fx, xuncha_history_page_get_report_row (history, uuid));
+  g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "view");
+  wait_for (view_ready, fx);
+  g_assert_cmpstr (xuncha_report_view_get_uuid (view), ==, uuid);
+  tap (fx, xuncha_report_view_get_back_button (view));
+  /* Its pin on the route's map opens it too. */
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
+  tap (fx, xuncha_map_view_get_report_pin (xuncha_history_page_get_map_view (history), uuid));
   g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "view");
   wait_for (view_ready, fx);
   g_assert_cmpstr (xuncha_report_view_get_uuid (view), ==, uuid);

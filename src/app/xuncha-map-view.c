@@ -432,3 +432,26 @@ xuncha_map_view_get_n_track_pieces (XunchaMapView *self)
 
   return self->track_pieces->len;
 }
+
+GtkWidget *
+xuncha_map_view_get_report_pin (XunchaMapView *self,
+                                const char    *uuid)
+{
+  g_autoptr(GList) markers = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  markers = shumate_marker_layer_get_markers (self->report_layer);
+  for (GList *l = markers; l != NULL; l = l->next)
+    {
+      GtkWidget *pin = shumate_marker_get_child (l->data);
+      GVariant *target = GTK_IS_ACTIONABLE (pin)
+                         ? gtk_actionable_get_action_target_value (GTK_ACTIONABLE (pin)) : NULL;
+
+      if (target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING)
+          && g_str_equal (g_variant_get_string (target, NULL), uuid))
+        return pin;
+    }
+  return NULL;
+}
