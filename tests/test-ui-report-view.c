@@ -274,6 +274,8 @@ run_view (Fixture *fx)
   assert_view_shows (fx, "办公室已确认");
   assert_view_shows (fx, "XC-20261206-0042");
   assert_view_shows (fx, "不能再在本设备上修改");
+  /* What is found later goes in a re-inspection of it, offered here. */
+  g_assert_true (gtk_widget_get_mapped (xuncha_report_view_get_reinspect_button (view)));
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "report-view-sent-zh"));
   tap (fx, xuncha_report_view_get_back_button (view));

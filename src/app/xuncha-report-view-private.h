@@ -18,5 +18,7 @@ guint       xuncha_report_view_get_n_photos  (XunchaReportView *self);
 /* The Edit button (visible only while the report waits) and the Back button. */
 GtkWidget  *xuncha_report_view_get_edit_button (XunchaReportView *self);
 GtkWidget  *xuncha_report_view_get_back_button (XunchaReportView *self);
+/* Re-inspect (visible only once the office acknowledged the report). */
+GtkWidget  *xuncha_report_view_get_reinspect_button (XunchaReportView *self);
 
 G_END_DECLS

@@ -726,3 +726,10 @@ xuncha_report_view_get_back_button (XunchaReportView *self)
   g_return_val_if_fail (XUNCHA_IS_REPORT_VIEW (self), NULL);
   return self->back_button;
 }
+
+GtkWidget *
+xuncha_report_view_get_reinspect_button (XunchaReportView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_VIEW (self), NULL);
+  return self->reinspect_button;
+}
