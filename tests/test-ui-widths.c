@@ -13,8 +13,9 @@
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window-private.h"
 
-/* A phone is 360 px wide: every page, in English and in Chinese, with a report the office refused (the
- * queue then offers Retry Failed too), must fit without widening the window. And before
+/* A phone is 360 px wide: every page, in English and in Chinese, with a report the office
+ * refused (the queue then offers Retry Failed too), must fit without widening the window.
+ * And before
  * the device is enrolled, the queue points to Settings instead of offering a sync that can
  * only fail, and an enrollment that fails because of the server address says so next to
  * that address, scrolled into view. */
