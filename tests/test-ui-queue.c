@@ -7,12 +7,13 @@
 
 #include "xuncha-application.h"
 #include "xuncha-preferences-page.h"
-#include "xuncha-queue-page.h"
+#include "xuncha-queue-page-private.h"
+#include "xuncha-report-view-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
-#include "xuncha-window.h"
+#include "xuncha-window-private.h"
 
 /* The whole way of a report from the device to the office and back, through the app's own
  * pages: enroll in the preferences against a real xuncha-office over HTTPS, make reports,
@@ -86,6 +87,15 @@ queue_idle (Fixture *fx)
 {
   return !xuncha_sync_controller_get_running (fx->controller)
          && !xuncha_queue_page_is_busy (fx->queue);
+}
+
+static gboolean
+view_ready (Fixture *fx)
+{
+  XunchaReportView *view = xuncha_window_get_report_view (fx->window);
+
+  return view != NULL && !xuncha_report_view_is_busy (view)
+         && xuncha_report_view_get_state (view) != NULL;
 }
 
 static gboolean
@@ -297,12 +307,28 @@ run_queue (Fixture *fx)
   xuncha_ui_test_wait_for_property (fx->app, "street-map");
   xuncha_report_store_set_street_map (fx->reports, xuncha_application_get_street_map (fx->app));
 
-  /* Before enrollment "Sync now" says what to do. */
+  /* Before enrollment a sync could only fail: "Sync Now" waits, and the page points to
+   * Settings. */
   xuncha_window_show_page (fx->window, "queue");
-  sync_from_queue (fx);
+  wait_for (queue_idle, fx);
+  g_assert_false (gtk_widget_get_sensitive (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
+                                                            "sync_button")));
+  g_assert_true (gtk_widget_get_visible (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
+                                                         "settings_button")));
+  /* A sync started all the same (automatically, or from the command line) says what to do. */
+  xuncha_sync_controller_sync_now (fx->controller);
+  wait_for (queue_idle, fx);
   assert_problem_contains (fx, "not enrolled");
 
   enroll (fx);
+
+  /* Enrolled: the way to Settings is gone and "Sync Now" works. */
+  xuncha_window_show_page (fx->window, "queue");
+  refresh_queue (fx);
+  g_assert_true (gtk_widget_get_sensitive (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
+                                                           "sync_button")));
+  g_assert_false (gtk_widget_get_visible (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
+                                                          "settings_button")));
 
   /* Three reports wait; newest first, each with its category and street. */
   first = make_report (fx, "09006", 30.7930, 106.08523);
@@ -318,6 +344,22 @@ run_queue (Fixture *fx)
   assert_row_contains (fx, first, "陈寿路");
   g_assert_nonnull (strstr (xuncha_queue_page_get_reconciliation (fx->queue),
                             "6 items on this device are not acknowledged yet"));
+  /* Read again with nothing changed: the rows stay (no flicker, the officer keeps his
+   * place); a report that changed gets a new row. */
+  {
+    GtkWidget *row = xuncha_queue_page_get_row (fx->queue, first);
+    GtkWidget *other = xuncha_queue_page_get_row (fx->queue, second);
+
+    refresh_queue (fx);
+    g_assert_true (xuncha_queue_page_get_row (fx->queue, first) == row);
+    g_assert_true (xuncha_queue_page_get_row (fx->queue, second) == other);
+    g_assert_true (xuncha_outbox_set_reason (store, "report", first, "no network", &error));
+    g_assert_no_error (error);
+    refresh_queue (fx);
+    g_assert_true (xuncha_queue_page_get_row (fx->queue, first) != row);
+    g_assert_true (xuncha_queue_page_get_row (fx->queue, second) == other);
+    assert_row_contains (fx, first, "no network");
+  }
 
   /* Cancel: the office is down and the engine waits between tries; Cancel ends it at
    * once and nothing changes. */
@@ -433,6 +475,25 @@ run_queue (Fixture *fx)
   g_assert_cmpuint (xuncha_queue_page_get_n_rows (fx->queue), ==, 6);
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "queue"));
+  /* Reopened from its row: the office's receipt and case status, and read-only. */
+  {
+    XunchaReportView *view;
+    g_autofree char *first_receipt = receipt_of (fx, first);
+    g_autofree char *text = NULL;
+
+    g_assert_true (gtk_widget_activate (xuncha_queue_page_get_row (fx->queue, first)));
+    g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "view");
+    view = xuncha_window_get_report_view (fx->window);
+    wait_for (view_ready, fx);
+    g_assert_cmpstr (xuncha_report_view_get_state (view), ==, "acked");
+    text = xuncha_report_view_get_text (view);
+    g_assert_nonnull (strstr (text, first_receipt));
+    g_assert_nonnull (strstr (text, "Filed"));
+    g_assert_nonnull (strstr (text, "can no longer be changed"));
+    g_assert_false (gtk_widget_get_visible (xuncha_report_view_get_edit_button (view)));
+    g_signal_emit_by_name (xuncha_report_view_get_back_button (view), "clicked");
+    g_assert_cmpstr (xuncha_window_get_screen (fx->window), ==, "main");
+  }
 
   set_note (store, fourth, "NULL");
   click (xuncha_queue_page_get_retry_button (fx->queue, fourth));
@@ -458,6 +519,19 @@ run_queue (Fixture *fx)
   /* Nothing was deleted from the device on the way. */
   g_assert_cmpint (xuncha_store_count_rows (store, "reports", NULL), ==, 6);
   g_assert_cmpint (xuncha_store_count_rows (store, "photos", NULL), ==, 6);
+
+  /* A long queue is listed a page at a time, newest first, and every report is reachable:
+   * "Show Older Reports" adds the next page until none is left out. */
+  xuncha_queue_page_set_rows_per_page (fx->queue, 4);
+  wait_for (queue_idle, fx);
+  g_assert_cmpuint (xuncha_queue_page_get_n_rows (fx->queue), ==, 4);
+  g_assert_nonnull (xuncha_queue_page_get_row (fx->queue, sixth));
+  g_assert_null (xuncha_queue_page_get_row (fx->queue, first));
+  click (xuncha_queue_page_get_older_button (fx->queue));
+  wait_for (queue_idle, fx);
+  g_assert_cmpuint (xuncha_queue_page_get_n_rows (fx->queue), ==, 6);
+  g_assert_nonnull (xuncha_queue_page_get_row (fx->queue, first));
+  g_assert_null (xuncha_queue_page_get_older_button (fx->queue));
 
   g_clear_object (&fx->reports);
   fx->done = TRUE;

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "xuncha-history-page.h"
+#include "xuncha-history-page-private.h"
 #include "xuncha-map-view.h"
 
 struct _XunchaHistoryPage
@@ -17,6 +17,7 @@ struct _XunchaHistoryPage
   GCancellable        *list_cancellable;
   GCancellable        *route_cancellable;
   GHashTable          *rows;            /* shift uuid -> its AdwActionRow (borrowed) */
+  GHashTable          *report_rows;     /* the route's reports: uuid -> row (borrowed) */
   GHashTable          *value_labels;    /* summary field name -> GtkLabel (borrowed) */
   char                *route_uuid;      /* the shift the route view shows */
   guint                n_due;
@@ -584,6 +585,45 @@ fit_route (XunchaHistoryPage *self,
                               width > 0 ? width : 360, 300);
 }
 
+/* The shift's reports as pins on its map and as rows under it: a tap on either reopens
+ * the report (win.open-report). */
+static void
+show_route_reports (XunchaHistoryPage *self,
+                    RouteData         *data)
+{
+  GArray *reports = data->summary->reports;
+  GtkWidget *group;
+
+  xuncha_map_view_clear_reports (self->map_view);
+  if (reports->len == 0)
+    return;
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Reports of this shift"));
+  for (guint i = 0; i < reports->len; i++)
+    {
+      const XunchaRouteReport *report = &g_array_index (reports, XunchaRouteReport, i);
+      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+      g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 (report->created_at, utc);
+      g_autofree char *time = created != NULL ? format_local (g_date_time_to_unix (created) * 1000,
+                                                              "%H:%M")
+                                              : g_strdup ("");
+      const char *name = category_name (data->category_names, report->category);
+      g_autofree char *description = g_strdup_printf ("%s · %s", time, name);
+      GtkWidget *row = add_row (ADW_PREFERENCES_GROUP (group), name, time);
+
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-report");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", report->uuid);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      g_hash_table_insert (self->report_rows, g_strdup (report->uuid), row);
+      if (!isnan (report->lat) && !isnan (report->lon))
+        xuncha_map_view_add_report (self->map_view, report->uuid, report->lat, report->lon,
+                                    description);
+    }
+  gtk_box_append (self->route_details_box, group);
+}
+
 static void
 show_route (XunchaHistoryPage *self,
             RouteData         *data)
@@ -645,6 +685,7 @@ show_route (XunchaHistoryPage *self,
   set_value (self, "reports", reports, NULL);
 
   remove_children (self->route_details_box);
+  g_hash_table_remove_all (self->report_rows);
   if (summary->has_coverage && summary->missed_segments[0] != NULL)
     {
       GtkWidget *group = adw_preferences_group_new ();
@@ -681,13 +722,7 @@ show_route (XunchaHistoryPage *self,
   xuncha_segment_layer_add (layer, data->walked, XUNCHA_SEGMENT_STYLE_WALKED);
   xuncha_map_view_set_track (self->map_view, (const XunchaFix *)(void *)data->points->data,
                              data->points->len);
-  xuncha_map_view_clear_reports (self->map_view);
-  for (guint i = 0; i < summary->reports->len; i++)
-    {
-      const XunchaRouteReport *report = &g_array_index (summary->reports, XunchaRouteReport, i);
-      if (!isnan (report->lat) && !isnan (report->lon))
-        xuncha_map_view_add_report (self->map_view, report->lat, report->lon, NULL);
-    }
+  show_route_reports (self, data);
   fit_route (self, data);
 }
 
@@ -739,6 +774,7 @@ xuncha_history_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_HISTORY_PAGE);
   g_clear_object (&self->worker);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->report_rows, g_hash_table_unref);
   g_clear_pointer (&self->value_labels, g_hash_table_unref);
   g_clear_pointer (&self->due_rows, g_ptr_array_unref);
   g_clear_pointer (&self->route_uuid, g_free);
@@ -788,6 +824,7 @@ xuncha_history_page_init (XunchaHistoryPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->report_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->value_labels = g_hash_table_new (g_str_hash, g_str_equal);
   self->due_rows = g_ptr_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -860,6 +897,7 @@ xuncha_history_page_open_shift (XunchaHistoryPage *self,
   while (g_hash_table_iter_next (&iter, &field, NULL))
     set_value (self, field, "", NULL);
   remove_children (self->route_details_box);
+  g_hash_table_remove_all (self->report_rows);
   xuncha_segment_layer_clear (xuncha_map_view_get_segment_layer (self->map_view));
   xuncha_map_view_set_track (self->map_view, NULL, 0);
   xuncha_map_view_clear_reports (self->map_view);
@@ -941,4 +979,12 @@ xuncha_history_page_get_value_detail (XunchaHistoryPage *self,
     return NULL;
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (label,
                                                                               ADW_TYPE_ACTION_ROW)));
+}
+
+GtkWidget *
+xuncha_history_page_get_report_row (XunchaHistoryPage *self,
+                                    const char        *uuid)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+  return g_hash_table_lookup (self->report_rows, uuid);
 }

@@ -8,4 +8,8 @@ G_BEGIN_DECLS
 /* For tests: how many pieces the track is drawn in (one more for each gap in recording). */
 guint xuncha_map_view_get_n_track_pieces (XunchaMapView *self);
 
+/* For tests: the pin of the report @uuid (a button that reopens it), or NULL. */
+GtkWidget *xuncha_map_view_get_report_pin (XunchaMapView *self,
+                                           const char    *uuid);
+
 G_END_DECLS

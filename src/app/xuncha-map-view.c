@@ -289,24 +289,9 @@ xuncha_map_view_get_center (XunchaMapView *self,
   *lon = shumate_location_get_longitude (location);
 }
 
-static void
-create_report_popover (GtkMenuButton *button,
-                       gpointer       user_data)
-{
-  GtkWidget *label, *popover;
-
-  if (gtk_menu_button_get_popover (button) != NULL)
-    return;
-  label = gtk_label_new (g_object_get_data (G_OBJECT (button), "description"));
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), label);
-  gtk_menu_button_set_popover (button, popover);
-}
-
 ShumateMarker *
 xuncha_map_view_add_report (XunchaMapView *self,
+                            const char    *uuid,
                             double         lat,
                             double         lon,
                             const char    *description)
@@ -316,7 +301,7 @@ xuncha_map_view_add_report (XunchaMapView *self,
 
   g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
 
-  if (description == NULL)
+  if (uuid == NULL)
     {
       /* A plain dot, where the report itself is listed beside the map. */
       marker = shumate_point_new ();
@@ -326,21 +311,18 @@ xuncha_map_view_add_report (XunchaMapView *self,
       return marker;
     }
 
-  /* A tap on the marker shows what was reported there; the popover is made on the first
-   * tap, not for every marker at start-up. */
-  button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "mark-location-symbolic");
-  g_object_set_data_full (G_OBJECT (button), "description", g_strdup (description), g_free);
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), create_report_popover, NULL,
-                                         NULL);
+  /* A tap on the pin reopens the report: its photos, details and where it is on its way
+   * to the office. */
+  button = gtk_button_new_from_icon_name ("mark-location-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-report");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", uuid);
   gtk_widget_add_css_class (button, "report-marker");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  description, -1);
-
   marker = shumate_marker_new ();
   shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
   shumate_marker_set_child (marker, button);
   shumate_marker_layer_add_marker (self->report_layer, marker);
+  if (description != NULL)
+    xuncha_map_view_set_report_description (self, marker, description);
   return marker;
 }
 
@@ -356,13 +338,11 @@ xuncha_map_view_set_report_description (XunchaMapView *self,
   g_return_if_fail (description != NULL);
 
   button = shumate_marker_get_child (marker);
-  if (!GTK_IS_MENU_BUTTON (button))
+  if (!GTK_IS_BUTTON (button))
     return;
-  g_object_set_data_full (G_OBJECT (button), "description", g_strdup (description), g_free);
+  gtk_widget_set_tooltip_text (button, description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   description, -1);
-  /* Made again with the new words on the next tap. */
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), NULL);
 }
 
 guint
@@ -451,4 +431,27 @@ xuncha_map_view_get_n_track_pieces (XunchaMapView *self)
   g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), 0);
 
   return self->track_pieces->len;
+}
+
+GtkWidget *
+xuncha_map_view_get_report_pin (XunchaMapView *self,
+                                const char    *uuid)
+{
+  g_autoptr(GList) markers = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  markers = shumate_marker_layer_get_markers (self->report_layer);
+  for (GList *l = markers; l != NULL; l = l->next)
+    {
+      GtkWidget *pin = shumate_marker_get_child (l->data);
+      GVariant *target = GTK_IS_ACTIONABLE (pin)
+                         ? gtk_actionable_get_action_target_value (GTK_ACTIONABLE (pin)) : NULL;
+
+      if (target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING)
+          && g_str_equal (g_variant_get_string (target, NULL), uuid))
+        return pin;
+    }
+  return NULL;
 }

@@ -43,13 +43,15 @@ void             xuncha_map_view_get_center   (XunchaMapView   *self,
                                                double          *lat,
                                                double          *lon);
 
-/* A marker for a report; tapping it shows @description (NULL: a plain dot). Returns the
- * marker, owned by the map. */
+/* A pin for the saved report @uuid: a tap reopens it ("win.open-report"); @description
+ * (may be NULL) is its tooltip and accessible name. Without @uuid, a plain dot. Returns
+ * the marker, owned by the map. */
 ShumateMarker   *xuncha_map_view_add_report   (XunchaMapView   *self,
+                                               const char      *uuid,
                                                double           lat,
                                                double           lon,
                                                const char      *description);
-/* What a marker made by xuncha_map_view_add_report() shows (the report was edited). */
+/* What a pin made by xuncha_map_view_add_report() is called (the report was edited). */
 void             xuncha_map_view_set_report_description (XunchaMapView *self,
                                                          ShumateMarker *marker,
                                                          const char    *description);

@@ -351,6 +351,7 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
   else
     g_hash_table_insert (self->markers, g_strdup (xuncha_report_get_uuid (report)),
                          xuncha_map_view_add_report (self->map_view,
+                                                     xuncha_report_get_uuid (report),
                                                      xuncha_report_get_lat (report),
                                                      xuncha_report_get_lon (report),
                                                      description));
@@ -359,6 +360,12 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
   if (row == NULL)
     {
       row = adw_action_row_new ();
+      /* A tap reopens the report. */
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-report");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", xuncha_report_get_uuid (report));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
       g_hash_table_insert (self->rows, g_strdup (xuncha_report_get_uuid (report)), row);
       gtk_list_box_prepend (self->today_list, row);
     }
@@ -541,6 +548,26 @@ xuncha_patrol_page_get_following (XunchaPatrolPage *self)
   g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), FALSE);
 
   return self->following;
+}
+
+GtkWidget *
+xuncha_patrol_page_get_report_pin (XunchaPatrolPage *self,
+                                   const char       *uuid)
+{
+  ShumateMarker *marker;
+
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+
+  marker = g_hash_table_lookup (self->markers, uuid);
+  return marker != NULL ? shumate_marker_get_child (marker) : NULL;
+}
+
+GtkWidget *
+xuncha_patrol_page_get_report_row (XunchaPatrolPage *self,
+                                   const char       *uuid)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+  return g_hash_table_lookup (self->rows, uuid);
 }
 
 GtkWidget *

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "xuncha-preferences-page.h"
+#include "xuncha-preferences-page-private.h"
 
 enum {
   ENROLLED,
@@ -34,6 +34,9 @@ struct _XunchaPreferencesPage
   GtkWidget     *enroll_button;
   GtkSpinner    *enroll_spinner;
   AdwEntryRow   *server_row;
+  GtkWidget     *server_error_box;
+  GtkLabel      *server_error;
+  GtkLabel      *server_detail;
   AdwActionRow  *ca_row;
   GtkSpinButton *accuracy_spin;
   AdwComboRow   *photo_size_row;
@@ -241,15 +244,90 @@ enroll_error_text (const GError *error)
   return _("The enrollment failed. Try again; if it keeps failing, ask the office.");
 }
 
+/* Whether an enrollment failed because of the server address or the office's certificate:
+ * then the officer has to look at those fields, not at the ID and code. */
+static gboolean
+error_concerns_server (const GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+  if (error->domain == XUNCHA_SYNC_ERROR)
+    switch ((XunchaSyncError)error->code)
+      {
+      case XUNCHA_SYNC_ERROR_TLS:
+      case XUNCHA_SYNC_ERROR_PIN:
+      case XUNCHA_SYNC_ERROR_NETWORK:
+      case XUNCHA_SYNC_ERROR_CAPTIVE:
+      case XUNCHA_SYNC_ERROR_PROTOCOL:
+      case XUNCHA_SYNC_ERROR_CONFIG:
+        return TRUE;
+      case XUNCHA_SYNC_ERROR_UNAUTHORIZED:
+      case XUNCHA_SYNC_ERROR_NOT_ENROLLED:
+      case XUNCHA_SYNC_ERROR_FORBIDDEN:
+      case XUNCHA_SYNC_ERROR_CANCELLED:
+      case XUNCHA_SYNC_ERROR_FAILED:
+      default:
+        return FALSE;
+      }
+  return g_error_matches (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_CONFIG);
+}
+
+/* Scrolls the page so that @target is on screen, with a little room above it. */
+static void
+scroll_to (GtkWidget *target)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (target, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content;
+  GtkAdjustment *adjustment;
+  double x, y, value, page;
+  int height;
+
+  if (scroller == NULL)
+    return;
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  if (content == NULL || !gtk_widget_translate_coordinates (target, content, 0, 0, &x, &y))
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  /* A viewport's child is placed at minus the scrolled value. */
+  if (GTK_IS_VIEWPORT (content))
+    {
+      GtkWidget *inner = gtk_viewport_get_child (GTK_VIEWPORT (content));
+
+      if (inner == NULL || !gtk_widget_translate_coordinates (target, inner, 0, 0, &x, &y))
+        return;
+    }
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  height = gtk_widget_get_height (target);
+  if (y - 12 < value)
+    gtk_adjustment_set_value (adjustment, MAX (y - 12, 0));
+  else if (y + height + 12 > value + page)
+    gtk_adjustment_set_value (adjustment, y + height + 12 - page);
+}
+
+/* Shows why the enrollment failed next to what it concerns: the server address and
+ * certificate (@near_server), or the officer ID and code, and scrolls there. */
 static void
 show_enroll_error (XunchaPreferencesPage *self,
                    const char            *text,
-                   const char            *detail)
+                   const char            *detail,
+                   gboolean               near_server)
 {
-  gtk_label_set_text (self->enroll_error, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->enroll_error), text != NULL);
-  gtk_label_set_text (self->enroll_detail, detail != NULL ? detail : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->enroll_detail), detail != NULL);
+  GtkLabel *error = near_server ? self->server_error : self->enroll_error;
+  GtkLabel *details = near_server ? self->server_detail : self->enroll_detail;
+
+  gtk_widget_set_visible (self->server_error_box, text != NULL && near_server);
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_detail), FALSE);
+  if (text == NULL)
+    return;
+  gtk_label_set_text (error, text);
+  gtk_widget_set_visible (GTK_WIDGET (error), TRUE);
+  gtk_label_set_text (details, detail != NULL ? detail : "");
+  gtk_widget_set_visible (GTK_WIDGET (details), detail != NULL);
+  /* The server field sits at the top of the page, and the error under the ID and code just
+   * above the Enroll button: either is brought into view. */
+  scroll_to (near_server ? GTK_WIDGET (self->server_row) : self->enroll_button);
 }
 
 static void
@@ -313,12 +391,13 @@ on_enrolled (GObject      *source,
 
   if (enrollment == NULL)
     {
-      show_enroll_error (self, enroll_error_text (error), error != NULL ? error->message : NULL);
+      show_enroll_error (self, enroll_error_text (error), error != NULL ? error->message : NULL,
+                         error_concerns_server (error));
       return;
     }
   /* A code works once: it has no use on the screen any more. */
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
-  show_enroll_error (self, NULL, NULL);
+  show_enroll_error (self, NULL, NULL, FALSE);
   show_enrollment (self, enrollment, FALSE);
   g_signal_emit (self, signals[ENROLLED], 0);
 }
@@ -340,21 +419,21 @@ on_enroll_clicked (XunchaPreferencesPage *self)
   if (*server == '\0')
     {
       show_enroll_error (self, _("Enter the server address the office gave you, starting "
-                                 "with https://."), NULL);
+                                 "with https://."), NULL, TRUE);
       return;
     }
   if (*officer == '\0')
     {
-      show_enroll_error (self, _("Enter your officer ID."), NULL);
+      show_enroll_error (self, _("Enter your officer ID."), NULL, FALSE);
       return;
     }
   if (*code == '\0')
     {
-      show_enroll_error (self, _("Enter the one-time code from the office."), NULL);
+      show_enroll_error (self, _("Enter the one-time code from the office."), NULL, FALSE);
       return;
     }
 
-  show_enroll_error (self, NULL, NULL);
+  show_enroll_error (self, NULL, NULL, FALSE);
   gtk_widget_set_sensitive (self->enroll_button, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->officer_row), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->code_row), FALSE);
@@ -420,6 +499,9 @@ xuncha_preferences_page_class_init (XunchaPreferencesPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-preferences-page.ui");
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, server_row);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, server_error_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, server_error);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, server_detail);
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, ca_row);
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, accuracy_spin);
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, photo_size_row);
@@ -513,7 +595,23 @@ xuncha_preferences_page_get_enroll_error (XunchaPreferencesPage *self)
 {
   g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), NULL);
 
+  if (gtk_widget_get_visible (self->server_error_box))
+    return gtk_label_get_text (self->server_error);
   if (!gtk_widget_get_visible (GTK_WIDGET (self->enroll_error)))
     return NULL;
   return gtk_label_get_text (self->enroll_error);
+}
+
+gboolean
+xuncha_preferences_page_get_error_near_server (XunchaPreferencesPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), FALSE);
+  return gtk_widget_get_visible (self->server_error_box);
+}
+
+GtkWidget *
+xuncha_preferences_page_get_server_row (XunchaPreferencesPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), NULL);
+  return GTK_WIDGET (self->server_row);
 }

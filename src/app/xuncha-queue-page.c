@@ -5,9 +5,11 @@
 
 #include <glib/gi18n.h>
 
-#include "xuncha-queue-page.h"
+#include "xuncha-case-status.h"
+#include "xuncha-queue-page-private.h"
+#include "xuncha-queue-row.h"
 
-#define THUMBNAIL_SIZE 56
+#define THUMBNAIL_SIZE 56  /* as the row shows it (ui/xuncha-queue-row.ui) */
 #define PROGRESS_REFRESH_MS 300
 
 enum {
@@ -20,24 +22,6 @@ enum {
 static const char * const kinds[N_KINDS] = { "report", "photo", "shift" };
 static const char * const tables[N_KINDS] = { "reports", "photos", "shifts" };
 
-/* The widgets of one report's row, kept to answer tests. */
-typedef struct
-{
-  GtkWidget *row;
-  GtkLabel  *state_label;
-  GtkWidget *retry_button;
-  char      *state;
-  GPtrArray *labels;       /* GtkLabel, every text of the row (borrowed) */
-} Row;
-
-static void
-row_free (Row *row)
-{
-  g_free (row->state);
-  g_ptr_array_unref (row->labels);
-  g_free (row);
-}
-
 struct _XunchaQueuePage
 {
   GtkWidget             parent_instance;
@@ -46,10 +30,15 @@ struct _XunchaQueuePage
   XunchaStreetMap      *street_map;
   XunchaSyncController *controller;
   GCancellable         *cancellable;
-  GHashTable           *rows;          /* uuid -> Row */
+  GListStore           *items;         /* XunchaQueueItem, newest first */
+  GHashTable           *rows;          /* uuid -> its XunchaQueueRow (owned by the list) */
   GHashTable           *thumbnails;    /* sha256 -> GdkTexture */
   gboolean              busy;
   gboolean              reload;        /* refresh again when the running read ends */
+  gboolean              enrolled;      /* as the store said at the last read */
+  guint                 n_rows_wanted; /* the newest reports listed; grows a page at a time */
+  guint                 rows_per_page;
+  gboolean              enrollment_read; /* whether enrolled says anything yet */
   guint                 progress_refresh;
 
   GtkWidget            *problem_box;
@@ -59,6 +48,7 @@ struct _XunchaQueuePage
   GtkLabel             *status_label;
   GtkStack             *sync_stack;
   GtkWidget            *sync_button;
+  GtkWidget            *settings_button;
   GtkWidget            *retry_all_button;
   GtkProgressBar       *progress_bar;
   GtkWidget            *cancel_button;
@@ -67,6 +57,7 @@ struct _XunchaQueuePage
   GtkLabel             *count_labels[2][N_KINDS];   /* held, acknowledged */
   GtkListBox           *list;
   GtkWidget            *empty;
+  GtkWidget            *older_button;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaQueuePage, xuncha_queue_page, GTK_TYPE_WIDGET)
@@ -107,6 +98,7 @@ typedef struct
 {
   GHashTable         *have_thumbnails;   /* sha256 set: not loaded again */
   GPtrArray          *reports;           /* ReportItem, newest first */
+  guint               limit;             /* how many of the newest reports to read */
   gint64              held[N_KINDS];
   XunchaOutboxCounts  counts[N_KINDS];
   XunchaEnrollment   *enrollment;
@@ -210,9 +202,10 @@ load_thumbnail (XunchaPhotoStore *photos,
                                   GDK_INTERP_BILINEAR);
 }
 
-/* The newest reports get rows; older ones are in the counts above the list. A phone that
- * was never synced may hold tens of thousands, and a row each would stall the page. */
-#define MAX_ROWS 200
+/* The newest reports get rows, a page at a time; "Show Older Reports" adds the next page.
+ * A phone that was never synced may hold tens of thousands, and a row each at once would
+ * stall the page. */
+#define ROWS_PER_PAGE 200
 
 /* Reading every report with its photos, making missing thumbnails and counting the
  * outbox can take a while with a full day's work: the store worker does it. */
@@ -231,7 +224,7 @@ load_job (GTask        *task,
   g_autoptr(GHashTable) names = NULL;
 
   if ((report_store = xuncha_report_store_new (store, &error)) == NULL
-      || (reports = xuncha_report_store_list (report_store, MAX_ROWS, &error)) == NULL
+      || (reports = xuncha_report_store_list (report_store, data->limit, &error)) == NULL
       || (entries = xuncha_outbox_list (store, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -287,46 +280,6 @@ load_job (GTask        *task,
 }
 
 /* Words. ---------------------------------------------------------------------------------- */
-
-/* The office's case states (its own words, in Chinese) in the officer's language, with a
- * style: closed is good news, returned asks for work, the rest is under way. */
-static const char *
-case_status_label (const char  *status,
-                   const char **style)
-{
-  static const struct
-  {
-    const char *office;
-    const char *label;
-    const char *style;
-  } states[] = {
-    { "上报", N_("Reported"), "case-open" },
-    { "受理", N_("Accepted"), "case-open" },
-    { "立案", N_("Filed"), "case-open" },
-    { "不予立案", N_("Not filed"), "case-closed" },
-    { "作废", N_("Void"), "case-closed" },
-    { "派遣", N_("Dispatched"), "case-open" },
-    { "处置", N_("Being handled"), "case-open" },
-    { "待核查", N_("Awaiting check"), "case-open" },
-    { "核查", N_("Checked"), "case-open" },
-    { "结案", N_("Closed"), "case-closed" },
-    { "退回", N_("Returned"), "case-returned" },
-    { "退回整改", N_("Returned for rework"), "case-returned" },
-    { "延期", N_("Deadline extended"), "case-open" },
-    { "挂账", N_("Parked"), "case-open" },
-    { "督办", N_("Under supervision"), "case-returned" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    if (g_str_equal (status, states[i].office))
-      {
-        *style = states[i].style;
-        return _(states[i].label);
-      }
-  /* A word this version does not know is still the office's word: shown as given. */
-  *style = "case-open";
-  return status;
-}
 
 static char *
 format_time (gint64 ms)
@@ -426,145 +379,30 @@ describe_problem (const GError  *error,
 
 /* Rows. ----------------------------------------------------------------------------------- */
 
-static GtkLabel *
-add_label (Row        *row,
-           GtkBox     *box,
-           const char *text,
-           const char *style)
+static GdkPaintable *
+get_thumbnail (XunchaQueuePage *self,
+               ReportItem      *item)
 {
-  GtkWidget *label = gtk_label_new (text);
+  GdkTexture *texture;
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  if (style != NULL)
+  if (item->thumb_sha256 == NULL)
+    return NULL;
+  texture = g_hash_table_lookup (self->thumbnails, item->thumb_sha256);
+  if (texture == NULL && item->thumb != NULL)
     {
-      g_auto(GStrv) classes = g_strsplit (style, " ", -1);
-      for (guint i = 0; classes[i] != NULL; i++)
-        gtk_widget_add_css_class (label, classes[i]);
+      texture = gdk_texture_new_for_pixbuf (item->thumb);
+      g_hash_table_insert (self->thumbnails, g_strdup (item->thumb_sha256), texture);
     }
-  gtk_box_append (box, label);
-  g_ptr_array_add (row->labels, label);
-  return GTK_LABEL (label);
+  return texture != NULL ? GDK_PAINTABLE (texture) : NULL;
 }
 
-static void
-set_row_state (Row        *row,
-               const char *state)
+static XunchaQueueItem *
+make_item (XunchaQueuePage *self,
+           ReportItem      *item)
 {
-  static const char * const styles[] = {
-    "queue-waiting", "queue-sending", "queue-acked", "queue-failed"
-  };
-  g_autofree char *text = NULL;
-
-  replace_str (&row->state, state);
-  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (row->state_label), styles[i]);
-
-  if (g_str_equal (state, "acked"))
-    {
-      text = g_strdup (_("Acknowledged by the office"));
-      gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-acked");
-    }
-  else if (g_str_equal (state, "failed"))
-    {
-      text = g_strdup (_("Not sent"));
-      gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-failed");
-    }
-  else if (g_str_equal (state, "sending"))
-    {
-      text = g_strdup (_("Sending…"));
-      gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-sending");
-    }
-  else
-    {
-      text = g_strdup (_("Waiting to be sent"));
-      gtk_widget_add_css_class (GTK_WIDGET (row->state_label), "queue-waiting");
-    }
-  gtk_label_set_text (row->state_label, text);
-}
-
-static void
-on_retry_clicked (GtkButton       *button,
-                  XunchaQueuePage *self)
-{
-  const char *uuid = g_object_get_data (G_OBJECT (button), "uuid");
-
-  if (self->controller != NULL)
-    xuncha_sync_controller_retry (self->controller, "report", uuid);
-}
-
-static GtkWidget *
-make_thumbnail (XunchaQueuePage *self,
-                ReportItem      *item)
-{
-  GdkTexture *texture = NULL;
-  GtkWidget *widget;
-
-  if (item->thumb_sha256 != NULL)
-    {
-      texture = g_hash_table_lookup (self->thumbnails, item->thumb_sha256);
-      if (texture == NULL && item->thumb != NULL)
-        {
-          texture = gdk_texture_new_for_pixbuf (item->thumb);
-          g_hash_table_insert (self->thumbnails, g_strdup (item->thumb_sha256), texture);
-        }
-    }
-  if (texture != NULL)
-    {
-      widget = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
-      gtk_widget_add_css_class (widget, "queue-thumbnail");
-    }
-  else
-    {
-      widget = gtk_image_new_from_icon_name ("image-missing-symbolic");
-      gtk_widget_add_css_class (widget, "dim-label");
-    }
-  gtk_image_set_pixel_size (GTK_IMAGE (widget), THUMBNAIL_SIZE);
-  gtk_widget_set_valign (widget, GTK_ALIGN_START);
-  gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
-  return widget;
-}
-
-static GtkWidget *
-make_row (XunchaQueuePage *self,
-          ReportItem      *item)
-{
-  Row *row = g_new0 (Row, 1);
-  GtkWidget *box, *text, *title_box, *title;
   g_autofree char *time = format_time (item->created_ms);
   g_autofree char *where = NULL;
   const char *street = item->street_id;
-
-  row->labels = g_ptr_array_new ();
-  row->row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row->row), FALSE);
-  gtk_widget_add_css_class (row->row, "queue-row");
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row->row), box);
-  gtk_box_append (GTK_BOX (box), make_thumbnail (self, item));
-
-  text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (box), text);
-
-  title_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (text), title_box);
-  title = GTK_WIDGET (add_label (row, GTK_BOX (title_box), item->category_name, "heading"));
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_widget_set_valign (title, GTK_ALIGN_START);
-  if (item->case_status != NULL && *item->case_status != '\0')
-    {
-      const char *style = NULL;
-      const char *status = case_status_label (item->case_status, &style);
-      GtkLabel *badge = add_label (row, GTK_BOX (title_box), status, "case-status caption-heading");
-
-      gtk_label_set_wrap (badge, FALSE);
-      gtk_widget_set_valign (GTK_WIDGET (badge), GTK_ALIGN_START);
-      gtk_widget_add_css_class (GTK_WIDGET (badge), style);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (badge), _("Case status from the office"));
-    }
 
   if (street != NULL && self->street_map != NULL)
     {
@@ -575,46 +413,55 @@ make_row (XunchaQueuePage *self,
   /* TRANSLATORS: a report's street, then its time */
   where = street != NULL ? g_strdup_printf (C_("queue row", "%s · %s"), street, time)
                          : g_strdup (time);
-  add_label (row, GTK_BOX (text), where, "dim-label caption");
+  return xuncha_queue_item_new (item->uuid, item->category_name, where, item->state,
+                                item->case_status,
+                                g_str_equal (item->state, "acked") ? item->receipt : NULL,
+                                item->reason, get_thumbnail (self, item));
+}
 
-  row->state_label = add_label (row, GTK_BOX (text), NULL, "queue-state caption-heading");
-  set_row_state (row, item->state);
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  XunchaQueuePage *self = user_data;
+  GtkWidget *row = xuncha_queue_row_new (item);
 
-  if (g_str_equal (item->state, "acked") && item->receipt != NULL)
+  g_hash_table_insert (self->rows, g_strdup (xuncha_queue_item_get_uuid (item)), row);
+  return row;
+}
+
+/* The list makes a row (create_row()) for each item put in the model. During a sync the
+ * page is read every few hundred milliseconds: when the same reports are listed, only the
+ * rows whose report changed are made again, so the list neither flickers nor loses the
+ * officer's place. */
+static void
+replace_items (XunchaQueuePage *self,
+               GPtrArray       *items)
+{
+  GListModel *model = G_LIST_MODEL (self->items);
+  guint n = g_list_model_get_n_items (model);
+  gboolean same_reports = n == items->len;
+
+  for (guint i = 0; same_reports && i < n; i++)
     {
-      /* The office's receipt is the officer's proof that it arrived. */
-      g_autofree char *receipt = g_strdup_printf (_("Receipt %s"), item->receipt);
-      GtkLabel *label = add_label (row, GTK_BOX (text), receipt, "caption dim-label");
+      g_autoptr(XunchaQueueItem) old = g_list_model_get_item (model, i);
 
-      gtk_label_set_selectable (label, TRUE);
+      same_reports = g_str_equal (xuncha_queue_item_get_uuid (old),
+                                  xuncha_queue_item_get_uuid (g_ptr_array_index (items, i)));
     }
-  else if (g_str_equal (item->state, "failed"))
+  if (!same_reports)
     {
-      GtkWidget *retry;
-
-      add_label (row, GTK_BOX (text), item->reason != NULL ? item->reason
-                                                           : _("The office refused it."),
-                 "caption");
-      add_label (row, GTK_BOX (text),
-                 _("It stays on this device. Tap Retry once the cause is fixed."),
-                 "dim-label caption");
-      retry = gtk_button_new_with_label (_("Retry"));
-      gtk_widget_set_halign (retry, GTK_ALIGN_START);
-      gtk_widget_set_margin_top (retry, 4);
-      g_object_set_data_full (G_OBJECT (retry), "uuid", g_strdup (item->uuid), g_free);
-      g_signal_connect_object (retry, "clicked", G_CALLBACK (on_retry_clicked), self, 0);
-      gtk_box_append (GTK_BOX (text), retry);
-      row->retry_button = retry;
+      g_hash_table_remove_all (self->rows);
+      g_list_store_splice (self->items, 0, n, items->pdata, items->len);
+      return;
     }
-  else if (g_str_equal (item->state, "waiting") && item->reason != NULL)
+  for (guint i = 0; i < n; i++)
     {
-      g_autofree char *last = g_strdup_printf (_("The last try did not get through: %s"),
-                                               item->reason);
-      add_label (row, GTK_BOX (text), last, "dim-label caption");
-    }
+      g_autoptr(XunchaQueueItem) old = g_list_model_get_item (model, i);
 
-  g_hash_table_insert (self->rows, g_strdup (item->uuid), row);
-  return row->row;
+      if (!xuncha_queue_item_equal (old, g_ptr_array_index (items, i)))
+        g_list_store_splice (self->items, i, 1, &items->pdata[i], 1);
+    }
 }
 
 /* The page. ------------------------------------------------------------------------------- */
@@ -758,9 +605,21 @@ update_buttons (XunchaQueuePage *self,
                      && xuncha_sync_controller_get_running (self->controller);
 
   gtk_stack_set_visible_child_name (self->sync_stack, running ? "running" : "idle");
-  gtk_widget_set_sensitive (self->sync_button, self->controller != NULL && !running);
+  /* Not enrolled, a sync can only fail: the way to Settings is offered instead. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.sync",
+                                 self->controller != NULL && !running && self->enrolled);
+  gtk_widget_set_visible (self->settings_button, self->enrollment_read && !self->enrolled);
+  if (self->enrolled)
+    gtk_widget_add_css_class (self->sync_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->sync_button, "suggested-action");
   gtk_widget_set_visible (self->retry_all_button, failed > 0);
-  gtk_widget_set_sensitive (self->retry_all_button, self->controller != NULL && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.retry-failed",
+                                 self->controller != NULL && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.retry",
+                                 self->controller != NULL && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.cancel",
+                                 self->controller != NULL && running);
 }
 
 static void
@@ -771,7 +630,7 @@ on_loaded (GObject      *source,
   XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (source);
   QueueData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  GtkWidget *child;
+  g_autoptr(GPtrArray) items = NULL;
   guint failed = 0, waiting = 0;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -788,24 +647,27 @@ on_loaded (GObject      *source,
   self->busy = FALSE;
   g_clear_object (&self->cancellable);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
-  g_hash_table_remove_all (self->rows);
+  items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < data->reports->len; i++)
     {
       ReportItem *item = g_ptr_array_index (data->reports, i);
 
-      gtk_list_box_append (self->list, make_row (self, item));
+      g_ptr_array_add (items, make_item (self, item));
       if (g_str_equal (item->state, "failed"))
         failed++;
       else if (g_str_equal (item->state, "waiting"))
         waiting++;
     }
+  replace_items (self, items);
   for (guint k = KIND_PHOTO; k < N_KINDS; k++)
     waiting += data->counts[k].waiting;
   gtk_widget_set_visible (GTK_WIDGET (self->list), data->reports->len > 0);
+  gtk_widget_set_visible (self->older_button,
+                          data->held[KIND_REPORT] > (gint64)data->reports->len);
   gtk_widget_set_visible (self->empty, data->reports->len == 0);
 
+  self->enrolled = data->enrollment != NULL;
+  self->enrollment_read = TRUE;
   update_reconciliation (self, data);
   update_status (self, data->enrollment, failed, waiting);
   update_problem (self, data->enrollment);
@@ -819,22 +681,58 @@ on_loaded (GObject      *source,
 }
 
 static void
-on_sync_clicked (XunchaQueuePage *self)
+on_sync_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (widget);
+
   if (self->controller != NULL)
     xuncha_sync_controller_sync_now (self->controller);
 }
 
 static void
-on_retry_all_clicked (XunchaQueuePage *self)
+on_retry_failed_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
 {
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (widget);
+
   if (self->controller != NULL)
     xuncha_sync_controller_retry (self->controller, NULL, NULL);
 }
 
+/* A row's Retry: that report alone. */
 static void
-on_cancel_clicked (XunchaQueuePage *self)
+on_retry_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
 {
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (widget);
+
+  if (self->controller != NULL)
+    xuncha_sync_controller_retry (self->controller, "report", g_variant_get_string (parameter,
+                                                                                    NULL));
+}
+
+static void
+on_show_older_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (widget);
+
+  self->n_rows_wanted += self->rows_per_page;
+  xuncha_queue_page_refresh (self);
+}
+
+static void
+on_cancel_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (widget);
+
   if (self->controller != NULL)
     xuncha_sync_controller_cancel (self->controller);
 }
@@ -915,6 +813,9 @@ xuncha_queue_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  if (self->list != NULL)
+    gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->items);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_QUEUE_PAGE);
   g_clear_object (&self->worker);
   g_clear_object (&self->street_map);
@@ -942,6 +843,7 @@ xuncha_queue_page_class_init (XunchaQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, sync_stack);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, settings_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, retry_all_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, cancel_button);
@@ -949,9 +851,13 @@ xuncha_queue_page_class_init (XunchaQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, reconciliation_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, list);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, empty);
-  gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_retry_all_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, older_button);
+  gtk_widget_class_install_action (widget_class, "queue.sync", NULL, on_sync_action);
+  gtk_widget_class_install_action (widget_class, "queue.retry-failed", NULL,
+                                   on_retry_failed_action);
+  gtk_widget_class_install_action (widget_class, "queue.retry", "s", on_retry_action);
+  gtk_widget_class_install_action (widget_class, "queue.cancel", NULL, on_cancel_action);
+  gtk_widget_class_install_action (widget_class, "queue.show-older", NULL, on_show_older_action);
 }
 
 static void
@@ -959,7 +865,11 @@ xuncha_queue_page_init (XunchaQueuePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)row_free);
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->items = g_list_store_new (XUNCHA_TYPE_QUEUE_ITEM);
+  self->rows_per_page = ROWS_PER_PAGE;
+  self->n_rows_wanted = ROWS_PER_PAGE;
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->items), create_row, self, NULL);
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   for (guint r = 0; r < 2; r++)
     for (guint k = 0; k < N_KINDS; k++)
@@ -971,7 +881,8 @@ xuncha_queue_page_init (XunchaQueuePage *self)
         gtk_grid_attach (self->reconciliation_grid, label, (int)k + 1, (int)r + 1, 1, 1);
         self->count_labels[r][k] = GTK_LABEL (label);
       }
-  gtk_widget_set_sensitive (self->sync_button, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.sync", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.cancel", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->list), FALSE);
 }
 
@@ -1040,6 +951,7 @@ xuncha_queue_page_refresh (XunchaQueuePage *self)
   self->busy = TRUE;
   self->cancellable = g_cancellable_new ();
   data = g_new0 (QueueData, 1);
+  data->limit = self->n_rows_wanted;
   data->have_thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_iter_init (&iter, self->thumbnails);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1069,46 +981,36 @@ const char *
 xuncha_queue_page_get_state (XunchaQueuePage *self,
                              const char      *uuid)
 {
-  Row *row;
+  XunchaQueueRow *row;
 
   g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
 
   row = g_hash_table_lookup (self->rows, uuid);
-  return row != NULL ? row->state : NULL;
+  return row != NULL ? xuncha_queue_item_get_state (xuncha_queue_row_get_item (row)) : NULL;
 }
 
 char *
 xuncha_queue_page_get_row_text (XunchaQueuePage *self,
                                 const char      *uuid)
 {
-  GString *text;
-  Row *row;
+  XunchaQueueRow *row;
 
   g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
 
   row = g_hash_table_lookup (self->rows, uuid);
-  if (row == NULL)
-    return NULL;
-  text = g_string_new (NULL);
-  for (guint i = 0; i < row->labels->len; i++)
-    {
-      const char *line = gtk_label_get_text (g_ptr_array_index (row->labels, i));
-      if (line != NULL && *line != '\0')
-        g_string_append_printf (text, "%s\n", line);
-    }
-  return g_string_free (text, FALSE);
+  return row != NULL ? xuncha_queue_row_get_text (row) : NULL;
 }
 
 GtkWidget *
 xuncha_queue_page_get_retry_button (XunchaQueuePage *self,
                                     const char      *uuid)
 {
-  Row *row;
+  XunchaQueueRow *row;
 
   g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
 
   row = g_hash_table_lookup (self->rows, uuid);
-  return row != NULL ? row->retry_button : NULL;
+  return row != NULL ? xuncha_queue_row_get_retry_button (row) : NULL;
 }
 
 char *
@@ -1128,4 +1030,31 @@ xuncha_queue_page_get_reconciliation (XunchaQueuePage *self)
 {
   g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
   return gtk_label_get_text (self->reconciliation_label);
+}
+
+GtkWidget *
+xuncha_queue_page_get_row (XunchaQueuePage *self,
+                           const char      *uuid)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+  return g_hash_table_lookup (self->rows, uuid);
+}
+
+void
+xuncha_queue_page_set_rows_per_page (XunchaQueuePage *self,
+                                     guint            n)
+{
+  g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
+  g_return_if_fail (n > 0);
+
+  self->rows_per_page = n;
+  self->n_rows_wanted = n;
+  xuncha_queue_page_refresh (self);
+}
+
+GtkWidget *
+xuncha_queue_page_get_older_button (XunchaQueuePage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->older_button) ? self->older_button : NULL;
 }

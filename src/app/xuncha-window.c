@@ -12,7 +12,8 @@
 #include "xuncha-queue-page.h"
 #include "xuncha-tasks-page.h"
 #include "xuncha-report-flow.h"
-#include "xuncha-window.h"
+#include "xuncha-report-view.h"
+#include "xuncha-window-private.h"
 
 struct _XunchaWindow
 {
@@ -28,12 +29,16 @@ struct _XunchaWindow
   AdwBin                *history_bin;
   AdwBin                *preferences_bin;
   AdwBin                *report_bin;
+  AdwBin                *report_view_bin;
   GtkStack              *main_stack;
   /* Made on first use (ensure_*()); NULL until then. */
   XunchaQueuePage       *queue_page;
   XunchaHistoryPage     *history_page;
   XunchaPreferencesPage *preferences_page;
   XunchaReportFlow      *report_flow;
+  XunchaReportView      *report_view;
+  /* The report flow was opened from the reopened report: closing it goes back there. */
+  gboolean               edit_from_view;
   GtkRevealer           *store_problem;
   GtkLabel              *store_problem_label;
   GtkWidget             *recording_mark;
@@ -46,7 +51,30 @@ G_DEFINE_FINAL_TYPE (XunchaWindow, xuncha_window, ADW_TYPE_APPLICATION_WINDOW)
 static void
 on_report_closed (XunchaWindow *self)
 {
+  if (self->edit_from_view && self->report_view != NULL)
+    {
+      self->edit_from_view = FALSE;
+      gtk_stack_set_visible_child_name (self->main_stack, "view");
+      xuncha_report_view_reload (self->report_view);
+      return;
+    }
   gtk_stack_set_visible_child_name (self->main_stack, "main");
+}
+
+static void
+on_report_view_closed (XunchaWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+}
+
+/* The report shown again, if it is @uuid (NULL: whichever it is): it was edited or sent. */
+static void
+reload_report_view (XunchaWindow *self,
+                    const char   *uuid)
+{
+  if (self->report_view != NULL
+      && (uuid == NULL || g_strcmp0 (xuncha_report_view_get_uuid (self->report_view), uuid) == 0))
+    xuncha_report_view_reload (self->report_view);
 }
 
 static void
@@ -101,6 +129,7 @@ on_report_edited (XunchaReportFlow *flow,
                   XunchaWindow     *self)
 {
   xuncha_window_add_toast (self, _("Changes saved on the device"));
+  reload_report_view (self, xuncha_report_get_uuid (report));
   xuncha_patrol_page_refresh (self->patrol_page);
   xuncha_patrol_page_add_report (self->patrol_page, report);
   if (self->queue_page != NULL)
@@ -171,6 +200,8 @@ on_edit_report_action (GSimpleAction *action,
     return;
   if (self->saved_toast != NULL)
     adw_toast_dismiss (self->saved_toast);
+  self->edit_from_view = g_str_equal (gtk_stack_get_visible_child_name (self->main_stack),
+                                      "view");
   xuncha_report_flow_set_context (ensure_report_flow (self), xuncha_application_get_store (app),
                                   xuncha_application_get_store_worker (app),
                                   xuncha_application_get_street_map (app),
@@ -183,6 +214,40 @@ on_edit_report_action (GSimpleAction *action,
       return;
     }
   gtk_stack_set_visible_child_name (self->main_stack, "report");
+}
+
+static void
+on_open_report_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  XunchaWindow *self = user_data;
+  XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (xuncha_application_get_store_worker (app) == NULL)
+    return;
+  if (self->report_view == NULL)
+    {
+      self->report_view = xuncha_report_view_new ();
+      g_signal_connect_object (self->report_view, "closed", G_CALLBACK (on_report_view_closed),
+                               self, G_CONNECT_SWAPPED);
+      adw_bin_set_child (self->report_view_bin, GTK_WIDGET (self->report_view));
+    }
+  xuncha_report_view_load (self->report_view, xuncha_application_get_store_worker (app),
+                           xuncha_application_get_street_map (app),
+                           g_variant_get_string (parameter, NULL));
+  gtk_stack_set_visible_child_name (self->main_stack, "view");
+}
+
+static void
+on_show_page_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  XunchaWindow *self = user_data;
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  adw_view_stack_set_visible_child_name (self->stack, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -216,6 +281,8 @@ static const GActionEntry window_actions[] = {
   { "report", on_report_action },
   { "reinspect", on_reinspect_action, "s" },
   { "edit-report", on_edit_report_action, "s" },
+  { "open-report", on_open_report_action, "s" },
+  { "show-page", on_show_page_action, "s" },
 };
 
 static void
@@ -365,6 +432,7 @@ on_sync_finished (XunchaSyncController *controller,
     xuncha_window_add_toast (self, _("Sync finished"));
   xuncha_patrol_page_refresh (self->patrol_page);
   xuncha_tasks_page_refresh (self->tasks_page);
+  reload_report_view (self, NULL);
   if (result != NULL && result->statuses_changed > 0 && self->history_page != NULL)
     xuncha_history_page_refresh (self->history_page);
   /* The office sent a newer street map: index it again (off the main thread). */
@@ -502,6 +570,7 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, preferences_bin);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, report_bin);
+  gtk_widget_class_bind_template_child (widget_class, XunchaWindow, report_view_bin);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, store_problem_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaWindow, recording_mark);
@@ -541,6 +610,20 @@ xuncha_window_show_page (XunchaWindow *self,
 {
   g_return_if_fail (XUNCHA_IS_WINDOW (self));
   adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+XunchaReportView *
+xuncha_window_get_report_view (XunchaWindow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_WINDOW (self), NULL);
+  return self->report_view;
+}
+
+const char *
+xuncha_window_get_screen (XunchaWindow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
 }
 
 XunchaReportFlow *

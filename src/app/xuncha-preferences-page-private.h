@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xuncha-preferences-page.h"
+
+G_BEGIN_DECLS
+
+/* For tests. */
+
+/* TRUE when the enrollment error is shown next to the server address (it concerns the
+ * address or the office's certificate). */
+gboolean   xuncha_preferences_page_get_error_near_server (XunchaPreferencesPage *self);
+GtkWidget *xuncha_preferences_page_get_server_row        (XunchaPreferencesPage *self);
+
+G_END_DECLS
