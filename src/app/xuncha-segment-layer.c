@@ -29,6 +29,7 @@ static const Style styles[XUNCHA_N_SEGMENT_STYLES] = {
   [XUNCHA_SEGMENT_STYLE_STREET] = { 0.60, 0.60, 0.62, 0.9, 3 },
   [XUNCHA_SEGMENT_STYLE_MISSED] = { 0.88, 0.11, 0.14, 0.9, 8 },
   [XUNCHA_SEGMENT_STYLE_WALKED] = { 0.15, 0.64, 0.41, 0.95, 9 },
+  [XUNCHA_SEGMENT_STYLE_SELECTED] = { 0.88, 0.11, 0.14, 1.0, 10 },
 };
 
 static void
@@ -134,7 +135,14 @@ xuncha_segment_layer_snapshot (GtkWidget   *widget,
       self->n_drawn[s] = trace_style (self, cr, s, box);
       if (self->n_drawn[s] == 0)
         continue;
-      if (s != XUNCHA_SEGMENT_STYLE_STREET)
+      if (s == XUNCHA_SEGMENT_STYLE_SELECTED)
+        {
+          /* A dark edge sets the chosen segments apart from the other missed ones. */
+          cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.9);
+          cairo_set_line_width (cr, style->width + 6);
+          cairo_stroke_preserve (cr);
+        }
+      else if (s != XUNCHA_SEGMENT_STYLE_STREET)
         {
           /* A white casing keeps the colour apart from the track and the streets. */
           cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
@@ -218,6 +226,17 @@ xuncha_segment_layer_clear (XunchaSegmentLayer *self)
 
   for (guint s = 0; s < XUNCHA_N_SEGMENT_STYLES; s++)
     g_ptr_array_set_size (self->segments[s], 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+xuncha_segment_layer_clear_style (XunchaSegmentLayer *self,
+                                  XunchaSegmentStyle  style)
+{
+  g_return_if_fail (XUNCHA_IS_SEGMENT_LAYER (self));
+  g_return_if_fail (style < XUNCHA_N_SEGMENT_STYLES);
+
+  g_ptr_array_set_size (self->segments[style], 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
