@@ -1086,6 +1086,7 @@ xuncha_history_page_init (XunchaHistoryPage *self)
   self->missed_streets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->missed_segments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->paned_set = -1;
+  xuncha_map_view_keep_clear (self->map_view, self->legend);
   g_signal_connect_object (self->route_paned, "notify::max-position",
                            G_CALLBACK (on_paned_max_position), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->route_paned, "notify::position",
