@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 #include "xuncha-core.h"
 #include "xuncha-test-util.h"
@@ -56,6 +58,30 @@ test_connect_refused_is_retryable (void)
   g_assert_error (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_NETWORK);
 }
 
+/* In Chinese, the reason is said in Chinese: none of curl's English reaches the user. */
+static void
+test_error_words (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaHttp) http = xuncha_http_new ("https://127.0.0.1:1/", NULL, NULL, &error);
+  g_autoptr(XunchaHttpResponse) response = NULL;
+
+  g_assert_no_error (error);
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("XUNCHA_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  response = xuncha_http_request (http, "GET", "api/v1/me", NULL, NULL, NULL, NULL, NULL, NULL,
+                                  &error);
+  g_assert_null (response);
+  g_assert_error (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_NETWORK);
+  g_assert_cmpstr (error->message, ==, "无法连接到服务器");
+  for (const char *c = error->message; *c != '\0'; c++)
+    g_assert_false (g_ascii_isalpha (*c));
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "");
+}
+
 static void
 test_credentials_file (void)
 {
@@ -88,6 +114,7 @@ main (int    argc,
   g_test_add_func ("/http/retry-after", test_retry_after);
   g_test_add_func ("/http/bad-config", test_refuses_bad_config);
   g_test_add_func ("/http/connect-refused", test_connect_refused_is_retryable);
+  g_test_add_func ("/http/error-words", test_error_words);
   g_test_add_func ("/credentials/file", test_credentials_file);
 
   return g_test_run ();

@@ -55,6 +55,28 @@ test_kind_for_time (void)
   g_assert_false (xuncha_shift_kind_from_string ("night", &kind));
 }
 
+/* The name on screen follows the start hour: a 01:00 and a 16:14 shift are not both late. */
+static void
+test_period_for_time (void)
+{
+  static const struct { int hour, minute; XunchaShiftPeriod period; } cases[] = {
+    { 4, 0, XUNCHA_SHIFT_PERIOD_EARLY }, { 7, 30, XUNCHA_SHIFT_PERIOD_EARLY },
+    { 9, 59, XUNCHA_SHIFT_PERIOD_EARLY }, { 10, 0, XUNCHA_SHIFT_PERIOD_MID },
+    { 12, 0, XUNCHA_SHIFT_PERIOD_MID }, { 15, 59, XUNCHA_SHIFT_PERIOD_MID },
+    { 16, 0, XUNCHA_SHIFT_PERIOD_LATE }, { 16, 14, XUNCHA_SHIFT_PERIOD_LATE },
+    { 21, 59, XUNCHA_SHIFT_PERIOD_LATE }, { 22, 0, XUNCHA_SHIFT_PERIOD_NIGHT },
+    { 23, 59, XUNCHA_SHIFT_PERIOD_NIGHT }, { 0, 0, XUNCHA_SHIFT_PERIOD_NIGHT },
+    { 1, 0, XUNCHA_SHIFT_PERIOD_NIGHT }, { 3, 59, XUNCHA_SHIFT_PERIOD_NIGHT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) t = g_date_time_new_local (2024, 5, 1, cases[i].hour,
+                                                      cases[i].minute, 0);
+      g_assert_cmpint (xuncha_shift_period_for_time (t), ==, cases[i].period);
+    }
+}
+
 static void
 test_one_open_shift (void)
 {
@@ -403,6 +425,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/shift/kind-for-time", test_kind_for_time);
+  g_test_add_func ("/shift/period-for-time", test_period_for_time);
   g_test_add_func ("/shift/one-open-shift", test_one_open_shift);
   g_test_add_func ("/shift/queued-when-started", test_queued_when_started);
   g_test_add_func ("/shift/points-round-trip", test_points_round_trip);

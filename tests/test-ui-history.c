@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
-#include "xuncha-history-page.h"
+#include "xuncha-history-page-private.h"
 #include "xuncha-map-view-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-test-grid.h"
@@ -147,8 +147,19 @@ test_history_page (void)
   row = xuncha_history_page_get_shift_row (page, xuncha_shift_get_uuid (shift));
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_get_mapped (row));
-  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
-                            "Early shift"));
+  /* Named by the local hour it started (the walk is at 01:00 UTC). */
+  {
+    static const char * const names[] = {
+      [XUNCHA_SHIFT_PERIOD_EARLY] = "Early shift", [XUNCHA_SHIFT_PERIOD_MID] = "Mid shift",
+      [XUNCHA_SHIFT_PERIOD_LATE] = "Late shift", [XUNCHA_SHIFT_PERIOD_NIGHT] = "Night shift",
+    };
+    g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (xuncha_shift_get_started_ms (shift)
+                                                              / 1000);
+    g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+
+    g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              names[xuncha_shift_period_for_time (local)]));
+  }
   length = g_strdup_printf ("%.2f km", expected->length_m / 1000);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), length));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "3 reports"));
@@ -289,6 +300,210 @@ test_history_empty (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* The demo walk moved in time to start at @start (local time), imported as a shift whose
+ * kind the CLI takes from its start. */
+static void
+import_walk_at (const char *dir,
+                GDateTime  *start)
+{
+  g_autofree char *source = xuncha_test_source_path ("tests/fixtures/demo-walk.gpx");
+  g_autofree char *name = g_date_time_format (start, "walk-%Y%m%d-%H%M.gpx");
+  g_autofree char *gpx = g_build_filename (dir, name, NULL);
+  g_autoptr(GArray) walk = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 offset;
+
+  walk = xuncha_track_file_load (source, NULL, &error);
+  g_assert_no_error (error);
+  offset = g_date_time_to_unix (start) * 1000 - g_array_index (walk, XunchaFix, 0).t_ms;
+  for (guint i = 0; i < walk->len; i++)
+    g_array_index (walk, XunchaFix, i).t_ms += offset;
+  xuncha_test_write_gpx (gpx, walk);
+  g_assert_cmpint (run_cli (dir, "track", "import", gpx, NULL), ==, 0);
+}
+
+static GDateTime *
+days_ago_at (int days,
+             int hour,
+             int minute)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, -days);
+
+  return g_date_time_new_local (g_date_time_get_year (then), g_date_time_get_month (then),
+                                g_date_time_get_day_of_month (then), hour, minute, 0);
+}
+
+static const char *
+day_heading (GtkWidget *row)
+{
+  GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+  g_assert_nonnull (group);
+  return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group));
+}
+
+static GtkWidget *
+row_of_shift_at (XunchaHistoryPage *page,
+                 XunchaStore       *store,
+                 GDateTime         *start)
+{
+  g_autoptr(GPtrArray) shifts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  shifts = xuncha_shift_list (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < shifts->len; i++)
+    {
+      XunchaShift *shift = g_ptr_array_index (shifts, i);
+
+      if (xuncha_shift_get_started_ms (shift) / 1000 == g_date_time_to_unix (start))
+        return xuncha_history_page_get_shift_row (page, xuncha_shift_get_uuid (shift));
+    }
+  g_assert_not_reached ();
+}
+
+/* TRUE when @widget lies wholly inside @within, on screen. */
+static gboolean
+inside (GtkWidget *widget,
+        GtkWidget *within)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_compute_bounds (widget, within, &bounds))
+    return FALSE;
+  return bounds.origin.y >= 0 && bounds.origin.x >= 0
+         && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (within)
+         && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (within);
+}
+
+/* In Chinese, as a team leader reads it the morning after: days named 昨天 and by weekday,
+ * shifts named by their start hour (a 01:00 and a 16:14 shift are not both 晚班), the
+ * route map taking the room there is with a legend, and the missed segments grouped by
+ * street, each group and segment shown on the map when tapped. */
+static void
+test_history_days_and_missed (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *streets = xuncha_test_source_path ("data/demo/streets.geojson");
+  g_autoptr(GDateTime) night = days_ago_at (1, 1, 0);
+  g_autoptr(GDateTime) late = days_ago_at (1, 16, 14);
+  g_autoptr(GDateTime) weekday = days_ago_at (3, 8, 0);
+  g_autoptr(GDateTime) older = days_ago_at (40, 8, 0);
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaStoreWorker) worker = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaHistoryPage *page;
+  XunchaSegmentLayer *layer;
+  GtkWidget *window, *row, *street, *map;
+  const char *title;
+  guint taps = 0;
+  int map_height;
+
+  if (!xuncha_ui_test_have_display ())
+    return;
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  setlocale (LC_ALL, "");
+
+  dir = xuncha_test_make_tmpdir ();
+  g_assert_cmpint (run_cli (dir, "streets", "import", streets, NULL), ==, 0);
+  /* The walk covers 陈寿路; all ten segments of 滨江南路 are assigned and not walked. */
+  g_assert_cmpint (run_cli (dir, "streets", "assign", "CSL-02", "CSL-03", "CSL-04", "NRL-01",
+                            "DWL-04", "BJNL-01", "BJNL-02", "BJNL-03", "BJNL-04", "BJNL-05",
+                            "BJNL-06", "BJNL-07", "BJNL-08", "BJNL-09", "BJNL-10", NULL), ==, 0);
+  import_walk_at (dir, night);
+  import_walk_at (dir, late);
+  import_walk_at (dir, weekday);
+  import_walk_at (dir, older);
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  worker = xuncha_store_worker_new (xuncha_store_get_data_dir (store));
+  /* The officer taps the History tab. */
+  taps++;
+  xuncha_history_page_set_store_worker (page, worker);
+  wait_until_idle (page);
+  xuncha_ui_test_wait_for_frames (window, 3);
+
+  /* Yesterday's two shifts under 昨天, named by the hour each started. */
+  row = row_of_shift_at (page, store, night);
+  g_assert_cmpstr (day_heading (row), ==, "昨天");
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  g_assert_true (g_str_has_prefix (title, "夜班"));
+  row = row_of_shift_at (page, store, late);
+  g_assert_cmpstr (day_heading (row), ==, "昨天");
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  g_assert_true (g_str_has_prefix (title, "晚班"));
+  g_assert_true (g_str_has_prefix (day_heading (row_of_shift_at (page, store, weekday)), "星期"));
+  {
+    g_autofree char *date = g_strdup_printf ("%d月%d日", g_date_time_get_month (older),
+                                             g_date_time_get_day_of_month (older));
+
+    g_assert_nonnull (strstr (day_heading (row_of_shift_at (page, store, older)), date));
+  }
+  g_free (xuncha_ui_test_screenshot (window, "history-list-days"));
+
+  /* One tap on yesterday's late shift: its missed segments, by street, on screen. */
+  g_signal_emit_by_name (row, "activated");
+  taps++;
+  wait_until_idle (page);
+  xuncha_ui_test_wait_for_frames (window, 5);
+  g_assert_cmpuint (taps, <=, 2);
+  g_assert_cmpuint (xuncha_history_page_get_n_missed_streets (page), ==, 2);
+  street = xuncha_history_page_get_missed_street (page, "滨江南路");
+  g_assert_nonnull (street);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (street)), ==,
+                   "滨江南路 · 10 段未走");
+  g_assert_true (inside (street, GTK_WIDGET (page)));
+
+  /* The map takes most of the room, with its legend on it. */
+  map = GTK_WIDGET (xuncha_history_page_get_map_view (page));
+  map_height = gtk_widget_get_height (map);
+  g_assert_cmpint (map_height, >, 350);
+  g_assert_true (inside (xuncha_history_page_get_legend (page), map));
+  g_free (xuncha_ui_test_screenshot (window, "history-route"));
+
+  /* Tapping the street shows its ten segments on the map, all of them in view. */
+  layer = xuncha_map_view_get_segment_layer (XUNCHA_MAP_VIEW (map));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (street), TRUE);
+  xuncha_ui_test_wait_for_frames (window, 5);
+  g_assert_cmpuint (xuncha_segment_layer_get_n_segments (layer, XUNCHA_SEGMENT_STYLE_SELECTED),
+                    ==, 10);
+  g_assert_cmpuint (xuncha_segment_layer_get_n_drawn (layer, XUNCHA_SEGMENT_STYLE_SELECTED),
+                    ==, 10);
+  g_free (xuncha_ui_test_screenshot (window, "history-route-street"));
+
+  /* And one segment of it, alone. */
+  {
+    GtkWidget *segment_row = xuncha_history_page_get_missed_segment (page, "BJNL-04");
+
+    g_assert_nonnull (segment_row);
+    g_assert_true (gtk_widget_is_ancestor (segment_row, street));
+    g_signal_emit_by_name (segment_row, "activated");
+    xuncha_ui_test_wait_for_frames (window, 3);
+    g_assert_cmpuint (xuncha_segment_layer_get_n_segments (layer, XUNCHA_SEGMENT_STYLE_SELECTED),
+                      ==, 1);
+    g_assert_cmpuint (xuncha_segment_layer_get_n_drawn (layer, XUNCHA_SEGMENT_STYLE_SELECTED),
+                      ==, 1);
+  }
+
+  /* A taller window: the map grows with it. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 1000);
+  xuncha_ui_test_wait_for_frames (window, 8);
+  g_assert_cmpint (gtk_widget_get_height (map), >, map_height + 100);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&worker);
+  g_clear_object (&store);
+  xuncha_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -299,6 +514,7 @@ main (int    argc,
   g_test_add_func ("/ui/history/page", test_history_page);
   g_test_add_func ("/ui/history/empty", test_history_empty);
   g_test_add_func ("/ui/history/gap", test_history_gap);
+  g_test_add_func ("/ui/history/days-and-missed", test_history_days_and_missed);
 
   return g_test_run ();
 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
+#include <string.h>
 #include <sqlite3.h>
 
 #include "xuncha-application.h"
-#include "xuncha-map-view.h"
+#include "xuncha-map-view-private.h"
+#include "xuncha-street-layer-private.h"
 #include "xuncha-patrol-page-private.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
@@ -410,6 +414,191 @@ assert_map_follows (XunchaPatrolPage    *page,
   assert_centred_on (map_view, fix.lat, fix.lon);
 }
 
+static graphene_rect_t
+bounds_in (GtkWidget *widget,
+           GtkWidget *root)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, root, &bounds));
+  return bounds;
+}
+
+/* A target a thumb hits: at least 44 px each way. */
+static void
+assert_target (GtkWidget  *widget,
+               const char *what)
+{
+  g_test_message ("%s: %d x %d", what, gtk_widget_get_width (widget),
+                  gtk_widget_get_height (widget));
+  g_assert_cmpint (gtk_widget_get_width (widget), >=, 44);
+  g_assert_cmpint (gtk_widget_get_height (widget), >=, 44);
+}
+
+static void
+assert_apart (GtkWidget  *a,
+              GtkWidget  *b,
+              GtkWidget  *root,
+              const char *what)
+{
+  graphene_rect_t ra = bounds_in (a, root), rb = bounds_in (b, root);
+
+  if (graphene_rect_intersection (&ra, &rb, NULL))
+    g_error ("%s: %gx%g+%g+%g overlaps %gx%g+%g+%g", what, ra.size.width, ra.size.height,
+             ra.origin.x, ra.origin.y, rb.size.width, rb.size.height, rb.origin.x, rb.origin.y);
+}
+
+static GtkWidget *
+find_by_css_name (GtkWidget  *widget,
+                  const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_str_equal (gtk_widget_get_css_name (child), name) && gtk_widget_get_mapped (child))
+        return child;
+      if ((found = find_by_css_name (child, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* What lies over the patrol map, measured: the zoom and locate buttons are thumb-sized, no
+ * street name is drawn under a control, End Shift sits far from Report, and a toast like
+ * "Saved: …" with its Edit button covers none of them. */
+static void
+assert_controls_clear (GtkWidget        *window,
+                       XunchaPatrolPage *page,
+                       XunchaMapView    *map_view)
+{
+  GtkWidget *zoom_in = xuncha_map_view_get_zoom_button (map_view, TRUE);
+  GtkWidget *zoom_out = xuncha_map_view_get_zoom_button (map_view, FALSE);
+  GtkWidget *center = xuncha_patrol_page_get_center_button (page);
+  GtkWidget *end_shift = xuncha_patrol_page_get_end_shift_button (page);
+  GtkWidget *report = find_by_css_class (window, "report-button");
+  GtkWidget *controls[] = { zoom_in, zoom_out, center, end_shift, report };
+  XunchaStreetLayer *streets = xuncha_map_view_get_street_layer (map_view);
+  GPtrArray *keep_clear = xuncha_map_view_get_keep_clear (map_view);
+  GArray *labels = xuncha_street_layer_get_label_boxes (streets);
+  GtkWidget *overlay, *toast, *edit;
+  AdwToast *saved;
+
+  assert_target (zoom_in, "zoom in");
+  assert_target (zoom_out, "zoom out");
+  assert_target (center, "locate");
+  assert_target (end_shift, "End Shift");
+  assert_target (report, "Report");
+
+  /* End Shift is at the top of the map, Report at the bottom of the page: far apart. */
+  {
+    graphene_rect_t e = bounds_in (end_shift, window), r = bounds_in (report, window);
+
+    g_assert_cmpfloat (r.origin.y - (e.origin.y + e.size.height), >, 300);
+    /* It looks like what it does, not like a button that cannot be pressed. */
+    g_assert_true (gtk_widget_is_sensitive (end_shift));
+    g_assert_true (gtk_widget_has_css_class (end_shift, "destructive-action"));
+  }
+
+  /* The names drawn: none under a control over the map. */
+  g_assert_cmpuint (labels->len, >, 0);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      graphene_rect_t *label = &g_array_index (labels, graphene_rect_t, i);
+
+      for (guint k = 0; k < keep_clear->len; k++)
+        {
+          GtkWidget *control = g_ptr_array_index (keep_clear, k);
+          graphene_rect_t box;
+
+          if (!gtk_widget_get_mapped (control))
+            continue;
+          g_assert_true (gtk_widget_compute_bounds (control, GTK_WIDGET (streets), &box));
+          g_assert_false (graphene_rect_intersection (&box, label, NULL));
+        }
+    }
+  g_assert_true (g_ptr_array_find (keep_clear, center, NULL));
+  g_assert_true (g_ptr_array_find (keep_clear, end_shift, NULL));
+
+  /* A saved report's toast, as the window shows it: two lines and Edit. */
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_TOAST_OVERLAY);
+  g_assert_nonnull (overlay);
+  saved = adw_toast_new ("已保存：占道经营 · 陈寿路");
+  {
+    GtkWidget *title = gtk_label_new ("已保存：占道经营 · 陈寿路");
+
+    gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+    gtk_label_set_max_width_chars (GTK_LABEL (title), 22);
+    adw_toast_set_custom_title (saved, title);
+  }
+  adw_toast_set_button_label (saved, "编辑");
+  adw_toast_set_timeout (saved, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), g_object_ref (saved));
+  /* Where the toast comes to rest after sliding in. */
+  xuncha_ui_test_wait_for_frames (window, 60);
+  toast = find_by_css_name (overlay, "toast");
+  g_assert_nonnull (toast);
+  /* Every button of the toast: Edit and the close button. */
+  for (edit = find_by_css_name (toast, "button"); edit != NULL;
+       edit = gtk_widget_get_next_sibling (edit))
+    if (GTK_IS_BUTTON (edit))
+      assert_target (edit, gtk_button_get_label (GTK_BUTTON (edit)) != NULL
+                           ? gtk_button_get_label (GTK_BUTTON (edit)) : "the toast's close button");
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    assert_apart (toast, controls[i], window, "the toast");
+  g_free (xuncha_ui_test_screenshot (window, "patrol-toast"));
+  adw_toast_dismiss (saved);
+  g_object_unref (saved);
+  xuncha_ui_test_wait_for_frames (window, 10);
+}
+
+/* End Shift asks first; kept, nothing ends; ended, the shift's summary is shown. */
+static void
+end_shift (GtkWidget           *window,
+           XunchaPatrolPage    *page,
+           XunchaPatrolSession *session)
+{
+  GtkWidget *button = xuncha_patrol_page_get_end_shift_button (page);
+  AdwMessageDialog *dialog;
+  gint64 deadline;
+
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  dialog = xuncha_patrol_page_get_dialog (page);
+  g_assert_nonnull (dialog);
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (dialog), 3);
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (dialog), "patrol-end-shift-question"));
+  adw_message_dialog_response (dialog, "keep");
+  g_assert_true (xuncha_patrol_session_get_shift_open (session));
+
+  g_signal_emit_by_name (button, "clicked");
+  dialog = xuncha_patrol_page_get_dialog (page);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "end");
+  g_assert_false (xuncha_patrol_session_get_shift_open (session));
+  g_assert_false (gtk_widget_get_visible (button));
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (xuncha_patrol_page_get_summary_text (page) == NULL
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (xuncha_patrol_page_get_summary_text (page));
+  g_test_message ("summary: %s", xuncha_patrol_page_get_summary_text (page));
+  /* Length, time, coverage of the assigned streets and reports. */
+  g_assert_nonnull (strstr (xuncha_patrol_page_get_summary_text (page), "里程："));
+  g_assert_nonnull (strstr (xuncha_patrol_page_get_summary_text (page), "时长："));
+  g_assert_nonnull (strstr (xuncha_patrol_page_get_summary_text (page), "覆盖："));
+  g_assert_nonnull (strstr (xuncha_patrol_page_get_summary_text (page), "上报："));
+  dialog = xuncha_patrol_page_get_dialog (page);
+  g_assert_nonnull (dialog);
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (dialog), 3);
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (dialog), "patrol-shift-summary"));
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static void
 run_patrol (Fixture *fx)
 {
@@ -476,6 +665,7 @@ run_patrol (Fixture *fx)
   g_assert_cmpuint (xuncha_street_layer_get_n_drawn (xuncha_map_view_get_street_layer (map_view)),
                     >, 5);
   g_free (xuncha_ui_test_screenshot (window, "patrol"));
+  assert_controls_clear (window, page, map_view);
 
   /* An offline basemap from the settings goes under the street layer; a file that is not
    * one is refused and the street layer alone stays. */
@@ -504,7 +694,9 @@ run_patrol (Fixture *fx)
   }
 
   /* Ending the shift closes it in the store with its points. */
-  g_signal_emit_by_name (shift_button, "clicked");
+  g_assert_false (gtk_widget_get_visible (shift_button));
+  end_shift (window, page, session);
+  g_assert_true (gtk_widget_get_visible (shift_button));
   g_assert_false (xuncha_patrol_session_get_shift_open (session));
   shift = xuncha_shift_get_open (store, &error);
   g_assert_no_error (error);
@@ -568,6 +760,12 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* As an officer sees it: in Chinese. */
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("XUNCHA_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   g_test_add_func ("/ui/patrol/shift-and-map", test_patrol);
 

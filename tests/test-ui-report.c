@@ -6,6 +6,7 @@
 #include "xuncha-application.h"
 #include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
+#include "xuncha-report-flow-private.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window.h"
@@ -149,6 +150,44 @@ find_patrol_page (GtkWidget *widget)
         return page;
     }
   return NULL;
+}
+
+static GtkWidget *
+find_by_css_name (GtkWidget  *widget,
+                  const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_str_equal (gtk_widget_get_css_name (child), name) && gtk_widget_get_mapped (child))
+        return child;
+      if ((found = find_by_css_name (child, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The flow's toast, once it has slid in, covers not @control (Save on the form). */
+static void
+assert_toast_clear_of (GtkWidget        *window,
+                       XunchaReportFlow *flow,
+                       GtkWidget        *control)
+{
+  graphene_rect_t toast_box, control_box;
+  GtkWidget *toast;
+
+  xuncha_ui_test_wait_for_frames (window, 60);
+  toast = find_by_css_name (GTK_WIDGET (flow), "toast");
+  g_assert_nonnull (toast);
+  g_assert_true (gtk_widget_compute_bounds (toast, window, &toast_box));
+  g_assert_true (gtk_widget_compute_bounds (control, window, &control_box));
+  g_test_message ("toast %gx%g+%g+%g, control %gx%g+%g+%g", toast_box.size.width,
+                  toast_box.size.height, toast_box.origin.x, toast_box.origin.y,
+                  control_box.size.width, control_box.size.height, control_box.origin.x,
+                  control_box.origin.y);
+  g_assert_false (graphene_rect_intersection (&toast_box, &control_box, NULL));
 }
 
 static void
@@ -346,6 +385,26 @@ run_report (Fixture *fx)
   /* Small ads need the carrier: the form says so and nothing is saved. */
   g_assert_false (xuncha_report_flow_save (flow));
   g_assert_true (xuncha_window_get_reporting (window));
+  /* Said in a toast that leaves Save free to tap again. */
+  assert_toast_clear_of (GTK_WIDGET (window), flow,
+                         template_child (form, XUNCHA_TYPE_REPORT_FORM, "save_button"));
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-required-toast"));
+  /* Back with a photo on the form asks first; kept, the form stays as it was. */
+  {
+    AdwMessageDialog *dialog;
+
+    g_signal_emit_by_name (template_child (flow, XUNCHA_TYPE_REPORT_FLOW, "back_button"),
+                           "clicked");
+    g_assert_true (xuncha_window_get_reporting (window));
+    dialog = xuncha_report_flow_get_discard_dialog (flow);
+    g_assert_nonnull (dialog);
+    xuncha_ui_test_wait_for_frames (GTK_WIDGET (dialog), 3);
+    g_free (xuncha_ui_test_screenshot (GTK_WIDGET (dialog), "report-discard-question"));
+    adw_message_dialog_response (dialog, "keep");
+    g_assert_true (xuncha_window_get_reporting (window));
+    g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "form");
+    g_assert_cmpuint (xuncha_report_form_get_n_photos (form), ==, 1);
+  }
   xuncha_report_form_set_field (form, "carrier", "pole");
   /* The phone number on the ad is needed too, whatever the carrier. */
   g_assert_false (xuncha_report_flow_save (flow));
@@ -392,6 +451,23 @@ run_report (Fixture *fx)
     saved = xuncha_report_store_list (reports, 10, &error);
     again = g_ptr_array_index (saved, 0);
     g_assert_cmpstr (xuncha_report_get_parent_uuid (again), ==, original);
+  }
+
+  /* Back from a new report's categories with its photo, and Discard: nothing is stored. */
+  {
+    AdwMessageDialog *dialog;
+
+    g_action_group_activate_action (G_ACTION_GROUP (window), "report", NULL);
+    xuncha_report_flow_add_photo_bytes (flow, photo);
+    g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "category");
+    g_signal_emit_by_name (template_child (flow, XUNCHA_TYPE_REPORT_FLOW, "back_button"),
+                           "clicked");
+    g_assert_true (xuncha_window_get_reporting (window));
+    dialog = xuncha_report_flow_get_discard_dialog (flow);
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (dialog, "discard");
+    g_assert_false (xuncha_window_get_reporting (window));
+    g_assert_cmpint (xuncha_store_count_rows (store, "reports", NULL), ==, 4);
   }
 
   /* The first report went to the office: "Edit" still opens it, but its Save is

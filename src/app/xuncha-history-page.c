@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "xuncha-history-page-private.h"
 #include "xuncha-map-view.h"
@@ -34,6 +35,19 @@ struct _XunchaHistoryPage
   AdwPreferencesGroup *summary_group;
   GtkBox              *route_details_box;
   GPtrArray           *due_rows;        /* rows added to due_group (borrowed) */
+  GtkPaned            *route_paned;
+  GtkWidget           *legend;
+  AdwPreferencesGroup *missed_group;
+  GPtrArray           *missed_rows;     /* rows added to missed_group (borrowed) */
+  GHashTable          *missed_streets;  /* street name -> its AdwExpanderRow (borrowed) */
+  GHashTable          *missed_segments; /* segment id -> its AdwActionRow (borrowed) */
+  /* The box the route view fits the map to, again when the map changes size. */
+  double               fit_box[4];      /* min lat, min lon, max lat, max lon */
+  gboolean             has_fit_box;
+  /* The map takes this share of the route view until the handle is dragged by hand. */
+  int                  paned_set;       /* the position last set here, -1: none */
+  gboolean             paned_by_hand;
+  guint                paned_idle;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaHistoryPage, xuncha_history_page, GTK_TYPE_WIDGET)
@@ -293,20 +307,69 @@ format_local (gint64      t_ms,
   return g_date_time_format (local, format);
 }
 
+/* Named by the hour it started (xuncha_shift_period_for_time()), not by the kind it was
+ * recorded as: a shift from 01:00 is a night shift, one from 16:14 a late one. */
 static const char *
-kind_label (XunchaShiftKind kind)
+shift_name (gint64 started_ms)
 {
-  switch (kind)
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (started_ms / 1000);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+
+  switch (xuncha_shift_period_for_time (local))
     {
-    case XUNCHA_SHIFT_KIND_EARLY:
+    case XUNCHA_SHIFT_PERIOD_EARLY:
       return _("Early shift");
-    case XUNCHA_SHIFT_KIND_MID:
+    case XUNCHA_SHIFT_PERIOD_MID:
       return _("Mid shift");
-    case XUNCHA_SHIFT_KIND_LATE:
+    case XUNCHA_SHIFT_PERIOD_LATE:
       return _("Late shift");
+    case XUNCHA_SHIFT_PERIOD_NIGHT:
+      return _("Night shift");
     default:
       g_return_val_if_reached ("");
     }
+}
+
+/* A day as people say it: today, yesterday, the weekday within the last week, the date
+ * before that (with the year when it is not this one). The names come from the catalogue,
+ * not from the C library's locale, so a phone whose LC_TIME is not Chinese still says
+ * them in the language of the rest of the screen. */
+static char *
+format_day (gint64 t_ms)
+{
+  static const char * const weekdays[] = {
+    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+    N_("Saturday"), N_("Sunday"),
+  };
+  static const char * const months[] = {
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
+    N_("December"),
+  };
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t_ms / 1000);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDate) day = g_date_new_dmy (g_date_time_get_day_of_month (local),
+                                         g_date_time_get_month (local),
+                                         g_date_time_get_year (local));
+  g_autoptr(GDate) today = g_date_new_dmy (g_date_time_get_day_of_month (now),
+                                           g_date_time_get_month (now),
+                                           g_date_time_get_year (now));
+  int days_ago = g_date_days_between (day, today);
+  const char *month = _(months[g_date_time_get_month (local) - 1]);
+
+  if (days_ago == 0)
+    return g_strdup (_("Today"));
+  if (days_ago == 1)
+    return g_strdup (_("Yesterday"));
+  if (days_ago > 1 && days_ago < 7)
+    return g_strdup (_(weekdays[g_date_time_get_day_of_week (local) - 1]));
+  if (g_date_time_get_year (local) == g_date_time_get_year (now))
+    /* TRANSLATORS: a day of this year in the shift history: the month's name, the day */
+    return g_strdup_printf (_("%s %d"), month, g_date_time_get_day_of_month (local));
+  /* TRANSLATORS: a day of another year in the shift history: month, day, year */
+  return g_strdup_printf (_("%s %d, %d"), month, g_date_time_get_day_of_month (local),
+                          g_date_time_get_year (local));
 }
 
 static char *
@@ -471,7 +534,7 @@ show_list (XunchaHistoryPage *self,
       const ShiftItem *item = g_ptr_array_index (data->shifts, i);
       g_autofree char *day = format_local (item->started_ms, "%Y-%m-%d");
       g_autofree char *span = format_span (item->started_ms, item->ended_ms);
-      g_autofree char *title = g_strdup_printf ("%s  %s", kind_label (item->kind), span);
+      g_autofree char *title = g_strdup_printf ("%s  %s", shift_name (item->started_ms), span);
       g_autofree char *km = format_km (item->length_m);
       g_autofree char *reports = format_reports (item->n_reports);
       g_autofree char *coverage = NULL;
@@ -480,8 +543,7 @@ show_list (XunchaHistoryPage *self,
 
       if (g_strcmp0 (day, current_day) != 0)
         {
-          /* TRANSLATORS: a day heading in the shift history, strftime format. */
-          g_autofree char *heading = format_local (item->started_ms, _("%A, %B %-d, %Y"));
+          g_autofree char *heading = format_day (item->started_ms);
 
           group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
           adw_preferences_group_set_title (group, heading);
@@ -581,8 +643,243 @@ fit_route (XunchaHistoryPage *self,
     }
   if (box[0] > box[2])
     return;
+  memcpy (self->fit_box, box, sizeof box);
+  self->has_fit_box = TRUE;
   xuncha_map_view_fit_bounds (self->map_view, box[0], box[1], box[2], box[3],
-                              width > 0 ? width : 360, 300);
+                              width > 0 ? width : 360,
+                              gtk_widget_get_height (GTK_WIDGET (self->map_view)));
+}
+
+/* The missed segments, grouped by street ------------------------------------------------ */
+
+/* Shows @segments picked out on the map, which moves to them; NULL shows the whole route
+ * again. */
+static void
+show_on_map (XunchaHistoryPage *self,
+             GPtrArray         *segments)
+{
+  XunchaSegmentLayer *layer = xuncha_map_view_get_segment_layer (self->map_view);
+  double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  ShumateViewport *viewport = xuncha_map_view_get_viewport (self->map_view);
+
+  xuncha_segment_layer_clear_style (layer, XUNCHA_SEGMENT_STYLE_SELECTED);
+  if (segments == NULL || segments->len == 0)
+    {
+      if (self->has_fit_box)
+        xuncha_map_view_fit_bounds (self->map_view, self->fit_box[0], self->fit_box[1],
+                                    self->fit_box[2], self->fit_box[3], 0, 0);
+      return;
+    }
+  xuncha_segment_layer_add (layer, segments, XUNCHA_SEGMENT_STYLE_SELECTED);
+  for (guint i = 0; i < segments->len; i++)
+    {
+      double min_lon, min_lat, max_lon, max_lat;
+
+      xuncha_street_segment_get_bbox (g_ptr_array_index (segments, i), &min_lon, &min_lat,
+                                      &max_lon, &max_lat);
+      box[0] = MIN (box[0], min_lat);
+      box[1] = MIN (box[1], min_lon);
+      box[2] = MAX (box[2], max_lat);
+      box[3] = MAX (box[3], max_lon);
+    }
+  xuncha_map_view_fit_bounds (self->map_view, box[0], box[1], box[2], box[3], 0, 0);
+  /* One short segment alone would fill the screen: the streets around it say where it is. */
+  if (shumate_viewport_get_zoom_level (viewport) > 17.5)
+    xuncha_map_view_center_on (self->map_view, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2,
+                               17.5);
+}
+
+static void
+on_missed_street_expanded (AdwExpanderRow    *row,
+                           GParamSpec        *pspec,
+                           XunchaHistoryPage *self)
+{
+  if (adw_expander_row_get_expanded (row))
+    show_on_map (self, g_object_get_data (G_OBJECT (row), "segments"));
+  else
+    show_on_map (self, NULL);
+}
+
+static void
+on_missed_segment_activated (AdwActionRow      *row,
+                             XunchaHistoryPage *self)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+  g_ptr_array_add (one, g_object_get_data (G_OBJECT (row), "segment"));
+  show_on_map (self, one);
+}
+
+static int
+compare_streets (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  GHashTable *by_street = user_data;
+  GPtrArray *sa = g_hash_table_lookup (by_street, *(const char * const *)a);
+  GPtrArray *sb = g_hash_table_lookup (by_street, *(const char * const *)b);
+
+  /* Most missed first, then by name, so the list reads the same each time. */
+  if (sa->len != sb->len)
+    return sa->len > sb->len ? -1 : 1;
+  return g_utf8_collate (*(const char * const *)a, *(const char * const *)b);
+}
+
+static void
+show_missed (XunchaHistoryPage *self,
+             RouteData         *data)
+{
+  g_autoptr(GHashTable) by_street = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           (GDestroyNotify)g_ptr_array_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer name;
+
+  for (guint i = 0; i < self->missed_rows->len; i++)
+    adw_preferences_group_remove (self->missed_group, g_ptr_array_index (self->missed_rows, i));
+  g_ptr_array_set_size (self->missed_rows, 0);
+  g_hash_table_remove_all (self->missed_streets);
+  g_hash_table_remove_all (self->missed_segments);
+  gtk_widget_set_visible (GTK_WIDGET (self->missed_group),
+                          data != NULL && data->summary->has_coverage && data->missed->len > 0);
+  if (data == NULL)
+    return;
+
+  for (guint i = 0; i < data->missed->len; i++)
+    {
+      XunchaStreetSegment *segment = g_ptr_array_index (data->missed, i);
+      const char *street = xuncha_street_segment_get_name (segment);
+      GPtrArray *segments;
+
+      if (street == NULL || *street == '\0')
+        street = _("Unnamed streets");
+      segments = g_hash_table_lookup (by_street, street);
+      if (segments == NULL)
+        {
+          segments = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_street_segment_unref);
+          g_hash_table_insert (by_street, g_strdup (street), segments);
+        }
+      g_ptr_array_add (segments, xuncha_street_segment_ref (segment));
+    }
+  g_hash_table_iter_init (&iter, by_street);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    g_ptr_array_add (names, name);
+  g_ptr_array_sort_with_data (names, compare_streets, by_street);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *street = g_ptr_array_index (names, i);
+      GPtrArray *segments = g_hash_table_lookup (by_street, street);
+      g_autofree char *count = g_strdup_printf (ngettext ("%u segment not walked",
+                                                          "%u segments not walked",
+                                                          segments->len),
+                                                segments->len);
+      /* TRANSLATORS: a street, then how many of its segments were not walked */
+      g_autofree char *title = g_strdup_printf (C_("missed street", "%s · %s"), street, count);
+      g_autofree char *length = NULL;
+      double metres = 0;
+      GtkWidget *row = adw_expander_row_new ();
+
+      for (guint k = 0; k < segments->len; k++)
+        metres += xuncha_street_segment_get_length_m (g_ptr_array_index (segments, k));
+      length = metres >= 1000 ? g_strdup_printf (_("%.1f km in all"), metres / 1000)
+                              : g_strdup_printf (_("%.0f m in all"), metres);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), length);
+      g_object_set_data_full (G_OBJECT (row), "segments", g_ptr_array_ref (segments),
+                              (GDestroyNotify)g_ptr_array_unref);
+      for (guint k = 0; k < segments->len; k++)
+        {
+          XunchaStreetSegment *segment = g_ptr_array_index (segments, k);
+          GtkWidget *child = adw_action_row_new ();
+          g_autofree char *metres_text = g_strdup_printf (_("%.0f m"),
+                                                          xuncha_street_segment_get_length_m (segment));
+
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (child), FALSE);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (child),
+                                         xuncha_street_segment_get_id (segment));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (child), metres_text);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (child),
+                                     gtk_image_new_from_icon_name ("mark-location-symbolic"));
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (child), TRUE);
+          g_object_set_data_full (G_OBJECT (child), "segment", xuncha_street_segment_ref (segment),
+                                  (GDestroyNotify)xuncha_street_segment_unref);
+          g_signal_connect_object (child, "activated", G_CALLBACK (on_missed_segment_activated),
+                                   self, 0);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), child);
+          g_hash_table_insert (self->missed_segments,
+                               g_strdup (xuncha_street_segment_get_id (segment)), child);
+        }
+      g_signal_connect_object (row, "notify::expanded", G_CALLBACK (on_missed_street_expanded),
+                               self, 0);
+      adw_preferences_group_add (self->missed_group, row);
+      g_ptr_array_add (self->missed_rows, row);
+      g_hash_table_insert (self->missed_streets, g_strdup (street), row);
+    }
+}
+
+static gboolean
+refit_route (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  XunchaHistoryPage *self = user_data;
+
+  /* The whole route stays in view as the map grows or shrinks. */
+  if (self->has_fit_box && self->route_uuid != NULL
+      && xuncha_segment_layer_get_n_segments (xuncha_map_view_get_segment_layer (self->map_view),
+                                              XUNCHA_SEGMENT_STYLE_SELECTED) == 0)
+    xuncha_map_view_fit_bounds (self->map_view, self->fit_box[0], self->fit_box[1],
+                                self->fit_box[2], self->fit_box[3], 0, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the next frame the map has its new size: fit the route to it then. */
+static void
+refit_on_next_frame (XunchaHistoryPage *self)
+{
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->map_view), refit_route, self, NULL);
+}
+
+/* The map's share of the route view, until the officer drags the handle. */
+#define MAP_SHARE 0.6
+
+static gboolean
+place_paned_handle (gpointer user_data)
+{
+  XunchaHistoryPage *self = user_data;
+  int max = 0;
+
+  self->paned_idle = 0;
+  g_object_get (self->route_paned, "max-position", &max, NULL);
+  if (self->paned_by_hand || max <= 0)
+    return G_SOURCE_REMOVE;
+  self->paned_set = MIN (max, (int)(gtk_widget_get_height (GTK_WIDGET (self->route_paned))
+                                    * MAP_SHARE));
+  gtk_paned_set_position (self->route_paned, self->paned_set);
+  refit_on_next_frame (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The handle is placed after the allocation that changed the room (not during it). */
+static void
+on_paned_max_position (XunchaHistoryPage *self)
+{
+  if (!self->paned_by_hand && self->paned_idle == 0)
+    self->paned_idle = g_idle_add (place_paned_handle, self);
+}
+
+static void
+on_paned_position (XunchaHistoryPage *self)
+{
+  int max = 0;
+
+  g_object_get (self->route_paned, "max-position", &max, NULL);
+  /* A position this page did not set, in a paned that has its room: a hand moved it. */
+  if (self->paned_set >= 0 && max > 0
+      && ABS (gtk_paned_get_position (self->route_paned) - self->paned_set) > 1)
+    self->paned_by_hand = TRUE;
 }
 
 /* The shift's reports as pins on its map and as rows under it: a tap on either reopens
@@ -630,10 +927,9 @@ show_route (XunchaHistoryPage *self,
 {
   XunchaRouteSummary *summary = data->summary;
   XunchaSegmentLayer *layer = xuncha_map_view_get_segment_layer (self->map_view);
-  /* TRANSLATORS: the day of a shift under its title, strftime format. */
-  g_autofree char *day = format_local (data->started_ms, _("%A, %B %-d, %Y"));
+  g_autofree char *day = format_day (data->started_ms);
   g_autofree char *span = format_span (data->started_ms, data->ended_ms);
-  g_autofree char *title = g_strdup_printf ("%s  %s", kind_label (data->kind), span);
+  g_autofree char *title = g_strdup_printf ("%s  %s", shift_name (data->started_ms), span);
   g_autofree char *length = format_km (summary->length_m);
   g_autofree char *duration = format_duration (summary->duration_ms);
   g_autofree char *moving = format_duration (summary->moving_ms);
@@ -686,19 +982,7 @@ show_route (XunchaHistoryPage *self,
 
   remove_children (self->route_details_box);
   g_hash_table_remove_all (self->report_rows);
-  if (summary->has_coverage && summary->missed_segments[0] != NULL)
-    {
-      GtkWidget *group = adw_preferences_group_new ();
-
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Missed segments"));
-      for (guint i = 0; summary->missed_segments[i] != NULL; i++)
-        {
-          const char *name = summary->missed_names[i];
-          add_row (ADW_PREFERENCES_GROUP (group), name[0] != '\0' ? name : summary->missed_segments[i],
-                   summary->missed_segments[i]);
-        }
-      gtk_box_append (self->route_details_box, group);
-    }
+  show_missed (self, data);
   if (summary->category_counts->len > 0)
     {
       GtkWidget *group = adw_preferences_group_new ();
@@ -724,6 +1008,7 @@ show_route (XunchaHistoryPage *self,
                              data->points->len);
   show_route_reports (self, data);
   fit_route (self, data);
+  refit_on_next_frame (self);
 }
 
 static void
@@ -777,7 +1062,11 @@ xuncha_history_page_dispose (GObject *object)
   g_clear_pointer (&self->report_rows, g_hash_table_unref);
   g_clear_pointer (&self->value_labels, g_hash_table_unref);
   g_clear_pointer (&self->due_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->missed_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->missed_streets, g_hash_table_unref);
+  g_clear_pointer (&self->missed_segments, g_hash_table_unref);
   g_clear_pointer (&self->route_uuid, g_free);
+  g_clear_handle_id (&self->paned_idle, g_source_remove);
 
   G_OBJECT_CLASS (xuncha_history_page_parent_class)->dispose (object);
 }
@@ -806,6 +1095,9 @@ xuncha_history_page_class_init (XunchaHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, map_view);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, summary_group);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_details_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_paned);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, legend);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, missed_group);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 }
 
@@ -827,6 +1119,15 @@ xuncha_history_page_init (XunchaHistoryPage *self)
   self->report_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->value_labels = g_hash_table_new (g_str_hash, g_str_equal);
   self->due_rows = g_ptr_array_new ();
+  self->missed_rows = g_ptr_array_new ();
+  self->missed_streets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->missed_segments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->paned_set = -1;
+  xuncha_map_view_keep_clear (self->map_view, self->legend);
+  g_signal_connect_object (self->route_paned, "notify::max-position",
+                           G_CALLBACK (on_paned_max_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->route_paned, "notify::position",
+                           G_CALLBACK (on_paned_position), self, G_CONNECT_SWAPPED);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_hash_table_insert (self->value_labels, (gpointer)fields[i].field,
                          add_value_row (self->summary_group, _(fields[i].title), ""));
@@ -898,6 +1199,8 @@ xuncha_history_page_open_shift (XunchaHistoryPage *self,
     set_value (self, field, "", NULL);
   remove_children (self->route_details_box);
   g_hash_table_remove_all (self->report_rows);
+  show_missed (self, NULL);
+  self->has_fit_box = FALSE;
   xuncha_segment_layer_clear (xuncha_map_view_get_segment_layer (self->map_view));
   xuncha_map_view_set_track (self->map_view, NULL, 0);
   xuncha_map_view_clear_reports (self->map_view);
@@ -987,4 +1290,34 @@ xuncha_history_page_get_report_row (XunchaHistoryPage *self,
 {
   g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
   return g_hash_table_lookup (self->report_rows, uuid);
+}
+
+GtkWidget *
+xuncha_history_page_get_missed_street (XunchaHistoryPage *self,
+                                       const char        *street)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+  return g_hash_table_lookup (self->missed_streets, street);
+}
+
+guint
+xuncha_history_page_get_n_missed_streets (XunchaHistoryPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), 0);
+  return self->missed_rows->len;
+}
+
+GtkWidget *
+xuncha_history_page_get_legend (XunchaHistoryPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+  return self->legend;
+}
+
+GtkWidget *
+xuncha_history_page_get_missed_segment (XunchaHistoryPage *self,
+                                        const char        *id)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+  return g_hash_table_lookup (self->missed_segments, id);
 }

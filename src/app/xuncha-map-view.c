@@ -9,8 +9,8 @@
 #include "xuncha-map-view-private.h"
 #include "xuncha-mbtiles-source.h"
 #include "xuncha-position-layer.h"
-#include "xuncha-street-layer.h"
-#include "xuncha-segment-layer.h"
+#include "xuncha-street-layer-private.h"
+#include "xuncha-segment-layer-private.h"
 
 struct _XunchaMapView
 {
@@ -30,6 +30,11 @@ struct _XunchaMapView
   gboolean             has_last_track_fix;
   ShumateMarkerLayer  *report_layer;
   XunchaPositionLayer *position_layer;
+  /* The controls over the map, which no street name is drawn under (shared with the
+   * street and segment layers). */
+  GPtrArray           *keep_clear;
+  GtkWidget           *zoom_in;
+  GtkWidget           *zoom_out;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaMapView, xuncha_map_view, GTK_TYPE_WIDGET)
@@ -65,6 +70,7 @@ xuncha_map_view_dispose (GObject *object)
   g_clear_pointer ((GtkWidget **)&self->simple_map, gtk_widget_unparent);
   g_clear_object (&self->projection);
   g_clear_pointer (&self->track_pieces, g_ptr_array_unref);
+  g_clear_pointer (&self->keep_clear, g_ptr_array_unref);
 
   G_OBJECT_CLASS (xuncha_map_view_parent_class)->dispose (object);
 }
@@ -109,6 +115,28 @@ start_track_piece (XunchaMapView *self)
   self->track_layer = piece;
 }
 
+/* The simple map's zoom buttons: made by its template, found by their icons. */
+static void
+find_zoom_buttons (XunchaMapView *self,
+                   GtkWidget     *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (child))))
+        {
+          const char *icon = gtk_image_get_icon_name (GTK_IMAGE (gtk_button_get_child (GTK_BUTTON (child))));
+
+          if (g_strcmp0 (icon, "zoom-in-symbolic") == 0)
+            self->zoom_in = child;
+          else if (g_strcmp0 (icon, "zoom-out-symbolic") == 0)
+            self->zoom_out = child;
+        }
+      else if (!SHUMATE_IS_MAP (child))
+        find_zoom_buttons (self, child);
+    }
+}
+
 static void
 xuncha_map_view_init (XunchaMapView *self)
 {
@@ -143,6 +171,29 @@ xuncha_map_view_init (XunchaMapView *self)
 
   self->position_layer = xuncha_position_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->position_layer));
+
+  /* Metres alone: an officer in China reads no feet, and the two-line scale took room. */
+  shumate_scale_set_unit (shumate_simple_map_get_scale (self->simple_map), SHUMATE_UNIT_METRIC);
+
+  /* Targets a thumb hits: 48 px square, as the page's own map buttons (style.css). */
+  find_zoom_buttons (self, GTK_WIDGET (self->simple_map));
+  self->keep_clear = g_ptr_array_new_with_free_func (g_object_unref);
+  if (self->zoom_in != NULL && self->zoom_out != NULL)
+    {
+      gtk_widget_add_css_class (self->zoom_in, "map-zoom-button");
+      gtk_widget_add_css_class (self->zoom_out, "map-zoom-button");
+      g_ptr_array_add (self->keep_clear, g_object_ref (gtk_widget_get_parent (self->zoom_in)));
+    }
+  else
+    g_warning ("The map's zoom buttons were not found: they keep their own size");
+  g_ptr_array_add (self->keep_clear,
+                   g_object_ref (shumate_simple_map_get_scale (self->simple_map)));
+  g_ptr_array_add (self->keep_clear,
+                   g_object_ref (shumate_simple_map_get_license (self->simple_map)));
+  g_ptr_array_add (self->keep_clear,
+                   g_object_ref (shumate_simple_map_get_compass (self->simple_map)));
+  xuncha_street_layer_set_keep_clear (self->street_layer, self->keep_clear);
+  xuncha_segment_layer_set_keep_clear (self->segment_layer, self->keep_clear);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Patrol map"), -1);
@@ -454,4 +505,33 @@ xuncha_map_view_get_report_pin (XunchaMapView *self,
         return pin;
     }
   return NULL;
+}
+
+void
+xuncha_map_view_keep_clear (XunchaMapView *self,
+                            GtkWidget     *control)
+{
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  g_return_if_fail (GTK_IS_WIDGET (control));
+
+  g_ptr_array_add (self->keep_clear, g_object_ref (control));
+  gtk_widget_queue_draw (GTK_WIDGET (self->street_layer));
+  gtk_widget_queue_draw (GTK_WIDGET (self->segment_layer));
+}
+
+GtkWidget *
+xuncha_map_view_get_zoom_button (XunchaMapView *self,
+                                 gboolean       zoom_in)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+
+  return zoom_in ? self->zoom_in : self->zoom_out;
+}
+
+GPtrArray *
+xuncha_map_view_get_keep_clear (XunchaMapView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+
+  return self->keep_clear;
 }

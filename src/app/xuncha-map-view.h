@@ -60,6 +60,9 @@ guint            xuncha_map_view_get_n_reports (XunchaMapView  *self);
 XunchaSegmentLayer *xuncha_map_view_get_segment_layer (XunchaMapView *self);
 /* Report markers. */
 void             xuncha_map_view_clear_reports (XunchaMapView   *self);
+/* A control laid over the map (a button, a legend): no street name is drawn under it. */
+void             xuncha_map_view_keep_clear   (XunchaMapView   *self,
+                                               GtkWidget       *control);
 /* Centres and zooms so the box fills a view of @width x @height pixels (0: the widget's
  * current size). */
 void             xuncha_map_view_fit_bounds   (XunchaMapView   *self,

@@ -18,5 +18,11 @@ GtkWidget *xuncha_patrol_page_get_report_pin    (XunchaPatrolPage *self,
                                                  const char       *uuid);
 GtkWidget *xuncha_patrol_page_get_report_row    (XunchaPatrolPage *self,
                                                  const char       *uuid);
+/* The End Shift button, shown on the map while a shift records. */
+GtkWidget        *xuncha_patrol_page_get_end_shift_button (XunchaPatrolPage *self);
+/* The question or the summary of an ending shift on screen, or NULL. */
+AdwMessageDialog *xuncha_patrol_page_get_dialog           (XunchaPatrolPage *self);
+/* What the last summary of an ended shift said, or NULL. */
+const char       *xuncha_patrol_page_get_summary_text     (XunchaPatrolPage *self);
 
 G_END_DECLS

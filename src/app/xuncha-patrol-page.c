@@ -33,6 +33,9 @@ struct _XunchaPatrolPage
   XunchaMapView       *map_view;
   AdwStatusPage       *map_status;
   GtkToggleButton     *shift_button;
+  GtkWidget           *end_shift_button;
+  AdwMessageDialog    *dialog;         /* the question or summary on screen, or NULL */
+  char                *summary_text;   /* what the last summary said, for tests */
   GtkButton           *center_button;
   GtkBox              *action_bar;
   AdwFlap             *flap;
@@ -116,12 +119,12 @@ sync_shift_button (XunchaPatrolPage *self)
   self->updating_toggle = TRUE;
   gtk_toggle_button_set_active (self->shift_button, open);
   self->updating_toggle = FALSE;
-  gtk_button_set_label (GTK_BUTTON (self->shift_button), open ? _("End Shift") : _("Start Shift"));
+  gtk_button_set_label (GTK_BUTTON (self->shift_button), _("Start Shift"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->shift_button), self->session != NULL);
-  if (open)
-    gtk_widget_add_css_class (GTK_WIDGET (self->shift_button), "shift-open");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->shift_button), "shift-open");
+  /* While the shift records, Report has the bar to itself and End Shift waits at the top
+   * of the map, out of the way of a thumb reaching for Report. */
+  gtk_widget_set_visible (GTK_WIDGET (self->shift_button), !open);
+  gtk_widget_set_visible (self->end_shift_button, open);
 }
 
 static void
@@ -195,13 +198,14 @@ on_shift_toggled (XunchaPatrolPage *self)
   if (self->updating_toggle || self->session == NULL)
     return;
 
-  if (gtk_toggle_button_get_active (self->shift_button))
+  if (!gtk_toggle_button_get_active (self->shift_button))
     {
-      ok = xuncha_patrol_session_start_shift (self->session, &error);
-      xuncha_map_view_set_track (self->map_view, NULL, 0);
+      /* Ending a shift is asked first (on_end_shift_clicked()). */
+      sync_shift_button (self);
+      return;
     }
-  else
-    ok = xuncha_patrol_session_stop_shift (self->session, &error);
+  ok = xuncha_patrol_session_start_shift (self->session, &error);
+  xuncha_map_view_set_track (self->map_view, NULL, 0);
 
   if (!ok)
     {
@@ -213,6 +217,172 @@ on_shift_toggled (XunchaPatrolPage *self)
         g_warning ("%s", error->message);
     }
   sync_shift_button (self);
+}
+
+/* Ending a shift: a question, then what the shift amounted to. ------------------------- */
+
+static void
+show_dialog (XunchaPatrolPage *self,
+             AdwMessageDialog *dialog)
+{
+  if (self->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+  self->dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The shift's summary and coverage, read off the main thread. */
+static void
+summary_job (GTask        *task,
+             XunchaStore  *store,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaShift) shift = xuncha_shift_lookup (store, task_data, &error);
+  g_autoptr(XunchaRouteSummary) summary = NULL;
+  g_autoptr(XunchaStreetMap) map = NULL;
+  g_autoptr(GArray) points = NULL;
+
+  if (shift != NULL)
+    summary = xuncha_route_summary_new_for_shift (store, shift, &points, &error);
+  if (summary != NULL && xuncha_store_count_rows (store, "streets", NULL) > 0)
+    {
+      map = xuncha_street_map_new_from_store (store, &error);
+      if (map == NULL
+          || !xuncha_route_summary_add_coverage_from_store (summary, store, map,
+                                                            (const XunchaFix *)(void *)points->data,
+                                                            points->len, &error))
+        g_clear_pointer (&summary, xuncha_route_summary_free);
+    }
+  if (summary == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&summary),
+                           (GDestroyNotify)xuncha_route_summary_free);
+}
+
+static void
+on_summary_loaded (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  XunchaPatrolPage *self = user_data;
+  g_autoptr(XunchaRouteSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkRoot *root;
+  AdwMessageDialog *dialog;
+  gint64 minutes;
+
+  summary = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  minutes = summary != NULL ? (summary->duration_ms + 30000) / 60000 : 0;
+  if (summary == NULL)
+    g_string_append_printf (text, _("The shift was ended, but its summary could not be read: %s"),
+                            error->message);
+  else
+    {
+      g_string_append_printf (text, _("Length: %.2f km"), summary->length_m / 1000);
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Duration: %d h %02d min"), (int)(minutes / 60),
+                              (int)(minutes % 60));
+      g_string_append_c (text, '\n');
+      if (summary->has_coverage)
+        g_string_append_printf (text, _("Coverage: %.0f %% of the assigned segments"),
+                                summary->coverage_percent);
+      else
+        g_string_append (text, _("Coverage: unknown"));
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Reports: %u"), summary->reports->len);
+      if (summary->n_gaps > 0)
+        {
+          g_string_append_c (text, '\n');
+          guint gap = (guint)((summary->gap_ms + 30000) / 60000);
+
+          g_string_append_printf (text, ngettext ("%u min without position",
+                                                  "%u min without position", gap), gap);
+        }
+    }
+  g_free (self->summary_text);
+  self->summary_text = g_strdup (text->str);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                            : NULL,
+                                                       _("Shift Ended"), text->str));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  show_dialog (self, dialog);
+}
+
+static void
+on_end_shift_answered (AdwMessageDialog *dialog,
+                       const char       *response,
+                       XunchaPatrolPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  XunchaShift *shift;
+
+  if (!g_str_equal (response, "end") || self->session == NULL)
+    return;
+  shift = xuncha_patrol_session_get_shift (self->session);
+  uuid = shift != NULL ? g_strdup (xuncha_shift_get_uuid (shift)) : NULL;
+  if (!xuncha_patrol_session_stop_shift (self->session, &error))
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
+      else
+        g_warning ("%s", error->message);
+    }
+  sync_shift_button (self);
+  if (uuid != NULL && self->worker != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_summary_loaded, self);
+
+      g_task_set_source_tag (task, on_end_shift_answered);
+      g_task_set_task_data (task, g_steal_pointer (&uuid), g_free);
+      xuncha_store_worker_run (self->worker, task, summary_job);
+    }
+}
+
+static void
+on_end_shift_clicked (XunchaPatrolPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  XunchaShift *shift = self->session != NULL ? xuncha_patrol_session_get_shift (self->session)
+                                             : NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (shift == NULL)
+    return;
+  {
+    g_autoptr(GDateTime) started =
+      g_date_time_new_from_unix_local (xuncha_shift_get_started_ms (shift) / 1000);
+    g_autofree char *time = g_date_time_format (started, "%H:%M");
+    gint64 minutes = MAX (0, (g_get_real_time () / 1000 - xuncha_shift_get_started_ms (shift)
+                              + 30000) / 60000);
+
+    body = g_strdup_printf (_("The shift started at %s and has run %d h %02d min. Its route "
+                              "stops being recorded."),
+                            time, (int)(minutes / 60), (int)(minutes % 60));
+  }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                            : NULL,
+                                                       _("End the Shift?"), body));
+  adw_message_dialog_add_responses (dialog, "keep", _("_Keep Recording"), "end", _("_End Shift"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "end", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_end_shift_answered), self, 0);
+  show_dialog (self, dialog);
 }
 
 static void
@@ -265,6 +435,10 @@ xuncha_patrol_page_dispose (GObject *object)
   g_clear_object (&self->worker);
   g_clear_pointer (&self->markers, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  if (self->dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *)&self->dialog);
+  self->dialog = NULL;
+  g_clear_pointer (&self->summary_text, g_free);
 
   G_OBJECT_CLASS (xuncha_patrol_page_parent_class)->dispose (object);
 }
@@ -289,11 +463,13 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, map_status);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, shift_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, center_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, end_shift_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, action_bar);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, flap);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, today_list);
   gtk_widget_class_bind_template_callback (widget_class, on_shift_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_center_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_end_shift_clicked);
 }
 
 static void
@@ -303,6 +479,10 @@ xuncha_patrol_page_init (XunchaPatrolPage *self)
   self->cancellable = g_cancellable_new ();
   self->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  /* No street name under the page's own buttons on the map. */
+  xuncha_map_view_keep_clear (self->map_view, GTK_WIDGET (self->center_button));
+  xuncha_map_view_keep_clear (self->map_view, self->end_shift_button);
 
   self->following = TRUE;
   /* The seed's district until a street map tells where the officer works. */
@@ -576,4 +756,28 @@ xuncha_patrol_page_get_center_button (XunchaPatrolPage *self)
   g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
 
   return GTK_WIDGET (self->center_button);
+}
+
+GtkWidget *
+xuncha_patrol_page_get_end_shift_button (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+
+  return self->end_shift_button;
+}
+
+AdwMessageDialog *
+xuncha_patrol_page_get_dialog (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+
+  return self->dialog;
+}
+
+const char *
+xuncha_patrol_page_get_summary_text (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+
+  return self->summary_text;
 }

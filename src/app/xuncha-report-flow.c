@@ -9,7 +9,7 @@
 #include "xuncha-photo-store.h"
 
 #include "xuncha-gst-camera.h"
-#include "xuncha-report-flow.h"
+#include "xuncha-report-flow-private.h"
 #include "xuncha-thumbnail.h"
 
 struct _XunchaReportFlow
@@ -45,6 +45,7 @@ struct _XunchaReportFlow
   GtkPicture           *original_picture;
   GtkLabel             *reinspect_label;
   XunchaReport         *original;
+  AdwMessageDialog     *discard_dialog;  /* asking before photos are thrown away, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaReportFlow, xuncha_report_flow, GTK_TYPE_WIDGET)
@@ -83,6 +84,21 @@ show_step (XunchaReportFlow *self,
   const char *title = NULL;
 
   gtk_stack_set_visible_child_name (self->steps, step);
+  /* A toast rises above the step's own bottom controls (the shutter, Save, the pin's
+   * confirmation): style.css gives each step its room. */
+  {
+    static const char * const steps[] = { "photo", "category", "place", "form" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+      {
+        g_autofree char *name = g_strconcat ("toasts-", steps[i], NULL);
+
+        if (g_str_equal (step, steps[i]))
+          gtk_widget_add_css_class (GTK_WIDGET (self->toasts), name);
+        else
+          gtk_widget_remove_css_class (GTK_WIDGET (self->toasts), name);
+      }
+  }
   /* The way to the full form before saving, where tapping a category would save. */
   gtk_widget_set_visible (self->details_button,
                           g_str_equal (step, "category") && !self->details_wanted
@@ -104,7 +120,16 @@ static void
 toast (XunchaReportFlow *self,
        const char       *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  AdwToast *toast = adw_toast_new (text);
+  GtkWidget *title = gtk_label_new (text);
+
+  /* A reason is read whole: it wraps instead of being cut off. */
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 26);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  adw_toast_set_custom_title (toast, title);
+  adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
 static double
@@ -386,6 +411,46 @@ on_form_save (XunchaReportFlow *self)
 }
 
 static void
+on_discard_answered (AdwMessageDialog *dialog,
+                     const char       *response,
+                     XunchaReportFlow *self)
+{
+  if (!g_str_equal (response, "discard"))
+    return;
+  /* Leaving before saving: nothing was stored, and the officer said so. */
+  release_location (self);
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+/* Leaving would throw away the photos taken: asked first, keeping them by default. */
+static void
+ask_discard (XunchaReportFlow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+  guint n = xuncha_report_form_get_n_photos (self->form);
+  g_autofree char *body = g_strdup_printf (ngettext ("The photo you took and what you entered "
+                                                     "are not saved.",
+                                                     "The %u photos you took and what you "
+                                                     "entered are not saved.", n), n);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                            : NULL,
+                                                       _("Discard This Report?"), body));
+  adw_message_dialog_add_responses (dialog, "keep", _("Keep Editing"), "discard", _("Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_answered), self, 0);
+  if (self->discard_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->discard_dialog));
+  self->discard_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->discard_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_back_clicked (XunchaReportFlow *self)
 {
   const char *step = gtk_stack_get_visible_child_name (self->steps);
@@ -396,6 +461,12 @@ on_back_clicked (XunchaReportFlow *self)
       || (!g_str_equal (step, "form") && xuncha_report_form_get_editing (self->form) != NULL))
     {
       show_step (self, "form");
+      return;
+    }
+  if (xuncha_report_form_get_n_photos (self->form) > 0
+      && xuncha_report_form_get_editing (self->form) == NULL)
+    {
+      ask_discard (self);
       return;
     }
   /* Leaving before saving: nothing was stored, and the officer said so. */
@@ -472,6 +543,10 @@ xuncha_report_flow_dispose (GObject *object)
   GtkWidget *child;
 
   release_location (self);
+  if (self->discard_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->discard_dialog),
+                                  (gpointer *)&self->discard_dialog);
+  self->discard_dialog = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_REPORT_FLOW);
   /* The template's root is not a bound child, so it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -828,4 +903,11 @@ xuncha_report_flow_describe (XunchaReportFlow *self,
     return g_strdup (what);
   /* TRANSLATORS: a report's category, then its street */
   return g_strdup_printf (C_("report summary", "%s · %s"), what, street);
+}
+
+AdwMessageDialog *
+xuncha_report_flow_get_discard_dialog (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+  return self->discard_dialog;
 }

@@ -5,7 +5,8 @@
 
 #include <math.h>
 
-#include "xuncha-segment-layer.h"
+#include "xuncha-map-labels.h"
+#include "xuncha-segment-layer-private.h"
 
 struct _XunchaSegmentLayer
 {
@@ -13,6 +14,8 @@ struct _XunchaSegmentLayer
 
   GPtrArray    *segments[XUNCHA_N_SEGMENT_STYLES];
   guint         n_drawn[XUNCHA_N_SEGMENT_STYLES];
+  GPtrArray    *keep_clear;   /* controls over the map no name goes under, or NULL */
+  GArray       *labels;       /* graphene_rect_t: the names of the last frame */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaSegmentLayer, xuncha_segment_layer, SHUMATE_TYPE_LAYER)
@@ -29,6 +32,7 @@ static const Style styles[XUNCHA_N_SEGMENT_STYLES] = {
   [XUNCHA_SEGMENT_STYLE_STREET] = { 0.60, 0.60, 0.62, 0.9, 3 },
   [XUNCHA_SEGMENT_STYLE_MISSED] = { 0.88, 0.11, 0.14, 0.9, 8 },
   [XUNCHA_SEGMENT_STYLE_WALKED] = { 0.15, 0.64, 0.41, 0.95, 9 },
+  [XUNCHA_SEGMENT_STYLE_SELECTED] = { 0.88, 0.11, 0.14, 1.0, 10 },
 };
 
 static void
@@ -104,6 +108,67 @@ trace_style (XunchaSegmentLayer *self,
   return drawn;
 }
 
+/* A street's name once, on the longest piece of it in view that has room for it, with a
+ * white halo so it reads over the lines. Highlighted segments come first: their names
+ * matter most. */
+static void
+draw_names (XunchaSegmentLayer *self,
+            GtkSnapshot        *snapshot)
+{
+  static const XunchaSegmentStyle order[] = {
+    XUNCHA_SEGMENT_STYLE_MISSED, XUNCHA_SEGMENT_STYLE_WALKED, XUNCHA_SEGMENT_STYLE_STREET,
+  };
+  GtkWidget *widget = GTK_WIDGET (self);
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  g_autoptr(GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
+  GdkRGBA ink = { 0.1f, 0.1f, 0.1f, 1.0f }, halo = { 1.0f, 1.0f, 1.0f, 0.9f };
+
+  for (guint o = 0; o < G_N_ELEMENTS (order); o++)
+    {
+      GPtrArray *segments = self->segments[order[o]];
+
+      for (guint i = 0; i < segments->len; i++)
+        {
+          XunchaStreetSegment *segment = g_ptr_array_index (segments, i);
+          const char *name = xuncha_street_segment_get_name (segment);
+          g_autoptr(PangoLayout) layout = NULL;
+          const double *lonlat;
+          double x0, y0, x1, y1, x, y;
+          int width, height;
+          guint n, mid;
+
+          if (name == NULL || *name == '\0' || g_hash_table_contains (named, name))
+            continue;
+          lonlat = xuncha_street_segment_get_part (segment, 0, &n);
+          if (n < 2)
+            continue;
+          mid = (n - 1) / 2;
+          shumate_viewport_location_to_widget_coords (viewport, widget, lonlat[2 * mid + 1],
+                                                      lonlat[2 * mid], &x0, &y0);
+          shumate_viewport_location_to_widget_coords (viewport, widget, lonlat[2 * mid + 3],
+                                                      lonlat[2 * mid + 2], &x1, &y1);
+          layout = gtk_widget_create_pango_layout (widget, name);
+          pango_layout_get_pixel_size (layout, &width, &height);
+          if (hypot (x1 - x0, y1 - y0) < width + 8)
+            continue;
+          x = (x0 + x1) / 2 - width / 2.0;
+          y = (y0 + y1) / 2 - height - 5;
+          if (!xuncha_map_label_fits (widget, self->keep_clear, self->labels,
+                                      &GRAPHENE_RECT_INIT (x, y, width, height)))
+            continue;
+          g_hash_table_add (named, (gpointer)name);
+          for (int dx = -1; dx <= 1; dx++)
+            for (int dy = -1; dy <= 1; dy++)
+              {
+                gtk_snapshot_save (snapshot);
+                gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + dx, y + dy));
+                gtk_snapshot_append_layout (snapshot, layout, dx == 0 && dy == 0 ? &ink : &halo);
+                gtk_snapshot_restore (snapshot);
+              }
+        }
+    }
+}
+
 static void
 xuncha_segment_layer_snapshot (GtkWidget   *widget,
                                GtkSnapshot *snapshot)
@@ -115,6 +180,7 @@ xuncha_segment_layer_snapshot (GtkWidget   *widget,
   double box[4];
   cairo_t *cr;
 
+  g_array_set_size (self->labels, 0);
   for (guint s = 0; s < XUNCHA_N_SEGMENT_STYLES; s++)
     {
       self->n_drawn[s] = 0;
@@ -134,7 +200,14 @@ xuncha_segment_layer_snapshot (GtkWidget   *widget,
       self->n_drawn[s] = trace_style (self, cr, s, box);
       if (self->n_drawn[s] == 0)
         continue;
-      if (s != XUNCHA_SEGMENT_STYLE_STREET)
+      if (s == XUNCHA_SEGMENT_STYLE_SELECTED)
+        {
+          /* A dark edge sets the chosen segments apart from the other missed ones. */
+          cairo_set_source_rgba (cr, 0.1, 0.1, 0.1, 0.9);
+          cairo_set_line_width (cr, style->width + 6);
+          cairo_stroke_preserve (cr);
+        }
+      else if (s != XUNCHA_SEGMENT_STYLE_STREET)
         {
           /* A white casing keeps the colour apart from the track and the streets. */
           cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
@@ -146,6 +219,7 @@ xuncha_segment_layer_snapshot (GtkWidget   *widget,
       cairo_stroke (cr);
     }
   cairo_destroy (cr);
+  draw_names (self, snapshot);
 }
 
 static void
@@ -166,6 +240,8 @@ xuncha_segment_layer_finalize (GObject *object)
 
   for (guint s = 0; s < XUNCHA_N_SEGMENT_STYLES; s++)
     g_ptr_array_unref (self->segments[s]);
+  g_clear_pointer (&self->keep_clear, g_ptr_array_unref);
+  g_array_unref (self->labels);
 
   G_OBJECT_CLASS (xuncha_segment_layer_parent_class)->finalize (object);
 }
@@ -188,6 +264,7 @@ xuncha_segment_layer_init (XunchaSegmentLayer *self)
     self->segments[s] =
       g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_street_segment_unref);
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+  self->labels = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
 }
 
 XunchaSegmentLayer *
@@ -221,6 +298,17 @@ xuncha_segment_layer_clear (XunchaSegmentLayer *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+xuncha_segment_layer_clear_style (XunchaSegmentLayer *self,
+                                  XunchaSegmentStyle  style)
+{
+  g_return_if_fail (XUNCHA_IS_SEGMENT_LAYER (self));
+  g_return_if_fail (style < XUNCHA_N_SEGMENT_STYLES);
+
+  g_ptr_array_set_size (self->segments[style], 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 guint
 xuncha_segment_layer_get_n_segments (XunchaSegmentLayer *self,
                                      XunchaSegmentStyle  style)
@@ -237,4 +325,23 @@ xuncha_segment_layer_get_n_drawn (XunchaSegmentLayer *self,
   g_return_val_if_fail (XUNCHA_IS_SEGMENT_LAYER (self), 0);
   g_return_val_if_fail (style < XUNCHA_N_SEGMENT_STYLES, 0);
   return self->n_drawn[style];
+}
+
+void
+xuncha_segment_layer_set_keep_clear (XunchaSegmentLayer *self,
+                                     GPtrArray          *controls)
+{
+  g_return_if_fail (XUNCHA_IS_SEGMENT_LAYER (self));
+
+  g_clear_pointer (&self->keep_clear, g_ptr_array_unref);
+  if (controls != NULL)
+    self->keep_clear = g_ptr_array_ref (controls);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GArray *
+xuncha_segment_layer_get_label_boxes (XunchaSegmentLayer *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_SEGMENT_LAYER (self), NULL);
+  return self->labels;
 }

@@ -13,6 +13,7 @@ typedef enum
   XUNCHA_SEGMENT_STYLE_STREET,   /* any street, thin and grey: where the route ran */
   XUNCHA_SEGMENT_STYLE_MISSED,   /* an assigned segment not walked: red */
   XUNCHA_SEGMENT_STYLE_WALKED,   /* a walked segment: green */
+  XUNCHA_SEGMENT_STYLE_SELECTED, /* what the officer asked to see: red with a dark edge */
   XUNCHA_N_SEGMENT_STYLES
 } XunchaSegmentStyle;
 
@@ -29,6 +30,9 @@ void                xuncha_segment_layer_add        (XunchaSegmentLayer *self,
                                                      GPtrArray          *segments,
                                                      XunchaSegmentStyle  style);
 void                xuncha_segment_layer_clear      (XunchaSegmentLayer *self);
+/* Removes the segments of @style alone. */
+void                xuncha_segment_layer_clear_style (XunchaSegmentLayer *self,
+                                                      XunchaSegmentStyle  style);
 guint               xuncha_segment_layer_get_n_segments (XunchaSegmentLayer *self,
                                                          XunchaSegmentStyle  style);
 /* How many segments of @style the last frame drew (after culling). */

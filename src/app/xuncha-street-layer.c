@@ -5,7 +5,8 @@
 
 #include <math.h>
 
-#include "xuncha-street-layer.h"
+#include "xuncha-map-labels.h"
+#include "xuncha-street-layer-private.h"
 
 struct _XunchaStreetLayer
 {
@@ -13,6 +14,8 @@ struct _XunchaStreetLayer
 
   XunchaStreetMap *map;
   guint            n_drawn;
+  GPtrArray       *keep_clear;   /* controls over the map no name goes under, or NULL */
+  GArray          *labels;       /* graphene_rect_t: the names of the last frame */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaStreetLayer, xuncha_street_layer, SHUMATE_TYPE_LAYER)
@@ -128,7 +131,8 @@ trace_segment (cairo_t             *cr,
 }
 
 static void
-draw_label (GtkSnapshot         *snapshot,
+draw_label (XunchaStreetLayer   *self,
+            GtkSnapshot         *snapshot,
             GtkWidget           *widget,
             const Projection    *projection,
             XunchaStreetSegment *segment)
@@ -155,6 +159,9 @@ draw_label (GtkSnapshot         *snapshot,
   /* A name longer than its piece of street would collide with the next one's. */
   if (hypot (x1 - x0, y1 - y0) < width + 16)
     return;
+  if (!xuncha_map_label_fits (widget, self->keep_clear, self->labels,
+                              &GRAPHENE_RECT_INIT (x - width / 2.0, y - height - 4, width, height)))
+    return;
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x - width / 2.0, y - height - 4));
   gtk_snapshot_append_layout (snapshot, layout, &ink);
@@ -178,6 +185,7 @@ xuncha_street_layer_snapshot (GtkWidget   *widget,
   cairo_t *cr;
 
   self->n_drawn = 0;
+  g_array_set_size (self->labels, 0);
   if (self->map == NULL || width <= 0 || height <= 0
       || shumate_viewport_get_reference_map_source (viewport) == NULL)
     return;
@@ -243,7 +251,7 @@ xuncha_street_layer_snapshot (GtkWidget   *widget,
 
   if (zoom >= LABEL_ZOOM)
     for (guint i = 0; i < visible->len; i++)
-      draw_label (snapshot, widget, &projection, g_ptr_array_index (visible, i));
+      draw_label (self, snapshot, widget, &projection, g_ptr_array_index (visible, i));
 }
 
 static void
@@ -263,6 +271,8 @@ xuncha_street_layer_dispose (GObject *object)
   XunchaStreetLayer *self = (XunchaStreetLayer *)object;
 
   g_clear_object (&self->map);
+  g_clear_pointer (&self->keep_clear, g_ptr_array_unref);
+  g_clear_pointer (&self->labels, g_array_unref);
 
   G_OBJECT_CLASS (xuncha_street_layer_parent_class)->dispose (object);
 }
@@ -282,6 +292,7 @@ static void
 xuncha_street_layer_init (XunchaStreetLayer *self)
 {
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+  self->labels = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
 }
 
 XunchaStreetLayer *
@@ -312,4 +323,23 @@ xuncha_street_layer_get_n_drawn (XunchaStreetLayer *self)
 {
   g_return_val_if_fail (XUNCHA_IS_STREET_LAYER (self), 0);
   return self->n_drawn;
+}
+
+void
+xuncha_street_layer_set_keep_clear (XunchaStreetLayer *self,
+                                    GPtrArray         *controls)
+{
+  g_return_if_fail (XUNCHA_IS_STREET_LAYER (self));
+
+  g_clear_pointer (&self->keep_clear, g_ptr_array_unref);
+  if (controls != NULL)
+    self->keep_clear = g_ptr_array_ref (controls);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GArray *
+xuncha_street_layer_get_label_boxes (XunchaStreetLayer *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_STREET_LAYER (self), NULL);
+  return self->labels;
 }

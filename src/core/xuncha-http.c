@@ -375,6 +375,46 @@ classify (CURLcode code)
     }
 }
 
+/* What went wrong, in the user's words: curl's own text is English whatever the language
+ * (it goes to the log instead). */
+static const char *
+describe_failure (CURLcode code)
+{
+  switch (code)
+    {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return _("the server's name was not found");
+    case CURLE_COULDNT_CONNECT:
+      return _("the server could not be connected to");
+    case CURLE_OPERATION_TIMEDOUT:
+      return _("the server did not answer in time");
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+      return _("the connection was broken off");
+    case CURLE_SSL_CONNECT_ERROR:
+      return _("the secure connection could not be set up");
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return _("the server's certificate was not accepted");
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return _("the server's key is not the one this device expects");
+    case CURLE_SSL_CACERT_BADFILE:
+      return _("the certificate authority file could not be read");
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return _("the server address cannot be used");
+    default:
+      return _("the network request failed");
+    }
+}
+
 XunchaHttpResponse *
 xuncha_http_request (XunchaHttp          *self,
                      const char          *method,
@@ -517,8 +557,11 @@ xuncha_http_request (XunchaHttp          *self,
       if (kind == XUNCHA_HTTP_ERROR_CANCELLED || g_cancellable_is_cancelled (cancellable))
         g_set_error (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_CANCELLED, _("Cancelled"));
       else
-        g_set_error (error, XUNCHA_HTTP_ERROR, kind, "%s",
-                     *errbuf != '\0' ? errbuf : curl_easy_strerror (code));
+        {
+          g_message ("%s %s failed: %s (curl %d)", method, path,
+                     *errbuf != '\0' ? errbuf : curl_easy_strerror (code), (int)code);
+          g_set_error (error, XUNCHA_HTTP_ERROR, kind, "%s", describe_failure (code));
+        }
       return NULL;
     }
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &response->status);

@@ -96,6 +96,23 @@ xuncha_shift_kind_for_time (GDateTime *local_time)
   return XUNCHA_SHIFT_KIND_LATE;
 }
 
+XunchaShiftPeriod
+xuncha_shift_period_for_time (GDateTime *local_time)
+{
+  int hour;
+
+  g_return_val_if_fail (local_time != NULL, XUNCHA_SHIFT_PERIOD_MID);
+
+  hour = g_date_time_get_hour (local_time);
+  if (hour >= 4 && hour < 10)
+    return XUNCHA_SHIFT_PERIOD_EARLY;
+  if (hour >= 10 && hour < 16)
+    return XUNCHA_SHIFT_PERIOD_MID;
+  if (hour >= 16 && hour < 22)
+    return XUNCHA_SHIFT_PERIOD_LATE;
+  return XUNCHA_SHIFT_PERIOD_NIGHT;
+}
+
 char *
 xuncha_shift_format_time (gint64 t_ms)
 {

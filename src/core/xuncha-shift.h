@@ -44,6 +44,20 @@ gboolean         xuncha_shift_kind_from_string   (const char       *text,
 /* The kind for a shift starting at @local_time (in the device's zone). */
 XunchaShiftKind  xuncha_shift_kind_for_time      (GDateTime        *local_time);
 
+/* What a shift is called on screen, by the local hour it starts, whatever kind it was
+ * recorded as: early 04:00–09:59, mid 10:00–15:59, late 16:00–21:59, night 22:00–03:59.
+ * The kinds of the wire put a 01:00 and a 16:14 start both in "late"; an officer calls the
+ * first a night shift. */
+typedef enum
+{
+  XUNCHA_SHIFT_PERIOD_EARLY,
+  XUNCHA_SHIFT_PERIOD_MID,
+  XUNCHA_SHIFT_PERIOD_LATE,
+  XUNCHA_SHIFT_PERIOD_NIGHT,
+} XunchaShiftPeriod;
+
+XunchaShiftPeriod xuncha_shift_period_for_time   (GDateTime        *local_time);
+
 /* Opens a live shift starting now. Fails with XUNCHA_SHIFT_ERROR_ALREADY_OPEN when one is
  * open. */
 XunchaShift     *xuncha_shift_start              (XunchaStore      *store,
