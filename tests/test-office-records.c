@@ -1515,6 +1515,8 @@ test_from_first_schema (Fixture       *f,
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP INDEX reports_received; DROP INDEX reports_officer;"
                                  "DROP TABLE generation;"
+                                 "DROP TABLE staff_sessions; DROP TABLE staff;"
+                                 "DROP TABLE staff_login_failures; DROP TABLE audit_log;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 

@@ -14,6 +14,7 @@
 #include "xuncha-office-backend.h"
 #include "xuncha-office-backup.h"
 #include "xuncha-office-server.h"
+#include "xuncha-office-staff-records.h"
 #include "xuncha-text-private.h"
 #include "xuncha-wire-delta.h"
 
@@ -324,6 +325,54 @@ cmd_officer (int    argc,
       return 1;
     }
   printf (_("Officer %s revoked: the office refuses his devices from now on.\n"), argv[2]);
+  return 0;
+}
+
+/* Console accounts. The one-time password is printed alone on the last line, for
+ * scripts; it is changed at the first login. */
+static int
+cmd_staff (int    argc,
+           char **argv)
+{
+  g_autofree char *role_word = NULL, *team = NULL, *password = NULL;
+  GOptionEntry entries[] = {
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_word,
+      N_("dispatcher (every team), leader (his team) or admin (also the accounts)"),
+      N_("ROLE") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("A leader's team"), N_("TEAM") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeRecords) records = NULL;
+  XunchaOfficeStaffRole role = XUNCHA_OFFICE_STAFF_ROLE_DISPATCHER;
+  gboolean add;
+
+  if (!parse ("staff", "add|reset-password NAME", entries, &argc, &argv))
+    return 2;
+  add = argc == 3 && g_str_equal (argv[1], "add");
+  if ((!add && !(argc == 3 && g_str_equal (argv[1], "reset-password")))
+      || (add && !xuncha_office_staff_role_from_string (role_word, &role)))
+    {
+      g_printerr (_("Usage: xuncha-office staff add NAME --role dispatcher|leader|admin "
+                    "[--team TEAM]\n"
+                    "       xuncha-office staff reset-password NAME\n"));
+      return 2;
+    }
+  if (!open_backend (1, &records, NULL))
+    return 1;
+  if (add ? !xuncha_office_staff_records_add_account (XUNCHA_OFFICE_STAFF_RECORDS (records),
+                                                      argv[2], role, team, "command line",
+                                                      &password, &error)
+          : !xuncha_office_staff_records_reset_password (XUNCHA_OFFICE_STAFF_RECORDS (records),
+                                                         argv[2], "command line", &password,
+                                                         &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  printf (_("Console account %s is ready. One-time password (it must be changed at the first "
+            "login):\n"), argv[2]);
+  printf ("%s\n", password);
   return 0;
 }
 
@@ -1113,6 +1162,8 @@ usage (FILE *out)
                           "  officer add ID --name NAME [--team TEAM] [--leader]\n"
                           "  officer revoke ID\n"
                           "  officer assign ID SEGMENT…\n"
+                          "  staff add NAME --role dispatcher|leader|admin [--team TEAM]\n"
+                          "  staff reset-password NAME\n"
                           "  streets import FILE.geojson\n"
                           "  merchants import FILE.csv|FILE.geojson\n"
                           "  reports list [--json]\n"
@@ -1161,6 +1212,8 @@ main (int    argc,
     return cmd_serve (argc, argv);
   if (g_str_equal (command, "officer"))
     return cmd_officer (argc, argv);
+  if (g_str_equal (command, "staff"))
+    return cmd_staff (argc, argv);
   if (g_str_equal (command, "streets") || g_str_equal (command, "merchants"))
     return cmd_import (command, argc, argv);
   if (g_str_equal (command, "reports"))
