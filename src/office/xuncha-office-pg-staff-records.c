@@ -538,6 +538,47 @@ audit_list (XunchaOfficeStaffRecords  *records,
   return g_steal_pointer (&call.found);
 }
 
+static gboolean
+officers_work (PGconn    *conn,
+               gpointer   data,
+               GError   **error)
+{
+  Call *call = data;
+  g_autoptr(PGresult) result = xuncha_office_pg_records_run (conn, error,
+                                                             "SELECT id, name, team, leader "
+                                                             "FROM officers ORDER BY id",
+                                                             NULL, 0);
+  GPtrArray *list;
+
+  if (result == NULL)
+    return FALSE;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_staff_records_officer_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      XunchaWireOfficer *officer = g_new0 (XunchaWireOfficer, 1);
+
+      officer->id = g_strdup (text_at (result, row, 0));
+      officer->name = g_strdup (text_at (result, row, 1));
+      officer->team = g_strdup (text_at (result, row, 2));
+      officer->leader = bool_at (result, row, 3);
+      g_ptr_array_add (list, officer);
+    }
+  call->found = list;
+  call->found_free = (GDestroyNotify)g_ptr_array_unref;
+  return TRUE;
+}
+
+static GPtrArray *
+officers (XunchaOfficeStaffRecords  *records,
+          GError                   **error)
+{
+  g_auto(Call) call = { 0 };
+
+  if (!transact (records, "officers", FALSE, officers_work, &call, error))
+    return NULL;
+  return g_steal_pointer (&call.found);
+}
+
 void
 xuncha_office_pg_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface)
 {
@@ -553,4 +594,5 @@ xuncha_office_pg_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *if
   iface->login_failures = login_failures;
   iface->audit_add = audit_add;
   iface->audit_list = audit_list;
+  iface->officers = officers;
 }

@@ -445,6 +445,36 @@ audit_list (XunchaOfficeStaffRecords  *records,
   return g_steal_pointer (&entries);
 }
 
+static GPtrArray *
+officers (XunchaOfficeStaffRecords  *records,
+          GError                   **error)
+{
+  g_autoptr(XunchaOfficeSqliteConnection) c = take (records, FALSE, error);
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_staff_records_officer_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c, "SELECT id, name, team, leader FROM officers ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaWireOfficer *officer = g_new0 (XunchaWireOfficer, 1);
+
+      officer->id = g_strdup (column_text (stmt, 0));
+      officer->name = g_strdup (column_text (stmt, 1));
+      officer->team = g_strdup (column_text (stmt, 2));
+      officer->leader = sqlite3_column_int (stmt, 3) != 0;
+      g_ptr_array_add (list, officer);
+    }
+  if (!read_done (c, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&list);
+}
+
 void
 xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface)
 {
@@ -460,4 +490,5 @@ xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface
   iface->login_failures = login_failures;
   iface->audit_add = audit_add;
   iface->audit_list = audit_list;
+  iface->officers = officers;
 }

@@ -176,6 +176,25 @@ xuncha_office_staff_records_audit_list (XunchaOfficeStaffRecords  *self,
   return IFACE (self)->audit_list (self, before_id, limit, error);
 }
 
+GPtrArray *
+xuncha_office_staff_records_officers (XunchaOfficeStaffRecords  *self,
+                                      GError                   **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_STAFF_RECORDS (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->officers (self, error);
+}
+
+void
+xuncha_office_staff_records_officer_free (XunchaWireOfficer *officer)
+{
+  if (officer == NULL)
+    return;
+  xuncha_wire_officer_clear (officer);
+  g_free (officer);
+}
+
 gboolean
 xuncha_office_staff_records_add_account (XunchaOfficeStaffRecords  *self,
                                          const char                *name,

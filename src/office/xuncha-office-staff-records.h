@@ -8,6 +8,7 @@
 #include "xuncha-office-staff-session.h"
 #include "xuncha-office-staff.h"
 #include "xuncha-office-storage-error.h"
+#include "xuncha-protocol.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +57,8 @@ struct _XunchaOfficeStaffRecordsInterface
                                     const XunchaOfficeAuditEntry *entry, GError **error);
   GPtrArray *(*audit_list)         (XunchaOfficeStaffRecords *self, gint64 before_id,
                                     guint limit, GError **error);
+
+  GPtrArray *(*officers)           (XunchaOfficeStaffRecords *self, GError **error);
 };
 
 /* Adds an account, and @audit with it. CONFLICT when the name is taken. */
@@ -124,6 +127,13 @@ GPtrArray  *xuncha_office_staff_records_audit_list         (XunchaOfficeStaffRec
                                                             gint64                        before_id,
                                                             guint                         limit,
                                                             GError                      **error);
+
+/* Every officer (XunchaWireOfficer, revoked ones too: their reports stay), by id: the
+ * console's names and teams for reports. */
+GPtrArray  *xuncha_office_staff_records_officers           (XunchaOfficeStaffRecords     *self,
+                                                            GError                      **error);
+/* Frees an officer of that list. */
+void        xuncha_office_staff_records_officer_free       (XunchaWireOfficer            *officer);
 
 /* Adds an account with a new one-time password (returned in @one_time, to be changed at
  * the first login), checking the name, and the team (which a leader needs and no one

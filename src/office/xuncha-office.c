@@ -117,6 +117,8 @@ cmd_serve (int    argc,
   gint64 photo_max = 0, body_max = 0;
   int request_timeout = 0, enroll_officer = 0, enroll_address = 0, enroll_window = 0;
   int workers = 8;
+  int console_idle = 0, console_max = 0;
+  g_autofree char *console_dir = NULL;
   GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port, e.g. 127.0.0.1:8443"),
       N_("ADDR:PORT") },
@@ -143,11 +145,21 @@ cmd_serve (int    argc,
       N_("Threads that do the storage work, each with its own database connection "
          "(default 8; 0 does it all on the thread that reads requests)"),
       N_("N") },
+    { "console-dir", 0, 0, G_OPTION_ARG_FILENAME, &console_dir,
+      N_("The console's own files (default: $XUNCHA_OFFICE_CONSOLE_DIR, or those installed)"),
+      N_("DIR") },
+    { "console-idle-timeout", 0, 0, G_OPTION_ARG_INT, &console_idle,
+      N_("Seconds without a request after which a console session ends (default 1800)"),
+      N_("SECONDS") },
+    { "console-session-max", 0, 0, G_OPTION_ARG_INT, &console_max,
+      N_("Seconds after its login at which a console session ends (default 43200)"),
+      N_("SECONDS") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeRecords) records = NULL;
   g_autoptr(XunchaOfficePhotoStore) photos = NULL;
+  g_autoptr(XunchaOfficeConsole) console = NULL;
   g_autoptr(XunchaOfficeServer) server = NULL;
   g_autoptr(XunchaOfficeApi) api = NULL;
   g_autoptr(XunchaOfficeWorkerPool) pool = NULL;
@@ -239,7 +251,25 @@ cmd_serve (int    argc,
       g_printerr (_("Could not start the workers: %s\n"), error->message);
       return 1;
     }
+  if (console_dir == NULL && g_getenv ("XUNCHA_OFFICE_CONSOLE_DIR") != NULL)
+    console_dir = g_strdup (g_getenv ("XUNCHA_OFFICE_CONSOLE_DIR"));
+  if (console_dir == NULL)
+    console_dir = g_build_filename (PKGDATADIR, "console", NULL);
+  /* The catalogues the console's pages are translated from: the installed ones, or the
+   * build's (for the tests and build-aux/dev). */
+  console = xuncha_office_console_new (records, photos, categories, console_dir,
+                                       g_getenv ("XUNCHA_OFFICE_LOCALE_DIR") != NULL
+                                         ? g_getenv ("XUNCHA_OFFICE_LOCALE_DIR") : LOCALEDIR,
+                                       &error);
+  if (console == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  xuncha_office_console_set_timeouts (console, (guint)MAX (console_idle, 0),
+                                      (guint)MAX (console_max, 0));
   server = xuncha_office_server_new (api, pool, certificate);
+  xuncha_office_server_set_console (server, console);
   xuncha_office_server_set_timeout (server, (guint)MAX (request_timeout, 0));
   if (!xuncha_office_server_listen (server, host, (guint16)port_number, &port, &error))
     {
