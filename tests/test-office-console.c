@@ -680,13 +680,23 @@ test_limits (void)
   answer = request ("GET", "/console/staff", session, NULL);
   g_assert_null (strstr (answer->body, "<td>x</td>"));
   g_clear_pointer (&answer, answer_free);
-  /* A change from another site's page is refused even with the token. */
+  /* A change from another site's page is refused even with the token, and so is one from
+   * an opaque origin (a sandboxed frame); the console's own origin passes. */
   {
     g_autofree char *form = g_strdup_printf ("csrf=%s&name=from-elsewhere&role=admin", csrf);
+    g_autofree char *own = g_strdup_printf ("https://127.0.0.1:%u", fixture->office->port);
 
     answer = request_full ("POST", "/console/staff", session, form, "Origin",
                            "https://evil.example");
     g_assert_cmpint (answer->status, ==, 403);
+    g_clear_pointer (&answer, answer_free);
+    answer = request_full ("POST", "/console/staff", session, form, "Origin", "null");
+    g_assert_cmpint (answer->status, ==, 403);
+    g_clear_pointer (&answer, answer_free);
+    answer = request_full ("POST", "/console/staff", session, form, "Origin", own);
+    g_assert_cmpint (answer->status, ==, 200);
+    g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Referrer-Policy"), ==,
+                     "same-origin");
   }
 }
 

@@ -56,7 +56,9 @@ static const char * const security_headers[] = {
                              "form-action 'self'; frame-ancestors 'none'",
   "X-Content-Type-Options", "nosniff",
   "X-Frame-Options", "DENY",
-  "Referrer-Policy", "no-referrer",
+  /* Not no-referrer: under it Chromium sends "Origin: null" with the console's own forms,
+   * which check_change() must refuse. Nothing leaves the office's origin either way. */
+  "Referrer-Policy", "same-origin",
 };
 
 /* One request as it is answered. */
@@ -850,6 +852,20 @@ status_name (Page       *page,
   return status;
 }
 
+/* A photo's role (the protocol's word) in the page's language. */
+static const char *
+photo_role_name (Page       *page,
+                 const char *role)
+{
+  if (g_strcmp0 (role, "before") == 0)
+    return tr (page, N_("before"));
+  if (g_strcmp0 (role, "after") == 0)
+    return tr (page, N_("after"));
+  if (g_strcmp0 (role, "evidence") == 0)
+    return tr (page, N_("evidence"));
+  return role;
+}
+
 /* The local date (YYYY-MM-DD) of an ISO 8601 time, or NULL. */
 static char *
 local_date (const char *iso)
@@ -1324,7 +1340,7 @@ handle_report (Page       *page,
       g_string_append (html, "/photos/");
       esc (html, photo->sha256);
       g_string_append (html, "\"></a><figcaption>");
-      esc (html, photo->role);
+      esc (html, photo_role_name (page, photo->role));
       g_string_append (html, "</figcaption></figure>");
     }
   g_string_append (html, "</div>");
