@@ -491,6 +491,39 @@ test_logout (void)
   g_assert_cmpint (answer->status, ==, 401);
 }
 
+/* A session ends after 30 minutes without a request, and 12 hours after its login
+ * whatever happens (the times moved back in the records, not waited for). */
+static void
+test_timeouts (void)
+{
+  g_autofree char *idle = login ("disp");
+  g_autofree char *old = login ("disp");
+  g_autofree char *idle_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, idle, -1);
+  g_autofree char *old_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, old, -1);
+  g_autofree char *sql = g_strdup_printf (
+    "UPDATE staff_sessions SET seen_at = seen_at - %" G_GINT64_FORMAT " WHERE id_sha256 = '%s';"
+    "UPDATE staff_sessions SET created_at = created_at - %" G_GINT64_FORMAT " WHERE id_sha256 = "
+    "'%s'", (gint64)31 * 60 * G_USEC_PER_SEC, idle_hash, (gint64)13 * 3600 * G_USEC_PER_SEC,
+    old_hash);
+  g_autoptr(Answer) answer = request ("GET", "/console/reports", idle, NULL);
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_clear_pointer (&answer, answer_free);
+  xuncha_test_office_exec (fixture->dir, sql);
+  answer = request ("GET", "/console/reports", idle, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports", old, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                   "/console/login");
+  g_clear_pointer (&answer, answer_free);
+  /* Ended, not only refused: the row is gone. */
+  g_assert_null (xuncha_test_office_query (fixture->dir,
+                                           "SELECT staff_name FROM staff_sessions "
+                                           "WHERE id_sha256 = $1", old_hash));
+}
+
 /* Who may open what: the expected status of every page and action for no session, each
  * role and another team's leader. */
 static void
@@ -774,6 +807,7 @@ main (int    argc,
   g_test_add_func ("/office-console/first-login", test_first_login);
   g_test_add_func ("/office-console/fixation", test_fixation);
   g_test_add_func ("/office-console/logout", test_logout);
+  g_test_add_func ("/office-console/timeouts", test_timeouts);
   g_test_add_func ("/office-console/matrix", test_matrix);
   g_test_add_func ("/office-console/list-scope", test_list_scope);
   g_test_add_func ("/office-console/escaping", test_escaping);
