@@ -15,7 +15,7 @@ appid=$(ls "$root/share/applications" | sed -n 's/\.desktop$//p' | head -n 1)
 fail() { echo "FAIL: $*"; exit 1; }
 for f in bin/xuncha bin/xuncha-cli bin/xuncha-office lib/systemd/system/xuncha-office.service \
          share/doc/xuncha/protocol.md share/doc/xuncha/backup.md share/doc/xuncha/scaling.md \
-         share/xuncha/demo/streets.geojson \
+         share/xuncha/demo/streets.geojson share/xuncha/console/console.css \
          "share/applications/$appid.desktop" "share/metainfo/$appid.metainfo.xml" \
          share/glib-2.0/schemas/io.github.xuncha.Xuncha.gschema.xml \
          "share/icons/hicolor/scalable/apps/$appid.svg" \

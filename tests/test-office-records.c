@@ -1519,6 +1519,8 @@ test_from_first_schema (Fixture       *f,
                                  "DROP TABLE tasks; DROP TABLE task_photos;"
                                  "DROP INDEX report_photos_sha256;"
                                  "DROP TABLE messages; DROP TABLE message_reads;"
+                                 "DROP TABLE staff_sessions; DROP TABLE staff;"
+                                 "DROP TABLE staff_login_failures; DROP TABLE audit_log;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 

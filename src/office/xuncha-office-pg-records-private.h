@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <libpq-fe.h>
+
 #include "xuncha-office-pg-records.h"
+#include "xuncha-office-staff-records.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +17,30 @@ typedef void (*XunchaOfficePgRecordsHook) (const char *method,
 void xuncha_office_pg_records_set_before_commit (XunchaOfficePgRecords     *self,
                                                  XunchaOfficePgRecordsHook  hook,
                                                  gpointer                   user_data);
+
+/* The PostgreSQL records span files: XunchaOfficePgRecords implements
+ * XunchaOfficeStaffRecords in xuncha-office-pg-staff-records.c, on the connections of its
+ * pool. @work runs inside one transaction (READ COMMITTED for @write, a read-only snapshot
+ * otherwise), which commits when it returns TRUE and rolls back otherwise; an @error set
+ * with TRUE is given to the caller after the commit. */
+typedef gboolean (*XunchaOfficePgWork) (PGconn    *conn,
+                                        gpointer   data,
+                                        GError   **error);
+
+gboolean  xuncha_office_pg_records_transact (XunchaOfficePgRecords  *self,
+                                             const char             *method,
+                                             gboolean                write,
+                                             XunchaOfficePgWork      work,
+                                             gpointer                data,
+                                             GError                **error);
+/* Runs @sql with @n text parameters (NULL for SQL NULL); NULL with @error unless it
+ * succeeded. */
+PGresult *xuncha_office_pg_records_run      (PGconn                 *conn,
+                                             GError                **error,
+                                             const char             *sql,
+                                             const char * const     *params,
+                                             int                     n);
+
+void      xuncha_office_pg_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
 
 G_END_DECLS

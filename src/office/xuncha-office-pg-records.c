@@ -37,7 +37,9 @@ static void records_iface_init (XunchaOfficeRecordsInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficePgRecords, xuncha_office_pg_records, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_RECORDS,
-                                                      records_iface_init))
+                                                      records_iface_init)
+                               G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_STAFF_RECORDS,
+                                                      xuncha_office_pg_staff_records_iface_init))
 
 /* The numbered schema migrations: migrations[i] brings version i to i + 1. A released one
  * is never edited; a change is a new one at the end. */
@@ -155,6 +157,25 @@ static const char * const migrations[] = {
   "CREATE INDEX message_reads_revision ON message_reads (officer_id, revision);"
   "INSERT INTO counters (name, value) VALUES ('tasks', 0), ('messages', 0) "
   "  ON CONFLICT (name) DO NOTHING;",
+
+  /* 4: the console's staff accounts, their sessions (kept by the SHA-256 of their id),
+   * failed logins and the audit log (xuncha-office-pg-staff-records.c); its tables only.
+   * Times are wall-clock microseconds. */
+  "CREATE TABLE staff ("
+  "  name text PRIMARY KEY, role text NOT NULL, team text, password_hash text NOT NULL,"
+  "  must_change boolean NOT NULL, disabled boolean NOT NULL DEFAULT false,"
+  "  created_at bigint NOT NULL);"
+  "CREATE TABLE staff_sessions ("
+  "  id_sha256 text PRIMARY KEY, staff_name text NOT NULL REFERENCES staff (name),"
+  "  csrf_token text NOT NULL, created_at bigint NOT NULL, seen_at bigint NOT NULL);"
+  "CREATE INDEX staff_sessions_staff ON staff_sessions (staff_name);"
+  "CREATE INDEX staff_sessions_seen ON staff_sessions (seen_at);"
+  "CREATE TABLE staff_login_failures ("
+  "  id bigserial PRIMARY KEY, name text NOT NULL, address text NOT NULL, at bigint NOT NULL);"
+  "CREATE INDEX staff_login_failures_at ON staff_login_failures (at);"
+  "CREATE TABLE audit_log ("
+  "  id bigserial PRIMARY KEY, at bigint NOT NULL, actor text NOT NULL, action text NOT NULL,"
+  "  subject text, before text, after text);",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -3354,6 +3375,48 @@ migrate_body (XunchaOfficePgRecords  *self,
     }
   self->schema_version = version;
   return OUTCOME_COMMIT;
+}
+
+/* What the staff records (xuncha-office-pg-staff-records.c) use of the pool. */
+
+typedef struct
+{
+  XunchaOfficePgWork work;
+  gpointer           data;
+} Work;
+
+static Outcome
+work_body (XunchaOfficePgRecords  *self,
+           PGconn                 *conn,
+           gpointer                data,
+           GError                **error)
+{
+  Work *work = data;
+
+  return work->work (conn, work->data, error) ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+}
+
+gboolean
+xuncha_office_pg_records_transact (XunchaOfficePgRecords  *self,
+                                   const char             *method,
+                                   gboolean                write,
+                                   XunchaOfficePgWork      work,
+                                   gpointer                data,
+                                   GError                **error)
+{
+  Work w = { work, data };
+
+  return transact (self, method, write ? TXN_WRITE : TXN_SNAPSHOT, work_body, &w, error);
+}
+
+PGresult *
+xuncha_office_pg_records_run (PGconn             *conn,
+                              GError            **error,
+                              const char         *sql,
+                              const char * const *params,
+                              int                 n)
+{
+  return run_params (conn, error, sql, params, n);
 }
 
 int

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "xuncha-office-console.h"
 #include "xuncha-office-log-text.h"
 #include "xuncha-office-server.h"
 
@@ -20,6 +21,7 @@ struct _XunchaOfficeServer
 
   SoupServer          *soup;
   XunchaOfficeApi     *api;            /* what each call means and answers */
+  XunchaOfficeConsole *console;        /* /console/, or NULL */
   XunchaOfficeWorkerPool *workers;     /* where the API's storage work runs */
   guint                request_timeout_s;
   GTlsCertificate     *certificate;      /* NULL: plain HTTP (tests of the office only) */
@@ -158,6 +160,45 @@ respond_call (SoupServerMessage *msg,
     soup_message_headers_set_content_length (headers, call->answer_length);
 }
 
+/* The console's answer for @call, on @msg. */
+static void
+respond_console (SoupServerMessage       *msg,
+                 XunchaOfficeConsoleCall *call)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  for (guint i = 0; call->answer_headers[i] != NULL && call->answer_headers[i + 1] != NULL;
+       i += 2)
+    soup_message_headers_append (headers, call->answer_headers[i], call->answer_headers[i + 1]);
+  soup_server_message_set_status (msg, call->status, NULL);
+  if (call->answer != NULL)
+    soup_server_message_set_response (msg, call->answer_type, SOUP_MEMORY_COPY,
+                                      g_bytes_get_data (call->answer, NULL),
+                                      g_bytes_get_size (call->answer));
+}
+
+/* The request of @msg for the console; @body: what was read of it. */
+static XunchaOfficeConsoleCall *
+console_call_from (SoupServerMessage *msg,
+                   const char        *path,
+                   GBytes            *body)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  XunchaOfficeConsoleCall *call;
+
+  call = xuncha_office_console_call_new (soup_server_message_get_method (msg), path,
+                                         uri != NULL ? g_uri_get_query (uri) : NULL,
+                                         soup_server_message_get_remote_host (msg), body);
+  call->cookie = g_strdup (soup_message_headers_get_list (headers, "Cookie"));
+  call->accept_language = g_strdup (soup_message_headers_get_list (headers, "Accept-Language"));
+  call->csrf_header = g_strdup (soup_message_headers_get_one (headers, "X-CSRF-Token"));
+  call->origin = g_strdup (soup_message_headers_get_one (headers, "Origin"));
+  call->host = g_strdup (soup_message_headers_get_one (headers, "Host"));
+  call->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  return call;
+}
+
 /* The request of @msg as a call for the API; @body: what was read of it, if anything. */
 static XunchaOfficeCall *
 call_from (SoupServerMessage *msg,
@@ -198,6 +239,7 @@ typedef enum
   JOB_PHOTO_BEGIN,     /* a photo's headers are in: may its body come, and where to */
   JOB_PHOTO_WRITE,     /* pieces of a photo's body: written to its upload */
   JOB_PHOTO_COMMIT,    /* a photo's body is in: its last pieces written, kept by name */
+  JOB_CONSOLE,         /* a request to the office console */
 } JobKind;
 
 struct _Job
@@ -209,6 +251,7 @@ struct _Job
   XunchaOfficePhotoUpload *upload;         /* begin: the one made; commit: the one to keep */
   GError                  *write_error;    /* write, commit: a write that failed */
   GPtrArray               *pieces;         /* write, commit: GBytes to write first */
+  XunchaOfficeConsoleCall *console_call;   /* console: the request and its answer */
   gulong                   disconnected_id;
   gboolean                 disconnected;
 };
@@ -231,6 +274,7 @@ job_free (Job *job)
   g_clear_object (&job->upload);
   g_clear_error (&job->write_error);
   g_clear_pointer (&job->pieces, g_ptr_array_unref);
+  g_clear_pointer (&job->console_call, xuncha_office_console_call_free);
   g_free (job);
 }
 
@@ -281,6 +325,9 @@ job_run (gpointer data)
       xuncha_office_api_photo_commit (api, job->call, job->upload, job->write_error);
       /* Committed or aborted: nothing is left to drop on the main loop. */
       g_clear_object (&job->upload);
+      break;
+    case JOB_CONSOLE:
+      xuncha_office_console_handle (job->self->console, job->console_call);
       break;
     default:
       g_assert_not_reached ();
@@ -459,6 +506,11 @@ job_done (gpointer data)
   work_end (job->msg);
   if (job->kind == JOB_PHOTO_BEGIN)
     photo_begun (job->self, job);
+  else if (job->kind == JOB_CONSOLE)
+    {
+      respond_console (job->msg, job->console_call);
+      soup_server_message_unpause (job->msg);
+    }
   else
     {
       respond_call (job->msg, job->call);
@@ -522,6 +574,13 @@ on_early (SoupServer        *server,
       return;
     }
 
+  if (self->console != NULL && xuncha_office_console_owns_path (path))
+    {
+      if (length > XUNCHA_OFFICE_CONSOLE_BODY_MAX_BYTES)
+        respond_error (msg, 413, "too_large", "The request body is larger than the office "
+                       "accepts", NULL);
+      return;
+    }
   if (!xuncha_office_api_is_photo_put (soup_server_message_get_method (msg), path))
     {
       if (length > xuncha_office_api_get_body_max_bytes (self->api))
@@ -1083,6 +1142,9 @@ on_got_headers (SoupServerMessage *msg,
   count->limit = uri != NULL && xuncha_office_api_is_photo_put (soup_server_message_get_method (msg),
                                                                 g_uri_get_path (uri))
                  ? xuncha_office_api_get_photo_max_bytes (self->api)
+                 : self->console != NULL && uri != NULL
+                   && xuncha_office_console_owns_path (g_uri_get_path (uri))
+                 ? XUNCHA_OFFICE_CONSOLE_BODY_MAX_BYTES
                  : xuncha_office_api_get_body_max_bytes (self->api);
   g_object_set_data_full (G_OBJECT (msg), "xuncha-body-count", count, g_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_body_chunk), count);
@@ -1192,7 +1254,13 @@ on_request (SoupServer        *server,
       /* Counted as it arrived: never past the body limit (see on_body_chunk()). */
       g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
 
-      job = job_new (self, msg, call_from (msg, path, query, body), JOB_CALL);
+      if (self->console != NULL && xuncha_office_console_owns_path (path))
+        {
+          job = job_new (self, msg, NULL, JOB_CONSOLE);
+          job->console_call = console_call_from (msg, path, body);
+        }
+      else
+        job = job_new (self, msg, call_from (msg, path, query, body), JOB_CALL);
     }
   job_submit (job);
 }
@@ -1659,6 +1727,7 @@ xuncha_office_server_finalize (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->api);
+  g_clear_object (&self->console);
   g_clear_object (&self->workers);
   if (self->accept_source != NULL)
     g_source_destroy (self->accept_source);
@@ -1709,6 +1778,16 @@ xuncha_office_server_new (XunchaOfficeApi        *api,
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);
   return self;
+}
+
+void
+xuncha_office_server_set_console (XunchaOfficeServer  *self,
+                                  XunchaOfficeConsole *console)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_SERVER (self));
+  g_return_if_fail (console == NULL || XUNCHA_IS_OFFICE_CONSOLE (console));
+
+  g_set_object (&self->console, console);
 }
 
 void

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "xuncha-office-api.h"
+#include "xuncha-office-console.h"
 #include "xuncha-office-worker-pool.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,9 @@ G_DECLARE_FINAL_TYPE (XunchaOfficeServer, xuncha_office_server, XUNCHA, OFFICE_S
 XunchaOfficeServer *xuncha_office_server_new        (XunchaOfficeApi        *api,
                                                      XunchaOfficeWorkerPool *workers,
                                                      GTlsCertificate        *certificate);
+/* Serves @console under /console/ on the same listener (NULL: none). Before listening. */
+void                xuncha_office_server_set_console (XunchaOfficeServer  *self,
+                                                      XunchaOfficeConsole *console);
 /* How long a client may take: @request_timeout_s to send a request's headers, and to stay
  * silent on an open connection; a body gets that plus the time to arrive at a slow mobile
  * rate. 0 keeps the current value. */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "xuncha-office-sqlite-records.h"
+#include "xuncha-office-sqlite-records-private.h"
 #include "xuncha-private-files-private.h"
 #include "xuncha-sqlite-private.h"
 #include "xuncha-statement-cache-private.h"
@@ -43,7 +43,9 @@ static void records_iface_init (XunchaOfficeRecordsInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_records,
                                G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_RECORDS,
-                                                      records_iface_init))
+                                                      records_iface_init)
+                               G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_STAFF_RECORDS,
+                                                      xuncha_office_sqlite_staff_records_iface_init))
 
 /* Numbered migrations: entry N takes the database from user_version N to N + 1. Never
  * edit one that has shipped: add a new one.
@@ -61,7 +63,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  *    and who read them (docs/protocol.md, Tasks and messages); report photos by name, for
  *    whether an officer may fetch one. A task's body is its wire encoding as made (open,
  *    without result, revision 0); what changes after (state, who accepted it, the case a
- *    verify found, the result, the revision) is in columns of its own. */
+ *    verify found, the result, the revision) is in columns of its own.
+ * 5: the console's staff accounts, their sessions, failed logins and the audit log
+ *    (xuncha-office-sqlite-staff-records.c). */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -131,6 +135,24 @@ static const char * const migrations[] = {
   "  message_id TEXT NOT NULL, officer_id TEXT NOT NULL, read_at TEXT NOT NULL,"
   "  revision INTEGER NOT NULL, PRIMARY KEY (message_id, officer_id));"
   "CREATE INDEX message_reads_revision ON message_reads (officer_id, revision);",
+
+  /* The console's tables only. Times are wall-clock microseconds; a session is kept by
+   * the SHA-256 of its id. */
+  "CREATE TABLE staff ("
+  "  name TEXT PRIMARY KEY, role TEXT NOT NULL, team TEXT, password_hash TEXT NOT NULL,"
+  "  must_change INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE staff_sessions ("
+  "  id_sha256 TEXT PRIMARY KEY, staff_name TEXT NOT NULL REFERENCES staff (name),"
+  "  csrf_token TEXT NOT NULL, created_at INTEGER NOT NULL, seen_at INTEGER NOT NULL);"
+  "CREATE INDEX staff_sessions_staff ON staff_sessions (staff_name);"
+  "CREATE INDEX staff_sessions_seen ON staff_sessions (seen_at);"
+  "CREATE TABLE staff_login_failures ("
+  "  name TEXT NOT NULL, address TEXT NOT NULL, at INTEGER NOT NULL);"
+  "CREATE INDEX staff_login_failures_at ON staff_login_failures (at);"
+  "CREATE TABLE audit_log ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL, subject TEXT, before TEXT, after TEXT);",
 };
 
 int
@@ -2757,6 +2779,68 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->messages_since = records_messages_since;
   iface->message_read = records_message_read;
   iface->photo_visible = records_photo_visible;
+}
+
+/* What the staff records (xuncha-office-sqlite-staff-records.c) use of the pool. */
+
+XunchaOfficeSqliteConnection *
+xuncha_office_sqlite_connection_take (XunchaOfficeSqliteRecords  *self,
+                                      gboolean                    write,
+                                      GError                    **error)
+{
+  Connection *c = take (self, error);
+
+  if (c == NULL)
+    return NULL;
+  if (!(write ? begin_write (c, error) : begin_read (c, error)))
+    {
+      give_back (c);
+      return NULL;
+    }
+  return (XunchaOfficeSqliteConnection *)c;
+}
+
+sqlite3 *
+xuncha_office_sqlite_connection_db (XunchaOfficeSqliteConnection *connection)
+{
+  return ((Connection *)connection)->db;
+}
+
+sqlite3_stmt *
+xuncha_office_sqlite_connection_prepare (XunchaOfficeSqliteConnection  *connection,
+                                         const char                    *sql,
+                                         GError                       **error)
+{
+  return prepare ((Connection *)connection, sql, error);
+}
+
+gboolean
+xuncha_office_sqlite_connection_step_done (XunchaOfficeSqliteConnection  *connection,
+                                           sqlite3_stmt                  *stmt,
+                                           GError                       **error)
+{
+  return step_done ((Connection *)connection, stmt, error);
+}
+
+gboolean
+xuncha_office_sqlite_connection_fail (XunchaOfficeSqliteConnection  *connection,
+                                      GError                       **error,
+                                      const char                    *what)
+{
+  return db_error ((Connection *)connection, error, what);
+}
+
+gboolean
+xuncha_office_sqlite_connection_commit (XunchaOfficeSqliteConnection  *connection,
+                                        GError                       **error)
+{
+  return exec ((Connection *)connection, "COMMIT", error);
+}
+
+void
+xuncha_office_sqlite_connection_give_back (XunchaOfficeSqliteConnection *connection)
+{
+  give_back ((Connection *)connection);
 }
 
 XunchaOfficeSqliteRecords *

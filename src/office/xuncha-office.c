@@ -15,6 +15,7 @@
 #include "xuncha-office-backup.h"
 #include "xuncha-office-cli.h"
 #include "xuncha-office-server.h"
+#include "xuncha-office-staff-records.h"
 #include "xuncha-text-private.h"
 #include "xuncha-wire-delta.h"
 
@@ -117,6 +118,8 @@ cmd_serve (int    argc,
   gint64 photo_max = 0, body_max = 0;
   int request_timeout = 0, enroll_officer = 0, enroll_address = 0, enroll_window = 0;
   int workers = 8;
+  int console_idle = 0, console_max = 0;
+  g_autofree char *console_dir = NULL;
   GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port, e.g. 127.0.0.1:8443"),
       N_("ADDR:PORT") },
@@ -143,11 +146,21 @@ cmd_serve (int    argc,
       N_("Threads that do the storage work, each with its own database connection "
          "(default 8; 0 does it all on the thread that reads requests)"),
       N_("N") },
+    { "console-dir", 0, 0, G_OPTION_ARG_FILENAME, &console_dir,
+      N_("The console's own files (default: $XUNCHA_OFFICE_CONSOLE_DIR, or those installed)"),
+      N_("DIR") },
+    { "console-idle-timeout", 0, 0, G_OPTION_ARG_INT, &console_idle,
+      N_("Seconds without a request after which a console session ends (default 1800)"),
+      N_("SECONDS") },
+    { "console-session-max", 0, 0, G_OPTION_ARG_INT, &console_max,
+      N_("Seconds after its login at which a console session ends (default 43200)"),
+      N_("SECONDS") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeRecords) records = NULL;
   g_autoptr(XunchaOfficePhotoStore) photos = NULL;
+  g_autoptr(XunchaOfficeConsole) console = NULL;
   g_autoptr(XunchaOfficeServer) server = NULL;
   g_autoptr(XunchaOfficeApi) api = NULL;
   g_autoptr(XunchaOfficeWorkerPool) pool = NULL;
@@ -239,7 +252,25 @@ cmd_serve (int    argc,
       g_printerr (_("Could not start the workers: %s\n"), error->message);
       return 1;
     }
+  if (console_dir == NULL && g_getenv ("XUNCHA_OFFICE_CONSOLE_DIR") != NULL)
+    console_dir = g_strdup (g_getenv ("XUNCHA_OFFICE_CONSOLE_DIR"));
+  if (console_dir == NULL)
+    console_dir = g_build_filename (PKGDATADIR, "console", NULL);
+  /* The catalogues the console's pages are translated from: the installed ones, or the
+   * build's (for the tests and build-aux/dev). */
+  console = xuncha_office_console_new (records, photos, categories, console_dir,
+                                       g_getenv ("XUNCHA_OFFICE_LOCALE_DIR") != NULL
+                                         ? g_getenv ("XUNCHA_OFFICE_LOCALE_DIR") : LOCALEDIR,
+                                       &error);
+  if (console == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  xuncha_office_console_set_timeouts (console, (guint)MAX (console_idle, 0),
+                                      (guint)MAX (console_max, 0));
   server = xuncha_office_server_new (api, pool, certificate);
+  xuncha_office_server_set_console (server, console);
   xuncha_office_server_set_timeout (server, (guint)MAX (request_timeout, 0));
   if (!xuncha_office_server_listen (server, host, (guint16)port_number, &port, &error))
     {
@@ -325,6 +356,54 @@ cmd_officer (int    argc,
       return 1;
     }
   printf (_("Officer %s revoked: the office refuses his devices from now on.\n"), argv[2]);
+  return 0;
+}
+
+/* Console accounts. The one-time password is printed alone on the last line, for
+ * scripts; it is changed at the first login. */
+static int
+cmd_staff (int    argc,
+           char **argv)
+{
+  g_autofree char *role_word = NULL, *team = NULL, *password = NULL;
+  GOptionEntry entries[] = {
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_word,
+      N_("dispatcher (every team), leader (his team) or admin (also the accounts)"),
+      N_("ROLE") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team, N_("A leader's team"), N_("TEAM") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeRecords) records = NULL;
+  XunchaOfficeStaffRole role = XUNCHA_OFFICE_STAFF_ROLE_DISPATCHER;
+  gboolean add;
+
+  if (!parse ("staff", "add|reset-password NAME", entries, &argc, &argv))
+    return 2;
+  add = argc == 3 && g_str_equal (argv[1], "add");
+  if ((!add && !(argc == 3 && g_str_equal (argv[1], "reset-password")))
+      || (add && !xuncha_office_staff_role_from_string (role_word, &role)))
+    {
+      g_printerr (_("Usage: xuncha-office staff add NAME --role dispatcher|leader|admin "
+                    "[--team TEAM]\n"
+                    "       xuncha-office staff reset-password NAME\n"));
+      return 2;
+    }
+  if (!open_backend (1, &records, NULL))
+    return 1;
+  if (add ? !xuncha_office_staff_records_add_account (XUNCHA_OFFICE_STAFF_RECORDS (records),
+                                                      argv[2], role, team, "command line",
+                                                      &password, &error)
+          : !xuncha_office_staff_records_reset_password (XUNCHA_OFFICE_STAFF_RECORDS (records),
+                                                         argv[2], "command line", &password,
+                                                         &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  printf (_("Console account %s is ready. One-time password (it must be changed at the first "
+            "login):\n"), argv[2]);
+  printf ("%s\n", password);
   return 0;
 }
 
@@ -1114,6 +1193,8 @@ usage (FILE *out)
                           "  officer add ID --name NAME [--team TEAM] [--leader]\n"
                           "  officer revoke ID\n"
                           "  officer assign ID SEGMENT…\n"
+                          "  staff add NAME --role dispatcher|leader|admin [--team TEAM]\n"
+                          "  staff reset-password NAME\n"
                           "  streets import FILE.geojson\n"
                           "  merchants import FILE.csv|FILE.geojson\n"
                           "  reports list [--json]\n"
@@ -1169,6 +1250,8 @@ main (int    argc,
     return cmd_serve (argc, argv);
   if (g_str_equal (command, "officer"))
     return cmd_officer (argc, argv);
+  if (g_str_equal (command, "staff"))
+    return cmd_staff (argc, argv);
   if (g_str_equal (command, "streets") || g_str_equal (command, "merchants"))
     return cmd_import (command, argc, argv);
   if (g_str_equal (command, "reports"))

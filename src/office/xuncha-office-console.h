@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "xuncha-office-console-call.h"
+#include "xuncha-office-photo-store.h"
+#include "xuncha-office-records.h"
+
+G_BEGIN_DECLS
+
+#define XUNCHA_TYPE_OFFICE_CONSOLE (xuncha_office_console_get_type ())
+
+G_DECLARE_FINAL_TYPE (XunchaOfficeConsole, xuncha_office_console, XUNCHA, OFFICE_CONSOLE, GObject)
+
+/* The largest request body the console takes (its forms are small). */
+#define XUNCHA_OFFICE_CONSOLE_BODY_MAX_BYTES (64 * 1024)
+
+/* The office console under /console/: the staff's login, their pages and actions, as HTML
+ * made on the server. What each page and action may show or do is checked here for every
+ * request from the session's account (its role and team), never left to the browser.
+ * Like XunchaOfficeApi it keeps nothing that matters in memory (sessions, failed logins
+ * and the audit log are in the records) and is called on the server's workers, several
+ * at once; the setters are for before the first call.
+ *
+ * @records must implement XunchaOfficeStaffRecords (both backends do). @categories: the
+ * taxonomy the office serves, for the categories' names. @files_dir: the console's own
+ * files (console.css ...), installed in the data folder. @locale_dir: where the
+ * project's compiled catalogues are (LOCALEDIR), for the pages in Chinese. */
+XunchaOfficeConsole *xuncha_office_console_new           (XunchaOfficeRecords    *records,
+                                                          XunchaOfficePhotoStore *photos,
+                                                          GBytes                 *categories,
+                                                          const char             *files_dir,
+                                                          const char             *locale_dir,
+                                                          GError                **error);
+/* A session ends after @idle_s without a request, and @absolute_s after its login
+ * whatever happens. 0 keeps the current value (30 minutes, 12 hours). */
+void                 xuncha_office_console_set_timeouts  (XunchaOfficeConsole    *self,
+                                                          guint                   idle_s,
+                                                          guint                   absolute_s);
+/* Failed logins allowed per name and per address within @window_s before further
+ * attempts (right or wrong) are refused with 429. 0 keeps the current value. */
+void                 xuncha_office_console_set_login_limits (XunchaOfficeConsole *self,
+                                                          guint                   per_name,
+                                                          guint                   per_address,
+                                                          guint                   window_s);
+
+/* Whether @path is the console's (/console or under /console/). */
+gboolean             xuncha_office_console_owns_path     (const char             *path);
+/* Answers @call. */
+void                 xuncha_office_console_handle        (XunchaOfficeConsole    *self,
+                                                          XunchaOfficeConsoleCall *call);
+
+G_END_DECLS

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "xuncha-office-sqlite-records.h"
+#include "xuncha-office-staff-records.h"
+
+G_BEGIN_DECLS
+
+/* The SQLite records span files: XunchaOfficeSqliteRecords implements
+ * XunchaOfficeStaffRecords in xuncha-office-sqlite-staff-records.c, on the connections of
+ * its pool. A connection taken here is in a transaction (BEGIN IMMEDIATE for @write, a
+ * read snapshot otherwise) until it is given back; giving it back uncommitted rolls it
+ * back. */
+typedef struct _XunchaOfficeSqliteConnection XunchaOfficeSqliteConnection;
+
+XunchaOfficeSqliteConnection *
+              xuncha_office_sqlite_connection_take      (XunchaOfficeSqliteRecords     *self,
+                                                         gboolean                       write,
+                                                         GError                       **error);
+sqlite3      *xuncha_office_sqlite_connection_db        (XunchaOfficeSqliteConnection  *connection);
+/* Prepared once per connection and cached: @sql must be a literal. */
+sqlite3_stmt *xuncha_office_sqlite_connection_prepare   (XunchaOfficeSqliteConnection  *connection,
+                                                         const char                    *sql,
+                                                         GError                       **error);
+/* Steps @stmt once and resets it; FALSE with @error on anything but a row or its end. */
+gboolean      xuncha_office_sqlite_connection_step_done (XunchaOfficeSqliteConnection  *connection,
+                                                         sqlite3_stmt                  *stmt,
+                                                         GError                       **error);
+/* Sets @error from the connection's last SQLite error, prefixed with @what; FALSE. */
+gboolean      xuncha_office_sqlite_connection_fail      (XunchaOfficeSqliteConnection  *connection,
+                                                         GError                       **error,
+                                                         const char                    *what);
+gboolean      xuncha_office_sqlite_connection_commit    (XunchaOfficeSqliteConnection  *connection,
+                                                         GError                       **error);
+void          xuncha_office_sqlite_connection_give_back (XunchaOfficeSqliteConnection  *connection);
+
+void          xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeSqliteConnection,
+                               xuncha_office_sqlite_connection_give_back)
+
+G_END_DECLS

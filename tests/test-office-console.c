@@ -1,0 +1,821 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The office console over real HTTPS on loopback (xuncha-office serve, the test CA): the
+ * first login and its password change, session fixation and logout, CSRF, the role ×
+ * page × action matrix (no session, each role, another team's leader), escaping of what
+ * devices send, the security headers, limits on every form and query, and the language.
+ * Reports reach the office as a device sends them (the API, with a real JPEG). */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "xuncha-core.h"
+#include "xuncha-test-office.h"
+#include "xuncha-test-util.h"
+
+#define HOSTILE_NOTE "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
+#define REPORT_T1 "6a0d3f4e-1c2b-4d5e-8f90-a1b2c3d4e5f6"
+#define REPORT_T2 "7b1e4f5a-2d3c-4e6f-9a01-b2c3d4e5f6a7"
+#define NEW_PASSWORD "strong enough 1"
+
+typedef struct
+{
+  char             *dir;
+  XunchaTestOffice *office;
+  SoupSession      *session;
+  char             *photo_sha256;
+  GHashTable       *passwords;   /* staff name → one-time password */
+} Fixture;
+
+static Fixture *fixture;
+
+/* One answer. */
+typedef struct
+{
+  guint               status;
+  SoupMessageHeaders *headers;
+  char               *body;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_clear_pointer (&answer->headers, soup_message_headers_unref);
+  g_free (answer->body);
+  g_free (answer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, answer_free)
+
+/* @form: an urlencoded body, or NULL for none. No redirect is followed. */
+static Answer *
+request_full (const char *method,
+              const char *path,
+              const char *cookie,
+              const char *form,
+              const char *extra_header,
+              const char *extra_value)
+{
+  g_autofree char *url = g_strdup_printf ("%s%s", fixture->office->url, path + 1);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  Answer *answer = g_new0 (Answer, 1);
+
+  g_assert_nonnull (msg);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (cookie != NULL)
+    {
+      g_autofree char *header = g_strdup_printf ("xuncha_session=%s", cookie);
+
+      soup_message_headers_append (soup_message_get_request_headers (msg), "Cookie", header);
+    }
+  if (extra_header != NULL)
+    soup_message_headers_append (soup_message_get_request_headers (msg), extra_header,
+                                 extra_value);
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+    }
+  bytes = soup_session_send_and_read (fixture->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  answer->status = soup_message_get_status (msg);
+  answer->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  answer->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return answer;
+}
+
+static Answer *
+request (const char *method,
+         const char *path,
+         const char *cookie,
+         const char *form)
+{
+  return request_full (method, path, cookie, form, NULL, NULL);
+}
+
+/* The session id a Set-Cookie of the answer gives, "" for one that clears it, NULL for
+ * none. */
+static char *
+set_session (Answer *answer)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  char *found = NULL;
+
+  soup_message_headers_iter_init (&iter, answer->headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Set-Cookie") == 0
+        && g_str_has_prefix (value, "xuncha_session="))
+      {
+        const char *start = value + strlen ("xuncha_session=");
+
+        g_assert_nonnull (strstr (value, "; HttpOnly"));
+        g_assert_nonnull (strstr (value, "; Secure"));
+        g_assert_nonnull (strstr (value, "; SameSite=Strict"));
+        g_assert_nonnull (strstr (value, "; Path=/console"));
+        g_free (found);
+        found = g_strndup (start, strcspn (start, ";"));
+      }
+  return found;
+}
+
+/* The CSRF token a page carries in its forms. */
+static char *
+csrf_of (const char *page)
+{
+  const char *marker = "name=\"csrf\" value=\"";
+  const char *start = strstr (page, marker);
+
+  g_assert_nonnull (start);
+  start += strlen (marker);
+  return g_strndup (start, strcspn (start, "\""));
+}
+
+static char *
+form_escape (const char *value)
+{
+  return g_uri_escape_string (value, NULL, FALSE);
+}
+
+static Answer *
+login_answer (const char *name,
+              const char *password,
+              const char *cookie)
+{
+  g_autofree char *n = form_escape (name), *p = form_escape (password);
+  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", n, p);
+
+  return request ("POST", "/console/login", cookie, form);
+}
+
+/* Logs in as @name (changing the one-time password on the first login); the session id. */
+static char *
+login (const char *name)
+{
+  const char *one_time = g_hash_table_lookup (fixture->passwords, name);
+  g_autoptr(Answer) answer = NULL;
+  char *session;
+
+  if (one_time != NULL)
+    {
+      g_autoptr(Answer) page = NULL;
+      g_autoptr(Answer) changed = NULL;
+      g_autofree char *first = NULL, *csrf = NULL, *form = NULL, *o = form_escape (one_time);
+      g_autofree char *p = form_escape (NEW_PASSWORD);
+
+      answer = login_answer (name, one_time, NULL);
+      g_assert_cmpint (answer->status, ==, 303);
+      g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                       "/console/password");
+      first = set_session (answer);
+      page = request ("GET", "/console/password", first, NULL);
+      g_assert_cmpint (page->status, ==, 200);
+      csrf = csrf_of (page->body);
+      form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, o, p, p);
+      changed = request ("POST", "/console/password", first, form);
+      g_assert_cmpint (changed->status, ==, 303);
+      g_hash_table_remove (fixture->passwords, name);
+      session = set_session (changed);
+      g_assert_nonnull (session);
+      g_assert_cmpstr (session, !=, first);
+      return session;
+    }
+  answer = login_answer (name, NEW_PASSWORD, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  session = set_session (answer);
+  g_assert_nonnull (session);
+  return session;
+}
+
+/* Set-up: an office with two teams' officers, their reports (one with a hostile note and a
+ * photo), streets, and one account of each role. */
+
+static char *
+put_report (XunchaHttp *http,
+            const char *uuid,
+            const char *note,
+            const char *photo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaHttpResponse) response = NULL;
+  g_autofree char *path = g_strdup_printf ("api/v1/reports/%s", uuid);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uuid");
+  json_builder_add_string_value (builder, uuid);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, created);
+  json_builder_set_member_name (builder, "category");
+  json_builder_add_string_value (builder, "09006");
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_object (builder);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "note");
+  json_builder_add_string_value (builder, note);
+  json_builder_set_member_name (builder, "position");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "lat");
+  json_builder_add_double_value (builder, 30.6501);
+  json_builder_set_member_name (builder, "lon");
+  json_builder_add_double_value (builder, 104.0620);
+  json_builder_set_member_name (builder, "accuracy");
+  json_builder_add_double_value (builder, 6.5);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, "gps");
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "street");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, "s-102");
+  json_builder_set_member_name (builder, "offset_m");
+  json_builder_add_double_value (builder, 143.0);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "photos");
+  json_builder_begin_array (builder);
+  if (photo != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, photo);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, "before");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, NULL);
+  body = g_bytes_new (json, strlen (json));
+  response = xuncha_http_request (http, "PUT", path, "application/json", body, NULL, NULL, NULL,
+                                  NULL, &error);
+  g_assert_no_error (error);
+  if (response->status != 201)
+    g_error ("PUT report: %ld %s", (long)response->status, xuncha_http_response_text (response));
+  return NULL;
+}
+
+static char *
+add_staff (const char *name,
+           const char *role,
+           const char *team)
+{
+  g_autofree char *out = team != NULL
+    ? xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, "--team",
+                                team, NULL)
+    : xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, NULL);
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+
+  return g_strdup (lines[g_strv_length (lines) - 1]);
+}
+
+static void
+set_up (void)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autoptr(GTlsDatabase) ca = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/sync-streets.geojson");
+  g_autofree char *photo = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
+  g_autofree char *photo_data = NULL;
+  gsize photo_length = 0;
+  const char *officers[][2] = { { "A1", "T1" }, { "C1", "T2" } };
+
+  fixture = g_new0 (Fixture, 1);
+  fixture->dir = xuncha_test_make_tmpdir ();
+  fixture->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_free (xuncha_test_office_admin (fixture->dir, "streets", "import", streets, NULL));
+  g_hash_table_insert (fixture->passwords, g_strdup ("admin"), add_staff ("admin", "admin", NULL));
+  g_hash_table_insert (fixture->passwords, g_strdup ("disp"),
+                       add_staff ("disp", "dispatcher", NULL));
+  g_hash_table_insert (fixture->passwords, g_strdup ("lead1"), add_staff ("lead1", "leader", "T1"));
+  g_hash_table_insert (fixture->passwords, g_strdup ("lead2"), add_staff ("lead2", "leader", "T2"));
+  g_hash_table_insert (fixture->passwords, g_strdup ("fresh"), add_staff ("fresh", "dispatcher",
+                                                                          NULL));
+
+  fixture->office = xuncha_test_office_start (fixture->dir, certs->server_cert, certs->server_key,
+                                              0);
+  ca = g_tls_file_database_new (certs->ca, &error);
+  g_assert_no_error (error);
+  {
+    /* Straight to loopback: no system proxy settings are read. */
+    g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+    fixture->session = soup_session_new_with_options ("tls-database", ca,
+                                                      "proxy-resolver", direct, NULL);
+  }
+
+  g_assert_true (g_file_get_contents (photo, &photo_data, &photo_length, NULL));
+  fixture->photo_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guint8 *)photo_data,
+                                                       photo_length);
+  for (guint i = 0; i < G_N_ELEMENTS (officers); i++)
+    {
+      g_autofree char *code = xuncha_test_office_add_officer (fixture->dir, officers[i][0],
+                                                              officers[i][1], FALSE);
+      g_autofree char *token = xuncha_test_office_enroll_token (fixture->office, officers[i][0],
+                                                               code);
+      g_autoptr(XunchaHttp) http = xuncha_http_new (fixture->office->url, certs->ca, NULL, &error);
+
+      g_assert_no_error (error);
+      xuncha_http_set_token (http, token);
+      if (i == 0)
+        {
+          g_autofree char *path = g_strdup_printf ("api/v1/photos/%s", fixture->photo_sha256);
+          g_autoptr(GBytes) body = g_bytes_new (photo_data, photo_length);
+          g_autoptr(XunchaHttpResponse) response =
+            xuncha_http_request (http, "PUT", path, "image/jpeg", body, NULL, NULL, NULL, NULL,
+                                 &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpint (response->status, ==, 201);
+          g_free (put_report (http, REPORT_T1, HOSTILE_NOTE, fixture->photo_sha256));
+        }
+      else
+        g_free (put_report (http, REPORT_T2, "T2 stall", NULL));
+    }
+}
+
+static void
+tear_down (void)
+{
+  xuncha_test_office_free (fixture->office);
+  g_clear_object (&fixture->session);
+  xuncha_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->photo_sha256);
+  g_hash_table_unref (fixture->passwords);
+  g_free (fixture);
+}
+
+/* The first login goes to the password change and nowhere else; the change needs the
+ * token, gives a new session, ends the old one, and the one-time password is spent. */
+static void
+test_first_login (void)
+{
+  const char *one_time = g_hash_table_lookup (fixture->passwords, "fresh");
+  g_autofree char *one_time_copy = g_strdup (one_time);
+  g_autoptr(Answer) answer = login_answer ("fresh", one_time, NULL);
+  g_autofree char *first = set_session (answer);
+  g_autofree char *o = form_escape (one_time), *p = form_escape (NEW_PASSWORD);
+  g_autofree char *csrf = NULL, *form = NULL, *bad = NULL, *second = NULL;
+
+  g_assert_cmpint (answer->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                   "/console/password");
+  g_assert_nonnull (first);
+  g_assert_cmpuint (strlen (first), ==, 43);
+  g_clear_pointer (&answer, answer_free);
+
+  answer = request ("GET", "/console/reports", first, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                   "/console/password");
+  g_clear_pointer (&answer, answer_free);
+
+  answer = request ("GET", "/console/password", first, NULL);
+  csrf = csrf_of (answer->body);
+  g_clear_pointer (&answer, answer_free);
+  /* Without the token, and with a wrong one: refused, nothing changed. */
+  bad = g_strdup_printf ("current=%s&new=%s&repeat=%s", o, p, p);
+  answer = request ("POST", "/console/password", first, bad);
+  g_assert_cmpint (answer->status, ==, 403);
+  g_clear_pointer (&answer, answer_free);
+  g_free (bad);
+  bad = g_strdup_printf ("csrf=%sx&current=%s&new=%s&repeat=%s", csrf, o, p, p);
+  answer = request ("POST", "/console/password", first, bad);
+  g_assert_cmpint (answer->status, ==, 403);
+  g_clear_pointer (&answer, answer_free);
+  /* Too short a new password: refused with the reason. */
+  g_free (bad);
+  bad = g_strdup_printf ("csrf=%s&current=%s&new=short&repeat=short", csrf, o);
+  answer = request ("POST", "/console/password", first, bad);
+  g_assert_cmpint (answer->status, ==, 400);
+  g_assert_nonnull (strstr (answer->body, "too short"));
+  g_clear_pointer (&answer, answer_free);
+
+  form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, o, p, p);
+  answer = request ("POST", "/console/password", first, form);
+  g_assert_cmpint (answer->status, ==, 303);
+  second = set_session (answer);
+  g_assert_nonnull (second);
+  g_assert_cmpstr (second, !=, first);
+  g_clear_pointer (&answer, answer_free);
+  g_hash_table_remove (fixture->passwords, "fresh");
+
+  /* The old session is over; the new one opens the list. */
+  answer = request ("GET", "/console/reports", first, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                   "/console/login");
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports", second, NULL);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_clear_pointer (&answer, answer_free);
+  /* The one-time password is spent. */
+  answer = login_answer ("fresh", one_time_copy, NULL);
+  g_assert_cmpint (answer->status, ==, 401);
+}
+
+/* A session id the browser brings to the login is never the one it leaves with, and an old
+ * session it held ends there. */
+static void
+test_fixation (void)
+{
+  const char *planted = "planted-by-an-attacker-0123456789abcdefghij";
+  g_autofree char *earlier = login ("disp");
+  g_autoptr(Answer) answer = NULL;
+  g_autofree char *given = NULL;
+
+  g_assert_cmpuint (strlen (planted), ==, 43);
+  answer = login_answer ("disp", NEW_PASSWORD, planted);
+  g_assert_cmpint (answer->status, ==, 303);
+  given = set_session (answer);
+  g_assert_cmpstr (given, !=, planted);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports", planted, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&given, g_free);
+
+  answer = login_answer ("disp", NEW_PASSWORD, earlier);
+  given = set_session (answer);
+  g_assert_cmpstr (given, !=, earlier);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports", earlier, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports", given, NULL);
+  g_assert_cmpint (answer->status, ==, 200);
+}
+
+/* Logout needs the token, ends the session on the server (the cookie alone opens nothing
+ * after) and clears the cookie. */
+static void
+test_logout (void)
+{
+  g_autofree char *session = login ("disp");
+  g_autoptr(Answer) answer = request ("GET", "/console/reports", session, NULL);
+  g_autofree char *csrf = csrf_of (answer->body);
+  g_autofree char *form = g_strdup_printf ("csrf=%s", csrf);
+  g_autofree char *cleared = NULL;
+
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("POST", "/console/logout", session, "");
+  g_assert_cmpint (answer->status, ==, 403);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports", session, NULL);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_clear_pointer (&answer, answer_free);
+  /* The token in the header does as well as in the form. */
+  answer = request_full ("POST", "/console/logout", session, "", "X-CSRF-Token", csrf);
+  g_assert_cmpint (answer->status, ==, 303);
+  cleared = set_session (answer);
+  g_assert_cmpstr (cleared, ==, "");
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports", session, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                   "/console/login");
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("POST", "/console/logout", session, form);
+  g_assert_cmpint (answer->status, ==, 401);
+}
+
+/* A session ends after 30 minutes without a request, and 12 hours after its login
+ * whatever happens (the times moved back in the records, not waited for). */
+static void
+test_timeouts (void)
+{
+  g_autofree char *idle = login ("disp");
+  g_autofree char *old = login ("disp");
+  g_autofree char *idle_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, idle, -1);
+  g_autofree char *old_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, old, -1);
+  g_autofree char *sql = g_strdup_printf (
+    "UPDATE staff_sessions SET seen_at = seen_at - %" G_GINT64_FORMAT " WHERE id_sha256 = '%s';"
+    "UPDATE staff_sessions SET created_at = created_at - %" G_GINT64_FORMAT " WHERE id_sha256 = "
+    "'%s'", (gint64)31 * 60 * G_USEC_PER_SEC, idle_hash, (gint64)13 * 3600 * G_USEC_PER_SEC,
+    old_hash);
+  g_autoptr(Answer) answer = request ("GET", "/console/reports", idle, NULL);
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_clear_pointer (&answer, answer_free);
+  xuncha_test_office_exec (fixture->dir, sql);
+  answer = request ("GET", "/console/reports", idle, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports", old, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                   "/console/login");
+  g_clear_pointer (&answer, answer_free);
+  /* Ended, not only refused: the row is gone. */
+  g_assert_null (xuncha_test_office_query (fixture->dir,
+                                           "SELECT staff_name FROM staff_sessions "
+                                           "WHERE id_sha256 = $1", old_hash));
+}
+
+/* Who may open what: the expected status of every page and action for no session, each
+ * role and another team's leader. */
+static void
+test_matrix (void)
+{
+  const char *who[] = { NULL, "disp", "lead1", "lead2", "admin" };
+  g_autofree char *report_t1 = g_strdup ("/console/reports/" REPORT_T1);
+  g_autofree char *report_t2 = g_strdup ("/console/reports/" REPORT_T2);
+  g_autofree char *photo = g_strdup_printf ("/console/reports/%s/photos/%s", REPORT_T1,
+                                            fixture->photo_sha256);
+  struct { const char *method; const char *path; guint expected[G_N_ELEMENTS (who)]; } rows[] = {
+    /*                                          none disp lead1 lead2 admin */
+    { "GET", "/console/reports",              { 303, 200, 200, 200, 200 } },
+    { "GET", report_t1,                       { 303, 200, 200, 404, 200 } },
+    { "GET", report_t2,                       { 303, 200, 404, 200, 200 } },
+    { "GET", photo,                           { 303, 200, 200, 404, 200 } },
+    { "GET", "/console/reports/not-a-uuid",   { 303, 404, 404, 404, 404 } },
+    { "GET", "/console/audit",                { 303, 403, 403, 403, 200 } },
+    { "GET", "/console/staff",                { 303, 403, 403, 403, 200 } },
+    { "POST", "/console/staff",               { 401, 403, 403, 403, 200 } },
+    { "GET", "/console/password",             { 303, 200, 200, 200, 200 } },
+    { "POST", "/console/reports",             { 401, 405, 405, 405, 405 } },
+    { "DELETE", "/console/reports",           { 405, 405, 405, 405, 405 } },
+    { "GET", "/console/nothing",              { 303, 404, 404, 404, 404 } },
+  };
+  char *sessions[G_N_ELEMENTS (who)] = { NULL };
+  char *tokens[G_N_ELEMENTS (who)] = { NULL };
+
+  for (guint w = 1; w < G_N_ELEMENTS (who); w++)
+    {
+      g_autoptr(Answer) answer = NULL;
+
+      sessions[w] = login (who[w]);
+      answer = request ("GET", "/console/reports", sessions[w], NULL);
+      tokens[w] = csrf_of (answer->body);
+    }
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    for (guint w = 0; w < G_N_ELEMENTS (who); w++)
+      {
+        g_autofree char *form = NULL;
+        g_autoptr(Answer) answer = NULL;
+
+        if (g_str_equal (rows[r].method, "POST"))
+          form = g_strdup_printf ("csrf=%s&name=added%u%u&role=dispatcher",
+                                  tokens[w] != NULL ? tokens[w] : "", r, w);
+        answer = request (rows[r].method, rows[r].path, sessions[w], form);
+        if (answer->status != rows[r].expected[w])
+          g_error ("%s %s as %s: %u, expected %u", rows[r].method, rows[r].path,
+                   who[w] != NULL ? who[w] : "nobody", answer->status, rows[r].expected[w]);
+      }
+  for (guint w = 0; w < G_N_ELEMENTS (who); w++)
+    {
+      g_free (sessions[w]);
+      g_free (tokens[w]);
+    }
+}
+
+/* A leader's list holds his team's reports only; a dispatcher's both. */
+static void
+test_list_scope (void)
+{
+  g_autofree char *lead = login ("lead2");
+  g_autofree char *disp = login ("disp");
+  g_autoptr(Answer) answer = request ("GET", "/console/reports", lead, NULL);
+
+  g_assert_null (strstr (answer->body, REPORT_T1));
+  g_assert_nonnull (strstr (answer->body, REPORT_T2));
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports?street=%E9%99%88%E5%AF%BF%E8%B7%AF&team=T1", disp,
+                    NULL);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, REPORT_T1));
+  g_assert_null (strstr (answer->body, REPORT_T2));
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("GET", "/console/reports?street=%E5%98%89%E5%8D%97%E8%B7%AF", disp, NULL);
+  g_assert_null (strstr (answer->body, REPORT_T1));
+}
+
+/* What a device sent shows as text, on the list and the report's page, and the pages and
+ * photos carry the headers that keep them from other sites and shared caches. */
+static void
+test_escaping (void)
+{
+  g_autofree char *session = login ("admin");
+  g_autofree char *path = g_strdup_printf ("/console/reports/%s/photos/%s", REPORT_T1,
+                                           fixture->photo_sha256);
+  const char *pages[] = { "/console/reports", "/console/reports/" REPORT_T1 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr(Answer) answer = request ("GET", pages[i], session, NULL);
+      const char *csp = soup_message_headers_get_one (answer->headers, "Content-Security-Policy");
+
+      g_assert_cmpint (answer->status, ==, 200);
+      g_assert_null (strstr (answer->body, "<script"));
+      g_assert_null (strstr (answer->body, "<img src=x"));
+      g_assert_nonnull (strstr (answer->body, "&lt;script&gt;alert(1)&lt;/script&gt; "
+                                              "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
+      g_assert_nonnull (csp);
+      g_assert_nonnull (strstr (csp, "default-src 'self'"));
+      g_assert_nonnull (strstr (csp, "frame-ancestors 'none'"));
+      g_assert_null (strstr (csp, "unsafe-inline"));
+      g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "X-Content-Type-Options"),
+                       ==, "nosniff");
+      g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Cache-Control"), ==,
+                       "no-store");
+    }
+  {
+    g_autoptr(Answer) answer = request ("GET", path, session, NULL);
+
+    g_assert_cmpint (answer->status, ==, 200);
+    g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==,
+                     "image/jpeg");
+    g_assert_nonnull (strstr (soup_message_headers_get_one (answer->headers, "Cache-Control"),
+                              "no-store"));
+    g_assert_true (g_str_has_prefix (answer->body, "\xff\xd8"));
+  }
+  /* A photo held by the office but not the report's is not shown through it. */
+  {
+    g_autofree char *other = g_strdup_printf ("/console/reports/%s/photos/%s", REPORT_T2,
+                                              fixture->photo_sha256);
+    g_autoptr(Answer) answer = request ("GET", other, session, NULL);
+
+    g_assert_cmpint (answer->status, ==, 404);
+  }
+}
+
+/* Every form and query is checked before use: unknown fields, fields given twice, values
+ * too long or not text, bad dates, bodies over the limit. */
+static void
+test_limits (void)
+{
+  g_autofree char *session = login ("admin");
+  g_autoptr(Answer) answer = request ("GET", "/console/reports", session, NULL);
+  g_autofree char *csrf = csrf_of (answer->body);
+  g_autofree char *long_value = g_strnfill (257, 'a');
+  g_autofree char *huge = g_strnfill (70 * 1024, 'a');
+  const char *queries[] = { "?evil=1", "?from=2024-13-40", "?from=yesterday", "?page=0",
+                            "?page=abc", "?street=a&street=b", "?street=%00x", "?street=%FF" };
+
+  g_clear_pointer (&answer, answer_free);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autofree char *path = g_strconcat ("/console/reports", queries[i], NULL);
+
+      answer = request ("GET", path, session, NULL);
+      if (answer->status != 400)
+        g_error ("%s: %u", path, answer->status);
+      g_clear_pointer (&answer, answer_free);
+    }
+  {
+    g_autofree char *path = g_strdup_printf ("/console/reports?street=%s", long_value);
+
+    answer = request ("GET", path, session, NULL);
+    g_assert_cmpint (answer->status, ==, 400);
+    g_clear_pointer (&answer, answer_free);
+  }
+  {
+    const char *forms[] = { "&name=x&role=admin&extra=1", "&name=x&name=y&role=admin",
+                            "&name=%01x&role=admin" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+      {
+        g_autofree char *form = g_strconcat ("csrf=", csrf, forms[i], NULL);
+
+        answer = request ("POST", "/console/staff", session, form);
+        if (answer->status != 400)
+          g_error ("%s: %u", form, answer->status);
+        g_clear_pointer (&answer, answer_free);
+      }
+  }
+  {
+    g_autofree char *form = g_strdup_printf ("csrf=%s&name=%s&role=admin", csrf, long_value);
+
+    answer = request ("POST", "/console/staff", session, form);
+    g_assert_cmpint (answer->status, ==, 400);
+    g_clear_pointer (&answer, answer_free);
+  }
+  {
+    g_autofree char *form = g_strdup_printf ("csrf=%s&name=%s", csrf, huge);
+
+    answer = request ("POST", "/console/staff", session, form);
+    g_assert_cmpint (answer->status, ==, 413);
+    g_clear_pointer (&answer, answer_free);
+  }
+  /* Nothing of it was added. */
+  answer = request ("GET", "/console/staff", session, NULL);
+  g_assert_null (strstr (answer->body, "<td>x</td>"));
+  g_clear_pointer (&answer, answer_free);
+  /* A change from another site's page is refused even with the token, and so is one from
+   * an opaque origin (a sandboxed frame); the console's own origin passes. */
+  {
+    g_autofree char *form = g_strdup_printf ("csrf=%s&name=from-elsewhere&role=admin", csrf);
+    g_autofree char *own = g_strdup_printf ("https://127.0.0.1:%u", fixture->office->port);
+
+    answer = request_full ("POST", "/console/staff", session, form, "Origin",
+                           "https://evil.example");
+    g_assert_cmpint (answer->status, ==, 403);
+    g_clear_pointer (&answer, answer_free);
+    answer = request_full ("POST", "/console/staff", session, form, "Origin", "null");
+    g_assert_cmpint (answer->status, ==, 403);
+    g_clear_pointer (&answer, answer_free);
+    answer = request_full ("POST", "/console/staff", session, form, "Origin", own);
+    g_assert_cmpint (answer->status, ==, 200);
+    g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Referrer-Policy"), ==,
+                     "same-origin");
+  }
+}
+
+/* Failed logins are limited: past the limit even the right password waits. */
+static void
+test_login_limit (void)
+{
+  g_autofree char *session = login ("lead1");
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr(Answer) answer = login_answer ("lead1", "wrong password", NULL);
+
+      g_assert_cmpint (answer->status, ==, 401);
+      g_assert_null (set_session (answer));
+    }
+  {
+    g_autoptr(Answer) answer = login_answer ("lead1", NEW_PASSWORD, NULL);
+
+    g_assert_cmpint (answer->status, ==, 429);
+    g_assert_null (set_session (answer));
+  }
+}
+
+/* The browser's language picks Chinese; the switch overrides it and is remembered. */
+static void
+test_language (void)
+{
+  g_autoptr(Answer) answer = request_full ("GET", "/console/login", NULL, NULL,
+                                           "Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5");
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "lang=\"zh-CN\""));
+  g_assert_nonnull (strstr (answer->body, "登录"));
+  g_clear_pointer (&answer, answer_free);
+  answer = request_full ("GET", "/console/login?lang=en", NULL, NULL, "Accept-Language",
+                         "zh-CN");
+  g_assert_nonnull (strstr (answer->body, "Log in"));
+  g_assert_nonnull (strstr (soup_message_headers_get_list (answer->headers, "Set-Cookie"),
+                            "xuncha_lang=en"));
+}
+
+/* The admin sees every change in the audit log: accounts added, logins, passwords. */
+static void
+test_audit_log (void)
+{
+  g_autofree char *session = login ("admin");
+  g_autoptr(Answer) answer = request ("GET", "/console/audit", session, NULL);
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "staff.add"));
+  g_assert_nonnull (strstr (answer->body, "password.change"));
+  g_assert_nonnull (strstr (answer->body, "<td>login</td>"));
+  g_assert_nonnull (strstr (answer->body, "role=leader team=T1"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* libsoup's connections ask GIO for the system's proxy resolver, whose GNOME module
+   * reads settings this test has no schemas for: loopback needs none. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  if (xuncha_test_certs () == NULL)
+    {
+      g_test_add_func ("/office-console/skipped", test_language);
+      return g_test_run ();
+    }
+  set_up ();
+  /* The cases share one office: the order matters only where a case says so (the login
+   * limit locks lead1 out, so it runs last but one). */
+  g_test_add_func ("/office-console/first-login", test_first_login);
+  g_test_add_func ("/office-console/fixation", test_fixation);
+  g_test_add_func ("/office-console/logout", test_logout);
+  g_test_add_func ("/office-console/timeouts", test_timeouts);
+  g_test_add_func ("/office-console/matrix", test_matrix);
+  g_test_add_func ("/office-console/list-scope", test_list_scope);
+  g_test_add_func ("/office-console/escaping", test_escaping);
+  g_test_add_func ("/office-console/limits", test_limits);
+  g_test_add_func ("/office-console/language", test_language);
+  g_test_add_func ("/office-console/audit-log", test_audit_log);
+  g_test_add_func ("/office-console/login-limit", test_login_limit);
+  status = g_test_run ();
+  tear_down ();
+  return status;
+}
