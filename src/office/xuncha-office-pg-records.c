@@ -124,6 +124,12 @@ static const char * const migrations[] = {
    * later): 122 random bits. */
   "CREATE TABLE generation (id text NOT NULL);"
   "INSERT INTO generation (id) VALUES (replace (gen_random_uuid ()::text, '-', ''));",
+
+  /* 3 (evidence): a device's public signing key kept with its token (docs/evidence.md),
+   * and found by its fingerprint, which the device's manifests name. */
+  "ALTER TABLE tokens ADD COLUMN key_algorithm text, ADD COLUMN public_key text,"
+  "  ADD COLUMN key_fingerprint text;"
+  "CREATE INDEX tokens_key_fingerprint ON tokens (key_fingerprint);",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -753,6 +759,7 @@ typedef struct
   const char              *officer_id;
   const char              *code;
   const char              *device_name;
+  XunchaEvidenceKey       *key;
   const char              *token;
   char                    *new_secret;
   XunchaWireOfficer       *found;
@@ -888,8 +895,13 @@ enroll_body (XunchaOfficePgRecords  *self,
       return OUTCOME_ROLLBACK;
     }
   insert = run (conn, error,
-                "INSERT INTO tokens (sha256, officer_id, device_name, created_at) "
-                "VALUES ($1, $2, $3, $4)", token_hash, call->officer_id, call->device_name, now);
+                "INSERT INTO tokens (sha256, officer_id, device_name, created_at, "
+                "  key_algorithm, public_key, key_fingerprint) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7)", token_hash, call->officer_id,
+                call->device_name, now,
+                call->key != NULL ? xuncha_evidence_key_get_algorithm (call->key) : NULL,
+                call->key != NULL ? xuncha_evidence_key_get_public (call->key) : NULL,
+                call->key != NULL ? xuncha_evidence_key_get_fingerprint (call->key) : NULL);
   if (insert == NULL)
     return OUTCOME_ROLLBACK;
   /* One-time: the code is spent. */
@@ -907,12 +919,14 @@ records_enroll (XunchaOfficeRecords  *records,
                 const char           *officer_id,
                 const char           *code,
                 const char           *device_name,
+                XunchaEvidenceKey    *key,
                 char                **token,
                 XunchaWireOfficer    *officer,
                 GError              **error)
 {
   OfficerCall call = {
-    .officer_id = officer_id, .code = code, .device_name = device_name, .found = officer,
+    .officer_id = officer_id, .code = code, .device_name = device_name, .key = key,
+    .found = officer,
   };
 
   if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "enroll", TXN_WRITE, enroll_body, &call,
@@ -2250,6 +2264,64 @@ records_generation_renew (XunchaOfficeRecords  *records,
   return call.generation;
 }
 
+typedef struct
+{
+  const char              *token;
+  const char              *fingerprint;
+  XunchaOfficeEnrolledKey *found;
+} EnrolledKeyCall;
+
+static Outcome
+enrolled_key_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  EnrolledKeyCall *call = data;
+  g_autofree char *hash = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  /* The first enrollment with a key names it: a key is made anew at every enrollment, so
+   * a fingerprint appears once unless a device was restored from a copy. */
+  if (call->token != NULL)
+    {
+      hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, call->token, -1);
+      result = run (conn, error,
+                    "SELECT officer_id, device_name, created_at, key_algorithm, public_key, "
+                    "  key_fingerprint FROM tokens WHERE sha256 = $1 "
+                    "  AND key_fingerprint IS NOT NULL", hash);
+    }
+  else
+    result = run (conn, error,
+                  "SELECT officer_id, device_name, created_at, key_algorithm, public_key, "
+                  "  key_fingerprint FROM tokens WHERE key_fingerprint = $1 "
+                  "ORDER BY created_at LIMIT 1", call->fingerprint);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (result) == 1)
+    call->found = xuncha_office_enrolled_key_new (text_at (result, 0, 0), text_at (result, 0, 1),
+                                                  text_at (result, 0, 2), text_at (result, 0, 3),
+                                                  text_at (result, 0, 4), text_at (result, 0, 5));
+  return OUTCOME_COMMIT;
+}
+
+static XunchaOfficeEnrolledKey *
+records_enrolled_key (XunchaOfficeRecords  *records,
+                      const char           *token,
+                      const char           *fingerprint,
+                      GError              **error)
+{
+  EnrolledKeyCall call = { .token = token, .fingerprint = fingerprint };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "enrolled_key", TXN_SINGLE,
+                 enrolled_key_body, &call, error))
+    {
+      g_clear_pointer (&call.found, xuncha_office_enrolled_key_free);
+      return NULL;
+    }
+  return call.found;
+}
+
 static int
 records_schema_version (XunchaOfficeRecords *records)
 {
@@ -2282,6 +2354,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->revisions_raise = records_revisions_raise;
   iface->generation = records_generation;
   iface->generation_renew = records_generation_renew;
+  iface->enrolled_key = records_enrolled_key;
 }
 
 /* Migrations. */

@@ -56,7 +56,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 2: the indexes the office's map and console queries read reports by: their time of
  *    receipt (also the order of an export) and their officer.
  * 3: the records' generation (one row), made anew by every restore: see
- *    xuncha_office_records_generation(). */
+ *    xuncha_office_records_generation().
+ * 4 (evidence): a device's public signing key kept with its token (docs/evidence.md), and
+ *    found by its fingerprint, which the device's manifests name. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -105,6 +107,11 @@ static const char * const migrations[] = {
 
   "CREATE TABLE generation (id TEXT NOT NULL);"
   "INSERT INTO generation (id) VALUES (lower (hex (randomblob (16))));",
+
+  "ALTER TABLE tokens ADD COLUMN key_algorithm TEXT;"
+  "ALTER TABLE tokens ADD COLUMN public_key TEXT;"
+  "ALTER TABLE tokens ADD COLUMN key_fingerprint TEXT;"
+  "CREATE INDEX tokens_key_fingerprint ON tokens (key_fingerprint);",
 };
 
 int
@@ -647,6 +654,7 @@ enroll_in (Connection         *c,
            const char         *officer_id,
            const char         *code,
            const char         *device_name,
+           XunchaEvidenceKey  *key,
            char              **token,
            XunchaWireOfficer  *officer,
            GError            **error)
@@ -682,14 +690,23 @@ enroll_in (Connection         *c,
     return unauthorized (error, "Unknown officer or wrong enrollment code");
 
   stmt = prepare (c,
-                  "INSERT INTO tokens (sha256, officer_id, device_name, created_at) "
-                  "VALUES (?1, ?2, ?3, ?4)", error);
+                  "INSERT INTO tokens (sha256, officer_id, device_name, created_at, "
+                  "  key_algorithm, public_key, key_fingerprint) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, officer_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, device_name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
+  /* Unbound parameters are NULL: a device of before keys. */
+  if (key != NULL)
+    {
+      sqlite3_bind_text (stmt, 5, xuncha_evidence_key_get_algorithm (key), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, xuncha_evidence_key_get_public (key), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, xuncha_evidence_key_get_fingerprint (key), -1,
+                         SQLITE_STATIC);
+    }
   if (!step_done (c, stmt, error))
     return FALSE;
   /* One-time: the code is spent. */
@@ -708,6 +725,7 @@ records_enroll (XunchaOfficeRecords  *records,
                 const char           *officer_id,
                 const char           *code,
                 const char           *device_name,
+                XunchaEvidenceKey    *key,
                 char                **token,
                 XunchaWireOfficer    *officer,
                 GError              **error)
@@ -716,7 +734,7 @@ records_enroll (XunchaOfficeRecords  *records,
 
   if (c == NULL)
     return FALSE;
-  if (!enroll_in (c, officer_id, code, device_name, token, officer, error))
+  if (!enroll_in (c, officer_id, code, device_name, key, token, officer, error))
     {
       xuncha_wire_officer_clear (officer);
       return FALSE;
@@ -761,6 +779,48 @@ records_authenticate (XunchaOfficeRecords  *records,
     return unauthorized (error, "The office does not accept this device token (revoked or "
                          "unknown); enroll again");
   return TRUE;
+}
+
+static XunchaOfficeEnrolledKey *
+records_enrolled_key (XunchaOfficeRecords  *records,
+                      const char           *token,
+                      const char           *fingerprint,
+                      GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *hash = NULL;
+  XunchaOfficeEnrolledKey *key = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  /* The first enrollment with a key names it: a key is made anew at every enrollment, so
+   * a fingerprint appears once unless a device was restored from a copy. */
+  stmt = token != NULL
+         ? prepare (c, "SELECT officer_id, device_name, created_at, key_algorithm, public_key, "
+                       "  key_fingerprint FROM tokens WHERE sha256 = ?1 "
+                       "  AND key_fingerprint IS NOT NULL", error)
+         : prepare (c, "SELECT officer_id, device_name, created_at, key_algorithm, public_key, "
+                       "  key_fingerprint FROM tokens WHERE key_fingerprint = ?1 "
+                       "ORDER BY created_at LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  if (token != NULL)
+    hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  sqlite3_bind_text (stmt, 1, token != NULL ? hash : fingerprint, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    key = xuncha_office_enrolled_key_new (column_text (stmt, 0), column_text (stmt, 1),
+                                          column_text (stmt, 2), column_text (stmt, 3),
+                                          column_text (stmt, 4), column_text (stmt, 5));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read a device's signing key");
+      return NULL;
+    }
+  return key;
 }
 
 static GStrv
@@ -1867,6 +1927,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->revisions_raise = records_revisions_raise;
   iface->generation = records_generation;
   iface->generation_renew = records_generation_renew;
+  iface->enrolled_key = records_enrolled_key;
 }
 
 XunchaOfficeSqliteRecords *
