@@ -497,6 +497,76 @@ test_officer_idempotent (Fixture       *f,
   g_assert_cmpstr (who.team, ==, "T1");
 }
 
+/* A device's public signing key is kept with its token in the enrollment's transaction,
+ * found by the token and by its fingerprint (also after the token is revoked: what it
+ * signed stays evidence); a device of before keys has none, and an enrollment refused
+ * keeps none. */
+static void
+test_enrolled_key (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *code = add_officer (f->records, &officer_a);
+  g_autofree char *token = NULL;
+  g_autofree char *keyless = enroll (f->records, &officer_b);
+  g_autofree char *wrong_token = NULL;
+  g_auto(XunchaWireOfficer) who = { 0 };
+  g_autoptr(XunchaEvidenceKey) key = NULL;
+  g_autoptr(XunchaEvidenceKey) refused_key = NULL;
+  g_autoptr(XunchaEvidenceKey) public_half = NULL;
+  g_autoptr(XunchaOfficeEnrolledKey) by_token = NULL;
+  g_autoptr(XunchaOfficeEnrolledKey) by_fingerprint = NULL;
+  g_autoptr(XunchaOfficeEnrolledKey) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  key = xuncha_evidence_key_generate (XUNCHA_EVIDENCE_ALGORITHM_SM2, &error);
+  g_assert_no_error (error);
+  public_half = xuncha_evidence_key_new_from_public (xuncha_evidence_key_get_public (key),
+                                                     &error);
+  g_assert_no_error (error);
+  g_assert_true (xuncha_office_records_enroll_with_key (f->records, "A1", code, "phone",
+                                                        public_half, &token, &who, &error));
+  g_assert_no_error (error);
+
+  by_token = xuncha_office_records_enrolled_key (f->records, token, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (by_token);
+  g_assert_cmpstr (by_token->officer_id, ==, "A1");
+  g_assert_cmpstr (by_token->device_name, ==, "phone");
+  g_assert_true (xuncha_protocol_is_time (by_token->enrolled_at));
+  g_assert_cmpstr (by_token->algorithm, ==, XUNCHA_EVIDENCE_ALGORITHM_SM2);
+  g_assert_cmpstr (by_token->public_key, ==, xuncha_evidence_key_get_public (key));
+  g_assert_cmpstr (by_token->fingerprint, ==, xuncha_evidence_key_get_fingerprint (key));
+
+  g_assert_true (xuncha_office_records_officer_revoke (f->records, "A1", &error));
+  g_assert_no_error (error);
+  by_fingerprint = xuncha_office_records_enrolled_key (f->records, NULL,
+                                                       xuncha_evidence_key_get_fingerprint (key),
+                                                       &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (by_fingerprint);
+  g_assert_cmpstr (by_fingerprint->public_key, ==, by_token->public_key);
+  g_assert_cmpstr (by_fingerprint->enrolled_at, ==, by_token->enrolled_at);
+
+  none = xuncha_office_records_enrolled_key (f->records, keyless, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+
+  /* A wrong code keeps no key. */
+  refused_key = xuncha_evidence_key_generate (XUNCHA_EVIDENCE_ALGORITHM_ED25519, &error);
+  g_assert_no_error (error);
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_false (xuncha_office_records_enroll_with_key (f->records, "A1", "WRONG-CODE", "x",
+                                                         refused_key, &wrong_token, &who,
+                                                         &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  none = xuncha_office_records_enrolled_key (f->records, NULL,
+                                             xuncha_evidence_key_get_fingerprint (refused_key),
+                                             &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+}
+
 /* Conflicts. */
 
 static void
@@ -1521,6 +1591,10 @@ test_from_first_schema (Fixture       *f,
                                  "DROP TABLE messages; DROP TABLE message_reads;"
                                  "DROP TABLE staff_sessions; DROP TABLE staff;"
                                  "DROP TABLE staff_login_failures; DROP TABLE audit_log;"
+                                 "DROP INDEX tokens_key_fingerprint;"
+                                 "ALTER TABLE tokens DROP COLUMN key_algorithm;"
+                                 "ALTER TABLE tokens DROP COLUMN public_key;"
+                                 "ALTER TABLE tokens DROP COLUMN key_fingerprint;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
@@ -2193,6 +2267,7 @@ main (int    argc,
   ADD ("authorization/visibility", test_visibility);
   ADD ("authorization/assigned-streets", test_assigned_streets);
   ADD ("enroll-failures", test_enroll_failures);
+  ADD ("authorization/enrolled-key", test_enrolled_key);
   ADD ("generation", test_generation);
   ADD ("concurrency/two-writers", test_two_writers);
   ADD ("concurrency/two-processes", test_two_processes);

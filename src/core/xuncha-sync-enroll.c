@@ -5,12 +5,18 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "xuncha-device-key.h"
 #include "xuncha-protocol.h"
 #include "xuncha-sync-private.h"
 
 /* Enrollment: a one-time code for a device token, and the office's TLS settings, kept in
  * the store's meta and the token in the credentials store. What it left there is read
- * back with xuncha_enrollment_load(). */
+ * back with xuncha_enrollment_load().
+ *
+ * The device makes a signing key of each algorithm (docs/evidence.md) and sends both public
+ * halves; the office keeps the one of the algorithm it chose and says which, and the device
+ * keeps that key's private half where it keeps the token and forgets the other. An office
+ * of before keys says none: the device then signs nothing for it. */
 
 gboolean
 xuncha_sync_set_tls (XunchaStore  *store,
@@ -58,6 +64,11 @@ xuncha_sync_enroll (XunchaStore             *store,
   g_autofree char *encoded = NULL;
   gsize encoded_length;
   g_autofree char *previous_server = NULL;
+  g_autofree char *signature = NULL;
+  g_autoptr(XunchaEvidenceKey) sm2_key = NULL;
+  g_autoptr(XunchaEvidenceKey) ed25519_key = NULL;
+  XunchaEvidenceKey *kept_key = NULL;
+  XunchaCredentialsStore key_used = XUNCHA_CREDENTIALS_NONE;
   g_auto(XunchaWireOfficer) officer = { 0 };
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
@@ -69,8 +80,17 @@ xuncha_sync_enroll (XunchaStore             *store,
   if (http == NULL)
     return FALSE;
 
-  encoded = xuncha_protocol_encode_enroll (officer_id, code,
-                                           device_name != NULL ? device_name : g_get_host_name ());
+  sm2_key = xuncha_evidence_key_generate (XUNCHA_EVIDENCE_ALGORITHM_SM2, error);
+  if (sm2_key == NULL)
+    return FALSE;
+  ed25519_key = xuncha_evidence_key_generate (XUNCHA_EVIDENCE_ALGORITHM_ED25519, error);
+  if (ed25519_key == NULL)
+    return FALSE;
+  encoded = xuncha_protocol_encode_enroll_keys (officer_id, code,
+                                                device_name != NULL ? device_name
+                                                                    : g_get_host_name (),
+                                                xuncha_evidence_key_get_public (sm2_key),
+                                                xuncha_evidence_key_get_public (ed25519_key));
   /* Measured before the call: the order of a call's arguments is the compiler's, and gcc
    * for arm64 stole the pointer before strlen() read it. */
   encoded_length = strlen (encoded);
@@ -106,9 +126,9 @@ xuncha_sync_enroll (XunchaStore             *store,
       return FALSE;
     }
   if (response->status != 200
-      || !xuncha_protocol_decode_enrolled (xuncha_http_response_text (response),
-                                           (gssize)response->body->len, &token, &officer,
-                                           &local_error))
+      || !xuncha_protocol_decode_enrolled_signature (xuncha_http_response_text (response),
+                                                     (gssize)response->body->len, &token,
+                                                     &officer, &signature, &local_error))
     {
       g_autofree char *why = xuncha_sync_answer_message (response);
       g_set_error (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_PROTOCOL,
@@ -117,6 +137,18 @@ xuncha_sync_enroll (XunchaStore             *store,
       return FALSE;
     }
 
+  if (signature != NULL)
+    kept_key = g_str_equal (signature, XUNCHA_EVIDENCE_ALGORITHM_SM2) ? sm2_key : ed25519_key;
+  /* The key before the token: a token without its key would sync reports the office can
+   * no longer check. */
+  if (kept_key != NULL
+      && !xuncha_device_key_save (xuncha_store_get_data_dir (store), server, officer_id,
+                                  kept_key, &key_used, error))
+    {
+      g_prefix_error (error, _("The device is enrolled, but its signing key could not be kept; "
+                               "ask the office for a new code and enroll again. "));
+      return FALSE;
+    }
   if (!xuncha_credentials_save (xuncha_store_get_data_dir (store), server, officer_id, token,
                                 used, error))
     return FALSE;
@@ -142,6 +174,11 @@ xuncha_sync_enroll (XunchaStore             *store,
       || !xuncha_store_set_meta (store, "sync.token_store",
                                  *used == XUNCHA_CREDENTIALS_SECRET_SERVICE ? "secret-service"
                                                                            : "file", error)
+      || !xuncha_store_set_meta (store, XUNCHA_SYNC_META_SIGNATURE,
+                                 kept_key != NULL ? signature : "", error)
+      || !xuncha_store_set_meta (store, XUNCHA_SYNC_META_DEVICE_KEY,
+                                 kept_key != NULL ? xuncha_evidence_key_get_fingerprint (kept_key)
+                                                  : "", error)
       || !xuncha_store_commit (store, error))
     {
       xuncha_store_rollback (store);

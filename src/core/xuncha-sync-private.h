@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 #define XUNCHA_SYNC_META_PINS    "sync.pins"
 /* The office records' generation this device last saw ("" or absent: none yet). */
 #define XUNCHA_SYNC_META_GENERATION "sync.office_generation"
+/* The algorithm and fingerprint of the signing key the office kept at enrollment
+ * (docs/evidence.md); empty when it kept none (an office of before keys). */
+#define XUNCHA_SYNC_META_SIGNATURE  "evidence.algorithm"
+#define XUNCHA_SYNC_META_DEVICE_KEY "evidence.device_key"
 
 typedef struct
 {

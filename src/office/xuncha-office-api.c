@@ -27,6 +27,8 @@ struct _XunchaOfficeApi
   guint                   enroll_per_officer;
   guint                   enroll_per_address;
   guint                   enroll_window_s;
+  /* The algorithm whose key the office keeps of a device's two (docs/evidence.md). */
+  char                   *signature;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeApi, xuncha_office_api, G_TYPE_OBJECT)
@@ -181,19 +183,34 @@ handle_enroll (XunchaOfficeApi  *self,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *officer_id = NULL, *code = NULL, *device = NULL, *token = NULL;
+  g_autofree char *sm2_public = NULL, *ed25519_public = NULL;
   g_autofree char *body = NULL;
+  g_autoptr(XunchaEvidenceKey) key = NULL;
   g_auto(XunchaWireOfficer) officer = { 0 };
   const char *address = call->remote_host != NULL ? call->remote_host : "";
   gint64 retry_after = 0;
 
-  if (!xuncha_protocol_decode_enroll (call->body != NULL ? g_bytes_get_data (call->body, NULL)
-                                                         : "",
-                                      call->body != NULL ? (gssize)g_bytes_get_size (call->body)
-                                                         : 0,
-                                      &officer_id, &code, &device, &error))
+  if (!xuncha_protocol_decode_enroll_keys (call->body != NULL
+                                           ? g_bytes_get_data (call->body, NULL) : "",
+                                           call->body != NULL
+                                           ? (gssize)g_bytes_get_size (call->body) : 0,
+                                           &officer_id, &code, &device, &sm2_public,
+                                           &ed25519_public, &error))
     {
       answer_decode_error (call, error);
       return;
+    }
+  /* The decoder checked both keys; the office keeps the one it signs with. */
+  if (sm2_public != NULL)
+    {
+      key = xuncha_evidence_key_new_from_public (g_str_equal (self->signature,
+                                                              XUNCHA_EVIDENCE_ALGORITHM_SM2)
+                                                 ? sm2_public : ed25519_public, &error);
+      if (key == NULL)
+        {
+          xuncha_office_call_answer_error (call, 422, "invalid_value", error->message, NULL);
+          return;
+        }
     }
   if (enroll_blocked (self, officer_id, address, &retry_after, &error))
     {
@@ -214,8 +231,8 @@ handle_enroll (XunchaOfficeApi  *self,
       answer_storage_error (call, error);
       return;
     }
-  if (!xuncha_office_records_enroll (self->records, officer_id, code, device, &token, &officer,
-                                     &error))
+  if (!xuncha_office_records_enroll_with_key (self->records, officer_id, code, device, key,
+                                              &token, &officer, &error))
     {
       if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
                            XUNCHA_OFFICE_STORAGE_ERROR_UNAUTHORIZED))
@@ -240,9 +257,15 @@ handle_enroll (XunchaOfficeApi  *self,
     g_autofree char *who = xuncha_office_log_text (officer_id);
     g_autofree char *name = xuncha_office_log_text (device != NULL ? device : "unnamed");
 
-    g_message ("Enrolled a device (%s) for officer %s", name, who);
+    g_message ("Enrolled a device (%s) for officer %s%s%s", name, who,
+               key != NULL ? ", signing key " : "",
+               key != NULL ? xuncha_evidence_key_get_fingerprint (key) : "");
   }
-  body = xuncha_protocol_encode_enrolled (token, &officer);
+  /* Only a device that sent keys is told the algorithm: one of before would refuse the
+   * member. */
+  body = key != NULL
+         ? xuncha_protocol_encode_enrolled_signature (token, &officer, self->signature)
+         : xuncha_protocol_encode_enrolled (token, &officer);
   xuncha_office_call_answer (call, 200, body);
 }
 
@@ -779,6 +802,7 @@ xuncha_office_api_finalize (GObject *object)
   g_clear_object (&self->photos);
   g_clear_pointer (&self->categories, g_bytes_unref);
   g_clear_pointer (&self->category_codes, g_hash_table_unref);
+  g_free (self->signature);
 
   G_OBJECT_CLASS (xuncha_office_api_parent_class)->finalize (object);
 }
@@ -797,6 +821,8 @@ xuncha_office_api_init (XunchaOfficeApi *self)
   self->enroll_per_officer = 5;
   self->enroll_per_address = 20;
   self->enroll_window_s = 600;
+  /* GB/T 32918: what Chinese government systems are expected to use. */
+  self->signature = g_strdup (XUNCHA_EVIDENCE_ALGORITHM_SM2);
   self->category_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -844,6 +870,25 @@ xuncha_office_api_set_limits (XunchaOfficeApi *self,
     self->photo_max_bytes = photo_max_bytes;
   if (body_max_bytes > 0)
     self->body_max_bytes = body_max_bytes;
+}
+
+gboolean
+xuncha_office_api_set_signature (XunchaOfficeApi  *self,
+                                 const char       *algorithm,
+                                 GError          **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_API (self), FALSE);
+
+  if (!xuncha_evidence_algorithm_is_valid (algorithm))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Unknown signature algorithm “%s”: use sm2 or ed25519",
+                   algorithm != NULL ? algorithm : "");
+      return FALSE;
+    }
+  g_free (self->signature);
+  self->signature = g_strdup (algorithm);
+  return TRUE;
 }
 
 void

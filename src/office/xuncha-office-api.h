@@ -39,6 +39,11 @@ void             xuncha_office_api_set_enroll_limits (XunchaOfficeApi         *s
                                                       guint                    per_officer,
                                                       guint                    per_address,
                                                       guint                    window_s);
+/* The algorithm of the device signing keys the office keeps at enrollment
+ * (XUNCHA_EVIDENCE_ALGORITHM_*; SM2 unless set). */
+gboolean         xuncha_office_api_set_signature     (XunchaOfficeApi         *self,
+                                                      const char              *algorithm,
+                                                      GError                 **error);
 gint64           xuncha_office_api_get_photo_max_bytes (XunchaOfficeApi       *self);
 gint64           xuncha_office_api_get_body_max_bytes  (XunchaOfficeApi       *self);
 

@@ -176,6 +176,12 @@ static const char * const migrations[] = {
   "CREATE TABLE audit_log ("
   "  id bigserial PRIMARY KEY, at bigint NOT NULL, actor text NOT NULL, action text NOT NULL,"
   "  subject text, before text, after text);",
+
+  /* 5 (evidence): a device's public signing key kept with its token (docs/evidence.md),
+   * and found by its fingerprint, which the device's manifests name. */
+  "ALTER TABLE tokens ADD COLUMN key_algorithm text, ADD COLUMN public_key text,"
+  "  ADD COLUMN key_fingerprint text;"
+  "CREATE INDEX tokens_key_fingerprint ON tokens (key_fingerprint);",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -805,6 +811,7 @@ typedef struct
   const char              *officer_id;
   const char              *code;
   const char              *device_name;
+  XunchaEvidenceKey       *key;
   const char              *token;
   char                    *new_secret;
   XunchaWireOfficer       *found;
@@ -940,8 +947,13 @@ enroll_body (XunchaOfficePgRecords  *self,
       return OUTCOME_ROLLBACK;
     }
   insert = run (conn, error,
-                "INSERT INTO tokens (sha256, officer_id, device_name, created_at) "
-                "VALUES ($1, $2, $3, $4)", token_hash, call->officer_id, call->device_name, now);
+                "INSERT INTO tokens (sha256, officer_id, device_name, created_at, "
+                "  key_algorithm, public_key, key_fingerprint) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7)", token_hash, call->officer_id,
+                call->device_name, now,
+                call->key != NULL ? xuncha_evidence_key_get_algorithm (call->key) : NULL,
+                call->key != NULL ? xuncha_evidence_key_get_public (call->key) : NULL,
+                call->key != NULL ? xuncha_evidence_key_get_fingerprint (call->key) : NULL);
   if (insert == NULL)
     return OUTCOME_ROLLBACK;
   /* One-time: the code is spent. */
@@ -959,12 +971,14 @@ records_enroll (XunchaOfficeRecords  *records,
                 const char           *officer_id,
                 const char           *code,
                 const char           *device_name,
+                XunchaEvidenceKey    *key,
                 char                **token,
                 XunchaWireOfficer    *officer,
                 GError              **error)
 {
   OfficerCall call = {
-    .officer_id = officer_id, .code = code, .device_name = device_name, .found = officer,
+    .officer_id = officer_id, .code = code, .device_name = device_name, .key = key,
+    .found = officer,
   };
 
   if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "enroll", TXN_WRITE, enroll_body, &call,
@@ -3262,6 +3276,64 @@ records_photo_visible (XunchaOfficeRecords      *records,
                    photo_visible_body, &call, error);
 }
 
+typedef struct
+{
+  const char              *token;
+  const char              *fingerprint;
+  XunchaOfficeEnrolledKey *found;
+} EnrolledKeyCall;
+
+static Outcome
+enrolled_key_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  EnrolledKeyCall *call = data;
+  g_autofree char *hash = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  /* The first enrollment with a key names it: a key is made anew at every enrollment, so
+   * a fingerprint appears once unless a device was restored from a copy. */
+  if (call->token != NULL)
+    {
+      hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, call->token, -1);
+      result = run (conn, error,
+                    "SELECT officer_id, device_name, created_at, key_algorithm, public_key, "
+                    "  key_fingerprint FROM tokens WHERE sha256 = $1 "
+                    "  AND key_fingerprint IS NOT NULL", hash);
+    }
+  else
+    result = run (conn, error,
+                  "SELECT officer_id, device_name, created_at, key_algorithm, public_key, "
+                  "  key_fingerprint FROM tokens WHERE key_fingerprint = $1 "
+                  "ORDER BY created_at LIMIT 1", call->fingerprint);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (result) == 1)
+    call->found = xuncha_office_enrolled_key_new (text_at (result, 0, 0), text_at (result, 0, 1),
+                                                  text_at (result, 0, 2), text_at (result, 0, 3),
+                                                  text_at (result, 0, 4), text_at (result, 0, 5));
+  return OUTCOME_COMMIT;
+}
+
+static XunchaOfficeEnrolledKey *
+records_enrolled_key (XunchaOfficeRecords  *records,
+                      const char           *token,
+                      const char           *fingerprint,
+                      GError              **error)
+{
+  EnrolledKeyCall call = { .token = token, .fingerprint = fingerprint };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "enrolled_key", TXN_SINGLE,
+                 enrolled_key_body, &call, error))
+    {
+      g_clear_pointer (&call.found, xuncha_office_enrolled_key_free);
+      return NULL;
+    }
+  return call.found;
+}
+
 static int
 records_schema_version (XunchaOfficeRecords *records)
 {
@@ -3304,6 +3376,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->messages_since = records_messages_since;
   iface->message_read = records_message_read;
   iface->photo_visible = records_photo_visible;
+  iface->enrolled_key = records_enrolled_key;
 }
 
 /* Migrations. */

@@ -48,7 +48,35 @@ xuncha_office_records_enroll (XunchaOfficeRecords *self,
                               GError **error)
 {
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
-  return IFACE (self)->enroll (self, officer_id, code, device_name, token, officer, error);
+  return IFACE (self)->enroll (self, officer_id, code, device_name, NULL, token, officer,
+                               error);
+}
+
+gboolean
+xuncha_office_records_enroll_with_key (XunchaOfficeRecords *self,
+                                       const char *officer_id,
+                                       const char *code,
+                                       const char *device_name,
+                                       XunchaEvidenceKey *key,
+                                       char **token,
+                                       XunchaWireOfficer *officer,
+                                       GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (key == NULL || XUNCHA_IS_EVIDENCE_KEY (key), FALSE);
+  return IFACE (self)->enroll (self, officer_id, code, device_name, key, token, officer,
+                               error);
+}
+
+XunchaOfficeEnrolledKey *
+xuncha_office_records_enrolled_key (XunchaOfficeRecords *self,
+                                    const char *token,
+                                    const char *fingerprint,
+                                    GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail ((token == NULL) != (fingerprint == NULL), NULL);
+  return IFACE (self)->enrolled_key (self, token, fingerprint, error);
 }
 
 gboolean

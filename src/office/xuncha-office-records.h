@@ -5,11 +5,13 @@
 
 #include "xuncha-office-case-status.h"
 #include "xuncha-office-enroll-failure.h"
+#include "xuncha-office-enrolled-key.h"
 #include "xuncha-office-merchant.h"
 #include "xuncha-office-receipt.h"
 #include "xuncha-office-report-record.h"
 #include "xuncha-office-storage-error.h"
 #include "xuncha-office-street.h"
+#include "xuncha-evidence-key.h"
 #include "xuncha-protocol.h"
 #include "xuncha-wire-report.h"
 #include "xuncha-wire-message.h"
@@ -51,7 +53,8 @@ struct _XunchaOfficeRecordsInterface
   gboolean   (*officer_revoke)    (XunchaOfficeRecords *self, const char *officer_id,
                                    GError **error);
   gboolean   (*enroll)            (XunchaOfficeRecords *self, const char *officer_id,
-                                   const char *code, const char *device_name, char **token,
+                                   const char *code, const char *device_name,
+                                   XunchaEvidenceKey *key, char **token,
                                    XunchaWireOfficer *officer, GError **error);
   gboolean   (*authenticate)      (XunchaOfficeRecords *self, const char *token,
                                    XunchaWireOfficer *officer, GError **error);
@@ -126,6 +129,8 @@ struct _XunchaOfficeRecordsInterface
                                    const char *read_at, GError **error);
   gboolean   (*photo_visible)     (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
                                    const char *sha256, GError **error);
+  XunchaOfficeEnrolledKey *(*enrolled_key) (XunchaOfficeRecords *self, const char *token,
+                                   const char *fingerprint, GError **error);
 };
 
 /* The schema version the database holds (after the migrations this build ran). */
@@ -148,6 +153,25 @@ gboolean    xuncha_office_records_enroll           (XunchaOfficeRecords      *se
                                                     const char               *device_name,
                                                     char                    **token,
                                                     XunchaWireOfficer        *officer,
+                                                    GError                  **error);
+/* The same, keeping @key (a public signing key, docs/evidence.md) with the new token in
+ * the same transaction; NULL @key: a device of before signing keys. */
+gboolean    xuncha_office_records_enroll_with_key  (XunchaOfficeRecords      *self,
+                                                    const char               *officer_id,
+                                                    const char               *code,
+                                                    const char               *device_name,
+                                                    XunchaEvidenceKey        *key,
+                                                    char                    **token,
+                                                    XunchaWireOfficer        *officer,
+                                                    GError                  **error);
+/* The signing key kept with a device token (@token), or the key of that fingerprint
+ * (@fingerprint; a revoked token's too: its manifests stay evidence), exactly one of the
+ * two given. NULL and no error when there is none: a token of a device enrolled before
+ * keys, or a fingerprint no device enrolled with. */
+XunchaOfficeEnrolledKey *
+            xuncha_office_records_enrolled_key     (XunchaOfficeRecords      *self,
+                                                    const char               *token,
+                                                    const char               *fingerprint,
                                                     GError                  **error);
 /* UNAUTHORIZED for an unknown or revoked token. */
 gboolean    xuncha_office_records_authenticate     (XunchaOfficeRecords      *self,

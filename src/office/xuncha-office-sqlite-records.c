@@ -65,7 +65,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  *    without result, revision 0); what changes after (state, who accepted it, the case a
  *    verify found, the result, the revision) is in columns of its own.
  * 5: the console's staff accounts, their sessions, failed logins and the audit log
- *    (xuncha-office-sqlite-staff-records.c). */
+ *    (xuncha-office-sqlite-staff-records.c).
+ * 6 (evidence): a device's public signing key kept with its token (docs/evidence.md), and
+ *    found by its fingerprint, which the device's manifests name. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -153,6 +155,11 @@ static const char * const migrations[] = {
   "CREATE TABLE audit_log ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL,"
   "  action TEXT NOT NULL, subject TEXT, before TEXT, after TEXT);",
+
+  "ALTER TABLE tokens ADD COLUMN key_algorithm TEXT;"
+  "ALTER TABLE tokens ADD COLUMN public_key TEXT;"
+  "ALTER TABLE tokens ADD COLUMN key_fingerprint TEXT;"
+  "CREATE INDEX tokens_key_fingerprint ON tokens (key_fingerprint);",
 };
 
 int
@@ -695,6 +702,7 @@ enroll_in (Connection         *c,
            const char         *officer_id,
            const char         *code,
            const char         *device_name,
+           XunchaEvidenceKey  *key,
            char              **token,
            XunchaWireOfficer  *officer,
            GError            **error)
@@ -730,14 +738,23 @@ enroll_in (Connection         *c,
     return unauthorized (error, "Unknown officer or wrong enrollment code");
 
   stmt = prepare (c,
-                  "INSERT INTO tokens (sha256, officer_id, device_name, created_at) "
-                  "VALUES (?1, ?2, ?3, ?4)", error);
+                  "INSERT INTO tokens (sha256, officer_id, device_name, created_at, "
+                  "  key_algorithm, public_key, key_fingerprint) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, officer_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, device_name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
+  /* Unbound parameters are NULL: a device of before keys. */
+  if (key != NULL)
+    {
+      sqlite3_bind_text (stmt, 5, xuncha_evidence_key_get_algorithm (key), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, xuncha_evidence_key_get_public (key), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, xuncha_evidence_key_get_fingerprint (key), -1,
+                         SQLITE_STATIC);
+    }
   if (!step_done (c, stmt, error))
     return FALSE;
   /* One-time: the code is spent. */
@@ -756,6 +773,7 @@ records_enroll (XunchaOfficeRecords  *records,
                 const char           *officer_id,
                 const char           *code,
                 const char           *device_name,
+                XunchaEvidenceKey    *key,
                 char                **token,
                 XunchaWireOfficer    *officer,
                 GError              **error)
@@ -764,7 +782,7 @@ records_enroll (XunchaOfficeRecords  *records,
 
   if (c == NULL)
     return FALSE;
-  if (!enroll_in (c, officer_id, code, device_name, token, officer, error))
+  if (!enroll_in (c, officer_id, code, device_name, key, token, officer, error))
     {
       xuncha_wire_officer_clear (officer);
       return FALSE;
@@ -809,6 +827,48 @@ records_authenticate (XunchaOfficeRecords  *records,
     return unauthorized (error, "The office does not accept this device token (revoked or "
                          "unknown); enroll again");
   return TRUE;
+}
+
+static XunchaOfficeEnrolledKey *
+records_enrolled_key (XunchaOfficeRecords  *records,
+                      const char           *token,
+                      const char           *fingerprint,
+                      GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *hash = NULL;
+  XunchaOfficeEnrolledKey *key = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  /* The first enrollment with a key names it: a key is made anew at every enrollment, so
+   * a fingerprint appears once unless a device was restored from a copy. */
+  stmt = token != NULL
+         ? prepare (c, "SELECT officer_id, device_name, created_at, key_algorithm, public_key, "
+                       "  key_fingerprint FROM tokens WHERE sha256 = ?1 "
+                       "  AND key_fingerprint IS NOT NULL", error)
+         : prepare (c, "SELECT officer_id, device_name, created_at, key_algorithm, public_key, "
+                       "  key_fingerprint FROM tokens WHERE key_fingerprint = ?1 "
+                       "ORDER BY created_at LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  if (token != NULL)
+    hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  sqlite3_bind_text (stmt, 1, token != NULL ? hash : fingerprint, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    key = xuncha_office_enrolled_key_new (column_text (stmt, 0), column_text (stmt, 1),
+                                          column_text (stmt, 2), column_text (stmt, 3),
+                                          column_text (stmt, 4), column_text (stmt, 5));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read a device's signing key");
+      return NULL;
+    }
+  return key;
 }
 
 static GStrv
@@ -2779,6 +2839,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->messages_since = records_messages_since;
   iface->message_read = records_message_read;
   iface->photo_visible = records_photo_visible;
+  iface->enrolled_key = records_enrolled_key;
 }
 
 /* What the staff records (xuncha-office-sqlite-staff-records.c) use of the pool. */

@@ -115,6 +115,7 @@ cmd_serve (int    argc,
            char **argv)
 {
   g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *categories_file = NULL;
+  g_autofree char *signature = NULL;
   gint64 photo_max = 0, body_max = 0;
   int request_timeout = 0, enroll_officer = 0, enroll_address = 0, enroll_window = 0;
   int workers = 8;
@@ -142,6 +143,9 @@ cmd_serve (int    argc,
       N_("Failed enrollments per remote address before a pause (default 20)"), N_("N") },
     { "enroll-window", 0, 0, G_OPTION_ARG_INT, &enroll_window,
       N_("Seconds over which failed enrollments are counted (default 600)"), N_("SECONDS") },
+    { "signature", 0, 0, G_OPTION_ARG_STRING, &signature,
+      N_("Devices sign their reports with SM2/SM3 (sm2, the default) or Ed25519 (ed25519)"),
+      N_("sm2|ed25519") },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers,
       N_("Threads that do the storage work, each with its own database connection "
          "(default 8; 0 does it all on the thread that reads requests)"),
@@ -243,6 +247,14 @@ cmd_serve (int    argc,
       return 1;
     }
   xuncha_office_api_set_limits (api, photo_max, body_max);
+  if (signature != NULL
+      && !xuncha_office_api_set_signature (api, g_str_equal (signature, "sm2")
+                                                ? XUNCHA_EVIDENCE_ALGORITHM_SM2 : signature,
+                                           &error))
+    {
+      g_printerr (_("--signature must be sm2 or ed25519.\n"));
+      return 2;
+    }
   xuncha_office_api_set_enroll_limits (api, (guint)MAX (enroll_officer, 0),
                                        (guint)MAX (enroll_address, 0),
                                        (guint)MAX (enroll_window, 0));
