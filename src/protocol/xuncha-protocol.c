@@ -1233,3 +1233,70 @@ xuncha_protocol_new_object_node (void)
    * to drop. */
   return json_node_init_object (json_node_alloc (), object);
 }
+
+char *
+xuncha_protocol_encode_delta (const char   *member,
+                              gint64        revision,
+                              GPtrArray    *items,
+                              JsonNode   *(*to_json) (gconstpointer item))
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  xuncha_protocol_add_int (builder, "revision", revision);
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    json_builder_add_value (builder, to_json (items->pdata[i]));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return xuncha_protocol_to_string (root);
+}
+
+GPtrArray *
+xuncha_protocol_decode_delta (const char      *data,
+                              gssize           length,
+                              const char      *member,
+                              guint            max,
+                              gpointer       (*from_json) (JsonNode *node, GError **error),
+                              GDestroyNotify   free_item,
+                              gint64          *revision,
+                              GError         **error)
+{
+  const char * const members[] = { "revision", member, NULL };
+  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, member, error);
+  g_autoptr(GPtrArray) decoded = NULL;
+  JsonObject *object;
+  JsonArray *items;
+
+  g_return_val_if_fail (revision != NULL, NULL);
+
+  if (root == NULL)
+    return NULL;
+  object = json_node_get_object (root);
+  if (!xuncha_protocol_check_members (object, member, members, error)
+      || !xuncha_protocol_get_int (object, member, "revision", TRUE, 0,
+                                   XUNCHA_PROTOCOL_REVISION_MAX, revision, error)
+      || !xuncha_protocol_get_array (object, member, member, TRUE, &items, error))
+    return NULL;
+  if (json_array_get_length (items) > max)
+    {
+      xuncha_protocol_refuse (error, "%s.%s: more than %u %s", member, member, max, member);
+      return NULL;
+    }
+  decoded = g_ptr_array_new_with_free_func (free_item);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      gpointer item = from_json (json_array_get_element (items, i), error);
+
+      if (item == NULL)
+        {
+          g_prefix_error (error, "%s[%u]: ", member, i);
+          return NULL;
+        }
+      g_ptr_array_add (decoded, item);
+    }
+  return g_steal_pointer (&decoded);
+}

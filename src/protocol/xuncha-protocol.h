@@ -68,6 +68,22 @@ JsonNode   *xuncha_protocol_parse            (const char   *data,
 /* The canonical text of a node: no white space, object members as built except that
  * members of objects marked as free-form are sorted (see xuncha_protocol_sorted_copy). */
 char       *xuncha_protocol_to_string        (JsonNode     *node);
+/* A delta answer `{"revision": N, "<member>": [items]}`, as the tasks and messages calls
+ * send it: encoded with @to_json, and decoded strictly (at most @max items, each through
+ * @from_json, an error naming the item). */
+char       *xuncha_protocol_encode_delta     (const char   *member,
+                                              gint64        revision,
+                                              GPtrArray    *items,
+                                              JsonNode   *(*to_json) (gconstpointer item));
+GPtrArray  *xuncha_protocol_decode_delta     (const char   *data,
+                                              gssize        length,
+                                              const char   *member,
+                                              guint         max,
+                                              gpointer    (*from_json) (JsonNode *node,
+                                                                        GError  **error),
+                                              GDestroyNotify free_item,
+                                              gint64       *revision,
+                                              GError      **error);
 /* A deep copy of @node with every object's members sorted by name. */
 JsonNode   *xuncha_protocol_sorted_copy      (JsonNode     *node);
 /* Lowercase hex SHA-256 of @text. */

@@ -189,19 +189,8 @@ char *
 xuncha_wire_message_delta_encode (gint64     revision,
                                   GPtrArray *messages)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  xuncha_protocol_add_int (builder, "revision", revision);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; messages != NULL && i < messages->len; i++)
-    json_builder_add_value (builder, xuncha_wire_message_to_json (messages->pdata[i]));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return xuncha_protocol_to_string (root);
+  return xuncha_protocol_encode_delta ("messages", revision, messages,
+                                       (JsonNode *(*) (gconstpointer))xuncha_wire_message_to_json);
 }
 
 GPtrArray *
@@ -210,42 +199,9 @@ xuncha_wire_message_delta_decode (const char  *data,
                                   gint64      *revision,
                                   GError     **error)
 {
-  static const char * const members[] = { "revision", "messages", NULL };
-  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "messages", error);
-  g_autoptr(GPtrArray) messages = NULL;
-  JsonObject *object;
-  JsonArray *items;
-
-  g_return_val_if_fail (revision != NULL, NULL);
-
-  if (root == NULL)
-    return NULL;
-  object = json_node_get_object (root);
-  if (!xuncha_protocol_check_members (object, "messages", members, error)
-      || !xuncha_protocol_get_int (object, "messages", "revision", TRUE, 0,
-                                   XUNCHA_PROTOCOL_REVISION_MAX, revision, error)
-      || !xuncha_protocol_get_array (object, "messages", "messages", TRUE, &items, error))
-    return NULL;
-  if (json_array_get_length (items) > XUNCHA_WIRE_TASK_DELTA_MAX)
-    {
-      xuncha_protocol_refuse (error, "messages.messages: more than %d messages",
-                              XUNCHA_WIRE_TASK_DELTA_MAX);
-      return NULL;
-    }
-  messages = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_wire_message_free);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      XunchaWireMessage *message =
-        xuncha_wire_message_from_json (json_array_get_element (items, i), error);
-
-      if (message == NULL)
-        {
-          g_prefix_error (error, "messages[%u]: ", i);
-          return NULL;
-        }
-      g_ptr_array_add (messages, message);
-    }
-  return g_steal_pointer (&messages);
+  return xuncha_protocol_decode_delta (data, length, "messages", XUNCHA_WIRE_TASK_DELTA_MAX,
+                                       (gpointer (*) (JsonNode *, GError **))xuncha_wire_message_from_json,
+                                       (GDestroyNotify)xuncha_wire_message_free, revision, error);
 }
 
 char *

@@ -360,19 +360,8 @@ char *
 xuncha_wire_task_delta_encode (gint64     revision,
                                GPtrArray *tasks)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  xuncha_protocol_add_int (builder, "revision", revision);
-  json_builder_set_member_name (builder, "tasks");
-  json_builder_begin_array (builder);
-  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
-    json_builder_add_value (builder, xuncha_wire_task_to_json (tasks->pdata[i]));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return xuncha_protocol_to_string (root);
+  return xuncha_protocol_encode_delta ("tasks", revision, tasks,
+                                       (JsonNode *(*) (gconstpointer))xuncha_wire_task_to_json);
 }
 
 GPtrArray *
@@ -381,41 +370,9 @@ xuncha_wire_task_delta_decode (const char  *data,
                                gint64      *revision,
                                GError     **error)
 {
-  static const char * const members[] = { "revision", "tasks", NULL };
-  g_autoptr(JsonNode) root = xuncha_protocol_parse (data, length, "tasks", error);
-  g_autoptr(GPtrArray) tasks = NULL;
-  JsonObject *object;
-  JsonArray *items;
-
-  g_return_val_if_fail (revision != NULL, NULL);
-
-  if (root == NULL)
-    return NULL;
-  object = json_node_get_object (root);
-  if (!xuncha_protocol_check_members (object, "tasks", members, error)
-      || !xuncha_protocol_get_int (object, "tasks", "revision", TRUE, 0,
-                                   XUNCHA_PROTOCOL_REVISION_MAX, revision, error)
-      || !xuncha_protocol_get_array (object, "tasks", "tasks", TRUE, &items, error))
-    return NULL;
-  if (json_array_get_length (items) > XUNCHA_WIRE_TASK_DELTA_MAX)
-    {
-      xuncha_protocol_refuse (error, "tasks.tasks: more than %d tasks",
-                              XUNCHA_WIRE_TASK_DELTA_MAX);
-      return NULL;
-    }
-  tasks = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_wire_task_free);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      XunchaWireTask *task = xuncha_wire_task_from_json (json_array_get_element (items, i),
-                                                         error);
-      if (task == NULL)
-        {
-          g_prefix_error (error, "tasks[%u]: ", i);
-          return NULL;
-        }
-      g_ptr_array_add (tasks, task);
-    }
-  return g_steal_pointer (&tasks);
+  return xuncha_protocol_decode_delta (data, length, "tasks", XUNCHA_WIRE_TASK_DELTA_MAX,
+                                       (gpointer (*) (JsonNode *, GError **))xuncha_wire_task_from_json,
+                                       (GDestroyNotify)xuncha_wire_task_free, revision, error);
 }
 
 static char *
