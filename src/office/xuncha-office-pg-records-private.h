@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include "xuncha-office-pg-records.h"
+#include "xuncha-office-case-records.h"
 #include "xuncha-office-staff-records.h"
 
 G_BEGIN_DECLS
@@ -42,5 +43,7 @@ PGresult *xuncha_office_pg_records_run      (PGconn                 *conn,
                                              int                     n);
 
 void      xuncha_office_pg_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
+/* XunchaOfficeCaseRecords, in xuncha-office-pg-case-records.c. */
+void      xuncha_office_pg_case_records_iface_init  (XunchaOfficeCaseRecordsInterface *iface);
 
 G_END_DECLS

@@ -39,7 +39,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficePgRecords, xuncha_office_pg_records, 
                                G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_RECORDS,
                                                       records_iface_init)
                                G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_STAFF_RECORDS,
-                                                      xuncha_office_pg_staff_records_iface_init))
+                                                      xuncha_office_pg_staff_records_iface_init)
+                               G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_CASE_RECORDS,
+                                                      xuncha_office_pg_case_records_iface_init))
 
 /* The numbered schema migrations: migrations[i] brings version i to i + 1. A released one
  * is never edited; a change is a new one at the end. */
@@ -182,6 +184,25 @@ static const char * const migrations[] = {
   "ALTER TABLE tokens ADD COLUMN key_algorithm text, ADD COLUMN public_key text,"
   "  ADD COLUMN key_fingerprint text;"
   "CREATE INDEX tokens_key_fingerprint ON tokens (key_fingerprint);",
+
+  /* 6 (cases): the case workflow's time limit per category (with the defaults of
+   * XUNCHA_OFFICE_TIME_LIMIT_DEFAULTS_SQL), each case's deadline (Unix microseconds, 0 for
+   * none), assignee and number of steps, and its history
+   * (xuncha-office-pg-case-records.c); its tables only. */
+  "CREATE TABLE case_time_limits ("
+  "  category text PRIMARY KEY, amount integer NOT NULL, unit text NOT NULL);"
+  "INSERT INTO case_time_limits (category, amount, unit) VALUES "
+  XUNCHA_OFFICE_TIME_LIMIT_DEFAULTS_SQL ";"
+  "CREATE TABLE cases ("
+  "  report_uuid text PRIMARY KEY, deadline_us bigint NOT NULL DEFAULT 0, assignee text,"
+  "  steps integer NOT NULL DEFAULT 0);"
+  "CREATE INDEX cases_deadline ON cases (deadline_us);"
+  "CREATE TABLE case_history ("
+  "  id bigserial PRIMARY KEY, report_uuid text NOT NULL, at bigint NOT NULL,"
+  "  actor text NOT NULL, action text NOT NULL, from_status text NOT NULL,"
+  "  to_status text NOT NULL, note text, assignee text,"
+  "  deadline_us bigint NOT NULL DEFAULT 0, task_id text);"
+  "CREATE INDEX case_history_report ON case_history (report_uuid, id);",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at

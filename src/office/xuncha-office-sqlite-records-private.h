@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "xuncha-office-sqlite-records.h"
+#include "xuncha-office-case-records.h"
 #include "xuncha-office-staff-records.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,8 @@ gboolean      xuncha_office_sqlite_connection_commit    (XunchaOfficeSqliteConne
 void          xuncha_office_sqlite_connection_give_back (XunchaOfficeSqliteConnection  *connection);
 
 void          xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
+/* XunchaOfficeCaseRecords, in xuncha-office-sqlite-case-records.c. */
+void          xuncha_office_sqlite_case_records_iface_init (XunchaOfficeCaseRecordsInterface *iface);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeSqliteConnection,
                                xuncha_office_sqlite_connection_give_back)

@@ -45,7 +45,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
                                G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_RECORDS,
                                                       records_iface_init)
                                G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_STAFF_RECORDS,
-                                                      xuncha_office_sqlite_staff_records_iface_init))
+                                                      xuncha_office_sqlite_staff_records_iface_init)
+                               G_IMPLEMENT_INTERFACE (XUNCHA_TYPE_OFFICE_CASE_RECORDS,
+                                                      xuncha_office_sqlite_case_records_iface_init))
 
 /* Numbered migrations: entry N takes the database from user_version N to N + 1. Never
  * edit one that has shipped: add a new one.
@@ -67,7 +69,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 5: the console's staff accounts, their sessions, failed logins and the audit log
  *    (xuncha-office-sqlite-staff-records.c).
  * 6 (evidence): a device's public signing key kept with its token (docs/evidence.md), and
- *    found by its fingerprint, which the device's manifests name. */
+ *    found by its fingerprint, which the device's manifests name.
+ * 7 (cases): the case workflow's time limit per category (with the defaults of
+ *    XUNCHA_OFFICE_TIME_LIMIT_DEFAULTS_SQL), each case's deadline (Unix microseconds, 0 for
+ *    none), assignee and number of steps, and its history
+ *    (xuncha-office-sqlite-case-records.c). */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -160,6 +166,22 @@ static const char * const migrations[] = {
   "ALTER TABLE tokens ADD COLUMN public_key TEXT;"
   "ALTER TABLE tokens ADD COLUMN key_fingerprint TEXT;"
   "CREATE INDEX tokens_key_fingerprint ON tokens (key_fingerprint);",
+
+  /* The case workflow's tables only. */
+  "CREATE TABLE case_time_limits ("
+  "  category TEXT PRIMARY KEY, amount INTEGER NOT NULL, unit TEXT NOT NULL);"
+  "INSERT INTO case_time_limits (category, amount, unit) VALUES "
+  XUNCHA_OFFICE_TIME_LIMIT_DEFAULTS_SQL ";"
+  "CREATE TABLE cases ("
+  "  report_uuid TEXT PRIMARY KEY, deadline_us INTEGER NOT NULL DEFAULT 0, assignee TEXT,"
+  "  steps INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX cases_deadline ON cases (deadline_us);"
+  "CREATE TABLE case_history ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, report_uuid TEXT NOT NULL, at INTEGER NOT NULL,"
+  "  actor TEXT NOT NULL, action TEXT NOT NULL, from_status TEXT NOT NULL,"
+  "  to_status TEXT NOT NULL, note TEXT, assignee TEXT,"
+  "  deadline_us INTEGER NOT NULL DEFAULT 0, task_id TEXT);"
+  "CREATE INDEX case_history_report ON case_history (report_uuid, id);",
 };
 
 int
