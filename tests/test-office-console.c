@@ -25,6 +25,7 @@ typedef struct
   SoupSession      *session;
   char             *photo_sha256;
   GHashTable       *passwords;   /* staff name → one-time password */
+  XunchaHttp       *device_c1;   /* officer C1's (team T2) device, enrolled */
 } Fixture;
 
 static Fixture *fixture;
@@ -328,6 +329,8 @@ set_up (void)
 
       g_assert_no_error (error);
       xuncha_http_set_token (http, token);
+      if (i == 1)
+        fixture->device_c1 = g_steal_pointer (&http);
       if (i == 0)
         {
           g_autofree char *path = g_strdup_printf ("api/v1/photos/%s", fixture->photo_sha256);
@@ -341,7 +344,7 @@ set_up (void)
           g_free (put_report (http, REPORT_T1, HOSTILE_NOTE, fixture->photo_sha256));
         }
       else
-        g_free (put_report (http, REPORT_T2, "T2 stall", NULL));
+        g_free (put_report (fixture->device_c1, REPORT_T2, "T2 stall", NULL));
     }
 }
 
@@ -350,6 +353,7 @@ tear_down (void)
 {
   xuncha_test_office_free (fixture->office);
   g_clear_object (&fixture->session);
+  g_clear_pointer (&fixture->device_c1, xuncha_http_free);
   xuncha_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->photo_sha256);
@@ -786,6 +790,256 @@ test_audit_log (void)
   g_assert_nonnull (strstr (answer->body, "role=leader team=T1"));
 }
 
+/* One step of a case from @session's member: the form the report page makes, with the
+ * status and number of steps the member saw, and @extra ("&note=..."). */
+static Answer *
+case_step (const char *session,
+           const char *uuid,
+           const char *action,
+           const char *seen_status,
+           guint       steps,
+           const char *extra)
+{
+  g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
+  g_autoptr(Answer) page = request ("GET", path, session, NULL);
+  g_autofree char *csrf = NULL, *status = form_escape (seen_status), *form = NULL;
+  g_autofree char *post = g_strdup_printf ("/console/reports/%s/case", uuid);
+
+  csrf = csrf_of (page->body);
+  form = g_strdup_printf ("csrf=%s&action=%s&status=%s&steps=%u%s", csrf, action, status, steps,
+                          extra != NULL ? extra : "");
+  return request ("POST", post, session, form);
+}
+
+static void
+assert_step (Answer     *answer,
+             guint       status,
+             const char *text)
+{
+  if (answer->status != status)
+    g_error ("Expected %u, got %u: %s", status, answer->status, answer->body);
+  if (text != NULL && strstr (answer->body, text) == NULL)
+    g_error ("No “%s” in: %s", text, answer->body);
+}
+
+/* The status the reporting officer's device pulls for @uuid. */
+static char *
+device_status (const char *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaHttpResponse) response =
+    xuncha_http_request (fixture->device_c1, "GET", "api/v1/reports?since=0", NULL, NULL, NULL,
+                         NULL, NULL, NULL, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *reports;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (response->status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, xuncha_http_response_text (response), -1,
+                                             NULL));
+  reports = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "reports");
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    {
+      JsonObject *item = json_array_get_object_element (reports, i);
+
+      if (g_str_equal (json_object_get_string_member (item, "uuid"), uuid))
+        return g_strdup (json_object_get_string_member (item, "case_status"));
+    }
+  return NULL;
+}
+
+/* The officer's device answers the check task: fixed. */
+static void
+device_check_fixed (const char *task_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("api/v1/tasks/%s/result", task_id);
+  g_autofree char *result_uuid = g_uuid_string_random ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *done_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *json =
+    g_strdup_printf ("{\"task_id\": \"%s\", \"result_uuid\": \"%s\", \"outcome\": \"fixed\", "
+                     "\"category\": null, \"report_uuids\": [], \"note\": \"已清理\", "
+                     "\"position\": null, \"shift_uuid\": null, \"done_at\": \"%s\"}",
+                     task_id, result_uuid, done_at);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(XunchaHttpResponse) response =
+    xuncha_http_request (fixture->device_c1, "PUT", path, "application/json", body, NULL, NULL,
+                         NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  if (response->status != 201)
+    g_error ("Check result: %ld %s", (long)response->status,
+             xuncha_http_response_text (response));
+}
+
+/* A stall report through every step of its case, over HTTPS, as the dispatcher and the
+ * team's leader do it in the browser: each step only from the status and by the role the
+ * workflow allows (409 with the reason, 403), never twice from one form (409), never
+ * without the session's token (403) or its reason (400), never by another team's leader
+ * (403); the deadline from the category's limit, the check task at the office answered by
+ * the officer's device, the status the device pulls at each step, and the history on the
+ * report's page. */
+static void
+test_case_workflow (void)
+{
+  g_autofree char *disp = login ("disp");
+  g_autofree char *lead1 = login ("lead1");
+  g_autofree char *lead2 = login ("lead2");
+  g_autofree char *status = NULL;
+  g_autofree char *task_id = NULL;
+  g_autofree char *task_list = NULL;
+  Answer *answer;
+
+  /* The dispatcher's page offers accept and reject, and no later step. */
+  {
+    g_autoptr(Answer) page = request ("GET", "/console/reports/" REPORT_T2, disp, NULL);
+
+    g_assert_cmpint (page->status, ==, 200);
+    g_assert_nonnull (strstr (page->body, "id=\"case-accept\""));
+    g_assert_nonnull (strstr (page->body, "id=\"case-reject\""));
+    g_assert_null (strstr (page->body, "id=\"case-close\""));
+    g_assert_null (strstr (page->body, "id=\"case-file\""));
+  }
+  /* Without the token: refused, nothing changed. */
+  answer = request ("POST", "/console/reports/" REPORT_T2 "/case", disp,
+                    "action=accept&status=%E4%B8%8A%E6%8A%A5&steps=0");
+  assert_step (answer, 403, NULL);
+  answer_free (answer);
+  /* Not filed needs its reason. */
+  answer = case_step (disp, REPORT_T2, "reject", "上报", 0, NULL);
+  assert_step (answer, 400, "Give the reason");
+  answer_free (answer);
+  /* Another team's leader may not accept; his own team's either (not a leader's step). */
+  answer = case_step (lead1, REPORT_T2, "accept", "上报", 0, NULL);
+  assert_step (answer, 403, NULL);
+  answer_free (answer);
+  answer = case_step (lead2, REPORT_T2, "accept", "上报", 0, NULL);
+  assert_step (answer, 403, "not for your role");
+  answer_free (answer);
+  status = device_status (REPORT_T2);
+  g_assert_null (status);
+
+  answer = case_step (disp, REPORT_T2, "accept", "上报", 0, NULL);
+  assert_step (answer, 303, NULL);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                   "/console/reports/" REPORT_T2 "#case");
+  answer_free (answer);
+  /* The same form again: the case moved on. */
+  answer = case_step (disp, REPORT_T2, "accept", "上报", 0, NULL);
+  assert_step (answer, 409, "changed meanwhile");
+  answer_free (answer);
+  /* Closing now: not from this status, and it says so. */
+  answer = case_step (disp, REPORT_T2, "close", "受理", 1, NULL);
+  assert_step (answer, 409, "is not possible while the case is");
+  answer_free (answer);
+
+  answer = case_step (disp, REPORT_T2, "file", "受理", 1, NULL);
+  assert_step (answer, 303, NULL);
+  answer_free (answer);
+  g_clear_pointer (&status, g_free);
+  status = device_status (REPORT_T2);
+  g_assert_cmpstr (status, ==, "立案");
+  {
+    /* A stall's limit is two work hours: a deadline with its countdown, in the list too. */
+    g_autoptr(Answer) page = request ("GET", "/console/reports/" REPORT_T2, disp, NULL);
+    g_autoptr(Answer) list = request ("GET", "/console/reports", disp, NULL);
+    g_autoptr(Answer) overdue = request ("GET", "/console/reports?overdue=1", disp, NULL);
+
+    g_assert_nonnull (strstr (page->body, "<dd id=\"case-deadline\"><span class=\"countdown\">"));
+    g_assert_nonnull (strstr (page->body, " left</span>"));
+    g_assert_nonnull (strstr (list->body, "<span class=\"countdown\">"));
+    g_assert_cmpint (overdue->status, ==, 200);
+    g_assert_nonnull (strstr (overdue->body, "<p class=\"count\" id=\"count\">0 reports"));
+  }
+
+  answer = case_step (disp, REPORT_T2, "dispatch", "立案", 2, NULL);
+  assert_step (answer, 400, "who it goes to");
+  answer_free (answer);
+  answer = case_step (disp, REPORT_T2, "dispatch", "立案", 2, "&assignee=T2");
+  assert_step (answer, 303, NULL);
+  answer_free (answer);
+  /* Handling is the team leader's (or the centre's): not another team's leader. */
+  answer = case_step (lead1, REPORT_T2, "handle", "派遣", 3, "&note=done");
+  assert_step (answer, 403, NULL);
+  answer_free (answer);
+  answer = case_step (lead2, REPORT_T2, "handle", "派遣", 3, "&note=%E5%B7%B2%E5%8A%9D%E7%A6%BB");
+  assert_step (answer, 303, NULL);
+  answer_free (answer);
+  /* The check goes to an officer of his team: not to another team's. */
+  answer = case_step (lead2, REPORT_T2, "request_check", "处置", 4, "&assignee=A1");
+  assert_step (answer, 400, NULL);
+  answer_free (answer);
+  answer = case_step (lead2, REPORT_T2, "request_check", "处置", 4, "&assignee=C1");
+  assert_step (answer, 303, NULL);
+  answer_free (answer);
+  g_clear_pointer (&status, g_free);
+  status = device_status (REPORT_T2);
+  g_assert_cmpstr (status, ==, "待核查");
+  /* The check task at the office, for C1, on this case. */
+  task_list = xuncha_test_office_admin (fixture->dir, "task", "list", "--json", NULL);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *tasks;
+
+    g_assert_true (json_parser_load_from_data (parser, task_list, -1, NULL));
+    tasks = json_node_get_array (json_parser_get_root (parser));
+    g_assert_cmpuint (json_array_get_length (tasks), ==, 1);
+    {
+      JsonObject *task = json_array_get_object_element (tasks, 0);
+
+      g_assert_cmpstr (json_object_get_string_member (task, "kind"), ==, "check");
+      g_assert_cmpstr (json_object_get_string_member (task, "officer_id"), ==, "C1");
+      g_assert_cmpstr (json_object_get_string_member (task, "report_uuid"), ==, REPORT_T2);
+      task_id = g_strdup (json_object_get_string_member (task, "id"));
+    }
+  }
+  /* Closing before the check came back: not possible. */
+  answer = case_step (disp, REPORT_T2, "close", "待核查", 5, NULL);
+  assert_step (answer, 409, NULL);
+  answer_free (answer);
+  {
+    g_autoptr(Answer) page = request ("GET", "/console/reports/" REPORT_T2, disp, NULL);
+
+    g_assert_nonnull (strstr (page->body, "id=\"case-history\""));
+    g_assert_nonnull (strstr (page->body, "<q class=\"note\">已劝离</q>"));
+    g_assert_nonnull (strstr (page->body, "id=\"case-return\""));
+  }
+
+  /* C1's device finds the fixed stall: the case is up for closing, and he closes it. */
+  device_check_fixed (task_id);
+  g_clear_pointer (&status, g_free);
+  status = device_status (REPORT_T2);
+  g_assert_cmpstr (status, ==, "待结案");
+  answer = case_step (lead2, REPORT_T2, "close", "待结案", 5, NULL);
+  assert_step (answer, 403, NULL);
+  answer_free (answer);
+  answer = case_step (disp, REPORT_T2, "close", "待结案", 5, NULL);
+  assert_step (answer, 303, NULL);
+  answer_free (answer);
+  g_clear_pointer (&status, g_free);
+  status = device_status (REPORT_T2);
+  g_assert_cmpstr (status, ==, "结案");
+  {
+    g_autoptr(Answer) page = request ("GET", "/console/reports/" REPORT_T2, disp, NULL);
+    g_autoptr(Answer) audit = NULL;
+    g_autofree char *admin = login ("admin");
+    const char *history = strstr (page->body, "id=\"case-history\"");
+    guint steps = 0;
+
+    g_assert_nonnull (history);
+    for (const char *p = strstr (history, "<li>"); p != NULL; p = strstr (p + 1, "<li>"))
+      steps++;
+    /* Received, accept, file, dispatch, handle, request check, close. */
+    g_assert_cmpuint (steps, ==, 7);
+    g_assert_nonnull (strstr (page->body, "id=\"case-no-steps\""));
+    audit = request ("GET", "/console/audit", admin, NULL);
+    g_assert_nonnull (strstr (audit->body, "case.close"));
+    g_assert_nonnull (strstr (audit->body, "case.request_check"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -814,6 +1068,7 @@ main (int    argc,
   g_test_add_func ("/office-console/limits", test_limits);
   g_test_add_func ("/office-console/language", test_language);
   g_test_add_func ("/office-console/audit-log", test_audit_log);
+  g_test_add_func ("/office-console/case-workflow", test_case_workflow);
   g_test_add_func ("/office-console/login-limit", test_login_limit);
   status = g_test_run ();
   tear_down ();

@@ -7,35 +7,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "xuncha-office-console-catalogue.h"
-#include "xuncha-office-console.h"
+#include "xuncha-office-console-private.h"
 #include "xuncha-office-password.h"
-#include "xuncha-office-staff-records.h"
-#include "xuncha-taxonomy.h"
-
-struct _XunchaOfficeConsole
-{
-  GObject                       parent_instance;
-
-  XunchaOfficeRecords          *records;
-  XunchaOfficeStaffRecords     *staff;       /* the same object as records */
-  XunchaOfficePhotoStore       *photos;
-  XunchaTaxonomy               *taxonomy;
-  /* code → XunchaCategory, read-only once made (a taxonomy's lookup walks a list model,
-   * which is not for several threads). */
-  GHashTable                   *categories;
-  char                         *files_dir;
-  XunchaOfficeConsoleCatalogue *zh;          /* NULL: pages in English only */
-  gint64                        idle_us;
-  gint64                        absolute_us;
-  guint                         login_per_name;
-  guint                         login_per_address;
-  guint                         login_window_s;
-};
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeConsole, xuncha_office_console, G_TYPE_OBJECT)
 
-#define PREFIX "/console"
+#define PREFIX XUNCHA_OFFICE_CONSOLE_PREFIX
 #define SESSION_COOKIE "xuncha_session"
 #define LANGUAGE_COOKIE "xuncha_lang"
 /* Reports on one page of the list. */
@@ -61,17 +38,7 @@ static const char * const security_headers[] = {
   "Referrer-Policy", "same-origin",
 };
 
-/* One request as it is answered. */
-typedef struct
-{
-  XunchaOfficeConsole       *self;
-  XunchaOfficeConsoleCall   *call;
-  gboolean                   chinese;
-  GHashTable                *query;     /* name → value, or NULL */
-  GHashTable                *form;      /* name → value of a POST's form, or NULL */
-  XunchaOfficeStaffSession  *session;   /* NULL: not logged in */
-  XunchaOfficeStaff         *staff;
-} Page;
+typedef XunchaOfficeConsolePage Page;
 
 static void
 page_clear (Page *page)
@@ -165,6 +132,8 @@ page_start (Page       *page,
           esc (html, tr (page, N_("Accounts")));
           g_string_append (html, "</a><a href=\"" PREFIX "/audit\">");
           esc (html, tr (page, N_("Audit log")));
+          g_string_append (html, "</a><a href=\"" PREFIX "/time-limits\">");
+          esc (html, tr (page, N_("Time limits")));
           g_string_append (html, "</a>");
         }
       g_string_append (html, "<a href=\"" PREFIX "/password\">");
@@ -849,7 +818,7 @@ status_name (Page       *page,
 {
   if (status == NULL || *status == '\0')
     return tr (page, N_("new"));
-  return status;
+  return xuncha_office_console_cases_status_name (page, status);
 }
 
 /* A photo's role (the protocol's word) in the page's language. */
@@ -895,6 +864,7 @@ typedef struct
   char *team;
   char *status;
   char *note;
+  gint64 deadline_us;   /* a running case's, or 0 */
 } Row;
 
 static void
@@ -916,6 +886,9 @@ typedef struct
   Page       *page;
   GHashTable *officers;     /* id → XunchaWireOfficer */
   GHashTable *streets;      /* id → name */
+  GHashTable *deadlines;    /* uuid → gint64 *, the running cases' */
+  gint64      now_us;
+  gboolean    overdue;      /* only cases past their deadline */
   const char *from, *to, *category, *street, *officer, *team, *status;
   GPtrArray  *matches;      /* Row, in the order of receipt */
 } ListScan;
@@ -933,6 +906,7 @@ on_list_report (const XunchaOfficeReportRecord *record,
                                                                         report->street_id)
                                                  : NULL;
   g_autofree char *date = local_date (report->created_at);
+  const gint64 *deadline = g_hash_table_lookup (scan->deadlines, report->uuid);
   Row *row;
 
   if (!sees_all (page) && g_strcmp0 (team, page->staff->team) != 0)
@@ -946,7 +920,8 @@ on_list_report (const XunchaOfficeReportRecord *record,
       || (scan->status != NULL
           && g_strcmp0 (record->case_status != NULL ? record->case_status : "new",
                         scan->status) != 0)
-      || (scan->street != NULL && (street == NULL || strstr (street, scan->street) == NULL)))
+      || (scan->street != NULL && (street == NULL || strstr (street, scan->street) == NULL))
+      || (scan->overdue && (deadline == NULL || *deadline > scan->now_us)))
     return TRUE;
 
   row = g_new0 (Row, 1);
@@ -958,6 +933,7 @@ on_list_report (const XunchaOfficeReportRecord *record,
   row->team = g_strdup (team);
   row->status = g_strdup (record->case_status);
   row->note = g_strdup (report->note);
+  row->deadline_us = deadline != NULL ? *deadline : 0;
   g_ptr_array_add (scan->matches, row);
   return TRUE;
 }
@@ -1041,10 +1017,11 @@ static void
 handle_reports (Page *page)
 {
   static const char * const allowed[] = { "from", "to", "category", "street", "officer",
-                                          "team", "status", "page", "lang", NULL };
+                                          "team", "status", "overdue", "page", "lang", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) officers = NULL;
   g_autoptr(GHashTable) streets = NULL;
+  g_autoptr(GHashTable) deadlines = NULL;
   g_autoptr(GPtrArray) matches = g_ptr_array_new_with_free_func ((GDestroyNotify)row_free);
   ListScan scan = { page };
   const char *page_text;
@@ -1065,13 +1042,17 @@ handle_reports (Page *page)
     }
   officers = officers_by_id (page, &error);
   streets = officers != NULL ? street_names (page, &error) : NULL;
-  if (streets == NULL)
+  deadlines = streets != NULL ? xuncha_office_console_cases_deadlines (page, &error) : NULL;
+  if (deadlines == NULL)
     {
       answer_storage_error (page, error);
       return;
     }
   scan.officers = officers;
   scan.streets = streets;
+  scan.deadlines = deadlines;
+  scan.now_us = g_get_real_time ();
+  scan.overdue = field (page->query, "overdue") != NULL;
   scan.matches = matches;
   scan.from = field (page->query, "from");
   scan.to = field (page->query, "to");
@@ -1117,7 +1098,11 @@ handle_reports (Page *page)
   if (sees_all (page))
     filter_input (html, page, "team", tr (page, N_("Team")), "text");
   filter_input (html, page, "status", tr (page, N_("Case status")), "text");
-  g_string_append (html, "<button type=\"submit\" id=\"filter\">");
+  g_string_append_printf (html, "<label class=\"check\"><input type=\"checkbox\" "
+                          "name=\"overdue\" value=\"1\" id=\"filter-overdue\"%s>",
+                          scan.overdue ? " checked" : "");
+  esc (html, tr (page, N_("Overdue only")));
+  g_string_append (html, "</label><button type=\"submit\" id=\"filter\">");
   esc (html, tr (page, N_("Filter")));
   g_string_append (html, "</button></form>");
 
@@ -1132,7 +1117,7 @@ handle_reports (Page *page)
   g_string_append (html, "</p><table class=\"reports\"><thead><tr>");
   {
     const char *headings[] = { N_("Time"), N_("Category"), N_("Street"), N_("Officer"),
-                               N_("Team"), N_("Case status"), N_("Note") };
+                               N_("Team"), N_("Case status"), N_("Time limit"), N_("Note") };
 
     for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
       {
@@ -1163,6 +1148,9 @@ handle_reports (Page *page)
       esc (html, row->team);
       g_string_append (html, "</td><td>");
       esc (html, status_name (page, row->status));
+      g_string_append (html, "</td><td class=\"deadline\">");
+      if (row->deadline_us != 0)
+        xuncha_office_console_cases_countdown (page, html, row->deadline_us, scan.now_us);
       g_string_append (html, "</td><td class=\"note\">");
       esc (html, row->note);
       g_string_append (html, "</td></tr>");
@@ -1250,7 +1238,7 @@ handle_report (Page       *page,
   g_autoptr(GHashTable) streets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *created = NULL, *received = NULL, *position = NULL, *street = NULL;
-  g_autofree char *officer_text = NULL, *status_at = NULL;
+  g_autofree char *officer_text = NULL;
   const XunchaWireReport *report;
   const XunchaWireOfficer *officer;
   GString *html;
@@ -1293,7 +1281,6 @@ handle_report (Page       *page,
     }
   officer_text = officer != NULL ? g_strdup_printf ("%s (%s)", officer->name, officer->id)
                                  : g_strdup (record->officer_id);
-  status_at = local_time (record->case_status_at);
 
   html = page_start (page, category_name (page, report->category));
   g_string_append (html, "<dl class=\"report\">");
@@ -1309,22 +1296,10 @@ handle_report (Page       *page,
   detail (html, page, N_("Note"), report->note, "report-note");
   detail (html, page, N_("Case status"), status_name (page, record->case_status),
           "report-status");
-  g_string_append (html, "</dl><h2>");
-  esc (html, tr (page, N_("Case history")));
-  g_string_append (html, "</h2><ol class=\"history\"><li>");
-  esc (html, received);
-  g_string_append (html, " ");
-  esc (html, tr (page, N_("received")));
-  g_string_append (html, "</li>");
-  if (record->case_status != NULL)
-    {
-      g_string_append (html, "<li>");
-      esc (html, status_at);
-      g_string_append (html, " ");
-      esc (html, record->case_status);
-      g_string_append (html, "</li>");
-    }
-  g_string_append (html, "</ol><h2>");
+  g_string_append (html, "</dl>");
+  xuncha_office_console_cases_section (page, record, officer != NULL ? officer->team : NULL,
+                                       html);
+  g_string_append (html, "<h2>");
   esc (html, tr (page, N_("Photos")));
   g_string_append (html, "</h2><div class=\"photos\">");
   for (guint i = 0; report->photos != NULL && i < report->photos->len; i++)
@@ -1710,7 +1685,9 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
       return;
     }
   if (post && !(n == 1 && (g_str_equal (parts[0], "logout") || g_str_equal (parts[0], "password")
-                           || g_str_equal (parts[0], "staff"))))
+                           || g_str_equal (parts[0], "staff")
+                           || g_str_equal (parts[0], "time-limits")))
+      && !(n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "case")))
     {
       xuncha_office_console_call_header (call, "Allow", "GET, HEAD");
       answer_message (&page, 405, tr (&page, N_("Bad request")),
@@ -1741,6 +1718,10 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
     handle_report (&page, parts[1]);
   else if (n == 4 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "photos") && get)
     handle_photo (&page, parts[1], parts[3]);
+  else if (n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "case") && post)
+    xuncha_office_console_cases_handle_step (&page, parts[1]);
+  else if (n == 1 && g_str_equal (parts[0], "time-limits"))
+    xuncha_office_console_cases_handle_limits (&page);
   else if (n == 1 && (g_str_equal (parts[0], "audit") || g_str_equal (parts[0], "staff")))
     {
       if (page.staff->role != XUNCHA_OFFICE_STAFF_ROLE_ADMIN)
@@ -1773,6 +1754,7 @@ xuncha_office_console_finalize (GObject *object)
   g_clear_object (&self->taxonomy);
   g_free (self->files_dir);
   g_clear_pointer (&self->zh, xuncha_office_console_catalogue_free);
+  g_clear_pointer (&self->zone, g_time_zone_unref);
 
   G_OBJECT_CLASS (xuncha_office_console_parent_class)->finalize (object);
 }
@@ -1791,6 +1773,7 @@ xuncha_office_console_init (XunchaOfficeConsole *self)
   self->login_per_name = 5;
   self->login_per_address = 20;
   self->login_window_s = 600;
+  self->zone = g_time_zone_new_local ();
 }
 
 XunchaOfficeConsole *
@@ -1861,4 +1844,98 @@ xuncha_office_console_set_login_limits (XunchaOfficeConsole *self,
     self->login_per_address = per_address;
   if (window_s > 0)
     self->login_window_s = window_s;
+}
+
+/* For the console's other files (xuncha-office-console-private.h). */
+
+const char *
+xuncha_office_console_tr (Page       *page,
+                          const char *text)
+{
+  return tr (page, text);
+}
+
+void
+xuncha_office_console_esc (GString    *out,
+                           const char *text)
+{
+  esc (out, text);
+}
+
+GString *
+xuncha_office_console_page_start (Page       *page,
+                                  const char *title)
+{
+  return page_start (page, title);
+}
+
+void
+xuncha_office_console_page_end (GString *html)
+{
+  page_end (html);
+}
+
+void
+xuncha_office_console_answer_html (Page    *page,
+                                   guint    status,
+                                   GString *html)
+{
+  answer_html (page, status, html);
+}
+
+void
+xuncha_office_console_answer_message (Page       *page,
+                                      guint       status,
+                                      const char *title,
+                                      const char *message)
+{
+  answer_message (page, status, title, message);
+}
+
+void
+xuncha_office_console_answer_storage_error (Page         *page,
+                                            const GError *error)
+{
+  answer_storage_error (page, error);
+}
+
+void
+xuncha_office_console_redirect (Page       *page,
+                                const char *location)
+{
+  redirect (page, location);
+}
+
+gboolean
+xuncha_office_console_read_query (Page               *page,
+                                  const char * const *allowed)
+{
+  return read_query (page, allowed);
+}
+
+gboolean
+xuncha_office_console_read_form (Page               *page,
+                                 const char * const *allowed)
+{
+  return read_form (page, allowed);
+}
+
+const char *
+xuncha_office_console_field (GHashTable *fields,
+                             const char *name)
+{
+  return field (fields, name);
+}
+
+gboolean
+xuncha_office_console_check_change (Page *page)
+{
+  return check_change (page);
+}
+
+const char *
+xuncha_office_console_category_name (Page       *page,
+                                     const char *code)
+{
+  return category_name (page, code);
 }

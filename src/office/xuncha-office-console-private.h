@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xuncha-office-console-catalogue.h"
+#include "xuncha-office-console.h"
+#include "xuncha-office-staff-records.h"
+#include "xuncha-taxonomy.h"
+
+G_BEGIN_DECLS
+
+/* The console spans files: xuncha-office-console.c has the sessions, the routing and the
+ * pages of reports and accounts; xuncha-office-console-cases.c the case workflow's forms,
+ * history and time limits. What they share is here. */
+
+struct _XunchaOfficeConsole
+{
+  GObject                       parent_instance;
+
+  XunchaOfficeRecords          *records;
+  XunchaOfficeStaffRecords     *staff;       /* the same object as records */
+  XunchaOfficePhotoStore       *photos;
+  XunchaTaxonomy               *taxonomy;
+  /* code → XunchaCategory, read-only once made (a taxonomy's lookup walks a list model,
+   * which is not for several threads). */
+  GHashTable                   *categories;
+  char                         *files_dir;
+  XunchaOfficeConsoleCatalogue *zh;          /* NULL: pages in English only */
+  GTimeZone                    *zone;        /* the office's: dates shown, deadlines counted */
+  gint64                        idle_us;
+  gint64                        absolute_us;
+  guint                         login_per_name;
+  guint                         login_per_address;
+  guint                         login_window_s;
+};
+
+#define XUNCHA_OFFICE_CONSOLE_PREFIX "/console"
+
+/* One request as it is answered. */
+typedef struct
+{
+  XunchaOfficeConsole       *self;
+  XunchaOfficeConsoleCall   *call;
+  gboolean                   chinese;
+  GHashTable                *query;     /* name → value, or NULL */
+  GHashTable                *form;      /* name → value of a POST's form, or NULL */
+  XunchaOfficeStaffSession  *session;   /* NULL: not logged in */
+  XunchaOfficeStaff         *staff;
+} XunchaOfficeConsolePage;
+
+/* @text in the page's language. */
+const char *xuncha_office_console_tr                   (XunchaOfficeConsolePage  *page,
+                                                        const char               *text) G_GNUC_FORMAT (2);
+/* Appends @text escaped for HTML text and quoted attribute values. */
+void        xuncha_office_console_esc                  (GString                  *out,
+                                                        const char               *text);
+GString    *xuncha_office_console_page_start           (XunchaOfficeConsolePage  *page,
+                                                        const char               *title);
+void        xuncha_office_console_page_end             (GString                  *html);
+void        xuncha_office_console_answer_html          (XunchaOfficeConsolePage  *page,
+                                                        guint                     status,
+                                                        GString                  *html);
+void        xuncha_office_console_answer_message       (XunchaOfficeConsolePage  *page,
+                                                        guint                     status,
+                                                        const char               *title,
+                                                        const char               *message);
+void        xuncha_office_console_answer_storage_error (XunchaOfficeConsolePage  *page,
+                                                        const GError             *error);
+void        xuncha_office_console_redirect             (XunchaOfficeConsolePage  *page,
+                                                        const char               *location);
+/* Read the query or the form (only the names in @allowed, each within its limits) into
+ * page->query or page->form; FALSE after answering 400. */
+gboolean    xuncha_office_console_read_query           (XunchaOfficeConsolePage  *page,
+                                                        const char * const       *allowed);
+gboolean    xuncha_office_console_read_form            (XunchaOfficeConsolePage  *page,
+                                                        const char * const       *allowed);
+/* A field's value, NULL for absent or empty. */
+const char *xuncha_office_console_field                (GHashTable               *fields,
+                                                        const char               *name);
+/* FALSE after answering 403 when a change lacks the session's CSRF token or comes from
+ * another site. */
+gboolean    xuncha_office_console_check_change         (XunchaOfficeConsolePage  *page);
+const char *xuncha_office_console_category_name        (XunchaOfficeConsolePage  *page,
+                                                        const char               *code);
+
+/* In xuncha-office-console-cases.c. */
+
+/* A case status (the office's word) in the page's language. */
+const char *xuncha_office_console_cases_status_name    (XunchaOfficeConsolePage  *page,
+                                                        const char               *status);
+/* The report page's case: status, deadline with its countdown, assignee, a form for each
+ * step the page's member may take now, and the history. @team: the reporting officer's. */
+void        xuncha_office_console_cases_section        (XunchaOfficeConsolePage        *page,
+                                                        const XunchaOfficeReportRecord *record,
+                                                        const char                     *team,
+                                                        GString                        *html);
+/* POST /console/reports/UUID/case: one step of the case. */
+void        xuncha_office_console_cases_handle_step    (XunchaOfficeConsolePage  *page,
+                                                        const char               *uuid);
+/* /console/time-limits: the categories' limits; an administrator changes them. */
+void        xuncha_office_console_cases_handle_limits  (XunchaOfficeConsolePage  *page);
+/* The running cases' deadlines: report uuid → gint64 * (Unix microseconds). */
+GHashTable *xuncha_office_console_cases_deadlines      (XunchaOfficeConsolePage  *page,
+                                                        GError                  **error);
+/* The id of the check task that step @steps of the report's case asks for: the same for
+ * the same step, so that a request sent again finds the task it made. */
+char       *xuncha_office_console_cases_check_id       (const char               *report_uuid,
+                                                        guint                     steps);
+/* The list's deadline cell: the local time with what is left, or the overdue mark. */
+void        xuncha_office_console_cases_countdown      (XunchaOfficeConsolePage  *page,
+                                                        GString                  *html,
+                                                        gint64                    deadline_us,
+                                                        gint64                    now_us);
+
+G_END_DECLS
