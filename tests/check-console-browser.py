@@ -4,7 +4,9 @@
 python3-selenium through chromium-driver, against the real xuncha-office over HTTPS on
 loopback with the demo streets and reports sent as a device sends them (the API, a real
 JPEG). A new dispatcher logs in with the one-time password, chooses his own, filters
-today's stall reports on 陈寿路, opens one and sees its photo. Screenshots go to
+today's stall reports on 陈寿路, opens one and sees its photo, files it as a case with its
+deadline, dispatches it, asks for a check, which the officer's device answers (the real
+device API), and closes it. Screenshots go to
 BUILD_DIR/screenshots/console-*.png (360×720, zh_CN).
 
 The browser trusts the office's certificate by its public key (a pin of the test's own
@@ -232,10 +234,84 @@ try:
     shot("report")
     driver.execute_script("arguments[0].scrollIntoView()", image)
     shot("report-photo")
+
+    # He files it as a case: accepted, then filed with its deadline from the stall's limit.
+    def step(action, fields=None):
+        form = driver.find_elements(By.ID, "step-" + action)
+        check(len(form) == 1, "no %s step on the page: %s" % (action, driver.find_element(
+            By.ID, "case").text))
+        for name, value in (fields or {}).items():
+            driver.find_element(By.ID, "%s-%s" % (action, name)).send_keys(value)
+        driver.execute_script("arguments[0].scrollIntoView()", form[0])
+        driver.find_element(By.ID, "case-" + action).click()
+        WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("#case"))
+        check(driver.current_url.endswith("/console/reports/%s#case" % wanted),
+              "the %s step did not come back to the report: %s" % (action, driver.title))
+
+    def status():
+        return driver.find_element(By.ID, "case-status").text
+
+    def device_status():
+        answer = api("GET", "/api/v1/reports?since=0", None, "application/json", token)
+        return {r["uuid"]: r["case_status"] for r in answer["reports"]}.get(wanted)
+
+    check(status() == "上报", "a new report's case is not 上报: " + status())
+    step("accept")
+    check(status() == "受理", "not accepted: " + status())
+    step("file")
+    check(status() == "立案", "not filed: " + status())
+    deadline = driver.find_element(By.ID, "case-deadline").text
+    check("剩余" in deadline, "no countdown on the filed case: " + deadline)
+    check(device_status() == "立案", "the device does not see 立案: %s" % device_status())
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
+    shot("case-filed")
+    driver.get(base + "/console/reports")
+    link = driver.find_element(By.CSS_SELECTOR, "a[href='/console/reports/%s']" % wanted)
+    row = link.find_element(By.XPATH, "./ancestor::tr")
+    check("剩余" in row.find_element(By.CSS_SELECTOR, "td.deadline").text,
+          "no countdown in the list: " + row.text)
+    shot("reports-deadline")
+    driver.get(base + "/console/reports/" + wanted)
+
+    # Dispatched to the team, and a check asked of the reporting officer.
+    step("dispatch", {"assignee": "一中队"})
+    check(status() == "派遣", "not dispatched: " + status())
+    check(driver.find_element(By.ID, "case-assignee").text == "一中队", "no assignee")
+    step("request_check", {"assignee": "P-017", "note": "请核查是否已清理"})
+    check(status() == "待核查", "no check asked: " + status())
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
+    shot("case-check")
+
+    # The officer's device finds the check task and answers: fixed.
+    tasks = api("GET", "/api/v1/tasks?since=0", None, "application/json", token)["tasks"]
+    checks = [t for t in tasks if t["kind"] == "check" and t["report_uuid"] == wanted]
+    check(len(checks) == 1, "the device has no check task: %r" % tasks)
+    api("PUT", "/api/v1/tasks/%s/result" % checks[0]["id"], json.dumps({
+        "task_id": checks[0]["id"], "result_uuid": str(uuid.uuid4()), "outcome": "fixed",
+        "category": None, "report_uuids": [], "note": "已清理", "position": None,
+        "shift_uuid": None,
+        "done_at": datetime.datetime.now(datetime.timezone.utc).replace(
+            microsecond=0).isoformat().replace("+00:00", "Z")}), "application/json", token)
+    driver.get(base + "/console/reports/" + wanted)
+    check(status() == "待结案", "the check's result did not come in: " + status())
+
+    # He closes it.
+    step("close")
+    check(status() == "结案", "not closed: " + status())
+    check(device_status() == "结案", "the device does not see 结案: %s" % device_status())
+    history = driver.find_elements(By.CSS_SELECTOR, "#case-history li")
+    check(len(history) >= 6, "the history lacks steps: %d" % len(history))
+    check(not driver.find_elements(By.CSS_SELECTOR, ".case-step"), "steps after closing")
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
+    shot("case-closed")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.set_window_size(1280, 900)
+    driver.execute_script("window.scrollTo(0, 0)")
     shot("report-wide")
-    print("ok: logged in, changed the password, filtered, opened the report, saw the photo")
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
+    shot("case-wide")
+    print("ok: logged in, changed the password, filtered, opened the report, saw the photo, "
+          "filed it as a case, dispatched it, had it checked and closed it")
 finally:
     if driver is not None:
         driver.quit()

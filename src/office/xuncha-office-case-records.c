@@ -127,3 +127,11 @@ xuncha_office_case_records_step_audit (const XunchaOfficeCaseEvent *event)
   return xuncha_office_audit_entry_new (event->actor, action, event->report_uuid,
                                         event->from_status, after->str);
 }
+
+const char *
+xuncha_office_case_records_dispatched_to (const XunchaOfficeCaseEvent *event)
+{
+  g_return_val_if_fail (event != NULL, NULL);
+
+  return g_strcmp0 (event->action, "dispatch") == 0 ? event->assignee : NULL;
+}

@@ -55,20 +55,21 @@ gboolean          xuncha_office_case_records_time_limit_set (XunchaOfficeCaseRec
                                                              GError                      **error);
 /* The report as a case. NOT_FOUND for a report the office does not hold. */
 XunchaOfficeCase *xuncha_office_case_records_case_get       (XunchaOfficeCaseRecords      *self,
-                                                             const char                   *report_uuid,
+                                                             const char                   *uuid,
                                                              GError                      **error);
 /* The case's steps (XunchaOfficeCaseEvent), oldest first; empty for none. */
 GPtrArray        *xuncha_office_case_records_case_history   (XunchaOfficeCaseRecords      *self,
-                                                             const char                   *report_uuid,
+                                                             const char                   *uuid,
                                                              GError                      **error);
 /* The cases with a deadline whose status still counts against it (filed, not closed):
  * XunchaOfficeCase, for the console's countdowns and its overdue filter. */
 GPtrArray        *xuncha_office_case_records_cases_running  (XunchaOfficeCaseRecords      *self,
                                                              GError                      **error);
 /* Makes one step: the report's case status becomes @event's to_status (a new status
- * revision, which devices pull, given in @revision), its deadline and assignee those the
- * step sets (kept where it sets none), the step is added to the history and the audit log
- * (action "case.ACTION", before and after the statuses), all in one transaction.
+ * revision, which devices pull, given in @revision), its deadline the step's (kept where
+ * it sets none), its assignee a dispatch's; the step is added to the history and the
+ * audit log (action "case.ACTION", before and after the statuses); all in one
+ * transaction.
  * NOT_FOUND for an unknown report; CONFLICT when the case is no longer at @event's
  * from_status or its history no longer holds @steps steps (someone moved it meanwhile, or
  * this is a repeat of a step already made): nothing is changed then. */
@@ -78,7 +79,11 @@ gboolean          xuncha_office_case_records_case_change    (XunchaOfficeCaseRec
                                                              gint64                       *revision,
                                                              GError                      **error);
 
-/* What every backend applies alike: the audit entry of a step. */
-XunchaOfficeAuditEntry *xuncha_office_case_records_step_audit (const XunchaOfficeCaseEvent *event);
+/* What every backend applies alike: the audit entry of a step, and where the case is
+ * dispatched to after it (a dispatch's assignee; NULL for a step that keeps it, such as a
+ * request for a check, whose assignee is the checking officer's). */
+XunchaOfficeAuditEntry *
+            xuncha_office_case_records_step_audit    (const XunchaOfficeCaseEvent *event);
+const char *xuncha_office_case_records_dispatched_to (const XunchaOfficeCaseEvent *event);
 
 G_END_DECLS

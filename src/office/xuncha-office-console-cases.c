@@ -286,8 +286,8 @@ xuncha_office_console_cases_section (Page                           *page,
   g_string_append (html, "<dl class=\"case\"><dt>");
   esc (html, tr (page, N_("Case status")));
   g_string_append (html, "</dt><dd id=\"case-status\">");
-  esc (html, xuncha_office_console_cases_status_name (page,
-                                                      xuncha_office_case_status_normal (item->status)));
+  esc (html, xuncha_office_console_cases_status_name (
+               page, xuncha_office_case_status_normal (item->status)));
   g_string_append (html, "</dd><dt>");
   esc (html, tr (page, N_("Time limit")));
   g_string_append (html, "</dt><dd id=\"case-deadline\">");

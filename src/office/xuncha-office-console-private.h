@@ -49,7 +49,8 @@ typedef struct
 
 /* @text in the page's language. */
 const char *xuncha_office_console_tr                   (XunchaOfficeConsolePage  *page,
-                                                        const char               *text) G_GNUC_FORMAT (2);
+                                                        const char               *text)
+                                                        G_GNUC_FORMAT (2);
 /* Appends @text escaped for HTML text and quoted attribute values. */
 void        xuncha_office_console_esc                  (GString                  *out,
                                                         const char               *text);

@@ -383,7 +383,7 @@ case_change_work (PGconn    *conn,
               "  deadline_us = CASE WHEN $2::bigint = 0 THEN cases.deadline_us "
               "    ELSE $2::bigint END, "
               "  assignee = coalesce ($3, cases.assignee), steps = cases.steps + 1",
-              event->report_uuid, deadline, event->assignee);
+              event->report_uuid, deadline, xuncha_office_case_records_dispatched_to (event));
   if (item == NULL)
     return FALSE;
   step = run (conn, error,

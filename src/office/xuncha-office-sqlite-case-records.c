@@ -335,7 +335,8 @@ case_change (XunchaOfficeCaseRecords      *records,
     return FALSE;
   sqlite3_bind_text (stmt, 1, event->report_uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, event->deadline_us);
-  sqlite3_bind_text (stmt, 3, event->assignee, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, xuncha_office_case_records_dispatched_to (event), -1,
+                     SQLITE_STATIC);
   if (!step_done (c, stmt, error))
     return FALSE;
   stmt = prepare (c, "INSERT INTO case_history (report_uuid, at, actor, action, from_status, "

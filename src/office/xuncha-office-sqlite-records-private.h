@@ -39,7 +39,7 @@ void          xuncha_office_sqlite_connection_give_back (XunchaOfficeSqliteConne
 
 void          xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
 /* XunchaOfficeCaseRecords, in xuncha-office-sqlite-case-records.c. */
-void          xuncha_office_sqlite_case_records_iface_init (XunchaOfficeCaseRecordsInterface *iface);
+void          xuncha_office_sqlite_case_records_iface_init (XunchaOfficeCaseRecordsInterface *i);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeSqliteConnection,
                                xuncha_office_sqlite_connection_give_back)
