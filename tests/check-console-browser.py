@@ -300,7 +300,10 @@ try:
     check(status() == "结案", "not closed: " + status())
     check(device_status() == "结案", "the device does not see 结案: %s" % device_status())
     history = driver.find_elements(By.CSS_SELECTOR, "#case-history li")
-    check(len(history) >= 6, "the history lacks steps: %d" % len(history))
+    # Received, accept, file, dispatch, request check, the check's result, close.
+    check(len(history) == 7, "the history lacks steps: %d" % len(history))
+    check("核查结果" in history[5].text and "P-017" in history[5].text,
+          "the check's result is not in the history: " + history[5].text)
     check(not driver.find_elements(By.CSS_SELECTOR, ".case-step"), "steps after closing")
     driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
     shot("case-closed")

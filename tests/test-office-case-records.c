@@ -383,6 +383,83 @@ test_moved_on (Fixture       *f,
   g_assert_null (item);
 }
 
+/* An officer's check result moves the case (fixed: 待结案) and is a step of its history
+ * too, by the officer, from the status it found; a console step made against the history
+ * before it is a conflict. */
+static void
+test_result_step (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeCaseEvent) accept = make_step ("accept", "上报", "受理");
+  g_autoptr(XunchaOfficeCaseEvent) file = make_step ("file", "受理", "立案");
+  g_autoptr(XunchaOfficeCaseEvent) dispatch = make_step ("dispatch", "立案", "派遣");
+  g_autoptr(XunchaOfficeCaseEvent) check = make_step ("request_check", "派遣", "待核查");
+  g_autoptr(XunchaOfficeCaseEvent) late = make_step ("return", "待核查", "退回");
+  g_autoptr(XunchaWireTask) task = xuncha_wire_task_new ();
+  g_autoptr(XunchaWireTask) done = NULL;
+  g_autoptr(XunchaWireTaskResult) result = NULL;
+  g_autoptr(XunchaOfficeCase) item = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  const XunchaOfficeCaseEvent *event;
+  g_autofree char *task_id = g_uuid_string_random ();
+  g_autofree char *result_json = NULL;
+  gboolean created = FALSE;
+  gint64 unchanged;
+
+  file->deadline_us = g_get_real_time () + (gint64)3600 * G_USEC_PER_SEC;
+  dispatch->assignee = g_strdup ("一中队");
+  check->assignee = g_strdup ("A001");
+  check->task_id = g_strdup (task_id);
+  step (f, accept, 0);
+  step (f, file, 1);
+  step (f, dispatch, 2);
+  task->id = g_strdup (task_id);
+  task->kind = g_strdup ("check");
+  task->officer_id = g_strdup ("A001");
+  task->created_at = g_strdup ("2026-12-07T02:00:00Z");
+  task->deadline = g_strdup ("2099-12-31T10:00:00Z");
+  task->report_uuid = g_strdup (REPORT_UUID);
+  task->note = g_strdup ("");
+  g_assert_true (xuncha_office_records_task_add (f->records, task, &error));
+  g_assert_no_error (error);
+  step (f, check, 3);
+
+  result_json = g_strdup_printf ("{\"task_id\": \"%s\", \"result_uuid\": "
+                                 "\"0c9e3f5a-8b2d-4e6f-9a1b-3c5d7e9f1a2b\", \"outcome\": "
+                                 "\"fixed\", \"category\": null, \"report_uuids\": [], "
+                                 "\"note\": \"已清理\", \"position\": null, "
+                                 "\"shift_uuid\": null, \"done_at\": \"2026-12-07T03:00:00Z\"}",
+                                 task_id);
+  result = xuncha_wire_task_result_decode (result_json, -1, &error);
+  g_assert_no_error (error);
+  done = xuncha_office_records_task_result_put (f->records, &f->officer, result,
+                                                g_get_real_time (), &created, &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+
+  item = xuncha_office_case_records_case_get (f->cases, REPORT_UUID, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (item->status, ==, "待结案");
+  g_assert_cmpuint (item->steps, ==, 5);
+  g_assert_cmpstr (item->assignee, ==, "一中队");
+  history = xuncha_office_case_records_case_history (f->cases, REPORT_UUID, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 5);
+  event = history->pdata[4];
+  g_assert_cmpstr (event->action, ==, "check_result");
+  g_assert_cmpstr (event->actor, ==, "A001");
+  g_assert_cmpstr (event->from_status, ==, "待核查");
+  g_assert_cmpstr (event->to_status, ==, "待结案");
+  g_assert_cmpstr (event->note, ==, "已清理");
+  g_assert_cmpstr (event->task_id, ==, task_id);
+
+  /* A return made on the page as it was before the result: refused. */
+  g_assert_false (xuncha_office_case_records_case_change (f->cases, late, 4, &unchanged,
+                                                          &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+}
+
 /* Two steps from the same status at once: exactly one is made. */
 typedef struct
 {
@@ -454,6 +531,7 @@ main (int    argc,
   ADD ("time-limits", test_time_limits);
   ADD ("steps", test_steps);
   ADD ("moved-on", test_moved_on);
+  ADD ("result-step", test_result_step);
   ADD ("race", test_race);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "xuncha-core.h"
@@ -1012,10 +1013,13 @@ test_case_workflow (void)
   g_clear_pointer (&status, g_free);
   status = device_status (REPORT_T2);
   g_assert_cmpstr (status, ==, "待结案");
-  answer = case_step (lead2, REPORT_T2, "close", "待结案", 5, NULL);
+  answer = case_step (lead2, REPORT_T2, "close", "待结案", 6, NULL);
   assert_step (answer, 403, NULL);
   answer_free (answer);
   answer = case_step (disp, REPORT_T2, "close", "待结案", 5, NULL);
+  assert_step (answer, 409, "changed meanwhile");
+  answer_free (answer);
+  answer = case_step (disp, REPORT_T2, "close", "待结案", 6, NULL);
   assert_step (answer, 303, NULL);
   answer_free (answer);
   g_clear_pointer (&status, g_free);
@@ -1031,13 +1035,129 @@ test_case_workflow (void)
     g_assert_nonnull (history);
     for (const char *p = strstr (history, "<li>"); p != NULL; p = strstr (p + 1, "<li>"))
       steps++;
-    /* Received, accept, file, dispatch, handle, request check, close. */
-    g_assert_cmpuint (steps, ==, 7);
+    /* Received, accept, file, dispatch, handle, request check, the officer's check
+     * result, close. */
+    g_assert_cmpuint (steps, ==, 8);
+    g_assert_nonnull (strstr (page->body, "<span class=\"actor\">C1</span>"));
     g_assert_nonnull (strstr (page->body, "id=\"case-no-steps\""));
     audit = request ("GET", "/console/audit", admin, NULL);
     g_assert_nonnull (strstr (audit->body, "case.close"));
     g_assert_nonnull (strstr (audit->body, "case.request_check"));
   }
+}
+
+/* The time limits: every member reads them, only the admin changes one (with the token;
+ * a number out of range refused, nothing changed), the change is audited before → after,
+ * and filing takes the limit as it is now: three work days end at 18:00. A case past its
+ * deadline is marked overdue, and the list's overdue filter finds it alone. */
+static void
+test_time_limits (void)
+{
+  g_autofree char *admin = login ("admin");
+  g_autofree char *disp = login ("disp");
+  g_autofree char *csrf = NULL, *form = NULL;
+  g_autoptr(Answer) page = request ("GET", "/console/time-limits", admin, NULL);
+  g_autoptr(Answer) read_only = request ("GET", "/console/time-limits", disp, NULL);
+  g_autoptr(Answer) audit = NULL;
+  g_autoptr(Answer) report = NULL;
+  Answer *answer;
+
+  g_assert_cmpint (page->status, ==, 200);
+  g_assert_nonnull (strstr (page->body, "id=\"limit-09006\""));
+  g_assert_nonnull (strstr (page->body, "id=\"limit-06010\""));
+  g_assert_cmpint (read_only->status, ==, 200);
+  g_assert_null (strstr (read_only->body, "id=\"limit-09006\""));
+  g_assert_nonnull (strstr (read_only->body, "2 work hours"));
+
+  csrf = csrf_of (page->body);
+  answer = request ("POST", "/console/time-limits", admin,
+                    "category=09006&amount=3&unit=work_days");
+  assert_step (answer, 403, NULL);
+  answer_free (answer);
+  {
+    g_autofree char *disp_csrf = csrf_of (read_only->body);
+    g_autofree char *disp_form = g_strdup_printf ("csrf=%s&category=09006&amount=3&"
+                                                  "unit=work_days", disp_csrf);
+
+    answer = request ("POST", "/console/time-limits", disp, disp_form);
+    assert_step (answer, 403, "Only an administrator");
+    answer_free (answer);
+  }
+  form = g_strdup_printf ("csrf=%s&category=09006&amount=251&unit=work_days", csrf);
+  answer = request ("POST", "/console/time-limits", admin, form);
+  assert_step (answer, 400, "A time limit is");
+  answer_free (answer);
+  g_free (form);
+  form = g_strdup_printf ("csrf=%s&category=99999&amount=1&unit=work_days", csrf);
+  answer = request ("POST", "/console/time-limits", admin, form);
+  assert_step (answer, 400, NULL);
+  answer_free (answer);
+  g_free (form);
+  form = g_strdup_printf ("csrf=%s&category=09006&amount=3&unit=work_days", csrf);
+  answer = request ("POST", "/console/time-limits", admin, form);
+  assert_step (answer, 303, NULL);
+  answer_free (answer);
+  audit = request ("GET", "/console/audit", admin, NULL);
+  g_assert_nonnull (strstr (audit->body, "time_limit.set"));
+  g_assert_nonnull (strstr (audit->body, "2 work_hours"));
+  g_assert_nonnull (strstr (audit->body, "3 work_days"));
+
+  answer = case_step (disp, REPORT_T1, "accept", "上报", 0, NULL);
+  assert_step (answer, 303, NULL);
+  answer_free (answer);
+  answer = case_step (disp, REPORT_T1, "file", "受理", 1, NULL);
+  assert_step (answer, 303, NULL);
+  answer_free (answer);
+  report = request ("GET", "/console/reports/" REPORT_T1, disp, NULL);
+  {
+    const char *deadline = strstr (report->body, "<dd id=\"case-deadline\">");
+
+    g_assert_nonnull (deadline);
+    g_assert_nonnull (strstr (deadline, " 18:00 · "));
+  }
+
+  if (g_strcmp0 (g_getenv ("XUNCHA_TEST_BACKEND"), "postgresql") != 0)
+    {
+      /* As if filed long ago: its deadline a day gone. */
+      g_autofree char *path = g_build_filename (fixture->dir, "office.db", NULL);
+      g_autofree char *sql =
+        g_strdup_printf ("UPDATE cases SET deadline_us = %" G_GINT64_FORMAT " WHERE "
+                         "report_uuid = '" REPORT_T1 "'",
+                         g_get_real_time () - (gint64)24 * 3600 * G_USEC_PER_SEC);
+      g_autoptr(Answer) overdue = NULL;
+      g_autoptr(Answer) list = NULL;
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 5000);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+      overdue = request ("GET", "/console/reports?overdue=1", disp, NULL);
+      g_assert_cmpint (overdue->status, ==, 200);
+      g_assert_nonnull (strstr (overdue->body, "<p class=\"count\" id=\"count\">1 reports"));
+      g_assert_nonnull (strstr (overdue->body, REPORT_T1));
+      g_assert_nonnull (strstr (overdue->body, "<span class=\"overdue\">"));
+      g_assert_nonnull (strstr (overdue->body, "overdue by 1 d 0 h"));
+      list = request ("GET", "/console/reports/" REPORT_T1, disp, NULL);
+      g_assert_nonnull (strstr (list->body, "<dd id=\"case-deadline\"><span class=\"overdue\">"));
+      /* Extended a day: running again, not overdue. */
+      {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+        g_autoptr(GDateTime) later = g_date_time_add_days (now, 1);
+        g_autofree char *when = g_date_time_format (later, "%Y-%m-%dT%H:%M");
+        g_autofree char *extra = g_strdup_printf ("&deadline=%s&note=rain", when);
+        g_autoptr(Answer) after = NULL;
+
+        answer = case_step (disp, REPORT_T1, "extend", "立案", 2, "&note=rain");
+        assert_step (answer, 400, "new deadline");
+        answer_free (answer);
+        answer = case_step (disp, REPORT_T1, "extend", "立案", 2, extra);
+        assert_step (answer, 303, NULL);
+        answer_free (answer);
+        after = request ("GET", "/console/reports?overdue=1", disp, NULL);
+        g_assert_nonnull (strstr (after->body, "<p class=\"count\" id=\"count\">0 reports"));
+      }
+    }
 }
 
 int
@@ -1069,6 +1189,7 @@ main (int    argc,
   g_test_add_func ("/office-console/language", test_language);
   g_test_add_func ("/office-console/audit-log", test_audit_log);
   g_test_add_func ("/office-console/case-workflow", test_case_workflow);
+  g_test_add_func ("/office-console/time-limits", test_time_limits);
   g_test_add_func ("/office-console/login-limit", test_login_limit);
   status = g_test_run ();
   tear_down ();

@@ -1595,6 +1595,8 @@ test_from_first_schema (Fixture       *f,
                                  "ALTER TABLE tokens DROP COLUMN key_algorithm;"
                                  "ALTER TABLE tokens DROP COLUMN public_key;"
                                  "ALTER TABLE tokens DROP COLUMN key_fingerprint;"
+                                 "DROP TABLE case_time_limits; DROP TABLE cases;"
+                                 "DROP TABLE case_history;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 

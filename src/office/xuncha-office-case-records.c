@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "xuncha-office-case-records.h"
+#include "xuncha-office-case-workflow.h"
 #include "xuncha-protocol.h"
 
 G_DEFINE_INTERFACE (XunchaOfficeCaseRecords, xuncha_office_case_records, G_TYPE_OBJECT)
@@ -134,4 +135,29 @@ xuncha_office_case_records_dispatched_to (const XunchaOfficeCaseEvent *event)
   g_return_val_if_fail (event != NULL, NULL);
 
   return g_strcmp0 (event->action, "dispatch") == 0 ? event->assignee : NULL;
+}
+
+XunchaOfficeCaseEvent *
+xuncha_office_case_records_result_event (const XunchaOfficeCase      *held,
+                                         const char                  *actor,
+                                         const XunchaWireTask        *task,
+                                         const XunchaWireTaskResult  *result,
+                                         const char                  *to_status)
+{
+  XunchaOfficeCaseEvent *event;
+
+  g_return_val_if_fail (held != NULL && actor != NULL && task != NULL, NULL);
+  g_return_val_if_fail (result != NULL && to_status != NULL, NULL);
+
+  event = xuncha_office_case_event_new ();
+  event->report_uuid = g_strdup (held->report_uuid);
+  event->at = g_get_real_time ();
+  event->actor = g_strdup (actor);
+  event->action = g_strdup (g_str_equal (task->kind, "verify") ? "verify_result"
+                                                                : "check_result");
+  event->from_status = g_strdup (xuncha_office_case_status_normal (held->status));
+  event->to_status = g_strdup (to_status);
+  event->note = result->note != NULL && *result->note != '\0' ? g_strdup (result->note) : NULL;
+  event->task_id = g_strdup (task->id);
+  return event;
 }

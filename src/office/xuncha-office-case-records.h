@@ -8,6 +8,7 @@
 #include "xuncha-office-case.h"
 #include "xuncha-office-storage-error.h"
 #include "xuncha-office-time-limit.h"
+#include "xuncha-wire-task.h"
 
 G_BEGIN_DECLS
 
@@ -85,5 +86,13 @@ gboolean          xuncha_office_case_records_case_change    (XunchaOfficeCaseRec
 XunchaOfficeAuditEntry *
             xuncha_office_case_records_step_audit    (const XunchaOfficeCaseEvent *event);
 const char *xuncha_office_case_records_dispatched_to (const XunchaOfficeCaseEvent *event);
+/* The step a task's result makes on the case @held (verify_result or check_result, by the
+ * officer @actor, to @to_status, with the result's note), for its history. */
+XunchaOfficeCaseEvent *
+            xuncha_office_case_records_result_event  (const XunchaOfficeCase      *held,
+                                                      const char                  *actor,
+                                                      const XunchaWireTask        *task,
+                                                      const XunchaWireTaskResult  *result,
+                                                      const char                  *to_status);
 
 G_END_DECLS

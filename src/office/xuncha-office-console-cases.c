@@ -214,6 +214,8 @@ action_name (Page       *page,
     return tr (page, xuncha_office_case_action_label (known));
   if (g_strcmp0 (action, "check_result") == 0)
     return tr (page, N_("Check result"));
+  if (g_strcmp0 (action, "verify_result") == 0)
+    return tr (page, N_("Verified on site"));
   return action;
 }
 
@@ -359,11 +361,14 @@ parse_local (Page       *page,
              gint64     *out_us)
 {
   g_autoptr(GDateTime) time = NULL;
+  g_autofree char *seconds = NULL;
 
   if (text == NULL || strlen (text) < 16 || strlen (text) > 19 || strchr (text, 'Z') != NULL
       || strchr (text + 10, '+') != NULL || strchr (text + 10, '-') != NULL)
     return FALSE;
-  time = g_date_time_new_from_iso8601 (text, page->self->zone);
+  /* A browser sends no seconds unless asked to; GLib wants them. */
+  seconds = strlen (text) == 16 ? g_strconcat (text, ":00", NULL) : g_strdup (text);
+  time = g_date_time_new_from_iso8601 (seconds, page->self->zone);
   if (time == NULL)
     return FALSE;
   *out_us = g_date_time_to_unix (time) * G_USEC_PER_SEC;

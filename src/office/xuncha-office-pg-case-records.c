@@ -328,6 +328,36 @@ cases_running (XunchaOfficeCaseRecords  *records,
   return g_steal_pointer (&call.found);
 }
 
+/* The history's row and the case's count of steps for a step; the status is the
+ * caller's. */
+static gboolean
+history_add (PGconn                       *conn,
+             const XunchaOfficeCaseEvent  *event,
+             GError                      **error)
+{
+  g_autofree char *at_us = g_strdup_printf ("%" G_GINT64_FORMAT, event->at);
+  g_autofree char *deadline = g_strdup_printf ("%" G_GINT64_FORMAT, event->deadline_us);
+  g_autoptr(PGresult) item = NULL;
+  g_autoptr(PGresult) step = NULL;
+
+  item = run (conn, error,
+              "INSERT INTO cases (report_uuid, deadline_us, assignee, steps) "
+              "VALUES ($1, $2::bigint, $3, 1) ON CONFLICT (report_uuid) DO UPDATE SET "
+              "  deadline_us = CASE WHEN $2::bigint = 0 THEN cases.deadline_us "
+              "    ELSE $2::bigint END, "
+              "  assignee = coalesce ($3, cases.assignee), steps = cases.steps + 1",
+              event->report_uuid, deadline, xuncha_office_case_records_dispatched_to (event));
+  if (item == NULL)
+    return FALSE;
+  step = run (conn, error,
+              "INSERT INTO case_history (report_uuid, at, actor, action, from_status, "
+              "  to_status, note, assignee, deadline_us, task_id) "
+              "VALUES ($1, $2::bigint, $3, $4, $5, $6, $7, $8, $9::bigint, $10)",
+              event->report_uuid, at_us, event->actor, event->action, event->from_status,
+              event->to_status, event->note, event->assignee, deadline, event->task_id);
+  return step != NULL;
+}
+
 static gboolean
 case_change_work (PGconn    *conn,
                   gpointer   data,
@@ -339,12 +369,8 @@ case_change_work (PGconn    *conn,
   g_autoptr(XunchaOfficeAuditEntry) audit = NULL;
   g_autoptr(PGresult) counter = NULL;
   g_autoptr(PGresult) report = NULL;
-  g_autoptr(PGresult) item = NULL;
-  g_autoptr(PGresult) step = NULL;
   g_autoptr(GDateTime) at = NULL;
   g_autofree char *at_text = NULL;
-  g_autofree char *at_us = g_strdup_printf ("%" G_GINT64_FORMAT, event->at);
-  g_autofree char *deadline = g_strdup_printf ("%" G_GINT64_FORMAT, event->deadline_us);
 
   if (held == NULL)
     return FALSE;
@@ -360,7 +386,7 @@ case_change_work (PGconn    *conn,
   /* The status revision from its counter row, locked until commit (see take_revision() in
    * xuncha-office-pg-records.c): devices pull the new status from it. */
   counter = run0 (conn, error, "UPDATE counters SET value = value + 1 WHERE name = 'status' "
-                 "RETURNING value");
+                  "RETURNING value");
   if (counter == NULL)
     return FALSE;
   if (PQntuples (counter) != 1)
@@ -377,22 +403,7 @@ case_change_work (PGconn    *conn,
                 event->report_uuid, event->to_status, at_text, PQgetvalue (counter, 0, 0));
   if (report == NULL)
     return FALSE;
-  item = run (conn, error,
-              "INSERT INTO cases (report_uuid, deadline_us, assignee, steps) "
-              "VALUES ($1, $2::bigint, $3, 1) ON CONFLICT (report_uuid) DO UPDATE SET "
-              "  deadline_us = CASE WHEN $2::bigint = 0 THEN cases.deadline_us "
-              "    ELSE $2::bigint END, "
-              "  assignee = coalesce ($3, cases.assignee), steps = cases.steps + 1",
-              event->report_uuid, deadline, xuncha_office_case_records_dispatched_to (event));
-  if (item == NULL)
-    return FALSE;
-  step = run (conn, error,
-              "INSERT INTO case_history (report_uuid, at, actor, action, from_status, "
-              "  to_status, note, assignee, deadline_us, task_id) "
-              "VALUES ($1, $2::bigint, $3, $4, $5, $6, $7, $8, $9::bigint, $10)",
-              event->report_uuid, at_us, event->actor, event->action, event->from_status,
-              event->to_status, event->note, event->assignee, deadline, event->task_id);
-  if (step == NULL)
+  if (!history_add (conn, event, error))
     return FALSE;
   audit = xuncha_office_case_records_step_audit (event);
   audit->at = event->at;
@@ -412,6 +423,24 @@ case_change (XunchaOfficeCaseRecords      *records,
     return FALSE;
   *revision = call.revision;
   return TRUE;
+}
+
+gboolean
+xuncha_office_pg_case_records_result_step (PGconn                      *conn,
+                                           const char                  *report_uuid,
+                                           const char                  *actor,
+                                           const XunchaWireTask        *task,
+                                           const XunchaWireTaskResult  *result,
+                                           const char                  *to_status,
+                                           GError                     **error)
+{
+  g_autoptr(XunchaOfficeCase) held = case_read (conn, report_uuid, TRUE, error);
+  g_autoptr(XunchaOfficeCaseEvent) event = NULL;
+
+  if (held == NULL)
+    return FALSE;
+  event = xuncha_office_case_records_result_event (held, actor, task, result, to_status);
+  return history_add (conn, event, error);
 }
 
 void

@@ -45,5 +45,14 @@ PGresult *xuncha_office_pg_records_run      (PGconn                 *conn,
 void      xuncha_office_pg_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
 /* XunchaOfficeCaseRecords, in xuncha-office-pg-case-records.c. */
 void      xuncha_office_pg_case_records_iface_init  (XunchaOfficeCaseRecordsInterface *iface);
+/* Adds to the history of @report_uuid's case the step a task's result makes (its status
+ * to @to_status, by the officer @actor), inside the result's transaction on @conn. */
+gboolean  xuncha_office_pg_case_records_result_step (PGconn                     *conn,
+                                                     const char                 *report_uuid,
+                                                     const char                 *actor,
+                                                     const XunchaWireTask       *task,
+                                                     const XunchaWireTaskResult *result,
+                                                     const char                 *to_status,
+                                                     GError                    **error);
 
 G_END_DECLS

@@ -2877,6 +2877,7 @@ records_task_accept (XunchaOfficeRecords      *records,
  * (check), with one status revision (taken after the task's: always in that order). */
 static gboolean
 apply_case_status (PGconn                      *conn,
+                   const XunchaWireOfficer     *officer,
                    const XunchaWireTask        *task,
                    const XunchaWireTaskResult  *result,
                    GError                     **error)
@@ -2896,6 +2897,12 @@ apply_case_status (PGconn                      *conn,
     g_ptr_array_add (cases, task->report_uuid);
   if (cases->len == 0)
     return TRUE;
+  /* The case's history tells the step too, read before the status moves; its report rows
+   * locked before the counter's, in the order a step at the console takes them. */
+  for (guint i = 0; i < cases->len; i++)
+    if (!xuncha_office_pg_case_records_result_step (conn, cases->pdata[i], officer->id, task,
+                                                    result, status, error))
+      return FALSE;
   if (!take_revision (conn, "status", &revision, error))
     return FALSE;
   revision_text = int64_text (revision);
@@ -3022,7 +3029,7 @@ task_result_put_body (XunchaOfficePgRecords  *self,
                      "Task %s is another officer's", id);
     }
   if (g_str_equal (text_at (update, 0, 0), "done")
-      && !apply_case_status (conn, call->found, result, error))
+      && !apply_case_status (conn, call->officer, call->found, result, error))
     return OUTCOME_ROLLBACK;
   if (!task_read (conn, NULL, id, &call->found, error))
     return OUTCOME_ROLLBACK;

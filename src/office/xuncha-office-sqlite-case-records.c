@@ -270,6 +270,45 @@ cases_running (XunchaOfficeCaseRecords  *records,
   return g_steal_pointer (&list);
 }
 
+/* The history's row and the case's count of steps for a step; the status is the
+ * caller's. */
+static gboolean
+history_add (Connection                   *c,
+             const XunchaOfficeCaseEvent  *event,
+             GError                      **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (c, "INSERT INTO cases (report_uuid, deadline_us, assignee, steps) "
+                  "VALUES (?1, ?2, ?3, 1) ON CONFLICT (report_uuid) DO UPDATE SET "
+                  "  deadline_us = CASE WHEN ?2 = 0 THEN deadline_us ELSE ?2 END, "
+                  "  assignee = coalesce (?3, assignee), steps = steps + 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event->report_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, event->deadline_us);
+  sqlite3_bind_text (stmt, 3, xuncha_office_case_records_dispatched_to (event), -1,
+                     SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  stmt = prepare (c, "INSERT INTO case_history (report_uuid, at, actor, action, from_status, "
+                  "  to_status, note, assignee, deadline_us, task_id) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event->report_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, event->at);
+  sqlite3_bind_text (stmt, 3, event->actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, event->action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, event->from_status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, event->to_status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, event->note, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, event->assignee, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, event->deadline_us);
+  sqlite3_bind_text (stmt, 10, event->task_id, -1, SQLITE_STATIC);
+  return step_done (c, stmt, error);
+}
+
 static gboolean
 case_change (XunchaOfficeCaseRecords      *records,
              const XunchaOfficeCaseEvent  *event,
@@ -327,38 +366,29 @@ case_change (XunchaOfficeCaseRecords      *records,
   sqlite3_bind_int64 (stmt, 4, *revision);
   if (!step_done (c, stmt, error))
     return FALSE;
-  stmt = prepare (c, "INSERT INTO cases (report_uuid, deadline_us, assignee, steps) "
-                  "VALUES (?1, ?2, ?3, 1) ON CONFLICT (report_uuid) DO UPDATE SET "
-                  "  deadline_us = CASE WHEN ?2 = 0 THEN deadline_us ELSE ?2 END, "
-                  "  assignee = coalesce (?3, assignee), steps = steps + 1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, event->report_uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, event->deadline_us);
-  sqlite3_bind_text (stmt, 3, xuncha_office_case_records_dispatched_to (event), -1,
-                     SQLITE_STATIC);
-  if (!step_done (c, stmt, error))
-    return FALSE;
-  stmt = prepare (c, "INSERT INTO case_history (report_uuid, at, actor, action, from_status, "
-                  "  to_status, note, assignee, deadline_us, task_id) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, event->report_uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, event->at);
-  sqlite3_bind_text (stmt, 3, event->actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, event->action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, event->from_status, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, event->to_status, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, event->note, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, event->assignee, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 9, event->deadline_us);
-  sqlite3_bind_text (stmt, 10, event->task_id, -1, SQLITE_STATIC);
-  if (!step_done (c, stmt, error))
+  if (!history_add (c, event, error))
     return FALSE;
   audit = xuncha_office_case_records_step_audit (event);
   audit->at = event->at;
   return audit_insert (c, audit, error) && commit (c, error);
+}
+
+gboolean
+xuncha_office_sqlite_case_records_result_step (XunchaOfficeSqliteConnection *c,
+                                               const char                   *report_uuid,
+                                               const char                   *actor,
+                                               const XunchaWireTask         *task,
+                                               const XunchaWireTaskResult   *result,
+                                               const char                   *to_status,
+                                               GError                      **error)
+{
+  g_autoptr(XunchaOfficeCase) held = case_read (c, report_uuid, error);
+  g_autoptr(XunchaOfficeCaseEvent) event = NULL;
+
+  if (held == NULL)
+    return FALSE;
+  event = xuncha_office_case_records_result_event (held, actor, task, result, to_status);
+  return history_add (c, event, error);
 }
 
 void

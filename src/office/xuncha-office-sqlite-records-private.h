@@ -40,6 +40,15 @@ void          xuncha_office_sqlite_connection_give_back (XunchaOfficeSqliteConne
 void          xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
 /* XunchaOfficeCaseRecords, in xuncha-office-sqlite-case-records.c. */
 void          xuncha_office_sqlite_case_records_iface_init (XunchaOfficeCaseRecordsInterface *i);
+/* Adds to the history of @report_uuid's case the step a task's result makes (its status
+ * to @to_status, by the officer @actor), inside the result's transaction on @connection. */
+gboolean      xuncha_office_sqlite_case_records_result_step (XunchaOfficeSqliteConnection *connection,
+                                                             const char                   *report_uuid,
+                                                             const char                   *actor,
+                                                             const XunchaWireTask         *task,
+                                                             const XunchaWireTaskResult   *result,
+                                                             const char                   *to_status,
+                                                             GError                      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeSqliteConnection,
                                xuncha_office_sqlite_connection_give_back)

@@ -2464,6 +2464,7 @@ records_task_accept (XunchaOfficeRecords      *records,
  * (check), with one status revision. */
 static gboolean
 apply_case_status (Connection                  *c,
+                   const XunchaWireOfficer     *officer,
                    const XunchaWireTask        *task,
                    const XunchaWireTaskResult  *result,
                    GError                     **error)
@@ -2487,9 +2488,15 @@ apply_case_status (Connection                  *c,
   revision++;
   for (guint i = 0; i < cases->len; i++)
     {
-      sqlite3_stmt *stmt = prepare (c,
-                                    "UPDATE reports SET case_status = ?2, case_status_at = ?3,"
-                                    "  status_revision = ?4 WHERE uuid = ?1", error);
+      sqlite3_stmt *stmt;
+
+      /* The case's history tells the step too (before the status it reads moves). */
+      if (!xuncha_office_sqlite_case_records_result_step ((XunchaOfficeSqliteConnection *)c,
+                                                          cases->pdata[i], officer->id, task,
+                                                          result, status, error))
+        return FALSE;
+      stmt = prepare (c, "UPDATE reports SET case_status = ?2, case_status_at = ?3,"
+                      "  status_revision = ?4 WHERE uuid = ?1", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, cases->pdata[i], -1, SQLITE_STATIC);
@@ -2592,7 +2599,7 @@ records_task_result_put (XunchaOfficeRecords         *records,
   sqlite3_bind_text (stmt, 6, body, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, revision);
   if (!step_done (c, stmt, error) || !counter_set (c, "tasks", revision, error)
-      || (open && !apply_case_status (c, task, result, error)))
+      || (open && !apply_case_status (c, officer, task, result, error)))
     return NULL;
   g_clear_pointer (&task, xuncha_wire_task_free);
   if (!task_read (c, NULL, result->task_id, &task, error) || !exec (c, "COMMIT", error))
