@@ -550,6 +550,9 @@ test_matrix (void)
     { "GET", "/console/staff",                { 303, 403, 403, 403, 200 } },
     { "POST", "/console/staff",               { 401, 403, 403, 403, 200 } },
     { "GET", "/console/password",             { 303, 200, 200, 200, 200 } },
+    { "GET", "/console/time-limits",          { 303, 200, 200, 200, 200 } },
+    /* The admin's is refused for its fields (a staff form's), the others' for their role. */
+    { "POST", "/console/time-limits",         { 401, 403, 403, 403, 400 } },
     { "POST", "/console/reports",             { 401, 405, 405, 405, 405 } },
     { "DELETE", "/console/reports",           { 405, 405, 405, 405, 405 } },
     { "GET", "/console/nothing",              { 303, 404, 404, 404, 404 } },
