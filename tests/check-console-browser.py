@@ -270,6 +270,8 @@ try:
     row = link.find_element(By.XPATH, "./ancestor::tr")
     check("剩余" in row.find_element(By.CSS_SELECTOR, "td.deadline").text,
           "no countdown in the list: " + row.text)
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.CSS_SELECTOR, "table.reports"))
     shot("reports-deadline")
     driver.get(base + "/console/reports/" + wanted)
 
@@ -307,6 +309,12 @@ try:
     check(not driver.find_elements(By.CSS_SELECTOR, ".case-step"), "steps after closing")
     driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
     shot("case-closed")
+    # The categories' time limits, as a dispatcher reads them.
+    driver.get(base + "/console/time-limits")
+    check("暴露垃圾" in driver.page_source and "1 个工作日" in driver.page_source,
+          "the time limits page lacks 暴露垃圾's one work day")
+    shot("time-limits")
+    driver.get(base + "/console/reports/" + wanted)
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.set_window_size(1280, 900)
     driver.execute_script("window.scrollTo(0, 0)")
