@@ -125,6 +125,8 @@ page_start (Page       *page,
     {
       g_string_append (html, "<a href=\"" PREFIX "/reports\">");
       esc (html, tr (page, N_("Reports")));
+      g_string_append (html, "</a><a href=\"" PREFIX "/time-limits\">");
+      esc (html, tr (page, N_("Time limits")));
       g_string_append (html, "</a>");
       if (page->staff->role == XUNCHA_OFFICE_STAFF_ROLE_ADMIN)
         {
@@ -132,8 +134,6 @@ page_start (Page       *page,
           esc (html, tr (page, N_("Accounts")));
           g_string_append (html, "</a><a href=\"" PREFIX "/audit\">");
           esc (html, tr (page, N_("Audit log")));
-          g_string_append (html, "</a><a href=\"" PREFIX "/time-limits\">");
-          esc (html, tr (page, N_("Time limits")));
           g_string_append (html, "</a>");
         }
       g_string_append (html, "<a href=\"" PREFIX "/password\">");
