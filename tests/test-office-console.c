@@ -964,6 +964,20 @@ test_case_workflow (void)
   answer = case_step (disp, REPORT_T2, "dispatch", "立案", 2, "&assignee=T2");
   assert_step (answer, 303, NULL);
   answer_free (answer);
+  {
+    /* The team's leader is offered what is his now, and nothing of the centre's; another
+     * team's leader does not see the report at all. */
+    g_autoptr(Answer) own = request ("GET", "/console/reports/" REPORT_T2, lead2, NULL);
+    g_autoptr(Answer) other = request ("GET", "/console/reports/" REPORT_T2, lead1, NULL);
+
+    g_assert_cmpint (own->status, ==, 200);
+    g_assert_nonnull (strstr (own->body, "id=\"case-handle\""));
+    g_assert_nonnull (strstr (own->body, "id=\"case-request_check\""));
+    g_assert_null (strstr (own->body, "id=\"case-return\""));
+    g_assert_null (strstr (own->body, "id=\"case-extend\""));
+    g_assert_null (strstr (own->body, "id=\"case-close_override\""));
+    g_assert_cmpint (other->status, ==, 404);
+  }
   /* Handling is the team leader's (or the centre's): not another team's leader. */
   answer = case_step (lead1, REPORT_T2, "handle", "派遣", 3, "&note=done");
   assert_step (answer, 403, NULL);
