@@ -229,6 +229,17 @@ test_sheet (void)
   after = code_hash_of (office_dir, "Q002");
   g_assert_cmpstr (before, ==, after);
   g_clear_pointer (&after, g_free);
+  /* An officer whose id no link can carry (a space): refused before Q002's code changes. */
+  g_free (xuncha_test_office_add_officer (office_dir, "Z 9", "T1", FALSE));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = xuncha_test_office_run (office_dir, &out, &err, "officer", "sheet", "Q002", "Z 9",
+                                   "--server", office->url, "--out", sheet, NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "“officer”"));
+  after = code_hash_of (office_dir, "Q002");
+  g_assert_cmpstr (before, ==, after);
+  g_clear_pointer (&after, g_free);
 
   /* Named officers get new codes: the old card no longer works, the new one does, and
    * without --tls-cert the link has no pin. */

@@ -361,6 +361,19 @@ xuncha_office_cli_officer_sheet (int    argc,
       return 1;
     }
 
+  /* Every officer id as a link carries it, before any code changes. */
+  for (guint i = 0; i < cards->len; i++)
+    {
+      Card *card = &g_array_index (cards, Card, i);
+      g_autofree char *check = xuncha_enroll_link_encode (server, card->officer.id, "ABCD",
+                                                         NULL, &error);
+
+      if (check == NULL)
+        {
+          g_printerr ("%s: %s\n", card->officer.id, error->message);
+          return 1;
+        }
+    }
   for (guint i = 0; i < cards->len; i++)
     {
       Card *card = &g_array_index (cards, Card, i);
