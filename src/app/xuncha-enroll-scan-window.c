@@ -142,8 +142,8 @@ xuncha_enroll_scan_window_class_init (XunchaEnrollScanWindowClass *klass)
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 1, G_TYPE_POINTER);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/xuncha/Xuncha/xuncha-enroll-scan-window.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/xuncha/Xuncha/xuncha-enroll-scan-window.ui");
   gtk_widget_class_bind_template_child (widget_class, XunchaEnrollScanWindow, picture);
   gtk_widget_class_bind_template_child (widget_class, XunchaEnrollScanWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, XunchaEnrollScanWindow, hint_label);
