@@ -471,8 +471,49 @@ add_element (GstBin      *bin,
   return element;
 }
 
+/* The test camera showing a still picture, @path (PNG), at the test size: what tests
+ * hold in front of the camera (an enrollment card's QR code). Scaled within the frame,
+ * its aspect kept. */
+static GstElement *
+make_image_source (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(GstElement) bin = gst_object_ref_sink (gst_bin_new ("test-image-source"));
+  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstPad) pad = NULL;
+  GstElement *src, *decode, *convert, *freeze, *scale, *filter;
+
+  if ((src = add_element (GST_BIN (bin), "filesrc", error)) == NULL
+      || (decode = add_element (GST_BIN (bin), "pngdec", error)) == NULL
+      || (convert = add_element (GST_BIN (bin), "videoconvert", error)) == NULL
+      || (freeze = add_element (GST_BIN (bin), "imagefreeze", error)) == NULL
+      || (scale = add_element (GST_BIN (bin), "videoscale", error)) == NULL
+      || (filter = add_element (GST_BIN (bin), "capsfilter", error)) == NULL)
+    return NULL;
+
+  caps = gst_caps_new_simple ("video/x-raw",
+                              "width", G_TYPE_INT, XUNCHA_GST_CAMERA_TEST_WIDTH,
+                              "height", G_TYPE_INT, XUNCHA_GST_CAMERA_TEST_HEIGHT,
+                              "framerate", GST_TYPE_FRACTION, 15, 1,
+                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+                              NULL);
+  g_object_set (src, "location", path, NULL);
+  g_object_set (freeze, "is-live", TRUE, NULL);
+  g_object_set (scale, "add-borders", TRUE, NULL);
+  g_object_set (filter, "caps", caps, NULL);
+  if (!gst_element_link_many (src, decode, convert, freeze, scale, filter, NULL))
+    {
+      g_set_error_literal (error, XUNCHA_CAMERA_ERROR, XUNCHA_CAMERA_ERROR_FAILED,
+                           _("The test camera could not be set up."));
+      return NULL;
+    }
+  pad = gst_element_get_static_pad (filter, "src");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("src", pad));
+  return g_steal_pointer (&bin);
+}
+
 /* A colour pattern with the wall clock over it: a moving picture anyone recognises as
- * a test, at a photo-like size. */
+ * a test, at a photo-like size; or, with XUNCHA_TEST_CAMERA_IMAGE, that picture. */
 static GstElement *
 make_test_source (GError **error)
 {
@@ -480,7 +521,10 @@ make_test_source (GError **error)
   g_autoptr(GstCaps) caps = NULL;
   g_autoptr(GstPad) pad = NULL;
   GstElement *src, *filter, *clock;
+  const char *image = g_getenv ("XUNCHA_TEST_CAMERA_IMAGE");
 
+  if (image != NULL && *image != '\0')
+    return make_image_source (image, error);
   if ((src = add_element (GST_BIN (bin), "videotestsrc", error)) == NULL
       || (filter = add_element (GST_BIN (bin), "capsfilter", error)) == NULL
       || (clock = add_element (GST_BIN (bin), "clockoverlay", error)) == NULL)

@@ -11,5 +11,8 @@ G_BEGIN_DECLS
  * address or the office's certificate). */
 gboolean   xuncha_preferences_page_get_error_near_server (XunchaPreferencesPage *self);
 GtkWidget *xuncha_preferences_page_get_server_row        (XunchaPreferencesPage *self);
+/* "Scan Code", and the window it opened while it is open (else NULL). */
+GtkWidget *xuncha_preferences_page_get_scan_button       (XunchaPreferencesPage *self);
+GtkWindow *xuncha_preferences_page_get_scan_window       (XunchaPreferencesPage *self);
 
 G_END_DECLS

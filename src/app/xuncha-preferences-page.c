@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "xuncha-enroll-scan-window.h"
+#include "xuncha-gst-camera.h"
 #include "xuncha-preferences-page-private.h"
 
 enum {
@@ -33,6 +35,10 @@ struct _XunchaPreferencesPage
   GtkLabel      *enroll_detail;
   GtkWidget     *enroll_button;
   GtkSpinner    *enroll_spinner;
+  GtkWidget     *scan_button;
+  XunchaEnrollScanWindow *scan_window;  /* weak: open while scanning */
+  char          *scanned_server;        /* the server of the last card scanned, */
+  char          *scanned_pins;          /* and its pins, used while the address is that */
   AdwEntryRow   *server_row;
   GtkWidget     *server_error_box;
   GtkLabel      *server_error;
@@ -166,6 +172,7 @@ typedef struct
   char *officer;
   char *code;
   char *ca_file;
+  char *pins;
 } EnrollData;
 
 static void
@@ -177,6 +184,7 @@ enroll_data_free (EnrollData *data)
     memset (data->code, 0, strlen (data->code));
   g_free (data->code);
   g_free (data->ca_file);
+  g_free (data->pins);
   g_free (data);
 }
 
@@ -193,7 +201,7 @@ enroll_job (GTask        *task,
   XunchaCredentialsStore used = XUNCHA_CREDENTIALS_NONE;
 
   if (!xuncha_sync_enroll (store, data->server, data->officer, data->code, data->ca_file,
-                              NULL, g_get_host_name (), &used, cancellable, &error))
+                              data->pins, g_get_host_name (), &used, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -445,12 +453,57 @@ on_enroll_clicked (XunchaPreferencesPage *self)
   data->officer = g_steal_pointer (&officer);
   data->code = g_steal_pointer (&code);
   data->ca_file = *ca_file != '\0' ? g_steal_pointer (&ca_file) : NULL;
+  /* The card's pins hold while the address is the card's: one typed over is another
+   * office's, which the pins would refuse. */
+  if (self->scanned_pins != NULL && g_strcmp0 (data->server, self->scanned_server) == 0)
+    data->pins = g_strdup (self->scanned_pins);
 
   self->enroll_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->enroll_cancellable, on_enrolled, NULL);
   g_task_set_source_tag (task, on_enroll_clicked);
   g_task_set_task_data (task, data, (GDestroyNotify)enroll_data_free);
   xuncha_store_worker_run (self->worker, task, enroll_job);
+}
+
+static void
+on_link_scanned (XunchaEnrollScanWindow *window,
+                 XunchaEnrollLink       *link,
+                 XunchaPreferencesPage  *self)
+{
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "server-url", link->server);
+  gtk_editable_set_text (GTK_EDITABLE (self->officer_row), link->officer);
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), link->code);
+  g_free (self->scanned_server);
+  self->scanned_server = g_strdup (link->server);
+  g_free (self->scanned_pins);
+  self->scanned_pins = xuncha_enroll_link_dup_pins (link);
+  show_enroll_error (self, NULL, NULL, FALSE);
+  /* Filled, not sent: the officer sees what the card says and taps Enroll. */
+  gtk_widget_grab_focus (self->enroll_button);
+  scroll_to (self->enroll_button);
+}
+
+static void
+on_scan_clicked (XunchaPreferencesPage *self)
+{
+  g_autoptr(XunchaGstCamera) camera = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->scan_window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->scan_window));
+      return;
+    }
+  camera = xuncha_gst_camera_new (xuncha_camera_source_from_env ());
+  self->scan_window = xuncha_enroll_scan_window_new (XUNCHA_CAMERA (camera));
+  g_object_add_weak_pointer (G_OBJECT (self->scan_window), (gpointer *)&self->scan_window);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (self->scan_window), GTK_WINDOW (root));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (self->scan_window), TRUE);
+  g_signal_connect_object (self->scan_window, "link-scanned", G_CALLBACK (on_link_scanned),
+                           self, 0);
+  gtk_window_present (GTK_WINDOW (self->scan_window));
 }
 
 static void
@@ -470,6 +523,15 @@ xuncha_preferences_page_dispose (GObject *object)
   /* The template's root is not a bound child, so it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  if (self->scan_window != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->scan_window),
+                                    (gpointer *)&self->scan_window);
+      gtk_window_destroy (GTK_WINDOW (self->scan_window));
+      self->scan_window = NULL;
+    }
+  g_clear_pointer (&self->scanned_server, g_free);
+  g_clear_pointer (&self->scanned_pins, g_free);
   if (self->enroll_cancellable != NULL)
     g_cancellable_cancel (self->enroll_cancellable);
   g_clear_object (&self->enroll_cancellable);
@@ -518,7 +580,9 @@ xuncha_preferences_page_class_init (XunchaPreferencesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enroll_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, enroll_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_enroll_clicked);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPreferencesPage, scan_button);
   gtk_widget_class_bind_template_callback (widget_class, on_reenroll_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_scan_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_ca);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_ca);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_basemap);
@@ -607,6 +671,20 @@ xuncha_preferences_page_get_error_near_server (XunchaPreferencesPage *self)
 {
   g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), FALSE);
   return gtk_widget_get_visible (self->server_error_box);
+}
+
+GtkWidget *
+xuncha_preferences_page_get_scan_button (XunchaPreferencesPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), NULL);
+  return self->scan_button;
+}
+
+GtkWindow *
+xuncha_preferences_page_get_scan_window (XunchaPreferencesPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self), NULL);
+  return self->scan_window != NULL ? GTK_WINDOW (self->scan_window) : NULL;
 }
 
 GtkWidget *

@@ -15,6 +15,8 @@ xuncha_cli_enroll (XunchaCliContext  *ctx,
                    char             **argv)
 {
   g_autofree char *server = NULL, *officer = NULL, *code = NULL, *ca = NULL, *device = NULL;
+  g_autofree char *link_text = NULL;
+  g_autoptr(XunchaEnrollLink) link = NULL;
   g_auto(GStrv) pins = NULL;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The office address, https://…/"),
@@ -28,6 +30,9 @@ xuncha_cli_enroll (XunchaCliContext  *ctx,
       N_("Public-key pin of the office, sha256//BASE64 (may be repeated)"), N_("PIN") },
     { "device-name", 0, 0, G_OPTION_ARG_STRING, &device, N_("A name for this device"),
       N_("NAME") },
+    { "link", 0, 0, G_OPTION_ARG_STRING, &link_text,
+      N_("The enrollment link of an enrollment card's QR code, instead of --server, --officer, "
+         "--code and --pin"), N_("xuncha-enroll:?…") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -40,10 +45,29 @@ xuncha_cli_enroll (XunchaCliContext  *ctx,
   if (!xuncha_cli_parse_options ("enroll", "", _("Enroll this device with an office"), entries,
                                  &argc, &argv))
     return 2;
+  if (link_text != NULL)
+    {
+      if (server != NULL || officer != NULL || code != NULL || pins != NULL)
+        {
+          g_printerr (_("Give either --link or --server, --officer, --code and --pin.\n"));
+          return 2;
+        }
+      link = xuncha_enroll_link_parse (link_text, -1, &error);
+      if (link == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 2;
+        }
+      server = g_strdup (link->server);
+      officer = g_strdup (link->officer);
+      code = g_strdup (link->code);
+      pins = g_strdupv (link->pins);
+    }
   if (argc != 1 || server == NULL || officer == NULL || code == NULL)
     {
       g_printerr (_("Usage: xuncha-cli enroll --server URL --officer ID --code CODE "
-                    "[--ca FILE] [--pin sha256//…]\n"));
+                    "[--ca FILE] [--pin sha256//…]\n"
+                    "       xuncha-cli enroll --link xuncha-enroll:?… [--ca FILE]\n"));
       return 2;
     }
   for (guint i = 0; pins != NULL && pins[i] != NULL; i++)

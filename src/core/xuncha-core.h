@@ -9,6 +9,7 @@
 #include "xuncha-credentials.h"
 #include "xuncha-crs.h"
 #include "xuncha-due-reinspection.h"
+#include "xuncha-enroll-link.h"
 #include "xuncha-enrollment.h"
 #include "xuncha-feature-reader.h"
 #include "xuncha-fix-filter.h"

@@ -27,4 +27,9 @@ int      xuncha_office_cli_task    (int    argc,
 int      xuncha_office_cli_message (int    argc,
                                     char **argv);
 
+/* xuncha-office officer sheet: new codes and their printable enrollment cards
+ * (xuncha-office-sheet-cli.c). */
+int      xuncha_office_cli_officer_sheet (int    argc,
+                                          char **argv);
+
 G_END_DECLS

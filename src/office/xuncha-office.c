@@ -318,6 +318,8 @@ cmd_officer (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeRecords) records = NULL;
 
+  if (argc >= 2 && g_str_equal (argv[1], "sheet"))
+    return xuncha_office_cli_officer_sheet (argc, argv);
   if (!parse ("officer", "add|revoke|assign ID", entries, &argc, &argv))
     return 2;
   if (argc >= 3 && g_str_equal (argv[1], "assign"))
@@ -339,7 +341,8 @@ cmd_officer (int    argc,
     {
       g_printerr (_("Usage: xuncha-office officer add ID --name NAME [--team TEAM] [--leader]\n"
                     "       xuncha-office officer revoke ID\n"
-                    "       xuncha-office officer assign ID SEGMENT…\n"));
+                    "       xuncha-office officer assign ID SEGMENT…\n"
+                    "       xuncha-office officer sheet --server URL --out FILE.html …\n"));
       return 2;
     }
   if (!open_backend (1, &records, NULL))
@@ -1205,6 +1208,8 @@ usage (FILE *out)
                           "  officer add ID --name NAME [--team TEAM] [--leader]\n"
                           "  officer revoke ID\n"
                           "  officer assign ID SEGMENT…\n"
+                          "  officer sheet --server URL --out FILE.html [--tls-cert F] "
+                          "(ID… | --count N [--prefix P] [--team T])\n"
                           "  staff add NAME --role dispatcher|leader|admin [--team TEAM]\n"
                           "  staff reset-password NAME\n"
                           "  streets import FILE.geojson\n"
