@@ -1595,6 +1595,7 @@ test_from_first_schema (Fixture       *f,
                                  "ALTER TABLE tokens DROP COLUMN key_algorithm;"
                                  "ALTER TABLE tokens DROP COLUMN public_key;"
                                  "ALTER TABLE tokens DROP COLUMN key_fingerprint;"
+                                 "DROP TABLE evidence_manifests;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 

@@ -141,6 +141,10 @@ xuncha_evidence_log_sign (XunchaStore        *store,
     return TRUE;
   officer = xuncha_report_store_get_officer_of (store, uuid);
   enrolled = xuncha_store_get_meta (store, XUNCHA_SYNC_META_OFFICER);
+  /* A report saved while the device was not enrolled goes as the enrolled officer's (the
+   * office credits it to the token's), so it is signed as his. */
+  if (officer == NULL)
+    officer = g_strdup (enrolled);
   if (officer == NULL || g_strcmp0 (officer, enrolled) != 0)
     return TRUE;
 
@@ -199,8 +203,8 @@ xuncha_evidence_log_sign (XunchaStore        *store,
 
   stmt = xuncha_store_prepare (store,
                                "INSERT INTO evidence_manifests (device_key, sequence, "
-                               "  report_uuid, revision, sha256, manifest, signature) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+                               "  report_uuid, revision, sha256, manifest, signature, officer) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, manifest->device_key, -1, SQLITE_STATIC);
@@ -211,6 +215,7 @@ xuncha_evidence_log_sign (XunchaStore        *store,
   sqlite3_bind_blob (stmt, 6, text, (int)strlen (text), SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 7, g_bytes_get_data (signature, NULL),
                      (int)g_bytes_get_size (signature), SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, manifest->officer, -1, SQLITE_STATIC);
   return xuncha_store_step_done (store, stmt, error);
 }
 
@@ -270,4 +275,132 @@ xuncha_evidence_log_list (XunchaStore  *store,
   *manifests = g_steal_pointer (&bytes);
   *signatures = g_steal_pointer (&signed_by);
   return TRUE;
+}
+
+gboolean
+xuncha_evidence_log_sign_if_unsigned (XunchaStore        *store,
+                                      XunchaEvidenceKey  *key,
+                                      const char         *uuid,
+                                      GError            **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  if (key == NULL)
+    return TRUE;
+  if (!xuncha_store_begin (store, error))
+    return FALSE;
+  if ((!xuncha_evidence_log_has (store, uuid) && !xuncha_evidence_log_sign (store, key, uuid,
+                                                                          error))
+      || !xuncha_store_commit (store, error))
+    {
+      xuncha_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+xuncha_evidence_log_unsent (XunchaStore  *store,
+                            const char   *officer,
+                            char        **device_key_out,
+                            guint         max_count,
+                            gsize         max_bytes,
+                            gint64       *last,
+                            GError      **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (
+                                 (GDestroyNotify)xuncha_wire_evidence_free);
+  g_autofree char *device_key = NULL;
+  sqlite3_stmt *stmt;
+  gsize bytes = 0;
+  int rc;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+  g_return_val_if_fail (officer != NULL, NULL);
+  g_return_val_if_fail (device_key_out != NULL && last != NULL, NULL);
+
+  *last = 0;
+  *device_key_out = NULL;
+  stmt = xuncha_store_prepare (store,
+                               "SELECT device_key FROM evidence_manifests WHERE sent = 0 "
+                               "AND officer = ?1 ORDER BY rowid LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, officer, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    device_key = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      xuncha_store_set_error (store, error, "Could not read the signed manifests");
+      return NULL;
+    }
+  if (device_key == NULL)
+    return g_steal_pointer (&found);
+
+  stmt = xuncha_store_prepare (store,
+                               "SELECT sequence, manifest, signature FROM evidence_manifests "
+                               "WHERE device_key = ?1 AND sent = 0 ORDER BY sequence "
+                               "LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, device_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, (int)max_count);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) manifest = NULL;
+      g_autoptr(GBytes) signature = NULL;
+      gsize size = (gsize)sqlite3_column_bytes (stmt, 1);
+
+      /* Base64 makes four characters of three bytes. */
+      if (found->len > 0 && bytes + size / 3 * 4 > max_bytes)
+        break;
+      bytes += size / 3 * 4;
+      manifest = g_bytes_new (sqlite3_column_blob (stmt, 1), size);
+      signature = g_bytes_new (sqlite3_column_blob (stmt, 2),
+                               (gsize)sqlite3_column_bytes (stmt, 2));
+      g_ptr_array_add (found, xuncha_wire_evidence_new (manifest, signature));
+      *last = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      xuncha_store_set_error (store, error, "Could not read the signed manifests");
+      return NULL;
+    }
+  *device_key_out = g_steal_pointer (&device_key);
+  return g_steal_pointer (&found);
+}
+
+gboolean
+xuncha_evidence_log_mark_sent (XunchaStore  *store,
+                               const char   *device_key,
+                               gint64        last,
+                               GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (device_key != NULL, FALSE);
+
+  stmt = xuncha_store_prepare (store,
+                               "UPDATE evidence_manifests SET sent = 1 "
+                               "WHERE device_key = ?1 AND sequence <= ?2 AND sent = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, device_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, last);
+  return xuncha_store_step_done (store, stmt, error);
+}
+
+gboolean
+xuncha_evidence_log_mark_unsent (XunchaStore  *store,
+                                 GError      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), FALSE);
+
+  return xuncha_store_exec (store, "UPDATE evidence_manifests SET sent = 0 WHERE sent = 1",
+                            error);
 }

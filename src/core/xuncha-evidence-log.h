@@ -3,6 +3,7 @@
 
 #include "xuncha-evidence-key.h"
 #include "xuncha-store.h"
+#include "xuncha-wire-evidence.h"
 
 G_BEGIN_DECLS
 
@@ -38,5 +39,34 @@ gboolean           xuncha_evidence_log_list       (XunchaStore        *store,
                                                    GPtrArray         **manifests,
                                                    GPtrArray         **signatures,
                                                    GError            **error);
+
+/* For the sync: signs report @uuid in a transaction of its own when it has no manifest
+ * yet and the device holds @key (a report saved before the device held one, or while its
+ * key could not be read). */
+gboolean           xuncha_evidence_log_sign_if_unsigned (XunchaStore       *store,
+                                                         XunchaEvidenceKey *key,
+                                                         const char        *uuid,
+                                                         GError           **error);
+
+/* Up to @max_count manifests of @officer the office does not hold yet, of one key (*@device_key: the
+ * key of the oldest such manifest, a key the device held before it was enrolled again
+ * included), by sequence, together at most @max_bytes (one at least); an array of
+ * XunchaWireEvidence, empty when all went. *@last: the sequence of the last one. */
+GPtrArray         *xuncha_evidence_log_unsent   (XunchaStore        *store,
+                                                 const char         *officer,
+                                                 char              **device_key,
+                                                 guint               max_count,
+                                                 gsize               max_bytes,
+                                                 gint64             *last,
+                                                 GError            **error);
+/* The office holds key @device_key's manifests up to sequence @last. */
+gboolean           xuncha_evidence_log_mark_sent (XunchaStore       *store,
+                                                  const char        *device_key,
+                                                  gint64             last,
+                                                  GError           **error);
+/* The office may lack what it was sent (it was restored): all is sent again, and it
+ * keeps once what it holds. */
+gboolean           xuncha_evidence_log_mark_unsent (XunchaStore     *store,
+                                                    GError         **error);
 
 G_END_DECLS

@@ -265,10 +265,12 @@ static const char * const migrations[] = {
   "  device_key      TEXT NOT NULL,"            /* the signing key's fingerprint */
   "  sequence        INTEGER NOT NULL CHECK (sequence >= 1),"
   "  report_uuid     TEXT NOT NULL,"
+  "  officer         TEXT NOT NULL,"            /* whose it is: sent only under him */
   "  revision        INTEGER NOT NULL CHECK (revision >= 1),"
   "  sha256          TEXT NOT NULL UNIQUE,"     /* of the canonical bytes */
   "  manifest        BLOB NOT NULL,"
   "  signature       BLOB NOT NULL,"
+  "  sent            INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),"  /* office holds it */
   "  PRIMARY KEY (device_key, sequence),"
   "  UNIQUE (report_uuid, revision)"
   ");",
