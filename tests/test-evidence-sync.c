@@ -4,6 +4,7 @@
  * reason; a device that lost its store starts a new chain, which is kept and flagged. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -403,6 +404,217 @@ test_keyless_device_told_to_enroll (void)
   g_assert_cmpstr (error_code, ==, "enroll_again");
 }
 
+/* A copy of the bundle @from in a new folder, to tamper with. */
+static char *
+copy_bundle (const char *from)
+{
+  g_autofree char *to = xuncha_test_make_tmpdir ();
+  const char *argv[] = { "cp", "-a", NULL, NULL, NULL };
+  g_autofree char *source = g_build_filename (from, ".", NULL);
+
+  argv[2] = source;
+  argv[3] = to;
+  g_assert_cmpint (xuncha_test_run (argv, NULL, NULL), ==, 0);
+  return g_steal_pointer (&to);
+}
+
+static void
+bundle_file_replace (const char *dir,
+                     const char *name,
+                     const char *from,
+                     const char *to)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) changed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  changed = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (changed, from, to, 1), ==, 1);
+  g_assert_true (g_file_set_contents (path, changed->str, (gssize)changed->len, &error));
+}
+
+static void
+bundle_rename (const char *dir,
+               const char *from,
+               const char *to)
+{
+  g_autofree char *a = g_build_filename (dir, from, NULL);
+  g_autofree char *b = g_build_filename (dir, to, NULL);
+
+  g_assert_cmpint (g_rename (a, b), ==, 0);
+}
+
+/* Runs evidence verify on @dir: exit 0 and VERIFIED when @reason is NULL, else exit 1
+ * with @reason in what it says. */
+static void
+verify (const char *dir,
+        const char *reason)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int status = xuncha_test_run_cli (NULL, &out, &err, "evidence", "verify", dir, NULL);
+
+  g_test_message ("verify: %d %s%s", status, out, err);
+  if (reason == NULL)
+    {
+      g_assert_cmpint (status, ==, 0);
+      g_assert_nonnull (strstr (out, "VERIFIED."));
+      return;
+    }
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "NOT VERIFIED"));
+  if (strstr (out, reason) == NULL)
+    g_error ("evidence verify says “%s”, not “%s”", out, reason);
+}
+
+/* A report saved, edited and synced: its bundle verifies offline, and each way of
+ * tampering with a copy is found, naming what is wrong. */
+static void
+test_bundle_verified_and_tampering_found (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autoptr(XunchaEvidenceKey) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL, *bundle = NULL, *photo = NULL, *photo_path = NULL;
+  g_autofree char *other_json = NULL, *fingerprint_json = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  char *copy;
+
+  if (env == NULL)
+    return;
+  uuid = save_report (env, "note-as-saved", 11);
+  edit_note (env, uuid, "note-as-edited");
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+
+  bundle = g_build_filename (env->office_dir, "bundle", NULL);
+  g_assert_cmpint (xuncha_test_office_run (env->office_dir, &out, &err, "evidence", "export",
+                                           uuid, "--out", bundle, NULL), ==, 0);
+  verify (bundle, NULL);
+  {
+    g_autoptr(XunchaWireReport) report = xuncha_report_store_load_wire (env->store, uuid,
+                                                                        &error);
+    g_assert_no_error (error);
+    photo = g_strdup (((XunchaWirePhoto *)g_ptr_array_index (report->photos, 0))->sha256);
+  }
+
+  /* A photo byte flipped. */
+  copy = copy_bundle (bundle);
+  photo_path = g_strdup_printf ("%s/photos/%s.jpg", copy, photo);
+  {
+    g_autofree char *data = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (photo_path, &data, &length, &error));
+    data[length / 2] ^= 0x01;
+    g_assert_true (g_file_set_contents (photo_path, data, (gssize)length, &error));
+  }
+  verify (copy, "not the photo that was signed");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+
+  /* A field changed: in the manifest (the signature breaks) and in the report (it differs
+   * from what was signed). */
+  copy = copy_bundle (bundle);
+  bundle_file_replace (copy, "manifests/2.json", "note-as-edited", "note-as-forged");
+  verify (copy, "signature does not match");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+  copy = copy_bundle (bundle);
+  bundle_file_replace (copy, "report.json", "note-as-edited", "note-as-forged");
+  verify (copy, "note");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+
+  /* A time changed. */
+  copy = copy_bundle (bundle);
+  bundle_file_replace (copy, "manifests/1.json", "\"saved_at\":\"20", "\"saved_at\":\"19");
+  verify (copy, "signature does not match");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+
+  /* A manifest dropped: the first, or the last. */
+  copy = copy_bundle (bundle);
+  bundle_rename (copy, "manifests/1.json", "manifests/dropped.json");
+  verify (copy, "manifests/1.json is missing");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+  copy = copy_bundle (bundle);
+  bundle_rename (copy, "manifests/2.json", "manifests/dropped.json");
+  verify (copy, "manifests/2.json is missing");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+
+  /* Two in the wrong order. */
+  copy = copy_bundle (bundle);
+  bundle_rename (copy, "manifests/1.json", "manifests/x.json");
+  bundle_rename (copy, "manifests/1.sig", "manifests/x.sig");
+  bundle_rename (copy, "manifests/2.json", "manifests/1.json");
+  bundle_rename (copy, "manifests/2.sig", "manifests/1.sig");
+  bundle_rename (copy, "manifests/x.json", "manifests/2.json");
+  bundle_rename (copy, "manifests/x.sig", "manifests/2.sig");
+  verify (copy, "out of order");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+
+  /* An old manifest replayed as the latest. */
+  copy = copy_bundle (bundle);
+  {
+    g_autofree char *a = g_build_filename (copy, "manifests/1.json", NULL);
+    g_autofree char *b = g_build_filename (copy, "manifests/2.json", NULL);
+    g_autofree char *c = g_build_filename (copy, "manifests/1.sig", NULL);
+    g_autofree char *d = g_build_filename (copy, "manifests/2.sig", NULL);
+    g_autofree char *text = NULL, *sig = NULL;
+    gsize length, sig_length;
+
+    g_assert_true (g_file_get_contents (a, &text, &length, &error));
+    g_assert_true (g_file_set_contents (b, text, (gssize)length, &error));
+    g_assert_true (g_file_get_contents (c, &sig, &sig_length, &error));
+    g_assert_true (g_file_set_contents (d, sig, (gssize)sig_length, &error));
+  }
+  verify (copy, "revision 1");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+
+  /* Another device's key in place of the device's: the signature no longer holds. */
+  copy = copy_bundle (bundle);
+  other = xuncha_evidence_key_generate (XUNCHA_EVIDENCE_ALGORITHM_SM2, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GDir) keys = NULL;
+    g_autofree char *keys_dir = g_build_filename (copy, "keys", NULL);
+    const char *name;
+
+    keys = g_dir_open (keys_dir, 0, &error);
+    g_assert_no_error (error);
+    while ((name = g_dir_read_name (keys)) != NULL)
+      if (g_str_has_suffix (name, ".json"))
+        fingerprint_json = g_strdup (name);
+  }
+  g_assert_nonnull (fingerprint_json);
+  {
+    g_autofree char *path = g_build_filename (copy, "keys", fingerprint_json, NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GString) changed = NULL;
+    char *start, *end;
+
+    g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+    start = strstr (text, "\"public_key\" : \"");
+    g_assert_nonnull (start);
+    start += strlen ("\"public_key\" : \"");
+    end = strchr (start, '"');
+    changed = g_string_new_len (text, start - text);
+    g_string_append (changed, xuncha_evidence_key_get_public (other));
+    g_string_append (changed, end);
+    g_assert_true (g_file_set_contents (path, changed->str, (gssize)changed->len, &error));
+  }
+  verify (copy, "another key");
+  xuncha_test_remove_tree (copy);
+  g_free (copy);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -411,6 +623,8 @@ main (int    argc,
   g_test_add_func ("/evidence-sync/tampering-refused", test_tampering_refused);
   g_test_add_func ("/evidence-sync/photo-changed-refused", test_photo_changed_refused);
   g_test_add_func ("/evidence-sync/chain-break-flagged", test_chain_break_flagged);
+  g_test_add_func ("/evidence-sync/bundle-verified-and-tampering-found",
+                   test_bundle_verified_and_tampering_found);
   g_test_add_func ("/evidence-sync/keyless-device-told-to-enroll",
                    test_keyless_device_told_to_enroll);
   return g_test_run ();
