@@ -359,6 +359,7 @@ test_chain_break_flagged (void)
   g_autoptr(Env) env = env_new ();
   g_autoptr(XunchaSyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL, *shown = NULL;
 
   if (env == NULL)
     return;
@@ -371,12 +372,14 @@ test_chain_break_flagged (void)
   /* What a new store would hold: no manifest, the key kept where the token is. */
   g_assert_true (xuncha_store_exec (env->store, "DELETE FROM evidence_manifests", &error));
   g_assert_no_error (error);
-  g_free (save_report (env, "after the loss", 3));
+  after = save_report (env, "after the loss", 3);
   result = sync_once (env);
   g_assert_true (xuncha_sync_result_is_complete (result));
   g_assert_cmpint (office_count (env, "SELECT count(*) FROM reports"), ==, 3);
   g_assert_cmpint (office_count (env, "SELECT count(*) FROM evidence_manifests "
                                       "WHERE chain_break AND sequence = 1 AND chain = 2"), ==, 1);
+  shown = xuncha_test_office_admin (env->office_dir, "evidence", "show", after, NULL);
+  g_assert_nonnull (strstr (shown, "CHAIN BREAK"));
 }
 
 /* A device enrolled before keys is told to enroll again when it sends manifests. */

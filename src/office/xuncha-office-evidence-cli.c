@@ -213,6 +213,40 @@ export_bundle (XunchaOfficeRecords     *records,
          && write_file (dir, "README.txt", readme, strlen (readme), error);
 }
 
+/* evidence show: what the office holds of a report's signatures, breaks included. */
+static int
+show_evidence (XunchaOfficeRecords *records,
+               const char          *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) manifests = NULL;
+
+  manifests = xuncha_office_records_evidence_of_report (records, uuid, &error);
+  if (manifests == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (manifests->len == 0)
+    {
+      printf (_("Report %s: not signed (a device enrolled before keys, or no such "
+                "report).\n"), uuid);
+      return 0;
+    }
+  for (guint i = 0; i < manifests->len; i++)
+    {
+      XunchaOfficeEvidenceRecord *m = g_ptr_array_index (manifests, i);
+
+      printf (_("revision %lld: device key %.16s…, chain %lld, sequence %lld, received %s\n"),
+              (long long)m->revision, m->device_key, (long long)m->chain,
+              (long long)m->sequence, m->received_at);
+      if (m->chain_break)
+        printf (_("  CHAIN BREAK: the device started its chain again here (it lost its "
+                  "store); what it signed before cannot be compared with what follows.\n"));
+    }
+  return 0;
+}
+
 int
 xuncha_office_cli_evidence (int    argc,
                             char **argv)
@@ -228,6 +262,21 @@ xuncha_office_cli_evidence (int    argc,
     { NULL }
   };
 
+  if (argc >= 2 && g_str_equal (argv[1], "show"))
+    {
+      if (!parse_described ("evidence", "show UUID",
+                            _("Show a report's signed manifests, chain breaks included."),
+                            NULL, &argc, &argv))
+        return 2;
+      if (argc != 3)
+        {
+          g_printerr (_("Usage: xuncha-office evidence show UUID\n"));
+          return 2;
+        }
+      if (!open_backend (1, &records, NULL))
+        return 1;
+      return show_evidence (records, argv[2]);
+    }
   if (!parse_described ("evidence", "export UUID --out DIR",
                         _("Write a report's evidence bundle: its photos, every signed "
                           "manifest, the device's key and enrollment, the receipt."),
