@@ -48,10 +48,10 @@ gboolean           xuncha_evidence_log_sign_if_unsigned (XunchaStore       *stor
                                                          const char        *uuid,
                                                          GError           **error);
 
-/* Up to @max_count manifests of @officer the office does not hold yet, of one key (*@device_key: the
- * key of the oldest such manifest, a key the device held before it was enrolled again
- * included), by sequence, together at most @max_bytes (one at least); an array of
- * XunchaWireEvidence, empty when all went. *@last: the sequence of the last one. */
+/* Up to @max_count manifests of @officer the office does not hold yet, of one key
+ * (*@device_key: the key of the oldest such manifest, a key the device held before it was
+ * enrolled again included), by sequence, together at most @max_bytes (one at least); an
+ * array of XunchaWireEvidence, empty when all went. *@last: the sequence of the last one. */
 GPtrArray         *xuncha_evidence_log_unsent   (XunchaStore        *store,
                                                  const char         *officer,
                                                  char              **device_key,

@@ -119,7 +119,6 @@ static gboolean
 take_one (XunchaOfficeRecords          *records,
           XunchaOfficeCall             *call,
           const XunchaWireOfficer      *officer,
-          XunchaEvidenceKey            *token_key,
           GHashTable                   *keys,
           XunchaWireEvidence           *item,
           guint                         index)
@@ -134,7 +133,7 @@ take_one (XunchaOfficeRecords          *records,
   XunchaOfficeEvidenceRecord *previous = NULL;
   XunchaOfficeEvidenceRecord *latest;
   HeldKey *held_key;
-  XunchaEvidenceKey *key = token_key;
+  XunchaEvidenceKey *key;
   gsize length;
   const char *data = g_bytes_get_data (item->manifest, &length);
   g_autofree char *sha256 = xuncha_evidence_sha256_hex ((const guint8 *)data, length);
@@ -237,7 +236,6 @@ xuncha_office_evidence_api_put (XunchaOfficeRecords     *records,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeEnrolledKey) enrolled = NULL;
-  g_autoptr(XunchaEvidenceKey) key = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                       held_key_free);
@@ -260,14 +258,8 @@ xuncha_office_evidence_api_put (XunchaOfficeRecords     *records,
       xuncha_office_api_answer_decode_error (call, error);
       return;
     }
-  key = xuncha_evidence_key_new_from_public (enrolled->public_key, &error);
-  if (key == NULL)
-    {
-      xuncha_office_api_answer_storage_error (call, error);
-      return;
-    }
   for (guint i = 0; i < items->len; i++)
-    if (!take_one (records, call, officer, key, keys, g_ptr_array_index (items, i), i))
+    if (!take_one (records, call, officer, keys, g_ptr_array_index (items, i), i))
       return;
   answer = g_strdup_printf ("{\"manifests\":%u}", items->len);
   xuncha_office_call_answer (call, 200, answer);

@@ -10,9 +10,10 @@ G_BEGIN_DECLS
  * api/v1/evidence); part of XunchaOfficeApi, kept apart as a group of its own. */
 
 /* PUT api/v1/evidence for an authenticated @officer with the token @token: each manifest
- * checked (its signature under the token's key, the device's chain, the report's chain)
- * before it is kept; the first that fails is refused with 422 evidence_refused naming
- * it and the reason, and it and those after it are not kept. */
+ * checked (its signature under the key it names, which must have been enrolled for
+ * @officer; the device's chain; the report's chain) before it is kept; the first that
+ * fails is refused with 422 evidence_refused naming it and the reason, and it and those
+ * after it are not kept. A token enrolled without a key is told to enroll again (403). */
 void     xuncha_office_evidence_api_put          (XunchaOfficeRecords     *records,
                                                   XunchaOfficeCall        *call,
                                                   const XunchaWireOfficer *officer,
