@@ -382,6 +382,29 @@ test_chain_break_flagged (void)
   g_assert_nonnull (strstr (shown, "CHAIN BREAK"));
 }
 
+/* A device enrolled without a key is told, in its sync status, that its reports are not
+ * signed and to enroll again; one with a key says which. */
+static void
+test_keyless_device_status (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  if (env == NULL)
+    return;
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, NULL, "sync", "status", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "Signing:   sm2-sm3, key "));
+  g_clear_pointer (&out, g_free);
+  g_assert_true (xuncha_store_set_meta (env->store, "evidence.device_key", "", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_test_run_cli (env->device_dir, &out, NULL, "sync", "status", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "enrolled without a signing key"));
+  g_assert_nonnull (strstr (out, "enroll again"));
+}
+
 /* A device enrolled before keys is told to enroll again when it sends manifests. */
 static void
 test_keyless_device_told_to_enroll (void)
@@ -628,6 +651,7 @@ main (int    argc,
   g_test_add_func ("/evidence-sync/chain-break-flagged", test_chain_break_flagged);
   g_test_add_func ("/evidence-sync/bundle-verified-and-tampering-found",
                    test_bundle_verified_and_tampering_found);
+  g_test_add_func ("/evidence-sync/keyless-device-status", test_keyless_device_status);
   g_test_add_func ("/evidence-sync/keyless-device-told-to-enroll",
                    test_keyless_device_told_to_enroll);
   return g_test_run ();
