@@ -501,6 +501,90 @@ test_officer_idempotent (Fixture       *f,
  * found by the token and by its fingerprint (also after the token is revoked: what it
  * signed stays evidence); a device of before keys has none, and an enrollment refused
  * keeps none. */
+static XunchaOfficeEvidenceRecord *
+evidence_record (const char *device_key,
+                 gint64      chain,
+                 gint64      sequence,
+                 const char *uuid,
+                 gint64      revision)
+{
+  XunchaOfficeEvidenceRecord *record = xuncha_office_evidence_record_new ();
+  static const guint8 signature[] = { 0x30, 0x44, 0x02, 0x20, 0x01, 0x00, 0xff };
+
+  record->device_key = g_strdup (device_key);
+  record->chain = chain;
+  record->sequence = sequence;
+  record->report_uuid = g_strdup (uuid);
+  record->revision = revision;
+  record->manifest = g_strdup_printf ("{\"sequence\":%" G_GINT64_FORMAT ",\"uuid\":\"%s\","
+                                      "\"note\":\"早市\"}", sequence + chain * 1000, uuid);
+  record->sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, record->manifest, -1);
+  record->signature = g_bytes_new_static (signature, sizeof signature);
+  return record;
+}
+
+/* Signed manifests kept as given (bytes, signature, break), found by key and by report;
+ * the same bytes again change nothing; a sequence the chain already passed is refused. */
+static void
+test_evidence_kept (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *key = "1f17d2b1a5c3e4f60718293a4b5c6d7e8f9012345678abcdef0123456789abcd";
+  g_autoptr(XunchaOfficeEvidenceRecord) first = evidence_record (key, 1, 1, "r-1", 1);
+  g_autoptr(XunchaOfficeEvidenceRecord) second = evidence_record (key, 1, 2, "r-2", 1);
+  g_autoptr(XunchaOfficeEvidenceRecord) edit = evidence_record (key, 1, 3, "r-1", 2);
+  g_autoptr(XunchaOfficeEvidenceRecord) stale = evidence_record (key, 1, 2, "r-3", 1);
+  g_autoptr(XunchaOfficeEvidenceRecord) restart = evidence_record (key, 2, 1, "r-4", 1);
+  g_autoptr(XunchaOfficeEvidenceRecord) latest = NULL;
+  g_autoptr(GPtrArray) of_report = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaOfficeEvidenceRecord *got;
+  gboolean held = TRUE;
+
+  latest = xuncha_office_records_evidence_latest (f->records, key, &error);
+  g_assert_no_error (error);
+  g_assert_null (latest);
+
+  g_assert_true (xuncha_office_records_evidence_put (f->records, first, &held, &error));
+  g_assert_no_error (error);
+  g_assert_false (held);
+  g_assert_true (xuncha_office_records_evidence_put (f->records, first, &held, &error));
+  g_assert_true (held);
+  g_assert_true (xuncha_office_records_evidence_put (f->records, second, &held, &error));
+  g_assert_true (xuncha_office_records_evidence_put (f->records, edit, &held, &error));
+  g_assert_no_error (error);
+  g_assert_false (xuncha_office_records_evidence_put (f->records, stale, &held, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  latest = xuncha_office_records_evidence_latest (f->records, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (latest->sequence, ==, 3);
+  g_assert_cmpstr (latest->manifest, ==, edit->manifest);
+  g_clear_pointer (&latest, xuncha_office_evidence_record_free);
+
+  restart->chain_break = TRUE;
+  g_assert_true (xuncha_office_records_evidence_put (f->records, restart, &held, &error));
+  g_assert_no_error (error);
+  latest = xuncha_office_records_evidence_latest (f->records, key, &error);
+  g_assert_cmpint (latest->chain, ==, 2);
+  g_assert_cmpint (latest->sequence, ==, 1);
+  g_assert_true (latest->chain_break);
+  g_assert_nonnull (latest->received_at);
+
+  of_report = xuncha_office_records_evidence_of_report (f->records, "r-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (of_report->len, ==, 2);
+  got = g_ptr_array_index (of_report, 1);
+  g_assert_cmpint (got->revision, ==, 2);
+  g_assert_cmpstr (got->sha256, ==, edit->sha256);
+  g_assert_false (got->chain_break);
+  g_assert_true (g_bytes_equal (got->signature, edit->signature));
+  g_clear_pointer (&of_report, g_ptr_array_unref);
+  of_report = xuncha_office_records_evidence_of_report (f->records, "r-none", &error);
+  g_assert_cmpuint (of_report->len, ==, 0);
+}
+
 static void
 test_enrolled_key (Fixture       *f,
                    gconstpointer  data)
@@ -1597,6 +1681,7 @@ test_from_first_schema (Fixture       *f,
                                  "ALTER TABLE tokens DROP COLUMN key_fingerprint;"
                                  "DROP TABLE case_time_limits; DROP TABLE cases;"
                                  "DROP TABLE case_history;"
+                                 "DROP TABLE evidence_manifests;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
@@ -2270,6 +2355,7 @@ main (int    argc,
   ADD ("authorization/assigned-streets", test_assigned_streets);
   ADD ("enroll-failures", test_enroll_failures);
   ADD ("authorization/enrolled-key", test_enrolled_key);
+  ADD ("evidence/kept", test_evidence_kept);
   ADD ("generation", test_generation);
   ADD ("concurrency/two-writers", test_two_writers);
   ADD ("concurrency/two-processes", test_two_processes);

@@ -16,6 +16,9 @@
 #include "xuncha-core.h"
 #include "xuncha-photo-fixture.h"
 #include "xuncha-store-private.h"
+#include "xuncha-evidence-log.h"
+#include "xuncha-evidence-manifest.h"
+#include "xuncha-test-signing.h"
 #include "xuncha-test-util.h"
 
 #define CATEGORY "09006"
@@ -1522,6 +1525,100 @@ test_officer_recorded (Fixture       *f,
   g_assert_null (xuncha_report_get_officer (before));
 }
 
+static XunchaEvidenceManifest *
+verified_manifest (XunchaEvidenceKey *key,
+                   GPtrArray         *manifests,
+                   GPtrArray         *signatures,
+                   guint              i)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *text = g_ptr_array_index (manifests, i);
+  XunchaEvidenceManifest *manifest;
+
+  manifest = xuncha_evidence_manifest_verify (key, g_bytes_get_data (text, NULL),
+                                              g_bytes_get_size (text),
+                                              g_ptr_array_index (signatures, i), &error);
+  g_assert_no_error (error);
+  return manifest;
+}
+
+static char *
+bytes_sha256 (GBytes *bytes)
+{
+  return xuncha_evidence_sha256_hex (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+/* A device holding a key signs each save and each edit in the saving transaction: the
+ * edit is a second manifest after the first in both chains, and what the officer did not
+ * give stays absent in the manifest. */
+static void
+test_signed_at_save_and_edit (Fixture       *f,
+                              gconstpointer  data)
+{
+  const char *algorithm = data;
+  g_autoptr(XunchaEvidenceKey) key = xuncha_test_give_signing_key (f->dir, algorithm);
+  g_autoptr(XunchaReport) report = NULL;
+  g_autoptr(XunchaReport) edited = NULL;
+  g_autoptr(XunchaEvidenceManifest) first = NULL;
+  g_autoptr(XunchaEvidenceManifest) second = NULL;
+  g_autoptr(GPtrArray) manifests = NULL;
+  g_autoptr(GPtrArray) signatures = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_sha = NULL;
+  g_autofree char *uuid = NULL;
+
+  add_street_and_merchant (f);
+  report = save_stall (f);
+  uuid = g_strdup (xuncha_report_get_uuid (report));
+  g_assert_true (xuncha_evidence_log_has (f->store, uuid));
+  edited = edit_everything (f, uuid);
+  g_assert_true (xuncha_report_store_update (f->reports, uuid, edited, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (xuncha_evidence_log_list (f->store, uuid, &manifests, &signatures, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (manifests->len, ==, 2);
+  first = verified_manifest (key, manifests, signatures, 0);
+  second = verified_manifest (key, manifests, signatures, 1);
+  first_sha = bytes_sha256 (g_ptr_array_index (manifests, 0));
+
+  g_assert_cmpstr (first->algorithm, ==, algorithm);
+  g_assert_cmpstr (first->officer, ==, XUNCHA_TEST_SIGNING_OFFICER);
+  g_assert_cmpint (first->sequence, ==, 1);
+  g_assert_cmpint (first->revision, ==, 1);
+  g_assert_null (first->previous_sha256);
+  g_assert_null (first->report_previous_sha256);
+  g_assert_cmpstr (first->report->created_at, ==, xuncha_report_get_created_at (report));
+  g_assert_cmpstr (first->report->note, ==, NULL);
+  g_assert_cmpstr (first->report->deadline, ==, NULL);
+  g_assert_cmpstr (first->report->position_source, ==, "gps");
+  g_assert_true (isnan (first->report->altitude));
+  g_assert_true (isnan (first->report->heading));
+  g_assert_cmpuint (first->report->photos->len, ==, 1);
+  g_assert_cmpstr (((XunchaWirePhoto *)g_ptr_array_index (first->report->photos, 0))->sha256,
+                   ==, xuncha_report_get_photo_sha256 (report, 0));
+
+  g_assert_cmpint (second->sequence, ==, 2);
+  g_assert_cmpint (second->revision, ==, 2);
+  g_assert_cmpstr (second->previous_sha256, ==, first_sha);
+  g_assert_cmpstr (second->report_previous_sha256, ==, first_sha);
+  g_assert_cmpstr (second->report->note, ==, "补充:三次劝离");
+  g_assert_cmpstr (second->report->deadline, ==, "2024-07-01");
+  g_assert_cmpuint (second->report->photos->len, ==, 2);
+  g_assert_true (xuncha_evidence_manifest_follows_in_report (
+                   second, first, g_bytes_get_data (g_ptr_array_index (manifests, 0), NULL),
+                   g_bytes_get_size (g_ptr_array_index (manifests, 0)), &error));
+  g_assert_no_error (error);
+
+  /* A refused edit signs nothing. */
+  xuncha_report_set_note (edited, "x");
+  xuncha_report_set_category (edited, "no-such-category");
+  g_assert_false (xuncha_report_store_update (f->reports, uuid, edited, NULL, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (rows (f, "evidence_manifests"), ==, 2);
+  g_assert_cmpuint (xuncha_test_check_manifests (f->store), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1549,6 +1646,11 @@ main (int    argc,
   ADD ("update-refused-once-sent", test_update_refused_once_sent);
   ADD ("sending-recovered-at-open", test_sending_recovered_at_open);
 #undef ADD
+  g_test_add ("/report-store/signed-at-save-and-edit/sm2", Fixture,
+              XUNCHA_EVIDENCE_ALGORITHM_SM2, setup, test_signed_at_save_and_edit, teardown);
+  g_test_add ("/report-store/signed-at-save-and-edit/ed25519", Fixture,
+              XUNCHA_EVIDENCE_ALGORITHM_ED25519, setup, test_signed_at_save_and_edit,
+              teardown);
   g_test_add_func ("/report-store/disk-full-photo", test_disk_full_photo);
   g_test_add_func ("/report-store/disk-full-rows", test_disk_full_rows);
 

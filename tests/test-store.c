@@ -201,6 +201,8 @@ migrate_officers (const char *enrolled,
                                     /* A schema 2 had no tasks or messages. */
                                     "DROP TABLE task_results; DROP TABLE tasks;"
                                     "DROP TABLE messages;"
+                                    /* Nor signed manifests. */
+                                    "DROP TABLE evidence_manifests;"
                                     "PRAGMA user_version = 2;", &error));
   g_assert_no_error (error);
   if (enrolled != NULL)

@@ -596,6 +596,7 @@ test_track_gap_migrated (void)
                          "ALTER TABLE outbox DROP COLUMN office_points;"
                          "ALTER TABLE categories DROP COLUMN pinyin;"
                          "DROP TABLE task_results; DROP TABLE tasks; DROP TABLE messages;"
+                         "DROP TABLE evidence_manifests;"
                          "PRAGMA user_version = 1;", uuid);
   g_assert_true (xuncha_store_exec (env->store, sql, &error));
   g_assert_no_error (error);

@@ -11,6 +11,7 @@
 #include "xuncha-core.h"
 #include "xuncha-crash-util.h"
 #include "xuncha-store-private.h"
+#include "xuncha-test-signing.h"
 
 static void
 read_saved (int         fd,
@@ -68,6 +69,7 @@ check_store (const char *dir,
   g_autoptr(XunchaReportStore) reports = NULL;
   g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *photos_dir = g_build_filename (dir, "photos", NULL);
+  g_autofree char *signing_key = NULL;
   g_autoptr(GDir) before = NULL;
   const char *name;
   guint leftovers_before = 0;
@@ -124,6 +126,12 @@ check_store (const char *dir,
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
   sqlite3_reset (stmt);
+
+  /* A device that signs never keeps a report without its manifest, nor a manifest
+   * without its report, and its chain has no gap. */
+  signing_key = xuncha_store_get_meta (store, "evidence.device_key");
+  if (signing_key != NULL && *signing_key != '\0')
+    stats->manifests = xuncha_test_check_manifests (store);
 
   /* The open swept what the kill left: no temporary file, no photo without a row. */
   g_assert_cmpuint (count_leftovers (photos_dir, known), ==, 0);

@@ -12,6 +12,7 @@ typedef struct
   guint  killed_idle;    /* rounds killed before the first save */
   guint  temp_removed;   /* temporary or orphan files the next open removed */
   double child_seconds;  /* time the children ran */
+  guint  manifests;      /* signed manifests held after the last round (a signing device) */
 } CrashStats;
 
 /* Runs @rounds rounds of: start @child on @dir, SIGKILL it after a random delay (up to

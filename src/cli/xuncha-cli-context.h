@@ -56,5 +56,6 @@ int xuncha_cli_tasks      (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_task       (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_messages   (XunchaCliContext *ctx, int argc, char **argv);
 int xuncha_cli_message    (XunchaCliContext *ctx, int argc, char **argv);
+int xuncha_cli_evidence   (XunchaCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -171,6 +171,8 @@ sync_status (XunchaStore *store,
   g_autofree char *server = xuncha_store_get_meta (store, "sync.server");
   g_autofree char *officer = xuncha_store_get_meta (store, "sync.officer");
   g_autofree char *token_store = xuncha_store_get_meta (store, "sync.token_store");
+  g_autofree char *signature = xuncha_store_get_meta (store, "evidence.algorithm");
+  g_autofree char *device_key = xuncha_store_get_meta (store, "evidence.device_key");
   g_autofree char *last = xuncha_store_get_meta (store, "sync.last_sync_at");
   g_autofree char *last_result = xuncha_store_get_meta (store, "sync.last_result");
   XunchaOutboxCounts counts[3];
@@ -274,6 +276,12 @@ sync_status (XunchaStore *store,
             : xuncha_credentials_store_name (XUNCHA_CREDENTIALS_FILE));
   else
     printf (_("Office:    not enrolled (xuncha-cli enroll)\n"));
+  /* A device enrolled before signing keys sends its reports unsigned: not evidence. */
+  if (server != NULL && (device_key == NULL || *device_key == '\0'))
+    printf (_("Signing:   none. This device was enrolled without a signing key, so its "
+              "reports are not signed. Ask the office for a new code and enroll again.\n"));
+  else if (server != NULL)
+    printf (_("Signing:   %s, key %.16s…\n"), signature != NULL ? signature : "?", device_key);
   printf (_("Last sync: %s (%s)\n"), last != NULL ? last : _("never"),
           last_result != NULL ? last_result : "-");
   printf (_("           waiting  acknowledged  failed\n"));

@@ -31,6 +31,7 @@ static const CommandEntry commands[] = {
   { "task",       xuncha_cli_task,       N_("Show, accept or finish a task: task show|accept|do ID") },
   { "messages",   xuncha_cli_messages,   N_("The office's messages: messages [--unread] [--json]") },
   { "message",    xuncha_cli_message,    N_("Mark a message read: message read ID") },
+  { "evidence",   xuncha_cli_evidence,   N_("Check an evidence bundle offline: evidence verify DIR") },
 };
 
 XunchaStore *

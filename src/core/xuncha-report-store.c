@@ -11,6 +11,7 @@
 
 #include "xuncha-category.h"
 #include "xuncha-enrollment.h"
+#include "xuncha-evidence-log.h"
 #include "xuncha-jpeg.h"
 #include "xuncha-json-private.h"
 #include "xuncha-outbox.h"
@@ -901,6 +902,20 @@ xuncha_report_store_set_street_map (XunchaReportStore *self,
   g_set_object (&self->street_map, map);
 }
 
+/* The key to sign with, read before the transaction (a keyring round trip has no place
+ * inside it). A device whose key cannot be read saves unsigned rather than lose the
+ * officer's work; the sync signs such a report before it sends it. */
+static XunchaEvidenceKey *
+signing_key (XunchaReportStore *self)
+{
+  g_autoptr(GError) error = NULL;
+  XunchaEvidenceKey *key = xuncha_evidence_log_load_key (self->store, &error);
+
+  if (error != NULL)
+    g_message ("Saving without a signature: %s", error->message);
+  return key;
+}
+
 gboolean
 xuncha_report_store_save (XunchaReportStore  *self,
                           XunchaReport       *report,
@@ -908,6 +923,7 @@ xuncha_report_store_save (XunchaReportStore  *self,
                           GError            **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(XunchaEvidenceKey) key = NULL;
   guint n_photos;
   Incoming *photos;
   gboolean ok = FALSE;
@@ -954,8 +970,11 @@ xuncha_report_store_save (XunchaReportStore  *self,
         }
     }
 
+  key = signing_key (self);
   if (!xuncha_store_begin (self->store, &local_error)
       || !insert_rows (self, report, photos, n_photos, &local_error)
+      || !xuncha_evidence_log_sign (self->store, key, xuncha_report_get_uuid (report),
+                                    &local_error)
       || !xuncha_store_commit (self->store, &local_error))
     {
       save_error (self, error, local_error);
@@ -1090,6 +1109,7 @@ xuncha_report_store_update (XunchaReportStore  *self,
 {
   g_autoptr(XunchaReport) saved = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(XunchaEvidenceKey) key = NULL;
   Incoming *photos;
   guint n_photos;
   gboolean any_new = FALSE;
@@ -1135,11 +1155,14 @@ xuncha_report_store_update (XunchaReportStore  *self,
         goto out;
       }
 
+  key = signing_key (self);
   if (!xuncha_store_begin (self->store, &local_error)
       || !update_rows (self, uuid, edited, photos, n_photos, &local_error)
+      || !xuncha_evidence_log_sign (self->store, key, uuid, &local_error)
       || !xuncha_store_commit (self->store, &local_error))
     {
-      if (local_error->domain == XUNCHA_REPORT_STORE_ERROR)
+      if (local_error->domain == XUNCHA_REPORT_STORE_ERROR
+          || local_error->domain == XUNCHA_EVIDENCE_ERROR)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         save_error (self, error, local_error);

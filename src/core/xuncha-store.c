@@ -257,11 +257,29 @@ static const char * const migrations[] = {
   "DROP TABLE outbox;"
   "ALTER TABLE outbox_5 RENAME TO outbox;"
   "CREATE INDEX outbox_state ON outbox (state);",
+
+  /* 5 -> 6: the signed manifest of every saved version of a report (docs/evidence.md),
+   * written in the transaction that saves it: the device's chain by key and sequence, the
+   * report's by revision, the canonical bytes and their signature as signed. */
+  "CREATE TABLE evidence_manifests ("
+  "  device_key      TEXT NOT NULL,"            /* the signing key's fingerprint */
+  "  sequence        INTEGER NOT NULL CHECK (sequence >= 1),"
+  "  report_uuid     TEXT NOT NULL,"
+  "  officer         TEXT NOT NULL,"            /* whose it is: sent only under him */
+  "  revision        INTEGER NOT NULL CHECK (revision >= 1),"
+  "  sha256          TEXT NOT NULL UNIQUE,"     /* of the canonical bytes */
+  "  manifest        BLOB NOT NULL,"
+  "  signature       BLOB NOT NULL,"
+  "  sent            INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),"  /* office holds it */
+  "  PRIMARY KEY (device_key, sequence),"
+  "  UNIQUE (report_uuid, revision)"
+  ");",
 };
 
 static const char * const tables[] = {
   "meta", "categories", "streets", "merchants", "assignments", "shifts", "track_points",
-  "photos", "reports", "report_photos", "outbox", "tasks", "task_results", "messages", NULL,
+  "photos", "reports", "report_photos", "outbox", "tasks", "task_results", "messages",
+  "evidence_manifests", NULL,
 };
 
 static void

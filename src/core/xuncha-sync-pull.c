@@ -11,6 +11,7 @@
 #include "xuncha-report-store-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-street-map-private.h"
+#include "xuncha-evidence-log.h"
 #include "xuncha-sync-private.h"
 #include "xuncha-taxonomy-store.h"
 
@@ -238,6 +239,10 @@ xuncha_sync_pull_generation (XunchaSyncRun *run,
     goto failed;
   if (kept != NULL && *kept != '\0')
     count = xuncha_outbox_requeue_acked (run->store, &error);
+  /* Its signed manifests too: it keeps once what it still holds. */
+  if (count >= 0 && kept != NULL && *kept != '\0'
+      && !xuncha_evidence_log_mark_unsent (run->store, &error))
+    count = -1;
   if (count < 0
       || !xuncha_store_set_meta (run->store, XUNCHA_SYNC_META_GENERATION, generation, &error)
       || !xuncha_store_commit (run->store, &error))

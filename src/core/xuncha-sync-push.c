@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "xuncha-evidence-log.h"
 #include "xuncha-outbox.h"
 #include "xuncha-protocol.h"
 #include "xuncha-report-store-private.h"
@@ -444,6 +445,87 @@ claim_report (XunchaSyncRun  *run,
   return report;
 }
 
+/* Sends the manifests of the device's key the office does not hold yet, in the order of
+ * the device's chain, which is the order the office checks them in (docs/evidence.md).
+ * FALSE when the report cannot go now: the sync stopped, or the office refused them
+ * (@uuid's item failed with its reason). */
+static gboolean
+send_evidence (XunchaSyncRun *run,
+               const char    *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaEvidenceKey) key = xuncha_evidence_log_load_key (run->store, &error);
+
+  if (key == NULL)
+    {
+      /* A device enrolled before keys sends unsigned, and the office takes that from it;
+       * a device whose key is gone cannot sign, and the office would refuse. */
+      if (error == NULL)
+        return TRUE;
+      item_failed (run, "report", uuid, 0, error->message);
+      return FALSE;
+    }
+  if (!xuncha_evidence_log_sign_if_unsigned (run->store, key, uuid, &error))
+    {
+      g_autofree char *why = g_strdup_printf (_("The report could not be signed: %s"),
+                                              error->message);
+      item_failed (run, "report", uuid, 0, why);
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) batch = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(XunchaHttpResponse) response = NULL;
+      g_autofree char *encoded = NULL;
+      g_autofree char *device_key = NULL;
+      gsize encoded_length;
+      gint64 last = 0;
+      XunchaSyncStep step;
+
+      batch = xuncha_evidence_log_unsent (run->store, run->officer, &device_key,
+                                          XUNCHA_WIRE_EVIDENCE_MAX_PER_CALL, 512 * 1024, &last,
+                                          &error);
+      if (batch == NULL)
+        {
+          item_failed (run, "report", uuid, 0, error->message);
+          return FALSE;
+        }
+      if (batch->len == 0)
+        return TRUE;
+      encoded = xuncha_wire_evidence_encode (batch);
+      encoded_length = strlen (encoded);
+      body = g_bytes_new_take (g_steal_pointer (&encoded), encoded_length);
+      step = xuncha_sync_run_request (run, "report", uuid, "PUT", "api/v1/evidence", body, NULL,
+                                      &response);
+      if (step == XUNCHA_SYNC_STEP_STOP)
+        return FALSE;
+      if (step != XUNCHA_SYNC_STEP_OK)
+        {
+          g_autofree char *why = xuncha_sync_answer_message (response);
+
+          if (response->status == 403)
+            xuncha_sync_run_stop (run, XUNCHA_SYNC_ERROR_FAILED,
+                                  _("The office needs this device’s signing key, which it did "
+                                    "not get at enrollment. Ask the office for a new code and "
+                                    "enroll again. (%s)"), why);
+          else
+            {
+              g_autofree char *message = g_strdup_printf (_("The office refused the report’s "
+                                                            "signature: %s"), why);
+              item_failed (run, "report", uuid, response->status, message);
+            }
+          return FALSE;
+        }
+      if (!xuncha_evidence_log_mark_sent (run->store, device_key, last, &error))
+        {
+          item_failed (run, "report", uuid, 0, error->message);
+          return FALSE;
+        }
+    }
+}
+
 void
 xuncha_sync_push_report (XunchaSyncRun *run,
                          const char    *uuid)
@@ -474,7 +556,8 @@ xuncha_sync_push_report (XunchaSyncRun *run,
     }
   /* The row says 'sending' from here: the queue shows it. */
   xuncha_sync_run_report_progress (run);
-  send_claimed_report (run, uuid, report);
+  if (send_evidence (run, uuid))
+    send_claimed_report (run, uuid, report);
   /* Stopped before an answer (cancelled, unreachable, a photo missing ...): it waits
    * again, for the next sync, and may be edited until then. */
   xuncha_outbox_end_sending (run->store, "report", uuid, NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xuncha-office-api.h"
+#include "xuncha-office-evidence-api.h"
 #include "xuncha-office-log-text.h"
 #include "xuncha-office-tasks-api.h"
 #include "xuncha-taxonomy.h"
@@ -106,16 +107,23 @@ xuncha_office_api_answer_decode_error (XunchaOfficeCall *call,
   answer_decode_error (call, error);
 }
 
+/* The device token the call carries, NULL for none. */
+static const char *
+bearer_token (XunchaOfficeCall *call)
+{
+  if (call->authorization != NULL && g_ascii_strncasecmp (call->authorization, "Bearer ", 7) == 0)
+    return call->authorization + 7;
+  return NULL;
+}
+
 static gboolean
 authenticate (XunchaOfficeApi   *self,
               XunchaOfficeCall  *call,
               XunchaWireOfficer *officer)
 {
   g_autoptr(GError) error = NULL;
-  const char *token = NULL;
+  const char *token = bearer_token (call);
 
-  if (call->authorization != NULL && g_ascii_strncasecmp (call->authorization, "Bearer ", 7) == 0)
-    token = call->authorization + 7;
   if (!xuncha_office_records_authenticate (self->records, token, officer, &error))
     {
       answer_storage_error (call, error);
@@ -386,6 +394,10 @@ handle_report_put (XunchaOfficeApi   *self,
       xuncha_office_call_answer_error (call, 422, "invalid_value", message, NULL);
       return;
     }
+  /* Signed by the device before anything of it is taken (docs/evidence.md). */
+  if (!xuncha_office_evidence_api_check_report (self->records, call, officer,
+                                                bearer_token (call), report))
+    return;
   missing = photos_missing (self, report, &error);
   if (missing == NULL)
     {
@@ -662,6 +674,13 @@ xuncha_office_api_handle (XunchaOfficeApi  *self,
     handle_generation (self, call);
   else if (g_str_has_prefix (rest, "photos/") && g_str_equal (method, "HEAD"))
     handle_photo_head (self, call, rest + strlen ("photos/"));
+  else if (g_str_equal (rest, "evidence"))
+    {
+      if (!g_str_equal (method, "PUT"))
+        xuncha_office_call_answer_error (call, 405, "method_not_allowed", "Use PUT", NULL);
+      else
+        xuncha_office_evidence_api_put (self->records, call, &officer, bearer_token (call));
+    }
   else if (g_str_equal (rest, "reports") && g_str_equal (method, "GET"))
     handle_status (self, call, &officer);
   else if (g_str_has_prefix (rest, "reports/")

@@ -24,6 +24,9 @@ gboolean open_backend    (guint                    pool_size,
  * (xuncha-office-task-cli.c). */
 int      xuncha_office_cli_task    (int    argc,
                                     char **argv);
+/* evidence export (xuncha-office-evidence-cli.c). */
+int      xuncha_office_cli_evidence (int    argc,
+                                     char **argv);
 int      xuncha_office_cli_message (int    argc,
                                     char **argv);
 

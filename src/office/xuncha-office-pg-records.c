@@ -203,6 +203,16 @@ static const char * const migrations[] = {
   "  to_status text NOT NULL, note text, assignee text,"
   "  deadline_us bigint NOT NULL DEFAULT 0, task_id text);"
   "CREATE INDEX case_history_report ON case_history (report_uuid, id);",
+  /* 7 (evidence bundles): the signed manifests devices send (docs/evidence.md), by key,
+   * chain and sequence, and by report and revision; a manifest's bytes as sent, its
+   * signature in base64. Its tables only. */
+  "CREATE TABLE evidence_manifests ("
+  "  device_key text NOT NULL, chain bigint NOT NULL, sequence bigint NOT NULL,"
+  "  report_uuid text NOT NULL, revision bigint NOT NULL, sha256 text NOT NULL UNIQUE,"
+  "  manifest text NOT NULL, signature text NOT NULL,"
+  "  chain_break boolean NOT NULL DEFAULT false, received_at text NOT NULL,"
+  "  PRIMARY KEY (device_key, chain, sequence));"
+  "CREATE INDEX evidence_manifests_report ON evidence_manifests (report_uuid, revision);",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -3362,6 +3372,177 @@ records_enrolled_key (XunchaOfficeRecords  *records,
   return call.found;
 }
 
+/* Signed manifests (docs/evidence.md). */
+
+#define EVIDENCE_COLUMNS \
+  "device_key, chain, sequence, report_uuid, revision, sha256, manifest, signature, " \
+  "chain_break, received_at"
+
+typedef struct
+{
+  const XunchaOfficeEvidenceRecord *record;
+  const char                       *key;
+  gboolean                          held;
+  XunchaOfficeEvidenceRecord       *found;
+  GPtrArray                        *all;
+} EvidenceCall;
+
+static XunchaOfficeEvidenceRecord *
+evidence_at (const PGresult *result,
+             int             row)
+{
+  XunchaOfficeEvidenceRecord *record = xuncha_office_evidence_record_new ();
+  gsize length = 0;
+  guchar *signature;
+
+  record->device_key = g_strdup (text_at (result, row, 0));
+  record->chain = int64_at (result, row, 1);
+  record->sequence = int64_at (result, row, 2);
+  record->report_uuid = g_strdup (text_at (result, row, 3));
+  record->revision = int64_at (result, row, 4);
+  record->sha256 = g_strdup (text_at (result, row, 5));
+  record->manifest = g_strdup (text_at (result, row, 6));
+  signature = g_base64_decode (text_at (result, row, 7), &length);
+  record->signature = g_bytes_new_take (signature, length);
+  record->chain_break = g_str_equal (text_at (result, row, 8), "t");
+  record->received_at = g_strdup (text_at (result, row, 9));
+  return record;
+}
+
+static Outcome
+evidence_put_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  EvidenceCall *call = data;
+  const XunchaOfficeEvidenceRecord *record = call->record;
+  g_autoptr(PGresult) locked = NULL;
+  g_autoptr(PGresult) same = NULL;
+  g_autoptr(PGresult) later = NULL;
+  g_autoptr(PGresult) inserted = NULL;
+  g_autofree char *chain = g_strdup_printf ("%" G_GINT64_FORMAT, record->chain);
+  g_autofree char *sequence = g_strdup_printf ("%" G_GINT64_FORMAT, record->sequence);
+  g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, record->revision);
+  g_autofree char *signature = NULL;
+  g_autofree char *now = now_iso ();
+
+  /* One key's manifests are kept one call at a time: the check below and the insert
+   * see the same latest. */
+  locked = run (conn, error, "SELECT pg_advisory_xact_lock (hashtext ($1))",
+                record->device_key);
+  if (locked == NULL)
+    return OUTCOME_ROLLBACK;
+  same = run (conn, error, "SELECT 1 FROM evidence_manifests WHERE sha256 = $1",
+              record->sha256);
+  if (same == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (same) > 0)
+    {
+      call->held = TRUE;
+      return OUTCOME_COMMIT;
+    }
+  later = run (conn, error, "SELECT 1 FROM evidence_manifests WHERE device_key = $1 AND "
+               "  (chain > $2::bigint OR (chain = $2::bigint AND sequence >= $3::bigint))",
+               record->device_key, chain, sequence);
+  if (later == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (later) > 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                   "The office already holds manifest %" G_GINT64_FORMAT " or a later one of "
+                   "this device key", record->sequence);
+      return OUTCOME_ROLLBACK;
+    }
+  signature = g_base64_encode (g_bytes_get_data (record->signature, NULL),
+                               g_bytes_get_size (record->signature));
+  inserted = run (conn, error, "INSERT INTO evidence_manifests (" EVIDENCE_COLUMNS ") "
+                  "VALUES ($1, $2::bigint, $3::bigint, $4, $5::bigint, $6, $7, $8, "
+                  "  $9::boolean, $10)",
+                  record->device_key, chain, sequence, record->report_uuid, revision,
+                  record->sha256, record->manifest, signature,
+                  record->chain_break ? "true" : "false", now);
+  return inserted != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+}
+
+static gboolean
+records_evidence_put (XunchaOfficeRecords               *records,
+                      const XunchaOfficeEvidenceRecord  *record,
+                      gboolean                          *held,
+                      GError                           **error)
+{
+  EvidenceCall call = { .record = record };
+  gboolean ok = transact (XUNCHA_OFFICE_PG_RECORDS (records), "evidence_put", TXN_WRITE,
+                          evidence_put_body, &call, error);
+
+  *held = ok && call.held;
+  return ok;
+}
+
+static Outcome
+evidence_latest_body (XunchaOfficePgRecords  *self,
+                      PGconn                 *conn,
+                      gpointer                data,
+                      GError                **error)
+{
+  EvidenceCall *call = data;
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error, "SELECT " EVIDENCE_COLUMNS " FROM evidence_manifests "
+                "WHERE device_key = $1 ORDER BY chain DESC, sequence DESC LIMIT 1", call->key);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (PQntuples (result) == 1)
+    call->found = evidence_at (result, 0);
+  return OUTCOME_COMMIT;
+}
+
+static XunchaOfficeEvidenceRecord *
+records_evidence_latest (XunchaOfficeRecords  *records,
+                         const char           *device_key,
+                         GError              **error)
+{
+  EvidenceCall call = { .key = device_key };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "evidence_latest", TXN_SINGLE,
+                 evidence_latest_body, &call, error))
+    g_clear_pointer (&call.found, xuncha_office_evidence_record_free);
+  return call.found;
+}
+
+static Outcome
+evidence_of_report_body (XunchaOfficePgRecords  *self,
+                         PGconn                 *conn,
+                         gpointer                data,
+                         GError                **error)
+{
+  EvidenceCall *call = data;
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error, "SELECT " EVIDENCE_COLUMNS " FROM evidence_manifests "
+                "WHERE report_uuid = $1 ORDER BY revision", call->key);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (call->all, evidence_at (result, i));
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_evidence_of_report (XunchaOfficeRecords  *records,
+                            const char           *uuid,
+                            GError              **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (
+                               (GDestroyNotify)xuncha_office_evidence_record_free);
+  EvidenceCall call = { .key = uuid, .all = all };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "evidence_of_report", TXN_SINGLE,
+                 evidence_of_report_body, &call, error))
+    return NULL;
+  return g_steal_pointer (&all);
+}
+
 static int
 records_schema_version (XunchaOfficeRecords *records)
 {
@@ -3405,6 +3586,9 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->message_read = records_message_read;
   iface->photo_visible = records_photo_visible;
   iface->enrolled_key = records_enrolled_key;
+  iface->evidence_put = records_evidence_put;
+  iface->evidence_latest = records_evidence_latest;
+  iface->evidence_of_report = records_evidence_of_report;
 }
 
 /* Migrations. */

@@ -80,6 +80,43 @@ xuncha_office_records_enrolled_key (XunchaOfficeRecords *self,
 }
 
 gboolean
+xuncha_office_records_evidence_put (XunchaOfficeRecords *self,
+                                    const XunchaOfficeEvidenceRecord *record,
+                                    gboolean *held,
+                                    GError **error)
+{
+  gboolean ignored;
+
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->device_key != NULL
+                        && record->report_uuid != NULL && record->sha256 != NULL
+                        && record->manifest != NULL && record->signature != NULL, FALSE);
+  g_return_val_if_fail (record->chain >= 1 && record->sequence >= 1 && record->revision >= 1,
+                        FALSE);
+  return IFACE (self)->evidence_put (self, record, held != NULL ? held : &ignored, error);
+}
+
+XunchaOfficeEvidenceRecord *
+xuncha_office_records_evidence_latest (XunchaOfficeRecords *self,
+                                       const char *device_key,
+                                       GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (device_key != NULL, NULL);
+  return IFACE (self)->evidence_latest (self, device_key, error);
+}
+
+GPtrArray *
+xuncha_office_records_evidence_of_report (XunchaOfficeRecords *self,
+                                          const char *uuid,
+                                          GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+  return IFACE (self)->evidence_of_report (self, uuid, error);
+}
+
+gboolean
 xuncha_office_records_authenticate (XunchaOfficeRecords *self,
                                     const char *token,
                                     XunchaWireOfficer *officer,

@@ -6,6 +6,7 @@
 #include "xuncha-office-case-status.h"
 #include "xuncha-office-enroll-failure.h"
 #include "xuncha-office-enrolled-key.h"
+#include "xuncha-office-evidence-record.h"
 #include "xuncha-office-merchant.h"
 #include "xuncha-office-receipt.h"
 #include "xuncha-office-report-record.h"
@@ -131,6 +132,13 @@ struct _XunchaOfficeRecordsInterface
                                    const char *sha256, GError **error);
   XunchaOfficeEnrolledKey *(*enrolled_key) (XunchaOfficeRecords *self, const char *token,
                                    const char *fingerprint, GError **error);
+  gboolean   (*evidence_put)      (XunchaOfficeRecords *self,
+                                   const XunchaOfficeEvidenceRecord *record, gboolean *held,
+                                   GError **error);
+  XunchaOfficeEvidenceRecord *(*evidence_latest) (XunchaOfficeRecords *self,
+                                   const char *device_key, GError **error);
+  GPtrArray *(*evidence_of_report) (XunchaOfficeRecords *self, const char *uuid,
+                                   GError **error);
 };
 
 /* The schema version the database holds (after the migrations this build ran). */
@@ -187,6 +195,26 @@ GStrv       xuncha_office_records_assigned_streets (XunchaOfficeRecords      *se
 gboolean    xuncha_office_records_assign_streets   (XunchaOfficeRecords      *self,
                                                     const char               *officer_id,
                                                     const char * const       *street_ids,
+                                                    GError                  **error);
+
+/* Keeps a signed manifest the caller checked (docs/evidence.md), its received_at set now.
+ * One with the same SHA-256 kept before: *@held TRUE and nothing changes (a retry).
+ * CONFLICT when its key's chain already holds another manifest at that chain and
+ * sequence, or a later one (two devices with one key, or two calls racing). */
+gboolean    xuncha_office_records_evidence_put     (XunchaOfficeRecords      *self,
+                                                    const XunchaOfficeEvidenceRecord *record,
+                                                    gboolean                 *held,
+                                                    GError                  **error);
+/* The latest manifest of key @device_key (its last chain's highest sequence); NULL and no
+ * error when none is kept. */
+XunchaOfficeEvidenceRecord *
+            xuncha_office_records_evidence_latest  (XunchaOfficeRecords      *self,
+                                                    const char               *device_key,
+                                                    GError                  **error);
+/* Every manifest of report @uuid by revision (XunchaOfficeEvidenceRecord), empty when it
+ * has none. */
+GPtrArray  *xuncha_office_records_evidence_of_report (XunchaOfficeRecords    *self,
+                                                    const char               *uuid,
                                                     GError                  **error);
 
 /* Stores a report: @created TRUE for new, FALSE for the same content again (the first

@@ -73,7 +73,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 7 (cases): the case workflow's time limit per category (with the defaults of
  *    XUNCHA_OFFICE_TIME_LIMIT_DEFAULTS_SQL), each case's deadline (Unix microseconds, 0 for
  *    none), assignee and number of steps, and its history
- *    (xuncha-office-sqlite-case-records.c). */
+ *    (xuncha-office-sqlite-case-records.c).
+ * 8 (evidence bundles): the signed manifests devices send (docs/evidence.md), by key,
+ *    chain and sequence, and by report and revision; a manifest's bytes as sent, its
+ *    signature in base64. Its tables only. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -182,6 +185,15 @@ static const char * const migrations[] = {
   "  to_status TEXT NOT NULL, note TEXT, assignee TEXT,"
   "  deadline_us INTEGER NOT NULL DEFAULT 0, task_id TEXT);"
   "CREATE INDEX case_history_report ON case_history (report_uuid, id);",
+
+  /* The evidence manifests' table only. */
+  "CREATE TABLE evidence_manifests ("
+  "  device_key TEXT NOT NULL, chain INTEGER NOT NULL, sequence INTEGER NOT NULL,"
+  "  report_uuid TEXT NOT NULL, revision INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE,"
+  "  manifest TEXT NOT NULL, signature TEXT NOT NULL,"
+  "  chain_break INTEGER NOT NULL DEFAULT 0, received_at TEXT NOT NULL,"
+  "  PRIMARY KEY (device_key, chain, sequence));"
+  "CREATE INDEX evidence_manifests_report ON evidence_manifests (report_uuid, revision);",
 };
 
 int
@@ -891,6 +903,159 @@ records_enrolled_key (XunchaOfficeRecords  *records,
       return NULL;
     }
   return key;
+}
+
+/* --- signed manifests (docs/evidence.md) --- */
+
+#define EVIDENCE_COLUMNS \
+  "device_key, chain, sequence, report_uuid, revision, sha256, manifest, signature, " \
+  "chain_break, received_at"
+
+static XunchaOfficeEvidenceRecord *
+evidence_from_row (sqlite3_stmt *stmt)
+{
+  XunchaOfficeEvidenceRecord *record = xuncha_office_evidence_record_new ();
+  gsize length = 0;
+  guchar *signature;
+
+  record->device_key = g_strdup (column_text (stmt, 0));
+  record->chain = sqlite3_column_int64 (stmt, 1);
+  record->sequence = sqlite3_column_int64 (stmt, 2);
+  record->report_uuid = g_strdup (column_text (stmt, 3));
+  record->revision = sqlite3_column_int64 (stmt, 4);
+  record->sha256 = g_strdup (column_text (stmt, 5));
+  record->manifest = g_strdup (column_text (stmt, 6));
+  signature = g_base64_decode (column_text (stmt, 7), &length);
+  record->signature = g_bytes_new_take (signature, length);
+  record->chain_break = sqlite3_column_int (stmt, 8) != 0;
+  record->received_at = g_strdup (column_text (stmt, 9));
+  return record;
+}
+
+static gboolean
+records_evidence_put (XunchaOfficeRecords               *records,
+                      const XunchaOfficeEvidenceRecord  *record,
+                      gboolean                          *held,
+                      GError                           **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *now = now_iso ();
+  g_autofree char *signature = NULL;
+  sqlite3_stmt *stmt;
+  gboolean later;
+  int rc;
+
+  *held = FALSE;
+  if (c == NULL || !begin_write (c, error))
+    return FALSE;
+  stmt = prepare (c, "SELECT 1 FROM evidence_manifests WHERE sha256 = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, record->sha256, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *held = TRUE;
+      return exec (c, "COMMIT", error);
+    }
+
+  /* The caller checked the manifest against the latest it read; another call may have
+   * kept one since. */
+  stmt = prepare (c, "SELECT 1 FROM evidence_manifests WHERE device_key = ?1 AND "
+                  "  (chain > ?2 OR (chain = ?2 AND sequence >= ?3))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, record->device_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, record->chain);
+  sqlite3_bind_int64 (stmt, 3, record->sequence);
+  later = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (later)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                   "The office already holds manifest %" G_GINT64_FORMAT " or a later one of "
+                   "this device key", record->sequence);
+      return FALSE;
+    }
+
+  signature = g_base64_encode (g_bytes_get_data (record->signature, NULL),
+                               g_bytes_get_size (record->signature));
+  stmt = prepare (c, "INSERT INTO evidence_manifests (" EVIDENCE_COLUMNS ") "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, record->device_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, record->chain);
+  sqlite3_bind_int64 (stmt, 3, record->sequence);
+  sqlite3_bind_text (stmt, 4, record->report_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, record->revision);
+  sqlite3_bind_text (stmt, 6, record->sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, record->manifest, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, signature, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 9, record->chain_break ? 1 : 0);
+  sqlite3_bind_text (stmt, 10, now, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  return exec (c, "COMMIT", error);
+}
+
+static XunchaOfficeEvidenceRecord *
+records_evidence_latest (XunchaOfficeRecords  *records,
+                         const char           *device_key,
+                         GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  XunchaOfficeEvidenceRecord *record = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c, "SELECT " EVIDENCE_COLUMNS " FROM evidence_manifests "
+                  "WHERE device_key = ?1 ORDER BY chain DESC, sequence DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, device_key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    record = evidence_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read the signed manifests");
+      return NULL;
+    }
+  return record;
+}
+
+static GPtrArray *
+records_evidence_of_report (XunchaOfficeRecords  *records,
+                            const char           *uuid,
+                            GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (
+                                 (GDestroyNotify)xuncha_office_evidence_record_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c, "SELECT " EVIDENCE_COLUMNS " FROM evidence_manifests "
+                  "WHERE report_uuid = ?1 ORDER BY revision", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (found, evidence_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read the signed manifests");
+      return NULL;
+    }
+  return g_steal_pointer (&found);
 }
 
 static GStrv
@@ -2869,6 +3034,9 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->message_read = records_message_read;
   iface->photo_visible = records_photo_visible;
   iface->enrolled_key = records_enrolled_key;
+  iface->evidence_put = records_evidence_put;
+  iface->evidence_latest = records_evidence_latest;
+  iface->evidence_of_report = records_evidence_of_report;
 }
 
 /* What the staff records (xuncha-office-sqlite-staff-records.c) use of the pool. */

@@ -1279,6 +1279,8 @@ main (int    argc,
     return xuncha_office_cli_task (argc, argv);
   if (g_str_equal (command, "message"))
     return xuncha_office_cli_message (argc, argv);
+  if (g_str_equal (command, "evidence"))
+    return xuncha_office_cli_evidence (argc, argv);
   if (g_str_equal (command, "backup"))
     return cmd_backup (argc, argv);
   if (g_str_equal (command, "restore"))
