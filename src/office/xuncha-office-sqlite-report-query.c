@@ -231,8 +231,10 @@ xuncha_office_sqlite_streets_within (XunchaOfficeRecords  *records,
   if (c == NULL)
     return NULL;
   stmt = xuncha_office_sqlite_connection_prepare (
-    c, "SELECT f.body FROM street_boxes b JOIN street_extents s ON s.rid = b.rid "
-    "JOIN features f ON f.kind = 'streets' AND f.id = s.id AND f.deleted = 0 "
+    /* CROSS JOIN: the R*Tree first. Left to itself SQLite walked every street's feature
+     * and asked the tree for each (a second for 100,000 segments). */
+    c, "SELECT f.body FROM street_boxes b CROSS JOIN street_extents s ON s.rid = b.rid "
+    "CROSS JOIN features f ON f.kind = 'streets' AND f.id = s.id AND f.deleted = 0 "
     "WHERE b.west <= ?3 AND b.east >= ?1 AND b.south <= ?4 AND b.north >= ?2 LIMIT ?5",
     error);
   if (stmt == NULL)
