@@ -4,7 +4,7 @@
 python3-selenium through chromium-driver, against the real xuncha-office over HTTPS on
 loopback with the demo streets and reports sent as a device sends them (the API, a real
 JPEG). A new dispatcher logs in with the one-time password, chooses his own, filters
-today's stall reports on 陈寿路, opens one and sees its photo. Screenshots go to
+today's stall reports on 陈寿路, sees them on the map, opens one and sees its photo. Screenshots go to
 BUILD_DIR/screenshots/console-*.png (360×720, zh_CN).
 
 The browser trusts the office's certificate by its public key (a pin of the test's own
@@ -212,6 +212,32 @@ try:
     check(not driver.find_elements(By.CSS_SELECTOR, "table.reports script"),
           "a device's note became a script")
     shot("filtered")
+
+    # The same reports on the map: Leaflet from the office, the streets by class and a
+    # marker per report, the note as text in its popup.
+    driver.find_element(By.ID, "on-map").click()
+    wait_for("/console/map")
+    try:
+        WebDriverWait(driver, 15).until(
+            lambda d: d.find_element(By.ID, "map").get_attribute("data-loaded"))
+    except Exception:
+        pass
+    check(driver.find_element(By.ID, "map").get_attribute("data-loaded"),
+          "the map did not load its reports: " +
+          driver.find_element(By.ID, "map-status").text)
+    markers = driver.find_elements(By.CSS_SELECTOR, "#map path.report-marker")
+    check(len(markers) == 2, "expected 2 report markers, got %d" % len(markers))
+    lines = driver.find_elements(By.CSS_SELECTOR, "#map path.leaflet-interactive")
+    check(len(lines) > len(markers), "no streets drawn on the map")
+    driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', "
+                          "{bubbles: true}))", markers[0])
+    popups = driver.find_elements(By.CSS_SELECTOR, ".map-popup")
+    check(len(popups) == 1, "a marker's popup did not open")
+    check(not driver.find_elements(By.CSS_SELECTOR, ".map-popup script"),
+          "a device's note became a script on the map")
+    shot("map")
+    driver.back()
+    wait_for("street=")
 
     # Open the one with the photo: it shows, served only to this session.
     driver.find_element(By.CSS_SELECTOR, "a[href='/console/reports/%s']" % wanted).click()
