@@ -34,6 +34,7 @@ typedef struct
   XunchaTestOffice *office;
   SoupSession      *session;
   GHashTable       *sessions;    /* staff name → session id */
+  char             *week;        /* the ISO week the reports were made in: 2024-W22 */
 } Fixture;
 
 static Fixture *fixture;
@@ -161,7 +162,8 @@ put_report (XunchaHttp *http,
             const char *note,
             double      lat,
             double      lon,
-            const char *street)
+            const char *street,
+            const char *merchant)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaHttpResponse) response = NULL;
@@ -204,6 +206,11 @@ put_report (XunchaHttp *http,
       json_builder_set_member_name (builder, "offset_m");
       json_builder_add_double_value (builder, 10.0);
       json_builder_end_object (builder);
+    }
+  if (merchant != NULL)
+    {
+      json_builder_set_member_name (builder, "merchant_id");
+      json_builder_add_string_value (builder, merchant);
     }
   json_builder_set_member_name (builder, "photos");
   json_builder_begin_array (builder);
@@ -264,17 +271,24 @@ set_up (void)
   g_hash_table_insert (fixture->sessions, g_strdup ("lead2"),
                        staff_session ("lead2", "leader", "T2"));
 
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+    fixture->week = g_strdup_printf ("%04d-W%02d", g_date_time_get_week_numbering_year (now),
+                                     g_date_time_get_week_of_year (now));
+  }
   t1 = device_for ("A1", "T1");
   t2 = device_for ("C1", "T2");
-  put_report (t1, REPORT_T1, HOSTILE_NOTE, 30.6501, 104.0620, "s-102");
-  put_report (t1, REPORT_T1_FORMULA, FORMULA_NOTE, 30.6502, 104.0630, "s-102");
-  put_report (t2, REPORT_T2, "T2 stall", 30.6503, 104.0640, "s-102");
+  /* The three on 陈寿路 name one merchant: a repeat offender. */
+  put_report (t1, REPORT_T1, HOSTILE_NOTE, 30.6501, 104.0620, "s-102", "M-REPEAT");
+  put_report (t1, REPORT_T1_FORMULA, FORMULA_NOTE, 30.6502, 104.0630, "s-102", "M-REPEAT");
+  put_report (t2, REPORT_T2, "T2 stall", 30.6503, 104.0640, "s-102", "M-REPEAT");
   for (guint i = 0; i < MANY; i++)
     {
       g_autofree char *uuid = g_strdup_printf ("00000000-0000-4000-8000-%012u", i);
 
       put_report (t2, uuid, "many", 30.695 + (i % 20) * 0.0005, 104.095 + (i / 20) * 0.0004,
-                  NULL);
+                  NULL, i < 2 ? "M-TWICE" : NULL);
     }
 }
 
@@ -286,6 +300,7 @@ tear_down (void)
   xuncha_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_hash_table_unref (fixture->sessions);
+  g_free (fixture->week);
   g_free (fixture);
 }
 
@@ -719,6 +734,96 @@ test_export_geojson (void)
   g_assert_true (seen);
 }
 
+
+/* The weekly report of the week the reports were made in: every table, strict streets
+ * first, the repeat offender, the charts as SVG with the device's words as text; a
+ * leader's holds his team only; a bad week is refused. */
+static void
+test_weekly (void)
+{
+  g_autofree char *path = g_strdup_printf ("/console/weekly?week=%s", fixture->week);
+  g_autoptr(Answer) answer = request (path, "disp");
+  const char *streets, *repeat, *twice;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "<p class=\"total\" id=\"weekly-total\">523 reports "
+                                          "this week</p>"));
+  g_assert_nonnull (strstr (answer->body, "<svg class=\"bars\" id=\"chart-categories\""));
+  g_assert_nonnull (strstr (answer->body, "<svg class=\"bars\" id=\"chart-teams\""));
+  g_assert_nonnull (strstr (answer->body, "<td>T2</td><td class=\"count\">521</td>"));
+  g_assert_nonnull (strstr (answer->body, "<td>T1</td><td class=\"count\">2</td>"));
+  streets = strstr (answer->body, "id=\"weekly-streets\"");
+  g_assert_nonnull (streets);
+  g_assert_nonnull (strstr (streets, "<td>陈寿路</td><td>Strict street</td>"
+                                     "<td class=\"count\">3</td>"));
+  repeat = strstr (answer->body, "id=\"weekly-repeat\"");
+  g_assert_nonnull (repeat);
+  g_assert_nonnull (strstr (repeat, "<td>M-REPEAT</td><td></td><td class=\"count\">3</td>"));
+  twice = strstr (answer->body, "M-TWICE");
+  g_assert_null (twice);
+  g_assert_null (strstr (answer->body, "<script"));
+  g_clear_pointer (&answer, answer_free);
+
+  answer = request (path, "lead1");
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "2 reports this week Team T1 only."));
+  g_assert_null (strstr (answer->body, "<td>T2</td>"));
+  g_clear_pointer (&answer, answer_free);
+
+  {
+    const char *bad[] = { "/console/weekly?week=2024-W54", "/console/weekly?week=2024-22",
+                          "/console/weekly?week=24-W22", "/console/weekly?week=2024-W22x",
+                          "/console/weekly?week=2024-W00", "/console/weekly?team=T1" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        answer = request (bad[i], "disp");
+        if (answer->status != 400)
+          g_error ("%s: %u", bad[i], answer->status);
+        g_clear_pointer (&answer, answer_free);
+      }
+  }
+  answer = request (path, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+}
+
+/* The weekly tables as CSV: each row once, in its section. */
+static void
+test_weekly_csv (void)
+{
+  g_autofree char *path = g_strdup_printf ("/console/weekly.csv?week=%s", fixture->week);
+  g_autoptr(Answer) answer = request (path, "disp");
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean street = FALSE, repeat = FALSE, team = FALSE;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==, "text/csv");
+  rows = parse_csv (answer->body + 3);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      GPtrArray *row = rows->pdata[i];
+
+      g_assert_cmpuint (row->len, ==, 4);
+      if (g_str_equal (row->pdata[0], "street") && g_str_equal (row->pdata[1], "陈寿路"))
+        {
+          g_assert_cmpstr (row->pdata[2], ==, "strict");
+          g_assert_cmpstr (row->pdata[3], ==, "3");
+          street = TRUE;
+        }
+      if (g_str_equal (row->pdata[0], "repeat_offender"))
+        {
+          g_assert_cmpstr (row->pdata[1], ==, "M-REPEAT");
+          repeat = TRUE;
+        }
+      if (g_str_equal (row->pdata[0], "team") && g_str_equal (row->pdata[1], "T2"))
+        {
+          g_assert_cmpstr (row->pdata[3], ==, "521");
+          team = TRUE;
+        }
+    }
+  g_assert_true (street && repeat && team);
+}
+
 /* The list pages from the records, newest first, with a link to the next page. */
 static void
 test_list_pages (void)
@@ -774,6 +879,8 @@ main (int    argc,
   g_test_add_func ("/office-console-map/export/csv", test_export_csv);
   g_test_add_func ("/office-console-map/export/geojson", test_export_geojson);
   g_test_add_func ("/office-console-map/list-pages", test_list_pages);
+  g_test_add_func ("/office-console-map/weekly/page", test_weekly);
+  g_test_add_func ("/office-console-map/weekly/csv", test_weekly_csv);
   status = g_test_run ();
   tear_down ();
   return status;

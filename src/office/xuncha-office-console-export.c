@@ -79,9 +79,9 @@ answer_download (XunchaOfficeConsolePage *page,
 /* A text cell: quoted, its quotes doubled, and a cell a spreadsheet would take for a
  * formula (= + - @, or a tab or carriage return before one) made plain text with a
  * leading apostrophe. */
-static void
-csv_text (GString    *out,
-          const char *text)
+void
+xuncha_office_console_csv_text (GString    *out,
+                                const char *text)
 {
   g_string_append_c (out, '"');
   if (text != NULL)
@@ -130,7 +130,7 @@ xuncha_office_console_export_csv (XunchaOfficeConsolePage *page)
     {
       if (i > 0)
         g_string_append_c (csv, ',');
-      csv_text (csv, tr (page, headings[i]));
+      xuncha_office_console_csv_text (csv, tr (page, headings[i]));
     }
   g_string_append (csv, "\r\n");
   for (guint i = 0; i < found->len; i++)
@@ -139,29 +139,29 @@ xuncha_office_console_export_csv (XunchaOfficeConsolePage *page)
       const XunchaWireReport *report = record->report;
       const XunchaWireOfficer *officer = g_hash_table_lookup (officers, record->officer_id);
 
-      csv_text (csv, report->uuid);
+      xuncha_office_console_csv_text (csv, report->uuid);
       g_string_append_c (csv, ',');
-      csv_text (csv, report->created_at);
+      xuncha_office_console_csv_text (csv, report->created_at);
       g_string_append_c (csv, ',');
-      csv_text (csv, report->category);
+      xuncha_office_console_csv_text (csv, report->category);
       g_string_append_c (csv, ',');
-      csv_text (csv, xuncha_office_console_category_name (page, report->category));
+      xuncha_office_console_csv_text (csv, xuncha_office_console_category_name (page, report->category));
       g_string_append_c (csv, ',');
-      csv_text (csv, record->street_name);
+      xuncha_office_console_csv_text (csv, record->street_name);
       g_string_append_c (csv, ',');
-      csv_text (csv, officer != NULL ? officer->name : record->officer_id);
+      xuncha_office_console_csv_text (csv, officer != NULL ? officer->name : record->officer_id);
       g_string_append_c (csv, ',');
-      csv_text (csv, officer != NULL ? officer->team : NULL);
+      xuncha_office_console_csv_text (csv, officer != NULL ? officer->team : NULL);
       g_string_append_c (csv, ',');
-      csv_text (csv, record->case_status);
+      xuncha_office_console_csv_text (csv, record->case_status);
       g_string_append_c (csv, ',');
       csv_number (csv, report->has_position ? report->lat : NAN);
       g_string_append_c (csv, ',');
       csv_number (csv, report->has_position ? report->lon : NAN);
       g_string_append_c (csv, ',');
-      csv_text (csv, report->merchant_id);
+      xuncha_office_console_csv_text (csv, report->merchant_id);
       g_string_append_c (csv, ',');
-      csv_text (csv, report->note);
+      xuncha_office_console_csv_text (csv, report->note);
       g_string_append (csv, "\r\n");
     }
   answer_download (page, "text/csv; charset=utf-8", "reports.csv", csv);

@@ -106,5 +106,12 @@ void        xuncha_office_console_leaflet_file (XunchaOfficeConsolePage *page,
 /* The exports (xuncha-office-console-export.c). */
 void        xuncha_office_console_export_csv  (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_export_geojson (XunchaOfficeConsolePage *page);
+/* A CSV text cell (quoted; a leading = + - @ tab or carriage return made plain text with an
+ * apostrophe, so that no spreadsheet runs it as a formula). */
+void        xuncha_office_console_csv_text    (GString                 *out,
+                                               const char              *text);
+/* The weekly report (xuncha-office-console-weekly.c): its printable page and its CSV. */
+void        xuncha_office_console_weekly_page (XunchaOfficeConsolePage *page);
+void        xuncha_office_console_weekly_csv  (XunchaOfficeConsolePage *page);
 
 G_END_DECLS

@@ -129,6 +129,8 @@ page_start (Page       *page,
       esc (html, tr (page, N_("Reports")));
       g_string_append (html, "</a><a href=\"" PREFIX "/map\" id=\"nav-map\">");
       esc (html, tr (page, N_("Map")));
+      g_string_append (html, "</a><a href=\"" PREFIX "/weekly\" id=\"nav-weekly\">");
+      esc (html, tr (page, N_("Weekly report")));
       g_string_append (html, "</a>");
       if (page->staff->role == XUNCHA_OFFICE_STAFF_ROLE_ADMIN)
         {
@@ -1665,6 +1667,10 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
     handle_report (&page, parts[1]);
   else if (n == 4 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "photos") && get)
     handle_photo (&page, parts[1], parts[3]);
+  else if (n == 1 && g_str_equal (parts[0], "weekly") && get)
+    xuncha_office_console_weekly_page (&page);
+  else if (n == 1 && g_str_equal (parts[0], "weekly.csv") && get)
+    xuncha_office_console_weekly_csv (&page);
   else if (n == 1 && g_str_equal (parts[0], "map") && get)
     xuncha_office_console_map_page (&page);
   else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "reports") && get)

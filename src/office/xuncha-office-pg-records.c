@@ -1516,13 +1516,13 @@ append_filter (GString                        *sql,
     add_param (sql, params, " AND r.category = ", g_strdup (filter->category), "");
   if (filter->street_name != NULL || filter->street_class != NULL)
     {
-      g_string_append (sql, " AND r.street_id IN (SELECT s.id FROM streets s "
-                       "WHERE NOT s.deleted");
+      g_string_append (sql, " AND r.street_id IN (SELECT e.id FROM streets e "
+                       "WHERE NOT e.deleted");
       if (filter->street_name != NULL)
-        add_param (sql, params, " AND strpos (s.name, ", g_strdup (filter->street_name),
+        add_param (sql, params, " AND strpos (e.name, ", g_strdup (filter->street_name),
                    ") > 0");
       if (filter->street_class != NULL)
-        add_param (sql, params, " AND s.class = ", g_strdup (filter->street_class), "");
+        add_param (sql, params, " AND e.class = ", g_strdup (filter->street_class), "");
       g_string_append (sql, ")");
     }
   if (filter->team != NULL)
@@ -1559,9 +1559,9 @@ reports_query_body (XunchaOfficePgRecords  *self,
 {
   QueryCall *call = data;
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) sql = g_string_new ("SELECT " RECORD_COLUMNS ", (SELECT s.name "
-                                         "FROM streets s WHERE s.id = r.street_id) "
-                                         "FROM reports r");
+  g_autoptr(GString) sql = g_string_new ("SELECT " RECORD_COLUMNS ", s.name, s.class "
+                                         "FROM reports r LEFT JOIN streets s "
+                                         "ON s.id = r.street_id");
   g_autoptr(PGresult) result = NULL;
 
   append_filter (sql, params, call->filter);
@@ -1578,8 +1578,8 @@ reports_query_body (XunchaOfficePgRecords  *self,
 
       if (record == NULL)
         return OUTCOME_ROLLBACK;
-      if (!PQgetisnull (result, i, 8))
-        record->street_name = g_strdup (text_at (result, i, 8));
+      record->street_name = g_strdup (text_at (result, i, 8));
+      record->street_class = g_strdup (text_at (result, i, 9));
       g_ptr_array_add (call->found, record);
     }
   return OUTCOME_COMMIT;

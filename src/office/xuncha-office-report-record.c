@@ -21,6 +21,7 @@ xuncha_office_report_record_free (XunchaOfficeReportRecord *record)
   g_free (record->case_status);
   g_free (record->case_status_at);
   g_free (record->street_name);
+  g_free (record->street_class);
   g_free (record);
 }
 

@@ -52,11 +52,11 @@ append_where (GString                        *sql,
     g_string_append (sql, " AND r.category = ?3");
   if (filter->street_name != NULL || filter->street_class != NULL)
     {
-      g_string_append (sql, " AND r.street_id IN (SELECT s.id FROM street_extents s WHERE 1");
+      g_string_append (sql, " AND r.street_id IN (SELECT e.id FROM street_extents e WHERE 1");
       if (filter->street_name != NULL)
-        g_string_append (sql, " AND instr (s.name, ?4) > 0");
+        g_string_append (sql, " AND instr (e.name, ?4) > 0");
       if (filter->street_class != NULL)
-        g_string_append (sql, " AND s.class = ?5");
+        g_string_append (sql, " AND e.class = ?5");
       g_string_append (sql, ")");
     }
   if (filter->team != NULL)
@@ -122,8 +122,8 @@ xuncha_office_sqlite_reports_query (XunchaOfficeRecords             *records,
   g_autoptr(GPtrArray) found =
     g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_report_record_free);
   g_autoptr(GString) sql = g_string_new ("SELECT " XUNCHA_OFFICE_SQLITE_REPORT_COLUMNS
-                                         ", (SELECT s.name FROM street_extents s "
-                                         "   WHERE s.id = r.street_id) FROM reports r");
+                                         ", s.name, s.class FROM reports r "
+                                         "LEFT JOIN street_extents s ON s.id = r.street_id");
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -145,6 +145,7 @@ xuncha_office_sqlite_reports_query (XunchaOfficeRecords             *records,
       if (record == NULL)
         return NULL;
       record->street_name = g_strdup ((const char *)sqlite3_column_text (stmt, 8));
+      record->street_class = g_strdup ((const char *)sqlite3_column_text (stmt, 9));
       g_ptr_array_add (found, record);
     }
   if (rc != SQLITE_DONE)
