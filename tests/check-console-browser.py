@@ -4,7 +4,8 @@
 python3-selenium through chromium-driver, against the real xuncha-office over HTTPS on
 loopback with the demo streets and reports sent as a device sends them (the API, a real
 JPEG). A new dispatcher logs in with the one-time password, chooses his own, filters
-today's stall reports on 陈寿路, sees them on the map, opens one and sees its photo. Screenshots go to
+today's stall reports on 陈寿路, sees them on the map, opens one and sees its photo, and prints the weekly
+report (A4). Screenshots go to
 BUILD_DIR/screenshots/console-*.png (360×720, zh_CN).
 
 The browser trusts the office's certificate by its public key (a pin of the test's own
@@ -261,7 +262,37 @@ try:
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.set_window_size(1280, 900)
     shot("report-wide")
-    print("ok: logged in, changed the password, filtered, opened the report, saw the photo")
+
+    # The weekly report from the navigation, as the page and as printed on A4.
+    driver.find_element(By.ID, "nav-weekly").click()
+    wait_for("/console/weekly")
+    total = driver.find_element(By.ID, "weekly-total").text
+    check(total.startswith("本周上报 3 条"), "the weekly report counts " + total)
+    streets = driver.find_element(By.ID, "weekly-streets").text
+    check("陈寿路" in streets and "严管街" in streets, "陈寿路 is not among the strict streets")
+    check(driver.find_elements(By.CSS_SELECTOR, "svg#chart-categories rect"),
+          "no bar chart of the categories")
+    shot("weekly")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 360, "height": 720, "deviceScaleFactor": 1,
+                            "mobile": True})
+    shot("weekly-phone")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    check(not driver.find_element(By.TAG_NAME, "header").is_displayed(),
+          "the navigation is printed")
+    shot("weekly-print")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
+                                                     "printBackground": True})
+    pdf = base64.b64decode(pdf["data"])
+    with open(os.path.join(screenshots, "console-weekly.pdf"), "wb") as f:
+        f.write(pdf)
+    # A4 is 595 × 842 points; Chromium writes 594.96 × 841.92.
+    check(pdf.startswith(b"%PDF") and b"/MediaBox [0 0 594.9" in pdf and b" 841.9" in pdf,
+          "the weekly report does not print on A4")
+    print("ok: logged in, changed the password, filtered, saw the map, opened the report, "
+          "saw the photo, printed the weekly report")
 finally:
     if driver is not None:
         driver.quit()
