@@ -50,6 +50,7 @@ tally_free (Tally *tally)
 typedef struct
 {
   GDateTime  *monday;            /* local midnight */
+  gint64      from_s;            /* the same in Unix seconds */
   int         year, week;
   gint64      total;
   GHashTable *categories;        /* code → Tally */
@@ -180,7 +181,7 @@ week_start (const char *text,
 }
 
 /* Reads every report @filter selects, in chunks, into @func. FALSE with @error, or with
- * @too_many set when there are more than WEEK_MAX. */
+ * @too_many set when there are more than WEEK_MAX (in the 30 days read). */
 typedef void (*RecordFunc) (const XunchaOfficeReportRecord *record, Week *week,
                             GHashTable *officers, XunchaOfficeConsolePage *page);
 
@@ -213,17 +214,27 @@ read_all (XunchaOfficeConsolePage        *page,
     }
 }
 
+/* One read of the 30 days to the week's end: each report counts for the repeat offenders,
+ * and for the week's tables when it was made in the week. */
 static void
-on_week_report (const XunchaOfficeReportRecord *record,
-                Week                           *week,
-                GHashTable                     *officers,
-                XunchaOfficeConsolePage        *page)
+on_report (const XunchaOfficeReportRecord *record,
+           Week                           *week,
+           GHashTable                     *officers,
+           XunchaOfficeConsolePage        *page)
 {
   const XunchaWireReport *report = record->report;
-  const XunchaWireOfficer *officer = g_hash_table_lookup (officers, record->officer_id);
-  const char *officer_name = officer != NULL ? officer->name : record->officer_id;
-  const char *team = officer != NULL && officer->team != NULL ? officer->team : "";
+  const XunchaWireOfficer *officer;
+  const char *officer_name, *team;
+  gint64 created;
 
+  if (report->merchant_id != NULL)
+    count (week->merchants, report->merchant_id, report->merchant_id, NULL);
+  if (!xuncha_office_report_filter_created_s (report->created_at, &created)
+      || created < week->from_s)
+    return;
+  officer = g_hash_table_lookup (officers, record->officer_id);
+  officer_name = officer != NULL ? officer->name : record->officer_id;
+  team = officer != NULL && officer->team != NULL ? officer->team : "";
   week->total++;
   count (week->categories, report->category,
          xuncha_office_console_category_name (page, report->category), report->category);
@@ -233,16 +244,6 @@ on_week_report (const XunchaOfficeReportRecord *record,
   count (week->officers, record->officer_id, officer_name, team);
   count (week->statuses, record->case_status != NULL ? record->case_status : "",
          record->case_status != NULL ? record->case_status : tr (page, N_("new")), NULL);
-}
-
-static void
-on_month_report (const XunchaOfficeReportRecord *record,
-                 Week                           *week,
-                 GHashTable                     *officers,
-                 XunchaOfficeConsolePage        *page)
-{
-  if (record->report->merchant_id != NULL)
-    count (week->merchants, record->report->merchant_id, record->report->merchant_id, NULL);
 }
 
 /* Everything the page and the CSV show. FALSE after answering. */
@@ -285,20 +286,14 @@ gather (XunchaOfficeConsolePage *page,
       xuncha_office_console_answer_storage_error (page, error);
       return FALSE;
     }
-  filter->from_s = g_date_time_to_unix (week->monday);
+  week->from_s = g_date_time_to_unix (week->monday);
   {
     g_autoptr(GDateTime) next = g_date_time_add_weeks (week->monday, 1);
 
     filter->to_s = g_date_time_to_unix (next);
   }
-  if (!read_all (page, filter, on_week_report, week, officers, &too_many, &error))
-    {
-      xuncha_office_console_answer_storage_error (page, error);
-      return FALSE;
-    }
   filter->from_s = filter->to_s - (gint64)REPEAT_DAYS * 86400;
-  if (!too_many
-      && !read_all (page, filter, on_month_report, week, officers, &too_many, &error))
+  if (!read_all (page, filter, on_report, week, officers, &too_many, &error))
     {
       xuncha_office_console_answer_storage_error (page, error);
       return FALSE;

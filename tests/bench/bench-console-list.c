@@ -9,6 +9,9 @@
  *                           cases, chosen in turn
  *   console-map-bbox        the map's answer for a box of about 1 km: its reports (or the
  *                           grid when more than 500) and its street segments
+ *   console-weekly-read     what the weekly report reads: the 30 days to the end of a week
+ *                           of some 10,000 reports (WEEK_EXTRA more in the last seven days),
+ *                           in the console's chunks of 5,000
  * The office lives on /dev/shm when there is one: loading a year through the records, one
  * durable transaction per report as devices send them, would otherwise spend its time in
  * fsync, which no query here does. */
@@ -31,6 +34,8 @@
 #define ORIGIN_LAT 30.60
 #define ORIGIN_LON 106.00
 #define STEP 0.001
+#define WEEK_EXTRA 6000
+#define WEEK_RUNS 5
 #define FILTERED_RUNS 60
 #define SCAN_RUNS 3
 
@@ -248,6 +253,8 @@ main (int    argc,
   g_autoptr(GArray) list_scans = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) map_times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) map_scans = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) week_times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) week_scans = g_array_new (FALSE, FALSE, sizeof (double));
   XunchaWireOfficer officers[OFFICERS];
   gint64 revision, start;
   guint changed, deleted;
@@ -288,6 +295,19 @@ main (int    argc,
       if (i % 10 == 3
           && !xuncha_office_records_report_set_status (records, report->uuid, "filed", &error))
         g_error ("Setting a status: %s", error->message);
+    }
+  for (guint i = 0; i < WEEK_EXTRA; i++)
+    {
+      g_autoptr(XunchaWireReport) report = make_report (reports + i, now);
+      g_autoptr(GDateTime) when = g_date_time_add_seconds (now, -(double)(i % 600000));
+      g_auto(XunchaOfficeReceipt) receipt = { 0 };
+      gboolean created;
+
+      g_free (report->created_at);
+      report->created_at = g_date_time_format_iso8601 (when);
+      if (!xuncha_office_records_report_put (records, &officers[i % OFFICERS], report, &created,
+                                             &receipt, &error))
+        g_error ("Loading report %u: %s", reports + i, error->message);
     }
   g_printerr ("Loaded %u reports and %u street segments in %.1f s\n", reports, STREETS,
               ms_since (start) / 1000);
@@ -346,6 +366,44 @@ main (int    argc,
       ms = ms_since (start);
       g_array_append_val (map_scans, ms);
     }
+  /* The weekly report's read: the 30 days to the week's end (the week's tables and the
+   * repeat offenders from one read). */
+  for (guint n = 0; n < WEEK_RUNS; n++)
+    {
+      g_autoptr(XunchaOfficeReportFilter) f = xuncha_office_report_filter_new ();
+      guint read = 0;
+      double ms;
+
+      start = g_get_monotonic_time ();
+      f->to_s = g_date_time_to_unix (now) + 1;
+      f->from_s = f->to_s - 30 * 86400;
+      for (guint offset = 0;; offset += 5000)
+        {
+          g_autoptr(GPtrArray) chunk = xuncha_office_records_reports_query (records, f, offset,
+                                                                            5000, &error);
+
+          g_assert_no_error (error);
+          read += chunk->len;
+          if (chunk->len < 5000)
+            break;
+        }
+      ms = ms_since (start);
+      g_array_append_val (week_times, ms);
+      if (n == 0)
+        g_printerr ("The weekly report reads %u reports\n", read);
+    }
+  {
+    g_autoptr(XunchaOfficeReportFilter) f = xuncha_office_report_filter_new ();
+    Scan scan = { f, teams, street_names, 0 };
+    double ms;
+
+    f->to_s = g_date_time_to_unix (now) + 1;
+    f->from_s = f->to_s - 7 * 86400;
+    start = g_get_monotonic_time ();
+    g_assert_true (xuncha_office_records_reports_foreach (records, on_scan, &scan, &error));
+    ms = ms_since (start);
+    g_array_append_val (week_scans, ms);
+  }
   list = p95 (list_times);
   list_scan = p95 (list_scans);
   map = p95 (map_times);
@@ -358,6 +416,10 @@ main (int    argc,
           "ratio=1.000\n", map_scan);
   printf ("BENCH console-map-bbox value=%.2f unit=ms baseline=console-map-fullscan "
           "ratio=%.4f\n", map, map / map_scan);
+  printf ("BENCH console-weekly-fullscan value=%.1f unit=ms baseline=console-weekly-fullscan "
+          "ratio=1.000\n", p95 (week_scans));
+  printf ("BENCH console-weekly-read value=%.1f unit=ms baseline=console-weekly-fullscan "
+          "ratio=%.4f\n", p95 (week_times), p95 (week_times) / p95 (week_scans));
 
   for (guint i = 0; i < OFFICERS; i++)
     xuncha_wire_officer_clear (&officers[i]);
