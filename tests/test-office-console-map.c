@@ -35,6 +35,8 @@ typedef struct
   SoupSession      *session;
   GHashTable       *sessions;    /* staff name → session id */
   char             *week;        /* the ISO week the reports were made in: 2024-W22 */
+  GBytes           *photo;       /* REPORT_T1's photo (a real JPEG) */
+  char             *photo_sha256;
 } Fixture;
 
 static Fixture *fixture;
@@ -89,8 +91,11 @@ request_to (XunchaTestOffice *office,
   answer->status = soup_message_get_status (msg);
   answer->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   answer->length = g_bytes_get_size (bytes);
-  answer->body = answer->length > 0 ? g_strndup (g_bytes_get_data (bytes, NULL), answer->length)
-                                    : g_strdup ("");
+  /* Byte for byte (a zip holds NULs), and a NUL after for the text answers. */
+  answer->body = g_malloc (answer->length + 1);
+  if (answer->length > 0)
+    memcpy (answer->body, g_bytes_get_data (bytes, NULL), answer->length);
+  answer->body[answer->length] = '\0';
   return answer;
 }
 
@@ -163,7 +168,8 @@ put_report (XunchaHttp *http,
             double      lat,
             double      lon,
             const char *street,
-            const char *merchant)
+            const char *merchant,
+            const char *photo)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaHttpResponse) response = NULL;
@@ -214,6 +220,15 @@ put_report (XunchaHttp *http,
     }
   json_builder_set_member_name (builder, "photos");
   json_builder_begin_array (builder);
+  if (photo != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, photo);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, "before");
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -280,15 +295,34 @@ set_up (void)
   t1 = device_for ("A1", "T1");
   t2 = device_for ("C1", "T2");
   /* The three on 陈寿路 name one merchant: a repeat offender. */
-  put_report (t1, REPORT_T1, HOSTILE_NOTE, 30.6501, 104.0620, "s-102", "M-REPEAT");
-  put_report (t1, REPORT_T1_FORMULA, FORMULA_NOTE, 30.6502, 104.0630, "s-102", "M-REPEAT");
-  put_report (t2, REPORT_T2, "T2 stall", 30.6503, 104.0640, "s-102", "M-REPEAT");
+  {
+    g_autofree char *path = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
+    g_autofree char *upload = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(XunchaHttpResponse) response = NULL;
+    char *data = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+    body = g_bytes_new_take (data, length);
+    fixture->photo = g_bytes_ref (body);
+    fixture->photo_sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+    upload = g_strdup_printf ("api/v1/photos/%s", fixture->photo_sha256);
+    response = xuncha_http_request (t1, "PUT", upload, "image/jpeg", body, NULL, NULL, NULL,
+                                    NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (response->status, ==, 201);
+  }
+  put_report (t1, REPORT_T1, HOSTILE_NOTE, 30.6501, 104.0620, "s-102", "M-REPEAT",
+              fixture->photo_sha256);
+  put_report (t1, REPORT_T1_FORMULA, FORMULA_NOTE, 30.6502, 104.0630, "s-102", "M-REPEAT", NULL);
+  put_report (t2, REPORT_T2, "T2 stall", 30.6503, 104.0640, "s-102", "M-REPEAT", NULL);
   for (guint i = 0; i < MANY; i++)
     {
       g_autofree char *uuid = g_strdup_printf ("00000000-0000-4000-8000-%012u", i);
 
       put_report (t2, uuid, "many", 30.695 + (i % 20) * 0.0005, 104.095 + (i / 20) * 0.0004,
-                  NULL, i < 2 ? "M-TWICE" : NULL);
+                  NULL, i < 2 ? "M-TWICE" : NULL, NULL);
     }
 }
 
@@ -301,6 +335,8 @@ tear_down (void)
   g_free (fixture->dir);
   g_hash_table_unref (fixture->sessions);
   g_free (fixture->week);
+  g_clear_pointer (&fixture->photo, g_bytes_unref);
+  g_free (fixture->photo_sha256);
   g_free (fixture);
 }
 
@@ -824,6 +860,63 @@ test_weekly_csv (void)
   g_assert_true (street && repeat && team);
 }
 
+
+/* A report's photos as one zip: the JPEG as stored, whole, for a member who may see the
+ * report; nothing for another team's leader or without a session. */
+static void
+test_export_photos (void)
+{
+  g_autoptr(Answer) answer = request ("/console/reports/" REPORT_T1 "/photos.zip", "lead1");
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "photos.zip", NULL);
+  g_autofree char *name = g_strdup_printf ("01-before-%.12s.jpg", fixture->photo_sha256);
+  g_autofree char *out = NULL, *listing = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==,
+                   "application/zip");
+  g_assert_true (g_file_set_contents (file, answer->body, (gssize)answer->length, &error));
+  g_assert_no_error (error);
+  /* Checked by another program's reader: every entry's CRC, the central directory. */
+  {
+    const char *test_argv[] = { "unzip", "-t", file, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **)test_argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                                 NULL, &listing, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (listing, name));
+  }
+  {
+    const char *extract_argv[] = { "unzip", "-p", file, name, NULL };
+    gsize length;
+
+    g_assert_true (g_spawn_sync (NULL, (char **)extract_argv, NULL,
+                                 G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                 &out, NULL, &status, &error));
+    g_assert_no_error (error);
+    length = g_bytes_get_size (fixture->photo);
+    g_assert_cmpmem (out, length, g_bytes_get_data (fixture->photo, NULL), length);
+  }
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/" REPORT_T1 "/photos.zip", "lead2");
+  g_assert_cmpint (answer->status, ==, 404);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/" REPORT_T1 "/photos.zip", NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/not-a-uuid/photos.zip", "disp");
+  g_assert_cmpint (answer->status, ==, 404);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/" REPORT_T1, "disp");
+  g_assert_nonnull (strstr (answer->body, "<a id=\"photos-zip\" href=\"/console/reports/"
+                                          REPORT_T1 "/photos.zip\">"));
+  xuncha_test_remove_tree (dir);
+}
+
 /* The list pages from the records, newest first, with a link to the next page. */
 static void
 test_list_pages (void)
@@ -878,6 +971,7 @@ main (int    argc,
   g_test_add_func ("/office-console-map/leaflet-missing", test_map_missing);
   g_test_add_func ("/office-console-map/export/csv", test_export_csv);
   g_test_add_func ("/office-console-map/export/geojson", test_export_geojson);
+  g_test_add_func ("/office-console-map/export/photos", test_export_photos);
   g_test_add_func ("/office-console-map/list-pages", test_list_pages);
   g_test_add_func ("/office-console-map/weekly/page", test_weekly);
   g_test_add_func ("/office-console-map/weekly/csv", test_weekly_csv);

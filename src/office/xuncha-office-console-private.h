@@ -106,6 +106,13 @@ void        xuncha_office_console_leaflet_file (XunchaOfficeConsolePage *page,
 /* The exports (xuncha-office-console-export.c). */
 void        xuncha_office_console_export_csv  (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_export_geojson (XunchaOfficeConsolePage *page);
+/* The photos of report @uuid (a case's before and after) as one zip file. */
+void        xuncha_office_console_export_photos (XunchaOfficeConsolePage *page,
+                                               const char              *uuid);
+/* The report @uuid if the page's member may see it; NULL after answering 404 otherwise. */
+XunchaOfficeReportRecord *
+            xuncha_office_console_visible_report (XunchaOfficeConsolePage *page,
+                                               const char              *uuid);
 /* A CSV text cell (quoted; a leading = + - @ tab or carriage return made plain text with an
  * apostrophe, so that no spreadsheet runs it as a formula). */
 void        xuncha_office_console_csv_text    (GString                 *out,

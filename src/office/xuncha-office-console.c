@@ -1243,7 +1243,16 @@ handle_report (Page       *page,
     }
   g_string_append (html, "</ol><h2>");
   esc (html, tr (page, N_("Photos")));
-  g_string_append (html, "</h2><div class=\"photos\">");
+  g_string_append (html, "</h2>");
+  if (report->photos != NULL && report->photos->len > 0)
+    {
+      g_string_append (html, "<p><a id=\"photos-zip\" href=\"" PREFIX "/reports/");
+      esc (html, report->uuid);
+      g_string_append (html, "/photos.zip\">");
+      esc (html, tr (page, N_("Download the photos (zip)")));
+      g_string_append (html, "</a></p>");
+    }
+  g_string_append (html, "<div class=\"photos\">");
   for (guint i = 0; report->photos != NULL && i < report->photos->len; i++)
     {
       const XunchaWirePhoto *photo = report->photos->pdata[i];
@@ -1667,6 +1676,9 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
     handle_report (&page, parts[1]);
   else if (n == 4 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "photos") && get)
     handle_photo (&page, parts[1], parts[3]);
+  else if (n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "photos.zip")
+           && get)
+    xuncha_office_console_export_photos (&page, parts[1]);
   else if (n == 1 && g_str_equal (parts[0], "weekly") && get)
     xuncha_office_console_weekly_page (&page);
   else if (n == 1 && g_str_equal (parts[0], "weekly.csv") && get)
@@ -1901,6 +1913,13 @@ xuncha_office_console_category_name (XunchaOfficeConsolePage *page,
                                      const char              *code)
 {
   return category_name (page, code);
+}
+
+XunchaOfficeReportRecord *
+xuncha_office_console_visible_report (XunchaOfficeConsolePage *page,
+                                      const char              *uuid)
+{
+  return visible_report (page, uuid);
 }
 
 GHashTable *
