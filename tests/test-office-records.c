@@ -1595,6 +1595,13 @@ make_placed_report (const char *uuid,
   return report;
 }
 
+static int
+compare_texts (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
 /* The uuids the query answers, in its order, joined by spaces. */
 static char *
 query_uuids (XunchaOfficeRecords            *records,
@@ -1888,6 +1895,51 @@ test_reports_query (Fixture       *f,
     g_assert_no_error (error);
     g_assert_cmpuint (within->len, ==, 0);
   }
+  /* Counted by each group, within the filter. */
+  {
+    g_autoptr(XunchaOfficeReportFilter) all = xuncha_office_report_filter_new ();
+    struct { XunchaOfficeReportGroup group; const char *expected; } groups[] = {
+      { XUNCHA_OFFICE_REPORT_GROUP_CATEGORY, "09001=1 09006=2" },
+      { XUNCHA_OFFICE_REPORT_GROUP_STREET, "Other road/class2=1 陈寿路/strict=1" },
+      { XUNCHA_OFFICE_REPORT_GROUP_OFFICER, "A1=2 C1=1" },
+      { XUNCHA_OFFICE_REPORT_GROUP_STATUS, "(none)=2 filed=1" },
+      { XUNCHA_OFFICE_REPORT_GROUP_MERCHANT, "" },
+    };
+
+    for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+      {
+        g_autoptr(GPtrArray) counts = xuncha_office_records_reports_count (f->records, all,
+                                                                           groups[g].group,
+                                                                           &error);
+        g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+        g_autofree char *joined = NULL;
+
+        g_assert_no_error (error);
+        for (guint i = 0; i < counts->len; i++)
+          {
+            const XunchaOfficeReportCount *count = counts->pdata[i];
+
+            g_ptr_array_add (texts, g_strdup_printf ("%s%s%s=%" G_GINT64_FORMAT,
+                                                     count->key != NULL ? count->key : "(none)",
+                                                     count->detail != NULL ? "/" : "",
+                                                     count->detail != NULL ? count->detail : "",
+                                                     count->count));
+          }
+        g_ptr_array_sort (texts, compare_texts);
+        g_ptr_array_add (texts, NULL);
+        joined = g_strjoinv (" ", (char **)texts->pdata);
+        g_assert_cmpstr (joined, ==, groups[g].expected);
+      }
+    all->category = g_strdup ("09006");
+    {
+      g_autoptr(GPtrArray) counts = xuncha_office_records_reports_count (
+        f->records, all, XUNCHA_OFFICE_REPORT_GROUP_OFFICER, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (counts->len, ==, 1);
+      g_assert_cmpint (((XunchaOfficeReportCount *)counts->pdata[0])->count, ==, 2);
+    }
+  }
   /* The list names each report's street. */
   {
     g_autoptr(XunchaOfficeReportFilter) all = xuncha_office_report_filter_new ();
@@ -1900,6 +1952,8 @@ test_reports_query (Fixture       *f,
                      "Other road");
     g_assert_null (((XunchaOfficeReportRecord *)found->pdata[1])->street_name);
     g_assert_cmpstr (((XunchaOfficeReportRecord *)found->pdata[2])->street_name, ==, "陈寿路");
+    g_assert_cmpstr (((XunchaOfficeReportRecord *)found->pdata[2])->street_class, ==, "strict");
+    g_assert_cmpstr (((XunchaOfficeReportRecord *)found->pdata[0])->street_class, ==, "class2");
   }
 }
 

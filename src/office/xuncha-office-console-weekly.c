@@ -23,10 +23,6 @@
 #define tr xuncha_office_console_tr
 #define esc xuncha_office_console_esc
 
-/* Reports read per query, and at most in a week (a district's busiest weeks hold some
- * 10,000; a city's office asks per district). */
-#define CHUNK 5000
-#define WEEK_MAX 200000
 #define REPEAT_MIN 3
 #define REPEAT_DAYS 30
 /* Rows of a table on the page (the CSV holds them all). */
@@ -79,24 +75,6 @@ static GHashTable *
 tallies_new (void)
 {
   return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)tally_free);
-}
-
-static void
-count (GHashTable *tallies,
-       const char *key,
-       const char *name,
-       const char *detail)
-{
-  Tally *tally = g_hash_table_lookup (tallies, key);
-
-  if (tally == NULL)
-    {
-      tally = g_new0 (Tally, 1);
-      tally->name = g_strdup (name);
-      tally->detail = g_strdup (detail);
-      g_hash_table_insert (tallies, g_strdup (key), tally);
-    }
-  tally->count++;
 }
 
 static int
@@ -180,70 +158,42 @@ week_start (const char *text,
   return g_steal_pointer (&midnight);
 }
 
-/* Reads every report @filter selects, in chunks, into @func. FALSE with @error, or with
- * @too_many set when there are more than WEEK_MAX (in the 30 days read). */
-typedef void (*RecordFunc) (const XunchaOfficeReportRecord *record, Week *week,
-                            GHashTable *officers, XunchaOfficeConsolePage *page);
-
+/* The counts of @group into @tallies, each named by @name_of (NULL: the key). */
 static gboolean
-read_all (XunchaOfficeConsolePage        *page,
-          const XunchaOfficeReportFilter *filter,
-          RecordFunc                      func,
-          Week                           *week,
-          GHashTable                     *officers,
-          gboolean                       *too_many,
-          GError                        **error)
+add_counts (XunchaOfficeConsolePage        *page,
+            const XunchaOfficeReportFilter *filter,
+            XunchaOfficeReportGroup         group,
+            GHashTable                     *tallies,
+            GError                        **error)
 {
-  for (guint offset = 0;; offset += CHUNK)
+  g_autoptr(GPtrArray) counts = xuncha_office_records_reports_count (page->self->records, filter,
+                                                                     group, error);
+
+  if (counts == NULL)
+    return FALSE;
+  for (guint i = 0; i < counts->len; i++)
     {
-      g_autoptr(GPtrArray) chunk = NULL;
+      const XunchaOfficeReportCount *count = counts->pdata[i];
+      Tally *tally = g_new0 (Tally, 1);
 
-      if (offset >= WEEK_MAX)
+      tally->count = count->count;
+      switch (group)
         {
-          *too_many = TRUE;
-          return TRUE;
+        case XUNCHA_OFFICE_REPORT_GROUP_CATEGORY:
+          tally->name = g_strdup (xuncha_office_console_category_name (page, count->key));
+          tally->detail = g_strdup (count->key);
+          break;
+        case XUNCHA_OFFICE_REPORT_GROUP_STATUS:
+          tally->name = g_strdup (count->key != NULL ? count->key : tr (page, N_("new")));
+          break;
+        default:
+          tally->name = g_strdup (count->key);
+          tally->detail = g_strdup (count->detail);
+          break;
         }
-      chunk = xuncha_office_records_reports_query (page->self->records, filter, offset, CHUNK,
-                                                   error);
-      if (chunk == NULL)
-        return FALSE;
-      for (guint i = 0; i < chunk->len; i++)
-        func (chunk->pdata[i], week, officers, page);
-      if (chunk->len < CHUNK)
-        return TRUE;
+      g_hash_table_insert (tallies, g_strdup (count->key != NULL ? count->key : ""), tally);
     }
-}
-
-/* One read of the 30 days to the week's end: each report counts for the repeat offenders,
- * and for the week's tables when it was made in the week. */
-static void
-on_report (const XunchaOfficeReportRecord *record,
-           Week                           *week,
-           GHashTable                     *officers,
-           XunchaOfficeConsolePage        *page)
-{
-  const XunchaWireReport *report = record->report;
-  const XunchaWireOfficer *officer;
-  const char *officer_name, *team;
-  gint64 created;
-
-  if (report->merchant_id != NULL)
-    count (week->merchants, report->merchant_id, report->merchant_id, NULL);
-  if (!xuncha_office_report_filter_created_s (report->created_at, &created)
-      || created < week->from_s)
-    return;
-  officer = g_hash_table_lookup (officers, record->officer_id);
-  officer_name = officer != NULL ? officer->name : record->officer_id;
-  team = officer != NULL && officer->team != NULL ? officer->team : "";
-  week->total++;
-  count (week->categories, report->category,
-         xuncha_office_console_category_name (page, report->category), report->category);
-  if (record->street_name != NULL)
-    count (week->streets, record->street_name, record->street_name, record->street_class);
-  count (week->teams, team, team, NULL);
-  count (week->officers, record->officer_id, officer_name, team);
-  count (week->statuses, record->case_status != NULL ? record->case_status : "",
-         record->case_status != NULL ? record->case_status : tr (page, N_("new")), NULL);
+  return TRUE;
 }
 
 /* Everything the page and the CSV show. FALSE after answering. */
@@ -258,7 +208,6 @@ gather (XunchaOfficeConsolePage *page,
   g_auto(GStrv) deleted = NULL;
   g_autoptr(GError) error = NULL;
   gint64 revision;
-  gboolean too_many = FALSE;
 
   if (!xuncha_office_console_read_query (page, allowed))
     return FALSE;
@@ -290,25 +239,56 @@ gather (XunchaOfficeConsolePage *page,
   {
     g_autoptr(GDateTime) next = g_date_time_add_weeks (week->monday, 1);
 
+    filter->from_s = week->from_s;
     filter->to_s = g_date_time_to_unix (next);
   }
-  filter->from_s = filter->to_s - (gint64)REPEAT_DAYS * 86400;
-  if (!read_all (page, filter, on_report, week, officers, &too_many, &error))
+  /* Each table counted by the records from their indexes: no report is read whole. */
+  if (!add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_CATEGORY, week->categories, &error)
+      || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_STREET, week->streets, &error)
+      || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_OFFICER, week->officers, &error)
+      || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_STATUS, week->statuses, &error))
     {
       xuncha_office_console_answer_storage_error (page, error);
       return FALSE;
     }
-  if (too_many)
+  filter->from_s = filter->to_s - (gint64)REPEAT_DAYS * 86400;
+  if (!add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_MERCHANT, week->merchants, &error))
     {
-      g_autofree char *message = g_strdup_printf (tr (page, N_("More than %d reports in the "
-                                                               "period: the weekly report is "
-                                                               "made per district or team.")),
-                                                  WEEK_MAX);
-
-      xuncha_office_console_answer_message (page, 400, tr (page, N_("Too many reports")),
-                                            message);
+      xuncha_office_console_answer_storage_error (page, error);
       return FALSE;
     }
+  /* The officers' names and teams, and the teams' sums. */
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, week->categories);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      week->total += ((Tally *)value)->count;
+    g_hash_table_iter_init (&iter, week->officers);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        Tally *tally = value;
+        const XunchaWireOfficer *officer = g_hash_table_lookup (officers, tally->name);
+        const char *team = officer != NULL && officer->team != NULL ? officer->team : "";
+        Tally *sum = g_hash_table_lookup (week->teams, team);
+
+        if (officer != NULL)
+          {
+            g_free (tally->name);
+            tally->name = g_strdup (officer->name);
+          }
+        g_free (tally->detail);
+        tally->detail = g_strdup (team);
+        if (sum == NULL)
+          {
+            sum = g_new0 (Tally, 1);
+            sum->name = g_strdup (team);
+            g_hash_table_insert (week->teams, g_strdup (team), sum);
+          }
+        sum->count += tally->count;
+      }
+  }
   /* The merchants' names: the registry's. */
   merchants = xuncha_office_records_merchants_since (page->self->records, 0, &revision, &deleted,
                                                      &error);

@@ -1585,6 +1585,74 @@ reports_query_body (XunchaOfficePgRecords  *self,
   return OUTCOME_COMMIT;
 }
 
+typedef struct
+{
+  const XunchaOfficeReportFilter *filter;
+  XunchaOfficeReportGroup         group;
+  GPtrArray                      *counts;   /* XunchaOfficeReportCount */
+} CountCall;
+
+static Outcome
+reports_count_body (XunchaOfficePgRecords  *self,
+                    PGconn                 *conn,
+                    gpointer                data,
+                    GError                **error)
+{
+  static const char * const groups[] = {
+    [XUNCHA_OFFICE_REPORT_GROUP_CATEGORY] = "r.category, NULL::text",
+    [XUNCHA_OFFICE_REPORT_GROUP_STREET] = "s.name, s.class",
+    [XUNCHA_OFFICE_REPORT_GROUP_OFFICER] = "r.officer_id, NULL::text",
+    [XUNCHA_OFFICE_REPORT_GROUP_STATUS] = "r.case_status, NULL::text",
+    [XUNCHA_OFFICE_REPORT_GROUP_MERCHANT] = "r.body::json ->> 'merchant_id', NULL::text",
+  };
+  CountCall *call = data;
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) sql = g_string_new ("SELECT ");
+  g_autoptr(PGresult) result = NULL;
+
+  g_string_append (sql, groups[call->group]);
+  g_string_append (sql, ", count (*) FROM reports r");
+  /* The streets' table only where the names are counted. */
+  if (call->group == XUNCHA_OFFICE_REPORT_GROUP_STREET)
+    g_string_append (sql, " JOIN streets s ON s.id = r.street_id");
+  append_filter (sql, params, call->filter);
+  if (call->group == XUNCHA_OFFICE_REPORT_GROUP_STREET)
+    g_string_append (sql, " AND s.name IS NOT NULL");
+  if (call->group == XUNCHA_OFFICE_REPORT_GROUP_MERCHANT)
+    g_string_append (sql, " AND r.body::json ->> 'merchant_id' IS NOT NULL");
+  g_string_append (sql, " GROUP BY 1, 2");
+  result = run_params (conn, error, sql->str, (const char * const *)params->pdata,
+                       (int)params->len);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaOfficeReportCount *count = g_new0 (XunchaOfficeReportCount, 1);
+
+      count->key = g_strdup (text_at (result, i, 0));
+      count->detail = g_strdup (text_at (result, i, 1));
+      count->count = int64_at (result, i, 2);
+      g_ptr_array_add (call->counts, count);
+    }
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_reports_count (XunchaOfficeRecords             *records,
+                       const XunchaOfficeReportFilter  *filter,
+                       XunchaOfficeReportGroup          group,
+                       GError                         **error)
+{
+  g_autoptr(GPtrArray) counts =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_report_count_free);
+  CountCall call = { filter, group, counts };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "reports_count", TXN_SINGLE,
+                 reports_count_body, &call, error))
+    return NULL;
+  return g_steal_pointer (&counts);
+}
+
 static GPtrArray *
 records_reports_query (XunchaOfficeRecords             *records,
                        const XunchaOfficeReportFilter  *filter,
@@ -3619,6 +3687,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->reports_query = records_reports_query;
   iface->reports_grid = records_reports_grid;
   iface->streets_within = records_streets_within;
+  iface->reports_count = records_reports_count;
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;
   iface->points_add = records_points_add;

@@ -171,6 +171,20 @@ xuncha_office_records_reports_grid (XunchaOfficeRecords            *self,
 }
 
 GPtrArray *
+xuncha_office_records_reports_count (XunchaOfficeRecords            *self,
+                                     const XunchaOfficeReportFilter *filter,
+                                     XunchaOfficeReportGroup         group,
+                                     GError                        **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (filter != NULL, NULL);
+  g_return_val_if_fail (group <= XUNCHA_OFFICE_REPORT_GROUP_MERCHANT, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->reports_count (self, filter, group, error);
+}
+
+GPtrArray *
 xuncha_office_records_streets_within (XunchaOfficeRecords  *self,
                                       double                west,
                                       double                south,

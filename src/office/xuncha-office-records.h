@@ -80,6 +80,9 @@ struct _XunchaOfficeRecordsInterface
   GArray    *(*reports_grid)      (XunchaOfficeRecords *self,
                                    const XunchaOfficeReportFilter *filter, guint columns,
                                    guint rows, GError **error);
+  GPtrArray *(*reports_count)     (XunchaOfficeRecords *self,
+                                   const XunchaOfficeReportFilter *filter,
+                                   XunchaOfficeReportGroup group, GError **error);
   GPtrArray *(*streets_within)    (XunchaOfficeRecords *self, double west, double south,
                                    double east, double north, guint limit, GError **error);
   GPtrArray *(*status_since)      (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
@@ -242,6 +245,13 @@ GArray     *xuncha_office_records_reports_grid     (XunchaOfficeRecords         
                                                     const XunchaOfficeReportFilter *filter,
                                                     guint                           columns,
                                                     guint                           rows,
+                                                    GError                        **error);
+/* The reports @filter selects counted by @group, as XunchaOfficeReportCount in no set
+ * order (a street's count: the reports on its segments; a report without a street, or a
+ * merchant, is not counted for it): the weekly report's tables, from the indexes. */
+GPtrArray  *xuncha_office_records_reports_count    (XunchaOfficeRecords            *self,
+                                                    const XunchaOfficeReportFilter *filter,
+                                                    XunchaOfficeReportGroup         group,
                                                     GError                        **error);
 /* The street segments (XunchaOfficeStreet, not deleted) whose bounding box meets the box
  * given in degrees, at most @limit (1 to 10,000), in no set order: the map's base. */

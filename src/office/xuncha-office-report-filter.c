@@ -43,3 +43,13 @@ xuncha_office_report_filter_created_s (const char *created_at,
   *seconds = g_date_time_to_unix (time);
   return TRUE;
 }
+
+void
+xuncha_office_report_count_free (XunchaOfficeReportCount *count)
+{
+  if (count == NULL)
+    return;
+  g_free (count->key);
+  g_free (count->detail);
+  g_free (count);
+}

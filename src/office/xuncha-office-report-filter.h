@@ -33,6 +33,26 @@ typedef struct
   double   lon;
 } XunchaOfficeReportCell;
 
+/* What the reports are counted by (reports_count()). */
+typedef enum
+{
+  XUNCHA_OFFICE_REPORT_GROUP_CATEGORY,   /* key: the category code */
+  XUNCHA_OFFICE_REPORT_GROUP_STREET,     /* key: the street's name, detail: its class */
+  XUNCHA_OFFICE_REPORT_GROUP_OFFICER,    /* key: the officer's id */
+  XUNCHA_OFFICE_REPORT_GROUP_STATUS,     /* key: the case status, NULL for none yet */
+  XUNCHA_OFFICE_REPORT_GROUP_MERCHANT,   /* key: the merchant's id (reports naming one) */
+} XunchaOfficeReportGroup;
+
+/* How many reports share a key. */
+typedef struct
+{
+  char    *key;       /* nullable */
+  char    *detail;    /* nullable */
+  gint64   count;
+} XunchaOfficeReportCount;
+
+void                      xuncha_office_report_count_free (XunchaOfficeReportCount *count);
+
 XunchaOfficeReportFilter *xuncha_office_report_filter_new  (void);
 void                      xuncha_office_report_filter_free (XunchaOfficeReportFilter *filter);
 /* The Unix seconds of an ISO 8601 time, as the records keep a report's created_at for the

@@ -56,6 +56,10 @@ GArray       *xuncha_office_sqlite_reports_grid         (XunchaOfficeRecords    
                                                          guint                          columns,
                                                          guint                          rows,
                                                          GError                       **error);
+GPtrArray    *xuncha_office_sqlite_reports_count        (XunchaOfficeRecords           *records,
+                                                         const XunchaOfficeReportFilter *filter,
+                                                         XunchaOfficeReportGroup        group,
+                                                         GError                       **error);
 GPtrArray    *xuncha_office_sqlite_streets_within       (XunchaOfficeRecords           *records,
                                                          double                         west,
                                                          double                         south,

@@ -2887,6 +2887,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->reports_query = xuncha_office_sqlite_reports_query;
   iface->reports_grid = xuncha_office_sqlite_reports_grid;
   iface->streets_within = xuncha_office_sqlite_streets_within;
+  iface->reports_count = xuncha_office_sqlite_reports_count;
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;
   iface->points_add = records_points_add;

@@ -214,6 +214,66 @@ xuncha_office_sqlite_reports_grid (XunchaOfficeRecords             *records,
 }
 
 GPtrArray *
+xuncha_office_sqlite_reports_count (XunchaOfficeRecords             *records,
+                                    const XunchaOfficeReportFilter  *filter,
+                                    XunchaOfficeReportGroup          group,
+                                    GError                         **error)
+{
+  /* The key and detail of each group; a merchant is read from the body, within the
+   * filter's rows only. */
+  static const char * const groups[] = {
+    [XUNCHA_OFFICE_REPORT_GROUP_CATEGORY] = "r.category, NULL",
+    [XUNCHA_OFFICE_REPORT_GROUP_STREET] = "s.name, s.class",
+    [XUNCHA_OFFICE_REPORT_GROUP_OFFICER] = "r.officer_id, NULL",
+    [XUNCHA_OFFICE_REPORT_GROUP_STATUS] = "r.case_status, NULL",
+    [XUNCHA_OFFICE_REPORT_GROUP_MERCHANT] = "json_extract (r.body, '$.merchant_id'), NULL",
+  };
+  g_autoptr(XunchaOfficeSqliteConnection) c = xuncha_office_sqlite_connection_take (
+    XUNCHA_OFFICE_SQLITE_RECORDS (records), FALSE, error);
+  g_autoptr(GPtrArray) counts =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_report_count_free);
+  g_autoptr(GString) sql = g_string_new ("SELECT ");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  g_string_append (sql, groups[group]);
+  g_string_append (sql, ", count (*) FROM reports r");
+  /* The streets' table only where the names are counted. */
+  if (group == XUNCHA_OFFICE_REPORT_GROUP_STREET)
+    g_string_append (sql, " JOIN street_extents s ON s.id = r.street_id");
+  append_where (sql, filter);
+  if (group == XUNCHA_OFFICE_REPORT_GROUP_STREET)
+    g_string_append (sql, " AND s.name IS NOT NULL");
+  if (group == XUNCHA_OFFICE_REPORT_GROUP_MERCHANT)
+    g_string_append (sql, " AND json_extract (r.body, '$.merchant_id') IS NOT NULL");
+  g_string_append (sql, " GROUP BY 1, 2");
+  stmt = prepare_own (c, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_filter (stmt, filter);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaOfficeReportCount *count = g_new0 (XunchaOfficeReportCount, 1);
+
+      count->key = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      count->detail = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      count->count = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (counts, count);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      xuncha_office_sqlite_connection_fail (c, error, "Could not count reports");
+      return NULL;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!xuncha_office_sqlite_connection_commit (c, error))
+    return NULL;
+  return g_steal_pointer (&counts);
+}
+
+GPtrArray *
 xuncha_office_sqlite_streets_within (XunchaOfficeRecords  *records,
                                      double                west,
                                      double                south,
