@@ -4,9 +4,9 @@
 python3-selenium through chromium-driver, against the real xuncha-office over HTTPS on
 loopback with the demo streets and reports sent as a device sends them (the API, a real
 JPEG). A new dispatcher logs in with the one-time password, chooses his own, filters
-today's stall reports on 陈寿路, opens one and sees its photo, files it as a case with its
-deadline, dispatches it, asks for a check, which the officer's device answers (the real
-device API), and closes it. Screenshots go to
+today's stall reports on 陈寿路, sees them on the map, opens one and sees its photo, files it
+as a case with its deadline, dispatches it, asks for a check, which the officer's device
+answers (the real device API), closes it, and prints the weekly report (A4). Screenshots go to
 BUILD_DIR/screenshots/console-*.png (360×720, zh_CN).
 
 The browser trusts the office's certificate by its public key (a pin of the test's own
@@ -215,6 +215,32 @@ try:
           "a device's note became a script")
     shot("filtered")
 
+    # The same reports on the map: Leaflet from the office, the streets by class and a
+    # marker per report, the note as text in its popup.
+    driver.find_element(By.ID, "on-map").click()
+    wait_for("/console/map")
+    try:
+        WebDriverWait(driver, 15).until(
+            lambda d: d.find_element(By.ID, "map").get_attribute("data-loaded"))
+    except Exception:
+        pass
+    check(driver.find_element(By.ID, "map").get_attribute("data-loaded"),
+          "the map did not load its reports: " +
+          driver.find_element(By.ID, "map-status").text)
+    markers = driver.find_elements(By.CSS_SELECTOR, "#map path.report-marker")
+    check(len(markers) == 2, "expected 2 report markers, got %d" % len(markers))
+    lines = driver.find_elements(By.CSS_SELECTOR, "#map path.leaflet-interactive")
+    check(len(lines) > len(markers), "no streets drawn on the map")
+    driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', "
+                          "{bubbles: true}))", markers[0])
+    popups = driver.find_elements(By.CSS_SELECTOR, ".map-popup")
+    check(len(popups) == 1, "a marker's popup did not open")
+    check(not driver.find_elements(By.CSS_SELECTOR, ".map-popup script"),
+          "a device's note became a script on the map")
+    shot("map")
+    driver.back()
+    wait_for("street=")
+
     # Open the one with the photo: it shows, served only to this session.
     driver.find_element(By.CSS_SELECTOR, "a[href='/console/reports/%s']" % wanted).click()
     wait_for(wanted)
@@ -322,8 +348,38 @@ try:
     shot("report-wide")
     driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
     shot("case-wide")
-    print("ok: logged in, changed the password, filtered, opened the report, saw the photo, "
-          "filed it as a case, dispatched it, had it checked and closed it")
+
+    # The weekly report from the navigation, as the page and as printed on A4.
+    driver.find_element(By.ID, "nav-weekly").click()
+    wait_for("/console/weekly")
+    total = driver.find_element(By.ID, "weekly-total").text
+    check(total.startswith("本周上报 3 条"), "the weekly report counts " + total)
+    streets = driver.find_element(By.ID, "weekly-streets").text
+    check("陈寿路" in streets and "严管街" in streets, "陈寿路 is not among the strict streets")
+    check(driver.find_elements(By.CSS_SELECTOR, "svg#chart-categories rect"),
+          "no bar chart of the categories")
+    shot("weekly")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 360, "height": 720, "deviceScaleFactor": 1,
+                            "mobile": True})
+    shot("weekly-phone")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    check(not driver.find_element(By.TAG_NAME, "header").is_displayed(),
+          "the navigation is printed")
+    shot("weekly-print")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
+                                                     "printBackground": True})
+    pdf = base64.b64decode(pdf["data"])
+    with open(os.path.join(screenshots, "console-weekly.pdf"), "wb") as f:
+        f.write(pdf)
+    # A4 is 595 × 842 points; Chromium writes 594.96 × 841.92.
+    check(pdf.startswith(b"%PDF") and b"/MediaBox [0 0 594.9" in pdf and b" 841.9" in pdf,
+          "the weekly report does not print on A4")
+    print("ok: logged in, changed the password, filtered, saw the map, opened the report, "
+          "saw the photo, filed it as a case, dispatched it, had it checked, closed it and "
+          "printed the weekly report")
 finally:
     if driver is not None:
         driver.quit()

@@ -16,6 +16,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 for f in bin/xuncha bin/xuncha-cli bin/xuncha-office lib/systemd/system/xuncha-office.service \
          share/doc/xuncha/protocol.md share/doc/xuncha/backup.md share/doc/xuncha/scaling.md \
          share/xuncha/demo/streets.geojson share/xuncha/console/console.css \
+         share/xuncha/console/console-map.js \
          "share/applications/$appid.desktop" "share/metainfo/$appid.metainfo.xml" \
          share/glib-2.0/schemas/io.github.xuncha.Xuncha.gschema.xml \
          "share/icons/hicolor/scalable/apps/$appid.svg" \

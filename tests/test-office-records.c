@@ -1649,6 +1649,71 @@ test_adopt_unnumbered (Fixture       *f,
   }
 }
 
+/* The console's filtered list and map grid. */
+
+static XunchaWireReport *
+make_placed_report (const char *uuid,
+                    const char *created_at,
+                    const char *category,
+                    double      lat,
+                    double      lon,
+                    const char *street_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *street = street_id != NULL
+                            ? g_strdup_printf (", \"street\": {\"id\": \"%s\", \"offset_m\": 5}",
+                                               street_id)
+                            : g_strdup ("");
+  g_autofree char *text = NULL;
+  XunchaWireReport *report;
+  char lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (lat_text, sizeof lat_text, lat);
+  g_ascii_dtostr (lon_text, sizeof lon_text, lon);
+  text = g_strdup_printf ("{\"uuid\": \"%s\", \"created_at\": \"%s\", \"category\": \"%s\", "
+                          "\"fields\": {}, \"note\": \"n\", \"photos\": [], "
+                          "\"position\": {\"lat\": %s, \"lon\": %s, \"source\": \"gps\"}%s}",
+                          uuid, created_at, category, lat_text, lon_text, street);
+  report = xuncha_wire_report_decode (text, -1, &error);
+  g_assert_no_error (error);
+  return report;
+}
+
+static int
+compare_texts (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* The uuids the query answers, in its order, joined by spaces. */
+static char *
+query_uuids (XunchaOfficeRecords            *records,
+             const XunchaOfficeReportFilter *filter,
+             guint                           offset,
+             guint                           limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = xuncha_office_records_reports_query (records, filter, offset,
+                                                                    limit, &error);
+  g_autoptr(GString) uuids = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const XunchaOfficeReportRecord *record = found->pdata[i];
+
+      g_string_append_printf (uuids, "%s%s", i > 0 ? " " : "", record->report->uuid);
+    }
+  return g_string_free (g_steal_pointer (&uuids), FALSE);
+}
+
+#define ASSERT_QUERY(f, filter, offset, limit, expected) \
+  G_STMT_START { \
+    g_autofree char *got_ = query_uuids ((f)->records, (filter), (offset), (limit)); \
+    g_assert_cmpstr (got_, ==, (expected)); \
+  } G_STMT_END
+
 /* An office at schema 1 gains what each later migration adds, and keeps what it holds. */
 static void
 test_from_first_schema (Fixture       *f,
@@ -1665,6 +1730,22 @@ test_from_first_schema (Fixture       *f,
       return;
     }
   g_free (add_officer (f->records, &officer_a));
+  /* A report and a street from before the console's columns: the migration fills them. */
+  {
+    g_autoptr(GPtrArray) streets = street_set (1, "陈寿路");
+    g_autoptr(XunchaWireReport) report = make_placed_report (
+      "00000000-0000-4000-8000-000000000001", "2024-05-03T01:00:00+08:00", "09006", 30.6502,
+      104.0005, "s-0000");
+    g_auto(XunchaOfficeReceipt) receipt = { 0 };
+    gint64 revision;
+    guint changed, deleted;
+    gboolean created;
+
+    g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision,
+                                                        &changed, &deleted, &error));
+    g_assert_true (put_report (f->records, &officer_a, report, &created, &receipt, &error));
+    g_assert_no_error (error);
+  }
   g_clear_object (&f->records);
   /* Back to what migration 1 made. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
@@ -1682,6 +1763,16 @@ test_from_first_schema (Fixture       *f,
                                  "DROP TABLE case_time_limits; DROP TABLE cases;"
                                  "DROP TABLE case_history;"
                                  "DROP TABLE evidence_manifests;"
+                                 "DROP INDEX reports_created; DROP INDEX reports_place;"
+                                 "DROP INDEX reports_category_created;"
+                                 "DROP INDEX reports_street_created;"
+                                 "DROP INDEX reports_officer_created;"
+                                 "DROP INDEX reports_case_created;"
+                                 "ALTER TABLE reports DROP COLUMN created_s;"
+                                 "ALTER TABLE reports DROP COLUMN lat;"
+                                 "ALTER TABLE reports DROP COLUMN lon;"
+                                 "ALTER TABLE reports DROP COLUMN street_id;"
+                                 "DROP TABLE street_boxes; DROP TABLE street_extents;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
@@ -1704,6 +1795,252 @@ test_from_first_schema (Fixture       *f,
 
     g_assert_no_error (error);
     assert_generation_form (generation);
+  }
+  /* The console's columns were filled from the report and the street kept before. */
+  {
+    g_autoptr(XunchaOfficeReportFilter) filter = xuncha_office_report_filter_new ();
+
+    filter->from_s = 1714669200;   /* 2024-05-02T17:00:00Z */
+    filter->to_s = filter->from_s + 1;
+    filter->street_name = g_strdup ("陈寿");
+    filter->street_class = g_strdup ("class1");
+    filter->has_bbox = TRUE;
+    filter->west = 104.0;
+    filter->east = 104.001;
+    filter->south = 30.65;
+    filter->north = 30.651;
+    ASSERT_QUERY (f, filter, 0, 10, "00000000-0000-4000-8000-000000000001");
+  }
+  {
+    g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT b.west, b.east, b.south, b.north "
+                                         "FROM street_boxes b JOIN street_extents s "
+                                         "ON s.rid = b.rid WHERE s.id = 's-0000'", -1, &stmt,
+                                         NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    /* An R*Tree keeps 32-bit floats, rounded outwards. */
+    g_assert_cmpfloat_with_epsilon (sqlite3_column_double (stmt, 0), 104.0, 1e-4);
+    g_assert_cmpfloat_with_epsilon (sqlite3_column_double (stmt, 1), 104.001, 1e-4);
+    g_assert_cmpfloat_with_epsilon (sqlite3_column_double (stmt, 2), 30.65, 1e-4);
+    g_assert_cmpfloat_with_epsilon (sqlite3_column_double (stmt, 3), 30.651, 1e-4);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+}
+
+/* Three reports, filtered by every member alone and paged: the rows and their order
+ * (newest first by the time the report was made, whatever its time zone). */
+static void
+test_reports_query (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) streets = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)xuncha_office_street_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeReportFilter) filter = NULL;
+  g_autoptr(GArray) cells = NULL;
+  XunchaOfficeStreet *street;
+  struct { const char *uuid, *created, *category; double lat, lon; const char *street;
+           const XunchaWireOfficer *officer; } reports[] = {
+    { "00000000-0000-4000-8000-000000000001", "2024-05-01T08:30:00Z", "09006",
+      30.6502, 104.0005, "s-strict", &officer_a },
+    { "00000000-0000-4000-8000-000000000002", "2024-05-02T08:00:00Z", "09001",
+      31.0, 105.0, NULL, &officer_c },
+    /* 17:00 UTC: the newest, though its own clock reads the 3rd, 01:00. */
+    { "00000000-0000-4000-8000-000000000003", "2024-05-03T01:00:00+08:00", "09006",
+      30.6502, 104.0105, "s-other", &officer_a },
+  };
+  gint64 revision;
+  guint changed, deleted;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_c));
+  street = make_street ("s-strict", "陈寿路", 104.0);
+  g_free (street->street_class);
+  street->street_class = g_strdup ("strict");
+  g_ptr_array_add (streets, street);
+  street = make_street ("s-other", "Other road", 104.01);
+  g_free (street->street_class);
+  street->street_class = g_strdup ("class2");
+  g_ptr_array_add (streets, street);
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                      &deleted, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (reports); i++)
+    {
+      g_autoptr(XunchaWireReport) report = make_placed_report (reports[i].uuid,
+                                                               reports[i].created,
+                                                               reports[i].category,
+                                                               reports[i].lat, reports[i].lon,
+                                                               reports[i].street);
+      g_auto(XunchaOfficeReceipt) receipt = { 0 };
+      gboolean created;
+
+      g_assert_true (put_report (f->records, reports[i].officer, report, &created, &receipt,
+                                 &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (xuncha_office_records_report_set_status (f->records, reports[2].uuid, "filed",
+                                                          &error));
+  g_assert_no_error (error);
+
+#define R1 "00000000-0000-4000-8000-000000000001"
+#define R2 "00000000-0000-4000-8000-000000000002"
+#define R3 "00000000-0000-4000-8000-000000000003"
+  filter = xuncha_office_report_filter_new ();
+  ASSERT_QUERY (f, filter, 0, 10, R3 " " R2 " " R1);
+  ASSERT_QUERY (f, filter, 1, 1, R2);
+  ASSERT_QUERY (f, filter, 3, 10, "");
+
+  filter->category = g_strdup ("09006");
+  ASSERT_QUERY (f, filter, 0, 10, R3 " " R1);
+  g_clear_pointer (&filter->category, g_free);
+
+  filter->from_s = 1714608000;   /* 2024-05-02T00:00:00Z */
+  ASSERT_QUERY (f, filter, 0, 10, R3 " " R2);
+  filter->to_s = 1714651200;     /* 2024-05-02T12:00:00Z */
+  ASSERT_QUERY (f, filter, 0, 10, R2);
+  filter->from_s = G_MININT64;
+  filter->to_s = G_MAXINT64;
+
+  filter->team = g_strdup ("T2");
+  ASSERT_QUERY (f, filter, 0, 10, R2);
+  g_clear_pointer (&filter->team, g_free);
+  filter->officer = g_strdup ("Officer A");
+  ASSERT_QUERY (f, filter, 0, 10, R3 " " R1);
+  g_free (filter->officer);
+  filter->officer = g_strdup ("C1");
+  ASSERT_QUERY (f, filter, 0, 10, R2);
+  g_clear_pointer (&filter->officer, g_free);
+
+  filter->status = g_strdup ("new");
+  ASSERT_QUERY (f, filter, 0, 10, R2 " " R1);
+  g_free (filter->status);
+  filter->status = g_strdup ("filed");
+  ASSERT_QUERY (f, filter, 0, 10, R3);
+  g_clear_pointer (&filter->status, g_free);
+
+  filter->street_name = g_strdup ("陈寿");
+  ASSERT_QUERY (f, filter, 0, 10, R1);
+  g_clear_pointer (&filter->street_name, g_free);
+  filter->street_class = g_strdup ("class2");
+  ASSERT_QUERY (f, filter, 0, 10, R3);
+  g_clear_pointer (&filter->street_class, g_free);
+
+  /* A box around the first report only, then one around all three in a 2 × 2 grid. */
+  filter->has_bbox = TRUE;
+  filter->west = 103.999;
+  filter->east = 104.005;
+  filter->south = 30.64;
+  filter->north = 30.66;
+  ASSERT_QUERY (f, filter, 0, 10, R1);
+  filter->east = 105.1;
+  filter->north = 31.1;
+  cells = xuncha_office_records_reports_grid (f->records, filter, 2, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cells->len, ==, 2);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      const XunchaOfficeReportCell *cell = &g_array_index (cells, XunchaOfficeReportCell, i);
+
+      if (cell->column == 0)
+        {
+          g_assert_cmpuint (cell->row, ==, 0);
+          g_assert_cmpint (cell->count, ==, 2);
+          g_assert_cmpfloat_with_epsilon (cell->lon, 104.0055, 1e-9);
+          g_assert_cmpfloat_with_epsilon (cell->lat, 30.6502, 1e-9);
+        }
+      else
+        {
+          g_assert_cmpuint (cell->column, ==, 1);
+          g_assert_cmpuint (cell->row, ==, 1);
+          g_assert_cmpint (cell->count, ==, 1);
+        }
+    }
+#undef R1
+#undef R2
+#undef R3
+
+  /* The map's streets: a box that meets only the first segment's, then both. */
+  {
+    g_autoptr(GPtrArray) within = xuncha_office_records_streets_within (f->records, 103.99,
+                                                                        30.6, 104.0005, 30.7,
+                                                                        10, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (within->len, ==, 1);
+    g_assert_cmpstr (((XunchaOfficeStreet *)within->pdata[0])->name, ==, "陈寿路");
+    g_assert_cmpstr (((XunchaOfficeStreet *)within->pdata[0])->street_class, ==, "strict");
+    g_clear_pointer (&within, g_ptr_array_unref);
+    within = xuncha_office_records_streets_within (f->records, 103.99, 30.6, 104.02, 30.7, 10,
+                                                   &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (within->len, ==, 2);
+    g_clear_pointer (&within, g_ptr_array_unref);
+    within = xuncha_office_records_streets_within (f->records, 103.0, 30.6, 103.5, 30.7, 10,
+                                                   &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (within->len, ==, 0);
+  }
+  /* Counted by each group, within the filter. */
+  {
+    g_autoptr(XunchaOfficeReportFilter) all = xuncha_office_report_filter_new ();
+    struct { XunchaOfficeReportGroup group; const char *expected; } groups[] = {
+      { XUNCHA_OFFICE_REPORT_GROUP_CATEGORY, "09001=1 09006=2" },
+      { XUNCHA_OFFICE_REPORT_GROUP_STREET, "Other road/class2=1 陈寿路/strict=1" },
+      { XUNCHA_OFFICE_REPORT_GROUP_OFFICER, "A1=2 C1=1" },
+      { XUNCHA_OFFICE_REPORT_GROUP_STATUS, "(none)=2 filed=1" },
+      { XUNCHA_OFFICE_REPORT_GROUP_MERCHANT, "" },
+    };
+
+    for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+      {
+        g_autoptr(GPtrArray) counts = xuncha_office_records_reports_count (f->records, all,
+                                                                           groups[g].group,
+                                                                           &error);
+        g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+        g_autofree char *joined = NULL;
+
+        g_assert_no_error (error);
+        for (guint i = 0; i < counts->len; i++)
+          {
+            const XunchaOfficeReportCount *count = counts->pdata[i];
+
+            g_ptr_array_add (texts, g_strdup_printf ("%s%s%s=%" G_GINT64_FORMAT,
+                                                     count->key != NULL ? count->key : "(none)",
+                                                     count->detail != NULL ? "/" : "",
+                                                     count->detail != NULL ? count->detail : "",
+                                                     count->count));
+          }
+        g_ptr_array_sort (texts, compare_texts);
+        g_ptr_array_add (texts, NULL);
+        joined = g_strjoinv (" ", (char **)texts->pdata);
+        g_assert_cmpstr (joined, ==, groups[g].expected);
+      }
+    all->category = g_strdup ("09006");
+    {
+      g_autoptr(GPtrArray) counts = xuncha_office_records_reports_count (
+        f->records, all, XUNCHA_OFFICE_REPORT_GROUP_OFFICER, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (counts->len, ==, 1);
+      g_assert_cmpint (((XunchaOfficeReportCount *)counts->pdata[0])->count, ==, 2);
+    }
+  }
+  /* The list names each report's street. */
+  {
+    g_autoptr(XunchaOfficeReportFilter) all = xuncha_office_report_filter_new ();
+    g_autoptr(GPtrArray) found = xuncha_office_records_reports_query (f->records, all, 0, 10,
+                                                                      &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 3);
+    g_assert_cmpstr (((XunchaOfficeReportRecord *)found->pdata[0])->street_name, ==,
+                     "Other road");
+    g_assert_null (((XunchaOfficeReportRecord *)found->pdata[1])->street_name);
+    g_assert_cmpstr (((XunchaOfficeReportRecord *)found->pdata[2])->street_name, ==, "陈寿路");
+    g_assert_cmpstr (((XunchaOfficeReportRecord *)found->pdata[2])->street_class, ==, "strict");
+    g_assert_cmpstr (((XunchaOfficeReportRecord *)found->pdata[0])->street_class, ==, "class2");
   }
 }
 
@@ -2370,6 +2707,7 @@ main (int    argc,
   ADD ("tasks/cancelled-and-expired", test_tasks_closed);
   ADD ("messages", test_messages);
   ADD ("photos/access", test_photo_access);
+  ADD ("reports/query", test_reports_query);
 #undef ADD
 
   return g_test_run ();

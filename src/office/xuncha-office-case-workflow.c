@@ -229,6 +229,14 @@ xuncha_office_case_workflow_complete (XunchaOfficeCaseAction   action,
   return TRUE;
 }
 
+const char * const *
+xuncha_office_case_running_statuses (void)
+{
+  static const char * const running[] = { OPEN_AFTER_FILING, NULL };
+
+  return running;
+}
+
 gboolean
 xuncha_office_case_status_is_running (const char *status)
 {

@@ -89,6 +89,8 @@ gboolean    xuncha_office_case_workflow_complete    (XunchaOfficeCaseAction  act
                                                      gint64                  now_us,
                                                      GError                **error);
 
+/* The statuses of a filed case still worked on (NULL-terminated), for the records' queries. */
+const char * const *xuncha_office_case_running_statuses (void);
 /* Whether the case counts against its deadline: filed and neither closed nor not filed. */
 gboolean    xuncha_office_case_status_is_running    (const char             *status);
 

@@ -8,9 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* The console spans files: xuncha-office-console.c has the sessions, the routing and the
- * pages of reports and accounts; xuncha-office-console-cases.c the case workflow's forms,
- * history and time limits. What they share is here. */
+/* The console spans files: xuncha-office-console.c has the sessions, the pages' frame, the
+ * routing and the pages of reports and accounts; xuncha-office-console-cases.c the case
+ * workflow's forms, history and time limits; the map (-map.c), the exports (-export.c) and
+ * the weekly report (-weekly.c) are pages of their own. What they share is here. */
 
 struct _XunchaOfficeConsole
 {
@@ -24,6 +25,7 @@ struct _XunchaOfficeConsole
    * which is not for several threads). */
   GHashTable                   *categories;
   char                         *files_dir;
+  char                         *leaflet_dir; /* Debian's libjs-leaflet, or as set */
   XunchaOfficeConsoleCatalogue *zh;          /* NULL: pages in English only */
   GTimeZone                    *zone;        /* the office's: dates shown, deadlines counted */
   gint64                        idle_us;
@@ -111,5 +113,55 @@ void        xuncha_office_console_cases_countdown      (XunchaOfficeConsolePage 
                                                         GString                  *html,
                                                         gint64                    deadline_us,
                                                         gint64                    now_us);
+
+/* Shared by the map, the exports and the weekly report. */
+
+/* Any other answer, with the console's security headers and no caching. */
+void        xuncha_office_console_answer      (XunchaOfficeConsolePage *page,
+                                               guint                    status,
+                                               const char              *type,
+                                               GBytes                  *body);
+/* officer id → XunchaWireOfficer, all the office's officers. */
+GHashTable *xuncha_office_console_officers    (XunchaOfficeConsolePage *page,
+                                               GError                 **error);
+
+/* The report filter's query fields (xuncha-office-console-filter.c), for a page's list of
+ * allowed names. */
+#define XUNCHA_OFFICE_CONSOLE_FILTER_FIELDS \
+  "from", "to", "category", "street", "class", "officer", "team", "status", "overdue"
+/* The filter the page's query asks for, scoped to what the member may see (a team leader:
+ * his team only, whatever the query says). NULL after answering 400 with the reason. */
+XunchaOfficeReportFilter *
+            xuncha_office_console_read_filter (XunchaOfficeConsolePage *page);
+/* The same filter as a query string ("from=…&category=…"), for links to another view of
+ * the same reports (the map, an export). */
+char       *xuncha_office_console_filter_query (XunchaOfficeConsolePage *page);
+/* Whether the page's member sees every team's reports. */
+gboolean    xuncha_office_console_sees_all    (XunchaOfficeConsolePage *page);
+
+/* The map (xuncha-office-console-map.c): its page, its JSON, Leaflet's files. */
+void        xuncha_office_console_map_page    (XunchaOfficeConsolePage *page);
+void        xuncha_office_console_map_reports (XunchaOfficeConsolePage *page);
+void        xuncha_office_console_map_streets (XunchaOfficeConsolePage *page);
+/* @name: a path under vendor/leaflet/ (only Leaflet's own files are served). */
+void        xuncha_office_console_leaflet_file (XunchaOfficeConsolePage *page,
+                                               const char              *name);
+/* The exports (xuncha-office-console-export.c). */
+void        xuncha_office_console_export_csv  (XunchaOfficeConsolePage *page);
+void        xuncha_office_console_export_geojson (XunchaOfficeConsolePage *page);
+/* The photos of report @uuid (a case's before and after) as one zip file. */
+void        xuncha_office_console_export_photos (XunchaOfficeConsolePage *page,
+                                               const char              *uuid);
+/* The report @uuid if the page's member may see it; NULL after answering 404 otherwise. */
+XunchaOfficeReportRecord *
+            xuncha_office_console_visible_report (XunchaOfficeConsolePage *page,
+                                               const char              *uuid);
+/* A CSV text cell (quoted; a leading = + - @ tab or carriage return made plain text with an
+ * apostrophe, so that no spreadsheet runs it as a formula). */
+void        xuncha_office_console_csv_text    (GString                 *out,
+                                               const char              *text);
+/* The weekly report (xuncha-office-console-weekly.c): its printable page and its CSV. */
+void        xuncha_office_console_weekly_page (XunchaOfficeConsolePage *page);
+void        xuncha_office_console_weekly_csv  (XunchaOfficeConsolePage *page);
 
 G_END_DECLS

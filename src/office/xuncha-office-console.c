@@ -9,6 +9,8 @@
 
 #include "xuncha-office-console-private.h"
 #include "xuncha-office-password.h"
+#include "xuncha-office-staff-records.h"
+#include "xuncha-taxonomy.h"
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeConsole, xuncha_office_console, G_TYPE_OBJECT)
 
@@ -125,6 +127,10 @@ page_start (Page       *page,
     {
       g_string_append (html, "<a href=\"" PREFIX "/reports\">");
       esc (html, tr (page, N_("Reports")));
+      g_string_append (html, "</a><a href=\"" PREFIX "/map\" id=\"nav-map\">");
+      esc (html, tr (page, N_("Map")));
+      g_string_append (html, "</a><a href=\"" PREFIX "/weekly\" id=\"nav-weekly\">");
+      esc (html, tr (page, N_("Weekly report")));
       g_string_append (html, "</a><a href=\"" PREFIX "/time-limits\">");
       esc (html, tr (page, N_("Time limits")));
       g_string_append (html, "</a>");
@@ -784,7 +790,7 @@ handle_password (Page *page)
 static gboolean
 sees_all (Page *page)
 {
-  return page->staff->role != XUNCHA_OFFICE_STAFF_ROLE_LEADER;
+  return xuncha_office_console_sees_all (page);
 }
 
 /* As whom the records are asked for a report: NULL (the office) sees every report, a
@@ -835,16 +841,6 @@ photo_role_name (Page       *page,
   return role;
 }
 
-/* The local date (YYYY-MM-DD) of an ISO 8601 time, or NULL. */
-static char *
-local_date (const char *iso)
-{
-  g_autoptr(GDateTime) time = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
-
-  return local != NULL ? g_date_time_format (local, "%Y-%m-%d") : NULL;
-}
-
 static char *
 local_time (const char *iso)
 {
@@ -852,90 +848,6 @@ local_time (const char *iso)
   g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
 
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (iso);
-}
-
-typedef struct
-{
-  char *uuid;
-  char *created;
-  char *category;
-  char *street;
-  char *officer;
-  char *team;
-  char *status;
-  char *note;
-  gint64 deadline_us;   /* a running case's, or 0 */
-} Row;
-
-static void
-row_free (Row *row)
-{
-  g_free (row->uuid);
-  g_free (row->created);
-  g_free (row->category);
-  g_free (row->street);
-  g_free (row->officer);
-  g_free (row->team);
-  g_free (row->status);
-  g_free (row->note);
-  g_free (row);
-}
-
-typedef struct
-{
-  Page       *page;
-  GHashTable *officers;     /* id → XunchaWireOfficer */
-  GHashTable *streets;      /* id → name */
-  GHashTable *deadlines;    /* uuid → gint64 *, the running cases' */
-  gint64      now_us;
-  gboolean    overdue;      /* only cases past their deadline */
-  const char *from, *to, *category, *street, *officer, *team, *status;
-  GPtrArray  *matches;      /* Row, in the order of receipt */
-} ListScan;
-
-static gboolean
-on_list_report (const XunchaOfficeReportRecord *record,
-                gpointer                        user_data)
-{
-  ListScan *scan = user_data;
-  Page *page = scan->page;
-  const XunchaWireReport *report = record->report;
-  const XunchaWireOfficer *officer = g_hash_table_lookup (scan->officers, record->officer_id);
-  const char *team = officer != NULL ? officer->team : NULL;
-  const char *street = report->street_id != NULL ? g_hash_table_lookup (scan->streets,
-                                                                        report->street_id)
-                                                 : NULL;
-  g_autofree char *date = local_date (report->created_at);
-  const gint64 *deadline = g_hash_table_lookup (scan->deadlines, report->uuid);
-  Row *row;
-
-  if (!sees_all (page) && g_strcmp0 (team, page->staff->team) != 0)
-    return TRUE;
-  if ((scan->from != NULL && (date == NULL || strcmp (date, scan->from) < 0))
-      || (scan->to != NULL && (date == NULL || strcmp (date, scan->to) > 0))
-      || (scan->category != NULL && g_strcmp0 (report->category, scan->category) != 0)
-      || (scan->team != NULL && g_strcmp0 (team, scan->team) != 0)
-      || (scan->officer != NULL && g_strcmp0 (record->officer_id, scan->officer) != 0
-          && (officer == NULL || g_strcmp0 (officer->name, scan->officer) != 0))
-      || (scan->status != NULL
-          && g_strcmp0 (record->case_status != NULL ? record->case_status : "new",
-                        scan->status) != 0)
-      || (scan->street != NULL && (street == NULL || strstr (street, scan->street) == NULL))
-      || (scan->overdue && (deadline == NULL || *deadline > scan->now_us)))
-    return TRUE;
-
-  row = g_new0 (Row, 1);
-  row->uuid = g_strdup (report->uuid);
-  row->created = local_time (report->created_at);
-  row->category = g_strdup (report->category);
-  row->street = g_strdup (street);
-  row->officer = g_strdup (officer != NULL ? officer->name : record->officer_id);
-  row->team = g_strdup (team);
-  row->status = g_strdup (record->case_status);
-  row->note = g_strdup (report->note);
-  row->deadline_us = deadline != NULL ? *deadline : 0;
-  g_ptr_array_add (scan->matches, row);
-  return TRUE;
 }
 
 static GHashTable *
@@ -983,21 +895,6 @@ street_names (Page    *page,
   return table;
 }
 
-static gboolean
-valid_date (const char *text)
-{
-  g_autoptr(GDateTime) time = NULL;
-  g_autofree char *iso = NULL;
-
-  if (text == NULL)
-    return TRUE;
-  if (strlen (text) != 10)
-    return FALSE;
-  iso = g_strdup_printf ("%sT00:00:00Z", text);
-  time = g_date_time_new_from_iso8601 (iso, NULL);
-  return time != NULL;
-}
-
 static void
 filter_input (GString    *html,
               Page       *page,
@@ -1016,57 +913,52 @@ filter_input (GString    *html,
 static void
 handle_reports (Page *page)
 {
-  static const char * const allowed[] = { "from", "to", "category", "street", "officer",
-                                          "team", "status", "overdue", "page", "lang", NULL };
+  static const char * const allowed[] = { XUNCHA_OFFICE_CONSOLE_FILTER_FIELDS, "page", "lang",
+                                          NULL };
+  static const struct { const char *value, *label; } classes[] = {
+    { "strict", N_("Strict street") }, { "class1", N_("Class 1 street") },
+    { "class2", N_("Class 2 street") }, { "other", N_("Other street") },
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) officers = NULL;
-  g_autoptr(GHashTable) streets = NULL;
+  g_autoptr(XunchaOfficeReportFilter) filter = NULL;
+  g_autoptr(GPtrArray) matches = NULL;
+  g_autofree char *filter_query = NULL;
   g_autoptr(GHashTable) deadlines = NULL;
-  g_autoptr(GPtrArray) matches = g_ptr_array_new_with_free_func ((GDestroyNotify)row_free);
-  ListScan scan = { page };
+  const gint64 now_us = g_get_real_time ();
   const char *page_text;
   gint64 page_number = 1;
-  guint first, last, pages;
+  guint shown;
   GString *html;
 
   if (!read_query (page, allowed))
     return;
   page_text = field (page->query, "page");
-  if (!valid_date (field (page->query, "from")) || !valid_date (field (page->query, "to"))
-      || (page_text != NULL
-          && !g_ascii_string_to_signed (page_text, 10, 1, 1000000, &page_number, NULL)))
+  if (page_text != NULL
+      && !g_ascii_string_to_signed (page_text, 10, 1, 1000000, &page_number, NULL))
     {
       answer_message (page, 400, tr (page, N_("Bad request")),
                       tr (page, N_("A date is written 2024-05-31 and a page is a number.")));
       return;
     }
+  filter = xuncha_office_console_read_filter (page);
+  if (filter == NULL)
+    return;
   officers = officers_by_id (page, &error);
-  streets = officers != NULL ? street_names (page, &error) : NULL;
-  deadlines = streets != NULL ? xuncha_office_console_cases_deadlines (page, &error) : NULL;
-  if (deadlines == NULL)
+  deadlines = officers != NULL ? xuncha_office_console_cases_deadlines (page, &error) : NULL;
+  /* One more than a page: whether there is a next one. */
+  matches = deadlines != NULL
+            ? xuncha_office_records_reports_query (page->self->records, filter,
+                                                   (guint)(page_number - 1) * PAGE_ROWS,
+                                                   PAGE_ROWS + 1, &error)
+            : NULL;
+  if (matches == NULL)
     {
       answer_storage_error (page, error);
       return;
     }
-  scan.officers = officers;
-  scan.streets = streets;
-  scan.deadlines = deadlines;
-  scan.now_us = g_get_real_time ();
-  scan.overdue = field (page->query, "overdue") != NULL;
-  scan.matches = matches;
-  scan.from = field (page->query, "from");
-  scan.to = field (page->query, "to");
-  scan.category = field (page->query, "category");
-  scan.street = field (page->query, "street");
-  scan.officer = field (page->query, "officer");
-  scan.team = field (page->query, "team");
-  scan.status = field (page->query, "status");
-  if (!xuncha_office_records_reports_foreach (page->self->records, on_list_report, &scan,
-                                              &error))
-    {
-      answer_storage_error (page, error);
-      return;
-    }
+  shown = MIN (matches->len, PAGE_ROWS);
+  filter_query = xuncha_office_console_filter_query (page);
 
   html = page_start (page, tr (page, N_("Reports")));
   g_string_append (html, "<form method=\"get\" action=\"" PREFIX "/reports\" class=\"filters\">");
@@ -1087,31 +979,69 @@ handle_reports (Page *page)
 
         g_string_append (html, "<option value=\"");
         esc (html, code);
-        g_string_append (html, g_strcmp0 (code, scan.category) == 0 ? "\" selected>" : "\">");
+        g_string_append (html, g_strcmp0 (code, filter->category) == 0 ? "\" selected>" : "\">");
         esc (html, category_name (page, code));
         g_string_append (html, "</option>");
       }
   }
   g_string_append (html, "</select></label>");
   filter_input (html, page, "street", tr (page, N_("Street")), "text");
+  g_string_append (html, "<label>");
+  esc (html, tr (page, N_("Street class")));
+  g_string_append (html, "<select name=\"class\" id=\"filter-class\"><option value=\"\">");
+  esc (html, tr (page, N_("All")));
+  g_string_append (html, "</option>");
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    {
+      g_string_append_printf (html, "<option value=\"%s\"%s>", classes[i].value,
+                              g_strcmp0 (classes[i].value, filter->street_class) == 0
+                              ? " selected" : "");
+      esc (html, tr (page, classes[i].label));
+      g_string_append (html, "</option>");
+    }
+  g_string_append (html, "</select></label>");
   filter_input (html, page, "officer", tr (page, N_("Officer")), "text");
   if (sees_all (page))
     filter_input (html, page, "team", tr (page, N_("Team")), "text");
   filter_input (html, page, "status", tr (page, N_("Case status")), "text");
   g_string_append_printf (html, "<label class=\"check\"><input type=\"checkbox\" "
                           "name=\"overdue\" value=\"1\" id=\"filter-overdue\"%s>",
-                          scan.overdue ? " checked" : "");
+                          filter->overdue_before_us != 0 ? " checked" : "");
   esc (html, tr (page, N_("Overdue only")));
   g_string_append (html, "</label><button type=\"submit\" id=\"filter\">");
   esc (html, tr (page, N_("Filter")));
   g_string_append (html, "</button></form>");
 
-  pages = MAX (1, (matches->len + PAGE_ROWS - 1) / PAGE_ROWS);
-  page_number = MIN (page_number, (gint64)pages);
+  /* The same reports elsewhere: on the map, and as files. */
+  g_string_append (html, "<p class=\"views\"><a id=\"on-map\" href=\"" PREFIX "/map?");
+  esc (html, filter_query);
+  g_string_append (html, "\">");
+  esc (html, tr (page, N_("On the map")));
+  g_string_append (html, "</a><a id=\"export-csv\" href=\"" PREFIX "/export/reports.csv?");
+  esc (html, filter_query);
+  g_string_append (html, "\">");
+  esc (html, tr (page, N_("Download as CSV")));
+  g_string_append (html, "</a><a id=\"export-geojson\" href=\"" PREFIX
+                   "/export/reports.geojson?");
+  esc (html, filter_query);
+  g_string_append (html, "\">");
+  esc (html, tr (page, N_("Download as GeoJSON")));
+  g_string_append (html, "</a></p>");
+
   g_string_append (html, "<p class=\"count\" id=\"count\">");
   {
-    g_autofree char *count = g_strdup_printf (tr (page, N_("%u reports")), matches->len);
+    g_autofree char *count = NULL;
 
+    /* The whole answer is known only when it fits on the first page: counting a city's
+     * reports at every view would cost more than the list. */
+    if (page_number == 1 && matches->len <= PAGE_ROWS)
+      count = g_strdup_printf (tr (page, N_("%u reports")), matches->len);
+    else if (shown == 0)
+      count = g_strdup (tr (page, N_("No more reports")));
+    else
+      count = g_strdup_printf (tr (page, N_("Reports %u to %u")),
+                               (guint)(page_number - 1) * PAGE_ROWS + 1,
+                               (guint)(page_number - 1) * PAGE_ROWS + shown);
     esc (html, count);
   }
   g_string_append (html, "</p><table class=\"reports\"><thead><tr>");
@@ -1128,43 +1058,58 @@ handle_reports (Page *page)
   }
   g_string_append (html, "</tr></thead><tbody>");
   /* Newest first. */
-  first = (guint)(page_number - 1) * PAGE_ROWS;
-  last = MIN (first + PAGE_ROWS, matches->len);
-  for (guint i = first; i < last; i++)
+  for (guint i = 0; i < shown; i++)
     {
-      const Row *row = matches->pdata[matches->len - 1 - i];
+      const XunchaOfficeReportRecord *record = matches->pdata[i];
+      const XunchaWireReport *report = record->report;
+      const XunchaWireOfficer *officer = g_hash_table_lookup (officers, record->officer_id);
+      g_autofree char *created = local_time (report->created_at);
 
       g_string_append (html, "<tr><td><a class=\"report-link\" href=\"" PREFIX "/reports/");
-      esc (html, row->uuid);
+      esc (html, report->uuid);
       g_string_append (html, "\">");
-      esc (html, row->created);
+      esc (html, created);
       g_string_append (html, "</a></td><td>");
-      esc (html, category_name (page, row->category));
+      esc (html, category_name (page, report->category));
       g_string_append (html, "</td><td>");
-      esc (html, row->street);
+      esc (html, record->street_name);
       g_string_append (html, "</td><td>");
-      esc (html, row->officer);
+      esc (html, officer != NULL ? officer->name : record->officer_id);
       g_string_append (html, "</td><td>");
-      esc (html, row->team);
+      esc (html, officer != NULL ? officer->team : NULL);
       g_string_append (html, "</td><td>");
-      esc (html, status_name (page, row->status));
+      esc (html, status_name (page, record->case_status));
       g_string_append (html, "</td><td class=\"deadline\">");
-      if (row->deadline_us != 0)
-        xuncha_office_console_cases_countdown (page, html, row->deadline_us, scan.now_us);
+      {
+        const gint64 *deadline = g_hash_table_lookup (deadlines, report->uuid);
+
+        if (deadline != NULL && *deadline != 0)
+          xuncha_office_console_cases_countdown (page, html, *deadline, now_us);
+      }
       g_string_append (html, "</td><td class=\"note\">");
-      esc (html, row->note);
+      esc (html, report->note);
       g_string_append (html, "</td></tr>");
     }
-  g_string_append (html, "</tbody></table>");
-  if (pages > 1)
+  g_string_append (html, "</tbody></table><p class=\"pages\">");
+  if (page_number > 1)
     {
-      g_autofree char *text = g_strdup_printf (tr (page, N_("Page %d of %u")), (int)page_number,
-                                               pages);
-
-      g_string_append (html, "<p class=\"pages\">");
-      esc (html, text);
-      g_string_append (html, "</p>");
+      g_string_append_printf (html, "<a id=\"previous-page\" href=\"" PREFIX "/reports?page=%d&amp;",
+                              (int)page_number - 1);
+      esc (html, filter_query);
+      g_string_append (html, "\">");
+      esc (html, tr (page, N_("Newer")));
+      g_string_append (html, "</a>");
     }
+  if (matches->len > PAGE_ROWS)
+    {
+      g_string_append_printf (html, "<a id=\"next-page\" href=\"" PREFIX "/reports?page=%d&amp;",
+                              (int)page_number + 1);
+      esc (html, filter_query);
+      g_string_append (html, "\">");
+      esc (html, tr (page, N_("Older")));
+      g_string_append (html, "</a>");
+    }
+  g_string_append (html, "</p>");
   page_end (html);
   answer_html (page, 200, html);
 }
@@ -1301,7 +1246,16 @@ handle_report (Page       *page,
                                        html);
   g_string_append (html, "<h2>");
   esc (html, tr (page, N_("Photos")));
-  g_string_append (html, "</h2><div class=\"photos\">");
+  g_string_append (html, "</h2>");
+  if (report->photos != NULL && report->photos->len > 0)
+    {
+      g_string_append (html, "<p><a id=\"photos-zip\" href=\"" PREFIX "/reports/");
+      esc (html, report->uuid);
+      g_string_append (html, "/photos.zip\">");
+      esc (html, tr (page, N_("Download the photos (zip)")));
+      g_string_append (html, "</a></p>");
+    }
+  g_string_append (html, "<div class=\"photos\">");
   for (guint i = 0; report->photos != NULL && i < report->photos->len; i++)
     {
       const XunchaWirePhoto *photo = report->photos->pdata[i];
@@ -1567,6 +1521,7 @@ handle_static (Page       *page,
 {
   static const struct { const char *name, *type; } files[] = {
     { "console.css", "text/css; charset=utf-8" },
+    { "console-map.js", "text/javascript; charset=utf-8" },
   };
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
@@ -1660,6 +1615,14 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
       handle_static (&page, parts[1]);
       return;
     }
+  /* Leaflet's own files are public, as the console's stylesheet. */
+  if (n >= 3 && g_str_equal (parts[0], "vendor") && g_str_equal (parts[1], "leaflet") && get)
+    {
+      g_autofree char *name = g_strjoinv ("/", parts + 2);
+
+      xuncha_office_console_leaflet_file (&page, name);
+      return;
+    }
   if (!get && !post)
     {
       xuncha_office_console_call_header (call, "Allow", "GET, HEAD, POST");
@@ -1722,6 +1685,25 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
     xuncha_office_console_cases_handle_step (&page, parts[1]);
   else if (n == 1 && g_str_equal (parts[0], "time-limits"))
     xuncha_office_console_cases_handle_limits (&page);
+  else if (n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "photos.zip")
+           && get)
+    xuncha_office_console_export_photos (&page, parts[1]);
+  else if (n == 1 && g_str_equal (parts[0], "weekly") && get)
+    xuncha_office_console_weekly_page (&page);
+  else if (n == 1 && g_str_equal (parts[0], "weekly.csv") && get)
+    xuncha_office_console_weekly_csv (&page);
+  else if (n == 1 && g_str_equal (parts[0], "map") && get)
+    xuncha_office_console_map_page (&page);
+  else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "reports") && get)
+    xuncha_office_console_map_reports (&page);
+  else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "streets") && get)
+    xuncha_office_console_map_streets (&page);
+  else if (n == 2 && g_str_equal (parts[0], "export") && g_str_equal (parts[1], "reports.csv")
+           && get)
+    xuncha_office_console_export_csv (&page);
+  else if (n == 2 && g_str_equal (parts[0], "export")
+           && g_str_equal (parts[1], "reports.geojson") && get)
+    xuncha_office_console_export_geojson (&page);
   else if (n == 1 && (g_str_equal (parts[0], "audit") || g_str_equal (parts[0], "staff")))
     {
       if (page.staff->role != XUNCHA_OFFICE_STAFF_ROLE_ADMIN)
@@ -1753,6 +1735,7 @@ xuncha_office_console_finalize (GObject *object)
   g_clear_pointer (&self->categories, g_hash_table_unref);
   g_clear_object (&self->taxonomy);
   g_free (self->files_dir);
+  g_free (self->leaflet_dir);
   g_clear_pointer (&self->zh, xuncha_office_console_catalogue_free);
   g_clear_pointer (&self->zone, g_time_zone_unref);
 
@@ -1774,6 +1757,7 @@ xuncha_office_console_init (XunchaOfficeConsole *self)
   self->login_per_address = 20;
   self->login_window_s = 600;
   self->zone = g_time_zone_new_local ();
+  self->leaflet_dir = g_strdup ("/usr/share/javascript/leaflet");
 }
 
 XunchaOfficeConsole *
@@ -1831,6 +1815,17 @@ xuncha_office_console_set_timeouts (XunchaOfficeConsole *self,
 }
 
 void
+xuncha_office_console_set_leaflet_dir (XunchaOfficeConsole *self,
+                                       const char          *dir)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_CONSOLE (self));
+  g_return_if_fail (dir != NULL);
+
+  g_free (self->leaflet_dir);
+  self->leaflet_dir = g_strdup (dir);
+}
+
+void
 xuncha_office_console_set_login_limits (XunchaOfficeConsole *self,
                                         guint                per_name,
                                         guint                per_address,
@@ -1846,11 +1841,11 @@ xuncha_office_console_set_login_limits (XunchaOfficeConsole *self,
     self->login_window_s = window_s;
 }
 
-/* For the console's other files (xuncha-office-console-private.h). */
+/* What the console's other files share (xuncha-office-console-private.h). */
 
 const char *
-xuncha_office_console_tr (Page       *page,
-                          const char *text)
+xuncha_office_console_tr (XunchaOfficeConsolePage *page,
+                          const char              *text)
 {
   return tr (page, text);
 }
@@ -1863,8 +1858,8 @@ xuncha_office_console_esc (GString    *out,
 }
 
 GString *
-xuncha_office_console_page_start (Page       *page,
-                                  const char *title)
+xuncha_office_console_page_start (XunchaOfficeConsolePage *page,
+                                  const char              *title)
 {
   return page_start (page, title);
 }
@@ -1876,48 +1871,45 @@ xuncha_office_console_page_end (GString *html)
 }
 
 void
-xuncha_office_console_answer_html (Page    *page,
-                                   guint    status,
-                                   GString *html)
+xuncha_office_console_answer_html (XunchaOfficeConsolePage *page,
+                                   guint                    status,
+                                   GString                 *html)
 {
   answer_html (page, status, html);
 }
 
 void
-xuncha_office_console_answer_message (Page       *page,
-                                      guint       status,
-                                      const char *title,
-                                      const char *message)
+xuncha_office_console_answer (XunchaOfficeConsolePage *page,
+                              guint                    status,
+                              const char              *type,
+                              GBytes                  *body)
+{
+  answer_headers (page);
+  xuncha_office_console_call_header (page->call, "Cache-Control", "no-store");
+  xuncha_office_console_call_answer (page->call, status, type, body);
+}
+
+void
+xuncha_office_console_answer_message (XunchaOfficeConsolePage *page,
+                                      guint                    status,
+                                      const char              *title,
+                                      const char              *message)
 {
   answer_message (page, status, title, message);
 }
 
 void
-xuncha_office_console_answer_storage_error (Page         *page,
-                                            const GError *error)
+xuncha_office_console_answer_storage_error (XunchaOfficeConsolePage *page,
+                                            const GError            *error)
 {
   answer_storage_error (page, error);
 }
 
-void
-xuncha_office_console_redirect (Page       *page,
-                                const char *location)
-{
-  redirect (page, location);
-}
-
 gboolean
-xuncha_office_console_read_query (Page               *page,
-                                  const char * const *allowed)
+xuncha_office_console_read_query (XunchaOfficeConsolePage *page,
+                                  const char * const      *allowed)
 {
   return read_query (page, allowed);
-}
-
-gboolean
-xuncha_office_console_read_form (Page               *page,
-                                 const char * const *allowed)
-{
-  return read_form (page, allowed);
 }
 
 const char *
@@ -1927,15 +1919,43 @@ xuncha_office_console_field (GHashTable *fields,
   return field (fields, name);
 }
 
-gboolean
-xuncha_office_console_check_change (Page *page)
-{
-  return check_change (page);
-}
-
 const char *
-xuncha_office_console_category_name (Page       *page,
-                                     const char *code)
+xuncha_office_console_category_name (XunchaOfficeConsolePage *page,
+                                     const char              *code)
 {
   return category_name (page, code);
+}
+
+XunchaOfficeReportRecord *
+xuncha_office_console_visible_report (XunchaOfficeConsolePage *page,
+                                      const char              *uuid)
+{
+  return visible_report (page, uuid);
+}
+
+GHashTable *
+xuncha_office_console_officers (XunchaOfficeConsolePage *page,
+                                GError                 **error)
+{
+  return officers_by_id (page, error);
+}
+
+void
+xuncha_office_console_redirect (XunchaOfficeConsolePage *page,
+                                const char              *location)
+{
+  redirect (page, location);
+}
+
+gboolean
+xuncha_office_console_read_form (XunchaOfficeConsolePage *page,
+                                 const char * const      *allowed)
+{
+  return read_form (page, allowed);
+}
+
+gboolean
+xuncha_office_console_check_change (XunchaOfficeConsolePage *page)
+{
+  return check_change (page);
 }

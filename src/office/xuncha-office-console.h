@@ -45,6 +45,10 @@ void                 xuncha_office_console_set_login_limits (XunchaOfficeConsole
                                                           guint                   per_address,
                                                           guint                   window_s);
 
+/* Where Leaflet's files are (leaflet.js, leaflet.css, images/): by default Debian's
+ * libjs-leaflet, /usr/share/javascript/leaflet. The map page says so when it is missing. */
+void                 xuncha_office_console_set_leaflet_dir (XunchaOfficeConsole *self,
+                                                          const char             *dir);
 /* Whether @path is the console's (/console or under /console/). */
 gboolean             xuncha_office_console_owns_path     (const char             *path);
 /* Answers @call. */

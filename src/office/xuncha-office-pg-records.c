@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "xuncha-office-case-workflow.h"
 #include "xuncha-office-pg-records-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
@@ -203,6 +204,7 @@ static const char * const migrations[] = {
   "  to_status text NOT NULL, note text, assignee text,"
   "  deadline_us bigint NOT NULL DEFAULT 0, task_id text);"
   "CREATE INDEX case_history_report ON case_history (report_uuid, id);",
+
   /* 7 (evidence bundles): the signed manifests devices send (docs/evidence.md), by key,
    * chain and sequence, and by report and revision; a manifest's bytes as sent, its
    * signature in base64. Its tables only. */
@@ -213,6 +215,19 @@ static const char * const migrations[] = {
   "  chain_break boolean NOT NULL DEFAULT false, received_at text NOT NULL,"
   "  PRIMARY KEY (device_key, chain, sequence));"
   "CREATE INDEX evidence_manifests_report ON evidence_manifests (report_uuid, revision);",
+
+  /* 8 (console queries): what the console filters reports by, in columns with indexes: created_at
+   * as Unix seconds and the street segment (the position has its GiST index already). */
+  "ALTER TABLE reports ADD COLUMN created_s bigint, ADD COLUMN street_id text;"
+  "UPDATE reports SET"
+  "  created_s = floor (extract (epoch FROM created_at::timestamptz))::bigint,"
+  "  street_id = body::json -> 'street' ->> 'id';"
+  "CREATE INDEX reports_created ON reports (created_s, uuid);"
+  "CREATE INDEX reports_category_created ON reports (category, created_s);"
+  "CREATE INDEX reports_street_created ON reports (street_id, created_s);"
+  "CREATE INDEX reports_officer_created ON reports (officer_id, created_s);"
+  "CREATE INDEX reports_case_created ON reports (case_status, created_s);"
+  "CREATE INDEX streets_class ON streets (class);",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -1232,7 +1247,9 @@ report_put_body (XunchaOfficePgRecords  *self,
   g_autofree char *receipt_id = new_receipt_id ();
   g_autofree char *lat = report->has_position ? double_text (report->lat) : NULL;
   g_autofree char *lon = report->has_position ? double_text (report->lon) : NULL;
+  g_autofree char *created_s = NULL;
   g_autoptr(PGresult) insert = NULL;
+  gint64 seconds;
   g_autoptr(PGresult) held = NULL;
   g_autoptr(PGresult) conflict = NULL;
   gboolean mine, same;
@@ -1245,15 +1262,17 @@ report_put_body (XunchaOfficePgRecords  *self,
                             "another officer's shift", error))
     return OUTCOME_ROLLBACK;
 
+  if (xuncha_office_report_filter_created_s (report->created_at, &seconds))
+    created_s = g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
   /* ON CONFLICT DO NOTHING: the same report sent twice at once (a retry racing its first
    * try, on two office processes) waits for the first and is then seen as held. */
   insert = run (conn, error,
                 "INSERT INTO reports (uuid, officer_id, body, content_sha256, receipt_id, "
-                "  received_at, created_at, category, lat, lon) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                "  received_at, created_at, category, lat, lon, created_s, street_id) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
                 "ON CONFLICT (uuid) DO NOTHING",
                 report->uuid, call->officer->id, body, content, receipt_id, now,
-                report->created_at, report->category, lat, lon);
+                report->created_at, report->category, lat, lon, created_s, report->street_id);
   if (insert == NULL)
     return OUTCOME_ROLLBACK;
   if (changes (insert) == 1)
@@ -1490,6 +1509,274 @@ reports_foreach_body (XunchaOfficePgRecords  *self,
             return OUTCOME_COMMIT;
         }
     }
+}
+
+/* The console's queries: a WHERE clause made of fixed pieces, one per filter given, with
+ * its parameters numbered as they come (PostgreSQL refuses a parameter the text does not
+ * use). */
+typedef struct
+{
+  const XunchaOfficeReportFilter *filter;
+  guint       offset, limit, columns, rows;
+  GPtrArray  *found;      /* XunchaOfficeReportRecord */
+  GArray     *cells;      /* XunchaOfficeReportCell */
+} QueryCall;
+
+static void
+add_param (GString    *sql,
+           GPtrArray  *params,
+           const char *before,
+           char       *value,
+           const char *after)
+{
+  g_ptr_array_add (params, value);
+  g_string_append_printf (sql, "%s$%u%s", before, params->len, after);
+}
+
+static void
+append_filter (GString                        *sql,
+               GPtrArray                      *params,
+               const XunchaOfficeReportFilter *filter)
+{
+  g_string_append (sql, " WHERE true");
+  if (filter->from_s != G_MININT64)
+    add_param (sql, params, " AND r.created_s >= ", g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                                    filter->from_s), "");
+  if (filter->to_s != G_MAXINT64)
+    add_param (sql, params, " AND r.created_s < ", g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                                   filter->to_s), "");
+  if (filter->category != NULL)
+    add_param (sql, params, " AND r.category = ", g_strdup (filter->category), "");
+  if (filter->street_name != NULL || filter->street_class != NULL)
+    {
+      g_string_append (sql, " AND r.street_id IN (SELECT e.id FROM streets e "
+                       "WHERE NOT e.deleted");
+      if (filter->street_name != NULL)
+        add_param (sql, params, " AND strpos (e.name, ", g_strdup (filter->street_name),
+                   ") > 0");
+      if (filter->street_class != NULL)
+        add_param (sql, params, " AND e.class = ", g_strdup (filter->street_class), "");
+      g_string_append (sql, ")");
+    }
+  if (filter->team != NULL)
+    add_param (sql, params, " AND r.officer_id IN (SELECT o.id FROM officers o WHERE o.team = ",
+               g_strdup (filter->team), ")");
+  if (filter->officer != NULL)
+    {
+      add_param (sql, params, " AND r.officer_id IN (SELECT o.id FROM officers o WHERE o.id = ",
+                 g_strdup (filter->officer), "");
+      add_param (sql, params, " OR o.name = ", g_strdup (filter->officer), ")");
+    }
+  if (filter->status != NULL)
+    {
+      if (g_str_equal (filter->status, "new"))
+        g_string_append (sql, " AND r.case_status IS NULL");
+      else
+        add_param (sql, params, " AND r.case_status = ", g_strdup (filter->status), "");
+    }
+  if (filter->overdue_before_us != 0)
+    {
+      const char * const *running = xuncha_office_case_running_statuses ();
+
+      add_param (sql, params, " AND r.uuid IN (SELECT k.report_uuid FROM cases k"
+                 " WHERE k.deadline_us > 0 AND k.deadline_us < ",
+                 g_strdup_printf ("%" G_GINT64_FORMAT, filter->overdue_before_us), ")");
+      for (guint k = 0; running[k] != NULL; k++)
+        add_param (sql, params, k == 0 ? " AND r.case_status IN (" : ", ",
+                   g_strdup (running[k]), "");
+      g_string_append (sql, ")");
+    }
+  if (filter->has_bbox)
+    {
+      add_param (sql, params, " AND r.geom && ST_MakeEnvelope (",
+                 double_text (filter->west), ", ");
+      add_param (sql, params, "", double_text (filter->south), ", ");
+      add_param (sql, params, "", double_text (filter->east), ", ");
+      add_param (sql, params, "", double_text (filter->north), ", 4326)");
+    }
+}
+
+static Outcome
+reports_query_body (XunchaOfficePgRecords  *self,
+                    PGconn                 *conn,
+                    gpointer                data,
+                    GError                **error)
+{
+  QueryCall *call = data;
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) sql = g_string_new ("SELECT " RECORD_COLUMNS ", s.name, s.class "
+                                         "FROM reports r LEFT JOIN streets s "
+                                         "ON s.id = r.street_id");
+  g_autoptr(PGresult) result = NULL;
+
+  append_filter (sql, params, call->filter);
+  g_string_append (sql, " ORDER BY r.created_s DESC NULLS LAST, r.uuid DESC");
+  add_param (sql, params, " LIMIT ", g_strdup_printf ("%u", call->limit), "");
+  add_param (sql, params, " OFFSET ", g_strdup_printf ("%u", call->offset), "");
+  result = run_params (conn, error, sql->str, (const char * const *)params->pdata,
+                       (int)params->len);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaOfficeReportRecord *record = record_from_row (result, i, error);
+
+      if (record == NULL)
+        return OUTCOME_ROLLBACK;
+      record->street_name = g_strdup (text_at (result, i, 8));
+      record->street_class = g_strdup (text_at (result, i, 9));
+      g_ptr_array_add (call->found, record);
+    }
+  return OUTCOME_COMMIT;
+}
+
+typedef struct
+{
+  const XunchaOfficeReportFilter *filter;
+  XunchaOfficeReportGroup         group;
+  GPtrArray                      *counts;   /* XunchaOfficeReportCount */
+} CountCall;
+
+static Outcome
+reports_count_body (XunchaOfficePgRecords  *self,
+                    PGconn                 *conn,
+                    gpointer                data,
+                    GError                **error)
+{
+  static const char * const groups[] = {
+    [XUNCHA_OFFICE_REPORT_GROUP_CATEGORY] = "r.category, NULL::text",
+    [XUNCHA_OFFICE_REPORT_GROUP_STREET] = "s.name, s.class",
+    [XUNCHA_OFFICE_REPORT_GROUP_OFFICER] = "r.officer_id, NULL::text",
+    [XUNCHA_OFFICE_REPORT_GROUP_STATUS] = "r.case_status, NULL::text",
+    [XUNCHA_OFFICE_REPORT_GROUP_MERCHANT] = "r.body::json ->> 'merchant_id', NULL::text",
+  };
+  CountCall *call = data;
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) sql = g_string_new ("SELECT ");
+  g_autoptr(PGresult) result = NULL;
+
+  g_string_append (sql, groups[call->group]);
+  g_string_append (sql, ", count (*) FROM reports r");
+  /* The streets' table only where the names are counted. */
+  if (call->group == XUNCHA_OFFICE_REPORT_GROUP_STREET)
+    g_string_append (sql, " JOIN streets s ON s.id = r.street_id");
+  append_filter (sql, params, call->filter);
+  if (call->group == XUNCHA_OFFICE_REPORT_GROUP_STREET)
+    g_string_append (sql, " AND s.name IS NOT NULL");
+  if (call->group == XUNCHA_OFFICE_REPORT_GROUP_MERCHANT)
+    g_string_append (sql, " AND r.body::json ->> 'merchant_id' IS NOT NULL");
+  g_string_append (sql, " GROUP BY 1, 2");
+  result = run_params (conn, error, sql->str, (const char * const *)params->pdata,
+                       (int)params->len);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaOfficeReportCount *count = g_new0 (XunchaOfficeReportCount, 1);
+
+      count->key = g_strdup (text_at (result, i, 0));
+      count->detail = g_strdup (text_at (result, i, 1));
+      count->count = int64_at (result, i, 2);
+      g_ptr_array_add (call->counts, count);
+    }
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_reports_count (XunchaOfficeRecords             *records,
+                       const XunchaOfficeReportFilter  *filter,
+                       XunchaOfficeReportGroup          group,
+                       GError                         **error)
+{
+  g_autoptr(GPtrArray) counts =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_report_count_free);
+  CountCall call = { filter, group, counts };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "reports_count", TXN_SINGLE,
+                 reports_count_body, &call, error))
+    return NULL;
+  return g_steal_pointer (&counts);
+}
+
+static GPtrArray *
+records_reports_query (XunchaOfficeRecords             *records,
+                       const XunchaOfficeReportFilter  *filter,
+                       guint                            offset,
+                       guint                            limit,
+                       GError                         **error)
+{
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_report_record_free);
+  QueryCall call = { .filter = filter, .offset = offset, .limit = limit, .found = found };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "reports_query", TXN_SINGLE,
+                 reports_query_body, &call, error))
+    return NULL;
+  return g_steal_pointer (&found);
+}
+
+static Outcome
+reports_grid_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  QueryCall *call = data;
+  const XunchaOfficeReportFilter *filter = call->filter;
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) where = g_string_new (NULL);
+  g_autoptr(PGresult) result = NULL;
+  double width = filter->east - filter->west;
+  double height = filter->north - filter->south;
+
+  append_filter (where, params, filter);
+  g_string_append (sql, "SELECT least (floor ((r.lon - ");
+  add_param (sql, params, "", double_text (filter->west), ") * ");
+  add_param (sql, params, "", double_text (width > 0 ? call->columns / width : 0),
+             ")::bigint, ");
+  add_param (sql, params, "", g_strdup_printf ("%u", call->columns - 1), ") AS c, ");
+  g_string_append (sql, "least (floor ((r.lat - ");
+  add_param (sql, params, "", double_text (filter->south), ") * ");
+  add_param (sql, params, "", double_text (height > 0 ? call->rows / height : 0),
+             ")::bigint, ");
+  add_param (sql, params, "", g_strdup_printf ("%u", call->rows - 1), ") AS w, ");
+  g_string_append (sql, "count (*), avg (r.lat), avg (r.lon) FROM reports r");
+  g_string_append (sql, where->str);
+  g_string_append (sql, " GROUP BY c, w");
+  result = run_params (conn, error, sql->str, (const char * const *)params->pdata,
+                       (int)params->len);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaOfficeReportCell cell = {
+        .column = (guint)CLAMP (int64_at (result, i, 0), 0, call->columns - 1),
+        .row = (guint)CLAMP (int64_at (result, i, 1), 0, call->rows - 1),
+        .count = int64_at (result, i, 2),
+        .lat = g_ascii_strtod (text_at (result, i, 3), NULL),
+        .lon = g_ascii_strtod (text_at (result, i, 4), NULL),
+      };
+
+      g_array_append_val (call->cells, cell);
+    }
+  return OUTCOME_COMMIT;
+}
+
+static GArray *
+records_reports_grid (XunchaOfficeRecords             *records,
+                      const XunchaOfficeReportFilter  *filter,
+                      guint                            columns,
+                      guint                            rows,
+                      GError                         **error)
+{
+  g_autoptr(GArray) cells = g_array_new (FALSE, TRUE, sizeof (XunchaOfficeReportCell));
+  QueryCall call = { .filter = filter, .columns = columns, .rows = rows, .cells = cells };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "reports_grid", TXN_SINGLE,
+                 reports_grid_body, &call, error))
+    return NULL;
+  return g_steal_pointer (&cells);
 }
 
 static gboolean
@@ -2041,6 +2328,63 @@ records_streets_since (XunchaOfficeRecords  *records,
     }
   *revision = call.revision;
   *deleted = call.gone;
+  return g_steal_pointer (&found);
+}
+
+typedef struct
+{
+  double      west, south, east, north;
+  guint       limit;
+  GPtrArray  *found;      /* XunchaOfficeStreet */
+} StreetsWithinCall;
+
+static Outcome
+streets_within_body (XunchaOfficePgRecords  *self,
+                     PGconn                 *conn,
+                     gpointer                data,
+                     GError                **error)
+{
+  StreetsWithinCall *call = data;
+  g_autofree char *west = double_text (call->west);
+  g_autofree char *south = double_text (call->south);
+  g_autofree char *east = double_text (call->east);
+  g_autofree char *north = double_text (call->north);
+  g_autofree char *limit = g_strdup_printf ("%u", call->limit);
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error,
+                "SELECT " STREET_COLUMNS " FROM streets "
+                "WHERE NOT deleted AND geom && ST_MakeEnvelope ($1, $2, $3, $4, 4326) LIMIT $5",
+                west, south, east, north, limit);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaOfficeStreet *street = street_from_row (result, i, error);
+
+      if (street == NULL)
+        return OUTCOME_ROLLBACK;
+      g_ptr_array_add (call->found, street);
+    }
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_streets_within (XunchaOfficeRecords  *records,
+                        double                west,
+                        double                south,
+                        double                east,
+                        double                north,
+                        guint                 limit,
+                        GError              **error)
+{
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_street_free);
+  StreetsWithinCall call = { west, south, east, north, limit, found };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "streets_within", TXN_SINGLE,
+                 streets_within_body, &call, error))
+    return NULL;
   return g_steal_pointer (&found);
 }
 
@@ -3563,6 +3907,10 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;
   iface->reports_foreach = records_reports_foreach;
+  iface->reports_query = records_reports_query;
+  iface->reports_grid = records_reports_grid;
+  iface->streets_within = records_streets_within;
+  iface->reports_count = records_reports_count;
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;
   iface->points_add = records_points_add;

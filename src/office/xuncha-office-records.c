@@ -177,6 +177,67 @@ xuncha_office_records_report_set_status (XunchaOfficeRecords *self,
   return IFACE (self)->report_set_status (self, uuid, status, error);
 }
 
+GPtrArray *
+xuncha_office_records_reports_query (XunchaOfficeRecords            *self,
+                                     const XunchaOfficeReportFilter *filter,
+                                     guint                           offset,
+                                     guint                           limit,
+                                     GError                        **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (filter != NULL, NULL);
+  g_return_val_if_fail (limit >= 1 && limit <= 10000, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->reports_query (self, filter, offset, limit, error);
+}
+
+GArray *
+xuncha_office_records_reports_grid (XunchaOfficeRecords            *self,
+                                    const XunchaOfficeReportFilter *filter,
+                                    guint                           columns,
+                                    guint                           rows,
+                                    GError                        **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (filter != NULL && filter->has_bbox, NULL);
+  g_return_val_if_fail (columns >= 1 && columns <= 256 && rows >= 1 && rows <= 256, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->reports_grid (self, filter, columns, rows, error);
+}
+
+GPtrArray *
+xuncha_office_records_reports_count (XunchaOfficeRecords            *self,
+                                     const XunchaOfficeReportFilter *filter,
+                                     XunchaOfficeReportGroup         group,
+                                     GError                        **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (filter != NULL, NULL);
+  g_return_val_if_fail (group <= XUNCHA_OFFICE_REPORT_GROUP_MERCHANT, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->reports_count (self, filter, group, error);
+}
+
+GPtrArray *
+xuncha_office_records_streets_within (XunchaOfficeRecords  *self,
+                                      double                west,
+                                      double                south,
+                                      double                east,
+                                      double                north,
+                                      guint                 limit,
+                                      GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (west <= east && south <= north, NULL);
+  g_return_val_if_fail (limit >= 1 && limit <= 10000, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->streets_within (self, west, south, east, north, limit, error);
+}
+
 gboolean
 xuncha_office_records_reports_foreach (XunchaOfficeRecords *self,
                                        XunchaOfficeReportFunc func,

@@ -9,6 +9,7 @@
 #include "xuncha-office-evidence-record.h"
 #include "xuncha-office-merchant.h"
 #include "xuncha-office-receipt.h"
+#include "xuncha-office-report-filter.h"
 #include "xuncha-office-report-record.h"
 #include "xuncha-office-storage-error.h"
 #include "xuncha-office-street.h"
@@ -74,6 +75,17 @@ struct _XunchaOfficeRecordsInterface
                                    const char *status, GError **error);
   gboolean   (*reports_foreach)   (XunchaOfficeRecords *self, XunchaOfficeReportFunc func,
                                    gpointer user_data, GError **error);
+  GPtrArray *(*reports_query)     (XunchaOfficeRecords *self,
+                                   const XunchaOfficeReportFilter *filter, guint offset,
+                                   guint limit, GError **error);
+  GArray    *(*reports_grid)      (XunchaOfficeRecords *self,
+                                   const XunchaOfficeReportFilter *filter, guint columns,
+                                   guint rows, GError **error);
+  GPtrArray *(*reports_count)     (XunchaOfficeRecords *self,
+                                   const XunchaOfficeReportFilter *filter,
+                                   XunchaOfficeReportGroup group, GError **error);
+  GPtrArray *(*streets_within)    (XunchaOfficeRecords *self, double west, double south,
+                                   double east, double north, guint limit, GError **error);
   GPtrArray *(*status_since)      (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
                                    gint64 since, gint64 *revision, GError **error);
 
@@ -246,6 +258,38 @@ gboolean    xuncha_office_records_reports_foreach  (XunchaOfficeRecords      *se
                                                     XunchaOfficeReportFunc    func,
                                                     gpointer                  user_data,
                                                     GError                  **error);
+/* The reports @filter selects, newest first (by created_at, then uuid), skipping @offset
+ * and at most @limit (1 to 10,000), as XunchaOfficeReportRecord: the console's list and
+ * map. Answered from indexes. */
+GPtrArray  *xuncha_office_records_reports_query    (XunchaOfficeRecords            *self,
+                                                    const XunchaOfficeReportFilter *filter,
+                                                    guint                           offset,
+                                                    guint                           limit,
+                                                    GError                        **error);
+/* The reports @filter selects (which must have a bounding box) counted in a grid of
+ * @columns × @rows cells over the box (1 to 256 each), as XunchaOfficeReportCell, only
+ * the cells that hold any: the map's clusters when there are too many reports to send. */
+GArray     *xuncha_office_records_reports_grid     (XunchaOfficeRecords            *self,
+                                                    const XunchaOfficeReportFilter *filter,
+                                                    guint                           columns,
+                                                    guint                           rows,
+                                                    GError                        **error);
+/* The reports @filter selects counted by @group, as XunchaOfficeReportCount in no set
+ * order (a street's count: the reports on its segments; a report without a street, or a
+ * merchant, is not counted for it): the weekly report's tables, from the indexes. */
+GPtrArray  *xuncha_office_records_reports_count    (XunchaOfficeRecords            *self,
+                                                    const XunchaOfficeReportFilter *filter,
+                                                    XunchaOfficeReportGroup         group,
+                                                    GError                        **error);
+/* The street segments (XunchaOfficeStreet, not deleted) whose bounding box meets the box
+ * given in degrees, at most @limit (1 to 10,000), in no set order: the map's base. */
+GPtrArray  *xuncha_office_records_streets_within   (XunchaOfficeRecords            *self,
+                                                    double                          west,
+                                                    double                          south,
+                                                    double                          east,
+                                                    double                          north,
+                                                    guint                           limit,
+                                                    GError                        **error);
 /* The case statuses @officer may see that changed after @since, as XunchaOfficeCaseStatus,
  * and the revision to ask from next time. A change committed later never carries a
  * revision at or below one already answered: a device asking again from @revision misses

@@ -20,6 +20,8 @@ xuncha_office_report_record_free (XunchaOfficeReportRecord *record)
   xuncha_office_receipt_clear (&record->receipt);
   g_free (record->case_status);
   g_free (record->case_status_at);
+  g_free (record->street_name);
+  g_free (record->street_class);
   g_free (record);
 }
 

@@ -37,6 +37,43 @@ gboolean      xuncha_office_sqlite_connection_commit    (XunchaOfficeSqliteConne
                                                          GError                       **error);
 void          xuncha_office_sqlite_connection_give_back (XunchaOfficeSqliteConnection  *connection);
 
+/* The columns every report query reads, in this order (reports as r), and the record
+ * they make. */
+#define XUNCHA_OFFICE_SQLITE_REPORT_COLUMNS \
+  "r.body, r.officer_id, r.receipt_id, r.received_at, r.content_sha256, r.case_status, " \
+  "r.case_status_at, (SELECT count(*) FROM report_conflicts k WHERE k.uuid = r.uuid)"
+XunchaOfficeReportRecord *
+              xuncha_office_sqlite_report_from_row      (sqlite3_stmt                  *stmt,
+                                                         GError                       **error);
+
+/* The console's queries (xuncha-office-sqlite-report-query.c). */
+GPtrArray    *xuncha_office_sqlite_reports_query        (XunchaOfficeRecords           *records,
+                                                         const XunchaOfficeReportFilter *filter,
+                                                         guint                          offset,
+                                                         guint                          limit,
+                                                         GError                       **error);
+GArray       *xuncha_office_sqlite_reports_grid         (XunchaOfficeRecords           *records,
+                                                         const XunchaOfficeReportFilter *filter,
+                                                         guint                          columns,
+                                                         guint                          rows,
+                                                         GError                       **error);
+GPtrArray    *xuncha_office_sqlite_reports_count        (XunchaOfficeRecords           *records,
+                                                         const XunchaOfficeReportFilter *filter,
+                                                         XunchaOfficeReportGroup        group,
+                                                         GError                       **error);
+GPtrArray    *xuncha_office_sqlite_streets_within       (XunchaOfficeRecords           *records,
+                                                         double                         west,
+                                                         double                         south,
+                                                         double                         east,
+                                                         double                         north,
+                                                         guint                          limit,
+                                                         GError                       **error);
+/* Replaces the street extents with those of @streets (XunchaOfficeStreet), inside the
+ * caller's write transaction. */
+gboolean      xuncha_office_sqlite_street_extents_replace (sqlite3                     *db,
+                                                         GPtrArray                     *streets,
+                                                         GError                       **error);
+
 void          xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
 /* XunchaOfficeCaseRecords, in xuncha-office-sqlite-case-records.c. */
 void          xuncha_office_sqlite_case_records_iface_init (XunchaOfficeCaseRecordsInterface *i);

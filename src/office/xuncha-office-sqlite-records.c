@@ -76,7 +76,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  *    (xuncha-office-sqlite-case-records.c).
  * 8 (evidence bundles): the signed manifests devices send (docs/evidence.md), by key,
  *    chain and sequence, and by report and revision; a manifest's bytes as sent, its
- *    signature in base64. Its tables only. */
+ *    signature in base64. Its tables only.
+ * 9 (console queries): what the console filters and maps reports by, in columns of their own
+ *    with indexes (created_at as Unix seconds, the position, the street segment), and each
+ *    street segment's name, class and bounding box (an R*Tree), kept by every streets
+ *    import (xuncha-office-sqlite-report-query.c). */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -194,6 +198,36 @@ static const char * const migrations[] = {
   "  chain_break INTEGER NOT NULL DEFAULT 0, received_at TEXT NOT NULL,"
   "  PRIMARY KEY (device_key, chain, sequence));"
   "CREATE INDEX evidence_manifests_report ON evidence_manifests (report_uuid, revision);",
+
+  /* The console's filtered list and map: their columns, indexes and tables only. */
+  "ALTER TABLE reports ADD COLUMN created_s INTEGER;"
+  "ALTER TABLE reports ADD COLUMN lat REAL;"
+  "ALTER TABLE reports ADD COLUMN lon REAL;"
+  "ALTER TABLE reports ADD COLUMN street_id TEXT;"
+  "UPDATE reports SET created_s = unixepoch (created_at),"
+  "  lat = json_extract (body, '$.position.lat'), lon = json_extract (body, '$.position.lon'),"
+  "  street_id = json_extract (body, '$.street.id');"
+  "CREATE INDEX reports_created ON reports (created_s);"
+  "CREATE INDEX reports_category_created ON reports (category, created_s);"
+  "CREATE INDEX reports_street_created ON reports (street_id, created_s);"
+  "CREATE INDEX reports_officer_created ON reports (officer_id, created_s);"
+  "CREATE INDEX reports_case_created ON reports (case_status, created_s);"
+  "CREATE INDEX reports_place ON reports (lat, lon);"
+  "CREATE TABLE street_extents ("
+  "  rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT, class TEXT NOT NULL);"
+  "CREATE INDEX street_extents_class ON street_extents (class);"
+  "CREATE VIRTUAL TABLE street_boxes USING rtree (rid, west, east, south, north);"
+  "INSERT INTO street_extents (id, name, class)"
+  "  SELECT id, json_extract (body, '$.name'), json_extract (body, '$.class') FROM features"
+  "  WHERE kind = 'streets' AND deleted = 0;"
+  /* A coordinate pair's first member is its longitude, its second its latitude. */
+  "INSERT INTO street_boxes (rid, west, east, south, north)"
+  "  SELECT s.rid, min (CASE WHEN t.key = 0 THEN t.value END),"
+  "    max (CASE WHEN t.key = 0 THEN t.value END), min (CASE WHEN t.key = 1 THEN t.value END),"
+  "    max (CASE WHEN t.key = 1 THEN t.value END)"
+  "  FROM street_extents s JOIN features f ON f.kind = 'streets' AND f.id = s.id,"
+  "    json_tree (f.body, '$.geometry.coordinates') t"
+  "  WHERE t.type IN ('real', 'integer') GROUP BY s.rid;",
 };
 
 int
@@ -1217,6 +1251,7 @@ report_put_in (Connection               *c,
   g_autofree char *content = xuncha_protocol_sha256_hex (body);
   g_autofree char *now = now_iso ();
   sqlite3_stmt *stmt;
+  gint64 created_s;
   int rc;
 
   if (!begin_write (c, error))
@@ -1286,7 +1321,8 @@ report_put_in (Connection               *c,
   receipt->content_sha256 = g_strdup (content);
   stmt = prepare (c,
                   "INSERT INTO reports (uuid, officer_id, body, content_sha256, receipt_id, "
-                  "  received_at, created_at, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                  "  received_at, created_at, category, created_s, lat, lon, street_id) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -1298,6 +1334,21 @@ report_put_in (Connection               *c,
   sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, report->created_at, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, report->category, -1, SQLITE_STATIC);
+  if (xuncha_office_report_filter_created_s (report->created_at, &created_s))
+    sqlite3_bind_int64 (stmt, 9, created_s);
+  else
+    sqlite3_bind_null (stmt, 9);
+  if (report->has_position)
+    {
+      sqlite3_bind_double (stmt, 10, report->lat);
+      sqlite3_bind_double (stmt, 11, report->lon);
+    }
+  else
+    {
+      sqlite3_bind_null (stmt, 10);
+      sqlite3_bind_null (stmt, 11);
+    }
+  sqlite3_bind_text (stmt, 12, report->street_id, -1, SQLITE_STATIC);
   if (!step_done (c, stmt, error))
     return FALSE;
   for (guint i = 0; i < report->photos->len; i++)
@@ -1345,14 +1396,9 @@ records_report_put (XunchaOfficeRecords      *records,
   return FALSE;
 }
 
-/* The columns every report query reads, in this order. */
-#define REPORT_COLUMNS \
-  "r.body, r.officer_id, r.receipt_id, r.received_at, r.content_sha256, r.case_status, " \
-  "r.case_status_at, (SELECT count(*) FROM report_conflicts k WHERE k.uuid = r.uuid)"
-
-static XunchaOfficeReportRecord *
-report_from_row (sqlite3_stmt  *stmt,
-                 GError       **error)
+XunchaOfficeReportRecord *
+xuncha_office_sqlite_report_from_row (sqlite3_stmt  *stmt,
+                                      GError       **error)
 {
   g_autoptr(XunchaOfficeReportRecord) record = xuncha_office_report_record_new ();
   const char *body = column_text (stmt, 0);
@@ -1387,7 +1433,7 @@ records_report_get (XunchaOfficeRecords      *records,
   if (c == NULL)
     return NULL;
   stmt = prepare (c,
-                  "SELECT " REPORT_COLUMNS ", o.team "
+                  "SELECT " XUNCHA_OFFICE_SQLITE_REPORT_COLUMNS ", o.team "
                   "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id WHERE r.uuid = ?1",
                   error);
   if (stmt == NULL)
@@ -1406,7 +1452,7 @@ records_report_get (XunchaOfficeRecords      *records,
                    "No report %s", uuid);
       return NULL;
     }
-  record = report_from_row (stmt, error);
+  record = xuncha_office_sqlite_report_from_row (stmt, error);
   sqlite3_reset (stmt);
   return record;
 }
@@ -1459,13 +1505,13 @@ records_reports_foreach (XunchaOfficeRecords     *records,
    * at a time. */
   if (c == NULL || !begin_read (c, error))
     return FALSE;
-  stmt = prepare (c, "SELECT " REPORT_COLUMNS " FROM reports r "
+  stmt = prepare (c, "SELECT " XUNCHA_OFFICE_SQLITE_REPORT_COLUMNS " FROM reports r "
                   "ORDER BY r.received_at, r.uuid", error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(XunchaOfficeReportRecord) record = report_from_row (stmt, error);
+      g_autoptr(XunchaOfficeReportRecord) record = xuncha_office_sqlite_report_from_row (stmt, error);
       gboolean go_on;
 
       if (record == NULL)
@@ -1702,16 +1748,17 @@ records_points_add (XunchaOfficeRecords      *records,
 
 typedef JsonObject *(*ToJsonFunc) (gconstpointer item);
 
+/* Leaves the transaction open when it succeeds. */
 static gboolean
-features_import (Connection  *c,
-                 const char  *kind,
-                 GPtrArray   *items,
-                 ToJsonFunc   to_json,
-                 gsize        id_offset,
-                 gint64      *revision,
-                 guint       *changed,
-                 guint       *deleted,
-                 GError     **error)
+features_import_open (Connection  *c,
+                      const char  *kind,
+                      GPtrArray   *items,
+                      ToJsonFunc   to_json,
+                      gsize        id_offset,
+                      gint64      *revision,
+                      guint       *changed,
+                      guint       *deleted,
+                      GError     **error)
 {
   g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
@@ -1794,10 +1841,24 @@ features_import (Connection  *c,
     rev--;
   else if (!counter_set (c, kind, rev, error))
     return FALSE;
-  if (!exec (c, "COMMIT", error))
-    return FALSE;
   *revision = rev;
   return TRUE;
+}
+
+static gboolean
+features_import (Connection  *c,
+                 const char  *kind,
+                 GPtrArray   *items,
+                 ToJsonFunc   to_json,
+                 gsize        id_offset,
+                 gint64      *revision,
+                 guint       *changed,
+                 guint       *deleted,
+                 GError     **error)
+{
+  return features_import_open (c, kind, items, to_json, id_offset, revision, changed, deleted,
+                               error)
+         && exec (c, "COMMIT", error);
 }
 
 typedef gpointer (*FromJsonFunc) (JsonObject *item, GError **error);
@@ -1873,10 +1934,16 @@ records_streets_import (XunchaOfficeRecords  *records,
 {
   g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
 
+  /* The console's street extents are kept in the same transaction: features_import()
+   * leaves it open on success. */
   return c != NULL
-         && features_import (c, "streets", streets, (ToJsonFunc)xuncha_office_street_to_json,
-                             G_STRUCT_OFFSET (XunchaOfficeStreet, id), revision, changed,
-                             deleted, error);
+         && features_import_open (c, "streets", streets,
+                                  (ToJsonFunc)xuncha_office_street_to_json,
+                                  G_STRUCT_OFFSET (XunchaOfficeStreet, id), revision, changed,
+                                  deleted, error)
+         && (*changed + *deleted == 0
+             || xuncha_office_sqlite_street_extents_replace (c->db, streets, error))
+         && exec (c, "COMMIT", error);
 }
 
 static GPtrArray *
@@ -3011,6 +3078,10 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;
   iface->reports_foreach = records_reports_foreach;
+  iface->reports_query = xuncha_office_sqlite_reports_query;
+  iface->reports_grid = xuncha_office_sqlite_reports_grid;
+  iface->streets_within = xuncha_office_sqlite_streets_within;
+  iface->reports_count = xuncha_office_sqlite_reports_count;
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;
   iface->points_add = records_points_add;

@@ -121,6 +121,7 @@ cmd_serve (int    argc,
   int workers = 8;
   int console_idle = 0, console_max = 0;
   g_autofree char *console_dir = NULL;
+  g_autofree char *leaflet_dir = NULL;
   GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port, e.g. 127.0.0.1:8443"),
       N_("ADDR:PORT") },
@@ -159,6 +160,10 @@ cmd_serve (int    argc,
     { "console-session-max", 0, 0, G_OPTION_ARG_INT, &console_max,
       N_("Seconds after its login at which a console session ends (default 43200)"),
       N_("SECONDS") },
+    { "leaflet-dir", 0, 0, G_OPTION_ARG_FILENAME, &leaflet_dir,
+      N_("Where the console's map library is (default: Debian's libjs-leaflet, "
+         "/usr/share/javascript/leaflet)"),
+      N_("DIR") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -281,6 +286,8 @@ cmd_serve (int    argc,
     }
   xuncha_office_console_set_timeouts (console, (guint)MAX (console_idle, 0),
                                       (guint)MAX (console_max, 0));
+  if (leaflet_dir != NULL)
+    xuncha_office_console_set_leaflet_dir (console, leaflet_dir);
   server = xuncha_office_server_new (api, pool, certificate);
   xuncha_office_server_set_console (server, console);
   xuncha_office_server_set_timeout (server, (guint)MAX (request_timeout, 0));

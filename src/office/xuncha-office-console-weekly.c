@@ -1,0 +1,590 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The weekly report (每周通报) for an ISO week: the week's reports by category, by street
+ * (strict streets first, then class 1, class 2 and the rest), by team and by officer, the
+ * case statuses, and the repeat offenders (merchants named in three or more reports in the
+ * 30 days to the week's end, 门前五包). A printable page (A4) with bar charts drawn here as
+ * SVG, and the same tables as CSV. A team leader's report holds his team only.
+ *
+ * Cases closed within their time limit against overdue ones need the case workflow's
+ * deadlines and closing times, which the records do not hold yet: weekly_cases() shows the
+ * statuses the records hold and is where those figures go. Coverage of assigned segments
+ * needs the device's coverage rules (GEOS, in the core), which the office does not link. */
+#define G_LOG_DOMAIN "xuncha-office"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xuncha-office-console-private.h"
+
+#define PREFIX "/console"
+#define tr xuncha_office_console_tr
+#define esc xuncha_office_console_esc
+
+#define REPEAT_MIN 3
+#define REPEAT_DAYS 30
+/* Rows of a table on the page (the CSV holds them all). */
+#define STREET_ROWS 40
+
+typedef struct
+{
+  char   *name;
+  char   *detail;     /* a street's class, an officer's team; nullable */
+  gint64  count;
+} Tally;
+
+static void
+tally_free (Tally *tally)
+{
+  g_free (tally->name);
+  g_free (tally->detail);
+  g_free (tally);
+}
+
+typedef struct
+{
+  GDateTime  *monday;            /* local midnight */
+  gint64      from_s;            /* the same in Unix seconds */
+  int         year, week;
+  gint64      total;
+  GHashTable *categories;        /* code → Tally */
+  GHashTable *streets;           /* name → Tally */
+  GHashTable *teams;
+  GHashTable *officers;
+  GHashTable *statuses;
+  GHashTable *merchants;         /* id → Tally, over REPEAT_DAYS */
+} Week;
+
+static void
+week_clear (Week *week)
+{
+  g_clear_pointer (&week->monday, g_date_time_unref);
+  g_clear_pointer (&week->categories, g_hash_table_unref);
+  g_clear_pointer (&week->streets, g_hash_table_unref);
+  g_clear_pointer (&week->teams, g_hash_table_unref);
+  g_clear_pointer (&week->officers, g_hash_table_unref);
+  g_clear_pointer (&week->statuses, g_hash_table_unref);
+  g_clear_pointer (&week->merchants, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Week, week_clear)
+
+static GHashTable *
+tallies_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)tally_free);
+}
+
+static int
+street_class_rank (const char *street_class)
+{
+  static const char * const order[] = { "strict", "class1", "class2", "other" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (g_strcmp0 (street_class, order[i]) == 0)
+      return (int)i;
+  return G_N_ELEMENTS (order);
+}
+
+/* Most first, then by name. */
+static int
+by_count (gconstpointer a,
+          gconstpointer b)
+{
+  const Tally *x = *(Tally * const *)a, *y = *(Tally * const *)b;
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return g_strcmp0 (x->name, y->name);
+}
+
+/* Strict streets first, then class 1, class 2, the rest; within a class, most first. */
+static int
+by_class_then_count (gconstpointer a,
+                     gconstpointer b)
+{
+  const Tally *x = *(Tally * const *)a, *y = *(Tally * const *)b;
+  int rank = street_class_rank (x->detail) - street_class_rank (y->detail);
+
+  return rank != 0 ? rank : by_count (a, b);
+}
+
+static GPtrArray *
+sorted (GHashTable   *tallies,
+        GCompareFunc  compare)
+{
+  GPtrArray *list = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, tallies);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (list, value);
+  g_ptr_array_sort (list, compare);
+  return list;
+}
+
+/* Reads "2024-W22" into the local Monday starting it; NULL @text: this week. */
+static GDateTime *
+week_start (const char *text,
+            int        *year,
+            int        *number)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) midnight = NULL;
+  int y, w;
+  char end;
+
+  if (text == NULL)
+    {
+      y = g_date_time_get_week_numbering_year (now);
+      w = g_date_time_get_week_of_year (now);
+    }
+  else if (strlen (text) != 8 || sscanf (text, "%4d-W%2d%c", &y, &w, &end) != 2
+           || text[4] != '-' || text[5] != 'W' || y < 2000 || y > 9998 || w < 1 || w > 53)
+    return NULL;
+  /* 4 January is always in week 1. */
+  day = g_date_time_new_local (y, 1, 4, 0, 0, 0);
+  if (day == NULL)
+    return NULL;
+  midnight = g_date_time_add_days (day, (w - 1) * 7 - (g_date_time_get_day_of_week (day) - 1));
+  if (midnight == NULL || g_date_time_get_week_of_year (midnight) != w)
+    return NULL;
+  *year = y;
+  *number = w;
+  return g_steal_pointer (&midnight);
+}
+
+/* The counts of @group into @tallies, each named by @name_of (NULL: the key). */
+static gboolean
+add_counts (XunchaOfficeConsolePage        *page,
+            const XunchaOfficeReportFilter *filter,
+            XunchaOfficeReportGroup         group,
+            GHashTable                     *tallies,
+            GError                        **error)
+{
+  g_autoptr(GPtrArray) counts = xuncha_office_records_reports_count (page->self->records, filter,
+                                                                     group, error);
+
+  if (counts == NULL)
+    return FALSE;
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const XunchaOfficeReportCount *count = counts->pdata[i];
+      Tally *tally = g_new0 (Tally, 1);
+
+      tally->count = count->count;
+      switch (group)
+        {
+        case XUNCHA_OFFICE_REPORT_GROUP_CATEGORY:
+          tally->name = g_strdup (xuncha_office_console_category_name (page, count->key));
+          tally->detail = g_strdup (count->key);
+          break;
+        case XUNCHA_OFFICE_REPORT_GROUP_STATUS:
+          tally->name = g_strdup (count->key != NULL ? count->key : tr (page, N_("new")));
+          break;
+        default:
+          tally->name = g_strdup (count->key);
+          tally->detail = g_strdup (count->detail);
+          break;
+        }
+      g_hash_table_insert (tallies, g_strdup (count->key != NULL ? count->key : ""), tally);
+    }
+  return TRUE;
+}
+
+/* Everything the page and the CSV show. FALSE after answering. */
+static gboolean
+gather (XunchaOfficeConsolePage *page,
+        Week                    *week)
+{
+  static const char * const allowed[] = { "week", "lang", NULL };
+  g_autoptr(XunchaOfficeReportFilter) filter = NULL;
+  g_autoptr(GHashTable) officers = NULL;
+  g_autoptr(GPtrArray) merchants = NULL;
+  g_auto(GStrv) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 revision;
+
+  if (!xuncha_office_console_read_query (page, allowed))
+    return FALSE;
+  week->monday = week_start (xuncha_office_console_field (page->query, "week"), &week->year,
+                             &week->week);
+  if (week->monday == NULL)
+    {
+      xuncha_office_console_answer_message (page, 400, tr (page, N_("Bad request")),
+                                            tr (page, N_("A week is written 2024-W22.")));
+      return FALSE;
+    }
+  /* The member's scope (a leader: his team) from the filter the list uses. */
+  filter = xuncha_office_console_read_filter (page);
+  if (filter == NULL)
+    return FALSE;
+  week->categories = tallies_new ();
+  week->streets = tallies_new ();
+  week->teams = tallies_new ();
+  week->officers = tallies_new ();
+  week->statuses = tallies_new ();
+  week->merchants = tallies_new ();
+  officers = xuncha_office_console_officers (page, &error);
+  if (officers == NULL)
+    {
+      xuncha_office_console_answer_storage_error (page, error);
+      return FALSE;
+    }
+  week->from_s = g_date_time_to_unix (week->monday);
+  {
+    g_autoptr(GDateTime) next = g_date_time_add_weeks (week->monday, 1);
+
+    filter->from_s = week->from_s;
+    filter->to_s = g_date_time_to_unix (next);
+  }
+  /* Each table counted by the records from their indexes: no report is read whole. */
+  if (!add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_CATEGORY, week->categories, &error)
+      || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_STREET, week->streets, &error)
+      || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_OFFICER, week->officers, &error)
+      || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_STATUS, week->statuses, &error))
+    {
+      xuncha_office_console_answer_storage_error (page, error);
+      return FALSE;
+    }
+  filter->from_s = filter->to_s - (gint64)REPEAT_DAYS * 86400;
+  if (!add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_MERCHANT, week->merchants, &error))
+    {
+      xuncha_office_console_answer_storage_error (page, error);
+      return FALSE;
+    }
+  /* The officers' names and teams, and the teams' sums. */
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, week->categories);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      week->total += ((Tally *)value)->count;
+    g_hash_table_iter_init (&iter, week->officers);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        Tally *tally = value;
+        const XunchaWireOfficer *officer = g_hash_table_lookup (officers, tally->name);
+        const char *team = officer != NULL && officer->team != NULL ? officer->team : "";
+        Tally *sum = g_hash_table_lookup (week->teams, team);
+
+        if (officer != NULL)
+          {
+            g_free (tally->name);
+            tally->name = g_strdup (officer->name);
+          }
+        g_free (tally->detail);
+        tally->detail = g_strdup (team);
+        if (sum == NULL)
+          {
+            sum = g_new0 (Tally, 1);
+            sum->name = g_strdup (team);
+            g_hash_table_insert (week->teams, g_strdup (team), sum);
+          }
+        sum->count += tally->count;
+      }
+  }
+  /* The merchants' names: the registry's. */
+  merchants = xuncha_office_records_merchants_since (page->self->records, 0, &revision, &deleted,
+                                                     &error);
+  if (merchants == NULL)
+    {
+      xuncha_office_console_answer_storage_error (page, error);
+      return FALSE;
+    }
+  for (guint i = 0; i < merchants->len; i++)
+    {
+      const XunchaOfficeMerchant *merchant = merchants->pdata[i];
+      Tally *tally = g_hash_table_lookup (week->merchants, merchant->id);
+
+      if (tally != NULL)
+        {
+          g_free (tally->detail);
+          tally->detail = g_strdup (merchant->name);
+        }
+    }
+  return TRUE;
+}
+
+static const char *
+class_name (XunchaOfficeConsolePage *page,
+            const char              *street_class)
+{
+  if (g_strcmp0 (street_class, "strict") == 0)
+    return tr (page, N_("Strict street"));
+  if (g_strcmp0 (street_class, "class1") == 0)
+    return tr (page, N_("Class 1 street"));
+  if (g_strcmp0 (street_class, "class2") == 0)
+    return tr (page, N_("Class 2 street"));
+  return tr (page, N_("Other street"));
+}
+
+/* A horizontal bar chart drawn here: the labels are text in the SVG, escaped as any. */
+static void
+svg_bars (GString    *html,
+          GPtrArray  *tallies,
+          guint       rows,
+          const char *id)
+{
+  const guint bar_height = 20, label_width = 150, width = 520;
+  gint64 most = 1;
+
+  rows = MIN (rows, tallies->len);
+  if (rows == 0)
+    return;
+  for (guint i = 0; i < rows; i++)
+    most = MAX (most, ((Tally *)tallies->pdata[i])->count);
+  g_string_append_printf (html, "<svg class=\"bars\" id=\"%s\" role=\"img\" width=\"%u\" "
+                          "height=\"%u\" viewBox=\"0 0 %u %u\" "
+                          "xmlns=\"http://www.w3.org/2000/svg\">",
+                          id, width, rows * bar_height, width, rows * bar_height);
+  for (guint i = 0; i < rows; i++)
+    {
+      const Tally *tally = tallies->pdata[i];
+      guint length = (guint)((width - label_width - 50) * tally->count / most);
+
+      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
+                              "font-size=\"12\">", label_width - 6, i * bar_height + 14);
+      esc (html, tally->name);
+      g_string_append_printf (html, "</text><rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
+                              "fill=\"#1f4e79\"/><text x=\"%u\" y=\"%u\" font-size=\"12\">"
+                              "%" G_GINT64_FORMAT "</text>",
+                              label_width, i * bar_height + 3, MAX (length, 1u), bar_height - 6,
+                              label_width + MAX (length, 1u) + 4, i * bar_height + 14,
+                              tally->count);
+    }
+  g_string_append (html, "</svg>");
+}
+
+static void
+table (GString                 *html,
+       XunchaOfficeConsolePage *page,
+       const char              *id,
+       const char              *name_heading,
+       const char              *detail_heading,
+       GPtrArray               *tallies,
+       guint                    rows)
+{
+  g_string_append_printf (html, "<table class=\"weekly\" id=\"%s\"><thead><tr><th>", id);
+  esc (html, name_heading);
+  g_string_append (html, "</th>");
+  if (detail_heading != NULL)
+    {
+      g_string_append (html, "<th>");
+      esc (html, detail_heading);
+      g_string_append (html, "</th>");
+    }
+  g_string_append (html, "<th class=\"count\">");
+  esc (html, tr (page, N_("Reports")));
+  g_string_append (html, "</th></tr></thead><tbody>");
+  for (guint i = 0; i < MIN (rows, tallies->len); i++)
+    {
+      const Tally *tally = tallies->pdata[i];
+
+      g_string_append (html, "<tr><td>");
+      esc (html, tally->name);
+      g_string_append (html, "</td>");
+      if (detail_heading != NULL)
+        {
+          g_string_append (html, "<td>");
+          esc (html, tally->detail);
+          g_string_append (html, "</td>");
+        }
+      g_string_append_printf (html, "<td class=\"count\">%" G_GINT64_FORMAT "</td></tr>",
+                              tally->count);
+    }
+  g_string_append (html, "</tbody></table>");
+  if (tallies->len == 0)
+    {
+      g_string_append (html, "<p class=\"none\">");
+      esc (html, tr (page, N_("None.")));
+      g_string_append (html, "</p>");
+    }
+}
+
+static void
+heading (GString                 *html,
+         XunchaOfficeConsolePage *page,
+         const char              *text)
+{
+  g_string_append (html, "<h2>");
+  esc (html, tr (page, text));
+  g_string_append (html, "</h2>");
+}
+
+/* The merchants named REPEAT_MIN times or more. */
+static GPtrArray *
+repeat_offenders (Week *week)
+{
+  GPtrArray *all = sorted (week->merchants, by_count);
+  guint keep = 0;
+
+  while (keep < all->len && ((Tally *)all->pdata[keep])->count >= REPEAT_MIN)
+    keep++;
+  g_ptr_array_set_size (all, keep);
+  return all;
+}
+
+/* The case figures: the statuses the records hold. Closed within the time limit against
+ * overdue comes here once the records keep a case's deadline and closing time. */
+static void
+weekly_cases (GString                 *html,
+              XunchaOfficeConsolePage *page,
+              Week                    *week)
+{
+  g_autoptr(GPtrArray) statuses = sorted (week->statuses, by_count);
+
+  heading (html, page, N_("Cases by status"));
+  table (html, page, "weekly-statuses", tr (page, N_("Case status")), NULL, statuses,
+         G_MAXUINT);
+}
+
+void
+xuncha_office_console_weekly_page (XunchaOfficeConsolePage *page)
+{
+  g_auto(Week) week = { 0 };
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GPtrArray) streets = NULL;
+  g_autoptr(GPtrArray) teams = NULL;
+  g_autoptr(GPtrArray) officers = NULL;
+  g_autoptr(GPtrArray) repeat = NULL;
+  g_autoptr(GDateTime) sunday = NULL;
+  g_autofree char *title = NULL, *first = NULL, *last = NULL, *week_text = NULL;
+  g_autofree char *total = NULL;
+  GString *html;
+
+  if (!gather (page, &week))
+    return;
+  sunday = g_date_time_add_days (week.monday, 6);
+  first = g_date_time_format (week.monday, "%Y-%m-%d");
+  last = g_date_time_format (sunday, "%Y-%m-%d");
+  week_text = g_strdup_printf ("%04d-W%02d", week.year, week.week);
+  title = g_strdup_printf (tr (page, N_("Weekly report %s (%s to %s)")), week_text, first, last);
+  categories = sorted (week.categories, by_count);
+  streets = sorted (week.streets, by_class_then_count);
+  teams = sorted (week.teams, by_count);
+  officers = sorted (week.officers, by_count);
+  repeat = repeat_offenders (&week);
+  for (guint i = 0; i < streets->len; i++)
+    {
+      Tally *tally = streets->pdata[i];
+      const char *name = class_name (page, tally->detail);
+
+      g_free (tally->detail);
+      tally->detail = g_strdup (name);
+    }
+
+  html = xuncha_office_console_page_start (page, title);
+  g_string_append (html, "<form method=\"get\" action=\"" PREFIX "/weekly\" class=\"week\"><label>");
+  esc (html, tr (page, N_("Week")));
+  g_string_append (html, "<input type=\"week\" name=\"week\" id=\"week\" value=\"");
+  esc (html, week_text);
+  g_string_append (html, "\"></label><button type=\"submit\" id=\"show-week\">");
+  esc (html, tr (page, N_("Show")));
+  g_string_append (html, "</button><a id=\"weekly-csv\" href=\"" PREFIX "/weekly.csv?week=");
+  esc (html, week_text);
+  g_string_append (html, "\">");
+  esc (html, tr (page, N_("Download as CSV")));
+  g_string_append (html, "</a></form><p class=\"total\" id=\"weekly-total\">");
+  {
+    g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, week.total);
+
+    total = g_strdup_printf (tr (page, N_("%s reports this week")), number);
+  }
+  esc (html, total);
+  if (!xuncha_office_console_sees_all (page))
+    {
+      g_autofree char *scope = g_strdup_printf (tr (page, N_("Team %s only.")),
+                                                page->staff->team);
+
+      g_string_append (html, " ");
+      esc (html, scope);
+    }
+  g_string_append (html, "</p>");
+
+  heading (html, page, N_("By category"));
+  svg_bars (html, categories, 12, "chart-categories");
+  table (html, page, "weekly-categories", tr (page, N_("Category")), tr (page, N_("Code")),
+         categories, G_MAXUINT);
+  heading (html, page, N_("By street"));
+  table (html, page, "weekly-streets", tr (page, N_("Street")), tr (page, N_("Street class")),
+         streets, STREET_ROWS);
+  heading (html, page, N_("By team"));
+  svg_bars (html, teams, 12, "chart-teams");
+  table (html, page, "weekly-teams", tr (page, N_("Team")), NULL, teams, G_MAXUINT);
+  heading (html, page, N_("By officer"));
+  table (html, page, "weekly-officers", tr (page, N_("Officer")), tr (page, N_("Team")),
+         officers, G_MAXUINT);
+  weekly_cases (html, page, &week);
+  heading (html, page, N_("Repeat offenders: merchants in 3 or more reports in 30 days"));
+  table (html, page, "weekly-repeat", tr (page, N_("Merchant")), tr (page, N_("Name")), repeat,
+         G_MAXUINT);
+  xuncha_office_console_page_end (html);
+  xuncha_office_console_answer_html (page, 200, html);
+}
+
+static void
+csv_rows (GString    *csv,
+          const char *section,
+          GPtrArray  *tallies)
+{
+  for (guint i = 0; i < tallies->len; i++)
+    {
+      const Tally *tally = tallies->pdata[i];
+
+      xuncha_office_console_csv_text (csv, section);
+      g_string_append_c (csv, ',');
+      xuncha_office_console_csv_text (csv, tally->name);
+      g_string_append_c (csv, ',');
+      xuncha_office_console_csv_text (csv, tally->detail);
+      g_string_append_printf (csv, ",%" G_GINT64_FORMAT "\r\n", tally->count);
+    }
+}
+
+void
+xuncha_office_console_weekly_csv (XunchaOfficeConsolePage *page)
+{
+  g_auto(Week) week = { 0 };
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GPtrArray) streets = NULL;
+  g_autoptr(GPtrArray) teams = NULL;
+  g_autoptr(GPtrArray) officers = NULL;
+  g_autoptr(GPtrArray) statuses = NULL;
+  g_autoptr(GPtrArray) repeat = NULL;
+  g_autofree char *disposition = NULL;
+  GString *csv;
+
+  if (!gather (page, &week))
+    return;
+  categories = sorted (week.categories, by_count);
+  streets = sorted (week.streets, by_class_then_count);
+  teams = sorted (week.teams, by_count);
+  officers = sorted (week.officers, by_count);
+  statuses = sorted (week.statuses, by_count);
+  repeat = repeat_offenders (&week);
+  csv = g_string_new ("\xEF\xBB\xBF");
+  xuncha_office_console_csv_text (csv, tr (page, N_("Table")));
+  g_string_append_c (csv, ',');
+  xuncha_office_console_csv_text (csv, tr (page, N_("Name")));
+  g_string_append_c (csv, ',');
+  xuncha_office_console_csv_text (csv, tr (page, N_("Detail")));
+  g_string_append_c (csv, ',');
+  xuncha_office_console_csv_text (csv, tr (page, N_("Reports")));
+  g_string_append (csv, "\r\n");
+  csv_rows (csv, "category", categories);
+  csv_rows (csv, "street", streets);
+  csv_rows (csv, "team", teams);
+  csv_rows (csv, "officer", officers);
+  csv_rows (csv, "case_status", statuses);
+  csv_rows (csv, "repeat_offender", repeat);
+  disposition = g_strdup_printf ("attachment; filename=\"weekly-%04d-W%02d.csv\"", week.year,
+                                 week.week);
+  xuncha_office_console_call_header (page->call, "Content-Disposition", disposition);
+  xuncha_office_console_answer (page, 200, "text/csv; charset=utf-8",
+                                g_string_free_to_bytes (csv));
+}

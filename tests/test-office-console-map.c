@@ -1,0 +1,981 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The console's map and exports over real HTTPS on loopback (xuncha-office serve, the test
+ * CA): the reports and streets of a bounding box as JSON, for each role and scoped to a
+ * leader's team, clustered into grid cells past the row limit; every bad box, value and
+ * field refused with 400 and its reason; Leaflet served from the office's own files, and
+ * a clear word when it is missing; the filtered list as CSV (safe against formulas) and
+ * as GeoJSON. Reports reach the office as a device sends them (the API). */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "xuncha-core.h"
+#include "xuncha-test-office.h"
+#include "xuncha-test-util.h"
+
+#define NEW_PASSWORD "strong enough 1"
+#define FORMULA_NOTE "=HYPERLINK(\"http://evil.example/\",\"x\")"
+#define HOSTILE_NOTE "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
+#define REPORT_T1 "6a0d3f4e-1c2b-4d5e-8f90-a1b2c3d4e5f6"
+#define REPORT_T1_FORMULA "6a0d3f4e-1c2b-4d5e-8f90-a1b2c3d4e5f7"
+#define REPORT_T2 "7b1e4f5a-2d3c-4e6f-9a01-b2c3d4e5f6a7"
+/* Reports of team T2 away from the street, more than the map sends one by one (500). */
+#define MANY 520
+/* The box around 陈寿路 (s-102) and the three reports on it. */
+#define STREET_BOX "104.055,30.645,104.075,30.655"
+/* The box of the many. */
+#define MANY_BOX "104.09,30.69,104.11,30.71"
+
+typedef struct
+{
+  char             *dir;
+  XunchaTestOffice *office;
+  SoupSession      *session;
+  GHashTable       *sessions;    /* staff name → session id */
+  char             *week;        /* the ISO week the reports were made in: 2024-W22 */
+  GBytes           *photo;       /* REPORT_T1's photo (a real JPEG) */
+  char             *photo_sha256;
+} Fixture;
+
+static Fixture *fixture;
+
+typedef struct
+{
+  guint               status;
+  SoupMessageHeaders *headers;
+  char               *body;
+  gsize               length;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_clear_pointer (&answer->headers, soup_message_headers_unref);
+  g_free (answer->body);
+  g_free (answer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, answer_free)
+
+static Answer *
+request_to (XunchaTestOffice *office,
+            const char       *method,
+            const char       *path,
+            const char       *cookie,
+            const char       *form)
+{
+  g_autofree char *url = g_strdup_printf ("%s%s", office->url, path + 1);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  Answer *answer = g_new0 (Answer, 1);
+
+  g_assert_nonnull (msg);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (cookie != NULL)
+    {
+      g_autofree char *header = g_strdup_printf ("xuncha_session=%s", cookie);
+
+      soup_message_headers_append (soup_message_get_request_headers (msg), "Cookie", header);
+    }
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+    }
+  bytes = soup_session_send_and_read (fixture->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  answer->status = soup_message_get_status (msg);
+  answer->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  answer->length = g_bytes_get_size (bytes);
+  /* Byte for byte (a zip holds NULs), and a NUL after for the text answers. */
+  answer->body = g_malloc (answer->length + 1);
+  if (answer->length > 0)
+    memcpy (answer->body, g_bytes_get_data (bytes, NULL), answer->length);
+  answer->body[answer->length] = '\0';
+  return answer;
+}
+
+static Answer *
+request (const char *path,
+         const char *who)
+{
+  return request_to (fixture->office, "GET", path, who != NULL
+                     ? g_hash_table_lookup (fixture->sessions, who) : NULL, NULL);
+}
+
+static char *
+session_of (Answer *answer)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  char *found = NULL;
+
+  soup_message_headers_iter_init (&iter, answer->headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Set-Cookie") == 0
+        && g_str_has_prefix (value, "xuncha_session="))
+      {
+        const char *start = value + strlen ("xuncha_session=");
+
+        g_free (found);
+        found = g_strndup (start, strcspn (start, ";"));
+      }
+  return found;
+}
+
+/* Adds the account, logs in with its one-time password and changes it: the session. */
+static char *
+staff_session (const char *name,
+               const char *role,
+               const char *team)
+{
+  g_autofree char *out = team != NULL
+    ? xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, "--team",
+                                team, NULL)
+    : xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, NULL);
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_autofree char *one_time = g_uri_escape_string (lines[g_strv_length (lines) - 1], NULL,
+                                                   FALSE);
+  g_autofree char *new_password = g_uri_escape_string (NEW_PASSWORD, NULL, FALSE);
+  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", name, one_time);
+  g_autoptr(Answer) login = request_to (fixture->office, "POST", "/console/login", NULL, form);
+  g_autofree char *first = session_of (login);
+  g_autoptr(Answer) page = request_to (fixture->office, "GET", "/console/password", first, NULL);
+  const char *marker = strstr (page->body, "name=\"csrf\" value=\"");
+  g_autofree char *csrf = NULL;
+  g_autoptr(Answer) changed = NULL;
+
+  g_assert_cmpint (login->status, ==, 303);
+  g_assert_nonnull (marker);
+  marker += strlen ("name=\"csrf\" value=\"");
+  csrf = g_strndup (marker, strcspn (marker, "\""));
+  g_free (form);
+  form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, one_time, new_password,
+                          new_password);
+  changed = request_to (fixture->office, "POST", "/console/password", first, form);
+  g_assert_cmpint (changed->status, ==, 303);
+  return session_of (changed);
+}
+
+static void
+put_report (XunchaHttp *http,
+            const char *uuid,
+            const char *note,
+            double      lat,
+            double      lon,
+            const char *street,
+            const char *merchant,
+            const char *photo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaHttpResponse) response = NULL;
+  g_autofree char *path = g_strdup_printf ("api/v1/reports/%s", uuid);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uuid");
+  json_builder_add_string_value (builder, uuid);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, created);
+  json_builder_set_member_name (builder, "category");
+  json_builder_add_string_value (builder, "09006");
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_object (builder);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "note");
+  json_builder_add_string_value (builder, note);
+  json_builder_set_member_name (builder, "position");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "lat");
+  json_builder_add_double_value (builder, lat);
+  json_builder_set_member_name (builder, "lon");
+  json_builder_add_double_value (builder, lon);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, "gps");
+  json_builder_end_object (builder);
+  if (street != NULL)
+    {
+      json_builder_set_member_name (builder, "street");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, street);
+      json_builder_set_member_name (builder, "offset_m");
+      json_builder_add_double_value (builder, 10.0);
+      json_builder_end_object (builder);
+    }
+  if (merchant != NULL)
+    {
+      json_builder_set_member_name (builder, "merchant_id");
+      json_builder_add_string_value (builder, merchant);
+    }
+  json_builder_set_member_name (builder, "photos");
+  json_builder_begin_array (builder);
+  if (photo != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, photo);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, "before");
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, NULL);
+  body = g_bytes_new (json, strlen (json));
+  response = xuncha_http_request (http, "PUT", path, "application/json", body, NULL, NULL, NULL,
+                                  NULL, &error);
+  g_assert_no_error (error);
+  if (response->status != 201)
+    g_error ("PUT report: %ld %s", (long)response->status, xuncha_http_response_text (response));
+}
+
+static XunchaHttp *
+device_for (const char *officer,
+            const char *team)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = xuncha_test_office_add_officer (fixture->dir, officer, team, FALSE);
+  g_autofree char *token = xuncha_test_office_enroll_token (fixture->office, officer, code);
+  XunchaHttp *http = xuncha_http_new (fixture->office->url, certs->ca, NULL, &error);
+
+  g_assert_no_error (error);
+  xuncha_http_set_token (http, token);
+  return http;
+}
+
+static void
+set_up (void)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autoptr(GTlsDatabase) ca = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/sync-streets.geojson");
+  g_autoptr(XunchaHttp) t1 = NULL;
+  g_autoptr(XunchaHttp) t2 = NULL;
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+  fixture = g_new0 (Fixture, 1);
+  fixture->dir = xuncha_test_make_tmpdir ();
+  fixture->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_free (xuncha_test_office_admin (fixture->dir, "streets", "import", streets, NULL));
+  fixture->office = xuncha_test_office_start (fixture->dir, certs->server_cert, certs->server_key,
+                                              0);
+  ca = g_tls_file_database_new (certs->ca, &error);
+  g_assert_no_error (error);
+  /* Straight to loopback: no system proxy settings are read. */
+  fixture->session = soup_session_new_with_options ("tls-database", ca,
+                                                    "proxy-resolver", direct, NULL);
+  g_hash_table_insert (fixture->sessions, g_strdup ("disp"),
+                       staff_session ("disp", "dispatcher", NULL));
+  g_hash_table_insert (fixture->sessions, g_strdup ("lead1"),
+                       staff_session ("lead1", "leader", "T1"));
+  g_hash_table_insert (fixture->sessions, g_strdup ("lead2"),
+                       staff_session ("lead2", "leader", "T2"));
+
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+    fixture->week = g_strdup_printf ("%04d-W%02d", g_date_time_get_week_numbering_year (now),
+                                     g_date_time_get_week_of_year (now));
+  }
+  t1 = device_for ("A1", "T1");
+  t2 = device_for ("C1", "T2");
+  /* The three on 陈寿路 name one merchant: a repeat offender. */
+  {
+    g_autofree char *path = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
+    g_autofree char *upload = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(XunchaHttpResponse) response = NULL;
+    char *data = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+    body = g_bytes_new_take (data, length);
+    fixture->photo = g_bytes_ref (body);
+    fixture->photo_sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+    upload = g_strdup_printf ("api/v1/photos/%s", fixture->photo_sha256);
+    response = xuncha_http_request (t1, "PUT", upload, "image/jpeg", body, NULL, NULL, NULL,
+                                    NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (response->status, ==, 201);
+  }
+  put_report (t1, REPORT_T1, HOSTILE_NOTE, 30.6501, 104.0620, "s-102", "M-REPEAT",
+              fixture->photo_sha256);
+  put_report (t1, REPORT_T1_FORMULA, FORMULA_NOTE, 30.6502, 104.0630, "s-102", "M-REPEAT", NULL);
+  put_report (t2, REPORT_T2, "T2 stall", 30.6503, 104.0640, "s-102", "M-REPEAT", NULL);
+  for (guint i = 0; i < MANY; i++)
+    {
+      g_autofree char *uuid = g_strdup_printf ("00000000-0000-4000-8000-%012u", i);
+
+      put_report (t2, uuid, "many", 30.695 + (i % 20) * 0.0005, 104.095 + (i / 20) * 0.0004,
+                  NULL, i < 2 ? "M-TWICE" : NULL, NULL);
+    }
+}
+
+static void
+tear_down (void)
+{
+  xuncha_test_office_free (fixture->office);
+  g_clear_object (&fixture->session);
+  xuncha_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_hash_table_unref (fixture->sessions);
+  g_free (fixture->week);
+  g_clear_pointer (&fixture->photo, g_bytes_unref);
+  g_free (fixture->photo_sha256);
+  g_free (fixture);
+}
+
+static JsonObject *
+json_answer (Answer *answer,
+             JsonNode **keep)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==,
+                   "application/json");
+  *keep = json_from_string (answer->body, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (*keep));
+  return json_node_get_object (*keep);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* The uuids of a reports answer, sorted and joined. */
+static char *
+uuids_of (Answer *answer)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object = json_answer (answer, &root);
+  JsonArray *reports = json_object_get_array_member (object, "reports");
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
+
+  g_assert_nonnull (reports);
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    g_ptr_array_add (uuids, (gpointer)json_object_get_string_member (
+      json_array_get_object_element (reports, i), "uuid"));
+  g_ptr_array_sort (uuids, compare_strings);
+  g_ptr_array_add (uuids, NULL);
+  return g_strjoinv (" ", (char **)uuids->pdata);
+}
+
+/* Who sees which reports in a box: no session goes to the login, a dispatcher sees all, a
+ * leader his team's only (whatever team he asks for). */
+static void
+test_reports_roles (void)
+{
+  const char *path = "/console/api/reports?bbox=" STREET_BOX;
+  g_autoptr(Answer) answer = request (path, NULL);
+  g_autofree char *uuids = NULL;
+
+  g_assert_cmpint (answer->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
+                   "/console/login");
+  g_assert_null (strstr (answer->body, REPORT_T1));
+  g_clear_pointer (&answer, answer_free);
+
+  answer = request (path, "disp");
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Cache-Control"), ==,
+                   "no-store");
+  uuids = uuids_of (answer);
+  g_assert_cmpstr (uuids, ==, REPORT_T1 " " REPORT_T1_FORMULA " " REPORT_T2);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&uuids, g_free);
+
+  answer = request (path, "lead1");
+  uuids = uuids_of (answer);
+  g_assert_cmpstr (uuids, ==, REPORT_T1 " " REPORT_T1_FORMULA);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&uuids, g_free);
+
+  answer = request ("/console/api/reports?team=T1&bbox=" STREET_BOX, "lead2");
+  uuids = uuids_of (answer);
+  g_assert_cmpstr (uuids, ==, REPORT_T2);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&uuids, g_free);
+
+  /* The filters narrow the box's reports as they narrow the list. */
+  answer = request ("/console/api/reports?officer=A1&bbox=" STREET_BOX, "disp");
+  uuids = uuids_of (answer);
+  g_assert_cmpstr (uuids, ==, REPORT_T1 " " REPORT_T1_FORMULA);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&uuids, g_free);
+  answer = request ("/console/api/reports?class=class1&bbox=" STREET_BOX, "disp");
+  uuids = uuids_of (answer);
+  g_assert_cmpstr (uuids, ==, "");
+}
+
+/* What a device wrote reaches the map as JSON text, to be set as text by the script. */
+static void
+test_reports_text (void)
+{
+  g_autoptr(Answer) answer = request ("/console/api/reports?bbox=" STREET_BOX, "disp");
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *reports = json_object_get_array_member (json_answer (answer, &root), "reports");
+  gboolean seen = FALSE;
+
+  for (guint i = 0; i < json_array_get_length (reports); i++)
+    {
+      JsonObject *report = json_array_get_object_element (reports, i);
+
+      if (g_str_equal (json_object_get_string_member (report, "uuid"), REPORT_T1))
+        {
+          g_assert_cmpstr (json_object_get_string_member (report, "note"), ==, HOSTILE_NOTE);
+          g_assert_cmpstr (json_object_get_string_member (report, "street"), ==, "陈寿路");
+          g_assert_cmpstr (json_object_get_string_member (report, "officer"), ==, "Officer A1");
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (report, "lat"),
+                                          30.6501, 1e-9);
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+}
+
+/* Past the row limit the box's reports come as counts in grid cells, each at its reports'
+ * mean position, every report counted once. */
+static void
+test_reports_clusters (void)
+{
+  g_autoptr(Answer) answer = request ("/console/api/reports?bbox=" MANY_BOX, "disp");
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object = json_answer (answer, &root);
+  JsonArray *clusters = json_object_get_array_member (object, "clusters");
+  gint64 total = 0;
+
+  g_assert_false (json_object_has_member (object, "reports"));
+  g_assert_nonnull (clusters);
+  g_assert_cmpuint (json_array_get_length (clusters), >, 1);
+  g_assert_cmpuint (json_array_get_length (clusters), <=, 16 * 16);
+  for (guint i = 0; i < json_array_get_length (clusters); i++)
+    {
+      JsonObject *cluster = json_array_get_object_element (clusters, i);
+      double lat = json_object_get_double_member (cluster, "lat");
+      double lon = json_object_get_double_member (cluster, "lon");
+
+      total += json_object_get_int_member (cluster, "count");
+      g_assert_cmpfloat (lat, >=, 30.69);
+      g_assert_cmpfloat (lat, <=, 30.71);
+      g_assert_cmpfloat (lon, >=, 104.09);
+      g_assert_cmpfloat (lon, <=, 104.11);
+    }
+  g_assert_cmpint (total, ==, MANY);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&root, json_node_unref);
+
+  /* Zoomed in, one by one again. */
+  answer = request ("/console/api/reports?bbox=104.094,30.694,104.0962,30.696", "disp");
+  object = json_answer (answer, &root);
+  g_assert_nonnull (json_object_get_array_member (object, "reports"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "reports")),
+                    >, 0);
+}
+
+/* Every box the office cannot take and every bad value: 400 with the reason. */
+static void
+test_reports_limits (void)
+{
+  const struct { const char *query; const char *reason; } cases[] = {
+    { "", "missing" },
+    { "bbox=104.05,30.64,104.07", "four numbers" },
+    { "bbox=104.05,30.64,104.07,30.66,1", "four numbers" },
+    { "bbox=a,b,c,d", "four numbers" },
+    { "bbox=nan,30.64,104.07,30.66", "four numbers" },
+    { "bbox=inf,30.64,104.07,30.66", "four numbers" },
+    { "bbox=104.05,,104.07,30.66", "four numbers" },
+    { "bbox=104.07,30.64,104.05,30.66", "turned over" },
+    { "bbox=104.05,30.66,104.07,30.64", "turned over" },
+    { "bbox=-200,30.64,104.07,30.66", "outside" },
+    { "bbox=104.05,30.64,104.07,95", "outside" },
+    { "bbox=104.0,30.0,105.0,31.0", "too large" },
+    { "bbox=" STREET_BOX "&bbox=" STREET_BOX, "twice" },
+    { "bbox=" STREET_BOX "&evil=1", "unknown field" },
+    { "bbox=" STREET_BOX "&from=2024-13-40", "2024-05-31" },
+    { "bbox=" STREET_BOX "&category=nope", "category" },
+    { "bbox=" STREET_BOX "&class=highway", "strict" },
+    { "bbox=" STREET_BOX "&street=%00", "field" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/console/api/reports?%s", cases[i].query);
+      g_autoptr(Answer) answer = request (path, "disp");
+
+      if (answer->status != 400 || strstr (answer->body, cases[i].reason) == NULL)
+        g_error ("%s: %u %s", cases[i].query, answer->status, answer->body);
+    }
+}
+
+/* The streets of a box as GeoJSON, with their class and name; a large box refused. */
+static void
+test_streets (void)
+{
+  g_autoptr(Answer) answer = request ("/console/api/streets?bbox=" STREET_BOX, "lead1");
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object = json_answer (answer, &root);
+  JsonArray *features = json_object_get_array_member (object, "features");
+  gboolean seen = FALSE;
+
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "FeatureCollection");
+  g_assert_false (json_object_get_boolean_member (object, "truncated"));
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *properties = json_object_get_object_member (
+        json_array_get_object_element (features, i), "properties");
+
+      if (g_str_equal (json_object_get_string_member (properties, "id"), "s-102"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (properties, "name"), ==, "陈寿路");
+          g_assert_cmpstr (json_object_get_string_member (properties, "class"), ==, "strict");
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/api/streets?bbox=100,20,110,40", "disp");
+  g_assert_cmpint (answer->status, ==, 400);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/api/streets?bbox=" STREET_BOX "&category=09006", "disp");
+  g_assert_cmpint (answer->status, ==, 400);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/api/streets?bbox=" STREET_BOX, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+}
+
+/* The map page: Leaflet and the console's script from the office, no inline script, the
+ * filter handed on as data; Leaflet's files served, nothing else under its folder. */
+static void
+test_map_page (void)
+{
+  g_autoptr(Answer) answer = request ("/console/map?street=%E9%99%88%E5%AF%BF%E8%B7%AF&team=T1",
+                                      "disp");
+  const char *scripts[] = { "<script src=\"/console/vendor/leaflet/leaflet.js\"></script>",
+                            "<script src=\"/console/static/console-map.js\"></script>" };
+  const char *p;
+  guint count = 0;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "data-reports=\"/console/api/reports?street="
+                                          "%E9%99%88%E5%AF%BF%E8%B7%AF&amp;team=T1\""));
+  g_assert_nonnull (strstr (answer->body, "data-lat=\"30.65"));
+  for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
+    g_assert_nonnull (strstr (answer->body, scripts[i]));
+  for (p = strstr (answer->body, "<script"); p != NULL; p = strstr (p + 1, "<script"))
+    count++;
+  g_assert_cmpuint (count, ==, 2);
+  g_assert_null (strstr (answer->body, "map-missing"));
+  g_clear_pointer (&answer, answer_free);
+
+  answer = request ("/console/vendor/leaflet/leaflet.js", NULL);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==,
+                   "text/javascript");
+  g_assert_nonnull (strstr (answer->body, "Leaflet"));
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/static/console-map.js", NULL);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "textContent"));
+  g_assert_null (strstr (answer->body, "innerHTML"));
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/vendor/leaflet/%2E%2E%2Fleaflet.js", NULL);
+  g_assert_cmpint (answer->status, >=, 400);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/vendor/leaflet/leaflet.js.map", NULL);
+  g_assert_cmpint (answer->status, ==, 404);
+}
+
+/* An office without Leaflet says what to install on the map page. */
+static void
+test_map_missing (void)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  g_autofree char *nowhere = g_build_filename (fixture->dir, "no-leaflet", NULL);
+  const char *args[] = { "--leaflet-dir", nowhere, NULL };
+  XunchaTestOffice *second = xuncha_test_office_start_full (fixture->dir, certs->server_cert,
+                                                            certs->server_key, 0, args, NULL);
+  g_autoptr(Answer) answer = request_to (second, "GET", "/console/map",
+                                         g_hash_table_lookup (fixture->sessions, "disp"), NULL);
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "id=\"map-missing\""));
+  g_assert_nonnull (strstr (answer->body, "libjs-leaflet"));
+  g_assert_null (strstr (answer->body, "<script"));
+  g_clear_pointer (&answer, answer_free);
+  answer = request_to (second, "GET", "/console/vendor/leaflet/leaflet.js", NULL, NULL);
+  g_assert_cmpint (answer->status, ==, 404);
+  xuncha_test_office_free (second);
+}
+
+/* Splits CSV text into rows of cells (quoted cells, doubled quotes, CRLF rows). */
+static GPtrArray *
+parse_csv (const char *text)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+  GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
+  GString *cell = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (cell, *p++);
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (cell, *p);
+        }
+      else if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',')
+        g_ptr_array_add (row, g_string_free (g_steal_pointer (&cell), FALSE)),
+          cell = g_string_new (NULL);
+      else if (*p == '\r' && p[1] == '\n')
+        {
+          p++;
+          g_ptr_array_add (row, g_string_free (g_steal_pointer (&cell), FALSE));
+          cell = g_string_new (NULL);
+          g_ptr_array_add (rows, g_steal_pointer (&row));
+          row = g_ptr_array_new_with_free_func (g_free);
+        }
+      else
+        g_string_append_c (cell, *p);
+    }
+  g_assert_cmpuint (cell->len, ==, 0);
+  g_assert_cmpuint (row->len, ==, 0);
+  g_string_free (cell, TRUE);
+  g_ptr_array_unref (row);
+  return rows;
+}
+
+/* The CSV of the filtered list: every report the filter and the role select, each once,
+ * and no cell a spreadsheet would run as a formula. */
+static void
+test_export_csv (void)
+{
+  g_autoptr(Answer) answer = request ("/console/export/reports.csv", "disp");
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean formula = FALSE, hostile = FALSE;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==, "text/csv");
+  g_assert_nonnull (strstr (soup_message_headers_get_one (answer->headers,
+                                                          "Content-Disposition"),
+                            "attachment"));
+  g_assert_true (g_str_has_prefix (answer->body, "\xEF\xBB\xBF"));
+  rows = parse_csv (answer->body + 3);
+  g_assert_cmpuint (rows->len, ==, 1 + 3 + MANY);
+  g_assert_cmpstr (((GPtrArray *)rows->pdata[0])->pdata[0], ==, "Report");
+  for (guint i = 1; i < rows->len; i++)
+    {
+      GPtrArray *row = rows->pdata[i];
+
+      g_assert_cmpuint (row->len, ==, 12);
+      for (guint c = 0; c < row->len; c++)
+        {
+          const char *cell = row->pdata[c];
+
+          /* Only the numbers the office wrote may start with a minus. */
+          g_assert_false (*cell == '=' || *cell == '+' || *cell == '@');
+          g_assert_true (*cell != '-' || c == 8 || c == 9);
+        }
+      if (g_str_equal (row->pdata[0], REPORT_T1_FORMULA))
+        {
+          g_assert_cmpstr (row->pdata[11], ==, "'" FORMULA_NOTE);
+          g_assert_cmpstr (row->pdata[4], ==, "陈寿路");
+          g_assert_cmpstr (row->pdata[6], ==, "T1");
+          formula = TRUE;
+        }
+      if (g_str_equal (row->pdata[0], REPORT_T1))
+        {
+          g_assert_cmpstr (row->pdata[11], ==, HOSTILE_NOTE);
+          g_assert_cmpstr (row->pdata[8], ==, "30.6501000");
+          hostile = TRUE;
+        }
+    }
+  g_assert_true (formula && hostile);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* A leader's export holds his team's reports only. */
+  answer = request ("/console/export/reports.csv", "lead1");
+  rows = parse_csv (answer->body + 3);
+  g_assert_cmpuint (rows->len, ==, 1 + 2);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  answer = request ("/console/export/reports.csv?evil=1", "disp");
+  g_assert_cmpint (answer->status, ==, 400);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/export/reports.csv", NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+}
+
+/* The GeoJSON of the filtered list: a point per report with its properties. */
+static void
+test_export_geojson (void)
+{
+  g_autoptr(Answer) answer = request ("/console/export/reports.geojson?street=%E9%99%88%E5%AF%BF",
+                                      "disp");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *features;
+  gboolean seen = FALSE;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==,
+                   "application/geo+json");
+  root = json_from_string (answer->body, &error);
+  g_assert_no_error (error);
+  features = json_object_get_array_member (json_node_get_object (root), "features");
+  g_assert_cmpuint (json_array_get_length (features), ==, 3);
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *feature = json_array_get_object_element (features, i);
+      JsonObject *properties = json_object_get_object_member (feature, "properties");
+      JsonArray *coordinates = json_object_get_array_member (
+        json_object_get_object_member (feature, "geometry"), "coordinates");
+
+      if (g_str_equal (json_object_get_string_member (feature, "id"), REPORT_T2))
+        {
+          g_assert_cmpfloat_with_epsilon (json_array_get_double_element (coordinates, 0),
+                                          104.0640, 1e-9);
+          g_assert_cmpfloat_with_epsilon (json_array_get_double_element (coordinates, 1),
+                                          30.6503, 1e-9);
+          g_assert_cmpstr (json_object_get_string_member (properties, "team"), ==, "T2");
+          g_assert_cmpstr (json_object_get_string_member (properties, "note"), ==, "T2 stall");
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+}
+
+
+/* The weekly report of the week the reports were made in: every table, strict streets
+ * first, the repeat offender, the charts as SVG with the device's words as text; a
+ * leader's holds his team only; a bad week is refused. */
+static void
+test_weekly (void)
+{
+  g_autofree char *path = g_strdup_printf ("/console/weekly?week=%s", fixture->week);
+  g_autoptr(Answer) answer = request (path, "disp");
+  const char *streets, *repeat, *twice;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "<p class=\"total\" id=\"weekly-total\">523 reports "
+                                          "this week</p>"));
+  g_assert_nonnull (strstr (answer->body, "<svg class=\"bars\" id=\"chart-categories\""));
+  g_assert_nonnull (strstr (answer->body, "<svg class=\"bars\" id=\"chart-teams\""));
+  g_assert_nonnull (strstr (answer->body, "<td>T2</td><td class=\"count\">521</td>"));
+  g_assert_nonnull (strstr (answer->body, "<td>T1</td><td class=\"count\">2</td>"));
+  streets = strstr (answer->body, "id=\"weekly-streets\"");
+  g_assert_nonnull (streets);
+  g_assert_nonnull (strstr (streets, "<td>陈寿路</td><td>Strict street</td>"
+                                     "<td class=\"count\">3</td>"));
+  repeat = strstr (answer->body, "id=\"weekly-repeat\"");
+  g_assert_nonnull (repeat);
+  g_assert_nonnull (strstr (repeat, "<td>M-REPEAT</td><td></td><td class=\"count\">3</td>"));
+  twice = strstr (answer->body, "M-TWICE");
+  g_assert_null (twice);
+  g_assert_null (strstr (answer->body, "<script"));
+  g_clear_pointer (&answer, answer_free);
+
+  answer = request (path, "lead1");
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "2 reports this week Team T1 only."));
+  g_assert_null (strstr (answer->body, "<td>T2</td>"));
+  g_clear_pointer (&answer, answer_free);
+
+  {
+    const char *bad[] = { "/console/weekly?week=2024-W54", "/console/weekly?week=2024-22",
+                          "/console/weekly?week=24-W22", "/console/weekly?week=2024-W22x",
+                          "/console/weekly?week=2024-W00", "/console/weekly?team=T1" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        answer = request (bad[i], "disp");
+        if (answer->status != 400)
+          g_error ("%s: %u", bad[i], answer->status);
+        g_clear_pointer (&answer, answer_free);
+      }
+  }
+  answer = request (path, NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+}
+
+/* The weekly tables as CSV: each row once, in its section. */
+static void
+test_weekly_csv (void)
+{
+  g_autofree char *path = g_strdup_printf ("/console/weekly.csv?week=%s", fixture->week);
+  g_autoptr(Answer) answer = request (path, "disp");
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean street = FALSE, repeat = FALSE, team = FALSE;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==, "text/csv");
+  rows = parse_csv (answer->body + 3);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      GPtrArray *row = rows->pdata[i];
+
+      g_assert_cmpuint (row->len, ==, 4);
+      if (g_str_equal (row->pdata[0], "street") && g_str_equal (row->pdata[1], "陈寿路"))
+        {
+          g_assert_cmpstr (row->pdata[2], ==, "strict");
+          g_assert_cmpstr (row->pdata[3], ==, "3");
+          street = TRUE;
+        }
+      if (g_str_equal (row->pdata[0], "repeat_offender"))
+        {
+          g_assert_cmpstr (row->pdata[1], ==, "M-REPEAT");
+          repeat = TRUE;
+        }
+      if (g_str_equal (row->pdata[0], "team") && g_str_equal (row->pdata[1], "T2"))
+        {
+          g_assert_cmpstr (row->pdata[3], ==, "521");
+          team = TRUE;
+        }
+    }
+  g_assert_true (street && repeat && team);
+}
+
+
+/* A report's photos as one zip: the JPEG as stored, whole, for a member who may see the
+ * report; nothing for another team's leader or without a session. */
+static void
+test_export_photos (void)
+{
+  g_autoptr(Answer) answer = request ("/console/reports/" REPORT_T1 "/photos.zip", "lead1");
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "photos.zip", NULL);
+  g_autofree char *name = g_strdup_printf ("01-before-%.12s.jpg", fixture->photo_sha256);
+  g_autofree char *out = NULL, *listing = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==,
+                   "application/zip");
+  g_assert_true (g_file_set_contents (file, answer->body, (gssize)answer->length, &error));
+  g_assert_no_error (error);
+  /* Checked by another program's reader: every entry's CRC, the central directory. */
+  {
+    const char *test_argv[] = { "unzip", "-t", file, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **)test_argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                                 NULL, &listing, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (listing, name));
+  }
+  {
+    const char *extract_argv[] = { "unzip", "-p", file, name, NULL };
+    gsize length;
+
+    g_assert_true (g_spawn_sync (NULL, (char **)extract_argv, NULL,
+                                 G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                 &out, NULL, &status, &error));
+    g_assert_no_error (error);
+    length = g_bytes_get_size (fixture->photo);
+    g_assert_cmpmem (out, length, g_bytes_get_data (fixture->photo, NULL), length);
+  }
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/" REPORT_T1 "/photos.zip", "lead2");
+  g_assert_cmpint (answer->status, ==, 404);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/" REPORT_T1 "/photos.zip", NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/not-a-uuid/photos.zip", "disp");
+  g_assert_cmpint (answer->status, ==, 404);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/" REPORT_T1, "disp");
+  g_assert_nonnull (strstr (answer->body, "<a id=\"photos-zip\" href=\"/console/reports/"
+                                          REPORT_T1 "/photos.zip\">"));
+  xuncha_test_remove_tree (dir);
+}
+
+/* The list pages from the records, newest first, with a link to the next page. */
+static void
+test_list_pages (void)
+{
+  g_autoptr(Answer) first = request ("/console/reports?team=T2", "disp");
+  g_autoptr(Answer) second = NULL;
+  g_autoptr(Answer) last = NULL;
+
+  g_assert_cmpint (first->status, ==, 200);
+  g_assert_nonnull (strstr (first->body, "Reports 1 to 50"));
+  g_assert_nonnull (strstr (first->body, "id=\"next-page\" href=\"/console/reports?page=2&amp;"
+                                         "team=T2\""));
+  /* The newest first: the last of the many was sent last. */
+  g_assert_nonnull (strstr (first->body, "00000000-0000-4000-8000-000000000519"));
+  g_assert_null (strstr (first->body, "00000000-0000-4000-8000-000000000000\""));
+  second = request ("/console/reports?team=T2&page=2", "disp");
+  g_assert_nonnull (strstr (second->body, "Reports 51 to 100"));
+  g_assert_nonnull (strstr (second->body, "id=\"previous-page\""));
+  last = request ("/console/reports?team=T2&page=11", "disp");
+  g_assert_nonnull (strstr (last->body, "Reports 501 to 521"));
+  g_assert_null (strstr (last->body, "id=\"next-page\""));
+}
+
+static void
+test_skipped (void)
+{
+  g_test_skip ("The test certificates could not be made (openssl)");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* libsoup's connections ask GIO for the system's proxy resolver, whose GNOME module
+   * reads settings this test has no schemas for: loopback needs none. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  if (xuncha_test_certs () == NULL)
+    {
+      g_test_add_func ("/office-console-map/skipped", test_skipped);
+      return g_test_run ();
+    }
+  set_up ();
+  g_test_add_func ("/office-console-map/reports/roles", test_reports_roles);
+  g_test_add_func ("/office-console-map/reports/text", test_reports_text);
+  g_test_add_func ("/office-console-map/reports/clusters", test_reports_clusters);
+  g_test_add_func ("/office-console-map/reports/limits", test_reports_limits);
+  g_test_add_func ("/office-console-map/streets", test_streets);
+  g_test_add_func ("/office-console-map/page", test_map_page);
+  g_test_add_func ("/office-console-map/leaflet-missing", test_map_missing);
+  g_test_add_func ("/office-console-map/export/csv", test_export_csv);
+  g_test_add_func ("/office-console-map/export/geojson", test_export_geojson);
+  g_test_add_func ("/office-console-map/export/photos", test_export_photos);
+  g_test_add_func ("/office-console-map/list-pages", test_list_pages);
+  g_test_add_func ("/office-console-map/weekly/page", test_weekly);
+  g_test_add_func ("/office-console-map/weekly/csv", test_weekly_csv);
+  status = g_test_run ();
+  tear_down ();
+  return status;
+}
