@@ -551,11 +551,11 @@ update_status (XunchaQueuePage  *self,
       g_autofree char *left = NULL;
 
       if (failed > 0)
-        left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item needs a look.",
-                                             "%u items need a look.", failed), failed);
+        left = g_strdup_printf (ngettext ("%u item needs a look.",
+                                          "%u items need a look.", failed), failed);
       else if (waiting > 0)
-        left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item waits to be sent.",
-                                             "%u items wait to be sent.", waiting), waiting);
+        left = g_strdup_printf (ngettext ("%u item waits to be sent.",
+                                          "%u items wait to be sent.", waiting), waiting);
       else
         left = g_strdup (_("Everything is with the office."));
       text = g_strjoin (" ", who, last, left, NULL);
@@ -588,11 +588,10 @@ update_reconciliation (XunchaQueuePage *self,
   else
     {
       g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%u item on this device is not acknowledged yet. Nothing "
-                                      "is deleted from the device.",
-                                      "%u items on this device are not acknowledged yet. "
-                                      "Nothing is deleted from the device.", missing), missing);
+        g_strdup_printf (ngettext ("%u item on this device is not acknowledged yet. Nothing "
+                                   "is deleted from the device.",
+                                   "%u items on this device are not acknowledged yet. "
+                                   "Nothing is deleted from the device.", missing), missing);
       gtk_label_set_text (self->reconciliation_label, text);
     }
 }
@@ -771,8 +770,8 @@ on_sync_progress (XunchaSyncController *controller,
   g_autofree char *text = NULL;
   double fraction;
 
-  items = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u item", "%u of %u items",
-                                        items_total), items_done, items_total);
+  items = g_strdup_printf (ngettext ("%u of %u item", "%u of %u items",
+                                     items_total), items_done, items_total);
   if (bytes_total > 0)
     {
       g_autofree char *done = g_format_size (MIN (bytes_done, bytes_total));

@@ -342,10 +342,9 @@ update_merchants (XunchaReportForm *self)
 
       /* Repeat offenders must be seen on the spot: the count comes first. */
       if (merchant->recent_reports > 0)
-        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%s · %.0f m · %u report in 30 days",
-                                              "%s · %.0f m · %u reports in 30 days",
-                                              merchant->recent_reports),
+        label = g_strdup_printf (ngettext ("%s · %.0f m · %u report in 30 days",
+                                           "%s · %.0f m · %u reports in 30 days",
+                                           merchant->recent_reports),
                                  merchant->name, merchant->distance_m, merchant->recent_reports);
       else
         label = g_strdup_printf (_("%s · %.0f m"), merchant->name, merchant->distance_m);
