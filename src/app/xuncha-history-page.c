@@ -1307,6 +1307,14 @@ xuncha_history_page_get_n_missed_streets (XunchaHistoryPage *self)
   return self->missed_rows->len;
 }
 
+const char *
+xuncha_history_page_get_route_shift (XunchaHistoryPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+
+  return self->route_uuid;
+}
+
 GtkWidget *
 xuncha_history_page_get_legend (XunchaHistoryPage *self)
 {
