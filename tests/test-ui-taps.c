@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "xuncha-application.h"
 #include "xuncha-camera-view.h"
@@ -23,6 +24,8 @@
 #define STALL          "09006"
 #define STALL_MAX_TAPS 3
 #define REOPEN_MAX_TAPS 2
+#define SMALL_AD       "07001"
+#define SMALL_AD_MAX_TAPS 5
 
 typedef struct
 {
@@ -175,6 +178,67 @@ find_action_button (GtkWidget  *widget,
   return NULL;
 }
 
+/* The button on screen labelled @label (a toggle button too). */
+static GtkWidget *
+find_labelled_button (GtkWidget  *widget,
+                      const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child)
+          && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = find_labelled_button (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+on_form_step (gpointer data)
+{
+  Fixture *fx = data;
+
+  return g_strcmp0 (xuncha_report_flow_get_step (xuncha_window_get_report_flow (fx->window)),
+                    "form") == 0;
+}
+
+/* Report, the shutter, the small ad's tile; the phone number typed where the form put the
+ * cursor; where it was posted; Save. Returns the taps it took. */
+static guint
+report_small_ad (Fixture          *fx,
+                 XunchaPatrolPage *page)
+{
+  XunchaReportFlow *flow = xuncha_window_get_report_flow (fx->window);
+  GtkWidget *focus;
+  guint before = fx->taps;
+
+  wanted_saves = fx->saved + 1;
+  tap (fx, find_action_button (GTK_WIDGET (page), "win.report"), "Report");
+  wait_for (camera_ready, fx);
+  tap (fx, xuncha_camera_view_get_shutter_button (xuncha_report_flow_get_camera_view (flow)),
+       "the shutter");
+  wait_for (on_category_step, fx);
+  tap (fx, xuncha_category_picker_get_button (xuncha_report_flow_get_picker (flow), SMALL_AD),
+       "the small ad tile");
+  wait_for (on_form_step, fx);
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 10);
+  /* Typing, not a tap: the cursor is already in the phone number's field. */
+  focus = gtk_root_get_focus (GTK_ROOT (fx->window));
+  g_assert_nonnull (focus);
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW));
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  gtk_editable_set_text (GTK_EDITABLE (focus), "13800138000");
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "taps-small-ad-form"));
+  tap (fx, find_labelled_button (GTK_WIDGET (flow), "墙面"), "Posted on: wall");
+  tap (fx, find_labelled_button (GTK_WIDGET (flow), _("Save Report")), "Save Report");
+  wait_for (saved_enough, fx);
+  return fx->taps - before;
+}
+
 /* Report, the shutter, the stall's tile: saved. Returns the taps it took. */
 static guint
 report_stall (Fixture          *fx,
@@ -207,7 +271,7 @@ run_taps (Fixture *fx)
   XunchaPatrolSession *session = xuncha_application_get_session (fx->app);
   XunchaPatrolPage *page;
   g_autoptr(GError) error = NULL;
-  guint first, tenth = 0, reopen;
+  guint first, tenth = 0, reopen, small_ad;
 
   fx->window = XUNCHA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fx->app)));
   page = find_patrol_page (GTK_WIDGET (fx->window));
@@ -238,11 +302,27 @@ run_taps (Fixture *fx)
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 5);
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "taps-reopen"));
 
-  g_print ("TAPS stall-first-use=%u stall-tenth-use=%u reopen-last-report=%u\n", first, tenth,
-          reopen);
+  /* Back to the map; the small ad's count starts there. */
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "show-page",
+                                  g_variant_new_string ("patrol"));
+  small_ad = report_small_ad (fx, page);
+  {
+    g_autoptr(XunchaReportStore) reports =
+      xuncha_report_store_new (xuncha_application_get_store (fx->app), NULL);
+    g_autoptr(XunchaReport) ad = xuncha_report_store_get (reports, fx->last_saved, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (xuncha_report_get_category (ad), ==, SMALL_AD);
+    g_assert_nonnull (strstr (xuncha_report_get_fields_json (ad), "13800138000"));
+    g_assert_nonnull (strstr (xuncha_report_get_fields_json (ad), "wall"));
+  }
+
+  g_print ("TAPS stall-first-use=%u stall-tenth-use=%u reopen-last-report=%u "
+           "small-ad-with-phone=%u (plus typing)\n", first, tenth, reopen, small_ad);
   g_assert_cmpuint (first, <=, STALL_MAX_TAPS);
   g_assert_cmpuint (tenth, <=, STALL_MAX_TAPS);
   g_assert_cmpuint (reopen, <=, REOPEN_MAX_TAPS);
+  g_assert_cmpuint (small_ad, <=, SMALL_AD_MAX_TAPS);
 
   fx->done = TRUE;
   g_application_quit (G_APPLICATION (fx->app));
