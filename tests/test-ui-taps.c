@@ -8,6 +8,7 @@
 #include "xuncha-application.h"
 #include "xuncha-camera-view.h"
 #include "xuncha-category-picker.h"
+#include "xuncha-history-page-private.h"
 #include "xuncha-patrol-page-private.h"
 #include "xuncha-report-flow.h"
 #include "xuncha-report-view-private.h"
@@ -26,6 +27,7 @@
 #define REOPEN_MAX_TAPS 2
 #define SMALL_AD       "07001"
 #define SMALL_AD_MAX_TAPS 5
+#define MISSED_MAX_TAPS 2
 
 typedef struct
 {
@@ -206,6 +208,66 @@ on_form_step (gpointer data)
                     "form") == 0;
 }
 
+/* The page switcher's button that shows @title. */
+static GtkWidget *
+find_switcher_button (GtkWidget  *widget,
+                      const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child)
+          && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), title) == 0
+          && (found = gtk_widget_get_ancestor (child, GTK_TYPE_TOGGLE_BUTTON)) != NULL)
+        return found;
+      if ((found = find_switcher_button (child, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+route_shown (gpointer data)
+{
+  XunchaHistoryPage *history = xuncha_window_get_history_page (data);
+
+  return history != NULL && !xuncha_history_page_is_busy (history)
+         && g_strcmp0 (xuncha_history_page_get_view (history), "route") == 0;
+}
+
+static gboolean
+list_shown (gpointer data)
+{
+  XunchaHistoryPage *history = xuncha_window_get_history_page (data);
+
+  return history != NULL && !xuncha_history_page_is_busy (history)
+         && g_strcmp0 (xuncha_history_page_get_view (history), "list") == 0;
+}
+
+/* From the patrol map to a shift's missed segments, grouped by street: the History tab and
+ * the shift's row. Returns the taps it took. */
+static guint
+see_missed_segments (Fixture    *fx,
+                     const char *shift)
+{
+  guint before = fx->taps;
+  XunchaHistoryPage *history;
+
+  tap (fx, find_switcher_button (GTK_WIDGET (fx->window), _("History")), "the History tab");
+  wait_for (list_shown, fx->window);
+  history = xuncha_window_get_history_page (fx->window);
+  tap (fx, xuncha_history_page_get_shift_row (history, shift), "the shift's row");
+  wait_for (route_shown, fx->window);
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 10);
+  g_test_message ("%u streets with missed segments",
+                  xuncha_history_page_get_n_missed_streets (history));
+  g_assert_cmpuint (xuncha_history_page_get_n_missed_streets (history), >, 0);
+  g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "taps-missed-segments"));
+  return fx->taps - before;
+}
+
 /* Report, the shutter, the small ad's tile; the phone number typed where the form put the
  * cursor; where it was posted; Save. Returns the taps it took. */
 static guint
@@ -271,7 +333,8 @@ run_taps (Fixture *fx)
   XunchaPatrolSession *session = xuncha_application_get_session (fx->app);
   XunchaPatrolPage *page;
   g_autoptr(GError) error = NULL;
-  guint first, tenth = 0, reopen, small_ad;
+  guint first, tenth = 0, reopen, small_ad, missed;
+  g_autofree char *shift = NULL;
 
   fx->window = XUNCHA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fx->app)));
   page = find_patrol_page (GTK_WIDGET (fx->window));
@@ -317,12 +380,22 @@ run_taps (Fixture *fx)
     g_assert_nonnull (strstr (xuncha_report_get_fields_json (ad), "wall"));
   }
 
+  /* The shift ends (not counted: its question and summary are the patrol page's test), and
+   * its missed segments are looked at as the next day's would be: the same two taps, its row
+   * then under 昨天 instead of 今天. */
+  shift = g_strdup (xuncha_shift_get_uuid (xuncha_patrol_session_get_shift (session)));
+  g_assert_true (xuncha_patrol_session_stop_shift (session, &error));
+  g_assert_no_error (error);
+  missed = see_missed_segments (fx, shift);
+
   g_print ("TAPS stall-first-use=%u stall-tenth-use=%u reopen-last-report=%u "
-           "small-ad-with-phone=%u (plus typing)\n", first, tenth, reopen, small_ad);
+           "small-ad-with-phone=%u (plus typing) missed-segments-by-street=%u\n", first, tenth,
+           reopen, small_ad, missed);
   g_assert_cmpuint (first, <=, STALL_MAX_TAPS);
   g_assert_cmpuint (tenth, <=, STALL_MAX_TAPS);
   g_assert_cmpuint (reopen, <=, REOPEN_MAX_TAPS);
   g_assert_cmpuint (small_ad, <=, SMALL_AD_MAX_TAPS);
+  g_assert_cmpuint (missed, <=, MISSED_MAX_TAPS);
 
   fx->done = TRUE;
   g_application_quit (G_APPLICATION (fx->app));
