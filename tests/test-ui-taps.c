@@ -294,6 +294,20 @@ report_small_ad (Fixture          *fx,
   g_assert_nonnull (gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW));
   g_assert_true (GTK_IS_EDITABLE (focus));
   gtk_editable_set_text (GTK_EDITABLE (focus), "13800138000");
+  /* And the officer sees what is typed: the field is wholly in view, not under Save. */
+  {
+    GtkWidget *row = gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW);
+    GtkWidget *scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+    graphene_rect_t row_box, view_box;
+
+    g_assert_true (gtk_widget_compute_bounds (row, GTK_WIDGET (fx->window), &row_box));
+    g_assert_true (gtk_widget_compute_bounds (scroller, GTK_WIDGET (fx->window), &view_box));
+    g_test_message ("phone field %gx%g+%g+%g, form in view %gx%g+%g+%g", row_box.size.width,
+                    row_box.size.height, row_box.origin.x, row_box.origin.y,
+                    view_box.size.width, view_box.size.height, view_box.origin.x,
+                    view_box.origin.y);
+    g_assert_true (graphene_rect_contains_rect (&view_box, &row_box));
+  }
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "taps-small-ad-form"));
   tap (fx, find_labelled_button (GTK_WIDGET (flow), "墙面"), "Posted on: wall");
   tap (fx, find_labelled_button (GTK_WIDGET (flow), _("Save Report")), "Save Report");
