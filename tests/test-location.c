@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <gclue-enums.h>
 #include <math.h>
 
 #include "xuncha-core.h"
@@ -296,6 +297,177 @@ test_geoclue_not_answering (void)
   g_test_trap_assert_passed ();
 }
 
+/* A GeoClue service of the test's own on a private system bus: it hands out one client and
+ * keeps what the source asks of it, so the test reads the accuracy level the source
+ * requests. It never sends a position (the source stays starting). */
+static const char fake_geoclue_xml[] =
+  "<node>"
+  " <interface name='org.freedesktop.GeoClue2.Manager'>"
+  "  <property name='InUse' type='b' access='read'/>"
+  "  <property name='AvailableAccuracyLevel' type='u' access='read'/>"
+  "  <method name='GetClient'><arg name='client' type='o' direction='out'/></method>"
+  "  <method name='CreateClient'><arg name='client' type='o' direction='out'/></method>"
+  "  <method name='DeleteClient'><arg name='client' type='o' direction='in'/></method>"
+  " </interface>"
+  " <interface name='org.freedesktop.GeoClue2.Client'>"
+  "  <property name='Location' type='o' access='read'/>"
+  "  <property name='DistanceThreshold' type='u' access='readwrite'/>"
+  "  <property name='TimeThreshold' type='u' access='readwrite'/>"
+  "  <property name='DesktopId' type='s' access='readwrite'/>"
+  "  <property name='RequestedAccuracyLevel' type='u' access='readwrite'/>"
+  "  <property name='Active' type='b' access='read'/>"
+  "  <method name='Start'/>"
+  "  <method name='Stop'/>"
+  "  <signal name='LocationUpdated'><arg name='old' type='o'/><arg name='new' type='o'/></signal>"
+  " </interface>"
+  "</node>";
+
+#define FAKE_CLIENT_PATH "/org/freedesktop/GeoClue2/Client/1"
+
+typedef struct
+{
+  guint    requested_accuracy;   /* 0 until the source sets it */
+  char    *desktop_id;
+  gboolean started;
+  gboolean stopped;
+} FakeGeoclue;
+
+static void
+fake_geoclue_call (GDBusConnection       *connection,
+                   const char            *sender,
+                   const char            *path,
+                   const char            *interface,
+                   const char            *method,
+                   GVariant              *parameters,
+                   GDBusMethodInvocation *invocation,
+                   gpointer               user_data)
+{
+  FakeGeoclue *fake = user_data;
+
+  if (g_str_equal (method, "GetClient") || g_str_equal (method, "CreateClient"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", FAKE_CLIENT_PATH));
+  else
+    {
+      if (g_str_equal (method, "Start"))
+        fake->started = TRUE;
+      else if (g_str_equal (method, "Stop"))
+        fake->stopped = TRUE;
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+}
+
+static GVariant *
+fake_geoclue_get (GDBusConnection  *connection,
+                  const char       *sender,
+                  const char       *path,
+                  const char       *interface,
+                  const char       *property,
+                  GError          **error,
+                  gpointer          user_data)
+{
+  FakeGeoclue *fake = user_data;
+
+  if (g_str_equal (property, "InUse") || g_str_equal (property, "Active"))
+    return g_variant_new_boolean (fake->started && !fake->stopped);
+  if (g_str_equal (property, "AvailableAccuracyLevel"))
+    return g_variant_new_uint32 (8);
+  if (g_str_equal (property, "Location"))
+    return g_variant_new_object_path ("/");
+  if (g_str_equal (property, "DesktopId"))
+    return g_variant_new_string (fake->desktop_id != NULL ? fake->desktop_id : "");
+  if (g_str_equal (property, "RequestedAccuracyLevel"))
+    return g_variant_new_uint32 (fake->requested_accuracy);
+  return g_variant_new_uint32 (0);
+}
+
+static gboolean
+fake_geoclue_set (GDBusConnection  *connection,
+                  const char       *sender,
+                  const char       *path,
+                  const char       *interface,
+                  const char       *property,
+                  GVariant         *value,
+                  GError          **error,
+                  gpointer          user_data)
+{
+  FakeGeoclue *fake = user_data;
+
+  if (g_str_equal (property, "RequestedAccuracyLevel"))
+    fake->requested_accuracy = g_variant_get_uint32 (value);
+  else if (g_str_equal (property, "DesktopId"))
+    {
+      g_free (fake->desktop_id);
+      fake->desktop_id = g_variant_dup_string (value, NULL);
+    }
+  return TRUE;
+}
+
+/* The source asks GeoClue for the exact accuracy level (satellite positions, not the
+ * street-level guesses of Wi-Fi or cell towers): a shift's track needs it. */
+static void
+test_geoclue_exact_accuracy (void)
+{
+  if (g_test_subprocess ())
+    {
+      static const GDBusInterfaceVTable vtable = { fake_geoclue_call, fake_geoclue_get,
+                                                   fake_geoclue_set, { 0 } };
+      g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_autoptr(GDBusConnection) service = NULL;
+      g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (fake_geoclue_xml, NULL);
+      g_autoptr(XunchaGeoclueSource) source = NULL;
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      FakeGeoclue fake = { 0 };
+      gint64 deadline;
+
+      g_assert_nonnull (node);
+      g_test_dbus_up (bus);
+      service = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
+                                                        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                        | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                        NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_dbus_connection_register_object (service,
+                                                           "/org/freedesktop/GeoClue2/Manager",
+                                                           node->interfaces[0], &vtable, &fake,
+                                                           NULL, &error), >, 0);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_dbus_connection_register_object (service, FAKE_CLIENT_PATH,
+                                                           node->interfaces[1], &vtable, &fake,
+                                                           NULL, &error), >, 0);
+      g_assert_no_error (error);
+      reply = g_dbus_connection_call_sync (service, "org.freedesktop.DBus",
+                                           "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                           "RequestName",
+                                           g_variant_new ("(su)", "org.freedesktop.GeoClue2", 0),
+                                           NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+      g_assert_no_error (error);
+      g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
+
+      source = xuncha_geoclue_source_new ("io.github.xuncha.Xuncha");
+      xuncha_location_source_start (XUNCHA_LOCATION_SOURCE (source));
+      deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (!fake.started && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (fake.started);
+      g_test_message ("GeoClue was asked for accuracy level %u by %s", fake.requested_accuracy,
+                      fake.desktop_id);
+      g_assert_cmpuint (fake.requested_accuracy, ==, GCLUE_ACCURACY_LEVEL_EXACT);
+      g_assert_cmpstr (fake.desktop_id, ==, "io.github.xuncha.Xuncha");
+      g_assert_cmpint (xuncha_location_source_get_state (XUNCHA_LOCATION_SOURCE (source)), ==,
+                       XUNCHA_LOCATION_STATE_STARTING);
+      xuncha_location_source_stop (XUNCHA_LOCATION_SOURCE (source));
+      g_clear_object (&source);
+      g_dbus_connection_close_sync (service, NULL, NULL);
+      g_free (fake.desktop_id);
+      g_test_dbus_down (bus);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
+                                   | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -308,6 +480,7 @@ main (int    argc,
   g_test_add_func ("/location/replay-from-file", test_replay_from_file);
   g_test_add_func ("/location/geoclue-no-bus", test_geoclue_no_bus);
   g_test_add_func ("/location/geoclue-no-service", test_geoclue_no_service);
+  g_test_add_func ("/location/geoclue-exact-accuracy", test_geoclue_exact_accuracy);
   g_test_add_func ("/location/geoclue-not-answering", test_geoclue_not_answering);
 
   return g_test_run ();

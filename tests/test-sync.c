@@ -795,7 +795,8 @@ expect_tls_refusal (Env        *env,
                     const char *ca,
                     const char *pins,
                     int         code,
-                    const char *words)
+                    const char *words,
+                    XunchaCertificateProblem problem)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaTestOffice) other = NULL;
@@ -814,6 +815,13 @@ expect_tls_refusal (Env        *env,
   g_assert_error (result->stopped, XUNCHA_SYNC_ERROR, code);
   if (strstr (result->stopped->message, words) == NULL)
     g_error ("expected “%s” in: %s", words, result->stopped->message);
+  /* Why, for the app's words: and it survives the copy to the main thread. */
+  g_assert_cmpint (xuncha_sync_error_get_certificate_problem (result->stopped), ==, problem);
+  {
+    g_autoptr(GError) copy = g_error_copy (result->stopped);
+
+    g_assert_cmpint (xuncha_sync_error_get_certificate_problem (copy), ==, problem);
+  }
   g_assert_cmpuint (result->requests, ==, 1);
   g_assert_cmpuint (json_array_get_length (office_reports (env, parser)), ==, 0);
   g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE state = 'acked'"), ==,
@@ -833,13 +841,15 @@ test_tls (void)
   g_free (xuncha_test_device_add_report (env->store, 1, 4096));
 
   expect_tls_refusal (env, NULL, env->certs->other_ca, NULL, XUNCHA_SYNC_ERROR_TLS,
-                      "certificate was not accepted");
+                      "certificate was not accepted", XUNCHA_CERTIFICATE_PROBLEM_UNKNOWN_ISSUER);
   expect_tls_refusal (env, env->certs->wrong_host_cert, env->certs->ca, NULL,
-                      XUNCHA_SYNC_ERROR_TLS, "certificate was not accepted");
+                      XUNCHA_SYNC_ERROR_TLS, "certificate was not accepted",
+                      XUNCHA_CERTIFICATE_PROBLEM_WRONG_HOST);
   expect_tls_refusal (env, env->certs->expired_cert, env->certs->ca, NULL,
-                      XUNCHA_SYNC_ERROR_TLS, "certificate was not accepted");
+                      XUNCHA_SYNC_ERROR_TLS, "certificate was not accepted",
+                      XUNCHA_CERTIFICATE_PROBLEM_EXPIRED);
   expect_tls_refusal (env, NULL, env->certs->ca, env->certs->other_pin, XUNCHA_SYNC_ERROR_PIN,
-                      "pin");
+                      "pin", XUNCHA_CERTIFICATE_PROBLEM_NONE);
 
   /* The right pin and CA: it goes through. */
   xuncha_sync_set_tls (env->store, env->certs->ca, env->certs->server_pin, &error);

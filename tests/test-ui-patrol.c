@@ -13,7 +13,8 @@
 #include "xuncha-patrol-page-private.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
-#include "xuncha-window.h"
+#include "xuncha-history-page-private.h"
+#include "xuncha-window-private.h"
 
 /* A session manager on the private session bus, as the phone's shell runs one: it keeps the
  * inhibitors it is given. It answers on a thread of its own, as GTK asks it synchronously. */
@@ -554,7 +555,15 @@ assert_controls_clear (GtkWidget        *window,
   xuncha_ui_test_wait_for_frames (window, 10);
 }
 
-/* End Shift asks first; kept, nothing ends; ended, the shift's summary is shown. */
+static gboolean
+route_shown (XunchaHistoryPage *history)
+{
+  return history != NULL && !xuncha_history_page_is_busy (history)
+         && g_strcmp0 (xuncha_history_page_get_view (history), "route") == 0;
+}
+
+/* End Shift asks first; kept, nothing ends; ended, the shift's summary is shown, and "See
+ * the Route" opens that shift's route in the history. */
 static void
 end_shift (GtkWidget           *window,
            XunchaPatrolPage    *page,
@@ -564,7 +573,11 @@ end_shift (GtkWidget           *window,
   AdwMessageDialog *dialog;
   gint64 deadline;
 
+  g_autofree char *uuid = NULL;
+  XunchaHistoryPage *history;
+
   g_assert_true (gtk_widget_get_visible (button));
+  uuid = g_strdup (xuncha_shift_get_uuid (xuncha_patrol_session_get_shift (session)));
   g_signal_emit_by_name (button, "clicked");
   dialog = xuncha_patrol_page_get_dialog (page);
   g_assert_nonnull (dialog);
@@ -595,8 +608,23 @@ end_shift (GtkWidget           *window,
   g_assert_nonnull (dialog);
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (dialog), 3);
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (dialog), "patrol-shift-summary"));
-  adw_message_dialog_response (dialog, "close");
+  adw_message_dialog_response (dialog, "route");
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (find_view_stack (window)), ==,
+                   "history");
+  history = xuncha_window_get_history_page (XUNCHA_WINDOW (window));
+  g_assert_nonnull (history);
+  g_assert_cmpstr (xuncha_history_page_get_route_shift (history), ==, uuid);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!route_shown (history) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (route_shown (history));
+  xuncha_ui_test_wait_for_frames (window, 3);
+  g_free (xuncha_ui_test_screenshot (window, "patrol-shift-summary-route"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page",
+                                  g_variant_new_string ("patrol"));
+  xuncha_ui_test_wait_for_frames (window, 3);
 }
 
 static void

@@ -255,14 +255,15 @@ enroll (Fixture *fx)
   g_assert_nonnull (strstr (xuncha_preferences_page_get_enroll_error (fx->prefs),
                             "did not accept this officer ID and code"));
 
-  /* The office's certificate under an unknown CA: the certificate is named. */
+  /* The office's certificate under an unknown CA: the officer is told which, and what to
+   * do about it. */
   g_settings_set_string (fx->settings, "office-ca-file", fx->certs->other_ca);
   gtk_editable_set_text (GTK_EDITABLE (code_row), code);
   click (button);
   wait_for (enroll_done, fx);
   g_assert_false (xuncha_preferences_page_get_enrolled (fx->prefs));
   g_assert_nonnull (strstr (xuncha_preferences_page_get_enroll_error (fx->prefs),
-                            "certificate was not accepted"));
+                            "not issued by a trusted authority"));
 
   /* The right CA and code. */
   g_settings_set_string (fx->settings, "office-ca-file", fx->certs->ca);

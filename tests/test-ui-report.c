@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "xuncha-application.h"
+#include "xuncha-camera-view-private.h"
 #include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
 #include "xuncha-report-flow-private.h"
@@ -117,6 +118,61 @@ template_child (gpointer    widget,
 
   g_assert_nonnull (child);
   return GTK_WIDGET (child);
+}
+
+/* A photo the camera could not take, on the re-inspection's camera: the reason is read
+ * whole (wrapped, not cut off, inside the viewfinder) and covers neither the shutter nor
+ * the banner with the original photo. The capture fails for real: the camera stops under
+ * it, as when another app takes the camera. */
+static void
+assert_reinspect_camera_error (GtkWidget        *window,
+                               XunchaReportFlow *flow)
+{
+  XunchaCameraView *view = xuncha_report_flow_get_camera_view (flow);
+  XunchaCamera *camera = xuncha_camera_view_get_camera (view);
+  GtkWidget *shutter = xuncha_camera_view_get_shutter_button (view);
+  GtkWidget *message = xuncha_camera_view_get_message_label (view);
+  GtkWidget *banner = xuncha_report_flow_get_reinspect_banner (flow);
+  graphene_rect_t message_box, shutter_box, banner_box, view_box;
+  int text_height = 0;
+  gint64 deadline;
+
+  g_assert_true (gtk_widget_get_mapped (banner));
+  g_signal_emit_by_name (shutter, "clicked");
+  xuncha_camera_stop (camera);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!gtk_widget_get_visible (message) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_visible (message));
+  xuncha_camera_start (camera);
+  xuncha_ui_test_wait_for_camera (camera);
+  xuncha_ui_test_wait_for_frames (window, 10);
+  g_test_message ("camera error: %s", gtk_label_get_text (GTK_LABEL (message)));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (message)),
+                                   "The photo was not taken"));
+  g_assert_true (gtk_widget_get_mapped (message));
+
+  g_assert_true (gtk_widget_compute_bounds (message, window, &message_box));
+  g_assert_true (gtk_widget_compute_bounds (shutter, window, &shutter_box));
+  g_assert_true (gtk_widget_compute_bounds (banner, window, &banner_box));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (view), window, &view_box));
+  g_test_message ("message %gx%g+%g+%g, shutter %gx%g+%g+%g, banner %gx%g+%g+%g",
+                  message_box.size.width, message_box.size.height, message_box.origin.x,
+                  message_box.origin.y, shutter_box.size.width, shutter_box.size.height,
+                  shutter_box.origin.x, shutter_box.origin.y, banner_box.size.width,
+                  banner_box.size.height, banner_box.origin.x, banner_box.origin.y);
+  g_assert_false (graphene_rect_intersection (&message_box, &shutter_box, NULL));
+  g_assert_false (graphene_rect_intersection (&message_box, &banner_box, NULL));
+  g_assert_true (graphene_rect_contains_rect (&view_box, &message_box));
+  /* Not cut off: nothing ellipsized, and the lines as wrapped at the label's width all
+   * within its height. */
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (message))));
+  pango_layout_get_pixel_size (gtk_label_get_layout (GTK_LABEL (message)), NULL, &text_height);
+  g_test_message ("the reason takes %d lines, %d px of the label's %d px",
+                  pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (message))),
+                  text_height, gtk_widget_get_height (message));
+  g_assert_cmpint (text_height, <=, gtk_widget_get_height (message));
+  g_free (xuncha_ui_test_screenshot (window, "report-reinspect-camera-error"));
 }
 
 /* The saved report's toast says what and where, and its button opens the report. */
@@ -439,6 +495,7 @@ run_report (Fixture *fx)
     g_assert_nonnull (strstr (xuncha_report_flow_get_reinspect_text (flow), "Re-inspection"));
     xuncha_ui_test_wait_for_camera (xuncha_camera_view_get_camera (xuncha_report_flow_get_camera_view (flow)));
     g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-reinspect"));
+    assert_reinspect_camera_error (GTK_WIDGET (window), flow);
     xuncha_report_flow_add_photo_bytes (flow, photo);
     g_signal_emit_by_name (xuncha_category_picker_get_button (xuncha_report_flow_get_picker (flow),
                                                               "09006"), "clicked");

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "xuncha-camera-view.h"
+#include "xuncha-camera-view-private.h"
 
 /* How long a failed capture's message stays over the preview. */
 #define MESSAGE_SECONDS 5
@@ -429,4 +429,12 @@ xuncha_camera_view_get_file_chooser (XunchaCameraView *self)
   g_return_val_if_fail (XUNCHA_IS_CAMERA_VIEW (self), NULL);
 
   return self->chooser != NULL ? GTK_FILE_CHOOSER (self->chooser) : NULL;
+}
+
+GtkWidget *
+xuncha_camera_view_get_message_label (XunchaCameraView *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_CAMERA_VIEW (self), NULL);
+
+  return GTK_WIDGET (self->message_label);
 }

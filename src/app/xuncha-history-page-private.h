@@ -18,6 +18,8 @@ GtkWidget *xuncha_history_page_get_missed_segment  (XunchaHistoryPage *self,
                                                     const char        *id);
 /* How many streets the route view lists missed segments of. */
 guint      xuncha_history_page_get_n_missed_streets (XunchaHistoryPage *self);
+/* The shift whose route is open (or loading), or NULL. */
+const char *xuncha_history_page_get_route_shift    (XunchaHistoryPage *self);
 /* The route map's legend. */
 GtkWidget *xuncha_history_page_get_legend          (XunchaHistoryPage *self);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "xuncha-history-page-private.h"
+#include "xuncha-shift-item.h"
 #include "xuncha-map-view.h"
 
 struct _XunchaHistoryPage
@@ -27,7 +28,8 @@ struct _XunchaHistoryPage
   GtkSpinner          *list_spinner;
   AdwStatusPage       *status;
   AdwPreferencesGroup *due_group;
-  GtkBox              *days_box;
+  GtkListBox          *shift_list;
+  GListStore          *shifts;          /* XunchaShiftItem, newest first */
   GtkLabel            *route_title;
   GtkLabel            *route_subtitle;
   GtkSpinner          *route_spinner;
@@ -467,10 +469,12 @@ show_view (XunchaHistoryPage *self,
 /* The list --------------------------------------------------------------------------- */
 
 static void
-on_shift_row_activated (XunchaHistoryPage *self,
-                        AdwActionRow      *row)
+on_open_shift_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
 {
-  xuncha_history_page_open_shift (self, g_object_get_data (G_OBJECT (row), "shift-uuid"));
+  xuncha_history_page_open_shift (XUNCHA_HISTORY_PAGE (widget),
+                                  g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -518,39 +522,80 @@ show_due (XunchaHistoryPage *self,
     }
 }
 
+/* A shift's row: a tap opens its route (history.open-shift). */
+static GtkWidget *
+create_shift_row (gpointer item,
+                  gpointer user_data)
+{
+  XunchaHistoryPage *self = user_data;
+  GtkWidget *row = adw_action_row_new ();
+  const char *subtitle = xuncha_shift_item_get_subtitle (item);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), xuncha_shift_item_get_title (item));
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "history.open-shift");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s",
+                                    xuncha_shift_item_get_uuid (item));
+  g_hash_table_insert (self->rows, g_strdup (xuncha_shift_item_get_uuid (item)), row);
+  return row;
+}
+
+/* The day's heading above its first shift. */
+static void
+update_shift_header (GtkListBoxRow *row,
+                     GtkListBoxRow *before,
+                     gpointer       user_data)
+{
+  XunchaHistoryPage *self = user_data;
+  g_autoptr(XunchaShiftItem) item = NULL;
+  g_autoptr(XunchaShiftItem) previous = NULL;
+  GtkWidget *heading;
+
+  item = g_list_model_get_item (G_LIST_MODEL (self->shifts), gtk_list_box_row_get_index (row));
+  if (before != NULL)
+    previous = g_list_model_get_item (G_LIST_MODEL (self->shifts),
+                                      gtk_list_box_row_get_index (before));
+  if (item == NULL || (previous != NULL && g_str_equal (xuncha_shift_item_get_day (previous),
+                                                        xuncha_shift_item_get_day (item))))
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  heading = gtk_label_new (xuncha_shift_item_get_day_heading (item));
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_widget_set_margin_start (heading, 12);
+  gtk_widget_set_margin_end (heading, 12);
+  gtk_widget_set_margin_top (heading, 12);
+  gtk_widget_set_margin_bottom (heading, 6);
+  gtk_list_box_row_set_header (row, heading);
+}
+
 static void
 show_list (XunchaHistoryPage *self,
            ListData          *data)
 {
-  AdwPreferencesGroup *group = NULL;
-  g_autofree char *current_day = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_hash_table_remove_all (self->rows);
-  remove_children (self->days_box);
   show_due (self, data);
 
   for (guint i = 0; i < data->shifts->len; i++)
     {
       const ShiftItem *item = g_ptr_array_index (data->shifts, i);
       g_autofree char *day = format_local (item->started_ms, "%Y-%m-%d");
+      g_autofree char *heading = format_day (item->started_ms);
       g_autofree char *span = format_span (item->started_ms, item->ended_ms);
       g_autofree char *title = g_strdup_printf ("%s  %s", shift_name (item->started_ms), span);
       g_autofree char *km = format_km (item->length_m);
       g_autofree char *reports = format_reports (item->n_reports);
       g_autofree char *coverage = NULL;
       g_autofree char *subtitle = NULL;
-      GtkWidget *row;
-
-      if (g_strcmp0 (day, current_day) != 0)
-        {
-          g_autofree char *heading = format_day (item->started_ms);
-
-          group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-          adw_preferences_group_set_title (group, heading);
-          gtk_box_append (self->days_box, GTK_WIDGET (group));
-          g_free (current_day);
-          current_day = g_steal_pointer (&day);
-        }
 
       if (item->has_coverage)
         {
@@ -559,16 +604,11 @@ show_list (XunchaHistoryPage *self,
         }
       else
         subtitle = g_strdup_printf ("%s · %s", km, reports);
-
-      row = add_row (group, title, subtitle);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
-      g_object_set_data_full (G_OBJECT (row), "shift-uuid", g_strdup (item->uuid), g_free);
-      g_signal_connect_object (row, "activated", G_CALLBACK (on_shift_row_activated), self,
-                               G_CONNECT_SWAPPED);
-      g_hash_table_insert (self->rows, g_strdup (item->uuid), row);
+      g_ptr_array_add (items, xuncha_shift_item_new (item->uuid, day, heading, title, subtitle));
     }
+  g_list_store_splice (self->shifts, 0, g_list_model_get_n_items (G_LIST_MODEL (self->shifts)),
+                       items->pdata, items->len);
+  gtk_widget_set_visible (GTK_WIDGET (self->shift_list), items->len > 0);
 
   if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "route"))
     show_view (self, data->shifts->len > 0 || self->n_due > 0 ? "list" : "empty");
@@ -1059,6 +1099,7 @@ xuncha_history_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_HISTORY_PAGE);
   g_clear_object (&self->worker);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_object (&self->shifts);
   g_clear_pointer (&self->report_rows, g_hash_table_unref);
   g_clear_pointer (&self->value_labels, g_hash_table_unref);
   g_clear_pointer (&self->due_rows, g_ptr_array_unref);
@@ -1088,7 +1129,7 @@ xuncha_history_page_class_init (XunchaHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, list_spinner);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, status);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, due_group);
-  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, days_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, shift_list);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_title);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_subtitle);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, route_spinner);
@@ -1099,6 +1140,9 @@ xuncha_history_page_class_init (XunchaHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, legend);
   gtk_widget_class_bind_template_child (widget_class, XunchaHistoryPage, missed_group);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+
+  gtk_widget_class_install_action (widget_class, "history.open-shift", "s",
+                                   on_open_shift_action);
 }
 
 static void
@@ -1116,6 +1160,10 @@ xuncha_history_page_init (XunchaHistoryPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->shifts = g_list_store_new (XUNCHA_TYPE_SHIFT_ITEM);
+  gtk_list_box_bind_model (self->shift_list, G_LIST_MODEL (self->shifts), create_shift_row,
+                           self, NULL);
+  gtk_list_box_set_header_func (self->shift_list, update_shift_header, self, NULL);
   self->report_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->value_labels = g_hash_table_new (g_str_hash, g_str_equal);
   self->due_rows = g_ptr_array_new ();
@@ -1305,6 +1353,14 @@ xuncha_history_page_get_n_missed_streets (XunchaHistoryPage *self)
 {
   g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), 0);
   return self->missed_rows->len;
+}
+
+const char *
+xuncha_history_page_get_route_shift (XunchaHistoryPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_HISTORY_PAGE (self), NULL);
+
+  return self->route_uuid;
 }
 
 GtkWidget *

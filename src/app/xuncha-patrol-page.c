@@ -263,6 +263,18 @@ summary_job (GTask        *task,
                            (GDestroyNotify)xuncha_route_summary_free);
 }
 
+/* "See the Route": the shift's route in the history, with its missed segments. */
+static void
+on_summary_answered (AdwMessageDialog *dialog,
+                     const char       *response,
+                     XunchaPatrolPage *self)
+{
+  const char *uuid = g_object_get_data (G_OBJECT (dialog), "shift-uuid");
+
+  if (g_str_equal (response, "route") && uuid != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-shift", "s", uuid);
+}
+
 static void
 on_summary_loaded (GObject      *object,
                    GAsyncResult *result,
@@ -313,6 +325,13 @@ on_summary_loaded (GObject      *object,
                                                                             : NULL,
                                                        _("Shift Ended"), text->str));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  if (summary != NULL)
+    {
+      adw_message_dialog_add_response (dialog, "route", _("See the _Route"));
+      g_object_set_data_full (G_OBJECT (dialog), "shift-uuid",
+                              g_strdup (g_task_get_task_data (G_TASK (result))), g_free);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_summary_answered), self, 0);
+    }
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
   show_dialog (self, dialog);

@@ -221,9 +221,27 @@ enroll_error_text (const GError *error)
         return _("The office did not accept this officer ID and code. Check both, or ask the "
                  "office for a new code: each code works only once.");
       case XUNCHA_SYNC_ERROR_TLS:
-        return _("The office's certificate was not accepted. Choose the certificate authority "
-                 "file the office gave you (above), check the phone's date and time, and try "
-                 "again.");
+        switch (xuncha_sync_error_get_certificate_problem (error))
+          {
+          case XUNCHA_CERTIFICATE_PROBLEM_EXPIRED:
+            return _("The office's certificate has expired. The office has to renew it; if "
+                     "the phone's date is wrong, set it right and try again.");
+          case XUNCHA_CERTIFICATE_PROBLEM_NOT_YET_VALID:
+            return _("The office's certificate is not valid yet. The phone's date and time "
+                     "are probably wrong: set them right and try again.");
+          case XUNCHA_CERTIFICATE_PROBLEM_WRONG_HOST:
+            return _("The certificate does not belong to this server. Check the server "
+                     "address (above): it must be the one the office gave you.");
+          case XUNCHA_CERTIFICATE_PROBLEM_UNKNOWN_ISSUER:
+            return _("The certificate was not issued by a trusted authority. Choose the "
+                     "certificate authority file the office gave you (above) and try again.");
+          case XUNCHA_CERTIFICATE_PROBLEM_NONE:
+          case XUNCHA_CERTIFICATE_PROBLEM_OTHER:
+          default:
+            return _("The office's certificate was not accepted. Choose the certificate "
+                     "authority file the office gave you (above), check the phone's date and "
+                     "time, and try again.");
+          }
       case XUNCHA_SYNC_ERROR_PIN:
         return _("The office's key does not match the one this device expects. Ask the "
                  "office.");

@@ -336,10 +336,37 @@ describe_problem (const GError  *error,
       *advice = _("Ask the office. Nothing on this device was lost.");
       break;
     case XUNCHA_SYNC_ERROR_TLS:
-      *title = _("The office's certificate was refused");
-      *advice = _("Nothing was sent. In Settings, check the server address and the office "
-                  "certificate authority file; check the phone's date and time. If it still "
-                  "fails, ask the office.");
+      switch (xuncha_sync_error_get_certificate_problem (error))
+        {
+        case XUNCHA_CERTIFICATE_PROBLEM_EXPIRED:
+          *title = _("The office's certificate has expired");
+          *advice = _("Nothing was sent. The office has to renew its certificate: tell the "
+                      "office. If the phone's date is wrong, set it right first.");
+          break;
+        case XUNCHA_CERTIFICATE_PROBLEM_NOT_YET_VALID:
+          *title = _("The office's certificate is not valid yet");
+          *advice = _("Nothing was sent. The phone's date and time are probably wrong: set "
+                      "them right and sync again.");
+          break;
+        case XUNCHA_CERTIFICATE_PROBLEM_WRONG_HOST:
+          *title = _("The certificate does not belong to this server");
+          *advice = _("Nothing was sent. Check the server address in Settings: it must be "
+                      "the one the office gave you.");
+          break;
+        case XUNCHA_CERTIFICATE_PROBLEM_UNKNOWN_ISSUER:
+          *title = _("The certificate was not issued by a trusted authority");
+          *advice = _("Nothing was sent. In Settings, choose the certificate authority file "
+                      "the office gave you.");
+          break;
+        case XUNCHA_CERTIFICATE_PROBLEM_NONE:
+        case XUNCHA_CERTIFICATE_PROBLEM_OTHER:
+        default:
+          *title = _("The office's certificate was refused");
+          *advice = _("Nothing was sent. In Settings, check the server address and the "
+                      "office certificate authority file; check the phone's date and time. "
+                      "If it still fails, ask the office.");
+          break;
+        }
       break;
     case XUNCHA_SYNC_ERROR_PIN:
       *title = _("The office's key does not match");
@@ -551,11 +578,11 @@ update_status (XunchaQueuePage  *self,
       g_autofree char *left = NULL;
 
       if (failed > 0)
-        left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item needs a look.",
-                                             "%u items need a look.", failed), failed);
+        left = g_strdup_printf (ngettext ("%u item needs a look.",
+                                          "%u items need a look.", failed), failed);
       else if (waiting > 0)
-        left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item waits to be sent.",
-                                             "%u items wait to be sent.", waiting), waiting);
+        left = g_strdup_printf (ngettext ("%u item waits to be sent.",
+                                          "%u items wait to be sent.", waiting), waiting);
       else
         left = g_strdup (_("Everything is with the office."));
       text = g_strjoin (" ", who, last, left, NULL);
@@ -588,11 +615,10 @@ update_reconciliation (XunchaQueuePage *self,
   else
     {
       g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%u item on this device is not acknowledged yet. Nothing "
-                                      "is deleted from the device.",
-                                      "%u items on this device are not acknowledged yet. "
-                                      "Nothing is deleted from the device.", missing), missing);
+        g_strdup_printf (ngettext ("%u item on this device is not acknowledged yet. Nothing "
+                                   "is deleted from the device.",
+                                   "%u items on this device are not acknowledged yet. "
+                                   "Nothing is deleted from the device.", missing), missing);
       gtk_label_set_text (self->reconciliation_label, text);
     }
 }
@@ -771,8 +797,8 @@ on_sync_progress (XunchaSyncController *controller,
   g_autofree char *text = NULL;
   double fraction;
 
-  items = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u item", "%u of %u items",
-                                        items_total), items_done, items_total);
+  items = g_strdup_printf (ngettext ("%u of %u item", "%u of %u items",
+                                     items_total), items_done, items_total);
   if (bytes_total > 0)
     {
       g_autofree char *done = g_format_size (MIN (bytes_done, bytes_total));

@@ -911,3 +911,11 @@ xuncha_report_flow_get_discard_dialog (XunchaReportFlow *self)
   g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
   return self->discard_dialog;
 }
+
+GtkWidget *
+xuncha_report_flow_get_reinspect_banner (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), NULL);
+
+  return self->reinspect_banner;
+}

@@ -342,10 +342,9 @@ update_merchants (XunchaReportForm *self)
 
       /* Repeat offenders must be seen on the spot: the count comes first. */
       if (merchant->recent_reports > 0)
-        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%s · %.0f m · %u report in 30 days",
-                                              "%s · %.0f m · %u reports in 30 days",
-                                              merchant->recent_reports),
+        label = g_strdup_printf (ngettext ("%s · %.0f m · %u report in 30 days",
+                                           "%s · %.0f m · %u reports in 30 days",
+                                           merchant->recent_reports),
                                  merchant->name, merchant->distance_m, merchant->recent_reports);
       else
         label = g_strdup_printf (_("%s · %.0f m"), merchant->name, merchant->distance_m);
@@ -645,6 +644,49 @@ xuncha_report_form_select_street (XunchaReportForm *self,
   adw_combo_row_set_selected (self->street_row, index);
 }
 
+/* Brings @row wholly into its scrolled page, with a little room around it; FALSE while the
+ * page is not laid out yet. */
+static gboolean
+scroll_into_view (GtkWidget *row)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content;
+  GtkAdjustment *adjustment;
+  double x, y, value, page;
+  int height;
+
+  if (scroller == NULL)
+    return TRUE;
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  /* A viewport's child is placed at minus the scrolled value. */
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  page = gtk_adjustment_get_page_size (adjustment);
+  height = gtk_widget_get_height (row);
+  if (content == NULL || height <= 0 || page <= 0
+      || !gtk_widget_translate_coordinates (row, content, 0, 0, &x, &y))
+    return FALSE;
+  value = gtk_adjustment_get_value (adjustment);
+  if (y - 12 < value)
+    gtk_adjustment_set_value (adjustment, MAX (y - 12, 0));
+  else if (y + height + 12 > value + page)
+    gtk_adjustment_set_value (adjustment, y + height + 12 - page);
+  return TRUE;
+}
+
+static gboolean
+scroll_on_tick (GtkWidget     *row,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  guint *frames_left = user_data;
+
+  if (scroll_into_view (row) || --(*frames_left) == 0)
+    return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
 void
 xuncha_report_form_focus_missing (XunchaReportForm *self)
 {
@@ -658,6 +700,11 @@ xuncha_report_form_focus_missing (XunchaReportForm *self)
           && *gtk_editable_get_text (GTK_EDITABLE (field->row)) == '\0')
         {
           gtk_widget_grab_focus (field->row);
+          /* The officer must see what is typed: the page was only just laid out (the form
+           * slides in), so the row is brought into view once it has its place. */
+          gtk_widget_add_tick_callback (field->row, scroll_on_tick, g_memdup2 (&(guint){ 60 },
+                                                                            sizeof (guint)),
+                                        g_free);
           return;
         }
     }

@@ -239,6 +239,20 @@ on_open_report_action (GSimpleAction *action,
   gtk_stack_set_visible_child_name (self->main_stack, "view");
 }
 
+/* A shift's route in the history ("See the Route" on a shift's summary). */
+static void
+on_open_shift_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  XunchaWindow *self = user_data;
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  adw_view_stack_set_visible_child_name (self->stack, "history");
+  if (self->history_page != NULL)
+    xuncha_history_page_open_shift (self->history_page, g_variant_get_string (parameter, NULL));
+}
+
 static void
 on_show_page_action (GSimpleAction *action,
                      GVariant      *parameter,
@@ -282,6 +296,7 @@ static const GActionEntry window_actions[] = {
   { "reinspect", on_reinspect_action, "s" },
   { "edit-report", on_edit_report_action, "s" },
   { "open-report", on_open_report_action, "s" },
+  { "open-shift", on_open_shift_action, "s" },
   { "show-page", on_show_page_action, "s" },
 };
 
@@ -617,6 +632,14 @@ xuncha_window_get_report_view (XunchaWindow *self)
 {
   g_return_val_if_fail (XUNCHA_IS_WINDOW (self), NULL);
   return self->report_view;
+}
+
+XunchaHistoryPage *
+xuncha_window_get_history_page (XunchaWindow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_WINDOW (self), NULL);
+
+  return self->history_page;
 }
 
 const char *

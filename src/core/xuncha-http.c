@@ -8,12 +8,39 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <openssl/x509_vfy.h>
 #include <unistd.h>
 
 #include "xuncha-http.h"
 #include "xuncha-protocol.h"
 
-G_DEFINE_QUARK (xuncha-http-error-quark, xuncha_http_error)
+/* A refused certificate carries its reason in the error, so that it survives being passed
+ * up (and copied to the main thread) without a second channel. */
+typedef struct
+{
+  XunchaCertificateProblem certificate_problem;
+} XunchaHttpErrorPrivate;
+
+/* GLib hands over the private part zeroed: XUNCHA_CERTIFICATE_PROBLEM_NONE. */
+static void
+xuncha_http_error_private_init (XunchaHttpErrorPrivate *priv)
+{
+}
+
+static void
+xuncha_http_error_private_copy (const XunchaHttpErrorPrivate *source,
+                                XunchaHttpErrorPrivate       *destination)
+{
+  if (source != NULL && destination != NULL)
+    destination->certificate_problem = source->certificate_problem;
+}
+
+static void
+xuncha_http_error_private_clear (XunchaHttpErrorPrivate *priv)
+{
+}
+
+G_DEFINE_EXTENDED_ERROR (XunchaHttpError, xuncha_http_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
 
@@ -415,6 +442,57 @@ describe_failure (CURLcode code)
     }
 }
 
+/* OpenSSL's verdict on the chain (curl keeps it) in a few words. curl starts each handshake
+ * with the verdict "not OK" (1, !X509_V_OK), keeps OpenSSL's when the chain is refused, and
+ * checks the host name itself after a chain OpenSSL accepted but before it keeps that
+ * verdict: a refused peer whose verdict is still the initial one is the host name. */
+static XunchaCertificateProblem
+certificate_problem (CURL     *curl,
+                     CURLcode  code)
+{
+  long verify_result = X509_V_OK;
+
+  if (classify (code) != XUNCHA_HTTP_ERROR_TLS)
+    return XUNCHA_CERTIFICATE_PROBLEM_NONE;
+  if (curl_easy_getinfo (curl, CURLINFO_SSL_VERIFYRESULT, &verify_result) != CURLE_OK)
+    return XUNCHA_CERTIFICATE_PROBLEM_OTHER;
+  switch (verify_result)
+    {
+    case !X509_V_OK:
+    case X509_V_OK:
+      return code == CURLE_PEER_FAILED_VERIFICATION ? XUNCHA_CERTIFICATE_PROBLEM_WRONG_HOST
+                                                    : XUNCHA_CERTIFICATE_PROBLEM_OTHER;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return XUNCHA_CERTIFICATE_PROBLEM_EXPIRED;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return XUNCHA_CERTIFICATE_PROBLEM_NOT_YET_VALID;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return XUNCHA_CERTIFICATE_PROBLEM_WRONG_HOST;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      return XUNCHA_CERTIFICATE_PROBLEM_UNKNOWN_ISSUER;
+    default:
+      return XUNCHA_CERTIFICATE_PROBLEM_OTHER;
+    }
+}
+
+XunchaCertificateProblem
+xuncha_http_error_get_certificate_problem (const GError *error)
+{
+  XunchaHttpErrorPrivate *priv;
+
+  g_return_val_if_fail (error != NULL, XUNCHA_CERTIFICATE_PROBLEM_NONE);
+
+  if (!g_error_matches (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_TLS))
+    return XUNCHA_CERTIFICATE_PROBLEM_NONE;
+  priv = xuncha_http_error_get_private (error);
+  return priv != NULL ? priv->certificate_problem : XUNCHA_CERTIFICATE_PROBLEM_OTHER;
+}
+
 XunchaHttpResponse *
 xuncha_http_request (XunchaHttp          *self,
                      const char          *method,
@@ -561,6 +639,9 @@ xuncha_http_request (XunchaHttp          *self,
           g_message ("%s %s failed: %s (curl %d)", method, path,
                      *errbuf != '\0' ? errbuf : curl_easy_strerror (code), (int)code);
           g_set_error (error, XUNCHA_HTTP_ERROR, kind, "%s", describe_failure (code));
+          if (error != NULL && kind == XUNCHA_HTTP_ERROR_TLS)
+            xuncha_http_error_get_private (*error)->certificate_problem =
+              certificate_problem (curl, code);
         }
       return NULL;
     }

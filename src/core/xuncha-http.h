@@ -22,6 +22,18 @@ typedef enum
   XUNCHA_HTTP_ERROR_TOO_LARGE,  /* the answer went past the answer limit: not read */
 } XunchaHttpError;
 
+/* Why the office's certificate was refused, as the TLS library found it: the app says it in
+ * the officer's words (an expired certificate wants the office, a wrong host the address). */
+typedef enum
+{
+  XUNCHA_CERTIFICATE_PROBLEM_NONE,           /* not a certificate refusal */
+  XUNCHA_CERTIFICATE_PROBLEM_OTHER,          /* refused for another reason */
+  XUNCHA_CERTIFICATE_PROBLEM_EXPIRED,
+  XUNCHA_CERTIFICATE_PROBLEM_NOT_YET_VALID,  /* often the phone's clock */
+  XUNCHA_CERTIFICATE_PROBLEM_WRONG_HOST,     /* made for another server name */
+  XUNCHA_CERTIFICATE_PROBLEM_UNKNOWN_ISSUER, /* not signed by an authority this device trusts */
+} XunchaCertificateProblem;
+
 typedef struct
 {
   long        status;
@@ -43,6 +55,9 @@ typedef void (*XunchaHttpProgress) (gint64   uploaded,
                                     gpointer user_data);
 
 GQuark              xuncha_http_error_quark   (void);
+/* For an XUNCHA_HTTP_ERROR_TLS error, why the certificate was refused; NONE for any other
+ * error. */
+XunchaCertificateProblem xuncha_http_error_get_certificate_problem (const GError *error);
 
 /* @base_url: https://…/ (a missing final slash is added). @ca_file: an extra CA (PEM) to
  * trust besides the system's, or NULL. @pins: "sha256//…;sha256//…" or NULL. */

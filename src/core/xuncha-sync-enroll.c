@@ -109,6 +109,9 @@ xuncha_sync_enroll (XunchaStore             *store,
                    : _("The office at %s was refused: %s. Check the address, the office CA file "
                        "and the pin."),
                    server, local_error->message);
+      if (error != NULL && code_out == XUNCHA_SYNC_ERROR_TLS)
+        xuncha_sync_error_set_certificate_problem (
+          *error, xuncha_http_error_get_certificate_problem (local_error));
       return FALSE;
     }
   if (!response->server_mark)

@@ -35,10 +35,14 @@ judge_no_answer (const GError  *error,
     g_set_error (stop, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_CANCELLED,
                  _("The sync was cancelled."));
   else if (g_error_matches (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_TLS))
-    g_set_error (stop, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_TLS,
-                 _("The office's certificate was refused (%s). Nothing was sent. Check the "
-                   "server address, the device's clock and the office CA file, or ask the "
-                   "office."), error->message);
+    {
+      g_set_error (stop, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_TLS,
+                   _("The office's certificate was refused (%s). Nothing was sent. Check "
+                     "the server address, the device's clock and the office CA file, or ask "
+                     "the office."), error->message);
+      xuncha_sync_error_set_certificate_problem (
+        *stop, xuncha_http_error_get_certificate_problem (error));
+    }
   else if (g_error_matches (error, XUNCHA_HTTP_ERROR, XUNCHA_HTTP_ERROR_PIN))
     g_set_error (stop, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_PIN,
                  _("The office's public key does not match the pin this device was "

@@ -23,6 +23,10 @@ G_BEGIN_DECLS
 #define XUNCHA_SYNC_META_SIGNATURE  "evidence.algorithm"
 #define XUNCHA_SYNC_META_DEVICE_KEY "evidence.device_key"
 
+/* Keeps why the office's certificate was refused in an XUNCHA_SYNC_ERROR_TLS error. */
+void xuncha_sync_error_set_certificate_problem (GError                   *error,
+                                                XunchaCertificateProblem  problem);
+
 typedef struct
 {
   XunchaSync       *self;

@@ -36,7 +36,58 @@ struct _XunchaSync
 
 G_DEFINE_FINAL_TYPE (XunchaSync, xuncha_sync, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (xuncha-sync-error-quark, xuncha_sync_error)
+/* A refused certificate keeps its reason (the HTTP error's) when the sync says it stopped. */
+typedef struct
+{
+  XunchaCertificateProblem certificate_problem;
+} XunchaSyncErrorPrivate;
+
+/* GLib hands over the private part zeroed: XUNCHA_CERTIFICATE_PROBLEM_NONE. */
+static void
+xuncha_sync_error_private_init (XunchaSyncErrorPrivate *priv)
+{
+}
+
+static void
+xuncha_sync_error_private_copy (const XunchaSyncErrorPrivate *source,
+                                XunchaSyncErrorPrivate       *destination)
+{
+  if (source != NULL && destination != NULL)
+    destination->certificate_problem = source->certificate_problem;
+}
+
+static void
+xuncha_sync_error_private_clear (XunchaSyncErrorPrivate *priv)
+{
+}
+
+G_DEFINE_EXTENDED_ERROR (XunchaSyncError, xuncha_sync_error)
+
+XunchaCertificateProblem
+xuncha_sync_error_get_certificate_problem (const GError *error)
+{
+  XunchaSyncErrorPrivate *priv;
+
+  g_return_val_if_fail (error != NULL, XUNCHA_CERTIFICATE_PROBLEM_NONE);
+
+  if (!g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_TLS))
+    return XUNCHA_CERTIFICATE_PROBLEM_NONE;
+  priv = xuncha_sync_error_get_private (error);
+  return priv != NULL ? priv->certificate_problem : XUNCHA_CERTIFICATE_PROBLEM_OTHER;
+}
+
+void
+xuncha_sync_error_set_certificate_problem (GError                   *error,
+                                           XunchaCertificateProblem  problem)
+{
+  XunchaSyncErrorPrivate *priv;
+
+  g_return_if_fail (g_error_matches (error, XUNCHA_SYNC_ERROR, XUNCHA_SYNC_ERROR_TLS));
+
+  priv = xuncha_sync_error_get_private (error);
+  if (priv != NULL)
+    priv->certificate_problem = problem;
+}
 
 typedef struct
 {

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "xuncha-credentials.h"
+#include "xuncha-http.h"
 #include "xuncha-store.h"
 #include "xuncha-sync-policy.h"
 #include "xuncha-sync-result.h"
@@ -32,6 +33,9 @@ typedef enum
 G_DECLARE_FINAL_TYPE (XunchaSync, xuncha_sync, XUNCHA, SYNC, GObject)
 
 GQuark            xuncha_sync_error_quark       (void);
+/* For an XUNCHA_SYNC_ERROR_TLS error, why the office's certificate was refused; NONE for
+ * any other error. */
+XunchaCertificateProblem xuncha_sync_error_get_certificate_problem (const GError *error);
 
 /* Trades a one-time enrollment code for a device token, keeps the token (Secret Service or
  * a 0600 file, said in @used) and the office settings in the store. @ca_file: an extra CA
