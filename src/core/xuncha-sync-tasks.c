@@ -218,7 +218,8 @@ plan_tasks (XunchaSyncRun  *run,
         {
           XunchaOutboxEntry *entry = entries->pdata[i];
 
-          if (entry->kind == NULL || !g_str_equal (entry->kind, kinds[pass])
+          /* An earlier pass took it already. */
+          if (entry == NULL || entry->kind == NULL || !g_str_equal (entry->kind, kinds[pass])
               || !(g_strcmp0 (entry->state, "waiting") == 0
                    || g_strcmp0 (entry->state, "sending") == 0))
             continue;
@@ -252,6 +253,30 @@ failed (XunchaSyncRun *run,
                           0);
 }
 
+/* The task as the office answered an accept or a result: its state now, kept here at once
+ * (the delta pulled before the push did not have it yet). */
+static void
+apply_answered_task (XunchaSyncRun      *run,
+                     XunchaHttpResponse *response)
+{
+  g_autoptr(XunchaWireTask) wire = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  guint changed = 0;
+
+  wire = xuncha_wire_task_decode_answer (xuncha_http_response_text (response),
+                                         (gssize)response->body->len, &error);
+  if (wire == NULL)
+    {
+      g_debug ("The office's answer has no task: %s", error->message);
+      return;
+    }
+  tasks = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_task_free);
+  g_ptr_array_add (tasks, task_from_wire (wire));
+  if (!xuncha_task_store_apply (run->store, tasks, run->officer, &changed, &error))
+    g_debug ("The answered task is not kept: %s", error->message);
+}
+
 static void
 acked (XunchaSyncRun      *run,
        const char         *kind,
@@ -260,6 +285,8 @@ acked (XunchaSyncRun      *run,
        gint64              bytes)
 {
   xuncha_outbox_mark_acked (run->store, kind, item, NULL, NULL);
+  if (!g_str_equal (kind, "message_read"))
+    apply_answered_task (run, response);
   xuncha_sync_result_add (run->result, kind, item,
                           response->status == 201 ? XUNCHA_SYNC_OUTCOME_SENT
                                                   : XUNCHA_SYNC_OUTCOME_HELD,
@@ -336,6 +363,28 @@ handle_taken (XunchaSyncRun      *run,
   return TRUE;
 }
 
+/* 409 task_closed to an accept: the office cancelled the task, or its deadline passed,
+ * before the accept reached it. Nothing is lost and no one need look: the accept has no
+ * more to say, and what the officer did (the result, queued after it) still goes. */
+static gboolean
+handle_closed_accept (XunchaSyncRun      *run,
+                      const char         *kind,
+                      const char         *id,
+                      XunchaHttpResponse *response)
+{
+  g_autofree char *code = NULL, *message = NULL;
+
+  if (response->status != 409 || !g_str_equal (kind, "task_accept")
+      || !xuncha_protocol_decode_error (xuncha_http_response_text (response),
+                                        (gssize)response->body->len, &code, &message, NULL)
+      || g_strcmp0 (code, "task_closed") != 0)
+    return FALSE;
+  xuncha_outbox_mark_acked (run->store, kind, id, NULL, NULL);
+  xuncha_sync_result_add (run->result, kind, id, XUNCHA_SYNC_OUTCOME_HELD, response->status,
+                          NULL, _("The office had closed the task already."), 0);
+  return TRUE;
+}
+
 /* One outbox row: FALSE when the office has no tasks (the rest wait too). */
 static gboolean
 push_one (XunchaSyncRun     *run,
@@ -407,7 +456,8 @@ push_one (XunchaSyncRun     *run,
       defer (run, entry->kind, entry->item, _("The office does not take tasks yet."));
       return FALSE;
     }
-  if (handle_taken (run, entry->kind, entry->item, response))
+  if (handle_taken (run, entry->kind, entry->item, response)
+      || handle_closed_accept (run, entry->kind, entry->item, response))
     return TRUE;
   {
     g_autofree char *why = xuncha_sync_answer_message (response);
