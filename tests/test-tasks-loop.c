@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 
 #include "xuncha-core.h"
 #include "xuncha-fault-proxy.h"
@@ -398,7 +399,8 @@ test_verify_loop (void)
   g_clear_pointer (&held, json_object_unref);
   held = device_task (env->device_dir, check);
   g_assert_cmpstr (json_object_get_string_member (held, "report_uuid"), ==, report);
-  g_free (cli_on (env->device_dir, "task", "do", check, "--outcome", "fixed", NULL));
+  g_free (cli_on (env->device_dir, "task", "do", check, "--outcome", "fixed", "--photo",
+                  env->photo, "--lat", OFFICE_LAT, "--lon", OFFICE_LON, NULL));
   sync_until_complete (env);
   g_clear_pointer (&status, g_free);
   status = office_case_status (env, report);
@@ -409,6 +411,13 @@ test_verify_loop (void)
   g_clear_pointer (&task, xuncha_wire_task_free);
   task = office_task (env, check);
   g_assert_cmpstr (task->state, ==, "done");
+  /* The re-inspection's report, made by task do in the task's category. */
+  g_assert_cmpuint (g_strv_length (task->result->report_uuids), ==, 1);
+  g_clear_pointer (&status, g_free);
+  status = xuncha_test_office_query (env->office_dir,
+                                     "SELECT category FROM reports WHERE uuid = $1",
+                                     task->result->report_uuids[0]);
+  g_assert_cmpstr (status, ==, "09006");
 }
 
 /* Each task done exactly once at the office: one result, the device's, and every report
@@ -566,6 +575,58 @@ test_faults (void)
     n_tasks++;
     check_exactly_once (env, n_tasks);
   }
+}
+
+/* `xuncha-cli task do --photo` killed at random moments: the report, the accept and the
+ * result are kept all together or not at all, never one without the others; what was kept
+ * reaches the office once. */
+static void
+test_do_killed (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  guint kept = 0;
+
+  if (env == NULL)
+    return;
+  for (guint i = 0; i < 12; i++)
+    g_ptr_array_add (ids, office_verify_task (env, "+2h"));
+  sync_until_complete (env);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *argv[] = { xuncha_test_program ("XUNCHA_CLI"), "--data-dir", env->device_dir,
+                             "task", "do", ids->pdata[i], "--outcome", "confirmed",
+                             "--photo", env->photo, "--lat", OFFICE_LAT, "--lon", OFFICE_LON,
+                             NULL };
+      g_autoptr(GError) error = NULL;
+      gint64 results;
+      GPid pid;
+      int status;
+
+      g_assert_true (g_spawn_async (NULL, (char **)argv, NULL,
+                                    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                                    | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error));
+      g_assert_no_error (error);
+      g_usleep ((gulong)g_test_rand_int_range (0, 600) * 1000);
+      kill (pid, SIGKILL);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+
+      results = device_count (env, "SELECT count(*) FROM task_results");
+      g_assert_cmpint (device_count (env, "SELECT count(*) FROM reports"), ==, results);
+      g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox WHERE kind = 'report'"),
+                       ==, results);
+      g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox "
+                                          "WHERE kind = 'task_result'"), ==, results);
+      g_assert_cmpint (device_count (env, "SELECT count(*) FROM outbox "
+                                          "WHERE kind = 'task_accept'"), ==, results);
+      g_assert_cmpint (device_count (env, "SELECT count(*) FROM tasks "
+                                          "WHERE accept_at IS NOT NULL"), ==, results);
+      kept = (guint)results;
+    }
+  g_test_message ("%u of %u kept before the kill", kept, ids->len);
+  sync_until_complete (env);
+  check_exactly_once (env, kept);
 }
 
 typedef struct
@@ -750,6 +811,7 @@ main (int    argc,
 
   g_test_add_func ("/tasks-loop/verify", test_verify_loop);
   g_test_add_func ("/tasks-loop/faults", test_faults);
+  g_test_add_func ("/tasks-loop/do-killed", test_do_killed);
   g_test_add_func ("/tasks-loop/team-race", test_team_race);
   g_test_add_func ("/tasks-loop/cancelled-while-waiting", test_cancelled_while_waiting);
   g_test_add_func ("/tasks-loop/expired-while-waiting", test_expired_while_waiting);
