@@ -287,9 +287,11 @@ acked (XunchaSyncRun      *run,
   xuncha_outbox_mark_acked (run->store, kind, item, NULL, NULL);
   if (!g_str_equal (kind, "message_read"))
     apply_answered_task (run, response);
+  /* An accept or a read is answered 200 the first time too: only a result tells a repeat
+   * (200) from the first (201). */
   xuncha_sync_result_add (run->result, kind, item,
-                          response->status == 201 ? XUNCHA_SYNC_OUTCOME_SENT
-                                                  : XUNCHA_SYNC_OUTCOME_HELD,
+                          response->status == 201 || !g_str_equal (kind, "task_result")
+                          ? XUNCHA_SYNC_OUTCOME_SENT : XUNCHA_SYNC_OUTCOME_HELD,
                           response->status, NULL, NULL, bytes);
 }
 
