@@ -707,6 +707,20 @@ xuncha_report_flow_start (XunchaReportFlow *self,
   show_step (self, "photo");
 }
 
+void
+xuncha_report_flow_set_category (XunchaReportFlow *self,
+                                 const char       *code)
+{
+  XunchaCategory *category;
+
+  g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  if (code == NULL || self->taxonomy == NULL
+      || (category = xuncha_taxonomy_lookup (self->taxonomy, code)) == NULL)
+    return;
+  xuncha_report_form_set_category (self->form, category);
+}
+
 const char *
 xuncha_report_flow_get_step (XunchaReportFlow *self)
 {

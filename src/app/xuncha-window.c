@@ -274,7 +274,16 @@ on_do_task (XunchaTasksPage *page,
             const char      *report_uuid,
             XunchaWindow    *self)
 {
+  XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  XunchaStore *store = xuncha_application_get_store (app);
+  g_autoptr(XunchaTask) task = NULL;
+
   start_report (self, report_uuid);
+  /* The category the task names (a hotline's, or the case's): the officer photographs
+   * and goes straight to the details, where he can still change it. */
+  if (store != NULL && self->report_flow != NULL
+      && (task = xuncha_task_store_get (store, task_id, NULL)) != NULL)
+    xuncha_report_flow_set_category (self->report_flow, task->category);
 }
 
 static const GActionEntry window_actions[] = {
