@@ -286,7 +286,21 @@ on_do_task (XunchaTasksPage *page,
     xuncha_report_flow_set_category (self->report_flow, task->category);
 }
 
+/* A task's pin on the patrol map: its page on the Tasks tab. */
+static void
+on_open_task_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  XunchaWindow *self = user_data;
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  adw_view_stack_set_visible_child_name (self->stack, "tasks");
+  xuncha_tasks_page_open_task (self->tasks_page, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry window_actions[] = {
+  { "open-task", on_open_task_action, "s" },
   { "report", on_report_action },
   { "reinspect", on_reinspect_action, "s" },
   { "edit-report", on_edit_report_action, "s" },
