@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -420,6 +421,53 @@ test_verify_loop (void)
   g_assert_cmpstr (status, ==, "09006");
 }
 
+/* A check's photos (the case's, from the office) reach the device once, as the bytes the
+ * office holds, where the app shows them for framing; a sync again fetches nothing. */
+static void
+test_task_photos (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autofree char *verify = NULL, *report = NULL, *check = NULL, *sha = NULL, *path = NULL;
+  g_autofree char *held = NULL;
+  g_autoptr(XunchaWireTask) task = NULL;
+  gsize held_length = 0;
+  guint present, missing;
+
+  if (env == NULL)
+    return;
+  verify = office_verify_task (env, "+2h");
+  sync_until_complete (env);
+  report = do_with_report (env, verify, "confirmed");
+  sync_until_complete (env);
+  check = office_task_add (env, "--kind", "check", "--report", report, "--deadline", "+1d",
+                           NULL);
+  task = office_task (env, check);
+  g_assert_cmpuint (g_strv_length (task->photos), ==, 1);
+  g_assert_null (xuncha_task_store_office_photo_path (env->store, task->photos[0]));
+  sync_until_complete (env);
+
+  path = xuncha_task_store_office_photo_path (env->store, task->photos[0]);
+  g_assert_nonnull (path);
+  g_assert_true (g_file_get_contents (path, &held, &held_length, NULL));
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guint8 *)held, held_length);
+  g_assert_cmpstr (sha, ==, task->photos[0]);
+
+  /* Held: a sync asks for it no more; gone: the next sync fetches it again. */
+  {
+    g_autoptr(XunchaSyncResult) with_photo = sync_dir (env->device_dir);
+    g_autoptr(XunchaSyncResult) without = NULL;
+
+    g_assert_true (xuncha_sync_result_is_complete (with_photo));
+    present = with_photo->requests;
+    g_assert_cmpint (g_unlink (path), ==, 0);
+    without = sync_dir (env->device_dir);
+    g_assert_true (xuncha_sync_result_is_complete (without));
+    missing = without->requests;
+  }
+  g_assert_cmpuint (missing, ==, present + 1);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
 /* Each task done exactly once at the office: one result, the device's, and every report
  * the device holds once; nothing left waiting on the device. */
 static void
@@ -812,6 +860,7 @@ main (int    argc,
   g_test_add_func ("/tasks-loop/verify", test_verify_loop);
   g_test_add_func ("/tasks-loop/faults", test_faults);
   g_test_add_func ("/tasks-loop/do-killed", test_do_killed);
+  g_test_add_func ("/tasks-loop/task-photos", test_task_photos);
   g_test_add_func ("/tasks-loop/team-race", test_team_race);
   g_test_add_func ("/tasks-loop/cancelled-while-waiting", test_cancelled_while_waiting);
   g_test_add_func ("/tasks-loop/expired-while-waiting", test_expired_while_waiting);

@@ -6,8 +6,10 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "xuncha-jpeg.h"
 #include "xuncha-message-store.h"
 #include "xuncha-outbox.h"
+#include "xuncha-private-files-private.h"
 #include "xuncha-protocol.h"
 #include "xuncha-store-private.h"
 #include "xuncha-sync-private.h"
@@ -197,6 +199,89 @@ xuncha_sync_pull_tasks (XunchaSyncRun *run)
   /* An office without tasks has no messages either. */
   while (run->result->stopped == NULL && run->office_has_tasks && pull_page (run, FALSE))
     ;
+}
+
+/* One photo of a task: kept when the office's bytes are the photo its name says (their
+ * SHA-256) and a whole JPEG; FALSE only when the sync must stop. */
+static gboolean
+pull_task_photo (XunchaSyncRun *run,
+                 const char    *folder,
+                 const char    *sha256)
+{
+  g_autofree char *path = NULL, *name = NULL, *request = NULL, *got = NULL;
+  g_autoptr(XunchaHttpResponse) response = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaJpeg *jpeg;
+  XunchaSyncStep step;
+
+  /* A name that is not one cannot become a path. */
+  if (!xuncha_protocol_is_sha256 (sha256))
+    return TRUE;
+  name = g_strconcat (sha256, ".jpg", NULL);
+  path = g_build_filename (folder, name, NULL);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  request = g_strconcat ("api/v1/photos/", sha256, NULL);
+  /* The office keeps no photo larger than it says: a larger answer is not read. */
+  xuncha_http_set_answer_max (run->http, run->photo_max_bytes);
+  step = xuncha_sync_run_request (run, NULL, NULL, "GET", request, NULL, NULL, &response);
+  xuncha_http_set_answer_max (run->http, XUNCHA_PROTOCOL_ANSWER_MAX_BYTES);
+  if (step == XUNCHA_SYNC_STEP_STOP)
+    return FALSE;
+  if (step == XUNCHA_SYNC_STEP_ANSWER)
+    {
+      /* 404: not (or no longer) the officer's to see; the task shows how many there are. */
+      g_debug ("The office answered %ld for the task photo %s", response->status, sha256);
+      return TRUE;
+    }
+  bytes = g_bytes_new (response->body->data, response->body->len);
+  got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (g_strcmp0 (got, sha256) != 0)
+    {
+      pull_failed (run, "task photos", _("a photo the office sent is not the one it named"));
+      return TRUE;
+    }
+  jpeg = xuncha_jpeg_new (bytes, name, &error);
+  if (jpeg == NULL || !xuncha_jpeg_check_image (jpeg, &error))
+    {
+      g_clear_pointer (&jpeg, xuncha_jpeg_free);
+      pull_failed (run, "task photos", error->message);
+      return TRUE;
+    }
+  xuncha_jpeg_free (jpeg);
+  /* Written whole under a temporary name (0600 from its first byte), then renamed: a
+   * kill leaves the photo or nothing, never a part that would look fetched. */
+  if (!g_file_set_contents_full (path, (const char *)response->body->data,
+                                 (gssize)response->body->len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &error))
+    pull_failed (run, "task photos", error->message);
+  return TRUE;
+}
+
+void
+xuncha_sync_pull_task_photos (XunchaSyncRun *run)
+{
+  g_autofree char *folder = xuncha_task_store_office_photo_folder (run->store);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!run->office_has_tasks)
+    return;
+  tasks = xuncha_task_store_list (run->store, 0, FALSE, &error);
+  if (tasks == NULL || !xuncha_private_dir (folder, NULL, &error))
+    {
+      pull_failed (run, "task photos", error->message);
+      return;
+    }
+  for (guint i = 0; i < tasks->len && run->result->stopped == NULL; i++)
+    {
+      const XunchaTask *task = g_ptr_array_index (tasks, i);
+
+      for (guint j = 0; task->photos != NULL && task->photos[j] != NULL; j++)
+        if (!pull_task_photo (run, folder, task->photos[j]))
+          return;
+    }
 }
 
 /* The outbox rows of tasks and messages that wait, in queue order: accepts before results. */

@@ -238,6 +238,8 @@ run_steps (GTask         *task,
       /* After the results: a result moves its case, and the officer sees it now. */
       if (run->result->stopped == NULL)
         xuncha_sync_pull_delta (run, XUNCHA_WIRE_DELTA_STATUS);
+      if (run->result->stopped == NULL)
+        xuncha_sync_pull_task_photos (run);
     }
 
   {
