@@ -283,7 +283,15 @@ on_do_task (XunchaTasksPage *page,
    * and goes straight to the details, where he can still change it. */
   if (store != NULL && self->report_flow != NULL
       && (task = xuncha_task_store_get (store, task_id, NULL)) != NULL)
-    xuncha_report_flow_set_category (self->report_flow, task->category);
+    {
+      g_autofree char *photo = NULL;
+
+      xuncha_report_flow_set_category (self->report_flow, task->category);
+      /* A check of a case this device does not hold: the office's photo of it. */
+      if (g_strcmp0 (task->kind, "check") == 0 && g_strv_length (task->photos) > 0)
+        photo = xuncha_task_store_office_photo_path (store, task->photos[0]);
+      xuncha_report_flow_set_original_photo (self->report_flow, photo);
+    }
 }
 
 /* A task's pin on the patrol map: its page on the Tasks tab. */
