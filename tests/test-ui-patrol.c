@@ -627,6 +627,104 @@ end_shift (GtkWidget           *window,
   xuncha_ui_test_wait_for_frames (window, 3);
 }
 
+/* Iterates until @done says so, failing after twenty seconds. */
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+static gboolean
+message_shown (gpointer page)
+{
+  return xuncha_patrol_page_get_message_text (page) != NULL
+         && xuncha_map_view_get_task_pin (xuncha_patrol_page_get_map_view (page),
+                                          "5b0d7c2e-1f0a-4c3e-9a51-2f7de0b1c9a4") != NULL;
+}
+
+static gboolean
+message_read (gpointer store)
+{
+  g_autoptr(GPtrArray) unread = xuncha_message_store_list (store, TRUE, NULL);
+
+  return unread != NULL && unread->len == 0;
+}
+
+/* The office's news on the patrol page: a task as a pin (a tap opens its page on the
+ * Tasks tab), the unread message in a strip above the map until a tap marks it read, and
+ * the read is queued for the office. */
+static void
+check_office_news (GtkWidget        *window,
+                   XunchaPatrolPage *page,
+                   XunchaStore      *store,
+                   const XunchaFix  *fix)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_task_free);
+  g_autoptr(GPtrArray) messages =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_message_free);
+  g_autoptr(GError) error = NULL;
+  XunchaTask *task = xuncha_task_new ();
+  XunchaMessage *message = g_new0 (XunchaMessage, 1);
+  XunchaMapView *map_view = xuncha_patrol_page_get_map_view (page);
+  guint changed = 0;
+
+  task->id = g_strdup ("5b0d7c2e-1f0a-4c3e-9a51-2f7de0b1c9a4");
+  task->kind = g_strdup ("verify");
+  task->officer_id = g_strdup ("A001");
+  task->state = g_strdup ("open");
+  task->created_at = g_strdup ("2024-05-01T08:30:00Z");
+  task->deadline = g_strdup ("2099-05-01T12:00:00Z");
+  task->category = g_strdup ("09006");
+  task->note = g_strdup ("市民热线：门前占道经营");
+  task->lat = fix->lat + 0.0008;
+  task->lon = fix->lon + 0.0006;
+  task->radius_m = 50;
+  task->revision = 1;
+  g_ptr_array_add (tasks, task);
+  g_assert_true (xuncha_task_store_apply (store, tasks, "A001", &changed, &error));
+  g_assert_no_error (error);
+  message->id = g_strdup ("8f2a0000-0000-4000-8000-000000000001");
+  message->audience = g_strdup ("all");
+  message->sender = g_strdup ("指挥中心");
+  message->title = g_strdup ("今晚集中整治");
+  message->body = g_strdup ("19:00 陈寿路集合");
+  message->sent_at = g_strdup ("2024-05-01T08:30:00Z");
+  message->revision = 1;
+  g_ptr_array_add (messages, message);
+  g_assert_true (xuncha_message_store_apply (store, messages, &changed, &error));
+  g_assert_no_error (error);
+
+  xuncha_patrol_page_refresh (page);
+  wait_until (message_shown, page);
+  g_assert_nonnull (strstr (xuncha_patrol_page_get_message_text (page), "今晚集中整治"));
+  xuncha_map_view_center_on (map_view, fix->lat + 0.0004, fix->lon + 0.0003, 17);
+  xuncha_ui_test_wait_for_frames (window, 6);
+  g_free (xuncha_ui_test_screenshot (window, "patrol-task-and-message"));
+
+  /* The pin opens the task's page. */
+  g_signal_emit_by_name (xuncha_map_view_get_task_pin (map_view, task->id), "clicked");
+  g_assert_cmpstr (xuncha_window_get_page (XUNCHA_WINDOW (window)), ==, "tasks");
+  xuncha_window_show_page (XUNCHA_WINDOW (window), "patrol");
+
+  /* A tap on the strip: read, gone, and queued for the next sync. */
+  g_signal_emit_by_name (xuncha_patrol_page_get_message_button (page), "clicked");
+  wait_until (message_read, store);
+  g_assert_null (xuncha_patrol_page_get_message_text (page));
+  {
+    g_autofree char *state = xuncha_outbox_get_state (store, "message_read",
+                                                      "8f2a0000-0000-4000-8000-000000000001");
+
+    g_assert_cmpstr (state, ==, "waiting");
+  }
+}
+
 static void
 run_patrol (Fixture *fx)
 {
@@ -720,6 +818,8 @@ run_patrol (Fixture *fx)
     g_settings_reset (settings, "basemap-file");
     xuncha_test_remove_tree (dir);
   }
+
+  check_office_news (window, page, store, &fix);
 
   /* Ending the shift closes it in the store with its points. */
   g_assert_false (gtk_widget_get_visible (shift_button));

@@ -8,6 +8,7 @@
 #include "xuncha-map-view.h"
 #include "xuncha-patrol-page.h"
 #include "xuncha-report-flow-private.h"
+#include "xuncha-tasks-page.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window.h"
@@ -244,6 +245,40 @@ assert_toast_clear_of (GtkWidget        *window,
                   control_box.size.width, control_box.size.height, control_box.origin.x,
                   control_box.origin.y);
   g_assert_false (graphene_rect_intersection (&toast_box, &control_box, NULL));
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+tasks_page_idle (gpointer data)
+{
+  return !xuncha_tasks_page_is_busy (data);
+}
+
+static gboolean
+has_original_photo (gpointer data)
+{
+  return xuncha_report_flow_has_original_photo (data);
+}
+
+static gboolean
+is_reporting (gpointer data)
+{
+  return xuncha_window_get_reporting (data);
 }
 
 static void
@@ -525,6 +560,111 @@ run_report (Fixture *fx)
     adw_message_dialog_response (dialog, "discard");
     g_assert_false (xuncha_window_get_reporting (window));
     g_assert_cmpint (xuncha_store_count_rows (store, "reports", NULL), ==, 4);
+  }
+
+  /* "Do it" on a verify the office sent about a stall: the report flow opens with the
+   * task's category chosen, so the photo leads straight to the details. */
+  {
+    g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_task_free);
+    XunchaTask *task = xuncha_task_new ();
+    XunchaTasksPage *tasks_page;
+    guint changed = 0;
+
+    task->id = g_strdup ("5b0d7c2e-1f0a-4c3e-9a51-2f7de0b1c9a4");
+    task->kind = g_strdup ("verify");
+    task->officer_id = g_strdup ("A001");
+    task->state = g_strdup ("open");
+    task->created_at = g_strdup ("2024-05-01T08:30:00Z");
+    task->deadline = g_strdup ("2099-05-01T12:00:00Z");
+    task->category = g_strdup ("09006");
+    task->note = g_strdup ("市民热线：陈寿路门前占道");
+    task->lat = 30.7925;
+    task->lon = 106.0853;
+    task->radius_m = 50;
+    task->revision = 1;
+    g_ptr_array_add (tasks, task);
+    g_assert_true (xuncha_task_store_apply (store, tasks, "A001", &changed, &error));
+    g_assert_no_error (error);
+    g_action_group_activate_action (G_ACTION_GROUP (window), "show-page",
+                                    g_variant_new_string ("tasks"));
+    tasks_page = XUNCHA_TASKS_PAGE (find_widget (GTK_WIDGET (window), XUNCHA_TYPE_TASKS_PAGE));
+    xuncha_tasks_page_refresh (tasks_page);
+    wait_for (tasks_page_idle, tasks_page);
+    xuncha_tasks_page_open_task (tasks_page, task->id);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tasks_page), "tasks.do", NULL));
+    wait_for (is_reporting, window);
+    g_assert_nonnull (xuncha_report_form_get_category (form));
+    g_assert_cmpstr (xuncha_category_get_code (xuncha_report_form_get_category (form)), ==,
+                     "09006");
+    xuncha_report_flow_add_photo_bytes (flow, photo);
+    g_assert_cmpstr (xuncha_report_flow_get_step (flow), ==, "form");
+    xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+    g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "task-do-it-form"));
+    wanted_saves++;
+    g_assert_true (xuncha_report_flow_save (flow));
+    wait_for (saved_enough, fx);
+    g_clear_pointer (&saved, g_ptr_array_unref);
+    saved = xuncha_report_store_list (reports, 10, &error);
+    g_assert_cmpstr (xuncha_report_get_category (g_ptr_array_index (saved, 0)), ==, "09006");
+    g_assert_cmpstr (xuncha_tasks_page_get_doing (tasks_page), ==, task->id);
+  }
+
+  /* "Do it" on a check of a case this device does not hold: the case's photo the office
+   * sent is shown for framing. */
+  {
+    g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_task_free);
+    g_autofree char *fixture = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
+    g_autofree char *folder = xuncha_task_store_office_photo_folder (store);
+    g_autofree char *data = NULL, *sha = NULL, *name = NULL, *path = NULL;
+    XunchaTask *task = xuncha_task_new ();
+    XunchaTasksPage *tasks_page;
+    AdwMessageDialog *dialog;
+    gsize length = 0;
+    guint changed = 0;
+
+    g_assert_true (g_file_get_contents (fixture, &data, &length, NULL));
+    sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guint8 *)data, length);
+    name = g_strconcat (sha, ".jpg", NULL);
+    path = g_build_filename (folder, name, NULL);
+    g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (path, data, (gssize)length, NULL));
+    task->id = g_strdup ("6c1e8d3f-1f0a-4c3e-9a51-2f7de0b1c9a4");
+    task->kind = g_strdup ("check");
+    task->officer_id = g_strdup ("A001");
+    task->state = g_strdup ("open");
+    task->created_at = g_strdup ("2024-05-01T08:30:00Z");
+    task->deadline = g_strdup ("2099-05-01T12:00:00Z");
+    task->category = g_strdup ("09006");
+    task->report_uuid = g_strdup ("7e4e28ba-2fa1-41d2-883f-0016d3cca427");
+    task->note = g_strdup ("核查：是否已整改");
+    task->lat = 30.7925;
+    task->lon = 106.0853;
+    task->radius_m = 50;
+    g_strfreev (task->photos);
+    task->photos = g_new0 (char *, 2);
+    task->photos[0] = g_strdup (sha);
+    task->revision = 2;
+    g_ptr_array_add (tasks, task);
+    g_assert_true (xuncha_task_store_apply (store, tasks, "A001", &changed, &error));
+    g_assert_no_error (error);
+    g_action_group_activate_action (G_ACTION_GROUP (window), "show-page",
+                                    g_variant_new_string ("tasks"));
+    tasks_page = XUNCHA_TASKS_PAGE (find_widget (GTK_WIDGET (window), XUNCHA_TYPE_TASKS_PAGE));
+    xuncha_tasks_page_refresh (tasks_page);
+    wait_for (tasks_page_idle, tasks_page);
+    xuncha_tasks_page_open_task (tasks_page, task->id);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tasks_page), "tasks.do", NULL));
+    wait_for (is_reporting, window);
+    wait_for (has_original_photo, flow);
+    g_assert_nonnull (strstr (xuncha_report_flow_get_reinspect_text (flow), "office"));
+    xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+    g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "task-check-office-photo"));
+    g_signal_emit_by_name (template_child (flow, XUNCHA_TYPE_REPORT_FLOW, "back_button"),
+                           "clicked");
+    dialog = xuncha_report_flow_get_discard_dialog (flow);
+    if (dialog != NULL)
+      adw_message_dialog_response (dialog, "discard");
+    g_assert_false (xuncha_window_get_reporting (window));
   }
 
   /* The first report went to the office: "Edit" still opens it, but its Save is

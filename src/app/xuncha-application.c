@@ -310,6 +310,38 @@ prepare_store (XunchaApplication *self)
   xuncha_store_worker_run (self->worker, task, prepare_job);
 }
 
+/* The tasks and messages a sync brought raise one notification for all of them (its id
+ * replaces the one before, not yet seen), not one per item: the officer looks at the
+ * Tasks page once. */
+static void
+on_sync_finished (XunchaSyncController *controller,
+                  XunchaApplication    *self)
+{
+  XunchaSyncResult *result = xuncha_sync_controller_get_last_result (controller);
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  if (result == NULL || (result->tasks_changed == 0 && result->messages_added == 0))
+    return;
+  if (result->tasks_changed > 0)
+    g_string_append_printf (body, ngettext ("%u task is new or changed",
+                                            "%u tasks are new or changed",
+                                            result->tasks_changed),
+                            result->tasks_changed);
+  if (result->messages_added > 0)
+    {
+      if (body->len > 0)
+        g_string_append_c (body, '\n');
+      g_string_append_printf (body, ngettext ("%u new message", "%u new messages",
+                                              result->messages_added),
+                              result->messages_added);
+    }
+  notification = g_notification_new (_("News from the command centre"));
+  g_notification_set_body (notification, body->str);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_application_send_notification (G_APPLICATION (self), "office-news", notification);
+}
+
 static void
 xuncha_application_startup (GApplication *app)
 {
@@ -342,6 +374,8 @@ xuncha_application_startup (GApplication *app)
   /* The street map is read once the window has its first frame (xuncha-window.c). */
   start_session (self);
   self->sync_controller = xuncha_sync_controller_new (self->store, self->worker, self->settings);
+  g_signal_connect_object (self->sync_controller, "finished", G_CALLBACK (on_sync_finished),
+                           self, 0);
 }
 
 /* For the start-up benchmark: XUNCHA_QUIT_AFTER_FIRST_FRAME=1 prints when the first frame

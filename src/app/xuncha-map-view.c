@@ -29,6 +29,7 @@ struct _XunchaMapView
   XunchaFix            last_track_fix;
   gboolean             has_last_track_fix;
   ShumateMarkerLayer  *report_layer;
+  ShumateMarkerLayer  *task_layer;
   XunchaPositionLayer *position_layer;
   /* The controls over the map, which no street name is drawn under (shared with the
    * street and segment layers). */
@@ -165,6 +166,10 @@ xuncha_map_view_init (XunchaMapView *self)
 
   self->report_layer = shumate_marker_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->report_layer));
+
+  /* The office's tasks over the reports: they are where the officer goes next. */
+  self->task_layer = shumate_marker_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->task_layer));
 
   self->track_pieces = g_ptr_array_new ();
   start_track_piece (self);
@@ -419,6 +424,63 @@ xuncha_map_view_clear_reports (XunchaMapView *self)
 {
   g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
   shumate_marker_layer_remove_all (self->report_layer);
+}
+
+void
+xuncha_map_view_add_task (XunchaMapView *self,
+                          const char    *id,
+                          double         lat,
+                          double         lon,
+                          const char    *description,
+                          gboolean       overdue)
+{
+  ShumateMarker *marker;
+  GtkWidget *button;
+
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  g_return_if_fail (id != NULL && description != NULL);
+
+  /* A tap opens the task's page: what, where, until when, and Do it. */
+  button = gtk_button_new_from_icon_name ("task-due-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-task");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
+  gtk_widget_add_css_class (button, "task-marker");
+  if (overdue)
+    gtk_widget_add_css_class (button, "overdue");
+  gtk_widget_set_tooltip_text (button, description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  description, -1);
+  marker = shumate_marker_new ();
+  shumate_location_set_location (SHUMATE_LOCATION (marker), lat, lon);
+  shumate_marker_set_child (marker, button);
+  shumate_marker_layer_add_marker (self->task_layer, marker);
+}
+
+void
+xuncha_map_view_clear_tasks (XunchaMapView *self)
+{
+  g_return_if_fail (XUNCHA_IS_MAP_VIEW (self));
+  shumate_marker_layer_remove_all (self->task_layer);
+}
+
+GtkWidget *
+xuncha_map_view_get_task_pin (XunchaMapView *self,
+                              const char    *id)
+{
+  g_autoptr(GList) markers = NULL;
+
+  g_return_val_if_fail (XUNCHA_IS_MAP_VIEW (self), NULL);
+
+  markers = shumate_marker_layer_get_markers (self->task_layer);
+  for (GList *l = markers; l != NULL; l = l->next)
+    {
+      GtkWidget *button = shumate_marker_get_child (l->data);
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+
+      if (target != NULL && g_strcmp0 (g_variant_get_string (target, NULL), id) == 0)
+        return button;
+    }
+  return NULL;
 }
 
 /* Web Mercator y of a latitude, in units of the world's width. */

@@ -60,6 +60,18 @@ guint            xuncha_map_view_get_n_reports (XunchaMapView  *self);
 XunchaSegmentLayer *xuncha_map_view_get_segment_layer (XunchaMapView *self);
 /* Report markers. */
 void             xuncha_map_view_clear_reports (XunchaMapView   *self);
+/* A pin for the task @id (a tap opens its page, "win.open-task"), red when @overdue;
+ * @description is its tooltip and accessible name. */
+void             xuncha_map_view_add_task     (XunchaMapView   *self,
+                                               const char      *id,
+                                               double           lat,
+                                               double           lon,
+                                               const char      *description,
+                                               gboolean         overdue);
+void             xuncha_map_view_clear_tasks  (XunchaMapView   *self);
+/* The pin of the task @id, or NULL (for tests). */
+GtkWidget       *xuncha_map_view_get_task_pin (XunchaMapView   *self,
+                                               const char      *id);
 /* A control laid over the map (a button, a legend): no street name is drawn under it. */
 void             xuncha_map_view_keep_clear   (XunchaMapView   *self,
                                                GtkWidget       *control);

@@ -22,6 +22,10 @@ GtkWidget *xuncha_patrol_page_get_report_row    (XunchaPatrolPage *self,
 GtkWidget        *xuncha_patrol_page_get_end_shift_button (XunchaPatrolPage *self);
 /* The question or the summary of an ending shift on screen, or NULL. */
 AdwMessageDialog *xuncha_patrol_page_get_dialog           (XunchaPatrolPage *self);
+/* The strip with the newest unread message (a tap marks it read) and what it says; NULL
+ * text while none is unread. */
+GtkWidget        *xuncha_patrol_page_get_message_button   (XunchaPatrolPage *self);
+const char       *xuncha_patrol_page_get_message_text     (XunchaPatrolPage *self);
 /* What the last summary of an ended shift said, or NULL. */
 const char       *xuncha_patrol_page_get_summary_text     (XunchaPatrolPage *self);
 

@@ -40,6 +40,9 @@ struct _XunchaPatrolPage
   GtkBox              *action_bar;
   AdwFlap             *flap;
   GtkListBox          *today_list;
+  GtkWidget           *message_button;
+  GtkLabel            *message_label;
+  char                *message_id;     /* the unread message shown, or NULL */
   /* Today's reports on screen, by id: an edited report is shown with its new words. */
   GHashTable          *markers;        /* uuid → ShumateMarker (owned by the map) */
   GHashTable          *rows;           /* uuid → AdwActionRow (owned by today_list) */
@@ -414,6 +417,163 @@ on_center_clicked (XunchaPatrolPage *self)
     move_map (self, fix.lat, fix.lon, 17);
 }
 
+/* What the office sent that the map shows: the unread messages (newest first) and the
+ * tasks of the inbox. */
+typedef struct
+{
+  GPtrArray *messages;
+  GPtrArray *tasks;
+} News;
+
+static void
+news_free (News *news)
+{
+  g_clear_pointer (&news->messages, g_ptr_array_unref);
+  g_clear_pointer (&news->tasks, g_ptr_array_unref);
+  g_free (news);
+}
+
+static void
+load_news_job (GTask        *task,
+               XunchaStore  *store,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  News *news = g_new0 (News, 1);
+  GError *error = NULL;
+
+  news->messages = xuncha_message_store_list (store, TRUE, &error);
+  if (news->messages != NULL)
+    news->tasks = xuncha_task_store_list (store, 0, FALSE, &error);
+  if (news->tasks == NULL)
+    {
+      news_free (news);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, news, (GDestroyNotify)news_free);
+}
+
+static void
+show_message (XunchaPatrolPage    *self,
+              const XunchaMessage *message)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_pointer (&self->message_id, g_free);
+  gtk_widget_set_visible (self->message_button, message != NULL);
+  if (message == NULL)
+    return;
+  self->message_id = g_strdup (message->id);
+  /* TRANSLATORS: a message on the patrol page: its sender, title and body. */
+  text = g_strdup_printf (_("%s: %s · %s"), message->sender, message->title, message->body);
+  gtk_label_set_text (self->message_label, text);
+  gtk_widget_set_tooltip_text (self->message_button, text);
+}
+
+static void
+show_task_pins (XunchaPatrolPage *self,
+                GPtrArray        *tasks)
+{
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  xuncha_map_view_clear_tasks (self->map_view);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      const XunchaTask *task = g_ptr_array_index (tasks, i);
+      g_autofree char *description = NULL;
+
+      if (isnan (task->lat) || isnan (task->lon))
+        continue;
+      description = task->note != NULL && task->note[0] != '\0'
+                    ? g_strdup_printf ("%s: %s", xuncha_task_kind_label (task->kind), task->note)
+                    : g_strdup (xuncha_task_kind_label (task->kind));
+      xuncha_map_view_add_task (self->map_view, task->id, task->lat, task->lon, description,
+                                xuncha_task_is_overdue (task, now_ms));
+    }
+}
+
+static void
+on_news_loaded (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  News *news = g_task_propagate_pointer (G_TASK (result), &error);
+  XunchaPatrolPage *self;
+
+  if (news == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the office's tasks and messages: %s", error->message);
+      return;
+    }
+  self = XUNCHA_PATROL_PAGE (user_data);
+  show_message (self, news->messages->len > 0 ? g_ptr_array_index (news->messages, 0) : NULL);
+  show_task_pins (self, news->tasks);
+  news_free (news);
+}
+
+static void
+load_news (XunchaPatrolPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->worker == NULL)
+    return;
+  task = g_task_new (NULL, self->cancellable, on_news_loaded, self);
+  g_task_set_source_tag (task, load_news);
+  xuncha_store_worker_run (self->worker, task, load_news_job);
+}
+
+static void
+mark_read_job (GTask        *task,
+               XunchaStore  *store,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *at = g_date_time_format_iso8601 (now);
+  GError *error = NULL;
+
+  /* Kept, and queued: the next sync tells the office it was read. */
+  if (!xuncha_message_store_mark_read (store, task_data, at, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_marked_read (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not mark the message read: %s", error->message);
+      return;
+    }
+  load_news (XUNCHA_PATROL_PAGE (user_data));
+}
+
+/* A tap: read, so it goes (the next unread one, if any, takes its place). */
+static void
+on_message_clicked (XunchaPatrolPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->message_id == NULL || self->worker == NULL)
+    return;
+  task = g_task_new (NULL, self->cancellable, on_marked_read, self);
+  g_task_set_source_tag (task, on_message_clicked);
+  g_task_set_task_data (task, g_strdup (self->message_id), g_free);
+  gtk_widget_set_visible (self->message_button, FALSE);
+  xuncha_store_worker_run (self->worker, task, mark_read_job);
+}
+
 static void
 xuncha_patrol_page_map (GtkWidget *widget)
 {
@@ -458,6 +618,7 @@ xuncha_patrol_page_dispose (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *)&self->dialog);
   self->dialog = NULL;
   g_clear_pointer (&self->summary_text, g_free);
+  g_clear_pointer (&self->message_id, g_free);
 
   G_OBJECT_CLASS (xuncha_patrol_page_parent_class)->dispose (object);
 }
@@ -486,6 +647,9 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, action_bar);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, flap);
   gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, today_list);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, message_button);
+  gtk_widget_class_bind_template_child (widget_class, XunchaPatrolPage, message_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_message_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_shift_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_center_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_end_shift_clicked);
@@ -739,6 +903,22 @@ xuncha_patrol_page_refresh (XunchaPatrolPage *self)
   if (self->store != NULL && xuncha_outbox_count (self->store, "report", &counts, NULL))
     self->waiting = counts.waiting + counts.failed;
   update_status_line (self);
+  load_news (self);
+}
+
+GtkWidget *
+xuncha_patrol_page_get_message_button (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+  return self->message_button;
+}
+
+const char *
+xuncha_patrol_page_get_message_text (XunchaPatrolPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->message_button)
+         ? gtk_label_get_text (self->message_label) : NULL;
 }
 
 gboolean

@@ -707,6 +707,49 @@ xuncha_report_flow_start (XunchaReportFlow *self,
   show_step (self, "photo");
 }
 
+void
+xuncha_report_flow_set_original_photo (XunchaReportFlow *self,
+                                       const char       *path)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  /* The device's own copy of the original comes first. */
+  if (path == NULL || self->original_preview != NULL)
+    return;
+  file = g_file_new_for_path (path);
+  gtk_widget_set_visible (self->reinspect_banner, TRUE);
+  if (self->original == NULL)
+    gtk_label_set_text (self->reinspect_label,
+                        _("Re-inspection: the case's photo from the office, to frame yours "
+                          "the same way."));
+  /* Shown 96 by 72 points, decoded for screens of two pixels a point. */
+  self->original_preview = g_cancellable_new ();
+  xuncha_thumbnail_load_file (self->original_picture, file, 192, self->original_preview);
+}
+
+gboolean
+xuncha_report_flow_has_original_photo (XunchaReportFlow *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_REPORT_FLOW (self), FALSE);
+  return gtk_picture_get_paintable (self->original_picture) != NULL;
+}
+
+void
+xuncha_report_flow_set_category (XunchaReportFlow *self,
+                                 const char       *code)
+{
+  XunchaCategory *category;
+
+  g_return_if_fail (XUNCHA_IS_REPORT_FLOW (self));
+
+  if (code == NULL || self->taxonomy == NULL
+      || (category = xuncha_taxonomy_lookup (self->taxonomy, code)) == NULL)
+    return;
+  xuncha_report_form_set_category (self->form, category);
+}
+
 const char *
 xuncha_report_flow_get_step (XunchaReportFlow *self)
 {

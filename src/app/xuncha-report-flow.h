@@ -33,6 +33,16 @@ void                  xuncha_report_flow_set_context      (XunchaReportFlow    *
 void                  xuncha_report_flow_start            (XunchaReportFlow    *self,
                                                            const char          *parent_uuid);
 /* The step shown: "photo", "category", "form" or "place". */
+/* Chooses the category before the photo (a task names it): after the photo the form
+ * follows, where it can still be changed. An unknown @code changes nothing. */
+void                  xuncha_report_flow_set_category     (XunchaReportFlow    *self,
+                                                           const char          *code);
+/* For a check whose case is not on the device: the case's photo the office sent (a
+ * file, @path), shown for framing as the original report's would be. */
+void                  xuncha_report_flow_set_original_photo (XunchaReportFlow  *self,
+                                                             const char        *path);
+/* Whether an original photo is on screen (for tests). */
+gboolean              xuncha_report_flow_has_original_photo (XunchaReportFlow  *self);
 const char           *xuncha_report_flow_get_step         (XunchaReportFlow    *self);
 /* A photo for the report, as the camera hands it over (JPEG bytes). */
 void                  xuncha_report_flow_add_photo_bytes  (XunchaReportFlow    *self,

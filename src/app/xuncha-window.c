@@ -288,10 +288,41 @@ on_do_task (XunchaTasksPage *page,
             const char      *report_uuid,
             XunchaWindow    *self)
 {
+  XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  XunchaStore *store = xuncha_application_get_store (app);
+  g_autoptr(XunchaTask) task = NULL;
+
   start_report (self, report_uuid);
+  /* The category the task names (a hotline's, or the case's): the officer photographs
+   * and goes straight to the details, where he can still change it. */
+  if (store != NULL && self->report_flow != NULL
+      && (task = xuncha_task_store_get (store, task_id, NULL)) != NULL)
+    {
+      g_autofree char *photo = NULL;
+
+      xuncha_report_flow_set_category (self->report_flow, task->category);
+      /* A check of a case this device does not hold: the office's photo of it. */
+      if (g_strcmp0 (task->kind, "check") == 0 && g_strv_length (task->photos) > 0)
+        photo = xuncha_task_store_office_photo_path (store, task->photos[0]);
+      xuncha_report_flow_set_original_photo (self->report_flow, photo);
+    }
+}
+
+/* A task's pin on the patrol map: its page on the Tasks tab. */
+static void
+on_open_task_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  XunchaWindow *self = user_data;
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  adw_view_stack_set_visible_child_name (self->stack, "tasks");
+  xuncha_tasks_page_open_task (self->tasks_page, g_variant_get_string (parameter, NULL));
 }
 
 static const GActionEntry window_actions[] = {
+  { "open-task", on_open_task_action, "s" },
   { "report", on_report_action },
   { "reinspect", on_reinspect_action, "s" },
   { "edit-report", on_edit_report_action, "s" },

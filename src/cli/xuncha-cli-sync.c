@@ -122,6 +122,11 @@ print_result_text (XunchaSyncResult *result,
               "acknowledged are sent again.\n"), result->resent_after_restore);
   printf (_("Sent %u items (%s); the office already held %u.\n"), result->sent, size,
           result->held);
+  if (result->tasks_changed > 0 || result->messages_added > 0)
+    printf (_("From the office: %u new or changed tasks, %u new messages.\n"),
+            result->tasks_changed, result->messages_added);
+  if (result->tasks_taken > 0)
+    printf (_("%u tasks were taken first by another officer.\n"), result->tasks_taken);
   for (guint i = 0; i < result->items->len; i++)
     {
       XunchaSyncItem *item = result->items->pdata[i];

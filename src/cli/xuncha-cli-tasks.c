@@ -205,6 +205,81 @@ fill_shift (XunchaStore       *store,
   return TRUE;
 }
 
+/* The report made for the task with `task do --photo`: the category given, else the
+ * task's; the position given, else the photos' or the track's, as `report add` does. */
+static XunchaReport *
+report_for_task (const XunchaTask  *task,
+                 const char        *category,
+                 char             **photos,
+                 double             lat,
+                 double             lon,
+                 double             accuracy,
+                 GError           **error)
+{
+  XunchaReport *report;
+
+  if (category == NULL)
+    category = task->category;
+  if (category == NULL)
+    {
+      g_set_error_literal (error, XUNCHA_TASK_STORE_ERROR, XUNCHA_TASK_STORE_ERROR_INVALID,
+                           _("The task names no category: give --category for its report."));
+      return NULL;
+    }
+  report = xuncha_report_new (category);
+  if (!isnan (lat))
+    xuncha_report_set_position (report, lat, lon, accuracy, NAN, NAN,
+                                XUNCHA_POSITION_SOURCE_MANUAL);
+  for (guint i = 0; photos[i] != NULL; i++)
+    xuncha_report_add_photo_file (report, photos[i], XUNCHA_PHOTO_ROLE_BEFORE);
+  return report;
+}
+
+static void
+add_report_uuid (XunchaTaskResult *result,
+                 const char       *uuid)
+{
+  guint n = g_strv_length (result->report_uuids);
+
+  result->report_uuids = g_renew (char *, result->report_uuids, n + 2);
+  result->report_uuids[n] = g_strdup (uuid);
+  result->report_uuids[n + 1] = NULL;
+}
+
+/* The report (when photos are given), the accept and the result are kept in one
+ * transaction: a refusal or a kill leaves none of them, never one without the other. */
+static gboolean
+save_done_task (XunchaStore        *store,
+                const XunchaTask   *task,
+                XunchaReport       *report,
+                XunchaTaskResult   *result,
+                const char         *now,
+                GError            **error)
+{
+  g_autoptr(XunchaReportStore) reports = NULL;
+
+  if (report != NULL && (reports = xuncha_report_store_new (store, error)) == NULL)
+    return FALSE;
+  if (!xuncha_store_begin (store, error))
+    return FALSE;
+  if (report != NULL)
+    {
+      if (!xuncha_report_store_save (reports, report, NULL, error))
+        goto failed;
+      add_report_uuid (result, xuncha_report_get_uuid (report));
+    }
+  if (!fill_shift (store, result, g_strcmp0 (task->kind, "rollcall") == 0, error)
+      || !xuncha_task_store_accept (store, task->id, now, error)
+      || !xuncha_task_store_save_result (store, result, error)
+      || !xuncha_store_commit (store, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  xuncha_store_rollback (store);
+  return FALSE;
+}
+
 static int
 do_task (XunchaStore *store,
          int          argc,
@@ -214,18 +289,22 @@ do_task (XunchaStore *store,
   g_autofree char *category = NULL;
   g_autofree char *note = NULL;
   g_auto(GStrv) reports = NULL;
-  double lat = NAN, lon = NAN;
+  g_auto(GStrv) photos = NULL;
+  double lat = NAN, lon = NAN, accuracy = NAN;
   GOptionEntry entries[] = {
     { "outcome", 0, 0, G_OPTION_ARG_STRING, &outcome, N_("What was found: confirmed, not_found, different; fixed, not_fixed, partly; present; walked"), N_("OUTCOME") },
     { "report", 0, 0, G_OPTION_ARG_STRING_ARRAY, &reports, N_("A report made for the task (repeat for more)"), N_("UUID") },
-    { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("The right category, for different"), N_("CODE") },
+    { "photo", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &photos, N_("Report what was found with this photo, kept with the result (repeat for more)"), N_("FILE") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("The right category, for different (and the report's, when not the task's)"), N_("CODE") },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note for the office"), N_("TEXT") },
     { "lat", 0, 0, G_OPTION_ARG_DOUBLE, &lat, N_("Latitude (WGS-84), instead of the shift's last fix"), N_("DEG") },
     { "lon", 0, 0, G_OPTION_ARG_DOUBLE, &lon, N_("Longitude (WGS-84)"), N_("DEG") },
+    { "accuracy", 0, 0, G_OPTION_ARG_DOUBLE, &accuracy, N_("Horizontal accuracy in metres"), N_("M") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaTask) task = NULL;
+  g_autoptr(XunchaReport) report = NULL;
   g_autoptr(XunchaTaskResult) result = xuncha_task_result_new ();
   g_autofree char *now = now_iso ();
 
@@ -236,7 +315,8 @@ do_task (XunchaStore *store,
   if (argc != 3 || outcome == NULL)
     {
       g_printerr ("%s\n", _("Usage: xuncha-cli task do ID --outcome OUTCOME [--report UUID]… "
-                            "[--category CODE] [--note TEXT] [--lat DEG --lon DEG]"));
+                            "[--photo FILE]… [--category CODE] [--note TEXT] "
+                            "[--lat DEG --lon DEG [--accuracy M]]"));
       return 2;
     }
   if (isnan (lat) != isnan (lon))
@@ -250,10 +330,19 @@ do_task (XunchaStore *store,
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  if (photos != NULL
+      && (report = report_for_task (task, category, photos, lat, lon, accuracy,
+                                    &error)) == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
   result->result_uuid = g_uuid_string_random ();
   result->task_id = g_strdup (task->id);
   result->outcome = g_steal_pointer (&outcome);
-  result->category = g_steal_pointer (&category);
+  /* The result names a category only to correct the task's. */
+  if (g_strcmp0 (result->outcome, "different") == 0)
+    result->category = g_strdup (category);
   if (reports != NULL)
     {
       g_strfreev (result->report_uuids);
@@ -266,16 +355,17 @@ do_task (XunchaStore *store,
     }
   result->lat = lat;
   result->lon = lon;
+  result->accuracy = accuracy;
   if (!isnan (lat))
     result->position_source = g_strdup ("manual");
   result->done_at = g_strdup (now);
-  if (!fill_shift (store, result, g_strcmp0 (task->kind, "rollcall") == 0, &error)
-      || !xuncha_task_store_accept (store, task->id, now, &error)
-      || !xuncha_task_store_save_result (store, result, &error))
+  if (!save_done_task (store, task, report, result, now, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  if (report != NULL)
+    printf (_("Report %s saved for the task.\n"), xuncha_report_get_uuid (report));
   printf (_("Task %s done (%s); the result is sent with the next sync.\n"), task->id,
           xuncha_task_outcome_label (result->outcome));
   return 0;

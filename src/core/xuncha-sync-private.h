@@ -124,5 +124,8 @@ void           xuncha_sync_pull_delta          (XunchaSyncRun       *run,
  * office that answers 404 has no tasks: nothing is kept and the sync goes on. */
 void           xuncha_sync_pull_tasks          (XunchaSyncRun       *run);
 void           xuncha_sync_push_tasks          (XunchaSyncRun       *run);
+/* The office's photos of the tasks in the inbox, each fetched once (within the office's
+ * photo limit) and kept when it is the photo its name says. */
+void           xuncha_sync_pull_task_photos    (XunchaSyncRun       *run);
 
 G_END_DECLS

@@ -6,8 +6,10 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "xuncha-jpeg.h"
 #include "xuncha-message-store.h"
 #include "xuncha-outbox.h"
+#include "xuncha-private-files-private.h"
 #include "xuncha-protocol.h"
 #include "xuncha-store-private.h"
 #include "xuncha-sync-private.h"
@@ -199,6 +201,89 @@ xuncha_sync_pull_tasks (XunchaSyncRun *run)
     ;
 }
 
+/* One photo of a task: kept when the office's bytes are the photo its name says (their
+ * SHA-256) and a whole JPEG; FALSE only when the sync must stop. */
+static gboolean
+pull_task_photo (XunchaSyncRun *run,
+                 const char    *folder,
+                 const char    *sha256)
+{
+  g_autofree char *path = NULL, *name = NULL, *request = NULL, *got = NULL;
+  g_autoptr(XunchaHttpResponse) response = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaJpeg *jpeg;
+  XunchaSyncStep step;
+
+  /* A name that is not one cannot become a path. */
+  if (!xuncha_protocol_is_sha256 (sha256))
+    return TRUE;
+  name = g_strconcat (sha256, ".jpg", NULL);
+  path = g_build_filename (folder, name, NULL);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  request = g_strconcat ("api/v1/photos/", sha256, NULL);
+  /* The office keeps no photo larger than it says: a larger answer is not read. */
+  xuncha_http_set_answer_max (run->http, run->photo_max_bytes);
+  step = xuncha_sync_run_request (run, NULL, NULL, "GET", request, NULL, NULL, &response);
+  xuncha_http_set_answer_max (run->http, XUNCHA_PROTOCOL_ANSWER_MAX_BYTES);
+  if (step == XUNCHA_SYNC_STEP_STOP)
+    return FALSE;
+  if (step == XUNCHA_SYNC_STEP_ANSWER)
+    {
+      /* 404: not (or no longer) the officer's to see; the task shows how many there are. */
+      g_debug ("The office answered %ld for the task photo %s", response->status, sha256);
+      return TRUE;
+    }
+  bytes = g_bytes_new (response->body->data, response->body->len);
+  got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (g_strcmp0 (got, sha256) != 0)
+    {
+      pull_failed (run, "task photos", _("a photo the office sent is not the one it named"));
+      return TRUE;
+    }
+  jpeg = xuncha_jpeg_new (bytes, name, &error);
+  if (jpeg == NULL || !xuncha_jpeg_check_image (jpeg, &error))
+    {
+      g_clear_pointer (&jpeg, xuncha_jpeg_free);
+      pull_failed (run, "task photos", error->message);
+      return TRUE;
+    }
+  xuncha_jpeg_free (jpeg);
+  /* Written whole under a temporary name (0600 from its first byte), then renamed: a
+   * kill leaves the photo or nothing, never a part that would look fetched. */
+  if (!g_file_set_contents_full (path, (const char *)response->body->data,
+                                 (gssize)response->body->len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &error))
+    pull_failed (run, "task photos", error->message);
+  return TRUE;
+}
+
+void
+xuncha_sync_pull_task_photos (XunchaSyncRun *run)
+{
+  g_autofree char *folder = xuncha_task_store_office_photo_folder (run->store);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!run->office_has_tasks)
+    return;
+  tasks = xuncha_task_store_list (run->store, 0, FALSE, &error);
+  if (tasks == NULL || !xuncha_private_dir (folder, NULL, &error))
+    {
+      pull_failed (run, "task photos", error->message);
+      return;
+    }
+  for (guint i = 0; i < tasks->len && run->result->stopped == NULL; i++)
+    {
+      const XunchaTask *task = g_ptr_array_index (tasks, i);
+
+      for (guint j = 0; task->photos != NULL && task->photos[j] != NULL; j++)
+        if (!pull_task_photo (run, folder, task->photos[j]))
+          return;
+    }
+}
+
 /* The outbox rows of tasks and messages that wait, in queue order: accepts before results. */
 static GPtrArray *
 plan_tasks (XunchaSyncRun  *run,
@@ -218,7 +303,8 @@ plan_tasks (XunchaSyncRun  *run,
         {
           XunchaOutboxEntry *entry = entries->pdata[i];
 
-          if (entry->kind == NULL || !g_str_equal (entry->kind, kinds[pass])
+          /* An earlier pass took it already. */
+          if (entry == NULL || entry->kind == NULL || !g_str_equal (entry->kind, kinds[pass])
               || !(g_strcmp0 (entry->state, "waiting") == 0
                    || g_strcmp0 (entry->state, "sending") == 0))
             continue;
@@ -252,6 +338,30 @@ failed (XunchaSyncRun *run,
                           0);
 }
 
+/* The task as the office answered an accept or a result: its state now, kept here at once
+ * (the delta pulled before the push did not have it yet). */
+static void
+apply_answered_task (XunchaSyncRun      *run,
+                     XunchaHttpResponse *response)
+{
+  g_autoptr(XunchaWireTask) wire = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  guint changed = 0;
+
+  wire = xuncha_wire_task_decode_answer (xuncha_http_response_text (response),
+                                         (gssize)response->body->len, &error);
+  if (wire == NULL)
+    {
+      g_debug ("The office's answer has no task: %s", error->message);
+      return;
+    }
+  tasks = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_task_free);
+  g_ptr_array_add (tasks, task_from_wire (wire));
+  if (!xuncha_task_store_apply (run->store, tasks, run->officer, &changed, &error))
+    g_debug ("The answered task is not kept: %s", error->message);
+}
+
 static void
 acked (XunchaSyncRun      *run,
        const char         *kind,
@@ -260,9 +370,13 @@ acked (XunchaSyncRun      *run,
        gint64              bytes)
 {
   xuncha_outbox_mark_acked (run->store, kind, item, NULL, NULL);
+  if (!g_str_equal (kind, "message_read"))
+    apply_answered_task (run, response);
+  /* An accept or a read is answered 200 the first time too: only a result tells a repeat
+   * (200) from the first (201). */
   xuncha_sync_result_add (run->result, kind, item,
-                          response->status == 201 ? XUNCHA_SYNC_OUTCOME_SENT
-                                                  : XUNCHA_SYNC_OUTCOME_HELD,
+                          response->status == 201 || !g_str_equal (kind, "task_result")
+                          ? XUNCHA_SYNC_OUTCOME_SENT : XUNCHA_SYNC_OUTCOME_HELD,
                           response->status, NULL, NULL, bytes);
 }
 
@@ -333,6 +447,28 @@ handle_taken (XunchaSyncRun      *run,
     why = g_strdup (_("Another officer took this task first."));
   failed (run, kind, id, 409, why);
   run->result->tasks_taken++;
+  return TRUE;
+}
+
+/* 409 task_closed to an accept: the office cancelled the task, or its deadline passed,
+ * before the accept reached it. Nothing is lost and no one need look: the accept has no
+ * more to say, and what the officer did (the result, queued after it) still goes. */
+static gboolean
+handle_closed_accept (XunchaSyncRun      *run,
+                      const char         *kind,
+                      const char         *id,
+                      XunchaHttpResponse *response)
+{
+  g_autofree char *code = NULL, *message = NULL;
+
+  if (response->status != 409 || !g_str_equal (kind, "task_accept")
+      || !xuncha_protocol_decode_error (xuncha_http_response_text (response),
+                                        (gssize)response->body->len, &code, &message, NULL)
+      || g_strcmp0 (code, "task_closed") != 0)
+    return FALSE;
+  xuncha_outbox_mark_acked (run->store, kind, id, NULL, NULL);
+  xuncha_sync_result_add (run->result, kind, id, XUNCHA_SYNC_OUTCOME_HELD, response->status,
+                          NULL, _("The office had closed the task already."), 0);
   return TRUE;
 }
 
@@ -407,7 +543,8 @@ push_one (XunchaSyncRun     *run,
       defer (run, entry->kind, entry->item, _("The office does not take tasks yet."));
       return FALSE;
     }
-  if (handle_taken (run, entry->kind, entry->item, response))
+  if (handle_taken (run, entry->kind, entry->item, response)
+      || handle_closed_accept (run, entry->kind, entry->item, response))
     return TRUE;
   {
     g_autofree char *why = xuncha_sync_answer_message (response);

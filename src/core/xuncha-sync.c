@@ -281,13 +281,16 @@ run_steps (GTask         *task,
         xuncha_sync_pull_delta (run, XUNCHA_WIRE_DELTA_STREETS);
       if (run->result->stopped == NULL)
         xuncha_sync_pull_delta (run, XUNCHA_WIRE_DELTA_MERCHANTS);
-      if (run->result->stopped == NULL)
-        xuncha_sync_pull_delta (run, XUNCHA_WIRE_DELTA_STATUS);
       /* After the reports: a result names reports the office must already hold. */
       if (run->result->stopped == NULL)
         xuncha_sync_pull_tasks (run);
       if (run->result->stopped == NULL)
         xuncha_sync_push_tasks (run);
+      /* After the results: a result moves its case, and the officer sees it now. */
+      if (run->result->stopped == NULL)
+        xuncha_sync_pull_delta (run, XUNCHA_WIRE_DELTA_STATUS);
+      if (run->result->stopped == NULL)
+        xuncha_sync_pull_task_photos (run);
     }
 
   {

@@ -9,6 +9,7 @@
 
 #include "xuncha-due-reinspection.h"
 #include "xuncha-outbox.h"
+#include "xuncha-protocol.h"
 #include "xuncha-store-private.h"
 #include "xuncha-task-store.h"
 
@@ -655,4 +656,34 @@ xuncha_task_store_get_result (XunchaStore  *store,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     xuncha_store_set_error (store, error, "Could not read the task's result");
   return result;
+}
+
+char *
+xuncha_task_store_office_photo_folder (XunchaStore *store)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+
+  /* Not the report photos' folder: its files are the reports', and one no report names is
+   * removed when the store opens. */
+  return g_build_filename (xuncha_store_get_data_dir (store), "office-photos", NULL);
+}
+
+char *
+xuncha_task_store_office_photo_path (XunchaStore *store,
+                                     const char  *sha256)
+{
+  g_autofree char *folder = NULL;
+  g_autofree char *name = NULL;
+  char *path;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
+
+  if (sha256 == NULL || !xuncha_protocol_is_sha256 (sha256))
+    return NULL;
+  folder = xuncha_task_store_office_photo_folder (store);
+  name = g_strconcat (sha256, ".jpg", NULL);
+  path = g_build_filename (folder, name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (&path, g_free);
+  return path;
 }

@@ -67,6 +67,12 @@ gboolean          xuncha_task_store_mark_taken  (XunchaStore             *store,
 gboolean          xuncha_task_store_save_result (XunchaStore             *store,
                                                  const XunchaTaskResult  *result,
                                                  GError                 **error);
+/* The folder beside the store where the office's photos of tasks are kept as
+ * SHA256.jpg (the sync fetches them), and the path of one when the device has it, else
+ * NULL. */
+char             *xuncha_task_store_office_photo_folder (XunchaStore *store);
+char             *xuncha_task_store_office_photo_path   (XunchaStore *store,
+                                                         const char  *sha256);
 /* The result made for a task, NULL (no error) when there is none. */
 XunchaTaskResult *xuncha_task_store_get_result  (XunchaStore             *store,
                                                  const char              *task_id,
