@@ -27,8 +27,9 @@ kill_while_saving (const char *algorithm)
   crash_run (xuncha_test_program ("XUNCHA_CRASH_CHILD"), dir, rounds, 60 * MAX (slowdown, 1),
              &stats);
   g_test_message ("%u rounds, %u reports saved, %u kills before the first save, %u leftover "
-                  "temporary files removed", stats.rounds, stats.saved, stats.killed_idle,
-                  stats.temp_removed);
+                  "temporary files removed; one save took %u ms from the child's start",
+                  stats.rounds, stats.saved, stats.killed_idle, stats.temp_removed,
+                  stats.calibration_ms);
   g_assert_cmpuint (stats.rounds, ==, rounds);
   /* The kills must have landed both before and during saving. */
   g_assert_cmpuint (stats.saved, >, 0);

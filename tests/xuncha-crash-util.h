@@ -13,6 +13,7 @@ typedef struct
   guint  temp_removed;   /* temporary or orphan files the next open removed */
   double child_seconds;  /* time the children ran */
   guint  manifests;      /* signed manifests held after the last round (a signing device) */
+  guint  calibration_ms; /* how long a child took to start and save one report */
 } CrashStats;
 
 /* Runs @rounds rounds of: start @child on @dir, SIGKILL it after a random delay (up to
