@@ -433,9 +433,10 @@ run_queue (Fixture *fx)
   g_assert_null (xuncha_queue_page_get_problem (fx->queue));
   g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, fourth), ==, "acked");
 
-  /* A report changed on the device after the office acknowledged it: the office keeps
-   * both and refuses this one (409). The row says why and offers Retry; once the cause
-   * is gone (the change undone) Retry gets the same receipt as before. */
+  /* A report changed in the device's database behind the app after the office
+   * acknowledged it: not what the device signed when it saved it, so the office refuses
+   * it as evidence (422). The row says why in the officer's words and offers Retry; once
+   * the cause is gone (the change undone) Retry gets the same receipt as before. */
   receipt = receipt_of (fx, fourth);
   g_assert_nonnull (receipt);
   set_note (store, fourth, "'changed'");
@@ -444,7 +445,7 @@ run_queue (Fixture *fx)
   fifth = make_report (fx, "09006", 30.7915, 106.08523);
   sync_from_queue (fx);
   g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, fourth), ==, "failed");
-  assert_row_contains (fx, fourth, "different version");
+  assert_row_contains (fx, fourth, "not what this phone signed");
   assert_row_contains (fx, fourth, "Tap Retry once the cause is fixed");
   g_assert_nonnull (xuncha_queue_page_get_retry_button (fx->queue, fourth));
   g_assert_cmpstr (xuncha_queue_page_get_state (fx->queue, fifth), ==, "acked");

@@ -276,6 +276,23 @@ held_for_its_officer (XunchaSyncRun *run,
   return TRUE;
 }
 
+/* Whether the office refused a report as evidence (422 "evidence_refused": what was sent is
+ * not what the device's manifest signed); *reason the office's words then. */
+static gboolean
+evidence_refused (XunchaHttpResponse  *response,
+                  char               **reason)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+
+  if (!xuncha_protocol_decode_error (xuncha_http_response_text (response),
+                                     (gssize)response->body->len, &code, &message, NULL)
+      || g_strcmp0 (code, "evidence_refused") != 0)
+    return FALSE;
+  *reason = g_steal_pointer (&message);
+  return TRUE;
+}
+
 static void
 send_claimed_report (XunchaSyncRun    *run,
                      const char       *uuid,
@@ -322,7 +339,7 @@ send_claimed_report (XunchaSyncRun    *run,
     {
       g_autoptr(XunchaHttpResponse) response = NULL;
       g_autofree char *receipt = NULL, *received_at = NULL, *held_sha = NULL;
-      g_autofree char *code = NULL, *message = NULL;
+      g_autofree char *code = NULL, *message = NULL, *reason = NULL;
       g_auto(GStrv) missing = NULL;
       XunchaSyncStep step = xuncha_sync_run_request (run, "report", uuid, "PUT", path, body, NULL,
                                                      &response);
@@ -381,6 +398,14 @@ send_claimed_report (XunchaSyncRun    *run,
         item_failed (run, "report", uuid, 409,
                      _("The office holds a different version of this report. It kept this "
                        "one for a person to review; ask the office."));
+      else if (response->status == 422 && evidence_refused (response, &reason))
+        {
+          /* The office's reason names fields and revisions: for the log, not the row. */
+          g_message ("Report %s refused as evidence: %s", uuid, reason);
+          item_failed (run, "report", uuid, 422,
+                       _("The office refused this report: it is not what this phone signed "
+                         "when it was saved. It stays on this device; ask the office."));
+        }
       else
         {
           g_autofree char *why = xuncha_sync_answer_message (response);
