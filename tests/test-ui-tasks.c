@@ -328,6 +328,7 @@ test_office_photos (void)
   g_autofree char *dir = NULL;
   g_autofree char *real = xuncha_test_testdata_path ("photos/mei_Apple_iPhone_6.jpg");
   g_autoptr(GBytes) made = photo_fixture_image (1600, 1200, 7);
+  g_autoptr(GBytes) later = photo_fixture_image (800, 600, 9);
   g_autoptr(XunchaStore) store = NULL;
   g_autoptr(XunchaStoreWorker) worker = NULL;
   g_autoptr(GError) error = NULL;
@@ -363,7 +364,7 @@ test_office_photos (void)
   for (guint i = 0; i < fetched->len; i++)
     task->photos[i] = g_strdup (g_ptr_array_index (fetched, i));
   /* Named by the office, not fetched yet. */
-  task->photos[fetched->len] = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "later", -1);
+  task->photos[fetched->len] = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, later);
   task->report_uuid = g_strdup ("7e4e28ba-2fa1-41d2-883f-0016d3cca427");
   g_ptr_array_add (tasks, task);
   g_assert_true (xuncha_task_store_apply (store, tasks, OFFICER, &changed, &error));
@@ -412,6 +413,16 @@ test_office_photos (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tasks.close-photo", NULL));
   wait_until_idle (page);
   g_assert_cmpstr (xuncha_tasks_page_get_view (page), ==, "task");
+
+  /* A sync fetches the last one while the page is open: its thumbnail takes the place of
+   * the placeholder. */
+  g_free (put_office_photo (store, later));
+  xuncha_tasks_page_refresh (page);
+  wait_until_idle (page);
+  tile = xuncha_tasks_page_get_photo (page, fetched->len);
+  g_assert_nonnull (tile);
+  g_assert_true (GTK_IS_BUTTON (tile));
+  wait_for_picture (GTK_PICTURE (gtk_button_get_child (GTK_BUTTON (tile))));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

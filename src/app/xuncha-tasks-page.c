@@ -56,6 +56,8 @@ struct _XunchaTasksPage
   GCancellable        *cancellable;
   GCancellable        *photo_loads;  /* the task page's photos: cancelled on another task */
   GCancellable        *full_load;    /* the photo shown large */
+  GStrv                photo_names;  /* the photos on the task page, or NULL */
+  gboolean             photos_missing; /* one of them waits for the sync */
   guint                busy;
   gboolean             loaded;
 
@@ -313,53 +315,6 @@ task_title (const XunchaTask *task,
   return g_strdup (xuncha_task_kind_label (task->kind));
 }
 
-static void
-on_list_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  XunchaTasksPage *self = XUNCHA_TASKS_PAGE (source);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-  ListData *data = g_task_propagate_pointer (G_TASK (result), &error);
-  guint old_n = g_list_model_get_n_items (G_LIST_MODEL (self->tasks));
-
-  busy_end (self);
-  if (data == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not read the tasks: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < data->tasks->len; i++)
-    {
-      const XunchaTask *task = g_ptr_array_index (data->tasks, i);
-      g_autofree char *title = task_title (task, data->category_names);
-      double distance = xuncha_task_distance_m (task, data->lat, data->lon);
-      double bearing = isnan (distance) ? NAN
-                                        : xuncha_bearing_deg (data->lat, data->lon,
-                                                              task->lat, task->lon);
-
-      g_ptr_array_add (items, xuncha_task_item_new (task, title, distance, bearing));
-    }
-  for (guint i = 0; i < data->messages->len; i++)
-    g_ptr_array_add (messages, xuncha_message_item_new (g_ptr_array_index (data->messages, i)));
-  g_list_store_splice (self->tasks, 0, old_n, items->pdata, items->len);
-  g_list_store_splice (self->messages, 0, g_list_model_get_n_items (G_LIST_MODEL (self->messages)),
-                       messages->pdata, messages->len);
-  gtk_widget_set_visible (self->no_tasks_label, items->len == 0);
-  gtk_widget_set_visible (self->messages_heading, messages->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->message_list), messages->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->task_list), items->len > 0);
-  self->loaded = TRUE;
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "loading") == 0)
-    gtk_stack_set_visible_child_name (self->stack, "list");
-  if (old_n != items->len)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TASKS]);
-  list_data_free (data);
-}
-
 static XunchaTaskItem *
 find_item (XunchaTasksPage *self,
            const char      *id)
@@ -442,6 +397,8 @@ clear_photos (XunchaTasksPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photo_box))) != NULL)
     gtk_flow_box_remove (self->photo_box, child);
   gtk_widget_set_visible (GTK_WIDGET (self->photo_box), FALSE);
+  g_clear_pointer (&self->photo_names, g_strfreev);
+  self->photos_missing = FALSE;
 }
 
 static void
@@ -478,10 +435,14 @@ on_photos_found (GObject      *source,
   if (self->current == NULL
       || g_strcmp0 (xuncha_task_item_get_task (self->current)->id, data->task_id) != 0)
     return;
+  g_strfreev (self->photo_names);
+  self->photo_names = g_strdupv (data->sha256s);
   for (guint i = 0; data->paths[i] != NULL; i++)
     {
       GtkWidget *tile = create_photo_tile (self, data->paths[i]);
 
+      if (data->paths[i][0] == '\0')
+        self->photos_missing = TRUE;
       gtk_flow_box_append (self->photo_box, tile);
       /* The tile's button takes the focus; its wrapper needs none. */
       gtk_widget_set_focusable (gtk_widget_get_parent (tile), FALSE);
@@ -507,6 +468,71 @@ load_photos (XunchaTasksPage  *self,
   g_task_set_task_data (job, data, (GDestroyNotify)photo_data_free);
   busy_begin (self);
   xuncha_store_worker_run (self->worker, job, photos_job);
+}
+
+static void
+on_list_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  XunchaTasksPage *self = XUNCHA_TASKS_PAGE (source);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  ListData *data = g_task_propagate_pointer (G_TASK (result), &error);
+  guint old_n = g_list_model_get_n_items (G_LIST_MODEL (self->tasks));
+
+  busy_end (self);
+  if (data == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the tasks: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < data->tasks->len; i++)
+    {
+      const XunchaTask *task = g_ptr_array_index (data->tasks, i);
+      g_autofree char *title = task_title (task, data->category_names);
+      double distance = xuncha_task_distance_m (task, data->lat, data->lon);
+      double bearing = isnan (distance) ? NAN
+                                        : xuncha_bearing_deg (data->lat, data->lon,
+                                                              task->lat, task->lon);
+
+      g_ptr_array_add (items, xuncha_task_item_new (task, title, distance, bearing));
+    }
+  for (guint i = 0; i < data->messages->len; i++)
+    g_ptr_array_add (messages, xuncha_message_item_new (g_ptr_array_index (data->messages, i)));
+  g_list_store_splice (self->tasks, 0, old_n, items->pdata, items->len);
+  g_list_store_splice (self->messages, 0, g_list_model_get_n_items (G_LIST_MODEL (self->messages)),
+                       messages->pdata, messages->len);
+  gtk_widget_set_visible (self->no_tasks_label, items->len == 0);
+  gtk_widget_set_visible (self->messages_heading, messages->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->message_list), messages->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->task_list), items->len > 0);
+  self->loaded = TRUE;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "loading") == 0)
+    gtk_stack_set_visible_child_name (self->stack, "list");
+  if (old_n != items->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TASKS]);
+  list_data_free (data);
+
+  /* The task on its page, as read now: the sync may have fetched a photo it waited for,
+   * or the office may have changed them. */
+  if (self->current != NULL)
+    {
+      g_autoptr(XunchaTaskItem) fresh = find_item (self,
+                                                   xuncha_task_item_get_task (self->current)->id);
+      const XunchaTask *task;
+
+      if (fresh == NULL)
+        return;
+      g_set_object (&self->current, fresh);
+      task = xuncha_task_item_get_task (fresh);
+      if (self->photos_missing || self->photo_names == NULL
+          || !g_strv_equal ((const char * const *)self->photo_names,
+                            (const char * const *)task->photos))
+        load_photos (self, task);
+    }
 }
 
 /* Fills the task's page from self->current. */
@@ -980,6 +1006,7 @@ xuncha_tasks_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->photo_loads);
   g_clear_object (&self->full_load);
+  g_clear_pointer (&self->photo_names, g_strfreev);
   g_clear_pointer (&self->doing, g_free);
   g_clear_pointer (&self->doing_reports, g_ptr_array_unref);
 
