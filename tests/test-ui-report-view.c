@@ -311,6 +311,10 @@ run_view (Fixture *fx)
   xuncha_window_show_page (fx->window, "patrol");
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
   g_assert_true (xuncha_patrol_page_get_side_panel_shown (page));
+  /* The row opens it through the page's own action, so it works wherever the page is. */
+  g_assert_cmpstr (gtk_actionable_get_action_name (
+                     GTK_ACTIONABLE (xuncha_patrol_page_get_report_row (page, uuid))),
+                   ==, "patrol.open-report");
   fx->taps = 0;
   tap (fx, xuncha_patrol_page_get_report_row (page, uuid));
   g_assert_cmpuint (fx->taps, ==, 1);

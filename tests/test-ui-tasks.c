@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <math.h>
 
+#include "xuncha-photo-fixture.h"
 #include "xuncha-store-private.h"
 #include "xuncha-tasks-page.h"
 #include "xuncha-test-util.h"
@@ -272,6 +273,160 @@ test_tasks_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Puts @jpeg where the sync leaves the office's photos and returns its SHA-256 name. */
+static char *
+put_office_photo (XunchaStore *store,
+                  GBytes      *jpeg)
+{
+  g_autofree char *folder = xuncha_task_store_office_photo_folder (store);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, jpeg);
+  g_autofree char *name = g_strconcat (sha, ".jpg", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_free (photo_fixture_write (folder, name, jpeg));
+  return g_steal_pointer (&sha);
+}
+
+static GtkLabel *
+find_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label (child);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+/* Waits for @picture to show something; returns its width in pixels. */
+static int
+wait_for_picture (GtkPicture *picture)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, on_timeout, &timed_out);
+
+  while (gtk_picture_get_paintable (picture) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  return gdk_paintable_get_intrinsic_width (gtk_picture_get_paintable (picture));
+}
+
+/* A check the office sent with its photos: those the sync fetched show as thumbnails (a
+ * real phone photo when the shared test data is there, and a self-made one), a tap shows
+ * one large; one not fetched yet says it comes with the next sync. */
+static void
+test_office_photos (void)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_task_free);
+  g_autoptr(GPtrArray) fetched = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = NULL;
+  g_autofree char *real = xuncha_test_testdata_path ("photos/mei_Apple_iPhone_6.jpg");
+  g_autoptr(GBytes) made = photo_fixture_image (1600, 1200, 7);
+  g_autoptr(GBytes) later = photo_fixture_image (800, 600, 9);
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaStoreWorker) worker = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaTask *task = make_task ("t-check", "check", "2099-05-01T12:00:00Z", "09006", TRUE);
+  XunchaTasksPage *page;
+  GtkWidget *window;
+  GtkWidget *tile;
+  GtkLabel *label;
+  guint changed = 0;
+
+  if (!xuncha_ui_test_have_display ())
+    return;
+
+  dir = xuncha_test_make_tmpdir ();
+  store = xuncha_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (xuncha_taxonomy_ensure_loaded (store, &error));
+  if (real != NULL)
+    {
+      g_autoptr(GMappedFile) file = g_mapped_file_new (real, FALSE, &error);
+      g_autoptr(GBytes) bytes = NULL;
+
+      g_assert_no_error (error);
+      bytes = g_mapped_file_get_bytes (file);
+      g_ptr_array_add (fetched, put_office_photo (store, bytes));
+    }
+  else
+    g_test_message ("The shared test data is absent: the self-made photo only");
+  g_ptr_array_add (fetched, put_office_photo (store, made));
+
+  g_strfreev (task->photos);
+  task->photos = g_new0 (char *, fetched->len + 2);
+  for (guint i = 0; i < fetched->len; i++)
+    task->photos[i] = g_strdup (g_ptr_array_index (fetched, i));
+  /* Named by the office, not fetched yet. */
+  task->photos[fetched->len] = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, later);
+  task->report_uuid = g_strdup ("7e4e28ba-2fa1-41d2-883f-0016d3cca427");
+  g_ptr_array_add (tasks, task);
+  g_assert_true (xuncha_task_store_apply (store, tasks, OFFICER, &changed, &error));
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  page = g_object_new (XUNCHA_TYPE_TASKS_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  worker = xuncha_store_worker_new (xuncha_store_get_data_dir (store));
+  xuncha_tasks_page_set_store_worker (page, worker);
+  wait_until_idle (page);
+  xuncha_tasks_page_open_task (page, "t-check");
+  wait_until_idle (page);
+  g_assert_cmpstr (xuncha_tasks_page_get_view (page), ==, "task");
+
+  /* The fetched ones as thumbnails, decoded small (a phone photo is 3264 pixels wide). */
+  for (guint i = 0; i < fetched->len; i++)
+    {
+      tile = xuncha_tasks_page_get_photo (page, i);
+      g_assert_nonnull (tile);
+      g_assert_true (GTK_IS_BUTTON (tile));
+      g_assert_true (GTK_IS_PICTURE (gtk_button_get_child (GTK_BUTTON (tile))));
+      g_assert_cmpint (wait_for_picture (GTK_PICTURE (gtk_button_get_child (GTK_BUTTON (tile)))),
+                       <=, 256);
+    }
+  /* The one not fetched: a placeholder saying when it comes, nothing to tap. */
+  tile = xuncha_tasks_page_get_photo (page, fetched->len);
+  g_assert_nonnull (tile);
+  g_assert_false (GTK_IS_BUTTON (tile));
+  label = find_label (tile);
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "照片将在下次同步时下载");
+  g_assert_null (xuncha_tasks_page_get_photo (page, fetched->len + 1));
+  xuncha_ui_test_wait_for_frames (window, 3);
+  g_free (xuncha_ui_test_screenshot (window, "tasks-office-photos-zh"));
+
+  /* A tap shows it large, and back returns to the task. */
+  g_signal_emit_by_name (xuncha_tasks_page_get_photo (page, 0), "clicked");
+  g_assert_cmpstr (xuncha_tasks_page_get_view (page), ==, "photo");
+  g_assert_cmpint (wait_for_picture (xuncha_tasks_page_get_full_photo (page)), >, 256);
+  wait_until_idle (page);
+  xuncha_ui_test_wait_for_frames (window, 3);
+  g_free (xuncha_ui_test_screenshot (window, "tasks-office-photo-full-zh"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tasks.close-photo", NULL));
+  wait_until_idle (page);
+  g_assert_cmpstr (xuncha_tasks_page_get_view (page), ==, "task");
+
+  /* A sync fetches the last one while the page is open: its thumbnail takes the place of
+   * the placeholder. */
+  g_free (put_office_photo (store, later));
+  xuncha_tasks_page_refresh (page);
+  wait_until_idle (page);
+  tile = xuncha_tasks_page_get_photo (page, fetched->len);
+  g_assert_nonnull (tile);
+  g_assert_true (GTK_IS_BUTTON (tile));
+  wait_for_picture (GTK_PICTURE (gtk_button_get_child (GTK_BUTTON (tile))));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -284,6 +439,7 @@ main (int    argc,
   xuncha_ui_test_init ();
 
   g_test_add_func ("/ui/tasks/page", test_tasks_page);
+  g_test_add_func ("/ui/tasks/office-photos", test_office_photos);
 
   return g_test_run ();
 }

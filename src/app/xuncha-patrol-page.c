@@ -8,6 +8,7 @@
 
 #include "xuncha-map-view.h"
 #include "xuncha-patrol-page-private.h"
+#include "xuncha-today-report-item.h"
 
 struct _XunchaPatrolPage
 {
@@ -45,7 +46,7 @@ struct _XunchaPatrolPage
   char                *message_id;     /* the unread message shown, or NULL */
   /* Today's reports on screen, by id: an edited report is shown with its new words. */
   GHashTable          *markers;        /* uuid → ShumateMarker (owned by the map) */
-  GHashTable          *rows;           /* uuid → AdwActionRow (owned by today_list) */
+  GListStore          *today;          /* XunchaTodayReportItem, newest first (today_list) */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaPatrolPage, xuncha_patrol_page, GTK_TYPE_WIDGET)
@@ -613,7 +614,7 @@ xuncha_patrol_page_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->worker);
   g_clear_pointer (&self->markers, g_hash_table_unref);
-  g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_object (&self->today);
   if (self->dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *)&self->dialog);
   self->dialog = NULL;
@@ -621,6 +622,39 @@ xuncha_patrol_page_dispose (GObject *object)
   g_clear_pointer (&self->message_id, g_free);
 
   G_OBJECT_CLASS (xuncha_patrol_page_parent_class)->dispose (object);
+}
+
+/* A row of today's reports beside the map; a tap reopens the report. */
+static GtkWidget *
+create_today_row (gpointer item,
+                  gpointer user_data)
+{
+  XunchaTodayReportItem *report = item;
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 xuncha_today_report_item_get_title (report));
+  if (xuncha_today_report_item_get_street (report) != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 xuncha_today_report_item_get_street (report));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "patrol.open-report");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s",
+                                    xuncha_today_report_item_get_uuid (report));
+  return row;
+}
+
+/* The page's own action, so that a row works wherever the page is shown; the window
+ * opens the report. */
+static void
+open_report_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  gtk_widget_activate_action_variant (widget, "win.open-report", parameter);
 }
 
 static void
@@ -653,6 +687,7 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_shift_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_center_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_end_shift_clicked);
+  gtk_widget_class_install_action (widget_class, "patrol.open-report", "s", open_report_action);
 }
 
 static void
@@ -661,7 +696,9 @@ xuncha_patrol_page_init (XunchaPatrolPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->today = g_list_store_new (XUNCHA_TYPE_TODAY_REPORT_ITEM);
+  gtk_list_box_bind_model (self->today_list, G_LIST_MODEL (self->today), create_today_row, self,
+                           NULL);
 
   /* No street name under the page's own buttons on the map. */
   xuncha_map_view_keep_clear (self->map_view, GTK_WIDGET (self->center_button));
@@ -693,13 +730,32 @@ describe_report (XunchaPatrolPage *self,
                                            : xuncha_report_get_category (report));
 }
 
+/* Where today's list holds @uuid, or -1. */
+static int
+find_today (XunchaPatrolPage *self,
+            const char       *uuid)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->today));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(XunchaTodayReportItem) item = g_list_model_get_item (G_LIST_MODEL (self->today), i);
+
+      if (g_strcmp0 (xuncha_today_report_item_get_uuid (item), uuid) == 0)
+        return (int)i;
+    }
+  return -1;
+}
+
 void
 xuncha_patrol_page_add_report (XunchaPatrolPage *self,
                                XunchaReport     *report)
 {
   g_autofree char *description = NULL;
+  g_autoptr(XunchaTodayReportItem) item = NULL;
+  const char *street = NULL;
   ShumateMarker *marker;
-  GtkWidget *row;
+  int position;
 
   g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
   g_return_if_fail (XUNCHA_IS_REPORT (report));
@@ -708,7 +764,6 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
     return;
   description = describe_report (self, report);
   marker = g_hash_table_lookup (self->markers, xuncha_report_get_uuid (report));
-  row = g_hash_table_lookup (self->rows, xuncha_report_get_uuid (report));
   if (marker != NULL)
     xuncha_map_view_set_report_description (self->map_view, marker, description);
   else
@@ -719,27 +774,21 @@ xuncha_patrol_page_add_report (XunchaPatrolPage *self,
                                                      xuncha_report_get_lon (report),
                                                      description));
 
-  /* The side panel of a wide window lists them too, newest first. */
-  if (row == NULL)
-    {
-      row = adw_action_row_new ();
-      /* A tap reopens the report. */
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-report");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", xuncha_report_get_uuid (report));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
-      g_hash_table_insert (self->rows, g_strdup (xuncha_report_get_uuid (report)), row);
-      gtk_list_box_prepend (self->today_list, row);
-    }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), description);
+  /* The side panel of a wide window lists them too, newest first; an edited report keeps
+   * its place. */
   if (xuncha_report_get_street_id (report) != NULL && self->street_map != NULL)
     {
       XunchaStreetSegment *segment = xuncha_street_map_lookup (self->street_map,
                                                                xuncha_report_get_street_id (report));
-      if (segment != NULL && xuncha_street_segment_get_name (segment) != NULL)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), xuncha_street_segment_get_name (segment));
+      if (segment != NULL)
+        street = xuncha_street_segment_get_name (segment);
     }
+  item = xuncha_today_report_item_new (xuncha_report_get_uuid (report), description, street);
+  position = find_today (self, xuncha_report_get_uuid (report));
+  if (position < 0)
+    g_list_store_insert (self->today, 0, item);
+  else
+    g_list_store_splice (self->today, (guint)position, 1, (gpointer *)&item, 1);
 }
 
 static void
@@ -945,8 +994,13 @@ GtkWidget *
 xuncha_patrol_page_get_report_row (XunchaPatrolPage *self,
                                    const char       *uuid)
 {
+  int position;
+
   g_return_val_if_fail (XUNCHA_IS_PATROL_PAGE (self), NULL);
-  return g_hash_table_lookup (self->rows, uuid);
+
+  position = find_today (self, uuid);
+  return position >= 0 ? GTK_WIDGET (gtk_list_box_get_row_at_index (self->today_list, position))
+                       : NULL;
 }
 
 GtkWidget *

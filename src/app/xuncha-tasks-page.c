@@ -9,6 +9,7 @@
 #include "xuncha-message-item.h"
 #include "xuncha-task-item.h"
 #include "xuncha-tasks-page.h"
+#include "xuncha-thumbnail.h"
 
 enum
 {
@@ -41,6 +42,8 @@ struct _XunchaTasksPage
   AdwActionRow        *deadline_row;
   AdwActionRow        *reports_row;
   GtkLabel            *photos_label;
+  GtkFlowBox          *photo_box;
+  GtkPicture          *full_photo;
   GtkWidget           *do_button;
   GtkWidget           *outcome_heading;
   GtkBox              *outcome_box;
@@ -51,6 +54,10 @@ struct _XunchaTasksPage
   GListStore          *tasks;      /* XunchaTaskItem, the inbox's order */
   GListStore          *messages;   /* XunchaMessageItem, unread, newest first */
   GCancellable        *cancellable;
+  GCancellable        *photo_loads;  /* the task page's photos: cancelled on another task */
+  GCancellable        *full_load;    /* the photo shown large */
+  GStrv                photo_names;  /* the photos on the task page, or NULL */
+  gboolean             photos_missing; /* one of them waits for the sync */
   guint                busy;
   gboolean             loaded;
 
@@ -98,6 +105,24 @@ write_data_free (WriteData *data)
   g_free (data->outcome);
   g_strfreev (data->report_uuids);
   g_free (data->at);
+  g_free (data);
+}
+
+/* The office's photos of the task on its page, looked up on the worker: whether the sync
+ * has fetched each is a look at the disk. */
+typedef struct
+{
+  char  *task_id;
+  GStrv  sha256s;
+  GStrv  paths;     /* per photo: its file, or "" until the sync fetches it */
+} PhotoData;
+
+static void
+photo_data_free (PhotoData *data)
+{
+  g_free (data->task_id);
+  g_strfreev (data->sha256s);
+  g_strfreev (data->paths);
   g_free (data);
 }
 
@@ -290,6 +315,161 @@ task_title (const XunchaTask *task,
   return g_strdup (xuncha_task_kind_label (task->kind));
 }
 
+static XunchaTaskItem *
+find_item (XunchaTasksPage *self,
+           const char      *id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tasks));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(XunchaTaskItem) item = g_list_model_get_item (G_LIST_MODEL (self->tasks), i);
+
+      if (g_strcmp0 (xuncha_task_item_get_task (item)->id, id) == 0)
+        return g_steal_pointer (&item);
+    }
+  return NULL;
+}
+
+static void
+clear_outcomes (XunchaTasksPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->outcome_box))) != NULL)
+    gtk_box_remove (self->outcome_box, child);
+}
+
+/* A tile of the task page's photos: the thumbnail to tap for the photo large, or, for one
+ * the sync has not fetched yet, a placeholder saying when it comes. */
+static GtkWidget *
+create_photo_tile (XunchaTasksPage *self,
+                   const char      *path)
+{
+  GtkWidget *picture;
+  GtkWidget *button;
+  g_autoptr(GFile) file = NULL;
+
+  if (path[0] == '\0')
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+      GtkWidget *label = gtk_label_new (_("The photo will be downloaded at the next sync"));
+
+      gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("image-x-generic-symbolic"));
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 8);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_widget_set_size_request (box, 96, 96);
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (box, "dim-label");
+      gtk_widget_add_css_class (box, "office-photo-placeholder");
+      return box;
+    }
+
+  picture = gtk_picture_new ();
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_widget_set_size_request (picture, 96, 96);
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), picture);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "office-photo");
+  gtk_widget_set_tooltip_text (button, _("Tap to see it large"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "tasks.photo");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", path);
+  /* Shown 96 points square, decoded for screens of two pixels a point. */
+  file = g_file_new_for_path (path);
+  xuncha_thumbnail_load_file (GTK_PICTURE (picture), file, 192, self->photo_loads);
+  return button;
+}
+
+static void
+clear_photos (XunchaTasksPage *self)
+{
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->photo_loads);
+  g_clear_object (&self->photo_loads);
+  self->photo_loads = g_cancellable_new ();
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photo_box))) != NULL)
+    gtk_flow_box_remove (self->photo_box, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_box), FALSE);
+  g_clear_pointer (&self->photo_names, g_strfreev);
+  self->photos_missing = FALSE;
+}
+
+static void
+photos_job (GTask        *task,
+            XunchaStore  *store,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  PhotoData *data = task_data;
+  guint n = g_strv_length (data->sha256s);
+
+  data->paths = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      char *path = xuncha_task_store_office_photo_path (store, data->sha256s[i]);
+
+      data->paths[i] = path != NULL ? path : g_strdup ("");
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_photos_found (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  XunchaTasksPage *self = XUNCHA_TASKS_PAGE (source);
+  PhotoData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  busy_end (self);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    return;   /* only cancelled: another task's page, or the page went away */
+  if (self->current == NULL
+      || g_strcmp0 (xuncha_task_item_get_task (self->current)->id, data->task_id) != 0)
+    return;
+  g_strfreev (self->photo_names);
+  self->photo_names = g_strdupv (data->sha256s);
+  for (guint i = 0; data->paths[i] != NULL; i++)
+    {
+      GtkWidget *tile = create_photo_tile (self, data->paths[i]);
+
+      if (data->paths[i][0] == '\0')
+        self->photos_missing = TRUE;
+      gtk_flow_box_append (self->photo_box, tile);
+      /* The tile's button takes the focus; its wrapper needs none. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (tile), FALSE);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_box), data->paths[0] != NULL);
+}
+
+static void
+load_photos (XunchaTasksPage  *self,
+             const XunchaTask *task)
+{
+  g_autoptr(GTask) job = NULL;
+  PhotoData *data;
+
+  clear_photos (self);
+  if (self->worker == NULL || g_strv_length (task->photos) == 0)
+    return;
+  data = g_new0 (PhotoData, 1);
+  data->task_id = g_strdup (task->id);
+  data->sha256s = g_strdupv (task->photos);
+  job = g_task_new (self, self->photo_loads, on_photos_found, NULL);
+  g_task_set_source_tag (job, load_photos);
+  g_task_set_task_data (job, data, (GDestroyNotify)photo_data_free);
+  busy_begin (self);
+  xuncha_store_worker_run (self->worker, job, photos_job);
+}
+
 static void
 on_list_loaded (GObject      *source,
                 GAsyncResult *result,
@@ -335,31 +515,24 @@ on_list_loaded (GObject      *source,
   if (old_n != items->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TASKS]);
   list_data_free (data);
-}
 
-static XunchaTaskItem *
-find_item (XunchaTasksPage *self,
-           const char      *id)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tasks));
-
-  for (guint i = 0; i < n; i++)
+  /* The task on its page, as read now: the sync may have fetched a photo it waited for,
+   * or the office may have changed them. */
+  if (self->current != NULL)
     {
-      g_autoptr(XunchaTaskItem) item = g_list_model_get_item (G_LIST_MODEL (self->tasks), i);
+      g_autoptr(XunchaTaskItem) fresh = find_item (self,
+                                                   xuncha_task_item_get_task (self->current)->id);
+      const XunchaTask *task;
 
-      if (g_strcmp0 (xuncha_task_item_get_task (item)->id, id) == 0)
-        return g_steal_pointer (&item);
+      if (fresh == NULL)
+        return;
+      g_set_object (&self->current, fresh);
+      task = xuncha_task_item_get_task (fresh);
+      if (self->photos_missing || self->photo_names == NULL
+          || !g_strv_equal ((const char * const *)self->photo_names,
+                            (const char * const *)task->photos))
+        load_photos (self, task);
     }
-  return NULL;
-}
-
-static void
-clear_outcomes (XunchaTasksPage *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->outcome_box))) != NULL)
-    gtk_box_remove (self->outcome_box, child);
 }
 
 /* Fills the task's page from self->current. */
@@ -394,8 +567,8 @@ show_current (XunchaTasksPage *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->deadline_row), "overdue");
 
-  /* The office's photos come with the task as names: shown as a count until they are
-   * fetched. */
+  /* The office's photos come with the task as names; the sync fetches the files. */
+  load_photos (self, task);
   gtk_widget_set_visible (GTK_WIDGET (self->photos_label), g_strv_length (task->photos) > 0);
   if (g_strv_length (task->photos) > 0)
     {
@@ -472,6 +645,42 @@ back_action (GtkWidget  *widget,
 
   gtk_stack_set_visible_child_name (self->stack, "list");
   g_clear_object (&self->current);
+  clear_photos (self);
+}
+
+static void
+close_full_photo (XunchaTasksPage *self)
+{
+  g_cancellable_cancel (self->full_load);
+  g_clear_object (&self->full_load);
+  gtk_picture_set_paintable (self->full_photo, NULL);
+}
+
+static void
+photo_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  XunchaTasksPage *self = XUNCHA_TASKS_PAGE (widget);
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  close_full_photo (self);
+  self->full_load = g_cancellable_new ();
+  /* Decoded on a worker to about a phone screen's pixels: a camera's full resolution
+   * would cost the memory of several screens and show nothing more. */
+  xuncha_thumbnail_load_file (self->full_photo, file, 1440, self->full_load);
+  gtk_stack_set_visible_child_name (self->stack, "photo");
+}
+
+static void
+close_photo_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  XunchaTasksPage *self = XUNCHA_TASKS_PAGE (widget);
+
+  close_full_photo (self);
+  gtk_stack_set_visible_child_name (self->stack, "task");
 }
 
 static void
@@ -777,6 +986,8 @@ xuncha_tasks_page_dispose (GObject *object)
   XunchaTasksPage *self = XUNCHA_TASKS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->photo_loads);
+  g_cancellable_cancel (self->full_load);
   gtk_widget_dispose_template (GTK_WIDGET (self), XUNCHA_TYPE_TASKS_PAGE);
   g_clear_object (&self->worker);
   g_clear_object (&self->session);
@@ -793,6 +1004,9 @@ xuncha_tasks_page_finalize (GObject *object)
   g_clear_object (&self->tasks);
   g_clear_object (&self->messages);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->photo_loads);
+  g_clear_object (&self->full_load);
+  g_clear_pointer (&self->photo_names, g_strfreev);
   g_clear_pointer (&self->doing, g_free);
   g_clear_pointer (&self->doing_reports, g_ptr_array_unref);
 
@@ -831,6 +1045,8 @@ xuncha_tasks_page_class_init (XunchaTasksPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XunchaTasksPage, deadline_row);
   gtk_widget_class_bind_template_child (widget_class, XunchaTasksPage, reports_row);
   gtk_widget_class_bind_template_child (widget_class, XunchaTasksPage, photos_label);
+  gtk_widget_class_bind_template_child (widget_class, XunchaTasksPage, photo_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaTasksPage, full_photo);
   gtk_widget_class_bind_template_child (widget_class, XunchaTasksPage, do_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaTasksPage, outcome_heading);
   gtk_widget_class_bind_template_child (widget_class, XunchaTasksPage, outcome_box);
@@ -840,6 +1056,8 @@ xuncha_tasks_page_class_init (XunchaTasksPageClass *klass)
   gtk_widget_class_install_action (widget_class, "tasks.do", NULL, do_action);
   gtk_widget_class_install_action (widget_class, "tasks.outcome", "s", outcome_action);
   gtk_widget_class_install_action (widget_class, "tasks.read", "s", read_action);
+  gtk_widget_class_install_action (widget_class, "tasks.photo", "s", photo_action);
+  gtk_widget_class_install_action (widget_class, "tasks.close-photo", NULL, close_photo_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -851,6 +1069,7 @@ xuncha_tasks_page_init (XunchaTasksPage *self)
   self->tasks = g_list_store_new (XUNCHA_TYPE_TASK_ITEM);
   self->messages = g_list_store_new (XUNCHA_TYPE_MESSAGE_ITEM);
   self->cancellable = g_cancellable_new ();
+  self->photo_loads = g_cancellable_new ();
   self->doing_reports = g_ptr_array_new_with_free_func (g_free);
   gtk_list_box_bind_model (self->task_list, G_LIST_MODEL (self->tasks), create_task_row, self,
                            NULL);
@@ -1011,4 +1230,23 @@ xuncha_tasks_page_get_text (XunchaTasksPage *self,
   if (g_strcmp0 (field, "status") == 0)
     return gtk_label_get_text (self->task_status);
   g_return_val_if_reached (NULL);
+}
+
+GtkWidget *
+xuncha_tasks_page_get_photo (XunchaTasksPage *self,
+                             guint            index)
+{
+  GtkFlowBoxChild *child;
+
+  g_return_val_if_fail (XUNCHA_IS_TASKS_PAGE (self), NULL);
+
+  child = gtk_flow_box_get_child_at_index (self->photo_box, (int)index);
+  return child != NULL ? gtk_flow_box_child_get_child (child) : NULL;
+}
+
+GtkPicture *
+xuncha_tasks_page_get_full_photo (XunchaTasksPage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_TASKS_PAGE (self), NULL);
+  return self->full_photo;
 }

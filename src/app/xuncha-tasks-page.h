@@ -13,8 +13,9 @@ G_DECLARE_FINAL_TYPE (XunchaTasksPage, xuncha_tasks_page, XUNCHA, TASKS_PAGE, Gt
 
 /* The officer's inbox (任务): the office's unread messages (a tap reads one), the tasks he
  * can still do and the due re-inspections, by deadline then distance, overdue ones in red;
- * and a task's page (what, where from here, the deadline, "Do it", the outcome). Reads and
- * writes the store on its worker; what the officer does is queued for the office there.
+ * and a task's page (what, where from here, the deadline, the office's photos, "Do it", the
+ * outcome). Reads and writes the store on its worker; what the officer does is queued for
+ * the office there.
  * Property "n-tasks" (the badge). Signal "do-task" (task id, the case's report uuid or
  * NULL): the window opens the report flow for it; the reports saved meanwhile are handed
  * back with xuncha_tasks_page_add_report(). */
@@ -39,7 +40,7 @@ guint        xuncha_tasks_page_get_n_tasks      (XunchaTasksPage     *self);
 guint        xuncha_tasks_page_get_n_unread     (XunchaTasksPage     *self);
 /* TRUE while the store is read or written for the page. */
 gboolean     xuncha_tasks_page_is_busy          (XunchaTasksPage     *self);
-/* "loading", "list" or "task". */
+/* "loading", "list", "task" or "photo" (an office photo at full size). */
 const char  *xuncha_tasks_page_get_view         (XunchaTasksPage     *self);
 /* The inbox's rows, in order (an AdwActionRow), or NULL past the end. */
 GtkWidget   *xuncha_tasks_page_get_task_row     (XunchaTasksPage     *self,
@@ -49,5 +50,13 @@ GtkWidget   *xuncha_tasks_page_get_message_row  (XunchaTasksPage     *self,
 /* What the task's page says for "what", "where", "deadline" or "status". */
 const char  *xuncha_tasks_page_get_text         (XunchaTasksPage     *self,
                                                  const char          *field);
+
+/* The task page's office photos, in the task's order: a button holding the photo's
+ * thumbnail (a GtkPicture, filled once decoded) when the device has the photo, else a
+ * placeholder saying when it comes; NULL past the end. */
+GtkWidget   *xuncha_tasks_page_get_photo        (XunchaTasksPage     *self,
+                                                 guint                index);
+/* The picture on the "photo" view. */
+GtkPicture  *xuncha_tasks_page_get_full_photo   (XunchaTasksPage     *self);
 
 G_END_DECLS
