@@ -649,7 +649,7 @@ points_trip (const char *text,
              gssize      length)
 {
   g_autoptr(GArray) points = xuncha_wire_points_decode (text, length, NULL);
-  return points != NULL ? xuncha_wire_points_encode ((XunchaWirePoint *)points->data,
+  return points != NULL ? xuncha_wire_points_encode (&g_array_index (points, XunchaWirePoint, 0),
                                                      points->len)
                         : NULL;
 }

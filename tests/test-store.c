@@ -184,7 +184,6 @@ migrate_officers (const char *enrolled,
   g_autofree char *dir = xuncha_test_make_tmpdir ();
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaStore) store = xuncha_store_open (dir, &error);
-  g_autofree char *officer = NULL;
   sqlite3_stmt *stmt;
 
   g_assert_no_error (error);

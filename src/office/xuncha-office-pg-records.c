@@ -594,7 +594,9 @@ transact (XunchaOfficePgRecords  *self,
     }
   else
     {
-      g_autoptr(PGresult) result = run0 (conn, NULL, "ROLLBACK");
+      /* A failed ROLLBACK leaves nothing to undo: the connection goes back to the pool,
+       * which checks its state before lending it again. */
+      PQclear (run0 (conn, NULL, "ROLLBACK"));
     }
   pool_give (self, conn);
   if (body_error != NULL)
@@ -3989,7 +3991,6 @@ migrate_body (XunchaOfficePgRecords  *self,
   for (; version < latest; version++)
     {
       g_autofree char *next = g_strdup_printf ("%d", version + 1);
-      g_autoptr(PGresult) applied = NULL;
       g_autoptr(PGresult) noted = NULL;
       /* A migration is several statements of constant text, which only PQexec runs. */
       g_autoptr(PGresult) step = PQexec (conn, migrations[version]);
