@@ -1244,6 +1244,7 @@ handle_report (Page       *page,
   g_string_append (html, "</dl>");
   xuncha_office_console_cases_section (page, record, officer != NULL ? officer->team : NULL,
                                        html);
+  xuncha_office_console_evidence_section (page, record, html);
   g_string_append (html, "<h2>");
   esc (html, tr (page, N_("Photos")));
   g_string_append (html, "</h2>");

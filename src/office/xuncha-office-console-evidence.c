@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The report page's evidence (docs/evidence.md): whether the report came with signed
+ * manifests, each signature checked again here against the enrolled key it names (not
+ * taken on trust from the day it arrived), where each stands in its device's chain, and a
+ * chain break when the device started its chain again. */
+#define G_LOG_DOMAIN "xuncha-office"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "xuncha-evidence-key.h"
+#include "xuncha-evidence-manifest.h"
+#include "xuncha-office-console-private.h"
+
+#define tr xuncha_office_console_tr
+#define esc xuncha_office_console_esc
+
+/* Whether @m's signature holds under the key its device enrolled with. */
+static gboolean
+signature_holds (XunchaOfficeConsolePage          *page,
+                 const XunchaOfficeEvidenceRecord *m)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaOfficeEnrolledKey) enrolled = NULL;
+  g_autoptr(XunchaEvidenceKey) key = NULL;
+  g_autoptr(XunchaEvidenceManifest) manifest = NULL;
+
+  enrolled = xuncha_office_records_enrolled_key (page->self->records, NULL, m->device_key,
+                                                 &error);
+  if (enrolled != NULL)
+    key = xuncha_evidence_key_new_from_public (enrolled->public_key, &error);
+  if (key != NULL)
+    manifest = xuncha_evidence_manifest_verify (key, m->manifest, strlen (m->manifest),
+                                                m->signature, &error);
+  if (manifest == NULL && error != NULL)
+    g_message ("Evidence of %s, revision %" G_GINT64_FORMAT ": %s", m->report_uuid,
+               m->revision, error->message);
+  return manifest != NULL;
+}
+
+void
+xuncha_office_console_evidence_section (XunchaOfficeConsolePage        *page,
+                                        const XunchaOfficeReportRecord *record,
+                                        GString                        *html)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) manifests = NULL;
+  gboolean all_hold = TRUE;
+  g_autoptr(GString) rows = g_string_new (NULL);
+
+  g_string_append (html, "<h2>");
+  esc (html, tr (page, N_("Evidence")));
+  g_string_append (html, "</h2><p id=\"evidence-status\">");
+  manifests = xuncha_office_records_evidence_of_report (page->self->records,
+                                                        record->report->uuid, &error);
+  if (manifests == NULL)
+    {
+      g_warning ("Evidence of %s: %s", record->report->uuid, error->message);
+      esc (html, tr (page, N_("The evidence could not be read. Try again later.")));
+      g_string_append (html, "</p>");
+      return;
+    }
+  if (manifests->len == 0)
+    {
+      esc (html, tr (page, N_("Not signed: the device was enrolled before signing keys.")));
+      g_string_append (html, "</p>");
+      return;
+    }
+  for (guint i = 0; i < manifests->len; i++)
+    {
+      const XunchaOfficeEvidenceRecord *m = manifests->pdata[i];
+      gboolean holds = signature_holds (page, m);
+
+      all_hold = all_hold && holds;
+      g_string_append_printf (rows, "<tr><td>%" G_GINT64_FORMAT "</td><td><code>",
+                              m->revision);
+      esc (rows, m->device_key);
+      g_string_append_printf (rows, "</code></td><td>%" G_GINT64_FORMAT "</td>"
+                              "<td>%" G_GINT64_FORMAT "</td><td>", m->chain, m->sequence);
+      esc (rows, m->received_at);
+      g_string_append (rows, "</td><td>");
+      if (holds)
+        esc (rows, tr (page, N_("verified")));
+      else
+        {
+          g_string_append (rows, "<strong class=\"overdue\">");
+          esc (rows, tr (page, N_("does not verify")));
+          g_string_append (rows, "</strong>");
+        }
+      if (m->chain_break)
+        {
+          g_string_append (rows, " <strong class=\"chain-break\">");
+          esc (rows, tr (page, N_("chain break: the device started its chain again here")));
+          g_string_append (rows, "</strong>");
+        }
+      g_string_append (rows, "</td></tr>");
+    }
+  if (all_hold)
+    esc (html, tr (page, N_("Signed by the reporting device; every signature verified.")));
+  else
+    {
+      g_string_append (html, "<strong class=\"overdue\">");
+      esc (html, tr (page, N_("Signed, but a signature does not verify: do not rely on this "
+                              "report as evidence.")));
+      g_string_append (html, "</strong>");
+    }
+  g_string_append (html, "</p><table class=\"evidence\" id=\"evidence-manifests\"><thead><tr>");
+  {
+    const char *headings[] = { N_("Revision"), N_("Device key"), N_("Chain"), N_("Sequence"),
+                               N_("Received"), N_("Signature") };
+
+    for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
+      {
+        g_string_append (html, "<th>");
+        esc (html, tr (page, headings[i]));
+        g_string_append (html, "</th>");
+      }
+  }
+  g_string_append (html, "</tr></thead><tbody>");
+  g_string_append_len (html, rows->str, (gssize)rows->len);
+  g_string_append (html, "</tbody></table>");
+}
