@@ -361,7 +361,7 @@ console_request (Env         *env,
                  const char  *path,
                  const char  *session,
                  const char  *form,
-                 char       **body,
+                 GBytes     **body,
                  char       **set_session)
 {
   g_autoptr(GError) error = NULL;
@@ -392,7 +392,7 @@ console_request (Env         *env,
   bytes = soup_session_send_and_read (soup, msg, NULL, &error);
   g_assert_no_error (error);
   if (body != NULL)
-    *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    *body = g_bytes_ref (bytes);
   soup_message_headers_iter_init (&iter, soup_message_get_response_headers (msg));
   while (set_session != NULL && soup_message_headers_iter_next (&iter, &name, &value))
     if (g_ascii_strcasecmp (name, "Set-Cookie") == 0
@@ -406,25 +406,32 @@ console_request (Env         *env,
   return soup_message_get_status (msg);
 }
 
-/* A dispatcher's console session: an account made, logged in with its one-time password,
- * the password changed. */
+/* A console session of a new account @name: made with @role (and @team, nullable), logged
+ * in with its one-time password, the password changed. */
 static char *
-console_session (Env *env)
+console_session (Env        *env,
+                 const char *name,
+                 const char *role,
+                 const char *team)
 {
-  g_autofree char *out = xuncha_test_office_admin (env->office_dir, "staff", "add", "disp",
-                                                   "--role", "dispatcher", NULL);
+  g_autofree char *out = team != NULL
+    ? xuncha_test_office_admin (env->office_dir, "staff", "add", name, "--role", role, "--team",
+                                team, NULL)
+    : xuncha_test_office_admin (env->office_dir, "staff", "add", name, "--role", role, NULL);
   g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
   g_autofree char *one_time = g_uri_escape_string (lines[g_strv_length (lines) - 1], NULL,
                                                    FALSE);
-  g_autofree char *form = g_strdup_printf ("name=disp&password=%s", one_time);
+  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", name, one_time);
   g_autofree char *first = NULL, *page = NULL, *csrf = NULL;
+  g_autoptr(GBytes) page_bytes = NULL;
   char *second = NULL;
   const char *marker;
 
   g_assert_cmpuint (console_request (env, "POST", "/console/login", NULL, form, NULL, &first),
                     ==, 303);
-  g_assert_cmpuint (console_request (env, "GET", "/console/password", first, NULL, &page,
-                                     NULL), ==, 200);
+  g_assert_cmpuint (console_request (env, "GET", "/console/password", first, NULL,
+                                     &page_bytes, NULL), ==, 200);
+  page = g_strndup (g_bytes_get_data (page_bytes, NULL), g_bytes_get_size (page_bytes));
   marker = strstr (page, "name=\"csrf\" value=\"");
   g_assert_nonnull (marker);
   marker += strlen ("name=\"csrf\" value=\"");
@@ -445,10 +452,10 @@ console_report_page (Env        *env,
                      const char *uuid)
 {
   g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
-  char *body = NULL;
+  g_autoptr(GBytes) body = NULL;
 
   g_assert_cmpuint (console_request (env, "GET", path, session, NULL, &body, NULL), ==, 200);
-  return body;
+  return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
 
 /* A device that lost its store signs from sequence 1 again: kept, and flagged. */
@@ -479,47 +486,10 @@ test_chain_break_flagged (void)
                                       "WHERE chain_break AND sequence = 1 AND chain = 2"), ==, 1);
   shown = xuncha_test_office_admin (env->office_dir, "evidence", "show", after, NULL);
   g_assert_nonnull (strstr (shown, "CHAIN BREAK"));
-  session = console_session (env);
+  session = console_session (env, "disp", "dispatcher", NULL);
   page = console_report_page (env, session, after);
   g_assert_nonnull (strstr (page, "<td>2</td><td>1</td>"));
   g_assert_nonnull (strstr (page, "<strong class=\"chain-break\">chain break"));
-}
-
-/* The report page's evidence: a saved and edited report's two manifests, each verified
- * against its device's key, in chain 1 at sequences 1 and 2; a manifest changed in the
- * office's records no longer verifies, and the page says so. */
-static void
-test_console_evidence (void)
-{
-  g_autoptr(Env) env = env_new ();
-  g_autoptr(XunchaSyncResult) result = NULL;
-  g_autofree char *uuid = NULL, *page = NULL, *tampered = NULL, *session = NULL;
-  const char *table;
-
-  if (env == NULL)
-    return;
-  uuid = save_report (env, "note-as-saved", 5);
-  edit_note (env, uuid, "note-as-edited");
-  result = sync_once (env);
-  g_assert_true (xuncha_sync_result_is_complete (result));
-  session = console_session (env);
-  page = console_report_page (env, session, uuid);
-  g_assert_nonnull (strstr (page, "<p id=\"evidence-status\">Signed by the reporting device; "
-                                  "every signature verified.</p>"));
-  table = strstr (page, "id=\"evidence-manifests\"");
-  g_assert_nonnull (table);
-  g_assert_nonnull (strstr (table, "<tr><td>1</td><td><code>"));
-  g_assert_nonnull (strstr (table, "</code></td><td>1</td><td>1</td><td>"));
-  g_assert_nonnull (strstr (table, "</code></td><td>1</td><td>2</td><td>"));
-  g_assert_null (strstr (page, "chain-break"));
-  g_assert_null (strstr (page, "does not verify"));
-
-  xuncha_test_office_exec (env->office_dir, "UPDATE evidence_manifests SET manifest = "
-                                            "replace (manifest, 'note-as-edited', "
-                                            "'note-as-forged')");
-  tampered = console_report_page (env, session, uuid);
-  g_assert_nonnull (strstr (tampered, "a signature does not verify"));
-  g_assert_nonnull (strstr (tampered, "does not verify</strong></td></tr>"));
 }
 
 /* A device enrolled without a key is told, in its sync status, that its reports are not
@@ -779,6 +749,70 @@ test_bundle_verified_and_tampering_found (void)
   verify (copy, "another key");
   xuncha_test_remove_tree (copy);
   g_free (copy);
+}
+
+/* The report page's evidence: a saved and edited report's two manifests, each verified
+ * against its device's key, in chain 1 at sequences 1 and 2, and its bundle as a zip, for a
+ * staff session only, which unzipped verifies offline; a manifest changed in the office's
+ * records no longer verifies, and the page says so. */
+static void
+test_console_evidence (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL, *page = NULL, *tampered = NULL, *session = NULL;
+  const char *table;
+
+  if (env == NULL)
+    return;
+  uuid = save_report (env, "note-as-saved", 5);
+  edit_note (env, uuid, "note-as-edited");
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  session = console_session (env, "disp", "dispatcher", NULL);
+  page = console_report_page (env, session, uuid);
+  g_assert_nonnull (strstr (page, "<p id=\"evidence-status\">Signed by the reporting device; "
+                                  "every signature verified.</p>"));
+  table = strstr (page, "id=\"evidence-manifests\"");
+  g_assert_nonnull (table);
+  g_assert_nonnull (strstr (table, "<tr><td>1</td><td><code>"));
+  g_assert_nonnull (strstr (table, "</code></td><td>1</td><td>1</td><td>"));
+  g_assert_nonnull (strstr (table, "</code></td><td>1</td><td>2</td><td>"));
+  g_assert_null (strstr (page, "chain-break"));
+  g_assert_null (strstr (page, "does not verify"));
+  g_assert_nonnull (strstr (page, "<a id=\"evidence-zip\" href=\"/console/reports/"));
+  {
+    g_autofree char *path = g_strdup_printf ("/console/reports/%s/evidence.zip", uuid);
+    g_autofree char *dir = xuncha_test_make_tmpdir ();
+    g_autofree char *zip = g_build_filename (dir, "evidence.zip", NULL);
+    g_autofree char *out = g_build_filename (dir, "bundle", NULL);
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { "unzip", "-q", zip, "-d", out, NULL };
+    int status = -1;
+
+    g_autofree char *other_team = console_session (env, "lead2", "leader", "T2");
+
+    g_assert_cmpuint (console_request (env, "GET", path, NULL, NULL, NULL, NULL), ==, 303);
+    g_assert_cmpuint (console_request (env, "GET", path, other_team, NULL, NULL, NULL), ==, 404);
+    g_assert_cmpuint (console_request (env, "GET", path, session, NULL, &body, NULL), ==, 200);
+    g_assert_true (g_file_set_contents (zip, g_bytes_get_data (body, NULL),
+                                        (gssize)g_bytes_get_size (body), &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    verify (out, NULL);
+    xuncha_test_remove_tree (dir);
+  }
+
+  xuncha_test_office_exec (env->office_dir, "UPDATE evidence_manifests SET manifest = "
+                                            "replace (manifest, 'note-as-edited', "
+                                            "'note-as-forged')");
+  tampered = console_report_page (env, session, uuid);
+  g_assert_nonnull (strstr (tampered, "a signature does not verify"));
+  g_assert_nonnull (strstr (tampered, "does not verify</strong></td></tr>"));
 }
 
 int

@@ -13,9 +13,14 @@
 #include "xuncha-evidence-key.h"
 #include "xuncha-evidence-manifest.h"
 #include "xuncha-office-console-private.h"
+#include "xuncha-office-evidence-bundle.h"
+#include "xuncha-office-zip-writer.h"
 
 #define tr xuncha_office_console_tr
 #define esc xuncha_office_console_esc
+#define PREFIX XUNCHA_OFFICE_CONSOLE_PREFIX
+/* A bundle in one zip at most: a report's photos of a few MiB each and its manifests. */
+#define BUNDLE_MAX_BYTES (64 * 1024 * 1024)
 
 /* Whether @m's signature holds under the key its device enrolled with. */
 static gboolean
@@ -120,5 +125,77 @@ xuncha_office_console_evidence_section (XunchaOfficeConsolePage        *page,
   }
   g_string_append (html, "</tr></thead><tbody>");
   g_string_append_len (html, rows->str, (gssize)rows->len);
-  g_string_append (html, "</tbody></table>");
+  g_string_append (html, "</tbody></table><p><a id=\"evidence-zip\" href=\"" PREFIX "/reports/");
+  esc (html, record->report->uuid);
+  g_string_append (html, "/evidence.zip\">");
+  esc (html, tr (page, N_("Download the evidence bundle (zip)")));
+  g_string_append (html, "</a></p>");
+}
+
+/* Adds a bundle's file to the zip @user_data, within BUNDLE_MAX_BYTES. */
+static gboolean
+add_to_zip (const char  *name,
+            GBytes      *data,
+            gpointer     user_data,
+            GError     **error)
+{
+  XunchaOfficeZipWriter *zip = user_data;
+  gsize length;
+  const guint8 *bytes = g_bytes_get_data (data, &length);
+
+  if (xuncha_office_zip_writer_size (zip) + (guint64)length > BUNDLE_MAX_BYTES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "more than %d MiB",
+                   BUNDLE_MAX_BYTES / (1024 * 1024));
+      return FALSE;
+    }
+  xuncha_office_zip_writer_add (zip, name, bytes, length);
+  return TRUE;
+}
+
+void
+xuncha_office_console_evidence_zip (XunchaOfficeConsolePage *page,
+                                    const char              *uuid)
+{
+  static const char * const allowed[] = { "lang", NULL };
+  g_autoptr(XunchaOfficeReportRecord) record = NULL;
+  g_autoptr(XunchaOfficeZipWriter) zip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *disposition = NULL;
+
+  /* The member's scope, as for the report's page and its photos. */
+  if (!xuncha_office_console_read_query (page, allowed)
+      || (record = xuncha_office_console_visible_report (page, uuid)) == NULL)
+    return;
+  zip = xuncha_office_zip_writer_new ();
+  if (!xuncha_office_evidence_bundle_write (page->self->records, page->self->photos,
+                                            record->report->uuid, add_to_zip, zip, NULL,
+                                            &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          g_autofree char *message =
+            g_strdup_printf (tr (page, N_("The evidence bundle is more than %d MiB: export it "
+                                          "at the office with “xuncha-office evidence "
+                                          "export”.")), BUNDLE_MAX_BYTES / (1024 * 1024));
+
+          xuncha_office_console_answer_message (page, 413, tr (page, N_("Too large")), message);
+        }
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+               || g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                                   XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND))
+        xuncha_office_console_answer_message (page, 404, tr (page, N_("No evidence")),
+                                              tr (page, N_("The office holds no signed "
+                                                           "manifests or not every photo of "
+                                                           "this report: there is no bundle "
+                                                           "to download.")));
+      else
+        xuncha_office_console_answer_storage_error (page, error);
+      return;
+    }
+  disposition = g_strdup_printf ("attachment; filename=\"report-%s-evidence.zip\"",
+                                 record->report->uuid);
+  xuncha_office_console_call_header (page->call, "Content-Disposition", disposition);
+  xuncha_office_console_answer (page, 200, "application/zip",
+                                xuncha_office_zip_writer_finish (zip));
 }

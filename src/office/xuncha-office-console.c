@@ -1689,6 +1689,9 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
   else if (n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "photos.zip")
            && get)
     xuncha_office_console_export_photos (&page, parts[1]);
+  else if (n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "evidence.zip")
+           && get)
+    xuncha_office_console_evidence_zip (&page, parts[1]);
   else if (n == 1 && g_str_equal (parts[0], "weekly") && get)
     xuncha_office_console_weekly_page (&page);
   else if (n == 1 && g_str_equal (parts[0], "weekly.csv") && get)
