@@ -937,6 +937,20 @@ test_weekly_cases (void)
   g_assert_nonnull (strstr (categories, "<td>09006</td><td class=\"count\">1</td>"
                                         "<td class=\"count\">1</td>"
                                         "<td class=\"count overdue\">1</td></tr></tbody>"));
+  /* The chart: T2's bar in two parts (late, overdue) with its figures, T1's in one. */
+  {
+    const char *chart = strstr (answer->body, "<svg class=\"bars\" id=\"chart-case-teams\"");
+    const char *end = chart != NULL ? strstr (chart, "</svg>") : NULL;
+    g_autofree char *svg = NULL;
+
+    g_assert_nonnull (end);
+    svg = g_strndup (chart, (gsize)(end - chart));
+    g_assert_nonnull (strstr (svg, ">T2</text><rect "));
+    g_assert_nonnull (strstr (svg, "fill=\"#c17d11\"/><rect "));
+    g_assert_nonnull (strstr (svg, ">0/1/1</text>"));
+    g_assert_nonnull (strstr (svg, ">1/0/0</text>"));
+    g_assert_nonnull (strstr (answer->body, "<svg class=\"bars\" id=\"chart-case-categories\""));
+  }
   teams = strstr (answer->body, "id=\"weekly-case-teams\"");
   g_assert_nonnull (teams);
   g_assert_nonnull (strstr (teams, "<tr><td>T2</td><td class=\"count\">0</td>"

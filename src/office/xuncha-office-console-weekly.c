@@ -536,6 +536,61 @@ repeat_offenders (Week *week)
   return all;
 }
 
+/* A horizontal bar per row, its parts closed on time, closed late and open past the
+ * deadline, in the table's colours; the labels are text in the SVG, escaped as any. */
+static void
+svg_case_bars (GString    *html,
+               GPtrArray  *tallies,
+               guint       rows,
+               const char *id)
+{
+  static const char * const fills[] = { "#1d6b2f", "#c17d11", "#a40000" };
+  const guint bar_height = 20, label_width = 150, width = 520;
+  gint64 most = 1;
+
+  rows = MIN (rows, tallies->len);
+  if (rows == 0)
+    return;
+  for (guint i = 0; i < rows; i++)
+    {
+      const CaseTally *tally = tallies->pdata[i];
+
+      most = MAX (most, tally->on_time + tally->late + tally->overdue);
+    }
+  g_string_append_printf (html, "<svg class=\"bars\" id=\"%s\" role=\"img\" width=\"%u\" "
+                          "height=\"%u\" viewBox=\"0 0 %u %u\" "
+                          "xmlns=\"http://www.w3.org/2000/svg\">",
+                          id, width, rows * bar_height, width, rows * bar_height);
+  for (guint i = 0; i < rows; i++)
+    {
+      const CaseTally *tally = tallies->pdata[i];
+      const gint64 parts[] = { tally->on_time, tally->late, tally->overdue };
+      guint x = label_width;
+
+      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
+                              "font-size=\"12\">", label_width - 6, i * bar_height + 14);
+      esc (html, tally->name);
+      g_string_append (html, "</text>");
+      for (guint j = 0; j < G_N_ELEMENTS (parts); j++)
+        {
+          guint length = (guint)((width - label_width - 50) * parts[j] / most);
+
+          if (parts[j] == 0)
+            continue;
+          length = MAX (length, 1u);
+          g_string_append_printf (html, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
+                                  "fill=\"%s\"/>", x, i * bar_height + 3, length,
+                                  bar_height - 6, fills[j]);
+          x += length;
+        }
+      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" font-size=\"12\">"
+                              "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+                              "</text>", x + 4, i * bar_height + 14, tally->on_time,
+                              tally->late, tally->overdue);
+    }
+  g_string_append (html, "</svg>");
+}
+
 static void
 case_table (GString                 *html,
             XunchaOfficeConsolePage *page,
@@ -605,9 +660,11 @@ weekly_cases (GString                 *html,
   table (html, page, "weekly-statuses", tr (page, N_("Case status")), NULL, statuses,
          G_MAXUINT);
   heading (html, page, N_("Cases against their time limit, by category"));
+  svg_case_bars (html, categories, 12, "chart-case-categories");
   case_table (html, page, "weekly-case-categories", tr (page, N_("Category")),
               tr (page, N_("Code")), categories);
   heading (html, page, N_("Cases against their time limit, by team"));
+  svg_case_bars (html, teams, 12, "chart-case-teams");
   case_table (html, page, "weekly-case-teams", tr (page, N_("Team")), NULL, teams);
 }
 
