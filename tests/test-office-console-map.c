@@ -958,7 +958,7 @@ test_weekly_cases (void)
                                    "<td class=\"count overdue\">1</td></tr>"
                                    "<tr><td>T1</td><td class=\"count\">1</td>"
                                    "<td class=\"count\">0</td>"
-                                   "<td class=\"count overdue\">0</td></tr></tbody>"));
+                                   "<td class=\"count\">0</td></tr></tbody>"));
   g_clear_pointer (&answer, answer_free);
 
   answer = request (path, "lead1");
@@ -967,7 +967,7 @@ test_weekly_cases (void)
   g_assert_nonnull (categories);
   g_assert_nonnull (strstr (categories, "<td>09006</td><td class=\"count\">1</td>"
                                         "<td class=\"count\">0</td>"
-                                        "<td class=\"count overdue\">0</td></tr></tbody>"));
+                                        "<td class=\"count\">0</td></tr></tbody>"));
   g_assert_null (strstr (strstr (answer->body, "id=\"weekly-case-teams\""), "<td>T2</td>"));
   g_clear_pointer (&answer, answer_free);
 

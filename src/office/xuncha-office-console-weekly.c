@@ -631,10 +631,12 @@ case_table (GString                 *html,
           esc (html, tally->detail);
           g_string_append (html, "</td>");
         }
+      /* Cases open past their deadline stand out, as on the list; none does not. */
       g_string_append_printf (html, "<td class=\"count\">%" G_GINT64_FORMAT "</td>"
                               "<td class=\"count\">%" G_GINT64_FORMAT "</td>"
-                              "<td class=\"count overdue\">%" G_GINT64_FORMAT "</td></tr>",
-                              tally->on_time, tally->late, tally->overdue);
+                              "<td class=\"count%s\">%" G_GINT64_FORMAT "</td></tr>",
+                              tally->on_time, tally->late, tally->overdue > 0 ? " overdue" : "",
+                              tally->overdue);
     }
   g_string_append (html, "</tbody></table>");
   if (tallies->len == 0)
