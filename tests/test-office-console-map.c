@@ -971,6 +971,23 @@ test_weekly_cases (void)
   g_assert_null (strstr (strstr (answer->body, "id=\"weekly-case-teams\""), "<td>T2</td>"));
   g_clear_pointer (&answer, answer_free);
 
+  /* A week still to come: no figures, not today's overdue case. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(GDateTime) later = g_date_time_add_weeks (now, 2);
+    g_autofree char *future = g_strdup_printf ("/console/weekly?week=%04d-W%02d",
+                                               g_date_time_get_week_numbering_year (later),
+                                               g_date_time_get_week_of_year (later));
+
+    answer = request (future, "disp");
+    g_assert_cmpint (answer->status, ==, 200);
+    teams = strstr (answer->body, "id=\"weekly-case-teams\"");
+    g_assert_nonnull (teams);
+    g_assert_true (g_str_has_prefix (teams, "id=\"weekly-case-teams\"><thead>"));
+    g_assert_nonnull (strstr (teams, "</thead><tbody></tbody></table>"));
+    g_clear_pointer (&answer, answer_free);
+  }
+
   answer = request (csv_path, "disp");
   g_assert_cmpint (answer->status, ==, 200);
   rows = parse_csv (answer->body + 3);
