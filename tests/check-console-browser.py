@@ -335,6 +335,11 @@ try:
     check(not driver.find_elements(By.CSS_SELECTOR, ".case-step"), "steps after closing")
     driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
     shot("case-closed")
+    # Its evidence: sent by the device API without manifests, so not signed.
+    evidence = driver.find_element(By.ID, "evidence-status")
+    check("未签名" in evidence.text, "the evidence says " + evidence.text)
+    driver.execute_script("arguments[0].scrollIntoView()", evidence)
+    shot("report-evidence")
     # The categories' time limits, as a dispatcher reads them from the navigation.
     driver.find_element(By.LINK_TEXT, "处置时限").click()
     wait_for("/console/time-limits")
@@ -363,6 +368,15 @@ try:
                            {"width": 360, "height": 720, "deviceScaleFactor": 1,
                             "mobile": True})
     shot("weekly-phone")
+    # The case closed above, within its time limit, in its team's row and its bar.
+    cases = driver.find_element(By.ID, "weekly-case-teams")
+    check(cases.text.split("\n")[-1].split() == ["一中队", "1", "0", "0"],
+          "the weekly case figures by team say " + cases.text)
+    check(driver.find_elements(By.CSS_SELECTOR, "svg#chart-case-teams rect"),
+          "no bar chart of the case figures")
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.ID, "chart-case-categories"))
+    shot("weekly-cases")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     check(not driver.find_element(By.TAG_NAME, "header").is_displayed(),

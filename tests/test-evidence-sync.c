@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <math.h>
 #include <string.h>
 
@@ -352,6 +353,111 @@ test_photo_changed_refused (void)
   g_assert_nonnull (strstr (message, "photos"));
 }
 
+/* An HTTPS request to the office's console with the session cookie @session (NULL: none);
+ * the status, and the body in @body. */
+static guint
+console_request (Env         *env,
+                 const char  *method,
+                 const char  *path,
+                 const char  *session,
+                 const char  *form,
+                 GBytes     **body,
+                 char       **set_session)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) ca = g_tls_file_database_new (env->certs->ca, &error);
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+  g_autoptr(SoupSession) soup = soup_session_new_with_options ("tls-database", ca,
+                                                               "proxy-resolver", direct, NULL);
+  g_autofree char *url = g_strdup_printf ("%s%s", env->office->url, path + 1);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  g_assert_no_error (error);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (session != NULL)
+    {
+      g_autofree char *cookie = g_strdup_printf ("xuncha_session=%s", session);
+
+      soup_message_headers_append (soup_message_get_request_headers (msg), "Cookie", cookie);
+    }
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) sent = g_bytes_new (form, strlen (form));
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", sent);
+    }
+  bytes = soup_session_send_and_read (soup, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (body != NULL)
+    *body = g_bytes_ref (bytes);
+  soup_message_headers_iter_init (&iter, soup_message_get_response_headers (msg));
+  while (set_session != NULL && soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Set-Cookie") == 0
+        && g_str_has_prefix (value, "xuncha_session="))
+      {
+        const char *start = value + strlen ("xuncha_session=");
+
+        g_free (*set_session);
+        *set_session = g_strndup (start, strcspn (start, ";"));
+      }
+  return soup_message_get_status (msg);
+}
+
+/* A console session of a new account @name: made with @role (and @team, nullable), logged
+ * in with its one-time password, the password changed. */
+static char *
+console_session (Env        *env,
+                 const char *name,
+                 const char *role,
+                 const char *team)
+{
+  g_autofree char *out = team != NULL
+    ? xuncha_test_office_admin (env->office_dir, "staff", "add", name, "--role", role, "--team",
+                                team, NULL)
+    : xuncha_test_office_admin (env->office_dir, "staff", "add", name, "--role", role, NULL);
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_autofree char *one_time = g_uri_escape_string (lines[g_strv_length (lines) - 1], NULL,
+                                                   FALSE);
+  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", name, one_time);
+  g_autofree char *first = NULL, *page = NULL, *csrf = NULL;
+  g_autoptr(GBytes) page_bytes = NULL;
+  char *second = NULL;
+  const char *marker;
+
+  g_assert_cmpuint (console_request (env, "POST", "/console/login", NULL, form, NULL, &first),
+                    ==, 303);
+  g_assert_cmpuint (console_request (env, "GET", "/console/password", first, NULL,
+                                     &page_bytes, NULL), ==, 200);
+  page = g_strndup (g_bytes_get_data (page_bytes, NULL), g_bytes_get_size (page_bytes));
+  marker = strstr (page, "name=\"csrf\" value=\"");
+  g_assert_nonnull (marker);
+  marker += strlen ("name=\"csrf\" value=\"");
+  csrf = g_strndup (marker, strcspn (marker, "\""));
+  g_free (form);
+  form = g_strdup_printf ("csrf=%s&current=%s&new=strong+enough+1&repeat=strong+enough+1", csrf,
+                          one_time);
+  g_assert_cmpuint (console_request (env, "POST", "/console/password", first, form, NULL,
+                                     &second), ==, 303);
+  g_assert_nonnull (second);
+  return second;
+}
+
+/* The console's page of report @uuid for @session. */
+static char *
+console_report_page (Env        *env,
+                     const char *session,
+                     const char *uuid)
+{
+  g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
+  g_autoptr(GBytes) body = NULL;
+
+  g_assert_cmpuint (console_request (env, "GET", path, session, NULL, &body, NULL), ==, 200);
+  return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
 /* A device that lost its store signs from sequence 1 again: kept, and flagged. */
 static void
 test_chain_break_flagged (void)
@@ -359,7 +465,7 @@ test_chain_break_flagged (void)
   g_autoptr(Env) env = env_new ();
   g_autoptr(XunchaSyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *after = NULL, *shown = NULL;
+  g_autofree char *after = NULL, *shown = NULL, *page = NULL, *session = NULL;
 
   if (env == NULL)
     return;
@@ -380,6 +486,10 @@ test_chain_break_flagged (void)
                                       "WHERE chain_break AND sequence = 1 AND chain = 2"), ==, 1);
   shown = xuncha_test_office_admin (env->office_dir, "evidence", "show", after, NULL);
   g_assert_nonnull (strstr (shown, "CHAIN BREAK"));
+  session = console_session (env, "disp", "dispatcher", NULL);
+  page = console_report_page (env, session, after);
+  g_assert_nonnull (strstr (page, "<td>2</td><td>1</td>"));
+  g_assert_nonnull (strstr (page, "<strong class=\"chain-break\">chain break"));
 }
 
 /* A device enrolled without a key is told, in its sync status, that its reports are not
@@ -641,17 +751,85 @@ test_bundle_verified_and_tampering_found (void)
   g_free (copy);
 }
 
+/* The report page's evidence: a saved and edited report's two manifests, each verified
+ * against its device's key, in chain 1 at sequences 1 and 2, and its bundle as a zip, for a
+ * staff session only, which unzipped verifies offline; a manifest changed in the office's
+ * records no longer verifies, and the page says so. */
+static void
+test_console_evidence (void)
+{
+  g_autoptr(Env) env = env_new ();
+  g_autoptr(XunchaSyncResult) result = NULL;
+  g_autofree char *uuid = NULL, *page = NULL, *tampered = NULL, *session = NULL;
+  const char *table;
+
+  if (env == NULL)
+    return;
+  uuid = save_report (env, "note-as-saved", 5);
+  edit_note (env, uuid, "note-as-edited");
+  result = sync_once (env);
+  g_assert_true (xuncha_sync_result_is_complete (result));
+  session = console_session (env, "disp", "dispatcher", NULL);
+  page = console_report_page (env, session, uuid);
+  g_assert_nonnull (strstr (page, "<p id=\"evidence-status\">Signed by the reporting device; "
+                                  "every signature verified.</p>"));
+  table = strstr (page, "id=\"evidence-manifests\"");
+  g_assert_nonnull (table);
+  g_assert_nonnull (strstr (table, "<tr><td>1</td><td><code>"));
+  g_assert_nonnull (strstr (table, "</code></td><td>1</td><td>1</td><td>"));
+  g_assert_nonnull (strstr (table, "</code></td><td>1</td><td>2</td><td>"));
+  g_assert_null (strstr (page, "chain-break"));
+  g_assert_null (strstr (page, "does not verify"));
+  g_assert_nonnull (strstr (page, "<a id=\"evidence-zip\" href=\"/console/reports/"));
+  {
+    g_autofree char *path = g_strdup_printf ("/console/reports/%s/evidence.zip", uuid);
+    g_autofree char *dir = xuncha_test_make_tmpdir ();
+    g_autofree char *zip = g_build_filename (dir, "evidence.zip", NULL);
+    g_autofree char *out = g_build_filename (dir, "bundle", NULL);
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { "unzip", "-q", zip, "-d", out, NULL };
+    int status = -1;
+
+    g_autofree char *other_team = console_session (env, "lead2", "leader", "T2");
+
+    g_assert_cmpuint (console_request (env, "GET", path, NULL, NULL, NULL, NULL), ==, 303);
+    g_assert_cmpuint (console_request (env, "GET", path, other_team, NULL, NULL, NULL), ==, 404);
+    g_assert_cmpuint (console_request (env, "GET", path, session, NULL, &body, NULL), ==, 200);
+    g_assert_true (g_file_set_contents (zip, g_bytes_get_data (body, NULL),
+                                        (gssize)g_bytes_get_size (body), &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    verify (out, NULL);
+    xuncha_test_remove_tree (dir);
+  }
+
+  xuncha_test_office_exec (env->office_dir, "UPDATE evidence_manifests SET manifest = "
+                                            "replace (manifest, 'note-as-edited', "
+                                            "'note-as-forged')");
+  tampered = console_report_page (env, session, uuid);
+  g_assert_nonnull (strstr (tampered, "a signature does not verify"));
+  g_assert_nonnull (strstr (tampered, "does not verify</strong></td></tr>"));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* libsoup's connections (the console's pages) ask GIO for the system's proxy resolver,
+   * whose GNOME module reads settings this test has no schemas for: loopback needs none. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_add_func ("/evidence-sync/tampering-refused", test_tampering_refused);
   g_test_add_func ("/evidence-sync/photo-changed-refused", test_photo_changed_refused);
   g_test_add_func ("/evidence-sync/chain-break-flagged", test_chain_break_flagged);
   g_test_add_func ("/evidence-sync/bundle-verified-and-tampering-found",
                    test_bundle_verified_and_tampering_found);
   g_test_add_func ("/evidence-sync/keyless-device-status", test_keyless_device_status);
+  g_test_add_func ("/evidence-sync/console-evidence", test_console_evidence);
   g_test_add_func ("/evidence-sync/keyless-device-told-to-enroll",
                    test_keyless_device_told_to_enroll);
   return g_test_run ();

@@ -321,6 +321,105 @@ test_steps (Fixture       *f,
   g_assert_cmpstr (((XunchaOfficeCase *)running->pdata[0])->report_uuid, ==, REPORT_UUID);
 }
 
+/* Walks report @uuid to 立案 at @filed_us with @deadline_us, then to 结案 at @closed_us
+ * (0: left open). */
+static void
+file_case (Fixture    *f,
+           const char *uuid,
+           gint64      filed_us,
+           gint64      deadline_us,
+           gint64      closed_us)
+{
+  g_autoptr(XunchaOfficeCaseEvent) accept = make_step ("accept", "上报", "受理");
+  g_autoptr(XunchaOfficeCaseEvent) file = make_step ("file", "受理", "立案");
+  g_autoptr(XunchaOfficeCaseEvent) close = make_step ("close_override", "立案", "结案");
+
+  if (g_strcmp0 (uuid, REPORT_UUID) != 0)
+    put_report (f, uuid);
+  for (XunchaOfficeCaseEvent **e = (XunchaOfficeCaseEvent *[]){ accept, file, close, NULL };
+       *e != NULL; e++)
+    {
+      g_free ((*e)->report_uuid);
+      (*e)->report_uuid = g_strdup (uuid);
+    }
+  accept->at = filed_us - 1000;
+  file->at = filed_us;
+  file->deadline_us = deadline_us;
+  step (f, accept, 0);
+  step (f, file, 1);
+  if (closed_us > 0)
+    {
+      close->at = closed_us;
+      step (f, close, 2);
+    }
+}
+
+/* The weekly report's case figures: the cases closed in the week (on time or late against
+ * their deadline), and those still open at its end past their deadline, each with its
+ * category and officer; a case closed only after the week counts as open in it, and one
+ * closed before it, not yet due or never filed is not listed. */
+static void
+test_outcomes (Fixture       *f,
+               gconstpointer  data)
+{
+  const gint64 day = (gint64)G_USEC_PER_SEC * 86400;
+  const gint64 from = G_GINT64_CONSTANT (1796860800) * G_USEC_PER_SEC, to = from + 7 * day;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outcomes = NULL;
+  g_autoptr(XunchaOfficeCaseEvent) accept = NULL;
+  const XunchaOfficeCaseOutcome *o;
+
+  file_case (f, REPORT_UUID, from - 2 * day, from + day, from + day / 2);           /* on time */
+  file_case (f, "00000000-0000-4000-8000-00000000000b", from - 5 * day, from - day,
+             from + 2 * day);                                                       /* late */
+  file_case (f, "00000000-0000-4000-8000-00000000000c", from - 3 * day, from + 3 * day, 0);
+  file_case (f, "00000000-0000-4000-8000-00000000000d", from, from + 10 * day, 0); /* not due */
+  file_case (f, "00000000-0000-4000-8000-00000000000e", from - 10 * day, from - 8 * day,
+             from - 7 * day);                                                       /* before */
+  file_case (f, "00000000-0000-4000-8000-00000000000f", from, from + 2 * day,
+             from + 9 * day);                                                       /* after */
+  put_report (f, "00000000-0000-4000-8000-000000000010");                         /* accepted */
+  accept = make_step ("accept", "上报", "受理");
+  g_free (accept->report_uuid);
+  accept->report_uuid = g_strdup ("00000000-0000-4000-8000-000000000010");
+  step (f, accept, 0);
+
+  outcomes = xuncha_office_case_records_case_outcomes (f->cases, from, to, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outcomes->len, ==, 4);
+  o = outcomes->pdata[0];
+  g_assert_cmpstr (o->report_uuid, ==, "00000000-0000-4000-8000-00000000000b");
+  g_assert_cmpint (o->deadline_us, ==, from - day);
+  g_assert_cmpint (o->closed_us, ==, from + 2 * day);
+  g_assert_false (xuncha_office_case_outcome_on_time (o));
+  o = outcomes->pdata[1];
+  g_assert_cmpstr (o->report_uuid, ==, REPORT_UUID);
+  g_assert_cmpstr (o->category, ==, "06010");
+  g_assert_cmpstr (o->officer_id, ==, "A001");
+  g_assert_cmpint (o->closed_us, ==, from + day / 2);
+  g_assert_true (xuncha_office_case_outcome_on_time (o));
+  o = outcomes->pdata[2];
+  g_assert_cmpstr (o->report_uuid, ==, "00000000-0000-4000-8000-00000000000f");
+  g_assert_cmpint (o->closed_us, ==, 0);
+  g_assert_false (xuncha_office_case_outcome_on_time (o));
+  o = outcomes->pdata[3];
+  g_assert_cmpstr (o->report_uuid, ==, "00000000-0000-4000-8000-00000000000c");
+  g_assert_cmpint (o->closed_us, ==, 0);
+
+  /* The week before: only the case closed in it; the late one was open and overdue. */
+  g_clear_pointer (&outcomes, g_ptr_array_unref);
+  outcomes = xuncha_office_case_records_case_outcomes (f->cases, from - 7 * day, from, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outcomes->len, ==, 2);
+  o = outcomes->pdata[0];
+  g_assert_cmpstr (o->report_uuid, ==, "00000000-0000-4000-8000-00000000000e");
+  g_assert_cmpint (o->closed_us, ==, from - 7 * day);
+  g_assert_false (xuncha_office_case_outcome_on_time (o));
+  o = outcomes->pdata[1];
+  g_assert_cmpstr (o->report_uuid, ==, "00000000-0000-4000-8000-00000000000b");
+  g_assert_cmpint (o->closed_us, ==, 0);
+}
+
 /* A step against a status the case no longer has, or against a history that grew since
  * (a second click, another dispatcher), is a conflict, and nothing changes: not the
  * status, its revision, the history or the audit log. A closed case no longer runs. */
@@ -533,5 +632,6 @@ main (int    argc,
   ADD ("moved-on", test_moved_on);
   ADD ("result-step", test_result_step);
   ADD ("race", test_race);
+  ADD ("outcomes", test_outcomes);
   return g_test_run ();
 }

@@ -861,6 +861,166 @@ test_weekly_csv (void)
 }
 
 
+/* One step of a case by @who: the form of the report's page, with the status and number of
+ * steps seen, and @extra ("&note=..."); asserts the step was made. */
+static void
+case_step (const char *who,
+           const char *uuid,
+           const char *action,
+           const char *seen_status,
+           guint       steps,
+           const char *extra)
+{
+  g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
+  g_autoptr(Answer) page = request (path, who);
+  g_autofree char *status = g_uri_escape_string (seen_status, NULL, FALSE);
+  g_autofree char *post = g_strdup_printf ("/console/reports/%s/case", uuid);
+  g_autofree char *csrf = NULL, *form = NULL;
+  g_autoptr(Answer) answer = NULL;
+  const char *marker = strstr (page->body, "name=\"csrf\" value=\"");
+
+  g_assert_nonnull (marker);
+  marker += strlen ("name=\"csrf\" value=\"");
+  csrf = g_strndup (marker, strcspn (marker, "\""));
+  form = g_strdup_printf ("csrf=%s&action=%s&status=%s&steps=%u%s", csrf, action, status, steps,
+                          extra != NULL ? extra : "");
+  answer = request_to (fixture->office, "POST", post, g_hash_table_lookup (fixture->sessions, who),
+                       form);
+  if (answer->status != 303)
+    g_error ("%s %s: %u %s", action, uuid, answer->status, answer->body);
+}
+
+/* Files @uuid's case (its deadline the category's limit from now) and, @past, moves the
+ * deadline an hour into the past, as if filed long ago. */
+static void
+file_case (const char *uuid,
+           gboolean    past)
+{
+  case_step ("disp", uuid, "accept", "上报", 0, NULL);
+  case_step ("disp", uuid, "file", "受理", 1, NULL);
+  if (past)
+    {
+      g_autofree char *sql =
+        g_strdup_printf ("UPDATE cases SET deadline_us = %" G_GINT64_FORMAT " WHERE "
+                         "report_uuid = '%s'", g_get_real_time () - (gint64)3600 * G_USEC_PER_SEC,
+                         uuid);
+
+      xuncha_test_office_exec (fixture->dir, sql);
+    }
+}
+
+/* The week's cases against their time limit, by category and by team, on the page and in
+ * the CSV: one closed within it (T1), one closed late and one open past it (T2); one filed
+ * and not yet due counts nowhere. A leader's holds his team's only. */
+static void
+test_weekly_cases (void)
+{
+  g_autofree char *path = g_strdup_printf ("/console/weekly?week=%s", fixture->week);
+  g_autofree char *csv_path = g_strdup_printf ("/console/weekly.csv?week=%s", fixture->week);
+  g_autoptr(Answer) answer = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  const char *categories, *teams;
+  guint seen = 0;
+
+  g_hash_table_insert (fixture->sessions, g_strdup ("adm"), staff_session ("adm", "admin", NULL));
+  file_case (REPORT_T1, FALSE);
+  case_step ("adm", REPORT_T1, "close_override", "立案", 2, "&note=fixed");
+  file_case (REPORT_T2, TRUE);
+  case_step ("adm", REPORT_T2, "close_override", "立案", 2, "&note=fixed");
+  file_case ("00000000-0000-4000-8000-000000000005", TRUE);
+  file_case ("00000000-0000-4000-8000-000000000006", FALSE);
+
+  answer = request (path, "disp");
+  g_assert_cmpint (answer->status, ==, 200);
+  categories = strstr (answer->body, "id=\"weekly-case-categories\"");
+  g_assert_nonnull (categories);
+  g_assert_nonnull (strstr (categories, "<td>09006</td><td class=\"count\">1</td>"
+                                        "<td class=\"count\">1</td>"
+                                        "<td class=\"count overdue\">1</td></tr></tbody>"));
+  /* The chart: T2's bar in two parts (late, overdue) with its figures, T1's in one. */
+  {
+    const char *chart = strstr (answer->body, "<svg class=\"bars\" id=\"chart-case-teams\"");
+    const char *end = chart != NULL ? strstr (chart, "</svg>") : NULL;
+    g_autofree char *svg = NULL;
+
+    g_assert_nonnull (end);
+    svg = g_strndup (chart, (gsize)(end - chart));
+    g_assert_nonnull (strstr (svg, ">T2</text><rect "));
+    g_assert_nonnull (strstr (svg, "fill=\"#c17d11\"/><rect "));
+    g_assert_nonnull (strstr (svg, ">0/1/1</text>"));
+    g_assert_nonnull (strstr (svg, ">1/0/0</text>"));
+    g_assert_nonnull (strstr (answer->body, "<svg class=\"bars\" id=\"chart-case-categories\""));
+  }
+  teams = strstr (answer->body, "id=\"weekly-case-teams\"");
+  g_assert_nonnull (teams);
+  g_assert_nonnull (strstr (teams, "<tr><td>T2</td><td class=\"count\">0</td>"
+                                   "<td class=\"count\">1</td>"
+                                   "<td class=\"count overdue\">1</td></tr>"
+                                   "<tr><td>T1</td><td class=\"count\">1</td>"
+                                   "<td class=\"count\">0</td>"
+                                   "<td class=\"count\">0</td></tr></tbody>"));
+  g_clear_pointer (&answer, answer_free);
+
+  answer = request (path, "lead1");
+  g_assert_cmpint (answer->status, ==, 200);
+  categories = strstr (answer->body, "id=\"weekly-case-categories\"");
+  g_assert_nonnull (categories);
+  g_assert_nonnull (strstr (categories, "<td>09006</td><td class=\"count\">1</td>"
+                                        "<td class=\"count\">0</td>"
+                                        "<td class=\"count\">0</td></tr></tbody>"));
+  g_assert_null (strstr (strstr (answer->body, "id=\"weekly-case-teams\""), "<td>T2</td>"));
+  g_clear_pointer (&answer, answer_free);
+
+  /* A week still to come: no figures, not today's overdue case. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(GDateTime) later = g_date_time_add_weeks (now, 2);
+    g_autofree char *future = g_strdup_printf ("/console/weekly?week=%04d-W%02d",
+                                               g_date_time_get_week_numbering_year (later),
+                                               g_date_time_get_week_of_year (later));
+
+    answer = request (future, "disp");
+    g_assert_cmpint (answer->status, ==, 200);
+    teams = strstr (answer->body, "id=\"weekly-case-teams\"");
+    g_assert_nonnull (teams);
+    g_assert_true (g_str_has_prefix (teams, "id=\"weekly-case-teams\"><thead>"));
+    g_assert_nonnull (strstr (teams, "</thead><tbody></tbody></table>"));
+    g_clear_pointer (&answer, answer_free);
+  }
+
+  answer = request (csv_path, "disp");
+  g_assert_cmpint (answer->status, ==, 200);
+  rows = parse_csv (answer->body + 3);
+  for (guint i = 1; i < rows->len; i++)
+    {
+      GPtrArray *row = rows->pdata[i];
+      const char *section = row->pdata[0];
+
+      g_assert_cmpuint (row->len, ==, 4);
+      if (!g_str_has_prefix (section, "case_category_")
+          && !g_str_has_prefix (section, "case_team_"))
+        continue;
+      seen++;
+      if (g_str_equal (section, "case_category_on_time")
+          || g_str_equal (section, "case_category_late")
+          || g_str_equal (section, "case_category_overdue"))
+        {
+          g_assert_cmpstr (row->pdata[2], ==, "09006");
+          g_assert_cmpstr (row->pdata[3], ==, "1");
+        }
+      else
+        {
+          gboolean on_time = g_str_equal (section, "case_team_on_time");
+          gboolean t1 = g_str_equal (row->pdata[1], "T1");
+
+          g_assert_true (t1 || g_str_equal (row->pdata[1], "T2"));
+          /* T1: one on time; T2: one late, one overdue. */
+          g_assert_cmpstr (row->pdata[3], ==, t1 == on_time ? "1" : "0");
+        }
+    }
+  g_assert_cmpuint (seen, ==, 9);
+}
+
 /* A report's photos as one zip: the JPEG as stored, whole, for a member who may see the
  * report; nothing for another team's leader or without a session. */
 static void
@@ -975,6 +1135,8 @@ main (int    argc,
   g_test_add_func ("/office-console-map/list-pages", test_list_pages);
   g_test_add_func ("/office-console-map/weekly/page", test_weekly);
   g_test_add_func ("/office-console-map/weekly/csv", test_weekly_csv);
+  /* Last: it moves cases the tables above count by status. */
+  g_test_add_func ("/office-console-map/weekly/cases", test_weekly_cases);
   status = g_test_run ();
   tear_down ();
   return status;

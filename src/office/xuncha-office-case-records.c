@@ -86,6 +86,19 @@ xuncha_office_case_records_cases_running (XunchaOfficeCaseRecords  *self,
   return IFACE (self)->cases_running (self, error);
 }
 
+GPtrArray *
+xuncha_office_case_records_case_outcomes (XunchaOfficeCaseRecords  *self,
+                                          gint64                    from_us,
+                                          gint64                    to_us,
+                                          GError                  **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_CASE_RECORDS (self), NULL);
+  g_return_val_if_fail (from_us <= to_us, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->case_outcomes (self, from_us, to_us, error);
+}
+
 gboolean
 xuncha_office_case_records_case_change (XunchaOfficeCaseRecords      *self,
                                         const XunchaOfficeCaseEvent  *event,

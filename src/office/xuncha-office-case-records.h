@@ -5,6 +5,7 @@
 
 #include "xuncha-office-audit-entry.h"
 #include "xuncha-office-case-event.h"
+#include "xuncha-office-case-outcome.h"
 #include "xuncha-office-case.h"
 #include "xuncha-office-storage-error.h"
 #include "xuncha-office-time-limit.h"
@@ -38,6 +39,8 @@ struct _XunchaOfficeCaseRecordsInterface
   GPtrArray *(*case_history)   (XunchaOfficeCaseRecords *self, const char *report_uuid,
                                 GError **error);
   GPtrArray *(*cases_running)  (XunchaOfficeCaseRecords *self, GError **error);
+  GPtrArray *(*case_outcomes)  (XunchaOfficeCaseRecords *self, gint64 from_us, gint64 to_us,
+                                GError **error);
   gboolean   (*case_change)    (XunchaOfficeCaseRecords *self,
                                 const XunchaOfficeCaseEvent *event, guint steps,
                                 gint64 *revision, GError **error);
@@ -65,6 +68,14 @@ GPtrArray        *xuncha_office_case_records_case_history   (XunchaOfficeCaseRec
 /* The cases with a deadline whose status still counts against it (filed, not closed):
  * XunchaOfficeCase, for the console's countdowns and its overdue filter. */
 GPtrArray        *xuncha_office_case_records_cases_running  (XunchaOfficeCaseRecords      *self,
+                                                             GError                      **error);
+/* The cases with a deadline closed in [@from_us, @to_us) and those still open at @to_us
+ * (filed, not closed then, whatever they became since) whose deadline is before it:
+ * XunchaOfficeCaseOutcome (closed_us 0 for one not closed by @to_us), for the weekly
+ * report. A case is closed at its last step to 结案. */
+GPtrArray        *xuncha_office_case_records_case_outcomes  (XunchaOfficeCaseRecords      *self,
+                                                             gint64                        from_us,
+                                                             gint64                        to_us,
                                                              GError                      **error);
 /* Makes one step: the report's case status becomes @event's to_status (a new status
  * revision, which devices pull, given in @revision), its deadline the step's (kept where

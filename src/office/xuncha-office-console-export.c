@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "xuncha-office-console-private.h"
+#include "xuncha-office-zip-writer.h"
 
 #define tr xuncha_office_console_tr
 #define EXPORT_ROWS 10000
@@ -250,113 +251,34 @@ xuncha_office_console_export_geojson (XunchaOfficeConsolePage *page)
   answer_download (page, "application/geo+json", "reports.geojson", body);
 }
 
-/* The zip file's CRC-32 (ISO 3309, as zlib's). */
-static guint32
-crc32_of (const guint8 *data,
-          gsize         length)
-{
-  static guint32 table[256];
-  static gsize made;
-  guint32 crc = 0xffffffffu;
-
-  if (g_once_init_enter (&made))
-    {
-      for (guint32 n = 0; n < 256; n++)
-        {
-          guint32 c = n;
-
-          for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-          table[n] = c;
-        }
-      g_once_init_leave (&made, 1);
-    }
-  for (gsize i = 0; i < length; i++)
-    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
-  return crc ^ 0xffffffffu;
-}
-
-static void
-put16 (GByteArray *out,
-       guint       value)
-{
-  guint8 bytes[2] = { value & 0xff, (value >> 8) & 0xff };
-
-  g_byte_array_append (out, bytes, 2);
-}
-
-static void
-put32 (GByteArray *out,
-       guint32     value)
-{
-  guint8 bytes[4] = { value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff, value >> 24 };
-
-  g_byte_array_append (out, bytes, 4);
-}
-
-typedef struct
-{
-  char    *name;
-  guint32  crc;
-  guint32  size;
-  guint32  offset;
-} ZipEntry;
-
-static void
-zip_entry_free (ZipEntry *entry)
-{
-  g_free (entry->name);
-  g_free (entry);
-}
-
-/* A file's header fields from "version needed" to the extra field's length, the same in
- * its local header and its central directory entry: stored (the photos are JPEGs already),
- * the name in UTF-8, 1980-01-01 as its time (the photo's own time is in its EXIF). */
-static void
-zip_header_fields (GByteArray     *out,
-                   const ZipEntry *entry)
-{
-  put16 (out, 20);
-  put16 (out, 0x0800);
-  put16 (out, 0);
-  put16 (out, 0);
-  put16 (out, (0 << 9) | (1 << 5) | 1);
-  put32 (out, entry->crc);
-  put32 (out, entry->size);
-  put32 (out, entry->size);
-  put16 (out, (guint)strlen (entry->name));
-  put16 (out, 0);
-}
-
 void
 xuncha_office_console_export_photos (XunchaOfficeConsolePage *page,
                                      const char              *uuid)
 {
   static const char * const allowed[] = { "lang", NULL };
   g_autoptr(XunchaOfficeReportRecord) record = NULL;
-  g_autoptr(GByteArray) zip = NULL;
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)zip_entry_free);
+  g_autoptr(XunchaOfficeZipWriter) zip = NULL;
   g_autofree char *disposition = NULL;
   const XunchaWireReport *report;
-  guint32 directory;
 
   if (!xuncha_office_console_read_query (page, allowed)
       || (record = xuncha_office_console_visible_report (page, uuid)) == NULL)
     return;
   report = record->report;
-  zip = g_byte_array_new ();
+  zip = xuncha_office_zip_writer_new ();
   for (guint i = 0; report->photos != NULL && i < report->photos->len; i++)
     {
       const XunchaWirePhoto *photo = report->photos->pdata[i];
       g_autoptr(GInputStream) stream = NULL;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;
-      ZipEntry *entry;
+      g_autofree char *name = NULL;
       gint64 size = 0;
 
       stream = xuncha_office_photo_store_open_read (page->self->photos, photo->sha256, &size,
                                                     &error);
-      if (stream != NULL && zip->len + (guint64)size > ZIP_MAX_BYTES)
+      if (stream != NULL
+          && xuncha_office_zip_writer_size (zip) + (guint64)size > ZIP_MAX_BYTES)
         {
           g_autofree char *message = g_strdup_printf (tr (page, N_("The photos are more than "
                                                                   "%d MiB together: download "
@@ -377,42 +299,11 @@ xuncha_office_console_export_photos (XunchaOfficeConsolePage *page,
             g_warning ("Console photos of %s: %s", uuid, error->message);
           continue;
         }
-      entry = g_new0 (ZipEntry, 1);
-      entry->name = g_strdup_printf ("%02u-%s-%.12s.jpg", i + 1, photo->role, photo->sha256);
-      entry->size = (guint32)size;
-      entry->crc = crc32_of (g_bytes_get_data (bytes, NULL), (gsize)size);
-      entry->offset = zip->len;
-      put32 (zip, 0x04034b50);
-      zip_header_fields (zip, entry);
-      g_byte_array_append (zip, (const guint8 *)entry->name, strlen (entry->name));
-      g_byte_array_append (zip, g_bytes_get_data (bytes, NULL), (guint)size);
-      g_ptr_array_add (entries, entry);
+      name = g_strdup_printf ("%02u-%s-%.12s.jpg", i + 1, photo->role, photo->sha256);
+      xuncha_office_zip_writer_add (zip, name, g_bytes_get_data (bytes, NULL), (gsize)size);
     }
-  directory = zip->len;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const ZipEntry *entry = entries->pdata[i];
-
-      put32 (zip, 0x02014b50);
-      put16 (zip, 20);
-      zip_header_fields (zip, entry);
-      put16 (zip, 0);
-      put16 (zip, 0);
-      put16 (zip, 0);
-      put32 (zip, 0);
-      put32 (zip, entry->offset);
-      g_byte_array_append (zip, (const guint8 *)entry->name, strlen (entry->name));
-    }
-  put32 (zip, 0x06054b50);
-  put16 (zip, 0);
-  put16 (zip, 0);
-  put16 (zip, entries->len);
-  put16 (zip, entries->len);
-  put32 (zip, zip->len - directory - 4 - 2 - 2 - 2 - 2);
-  put32 (zip, directory);
-  put16 (zip, 0);
   disposition = g_strdup_printf ("attachment; filename=\"report-%s-photos.zip\"", uuid);
   xuncha_office_console_call_header (page->call, "Content-Disposition", disposition);
   xuncha_office_console_answer (page, 200, "application/zip",
-                                g_byte_array_free_to_bytes (g_steal_pointer (&zip)));
+                                xuncha_office_zip_writer_finish (zip));
 }

@@ -96,6 +96,15 @@ void        xuncha_office_console_cases_section        (XunchaOfficeConsolePage 
                                                         const XunchaOfficeReportRecord *record,
                                                         const char                     *team,
                                                         GString                        *html);
+/* The report page's evidence: signed or not, each manifest's signature checked against its
+ * device's enrolled key, its place in the device's chain and a chain break. */
+void        xuncha_office_console_evidence_section     (XunchaOfficeConsolePage        *page,
+                                                        const XunchaOfficeReportRecord *record,
+                                                        GString                        *html);
+/* GET /console/reports/UUID/evidence.zip: the report's evidence bundle, the files of
+ * `xuncha-office evidence export`, for a member who may see the report. */
+void        xuncha_office_console_evidence_zip         (XunchaOfficeConsolePage  *page,
+                                                        const char               *uuid);
 /* POST /console/reports/UUID/case: one step of the case. */
 void        xuncha_office_console_cases_handle_step    (XunchaOfficeConsolePage  *page,
                                                         const char               *uuid);

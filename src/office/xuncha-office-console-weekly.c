@@ -5,10 +5,11 @@
  * 30 days to the week's end, 门前五包). A printable page (A4) with bar charts drawn here as
  * SVG, and the same tables as CSV. A team leader's report holds his team only.
  *
- * Cases closed within their time limit against overdue ones need the case workflow's
- * deadlines and closing times, which the records do not hold yet: weekly_cases() shows the
- * statuses the records hold and is where those figures go. Coverage of assigned segments
- * needs the device's coverage rules (GEOS, in the core), which the office does not link. */
+ * The cases against their time limit (the case records' deadlines and closing times): closed
+ * in the week within it, closed in the week late, and still open past it at the week's end
+ * (or now, for the week under way), by category and by the reporting officer's team.
+ * Coverage of assigned segments needs the device's coverage rules (GEOS, in the core), which
+ * the office does not link. */
 #define G_LOG_DOMAIN "xuncha-office"
 
 #include "config.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xuncha-office-case-records.h"
 #include "xuncha-office-console-private.h"
 
 #define PREFIX "/console"
@@ -43,6 +45,24 @@ tally_free (Tally *tally)
   g_free (tally);
 }
 
+/* How a category's or a team's cases stood against their time limit in the week. */
+typedef struct
+{
+  char   *name;
+  char   *detail;     /* a category's code; nullable */
+  gint64  on_time;    /* closed in the week within the limit */
+  gint64  late;       /* closed in the week after it */
+  gint64  overdue;    /* open past it at the week's end */
+} CaseTally;
+
+static void
+case_tally_free (CaseTally *tally)
+{
+  g_free (tally->name);
+  g_free (tally->detail);
+  g_free (tally);
+}
+
 typedef struct
 {
   GDateTime  *monday;            /* local midnight */
@@ -55,6 +75,8 @@ typedef struct
   GHashTable *officers;
   GHashTable *statuses;
   GHashTable *merchants;         /* id → Tally, over REPEAT_DAYS */
+  GHashTable *case_categories;   /* code → CaseTally */
+  GHashTable *case_teams;        /* team → CaseTally */
 } Week;
 
 static void
@@ -67,6 +89,8 @@ week_clear (Week *week)
   g_clear_pointer (&week->officers, g_hash_table_unref);
   g_clear_pointer (&week->statuses, g_hash_table_unref);
   g_clear_pointer (&week->merchants, g_hash_table_unref);
+  g_clear_pointer (&week->case_categories, g_hash_table_unref);
+  g_clear_pointer (&week->case_teams, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Week, week_clear)
@@ -109,6 +133,20 @@ by_class_then_count (gconstpointer a,
   int rank = street_class_rank (x->detail) - street_class_rank (y->detail);
 
   return rank != 0 ? rank : by_count (a, b);
+}
+
+/* Most overdue first, then most late, then by name. */
+static int
+by_overdue (gconstpointer a,
+            gconstpointer b)
+{
+  const CaseTally *x = *(CaseTally * const *)a, *y = *(CaseTally * const *)b;
+
+  if (x->overdue != y->overdue)
+    return x->overdue > y->overdue ? -1 : 1;
+  if (x->late != y->late)
+    return x->late > y->late ? -1 : 1;
+  return g_strcmp0 (x->name, y->name);
 }
 
 static GPtrArray *
@@ -196,6 +234,73 @@ add_counts (XunchaOfficeConsolePage        *page,
   return TRUE;
 }
 
+/* Counts @outcome into @tallies under @key, made with @name and @detail when new. */
+static void
+add_outcome (GHashTable                    *tallies,
+             const char                    *key,
+             const char                    *name,
+             const char                    *detail,
+             const XunchaOfficeCaseOutcome *outcome)
+{
+  CaseTally *tally = g_hash_table_lookup (tallies, key);
+
+  if (tally == NULL)
+    {
+      tally = g_new0 (CaseTally, 1);
+      tally->name = g_strdup (name);
+      tally->detail = g_strdup (detail);
+      g_hash_table_insert (tallies, g_strdup (key), tally);
+    }
+  if (outcome->closed_us == 0)
+    tally->overdue++;
+  else if (xuncha_office_case_outcome_on_time (outcome))
+    tally->on_time++;
+  else
+    tally->late++;
+}
+
+/* The week's cases against their time limit, within the member's scope (a leader: the
+ * reports of his team's officers). */
+static gboolean
+add_case_outcomes (XunchaOfficeConsolePage  *page,
+                   Week                     *week,
+                   gint64                    to_s,
+                   GHashTable               *officers,
+                   GError                  **error)
+{
+  /* Open past the deadline is counted at the week's end, or now for the week under way. */
+  XunchaOfficeCaseRecords *cases = XUNCHA_OFFICE_CASE_RECORDS (page->self->records);
+  gint64 now_us = g_get_real_time ();
+  gint64 to_us = MIN (to_s * G_USEC_PER_SEC, now_us);
+  gint64 from_us = week->from_s * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) outcomes = NULL;
+
+  week->case_categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify)case_tally_free);
+  week->case_teams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify)case_tally_free);
+  /* A week still to come has no figures (not today's overdue cases). */
+  if (from_us > now_us)
+    return TRUE;
+  outcomes = xuncha_office_case_records_case_outcomes (cases, from_us, to_us, error);
+  if (outcomes == NULL)
+    return FALSE;
+  for (guint i = 0; i < outcomes->len; i++)
+    {
+      const XunchaOfficeCaseOutcome *outcome = outcomes->pdata[i];
+      const XunchaWireOfficer *officer = g_hash_table_lookup (officers, outcome->officer_id);
+      const char *team = officer != NULL && officer->team != NULL ? officer->team : "";
+      const char *code = outcome->category != NULL ? outcome->category : "";
+
+      if (!xuncha_office_console_sees_all (page) && g_strcmp0 (team, page->staff->team) != 0)
+        continue;
+      add_outcome (week->case_categories, code,
+                   xuncha_office_console_category_name (page, outcome->category), code, outcome);
+      add_outcome (week->case_teams, team, team, NULL, outcome);
+    }
+  return TRUE;
+}
+
 /* Everything the page and the CSV show. FALSE after answering. */
 static gboolean
 gather (XunchaOfficeConsolePage *page,
@@ -247,6 +352,11 @@ gather (XunchaOfficeConsolePage *page,
       || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_STREET, week->streets, &error)
       || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_OFFICER, week->officers, &error)
       || !add_counts (page, filter, XUNCHA_OFFICE_REPORT_GROUP_STATUS, week->statuses, &error))
+    {
+      xuncha_office_console_answer_storage_error (page, error);
+      return FALSE;
+    }
+  if (!add_case_outcomes (page, week, filter->to_s, officers, &error))
     {
       xuncha_office_console_answer_storage_error (page, error);
       return FALSE;
@@ -430,18 +540,138 @@ repeat_offenders (Week *week)
   return all;
 }
 
-/* The case figures: the statuses the records hold. Closed within the time limit against
- * overdue comes here once the records keep a case's deadline and closing time. */
+/* A horizontal bar per row, its parts closed on time, closed late and open past the
+ * deadline, in the table's colours; the labels are text in the SVG, escaped as any. */
+static void
+svg_case_bars (GString    *html,
+               GPtrArray  *tallies,
+               guint       rows,
+               const char *id)
+{
+  static const char * const fills[] = { "#1d6b2f", "#c17d11", "#a40000" };
+  const guint bar_height = 20, label_width = 150, width = 520;
+  gint64 most = 1;
+
+  rows = MIN (rows, tallies->len);
+  if (rows == 0)
+    return;
+  for (guint i = 0; i < rows; i++)
+    {
+      const CaseTally *tally = tallies->pdata[i];
+
+      most = MAX (most, tally->on_time + tally->late + tally->overdue);
+    }
+  g_string_append_printf (html, "<svg class=\"bars\" id=\"%s\" role=\"img\" width=\"%u\" "
+                          "height=\"%u\" viewBox=\"0 0 %u %u\" "
+                          "xmlns=\"http://www.w3.org/2000/svg\">",
+                          id, width, rows * bar_height, width, rows * bar_height);
+  for (guint i = 0; i < rows; i++)
+    {
+      const CaseTally *tally = tallies->pdata[i];
+      const gint64 parts[] = { tally->on_time, tally->late, tally->overdue };
+      guint x = label_width;
+
+      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
+                              "font-size=\"12\">", label_width - 6, i * bar_height + 14);
+      esc (html, tally->name);
+      g_string_append (html, "</text>");
+      for (guint j = 0; j < G_N_ELEMENTS (parts); j++)
+        {
+          guint length = (guint)((width - label_width - 50) * parts[j] / most);
+
+          if (parts[j] == 0)
+            continue;
+          length = MAX (length, 1u);
+          g_string_append_printf (html, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
+                                  "fill=\"%s\"/>", x, i * bar_height + 3, length,
+                                  bar_height - 6, fills[j]);
+          x += length;
+        }
+      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" font-size=\"12\">"
+                              "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+                              "</text>", x + 4, i * bar_height + 14, tally->on_time,
+                              tally->late, tally->overdue);
+    }
+  g_string_append (html, "</svg>");
+}
+
+static void
+case_table (GString                 *html,
+            XunchaOfficeConsolePage *page,
+            const char              *id,
+            const char              *name_heading,
+            const char              *detail_heading,
+            GPtrArray               *tallies)
+{
+  const char *counts[] = { N_("Closed within the time limit"), N_("Closed late"),
+                           N_("Open and overdue") };
+
+  g_string_append_printf (html, "<table class=\"weekly\" id=\"%s\"><thead><tr><th>", id);
+  esc (html, name_heading);
+  g_string_append (html, "</th>");
+  if (detail_heading != NULL)
+    {
+      g_string_append (html, "<th>");
+      esc (html, detail_heading);
+      g_string_append (html, "</th>");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      g_string_append (html, "<th class=\"count\">");
+      esc (html, tr (page, counts[i]));
+      g_string_append (html, "</th>");
+    }
+  g_string_append (html, "</tr></thead><tbody>");
+  for (guint i = 0; i < tallies->len; i++)
+    {
+      const CaseTally *tally = tallies->pdata[i];
+
+      g_string_append (html, "<tr><td>");
+      esc (html, tally->name);
+      g_string_append (html, "</td>");
+      if (detail_heading != NULL)
+        {
+          g_string_append (html, "<td>");
+          esc (html, tally->detail);
+          g_string_append (html, "</td>");
+        }
+      /* Cases open past their deadline stand out, as on the list; none does not. */
+      g_string_append_printf (html, "<td class=\"count\">%" G_GINT64_FORMAT "</td>"
+                              "<td class=\"count\">%" G_GINT64_FORMAT "</td>"
+                              "<td class=\"count%s\">%" G_GINT64_FORMAT "</td></tr>",
+                              tally->on_time, tally->late, tally->overdue > 0 ? " overdue" : "",
+                              tally->overdue);
+    }
+  g_string_append (html, "</tbody></table>");
+  if (tallies->len == 0)
+    {
+      g_string_append (html, "<p class=\"none\">");
+      esc (html, tr (page, N_("None.")));
+      g_string_append (html, "</p>");
+    }
+}
+
+/* The case figures: the statuses the records hold, and the cases against their time limit
+ * by category and by team. */
 static void
 weekly_cases (GString                 *html,
               XunchaOfficeConsolePage *page,
               Week                    *week)
 {
   g_autoptr(GPtrArray) statuses = sorted (week->statuses, by_count);
+  g_autoptr(GPtrArray) categories = sorted (week->case_categories, by_overdue);
+  g_autoptr(GPtrArray) teams = sorted (week->case_teams, by_overdue);
 
   heading (html, page, N_("Cases by status"));
   table (html, page, "weekly-statuses", tr (page, N_("Case status")), NULL, statuses,
          G_MAXUINT);
+  heading (html, page, N_("Cases against their time limit, by category"));
+  svg_case_bars (html, categories, 12, "chart-case-categories");
+  case_table (html, page, "weekly-case-categories", tr (page, N_("Category")),
+              tr (page, N_("Code")), categories);
+  heading (html, page, N_("Cases against their time limit, by team"));
+  svg_case_bars (html, teams, 12, "chart-case-teams");
+  case_table (html, page, "weekly-case-teams", tr (page, N_("Team")), NULL, teams);
 }
 
 void
@@ -546,6 +776,34 @@ csv_rows (GString    *csv,
     }
 }
 
+/* A case tally as three rows, one per standing (@section_on_time, _late, _overdue), each
+ * in the table's four columns. */
+static void
+case_csv_rows (GString    *csv,
+               const char *section,
+               GPtrArray  *tallies)
+{
+  static const char * const standings[] = { "on_time", "late", "overdue" };
+
+  for (guint i = 0; i < tallies->len; i++)
+    {
+      const CaseTally *tally = tallies->pdata[i];
+      const gint64 counts[] = { tally->on_time, tally->late, tally->overdue };
+
+      for (guint j = 0; j < G_N_ELEMENTS (standings); j++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s_%s", section, standings[j]);
+
+          xuncha_office_console_csv_text (csv, name);
+          g_string_append_c (csv, ',');
+          xuncha_office_console_csv_text (csv, tally->name);
+          g_string_append_c (csv, ',');
+          xuncha_office_console_csv_text (csv, tally->detail);
+          g_string_append_printf (csv, ",%" G_GINT64_FORMAT "\r\n", counts[j]);
+        }
+    }
+}
+
 void
 xuncha_office_console_weekly_csv (XunchaOfficeConsolePage *page)
 {
@@ -555,6 +813,8 @@ xuncha_office_console_weekly_csv (XunchaOfficeConsolePage *page)
   g_autoptr(GPtrArray) teams = NULL;
   g_autoptr(GPtrArray) officers = NULL;
   g_autoptr(GPtrArray) statuses = NULL;
+  g_autoptr(GPtrArray) case_categories = NULL;
+  g_autoptr(GPtrArray) case_teams = NULL;
   g_autoptr(GPtrArray) repeat = NULL;
   g_autofree char *disposition = NULL;
   GString *csv;
@@ -566,6 +826,8 @@ xuncha_office_console_weekly_csv (XunchaOfficeConsolePage *page)
   teams = sorted (week.teams, by_count);
   officers = sorted (week.officers, by_count);
   statuses = sorted (week.statuses, by_count);
+  case_categories = sorted (week.case_categories, by_overdue);
+  case_teams = sorted (week.case_teams, by_overdue);
   repeat = repeat_offenders (&week);
   csv = g_string_new ("\xEF\xBB\xBF");
   xuncha_office_console_csv_text (csv, tr (page, N_("Table")));
@@ -581,6 +843,8 @@ xuncha_office_console_weekly_csv (XunchaOfficeConsolePage *page)
   csv_rows (csv, "team", teams);
   csv_rows (csv, "officer", officers);
   csv_rows (csv, "case_status", statuses);
+  case_csv_rows (csv, "case_category", case_categories);
+  case_csv_rows (csv, "case_team", case_teams);
   csv_rows (csv, "repeat_offender", repeat);
   disposition = g_strdup_printf ("attachment; filename=\"weekly-%04d-W%02d.csv\"", week.year,
                                  week.week);

@@ -1244,6 +1244,7 @@ handle_report (Page       *page,
   g_string_append (html, "</dl>");
   xuncha_office_console_cases_section (page, record, officer != NULL ? officer->team : NULL,
                                        html);
+  xuncha_office_console_evidence_section (page, record, html);
   g_string_append (html, "<h2>");
   esc (html, tr (page, N_("Photos")));
   g_string_append (html, "</h2>");
@@ -1688,6 +1689,9 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
   else if (n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "photos.zip")
            && get)
     xuncha_office_console_export_photos (&page, parts[1]);
+  else if (n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "evidence.zip")
+           && get)
+    xuncha_office_console_evidence_zip (&page, parts[1]);
   else if (n == 1 && g_str_equal (parts[0], "weekly") && get)
     xuncha_office_console_weekly_page (&page);
   else if (n == 1 && g_str_equal (parts[0], "weekly.csv") && get)

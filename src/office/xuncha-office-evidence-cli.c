@@ -9,208 +9,27 @@
 #include <string.h>
 
 #include "xuncha-office-cli.h"
+#include "xuncha-office-evidence-bundle.h"
 #include "xuncha-office-records.h"
 
-/* An evidence bundle (docs/evidence.md, "Bundles"): what a person without the office's
- * database checks a report with, offline. */
-
-static const char readme[] =
-  "巡查上报证据包 / Xuncha report evidence bundle\n"
-  "\n"
-  "本目录包含:上报原始照片(photos/),该上报每个版本的签名清单及签名(manifests/N.json、\n"
-  "manifests/N.sig,N 为版本号),签名设备的公钥及注册记录(keys/指纹.pem、keys/指纹.json:\n"
-  "警员、设备名、注册时间),以及单位收到上报时出具的回执(report.json)。\n"
-  "核验方法:xuncha-cli evidence verify 本目录(无需联网,无需单位数据库),全部通过时返回 0。\n"
-  "也可用 openssl 逐个核验签名(SM2 的区分标识为 1234567812345678):\n"
-  "  openssl pkeyutl -verify -rawin -digest sm3 -pkeyopt distid:1234567812345678 \\\n"
-  "      -pubin -inkey keys/指纹.pem -in manifests/1.json -sigfile manifests/1.sig\n"
-  "核验通过可证明:持有该密钥的设备签署了这些清单;照片字节、字段、时间、位置和警员自签署后\n"
-  "未被改动;各版本前后相连、没有缺失或调换。不能证明:设备时钟准确、位置真实(位置来源见清单),\n"
-  "或私钥未被复制出设备。\n"
-  "\n"
-  "This folder holds the report's original photos (photos/), the signed manifest of every\n"
-  "version of the report with its signature (manifests/N.json, manifests/N.sig, N the\n"
-  "revision), the signing device's public key with its enrollment record (keys/FINGERPRINT.pem,\n"
-  "keys/FINGERPRINT.json: officer, device name, time of enrollment) and the office's receipt\n"
-  "(report.json).\n"
-  "Check it with: xuncha-cli evidence verify THIS-FOLDER (no network, no office database);\n"
-  "it exits 0 only when everything holds. Each signature can also be checked with openssl\n"
-  "(SM2's distinguishing ID is 1234567812345678), as above.\n"
-  "A check that holds proves that the device holding that key signed these manifests, that\n"
-  "the photos' bytes, the values, times, position and officer have not changed since, and\n"
-  "that the versions follow each other with none missing or swapped. It does not prove that\n"
-  "the device's clock was right, that the position was true (its source is in the\n"
-  "manifest), or that the private key was not copied off the device.\n";
-
+/* Writes a bundle's file under the folder @user_data, making its subfolder (private). */
 static gboolean
-write_file (const char  *dir,
-            const char  *name,
-            const void  *data,
-            gsize        length,
-            GError     **error)
+write_into_folder (const char  *name,
+                   GBytes      *data,
+                   gpointer     user_data,
+                   GError     **error)
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *path = g_build_filename (user_data, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  gsize length;
+  const char *bytes = g_bytes_get_data (data, &length);
 
-  return g_file_set_contents (path, data, (gssize)length, error);
-}
-
-static char *
-public_pem (const char *base64)
-{
-  g_autoptr(GString) pem = g_string_new ("-----BEGIN PUBLIC KEY-----\n");
-  gsize length = strlen (base64);
-
-  for (gsize i = 0; i < length; i += 64)
+  if (g_mkdir_with_parents (parent, 0700) != 0)
     {
-      g_string_append_len (pem, base64 + i, (gssize)MIN (64, length - i));
-      g_string_append_c (pem, '\n');
-    }
-  g_string_append (pem, "-----END PUBLIC KEY-----\n");
-  return g_string_free (g_steal_pointer (&pem), FALSE);
-}
-
-static gboolean
-export_key (XunchaOfficeRecords  *records,
-            const char           *dir,
-            const char           *fingerprint,
-            GError              **error)
-{
-  g_autoptr(XunchaOfficeEnrolledKey) key = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *pem = NULL, *json = NULL, *pem_name = NULL, *json_name = NULL;
-
-  key = xuncha_office_records_enrolled_key (records, NULL, fingerprint, error);
-  if (key == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     _("The office holds no enrolled key %s"), fingerprint);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not make %s"), parent);
       return FALSE;
     }
-  json_builder_begin_object (builder);
-#define MEMBER(name, value) \
-  G_STMT_START { json_builder_set_member_name (builder, name); \
-                 if ((value) != NULL) json_builder_add_string_value (builder, value); \
-                 else json_builder_add_null_value (builder); } G_STMT_END
-  MEMBER ("officer_id", key->officer_id);
-  MEMBER ("device_name", key->device_name);
-  MEMBER ("enrolled_at", key->enrolled_at);
-  MEMBER ("algorithm", key->algorithm);
-  MEMBER ("public_key", key->public_key);
-  MEMBER ("fingerprint", key->fingerprint);
-#undef MEMBER
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  json = json_generator_to_data (generator, NULL);
-  pem = public_pem (key->public_key);
-  pem_name = g_strdup_printf ("keys/%s.pem", fingerprint);
-  json_name = g_strdup_printf ("keys/%s.json", fingerprint);
-  return write_file (dir, pem_name, pem, strlen (pem), error)
-         && write_file (dir, json_name, json, strlen (json), error);
-}
-
-static gboolean
-export_photo (XunchaOfficePhotoStore  *photos,
-              const char              *dir,
-              const char              *sha256,
-              GError                 **error)
-{
-  g_autoptr(GInputStream) in = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *name = g_strdup_printf ("photos/%s.jpg", sha256);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  gint64 bytes;
-
-  in = xuncha_office_photo_store_open_read (photos, sha256, &bytes, error);
-  if (in == NULL)
-    return FALSE;
-  file = g_file_new_for_path (path);
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error);
-  return out != NULL
-         && g_output_stream_splice (G_OUTPUT_STREAM (out), in,
-                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE
-                                    | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) >= 0;
-}
-
-static gboolean
-export_bundle (XunchaOfficeRecords     *records,
-               XunchaOfficePhotoStore  *photos,
-               const char              *uuid,
-               const char              *dir,
-               GError                 **error)
-{
-  g_autoptr(XunchaOfficeReportRecord) record = NULL;
-  g_autoptr(GPtrArray) manifests = NULL;
-  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *report_json = NULL;
-
-  record = xuncha_office_records_report_get (records, NULL, uuid, error);
-  if (record == NULL)
-    return FALSE;
-  manifests = xuncha_office_records_evidence_of_report (records, uuid, error);
-  if (manifests == NULL)
-    return FALSE;
-  if (manifests->len == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("Report %s came without signed manifests (a device enrolled before "
-                     "keys): there is no evidence to export"), uuid);
-      return FALSE;
-    }
-  for (const char *sub = "keys"; sub != NULL;
-       sub = g_str_equal (sub, "keys") ? "manifests" : g_str_equal (sub, "manifests")
-                                                      ? "photos" : NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, sub, NULL);
-      if (g_mkdir_with_parents (path, 0700) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not make %s"), path);
-          return FALSE;
-        }
-    }
-
-  for (guint i = 0; i < manifests->len; i++)
-    {
-      XunchaOfficeEvidenceRecord *m = g_ptr_array_index (manifests, i);
-      g_autofree char *json_name = g_strdup_printf ("manifests/%" G_GINT64_FORMAT ".json",
-                                                    m->revision);
-      g_autofree char *sig_name = g_strdup_printf ("manifests/%" G_GINT64_FORMAT ".sig",
-                                                   m->revision);
-
-      if (!write_file (dir, json_name, m->manifest, strlen (m->manifest), error)
-          || !write_file (dir, sig_name, g_bytes_get_data (m->signature, NULL),
-                          g_bytes_get_size (m->signature), error))
-        return FALSE;
-      if (!g_hash_table_contains (keys, m->device_key))
-        {
-          if (!export_key (records, dir, m->device_key, error))
-            return FALSE;
-          g_hash_table_add (keys, m->device_key);
-        }
-      if (m->chain_break)
-        g_printerr (_("Note: revision %lld started its device's chain again (the device "
-                      "lost its store before it).\n"), (long long)m->revision);
-    }
-  for (guint i = 0; i < record->report->photos->len; i++)
-    {
-      XunchaWirePhoto *photo = g_ptr_array_index (record->report->photos, i);
-      if (!export_photo (photos, dir, photo->sha256, error))
-        return FALSE;
-    }
-
-  json_node_take_object (root, xuncha_office_report_record_to_json (record));
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  report_json = json_generator_to_data (generator, NULL);
-  return write_file (dir, "report.json", report_json, strlen (report_json), error)
-         && write_file (dir, "README.txt", readme, strlen (readme), error);
+  return g_file_set_contents (path, bytes, (gssize)length, error);
 }
 
 /* evidence show: what the office holds of a report's signatures, breaks included. */
@@ -255,6 +74,7 @@ xuncha_office_cli_evidence (int    argc,
   g_autoptr(XunchaOfficeRecords) records = NULL;
   g_autoptr(XunchaOfficePhotoStore) photos = NULL;
   g_autoptr(GDir) existing = NULL;
+  g_autoptr(GPtrArray) manifests = NULL;
   g_autofree char *out = NULL;
   GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The folder to write, new or empty"),
@@ -295,11 +115,20 @@ xuncha_office_cli_evidence (int    argc,
     }
   if (!open_backend (1, &records, &photos))
     return 1;
-  if (!export_bundle (records, photos, argv[2], out, &error))
+  if (!xuncha_office_evidence_bundle_write (records, photos, argv[2], write_into_folder, out,
+                                            &manifests, &error))
     {
       g_printerr (_("Could not export the evidence of report %s: %s\n"), argv[2],
                   error->message);
       return 1;
+    }
+  for (guint i = 0; i < manifests->len; i++)
+    {
+      XunchaOfficeEvidenceRecord *m = g_ptr_array_index (manifests, i);
+
+      if (m->chain_break)
+        g_printerr (_("Note: revision %lld started its device's chain again (the device "
+                      "lost its store before it).\n"), (long long)m->revision);
     }
   printf (_("Evidence bundle of report %s written to %s; check it with “xuncha-cli evidence "
             "verify %s”.\n"), argv[2], out, out);

@@ -25,6 +25,7 @@ typedef struct
   const char                  *text;
   guint                        steps;
   gint64                       revision;
+  gint64                       from_us, to_us;
   gpointer                     found;    /* what a read found, owned */
   GDestroyNotify               found_free;
 } Call;
@@ -328,6 +329,66 @@ cases_running (XunchaOfficeCaseRecords  *records,
   return g_steal_pointer (&call.found);
 }
 
+static gboolean
+case_outcomes_work (PGconn    *conn,
+                    gpointer   data,
+                    GError   **error)
+{
+  Call *call = data;
+  g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, call->from_us);
+  g_autofree char *to = g_strdup_printf ("%" G_GINT64_FORMAT, call->to_us);
+  g_autoptr(PGresult) result =
+    run (conn, error,
+         "SELECT report_uuid, category, officer_id, deadline_us, case_status, closed FROM ("
+         "  SELECT k.report_uuid, r.category, r.officer_id, k.deadline_us, r.case_status, "
+         "    (SELECT max (h.at) FROM case_history h "
+         "      WHERE h.report_uuid = k.report_uuid AND h.to_status = $3) AS closed "
+         "  FROM cases k JOIN reports r ON r.uuid = k.report_uuid "
+         "  WHERE k.deadline_us > 0) AS o "
+         "WHERE (closed >= $1::bigint AND closed < $2::bigint) "
+         "   OR (deadline_us < $2::bigint AND (closed IS NULL OR closed >= $2::bigint)) "
+         "ORDER BY deadline_us, report_uuid",
+         from, to, XUNCHA_OFFICE_CASE_CLOSED);
+  GPtrArray *list;
+
+  if (result == NULL)
+    return FALSE;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_case_outcome_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaOfficeCaseOutcome *outcome;
+      gboolean closed = !PQgetisnull (result, i, 5);
+      gint64 closed_us = int64_at (result, i, 5);
+
+      /* Never closed: only a case still worked on is open (not one refused since). */
+      if (!closed && !xuncha_office_case_status_is_running (text_at (result, i, 4)))
+        continue;
+      outcome = xuncha_office_case_outcome_new ();
+      outcome->report_uuid = g_strdup (text_at (result, i, 0));
+      outcome->category = g_strdup (text_at (result, i, 1));
+      outcome->officer_id = g_strdup (text_at (result, i, 2));
+      outcome->deadline_us = int64_at (result, i, 3);
+      outcome->closed_us = closed_us < call->to_us ? closed_us : 0;
+      g_ptr_array_add (list, outcome);
+    }
+  call->found = list;
+  call->found_free = (GDestroyNotify)g_ptr_array_unref;
+  return TRUE;
+}
+
+static GPtrArray *
+case_outcomes (XunchaOfficeCaseRecords  *records,
+               gint64                    from_us,
+               gint64                    to_us,
+               GError                  **error)
+{
+  g_auto(Call) call = { .from_us = from_us, .to_us = to_us };
+
+  if (!transact (records, "case_outcomes", FALSE, case_outcomes_work, &call, error))
+    return NULL;
+  return g_steal_pointer (&call.found);
+}
+
 /* The history's row and the case's count of steps for a step; the status is the
  * caller's. */
 static gboolean
@@ -451,5 +512,6 @@ xuncha_office_pg_case_records_iface_init (XunchaOfficeCaseRecordsInterface *ifac
   iface->case_get = case_get;
   iface->case_history = case_history;
   iface->cases_running = cases_running;
+  iface->case_outcomes = case_outcomes;
   iface->case_change = case_change;
 }

@@ -270,6 +270,59 @@ cases_running (XunchaOfficeCaseRecords  *records,
   return g_steal_pointer (&list);
 }
 
+/* Each case's closing time is its last step to 结案, read from its history by the history's
+ * index on the report. */
+static GPtrArray *
+case_outcomes (XunchaOfficeCaseRecords  *records,
+               gint64                    from_us,
+               gint64                    to_us,
+               GError                  **error)
+{
+  g_autoptr(XunchaOfficeSqliteConnection) c = take (records, FALSE, error);
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_case_outcome_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c, "SELECT report_uuid, category, officer_id, deadline_us, case_status, "
+                  "  closed FROM ("
+                  "  SELECT k.report_uuid, r.category, r.officer_id, k.deadline_us, "
+                  "    r.case_status, (SELECT max (h.at) FROM case_history h "
+                  "      WHERE h.report_uuid = k.report_uuid AND h.to_status = ?3) AS closed "
+                  "  FROM cases k JOIN reports r ON r.uuid = k.report_uuid "
+                  "  WHERE k.deadline_us > 0) "
+                  "WHERE (closed >= ?1 AND closed < ?2) "
+                  "   OR (deadline_us < ?2 AND (closed IS NULL OR closed >= ?2)) "
+                  "ORDER BY deadline_us, report_uuid", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, from_us);
+  sqlite3_bind_int64 (stmt, 2, to_us);
+  sqlite3_bind_text (stmt, 3, XUNCHA_OFFICE_CASE_CLOSED, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaOfficeCaseOutcome *outcome;
+      gboolean closed = sqlite3_column_type (stmt, 5) != SQLITE_NULL;
+      gint64 closed_us = closed ? sqlite3_column_int64 (stmt, 5) : 0;
+
+      /* Never closed: only a case still worked on is open (not one refused since). */
+      if (!closed && !xuncha_office_case_status_is_running (column_text (stmt, 4)))
+        continue;
+      outcome = xuncha_office_case_outcome_new ();
+      outcome->report_uuid = g_strdup (column_text (stmt, 0));
+      outcome->category = g_strdup (column_text (stmt, 1));
+      outcome->officer_id = g_strdup (column_text (stmt, 2));
+      outcome->deadline_us = sqlite3_column_int64 (stmt, 3);
+      outcome->closed_us = closed_us < to_us ? closed_us : 0;
+      g_ptr_array_add (list, outcome);
+    }
+  if (!read_done (c, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&list);
+}
+
 /* The history's row and the case's count of steps for a step; the status is the
  * caller's. */
 static gboolean
@@ -399,5 +452,6 @@ xuncha_office_sqlite_case_records_iface_init (XunchaOfficeCaseRecordsInterface *
   iface->case_get = case_get;
   iface->case_history = case_history;
   iface->cases_running = cases_running;
+  iface->case_outcomes = case_outcomes;
   iface->case_change = case_change;
 }
