@@ -426,6 +426,26 @@ run_taps (Fixture *fx)
     g_assert_nonnull (strstr (xuncha_report_get_fields_json (ad), "wall"));
   }
 
+  /* A tab switch while a toast is still sliding in (an officer who taps on at once): the
+   * toast goes with the tab, and the window lives on. Not counted. */
+  for (guint delay_ms = 0; delay_ms <= 300; delay_ms += 25)
+    {
+      gint64 until;
+
+      xuncha_window_add_toast (fx->window, "toast then tab");
+      until = g_get_monotonic_time () + delay_ms * 1000;
+      while (g_get_monotonic_time () < until)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (1000);
+        }
+      g_action_group_activate_action (G_ACTION_GROUP (fx->window), "show-page",
+                                      g_variant_new_string ("history"));
+      g_action_group_activate_action (G_ACTION_GROUP (fx->window), "show-page",
+                                      g_variant_new_string ("patrol"));
+    }
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 30);
+
   /* The shift ends (not counted: its question and summary are the patrol page's test), and
    * its missed segments are looked at as the next day's would be: the same two taps, its row
    * then under 昨天 instead of 今天. */

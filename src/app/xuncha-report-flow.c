@@ -10,6 +10,7 @@
 
 #include "xuncha-gst-camera.h"
 #include "xuncha-report-flow-private.h"
+#include "xuncha-scoped-toasts.h"
 #include "xuncha-thumbnail.h"
 
 struct _XunchaReportFlow
@@ -35,9 +36,9 @@ struct _XunchaReportFlow
   GtkWidget            *details_button;
   GtkStack             *steps;
   AdwToastOverlay      *toasts;
-  /* The toasts raised on the step shown and not yet dismissed: a toast belongs to its step
-   * and is dismissed when another step is shown or the flow starts again. */
-  GPtrArray            *step_toasts;
+  /* The toasts raised on the step shown: a toast belongs to its step and is dismissed when
+   * another step is shown or the flow starts again. */
+  XunchaScopedToasts   *step_toasts;
   XunchaCategoryPicker *picker;
   GtkWidget            *capture_strip;
   GtkPicture           *capture_picture;
@@ -80,30 +81,16 @@ save_job_free (SaveJob *job)
   g_free (job);
 }
 
-/* The step that raised them is no longer shown: its toasts would sit over the next step's
- * controls (the form's reason above the camera's shutter). */
-static void
-dismiss_step_toasts (XunchaReportFlow *self)
-{
-  g_autoptr(GPtrArray) shown = g_steal_pointer (&self->step_toasts);
-
-  self->step_toasts = g_ptr_array_new_with_free_func (g_object_unref);
-  /* Newest first: the queued ones leave the queue at once, and the one on screen goes
-   * last. Oldest first would bring each queued one on screen only to hide it during its
-   * slide-in, which libadwaita 1.2 does not survive (the hidden toast is freed while its
-   * slide-in still runs). */
-  for (guint i = shown->len; i > 0; i--)
-    adw_toast_dismiss (g_ptr_array_index (shown, i - 1));
-}
-
 static void
 show_step (XunchaReportFlow *self,
            const char       *step)
 {
   const char *title = NULL;
 
-  /* The flow starting again shows its first step again: the last run's toasts go too. */
-  dismiss_step_toasts (self);
+  /* The step that raised them is no longer shown: its toasts would sit over the next step's
+   * controls (the form's reason above the camera's shutter). The flow starting again shows
+   * its first step again: the last run's toasts go too. */
+  xuncha_scoped_toasts_dismiss_all (self->step_toasts);
   gtk_stack_set_visible_child_name (self->steps, step);
   /* A toast rises above the step's own bottom controls (the shutter, Save, the pin's
    * confirmation): style.css gives each step its room. */
@@ -138,13 +125,6 @@ show_step (XunchaReportFlow *self,
 }
 
 static void
-on_step_toast_dismissed (AdwToast         *toast,
-                         XunchaReportFlow *self)
-{
-  g_ptr_array_remove (self->step_toasts, toast);
-}
-
-static void
 toast (XunchaReportFlow *self,
        const char       *text)
 {
@@ -157,9 +137,7 @@ toast (XunchaReportFlow *self,
   gtk_label_set_max_width_chars (GTK_LABEL (title), 26);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   adw_toast_set_custom_title (toast, title);
-  g_ptr_array_add (self->step_toasts, g_object_ref (toast));
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_step_toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toasts, toast);
+  xuncha_scoped_toasts_add (self->step_toasts, toast);
 }
 
 static double
@@ -573,11 +551,7 @@ xuncha_report_flow_dispose (GObject *object)
   GtkWidget *child;
 
   release_location (self);
-  /* The overlay dismisses what it still holds when it goes, later than this. */
-  for (guint i = 0; self->step_toasts != NULL && i < self->step_toasts->len; i++)
-    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->step_toasts, i),
-                                          on_step_toast_dismissed, self);
-  g_clear_pointer (&self->step_toasts, g_ptr_array_unref);
+  g_clear_pointer (&self->step_toasts, xuncha_scoped_toasts_free);
   if (self->discard_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->discard_dialog),
                                   (gpointer *)&self->discard_dialog);
@@ -657,8 +631,8 @@ xuncha_report_flow_class_init (XunchaReportFlowClass *klass)
 static void
 xuncha_report_flow_init (XunchaReportFlow *self)
 {
-  self->step_toasts = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->step_toasts = xuncha_scoped_toasts_new (self->toasts);
   self->cancellable = g_cancellable_new ();
 }
 

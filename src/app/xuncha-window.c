@@ -13,6 +13,7 @@
 #include "xuncha-tasks-page.h"
 #include "xuncha-report-flow.h"
 #include "xuncha-report-view.h"
+#include "xuncha-scoped-toasts.h"
 #include "xuncha-window-private.h"
 
 struct _XunchaWindow
@@ -44,44 +45,19 @@ struct _XunchaWindow
   GtkWidget             *recording_mark;
   gboolean               content_loaded;
   AdwToast              *saved_toast;       /* the last "Saved: …" toast, while shown */
-  /* The toasts raised over the tabs and not yet dismissed: a toast belongs to the tab that
-   * raised it, and is dismissed when another tab is shown. */
-  GPtrArray             *page_toasts;
+  /* The toasts raised over the tabs: a toast belongs to the tab that raised it, and is
+   * dismissed when another tab is shown. */
+  XunchaScopedToasts    *page_toasts;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaWindow, xuncha_window, ADW_TYPE_APPLICATION_WINDOW)
-
-static void
-on_page_toast_dismissed (AdwToast     *toast,
-                         XunchaWindow *self)
-{
-  g_ptr_array_remove (self->page_toasts, toast);
-}
 
 /* Shows @toast (taking it) over the tabs, kept so that it can be dismissed with its tab. */
 static void
 show_page_toast (XunchaWindow *self,
                  AdwToast     *toast)
 {
-  g_ptr_array_add (self->page_toasts, g_object_ref (toast));
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_page_toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-/* The tab that raised them is no longer shown: its toasts would sit over another tab's
- * controls (the "Saved" toast over the History's list). */
-static void
-dismiss_page_toasts (XunchaWindow *self)
-{
-  g_autoptr(GPtrArray) shown = g_steal_pointer (&self->page_toasts);
-
-  self->page_toasts = g_ptr_array_new_with_free_func (g_object_unref);
-  /* Newest first: the queued ones leave the queue at once, and the one on screen goes
-   * last. Oldest first would bring each queued one on screen only to hide it during its
-   * slide-in, which libadwaita 1.2 does not survive (the hidden toast is freed while its
-   * slide-in still runs). */
-  for (guint i = shown->len; i > 0; i--)
-    adw_toast_dismiss (g_ptr_array_index (shown, i - 1));
+  xuncha_scoped_toasts_add (self->page_toasts, toast);
 }
 
 static void
@@ -443,7 +419,9 @@ on_visible_page_changed (XunchaWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
 
-  dismiss_page_toasts (self);
+  /* The tab that raised them is no longer shown: its toasts would sit over another tab's
+   * controls (the "Saved" toast over the History's list). */
+  xuncha_scoped_toasts_dismiss_all (self->page_toasts);
   /* On the map, toasts float above the Report button: the next report is one tap away
    * while "Saved: …" is still shown. */
   if (g_strcmp0 (name, "patrol") == 0)
@@ -621,11 +599,7 @@ xuncha_window_dispose (GObject *object)
   if (self->saved_toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->saved_toast), (gpointer *)&self->saved_toast);
   self->saved_toast = NULL;
-  /* The overlay dismisses what it still holds when it goes, later than this. */
-  for (guint i = 0; self->page_toasts != NULL && i < self->page_toasts->len; i++)
-    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->page_toasts, i),
-                                          on_page_toast_dismissed, self);
-  g_clear_pointer (&self->page_toasts, g_ptr_array_unref);
+  g_clear_pointer (&self->page_toasts, xuncha_scoped_toasts_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), XUNCHA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (xuncha_window_parent_class)->dispose (object);
@@ -668,8 +642,8 @@ xuncha_window_class_init (XunchaWindowClass *klass)
 static void
 xuncha_window_init (XunchaWindow *self)
 {
-  self->page_toasts = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->page_toasts = xuncha_scoped_toasts_new (self->toast_overlay);
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
                                    G_N_ELEMENTS (window_actions), self);
 
