@@ -226,6 +226,24 @@ find_by_css_name (GtkWidget  *widget,
   return NULL;
 }
 
+/* No toast is left on @root within @within_ms (the time a dismissed toast takes to slide
+ * out): a toast belongs to the page or step that raised it. */
+static void
+assert_no_toast_within (GtkWidget  *root,
+                        guint       within_ms,
+                        const char *where)
+{
+  gint64 deadline = g_get_monotonic_time () + within_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (find_by_css_name (root, "toast") != NULL && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  if (find_by_css_name (root, "toast") != NULL)
+    g_error ("a toast is still shown on %s", where);
+}
+
 /* The flow's toast, once it has slid in, covers not @control (Save on the form). */
 static void
 assert_toast_clear_of (GtkWidget        *window,
@@ -499,6 +517,8 @@ run_report (Fixture *fx)
   xuncha_report_form_set_field (form, "carrier", "pole");
   /* The phone number on the ad is needed too, whatever the carrier. */
   g_assert_false (xuncha_report_flow_save (flow));
+  xuncha_ui_test_wait_for_frames (GTK_WIDGET (window), 3);
+  g_assert_nonnull (find_by_css_name (GTK_WIDGET (flow), "toast"));
   g_assert_true (xuncha_window_get_reporting (window));
   g_assert_cmpint (xuncha_store_count_rows (store, "reports", NULL), ==, 2);
   xuncha_report_form_set_field (form, "phone", "13800000000");
@@ -529,6 +549,8 @@ run_report (Fixture *fx)
     g_assert_nonnull (xuncha_report_flow_get_reinspect_text (flow));
     g_assert_nonnull (strstr (xuncha_report_flow_get_reinspect_text (flow), "Re-inspection"));
     xuncha_ui_test_wait_for_camera (xuncha_camera_view_get_camera (xuncha_report_flow_get_camera_view (flow)));
+    /* The form's "phone number needed" stays with the form, not over the shutter. */
+    assert_no_toast_within (GTK_WIDGET (flow), 1000, "the re-inspection's camera");
     g_free (xuncha_ui_test_screenshot (GTK_WIDGET (window), "report-reinspect"));
     assert_reinspect_camera_error (GTK_WIDGET (window), flow);
     xuncha_report_flow_add_photo_bytes (flow, photo);

@@ -10,6 +10,7 @@
 
 #include "xuncha-gst-camera.h"
 #include "xuncha-report-flow-private.h"
+#include "xuncha-scoped-toasts.h"
 #include "xuncha-thumbnail.h"
 
 struct _XunchaReportFlow
@@ -35,6 +36,9 @@ struct _XunchaReportFlow
   GtkWidget            *details_button;
   GtkStack             *steps;
   AdwToastOverlay      *toasts;
+  /* The toasts raised on the step shown: a toast belongs to its step and is dismissed when
+   * another step is shown or the flow starts again. */
+  XunchaScopedToasts   *step_toasts;
   XunchaCategoryPicker *picker;
   GtkWidget            *capture_strip;
   GtkPicture           *capture_picture;
@@ -83,6 +87,10 @@ show_step (XunchaReportFlow *self,
 {
   const char *title = NULL;
 
+  /* The step that raised them is no longer shown: its toasts would sit over the next step's
+   * controls (the form's reason above the camera's shutter). The flow starting again shows
+   * its first step again: the last run's toasts go too. */
+  xuncha_scoped_toasts_dismiss_all (self->step_toasts);
   gtk_stack_set_visible_child_name (self->steps, step);
   /* A toast rises above the step's own bottom controls (the shutter, Save, the pin's
    * confirmation): style.css gives each step its room. */
@@ -129,7 +137,7 @@ toast (XunchaReportFlow *self,
   gtk_label_set_max_width_chars (GTK_LABEL (title), 26);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   adw_toast_set_custom_title (toast, title);
-  adw_toast_overlay_add_toast (self->toasts, toast);
+  xuncha_scoped_toasts_add (self->step_toasts, toast);
 }
 
 static double
@@ -543,6 +551,7 @@ xuncha_report_flow_dispose (GObject *object)
   GtkWidget *child;
 
   release_location (self);
+  g_clear_pointer (&self->step_toasts, xuncha_scoped_toasts_free);
   if (self->discard_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->discard_dialog),
                                   (gpointer *)&self->discard_dialog);
@@ -623,6 +632,7 @@ static void
 xuncha_report_flow_init (XunchaReportFlow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->step_toasts = xuncha_scoped_toasts_new (self->toasts);
   self->cancellable = g_cancellable_new ();
 }
 

@@ -13,6 +13,7 @@
 #include "xuncha-tasks-page.h"
 #include "xuncha-report-flow.h"
 #include "xuncha-report-view.h"
+#include "xuncha-scoped-toasts.h"
 #include "xuncha-window-private.h"
 
 struct _XunchaWindow
@@ -44,9 +45,20 @@ struct _XunchaWindow
   GtkWidget             *recording_mark;
   gboolean               content_loaded;
   AdwToast              *saved_toast;       /* the last "Saved: …" toast, while shown */
+  /* The toasts raised over the tabs: a toast belongs to the tab that raised it, and is
+   * dismissed when another tab is shown. */
+  XunchaScopedToasts    *page_toasts;
 };
 
 G_DEFINE_FINAL_TYPE (XunchaWindow, xuncha_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Shows @toast (taking it) over the tabs, kept so that it can be dismissed with its tab. */
+static void
+show_page_toast (XunchaWindow *self,
+                 AdwToast     *toast)
+{
+  xuncha_scoped_toasts_add (self->page_toasts, toast);
+}
 
 static void
 on_report_closed (XunchaWindow *self)
@@ -109,18 +121,19 @@ on_report_saved (XunchaReportFlow *flow,
     g_object_remove_weak_pointer (G_OBJECT (self->saved_toast), (gpointer *)&self->saved_toast);
   self->saved_toast = toast;
   g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *)&self->saved_toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 
   xuncha_patrol_page_refresh (self->patrol_page);
   xuncha_patrol_page_add_report (self->patrol_page, report);
   if (self->queue_page != NULL)
     xuncha_queue_page_refresh (self->queue_page);
-  /* A report made for a task: back to the task, for the outcome. */
+  /* A report made for a task: back to the task, for the outcome. The toast is raised on
+   * the tab shown after, or the switch would dismiss it at once. */
   if (xuncha_tasks_page_get_doing (self->tasks_page) != NULL)
     {
       xuncha_tasks_page_add_report (self->tasks_page, xuncha_report_get_uuid (report));
       adw_view_stack_set_visible_child_name (self->stack, "tasks");
     }
+  show_page_toast (self, toast);
 }
 
 static void
@@ -144,7 +157,7 @@ on_report_save_failed (XunchaReportFlow *flow,
   /* The report went to the office meanwhile: the draft cannot be saved, say so here. */
   if (g_error_matches (error, XUNCHA_REPORT_STORE_ERROR, XUNCHA_REPORT_STORE_ERROR_SENT))
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      show_page_toast (self, adw_toast_new (error->message));
       return;
     }
   /* Nothing was stored: back to the draft, with the reason. */
@@ -406,6 +419,9 @@ on_visible_page_changed (XunchaWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
 
+  /* The tab that raised them is no longer shown: its toasts would sit over another tab's
+   * controls (the "Saved" toast over the History's list). */
+  xuncha_scoped_toasts_dismiss_all (self->page_toasts);
   /* On the map, toasts float above the Report button: the next report is one tap away
    * while "Saved: …" is still shown. */
   if (g_strcmp0 (name, "patrol") == 0)
@@ -583,6 +599,7 @@ xuncha_window_dispose (GObject *object)
   if (self->saved_toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->saved_toast), (gpointer *)&self->saved_toast);
   self->saved_toast = NULL;
+  g_clear_pointer (&self->page_toasts, xuncha_scoped_toasts_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), XUNCHA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (xuncha_window_parent_class)->dispose (object);
@@ -626,6 +643,7 @@ static void
 xuncha_window_init (XunchaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->page_toasts = xuncha_scoped_toasts_new (self->toast_overlay);
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
                                    G_N_ELEMENTS (window_actions), self);
 
@@ -713,7 +731,7 @@ xuncha_window_add_toast (XunchaWindow *self,
                          const char   *text)
 {
   g_return_if_fail (XUNCHA_IS_WINDOW (self));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  show_page_toast (self, adw_toast_new (text));
 }
 
 AdwToast *
