@@ -157,23 +157,23 @@ crash_run (const char *child,
   memset (stats, 0, sizeof *stats);
   /* The kills must land both before and during saving on this machine as loaded as it is
    * now: a child left to save one report shows how long starting and saving take, and the
-   * kills are spread over twice that when it is more than @max_delay_ms. */
-  {
-    const char *argv[] = { child, dir, "1", NULL };
-    g_autoptr(GError) error = NULL;
-    g_autofree char *out = NULL;
-    gint64 start = g_get_monotonic_time ();
-    guint took_ms;
+   * kills are spread over twice that when it is more than @max_delay_ms. The second of two
+   * such children is timed: the first also makes the store, which the rounds find made. */
+  for (guint run = 0; run < 2; run++)
+    {
+      const char *argv[] = { child, dir, "1", NULL };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      gint64 start = g_get_monotonic_time ();
 
-    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, NULL,
-                  &error);
-    g_assert_no_error (error);
-    took_ms = (guint)((g_get_monotonic_time () - start) / 1000);
-    g_assert_cmpuint (add_saved (out, saved), ==, 1);
-    check_store (dir, saved, stats);
-    stats->calibration_ms = took_ms;
-    max_delay_ms = MAX (max_delay_ms, 2 * took_ms);
-  }
+      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, NULL,
+                    &error);
+      g_assert_no_error (error);
+      stats->calibration_ms = (guint)((g_get_monotonic_time () - start) / 1000);
+      g_assert_cmpuint (add_saved (out, saved), ==, 1);
+      check_store (dir, saved, stats);
+    }
+  max_delay_ms = MAX (max_delay_ms, 2 * stats->calibration_ms);
   for (guint round = 0; round < rounds; round++)
     {
       const char *argv[] = { child, dir, NULL };
