@@ -213,4 +213,3 @@ xuncha_office_evidence_bundle_write (XunchaOfficeRecords              *records,
     *manifests_out = g_steal_pointer (&manifests);
   return TRUE;
 }
-
