@@ -55,4 +55,16 @@ gboolean  xuncha_office_pg_case_records_result_step (PGconn                     
                                                      const char                 *to_status,
                                                      GError                    **error);
 
+/* A result cell: its text (NULL for SQL NULL), a bigint (0 for NULL), a boolean. One set
+ * for every PostgreSQL records file. */
+const char *xuncha_office_pg_text_at  (const PGresult *result,
+                                       int             row,
+                                       int             column);
+gint64      xuncha_office_pg_int64_at (const PGresult *result,
+                                       int             row,
+                                       int             column);
+gboolean    xuncha_office_pg_bool_at  (const PGresult *result,
+                                       int             row,
+                                       int             column);
+
 G_END_DECLS

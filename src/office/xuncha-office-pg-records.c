@@ -13,6 +13,10 @@
 #include "xuncha-office-case-workflow.h"
 #include "xuncha-office-pg-records-private.h"
 
+#define text_at xuncha_office_pg_text_at
+#define int64_at xuncha_office_pg_int64_at
+#define bool_at xuncha_office_pg_bool_at
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 struct _XunchaOfficePgRecords
@@ -360,21 +364,22 @@ changes (const PGresult *result)
 }
 
 /* A column's text, NULL for SQL NULL. */
-static const char *
-text_at (const PGresult *result,
-         int             row,
-         int             column)
+const char *
+xuncha_office_pg_text_at (const PGresult *result,
+                          int             row,
+                          int             column)
 {
   if (PQgetisnull (result, row, column))
     return NULL;
   return PQgetvalue (result, row, column);
 }
 
-static gint64
-int64_at (const PGresult *result,
-          int             row,
-          int             column)
+gint64
+xuncha_office_pg_int64_at (const PGresult *result,
+                           int             row,
+                           int             column)
 {
+  /* PostgreSQL gives "" for NULL: 0. */
   return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
 }
 
@@ -390,10 +395,10 @@ double_at (const PGresult *result,
   return g_ascii_strtod (PQgetvalue (result, row, column), NULL);
 }
 
-static gboolean
-bool_at (const PGresult *result,
-         int             row,
-         int             column)
+gboolean
+xuncha_office_pg_bool_at (const PGresult *result,
+                          int             row,
+                          int             column)
 {
   return g_str_equal (PQgetvalue (result, row, column), "t");
 }

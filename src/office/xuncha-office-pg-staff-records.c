@@ -10,6 +10,10 @@
 
 #include "xuncha-office-pg-records-private.h"
 
+#define text_at xuncha_office_pg_text_at
+#define int64_at xuncha_office_pg_int64_at
+#define bool_at xuncha_office_pg_bool_at
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 #define run(conn, error, sql, ...) \
@@ -50,30 +54,6 @@ transact (XunchaOfficeStaffRecords  *records,
 {
   return xuncha_office_pg_records_transact (XUNCHA_OFFICE_PG_RECORDS (records), method, write,
                                             work, call, error);
-}
-
-static const char *
-text_at (const PGresult *result,
-         int             row,
-         int             column)
-{
-  return PQgetisnull (result, row, column) ? NULL : PQgetvalue (result, row, column);
-}
-
-static gint64
-int64_at (const PGresult *result,
-          int             row,
-          int             column)
-{
-  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
-}
-
-static gboolean
-bool_at (const PGresult *result,
-         int             row,
-         int             column)
-{
-  return g_str_equal (PQgetvalue (result, row, column), "t");
 }
 
 static gint64
