@@ -3,12 +3,15 @@
  * CA): the reports and streets of a bounding box as JSON, for each role and scoped to a
  * leader's team, clustered into grid cells past the row limit; every bad box, value and
  * field refused with 400 and its reason; Leaflet served from the office's own files, and
- * a clear word when it is missing; the filtered list as CSV (safe against formulas) and
- * as GeoJSON. Reports reach the office as a device sends them (the API). */
+ * a clear word when it is missing; the office's MBTiles base map as tiles for staff only;
+ * the filtered list as CSV (safe against formulas) and as GeoJSON. Reports reach the office as a device sends them (the API). */
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "xuncha-core.h"
@@ -626,6 +629,208 @@ test_map_missing (void)
   xuncha_test_office_free (second);
 }
 
+/* A real PNG of one colour, as a base map's tile. */
+static GBytes *
+png_tile (guint32 rgba)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 256, 256);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize length = 0;
+
+  gdk_pixbuf_fill (pixbuf, rgba);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &length, "png", &error, NULL));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, length);
+}
+
+/* An MBTiles file as the format specifies it (metadata, tiles with TMS rows counted from
+ * the south) with @tiles: zoom, column, TMS row and data, four at a time. */
+static char *
+make_mbtiles (const char *name,
+              const char *format,
+              const char *attribution,
+              ...)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  va_list args;
+  int zoom;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE metadata (name TEXT, value TEXT);"
+                                     "CREATE TABLE tiles (zoom_level INTEGER, tile_column "
+                                     "  INTEGER, tile_row INTEGER, tile_data BLOB);"
+                                     "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, "
+                                     "  tile_column, tile_row);", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO metadata VALUES ('name', 'district'), "
+                                           "('minzoom', '14'), ('maxzoom', '16'), "
+                                           "('format', ?1), ('attribution', ?2)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, format, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, attribution, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO tiles VALUES (?, ?, ?, ?)", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  va_start (args, attribution);
+  while ((zoom = va_arg (args, int)) >= 0)
+    {
+      int column = va_arg (args, int);
+      int row = va_arg (args, int);
+      GBytes *data = va_arg (args, GBytes *);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int (stmt, 1, zoom);
+      sqlite3_bind_int (stmt, 2, column);
+      sqlite3_bind_int (stmt, 3, row);
+      sqlite3_bind_blob (stmt, 4, g_bytes_get_data (data, NULL), (int)g_bytes_get_size (data),
+                         SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    }
+  va_end (args);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  return g_steal_pointer (&path);
+}
+
+static Answer *
+tile_request (XunchaTestOffice *office,
+              const char       *who,
+              const char       *format,
+              ...)
+{
+  g_autofree char *path = NULL;
+  va_list args;
+
+  va_start (args, format);
+  path = g_strdup_vprintf (format, args);
+  va_end (args);
+  return request_to (office, "GET", path, who != NULL
+                     ? g_hash_table_lookup (fixture->sessions, who) : NULL, NULL);
+}
+
+/* The office's MBTiles base map: its tiles by the web's XYZ numbers (the file's rows
+ * counted from the south, flipped), to a logged-in member only, kept by the browser alone;
+ * a missing tile 404, bad numbers 400; the map page hands the tile layer to the script as
+ * data (the file's attribution escaped); a file of vector tiles refused at the start. */
+static void
+test_basemap (void)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  /* 陈寿路, 30.65 N 104.065 E, at zoom 16 is tile column 51712 and XYZ row 26901. */
+  const int zoom = 16;
+  const int x = (int)floor ((104.065 + 180.0) / 360.0 * (1 << zoom));
+  const double lat = 30.65 * G_PI / 180.0;
+  const int y = (int)floor ((1.0 - log (tan (lat) + 1.0 / cos (lat)) / G_PI) / 2.0 * (1 << zoom));
+  const int tms = (1 << zoom) - 1 - y;
+  g_autoptr(GBytes) north = png_tile (0x3080c0ff);
+  g_autoptr(GBytes) south = png_tile (0xc08030ff);
+  g_autofree char *file = make_mbtiles ("district.mbtiles", "png", "<b>Survey</b> & \"office\"",
+                                        zoom, x, tms, north, zoom, x, y, south, -1);
+  g_autofree char *vector = make_mbtiles ("vector.mbtiles", "pbf", "v", zoom, x, tms, north,
+                                          -1);
+  const char *args[] = { "--basemap", file, NULL };
+  XunchaTestOffice *office = xuncha_test_office_start_full (fixture->dir, certs->server_cert,
+                                                            certs->server_key, 0, args, NULL);
+  g_autoptr(Answer) answer = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  static const char * const bad[] = {
+    "/console/tiles/31/0/0.png", "/console/tiles/16/-1/0.png", "/console/tiles/16/65536/0.png",
+    "/console/tiles/16/0/65536.png", "/console/tiles/a/0/0.png", "/console/tiles/16/+1/0.png",
+    "/console/tiles/16/1/%202.png", "/console/tiles/16/1/.png", "/console/tiles//1/2.png",
+    "/console/tiles/16/99999999999/0.png", "/console/tiles/2/4/0.png",
+  };
+
+  g_assert_cmpint (x, ==, 51712);
+  g_assert_cmpint (y, ==, 26901);
+
+  /* The tile north of the equator that web maps call row y is the file's row 2^z - 1 - y. */
+  answer = tile_request (office, "disp", "/console/tiles/%d/%d/%d.png", zoom, x, y);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (answer->headers, NULL), ==,
+                   "image/png");
+  g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Cache-Control"), ==,
+                   "private, max-age=3600");
+  g_assert_cmpmem (answer->body, answer->length, g_bytes_get_data (north, NULL),
+                   g_bytes_get_size (north));
+  {
+    g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type ("png", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (gdk_pixbuf_loader_write (loader, (const guchar *)answer->body,
+                                            answer->length, &error));
+    g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (gdk_pixbuf_get_width (gdk_pixbuf_loader_get_pixbuf (loader)), ==, 256);
+  }
+  g_clear_pointer (&answer, answer_free);
+  /* The file's row y is the web's row 2^z - 1 - y: another tile. */
+  answer = tile_request (office, "lead1", "/console/tiles/%d/%d/%d.png", zoom, x, tms);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_cmpmem (answer->body, answer->length, g_bytes_get_data (south, NULL),
+                   g_bytes_get_size (south));
+  g_clear_pointer (&answer, answer_free);
+
+  /* Staff only: no session goes to the login, with no tile. */
+  answer = tile_request (office, NULL, "/console/tiles/%d/%d/%d.png", zoom, x, y);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_assert_cmpuint (answer->length, ==, 0);
+  g_clear_pointer (&answer, answer_free);
+
+  /* A tile the file does not have, and another format than the file's. */
+  answer = tile_request (office, "disp", "/console/tiles/%d/%d/%d.png", zoom, x + 1, y);
+  g_assert_cmpint (answer->status, ==, 404);
+  g_assert_nonnull (strstr (answer->body, "no tile here"));
+  g_clear_pointer (&answer, answer_free);
+  answer = tile_request (office, "disp", "/console/tiles/%d/%d/%d.jpg", zoom, x, y);
+  g_assert_cmpint (answer->status, ==, 404);
+  g_clear_pointer (&answer, answer_free);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      answer = tile_request (office, "disp", "%s", bad[i]);
+      if (answer->status != 400)
+        g_error ("%s: %u, not 400", bad[i], answer->status);
+      g_assert_nonnull (strstr (answer->body, "three whole numbers"));
+      g_clear_pointer (&answer, answer_free);
+    }
+
+  /* The map page names the layer as data, the file's attribution as text. */
+  answer = tile_request (office, "disp", "/console/map");
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, " data-tiles=\"/console/tiles/{z}/{x}/{y}.png\" "
+                                          "data-tiles-min-zoom=\"14\" "
+                                          "data-tiles-max-zoom=\"16\" data-tiles-attribution=\""
+                                          "&lt;b&gt;Survey&lt;/b&gt; &amp; &quot;office&quot;\""));
+  g_clear_pointer (&answer, answer_free);
+  xuncha_test_office_free (office);
+
+  /* Without a base map: the streets alone, and no tiles. */
+  answer = tile_request (fixture->office, "disp", "/console/map");
+  g_assert_null (strstr (answer->body, "data-tiles"));
+  g_clear_pointer (&answer, answer_free);
+  answer = tile_request (fixture->office, "disp", "/console/tiles/%d/%d/%d.png", zoom, x, y);
+  g_assert_cmpint (answer->status, ==, 404);
+  g_assert_nonnull (strstr (answer->body, "no base map"));
+
+  /* Vector tiles cannot be drawn: the office says so and does not start. */
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &out, &err, "serve", "--listen",
+                                           "127.0.0.1:0", "--basemap", vector, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "pbf"));
+  g_assert_nonnull (strstr (err, "raster"));
+  /* The same from the configuration file's variable (the Debian unit's EnvironmentFile). */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_setenv ("XUNCHA_OFFICE_BASEMAP", vector, TRUE);
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &out, &err, "serve", "--listen",
+                                           "127.0.0.1:0", NULL), ==, 1);
+  g_unsetenv ("XUNCHA_OFFICE_BASEMAP");
+  g_assert_nonnull (strstr (err, vector));
+  g_assert_nonnull (strstr (err, "pbf"));
+}
+
 /* Splits CSV text into rows of cells (quoted cells, doubled quotes, CRLF rows). */
 static GPtrArray *
 parse_csv (const char *text)
@@ -1129,6 +1334,7 @@ main (int    argc,
   g_test_add_func ("/office-console-map/streets", test_streets);
   g_test_add_func ("/office-console-map/page", test_map_page);
   g_test_add_func ("/office-console-map/leaflet-missing", test_map_missing);
+  g_test_add_func ("/office-console-map/basemap", test_basemap);
   g_test_add_func ("/office-console-map/export/csv", test_export_csv);
   g_test_add_func ("/office-console-map/export/geojson", test_export_geojson);
   g_test_add_func ("/office-console-map/export/photos", test_export_photos);

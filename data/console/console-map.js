@@ -16,6 +16,16 @@
   // The office refuses a larger box: past it the map asks to zoom in.
   const maxDegrees = 0.5;
   const map = L.map(element, { preferCanvas: false, zoomSnap: 1 });
+  // The office's raster base map, when it has one: in the tile pane, under the streets.
+  // Past its own zooms Leaflet enlarges its nearest tiles instead of asking for missing ones.
+  if (data.tiles) {
+    L.tileLayer(data.tiles, {
+      minNativeZoom: Number(data.tilesMinZoom),
+      maxNativeZoom: Number(data.tilesMaxZoom),
+      maxZoom: 19,
+      attribution: escapeText(data.tilesAttribution || ""),
+    }).addTo(map);
+  }
   const streets = L.layerGroup().addTo(map);
   const reports = L.layerGroup().addTo(map);
   let generation = 0;
@@ -26,6 +36,13 @@
     map.setView([0, 0], 16);
   }
   L.control.scale({ imperial: false }).addTo(map);
+
+  // Leaflet shows an attribution as markup: the file's text is made plain text first.
+  function escapeText(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
 
   function say(text) {
     status.textContent = text || "";

@@ -2,8 +2,9 @@
 /* The console's map: a page that loads Leaflet (Debian's libjs-leaflet, served by the
  * office itself: an office often has no internet) and the console's own script, which
  * asks two JSON answers for the box in view: the reports (a limited number, or counts in
- * grid cells when there are more) and the street segments coloured by class. No tiles:
- * the office's streets are the base map. */
+ * grid cells when there are more) and the street segments coloured by class. The office's
+ * streets are the base map; under them, when the office has one, a raster MBTiles file's
+ * tiles, served from the office as everything else. */
 #define G_LOG_DOMAIN "xuncha-office"
 
 #include "config.h"
@@ -66,6 +67,96 @@ xuncha_office_console_leaflet_file (XunchaOfficeConsolePage *page,
       }
   xuncha_office_console_answer_message (page, 404, tr (page, N_("Not found")),
                                         tr (page, N_("There is no such page.")));
+}
+
+/* The largest zoom a tile may name: the MBTiles reader's. */
+#define TILE_ZOOM_MAX 30
+/* Tiles do not change while the office runs: a browser may keep them an hour, a shared
+ * cache never (the base map may show what is not public). */
+#define TILE_CACHE_CONTROL "private, max-age=3600"
+
+/* A tile's zoom, column or row: digits only (no sign, no space), at most @max. */
+static gboolean
+tile_number (const char *text,
+             guint64     max,
+             guint64    *value)
+{
+  gsize length = strlen (text);
+
+  if (length == 0 || length > 10 || strspn (text, "0123456789") != length)
+    return FALSE;
+  return g_ascii_string_to_unsigned (text, 10, 0, max, value, NULL);
+}
+
+static const char *
+tile_type (const char *format)
+{
+  if (g_str_equal (format, "jpg"))
+    return "image/jpeg";
+  if (g_str_equal (format, "webp"))
+    return "image/webp";
+  return "image/png";
+}
+
+void
+xuncha_office_console_map_tile (XunchaOfficeConsolePage *page,
+                                const char              *zoom_text,
+                                const char              *x_text,
+                                const char              *y_file)
+{
+  XunchaMbtiles *basemap = page->self->basemap;
+  g_autoptr(GBytes) tile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *extension = NULL;
+  g_autofree char *y_text = NULL;
+  const char *format;
+  guint64 zoom, x, y;
+
+  if (basemap == NULL)
+    {
+      xuncha_office_console_answer_message (page, 404, tr (page, N_("Not found")),
+                                            tr (page, N_("This office has no base map.")));
+      return;
+    }
+  format = xuncha_mbtiles_get_format (basemap);
+  extension = g_strconcat (".", format, NULL);
+  if (!g_str_has_suffix (y_file, extension))
+    {
+      xuncha_office_console_answer_message (page, 404, tr (page, N_("Not found")),
+                                            tr (page, N_("There is no such page.")));
+      return;
+    }
+  y_text = g_strndup (y_file, strlen (y_file) - strlen (extension));
+  if (!tile_number (zoom_text, TILE_ZOOM_MAX, &zoom)
+      || !tile_number (x_text, ((guint64)1 << zoom) - 1, &x)
+      || !tile_number (y_text, ((guint64)1 << zoom) - 1, &y))
+    {
+      g_autofree char *text = g_strdup_printf (tr (page, N_("A tile is named by three whole "
+                                                            "numbers: its zoom (0 to %d), then "
+                                                            "its column and row (0 to 2 to the "
+                                                            "power of the zoom, less one).")),
+                                               TILE_ZOOM_MAX);
+
+      xuncha_office_console_answer_message (page, 400, tr (page, N_("Bad request")), text);
+      return;
+    }
+  tile = xuncha_mbtiles_get_tile (basemap, (int)zoom, (int)x, (int)y, &error);
+  if (error != NULL)
+    {
+      g_warning ("%s", error->message);
+      xuncha_office_console_answer_message (page, 500, tr (page, N_("Base map")),
+                                            tr (page, N_("The office could not read its base "
+                                                         "map. Tell its administrator.")));
+      return;
+    }
+  if (tile == NULL)
+    {
+      xuncha_office_console_answer_message (page, 404, tr (page, N_("Not found")),
+                                            tr (page, N_("The base map has no tile here.")));
+      return;
+    }
+  xuncha_office_console_answer_cached (page, 200, tile_type (format), TILE_CACHE_CONTROL,
+                                       g_steal_pointer (&tile));
 }
 
 /* Reads "west,south,east,north" in degrees. NULL when it holds, or the reason it does
@@ -418,6 +509,24 @@ xuncha_office_console_map_page (XunchaOfficeConsolePage *page)
   g_string_append (html, "\" data-reports-label=\"");
   esc (html, tr (page, N_("%d reports")));
   g_string_append (html, "\"");
+  if (page->self->basemap != NULL)
+    {
+      XunchaMbtiles *basemap = page->self->basemap;
+      const char *attribution = xuncha_mbtiles_get_metadata (basemap, "attribution");
+      int min_zoom, max_zoom;
+
+      xuncha_mbtiles_get_zoom_range (basemap, &min_zoom, &max_zoom);
+      g_string_append (html, " data-tiles=\"" PREFIX "/tiles/{z}/{x}/{y}.");
+      esc (html, xuncha_mbtiles_get_format (basemap));
+      g_string_append_printf (html, "\" data-tiles-min-zoom=\"%d\" data-tiles-max-zoom=\"%d\"",
+                              min_zoom, max_zoom);
+      if (attribution != NULL)
+        {
+          g_string_append (html, " data-tiles-attribution=\"");
+          esc (html, attribution);
+          g_string_append (html, "\"");
+        }
+    }
   if (!isnan (lat))
     {
       char lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];

@@ -26,6 +26,7 @@ struct _XunchaOfficeConsole
   GHashTable                   *categories;
   char                         *files_dir;
   char                         *leaflet_dir; /* Debian's libjs-leaflet, or as set */
+  XunchaMbtiles                *basemap;     /* NULL: the streets are the base map */
   XunchaOfficeConsoleCatalogue *zh;          /* NULL: pages in English only */
   GTimeZone                    *zone;        /* the office's: dates shown, deadlines counted */
   gint64                        idle_us;
@@ -130,6 +131,12 @@ void        xuncha_office_console_answer      (XunchaOfficeConsolePage *page,
                                                guint                    status,
                                                const char              *type,
                                                GBytes                  *body);
+/* The same with @cache_control ("private, max-age=…") instead of no caching at all. */
+void        xuncha_office_console_answer_cached (XunchaOfficeConsolePage *page,
+                                               guint                    status,
+                                               const char              *type,
+                                               const char              *cache_control,
+                                               GBytes                  *body);
 /* officer id → XunchaWireOfficer, all the office's officers. */
 GHashTable *xuncha_office_console_officers    (XunchaOfficeConsolePage *page,
                                                GError                 **error);
@@ -152,6 +159,12 @@ gboolean    xuncha_office_console_sees_all    (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_map_page    (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_map_reports (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_map_streets (XunchaOfficeConsolePage *page);
+/* GET /console/tiles/@zoom/@x/@y_file (y with the base map's format as its extension): a
+ * tile of the office's base map, or 404 for one it does not have. */
+void        xuncha_office_console_map_tile    (XunchaOfficeConsolePage *page,
+                                               const char              *zoom,
+                                               const char              *x,
+                                               const char              *y_file);
 /* @name: a path under vendor/leaflet/ (only Leaflet's own files are served). */
 void        xuncha_office_console_leaflet_file (XunchaOfficeConsolePage *page,
                                                const char              *name);

@@ -1698,6 +1698,8 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
     xuncha_office_console_weekly_csv (&page);
   else if (n == 1 && g_str_equal (parts[0], "map") && get)
     xuncha_office_console_map_page (&page);
+  else if (n == 4 && g_str_equal (parts[0], "tiles") && get)
+    xuncha_office_console_map_tile (&page, parts[1], parts[2], parts[3]);
   else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "reports") && get)
     xuncha_office_console_map_reports (&page);
   else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "streets") && get)
@@ -1740,6 +1742,7 @@ xuncha_office_console_finalize (GObject *object)
   g_clear_object (&self->taxonomy);
   g_free (self->files_dir);
   g_free (self->leaflet_dir);
+  g_clear_object (&self->basemap);
   g_clear_pointer (&self->zh, xuncha_office_console_catalogue_free);
   g_clear_pointer (&self->zone, g_time_zone_unref);
 
@@ -1830,6 +1833,16 @@ xuncha_office_console_set_leaflet_dir (XunchaOfficeConsole *self,
 }
 
 void
+xuncha_office_console_set_basemap (XunchaOfficeConsole *self,
+                                   XunchaMbtiles       *basemap)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_CONSOLE (self));
+  g_return_if_fail (basemap == NULL || XUNCHA_IS_MBTILES (basemap));
+
+  g_set_object (&self->basemap, basemap);
+}
+
+void
 xuncha_office_console_set_login_limits (XunchaOfficeConsole *self,
                                         guint                per_name,
                                         guint                per_address,
@@ -1888,8 +1901,18 @@ xuncha_office_console_answer (XunchaOfficeConsolePage *page,
                               const char              *type,
                               GBytes                  *body)
 {
+  xuncha_office_console_answer_cached (page, status, type, "no-store", body);
+}
+
+void
+xuncha_office_console_answer_cached (XunchaOfficeConsolePage *page,
+                                     guint                    status,
+                                     const char              *type,
+                                     const char              *cache_control,
+                                     GBytes                  *body)
+{
   answer_headers (page);
-  xuncha_office_console_call_header (page->call, "Cache-Control", "no-store");
+  xuncha_office_console_call_header (page->call, "Cache-Control", cache_control);
   xuncha_office_console_call_answer (page->call, status, type, body);
 }
 

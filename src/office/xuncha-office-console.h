@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "xuncha-mbtiles.h"
 #include "xuncha-office-console-call.h"
 #include "xuncha-office-photo-store.h"
 #include "xuncha-office-records.h"
@@ -49,6 +50,11 @@ void                 xuncha_office_console_set_login_limits (XunchaOfficeConsole
  * libjs-leaflet, /usr/share/javascript/leaflet. The map page says so when it is missing. */
 void                 xuncha_office_console_set_leaflet_dir (XunchaOfficeConsole *self,
                                                           const char             *dir);
+/* The office's raster base map (an MBTiles file of PNG, JPEG or WebP tiles), drawn on the
+ * map page under the streets; its tiles are served to logged-in staff under
+ * /console/tiles/Z/X/Y.FORMAT. NULL (the default): the streets alone. */
+void                 xuncha_office_console_set_basemap   (XunchaOfficeConsole    *self,
+                                                          XunchaMbtiles          *basemap);
 /* Whether @path is the console's (/console or under /console/). */
 gboolean             xuncha_office_console_owns_path     (const char             *path);
 /* Answers @call. */

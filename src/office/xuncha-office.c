@@ -122,6 +122,7 @@ cmd_serve (int    argc,
   int console_idle = 0, console_max = 0;
   g_autofree char *console_dir = NULL;
   g_autofree char *leaflet_dir = NULL;
+  g_autofree char *basemap_file = NULL;
   GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port, e.g. 127.0.0.1:8443"),
       N_("ADDR:PORT") },
@@ -164,12 +165,17 @@ cmd_serve (int    argc,
       N_("Where the console's map library is (default: Debian's libjs-leaflet, "
          "/usr/share/javascript/leaflet)"),
       N_("DIR") },
+    { "basemap", 0, 0, G_OPTION_ARG_FILENAME, &basemap_file,
+      N_("A raster base map (MBTiles of PNG, JPEG or WebP tiles) the console's map draws under "
+         "the streets (default: $XUNCHA_OFFICE_BASEMAP, or none)"),
+      N_("FILE") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeRecords) records = NULL;
   g_autoptr(XunchaOfficePhotoStore) photos = NULL;
   g_autoptr(XunchaOfficeConsole) console = NULL;
+  g_autoptr(XunchaMbtiles) basemap = NULL;
   g_autoptr(XunchaOfficeServer) server = NULL;
   g_autoptr(XunchaOfficeApi) api = NULL;
   g_autoptr(XunchaOfficeWorkerPool) pool = NULL;
@@ -288,6 +294,29 @@ cmd_serve (int    argc,
                                       (guint)MAX (console_max, 0));
   if (leaflet_dir != NULL)
     xuncha_office_console_set_leaflet_dir (console, leaflet_dir);
+  if (basemap_file == NULL && g_getenv ("XUNCHA_OFFICE_BASEMAP") != NULL
+      && *g_getenv ("XUNCHA_OFFICE_BASEMAP") != '\0')
+    basemap_file = g_strdup (g_getenv ("XUNCHA_OFFICE_BASEMAP"));
+  if (basemap_file != NULL)
+    {
+      basemap = xuncha_mbtiles_open (basemap_file, &error);
+      if (basemap == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      /* Leaflet draws images: vector tiles (pbf) would need a style and a renderer. */
+      if (!g_str_equal (xuncha_mbtiles_get_format (basemap), "png")
+          && !g_str_equal (xuncha_mbtiles_get_format (basemap), "jpg")
+          && !g_str_equal (xuncha_mbtiles_get_format (basemap), "webp"))
+        {
+          g_printerr (_("The base map %s holds %s tiles; the console draws only raster tiles "
+                        "(png, jpg or webp). Give an MBTiles file of images.\n"),
+                      basemap_file, xuncha_mbtiles_get_format (basemap));
+          return 1;
+        }
+      xuncha_office_console_set_basemap (console, basemap);
+    }
   server = xuncha_office_server_new (api, pool, certificate);
   xuncha_office_server_set_console (server, console);
   xuncha_office_server_set_timeout (server, (guint)MAX (request_timeout, 0));
@@ -1211,7 +1240,8 @@ usage (FILE *out)
   fprintf (out, "%s\n", _("Usage: xuncha-office COMMAND [--data-dir DIR] [--database CONNINFO] "
                           "[ARGS…]\n\n"
                           "Commands:\n"
-                          "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
+                          "  serve --listen ADDR:PORT [--tls-cert F --tls-key F] "
+                          "[--basemap F.mbtiles]\n"
                           "  officer add ID --name NAME [--team TEAM] [--leader]\n"
                           "  officer revoke ID\n"
                           "  officer assign ID SEGMENT…\n"
