@@ -1063,6 +1063,108 @@ test_case_workflow (void)
   }
 }
 
+/* The number of time-limit changes in the audit log. */
+static int
+time_limit_changes (void)
+{
+  g_autofree char *count = xuncha_test_office_query (fixture->dir, "SELECT count(*) FROM "
+                                                     "audit_log WHERE action = "
+                                                     "'time_limit.set'", NULL);
+
+  return atoi (count);
+}
+
+/* The time limits from the command line: listed as the console shows them; a bad code,
+ * number or unit refused in words with nothing changed and nothing audited; a change made
+ * through the same records method as the admin's page, audited before → after with the
+ * command line as its actor, and seen on the console's page at once. */
+static void
+test_time_limits_cli (void)
+{
+  static const char * const bad[][3] = {
+    { "99999", "1", "work-days" },      /* no such category */
+    { "06011", "0", "work-days" },
+    { "06011", "251", "work-days" },
+    { "06011", "2001", "work-hours" },
+    { "06011", "-1", "work-days" },     /* an unknown option to the parser */
+    { "06011", "+2", "work-days" },
+    { "06011", "2.5", "work-days" },
+    { "06011", " 2", "work-days" },
+    { "06011", "", "work-days" },
+    { "06011", "99999999999", "work-hours" },
+    { "06011", "2", "hours" },
+    { "06011", "2", "work_days" },      /* the records' word, not the command line's */
+  };
+  g_autofree char *disp = login ("disp");
+  g_autofree char *admin = login ("admin");
+  g_autofree char *before = NULL, *after = NULL, *out = NULL, *err = NULL;
+  g_autoptr(Answer) page = NULL;
+  g_autoptr(Answer) audit = NULL;
+  int changes = time_limit_changes ();
+
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &before, &err, "time-limits", "list",
+                                           NULL), ==, 0);
+  g_assert_nonnull (strstr (before, "06011\t1\twork-days\tDumped garbage or debris\n"));
+  g_assert_nonnull (strstr (before, "09005\t2\twork-hours\t"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (xuncha_test_office_run (fixture->dir, &out, &err, "time-limits", "set",
+                                               bad[i][0], bad[i][1], bad[i][2], NULL), ==, 2);
+      if (strstr (err, "Nothing was changed.") == NULL
+          && !(bad[i][1][0] == '-' && strstr (err, "Unknown option -1") != NULL))
+        g_error ("set %s %s %s: %s", bad[i][0], bad[i][1], bad[i][2], err);
+      g_assert_cmpstr (out, ==, "");
+    }
+  g_assert_nonnull (strstr (err, "work-hours or work-days"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &out, &err, "time-limits", "set",
+                                           "06011", "2", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "Usage:"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &after, &err, "time-limits", "list",
+                                           NULL), ==, 0);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (time_limit_changes (), ==, changes);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &out, &err, "time-limits", "set",
+                                           "06011", "6", "work-hours", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "06011 (Dumped garbage or debris): 6 work-hours, was 1 "
+                                 "work-days"));
+  g_assert_cmpint (time_limit_changes (), ==, changes + 1);
+  g_clear_pointer (&after, g_free);
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &after, &err, "time-limits", "list",
+                                           NULL), ==, 0);
+  g_assert_nonnull (strstr (after, "06011\t6\twork-hours\tDumped garbage or debris\n"));
+
+  page = request ("GET", "/console/time-limits", disp, NULL);
+  g_assert_cmpint (page->status, ==, 200);
+  {
+    const char *row = strstr (page->body, "<code>06011</code>");
+
+    g_assert_nonnull (row);
+    g_assert_true (g_str_has_prefix (row, "<code>06011</code></td><td>6 work hours</td>"));
+  }
+  audit = request ("GET", "/console/audit", admin, NULL);
+  {
+    /* The newest entry first: the change just made. */
+    const char *start = strstr (audit->body, "command line");
+    g_autofree char *entry = NULL;
+
+    g_assert_nonnull (start);
+    g_assert_nonnull (strstr (start, "</tr>"));
+    entry = g_strndup (start, strstr (start, "</tr>") - start);
+    g_assert_nonnull (strstr (entry, "time_limit.set"));
+    g_assert_nonnull (strstr (entry, "1 work_days"));
+    g_assert_nonnull (strstr (entry, "6 work_hours"));
+  }
+}
+
 /* The time limits: every member reads them, only the admin changes one (with the token;
  * a number out of range refused, nothing changed), the change is audited before → after,
  * and filing takes the limit as it is now: three work days end at 18:00. A case past its
@@ -1255,6 +1357,7 @@ main (int    argc,
   g_test_add_func ("/office-console/audit-log", test_audit_log);
   g_test_add_func ("/office-console/case-workflow", test_case_workflow);
   g_test_add_func ("/office-console/time-limits", test_time_limits);
+  g_test_add_func ("/office-console/time-limits-cli", test_time_limits_cli);
   g_test_add_func ("/office-console/case-return-and-override", test_case_return_and_override);
   g_test_add_func ("/office-console/login-limit", test_login_limit);
   status = g_test_run ();

@@ -30,6 +30,11 @@ int      xuncha_office_cli_evidence (int    argc,
 int      xuncha_office_cli_message (int    argc,
                                     char **argv);
 
+/* xuncha-office time-limits list|set: the categories' time limits
+ * (xuncha-office-time-limit-cli.c). */
+int      xuncha_office_cli_time_limits (int    argc,
+                                        char **argv);
+
 /* xuncha-office officer sheet: new codes and their printable enrollment cards
  * (xuncha-office-sheet-cli.c). */
 int      xuncha_office_cli_officer_sheet (int    argc,

@@ -1254,6 +1254,8 @@ usage (FILE *out)
                           "  reports list [--json]\n"
                           "  reports export --format geojson|csv\n"
                           "  report set-status ID STATUS\n"
+                          "  time-limits list\n"
+                          "  time-limits set CODE N work-hours|work-days\n"
                           "  task add --kind KIND (--officer ID | --team T) --deadline TIME "
                           "[OPTIONS…]\n"
                           "  task list [--state S] [--officer ID] [--json]\n"
@@ -1316,6 +1318,8 @@ main (int    argc,
     return xuncha_office_cli_task (argc, argv);
   if (g_str_equal (command, "message"))
     return xuncha_office_cli_message (argc, argv);
+  if (g_str_equal (command, "time-limits"))
+    return xuncha_office_cli_time_limits (argc, argv);
   if (g_str_equal (command, "evidence"))
     return xuncha_office_cli_evidence (argc, argv);
   if (g_str_equal (command, "backup"))
