@@ -1263,13 +1263,72 @@ test_time_limits (void)
       {
         g_autoptr(GDateTime) now = g_date_time_new_now_local ();
         g_autoptr(GDateTime) later = g_date_time_add_days (now, 1);
-        g_autofree char *when = g_date_time_format (later, "%Y-%m-%dT%H:%M");
-        g_autofree char *extra = g_strdup_printf ("&deadline=%s&note=rain", when);
+        g_autofree char *day = g_date_time_format (later, "%Y-%m-%d");
+        g_autofree char *hour = g_date_time_format (later, "%H:%M");
+        g_autofree char *extra = g_strdup_printf ("&deadline-date=%s&deadline-time=%s&note=rain",
+                                                  day, hour);
+        /* Written in no other way than the fields say, whatever the browser's locale. */
+        g_autofree char *day_nl = g_date_time_format (later, "%d/%m/%Y");
+        g_autofree char *day_us = g_date_time_format (later, "%m/%d/%Y");
+        g_autofree char *day_zh = g_date_time_format (later, "%Y年%m月%d日");
+        const char *bad_days[] = { day_nl, day_us, day_zh, "2026-02-30", "2026-2-03",
+                                   "+2026-02-03", "2026-02-03T18:00", "0000-01-01" };
+        const char *bad_times[] = { "6pm", "18.00", "24:00", "18:60", "18:0", "-1:00", "18:00:00",
+                                    "1800" };
         g_autoptr(Answer) after = NULL;
+        g_autoptr(Answer) form_en = request ("GET", "/console/reports/" REPORT_T1 "?lang=en",
+                                             disp, NULL);
+        g_autoptr(Answer) form_zh = request ("GET", "/console/reports/" REPORT_T1 "?lang=zh_CN",
+                                             disp, NULL);
+
+        /* The fields as text in one format, said in the page's language, the deadline as it
+         * stands the example. */
+        g_assert_null (strstr (form_en->body, "datetime-local"));
+        g_assert_nonnull (strstr (form_en->body, "<legend>New deadline</legend><label>Date "
+                                                 "<span class=\"format\">year-month-day</span>"
+                                                 "<input type=\"text\" name=\"deadline-date\" "
+                                                 "id=\"extend-deadline-date\" maxlength=\"10\" "
+                                                 "pattern=\"[0-9]{4}-[0-9]{2}-[0-9]{2}\""));
+        g_assert_nonnull (strstr (form_en->body, "<label>Time <span class=\"format\">"
+                                                 "hours:minutes, 24-hour</span><input "
+                                                 "type=\"text\" name=\"deadline-time\" "
+                                                 "id=\"extend-deadline-time\""));
+        {
+          /* The example: the deadline as it stands, in the office's time zone. */
+          const char *at = strstr (form_en->body, "id=\"extend-deadline-time\"");
+          g_autofree char *deadline_text = xuncha_test_office_query (
+            fixture->dir, "SELECT deadline_us FROM cases WHERE report_uuid = $1", REPORT_T1);
+          g_autoptr(GDateTime) deadline = g_date_time_new_from_unix_local (
+            g_ascii_strtoll (deadline_text, NULL, 10) / G_USEC_PER_SEC);
+          g_autofree char *example = g_date_time_format (deadline, "placeholder=\"%H:%M\"");
+
+          g_assert_nonnull (at);
+          g_assert_true (g_str_has_prefix (strstr (at, "placeholder="), example));
+        }
+        g_assert_nonnull (strstr (form_zh->body, "<legend>新的期限</legend><label>日期 "
+                                                 "<span class=\"format\">年-月-日</span>"));
+        g_assert_nonnull (strstr (form_zh->body, "<label>时间 <span class=\"format\">"
+                                                 "时:分（24 小时制）</span>"));
+        g_assert_null (strstr (form_zh->body, "datetime-local"));
 
         answer = case_step (disp, REPORT_T1, "extend", "立案", 2, "&note=rain");
         assert_step (answer, 400, "new deadline");
         answer_free (answer);
+        for (guint i = 0; i < G_N_ELEMENTS (bad_days) + G_N_ELEMENTS (bad_times); i++)
+          {
+            gboolean day_wrong = i < G_N_ELEMENTS (bad_days);
+            g_autofree char *d = g_uri_escape_string (day_wrong ? bad_days[i] : day, NULL,
+                                                      FALSE);
+            g_autofree char *t = g_uri_escape_string (day_wrong ? hour
+                                                      : bad_times[i - G_N_ELEMENTS (bad_days)],
+                                                      NULL, FALSE);
+            g_autofree char *bad = g_strdup_printf ("&deadline-date=%s&deadline-time=%s"
+                                                    "&note=rain", d, t);
+
+            answer = case_step (disp, REPORT_T1, "extend", "立案", 2, bad);
+            assert_step (answer, 400, "year-month-day (2026-12-08)");
+            answer_free (answer);
+          }
         answer = case_step (disp, REPORT_T1, "extend", "立案", 2, extra);
         assert_step (answer, 303, NULL);
         answer_free (answer);

@@ -184,10 +184,19 @@ step_form (Page                   *page,
     }
   if (xuncha_office_case_action_needs_deadline (action))
     {
-      g_string_append (html, "<label>");
+      g_autofree char *date_id = g_strdup_printf ("%s-deadline-date", name);
+      g_autofree char *time_id = g_strdup_printf ("%s-deadline-time", name);
+      /* The deadline as it stands is the example: the new one is written the same way. */
+      gint64 example_us = item->deadline_us != 0 ? item->deadline_us : g_get_real_time ();
+
+      g_string_append (html, "<fieldset class=\"deadline\"><legend>");
       esc (html, tr (page, N_("New deadline")));
-      g_string_append_printf (html, "<input type=\"datetime-local\" name=\"deadline\" "
-                              "id=\"%s-deadline\" required></label>", name);
+      g_string_append (html, "</legend>");
+      xuncha_office_console_date_input (page, html, "deadline-date", date_id,
+                                        tr (page, N_("Date")), NULL, example_us, TRUE);
+      xuncha_office_console_time_input (page, html, "deadline-time", time_id,
+                                        tr (page, N_("Time")), example_us, TRUE);
+      g_string_append (html, "</fieldset>");
     }
   if (xuncha_office_case_action_needs_note (action)
       || action == XUNCHA_OFFICE_CASE_ACTION_REQUEST_CHECK)
@@ -354,24 +363,51 @@ refuse (Page       *page,
   xuncha_office_console_answer_message (page, status, tr (page, N_("Not possible")), message);
 }
 
-/* The datetime-local value (2026-12-08T18:00) in the office's time zone. */
+/* The number of @count digits at @text, or -1 when one is not a digit. */
+static int
+digits_value (const char *text,
+              guint       count)
+{
+  int value = 0;
+
+  for (guint i = 0; i < count; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return -1;
+      value = value * 10 + g_ascii_digit_value (text[i]);
+    }
+  return value;
+}
+
+/* The date (2026-12-08) and time of day (18:00, or 8:30) of the deadline fields, in the
+ * office's time zone. Digits where digits go, nothing around them. */
 static gboolean
 parse_local (Page       *page,
-             const char *text,
+             const char *date,
+             const char *time_of_day,
              gint64     *out_us)
 {
-  g_autoptr(GDateTime) time = NULL;
-  g_autofree char *seconds = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  int year, month, day, hour, minute;
+  gsize hour_digits;
 
-  if (text == NULL || strlen (text) < 16 || strlen (text) > 19 || strchr (text, 'Z') != NULL
-      || strchr (text + 10, '+') != NULL || strchr (text + 10, '-') != NULL)
+  if (date == NULL || time_of_day == NULL || strlen (date) != 10 || date[4] != '-'
+      || date[7] != '-' || (strlen (time_of_day) != 4 && strlen (time_of_day) != 5))
     return FALSE;
-  /* A browser sends no seconds unless asked to; GLib wants them. */
-  seconds = strlen (text) == 16 ? g_strconcat (text, ":00", NULL) : g_strdup (text);
-  time = g_date_time_new_from_iso8601 (seconds, page->self->zone);
-  if (time == NULL)
+  hour_digits = strlen (time_of_day) - 3;
+  year = digits_value (date, 4);
+  month = digits_value (date + 5, 2);
+  day = digits_value (date + 8, 2);
+  hour = digits_value (time_of_day, hour_digits);
+  minute = time_of_day[hour_digits] == ':' ? digits_value (time_of_day + hour_digits + 1, 2)
+                                           : -1;
+  if (year < 1 || month < 1 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+      || !g_date_valid_dmy ((GDateDay)day, (GDateMonth)month, (GDateYear)year))
     return FALSE;
-  *out_us = g_date_time_to_unix (time) * G_USEC_PER_SEC;
+  local = g_date_time_new (page->self->zone, year, month, day, hour, minute, 0);
+  if (local == NULL)
+    return FALSE;
+  *out_us = g_date_time_to_unix (local) * G_USEC_PER_SEC;
   return TRUE;
 }
 
@@ -506,7 +542,8 @@ xuncha_office_console_cases_handle_step (Page       *page,
                                          const char *uuid)
 {
   static const char * const allowed[] = { "csrf", "action", "status", "steps", "note",
-                                          "assignee", "deadline", NULL };
+                                          "assignee", "deadline-date", "deadline-time",
+                                          NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeReportRecord) record = NULL;
   g_autoptr(XunchaOfficeCase) item = NULL;
@@ -559,12 +596,19 @@ xuncha_office_console_cases_handle_step (Page       *page,
   if (!xuncha_office_case_action_from_string (field (page->form, "action"), &action)
       || seen_status == NULL || field (page->form, "steps") == NULL
       || !g_ascii_string_to_signed (field (page->form, "steps"), 10, 0, G_MAXINT, &steps,
-                                    NULL)
-      || (field (page->form, "deadline") != NULL
-          && !parse_local (page, field (page->form, "deadline"), &deadline)))
+                                    NULL))
     {
       refuse (page, 400, tr (page, N_("The form could not be read. Open the report again and "
                                       "repeat what you did.")));
+      return;
+    }
+  if ((field (page->form, "deadline-date") != NULL || field (page->form, "deadline-time") != NULL)
+      && !parse_local (page, field (page->form, "deadline-date"),
+                       field (page->form, "deadline-time"), &deadline))
+    {
+      refuse (page, 400, tr (page, N_("Write the new deadline's date as year-month-day "
+                                      "(2026-12-08) and its time as hours:minutes on the "
+                                      "24-hour clock (18:00).")));
       return;
     }
   item = xuncha_office_case_records_case_get (case_records (page), uuid, &error);

@@ -86,6 +86,27 @@ gboolean    xuncha_office_console_check_change         (XunchaOfficeConsolePage 
 const char *xuncha_office_console_category_name        (XunchaOfficeConsolePage  *page,
                                                         const char               *code);
 
+/* A date field (@name, id @id) that reads the same whatever the browser's language: text
+ * written 2026-12-08, with the format said in the page's language and @example_us (a day
+ * in the office's time zone) as its example; not <input type=date>, which the browser
+ * draws in its own locale. @value: what it holds, or NULL. */
+void        xuncha_office_console_date_input           (XunchaOfficeConsolePage  *page,
+                                                        GString                  *html,
+                                                        const char               *name,
+                                                        const char               *id,
+                                                        const char               *label,
+                                                        const char               *value,
+                                                        gint64                    example_us,
+                                                        gboolean                  required);
+/* The same for a time of day, 24-hour hours:minutes (18:00). */
+void        xuncha_office_console_time_input           (XunchaOfficeConsolePage  *page,
+                                                        GString                  *html,
+                                                        const char               *name,
+                                                        const char               *id,
+                                                        const char               *label,
+                                                        gint64                    example_us,
+                                                        gboolean                  required);
+
 /* In xuncha-office-console-cases.c. */
 
 /* A case status (the office's word) in the page's language. */

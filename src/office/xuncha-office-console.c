@@ -910,6 +910,82 @@ filter_input (GString    *html,
   g_string_append (html, "\" maxlength=\"128\"></label>");
 }
 
+/* The date and time fields: text in one format for every language, the page's words
+ * around it (a browser draws <input type=date> and datetime-local in its own locale,
+ * whatever the console's language). */
+static void
+text_field (Page       *page,
+            GString    *html,
+            const char *name,
+            const char *id,
+            const char *label,
+            const char *format,
+            const char *pattern,
+            guint       max_length,
+            const char *value,
+            const char *example,
+            gboolean    required)
+{
+  g_autofree char *hint = g_strdup_printf (tr (page, N_("Written as %s, e.g. %s")), format,
+                                           example);
+
+  g_string_append (html, "<label>");
+  esc (html, label);
+  g_string_append (html, " <span class=\"format\">");
+  esc (html, format);
+  g_string_append_printf (html, "</span><input type=\"text\" name=\"%s\" id=\"%s\" "
+                          "maxlength=\"%u\" pattern=\"%s\" autocomplete=\"off\" "
+                          "spellcheck=\"false\" placeholder=\"", name, id, max_length, pattern);
+  esc (html, example);
+  g_string_append (html, "\" title=\"");
+  esc (html, hint);
+  g_string_append (html, "\" value=\"");
+  esc (html, value);
+  g_string_append_printf (html, "\"%s></label>", required ? " required" : "");
+}
+
+static char *
+format_local (Page       *page,
+              gint64      at_us,
+              const char *format)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, page->self->zone);
+
+  return g_date_time_format (local, format);
+}
+
+void
+xuncha_office_console_date_input (Page       *page,
+                                  GString    *html,
+                                  const char *name,
+                                  const char *id,
+                                  const char *label,
+                                  const char *value,
+                                  gint64      example_us,
+                                  gboolean    required)
+{
+  g_autofree char *example = format_local (page, example_us, "%Y-%m-%d");
+
+  text_field (page, html, name, id, label, tr (page, N_("year-month-day")),
+              "[0-9]{4}-[0-9]{2}-[0-9]{2}", 10, value, example, required);
+}
+
+void
+xuncha_office_console_time_input (Page       *page,
+                                  GString    *html,
+                                  const char *name,
+                                  const char *id,
+                                  const char *label,
+                                  gint64      example_us,
+                                  gboolean    required)
+{
+  g_autofree char *example = format_local (page, example_us, "%H:%M");
+
+  text_field (page, html, name, id, label, tr (page, N_("hours:minutes, 24-hour")),
+              "[0-9]{1,2}:[0-9]{2}", 5, NULL, example, required);
+}
+
 static void
 handle_reports (Page *page)
 {
@@ -962,8 +1038,10 @@ handle_reports (Page *page)
 
   html = page_start (page, tr (page, N_("Reports")));
   g_string_append (html, "<form method=\"get\" action=\"" PREFIX "/reports\" class=\"filters\">");
-  filter_input (html, page, "from", tr (page, N_("From")), "date");
-  filter_input (html, page, "to", tr (page, N_("To")), "date");
+  xuncha_office_console_date_input (page, html, "from", "filter-from", tr (page, N_("From")),
+                                    field (page->query, "from"), g_get_real_time (), FALSE);
+  xuncha_office_console_date_input (page, html, "to", "filter-to", tr (page, N_("To")),
+                                    field (page->query, "to"), g_get_real_time (), FALSE);
   g_string_append (html, "<label>");
   esc (html, tr (page, N_("Category")));
   g_string_append (html, "<select name=\"category\" id=\"filter-category\"><option value=\"\">");
