@@ -3,11 +3,14 @@
 """The office console in a real browser: Debian's headless chromium, driven by
 python3-selenium through chromium-driver, against the real xuncha-office over HTTPS on
 loopback with the demo streets and reports sent as a device sends them (the API, a real
-JPEG). A new dispatcher logs in with the one-time password, chooses his own, filters
-today's stall reports on 陈寿路, sees them on the map, opens one and sees its photo, files it
-as a case with its deadline, dispatches it, asks for a check, which the officer's device
-answers (the real device API), closes it, and prints the weekly report (A4). Screenshots go to
-BUILD_DIR/screenshots/console-*.png (360×720, zh_CN).
+JPEG) and an MBTiles base map. A new dispatcher logs in with the one-time password, chooses
+his own, filters today's stall reports on 陈寿路 (the dates typed as the fields say, not the
+browser's pickers), sees them on the map over the office's base map tiles, opens one and sees
+its photo, files it as a case with its deadline, dispatches it, extends its deadline (the
+fields checked in Chinese and in English), asks for a check, which the officer's device
+answers (the real device API), closes it, and prints the weekly report (A4), its charts
+readable on the phone and on paper. Screenshots go to BUILD_DIR/screenshots/console-*.png
+(360×720, zh_CN).
 
 The browser trusts the office's certificate by its public key (a pin of the test's own
 key, --ignore-certificate-errors-spki-list): no certificate check is switched off for any
@@ -21,14 +24,18 @@ import datetime
 import hashlib
 import http.client
 import json
+import math
 import os
 import shutil
+import sqlite3
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+import zlib
 
 office_program, source_dir, build_dir = sys.argv[1:4]
 
@@ -80,6 +87,45 @@ spki = subprocess.run("openssl x509 -in server.pem -pubkey -noout | openssl pkey
                       "-outform der | openssl dgst -sha256 -binary | base64", shell=True,
                       cwd=work, capture_output=True, text=True, check=True).stdout.strip()
 
+def png_tile(colour, line):
+    """A real 256 × 256 PNG: @colour with a grid of @line every 32 pixels."""
+    rows = []
+    for y in range(256):
+        row = bytearray([0])
+        for x in range(256):
+            row += bytes(line if x % 32 == 0 or y % 32 == 0 else colour)
+        rows.append(bytes(row))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+
+
+# The office's base map: an MBTiles file (TMS rows, counted from the south) of the tiles
+# around the demo street at zooms 15 to 17.
+basemap = os.path.join(work, "basemap.mbtiles")
+with sqlite3.connect(basemap) as db:
+    db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+    db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, "
+               "tile_data BLOB)")
+    db.executemany("INSERT INTO metadata VALUES (?, ?)", [
+        ("name", "demo district"), ("format", "png"), ("minzoom", "15"), ("maxzoom", "17"),
+        ("attribution", "Demo survey <b>not markup</b>")])
+    tile = png_tile((236, 229, 206), (205, 196, 170))
+    for zoom in (15, 16, 17):
+        n = 1 << zoom
+        x = int((106.0852 + 180.0) / 360.0 * n)
+        lat = math.radians(30.7890)
+        y = int((1.0 - math.log(math.tan(lat) + 1.0 / math.cos(lat)) / math.pi) / 2.0 * n)
+        for dx in range(-3, 4):
+            for dy in range(-4, 5):
+                db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)",
+                           (zoom, x + dx, n - 1 - (y + dy), tile))
+db.close()
+
 office("streets", "import", os.path.join(source_dir, "data", "demo", "streets.geojson"))
 one_time = office("staff", "add", "wangfang", "--role", "dispatcher").strip().splitlines()[-1]
 code = office("officer", "add", "P-017", "--name", "李强", "--team", "一中队").strip()
@@ -87,7 +133,8 @@ code = code.splitlines()[-1]
 
 server = subprocess.Popen([office_program, "serve", "--data-dir", data_dir, "--listen",
                            "127.0.0.1:0", "--tls-cert", os.path.join(work, "server.pem"),
-                           "--tls-key", os.path.join(work, "server.key"), "--workers", "2"],
+                           "--tls-key", os.path.join(work, "server.key"), "--workers", "2",
+                           "--basemap", basemap],
                           env=env, stdout=subprocess.PIPE, text=True)
 driver = None
 try:
@@ -195,11 +242,16 @@ try:
           "the session cookie is readable by scripts")
     shot("reports")
 
-    # Today's stall reports on 陈寿路.
+    # Today's stall reports on 陈寿路, the dates typed as the fields say, in Chinese.
     today = datetime.date.today().isoformat()
     for field, value in (("filter-from", today), ("filter-to", today)):
         element = driver.find_element(By.ID, field)
-        driver.execute_script("arguments[0].value = arguments[1]", element, value)
+        label = element.find_element(By.XPATH, "./ancestor::label")
+        check(element.get_attribute("type") == "text" and "年-月-日" in label.text and
+              element.get_attribute("placeholder") == today,
+              "the date field %s does not say its format in Chinese: %s %r" % (
+                  field, element.get_attribute("type"), label.text))
+        element.send_keys(value)
     Select(driver.find_element(By.ID, "filter-category")).select_by_value("09006")
     driver.find_element(By.ID, "filter-street").send_keys("陈寿路")
     driver.find_element(By.ID, "filter").click()
@@ -227,6 +279,22 @@ try:
     check(driver.find_element(By.ID, "map").get_attribute("data-loaded"),
           "the map did not load its reports: " +
           driver.find_element(By.ID, "map-status").text)
+    # The office's base map under the streets: its tiles from the office itself.
+    try:
+        WebDriverWait(driver, 15).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#map img.leaflet-tile-loaded"))
+    except Exception:
+        pass
+    tiles = driver.find_elements(By.CSS_SELECTOR, "#map img.leaflet-tile-loaded")
+    check(len(tiles) >= 2, "the base map's tiles did not load: %d" % len(tiles))
+    check(all(t.get_attribute("src").startswith(base + "/console/tiles/") for t in tiles),
+          "a tile from elsewhere than the office")
+    check(driver.execute_script("return arguments[0].naturalWidth", tiles[0]) == 256,
+          "a tile is not a 256-pixel image")
+    attribution = driver.find_element(By.CSS_SELECTOR, ".leaflet-control-attribution")
+    check("Demo survey <b>not markup</b>" in attribution.text and
+          not attribution.find_elements(By.TAG_NAME, "b"),
+          "the base map's attribution is not shown as text: " + attribution.text)
     markers = driver.find_elements(By.CSS_SELECTOR, "#map path.report-marker")
     check(len(markers) == 2, "expected 2 report markers, got %d" % len(markers))
     lines = driver.find_elements(By.CSS_SELECTOR, "#map path.leaflet-interactive")
@@ -305,6 +373,44 @@ try:
     step("dispatch", {"assignee": "一中队"})
     check(status() == "派遣", "not dispatched: " + status())
     check(driver.find_element(By.ID, "case-assignee").text == "一中队", "no assignee")
+
+    # The deadline extended, its date and time typed as the fields say in the console's
+    # language (not the browser's pickers), in Chinese and then in English.
+    def deadline_fields():
+        date = driver.find_element(By.ID, "extend-deadline-date")
+        time_field = driver.find_element(By.ID, "extend-deadline-time")
+        return (date, date.find_element(By.XPATH, "./ancestor::label").text,
+                time_field, time_field.find_element(By.XPATH, "./ancestor::label").text)
+
+    date, date_label, time_field, time_label = deadline_fields()
+    check(date.get_attribute("type") == "text" and time_field.get_attribute("type") == "text",
+          "the deadline's fields are the browser's pickers")
+    check("日期" in date_label and "年-月-日" in date_label and "时间" in time_label and
+          "时:分" in time_label, "the deadline's fields are not in Chinese: %r %r" % (
+              date_label, time_label))
+    driver.get(base + "/console/reports/%s?lang=en" % wanted)
+    date, date_label, time_field, time_label = deadline_fields()
+    check("Date" in date_label and "year-month-day" in date_label and "Time" in time_label and
+          "hours:minutes" in time_label, "the deadline's fields are not in English: %r %r" % (
+              date_label, time_label))
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.ID, "step-extend"))
+    shot("case-extend-en")
+    driver.get(base + "/console/reports/%s?lang=zh_CN" % wanted)
+    later = (datetime.date.today() + datetime.timedelta(days=9)).isoformat()
+    date, date_label, time_field, time_label = deadline_fields()
+    date.send_keys(later)
+    time_field.send_keys("17:30")
+    driver.find_element(By.ID, "extend-note").send_keys("雨天延期")
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.ID, "step-extend"))
+    shot("case-extend")
+    driver.find_element(By.ID, "case-extend").click()
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("#case"))
+    deadline = driver.find_element(By.ID, "case-deadline").text
+    check(later in deadline and "17:30" in deadline, "the deadline was not extended to %s "
+          "17:30: %s" % (later, deadline))
+    check(status() == "派遣", "extending moved the case: " + status())
     step("request_check", {"assignee": "P-017", "note": "请核查是否已清理"})
     check(status() == "待核查", "no check asked: " + status())
     driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
@@ -328,10 +434,10 @@ try:
     check(status() == "结案", "not closed: " + status())
     check(device_status() == "结案", "the device does not see 结案: %s" % device_status())
     history = driver.find_elements(By.CSS_SELECTOR, "#case-history li")
-    # Received, accept, file, dispatch, request check, the check's result, close.
-    check(len(history) == 7, "the history lacks steps: %d" % len(history))
-    check("核查结果" in history[5].text and "P-017" in history[5].text,
-          "the check's result is not in the history: " + history[5].text)
+    # Received, accept, file, dispatch, extend, request check, the check's result, close.
+    check(len(history) == 8, "the history lacks steps: %d" % len(history))
+    check("核查结果" in history[6].text and "P-017" in history[6].text,
+          "the check's result is not in the history: " + history[6].text)
     check(not driver.find_elements(By.CSS_SELECTOR, ".case-step"), "steps after closing")
     driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "case"))
     shot("case-closed")
@@ -357,6 +463,12 @@ try:
     # The weekly report from the navigation, as the page and as printed on A4.
     driver.find_element(By.ID, "nav-weekly").click()
     wait_for("/console/weekly")
+    week = driver.find_element(By.ID, "week")
+    week_label = week.find_element(By.XPATH, "./ancestor::label").text
+    this_week = "%04d-W%02d" % datetime.date.today().isocalendar()[:2]
+    check(week.get_attribute("type") == "text" and week.get_attribute("value") == this_week
+          and "年-W周数" in week_label, "the week field is not written %s with its format in "
+          "Chinese: %s %r" % (this_week, week.get_attribute("type"), week_label))
     total = driver.find_element(By.ID, "weekly-total").text
     check(total.startswith("本周上报 3 条"), "the weekly report counts " + total)
     streets = driver.find_element(By.ID, "weekly-streets").text
@@ -368,6 +480,30 @@ try:
                            {"width": 360, "height": 720, "deviceScaleFactor": 1,
                             "mobile": True})
     shot("weekly-phone")
+
+    # The charts read on the phone: every label and number at 11 pixels or more as drawn,
+    # and none cut off at the chart's edges.
+    def chart_text():
+        return driver.execute_script("""
+            const found = [];
+            for (const svg of document.querySelectorAll("svg.bars")) {
+              const box = svg.getBoundingClientRect();
+              const scale = box.width / svg.viewBox.baseVal.width;
+              for (const text of svg.querySelectorAll("text")) {
+                const r = text.getBoundingClientRect();
+                found.push({ chart: svg.id, text: text.textContent,
+                             px: parseFloat(text.getAttribute("font-size")) * scale,
+                             inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5 });
+              }
+            }
+            return found;""")
+
+    texts = chart_text()
+    check(texts, "no chart text at all")
+    small = [t for t in texts if t["px"] < 11]
+    check(not small, "chart text too small on a phone: %r" % small[:3])
+    cut = [t for t in texts if not t["inside"]]
+    check(not cut, "chart text cut off on a phone: %r" % cut[:3])
     # The case closed above, within its time limit, in its team's row and its bar.
     cases = driver.find_element(By.ID, "weekly-case-teams")
     check(cases.text.split("\n")[-1].split() == ["一中队", "1", "0", "0"],
@@ -382,6 +518,9 @@ try:
     check(not driver.find_element(By.TAG_NAME, "header").is_displayed(),
           "the navigation is printed")
     shot("weekly-print")
+    # On paper the charts have a width of their own: their text as large as the tables'.
+    small = [t for t in chart_text() if t["px"] < 12]
+    check(not small, "chart text too small in print: %r" % small[:3])
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
                                                      "printBackground": True})

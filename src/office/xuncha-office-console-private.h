@@ -107,6 +107,12 @@ void        xuncha_office_console_time_input           (XunchaOfficeConsolePage 
                                                         gint64                    example_us,
                                                         gboolean                  required);
 
+/* The same for an ISO week (2026-W49), holding @value. */
+void        xuncha_office_console_week_input           (XunchaOfficeConsolePage  *page,
+                                                        GString                  *html,
+                                                        const char               *label,
+                                                        const char               *value);
+
 /* In xuncha-office-console-cases.c. */
 
 /* A case status (the office's word) in the page's language. */

@@ -434,6 +434,75 @@ class_name (XunchaOfficeConsolePage *page,
   return tr (page, N_("Other street"));
 }
 
+/* The charts are drawn for a phone: the SVG's units are CSS pixels at 360 wide, so that
+ * scaled to a phone's column its text stays near 14 pixels, and on A4 (a fixed width,
+ * console.css) near 10 points. Each row's label is on a line of its own above its bar,
+ * the whole width, never squeezed beside the bar or cut at the left edge. */
+#define CHART_WIDTH 360
+#define CHART_FONT 14
+#define CHART_NUMBER_FONT 13
+#define CHART_LABEL_HEIGHT 18
+#define CHART_BAR_HEIGHT 14
+#define CHART_ROW (CHART_LABEL_HEIGHT + CHART_BAR_HEIGHT + 8)
+/* Room right of the longest bar for its figures ("12/3/4"). */
+#define CHART_FIGURES_ROOM 72
+/* A label longer than this is cut with an ellipsis (the table beside has it whole). */
+#define CHART_LABEL_CHARS 24
+
+static void
+chart_start (GString    *html,
+             const char *id,
+             guint       rows)
+{
+  g_string_append_printf (html, "<svg class=\"bars\" id=\"%s\" role=\"img\" width=\"%u\" "
+                          "height=\"%u\" viewBox=\"0 0 %u %u\" "
+                          "xmlns=\"http://www.w3.org/2000/svg\">",
+                          id, CHART_WIDTH, rows * CHART_ROW, CHART_WIDTH, rows * CHART_ROW);
+}
+
+/* Row @row's label, over the whole width; cut to CHART_LABEL_CHARS with its whole text as
+ * the title a pointer shows. */
+static void
+chart_label (GString    *html,
+             guint       row,
+             const char *name)
+{
+  const char *text = name != NULL ? name : "";
+
+  g_string_append_printf (html, "<text x=\"0\" y=\"%u\" font-size=\"%u\">",
+                          row * CHART_ROW + CHART_FONT, CHART_FONT);
+  if (g_utf8_strlen (text, -1) > CHART_LABEL_CHARS)
+    {
+      g_autofree char *cut = g_utf8_substring (text, 0, CHART_LABEL_CHARS - 1);
+
+      g_string_append (html, "<title>");
+      esc (html, text);
+      g_string_append (html, "</title>");
+      esc (html, cut);
+      g_string_append (html, "…");
+    }
+  else
+    esc (html, text);
+  g_string_append (html, "</text>");
+}
+
+static guint
+bar_top (guint row)
+{
+  return row * CHART_ROW + CHART_LABEL_HEIGHT + 2;
+}
+
+/* The row's figures right of its bar, ending at @x. */
+static void
+chart_figures (GString    *html,
+               guint       row,
+               guint       x,
+               const char *figures)
+{
+  g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" font-size=\"%u\">%s</text>", x + 5,
+                          bar_top (row) + CHART_BAR_HEIGHT - 2, CHART_NUMBER_FONT, figures);
+}
+
 /* A horizontal bar chart drawn here: the labels are text in the SVG, escaped as any. */
 static void
 svg_bars (GString    *html,
@@ -441,7 +510,7 @@ svg_bars (GString    *html,
           guint       rows,
           const char *id)
 {
-  const guint bar_height = 20, label_width = 150, width = 520;
+  const guint longest = CHART_WIDTH - CHART_FIGURES_ROOM;
   gint64 most = 1;
 
   rows = MIN (rows, tallies->len);
@@ -449,24 +518,17 @@ svg_bars (GString    *html,
     return;
   for (guint i = 0; i < rows; i++)
     most = MAX (most, ((Tally *)tallies->pdata[i])->count);
-  g_string_append_printf (html, "<svg class=\"bars\" id=\"%s\" role=\"img\" width=\"%u\" "
-                          "height=\"%u\" viewBox=\"0 0 %u %u\" "
-                          "xmlns=\"http://www.w3.org/2000/svg\">",
-                          id, width, rows * bar_height, width, rows * bar_height);
+  chart_start (html, id, rows);
   for (guint i = 0; i < rows; i++)
     {
       const Tally *tally = tallies->pdata[i];
-      guint length = (guint)((width - label_width - 50) * tally->count / most);
+      guint length = MAX ((guint)(longest * tally->count / most), 1u);
+      g_autofree char *figures = g_strdup_printf ("%" G_GINT64_FORMAT, tally->count);
 
-      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
-                              "font-size=\"12\">", label_width - 6, i * bar_height + 14);
-      esc (html, tally->name);
-      g_string_append_printf (html, "</text><rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
-                              "fill=\"#1f4e79\"/><text x=\"%u\" y=\"%u\" font-size=\"12\">"
-                              "%" G_GINT64_FORMAT "</text>",
-                              label_width, i * bar_height + 3, MAX (length, 1u), bar_height - 6,
-                              label_width + MAX (length, 1u) + 4, i * bar_height + 14,
-                              tally->count);
+      chart_label (html, i, tally->name);
+      g_string_append_printf (html, "<rect x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\" "
+                              "fill=\"#1f4e79\"/>", bar_top (i), length, CHART_BAR_HEIGHT);
+      chart_figures (html, i, length, figures);
     }
   g_string_append (html, "</svg>");
 }
@@ -549,7 +611,7 @@ svg_case_bars (GString    *html,
                const char *id)
 {
   static const char * const fills[] = { "#1d6b2f", "#c17d11", "#a40000" };
-  const guint bar_height = 20, label_width = 150, width = 520;
+  const guint longest = CHART_WIDTH - CHART_FIGURES_ROOM;
   gint64 most = 1;
 
   rows = MIN (rows, tallies->len);
@@ -561,36 +623,30 @@ svg_case_bars (GString    *html,
 
       most = MAX (most, tally->on_time + tally->late + tally->overdue);
     }
-  g_string_append_printf (html, "<svg class=\"bars\" id=\"%s\" role=\"img\" width=\"%u\" "
-                          "height=\"%u\" viewBox=\"0 0 %u %u\" "
-                          "xmlns=\"http://www.w3.org/2000/svg\">",
-                          id, width, rows * bar_height, width, rows * bar_height);
+  chart_start (html, id, rows);
   for (guint i = 0; i < rows; i++)
     {
       const CaseTally *tally = tallies->pdata[i];
       const gint64 parts[] = { tally->on_time, tally->late, tally->overdue };
-      guint x = label_width;
+      g_autofree char *figures = NULL;
+      guint x = 0;
 
-      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
-                              "font-size=\"12\">", label_width - 6, i * bar_height + 14);
-      esc (html, tally->name);
-      g_string_append (html, "</text>");
+      chart_label (html, i, tally->name);
       for (guint j = 0; j < G_N_ELEMENTS (parts); j++)
         {
-          guint length = (guint)((width - label_width - 50) * parts[j] / most);
+          guint length = (guint)(longest * parts[j] / most);
 
           if (parts[j] == 0)
             continue;
           length = MAX (length, 1u);
           g_string_append_printf (html, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" "
-                                  "fill=\"%s\"/>", x, i * bar_height + 3, length,
-                                  bar_height - 6, fills[j]);
+                                  "fill=\"%s\"/>", x, bar_top (i), length, CHART_BAR_HEIGHT,
+                                  fills[j]);
           x += length;
         }
-      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" font-size=\"12\">"
-                              "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
-                              "</text>", x + 4, i * bar_height + 14, tally->on_time,
-                              tally->late, tally->overdue);
+      figures = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                 tally->on_time, tally->late, tally->overdue);
+      chart_figures (html, i, x, figures);
     }
   g_string_append (html, "</svg>");
 }
@@ -710,11 +766,10 @@ xuncha_office_console_weekly_page (XunchaOfficeConsolePage *page)
     }
 
   html = xuncha_office_console_page_start (page, title);
-  g_string_append (html, "<form method=\"get\" action=\"" PREFIX "/weekly\" class=\"week\"><label>");
-  esc (html, tr (page, N_("Week")));
-  g_string_append (html, "<input type=\"week\" name=\"week\" id=\"week\" value=\"");
-  esc (html, week_text);
-  g_string_append (html, "\"></label><button type=\"submit\" id=\"show-week\">");
+  g_string_append (html, "<form method=\"get\" action=\"" PREFIX "/weekly\" class=\"week\">");
+  /* Text written 2026-W49, not <input type=week>, which the browser draws in its locale. */
+  xuncha_office_console_week_input (page, html, tr (page, N_("Week")), week_text);
+  g_string_append (html, "<button type=\"submit\" id=\"show-week\">");
   esc (html, tr (page, N_("Show")));
   g_string_append (html, "</button><a id=\"weekly-csv\" href=\"" PREFIX "/weekly.csv?week=");
   esc (html, week_text);

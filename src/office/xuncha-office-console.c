@@ -986,6 +986,16 @@ xuncha_office_console_time_input (Page       *page,
               "[0-9]{1,2}:[0-9]{2}", 5, NULL, example, required);
 }
 
+void
+xuncha_office_console_week_input (Page       *page,
+                                  GString    *html,
+                                  const char *label,
+                                  const char *value)
+{
+  text_field (page, html, "week", "week", label, tr (page, N_("year-Wweek")),
+              "[0-9]{4}-W[0-9]{2}", 8, value, value, TRUE);
+}
+
 static void
 handle_reports (Page *page)
 {
