@@ -258,7 +258,8 @@ append_officer_row (Page                           *page,
   g_autofree char *segments_path = officer_path (state->officer.id, "segments");
   g_autofree char *route_path = officer_path (state->officer.id, "route");
   g_autofree char *received = local_time (page, state->last_received);
-  g_autofree char *segments_text = g_strdup_printf ("%u", state->segments);
+  g_autofree char *segments_text = g_strdup_printf (tr (page, N_("%u segments")),
+                                                    state->segments);
 
   g_string_append (html, "<tr class=\"officer");
   if (state->revoked)
@@ -295,7 +296,7 @@ append_officer_row (Page                           *page,
       g_autofree char *revoke_path = officer_path (state->officer.id, "revoke");
       g_autofree char *reset_path = officer_path (state->officer.id, "reset");
 
-      g_string_append (html, "<td class=\"actions\">");
+      g_string_append (html, "<td><div class=\"actions\">");
       if (!state->revoked)
         {
           g_string_append (html, "<form method=\"post\" action=\"");
@@ -312,7 +313,7 @@ append_officer_row (Page                           *page,
       append_csrf (page, html);
       g_string_append (html, "<button type=\"submit\" class=\"reset\">");
       esc (html, tr (page, N_("Reset enrollment")));
-      g_string_append (html, "</button></form></td>");
+      g_string_append (html, "</button></form></div></td>");
     }
   g_string_append (html, "</tr>");
 }
@@ -394,14 +395,10 @@ list_page (Page       *page,
             g_string_append (html, "</tbody></table></section>");
           open = TRUE;
           open_team = state->officer.team;
+          /* A team's name says it is one (一中队). */
           g_string_append (html, "<section class=\"team\"><h2>");
           if (state->officer.team != NULL)
-            {
-              g_autofree char *heading = g_strdup_printf (tr (page, N_("Team %s")),
-                                                          state->officer.team);
-
-              esc (html, heading);
-            }
+            esc (html, state->officer.team);
           else
             esc (html, tr (page, N_("No team")));
           g_string_append (html, "</h2><table class=\"officers\"><thead><tr>");
@@ -752,12 +749,15 @@ segments_page (Page                     *page,
       GArray *line = centre->lines->pdata[0];
       char lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
 
+      /* The middle point of its first line (longitude, latitude pairs). */
+      guint middle = (line->len / 2) & ~1u;
+
       if (line->len >= 2)
         g_string_append_printf (html, " data-lat=\"%s\" data-lon=\"%s\"",
                                 g_ascii_dtostr (lat_text, sizeof lat_text,
-                                                g_array_index (line, double, 1)),
+                                                g_array_index (line, double, middle + 1)),
                                 g_ascii_dtostr (lon_text, sizeof lon_text,
-                                                g_array_index (line, double, 0)));
+                                                g_array_index (line, double, middle)));
     }
   g_string_append (html, "></div><div class=\"segments-side\"><h2>");
   esc (html, tr (page, N_("Assigned segments")));
