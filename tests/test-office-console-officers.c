@@ -359,6 +359,8 @@ test_officer_lifecycle (void)
   answer = request ("GET", "/console/officers", lead1, NULL);
   g_assert_nonnull (strstr (answer->body, "data-officer=\"B7\""));
   g_assert_nonnull (strstr (answer->body, "<td class=\"devices\">1</td>"));
+  /* Enrolled, not synced yet. */
+  g_assert_nonnull (strstr (answer->body, "data-label=\"Last sync\">—</td>"));
   g_assert_null (strstr (answer->body, "class=\"revoke\""));
   g_assert_nonnull (strstr (answer->body, "/console/officers/B7/route?day="));
   g_clear_pointer (&answer, answer_free);
@@ -383,6 +385,15 @@ test_officer_lifecycle (void)
   ids = device_assignments (device);
   g_assert_cmpstr (ids, ==, "s-102 s-103");
   g_clear_pointer (&ids, g_free);
+  /* The sync shows as his last. */
+  answer = request ("GET", "/console/officers", lead1, NULL);
+  {
+    g_autofree char *synced = between (answer->body, "data-label=\"Last sync\">", "</td>");
+
+    g_assert_cmpstr (synced, !=, "—");
+    g_assert_cmpuint (strlen (synced), ==, strlen ("2024-05-01 08:30"));
+  }
+  g_clear_pointer (&answer, answer_free);
 
   /* A segment the office does not hold, another team's leader, a dispatcher: nothing
    * changes. */

@@ -1760,6 +1760,7 @@ test_from_first_schema (Fixture       *f,
                                  "ALTER TABLE tokens DROP COLUMN key_algorithm;"
                                  "ALTER TABLE tokens DROP COLUMN public_key;"
                                  "ALTER TABLE tokens DROP COLUMN key_fingerprint;"
+                                 "ALTER TABLE tokens DROP COLUMN seen_us;"
                                  "DROP TABLE case_time_limits; DROP TABLE cases;"
                                  "DROP TABLE case_history;"
                                  "DROP TABLE evidence_manifests;"

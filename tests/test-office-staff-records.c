@@ -428,6 +428,13 @@ test_officer_states (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (xuncha_office_records_officer_revoke (f->records, "B2", &error));
   g_assert_no_error (error);
+  /* A sync's who-am-I; a token no device holds changes nothing. */
+  g_assert_true (xuncha_office_records_device_seen (f->records, token, 1714552200000000,
+                                                    &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_office_records_device_seen (f->records, "no such token",
+                                                    1814552200000000, &error));
+  g_assert_no_error (error);
 
   all = xuncha_office_staff_records_officer_states (f->staff, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -445,10 +452,12 @@ test_officer_states (Fixture       *f,
   g_assert_cmpuint (state->devices, ==, 1);
   g_assert_cmpuint (state->segments, ==, 2);
   g_assert_cmpstr (state->last_received, ==, receipt.received_at);
+  g_assert_cmpint (state->last_sync_us, ==, 1714552200000000);
   state = all->pdata[0];
   g_assert_true (state->code_open);
   g_assert_cmpuint (state->devices, ==, 0);
   g_assert_null (state->last_received);
+  g_assert_cmpint (state->last_sync_us, ==, 0);
   state = all->pdata[2];
   g_assert_true (state->revoked);
   g_assert_false (state->code_open);

@@ -258,9 +258,19 @@ append_officer_row (Page                           *page,
   g_autofree char *segments_path = officer_path (state->officer.id, "segments");
   g_autofree char *route_path = officer_path (state->officer.id, "route");
   g_autofree char *received = local_time (page, state->last_received);
+  g_autofree char *synced = NULL;
   g_autofree char *segments_text = g_strdup_printf (tr (page, N_("%u segments")),
                                                     state->segments);
 
+  if (state->last_sync_us > 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (state->last_sync_us
+                                                                / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, page->self->zone)
+                                               : NULL;
+
+      synced = local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
+    }
   g_string_append (html, "<tr class=\"officer");
   if (state->revoked)
     g_string_append (html, " revoked");
@@ -278,7 +288,12 @@ append_officer_row (Page                           *page,
     }
   g_string_append (html, "</td><td class=\"enrollment\">");
   esc (html, enrollment_word (page, state));
-  g_string_append_printf (html, "</td><td class=\"devices\">%u</td><td>", state->devices);
+  g_string_append_printf (html, "</td><td class=\"devices\">%u</td><td class=\"sync\" "
+                          "data-label=\"", state->devices);
+  esc (html, tr (page, N_("Last sync")));
+  g_string_append (html, "\">");
+  esc (html, synced != NULL ? synced : "—");
+  g_string_append (html, "</td><td>");
   esc (html, received != NULL ? received : "—");
   g_string_append (html, "</td><td><a class=\"segments\" href=\"");
   esc (html, segments_path);
@@ -356,8 +371,9 @@ list_page (Page       *page,
            const char *problem)
 {
   static const char * const headings[] = { N_("ID"), N_("Name"), N_("Enrollment"),
-                                           N_("Devices"), N_("Last report received"),
-                                           N_("Segments"), N_("Route") };
+                                           N_("Devices"), N_("Last sync"),
+                                           N_("Last report received"), N_("Segments"),
+                                           N_("Route") };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) states = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now (page->self->zone);

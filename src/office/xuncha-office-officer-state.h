@@ -16,6 +16,7 @@ typedef struct
   gboolean          code_open;      /* a one-time enrollment code not yet spent */
   guint             devices;        /* device tokens the office accepts */
   char             *last_received;  /* when his newest report arrived (ISO 8601), or NULL */
+  gint64            last_sync_us;   /* his devices' last sync (wall clock, µs), 0 for none */
   guint             segments;       /* street segments assigned */
 } XunchaOfficeOfficerState;
 

@@ -570,7 +570,8 @@ officer_states_work (PGconn    *conn,
          "SELECT o.id, o.name, o.team, o.leader, o.revoked, o.code_sha256 IS NOT NULL,"
          "  (SELECT count(*) FROM tokens t WHERE t.officer_id = o.id AND NOT t.revoked),"
          "  (SELECT max (r.received_at) FROM reports r WHERE r.officer_id = o.id),"
-         "  (SELECT count(*) FROM assignments a WHERE a.officer_id = o.id) "
+         "  (SELECT count(*) FROM assignments a WHERE a.officer_id = o.id),"
+         "  (SELECT coalesce (max (t.seen_us), 0) FROM tokens t WHERE t.officer_id = o.id) "
          "FROM officers o WHERE ($1::text IS NULL OR o.team = $1) "
          "  AND ($2::text IS NULL OR o.id = $2) "
          "ORDER BY o.team IS NULL, o.team, o.id",
@@ -593,6 +594,7 @@ officer_states_work (PGconn    *conn,
       state->devices = (guint)int64_at (result, row, 6);
       state->last_received = g_strdup (text_at (result, row, 7));
       state->segments = (guint)int64_at (result, row, 8);
+      state->last_sync_us = int64_at (result, row, 9);
       g_ptr_array_add (list, state);
     }
   call->found = list;

@@ -126,6 +126,19 @@ xuncha_office_records_authenticate (XunchaOfficeRecords *self,
   return IFACE (self)->authenticate (self, token, officer, error);
 }
 
+gboolean
+xuncha_office_records_device_seen (XunchaOfficeRecords  *self,
+                                   const char           *token,
+                                   gint64                at_us,
+                                   GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (token != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return XUNCHA_OFFICE_RECORDS_GET_IFACE (self)->device_seen (self, token, at_us, error);
+}
+
 GStrv
 xuncha_office_records_assigned_streets (XunchaOfficeRecords *self,
                                         const char *officer_id,

@@ -62,6 +62,8 @@ struct _XunchaOfficeRecordsInterface
                                    XunchaWireOfficer *officer, GError **error);
   GStrv      (*assigned_streets)  (XunchaOfficeRecords *self, const char *officer_id,
                                    GError **error);
+  gboolean   (*device_seen)       (XunchaOfficeRecords *self, const char *token, gint64 at_us,
+                                   GError **error);
   gboolean   (*assign_streets)    (XunchaOfficeRecords *self, const char *officer_id,
                                    const char * const *street_ids, GError **error);
 
@@ -197,6 +199,13 @@ XunchaOfficeEnrolledKey *
 gboolean    xuncha_office_records_authenticate     (XunchaOfficeRecords      *self,
                                                     const char               *token,
                                                     XunchaWireOfficer        *officer,
+                                                    GError                  **error);
+/* Keeps @at_us (wall clock, microseconds) as the last sync of the device of @token (the
+ * console's "last sync"). It never waits for a write another call holds: BUSY then, and
+ * the caller goes on without it. An unknown token changes nothing. */
+gboolean    xuncha_office_records_device_seen      (XunchaOfficeRecords      *self,
+                                                    const char               *token,
+                                                    gint64                    at_us,
                                                     GError                  **error);
 /* The officer's assigned street ids, sorted; an empty vector for none. */
 GStrv       xuncha_office_records_assigned_streets (XunchaOfficeRecords      *self,

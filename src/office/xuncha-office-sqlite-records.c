@@ -80,7 +80,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 9 (console queries): what the console filters and maps reports by, in columns of their own
  *    with indexes (created_at as Unix seconds, the position, the street segment), and each
  *    street segment's name, class and bounding box (an R*Tree), kept by every streets
- *    import (xuncha-office-sqlite-report-query.c). */
+ *    import (xuncha-office-sqlite-report-query.c).
+ * 10 (officers): when each device token last began a sync (who-am-I), wall-clock
+ *    microseconds, for the console's officers. Its column only. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -228,6 +230,9 @@ static const char * const migrations[] = {
   "  FROM street_extents s JOIN features f ON f.kind = 'streets' AND f.id = s.id,"
   "    json_tree (f.body, '$.geometry.coordinates') t"
   "  WHERE t.type IN ('real', 'integer') GROUP BY s.rid;",
+
+  /* The console's officers: a device's last sync. Its column only. */
+  "ALTER TABLE tokens ADD COLUMN seen_us INTEGER;",
 };
 
 int
@@ -895,6 +900,31 @@ records_authenticate (XunchaOfficeRecords  *records,
     return unauthorized (error, "The office does not accept this device token (revoked or "
                          "unknown); enroll again");
   return TRUE;
+}
+
+static gboolean
+records_device_seen (XunchaOfficeRecords  *records,
+                     const char           *token,
+                     gint64                at_us,
+                     GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  sqlite3_stmt *stmt;
+  gboolean done;
+
+  if (c == NULL)
+    return FALSE;
+  stmt = prepare (c, "UPDATE tokens SET seen_us = ?2 WHERE sha256 = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at_us);
+  /* Not worth a wait: a who-am-I is answered at once also while another call writes. */
+  sqlite3_busy_timeout (c->db, 0);
+  done = step_done (c, stmt, error);
+  sqlite3_busy_timeout (c->db, 5000);
+  return done;
 }
 
 static XunchaOfficeEnrolledKey *
@@ -3074,6 +3104,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->authenticate = records_authenticate;
   iface->assigned_streets = records_assigned_streets;
   iface->assign_streets = records_assign_streets;
+  iface->device_seen = records_device_seen;
   iface->report_put = records_report_put;
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;

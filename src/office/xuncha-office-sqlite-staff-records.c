@@ -494,7 +494,8 @@ officer_states (XunchaOfficeStaffRecords  *records,
                   "SELECT o.id, o.name, o.team, o.leader, o.revoked, o.code_sha256 IS NOT NULL,"
                   "  (SELECT count(*) FROM tokens t WHERE t.officer_id = o.id AND t.revoked = 0),"
                   "  (SELECT max (r.received_at) FROM reports r WHERE r.officer_id = o.id),"
-                  "  (SELECT count(*) FROM assignments a WHERE a.officer_id = o.id) "
+                  "  (SELECT count(*) FROM assignments a WHERE a.officer_id = o.id),"
+                  "  (SELECT max (t.seen_us) FROM tokens t WHERE t.officer_id = o.id) "
                   "FROM officers o WHERE (?1 IS NULL OR o.team = ?1) AND (?2 IS NULL OR o.id = ?2) "
                   "ORDER BY o.team IS NULL, o.team, o.id",
                   error);
@@ -515,6 +516,7 @@ officer_states (XunchaOfficeStaffRecords  *records,
       state->devices = (guint)sqlite3_column_int64 (stmt, 6);
       state->last_received = g_strdup (column_text (stmt, 7));
       state->segments = (guint)sqlite3_column_int64 (stmt, 8);
+      state->last_sync_us = sqlite3_column_int64 (stmt, 9);
       g_ptr_array_add (list, state);
     }
   if (!read_done (c, stmt, rc, error))
