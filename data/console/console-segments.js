@@ -58,7 +58,10 @@
     list.replaceChildren();
     for (const name of names) {
       const item = document.createElement("li");
-      item.textContent = data.label.replace("%s", name).replace("%u", String(byName.get(name)));
+      // One pass: a street's name may hold "%u" itself.
+      item.textContent = data.label.replace(/%s|%u/g, function (mark) {
+        return mark === "%s" ? name : String(byName.get(name));
+      });
       list.appendChild(item);
     }
     count.textContent = String(chosen.size);

@@ -845,7 +845,7 @@ read_segments_form (Page *page)
   else
     {
       text = g_strndup (data != NULL ? data : "", length);
-      pairs = g_strsplit (text, "&", 8);
+      pairs = g_strsplit (text, "&", 0);
     }
   for (guint i = 0; problem == NULL && pairs[i] != NULL; i++)
     {
