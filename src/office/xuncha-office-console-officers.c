@@ -447,7 +447,6 @@ static void
 add_officer (Page *page)
 {
   static const char * const allowed[] = { "csrf", "id", "name", "team", "leader", NULL };
-  g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(XunchaOfficeOfficerState) added = xuncha_office_officer_state_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *code = NULL, *after = NULL, *message = NULL, *probe = NULL;
@@ -483,28 +482,22 @@ add_officer (Page *page)
                                          "underscores, or nothing.")));
       return;
     }
-  /* Adding is not renewing: an officer's code is renewed by resetting his enrollment,
-   * which revokes his devices first. */
-  existing = xuncha_office_staff_records_officer_states (page->self->staff, NULL, id, &error);
-  if (existing == NULL)
-    {
-      xuncha_office_console_answer_storage_error (page, error);
-      return;
-    }
-  if (existing->len > 0)
-    {
-      list_page (page, 409, tr (page, N_("That officer ID is taken. To give him a new code, "
-                                         "reset his enrollment.")));
-      return;
-    }
   added->officer.id = g_strdup (id);
   added->officer.name = g_strdup (name);
   added->officer.team = g_strdup (team);
   added->officer.leader = xuncha_office_console_field (page->form, "leader") != NULL;
   added->code_open = TRUE;
-  if (!xuncha_office_records_officer_add (page->self->records, &added->officer, &code, &error))
+  /* Adding is not renewing: an officer's code is renewed by resetting his enrollment,
+   * which revokes his devices first. */
+  if (!xuncha_office_records_officer_add_new (page->self->records, &added->officer, &code,
+                                              &error))
     {
-      xuncha_office_console_answer_storage_error (page, error);
+      if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                           XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT))
+        list_page (page, 409, tr (page, N_("That officer ID is taken. To give him a new code, "
+                                           "reset his enrollment.")));
+      else
+        xuncha_office_console_answer_storage_error (page, error);
       return;
     }
   after = audit_state (added);

@@ -902,6 +902,50 @@ officer_add_body (XunchaOfficePgRecords  *self,
   return OUTCOME_COMMIT;
 }
 
+static Outcome
+officer_add_new_body (XunchaOfficePgRecords  *self,
+                      PGconn                 *conn,
+                      gpointer                data,
+                      GError                **error)
+{
+  OfficerCall *call = data;
+  g_autofree char *code = random_code ();
+  g_autofree char *hash = code_hash (code);
+  g_autofree char *now = now_iso ();
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error,
+                "INSERT INTO officers (id, name, team, leader, code_sha256, revoked, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT (id) DO NOTHING",
+                call->officer->id, call->officer->name, call->officer->team,
+                bool_text (call->officer->leader), hash, now);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (changes (result) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                   "Officer %s exists already", call->officer->id);
+      return OUTCOME_ROLLBACK;
+    }
+  call->new_secret = g_steal_pointer (&code);
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_officer_add_new (XunchaOfficeRecords      *records,
+                         const XunchaWireOfficer  *officer,
+                         char                    **code,
+                         GError                  **error)
+{
+  OfficerCall call = { .officer = officer };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_add_new", TXN_SINGLE,
+                 officer_add_new_body, &call, error))
+    return FALSE;
+  *code = call.new_secret;
+  return TRUE;
+}
+
 static gboolean
 records_officer_add (XunchaOfficeRecords      *records,
                      const XunchaWireOfficer  *officer,
@@ -3948,6 +3992,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->assigned_streets = records_assigned_streets;
   iface->assign_streets = records_assign_streets;
   iface->device_seen = records_device_seen;
+  iface->officer_add_new = records_officer_add_new;
   iface->report_put = records_report_put;
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;

@@ -54,6 +54,8 @@ struct _XunchaOfficeRecordsInterface
                                    char **code, GError **error);
   gboolean   (*officer_revoke)    (XunchaOfficeRecords *self, const char *officer_id,
                                    GError **error);
+  gboolean   (*officer_add_new)   (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   char **code, GError **error);
   gboolean   (*enroll)            (XunchaOfficeRecords *self, const char *officer_id,
                                    const char *code, const char *device_name,
                                    XunchaEvidenceKey *key, char **token,
@@ -160,6 +162,12 @@ int         xuncha_office_records_schema_version   (XunchaOfficeRecords      *se
 
 /* Adds (or renews) an officer and returns a fresh one-time enrollment code. */
 gboolean    xuncha_office_records_officer_add      (XunchaOfficeRecords      *self,
+                                                    const XunchaWireOfficer  *officer,
+                                                    char                    **code,
+                                                    GError                  **error);
+/* The same for an officer the records do not hold yet: CONFLICT (nothing changed) for an
+ * id taken, also when two calls add it at once. */
+gboolean    xuncha_office_records_officer_add_new  (XunchaOfficeRecords      *self,
                                                     const XunchaWireOfficer  *officer,
                                                     char                    **code,
                                                     GError                  **error);

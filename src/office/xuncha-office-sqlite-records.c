@@ -721,6 +721,44 @@ records_officer_add (XunchaOfficeRecords      *records,
 }
 
 static gboolean
+records_officer_add_new (XunchaOfficeRecords      *records,
+                         const XunchaWireOfficer  *officer,
+                         char                    **code,
+                         GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *new_code = random_code ();
+  g_autofree char *hash = code_hash (new_code);
+  g_autofree char *now = now_iso ();
+  sqlite3_stmt *stmt;
+
+  if (c == NULL)
+    return FALSE;
+  stmt = prepare (c,
+                  "INSERT INTO officers (id, name, team, leader, code_sha256, revoked, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (id) DO NOTHING",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, officer->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, officer->team, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, officer->leader);
+  sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (c->db) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                   "Officer %s exists already", officer->id);
+      return FALSE;
+    }
+  *code = g_steal_pointer (&new_code);
+  return TRUE;
+}
+
+static gboolean
 records_officer_revoke (XunchaOfficeRecords  *records,
                         const char           *officer_id,
                         GError              **error)
@@ -3105,6 +3143,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->assigned_streets = records_assigned_streets;
   iface->assign_streets = records_assign_streets;
   iface->device_seen = records_device_seen;
+  iface->officer_add_new = records_officer_add_new;
   iface->report_put = records_report_put;
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;
