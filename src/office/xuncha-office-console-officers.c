@@ -687,6 +687,7 @@ segments_page (Page                     *page,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *chosen_json = NULL, *ids = NULL, *title = NULL, *intro = NULL;
   g_autofree char *self_path = officer_path (state->officer.id, "segments");
+  g_autofree char *leaflet_js = g_build_filename (page->self->leaflet_dir, "leaflet.js", NULL);
   const XunchaOfficeStreet *centre = NULL;
   gboolean editable = may_assign (page, state);
   GString *html;
@@ -743,7 +744,20 @@ segments_page (Page                     *page,
                            state->officer.id, state->officer.name);
   g_string_append (html, "<p>");
   esc (html, intro);
-  g_string_append (html, "</p><div class=\"segments-layout\"><div id=\"segment-map\" "
+  g_string_append (html, "</p>");
+  if (!g_file_test (leaflet_js, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *text = g_strdup_printf (tr (page, N_("The map library is missing on "
+                                                            "the office: install Debian's "
+                                                            "libjs-leaflet package, or start "
+                                                            "the office with --leaflet-dir "
+                                                            "naming where Leaflet is (looked "
+                                                            "in %s).")),
+                                               page->self->leaflet_dir);
+
+      append_problem (html, text);
+    }
+  g_string_append (html, "<div class=\"segments-layout\"><div id=\"segment-map\" "
                    "data-streets=\"" PREFIX "/api/streets\" data-chosen=\"");
   esc (html, chosen_json);
   g_string_append (html, "\" data-label=\"");
