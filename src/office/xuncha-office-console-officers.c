@@ -349,7 +349,7 @@ append_add_form (Page       *page,
                    "value=\"");
   esc (html, xuncha_office_console_field (form, "id"));
   g_string_append (html, "\"></label><label>");
-  esc (html, tr (page, N_("Name")));
+  esc (html, tr (page, N_("Full name")));
   g_string_append (html, "<input name=\"name\" id=\"officer-name\" required maxlength=\"64\" "
                    "value=\"");
   esc (html, xuncha_office_console_field (form, "name"));
@@ -370,7 +370,7 @@ list_page (Page       *page,
            guint       status,
            const char *problem)
 {
-  static const char * const headings[] = { N_("ID"), N_("Name"), N_("Enrollment"),
+  static const char * const headings[] = { N_("ID"), N_("Full name"), N_("Enrollment"),
                                            N_("Devices"), N_("Last sync"),
                                            N_("Last report received"), N_("Segments"),
                                            N_("Route") };
