@@ -363,6 +363,8 @@ test_officer_lifecycle (void)
   g_assert_nonnull (strstr (answer->body, "data-label=\"Last sync\">—</td>"));
   g_assert_null (strstr (answer->body, "class=\"revoke\""));
   g_assert_nonnull (strstr (answer->body, "/console/officers/B7/route?day="));
+  g_assert_nonnull (strstr (answer->body, "王&lt;b&gt;五&lt;/b&gt;&quot;x"));
+  g_assert_null (strstr (answer->body, "<b>五"));
   g_clear_pointer (&answer, answer_free);
   answer = request ("GET", "/console/officers", lead2, NULL);
   g_assert_null (strstr (answer->body, "B7"));
@@ -378,6 +380,9 @@ test_officer_lifecycle (void)
   answer = request ("GET", "/console/officers/B7/segments", lead1, NULL);
   g_assert_nonnull (strstr (answer->body, "陈寿路 · 1 segments"));
   g_assert_nonnull (strstr (answer->body, "value=\"s-102 s-103\""));
+  /* The chosen segments for the script, as data: quoted, never a script of the page. */
+  g_assert_nonnull (strstr (answer->body, "data-chosen=\"{&quot;s-102&quot;:&quot;陈寿路&quot;"));
+  g_assert_null (strstr (answer->body, "<b>五"));
   g_clear_pointer (&answer, answer_free);
   result = sync_device (device);
   g_assert_true (xuncha_sync_result_is_complete (result));
