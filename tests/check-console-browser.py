@@ -9,8 +9,10 @@ browser's pickers), sees them on the map over the office's base map tiles, opens
 its photo, files it as a case with its deadline, dispatches it, extends its deadline (the
 fields checked in Chinese and in English), asks for a check, which the officer's device
 answers (the real device API), closes it, and prints the weekly report (A4), its charts
-readable on the phone and on paper. Screenshots go to BUILD_DIR/screenshots/console-*.png
-(360×720, zh_CN).
+readable on the phone and on paper. An administrator then adds an officer, prints his
+enrollment card, and gives him two street segments by clicking them on the map; the officer's
+device is assigned exactly those. Screenshots go to BUILD_DIR/screenshots/console-*.png
+(360×720 and 1280 wide, zh_CN).
 
 The browser trusts the office's certificate by its public key (a pin of the test's own
 key, --ignore-certificate-errors-spki-list): no certificate check is switched off for any
@@ -128,6 +130,7 @@ db.close()
 
 office("streets", "import", os.path.join(source_dir, "data", "demo", "streets.geojson"))
 one_time = office("staff", "add", "wangfang", "--role", "dispatcher").strip().splitlines()[-1]
+admin_one_time = office("staff", "add", "zhaoli", "--role", "admin").strip().splitlines()[-1]
 code = office("officer", "add", "P-017", "--name", "李强", "--team", "一中队").strip()
 code = code.splitlines()[-1]
 
@@ -530,9 +533,100 @@ try:
     # A4 is 595 × 842 points; Chromium writes 594.96 × 841.92.
     check(pdf.startswith(b"%PDF") and b"/MediaBox [0 0 594.9" in pdf and b" 841.9" in pdf,
           "the weekly report does not print on A4")
+
+    # The administrator adds an officer, prints his enrollment card, and gives him two
+    # street segments by clicking them on the map; his device gets them.
+    phone = {"width": 360, "height": 720, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    driver.delete_all_cookies()
+    driver.get(base + "/console/login")
+    driver.find_element(By.ID, "name").send_keys("zhaoli")
+    driver.find_element(By.ID, "password").send_keys(admin_one_time)
+    driver.find_element(By.ID, "login").click()
+    wait_for("/console/password")
+    driver.find_element(By.ID, "current").send_keys(admin_one_time)
+    driver.find_element(By.ID, "new").send_keys("管理员密码2024!")
+    driver.find_element(By.ID, "repeat").send_keys("管理员密码2024!")
+    driver.find_element(By.ID, "change").click()
+    wait_for("/console/reports")
+    driver.find_element(By.ID, "nav-officers").click()
+    wait_for("/console/officers")
+    check("执法队员" in driver.title, "the officers page is not in Chinese: " + driver.title)
+    check(driver.find_elements(By.CSS_SELECTOR, "tr[data-officer='P-017']"),
+          "P-017 is not listed")
+    driver.find_element(By.ID, "officer-id").send_keys("P-021")
+    driver.find_element(By.ID, "officer-name").send_keys("张伟")
+    driver.find_element(By.ID, "officer-team").send_keys("一中队")
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.ID, "add-officer"))
+    shot("officers-add")
+    driver.find_element(By.ID, "add-officer").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "enroll-code"))
+    officer_code = driver.find_element(By.ID, "enroll-code").text
+    check(driver.find_elements(By.CSS_SELECTOR, "#enroll-card svg.qr"), "no QR code on the card")
+    check("张伟" in driver.find_element(By.ID, "enroll-card").text, "the card lacks the name")
+    shot("officer-card")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    check(not driver.find_element(By.TAG_NAME, "header").is_displayed()
+          and not driver.find_element(By.ID, "card-message").is_displayed(),
+          "more than the card is printed")
+    shot("officer-card-print")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    officer_token = api("POST", "/api/v1/enroll", json.dumps({
+        "officer_id": "P-021", "code": officer_code, "device_name": "browser test 2"}),
+        "application/json")["token"]
+
+    driver.find_element(By.LINK_TEXT, "返回执法队员列表").click()
+    wait_for("/console/officers")
+    row = driver.find_element(By.CSS_SELECTOR, "tr[data-officer='P-021']")
+    check("已注册" in row.text, "P-021 is not shown enrolled: " + row.text)
+    row.find_element(By.CSS_SELECTOR, "a.segments").click()
+    wait_for("/segments")
+    try:
+        WebDriverWait(driver, 15).until(
+            lambda d: d.find_element(By.ID, "segment-map").get_attribute("data-loaded"))
+    except Exception:
+        pass
+    check(driver.find_element(By.ID, "segment-map").get_attribute("data-loaded"),
+          "the segments map did not load: " + driver.find_element(By.ID, "map-status").text)
+    segments = driver.find_elements(By.CSS_SELECTOR, "#segment-map path.segment")
+    check(len(segments) >= 2, "fewer than two segments on the map: %d" % len(segments))
+    chosen = [segments[0].get_attribute("data-segment"), segments[1].get_attribute("data-segment")]
+    for path in segments[:2]:
+        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', "
+                              "{bubbles: true}))", path)
+    check(driver.find_element(By.ID, "chosen-count").text == "2",
+          "two clicks did not choose two segments: " +
+          driver.find_element(By.ID, "chosen-count").text)
+    listed = driver.find_element(By.ID, "chosen-segments").text
+    check(" 段" in listed and "·" in listed, "the chosen segments are not listed: " + listed)
+    shot("officer-segments")
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.ID, "save-segments"))
+    driver.find_element(By.ID, "save-segments").click()
+    wait_for("saved=1")
+    check(driver.find_elements(By.ID, "segments-saved"), "no word that the segments were saved")
+    check(driver.find_element(By.ID, "chosen-count").text == "2", "the saved page lost them")
+    me = api("GET", "/api/v1/me", None, "application/json", officer_token)
+    check(sorted(me["assigned_streets"]) == sorted(chosen),
+          "the device is assigned %r, not %r" % (me["assigned_streets"], chosen))
+    shot("officer-segments-saved")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.set_window_size(1280, 900)
+    driver.refresh()
+    try:
+        WebDriverWait(driver, 15).until(
+            lambda d: d.find_element(By.ID, "segment-map").get_attribute("data-loaded"))
+    except Exception:
+        pass
+    shot("officer-segments-wide")
+    driver.find_element(By.ID, "nav-officers").click()
+    wait_for("/console/officers")
+    shot("officers-wide")
     print("ok: logged in, changed the password, filtered, saw the map, opened the report, "
-          "saw the photo, filed it as a case, dispatched it, had it checked, closed it and "
-          "printed the weekly report")
+          "saw the photo, filed it as a case, dispatched it, had it checked, closed it, "
+          "printed the weekly report, added an officer with his card and gave him two "
+          "segments on the map")
 finally:
     if driver is not None:
         driver.quit()

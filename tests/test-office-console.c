@@ -556,6 +556,19 @@ test_matrix (void)
     { "POST", "/console/reports",             { 401, 405, 405, 405, 405 } },
     { "DELETE", "/console/reports",           { 405, 405, 405, 405, 405 } },
     { "GET", "/console/nothing",              { 303, 404, 404, 404, 404 } },
+    /* The officers: every role reads (a leader his team's only); the administrator alone
+     * adds, revokes and resets (his POSTs here are refused for their fields, changing
+     * nothing); a leader chooses his own team's segments. Another team's officer is not
+     * found. */
+    { "GET", "/console/officers",             { 303, 200, 200, 200, 200 } },
+    { "POST", "/console/officers",            { 401, 403, 403, 403, 400 } },
+    { "GET", "/console/officers/A1/segments", { 303, 200, 200, 404, 200 } },
+    { "GET", "/console/officers/C1/segments", { 303, 200, 404, 200, 200 } },
+    { "POST", "/console/officers/A1/segments", { 401, 403, 400, 404, 400 } },
+    { "POST", "/console/officers/A1/revoke",  { 401, 403, 403, 404, 400 } },
+    { "POST", "/console/officers/C1/reset",   { 401, 403, 404, 403, 400 } },
+    { "GET", "/console/officers/A1/revoke",   { 303, 405, 405, 404, 405 } },
+    { "GET", "/console/officers/X9/segments", { 303, 404, 404, 404, 404 } },
   };
   char *sessions[G_N_ELEMENTS (who)] = { NULL };
   char *tokens[G_N_ELEMENTS (who)] = { NULL };

@@ -1249,6 +1249,34 @@ test_assigned_streets (Fixture       *f,
   g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
 }
 
+/* Adding a new officer takes an id not held yet: a second add of the same id, or an add
+ * of an id the command line added, is CONFLICT and leaves his code and name as they were. */
+static void
+test_officer_add_new (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL, *again = NULL, *token = NULL, *other_code = NULL;
+  g_auto(XunchaWireOfficer) who = { 0 };
+  XunchaWireOfficer renamed = { "A1", "Someone else", "T2", TRUE };
+
+  g_assert_true (xuncha_office_records_officer_add_new (f->records, &officer_a, &code, &error));
+  g_assert_no_error (error);
+  g_assert_false (xuncha_office_records_officer_add_new (f->records, &renamed, &again, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+  g_assert_null (again);
+  g_clear_error (&error);
+  g_assert_true (xuncha_office_records_enroll (f->records, "A1", code, "phone", &token, &who,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (who.name, ==, "Officer A");
+  g_assert_cmpstr (who.team, ==, "T1");
+
+  other_code = add_officer (f->records, &officer_b);
+  g_assert_false (xuncha_office_records_officer_add_new (f->records, &officer_b, &again, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+}
+
 /* Failed enrollments. */
 
 static void
@@ -1760,6 +1788,7 @@ test_from_first_schema (Fixture       *f,
                                  "ALTER TABLE tokens DROP COLUMN key_algorithm;"
                                  "ALTER TABLE tokens DROP COLUMN public_key;"
                                  "ALTER TABLE tokens DROP COLUMN key_fingerprint;"
+                                 "ALTER TABLE tokens DROP COLUMN seen_us;"
                                  "DROP TABLE case_time_limits; DROP TABLE cases;"
                                  "DROP TABLE case_history;"
                                  "DROP TABLE evidence_manifests;"
@@ -2680,6 +2709,7 @@ main (int    argc,
   ADD ("idempotent/shift", test_shift_idempotent);
   ADD ("idempotent/points", test_points_idempotent);
   ADD ("idempotent/officer", test_officer_idempotent);
+  ADD ("conflict/officer-add-new", test_officer_add_new);
   ADD ("conflict/report", test_report_conflict);
   ADD ("conflict/other-officer", test_other_officer);
   ADD ("revisions/status", test_status_revisions);

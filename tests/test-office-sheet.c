@@ -8,69 +8,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zbar.h>
 
 #include "xuncha-core.h"
 #include "xuncha-test-office.h"
+#include "xuncha-test-qr.h"
 #include "xuncha-test-util.h"
-
-#define SCALE 4
-
-/* The texts of the QR codes on the page, each drawn from its SVG path ("M x y h n v1 h-n z"
- * per run of dark modules) into a grey image and read by zbar. */
-static GPtrArray *
-read_sheet_codes (const char *html)
-{
-  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
-  const char *p = html;
-
-  while ((p = strstr (p, "<svg class=\"qr\"")) != NULL)
-    {
-      int side = 0;
-      const char *view = strstr (p, "viewBox=\"0 0 ");
-      const char *d = strstr (p, " d=\"");
-      g_autofree guint8 *gray = NULL;
-      zbar_image_scanner_t *scanner;
-      zbar_image_t *image;
-      int found;
-
-      g_assert_nonnull (view);
-      g_assert_nonnull (d);
-      g_assert_cmpint (sscanf (view, "viewBox=\"0 0 %d", &side), ==, 1);
-      g_assert_cmpint (side, >, 20);
-      g_assert_cmpint (side, <, 200);
-      gray = g_malloc ((gsize)side * SCALE * side * SCALE);
-      memset (gray, 255, (gsize)side * SCALE * side * SCALE);
-      d += strlen (" d=\"");
-      while (*d == 'M')
-        {
-          int x, y, run, back, used = 0;
-
-          g_assert_cmpint (sscanf (d, "M%d %dh%dv1h-%dz%n", &x, &y, &run, &back, &used), ==, 4);
-          g_assert_cmpint (run, ==, back);
-          g_assert_true (x >= 0 && y >= 0 && x + run <= side && y < side);
-          for (int yy = y * SCALE; yy < (y + 1) * SCALE; yy++)
-            memset (gray + (gsize)yy * side * SCALE + (gsize)x * SCALE, 0, (gsize)run * SCALE);
-          d += used;
-        }
-      g_assert_true (*d == '"');
-
-      scanner = zbar_image_scanner_create ();
-      zbar_image_scanner_set_config (scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-      zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-      image = zbar_image_create ();
-      zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
-      zbar_image_set_size (image, side * SCALE, side * SCALE);
-      zbar_image_set_data (image, gray, (unsigned long)side * SCALE * side * SCALE, NULL);
-      found = zbar_scan_image (scanner, image);
-      g_assert_cmpint (found, ==, 1);
-      g_ptr_array_add (texts, g_strdup (zbar_symbol_get_data (zbar_image_first_symbol (image))));
-      zbar_image_destroy (image);
-      zbar_image_scanner_destroy (scanner);
-      p = d;
-    }
-  return texts;
-}
 
 /* Enrolls a fresh device with xuncha-cli from @link's values; returns its exit status. */
 static int
@@ -174,7 +116,7 @@ test_sheet (void)
   name = xuncha_test_office_query (office_dir, "SELECT team FROM officers WHERE id = $1", "Q003");
   g_assert_cmpstr (name, ==, "T1");
 
-  texts = read_sheet_codes (html);
+  texts = xuncha_test_read_qr_codes (html);
   g_assert_cmpuint (texts->len, ==, 3);
   for (guint i = 0; i < texts->len; i++)
     {
@@ -248,7 +190,7 @@ test_sheet (void)
                                     office->url, "--out", renewed, NULL));
   g_assert_true (g_file_get_contents (renewed, &renewed_html, NULL, &error));
   g_assert_no_error (error);
-  renewed_texts = read_sheet_codes (renewed_html);
+  renewed_texts = xuncha_test_read_qr_codes (renewed_html);
   g_assert_cmpuint (renewed_texts->len, ==, 1);
   again = xuncha_enroll_link_parse (renewed_texts->pdata[0], -1, &error);
   g_assert_no_error (error);

@@ -368,6 +368,112 @@ test_audit (Fixture       *f,
   g_assert_cmpstr (entry->after, ==, "role=leader team=T1");
 }
 
+/* The console's officers: each with his team, whether he is revoked, whether a code is
+ * waiting, his devices, his newest report's arrival and his segments; by team, then id,
+ * those without a team last; one team's or one officer's alone. */
+static void
+test_officer_states (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  XunchaWireOfficer a = { "A1", "甲", "T1", TRUE }, b = { "B2", "乙", "T2", FALSE };
+  XunchaWireOfficer c = { "C3", "丙", NULL, FALSE }, d = { "A0", "丁", "T1", FALSE };
+  g_autofree char *code_a = NULL, *code_b = NULL, *code_c = NULL, *code_d = NULL;
+  g_autofree char *token = NULL;
+  g_auto(XunchaWireOfficer) enrolled = { 0 };
+  g_autoptr(GPtrArray) streets = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)xuncha_office_street_free);
+  g_autoptr(XunchaWireReport) report = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) team = NULL;
+  g_autoptr(GPtrArray) one = NULL;
+  const char *assigned[] = { "s-1", "s-2", NULL };
+  const XunchaOfficeOfficerState *state;
+  XunchaOfficeReceipt receipt = { 0 };
+  gboolean created = FALSE;
+  gint64 revision = 0;
+  guint changed = 0, deleted = 0;
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      XunchaOfficeStreet *street = xuncha_office_street_new ();
+      GArray *line = g_array_new (FALSE, FALSE, sizeof (double));
+      double coordinates[] = { 104.06 + i * 0.001, 30.65, 104.061 + i * 0.001, 30.651 };
+
+      street->id = g_strdup_printf ("s-%u", i);
+      street->name = g_strdup ("陈寿路");
+      street->street_class = g_strdup ("strict");
+      g_array_append_vals (line, coordinates, G_N_ELEMENTS (coordinates));
+      g_ptr_array_add (street->lines, line);
+      g_ptr_array_add (streets, street);
+    }
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &deleted, &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_office_records_officer_add (f->records, &a, &code_a, &error));
+  g_assert_true (xuncha_office_records_officer_add (f->records, &b, &code_b, &error));
+  g_assert_true (xuncha_office_records_officer_add (f->records, &c, &code_c, &error));
+  g_assert_true (xuncha_office_records_officer_add (f->records, &d, &code_d, &error));
+  g_assert_true (xuncha_office_records_enroll (f->records, "A1", code_a, "phone", &token,
+                                               &enrolled, &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_office_records_assign_streets (f->records, "A1", assigned, &error));
+  report = xuncha_wire_report_decode ("{\"uuid\": \"0b9c2f4e-1c2b-4d5e-8f90-a1b2c3d4e5f6\", "
+                                      "\"created_at\": \"2024-05-01T08:30:00Z\", "
+                                      "\"category\": \"09006\", \"fields\": {}, "
+                                      "\"photos\": []}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (xuncha_office_records_report_put (f->records, &a, report, &created, &receipt,
+                                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_office_records_officer_revoke (f->records, "B2", &error));
+  g_assert_no_error (error);
+  /* A sync's who-am-I; a token no device holds changes nothing. */
+  g_assert_true (xuncha_office_records_device_seen (f->records, token, 1714552200000000,
+                                                    &error));
+  g_assert_no_error (error);
+  g_assert_true (xuncha_office_records_device_seen (f->records, "no such token",
+                                                    1814552200000000, &error));
+  g_assert_no_error (error);
+
+  all = xuncha_office_staff_records_officer_states (f->staff, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 4);
+  g_assert_cmpstr (((XunchaOfficeOfficerState *)all->pdata[0])->officer.id, ==, "A0");
+  g_assert_cmpstr (((XunchaOfficeOfficerState *)all->pdata[1])->officer.id, ==, "A1");
+  g_assert_cmpstr (((XunchaOfficeOfficerState *)all->pdata[2])->officer.id, ==, "B2");
+  g_assert_cmpstr (((XunchaOfficeOfficerState *)all->pdata[3])->officer.id, ==, "C3");
+  state = all->pdata[1];
+  g_assert_cmpstr (state->officer.name, ==, "甲");
+  g_assert_cmpstr (state->officer.team, ==, "T1");
+  g_assert_true (state->officer.leader);
+  g_assert_false (state->revoked);
+  g_assert_false (state->code_open);
+  g_assert_cmpuint (state->devices, ==, 1);
+  g_assert_cmpuint (state->segments, ==, 2);
+  g_assert_cmpstr (state->last_received, ==, receipt.received_at);
+  g_assert_cmpint (state->last_sync_us, ==, 1714552200000000);
+  state = all->pdata[0];
+  g_assert_true (state->code_open);
+  g_assert_cmpuint (state->devices, ==, 0);
+  g_assert_null (state->last_received);
+  g_assert_cmpint (state->last_sync_us, ==, 0);
+  state = all->pdata[2];
+  g_assert_true (state->revoked);
+  g_assert_false (state->code_open);
+  state = all->pdata[3];
+  g_assert_null (state->officer.team);
+
+  team = xuncha_office_staff_records_officer_states (f->staff, "T1", NULL, &error);
+  g_assert_cmpuint (team->len, ==, 2);
+  one = xuncha_office_staff_records_officer_states (f->staff, NULL, "B2", &error);
+  g_assert_cmpuint (one->len, ==, 1);
+  g_clear_pointer (&one, g_ptr_array_unref);
+  one = xuncha_office_staff_records_officer_states (f->staff, "T1", "B2", &error);
+  g_assert_cmpuint (one->len, ==, 0);
+  xuncha_office_receipt_clear (&receipt);
+}
+
 /* Opened again (an office restarted), the accounts are there and the schema is not
  * migrated twice. */
 static void
@@ -415,6 +521,7 @@ main (int    argc,
   ADD ("login-failures", test_login_failures);
   ADD ("audit", test_audit);
   ADD ("reopen", test_reopen);
+  ADD ("officer-states", test_officer_states);
 #undef ADD
 
   return g_test_run ();

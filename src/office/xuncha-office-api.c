@@ -294,6 +294,13 @@ handle_me (XunchaOfficeApi   *self,
       answer_storage_error (call, error);
       return;
     }
+  /* Every sync begins with who-am-I: the console shows it as the device's last sync. */
+  if (!xuncha_office_records_device_seen (self->records, bearer_token (call),
+                                          g_get_real_time (), &error))
+    {
+      g_debug ("A device's last sync was not kept: %s", error->message);
+      g_clear_error (&error);
+    }
   body = xuncha_protocol_encode_me (officer, (const char * const *)streets, time,
                                     self->photo_max_bytes, self->body_max_bytes);
   xuncha_office_call_answer (call, 200, body);

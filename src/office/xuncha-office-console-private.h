@@ -29,6 +29,7 @@ struct _XunchaOfficeConsole
   XunchaMbtiles                *basemap;     /* NULL: the streets are the base map */
   XunchaOfficeConsoleCatalogue *zh;          /* NULL: pages in English only */
   GTimeZone                    *zone;        /* the office's: dates shown, deadlines counted */
+  char                         *enroll_pin;  /* the pin of the office's TLS key, or NULL */
   gint64                        idle_us;
   gint64                        absolute_us;
   guint                         login_per_name;
@@ -212,5 +213,14 @@ void        xuncha_office_console_csv_text    (GString                 *out,
 /* The weekly report (xuncha-office-console-weekly.c): its printable page and its CSV. */
 void        xuncha_office_console_weekly_page (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_weekly_csv  (XunchaOfficeConsolePage *page);
+
+/* The officers (xuncha-office-console-officers.c): /console/officers and, for one officer,
+ * …/ID/segments, …/ID/revoke and …/ID/reset. @parts: the path after /console/ split at
+ * '/', @n of them. */
+gboolean    xuncha_office_console_officers_owns   (char                   **parts,
+                                                   guint                    n);
+void        xuncha_office_console_officers_handle (XunchaOfficeConsolePage *page,
+                                                   char                   **parts,
+                                                   guint                    n);
 
 G_END_DECLS

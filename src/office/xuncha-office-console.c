@@ -131,6 +131,8 @@ page_start (Page       *page,
       esc (html, tr (page, N_("Map")));
       g_string_append (html, "</a><a href=\"" PREFIX "/weekly\" id=\"nav-weekly\">");
       esc (html, tr (page, N_("Weekly report")));
+      g_string_append (html, "</a><a href=\"" PREFIX "/officers\" id=\"nav-officers\">");
+      esc (html, tr (page, N_("Officers")));
       g_string_append (html, "</a><a href=\"" PREFIX "/time-limits\">");
       esc (html, tr (page, N_("Time limits")));
       g_string_append (html, "</a>");
@@ -1611,6 +1613,7 @@ handle_static (Page       *page,
   static const struct { const char *name, *type; } files[] = {
     { "console.css", "text/css; charset=utf-8" },
     { "console-map.js", "text/javascript; charset=utf-8" },
+    { "console-segments.js", "text/javascript; charset=utf-8" },
   };
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
@@ -1739,7 +1742,8 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
   if (post && !(n == 1 && (g_str_equal (parts[0], "logout") || g_str_equal (parts[0], "password")
                            || g_str_equal (parts[0], "staff")
                            || g_str_equal (parts[0], "time-limits")))
-      && !(n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "case")))
+      && !(n == 3 && g_str_equal (parts[0], "reports") && g_str_equal (parts[2], "case"))
+      && !xuncha_office_console_officers_owns (parts, n))
     {
       xuncha_office_console_call_header (call, "Allow", "GET, HEAD");
       answer_message (&page, 405, tr (&page, N_("Bad request")),
@@ -1798,6 +1802,8 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
   else if (n == 2 && g_str_equal (parts[0], "export")
            && g_str_equal (parts[1], "reports.geojson") && get)
     xuncha_office_console_export_geojson (&page);
+  else if (xuncha_office_console_officers_owns (parts, n))
+    xuncha_office_console_officers_handle (&page, parts, n);
   else if (n == 1 && (g_str_equal (parts[0], "audit") || g_str_equal (parts[0], "staff")))
     {
       if (page.staff->role != XUNCHA_OFFICE_STAFF_ROLE_ADMIN)
@@ -1831,6 +1837,7 @@ xuncha_office_console_finalize (GObject *object)
   g_free (self->files_dir);
   g_free (self->leaflet_dir);
   g_clear_object (&self->basemap);
+  g_free (self->enroll_pin);
   g_clear_pointer (&self->zh, xuncha_office_console_catalogue_free);
   g_clear_pointer (&self->zone, g_time_zone_unref);
 
@@ -1928,6 +1935,16 @@ xuncha_office_console_set_basemap (XunchaOfficeConsole *self,
   g_return_if_fail (basemap == NULL || XUNCHA_IS_MBTILES (basemap));
 
   g_set_object (&self->basemap, basemap);
+}
+
+void
+xuncha_office_console_set_enroll_pin (XunchaOfficeConsole *self,
+                                      const char          *pin)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_CONSOLE (self));
+
+  g_free (self->enroll_pin);
+  self->enroll_pin = g_strdup (pin);
 }
 
 void

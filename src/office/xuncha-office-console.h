@@ -55,6 +55,10 @@ void                 xuncha_office_console_set_leaflet_dir (XunchaOfficeConsole 
  * /console/tiles/Z/X/Y.FORMAT. NULL (the default): the streets alone. */
 void                 xuncha_office_console_set_basemap   (XunchaOfficeConsole    *self,
                                                           XunchaMbtiles          *basemap);
+/* The pin of the office's TLS key ("sha256//…", xuncha_office_enroll_card_pin()) that the
+ * console's enrollment cards carry in their links; NULL for none. */
+void                 xuncha_office_console_set_enroll_pin (XunchaOfficeConsole  *self,
+                                                          const char           *pin);
 /* Whether @path is the console's (/console or under /console/). */
 gboolean             xuncha_office_console_owns_path     (const char             *path);
 /* Answers @call. */

@@ -232,6 +232,10 @@ static const char * const migrations[] = {
   "CREATE INDEX reports_officer_created ON reports (officer_id, created_s);"
   "CREATE INDEX reports_case_created ON reports (case_status, created_s);"
   "CREATE INDEX streets_class ON streets (class);",
+
+  /* 9 (officers): when each device token last began a sync (who-am-I), wall-clock
+   * microseconds, for the console's officers. Its column only. */
+  "ALTER TABLE tokens ADD COLUMN seen_us bigint;",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -870,6 +874,7 @@ typedef struct
   XunchaWireOfficer       *found;
   const char * const      *street_ids;
   GStrv                    streets;
+  gint64                   at_us;
 } OfficerCall;
 
 static Outcome
@@ -895,6 +900,50 @@ officer_add_body (XunchaOfficePgRecords  *self,
     return OUTCOME_ROLLBACK;
   call->new_secret = g_steal_pointer (&code);
   return OUTCOME_COMMIT;
+}
+
+static Outcome
+officer_add_new_body (XunchaOfficePgRecords  *self,
+                      PGconn                 *conn,
+                      gpointer                data,
+                      GError                **error)
+{
+  OfficerCall *call = data;
+  g_autofree char *code = random_code ();
+  g_autofree char *hash = code_hash (code);
+  g_autofree char *now = now_iso ();
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error,
+                "INSERT INTO officers (id, name, team, leader, code_sha256, revoked, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT (id) DO NOTHING",
+                call->officer->id, call->officer->name, call->officer->team,
+                bool_text (call->officer->leader), hash, now);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (changes (result) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                   "Officer %s exists already", call->officer->id);
+      return OUTCOME_ROLLBACK;
+    }
+  call->new_secret = g_steal_pointer (&code);
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_officer_add_new (XunchaOfficeRecords      *records,
+                         const XunchaWireOfficer  *officer,
+                         char                    **code,
+                         GError                  **error)
+{
+  OfficerCall call = { .officer = officer };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_add_new", TXN_SINGLE,
+                 officer_add_new_body, &call, error))
+    return FALSE;
+  *code = call.new_secret;
+  return TRUE;
 }
 
 static gboolean
@@ -1084,6 +1133,38 @@ records_authenticate (XunchaOfficeRecords  *records,
     return unauthorized (error, "No device token; enroll this device");
   return transact (XUNCHA_OFFICE_PG_RECORDS (records), "authenticate", TXN_SINGLE,
                    authenticate_body, &call, error);
+}
+
+static Outcome
+device_seen_body (XunchaOfficePgRecords  *self,
+                  PGconn                 *conn,
+                  gpointer                data,
+                  GError                **error)
+{
+  OfficerCall *call = data;
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, call->token, -1);
+  g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, call->at_us);
+  g_autoptr(PGresult) limit = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  /* Not worth a wait: a who-am-I is answered at once also while another call writes. */
+  limit = run0 (conn, error, "SET LOCAL lock_timeout = '100ms'");
+  if (limit == NULL)
+    return OUTCOME_ROLLBACK;
+  result = run (conn, error, "UPDATE tokens SET seen_us = $2 WHERE sha256 = $1", hash, at);
+  return result != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+}
+
+static gboolean
+records_device_seen (XunchaOfficeRecords  *records,
+                     const char           *token,
+                     gint64                at_us,
+                     GError              **error)
+{
+  OfficerCall call = { .token = token, .at_us = at_us };
+
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "device_seen", TXN_WRITE,
+                   device_seen_body, &call, error);
 }
 
 static Outcome
@@ -3910,6 +3991,8 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->authenticate = records_authenticate;
   iface->assigned_streets = records_assigned_streets;
   iface->assign_streets = records_assign_streets;
+  iface->device_seen = records_device_seen;
+  iface->officer_add_new = records_officer_add_new;
   iface->report_put = records_report_put;
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;

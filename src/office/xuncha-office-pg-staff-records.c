@@ -559,6 +559,62 @@ officers (XunchaOfficeStaffRecords  *records,
   return g_steal_pointer (&call.found);
 }
 
+static gboolean
+officer_states_work (PGconn    *conn,
+                     gpointer   data,
+                     GError   **error)
+{
+  Call *call = data;
+  g_autoptr(PGresult) result =
+    run (conn, error,
+         "SELECT o.id, o.name, o.team, o.leader, o.revoked, o.code_sha256 IS NOT NULL,"
+         "  (SELECT count(*) FROM tokens t WHERE t.officer_id = o.id AND NOT t.revoked),"
+         "  (SELECT max (r.received_at) FROM reports r WHERE r.officer_id = o.id),"
+         "  (SELECT count(*) FROM assignments a WHERE a.officer_id = o.id),"
+         "  (SELECT coalesce (max (t.seen_us), 0) FROM tokens t WHERE t.officer_id = o.id) "
+         "FROM officers o WHERE ($1::text IS NULL OR o.team = $1) "
+         "  AND ($2::text IS NULL OR o.id = $2) "
+         "ORDER BY o.team IS NULL, o.team, o.id",
+         call->name, call->text);
+  GPtrArray *list;
+
+  if (result == NULL)
+    return FALSE;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_officer_state_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      XunchaOfficeOfficerState *state = xuncha_office_officer_state_new ();
+
+      state->officer.id = g_strdup (text_at (result, row, 0));
+      state->officer.name = g_strdup (text_at (result, row, 1));
+      state->officer.team = g_strdup (text_at (result, row, 2));
+      state->officer.leader = bool_at (result, row, 3);
+      state->revoked = bool_at (result, row, 4);
+      state->code_open = bool_at (result, row, 5);
+      state->devices = (guint)int64_at (result, row, 6);
+      state->last_received = g_strdup (text_at (result, row, 7));
+      state->segments = (guint)int64_at (result, row, 8);
+      state->last_sync_us = int64_at (result, row, 9);
+      g_ptr_array_add (list, state);
+    }
+  call->found = list;
+  call->found_free = (GDestroyNotify)g_ptr_array_unref;
+  return TRUE;
+}
+
+static GPtrArray *
+officer_states (XunchaOfficeStaffRecords  *records,
+                const char                *team,
+                const char                *officer_id,
+                GError                   **error)
+{
+  g_auto(Call) call = { .name = team, .text = officer_id };
+
+  if (!transact (records, "officer_states", FALSE, officer_states_work, &call, error))
+    return NULL;
+  return g_steal_pointer (&call.found);
+}
+
 void
 xuncha_office_pg_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface)
 {
@@ -575,4 +631,5 @@ xuncha_office_pg_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *if
   iface->audit_add = audit_add;
   iface->audit_list = audit_list;
   iface->officers = officers;
+  iface->officer_states = officer_states;
 }

@@ -126,6 +126,33 @@ xuncha_office_records_authenticate (XunchaOfficeRecords *self,
   return IFACE (self)->authenticate (self, token, officer, error);
 }
 
+gboolean
+xuncha_office_records_officer_add_new (XunchaOfficeRecords      *self,
+                                       const XunchaWireOfficer  *officer,
+                                       char                    **code,
+                                       GError                  **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (officer != NULL && officer->id != NULL && officer->name != NULL, FALSE);
+  g_return_val_if_fail (code != NULL && *code == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return IFACE (self)->officer_add_new (self, officer, code, error);
+}
+
+gboolean
+xuncha_office_records_device_seen (XunchaOfficeRecords  *self,
+                                   const char           *token,
+                                   gint64                at_us,
+                                   GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (token != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return XUNCHA_OFFICE_RECORDS_GET_IFACE (self)->device_seen (self, token, at_us, error);
+}
+
 GStrv
 xuncha_office_records_assigned_streets (XunchaOfficeRecords *self,
                                         const char *officer_id,

@@ -54,6 +54,8 @@ struct _XunchaOfficeRecordsInterface
                                    char **code, GError **error);
   gboolean   (*officer_revoke)    (XunchaOfficeRecords *self, const char *officer_id,
                                    GError **error);
+  gboolean   (*officer_add_new)   (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
+                                   char **code, GError **error);
   gboolean   (*enroll)            (XunchaOfficeRecords *self, const char *officer_id,
                                    const char *code, const char *device_name,
                                    XunchaEvidenceKey *key, char **token,
@@ -61,6 +63,8 @@ struct _XunchaOfficeRecordsInterface
   gboolean   (*authenticate)      (XunchaOfficeRecords *self, const char *token,
                                    XunchaWireOfficer *officer, GError **error);
   GStrv      (*assigned_streets)  (XunchaOfficeRecords *self, const char *officer_id,
+                                   GError **error);
+  gboolean   (*device_seen)       (XunchaOfficeRecords *self, const char *token, gint64 at_us,
                                    GError **error);
   gboolean   (*assign_streets)    (XunchaOfficeRecords *self, const char *officer_id,
                                    const char * const *street_ids, GError **error);
@@ -161,6 +165,12 @@ gboolean    xuncha_office_records_officer_add      (XunchaOfficeRecords      *se
                                                     const XunchaWireOfficer  *officer,
                                                     char                    **code,
                                                     GError                  **error);
+/* The same for an officer the records do not hold yet: CONFLICT (nothing changed) for an
+ * id taken, also when two calls add it at once. */
+gboolean    xuncha_office_records_officer_add_new  (XunchaOfficeRecords      *self,
+                                                    const XunchaWireOfficer  *officer,
+                                                    char                    **code,
+                                                    GError                  **error);
 /* Revokes the officer's tokens and unspent code. NOT_FOUND for an unknown officer. */
 gboolean    xuncha_office_records_officer_revoke   (XunchaOfficeRecords      *self,
                                                     const char               *officer_id,
@@ -197,6 +207,13 @@ XunchaOfficeEnrolledKey *
 gboolean    xuncha_office_records_authenticate     (XunchaOfficeRecords      *self,
                                                     const char               *token,
                                                     XunchaWireOfficer        *officer,
+                                                    GError                  **error);
+/* Keeps @at_us (wall clock, microseconds) as the last sync of the device of @token (the
+ * console's "last sync"). It never waits for a write another call holds: BUSY then, and
+ * the caller goes on without it. An unknown token changes nothing. */
+gboolean    xuncha_office_records_device_seen      (XunchaOfficeRecords      *self,
+                                                    const char               *token,
+                                                    gint64                    at_us,
                                                     GError                  **error);
 /* The officer's assigned street ids, sorted; an empty vector for none. */
 GStrv       xuncha_office_records_assigned_streets (XunchaOfficeRecords      *self,

@@ -3,17 +3,13 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <qrencode.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "xuncha-enroll-link.h"
 #include "xuncha-office-cli.h"
+#include "xuncha-office-enroll-card.h"
 #include "xuncha-office-staff-records.h"
 
 /* xuncha-office officer sheet: a printable page of enrollment cards, one per officer, each
@@ -23,88 +19,6 @@
  * network. */
 
 #define SHEET_MAX_CARDS 500
-/* White modules around a QR code, as ISO/IEC 18004 asks for reliable reading. */
-#define QUIET_ZONE 4
-
-/* The pin of @certificate_file's key (the first certificate in the PEM file): the base64 of
- * the SHA-256 of its SubjectPublicKeyInfo, as libcurl's CURLOPT_PINNEDPUBLICKEY. */
-static char *
-certificate_pin (const char  *certificate_file,
-                 GError     **error)
-{
-  g_autofree char *pem = NULL;
-  gsize pem_length = 0;
-  BIO *bio;
-  X509 *certificate;
-  unsigned char *der = NULL;
-  int der_length;
-  guint8 digest[32];
-  gsize digest_length = sizeof digest;
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *base64 = NULL;
-
-  if (!g_file_get_contents (certificate_file, &pem, &pem_length, error))
-    return NULL;
-  bio = BIO_new_mem_buf (pem, (int)MIN (pem_length, (gsize)G_MAXINT));
-  certificate = bio != NULL ? PEM_read_bio_X509 (bio, NULL, NULL, NULL) : NULL;
-  BIO_free (bio);
-  der_length = certificate != NULL
-               ? i2d_PUBKEY (X509_get0_pubkey (certificate), &der) : -1;
-  X509_free (certificate);
-  if (der_length <= 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s holds no certificate (PEM) whose key could be read."),
-                   certificate_file);
-      return NULL;
-    }
-  g_checksum_update (checksum, der, (gssize)der_length);
-  OPENSSL_free (der);
-  g_checksum_get_digest (checksum, digest, &digest_length);
-  base64 = g_base64_encode (digest, digest_length);
-  return g_strconcat ("sha256//", base64, NULL);
-}
-
-/* @text as a QR code in SVG: one path of dark modules, each row's runs as rectangles,
- * within the quiet zone; sized by the page's CSS. */
-static char *
-qr_svg (const char  *text,
-        GError     **error)
-{
-  QRcode *code = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  GString *svg;
-  int size;
-
-  if (code == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("The QR code could not be made: %s"), g_strerror (errno));
-      return NULL;
-    }
-  size = code->width + 2 * QUIET_ZONE;
-  svg = g_string_new (NULL);
-  g_string_append_printf (svg, "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" "
-                               "viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\" "
-                               "role=\"img\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
-                               "<path fill=\"#000\" d=\"",
-                          size, size, size, size);
-  for (int y = 0; y < code->width; y++)
-    for (int x = 0; x < code->width;)
-      {
-        int run = 0;
-
-        /* Bit 0 of each byte: a dark module. */
-        while (x + run < code->width && (code->data[y * code->width + x + run] & 1))
-          run++;
-        if (run > 0)
-          g_string_append_printf (svg, "M%d %dh%dv1h-%dz", x + QUIET_ZONE, y + QUIET_ZONE, run,
-                                  run);
-        x += MAX (run, 1);
-      }
-  g_string_append (svg, "\"/></svg>");
-  QRcode_free (code);
-  return g_string_free (svg, FALSE);
-}
 
 static void
 append_text (GString    *html,
@@ -162,7 +76,6 @@ sheet_html (const char  *server,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *made = g_date_time_format (now, "%Y-%m-%d %H:%M");
   g_autofree char *heading = NULL;
-  const char *pins[] = { pin, NULL };
 
   g_string_append (html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
                          "<meta name=\"referrer\" content=\"no-referrer\"><title>");
@@ -184,42 +97,18 @@ sheet_html (const char  *server,
   for (guint i = 0; i < cards->len; i++)
     {
       Card *card = &g_array_index (cards, Card, i);
-      g_autofree char *link = NULL, *svg = NULL, *who = NULL;
+      g_autofree char *team = card->officer.team != NULL
+                              ? g_strdup_printf (_("Team %s"), card->officer.team) : NULL;
 
-      link = xuncha_enroll_link_encode (server, card->officer.id, card->code,
-                                        pin != NULL ? pins : NULL, error);
-      if (link == NULL)
+      if (!xuncha_office_enroll_card_append (html, server, pin, &card->officer, card->code,
+                                             team,
+                                             _("Xuncha: Settings, Scan Code; or type the "
+                                               "officer ID and code. Works once."), error))
         {
           g_prefix_error (error, "%s: ", card->officer.id);
           return NULL;
         }
-      svg = qr_svg (link, error);
-      if (svg == NULL)
-        return NULL;
-      memset (link, 0, strlen (link));
-      g_string_append (html, "<section class=\"card\"><div class=\"who\">");
-      who = g_strcmp0 (card->officer.name, card->officer.id) != 0
-            ? g_strdup_printf ("%s · %s", card->officer.id, card->officer.name)
-            : g_strdup (card->officer.id);
-      append_text (html, who);
-      if (card->officer.team != NULL)
-        {
-          g_autofree char *team = g_strdup_printf (_("Team %s"), card->officer.team);
-
-          g_string_append (html, "<div class=\"team\">");
-          append_text (html, team);
-          g_string_append (html, "</div>");
-        }
-      g_string_append (html, "</div>");
-      g_string_append (html, svg);
-      g_string_append (html, "<div class=\"code\">");
-      append_text (html, card->code);
-      g_string_append (html, "</div><div class=\"server\">");
-      append_text (html, server);
-      g_string_append (html, "</div><div class=\"note\">");
-      append_text (html, _("Xuncha: Settings, Scan Code; or type the officer ID and code. "
-                           "Works once."));
-      g_string_append (html, "</div></section>\n");
+      g_string_append_c (html, '\n');
     }
   g_string_append (html, "</main></body></html>\n");
   return g_string_free (g_steal_pointer (&html), FALSE);
@@ -341,7 +230,7 @@ xuncha_office_cli_officer_sheet (int    argc,
 
   /* Everything that can be checked before a code changes: the address (as the link's
    * reader takes it), the certificate. */
-  if (cert != NULL && (pin = certificate_pin (cert, &error)) == NULL)
+  if (cert != NULL && (pin = xuncha_office_enroll_card_pin (cert, &error)) == NULL)
     {
       g_printerr ("%s\n", error->message);
       return 1;

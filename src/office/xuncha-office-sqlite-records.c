@@ -80,7 +80,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 9 (console queries): what the console filters and maps reports by, in columns of their own
  *    with indexes (created_at as Unix seconds, the position, the street segment), and each
  *    street segment's name, class and bounding box (an R*Tree), kept by every streets
- *    import (xuncha-office-sqlite-report-query.c). */
+ *    import (xuncha-office-sqlite-report-query.c).
+ * 10 (officers): when each device token last began a sync (who-am-I), wall-clock
+ *    microseconds, for the console's officers. Its column only. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -228,6 +230,9 @@ static const char * const migrations[] = {
   "  FROM street_extents s JOIN features f ON f.kind = 'streets' AND f.id = s.id,"
   "    json_tree (f.body, '$.geometry.coordinates') t"
   "  WHERE t.type IN ('real', 'integer') GROUP BY s.rid;",
+
+  /* The console's officers: a device's last sync. Its column only. */
+  "ALTER TABLE tokens ADD COLUMN seen_us INTEGER;",
 };
 
 int
@@ -716,6 +721,44 @@ records_officer_add (XunchaOfficeRecords      *records,
 }
 
 static gboolean
+records_officer_add_new (XunchaOfficeRecords      *records,
+                         const XunchaWireOfficer  *officer,
+                         char                    **code,
+                         GError                  **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *new_code = random_code ();
+  g_autofree char *hash = code_hash (new_code);
+  g_autofree char *now = now_iso ();
+  sqlite3_stmt *stmt;
+
+  if (c == NULL)
+    return FALSE;
+  stmt = prepare (c,
+                  "INSERT INTO officers (id, name, team, leader, code_sha256, revoked, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (id) DO NOTHING",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, officer->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, officer->team, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, officer->leader);
+  sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (c->db) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT,
+                   "Officer %s exists already", officer->id);
+      return FALSE;
+    }
+  *code = g_steal_pointer (&new_code);
+  return TRUE;
+}
+
+static gboolean
 records_officer_revoke (XunchaOfficeRecords  *records,
                         const char           *officer_id,
                         GError              **error)
@@ -895,6 +938,31 @@ records_authenticate (XunchaOfficeRecords  *records,
     return unauthorized (error, "The office does not accept this device token (revoked or "
                          "unknown); enroll again");
   return TRUE;
+}
+
+static gboolean
+records_device_seen (XunchaOfficeRecords  *records,
+                     const char           *token,
+                     gint64                at_us,
+                     GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  sqlite3_stmt *stmt;
+  gboolean done;
+
+  if (c == NULL)
+    return FALSE;
+  stmt = prepare (c, "UPDATE tokens SET seen_us = ?2 WHERE sha256 = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at_us);
+  /* Not worth a wait: a who-am-I is answered at once also while another call writes. */
+  sqlite3_busy_timeout (c->db, 0);
+  done = step_done (c, stmt, error);
+  sqlite3_busy_timeout (c->db, 5000);
+  return done;
 }
 
 static XunchaOfficeEnrolledKey *
@@ -3074,6 +3142,8 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->authenticate = records_authenticate;
   iface->assigned_streets = records_assigned_streets;
   iface->assign_streets = records_assign_streets;
+  iface->device_seen = records_device_seen;
+  iface->officer_add_new = records_officer_add_new;
   iface->report_put = records_report_put;
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;

@@ -475,6 +475,55 @@ officers (XunchaOfficeStaffRecords  *records,
   return g_steal_pointer (&list);
 }
 
+static GPtrArray *
+officer_states (XunchaOfficeStaffRecords  *records,
+                const char                *team,
+                const char                *officer_id,
+                GError                   **error)
+{
+  g_autoptr(XunchaOfficeSqliteConnection) c = take (records, FALSE, error);
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_officer_state_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  /* The newest report from the index reports_officer (officer_id, received_at). */
+  stmt = prepare (c,
+                  "SELECT o.id, o.name, o.team, o.leader, o.revoked, o.code_sha256 IS NOT NULL,"
+                  "  (SELECT count(*) FROM tokens t WHERE t.officer_id = o.id AND t.revoked = 0),"
+                  "  (SELECT max (r.received_at) FROM reports r WHERE r.officer_id = o.id),"
+                  "  (SELECT count(*) FROM assignments a WHERE a.officer_id = o.id),"
+                  "  (SELECT max (t.seen_us) FROM tokens t WHERE t.officer_id = o.id) "
+                  "FROM officers o WHERE (?1 IS NULL OR o.team = ?1) AND (?2 IS NULL OR o.id = ?2) "
+                  "ORDER BY o.team IS NULL, o.team, o.id",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, team, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, officer_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaOfficeOfficerState *state = xuncha_office_officer_state_new ();
+
+      state->officer.id = g_strdup (column_text (stmt, 0));
+      state->officer.name = g_strdup (column_text (stmt, 1));
+      state->officer.team = g_strdup (column_text (stmt, 2));
+      state->officer.leader = sqlite3_column_int (stmt, 3) != 0;
+      state->revoked = sqlite3_column_int (stmt, 4) != 0;
+      state->code_open = sqlite3_column_int (stmt, 5) != 0;
+      state->devices = (guint)sqlite3_column_int64 (stmt, 6);
+      state->last_received = g_strdup (column_text (stmt, 7));
+      state->segments = (guint)sqlite3_column_int64 (stmt, 8);
+      state->last_sync_us = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (list, state);
+    }
+  if (!read_done (c, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&list);
+}
+
 void
 xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface)
 {
@@ -491,4 +540,5 @@ xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface
   iface->audit_add = audit_add;
   iface->audit_list = audit_list;
   iface->officers = officers;
+  iface->officer_states = officer_states;
 }

@@ -186,6 +186,18 @@ xuncha_office_staff_records_officers (XunchaOfficeStaffRecords  *self,
   return IFACE (self)->officers (self, error);
 }
 
+GPtrArray *
+xuncha_office_staff_records_officer_states (XunchaOfficeStaffRecords  *self,
+                                            const char                *team,
+                                            const char                *officer_id,
+                                            GError                   **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_STAFF_RECORDS (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->officer_states (self, team, officer_id, error);
+}
+
 void
 xuncha_office_staff_records_officer_free (XunchaWireOfficer *officer)
 {

@@ -5,6 +5,7 @@
 
 #include "xuncha-office-audit-entry.h"
 #include "xuncha-office-enroll-failure.h"
+#include "xuncha-office-officer-state.h"
 #include "xuncha-office-staff-session.h"
 #include "xuncha-office-staff.h"
 #include "xuncha-office-storage-error.h"
@@ -59,6 +60,8 @@ struct _XunchaOfficeStaffRecordsInterface
                                     guint limit, GError **error);
 
   GPtrArray *(*officers)           (XunchaOfficeStaffRecords *self, GError **error);
+  GPtrArray *(*officer_states)     (XunchaOfficeStaffRecords *self, const char *team,
+                                    const char *officer_id, GError **error);
 };
 
 /* Adds an account, and @audit with it. CONFLICT when the name is taken. */
@@ -131,6 +134,12 @@ GPtrArray  *xuncha_office_staff_records_audit_list         (XunchaOfficeStaffRec
 /* Every officer (XunchaWireOfficer, revoked ones too: their reports stay), by id: the
  * console's names and teams for reports. */
 GPtrArray  *xuncha_office_staff_records_officers           (XunchaOfficeStaffRecords     *self,
+                                                            GError                      **error);
+/* The officers (XunchaOfficeOfficerState, revoked ones too) of @team (NULL: every team),
+ * or only @officer_id's (NULL: all), by team and id: the console's list of officers. */
+GPtrArray  *xuncha_office_staff_records_officer_states     (XunchaOfficeStaffRecords     *self,
+                                                            const char                   *team,
+                                                            const char                   *officer_id,
                                                             GError                      **error);
 /* Frees an officer of that list. */
 void        xuncha_office_staff_records_officer_free       (XunchaWireOfficer            *officer);

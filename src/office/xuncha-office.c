@@ -14,6 +14,7 @@
 #include "xuncha-office-backend.h"
 #include "xuncha-office-backup.h"
 #include "xuncha-office-cli.h"
+#include "xuncha-office-enroll-card.h"
 #include "xuncha-office-server.h"
 #include "xuncha-office-staff-records.h"
 #include "xuncha-text-private.h"
@@ -316,6 +317,18 @@ cmd_serve (int    argc,
           return 1;
         }
       xuncha_office_console_set_basemap (console, basemap);
+    }
+  if (cert != NULL)
+    {
+      /* The console's enrollment cards pin the key the office serves with. */
+      g_autofree char *pin = xuncha_office_enroll_card_pin (cert, &error);
+
+      if (pin == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      xuncha_office_console_set_enroll_pin (console, pin);
     }
   server = xuncha_office_server_new (api, pool, certificate);
   xuncha_office_server_set_console (server, console);
