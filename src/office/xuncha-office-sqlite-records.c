@@ -596,12 +596,7 @@ code_hash (const char *code)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *)sqlite3_column_text (stmt, column);
-}
+#define column_text xuncha_office_sqlite_column_text
 
 /* The first column of the first row of @sql (a literal) with @text as ?1; 0 without. */
 static gboolean
@@ -3160,10 +3155,29 @@ xuncha_office_sqlite_connection_fail (XunchaOfficeSqliteConnection  *connection,
 }
 
 gboolean
+xuncha_office_sqlite_connection_read_done (XunchaOfficeSqliteConnection  *connection,
+                                           sqlite3_stmt                  *stmt,
+                                           int                            rc,
+                                           GError                       **error)
+{
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error ((Connection *)connection, error, "Database read failed");
+  return TRUE;
+}
+
+gboolean
 xuncha_office_sqlite_connection_commit (XunchaOfficeSqliteConnection  *connection,
                                         GError                       **error)
 {
   return exec ((Connection *)connection, "COMMIT", error);
+}
+
+const char *
+xuncha_office_sqlite_column_text (sqlite3_stmt *stmt,
+                                  int           column)
+{
+  return (const char *)sqlite3_column_text (stmt, column);
 }
 
 void

@@ -8,29 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "xuncha-office-sqlite-records-private.h"
-
-typedef XunchaOfficeSqliteConnection Connection;
-
-static Connection *
-take (XunchaOfficeStaffRecords  *records,
-      gboolean                   write,
-      GError                   **error)
-{
-  return xuncha_office_sqlite_connection_take (XUNCHA_OFFICE_SQLITE_RECORDS (records), write,
-                                               error);
-}
-
-#define prepare xuncha_office_sqlite_connection_prepare
-#define step_done xuncha_office_sqlite_connection_step_done
-#define commit xuncha_office_sqlite_connection_commit
-
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *)sqlite3_column_text (stmt, column);
-}
+#include "xuncha-office-sqlite-part-private.h"
 
 static gboolean
 not_found (GError     **error,
@@ -42,23 +20,10 @@ not_found (GError     **error,
   return FALSE;
 }
 
-/* Rows are read to their end; a failed step is an error. */
-static gboolean
-read_done (Connection    *c,
-           sqlite3_stmt  *stmt,
-           int            rc,
-           GError       **error)
-{
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return xuncha_office_sqlite_connection_fail (c, error, "Database read failed");
-  return TRUE;
-}
-
-static gboolean
-audit_insert (Connection                    *c,
-              const XunchaOfficeAuditEntry  *entry,
-              GError                       **error)
+gboolean
+xuncha_office_sqlite_audit_insert (Connection                    *c,
+                                   const XunchaOfficeAuditEntry  *entry,
+                                   GError                       **error)
 {
   sqlite3_stmt *stmt = prepare (c, "INSERT INTO audit_log (at, actor, action, subject, before, "
                                 "after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
