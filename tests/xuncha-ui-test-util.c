@@ -205,3 +205,38 @@ xuncha_ui_test_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
   return path;
 }
+
+GtkWidget *
+xuncha_ui_test_find_widget (GtkWidget *widget,
+                            GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = xuncha_ui_test_find_widget (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+xuncha_ui_test_template_child (gpointer    widget,
+                               GType       type,
+                               const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+void
+xuncha_ui_test_click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
