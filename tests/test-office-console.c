@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "xuncha-core.h"
+#include "xuncha-test-console.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 
@@ -31,23 +32,11 @@ typedef struct
 
 static Fixture *fixture;
 
-/* One answer. */
-typedef struct
-{
-  guint               status;
-  SoupMessageHeaders *headers;
-  char               *body;
-} Answer;
+typedef XunchaTestAnswer Answer;
 
-static void
-answer_free (Answer *answer)
-{
-  g_clear_pointer (&answer->headers, soup_message_headers_unref);
-  g_free (answer->body);
-  g_free (answer);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, xuncha_test_answer_free)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, answer_free)
+#define answer_free xuncha_test_answer_free
 
 /* @form: an urlencoded body, or NULL for none. No redirect is followed. */
 static Answer *
@@ -58,35 +47,8 @@ request_full (const char *method,
               const char *extra_header,
               const char *extra_value)
 {
-  g_autofree char *url = g_strdup_printf ("%s%s", fixture->office->url, path + 1);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  Answer *answer = g_new0 (Answer, 1);
-
-  g_assert_nonnull (msg);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  if (cookie != NULL)
-    {
-      g_autofree char *header = g_strdup_printf ("xuncha_session=%s", cookie);
-
-      soup_message_headers_append (soup_message_get_request_headers (msg), "Cookie", header);
-    }
-  if (extra_header != NULL)
-    soup_message_headers_append (soup_message_get_request_headers (msg), extra_header,
-                                 extra_value);
-  if (form != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-
-      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-    }
-  bytes = soup_session_send_and_read (fixture->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  answer->status = soup_message_get_status (msg);
-  answer->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  answer->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return answer;
+  return xuncha_test_console_request (fixture->session, fixture->office, method, path, cookie,
+                                      form, extra_header, extra_value);
 }
 
 static Answer *
@@ -98,31 +60,7 @@ request (const char *method,
   return request_full (method, path, cookie, form, NULL, NULL);
 }
 
-/* The session id a Set-Cookie of the answer gives, "" for one that clears it, NULL for
- * none. */
-static char *
-set_session (Answer *answer)
-{
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
-  char *found = NULL;
-
-  soup_message_headers_iter_init (&iter, answer->headers);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    if (g_ascii_strcasecmp (name, "Set-Cookie") == 0
-        && g_str_has_prefix (value, "xuncha_session="))
-      {
-        const char *start = value + strlen ("xuncha_session=");
-
-        g_assert_nonnull (strstr (value, "; HttpOnly"));
-        g_assert_nonnull (strstr (value, "; Secure"));
-        g_assert_nonnull (strstr (value, "; SameSite=Strict"));
-        g_assert_nonnull (strstr (value, "; Path=/console"));
-        g_free (found);
-        found = g_strndup (start, strcspn (start, ";"));
-      }
-  return found;
-}
+#define set_session xuncha_test_answer_session
 
 /* The CSRF token a page carries in its forms. */
 static char *
@@ -195,76 +133,18 @@ login (const char *name)
 /* Set-up: an office with two teams' officers, their reports (one with a hostile note and a
  * photo), streets, and one account of each role. */
 
-static char *
+static void
 put_report (XunchaHttp *http,
             const char *uuid,
             const char *note,
             const char *photo)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaHttpResponse) response = NULL;
-  g_autofree char *path = g_strdup_printf ("api/v1/reports/%s", uuid);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *created = g_date_time_format_iso8601 (now);
+  XunchaTestReport report = {
+    .uuid = uuid, .note = note, .lat = 30.6501, .lon = 104.0620, .accuracy = 6.5,
+    .street = "s-102", .offset_m = 143.0, .photo = photo,
+  };
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "uuid");
-  json_builder_add_string_value (builder, uuid);
-  json_builder_set_member_name (builder, "created_at");
-  json_builder_add_string_value (builder, created);
-  json_builder_set_member_name (builder, "category");
-  json_builder_add_string_value (builder, "09006");
-  json_builder_set_member_name (builder, "fields");
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "note");
-  json_builder_add_string_value (builder, note);
-  json_builder_set_member_name (builder, "position");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "lat");
-  json_builder_add_double_value (builder, 30.6501);
-  json_builder_set_member_name (builder, "lon");
-  json_builder_add_double_value (builder, 104.0620);
-  json_builder_set_member_name (builder, "accuracy");
-  json_builder_add_double_value (builder, 6.5);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, "gps");
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "street");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "s-102");
-  json_builder_set_member_name (builder, "offset_m");
-  json_builder_add_double_value (builder, 143.0);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "photos");
-  json_builder_begin_array (builder);
-  if (photo != NULL)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, photo);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, "before");
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json = json_generator_to_data (generator, NULL);
-  body = g_bytes_new (json, strlen (json));
-  response = xuncha_http_request (http, "PUT", path, "application/json", body, NULL, NULL, NULL,
-                                  NULL, &error);
-  g_assert_no_error (error);
-  if (response->status != 201)
-    g_error ("PUT report: %ld %s", (long)response->status, xuncha_http_response_text (response));
-  return NULL;
+  xuncha_test_put_report (http, &report);
 }
 
 static char *
@@ -285,7 +165,6 @@ static void
 set_up (void)
 {
   XunchaTestCerts *certs = xuncha_test_certs ();
-  g_autoptr(GTlsDatabase) ca = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/sync-streets.geojson");
   g_autofree char *photo = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
@@ -307,15 +186,7 @@ set_up (void)
 
   fixture->office = xuncha_test_office_start (fixture->dir, certs->server_cert, certs->server_key,
                                               0);
-  ca = g_tls_file_database_new (certs->ca, &error);
-  g_assert_no_error (error);
-  {
-    /* Straight to loopback: no system proxy settings are read. */
-    g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-
-    fixture->session = soup_session_new_with_options ("tls-database", ca,
-                                                      "proxy-resolver", direct, NULL);
-  }
+  fixture->session = xuncha_test_console_session_new ();
 
   g_assert_true (g_file_get_contents (photo, &photo_data, &photo_length, NULL));
   fixture->photo_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guint8 *)photo_data,
@@ -342,10 +213,10 @@ set_up (void)
 
           g_assert_no_error (error);
           g_assert_cmpint (response->status, ==, 201);
-          g_free (put_report (http, REPORT_T1, HOSTILE_NOTE, fixture->photo_sha256));
+          put_report (http, REPORT_T1, HOSTILE_NOTE, fixture->photo_sha256);
         }
       else
-        g_free (put_report (fixture->device_c1, REPORT_T2, "T2 stall", NULL));
+        put_report (fixture->device_c1, REPORT_T2, "T2 stall", NULL);
     }
 }
 

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "xuncha-core.h"
+#include "xuncha-test-office.h"
+
+G_BEGIN_DECLS
+
+/* The console tests' set-up: a browser's session with the office's console over HTTPS on
+ * loopback, and reports put as a device sends them. */
+
+/* One answer of the office. */
+typedef struct
+{
+  guint               status;
+  SoupMessageHeaders *headers;
+  char               *body;      /* byte for byte, a NUL after it */
+  gsize               length;
+} XunchaTestAnswer;
+
+void              xuncha_test_answer_free        (XunchaTestAnswer *answer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaTestAnswer, xuncha_test_answer_free)
+
+/* A session that trusts the test CA and goes straight to loopback (no proxy settings are
+ * read). */
+SoupSession      *xuncha_test_console_session_new (void);
+
+/* @method on @path (from its leading "/") of @office, with the session id @cookie and the
+ * urlencoded @form (NULL: none) and one more header @extra_header (NULL: none); no
+ * redirect is followed. */
+XunchaTestAnswer *xuncha_test_console_request    (SoupSession      *session,
+                                                  XunchaTestOffice *office,
+                                                  const char       *method,
+                                                  const char       *path,
+                                                  const char       *cookie,
+                                                  const char       *form,
+                                                  const char       *extra_header,
+                                                  const char       *extra_value);
+
+/* The session id a Set-Cookie of @answer gives, "" for one that clears it, NULL for none;
+ * a session cookie is HttpOnly, Secure, SameSite=Strict and only for /console. */
+char             *xuncha_test_answer_session     (XunchaTestAnswer *answer);
+
+/* A report of category 09006 as a device sends it. */
+typedef struct
+{
+  const char *uuid;
+  const char *note;
+  double      lat;
+  double      lon;
+  double      accuracy;    /* NAN: none */
+  const char *street;      /* NULL: none */
+  double      offset_m;    /* along @street */
+  const char *merchant;    /* NULL: none */
+  const char *photo;       /* sha256 of its "before" photo; NULL: none */
+} XunchaTestReport;
+
+/* Puts @report with the device's connection @http; asserts that the office took it. */
+void              xuncha_test_put_report         (XunchaHttp             *http,
+                                                  const XunchaTestReport *report);
+
+G_END_DECLS
