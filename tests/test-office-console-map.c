@@ -17,7 +17,6 @@
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 
-#define NEW_PASSWORD "strong enough 1"
 #define FORMULA_NOTE "=HYPERLINK(\"http://evil.example/\",\"x\")"
 #define HOSTILE_NOTE "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
 #define REPORT_T1 "6a0d3f4e-1c2b-4d5e-8f90-a1b2c3d4e5f6"
@@ -48,7 +47,6 @@ typedef XunchaTestAnswer Answer;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, xuncha_test_answer_free)
 
 #define answer_free xuncha_test_answer_free
-#define session_of xuncha_test_answer_session
 
 static Answer *
 request_to (XunchaTestOffice *office,
@@ -75,32 +73,7 @@ staff_session (const char *name,
                const char *role,
                const char *team)
 {
-  g_autofree char *out = team != NULL
-    ? xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, "--team",
-                                team, NULL)
-    : xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, NULL);
-  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
-  g_autofree char *one_time = g_uri_escape_string (lines[g_strv_length (lines) - 1], NULL,
-                                                   FALSE);
-  g_autofree char *new_password = g_uri_escape_string (NEW_PASSWORD, NULL, FALSE);
-  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", name, one_time);
-  g_autoptr(Answer) login = request_to (fixture->office, "POST", "/console/login", NULL, form);
-  g_autofree char *first = session_of (login);
-  g_autoptr(Answer) page = request_to (fixture->office, "GET", "/console/password", first, NULL);
-  const char *marker = strstr (page->body, "name=\"csrf\" value=\"");
-  g_autofree char *csrf = NULL;
-  g_autoptr(Answer) changed = NULL;
-
-  g_assert_cmpint (login->status, ==, 303);
-  g_assert_nonnull (marker);
-  marker += strlen ("name=\"csrf\" value=\"");
-  csrf = g_strndup (marker, strcspn (marker, "\""));
-  g_free (form);
-  form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, one_time, new_password,
-                          new_password);
-  changed = request_to (fixture->office, "POST", "/console/password", first, form);
-  g_assert_cmpint (changed->status, ==, 303);
-  return session_of (changed);
+  return xuncha_test_console_staff_session (fixture->session, fixture->office, name, role, team);
 }
 
 static void

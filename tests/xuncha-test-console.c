@@ -99,6 +99,69 @@ xuncha_test_answer_session (XunchaTestAnswer *answer)
   return found;
 }
 
+char *
+xuncha_test_console_staff_session (SoupSession      *session,
+                                   XunchaTestOffice *office,
+                                   const char       *name,
+                                   const char       *role,
+                                   const char       *team)
+{
+  g_autofree char *out = team != NULL
+    ? xuncha_test_office_admin (office->data_dir, "staff", "add", name, "--role", role, "--team",
+                                team, NULL)
+    : xuncha_test_office_admin (office->data_dir, "staff", "add", name, "--role", role, NULL);
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_autofree char *one_time = g_uri_escape_string (lines[g_strv_length (lines) - 1], NULL,
+                                                   FALSE);
+  g_autofree char *new_password = g_uri_escape_string (XUNCHA_TEST_CONSOLE_PASSWORD, NULL, FALSE);
+  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", name, one_time);
+  g_autoptr(XunchaTestAnswer) login = NULL;
+  g_autoptr(XunchaTestAnswer) page = NULL;
+  g_autoptr(XunchaTestAnswer) changed = NULL;
+  g_autofree char *first = NULL, *csrf = NULL;
+  const char *marker;
+  char *second;
+
+  login = xuncha_test_console_request (session, office, "POST", "/console/login", NULL, form,
+                                       NULL, NULL);
+  g_assert_cmpint (login->status, ==, 303);
+  first = xuncha_test_answer_session (login);
+  page = xuncha_test_console_request (session, office, "GET", "/console/password", first, NULL,
+                                      NULL, NULL);
+  g_assert_cmpint (page->status, ==, 200);
+  marker = strstr (page->body, "name=\"csrf\" value=\"");
+  g_assert_nonnull (marker);
+  marker += strlen ("name=\"csrf\" value=\"");
+  csrf = g_strndup (marker, strcspn (marker, "\""));
+  g_free (form);
+  form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, one_time, new_password,
+                          new_password);
+  changed = xuncha_test_console_request (session, office, "POST", "/console/password", first,
+                                         form, NULL, NULL);
+  g_assert_cmpint (changed->status, ==, 303);
+  second = xuncha_test_answer_session (changed);
+  g_assert_nonnull (second);
+  return second;
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_double (JsonBuilder *builder,
+            const char  *member,
+            double       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_double_value (builder, value);
+}
+
 void
 xuncha_test_put_report (XunchaHttp             *http,
                         const XunchaTestReport *report)
@@ -115,55 +178,38 @@ xuncha_test_put_report (XunchaHttp             *http,
   g_autofree char *created = g_date_time_format_iso8601 (now);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "uuid");
-  json_builder_add_string_value (builder, report->uuid);
-  json_builder_set_member_name (builder, "created_at");
-  json_builder_add_string_value (builder, created);
-  json_builder_set_member_name (builder, "category");
-  json_builder_add_string_value (builder, "09006");
+  add_string (builder, "uuid", report->uuid);
+  add_string (builder, "created_at", created);
+  add_string (builder, "category", "09006");
   json_builder_set_member_name (builder, "fields");
   json_builder_begin_object (builder);
   json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "note");
-  json_builder_add_string_value (builder, report->note);
+  add_string (builder, "note", report->note);
   json_builder_set_member_name (builder, "position");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "lat");
-  json_builder_add_double_value (builder, report->lat);
-  json_builder_set_member_name (builder, "lon");
-  json_builder_add_double_value (builder, report->lon);
+  add_double (builder, "lat", report->lat);
+  add_double (builder, "lon", report->lon);
   if (!isnan (report->accuracy))
-    {
-      json_builder_set_member_name (builder, "accuracy");
-      json_builder_add_double_value (builder, report->accuracy);
-    }
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, "gps");
+    add_double (builder, "accuracy", report->accuracy);
+  add_string (builder, "source", "gps");
   json_builder_end_object (builder);
   if (report->street != NULL)
     {
       json_builder_set_member_name (builder, "street");
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, report->street);
-      json_builder_set_member_name (builder, "offset_m");
-      json_builder_add_double_value (builder, report->offset_m);
+      add_string (builder, "id", report->street);
+      add_double (builder, "offset_m", report->offset_m);
       json_builder_end_object (builder);
     }
   if (report->merchant != NULL)
-    {
-      json_builder_set_member_name (builder, "merchant_id");
-      json_builder_add_string_value (builder, report->merchant);
-    }
+    add_string (builder, "merchant_id", report->merchant);
   json_builder_set_member_name (builder, "photos");
   json_builder_begin_array (builder);
   if (report->photo != NULL)
     {
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, report->photo);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, "before");
+      add_string (builder, "sha256", report->photo);
+      add_string (builder, "role", "before");
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -44,6 +44,18 @@ XunchaTestAnswer *xuncha_test_console_request    (SoupSession      *session,
  * a session cookie is HttpOnly, Secure, SameSite=Strict and only for /console. */
 char             *xuncha_test_answer_session     (XunchaTestAnswer *answer);
 
+/* The password every account the tests make is given at its first login. */
+#define XUNCHA_TEST_CONSOLE_PASSWORD "strong enough 1"
+
+/* Adds the console account @name (@role, and @team: NULL for none) to @office, logs in
+ * with its one-time password and changes that to XUNCHA_TEST_CONSOLE_PASSWORD: the
+ * session id. */
+char             *xuncha_test_console_staff_session (SoupSession      *session,
+                                                     XunchaTestOffice *office,
+                                                     const char       *name,
+                                                     const char       *role,
+                                                     const char       *team);
+
 /* A report of category 09006 as a device sends it. */
 typedef struct
 {
