@@ -206,21 +206,52 @@ xuncha_ui_test_screenshot (GtkWidget  *widget,
   return path;
 }
 
-GtkWidget *
-xuncha_ui_test_find_widget (GtkWidget *widget,
-                            GType      type)
+/* The first widget below @widget, depth first, that @match takes. */
+static GtkWidget *
+find_below (GtkWidget     *widget,
+            gboolean     (*match) (GtkWidget     *widget,
+                                   gconstpointer  data),
+            gconstpointer  data)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found;
 
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+      if (match (child, data))
         return child;
-      if ((found = xuncha_ui_test_find_widget (child, type)) != NULL)
+      if ((found = find_below (child, match, data)) != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *)type);
+}
+
+GtkWidget *
+xuncha_ui_test_find_widget (GtkWidget *widget,
+                            GType      type)
+{
+  return find_below (widget, is_of_type, &type);
+}
+
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+GtkWidget *
+xuncha_ui_test_find_by_css_class (GtkWidget  *widget,
+                                  const char *css_class)
+{
+  return find_below (widget, has_css_class, css_class);
 }
 
 GtkWidget *

@@ -33,6 +33,10 @@ void      xuncha_ui_test_wait_for_camera   (gpointer    camera);
 GtkWidget *xuncha_ui_test_find_widget      (GtkWidget  *widget,
                                             GType       type);
 
+/* The first widget with the style class @css_class below @widget, depth first, or NULL. */
+GtkWidget *xuncha_ui_test_find_by_css_class (GtkWidget  *widget,
+                                             const char *css_class);
+
 /* The template child @name of @widget, whose template is @type's; fails when absent. */
 GtkWidget *xuncha_ui_test_template_child   (gpointer    widget,
                                             GType       type,
