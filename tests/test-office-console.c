@@ -18,7 +18,7 @@
 #define HOSTILE_NOTE "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
 #define REPORT_T1 "6a0d3f4e-1c2b-4d5e-8f90-a1b2c3d4e5f6"
 #define REPORT_T2 "7b1e4f5a-2d3c-4e6f-9a01-b2c3d4e5f6a7"
-#define NEW_PASSWORD "strong enough 1"
+#define NEW_PASSWORD XUNCHA_TEST_CONSOLE_PASSWORD
 
 typedef struct
 {
@@ -101,26 +101,9 @@ login (const char *name)
 
   if (one_time != NULL)
     {
-      g_autoptr(Answer) page = NULL;
-      g_autoptr(Answer) changed = NULL;
-      g_autofree char *first = NULL, *csrf = NULL, *form = NULL, *o = form_escape (one_time);
-      g_autofree char *p = form_escape (NEW_PASSWORD);
-
-      answer = login_answer (name, one_time, NULL);
-      g_assert_cmpint (answer->status, ==, 303);
-      g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
-                       "/console/password");
-      first = set_session (answer);
-      page = request ("GET", "/console/password", first, NULL);
-      g_assert_cmpint (page->status, ==, 200);
-      csrf = csrf_of (page->body);
-      form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, o, p, p);
-      changed = request ("POST", "/console/password", first, form);
-      g_assert_cmpint (changed->status, ==, 303);
+      session = xuncha_test_console_first_login (fixture->session, fixture->office, name,
+                                                 one_time);
       g_hash_table_remove (fixture->passwords, name);
-      session = set_session (changed);
-      g_assert_nonnull (session);
-      g_assert_cmpstr (session, !=, first);
       return session;
     }
   answer = login_answer (name, NEW_PASSWORD, NULL);
@@ -152,13 +135,7 @@ add_staff (const char *name,
            const char *role,
            const char *team)
 {
-  g_autofree char *out = team != NULL
-    ? xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, "--team",
-                                team, NULL)
-    : xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, NULL);
-  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
-
-  return g_strdup (lines[g_strv_length (lines) - 1]);
+  return xuncha_test_console_add_staff (fixture->dir, name, role, team);
 }
 
 static void

@@ -100,21 +100,30 @@ xuncha_test_answer_session (XunchaTestAnswer *answer)
 }
 
 char *
-xuncha_test_console_staff_session (SoupSession      *session,
-                                   XunchaTestOffice *office,
-                                   const char       *name,
-                                   const char       *role,
-                                   const char       *team)
+xuncha_test_console_add_staff (const char *office_dir,
+                               const char *name,
+                               const char *role,
+                               const char *team)
 {
   g_autofree char *out = team != NULL
-    ? xuncha_test_office_admin (office->data_dir, "staff", "add", name, "--role", role, "--team",
-                                team, NULL)
-    : xuncha_test_office_admin (office->data_dir, "staff", "add", name, "--role", role, NULL);
+    ? xuncha_test_office_admin (office_dir, "staff", "add", name, "--role", role, "--team", team,
+                                NULL)
+    : xuncha_test_office_admin (office_dir, "staff", "add", name, "--role", role, NULL);
   g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
-  g_autofree char *one_time = g_uri_escape_string (lines[g_strv_length (lines) - 1], NULL,
-                                                   FALSE);
-  g_autofree char *new_password = g_uri_escape_string (XUNCHA_TEST_CONSOLE_PASSWORD, NULL, FALSE);
-  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", name, one_time);
+
+  return g_strdup (lines[g_strv_length (lines) - 1]);
+}
+
+char *
+xuncha_test_console_first_login (SoupSession      *session,
+                                 XunchaTestOffice *office,
+                                 const char       *name,
+                                 const char       *one_time)
+{
+  g_autofree char *n = g_uri_escape_string (name, NULL, FALSE);
+  g_autofree char *o = g_uri_escape_string (one_time, NULL, FALSE);
+  g_autofree char *p = g_uri_escape_string (XUNCHA_TEST_CONSOLE_PASSWORD, NULL, FALSE);
+  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", n, o);
   g_autoptr(XunchaTestAnswer) login = NULL;
   g_autoptr(XunchaTestAnswer) page = NULL;
   g_autoptr(XunchaTestAnswer) changed = NULL;
@@ -125,7 +134,10 @@ xuncha_test_console_staff_session (SoupSession      *session,
   login = xuncha_test_console_request (session, office, "POST", "/console/login", NULL, form,
                                        NULL, NULL);
   g_assert_cmpint (login->status, ==, 303);
+  g_assert_cmpstr (soup_message_headers_get_one (login->headers, "Location"), ==,
+                   "/console/password");
   first = xuncha_test_answer_session (login);
+  g_assert_nonnull (first);
   page = xuncha_test_console_request (session, office, "GET", "/console/password", first, NULL,
                                       NULL, NULL);
   g_assert_cmpint (page->status, ==, 200);
@@ -134,14 +146,27 @@ xuncha_test_console_staff_session (SoupSession      *session,
   marker += strlen ("name=\"csrf\" value=\"");
   csrf = g_strndup (marker, strcspn (marker, "\""));
   g_free (form);
-  form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, one_time, new_password,
-                          new_password);
+  form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, o, p, p);
   changed = xuncha_test_console_request (session, office, "POST", "/console/password", first,
                                          form, NULL, NULL);
   g_assert_cmpint (changed->status, ==, 303);
   second = xuncha_test_answer_session (changed);
   g_assert_nonnull (second);
+  g_assert_cmpstr (second, !=, first);
   return second;
+}
+
+char *
+xuncha_test_console_staff_session (SoupSession      *session,
+                                   XunchaTestOffice *office,
+                                   const char       *name,
+                                   const char       *role,
+                                   const char       *team)
+{
+  g_autofree char *one_time = xuncha_test_console_add_staff (office->data_dir, name, role,
+                                                              team);
+
+  return xuncha_test_console_first_login (session, office, name, one_time);
 }
 
 static void

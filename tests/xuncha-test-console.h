@@ -47,9 +47,21 @@ char             *xuncha_test_answer_session     (XunchaTestAnswer *answer);
 /* The password every account the tests make is given at its first login. */
 #define XUNCHA_TEST_CONSOLE_PASSWORD "strong enough 1"
 
-/* Adds the console account @name (@role, and @team: NULL for none) to @office, logs in
- * with its one-time password and changes that to XUNCHA_TEST_CONSOLE_PASSWORD: the
- * session id. */
+/* Adds the console account @name (@role, and @team: NULL for none) to the office of
+ * @office_dir, started or not: its one-time password. */
+char             *xuncha_test_console_add_staff  (const char       *office_dir,
+                                                  const char       *name,
+                                                  const char       *role,
+                                                  const char       *team);
+
+/* The first login of @name: with its one-time password @one_time, which the console has
+ * changed to XUNCHA_TEST_CONSOLE_PASSWORD before anything else; the new session id. */
+char             *xuncha_test_console_first_login (SoupSession      *session,
+                                                   XunchaTestOffice *office,
+                                                   const char       *name,
+                                                   const char       *one_time);
+
+/* A new account's session: xuncha_test_console_add_staff(), then its first login. */
 char             *xuncha_test_console_staff_session (SoupSession      *session,
                                                      XunchaTestOffice *office,
                                                      const char       *name,
