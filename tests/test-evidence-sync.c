@@ -759,10 +759,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* libsoup's connections (the console's pages) ask GIO for the system's proxy resolver,
-   * whose GNOME module reads settings this test has no schemas for: loopback needs none. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  xuncha_test_console_init (&argc, &argv);
   g_test_add_func ("/evidence-sync/tampering-refused", test_tampering_refused);
   g_test_add_func ("/evidence-sync/photo-changed-refused", test_photo_changed_refused);
   g_test_add_func ("/evidence-sync/chain-break-flagged", test_chain_break_flagged);

@@ -1079,10 +1079,7 @@ main (int    argc,
 {
   int status;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* libsoup's connections ask GIO for the system's proxy resolver, whose GNOME module
-   * reads settings this test has no schemas for: loopback needs none. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  xuncha_test_console_init (&argc, &argv);
   if (xuncha_test_certs () == NULL)
     {
       g_test_add_func ("/office-console/skipped", test_language);

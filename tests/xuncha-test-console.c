@@ -8,6 +8,14 @@
 #include "xuncha-test-console.h"
 
 void
+xuncha_test_console_init (int    *argc,
+                          char ***argv)
+{
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+}
+
+void
 xuncha_test_answer_free (XunchaTestAnswer *answer)
 {
   g_clear_pointer (&answer->headers, soup_message_headers_unref);

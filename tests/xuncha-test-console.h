@@ -11,6 +11,12 @@ G_BEGIN_DECLS
 /* The console tests' set-up: a browser's session with the office's console over HTTPS on
  * loopback, and reports put as a device sends them. */
 
+/* g_test_init() for a test that talks to the console, with GIO's proxy resolver kept out:
+ * libsoup's connections ask GIO for the system's, whose GNOME module reads settings these
+ * tests have no schemas for, and loopback needs none. */
+void              xuncha_test_console_init        (int               *argc,
+                                                   char            ***argv);
+
 /* One answer of the office. */
 typedef struct
 {
