@@ -19,7 +19,7 @@ typedef struct
   guint                        steps;
   gint64                       revision;
   gint64                       from_us, to_us;
-  gpointer                     found;    /* what a read found, owned */
+  gpointer                     found;    /* what a read found, which find() hands on */
 } Call;
 
 static XunchaOfficeTimeLimit *

@@ -21,7 +21,7 @@ typedef struct
   gboolean                        flag;
   gint64                          number;
   gint64                          limit;
-  gpointer                        found;    /* what a read found, owned */
+  gpointer                        found;    /* what a read found, which find() hands on */
 } Call;
 
 static gint64
