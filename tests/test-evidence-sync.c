@@ -759,6 +759,7 @@ int
 main (int    argc,
       char **argv)
 {
+  /* Without the test certificates each test skips with the reason. */
   xuncha_test_console_init (&argc, &argv);
   g_test_add_func ("/evidence-sync/tampering-refused", test_tampering_refused);
   g_test_add_func ("/evidence-sync/photo-changed-refused", test_photo_changed_refused);

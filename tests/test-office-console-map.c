@@ -717,21 +717,11 @@ case_step (const char *who,
            guint       steps,
            const char *extra)
 {
-  g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
-  g_autoptr(Answer) page = request (path, who);
-  g_autofree char *status = g_uri_escape_string (seen_status, NULL, FALSE);
-  g_autofree char *post = g_strdup_printf ("/console/reports/%s/case", uuid);
-  g_autofree char *csrf = NULL, *form = NULL;
-  g_autoptr(Answer) answer = NULL;
-  const char *marker = strstr (page->body, "name=\"csrf\" value=\"");
+  g_autoptr(Answer) answer =
+    xuncha_test_console_case_step (fixture->session, fixture->office,
+                                   g_hash_table_lookup (fixture->sessions, who), uuid, action,
+                                   seen_status, steps, extra);
 
-  g_assert_nonnull (marker);
-  marker += strlen ("name=\"csrf\" value=\"");
-  csrf = g_strndup (marker, strcspn (marker, "\""));
-  form = g_strdup_printf ("csrf=%s&action=%s&status=%s&steps=%u%s", csrf, action, status, steps,
-                          extra != NULL ? extra : "");
-  answer = request_to (fixture->office, "POST", post, g_hash_table_lookup (fixture->sessions, who),
-                       form);
   if (answer->status != 303)
     g_error ("%s %s: %u %s", action, uuid, answer->status, answer->body);
 }
@@ -958,8 +948,7 @@ main (int    argc,
 {
   int status;
 
-  xuncha_test_console_init (&argc, &argv);
-  if (xuncha_test_certs () == NULL)
+  if (!xuncha_test_console_init (&argc, &argv))
     {
       g_test_add_func ("/office-console-map/skipped", test_skipped);
       return g_test_run ();

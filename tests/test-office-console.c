@@ -62,17 +62,7 @@ request (const char *method,
 
 #define set_session xuncha_test_answer_session
 
-/* The CSRF token a page carries in its forms. */
-static char *
-csrf_of (const char *page)
-{
-  const char *marker = "name=\"csrf\" value=\"";
-  const char *start = strstr (page, marker);
-
-  g_assert_nonnull (start);
-  start += strlen (marker);
-  return g_strndup (start, strcspn (start, "\""));
-}
+#define csrf_of xuncha_test_console_csrf
 
 static char *
 form_escape (const char *value)
@@ -652,15 +642,8 @@ case_step (const char *session,
            guint       steps,
            const char *extra)
 {
-  g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
-  g_autoptr(Answer) page = request ("GET", path, session, NULL);
-  g_autofree char *csrf = NULL, *status = form_escape (seen_status), *form = NULL;
-  g_autofree char *post = g_strdup_printf ("/console/reports/%s/case", uuid);
-
-  csrf = csrf_of (page->body);
-  form = g_strdup_printf ("csrf=%s&action=%s&status=%s&steps=%u%s", csrf, action, status, steps,
-                          extra != NULL ? extra : "");
-  return request ("POST", post, session, form);
+  return xuncha_test_console_case_step (fixture->session, fixture->office, session, uuid, action,
+                                        seen_status, steps, extra);
 }
 
 static void
@@ -1079,8 +1062,7 @@ main (int    argc,
 {
   int status;
 
-  xuncha_test_console_init (&argc, &argv);
-  if (xuncha_test_certs () == NULL)
+  if (!xuncha_test_console_init (&argc, &argv))
     {
       g_test_add_func ("/office-console/skipped", test_language);
       return g_test_run ();

@@ -7,12 +7,13 @@
 
 #include "xuncha-test-console.h"
 
-void
+gboolean
 xuncha_test_console_init (int    *argc,
                           char ***argv)
 {
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  return xuncha_test_certs () != NULL;
 }
 
 void
@@ -108,6 +109,39 @@ xuncha_test_answer_session (XunchaTestAnswer *answer)
 }
 
 char *
+xuncha_test_console_csrf (const char *page)
+{
+  const char *marker = "name=\"csrf\" value=\"";
+  const char *start = strstr (page, marker);
+
+  g_assert_nonnull (start);
+  start += strlen (marker);
+  return g_strndup (start, strcspn (start, "\""));
+}
+
+XunchaTestAnswer *
+xuncha_test_console_case_step (SoupSession      *session,
+                               XunchaTestOffice *office,
+                               const char       *cookie,
+                               const char       *uuid,
+                               const char       *action,
+                               const char       *seen_status,
+                               guint             steps,
+                               const char       *extra)
+{
+  g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
+  g_autoptr(XunchaTestAnswer) page = xuncha_test_console_request (session, office, "GET", path,
+                                                                  cookie, NULL, NULL, NULL);
+  g_autofree char *status = g_uri_escape_string (seen_status, NULL, FALSE);
+  g_autofree char *csrf = xuncha_test_console_csrf (page->body);
+  g_autofree char *form = g_strdup_printf ("csrf=%s&action=%s&status=%s&steps=%u%s", csrf,
+                                           action, status, steps, extra != NULL ? extra : "");
+  g_autofree char *post = g_strdup_printf ("/console/reports/%s/case", uuid);
+
+  return xuncha_test_console_request (session, office, "POST", post, cookie, form, NULL, NULL);
+}
+
+char *
 xuncha_test_console_add_staff (const char *office_dir,
                                const char *name,
                                const char *role,
@@ -136,7 +170,6 @@ xuncha_test_console_first_login (SoupSession      *session,
   g_autoptr(XunchaTestAnswer) page = NULL;
   g_autoptr(XunchaTestAnswer) changed = NULL;
   g_autofree char *first = NULL, *csrf = NULL;
-  const char *marker;
   char *second;
 
   login = xuncha_test_console_request (session, office, "POST", "/console/login", NULL, form,
@@ -149,10 +182,7 @@ xuncha_test_console_first_login (SoupSession      *session,
   page = xuncha_test_console_request (session, office, "GET", "/console/password", first, NULL,
                                       NULL, NULL);
   g_assert_cmpint (page->status, ==, 200);
-  marker = strstr (page->body, "name=\"csrf\" value=\"");
-  g_assert_nonnull (marker);
-  marker += strlen ("name=\"csrf\" value=\"");
-  csrf = g_strndup (marker, strcspn (marker, "\""));
+  csrf = xuncha_test_console_csrf (page->body);
   g_free (form);
   form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, o, p, p);
   changed = xuncha_test_console_request (session, office, "POST", "/console/password", first,

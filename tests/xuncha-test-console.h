@@ -13,8 +13,9 @@ G_BEGIN_DECLS
 
 /* g_test_init() for a test that talks to the console, with GIO's proxy resolver kept out:
  * libsoup's connections ask GIO for the system's, whose GNOME module reads settings these
- * tests have no schemas for, and loopback needs none. */
-void              xuncha_test_console_init        (int               *argc,
+ * tests have no schemas for, and loopback needs none. FALSE when the test certificates
+ * could not be made (openssl). */
+gboolean          xuncha_test_console_init        (int               *argc,
                                                    char            ***argv);
 
 /* One answer of the office. */
@@ -49,6 +50,21 @@ XunchaTestAnswer *xuncha_test_console_request    (SoupSession      *session,
 /* The session id a Set-Cookie of @answer gives, "" for one that clears it, NULL for none;
  * a session cookie is HttpOnly, Secure, SameSite=Strict and only for /console. */
 char             *xuncha_test_answer_session     (XunchaTestAnswer *answer);
+
+/* The CSRF token a console page carries in its forms. */
+char             *xuncha_test_console_csrf       (const char       *page);
+
+/* A step of report @uuid's case as the console's form sends it with the session id
+ * @cookie: @action, the status and count of steps the page showed, and more fields @extra
+ * ("&name=value...", or NULL). */
+XunchaTestAnswer *xuncha_test_console_case_step  (SoupSession      *session,
+                                                  XunchaTestOffice *office,
+                                                  const char       *cookie,
+                                                  const char       *uuid,
+                                                  const char       *action,
+                                                  const char       *seen_status,
+                                                  guint             steps,
+                                                  const char       *extra);
 
 /* The password every account the tests make is given at its first login. */
 #define XUNCHA_TEST_CONSOLE_PASSWORD "strong enough 1"
