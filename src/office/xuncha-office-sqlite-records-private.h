@@ -43,6 +43,16 @@ gboolean      xuncha_office_sqlite_connection_commit    (XunchaOfficeSqliteConne
                                                          GError                       **error);
 void          xuncha_office_sqlite_connection_give_back (XunchaOfficeSqliteConnection  *connection);
 
+/* Adds @failure with @insert (a literal; ?1 the officer or account, ?2 the address, ?3 the
+ * time) and forgets all but the @keep_max latest with @forget (a literal; ?1 the last row
+ * id to forget), in @connection's write transaction. */
+gboolean      xuncha_office_sqlite_connection_failure_add (XunchaOfficeSqliteConnection *connection,
+                                                           const char                   *insert,
+                                                           const char                   *forget,
+                                                           const XunchaOfficeEnrollFailure *failure,
+                                                           guint                         keep_max,
+                                                           GError                      **error);
+
 /* A text column of the current row, NULL for SQL NULL. */
 const char   *xuncha_office_sqlite_column_text          (sqlite3_stmt                  *stmt,
                                                          int                            column);

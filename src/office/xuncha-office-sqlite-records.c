@@ -1994,19 +1994,20 @@ records_merchants_since (XunchaOfficeRecords  *records,
 
 /* Failed enrollments. */
 
+/* Adds @failure with @insert (?1 the officer or account, ?2 the address, ?3 the time) and
+ * forgets all but the @keep_max latest with @forget (?1 the last row id to forget), in
+ * @c's write transaction: row ids grow with each insert, so the lowest are the oldest
+ * attempts. The failed enrollments and the console's failed logins are kept alike. */
 static gboolean
-records_enroll_failure_add (XunchaOfficeRecords              *records,
-                            const XunchaOfficeEnrollFailure  *failure,
-                            guint                             keep_max,
-                            GError                          **error)
+failure_add (Connection                       *c,
+             const char                       *insert,
+             const char                       *forget,
+             const XunchaOfficeEnrollFailure  *failure,
+             guint                             keep_max,
+             GError                          **error)
 {
-  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = prepare (c, insert, error);
 
-  if (c == NULL || !begin_write (c, error))
-    return FALSE;
-  stmt = prepare (c, "INSERT INTO enroll_failures (officer_id, address, at) "
-                  "VALUES (?1, ?2, ?3)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
@@ -2014,12 +2015,27 @@ records_enroll_failure_add (XunchaOfficeRecords              *records,
   sqlite3_bind_int64 (stmt, 3, failure->at);
   if (!step_done (c, stmt, error))
     return FALSE;
-  /* Row ids grow with each insert, so the lowest are the oldest attempts. */
-  stmt = prepare (c, "DELETE FROM enroll_failures WHERE rowid <= ?1", error);
+  stmt = prepare (c, forget, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (c->db) - (gint64)keep_max);
-  return step_done (c, stmt, error) && exec (c, "COMMIT", error);
+  return step_done (c, stmt, error);
+}
+
+static gboolean
+records_enroll_failure_add (XunchaOfficeRecords              *records,
+                            const XunchaOfficeEnrollFailure  *failure,
+                            guint                             keep_max,
+                            GError                          **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+
+  if (c == NULL || !begin_write (c, error))
+    return FALSE;
+  return failure_add (c, "INSERT INTO enroll_failures (officer_id, address, at) "
+                      "VALUES (?1, ?2, ?3)", "DELETE FROM enroll_failures WHERE rowid <= ?1",
+                      failure, keep_max, error)
+         && exec (c, "COMMIT", error);
 }
 
 static GPtrArray *
@@ -3171,6 +3187,17 @@ xuncha_office_sqlite_connection_commit (XunchaOfficeSqliteConnection  *connectio
                                         GError                       **error)
 {
   return exec ((Connection *)connection, "COMMIT", error);
+}
+
+gboolean
+xuncha_office_sqlite_connection_failure_add (XunchaOfficeSqliteConnection     *connection,
+                                             const char                       *insert,
+                                             const char                       *forget,
+                                             const XunchaOfficeEnrollFailure  *failure,
+                                             guint                             keep_max,
+                                             GError                          **error)
+{
+  return failure_add ((Connection *)connection, insert, forget, failure, keep_max, error);
 }
 
 const char *

@@ -309,26 +309,12 @@ login_failure_add (XunchaOfficeStaffRecords         *records,
                    GError                          **error)
 {
   g_autoptr(XunchaOfficeSqliteConnection) c = take (records, TRUE, error);
-  sqlite3_stmt *stmt;
 
-  if (c == NULL)
-    return FALSE;
-  stmt = prepare (c, "INSERT INTO staff_login_failures (name, address, at) VALUES (?1, ?2, ?3)",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, failure->at);
-  if (!step_done (c, stmt, error))
-    return FALSE;
-  /* Row ids grow with each insert: the lowest are the oldest attempts. */
-  stmt = prepare (c, "DELETE FROM staff_login_failures WHERE rowid <= ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (xuncha_office_sqlite_connection_db (c))
-                               - (gint64)keep_max);
-  return step_done (c, stmt, error) && commit (c, error);
+  return c != NULL
+         && xuncha_office_sqlite_connection_failure_add (
+              c, "INSERT INTO staff_login_failures (name, address, at) VALUES (?1, ?2, ?3)",
+              "DELETE FROM staff_login_failures WHERE rowid <= ?1", failure, keep_max, error)
+         && commit (c, error);
 }
 
 static GPtrArray *
