@@ -30,20 +30,48 @@ xuncha_ui_test_office_stop (char              **office_dir,
   g_clear_pointer (office_dir, g_free);
 }
 
+typedef struct
+{
+  GApplication    *app;
+  GSourceOnceFunc  run;
+  gpointer         data;
+  gboolean         done;
+} AppRun;
+
+static void
+run_then_quit (gpointer user_data)
+{
+  AppRun *r = user_data;
+
+  r->run (r->data);
+  r->done = TRUE;
+  g_application_quit (r->app);
+}
+
+static void
+on_activate (GApplication *app,
+             AppRun       *r)
+{
+  g_idle_add_once (run_then_quit, r);
+}
+
 void
 xuncha_ui_test_run_app (XunchaApplication **app,
-                        GCallback           on_activate,
+                        GSourceOnceFunc     run,
                         gpointer            data)
 {
   g_autofree char *data_dir = xuncha_test_make_tmpdir ();
   const char *argv[] = { "xuncha", "--data-dir", data_dir, "--demo", NULL };
   g_autoptr(GSettings) settings = g_settings_new ("io.github.xuncha.Xuncha");
+  AppRun r = { NULL, run, data, FALSE };
 
   g_settings_set_boolean (settings, "auto-sync", FALSE);
   *app = xuncha_application_new ();
-  g_application_set_flags (G_APPLICATION (*app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (*app, "activate", on_activate, data);
-  g_assert_cmpint (g_application_run (G_APPLICATION (*app), 4, (char **)argv), ==, 0);
+  r.app = G_APPLICATION (*app);
+  g_application_set_flags (r.app, G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (r.app, "activate", G_CALLBACK (on_activate), &r);
+  g_assert_cmpint (g_application_run (r.app, 4, (char **)argv), ==, 0);
+  g_assert_true (r.done);
   g_clear_object (app);
   xuncha_test_remove_tree (data_dir);
 }

@@ -19,10 +19,10 @@ void      xuncha_ui_test_office_stop  (char               **office_dir,
                                        XunchaTestOffice   **office);
 
 /* Runs a new app (in *@app while it runs) in demo mode on a new data folder, automatic
- * sync off, with @on_activate connected after its "activate"; asserts that it quit with
- * 0, then frees it and its folder. */
+ * sync off; once it is active, calls @run on its main context and quits it. Asserts that
+ * @run came to its end and the app quit with 0, then frees the app and its folder. */
 void      xuncha_ui_test_run_app      (XunchaApplication  **app,
-                                       GCallback            on_activate,
+                                       GSourceOnceFunc      run,
                                        gpointer             data);
 
 G_END_DECLS
