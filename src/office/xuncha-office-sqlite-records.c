@@ -1994,34 +1994,6 @@ records_merchants_since (XunchaOfficeRecords  *records,
 
 /* Failed enrollments. */
 
-/* Adds @failure with @insert (?1 the officer or account, ?2 the address, ?3 the time) and
- * forgets all but the @keep_max latest with @forget (?1 the last row id to forget), in
- * @c's write transaction: row ids grow with each insert, so the lowest are the oldest
- * attempts. The failed enrollments and the console's failed logins are kept alike. */
-static gboolean
-failure_add (Connection                       *c,
-             const char                       *insert,
-             const char                       *forget,
-             const XunchaOfficeEnrollFailure  *failure,
-             guint                             keep_max,
-             GError                          **error)
-{
-  sqlite3_stmt *stmt = prepare (c, insert, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, failure->at);
-  if (!step_done (c, stmt, error))
-    return FALSE;
-  stmt = prepare (c, forget, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (c->db) - (gint64)keep_max);
-  return step_done (c, stmt, error);
-}
-
 static gboolean
 records_enroll_failure_add (XunchaOfficeRecords              *records,
                             const XunchaOfficeEnrollFailure  *failure,
@@ -2032,9 +2004,10 @@ records_enroll_failure_add (XunchaOfficeRecords              *records,
 
   if (c == NULL || !begin_write (c, error))
     return FALSE;
-  return failure_add (c, "INSERT INTO enroll_failures (officer_id, address, at) "
-                      "VALUES (?1, ?2, ?3)", "DELETE FROM enroll_failures WHERE rowid <= ?1",
-                      failure, keep_max, error)
+  return xuncha_office_sqlite_connection_failure_add (
+           (XunchaOfficeSqliteConnection *)c,
+           "INSERT INTO enroll_failures (officer_id, address, at) VALUES (?1, ?2, ?3)",
+           "DELETE FROM enroll_failures WHERE rowid <= ?1", failure, keep_max, error)
          && exec (c, "COMMIT", error);
 }
 
@@ -3189,6 +3162,8 @@ xuncha_office_sqlite_connection_commit (XunchaOfficeSqliteConnection  *connectio
   return exec ((Connection *)connection, "COMMIT", error);
 }
 
+/* The failed enrollments and the console's failed logins are kept alike: row ids grow
+ * with each insert, so the lowest are the oldest attempts. */
 gboolean
 xuncha_office_sqlite_connection_failure_add (XunchaOfficeSqliteConnection     *connection,
                                              const char                       *insert,
@@ -3197,7 +3172,21 @@ xuncha_office_sqlite_connection_failure_add (XunchaOfficeSqliteConnection     *c
                                              guint                             keep_max,
                                              GError                          **error)
 {
-  return failure_add ((Connection *)connection, insert, forget, failure, keep_max, error);
+  Connection *c = (Connection *)connection;
+  sqlite3_stmt *stmt = prepare (c, insert, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, failure->at);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  stmt = prepare (c, forget, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (c->db) - (gint64)keep_max);
+  return step_done (c, stmt, error);
 }
 
 const char *
