@@ -15,6 +15,7 @@
 #include "xuncha-photo-fixture.h"
 #include "xuncha-report-store-private.h"
 #include "xuncha-store-private.h"
+#include "xuncha-test-console.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 #include "xuncha-wire-evidence.h"
@@ -353,57 +354,22 @@ test_photo_changed_refused (void)
   g_assert_nonnull (strstr (message, "photos"));
 }
 
-/* An HTTPS request to the office's console with the session cookie @session (NULL: none);
- * the status, and the body in @body. */
+/* A GET of the office's console with the session cookie @session (NULL: none): the status,
+ * and the body in @body. */
 static guint
-console_request (Env         *env,
-                 const char  *method,
-                 const char  *path,
-                 const char  *session,
-                 const char  *form,
-                 GBytes     **body,
-                 char       **set_session)
+console_get (Env         *env,
+             const char  *path,
+             const char  *session,
+             GBytes     **body)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) ca = g_tls_file_database_new (env->certs->ca, &error);
-  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-  g_autoptr(SoupSession) soup = soup_session_new_with_options ("tls-database", ca,
-                                                               "proxy-resolver", direct, NULL);
-  g_autofree char *url = g_strdup_printf ("%s%s", env->office->url, path + 1);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) bytes = NULL;
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
+  g_autoptr(SoupSession) soup = xuncha_test_console_session_new ();
+  g_autoptr(XunchaTestAnswer) answer = xuncha_test_console_request (soup, env->office, "GET",
+                                                                    path, session, NULL, NULL,
+                                                                    NULL);
 
-  g_assert_no_error (error);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  if (session != NULL)
-    {
-      g_autofree char *cookie = g_strdup_printf ("xuncha_session=%s", session);
-
-      soup_message_headers_append (soup_message_get_request_headers (msg), "Cookie", cookie);
-    }
-  if (form != NULL)
-    {
-      g_autoptr(GBytes) sent = g_bytes_new (form, strlen (form));
-
-      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", sent);
-    }
-  bytes = soup_session_send_and_read (soup, msg, NULL, &error);
-  g_assert_no_error (error);
   if (body != NULL)
-    *body = g_bytes_ref (bytes);
-  soup_message_headers_iter_init (&iter, soup_message_get_response_headers (msg));
-  while (set_session != NULL && soup_message_headers_iter_next (&iter, &name, &value))
-    if (g_ascii_strcasecmp (name, "Set-Cookie") == 0
-        && g_str_has_prefix (value, "xuncha_session="))
-      {
-        const char *start = value + strlen ("xuncha_session=");
-
-        g_free (*set_session);
-        *set_session = g_strndup (start, strcspn (start, ";"));
-      }
-  return soup_message_get_status (msg);
+    *body = g_bytes_new (answer->body, answer->length);
+  return answer->status;
 }
 
 /* A console session of a new account @name: made with @role (and @team, nullable), logged
@@ -414,35 +380,9 @@ console_session (Env        *env,
                  const char *role,
                  const char *team)
 {
-  g_autofree char *out = team != NULL
-    ? xuncha_test_office_admin (env->office_dir, "staff", "add", name, "--role", role, "--team",
-                                team, NULL)
-    : xuncha_test_office_admin (env->office_dir, "staff", "add", name, "--role", role, NULL);
-  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
-  g_autofree char *one_time = g_uri_escape_string (lines[g_strv_length (lines) - 1], NULL,
-                                                   FALSE);
-  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", name, one_time);
-  g_autofree char *first = NULL, *page = NULL, *csrf = NULL;
-  g_autoptr(GBytes) page_bytes = NULL;
-  char *second = NULL;
-  const char *marker;
+  g_autoptr(SoupSession) soup = xuncha_test_console_session_new ();
 
-  g_assert_cmpuint (console_request (env, "POST", "/console/login", NULL, form, NULL, &first),
-                    ==, 303);
-  g_assert_cmpuint (console_request (env, "GET", "/console/password", first, NULL,
-                                     &page_bytes, NULL), ==, 200);
-  page = g_strndup (g_bytes_get_data (page_bytes, NULL), g_bytes_get_size (page_bytes));
-  marker = strstr (page, "name=\"csrf\" value=\"");
-  g_assert_nonnull (marker);
-  marker += strlen ("name=\"csrf\" value=\"");
-  csrf = g_strndup (marker, strcspn (marker, "\""));
-  g_free (form);
-  form = g_strdup_printf ("csrf=%s&current=%s&new=strong+enough+1&repeat=strong+enough+1", csrf,
-                          one_time);
-  g_assert_cmpuint (console_request (env, "POST", "/console/password", first, form, NULL,
-                                     &second), ==, 303);
-  g_assert_nonnull (second);
-  return second;
+  return xuncha_test_console_staff_session (soup, env->office, name, role, team);
 }
 
 /* The console's page of report @uuid for @session. */
@@ -454,7 +394,7 @@ console_report_page (Env        *env,
   g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
   g_autoptr(GBytes) body = NULL;
 
-  g_assert_cmpuint (console_request (env, "GET", path, session, NULL, &body, NULL), ==, 200);
+  g_assert_cmpuint (console_get (env, path, session, &body), ==, 200);
   return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
 
@@ -793,9 +733,9 @@ test_console_evidence (void)
 
     g_autofree char *other_team = console_session (env, "lead2", "leader", "T2");
 
-    g_assert_cmpuint (console_request (env, "GET", path, NULL, NULL, NULL, NULL), ==, 303);
-    g_assert_cmpuint (console_request (env, "GET", path, other_team, NULL, NULL, NULL), ==, 404);
-    g_assert_cmpuint (console_request (env, "GET", path, session, NULL, &body, NULL), ==, 200);
+    g_assert_cmpuint (console_get (env, path, NULL, NULL), ==, 303);
+    g_assert_cmpuint (console_get (env, path, other_team, NULL), ==, 404);
+    g_assert_cmpuint (console_get (env, path, session, &body), ==, 200);
     g_assert_true (g_file_set_contents (zip, g_bytes_get_data (body, NULL),
                                         (gssize)g_bytes_get_size (body), &error));
     g_assert_no_error (error);
@@ -819,10 +759,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* libsoup's connections (the console's pages) ask GIO for the system's proxy resolver,
-   * whose GNOME module reads settings this test has no schemas for: loopback needs none. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* Without the test certificates each test skips with the reason. */
+  xuncha_test_console_init (&argc, &argv);
   g_test_add_func ("/evidence-sync/tampering-refused", test_tampering_refused);
   g_test_add_func ("/evidence-sync/photo-changed-refused", test_photo_changed_refused);
   g_test_add_func ("/evidence-sync/chain-break-flagged", test_chain_break_flagged);

@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "xuncha-core.h"
+#include "xuncha-test-console.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 
-#define NEW_PASSWORD "strong enough 1"
 #define FORMULA_NOTE "=HYPERLINK(\"http://evil.example/\",\"x\")"
 #define HOSTILE_NOTE "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
 #define REPORT_T1 "6a0d3f4e-1c2b-4d5e-8f90-a1b2c3d4e5f6"
@@ -44,23 +44,11 @@ typedef struct
 
 static Fixture *fixture;
 
-typedef struct
-{
-  guint               status;
-  SoupMessageHeaders *headers;
-  char               *body;
-  gsize               length;
-} Answer;
+typedef XunchaTestAnswer Answer;
 
-static void
-answer_free (Answer *answer)
-{
-  g_clear_pointer (&answer->headers, soup_message_headers_unref);
-  g_free (answer->body);
-  g_free (answer);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, xuncha_test_answer_free)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, answer_free)
+#define answer_free xuncha_test_answer_free
 
 static Answer *
 request_to (XunchaTestOffice *office,
@@ -69,37 +57,8 @@ request_to (XunchaTestOffice *office,
             const char       *cookie,
             const char       *form)
 {
-  g_autofree char *url = g_strdup_printf ("%s%s", office->url, path + 1);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  Answer *answer = g_new0 (Answer, 1);
-
-  g_assert_nonnull (msg);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  if (cookie != NULL)
-    {
-      g_autofree char *header = g_strdup_printf ("xuncha_session=%s", cookie);
-
-      soup_message_headers_append (soup_message_get_request_headers (msg), "Cookie", header);
-    }
-  if (form != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-
-      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-    }
-  bytes = soup_session_send_and_read (fixture->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  answer->status = soup_message_get_status (msg);
-  answer->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  answer->length = g_bytes_get_size (bytes);
-  /* Byte for byte (a zip holds NULs), and a NUL after for the text answers. */
-  answer->body = g_malloc (answer->length + 1);
-  if (answer->length > 0)
-    memcpy (answer->body, g_bytes_get_data (bytes, NULL), answer->length);
-  answer->body[answer->length] = '\0';
-  return answer;
+  return xuncha_test_console_request (fixture->session, office, method, path, cookie, form,
+                                      NULL, NULL);
 }
 
 static Answer *
@@ -110,58 +69,13 @@ request (const char *path,
                      ? g_hash_table_lookup (fixture->sessions, who) : NULL, NULL);
 }
 
-static char *
-session_of (Answer *answer)
-{
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
-  char *found = NULL;
-
-  soup_message_headers_iter_init (&iter, answer->headers);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    if (g_ascii_strcasecmp (name, "Set-Cookie") == 0
-        && g_str_has_prefix (value, "xuncha_session="))
-      {
-        const char *start = value + strlen ("xuncha_session=");
-
-        g_free (found);
-        found = g_strndup (start, strcspn (start, ";"));
-      }
-  return found;
-}
-
 /* Adds the account, logs in with its one-time password and changes it: the session. */
 static char *
 staff_session (const char *name,
                const char *role,
                const char *team)
 {
-  g_autofree char *out = team != NULL
-    ? xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, "--team",
-                                team, NULL)
-    : xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, NULL);
-  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
-  g_autofree char *one_time = g_uri_escape_string (lines[g_strv_length (lines) - 1], NULL,
-                                                   FALSE);
-  g_autofree char *new_password = g_uri_escape_string (NEW_PASSWORD, NULL, FALSE);
-  g_autofree char *form = g_strdup_printf ("name=%s&password=%s", name, one_time);
-  g_autoptr(Answer) login = request_to (fixture->office, "POST", "/console/login", NULL, form);
-  g_autofree char *first = session_of (login);
-  g_autoptr(Answer) page = request_to (fixture->office, "GET", "/console/password", first, NULL);
-  const char *marker = strstr (page->body, "name=\"csrf\" value=\"");
-  g_autofree char *csrf = NULL;
-  g_autoptr(Answer) changed = NULL;
-
-  g_assert_cmpint (login->status, ==, 303);
-  g_assert_nonnull (marker);
-  marker += strlen ("name=\"csrf\" value=\"");
-  csrf = g_strndup (marker, strcspn (marker, "\""));
-  g_free (form);
-  form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, one_time, new_password,
-                          new_password);
-  changed = request_to (fixture->office, "POST", "/console/password", first, form);
-  g_assert_cmpint (changed->status, ==, 303);
-  return session_of (changed);
+  return xuncha_test_console_staff_session (fixture->session, fixture->office, name, role, team);
 }
 
 static void
@@ -174,75 +88,12 @@ put_report (XunchaHttp *http,
             const char *merchant,
             const char *photo)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaHttpResponse) response = NULL;
-  g_autofree char *path = g_strdup_printf ("api/v1/reports/%s", uuid);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *created = g_date_time_format_iso8601 (now);
+  XunchaTestReport report = {
+    .uuid = uuid, .note = note, .lat = lat, .lon = lon, .accuracy = NAN, .street = street,
+    .offset_m = 10.0, .merchant = merchant, .photo = photo,
+  };
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "uuid");
-  json_builder_add_string_value (builder, uuid);
-  json_builder_set_member_name (builder, "created_at");
-  json_builder_add_string_value (builder, created);
-  json_builder_set_member_name (builder, "category");
-  json_builder_add_string_value (builder, "09006");
-  json_builder_set_member_name (builder, "fields");
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "note");
-  json_builder_add_string_value (builder, note);
-  json_builder_set_member_name (builder, "position");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "lat");
-  json_builder_add_double_value (builder, lat);
-  json_builder_set_member_name (builder, "lon");
-  json_builder_add_double_value (builder, lon);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, "gps");
-  json_builder_end_object (builder);
-  if (street != NULL)
-    {
-      json_builder_set_member_name (builder, "street");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, street);
-      json_builder_set_member_name (builder, "offset_m");
-      json_builder_add_double_value (builder, 10.0);
-      json_builder_end_object (builder);
-    }
-  if (merchant != NULL)
-    {
-      json_builder_set_member_name (builder, "merchant_id");
-      json_builder_add_string_value (builder, merchant);
-    }
-  json_builder_set_member_name (builder, "photos");
-  json_builder_begin_array (builder);
-  if (photo != NULL)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, photo);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, "before");
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json = json_generator_to_data (generator, NULL);
-  body = g_bytes_new (json, strlen (json));
-  response = xuncha_http_request (http, "PUT", path, "application/json", body, NULL, NULL, NULL,
-                                  NULL, &error);
-  g_assert_no_error (error);
-  if (response->status != 201)
-    g_error ("PUT report: %ld %s", (long)response->status, xuncha_http_response_text (response));
+  xuncha_test_put_report (http, &report);
 }
 
 static XunchaHttp *
@@ -264,12 +115,10 @@ static void
 set_up (void)
 {
   XunchaTestCerts *certs = xuncha_test_certs ();
-  g_autoptr(GTlsDatabase) ca = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/sync-streets.geojson");
   g_autoptr(XunchaHttp) t1 = NULL;
   g_autoptr(XunchaHttp) t2 = NULL;
-  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
 
   fixture = g_new0 (Fixture, 1);
   fixture->dir = xuncha_test_make_tmpdir ();
@@ -277,11 +126,7 @@ set_up (void)
   g_free (xuncha_test_office_admin (fixture->dir, "streets", "import", streets, NULL));
   fixture->office = xuncha_test_office_start (fixture->dir, certs->server_cert, certs->server_key,
                                               0);
-  ca = g_tls_file_database_new (certs->ca, &error);
-  g_assert_no_error (error);
-  /* Straight to loopback: no system proxy settings are read. */
-  fixture->session = soup_session_new_with_options ("tls-database", ca,
-                                                    "proxy-resolver", direct, NULL);
+  fixture->session = xuncha_test_console_session_new ();
   g_hash_table_insert (fixture->sessions, g_strdup ("disp"),
                        staff_session ("disp", "dispatcher", NULL));
   g_hash_table_insert (fixture->sessions, g_strdup ("lead1"),
@@ -1076,21 +921,11 @@ case_step (const char *who,
            guint       steps,
            const char *extra)
 {
-  g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
-  g_autoptr(Answer) page = request (path, who);
-  g_autofree char *status = g_uri_escape_string (seen_status, NULL, FALSE);
-  g_autofree char *post = g_strdup_printf ("/console/reports/%s/case", uuid);
-  g_autofree char *csrf = NULL, *form = NULL;
-  g_autoptr(Answer) answer = NULL;
-  const char *marker = strstr (page->body, "name=\"csrf\" value=\"");
+  g_autoptr(Answer) answer =
+    xuncha_test_console_case_step (fixture->session, fixture->office,
+                                   g_hash_table_lookup (fixture->sessions, who), uuid, action,
+                                   seen_status, steps, extra);
 
-  g_assert_nonnull (marker);
-  marker += strlen ("name=\"csrf\" value=\"");
-  csrf = g_strndup (marker, strcspn (marker, "\""));
-  form = g_strdup_printf ("csrf=%s&action=%s&status=%s&steps=%u%s", csrf, action, status, steps,
-                          extra != NULL ? extra : "");
-  answer = request_to (fixture->office, "POST", post, g_hash_table_lookup (fixture->sessions, who),
-                       form);
   if (answer->status != 303)
     g_error ("%s %s: %u %s", action, uuid, answer->status, answer->body);
 }
@@ -1317,11 +1152,7 @@ main (int    argc,
 {
   int status;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* libsoup's connections ask GIO for the system's proxy resolver, whose GNOME module
-   * reads settings this test has no schemas for: loopback needs none. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  if (xuncha_test_certs () == NULL)
+  if (!xuncha_test_console_init (&argc, &argv))
     {
       g_test_add_func ("/office-console-map/skipped", test_skipped);
       return g_test_run ();

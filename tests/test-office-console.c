@@ -11,13 +11,14 @@
 #include <string.h>
 
 #include "xuncha-core.h"
+#include "xuncha-test-console.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 
 #define HOSTILE_NOTE "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
 #define REPORT_T1 "6a0d3f4e-1c2b-4d5e-8f90-a1b2c3d4e5f6"
 #define REPORT_T2 "7b1e4f5a-2d3c-4e6f-9a01-b2c3d4e5f6a7"
-#define NEW_PASSWORD "strong enough 1"
+#define NEW_PASSWORD XUNCHA_TEST_CONSOLE_PASSWORD
 
 typedef struct
 {
@@ -31,23 +32,11 @@ typedef struct
 
 static Fixture *fixture;
 
-/* One answer. */
-typedef struct
-{
-  guint               status;
-  SoupMessageHeaders *headers;
-  char               *body;
-} Answer;
+typedef XunchaTestAnswer Answer;
 
-static void
-answer_free (Answer *answer)
-{
-  g_clear_pointer (&answer->headers, soup_message_headers_unref);
-  g_free (answer->body);
-  g_free (answer);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, xuncha_test_answer_free)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, answer_free)
+#define answer_free xuncha_test_answer_free
 
 /* @form: an urlencoded body, or NULL for none. No redirect is followed. */
 static Answer *
@@ -58,35 +47,8 @@ request_full (const char *method,
               const char *extra_header,
               const char *extra_value)
 {
-  g_autofree char *url = g_strdup_printf ("%s%s", fixture->office->url, path + 1);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  Answer *answer = g_new0 (Answer, 1);
-
-  g_assert_nonnull (msg);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  if (cookie != NULL)
-    {
-      g_autofree char *header = g_strdup_printf ("xuncha_session=%s", cookie);
-
-      soup_message_headers_append (soup_message_get_request_headers (msg), "Cookie", header);
-    }
-  if (extra_header != NULL)
-    soup_message_headers_append (soup_message_get_request_headers (msg), extra_header,
-                                 extra_value);
-  if (form != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-
-      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-    }
-  bytes = soup_session_send_and_read (fixture->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  answer->status = soup_message_get_status (msg);
-  answer->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  answer->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return answer;
+  return xuncha_test_console_request (fixture->session, fixture->office, method, path, cookie,
+                                      form, extra_header, extra_value);
 }
 
 static Answer *
@@ -98,43 +60,9 @@ request (const char *method,
   return request_full (method, path, cookie, form, NULL, NULL);
 }
 
-/* The session id a Set-Cookie of the answer gives, "" for one that clears it, NULL for
- * none. */
-static char *
-set_session (Answer *answer)
-{
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
-  char *found = NULL;
+#define set_session xuncha_test_answer_session
 
-  soup_message_headers_iter_init (&iter, answer->headers);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    if (g_ascii_strcasecmp (name, "Set-Cookie") == 0
-        && g_str_has_prefix (value, "xuncha_session="))
-      {
-        const char *start = value + strlen ("xuncha_session=");
-
-        g_assert_nonnull (strstr (value, "; HttpOnly"));
-        g_assert_nonnull (strstr (value, "; Secure"));
-        g_assert_nonnull (strstr (value, "; SameSite=Strict"));
-        g_assert_nonnull (strstr (value, "; Path=/console"));
-        g_free (found);
-        found = g_strndup (start, strcspn (start, ";"));
-      }
-  return found;
-}
-
-/* The CSRF token a page carries in its forms. */
-static char *
-csrf_of (const char *page)
-{
-  const char *marker = "name=\"csrf\" value=\"";
-  const char *start = strstr (page, marker);
-
-  g_assert_nonnull (start);
-  start += strlen (marker);
-  return g_strndup (start, strcspn (start, "\""));
-}
+#define csrf_of xuncha_test_console_csrf
 
 static char *
 form_escape (const char *value)
@@ -163,26 +91,9 @@ login (const char *name)
 
   if (one_time != NULL)
     {
-      g_autoptr(Answer) page = NULL;
-      g_autoptr(Answer) changed = NULL;
-      g_autofree char *first = NULL, *csrf = NULL, *form = NULL, *o = form_escape (one_time);
-      g_autofree char *p = form_escape (NEW_PASSWORD);
-
-      answer = login_answer (name, one_time, NULL);
-      g_assert_cmpint (answer->status, ==, 303);
-      g_assert_cmpstr (soup_message_headers_get_one (answer->headers, "Location"), ==,
-                       "/console/password");
-      first = set_session (answer);
-      page = request ("GET", "/console/password", first, NULL);
-      g_assert_cmpint (page->status, ==, 200);
-      csrf = csrf_of (page->body);
-      form = g_strdup_printf ("csrf=%s&current=%s&new=%s&repeat=%s", csrf, o, p, p);
-      changed = request ("POST", "/console/password", first, form);
-      g_assert_cmpint (changed->status, ==, 303);
+      session = xuncha_test_console_first_login (fixture->session, fixture->office, name,
+                                                 one_time);
       g_hash_table_remove (fixture->passwords, name);
-      session = set_session (changed);
-      g_assert_nonnull (session);
-      g_assert_cmpstr (session, !=, first);
       return session;
     }
   answer = login_answer (name, NEW_PASSWORD, NULL);
@@ -195,76 +106,18 @@ login (const char *name)
 /* Set-up: an office with two teams' officers, their reports (one with a hostile note and a
  * photo), streets, and one account of each role. */
 
-static char *
+static void
 put_report (XunchaHttp *http,
             const char *uuid,
             const char *note,
             const char *photo)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaHttpResponse) response = NULL;
-  g_autofree char *path = g_strdup_printf ("api/v1/reports/%s", uuid);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *created = g_date_time_format_iso8601 (now);
+  XunchaTestReport report = {
+    .uuid = uuid, .note = note, .lat = 30.6501, .lon = 104.0620, .accuracy = 6.5,
+    .street = "s-102", .offset_m = 143.0, .photo = photo,
+  };
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "uuid");
-  json_builder_add_string_value (builder, uuid);
-  json_builder_set_member_name (builder, "created_at");
-  json_builder_add_string_value (builder, created);
-  json_builder_set_member_name (builder, "category");
-  json_builder_add_string_value (builder, "09006");
-  json_builder_set_member_name (builder, "fields");
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "note");
-  json_builder_add_string_value (builder, note);
-  json_builder_set_member_name (builder, "position");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "lat");
-  json_builder_add_double_value (builder, 30.6501);
-  json_builder_set_member_name (builder, "lon");
-  json_builder_add_double_value (builder, 104.0620);
-  json_builder_set_member_name (builder, "accuracy");
-  json_builder_add_double_value (builder, 6.5);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, "gps");
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "street");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "s-102");
-  json_builder_set_member_name (builder, "offset_m");
-  json_builder_add_double_value (builder, 143.0);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "photos");
-  json_builder_begin_array (builder);
-  if (photo != NULL)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, photo);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, "before");
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json = json_generator_to_data (generator, NULL);
-  body = g_bytes_new (json, strlen (json));
-  response = xuncha_http_request (http, "PUT", path, "application/json", body, NULL, NULL, NULL,
-                                  NULL, &error);
-  g_assert_no_error (error);
-  if (response->status != 201)
-    g_error ("PUT report: %ld %s", (long)response->status, xuncha_http_response_text (response));
-  return NULL;
+  xuncha_test_put_report (http, &report);
 }
 
 static char *
@@ -272,20 +125,13 @@ add_staff (const char *name,
            const char *role,
            const char *team)
 {
-  g_autofree char *out = team != NULL
-    ? xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, "--team",
-                                team, NULL)
-    : xuncha_test_office_admin (fixture->dir, "staff", "add", name, "--role", role, NULL);
-  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
-
-  return g_strdup (lines[g_strv_length (lines) - 1]);
+  return xuncha_test_console_add_staff (fixture->dir, name, role, team);
 }
 
 static void
 set_up (void)
 {
   XunchaTestCerts *certs = xuncha_test_certs ();
-  g_autoptr(GTlsDatabase) ca = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *streets = xuncha_test_source_path ("tests/fixtures/sync-streets.geojson");
   g_autofree char *photo = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
@@ -307,15 +153,7 @@ set_up (void)
 
   fixture->office = xuncha_test_office_start (fixture->dir, certs->server_cert, certs->server_key,
                                               0);
-  ca = g_tls_file_database_new (certs->ca, &error);
-  g_assert_no_error (error);
-  {
-    /* Straight to loopback: no system proxy settings are read. */
-    g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-
-    fixture->session = soup_session_new_with_options ("tls-database", ca,
-                                                      "proxy-resolver", direct, NULL);
-  }
+  fixture->session = xuncha_test_console_session_new ();
 
   g_assert_true (g_file_get_contents (photo, &photo_data, &photo_length, NULL));
   fixture->photo_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guint8 *)photo_data,
@@ -342,10 +180,10 @@ set_up (void)
 
           g_assert_no_error (error);
           g_assert_cmpint (response->status, ==, 201);
-          g_free (put_report (http, REPORT_T1, HOSTILE_NOTE, fixture->photo_sha256));
+          put_report (http, REPORT_T1, HOSTILE_NOTE, fixture->photo_sha256);
         }
       else
-        g_free (put_report (fixture->device_c1, REPORT_T2, "T2 stall", NULL));
+        put_report (fixture->device_c1, REPORT_T2, "T2 stall", NULL);
     }
 }
 
@@ -817,15 +655,8 @@ case_step (const char *session,
            guint       steps,
            const char *extra)
 {
-  g_autofree char *path = g_strdup_printf ("/console/reports/%s", uuid);
-  g_autoptr(Answer) page = request ("GET", path, session, NULL);
-  g_autofree char *csrf = NULL, *status = form_escape (seen_status), *form = NULL;
-  g_autofree char *post = g_strdup_printf ("/console/reports/%s/case", uuid);
-
-  csrf = csrf_of (page->body);
-  form = g_strdup_printf ("csrf=%s&action=%s&status=%s&steps=%u%s", csrf, action, status, steps,
-                          extra != NULL ? extra : "");
-  return request ("POST", post, session, form);
+  return xuncha_test_console_case_step (fixture->session, fixture->office, session, uuid, action,
+                                        seen_status, steps, extra);
 }
 
 static void
@@ -1405,11 +1236,7 @@ main (int    argc,
 {
   int status;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* libsoup's connections ask GIO for the system's proxy resolver, whose GNOME module
-   * reads settings this test has no schemas for: loopback needs none. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  if (xuncha_test_certs () == NULL)
+  if (!xuncha_test_console_init (&argc, &argv))
     {
       g_test_add_func ("/office-console/skipped", test_language);
       return g_test_run ();

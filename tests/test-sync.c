@@ -14,94 +14,23 @@
 #include "xuncha-store-private.h"
 #include "xuncha-test-device.h"
 #include "xuncha-test-office.h"
+#include "xuncha-test-sync-env.h"
 #include "xuncha-test-util.h"
 
 #define PHOTO_BYTES (64 * 1024)
 
-typedef struct
-{
-  XunchaTestCerts  *certs;
-  char             *office_dir;
-  char             *device_dir;
-  XunchaTestOffice *office;
-  XunchaStore      *store;
-  XunchaFaultProxy *proxy;
-} Env;
+typedef XunchaTestSyncEnv Env;
 
-static void
-env_free (Env *env)
-{
-  if (env == NULL)
-    return;
-  g_clear_pointer (&env->proxy, xuncha_fault_proxy_free);
-  g_clear_object (&env->store);
-  g_clear_pointer (&env->office, xuncha_test_office_free);
-  xuncha_test_remove_tree (env->office_dir);
-  xuncha_test_remove_tree (env->device_dir);
-  g_free (env->office_dir);
-  g_free (env->device_dir);
-  g_free (env);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, xuncha_test_sync_env_free)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, env_free)
-
-/* An office on loopback over HTTPS and a device enrolled with it as officer A001. */
-static Env *
-env_new (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
-  XunchaTestCerts *certs = xuncha_test_certs ();
-  Env *env;
-
-  if (certs == NULL)
-    return NULL;
-  env = g_new0 (Env, 1);
-  env->certs = certs;
-  env->office_dir = xuncha_test_make_tmpdir ();
-  env->device_dir = xuncha_test_make_tmpdir ();
-  env->office = xuncha_test_office_start (env->office_dir, certs->server_cert,
-                                          certs->server_key, 0);
-  code = xuncha_test_office_add_officer (env->office_dir, "A001", "T1", FALSE);
-  xuncha_test_enroll (env->device_dir, env->office->url, "A001", code, certs->ca);
-  env->store = xuncha_store_open (env->device_dir, &error);
-  g_assert_no_error (error);
-  return env;
-}
-
-static void
-env_use_proxy (Env *env)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate =
-    g_tls_certificate_new_from_files (env->certs->server_cert, env->certs->server_key, &error);
-  g_autofree char *url = NULL;
-
-  g_assert_no_error (error);
-  env->proxy = xuncha_fault_proxy_new (env->office->port, certificate);
-  url = g_strdup_printf ("https://127.0.0.1:%u/", xuncha_fault_proxy_get_port (env->proxy));
-  xuncha_store_set_meta (env->store, "sync.server", url, &error);
-  g_assert_no_error (error);
-}
-
-static XunchaSync *
-fast_sync (Env   *env,
-           guint  max_attempts)
-{
-  XunchaSync *sync = xuncha_sync_new (env->device_dir);
-
-  /* Real policy, shorter clock: the tests must not wait minutes. */
-  xuncha_sync_set_backoff (sync, 20, 2000);
-  xuncha_sync_set_max_attempts (sync, max_attempts);
-  xuncha_sync_set_low_speed (sync, 1024, 1);
-  return sync;
-}
+#define env_new xuncha_test_sync_env_new
+#define env_use_proxy xuncha_test_sync_env_use_proxy
 
 static XunchaSyncResult *
 sync_once (Env *env)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaSync) sync = fast_sync (env, 6);
+  g_autoptr(XunchaSync) sync = xuncha_test_fast_sync (env->device_dir, 6);
   XunchaSyncResult *result = xuncha_sync_run (sync, NULL, &error);
 
   g_assert_no_error (error);
@@ -325,7 +254,7 @@ test_full_sync (void)
   g_free (xuncha_test_device_add_report (env->store, 0, 0));
   g_free (xuncha_test_device_add_shift (env->store, 2500, TRUE));
 
-  sync = fast_sync (env, 3);
+  sync = xuncha_test_fast_sync (env->device_dir, 3);
   g_signal_connect (sync, "progress", G_CALLBACK (on_progress), &seen);
   result = xuncha_sync_run (sync, NULL, &error);
   g_assert_no_error (error);
@@ -726,62 +655,17 @@ test_fault_captive (void)
   check_exactly_once (env);
 }
 
-typedef struct
-{
-  XunchaTestOffice *office;
-  gboolean          killed;
-  gboolean          restarted;
-} Restart;
-
-static gboolean
-restart_office (gpointer data)
-{
-  Restart *r = data;
-
-  xuncha_test_office_restart (r->office);
-  r->restarted = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_progress_kill (XunchaSync *sync,
-                  guint       done,
-                  guint       total,
-                  guint64     bytes,
-                  guint64     bytes_total,
-                  gpointer    user_data)
-{
-  Restart *r = user_data;
-
-  if (!r->killed && done >= 3)
-    {
-      r->killed = TRUE;
-      xuncha_test_office_stop (r->office, SIGKILL);
-      g_timeout_add (300, restart_office, r);
-    }
-}
-
 static void
 test_server_restart (void)
 {
   g_autoptr(Env) env = env_new ();
-  g_autoptr(XunchaSync) sync = NULL;
   g_autoptr(XunchaSyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  Restart r = { 0 };
 
   if (env == NULL)
     return;
   for (guint i = 0; i < 10; i++)
     g_free (xuncha_test_device_add_report (env->store, 2, 256 * 1024));
-  r.office = env->office;
-  sync = fast_sync (env, 40);
-  g_signal_connect (sync, "progress", G_CALLBACK (on_progress_kill), &r);
-  result = xuncha_sync_run (sync, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (r.killed);
-  while (!r.restarted)
-    g_main_context_iteration (NULL, TRUE);
+  result = xuncha_test_sync_env_sync_through_restart (env, 3);
   if (!xuncha_sync_result_is_complete (result))
     sync_until_complete (env);
   check_exactly_once (env);
@@ -1176,7 +1060,7 @@ test_edit_refused_while_sending (void)
   g_assert_no_error (error);
   xuncha_fault_proxy_add (env->proxy, XUNCHA_FAULT_STALL, 30000, 3000, 1);
 
-  sync = fast_sync (env, 6);
+  sync = xuncha_test_fast_sync (env->device_dir, 6);
   xuncha_sync_run_async (sync, NULL, on_sync_done, &pending);
   while (pending.result == NULL)
     {
@@ -1530,7 +1414,7 @@ test_concurrent_engine_and_cli (void)
   cli = start_cli_sync (env);
   wait_for_sending (env);
 
-  sync = fast_sync (env, 6);
+  sync = xuncha_test_fast_sync (env->device_dir, 6);
   g_signal_connect (sync, "waiting", G_CALLBACK (on_waiting), &waited);
   result = xuncha_sync_run (sync, NULL, &error);
   g_assert_no_error (error);

@@ -11,6 +11,7 @@
 #include "xuncha-fault-proxy.h"
 #include "xuncha-store-private.h"
 #include "xuncha-test-office.h"
+#include "xuncha-test-sync-env.h"
 #include "xuncha-test-util.h"
 #include "xuncha-wire-task.h"
 
@@ -27,106 +28,22 @@
 #define OFFICE_LAT "30.6586"
 #define OFFICE_LON "104.0648"
 
-typedef struct
-{
-  XunchaTestCerts  *certs;
-  char             *office_dir;
-  char             *device_dir;
-  char             *other_dir;     /* a second officer's device, B001 of the same team */
-  XunchaTestOffice *office;
-  XunchaStore      *store;
-  XunchaFaultProxy *proxy;
-  char             *photo;
-} Env;
+typedef XunchaTestSyncEnv Env;
 
-static void
-env_free (Env *env)
-{
-  if (env == NULL)
-    return;
-  g_clear_pointer (&env->proxy, xuncha_fault_proxy_free);
-  g_clear_object (&env->store);
-  g_clear_pointer (&env->office, xuncha_test_office_free);
-  xuncha_test_remove_tree (env->office_dir);
-  xuncha_test_remove_tree (env->device_dir);
-  if (env->other_dir != NULL)
-    xuncha_test_remove_tree (env->other_dir);
-  g_free (env->office_dir);
-  g_free (env->device_dir);
-  g_free (env->other_dir);
-  g_free (env->photo);
-  g_free (env);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, xuncha_test_sync_env_free)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Env, env_free)
+#define env_new xuncha_test_sync_env_new
+#define env_add_other xuncha_test_sync_env_add_other
+#define env_use_proxy xuncha_test_sync_env_use_proxy
 
-/* An office on loopback over HTTPS and a device enrolled with it as officer A001 of T1. */
-static Env *
-env_new (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
-  XunchaTestCerts *certs = xuncha_test_certs ();
-  Env *env;
-
-  if (certs == NULL)
-    return NULL;
-  env = g_new0 (Env, 1);
-  env->certs = certs;
-  env->office_dir = xuncha_test_make_tmpdir ();
-  env->device_dir = xuncha_test_make_tmpdir ();
-  env->photo = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
-  env->office = xuncha_test_office_start (env->office_dir, certs->server_cert,
-                                          certs->server_key, 0);
-  code = xuncha_test_office_add_officer (env->office_dir, "A001", "T1", FALSE);
-  xuncha_test_enroll (env->device_dir, env->office->url, "A001", code, certs->ca);
-  env->store = xuncha_store_open (env->device_dir, &error);
-  g_assert_no_error (error);
-  return env;
-}
-
-static void
-env_add_other (Env *env)
-{
-  g_autofree char *code = xuncha_test_office_add_officer (env->office_dir, "B001", "T1", FALSE);
-
-  env->other_dir = xuncha_test_make_tmpdir ();
-  xuncha_test_enroll (env->other_dir, env->office->url, "B001", code, env->certs->ca);
-}
-
-static void
-env_use_proxy (Env *env)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate =
-    g_tls_certificate_new_from_files (env->certs->server_cert, env->certs->server_key, &error);
-  g_autofree char *url = NULL;
-
-  g_assert_no_error (error);
-  env->proxy = xuncha_fault_proxy_new (env->office->port, certificate);
-  url = g_strdup_printf ("https://127.0.0.1:%u/", xuncha_fault_proxy_get_port (env->proxy));
-  xuncha_store_set_meta (env->store, "sync.server", url, &error);
-  g_assert_no_error (error);
-}
-
-static XunchaSync *
-fast_sync (const char *device_dir,
-           guint       max_attempts)
-{
-  XunchaSync *sync = xuncha_sync_new (device_dir);
-
-  /* Real policy, shorter clock: the tests must not wait minutes. */
-  xuncha_sync_set_backoff (sync, 20, 2000);
-  xuncha_sync_set_max_attempts (sync, max_attempts);
-  xuncha_sync_set_low_speed (sync, 1024, 1);
-  return sync;
-}
+/* A real JPEG, for the reports made with the command line. */
+static char *photo;
 
 static XunchaSyncResult *
 sync_dir (const char *device_dir)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(XunchaSync) sync = fast_sync (device_dir, 6);
+  g_autoptr(XunchaSync) sync = xuncha_test_fast_sync (device_dir, 6);
   XunchaSyncResult *result = xuncha_sync_run (sync, NULL, &error);
 
   g_assert_no_error (error);
@@ -339,7 +256,7 @@ do_with_report (Env        *env,
                 const char *outcome)
 {
   g_autofree char *report = cli_on (env->device_dir, "report", "add", "--category", "09006",
-                                    "--photo", env->photo, "--lat", OFFICE_LAT, "--lon",
+                                    "--photo", photo, "--lat", OFFICE_LAT, "--lon",
                                     OFFICE_LON, "--accuracy", "5", "--disposition", "case",
                                     NULL);
   g_autofree char *done = cli_on (env->device_dir, "task", "do", id, "--outcome", outcome,
@@ -401,7 +318,7 @@ test_verify_loop (void)
   held = device_task (env->device_dir, check);
   g_assert_cmpstr (json_object_get_string_member (held, "report_uuid"), ==, report);
   g_free (cli_on (env->device_dir, "task", "do", check, "--outcome", "fixed", "--photo",
-                  env->photo, "--lat", OFFICE_LAT, "--lon", OFFICE_LON, NULL));
+                  photo, "--lat", OFFICE_LAT, "--lon", OFFICE_LON, NULL));
   sync_until_complete (env);
   g_clear_pointer (&status, g_free);
   status = office_case_status (env, report);
@@ -502,43 +419,6 @@ check_exactly_once (Env *env,
   sqlite3_finalize (stmt);
 }
 
-typedef struct
-{
-  XunchaTestOffice *office;
-  gboolean          killed;
-  gboolean          restarted;
-} Restart;
-
-static gboolean
-restart_office (gpointer data)
-{
-  Restart *r = data;
-
-  xuncha_test_office_restart (r->office);
-  r->restarted = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* The office is killed once the sync has sent its first item (the photo): the report, the
- * accept and the result meet a dead office, then one started again. */
-static void
-on_progress_kill (XunchaSync *sync,
-                  guint       done,
-                  guint       total,
-                  guint64     bytes,
-                  guint64     bytes_total,
-                  gpointer    user_data)
-{
-  Restart *r = user_data;
-
-  if (!r->killed && done >= 1)
-    {
-      r->killed = TRUE;
-      xuncha_test_office_stop (r->office, SIGKILL);
-      g_timeout_add (300, restart_office, r);
-    }
-}
-
 /* The loop through the fault proxy: each round a new verify, done with a report, then the
  * sync that carries them meets a fault (connections dropped or answers lost at byte counts
  * that fall on the photo, the report, the accept and the result), and a last round the
@@ -586,7 +466,7 @@ test_faults (void)
 
       sync_until_complete (env);
       report = cli_on (env->device_dir, "report", "add", "--category", "09006", "--photo",
-                       env->photo, "--lat", OFFICE_LAT, "--lon", OFFICE_LON, NULL);
+                       photo, "--lat", OFFICE_LAT, "--lon", OFFICE_LON, NULL);
       sync_until_complete (env);
       g_free (cli_on (env->device_dir, "task", "do", id, "--outcome", "confirmed", "--report",
                       report, NULL));
@@ -604,20 +484,13 @@ test_faults (void)
   {
     g_autofree char *id = office_verify_task (env, "+2h");
     g_autofree char *report = NULL;
-    g_autoptr(XunchaSync) sync = NULL;
     g_autoptr(XunchaSyncResult) result = NULL;
-    g_autoptr(GError) error = NULL;
-    Restart r = { env->office };
 
     sync_until_complete (env);
     report = do_with_report (env, id, "confirmed");
-    sync = fast_sync (env->device_dir, 40);
-    g_signal_connect (sync, "progress", G_CALLBACK (on_progress_kill), &r);
-    result = xuncha_sync_run (sync, NULL, &error);
-    g_assert_no_error (error);
-    g_assert_true (r.killed);
-    while (!r.restarted)
-      g_main_context_iteration (NULL, TRUE);
+    /* Once the sync has sent its first item (the photo): the report, the accept and the
+     * result meet a dead office, then one started again. */
+    result = xuncha_test_sync_env_sync_through_restart (env, 1);
     if (!xuncha_sync_result_is_complete (result))
       sync_until_complete (env);
     n_tasks++;
@@ -644,7 +517,7 @@ test_do_killed (void)
     {
       const char *argv[] = { xuncha_test_program ("XUNCHA_CLI"), "--data-dir", env->device_dir,
                              "task", "do", ids->pdata[i], "--outcome", "confirmed",
-                             "--photo", env->photo, "--lat", OFFICE_LAT, "--lon", OFFICE_LON,
+                             "--photo", photo, "--lat", OFFICE_LAT, "--lon", OFFICE_LON,
                              NULL };
       g_autoptr(GError) error = NULL;
       gint64 results;
@@ -856,6 +729,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  photo = xuncha_test_source_path ("tests/fixtures/sync-photo.jpg");
 
   g_test_add_func ("/tasks-loop/verify", test_verify_loop);
   g_test_add_func ("/tasks-loop/faults", test_faults);

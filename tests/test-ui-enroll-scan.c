@@ -12,8 +12,14 @@
 #include "xuncha-qr-scanner.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
+#include "xuncha-ui-test-office.h"
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window-private.h"
+
+#define find_widget xuncha_ui_test_find_widget
+#define template_child xuncha_ui_test_template_child
+#define click xuncha_ui_test_click
+#define wait_for(done, fx) xuncha_ui_test_wait_until (done (fx))
 
 /* Enrolling by the office's card: the test camera shows a QR code (a PNG made here with
  * libqrencode), the app reads it, fills the address, officer ID and code, and enrolls
@@ -27,51 +33,11 @@ typedef struct
   XunchaTestCerts       *certs;
   XunchaTestOffice      *office;
   char                  *office_dir;
-  char                  *dir;
+  char                  *dir;         /* the cards' pictures */
   GSettings             *settings;
   XunchaWindow          *window;
   XunchaPreferencesPage *prefs;
-  gboolean               done;
 } Fixture;
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_widget (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
-static void
-wait_for (gboolean (*done) (Fixture *),
-          Fixture   *fx)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (fx) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done (fx));
-}
 
 static gboolean
 enroll_done (Fixture *fx)
@@ -92,13 +58,6 @@ static gboolean
 scan_closed (Fixture *fx)
 {
   return xuncha_preferences_page_get_scan_window (fx->prefs) == NULL;
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_get_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
 }
 
 /* @text as a QR code in a PNG of @dir, as a card is photographed: black on white, a few
@@ -238,50 +197,23 @@ run_scan (Fixture *fx)
   xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
   g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "enroll-scan-enrolled"));
 
-  fx->done = TRUE;
-  g_application_quit (G_APPLICATION (fx->app));
-}
-
-static void
-on_activate (GApplication *app,
-             Fixture      *fx)
-{
-  g_idle_add_once ((GSourceOnceFunc)run_scan, fx);
 }
 
 static void
 test_enroll_scan (void)
 {
   Fixture fx = { 0 };
-  const char *argv[] = { "xuncha", "--data-dir", NULL, "--demo", NULL };
 
-  if (!xuncha_ui_test_have_display ())
+  if (!xuncha_ui_test_office_start (&fx.certs, &fx.office_dir, &fx.office))
     return;
-  fx.certs = xuncha_test_certs ();
-  if (fx.certs == NULL)
-    return;
-
   fx.dir = xuncha_test_make_tmpdir ();
-  fx.office_dir = xuncha_test_make_tmpdir ();
-  fx.office = xuncha_test_office_start (fx.office_dir, fx.certs->server_cert,
-                                        fx.certs->server_key, 0);
   fx.settings = g_settings_new ("io.github.xuncha.Xuncha");
-  g_settings_set_boolean (fx.settings, "auto-sync", FALSE);
+  xuncha_ui_test_run_app (&fx.app, (GSourceOnceFunc)run_scan, &fx);
 
-  argv[2] = fx.dir;
-  fx.app = xuncha_application_new ();
-  g_application_set_flags (G_APPLICATION (fx.app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (fx.app, "activate", G_CALLBACK (on_activate), &fx);
-  g_assert_cmpint (g_application_run (G_APPLICATION (fx.app), 4, (char **)argv), ==, 0);
-  g_assert_true (fx.done);
-
-  g_clear_object (&fx.app);
   g_clear_object (&fx.settings);
-  g_clear_pointer (&fx.office, xuncha_test_office_free);
+  xuncha_ui_test_office_stop (&fx.office_dir, &fx.office);
   xuncha_test_remove_tree (fx.dir);
-  xuncha_test_remove_tree (fx.office_dir);
   g_free (fx.dir);
-  g_free (fx.office_dir);
 }
 
 /* The decoder alone, on a grey image made here: the text of a QR code comes back as it

@@ -16,6 +16,10 @@
 #include "xuncha-history-page-private.h"
 #include "xuncha-window-private.h"
 
+#define find_by_css_class xuncha_ui_test_find_by_css_class
+#define find_view_stack(widget) \
+  ADW_VIEW_STACK (xuncha_ui_test_find_widget (widget, ADW_TYPE_VIEW_STACK))
+
 /* A session manager on the private session bus, as the phone's shell runs one: it keeps the
  * inhibitors it is given. It answers on a thread of its own, as GTK asks it synchronously. */
 typedef struct
@@ -188,39 +192,6 @@ session_manager_dup_held (SessionManager *sm,
   *flags = sm->last_flags;
   g_mutex_unlock (&sm->lock);
   return reason;
-}
-
-static GtkWidget *
-find_by_css_class (GtkWidget  *widget,
-                   const char *css_class)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (gtk_widget_has_css_class (child, css_class))
-        return child;
-      if ((found = find_by_css_class (child, css_class)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static AdwViewStack *
-find_view_stack (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwViewStack *found;
-
-      if (ADW_IS_VIEW_STACK (child))
-        return ADW_VIEW_STACK (child);
-      if ((found = find_view_stack (child)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The recording mark is on screen on every page of the window while the shift records. */

@@ -12,8 +12,14 @@
 #include "xuncha-store-private.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
+#include "xuncha-ui-test-office.h"
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window-private.h"
+
+#define find_widget xuncha_ui_test_find_widget
+#define template_child xuncha_ui_test_template_child
+#define click xuncha_ui_test_click
+#define wait_for(done, fx) xuncha_ui_test_wait_until (done (fx))
 
 /* The whole way of a report from the device to the office and back, through the app's own
  * pages: enroll in the preferences against a real xuncha-office over HTTPS, make reports,
@@ -34,47 +40,7 @@ typedef struct
   XunchaSyncController  *controller;
   XunchaReportStore     *reports;
   guint                  n_photos;
-  gboolean               done;
 } Fixture;
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_widget (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
-static void
-wait_for (gboolean (*done) (Fixture *),
-          Fixture   *fx)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (fx) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done (fx));
-}
 
 static gboolean
 enroll_done (Fixture *fx)
@@ -102,13 +68,6 @@ static gboolean
 sync_running (Fixture *fx)
 {
   return xuncha_sync_controller_get_running (fx->controller);
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_get_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
 }
 
 /* Clicks "Sync now" and waits until the sync and the queue's reading are done. */
@@ -536,51 +495,21 @@ run_queue (Fixture *fx)
   g_assert_null (xuncha_queue_page_get_older_button (fx->queue));
 
   g_clear_object (&fx->reports);
-  fx->done = TRUE;
-  g_application_quit (G_APPLICATION (fx->app));
-}
-
-static void
-on_activate (GApplication *app,
-             Fixture      *fx)
-{
-  g_idle_add_once ((GSourceOnceFunc)run_queue, fx);
 }
 
 static void
 test_queue (void)
 {
-  g_autofree char *dir = NULL;
   Fixture fx = { 0 };
-  const char *argv[] = { "xuncha", "--data-dir", NULL, "--demo", NULL };
 
-  if (!xuncha_ui_test_have_display ())
+  if (!xuncha_ui_test_office_start (&fx.certs, &fx.office_dir, &fx.office))
     return;
-  fx.certs = xuncha_test_certs ();
-  if (fx.certs == NULL)
-    return;
-
-  dir = xuncha_test_make_tmpdir ();
-  fx.office_dir = xuncha_test_make_tmpdir ();
-  fx.office = xuncha_test_office_start (fx.office_dir, fx.certs->server_cert,
-                                        fx.certs->server_key, 0);
   /* Automatic sync is looked at on its own at the end; until then only the buttons sync. */
   fx.settings = g_settings_new ("io.github.xuncha.Xuncha");
-  g_settings_set_boolean (fx.settings, "auto-sync", FALSE);
+  xuncha_ui_test_run_app (&fx.app, (GSourceOnceFunc)run_queue, &fx);
 
-  argv[2] = dir;
-  fx.app = xuncha_application_new ();
-  g_application_set_flags (G_APPLICATION (fx.app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (fx.app, "activate", G_CALLBACK (on_activate), &fx);
-  g_assert_cmpint (g_application_run (G_APPLICATION (fx.app), 4, (char **)argv), ==, 0);
-  g_assert_true (fx.done);
-
-  g_clear_object (&fx.app);
   g_clear_object (&fx.settings);
-  g_clear_pointer (&fx.office, xuncha_test_office_free);
-  xuncha_test_remove_tree (dir);
-  xuncha_test_remove_tree (fx.office_dir);
-  g_free (fx.office_dir);
+  xuncha_ui_test_office_stop (&fx.office_dir, &fx.office);
 }
 
 int

@@ -15,6 +15,8 @@
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window-private.h"
 
+#define find_widget xuncha_ui_test_find_widget
+
 /* A saved report reopened as an officer would, at 360×720 in Chinese: from its pin on the
  * patrol map, its row on the Queue page, its row beside the map and its shift in the
  * history; editable while it waits, read-only (with the reason) once the office has it.
@@ -107,23 +109,6 @@ static gboolean
 history_ready (gpointer data)
 {
   return !xuncha_history_page_is_busy (data);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_widget (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* One tap of the officer's thumb on @widget: it must be on screen and usable. */

@@ -13,6 +13,8 @@
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window.h"
 
+#define template_child xuncha_ui_test_template_child
+
 typedef struct
 {
   XunchaApplication *app;
@@ -108,17 +110,6 @@ static gboolean
 failed_enough (gpointer data)
 {
   return ((Fixture *)data)->failed >= wanted_failures;
-}
-
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
 }
 
 /* A photo the camera could not take, on the re-inspection's camera: the reason is read

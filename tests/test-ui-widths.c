@@ -13,6 +13,9 @@
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window-private.h"
 
+#define find_widget xuncha_ui_test_find_widget
+#define template_child xuncha_ui_test_template_child
+
 /* A phone is 360 px wide: every page, in English and in Chinese, with a report the office
  * refused (the queue then offers Retry Failed too), must fit without widening the window.
  * And before
@@ -60,34 +63,6 @@ view_ready (gpointer data)
 
   return view != NULL && !xuncha_report_view_is_busy (view)
          && xuncha_report_view_get_state (view) != NULL;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_widget (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
 }
 
 /* Codes and names that stay in Latin letters in the Chinese interface. */

@@ -205,3 +205,69 @@ xuncha_ui_test_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
   return path;
 }
+
+/* The first widget below @widget, depth first, that @match takes. */
+static GtkWidget *
+find_below (GtkWidget     *widget,
+            gboolean     (*match) (GtkWidget     *widget,
+                                   gconstpointer  data),
+            gconstpointer  data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (match (child, data))
+        return child;
+      if ((found = find_below (child, match, data)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *)type);
+}
+
+GtkWidget *
+xuncha_ui_test_find_widget (GtkWidget *widget,
+                            GType      type)
+{
+  return find_below (widget, is_of_type, &type);
+}
+
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+GtkWidget *
+xuncha_ui_test_find_by_css_class (GtkWidget  *widget,
+                                  const char *css_class)
+{
+  return find_below (widget, has_css_class, css_class);
+}
+
+GtkWidget *
+xuncha_ui_test_template_child (gpointer    widget,
+                               GType       type,
+                               const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+void
+xuncha_ui_test_click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}

@@ -29,6 +29,35 @@ void      xuncha_ui_test_wait_for_property (gpointer    object,
  * seconds. */
 void      xuncha_ui_test_wait_for_camera   (gpointer    camera);
 
+/* The first widget of @type below @widget, depth first, or NULL. */
+GtkWidget *xuncha_ui_test_find_widget      (GtkWidget  *widget,
+                                            GType       type);
+
+/* The first widget with the style class @css_class below @widget, depth first, or NULL. */
+GtkWidget *xuncha_ui_test_find_by_css_class (GtkWidget  *widget,
+                                             const char *css_class);
+
+/* The template child @name of @widget, whose template is @type's; fails when absent. */
+GtkWidget *xuncha_ui_test_template_child   (gpointer    widget,
+                                            GType       type,
+                                            const char *name);
+
+/* Clicks @button, which must be sensitive. */
+void      xuncha_ui_test_click             (GtkWidget  *button);
+
+/* Iterates the main context until @condition (an expression, evaluated again each time)
+ * holds, and fails when it still does not after 60 s. */
+#define xuncha_ui_test_wait_until(condition) \
+  G_STMT_START \
+    { \
+      gint64 wait_deadline_ = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
+      \
+      while (!(condition) && g_get_monotonic_time () < wait_deadline_) \
+        g_main_context_iteration (NULL, TRUE); \
+      g_assert_true (condition); \
+    } \
+  G_STMT_END
+
 /* Renders @widget into $XUNCHA_BUILD_DIR/screenshots/@name.png, checks the image is not
  * blank, and returns its path. */
 char     *xuncha_ui_test_screenshot        (GtkWidget  *widget,

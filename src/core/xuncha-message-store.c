@@ -6,28 +6,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "xuncha-message-store.h"
-#include "xuncha-outbox.h"
 #include "xuncha-store-private.h"
 
 G_DEFINE_QUARK (xuncha-message-store-error-quark, xuncha_message_store_error)
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return g_strdup ((const char *)sqlite3_column_text (stmt, column));
-}
-
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
+#define column_text xuncha_store_column_dup
+#define bind_text_or_null xuncha_store_bind_text_or_null
 
 static XunchaMessage *
 read_message (sqlite3_stmt *stmt)
@@ -114,9 +98,7 @@ xuncha_message_store_list (XunchaStore  *store,
                            gboolean      unread_only,
                            GError      **error)
 {
-  g_autoptr(GPtrArray) messages = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
 
@@ -129,16 +111,9 @@ xuncha_message_store_list (XunchaStore  *store,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, unread_only ? 1 : 0);
-  messages = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_message_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (messages, read_message (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      xuncha_store_set_error (store, error, "Could not read the messages");
-      return NULL;
-    }
-  return g_steal_pointer (&messages);
+  return xuncha_store_read_rows (store, stmt, (XunchaStoreRowReader)read_message,
+                                 (GDestroyNotify)xuncha_message_free,
+                                 "Could not read the messages", error);
 }
 
 XunchaMessage *
@@ -148,7 +123,6 @@ xuncha_message_store_get (XunchaStore  *store,
 {
   XunchaMessage *message = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
   g_return_val_if_fail (id != NULL, NULL);
@@ -160,13 +134,10 @@ xuncha_message_store_get (XunchaStore  *store,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    message = read_message (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    xuncha_store_set_error (store, error, "Could not read the message");
-  else if (message == NULL)
+  if (!xuncha_store_read_row (store, stmt, (XunchaStoreRowReader)read_message,
+                              (gpointer *)&message, "Could not read the message", error))
+    return NULL;
+  if (message == NULL)
     g_set_error (error, XUNCHA_MESSAGE_STORE_ERROR, XUNCHA_MESSAGE_STORE_ERROR_NOT_FOUND,
                  _("There is no message %s on this device."), id);
   return message;
@@ -194,15 +165,8 @@ xuncha_message_store_mark_read (XunchaStore  *store,
   stmt = xuncha_store_prepare (store,
                                "UPDATE messages SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL",
                                error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, read_at, -1, SQLITE_TRANSIENT);
-  if (!xuncha_store_step_done (store, stmt, error)
-      || !xuncha_outbox_enqueue (store, "message_read", id, read_at, error)
-      || !xuncha_store_commit (store, error))
-    goto failed;
-  return TRUE;
+  if (stmt != NULL)
+    return xuncha_store_commit_with_outbox (store, stmt, "message_read", id, read_at, error);
 
 failed:
   xuncha_store_rollback (store);

@@ -706,16 +706,7 @@ prepare_pieces (XunchaReportStore  *self,
 
 /* --- rows --- */
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           column,
-           const char   *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, column, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, column);
-}
+#define bind_text xuncha_store_bind_text_or_null
 
 static void
 bind_double (sqlite3_stmt *stmt,

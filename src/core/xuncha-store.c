@@ -403,6 +403,96 @@ xuncha_store_step_done (XunchaStore   *self,
 }
 
 gboolean
+xuncha_store_commit_with_outbox (XunchaStore   *self,
+                                 sqlite3_stmt  *change,
+                                 const char    *kind,
+                                 const char    *item,
+                                 const char    *at,
+                                 GError       **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (change != NULL && kind != NULL && item != NULL && at != NULL, FALSE);
+
+  sqlite3_bind_text (change, 1, item, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (change, 2, at, -1, SQLITE_TRANSIENT);
+  if (!xuncha_store_step_done (self, change, error)
+      || !xuncha_outbox_enqueue (self, kind, item, at, error)
+      || !xuncha_store_commit (self, error))
+    {
+      xuncha_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+xuncha_store_column_dup (sqlite3_stmt *stmt,
+                         int           column)
+{
+  return g_strdup ((const char *)sqlite3_column_text (stmt, column));
+}
+
+void
+xuncha_store_bind_text_or_null (sqlite3_stmt *stmt,
+                                int           index,
+                                const char   *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+gboolean
+xuncha_store_read_row (XunchaStore           *self,
+                       sqlite3_stmt          *stmt,
+                       XunchaStoreRowReader   read,
+                       gpointer              *row,
+                       const char            *what,
+                       GError               **error)
+{
+  int rc;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (stmt != NULL && read != NULL && row != NULL, FALSE);
+
+  *row = NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *row = read (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return xuncha_store_set_error (self, error, what);
+  return TRUE;
+}
+
+GPtrArray *
+xuncha_store_read_rows (XunchaStore           *self,
+                        sqlite3_stmt          *stmt,
+                        XunchaStoreRowReader   read,
+                        GDestroyNotify         free_row,
+                        const char            *what,
+                        GError               **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  int rc;
+
+  g_return_val_if_fail (XUNCHA_IS_STORE (self), NULL);
+  g_return_val_if_fail (stmt != NULL && read != NULL, NULL);
+
+  rows = g_ptr_array_new_with_free_func (free_row);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, read (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      xuncha_store_set_error (self, error, what);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+gboolean
 xuncha_store_begin (XunchaStore  *self,
                     GError      **error)
 {

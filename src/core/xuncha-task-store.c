@@ -73,12 +73,8 @@ iso_to_ms (const char *text)
   return g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000;
 }
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return g_strdup ((const char *)sqlite3_column_text (stmt, column));
-}
+#define column_text xuncha_store_column_dup
+#define bind_text_or_null xuncha_store_bind_text_or_null
 
 static double
 column_real (sqlite3_stmt *stmt,
@@ -86,17 +82,6 @@ column_real (sqlite3_stmt *stmt,
 {
   return sqlite3_column_type (stmt, column) == SQLITE_NULL ? NAN
                                                            : sqlite3_column_double (stmt, column);
-}
-
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
 }
 
 static void
@@ -255,7 +240,6 @@ xuncha_task_store_list (XunchaStore  *store,
   g_autoptr(GPtrArray) tasks = NULL;
   g_autoptr(GPtrArray) due = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
 
@@ -269,15 +253,11 @@ xuncha_task_store_list (XunchaStore  *store,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, everything ? 1 : 0);
-  tasks = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_task_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (tasks, read_task (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      xuncha_store_set_error (store, error, "Could not read the tasks");
-      return NULL;
-    }
+  tasks = xuncha_store_read_rows (store, stmt, (XunchaStoreRowReader)read_task,
+                                  (GDestroyNotify)xuncha_task_free, "Could not read the tasks",
+                                  error);
+  if (tasks == NULL)
+    return NULL;
 
   due = xuncha_due_reinspection_list (store, now_ms, error);
   if (due == NULL)
@@ -295,7 +275,6 @@ xuncha_task_store_get (XunchaStore  *store,
 {
   sqlite3_stmt *stmt;
   XunchaTask *task = NULL;
-  int rc;
 
   g_return_val_if_fail (XUNCHA_IS_STORE (store), NULL);
   g_return_val_if_fail (id != NULL, NULL);
@@ -326,15 +305,9 @@ xuncha_task_store_get (XunchaStore  *store,
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        task = read_task (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        {
-          xuncha_store_set_error (store, error, "Could not read the task");
-          return NULL;
-        }
+      if (!xuncha_store_read_row (store, stmt, (XunchaStoreRowReader)read_task,
+                                  (gpointer *)&task, "Could not read the task", error))
+        return NULL;
       if (task != NULL)
         return task;
     }
@@ -388,15 +361,8 @@ xuncha_task_store_accept (XunchaStore  *store,
       goto failed;
     }
   stmt = xuncha_store_prepare (store, "UPDATE tasks SET accept_at = ?2 WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, accepted_at, -1, SQLITE_TRANSIENT);
-  if (!xuncha_store_step_done (store, stmt, error)
-      || !xuncha_outbox_enqueue (store, "task_accept", id, accepted_at, error)
-      || !xuncha_store_commit (store, error))
-    goto failed;
-  return TRUE;
+  if (stmt != NULL)
+    return xuncha_store_commit_with_outbox (store, stmt, "task_accept", id, accepted_at, error);
 
 failed:
   xuncha_store_rollback (store);

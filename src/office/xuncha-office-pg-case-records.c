@@ -9,18 +9,7 @@
 #include <libpq-fe.h>
 
 #include "xuncha-office-case-workflow.h"
-#include "xuncha-office-pg-records-private.h"
-
-#define text_at xuncha_office_pg_text_at
-#define int64_at xuncha_office_pg_int64_at
-#define bool_at xuncha_office_pg_bool_at
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
-
-#define run(conn, error, sql, ...) \
-  xuncha_office_pg_records_run (conn, error, sql, (const char * const[]){ __VA_ARGS__ }, \
-                                G_N_ELEMENTS (((const char * const[]){ __VA_ARGS__ })))
-#define run0(conn, error, sql) xuncha_office_pg_records_run (conn, error, sql, NULL, 0)
+#include "xuncha-office-pg-part-private.h"
 
 typedef struct
 {
@@ -30,45 +19,8 @@ typedef struct
   guint                        steps;
   gint64                       revision;
   gint64                       from_us, to_us;
-  gpointer                     found;    /* what a read found, owned */
-  GDestroyNotify               found_free;
+  gpointer                     found;    /* what a read found, which find() hands on */
 } Call;
-
-static void
-call_clear (Call *call)
-{
-  if (call->found != NULL)
-    call->found_free (call->found);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Call, call_clear)
-
-static gboolean
-transact (XunchaOfficeCaseRecords  *records,
-          const char               *method,
-          gboolean                  write,
-          XunchaOfficePgWork        work,
-          Call                     *call,
-          GError                  **error)
-{
-  return xuncha_office_pg_records_transact (XUNCHA_OFFICE_PG_RECORDS (records), method, write,
-                                            work, call, error);
-}
-
-static gboolean
-audit_insert (PGconn                        *conn,
-              const XunchaOfficeAuditEntry  *entry,
-              GError                       **error)
-{
-  g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, entry->at);
-  g_autoptr(PGresult) result = run (conn, error,
-                                    "INSERT INTO audit_log (at, actor, action, subject, before,"
-                                    " after) VALUES ($1, $2, $3, $4, $5, $6)",
-                                    at, entry->actor, entry->action, entry->subject,
-                                    entry->before, entry->after);
-
-  return result != NULL;
-}
 
 static XunchaOfficeTimeLimit *
 limit_from_row (const PGresult *result,
@@ -101,7 +53,6 @@ time_limits_work (PGconn    *conn,
   for (int i = 0; i < PQntuples (result); i++)
     g_ptr_array_add (list, limit_from_row (result, i));
   call->found = list;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -109,11 +60,10 @@ static GPtrArray *
 time_limits (XunchaOfficeCaseRecords  *records,
              GError                  **error)
 {
-  g_auto(Call) call = { 0 };
+  Call call = { 0 };
 
-  if (!transact (records, "time_limits", FALSE, time_limits_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "time_limits", FALSE, time_limits_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 static gboolean
@@ -158,7 +108,7 @@ time_limit_set (XunchaOfficeCaseRecords      *records,
                 const char                   *actor,
                 GError                      **error)
 {
-  g_auto(Call) call = { .limit = limit, .text = actor };
+  Call call = { .limit = limit, .text = actor };
 
   return transact (records, "time_limit_set", TRUE, time_limit_set_work, &call, error);
 }
@@ -217,7 +167,6 @@ case_get_work (PGconn    *conn,
   Call *call = data;
 
   call->found = case_read (conn, call->text, FALSE, error);
-  call->found_free = (GDestroyNotify)xuncha_office_case_free;
   return call->found != NULL;
 }
 
@@ -226,11 +175,10 @@ case_get (XunchaOfficeCaseRecords  *records,
           const char               *report_uuid,
           GError                  **error)
 {
-  g_auto(Call) call = { .text = report_uuid };
+  Call call = { .text = report_uuid };
 
-  if (!transact (records, "case_get", FALSE, case_get_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "case_get", FALSE, case_get_work, &call, &call.found,
+               xuncha_office_case_free, error);
 }
 
 static gboolean
@@ -266,7 +214,6 @@ case_history_work (PGconn    *conn,
       g_ptr_array_add (list, event);
     }
   call->found = list;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -275,11 +222,10 @@ case_history (XunchaOfficeCaseRecords  *records,
               const char               *report_uuid,
               GError                  **error)
 {
-  g_auto(Call) call = { .text = report_uuid };
+  Call call = { .text = report_uuid };
 
-  if (!transact (records, "case_history", FALSE, case_history_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "case_history", FALSE, case_history_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 static gboolean
@@ -301,7 +247,6 @@ cases_running_work (PGconn    *conn,
     if (xuncha_office_case_status_is_running (text_at (result, i, 1)))
       g_ptr_array_add (list, case_from_row (result, i));
   call->found = list;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -309,11 +254,10 @@ static GPtrArray *
 cases_running (XunchaOfficeCaseRecords  *records,
                GError                  **error)
 {
-  g_auto(Call) call = { 0 };
+  Call call = { 0 };
 
-  if (!transact (records, "cases_running", FALSE, cases_running_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "cases_running", FALSE, cases_running_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 static gboolean
@@ -359,7 +303,6 @@ case_outcomes_work (PGconn    *conn,
       g_ptr_array_add (list, outcome);
     }
   call->found = list;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -369,11 +312,10 @@ case_outcomes (XunchaOfficeCaseRecords  *records,
                gint64                    to_us,
                GError                  **error)
 {
-  g_auto(Call) call = { .from_us = from_us, .to_us = to_us };
+  Call call = { .from_us = from_us, .to_us = to_us };
 
-  if (!transact (records, "case_outcomes", FALSE, case_outcomes_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "case_outcomes", FALSE, case_outcomes_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 /* The history's row and the case's count of steps for a step; the status is the
@@ -465,7 +407,7 @@ case_change (XunchaOfficeCaseRecords      *records,
              gint64                       *revision,
              GError                      **error)
 {
-  g_auto(Call) call = { .event = event, .steps = steps };
+  Call call = { .event = event, .steps = steps };
 
   if (!transact (records, "case_change", TRUE, case_change_work, &call, error))
     return FALSE;

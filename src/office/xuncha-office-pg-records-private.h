@@ -34,6 +34,17 @@ gboolean  xuncha_office_pg_records_transact (XunchaOfficePgRecords  *self,
                                              XunchaOfficePgWork      work,
                                              gpointer                data,
                                              GError                **error);
+/* A transaction as xuncha_office_pg_records_transact() runs it, for a method that returns
+ * what @work found: @work leaves it in *@found, which is returned when the transaction
+ * commits and freed with @found_free when it does not (NULL with @error then). */
+gpointer  xuncha_office_pg_records_find     (XunchaOfficePgRecords  *self,
+                                             const char             *method,
+                                             gboolean                write,
+                                             XunchaOfficePgWork      work,
+                                             gpointer                data,
+                                             gpointer               *found,
+                                             GDestroyNotify          found_free,
+                                             GError                **error);
 /* Runs @sql with @n text parameters (NULL for SQL NULL); NULL with @error unless it
  * succeeded. */
 PGresult *xuncha_office_pg_records_run      (PGconn                 *conn,

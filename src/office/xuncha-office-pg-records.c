@@ -4131,6 +4131,24 @@ xuncha_office_pg_records_transact (XunchaOfficePgRecords  *self,
   return transact (self, method, write ? TXN_WRITE : TXN_SNAPSHOT, work_body, &w, error);
 }
 
+gpointer
+xuncha_office_pg_records_find (XunchaOfficePgRecords  *self,
+                               const char             *method,
+                               gboolean                write,
+                               XunchaOfficePgWork      work,
+                               gpointer                data,
+                               gpointer               *found,
+                               GDestroyNotify          found_free,
+                               GError                **error)
+{
+  if (!xuncha_office_pg_records_transact (self, method, write, work, data, error))
+    {
+      g_clear_pointer (found, found_free);
+      return NULL;
+    }
+  return g_steal_pointer (found);
+}
+
 PGresult *
 xuncha_office_pg_records_run (PGconn             *conn,
                               GError            **error,

@@ -8,17 +8,7 @@
 
 #include <libpq-fe.h>
 
-#include "xuncha-office-pg-records-private.h"
-
-#define text_at xuncha_office_pg_text_at
-#define int64_at xuncha_office_pg_int64_at
-#define bool_at xuncha_office_pg_bool_at
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
-
-#define run(conn, error, sql, ...) \
-  xuncha_office_pg_records_run (conn, error, sql, (const char * const[]){ __VA_ARGS__ }, \
-                                G_N_ELEMENTS (((const char * const[]){ __VA_ARGS__ })))
+#include "xuncha-office-pg-part-private.h"
 
 typedef struct
 {
@@ -31,30 +21,8 @@ typedef struct
   gboolean                        flag;
   gint64                          number;
   gint64                          limit;
-  gpointer                        found;    /* what a read found, owned */
-  GDestroyNotify                  found_free;
+  gpointer                        found;    /* what a read found, which find() hands on */
 } Call;
-
-static void
-call_clear (Call *call)
-{
-  if (call->found != NULL)
-    call->found_free (call->found);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Call, call_clear)
-
-static gboolean
-transact (XunchaOfficeStaffRecords  *records,
-          const char                *method,
-          gboolean                   write,
-          XunchaOfficePgWork         work,
-          Call                      *call,
-          GError                   **error)
-{
-  return xuncha_office_pg_records_transact (XUNCHA_OFFICE_PG_RECORDS (records), method, write,
-                                            work, call, error);
-}
 
 static gint64
 changes (const PGresult *result)
@@ -72,10 +40,10 @@ not_found (GError     **error,
   return FALSE;
 }
 
-static gboolean
-audit_insert (PGconn                        *conn,
-              const XunchaOfficeAuditEntry  *entry,
-              GError                       **error)
+gboolean
+xuncha_office_pg_audit_insert (PGconn                        *conn,
+                               const XunchaOfficeAuditEntry  *entry,
+                               GError                       **error)
 {
   g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, entry->at);
   g_autoptr(PGresult) result = run (conn, error,
@@ -120,7 +88,7 @@ staff_add (XunchaOfficeStaffRecords      *records,
            const XunchaOfficeAuditEntry  *audit,
            GError                       **error)
 {
-  g_auto(Call) call = { .staff = staff, .audit = audit };
+  Call call = { .staff = staff, .audit = audit };
 
   return transact (records, "staff_add", TRUE, staff_add_work, &call, error);
 }
@@ -164,7 +132,6 @@ staff_get_work (PGconn    *conn,
   if (PQntuples (result) == 0)
     return not_found (error, "staff account", call->name);
   call->found = staff_from_row (result, 0);
-  call->found_free = (GDestroyNotify)xuncha_office_staff_free;
   return TRUE;
 }
 
@@ -173,11 +140,10 @@ staff_get (XunchaOfficeStaffRecords  *records,
            const char                *name,
            GError                   **error)
 {
-  g_auto(Call) call = { .name = name };
+  Call call = { .name = name };
 
-  if (!transact (records, "staff_get", FALSE, staff_get_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "staff_get", FALSE, staff_get_work, &call, &call.found,
+               xuncha_office_staff_free, error);
 }
 
 static gboolean
@@ -197,7 +163,6 @@ staff_list_work (PGconn    *conn,
   for (int row = 0; row < PQntuples (result); row++)
     g_ptr_array_add (list, staff_from_row (result, row));
   call->found = list;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -205,11 +170,10 @@ static GPtrArray *
 staff_list (XunchaOfficeStaffRecords  *records,
             GError                   **error)
 {
-  g_auto(Call) call = { 0 };
+  Call call = { 0 };
 
-  if (!transact (records, "staff_list", FALSE, staff_list_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "staff_list", FALSE, staff_list_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 static gboolean
@@ -240,8 +204,7 @@ staff_set_password (XunchaOfficeStaffRecords      *records,
                     const XunchaOfficeAuditEntry  *audit,
                     GError                       **error)
 {
-  g_auto(Call) call = { .name = name, .text = password_hash, .flag = must_change,
-                        .audit = audit };
+  Call call = { .name = name, .text = password_hash, .flag = must_change, .audit = audit };
 
   return transact (records, "staff_set_password", TRUE, staff_set_password_work, &call, error);
 }
@@ -280,7 +243,7 @@ session_add (XunchaOfficeStaffRecords        *records,
              gint64                           expired_before,
              GError                         **error)
 {
-  g_auto(Call) call = { .session = session, .number = expired_before };
+  Call call = { .session = session, .number = expired_before };
 
   return transact (records, "session_add", TRUE, session_add_work, &call, error);
 }
@@ -308,7 +271,6 @@ session_get_work (PGconn    *conn,
   session->created_at = int64_at (result, 0, 3);
   session->seen_at = int64_at (result, 0, 4);
   call->found = session;
-  call->found_free = (GDestroyNotify)xuncha_office_staff_session_free;
   return TRUE;
 }
 
@@ -317,11 +279,10 @@ session_get (XunchaOfficeStaffRecords  *records,
              const char                *id_sha256,
              GError                   **error)
 {
-  g_auto(Call) call = { .text = id_sha256 };
+  Call call = { .text = id_sha256 };
 
-  if (!transact (records, "session_get", FALSE, session_get_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "session_get", FALSE, session_get_work, &call, &call.found,
+               xuncha_office_staff_session_free, error);
 }
 
 static gboolean
@@ -344,7 +305,7 @@ session_touch (XunchaOfficeStaffRecords  *records,
                gint64                     seen_at,
                GError                   **error)
 {
-  g_auto(Call) call = { .text = id_sha256, .number = seen_at };
+  Call call = { .text = id_sha256, .number = seen_at };
 
   return transact (records, "session_touch", TRUE, session_touch_work, &call, error);
 }
@@ -372,7 +333,7 @@ session_end (XunchaOfficeStaffRecords      *records,
              const XunchaOfficeAuditEntry  *audit,
              GError                       **error)
 {
-  g_auto(Call) call = { .text = id_sha256, .audit = audit };
+  Call call = { .text = id_sha256, .audit = audit };
 
   return transact (records, "session_end", TRUE, session_end_work, &call, error);
 }
@@ -405,7 +366,7 @@ login_failure_add (XunchaOfficeStaffRecords         *records,
                    guint                             keep_max,
                    GError                          **error)
 {
-  g_auto(Call) call = { .failure = failure, .limit = keep_max };
+  Call call = { .failure = failure, .limit = keep_max };
 
   return transact (records, "login_failure_add", TRUE, login_failure_add_work, &call, error);
 }
@@ -435,7 +396,6 @@ login_failures_work (PGconn    *conn,
                                                                  text_at (result, row, 1),
                                                                  int64_at (result, row, 2)));
   call->found = failures;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -444,11 +404,10 @@ login_failures (XunchaOfficeStaffRecords  *records,
                 gint64                     since,
                 GError                   **error)
 {
-  g_auto(Call) call = { .number = since };
+  Call call = { .number = since };
 
-  if (!transact (records, "login_failures", TRUE, login_failures_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "login_failures", TRUE, login_failures_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 static gboolean
@@ -466,7 +425,7 @@ audit_add (XunchaOfficeStaffRecords      *records,
            const XunchaOfficeAuditEntry  *entry,
            GError                       **error)
 {
-  g_auto(Call) call = { .audit = entry };
+  Call call = { .audit = entry };
 
   return transact (records, "audit_add", TRUE, audit_add_work, &call, error);
 }
@@ -501,7 +460,6 @@ audit_list_work (PGconn    *conn,
       g_ptr_array_add (entries, entry);
     }
   call->found = entries;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -511,11 +469,10 @@ audit_list (XunchaOfficeStaffRecords  *records,
             guint                      limit,
             GError                   **error)
 {
-  g_auto(Call) call = { .number = before_id, .limit = limit };
+  Call call = { .number = before_id, .limit = limit };
 
-  if (!transact (records, "audit_list", FALSE, audit_list_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "audit_list", FALSE, audit_list_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 static gboolean
@@ -544,7 +501,6 @@ officers_work (PGconn    *conn,
       g_ptr_array_add (list, officer);
     }
   call->found = list;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -552,11 +508,10 @@ static GPtrArray *
 officers (XunchaOfficeStaffRecords  *records,
           GError                   **error)
 {
-  g_auto(Call) call = { 0 };
+  Call call = { 0 };
 
-  if (!transact (records, "officers", FALSE, officers_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "officers", FALSE, officers_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 static gboolean
@@ -598,7 +553,6 @@ officer_states_work (PGconn    *conn,
       g_ptr_array_add (list, state);
     }
   call->found = list;
-  call->found_free = (GDestroyNotify)g_ptr_array_unref;
   return TRUE;
 }
 
@@ -608,11 +562,10 @@ officer_states (XunchaOfficeStaffRecords  *records,
                 const char                *officer_id,
                 GError                   **error)
 {
-  g_auto(Call) call = { .name = team, .text = officer_id };
+  Call call = { .name = team, .text = officer_id };
 
-  if (!transact (records, "officer_states", FALSE, officer_states_work, &call, error))
-    return NULL;
-  return g_steal_pointer (&call.found);
+  return find (records, "officer_states", FALSE, officer_states_work, &call, &call.found,
+               g_ptr_array_unref, error);
 }
 
 void

@@ -9,61 +9,7 @@
 #include <sqlite3.h>
 
 #include "xuncha-office-case-workflow.h"
-#include "xuncha-office-sqlite-records-private.h"
-
-typedef XunchaOfficeSqliteConnection Connection;
-
-static Connection *
-take (XunchaOfficeCaseRecords  *records,
-      gboolean                  write,
-      GError                  **error)
-{
-  return xuncha_office_sqlite_connection_take (XUNCHA_OFFICE_SQLITE_RECORDS (records), write,
-                                               error);
-}
-
-#define prepare xuncha_office_sqlite_connection_prepare
-#define step_done xuncha_office_sqlite_connection_step_done
-#define commit xuncha_office_sqlite_connection_commit
-
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *)sqlite3_column_text (stmt, column);
-}
-
-/* Rows are read to their end; a failed step is an error. */
-static gboolean
-read_done (Connection    *c,
-           sqlite3_stmt  *stmt,
-           int            rc,
-           GError       **error)
-{
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return xuncha_office_sqlite_connection_fail (c, error, "Database read failed");
-  return TRUE;
-}
-
-static gboolean
-audit_insert (Connection                    *c,
-              const XunchaOfficeAuditEntry  *entry,
-              GError                       **error)
-{
-  sqlite3_stmt *stmt = prepare (c, "INSERT INTO audit_log (at, actor, action, subject, before, "
-                                "after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, entry->at);
-  sqlite3_bind_text (stmt, 2, entry->actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, entry->action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, entry->subject, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, entry->before, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, entry->after, -1, SQLITE_STATIC);
-  return step_done (c, stmt, error);
-}
+#include "xuncha-office-sqlite-part-private.h"
 
 static XunchaOfficeTimeLimit *
 limit_from_row (sqlite3_stmt *stmt)

@@ -33,9 +33,29 @@ gboolean      xuncha_office_sqlite_connection_step_done (XunchaOfficeSqliteConne
 gboolean      xuncha_office_sqlite_connection_fail      (XunchaOfficeSqliteConnection  *connection,
                                                          GError                       **error,
                                                          const char                    *what);
+/* Resets @stmt after its rows were stepped through; @rc is the last step's: FALSE with
+ * @error unless the rows were read to their end. */
+gboolean      xuncha_office_sqlite_connection_read_done (XunchaOfficeSqliteConnection  *connection,
+                                                         sqlite3_stmt                  *stmt,
+                                                         int                            rc,
+                                                         GError                       **error);
 gboolean      xuncha_office_sqlite_connection_commit    (XunchaOfficeSqliteConnection  *connection,
                                                          GError                       **error);
 void          xuncha_office_sqlite_connection_give_back (XunchaOfficeSqliteConnection  *connection);
+
+/* Adds @failure with @insert (a literal; ?1 the officer or account, ?2 the address, ?3 the
+ * time) and forgets all but the @keep_max latest with @forget (a literal; ?1 the last row
+ * id to forget), in @connection's write transaction. */
+gboolean      xuncha_office_sqlite_connection_failure_add (XunchaOfficeSqliteConnection *connection,
+                                                           const char                   *insert,
+                                                           const char                   *forget,
+                                                           const XunchaOfficeEnrollFailure *failure,
+                                                           guint                         keep_max,
+                                                           GError                      **error);
+
+/* A text column of the current row, NULL for SQL NULL. */
+const char   *xuncha_office_sqlite_column_text          (sqlite3_stmt                  *stmt,
+                                                         int                            column);
 
 /* The columns every report query reads, in this order (reports as r), and the record
  * they make. */

@@ -601,12 +601,7 @@ code_hash (const char *code)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *)sqlite3_column_text (stmt, column);
-}
+#define column_text xuncha_office_sqlite_column_text
 
 /* The first column of the first row of @sql (a literal) with @text as ?1; 0 without. */
 static gboolean
@@ -2074,25 +2069,14 @@ records_enroll_failure_add (XunchaOfficeRecords              *records,
                             GError                          **error)
 {
   g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
-  sqlite3_stmt *stmt;
 
   if (c == NULL || !begin_write (c, error))
     return FALSE;
-  stmt = prepare (c, "INSERT INTO enroll_failures (officer_id, address, at) "
-                  "VALUES (?1, ?2, ?3)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, failure->at);
-  if (!step_done (c, stmt, error))
-    return FALSE;
-  /* Row ids grow with each insert, so the lowest are the oldest attempts. */
-  stmt = prepare (c, "DELETE FROM enroll_failures WHERE rowid <= ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (c->db) - (gint64)keep_max);
-  return step_done (c, stmt, error) && exec (c, "COMMIT", error);
+  return xuncha_office_sqlite_connection_failure_add (
+           (XunchaOfficeSqliteConnection *)c,
+           "INSERT INTO enroll_failures (officer_id, address, at) VALUES (?1, ?2, ?3)",
+           "DELETE FROM enroll_failures WHERE rowid <= ?1", failure, keep_max, error)
+         && exec (c, "COMMIT", error);
 }
 
 static GPtrArray *
@@ -3230,10 +3214,56 @@ xuncha_office_sqlite_connection_fail (XunchaOfficeSqliteConnection  *connection,
 }
 
 gboolean
+xuncha_office_sqlite_connection_read_done (XunchaOfficeSqliteConnection  *connection,
+                                           sqlite3_stmt                  *stmt,
+                                           int                            rc,
+                                           GError                       **error)
+{
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error ((Connection *)connection, error, "Database read failed");
+  return TRUE;
+}
+
+gboolean
 xuncha_office_sqlite_connection_commit (XunchaOfficeSqliteConnection  *connection,
                                         GError                       **error)
 {
   return exec ((Connection *)connection, "COMMIT", error);
+}
+
+/* The failed enrollments and the console's failed logins are kept alike: row ids grow
+ * with each insert, so the lowest are the oldest attempts. */
+gboolean
+xuncha_office_sqlite_connection_failure_add (XunchaOfficeSqliteConnection     *connection,
+                                             const char                       *insert,
+                                             const char                       *forget,
+                                             const XunchaOfficeEnrollFailure  *failure,
+                                             guint                             keep_max,
+                                             GError                          **error)
+{
+  Connection *c = (Connection *)connection;
+  sqlite3_stmt *stmt = prepare (c, insert, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, failure->at);
+  if (!step_done (c, stmt, error))
+    return FALSE;
+  stmt = prepare (c, forget, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (c->db) - (gint64)keep_max);
+  return step_done (c, stmt, error);
+}
+
+const char *
+xuncha_office_sqlite_column_text (sqlite3_stmt *stmt,
+                                  int           column)
+{
+  return (const char *)sqlite3_column_text (stmt, column);
 }
 
 void

@@ -8,29 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "xuncha-office-sqlite-records-private.h"
-
-typedef XunchaOfficeSqliteConnection Connection;
-
-static Connection *
-take (XunchaOfficeStaffRecords  *records,
-      gboolean                   write,
-      GError                   **error)
-{
-  return xuncha_office_sqlite_connection_take (XUNCHA_OFFICE_SQLITE_RECORDS (records), write,
-                                               error);
-}
-
-#define prepare xuncha_office_sqlite_connection_prepare
-#define step_done xuncha_office_sqlite_connection_step_done
-#define commit xuncha_office_sqlite_connection_commit
-
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *)sqlite3_column_text (stmt, column);
-}
+#include "xuncha-office-sqlite-part-private.h"
 
 static gboolean
 not_found (GError     **error,
@@ -42,23 +20,10 @@ not_found (GError     **error,
   return FALSE;
 }
 
-/* Rows are read to their end; a failed step is an error. */
-static gboolean
-read_done (Connection    *c,
-           sqlite3_stmt  *stmt,
-           int            rc,
-           GError       **error)
-{
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return xuncha_office_sqlite_connection_fail (c, error, "Database read failed");
-  return TRUE;
-}
-
-static gboolean
-audit_insert (Connection                    *c,
-              const XunchaOfficeAuditEntry  *entry,
-              GError                       **error)
+gboolean
+xuncha_office_sqlite_audit_insert (Connection                    *c,
+                                   const XunchaOfficeAuditEntry  *entry,
+                                   GError                       **error)
 {
   sqlite3_stmt *stmt = prepare (c, "INSERT INTO audit_log (at, actor, action, subject, before, "
                                 "after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
@@ -344,26 +309,12 @@ login_failure_add (XunchaOfficeStaffRecords         *records,
                    GError                          **error)
 {
   g_autoptr(XunchaOfficeSqliteConnection) c = take (records, TRUE, error);
-  sqlite3_stmt *stmt;
 
-  if (c == NULL)
-    return FALSE;
-  stmt = prepare (c, "INSERT INTO staff_login_failures (name, address, at) VALUES (?1, ?2, ?3)",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, failure->officer_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, failure->address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, failure->at);
-  if (!step_done (c, stmt, error))
-    return FALSE;
-  /* Row ids grow with each insert: the lowest are the oldest attempts. */
-  stmt = prepare (c, "DELETE FROM staff_login_failures WHERE rowid <= ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (xuncha_office_sqlite_connection_db (c))
-                               - (gint64)keep_max);
-  return step_done (c, stmt, error) && commit (c, error);
+  return c != NULL
+         && xuncha_office_sqlite_connection_failure_add (
+              c, "INSERT INTO staff_login_failures (name, address, at) VALUES (?1, ?2, ?3)",
+              "DELETE FROM staff_login_failures WHERE rowid <= ?1", failure, keep_max, error)
+         && commit (c, error);
 }
 
 static GPtrArray *
