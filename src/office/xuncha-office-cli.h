@@ -30,6 +30,10 @@ int      xuncha_office_cli_evidence (int    argc,
 int      xuncha_office_cli_message (int    argc,
                                     char **argv);
 
+/* xuncha-office routes show: an officer's day of patrol (xuncha-office-route-cli.c). */
+int      xuncha_office_cli_routes  (int    argc,
+                                    char **argv);
+
 /* xuncha-office officer sheet: new codes and their printable enrollment cards
  * (xuncha-office-sheet-cli.c). */
 int      xuncha_office_cli_officer_sheet (int    argc,

@@ -1224,6 +1224,7 @@ usage (FILE *out)
                           "  reports list [--json]\n"
                           "  reports export --format geojson|csv\n"
                           "  report set-status ID STATUS\n"
+                          "  routes show OFFICER [--day YYYY-MM-DD] [--json]\n"
                           "  task add --kind KIND (--officer ID | --team T) --deadline TIME "
                           "[OPTIONS…]\n"
                           "  task list [--state S] [--officer ID] [--json]\n"
@@ -1282,6 +1283,8 @@ main (int    argc,
     return cmd_reports (argc, argv);
   if (g_str_equal (command, "report"))
     return cmd_report (argc, argv);
+  if (g_str_equal (command, "routes"))
+    return xuncha_office_cli_routes (argc, argv);
   if (g_str_equal (command, "task"))
     return xuncha_office_cli_task (argc, argv);
   if (g_str_equal (command, "message"))
