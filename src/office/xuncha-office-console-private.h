@@ -173,4 +173,10 @@ void        xuncha_office_console_csv_text    (GString                 *out,
 void        xuncha_office_console_weekly_page (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_weekly_csv  (XunchaOfficeConsolePage *page);
 
+/* An officer's day (xuncha-office-console-routes.c): GET /console/officers/ID/route (the
+ * page, @name "route") and .../route.json (what its map draws); another @name: 404. */
+void        xuncha_office_console_routes_handle (XunchaOfficeConsolePage *page,
+                                               const char              *officer_id,
+                                               const char              *name);
+
 G_END_DECLS
