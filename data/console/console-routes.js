@@ -30,8 +30,9 @@
     return span;
   }
 
-  function drawSegments(route, bounds) {
+  function drawSegments(route, bounds, labelled) {
     const walked = new Set();
+    const named = new Set();
     for (const shift of route.shifts) {
       for (const id of shift.walked) {
         walked.add(id);
@@ -41,11 +42,20 @@
       const done = walked.has(street.id);
       for (const line of street.lines) {
         const latlngs = line.map(function (p) { return [p[1], p[0]]; });
+        const name = street.name || street.id;
         const layer = L.polyline(latlngs, {
           color: done ? colours.walked : colours.missed, weight: 6, opacity: 0.85,
           className: done ? "segment-walked" : "segment-missed",
-        }).addTo(map);
-        layer.bindTooltip(label(street.name || street.id), { className: "segment-label" });
+        });
+        layer.addTo(map);
+        // A street's name shows once, on its first segment (labelled once the view is
+        // set); the rest name it on hover.
+        if (named.has(name)) {
+          layer.bindTooltip(label(name), { className: "segment-label" });
+        } else {
+          labelled.push([layer, name]);
+        }
+        named.add(name);
         bounds.extend(layer.getBounds());
       }
     }
@@ -112,13 +122,18 @@
     })
     .then(function (route) {
       const bounds = L.latLngBounds([]);
-      drawSegments(route, bounds);
+      const labelled = [];
+      drawSegments(route, bounds, labelled);
       for (const shift of route.shifts) {
         drawTrack(shift, bounds);
         drawReports(shift, bounds);
       }
       if (bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [20, 20], maxZoom: 18 });
+        map.fitBounds(bounds, { padding: [20, 20], maxZoom: 18, animate: false });
+      }
+      for (const [layer, name] of labelled) {
+        layer.bindTooltip(label(name), { className: "segment-label", permanent: true,
+                                         direction: "right" }).openTooltip();
       }
       element.dataset.loaded = "1";
       say("");
