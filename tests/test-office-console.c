@@ -713,6 +713,53 @@ test_route (void)
   path = g_strdup_printf ("/console/officers/C1/route?day=%s&lang=zh_CN", day);
   answer = request ("GET", path, session, NULL);
   g_assert_nonnull (strstr (answer->body, "（1 / 2 个责任路段）"));
+  g_clear_pointer (&answer, answer_free);
+
+  /* The week's coverage: C1's team walked 陈寿路 of its two assigned streets, by length. */
+  {
+    g_autofree char *week = g_date_time_format (start, "%G-W%V");
+    g_autofree char *weekly = g_strdup_printf ("/console/weekly?week=%s&lang=en", week);
+    g_autofree char *csv_path = g_strdup_printf ("/console/weekly.csv?week=%s&lang=en", week);
+    g_autofree char *lead = login ("lead1");
+    g_auto(GStrv) lines = NULL;
+    double assigned_m = -1, walked_m = -1, percent = -1, s102 = 0;
+    const char *table;
+
+    answer = request ("GET", weekly, session, NULL);
+    g_assert_cmpint (answer->status, ==, 200);
+    table = strstr (answer->body, "id=\"weekly-coverage-teams\"");
+    g_assert_nonnull (table);
+    g_assert_nonnull (strstr (table, "<td>T2</td><td class=\"count\">1</td>"
+                                     "<td class=\"count\">1 / 2</td>"));
+    g_assert_nonnull (strstr (answer->body, "id=\"chart-coverage-teams\""));
+    g_clear_pointer (&answer, answer_free);
+
+    answer = request ("GET", csv_path, session, NULL);
+    g_assert_cmpint (answer->status, ==, 200);
+    lines = g_strsplit (answer->body, "\r\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        if (g_str_has_prefix (lines[i], "\"coverage_team_assigned_m\",\"T2\",\"T2\","))
+          assigned_m = g_ascii_strtod (strrchr (lines[i], ',') + 1, NULL);
+        if (g_str_has_prefix (lines[i], "\"coverage_team_walked_m\",\"T2\",\"T2\","))
+          walked_m = g_ascii_strtod (strrchr (lines[i], ',') + 1, NULL);
+        if (g_str_has_prefix (lines[i], "\"coverage_team_percent\",\"T2\",\"T2\","))
+          percent = g_ascii_strtod (strrchr (lines[i], ',') + 1, NULL);
+      }
+    /* 陈寿路 is the line 104.0600 30.6500, 104.0650 30.6502, 104.0700 30.6505. */
+    s102 = xuncha_distance_m (30.6500, 104.0600, 30.6502, 104.0650)
+           + xuncha_distance_m (30.6502, 104.0650, 30.6505, 104.0700);
+    g_assert_cmpfloat (fabs (walked_m - s102), <=, 2);
+    g_assert_cmpfloat (assigned_m, >, walked_m);
+    g_assert_cmpfloat (fabs (percent - 100 * walked_m / assigned_m), <=, 0.1);
+    g_clear_pointer (&answer, answer_free);
+
+    /* Another team's leader sees his own team only: it has no assigned segments. */
+    answer = request ("GET", weekly, lead, NULL);
+    g_assert_cmpint (answer->status, ==, 200);
+    g_assert_nonnull (strstr (answer->body, "id=\"weekly-coverage-none\""));
+    g_assert_null (strstr (answer->body, "<td>T2</td>"));
+  }
 }
 
 /* A leader's list holds his team's reports only; a dispatcher's both. */

@@ -291,6 +291,90 @@ xuncha_office_route_compute (XunchaOfficeRecords  *records,
   return g_steal_pointer (&route);
 }
 
+gboolean
+xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
+                                      const char               *officer_id,
+                                      gint64                    from_ms,
+                                      gint64                    to_ms,
+                                      XunchaOfficeCoverageSum  *sum,
+                                      GError                  **error)
+{
+  g_auto(GStrv) assigned_ids = NULL;
+  g_autoptr(GPtrArray) assigned = NULL;
+  g_autoptr(GPtrArray) segments = NULL;
+  g_autoptr(GPtrArray) shifts = NULL;
+  g_autoptr(XunchaStreetMap) map = NULL;
+  g_autoptr(GHashTable) walked = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (records), FALSE);
+  g_return_val_if_fail (officer_id != NULL && sum != NULL, FALSE);
+
+  memset (sum, 0, sizeof *sum);
+  assigned_ids = xuncha_office_records_assigned_streets (records, officer_id, error);
+  if (assigned_ids == NULL)
+    return FALSE;
+  if (assigned_ids[0] == NULL)
+    return TRUE;
+  assigned = xuncha_office_records_streets_get (records, (const char * const *)assigned_ids,
+                                                error);
+  if (assigned == NULL)
+    return FALSE;
+  /* Whether a segment was walked depends on it and the track alone: a map of the assigned
+   * segments gives their coverage without the streets around them. */
+  segments = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_street_segment_unref);
+  for (guint i = 0; i < assigned->len; i++)
+    g_ptr_array_add (segments, segment_of (assigned->pdata[i]));
+  map = xuncha_street_map_new (segments);
+  for (guint i = 0; i < xuncha_street_map_get_n_segments (map); i++)
+    sum->assigned_m += xuncha_street_segment_get_length_m (xuncha_street_map_get_segment (map, i));
+  sum->n_assigned = xuncha_street_map_get_n_segments (map);
+
+  shifts = xuncha_office_records_officer_shifts (records, officer_id, from_ms, to_ms, error);
+  if (shifts == NULL)
+    return FALSE;
+  sum->n_shifts = shifts->len;
+  for (guint i = 0; i < shifts->len; i++)
+    {
+      const XunchaWireShift *shift = shifts->pdata[i];
+      g_autoptr(GArray) points = NULL;
+      g_autoptr(GArray) fixes = NULL;
+      g_autoptr(XunchaCoverage) coverage = NULL;
+      const char * const *ids;
+
+      points = xuncha_office_records_shift_points (records, shift->uuid, error);
+      if (points == NULL)
+        return FALSE;
+      fixes = g_array_sized_new (FALSE, FALSE, sizeof (XunchaFix), points->len);
+      for (guint k = 0; k < points->len; k++)
+        {
+          const XunchaWirePoint *p = &g_array_index (points, XunchaWirePoint, k);
+          XunchaFix fix = { p->t_ms, p->lat, p->lon, p->accuracy, p->altitude, p->speed,
+                            p->heading };
+
+          g_array_append_val (fixes, fix);
+        }
+      coverage = xuncha_street_map_compute_coverage (map,
+                                                     (const XunchaFix *)(const void *)fixes->data,
+                                                     fixes->len, NULL,
+                                                     (const char * const *)assigned_ids);
+      ids = xuncha_coverage_get_walked_ids (coverage);
+      for (guint k = 0; ids[k] != NULL; k++)
+        {
+          XunchaStreetSegment *segment = xuncha_street_map_lookup (map, ids[k]);
+
+          /* The map's own segment keeps the id alive as long as the map. */
+          g_hash_table_add (walked, (gpointer)xuncha_street_segment_get_id (segment));
+        }
+    }
+  g_hash_table_iter_init (&iter, walked);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    sum->walked_m += xuncha_street_segment_get_length_m (xuncha_street_map_lookup (map, key));
+  sum->n_walked = g_hash_table_size (walked);
+  return TRUE;
+}
+
 static JsonArray *
 strv_to_json (const char * const *strv)
 {

@@ -37,6 +37,26 @@ XunchaOfficeRoute *xuncha_office_route_compute   (XunchaOfficeRecords  *records,
                                                   const char           *day,
                                                   GTimeZone            *zone,
                                                   GError              **error);
+/* How much of the officer's assigned length his shifts that overlap the time from @from_ms
+ * to @to_ms walked: the union of the assigned segments each shift walked (the device's
+ * coverage rules, default options), by length. An officer without assigned segments has
+ * all zero. */
+typedef struct
+{
+  guint  n_assigned;     /* assigned segments the office holds */
+  guint  n_walked;       /* of those, walked in any of the shifts */
+  guint  n_shifts;
+  double assigned_m;
+  double walked_m;
+} XunchaOfficeCoverageSum;
+
+gboolean           xuncha_office_route_coverage_between (XunchaOfficeRecords     *records,
+                                                         const char              *officer_id,
+                                                         gint64                   from_ms,
+                                                         gint64                   to_ms,
+                                                         XunchaOfficeCoverageSum *sum,
+                                                         GError                 **error);
+
 /* {"officer_id", "day", "from_ms", "to_ms", "assigned": [{"id", "name", "lines"}],
  *  "shifts": [{"uuid", "kind", "started_at", "ended_at", "n_points", "length_m",
  *  "track": [[lon, lat, t_ms], ...], "gaps": [{"start_ms", "end_ms", "minutes", ...}],
