@@ -291,6 +291,46 @@ xuncha_office_route_compute (XunchaOfficeRecords  *records,
   return g_steal_pointer (&route);
 }
 
+/* The fixes of @points that can count for the segments in @box (WGS-84 west, south,
+ * east, north): those within the box grown by the coverage radius, the longest joined step
+ * and some, and their neighbours. A joined step between two fixes outside it is at most
+ * max_join_m long, so all of it lies further than the radius from every segment in the
+ * box, as does a lone fix outside: leaving them out, and joining what is left, changes no
+ * segment's covered length. Most of a week's points are elsewhere than a few streets. */
+static GArray *
+fixes_near (GArray       *points,
+            const double  box[4])
+{
+  XunchaCoverageOptions options;
+  GArray *fixes = g_array_sized_new (FALSE, FALSE, sizeof (XunchaFix), points->len);
+  g_autofree guchar *inside = g_new0 (guchar, points->len + 2);
+  double margin_m, dlat, dlon;
+
+  xuncha_coverage_options_init (&options);
+  margin_m = options.radius_m + options.max_join_m + 50;
+  dlat = margin_m / METRES_PER_DEG;
+  dlon = margin_m / (METRES_PER_DEG * MAX (cos (MAX (fabs (box[1]), fabs (box[3])) * G_PI / 180),
+                                           0.01));
+  /* inside[k + 1] for point k: the ends stay 0. */
+  for (guint k = 0; k < points->len; k++)
+    {
+      const XunchaWirePoint *p = &g_array_index (points, XunchaWirePoint, k);
+
+      inside[k + 1] = p->lon >= box[0] - dlon && p->lon <= box[2] + dlon
+                      && p->lat >= box[1] - dlat && p->lat <= box[3] + dlat;
+    }
+  for (guint k = 0; k < points->len; k++)
+    if (inside[k] || inside[k + 1] || inside[k + 2])
+      {
+        const XunchaWirePoint *p = &g_array_index (points, XunchaWirePoint, k);
+        XunchaFix fix = { p->t_ms, p->lat, p->lon, p->accuracy, p->altitude, p->speed,
+                          p->heading };
+
+        g_array_append_val (fixes, fix);
+      }
+  return fixes;
+}
+
 gboolean
 xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
                                       const char               *officer_id,
@@ -307,6 +347,7 @@ xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
   g_autoptr(GHashTable) walked = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
   gpointer key;
+  double box[4];
 
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (records), FALSE);
   g_return_val_if_fail (officer_id != NULL && sum != NULL, FALSE);
@@ -330,6 +371,8 @@ xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
   for (guint i = 0; i < xuncha_street_map_get_n_segments (map); i++)
     sum->assigned_m += xuncha_street_segment_get_length_m (xuncha_street_map_get_segment (map, i));
   sum->n_assigned = xuncha_street_map_get_n_segments (map);
+  if (!xuncha_street_map_get_bbox (map, &box[0], &box[1], &box[2], &box[3]))
+    return TRUE;
 
   shifts = xuncha_office_records_officer_shifts (records, officer_id, from_ms, to_ms, error);
   if (shifts == NULL)
@@ -346,15 +389,7 @@ xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
       points = xuncha_office_records_shift_points (records, shift->uuid, error);
       if (points == NULL)
         return FALSE;
-      fixes = g_array_sized_new (FALSE, FALSE, sizeof (XunchaFix), points->len);
-      for (guint k = 0; k < points->len; k++)
-        {
-          const XunchaWirePoint *p = &g_array_index (points, XunchaWirePoint, k);
-          XunchaFix fix = { p->t_ms, p->lat, p->lon, p->accuracy, p->altitude, p->speed,
-                            p->heading };
-
-          g_array_append_val (fixes, fix);
-        }
+      fixes = fixes_near (points, box);
       coverage = xuncha_street_map_compute_coverage (map,
                                                      (const XunchaFix *)(const void *)fixes->data,
                                                      fixes->len, NULL,
