@@ -1429,8 +1429,9 @@ main (int    argc,
   g_test_add_func ("/office-console/case-workflow", test_case_workflow);
   g_test_add_func ("/office-console/time-limits", test_time_limits);
   g_test_add_func ("/office-console/case-return-and-override", test_case_return_and_override);
-  g_test_add_func ("/office-console/login-limit", test_login_limit);
+  /* Before the login limit: it spends lead1's logins. */
   g_test_add_func ("/office-console/route", test_route);
+  g_test_add_func ("/office-console/login-limit", test_login_limit);
   status = g_test_run ();
   tear_down ();
   return status;
