@@ -432,6 +432,17 @@ try:
     driver.execute_script("arguments[0].scrollIntoView()",
                           driver.find_element(By.ID, "chart-case-categories"))
     shot("weekly-cases")
+    # The team's coverage of its assigned segments: the route above walked four of the six
+    # (unless that shift began in last week, just after a Monday's midnight).
+    if started.astimezone().isocalendar()[:2] == datetime.datetime.now().isocalendar()[:2]:
+        coverage = driver.find_element(By.ID, "weekly-coverage-officers").text
+        check("李强" in coverage and "4 / 6" in coverage,
+              "the weekly coverage by officer says " + coverage)
+        check(driver.find_elements(By.CSS_SELECTOR, "svg#chart-coverage-teams rect"),
+              "no bar chart of the coverage")
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.ID, "weekly-coverage-officers"))
+    shot("weekly-coverage")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     check(not driver.find_element(By.TAG_NAME, "header").is_displayed(),
