@@ -4,7 +4,8 @@
 through the core (no SQLite, GEOS, curl or libexif in src/app), and the core and the office stay
 free of any toolkit (no GTK, libadwaita or libshumate in src/core or src/office); the
 protocol library (src/protocol) is GLib and json-glib alone, and the common library
-(src/common) that the office shares with the core carries none of the device's services. Checked
+(src/common) that the office shares with the core carries none of the device's services; the
+geometry library (src/geometry) that both link is GLib, GEOS and libm, without a store. Checked
 on the source text, so a violation fails the suite, not only a review. Comments and
 strings are removed first, so a comment naming sqlite3 is no violation.
 
@@ -51,6 +52,17 @@ RULES = [
         (r'#\s*include\s*"xuncha-(store|sync|http|outbox|report-store)[-.]',
          'includes the device core'),
     ]),
+    ('src/geometry', 'the geometry library is GLib, GEOS and libm alone (no store)', [
+        (r'#\s*include\s*[<"](gtk|gdk|adwaita|shumate)/', 'includes a toolkit header'),
+        (r'#\s*include\s*[<"]adwaita\.h[>"]', 'includes adwaita.h'),
+        (r'\b(gtk|adw|shumate)_\w+\s*\(', 'calls a toolkit'),
+        (r'#\s*include\s*[<"]sqlite3\.h[>"]', 'includes SQLite'),
+        (r'\bsqlite3_\w+\s*\(', 'calls SQLite'),
+        (r'#\s*include\s*[<"](curl|libexif|libsoup|libsecret|libgeoclue|json-glib)/',
+         'includes a library beyond GLib, GEOS and libm'),
+        (r'#\s*include\s*"xuncha-(store|sync|http|outbox|report-store|wire)[-.]',
+         'includes the device core or the protocol'),
+    ]),
     ('src/common', 'the common library carries none of the device\'s services', [
         (r'#\s*include\s*[<"](gtk|gdk|adwaita|shumate)/', 'includes a toolkit header'),
         (r'#\s*include\s*[<"]adwaita\.h[>"]', 'includes adwaita.h'),
@@ -69,6 +81,9 @@ MESON_RULES = {
     'src/protocol/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0', 'sqlite3', 'geos',
                                  'libcurl', 'libexif', 'libsoup-3.0', 'libsecret-1',
                                  'libgeoclue-2.0'],
+    'src/geometry/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0', 'sqlite3', 'libcurl',
+                                 'libexif', 'libsoup-3.0', 'libsecret-1', 'libgeoclue-2.0',
+                                 'json-glib-1.0'],
     'src/common/meson.build': ['gtk4', 'libadwaita-1', 'shumate-1.0', 'geos', 'libcurl',
                                'libexif', 'libsoup-3.0', 'libsecret-1', 'libgeoclue-2.0'],
 }

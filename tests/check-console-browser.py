@@ -312,6 +312,61 @@ try:
     driver.back()
     wait_for("street=")
 
+    # The officer's day: a shift his device sent along 滨江南路 (BJNL-01 to -04) with
+    # twelve minutes without positions in the middle, against his assigned BJNL-01 to -06.
+    office_assign = ["officer", "assign", "P-017"] + ["BJNL-%02d" % i for i in range(1, 7)]
+    office(*office_assign)
+    way = [(106.0946406, 30.787765), (106.0948498, 30.790026), (106.0950589, 30.7922869),
+           (106.0951635, 30.7936434), (106.0952681, 30.795)]
+    shift_id = str(uuid.uuid4())
+    started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) - \
+        datetime.timedelta(minutes=50)
+    api("PUT", "/api/v1/shifts/" + shift_id, json.dumps({
+        "uuid": shift_id, "kind": "mid",
+        "started_at": started.isoformat().replace("+00:00", "Z"),
+        "ended_at": (started + datetime.timedelta(minutes=45)).isoformat().replace(
+            "+00:00", "Z")}), "application/json", token)
+    points = []
+    t = int(started.timestamp() * 1000) + 60000
+    seq = 0
+    for leg in range(len(way) - 1):
+        (x0, y0), (x1, y1) = way[leg], way[leg + 1]
+        for k in range(40):
+            f = k / 40.0
+            seq += 1
+            t += 5000
+            if 70 <= seq < 80:
+                continue
+            stamp = t + (12 * 60000 if seq >= 80 else 0)
+            points.append({"seq": seq, "t_ms": stamp, "lat": y0 + (y1 - y0) * f,
+                           "lon": x0 + (x1 - x0) * f, "accuracy": 5.0})
+    api("POST", "/api/v1/shifts/%s/points" % shift_id, json.dumps({"points": points}),
+        "application/json", token)
+    driver.get(base + "/console/officers/P-017/route")
+    try:
+        WebDriverWait(driver, 15).until(
+            lambda d: d.find_element(By.ID, "route-map").get_attribute("data-loaded"))
+    except Exception:
+        pass
+    check(driver.find_element(By.ID, "route-map").get_attribute("data-loaded"),
+          "the route map did not load: " + driver.find_element(By.ID, "map-status").text)
+    walked = driver.find_elements(By.CSS_SELECTOR, "#route-map path.segment-walked")
+    missed = driver.find_elements(By.CSS_SELECTOR, "#route-map path.segment-missed")
+    check(len(walked) == 4 and len(missed) == 2,
+          "expected 4 walked and 2 missed segments, got %d and %d" % (len(walked), len(missed)))
+    check(driver.find_elements(By.CSS_SELECTOR, "#route-map path.track-gap"), "no gap drawn")
+    labels = driver.find_elements(By.CSS_SELECTOR, "#route-map .segment-label")
+    check(len(labels) == 1 and labels[0].text == "滨江南路",
+          "the assigned street's name is not on the map: %r" % [l.text for l in labels])
+    check("分钟无定位" in driver.find_element(By.CSS_SELECTOR, "section.shift").text,
+          "the shift's gap is not in its summary")
+    shot("route")
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.ID, "route-map"))
+    shot("route-map")
+    driver.back()
+    wait_for("street=")
+
     # Open the one with the photo: it shows, served only to this session.
     driver.find_element(By.CSS_SELECTOR, "a[href='/console/reports/%s']" % wanted).click()
     wait_for(wanted)
@@ -516,6 +571,17 @@ try:
     driver.execute_script("arguments[0].scrollIntoView()",
                           driver.find_element(By.ID, "chart-case-categories"))
     shot("weekly-cases")
+    # The team's coverage of its assigned segments: the route above walked four of the six
+    # (unless that shift began in last week, just after a Monday's midnight).
+    if started.astimezone().isocalendar()[:2] == datetime.datetime.now().isocalendar()[:2]:
+        coverage = driver.find_element(By.ID, "weekly-coverage-officers").text
+        check("李强" in coverage and "4 / 6" in coverage,
+              "the weekly coverage by officer says " + coverage)
+        check(driver.find_elements(By.CSS_SELECTOR, "svg#chart-coverage-teams rect"),
+              "no bar chart of the coverage")
+    driver.execute_script("arguments[0].scrollIntoView()",
+                          driver.find_element(By.ID, "weekly-coverage-officers"))
+    shot("weekly-coverage")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     check(not driver.find_element(By.TAG_NAME, "header").is_displayed(),

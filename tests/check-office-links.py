@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The office server carries none of the device's services: it links the protocol library,
-not the device core, and neither its link line nor the libraries it loads at run time name
-geoclue, libsecret, libcurl, libexif, GEOS or gdk-pixbuf.
+"""The office server carries none of the device's services: it links the protocol library
+and the geometry library (street segments and coverage, with GEOS: the office judges a
+synced track by the device's own rules), not the device core, and neither its link line
+nor the libraries it loads at run time name geoclue, libsecret, libcurl, libexif or
+gdk-pixbuf.
 
 Both are read because each alone can miss a crossing: the linker's --as-needed (meson's
 default) drops a library nothing calls from the NEEDED list, so a program can link the
@@ -28,7 +30,6 @@ FORBIDDEN = {
     'libsecret': 'the keyring (libsecret)',
     'libcurl': 'the HTTP client (libcurl)',
     'libexif': 'photo metadata (libexif)',
-    'libgeos': 'geometry (GEOS)',
     'libgdk_pixbuf': 'image decoding (gdk-pixbuf)',
 }
 # Static libraries the office must not link.
@@ -100,7 +101,8 @@ else:
             problems.append('links %s: %s' % (what, word))
 
 if problems:
-    print('The office must link the protocol library, not the device core and its services:')
+    print('The office must link the protocol and geometry libraries, not the device core and '
+          'its services:')
     for problem in problems:
         print('  ' + problem)
     sys.exit(1)

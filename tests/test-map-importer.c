@@ -6,7 +6,7 @@
 #include "xuncha-core.h"
 #include "xuncha-merchant-registry.h"
 #include "xuncha-store-private.h"
-#include "xuncha-street-map-private.h"
+#include "xuncha-street-map-store-private.h"
 #include "xuncha-test-util.h"
 
 typedef struct

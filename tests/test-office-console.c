@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -407,6 +408,16 @@ test_matrix (void)
     { "POST", "/console/officers/C1/reset",   { 401, 403, 404, 403, 400 } },
     { "GET", "/console/officers/A1/revoke",   { 303, 405, 405, 404, 405 } },
     { "GET", "/console/officers/X9/segments", { 303, 404, 404, 404, 404 } },
+    /* An officer's route: every officer for a dispatcher and an administrator, his own
+     * team's for a leader. */
+    { "GET", "/console/officers/A1/route",    { 303, 200, 200, 403, 200 } },
+    { "GET", "/console/officers/A1/route.json", { 303, 200, 200, 403, 200 } },
+    { "GET", "/console/officers/C1/route?day=2024-05-01", { 303, 200, 403, 200, 200 } },
+    { "GET", "/console/officers/C1/route.json?day=2024-05-01", { 303, 200, 403, 200, 200 } },
+    { "GET", "/console/officers/nobody/route", { 303, 404, 404, 404, 404 } },
+    { "GET", "/console/officers/A1/route?day=2024-13-01", { 303, 400, 400, 403, 400 } },
+    { "GET", "/console/officers/A1/routes",   { 303, 404, 404, 404, 404 } },
+    { "POST", "/console/officers/A1/route",   { 401, 405, 405, 405, 405 } },
   };
   char *sessions[G_N_ELEMENTS (who)] = { NULL };
   char *tokens[G_N_ELEMENTS (who)] = { NULL };
@@ -438,6 +449,168 @@ test_matrix (void)
       g_free (sessions[w]);
       g_free (tokens[w]);
     }
+}
+
+/* An officer's day: the shift C1's device sent, walked along 陈寿路 (s-102) with ten
+ * minutes and a hundred metres without positions, against his assigned s-102 and 嘉南路
+ * (s-103): the page sums it up, its JSON gives the map the track, the gap, the walked and
+ * the missed segment and the shift's report. */
+static void
+test_route (void)
+{
+  g_autofree char *session = login ("disp");
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) start = g_date_time_add_minutes (now, -60);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (now, 1);
+  g_autoptr(XunchaWireShift) shift = xuncha_wire_shift_new ();
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (XunchaWirePoint));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaHttpResponse) response = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(Answer) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *day = g_date_time_format (start, "%Y-%m-%d");
+  g_autofree char *path = NULL, *text = NULL;
+  JsonObject *route, *item;
+  JsonArray *walked, *missed;
+  gint64 t0 = g_date_time_to_unix (start) * 1000 + 60000;
+
+  g_free (xuncha_test_office_admin (fixture->dir, "officer", "assign", "C1", "s-102", "s-103",
+                                    NULL));
+  shift->uuid = g_strdup (uuid);
+  shift->kind = g_strdup ("mid");
+  shift->started_at = g_date_time_format_iso8601 (start);
+  shift->ended_at = g_date_time_format_iso8601 (end);
+  text = xuncha_wire_shift_encode (shift);
+  body = g_bytes_new (text, strlen (text));
+  path = g_strdup_printf ("api/v1/shifts/%s", uuid);
+  response = xuncha_http_request (fixture->device_c1, "PUT", path, "application/json", body,
+                                  NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (response->status, <, 300);
+  g_clear_pointer (&response, xuncha_http_response_free);
+  g_clear_pointer (&body, g_bytes_unref);
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&path, g_free);
+  /* 100 positions 5 s apart along the street (104.0600 to 104.0700), the 46th to the 55th
+   * missing and the clock ten minutes on after them. */
+  for (guint i = 0; i < 100; i++)
+    {
+      double lon = 104.0600 + 0.01 * i / 99.0;
+      double lat = lon <= 104.065 ? 30.6500 + 0.0002 * (lon - 104.06) / 0.005
+                                  : 30.6502 + 0.0003 * (lon - 104.065) / 0.005;
+      XunchaWirePoint p = { i, t0 + i * 5000 + (i >= 55 ? 10 * 60000 : 0), lat, lon, 5, NAN,
+                            NAN, NAN };
+
+      if (i >= 45 && i < 55)
+        continue;
+      g_array_append_val (points, p);
+    }
+  text = xuncha_wire_points_encode ((const XunchaWirePoint *)(void *)points->data, points->len);
+  body = g_bytes_new (text, strlen (text));
+  path = g_strdup_printf ("api/v1/shifts/%s/points", uuid);
+  response = xuncha_http_request (fixture->device_c1, "POST", path, "application/json", body,
+                                  NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (response->status, <, 300);
+  g_clear_pointer (&path, g_free);
+
+  path = g_strdup_printf ("/console/officers/C1/route?day=%s", day);
+  answer = request ("GET", path, session, NULL);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "50 % (1 of 2 assigned segments)"));
+  g_assert_nonnull (strstr (answer->body, "min without position"));
+  g_assert_nonnull (strstr (answer->body, "/console/static/console-routes.js"));
+  g_assert_nonnull (strstr (answer->body, "data-route=\"/console/officers/C1/route.json?day="));
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&path, g_free);
+
+  path = g_strdup_printf ("/console/officers/C1/route.json?day=%s", day);
+  answer = request ("GET", path, session, NULL);
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, answer->body, -1, &error));
+  g_assert_no_error (error);
+  route = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (route, "assigned")), ==,
+                    2);
+  item = json_array_get_object_element (json_object_get_array_member (route, "shifts"), 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "uuid"), ==, uuid);
+  g_assert_cmpint (json_object_get_int_member (item, "n_points"), ==, 90);
+  walked = json_object_get_array_member (item, "walked");
+  missed = json_object_get_array_member (item, "missed");
+  g_assert_cmpuint (json_array_get_length (walked), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (walked, 0), ==, "s-102");
+  g_assert_cmpuint (json_array_get_length (missed), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (missed, 0), ==, "s-103");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (item, "gaps")), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_array_get_object_element (json_object_get_array_member (item, "gaps"),
+                                                    0), "minutes"), ==, 11);
+  /* The report C1 made during the shift is a pin. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (item, "reports")), ==,
+                    1);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (json_object_get_array_member (item,
+                                                                                  "reports"), 0),
+                     "uuid"), ==, REPORT_T2);
+  g_clear_pointer (&answer, answer_free);
+
+  /* In Chinese too. */
+  answer = request_full ("GET", path, session, NULL, "Accept-Language", "zh-CN");
+  g_assert_cmpint (answer->status, ==, 200);
+  g_clear_pointer (&answer, answer_free);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/console/officers/C1/route?day=%s&lang=zh_CN", day);
+  answer = request ("GET", path, session, NULL);
+  g_assert_nonnull (strstr (answer->body, "（1 / 2 个责任路段）"));
+  g_clear_pointer (&answer, answer_free);
+
+  /* The week's coverage: C1's team walked 陈寿路 of its two assigned streets, by length. */
+  {
+    g_autofree char *week = g_date_time_format (start, "%G-W%V");
+    g_autofree char *weekly = g_strdup_printf ("/console/weekly?week=%s&lang=en", week);
+    g_autofree char *csv_path = g_strdup_printf ("/console/weekly.csv?week=%s&lang=en", week);
+    g_autofree char *lead = login ("lead1");
+    g_auto(GStrv) lines = NULL;
+    double assigned_m = -1, walked_m = -1, percent = -1, s102 = 0;
+    const char *table;
+
+    answer = request ("GET", weekly, session, NULL);
+    g_assert_cmpint (answer->status, ==, 200);
+    table = strstr (answer->body, "id=\"weekly-coverage-teams\"");
+    g_assert_nonnull (table);
+    g_assert_nonnull (strstr (table, "<td>T2</td><td class=\"count\">1</td>"
+                                     "<td class=\"count\">1 / 2</td>"));
+    g_assert_nonnull (strstr (answer->body, "id=\"chart-coverage-teams\""));
+    g_clear_pointer (&answer, answer_free);
+
+    answer = request ("GET", csv_path, session, NULL);
+    g_assert_cmpint (answer->status, ==, 200);
+    lines = g_strsplit (answer->body, "\r\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        if (g_str_has_prefix (lines[i], "\"coverage_team_assigned_m\",\"T2\",\"T2\","))
+          assigned_m = g_ascii_strtod (strrchr (lines[i], ',') + 1, NULL);
+        if (g_str_has_prefix (lines[i], "\"coverage_team_walked_m\",\"T2\",\"T2\","))
+          walked_m = g_ascii_strtod (strrchr (lines[i], ',') + 1, NULL);
+        if (g_str_has_prefix (lines[i], "\"coverage_team_percent\",\"T2\",\"T2\","))
+          percent = g_ascii_strtod (strrchr (lines[i], ',') + 1, NULL);
+      }
+    /* 陈寿路 is the line 104.0600 30.6500, 104.0650 30.6502, 104.0700 30.6505. */
+    s102 = xuncha_distance_m (30.6500, 104.0600, 30.6502, 104.0650)
+           + xuncha_distance_m (30.6502, 104.0650, 30.6505, 104.0700);
+    g_assert_cmpfloat (fabs (walked_m - s102), <=, 2);
+    g_assert_cmpfloat (assigned_m, >, walked_m);
+    g_assert_cmpfloat (fabs (percent - 100 * walked_m / assigned_m), <=, 0.1);
+    g_clear_pointer (&answer, answer_free);
+
+    /* Another team's leader sees his own team only: it has no assigned segments. */
+    answer = request ("GET", weekly, lead, NULL);
+    g_assert_cmpint (answer->status, ==, 200);
+    g_assert_nonnull (strstr (answer->body, "id=\"weekly-coverage-none\""));
+    g_assert_null (strstr (answer->body, "<td>T2</td>"));
+  }
 }
 
 /* A leader's list holds his team's reports only; a dispatcher's both. */
@@ -1258,6 +1431,8 @@ main (int    argc,
   g_test_add_func ("/office-console/time-limits", test_time_limits);
   g_test_add_func ("/office-console/time-limits-cli", test_time_limits_cli);
   g_test_add_func ("/office-console/case-return-and-override", test_case_return_and_override);
+  /* Before the login limit: it spends lead1's logins. */
+  g_test_add_func ("/office-console/route", test_route);
   g_test_add_func ("/office-console/login-limit", test_login_limit);
   status = g_test_run ();
   tear_down ();

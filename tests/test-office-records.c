@@ -1277,6 +1277,145 @@ test_officer_add_new (Fixture       *f,
   g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
 }
 
+/* A day's route: the officer's shifts that overlap a time, their points as sent, and the
+ * streets by id with their line work. */
+static XunchaWireShift *
+shift_at (const char *started_at,
+          const char *ended_at)
+{
+  XunchaWireShift *shift = xuncha_wire_shift_new ();
+
+  shift->uuid = g_uuid_string_random ();
+  shift->kind = g_strdup ("early");
+  shift->started_at = g_strdup (started_at);
+  shift->ended_at = g_strdup (ended_at);
+  return shift;
+}
+
+static gint64
+ms_of (const char *iso)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (iso, NULL);
+
+  g_assert_nonnull (time);
+  return g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000;
+}
+
+static void
+test_route_records (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* The day is 2024-05-01 in UTC+8: 2024-04-30T16:00Z to 2024-05-01T16:00Z. */
+  g_autoptr(XunchaWireShift) before = shift_at ("2024-04-30T06:00:00Z", "2024-04-30T14:00:00Z");
+  g_autoptr(XunchaWireShift) across = shift_at ("2024-04-30T15:00:00.250Z",
+                                                "2024-04-30T17:00:00Z");
+  g_autoptr(XunchaWireShift) inside = shift_at ("2024-05-01T06:00:00+08:00",
+                                                "2024-05-01T14:00:00+08:00");
+  g_autoptr(XunchaWireShift) open = shift_at ("2024-05-01T15:00:00Z", NULL);
+  g_autoptr(XunchaWireShift) after = shift_at ("2024-05-01T16:00:00Z", "2024-05-01T18:00:00Z");
+  g_autoptr(XunchaWireShift) others = shift_at ("2024-05-01T01:00:00Z", "2024-05-01T02:00:00Z");
+  XunchaWireShift *mine[] = { before, across, inside, open, after };
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GArray) sent = make_points (0, 40);
+  g_autoptr(GArray) held = NULL;
+  g_autoptr(GPtrArray) streets = street_set (3, "中山路");
+  g_autoptr(GPtrArray) got = NULL;
+  const char *ids[] = { "s-0002", "s-9999", "s-0000", "s-0002", NULL };
+  g_autoptr(GError) error = NULL;
+  gboolean created;
+  gint64 count, stored, total, revision;
+  guint changed, gone;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_free (add_officer (f->records, &officer_b));
+  for (guint i = 0; i < G_N_ELEMENTS (mine); i++)
+    {
+      g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, mine[i], &created,
+                                                      &count, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_b, others, &created,
+                                                  &count, &error));
+
+  found = xuncha_office_records_officer_shifts (f->records, "A1",
+                                                ms_of ("2024-04-30T16:00:00Z"),
+                                                ms_of ("2024-05-01T16:00:00Z"), &error);
+  g_assert_no_error (error);
+  /* By start; the one ending at the day's start and the one starting at its end are out,
+   * the open one is in, another officer's is not. */
+  g_assert_cmpuint (found->len, ==, 3);
+  g_assert_cmpstr (((XunchaWireShift *)found->pdata[0])->uuid, ==, across->uuid);
+  g_assert_cmpstr (((XunchaWireShift *)found->pdata[0])->started_at, ==, across->started_at);
+  g_assert_cmpstr (((XunchaWireShift *)found->pdata[1])->uuid, ==, inside->uuid);
+  g_assert_cmpstr (((XunchaWireShift *)found->pdata[1])->ended_at, ==, inside->ended_at);
+  g_assert_cmpstr (((XunchaWireShift *)found->pdata[2])->uuid, ==, open->uuid);
+  g_assert_null (((XunchaWireShift *)found->pdata[2])->ended_at);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = xuncha_office_records_officer_shifts (f->records, "Z9", 0, G_MAXINT64 / 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 0);
+
+  /* Points come back as sent, in seq order, whatever order they arrived in; absent values
+   * stay absent and the rest are exact. */
+  for (guint i = 0; i < sent->len; i++)
+    {
+      XunchaWirePoint *p = &g_array_index (sent, XunchaWirePoint, i);
+
+      p->lat = 30.6 + g_test_rand_double_range (0, 0.1);
+      p->lon = 104.0 + g_test_rand_double_range (0, 0.1);
+      p->accuracy = i % 3 == 0 ? NAN : g_test_rand_double_range (1, 50);
+    }
+  {
+    g_autoptr(GArray) second = g_array_new (FALSE, FALSE, sizeof (XunchaWirePoint));
+    g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (XunchaWirePoint));
+
+    g_array_append_vals (second, &g_array_index (sent, XunchaWirePoint, 20), 20);
+    g_array_append_vals (first, sent->data, 20);
+    g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, inside->uuid,
+                                                     second, &stored, &total, &error));
+    g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, inside->uuid,
+                                                     first, &stored, &total, &error));
+    g_assert_no_error (error);
+  }
+  held = xuncha_office_records_shift_points (f->records, inside->uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (held->len, ==, sent->len);
+  for (guint i = 0; i < sent->len; i++)
+    {
+      const XunchaWirePoint *a = &g_array_index (sent, XunchaWirePoint, i);
+      const XunchaWirePoint *b = &g_array_index (held, XunchaWirePoint, i);
+
+      g_assert_cmpint (a->seq, ==, b->seq);
+      g_assert_cmpint (a->t_ms, ==, b->t_ms);
+      g_assert_true (a->lat == b->lat && a->lon == b->lon);
+      g_assert_true (isnan (a->accuracy) ? isnan (b->accuracy) : a->accuracy == b->accuracy);
+      g_assert_true (isnan (b->speed) && isnan (b->heading) && isnan (b->altitude));
+    }
+  g_clear_pointer (&held, g_array_unref);
+  held = xuncha_office_records_shift_points (f->records, "no-such-shift", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (held->len, ==, 0);
+
+  /* Streets by id: each once, by id, the unknown left out, the line work as imported. */
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &gone, &error));
+  got = xuncha_office_records_streets_get (f->records, ids, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpstr (((XunchaOfficeStreet *)got->pdata[0])->id, ==, "s-0000");
+  g_assert_cmpstr (((XunchaOfficeStreet *)got->pdata[1])->id, ==, "s-0002");
+  g_assert_true (xuncha_office_street_equal (got->pdata[1], streets->pdata[2]));
+  g_clear_pointer (&got, g_ptr_array_unref);
+  /* A deleted street is not given. */
+  g_ptr_array_remove_index (streets, 2);
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &gone, &error));
+  got = xuncha_office_records_streets_get (f->records, ids, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpstr (((XunchaOfficeStreet *)got->pdata[0])->id, ==, "s-0000");
+}
+
 /* Failed enrollments. */
 
 static void
@@ -2720,6 +2859,7 @@ main (int    argc,
   ADD ("authorization/revoked", test_revoked);
   ADD ("authorization/visibility", test_visibility);
   ADD ("authorization/assigned-streets", test_assigned_streets);
+  ADD ("routes/records", test_route_records);
   ADD ("enroll-failures", test_enroll_failures);
   ADD ("authorization/enrolled-key", test_enrolled_key);
   ADD ("evidence/kept", test_evidence_kept);

@@ -224,6 +224,15 @@ test_gap_while_suspended (void)
     g_assert_cmpint (copy->gap_ms, ==, summary->gap_ms);
     g_assert_cmpmem (copy->gaps->data, sizeof (XunchaRouteGap), gap, sizeof (XunchaRouteGap));
   }
+  /* The rule alone (the geometry library's, which the office runs on the synced points)
+   * finds the same gap. */
+  {
+    g_autoptr(GArray) found = xuncha_route_find_gaps ((const XunchaFix *)(void *)points->data,
+                                                      points->len);
+
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpmem (found->data, sizeof (XunchaRouteGap), gap, sizeof (XunchaRouteGap));
+  }
   g_clear_object (&recorder);
   g_clear_object (&store);
   xuncha_test_remove_tree (dir);

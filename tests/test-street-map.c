@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "xuncha-core.h"
-#include "xuncha-street-map-private.h"
+#include "xuncha-street-map-store-private.h"
 #include "xuncha-test-util.h"
 
 /* Geometry here is drawn in metres on a plane about (30.8 N, 106.08 E) and turned into

@@ -14,7 +14,7 @@
 #include "xuncha-fix.h"
 #include "xuncha-map-importer.h"
 #include "xuncha-merchant-registry.h"
-#include "xuncha-street-map-private.h"
+#include "xuncha-street-map-store-private.h"
 #include "xuncha-text-private.h"
 
 struct _XunchaMapImporter

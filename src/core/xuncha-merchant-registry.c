@@ -5,7 +5,7 @@
 
 #include "xuncha-merchant-registry.h"
 #include "xuncha-store-private.h"
-#include "xuncha-street-map.h"
+#include "xuncha-street-map-store.h"
 
 gboolean
 xuncha_merchant_registry_upsert (XunchaStore                 *store,

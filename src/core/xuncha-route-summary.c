@@ -155,18 +155,6 @@ find_stops (XunchaRouteSummary *self,
     }
 }
 
-gboolean
-xuncha_route_is_gap (const XunchaFix *before,
-                     const XunchaFix *after)
-{
-  g_return_val_if_fail (before != NULL && after != NULL, FALSE);
-
-  /* The fix filter keeps few points of an officer standing still, so a long step within
-   * the stop radius is a stop; one that ends elsewhere was walked without positions. */
-  return after->t_ms - before->t_ms > XUNCHA_ROUTE_GAP_MS
-         && xuncha_fix_distance (before, after) > XUNCHA_ROUTE_STOP_RADIUS_M;
-}
-
 XunchaRouteSummary *
 xuncha_route_summary_new_for_fixes (const XunchaFix *fixes,
                                     gsize            n_fixes)

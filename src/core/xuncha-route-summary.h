@@ -4,18 +4,16 @@
 #include <glib-object.h>
 
 #include "xuncha-fix.h"
+#include "xuncha-route-gap.h"
 #include "xuncha-shift.h"
 #include "xuncha-store.h"
-#include "xuncha-street-map.h"
+#include "xuncha-street-map-store.h"
 
 G_BEGIN_DECLS
 
-/* A stop: the officer stayed within this radius for at least this long. */
-#define XUNCHA_ROUTE_STOP_RADIUS_M  20.0
+/* A stop: the officer stayed within XUNCHA_ROUTE_STOP_RADIUS_M (xuncha-route-gap.h) for
+ * at least this long. */
 #define XUNCHA_ROUTE_STOP_MIN_MS    (2 * 60 * 1000)
-/* A step longer than this outside a stop is a gap in recording, not time spent moving
- * (xuncha_route_is_gap()). */
-#define XUNCHA_ROUTE_GAP_MS         (5 * 60 * 1000)
 
 typedef struct
 {
@@ -24,18 +22,6 @@ typedef struct
   double lat;          /* where the stop began */
   double lon;
 } XunchaRouteStop;
-
-/* A stretch without positions (the phone slept, or the location service stopped): its
- * ends are the last point before and the first after. Not a walk between them. */
-typedef struct
-{
-  gint64 start_ms;
-  gint64 end_ms;
-  double start_lat;
-  double start_lon;
-  double end_lat;
-  double end_lon;
-} XunchaRouteGap;
 
 typedef struct
 {
@@ -106,11 +92,6 @@ typedef struct
 #define XUNCHA_TYPE_ROUTE_SUMMARY (xuncha_route_summary_get_type ())
 
 GType               xuncha_route_summary_get_type        (void) G_GNUC_CONST;
-
-/* Whether the step from @before to @after is a gap in recording (see XunchaRouteGap):
- * longer than XUNCHA_ROUTE_GAP_MS and ending beyond the stop radius. */
-gboolean            xuncha_route_is_gap                  (const XunchaFix     *before,
-                                                          const XunchaFix     *after);
 
 /* Length, times and stops of a track; no reports, no coverage. */
 XunchaRouteSummary *xuncha_route_summary_new_for_fixes   (const XunchaFix     *fixes,

@@ -10,7 +10,7 @@
 #include "xuncha-protocol.h"
 #include "xuncha-report-store-private.h"
 #include "xuncha-store-private.h"
-#include "xuncha-street-map-private.h"
+#include "xuncha-street-map-store-private.h"
 #include "xuncha-evidence-log.h"
 #include "xuncha-sync-private.h"
 #include "xuncha-taxonomy-store.h"

@@ -34,6 +34,9 @@ int      xuncha_office_cli_message (int    argc,
  * (xuncha-office-time-limit-cli.c). */
 int      xuncha_office_cli_time_limits (int    argc,
                                         char **argv);
+/* xuncha-office routes show: an officer's day of patrol (xuncha-office-route-cli.c). */
+int      xuncha_office_cli_routes  (int    argc,
+                                    char **argv);
 
 /* xuncha-office officer sheet: new codes and their printable enrollment cards
  * (xuncha-office-sheet-cli.c). */

@@ -222,5 +222,10 @@ gboolean    xuncha_office_console_officers_owns   (char                   **part
 void        xuncha_office_console_officers_handle (XunchaOfficeConsolePage *page,
                                                    char                   **parts,
                                                    guint                    n);
+/* An officer's day (xuncha-office-console-routes.c): GET /console/officers/ID/route (the
+ * page, @name "route") and .../route.json (what its map draws); another @name: 404. */
+void        xuncha_office_console_routes_handle (XunchaOfficeConsolePage *page,
+                                               const char              *officer_id,
+                                               const char              *name);
 
 G_END_DECLS

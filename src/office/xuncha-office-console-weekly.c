@@ -8,8 +8,9 @@
  * The cases against their time limit (the case records' deadlines and closing times): closed
  * in the week within it, closed in the week late, and still open past it at the week's end
  * (or now, for the week under way), by category and by the reporting officer's team.
- * Coverage of assigned segments needs the device's coverage rules (GEOS, in the core), which
- * the office does not link. */
+ * Coverage of assigned segments per team: for each officer, the union of the assigned
+ * segments his shifts of the week walked (the device's coverage rules, from the geometry
+ * library) against all he was assigned, by length; a team's is the sum of its officers'. */
 #define G_LOG_DOMAIN "xuncha-office"
 
 #include "config.h"
@@ -20,6 +21,7 @@
 
 #include "xuncha-office-case-records.h"
 #include "xuncha-office-console-private.h"
+#include "xuncha-office-route.h"
 
 #define PREFIX "/console"
 #define tr xuncha_office_console_tr
@@ -63,6 +65,28 @@ case_tally_free (CaseTally *tally)
   g_free (tally);
 }
 
+/* An officer's or a team's coverage of assigned segments over the week. */
+typedef struct
+{
+  char                    *name;
+  char                    *team;
+  XunchaOfficeCoverageSum  sum;
+} CoverageRow;
+
+static void
+coverage_row_free (CoverageRow *row)
+{
+  g_free (row->name);
+  g_free (row->team);
+  g_free (row);
+}
+
+static double
+coverage_percent (const CoverageRow *row)
+{
+  return row->sum.assigned_m > 0 ? 100.0 * row->sum.walked_m / row->sum.assigned_m : 0;
+}
+
 typedef struct
 {
   GDateTime  *monday;            /* local midnight */
@@ -77,6 +101,8 @@ typedef struct
   GHashTable *merchants;         /* id → Tally, over REPEAT_DAYS */
   GHashTable *case_categories;   /* code → CaseTally */
   GHashTable *case_teams;        /* team → CaseTally */
+  GPtrArray  *coverage_officers; /* CoverageRow, by team then name; those with assignments */
+  GPtrArray  *coverage_teams;    /* CoverageRow, by team */
 } Week;
 
 static void
@@ -91,6 +117,8 @@ week_clear (Week *week)
   g_clear_pointer (&week->merchants, g_hash_table_unref);
   g_clear_pointer (&week->case_categories, g_hash_table_unref);
   g_clear_pointer (&week->case_teams, g_hash_table_unref);
+  g_clear_pointer (&week->coverage_officers, g_ptr_array_unref);
+  g_clear_pointer (&week->coverage_teams, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Week, week_clear)
@@ -301,6 +329,71 @@ add_case_outcomes (XunchaOfficeConsolePage  *page,
   return TRUE;
 }
 
+static int
+by_team_then_name (gconstpointer a,
+                   gconstpointer b)
+{
+  const CoverageRow *ra = *(CoverageRow * const *)a, *rb = *(CoverageRow * const *)b;
+  int order = g_strcmp0 (ra->team, rb->team);
+
+  return order != 0 ? order : g_strcmp0 (ra->name, rb->name);
+}
+
+/* Each officer's coverage of his assigned segments over the week, within the member's
+ * scope, and the teams' sums. */
+static gboolean
+add_coverage (XunchaOfficeConsolePage  *page,
+              Week                     *week,
+              GHashTable               *officers,
+              gint64                    to_s,
+              GError                  **error)
+{
+  g_autoptr(GHashTable) teams = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer value;
+
+  week->coverage_officers = g_ptr_array_new_with_free_func ((GDestroyNotify)coverage_row_free);
+  week->coverage_teams = g_ptr_array_new_with_free_func ((GDestroyNotify)coverage_row_free);
+  g_hash_table_iter_init (&iter, officers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const XunchaWireOfficer *officer = value;
+      const char *team = officer->team != NULL ? officer->team : "";
+      XunchaOfficeCoverageSum sum;
+      CoverageRow *row, *team_row;
+
+      if (!xuncha_office_console_sees_all (page) && g_strcmp0 (team, page->staff->team) != 0)
+        continue;
+      if (!xuncha_office_route_coverage_between (page->self->records, officer->id,
+                                                 week->from_s * 1000, to_s * 1000, &sum, error))
+        return FALSE;
+      if (sum.n_assigned == 0)
+        continue;
+      row = g_new0 (CoverageRow, 1);
+      row->name = g_strdup (officer->name);
+      row->team = g_strdup (team);
+      row->sum = sum;
+      g_ptr_array_add (week->coverage_officers, row);
+      team_row = g_hash_table_lookup (teams, team);
+      if (team_row == NULL)
+        {
+          team_row = g_new0 (CoverageRow, 1);
+          team_row->name = g_strdup (team);
+          team_row->team = g_strdup (team);
+          g_ptr_array_add (week->coverage_teams, team_row);
+          g_hash_table_insert (teams, team_row->team, team_row);
+        }
+      team_row->sum.n_assigned += sum.n_assigned;
+      team_row->sum.n_walked += sum.n_walked;
+      team_row->sum.n_shifts += sum.n_shifts;
+      team_row->sum.assigned_m += sum.assigned_m;
+      team_row->sum.walked_m += sum.walked_m;
+    }
+  g_ptr_array_sort (week->coverage_officers, by_team_then_name);
+  g_ptr_array_sort (week->coverage_teams, by_team_then_name);
+  return TRUE;
+}
+
 /* Everything the page and the CSV show. FALSE after answering. */
 static gboolean
 gather (XunchaOfficeConsolePage *page,
@@ -357,6 +450,11 @@ gather (XunchaOfficeConsolePage *page,
       return FALSE;
     }
   if (!add_case_outcomes (page, week, filter->to_s, officers, &error))
+    {
+      xuncha_office_console_answer_storage_error (page, error);
+      return FALSE;
+    }
+  if (!add_coverage (page, week, officers, filter->to_s, &error))
     {
       xuncha_office_console_answer_storage_error (page, error);
       return FALSE;
@@ -730,6 +828,109 @@ weekly_cases (GString                 *html,
   case_table (html, page, "weekly-case-teams", tr (page, N_("Team")), NULL, teams);
 }
 
+/* A bar per team: the percentage of its assigned length walked. */
+static void
+svg_coverage_bars (GString    *html,
+                   GPtrArray  *rows,
+                   const char *id)
+{
+  const guint bar_height = 20, label_width = 150, width = 520;
+
+  if (rows->len == 0)
+    return;
+  g_string_append_printf (html, "<svg class=\"bars\" id=\"%s\" role=\"img\" width=\"%u\" "
+                          "height=\"%u\" viewBox=\"0 0 %u %u\" "
+                          "xmlns=\"http://www.w3.org/2000/svg\">",
+                          id, width, rows->len * bar_height, width, rows->len * bar_height);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CoverageRow *row = rows->pdata[i];
+      double percent = coverage_percent (row);
+      guint full = width - label_width - 60;
+      guint length = (guint)(full * percent / 100);
+
+      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
+                              "font-size=\"12\">", label_width - 6, i * bar_height + 14);
+      esc (html, row->name);
+      g_string_append_printf (html, "</text><rect x=\"%u\" y=\"%u\" width=\"%u\" "
+                              "height=\"%u\" fill=\"#e4e4e4\"/><rect x=\"%u\" y=\"%u\" "
+                              "width=\"%u\" height=\"%u\" fill=\"#1e8c3a\"/><text x=\"%u\" "
+                              "y=\"%u\" font-size=\"12\">%.0f %%</text>",
+                              label_width, i * bar_height + 3, full, bar_height - 6,
+                              label_width, i * bar_height + 3, MAX (length, 1u), bar_height - 6,
+                              label_width + full + 4, i * bar_height + 14, percent);
+    }
+  g_string_append (html, "</svg>");
+}
+
+static void
+coverage_table (GString                 *html,
+                XunchaOfficeConsolePage *page,
+                const char              *id,
+                const char              *name_heading,
+                gboolean                 with_team,
+                GPtrArray               *rows)
+{
+  g_string_append_printf (html, "<table class=\"weekly\" id=\"%s\"><thead><tr><th>", id);
+  esc (html, name_heading);
+  if (with_team)
+    {
+      g_string_append (html, "</th><th>");
+      esc (html, tr (page, N_("Team")));
+    }
+  g_string_append (html, "</th><th class=\"count\">");
+  esc (html, tr (page, N_("Shifts")));
+  g_string_append (html, "</th><th class=\"count\">");
+  esc (html, tr (page, N_("Segments walked")));
+  g_string_append (html, "</th><th class=\"count\">");
+  esc (html, tr (page, N_("Assigned length")));
+  g_string_append (html, "</th><th class=\"count\">");
+  esc (html, tr (page, N_("Covered")));
+  g_string_append (html, "</th></tr></thead><tbody>");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CoverageRow *row = rows->pdata[i];
+      g_autofree char *length = g_strdup_printf (tr (page, N_("%.2f km")),
+                                                 row->sum.assigned_m / 1000);
+
+      g_string_append (html, "<tr><td>");
+      esc (html, row->name);
+      if (with_team)
+        {
+          g_string_append (html, "</td><td>");
+          esc (html, row->team);
+        }
+      g_string_append_printf (html, "</td><td class=\"count\">%u</td><td class=\"count\">"
+                              "%u / %u</td><td class=\"count\">", row->sum.n_shifts,
+                              row->sum.n_walked, row->sum.n_assigned);
+      esc (html, length);
+      g_string_append_printf (html, "</td><td class=\"count\">%.1f %%</td></tr>",
+                              coverage_percent (row));
+    }
+  g_string_append (html, "</tbody></table>");
+}
+
+/* Coverage of assigned segments: by team (a bar each) and by officer. */
+static void
+weekly_coverage (GString                 *html,
+                 XunchaOfficeConsolePage *page,
+                 Week                    *week)
+{
+  heading (html, page, N_("Coverage of assigned segments"));
+  if (week->coverage_officers->len == 0)
+    {
+      g_string_append (html, "<p class=\"message\" id=\"weekly-coverage-none\">");
+      esc (html, tr (page, N_("No officer has assigned segments.")));
+      g_string_append (html, "</p>");
+      return;
+    }
+  svg_coverage_bars (html, week->coverage_teams, "chart-coverage-teams");
+  coverage_table (html, page, "weekly-coverage-teams", tr (page, N_("Team")), FALSE,
+                  week->coverage_teams);
+  coverage_table (html, page, "weekly-coverage-officers", tr (page, N_("Officer")), TRUE,
+                  week->coverage_officers);
+}
+
 void
 xuncha_office_console_weekly_page (XunchaOfficeConsolePage *page)
 {
@@ -805,6 +1006,7 @@ xuncha_office_console_weekly_page (XunchaOfficeConsolePage *page)
   heading (html, page, N_("By officer"));
   table (html, page, "weekly-officers", tr (page, N_("Officer")), tr (page, N_("Team")),
          officers, G_MAXUINT);
+  weekly_coverage (html, page, &week);
   weekly_cases (html, page, &week);
   heading (html, page, N_("Repeat offenders: merchants in 3 or more reports in 30 days"));
   table (html, page, "weekly-repeat", tr (page, N_("Merchant")), tr (page, N_("Name")), repeat,
@@ -859,6 +1061,36 @@ case_csv_rows (GString    *csv,
     }
 }
 
+/* A coverage row as three rows in the table's four columns: the assigned length and the
+ * walked length in metres, and the percentage walked. */
+static void
+coverage_csv_rows (GString    *csv,
+                   const char *section,
+                   GPtrArray  *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CoverageRow *row = rows->pdata[i];
+      char values[3][G_ASCII_DTOSTR_BUF_SIZE];
+      static const char * const suffixes[] = { "assigned_m", "walked_m", "percent" };
+
+      g_ascii_formatd (values[0], sizeof values[0], "%.0f", row->sum.assigned_m);
+      g_ascii_formatd (values[1], sizeof values[1], "%.0f", row->sum.walked_m);
+      g_ascii_formatd (values[2], sizeof values[2], "%.1f", coverage_percent (row));
+      for (guint j = 0; j < G_N_ELEMENTS (suffixes); j++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s_%s", section, suffixes[j]);
+
+          xuncha_office_console_csv_text (csv, name);
+          g_string_append_c (csv, ',');
+          xuncha_office_console_csv_text (csv, row->name);
+          g_string_append_c (csv, ',');
+          xuncha_office_console_csv_text (csv, row->team);
+          g_string_append_printf (csv, ",%s\r\n", values[j]);
+        }
+    }
+}
+
 void
 xuncha_office_console_weekly_csv (XunchaOfficeConsolePage *page)
 {
@@ -901,6 +1133,8 @@ xuncha_office_console_weekly_csv (XunchaOfficeConsolePage *page)
   case_csv_rows (csv, "case_category", case_categories);
   case_csv_rows (csv, "case_team", case_teams);
   csv_rows (csv, "repeat_offender", repeat);
+  coverage_csv_rows (csv, "coverage_team", week.coverage_teams);
+  coverage_csv_rows (csv, "coverage_officer", week.coverage_officers);
   disposition = g_strdup_printf ("attachment; filename=\"weekly-%04d-W%02d.csv\"", week.year,
                                  week.week);
   xuncha_office_console_call_header (page->call, "Content-Disposition", disposition);

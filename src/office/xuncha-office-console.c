@@ -1614,6 +1614,7 @@ handle_static (Page       *page,
     { "console.css", "text/css; charset=utf-8" },
     { "console-map.js", "text/javascript; charset=utf-8" },
     { "console-segments.js", "text/javascript; charset=utf-8" },
+    { "console-routes.js", "text/javascript; charset=utf-8" },
   };
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
@@ -1788,6 +1789,9 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
     xuncha_office_console_weekly_page (&page);
   else if (n == 1 && g_str_equal (parts[0], "weekly.csv") && get)
     xuncha_office_console_weekly_csv (&page);
+  else if (n == 3 && g_str_equal (parts[0], "officers") && g_str_has_prefix (parts[2], "route")
+           && get)
+    xuncha_office_console_routes_handle (&page, parts[1], parts[2]);
   else if (n == 1 && g_str_equal (parts[0], "map") && get)
     xuncha_office_console_map_page (&page);
   else if (n == 4 && g_str_equal (parts[0], "tiles") && get)

@@ -2476,6 +2476,166 @@ records_streets_within (XunchaOfficeRecords  *records,
   return g_steal_pointer (&found);
 }
 
+typedef struct
+{
+  const char         *officer_id;
+  gint64              from_ms;
+  gint64              to_ms;
+  const char         *shift_uuid;
+  const char * const *ids;
+  GPtrArray          *found;      /* XunchaWireShift or XunchaOfficeStreet */
+  GArray             *points;     /* XunchaWirePoint */
+} RouteCall;
+
+/* A shift's times are the device's ISO 8601 text, which timestamptz reads. */
+#define SHIFT_MS(column) "round (extract (epoch FROM " column "::timestamptz) * 1000)"
+
+static Outcome
+officer_shifts_body (XunchaOfficePgRecords  *self,
+                     PGconn                 *conn,
+                     gpointer                data,
+                     GError                **error)
+{
+  RouteCall *call = data;
+  g_autofree char *from = int64_text (call->from_ms);
+  g_autofree char *to = int64_text (call->to_ms);
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error,
+                "SELECT uuid, kind, started_at, ended_at FROM shifts "
+                "WHERE officer_id = $1 AND " SHIFT_MS ("started_at") " < $3::bigint "
+                "AND (ended_at IS NULL OR " SHIFT_MS ("ended_at") " > $2::bigint) "
+                "ORDER BY started_at::timestamptz, uuid COLLATE \"C\"",
+                call->officer_id, from, to);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaWireShift *shift = xuncha_wire_shift_new ();
+
+      shift->uuid = g_strdup (text_at (result, i, 0));
+      shift->kind = g_strdup (text_at (result, i, 1));
+      shift->started_at = g_strdup (text_at (result, i, 2));
+      shift->ended_at = g_strdup (text_at (result, i, 3));
+      g_ptr_array_add (call->found, shift);
+    }
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_officer_shifts (XunchaOfficeRecords  *records,
+                        const char           *officer_id,
+                        gint64                from_ms,
+                        gint64                to_ms,
+                        GError              **error)
+{
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_wire_shift_free);
+  RouteCall call = { .officer_id = officer_id, .from_ms = from_ms, .to_ms = to_ms,
+                     .found = found };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_shifts", TXN_SINGLE,
+                 officer_shifts_body, &call, error))
+    return NULL;
+  return g_steal_pointer (&found);
+}
+
+static Outcome
+shift_points_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  RouteCall *call = data;
+  g_autoptr(PGresult) result = NULL;
+
+  result = run (conn, error,
+                "SELECT seq, t_ms, lat, lon, accuracy, altitude, speed, heading "
+                "FROM track_points WHERE shift_uuid = $1 ORDER BY seq", call->shift_uuid);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  g_array_set_size (call->points, 0);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      XunchaWirePoint point = {
+        int64_at (result, i, 0),
+        int64_at (result, i, 1),
+        double_at (result, i, 2),
+        double_at (result, i, 3),
+        double_at (result, i, 4),
+        double_at (result, i, 5),
+        double_at (result, i, 6),
+        double_at (result, i, 7),
+      };
+      g_array_append_val (call->points, point);
+    }
+  return OUTCOME_COMMIT;
+}
+
+static GArray *
+records_shift_points (XunchaOfficeRecords  *records,
+                      const char           *shift_uuid,
+                      GError              **error)
+{
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (XunchaWirePoint));
+  RouteCall call = { .shift_uuid = shift_uuid, .points = points };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "shift_points", TXN_SINGLE,
+                 shift_points_body, &call, error))
+    return NULL;
+  return g_steal_pointer (&points);
+}
+
+static Outcome
+streets_get_body (XunchaOfficePgRecords  *self,
+                  PGconn                 *conn,
+                  gpointer                data,
+                  GError                **error)
+{
+  RouteCall *call = data;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* A retried transaction starts again from nothing. */
+  g_ptr_array_set_size (call->found, 0);
+  for (guint i = 0; call->ids[i] != NULL; i++)
+    {
+      g_autoptr(PGresult) result = NULL;
+
+      if (!g_hash_table_add (seen, (gpointer)call->ids[i]))
+        continue;
+      result = run (conn, error,
+                    "SELECT " STREET_COLUMNS " FROM streets WHERE id = $1 AND NOT deleted",
+                    call->ids[i]);
+      if (result == NULL)
+        return OUTCOME_ROLLBACK;
+      if (PQntuples (result) == 1)
+        {
+          XunchaOfficeStreet *street = street_from_row (result, 0, error);
+
+          if (street == NULL)
+            return OUTCOME_ROLLBACK;
+          g_ptr_array_add (call->found, street);
+        }
+    }
+  return OUTCOME_COMMIT;
+}
+
+static GPtrArray *
+records_streets_get (XunchaOfficeRecords  *records,
+                     const char * const   *ids,
+                     GError              **error)
+{
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_street_free);
+  RouteCall call = { .ids = ids, .found = found };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "streets_get", TXN_SNAPSHOT,
+                 streets_get_body, &call, error))
+    return NULL;
+  g_ptr_array_sort (found, xuncha_office_street_compare_ids);
+  return g_steal_pointer (&found);
+}
+
 static Outcome
 merchants_import_body (XunchaOfficePgRecords  *self,
                        PGconn                 *conn,
@@ -4004,6 +4164,9 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;
   iface->points_add = records_points_add;
+  iface->officer_shifts = records_officer_shifts;
+  iface->shift_points = records_shift_points;
+  iface->streets_get = records_streets_get;
   iface->streets_import = records_streets_import;
   iface->streets_since = records_streets_since;
   iface->merchants_import = records_merchants_import;

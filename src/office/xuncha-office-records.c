@@ -311,6 +311,45 @@ xuncha_office_records_points_add (XunchaOfficeRecords *self,
   return IFACE (self)->points_add (self, officer, shift_uuid, points, stored, total, error);
 }
 
+GPtrArray *
+xuncha_office_records_officer_shifts (XunchaOfficeRecords *self,
+                                      const char *officer_id,
+                                      gint64 from_ms,
+                                      gint64 to_ms,
+                                      GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (officer_id != NULL, NULL);
+  g_return_val_if_fail (from_ms <= to_ms, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->officer_shifts (self, officer_id, from_ms, to_ms, error);
+}
+
+GArray *
+xuncha_office_records_shift_points (XunchaOfficeRecords *self,
+                                    const char *shift_uuid,
+                                    GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (shift_uuid != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->shift_points (self, shift_uuid, error);
+}
+
+GPtrArray *
+xuncha_office_records_streets_get (XunchaOfficeRecords *self,
+                                   const char * const *ids,
+                                   GError **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (ids != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->streets_get (self, ids, error);
+}
+
 gboolean
 xuncha_office_records_streets_import (XunchaOfficeRecords *self,
                                       GPtrArray *streets,

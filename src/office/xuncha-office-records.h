@@ -99,6 +99,12 @@ struct _XunchaOfficeRecordsInterface
   gboolean   (*points_add)        (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
                                    const char *shift_uuid, GArray *points, gint64 *stored,
                                    gint64 *total, GError **error);
+  GPtrArray *(*officer_shifts)    (XunchaOfficeRecords *self, const char *officer_id,
+                                   gint64 from_ms, gint64 to_ms, GError **error);
+  GArray    *(*shift_points)      (XunchaOfficeRecords *self, const char *shift_uuid,
+                                   GError **error);
+  GPtrArray *(*streets_get)       (XunchaOfficeRecords *self, const char * const *ids,
+                                   GError **error);
 
   gboolean   (*streets_import)    (XunchaOfficeRecords *self, GPtrArray *streets,
                                    gint64 *revision, guint *changed, guint *deleted,
@@ -332,6 +338,25 @@ gboolean    xuncha_office_records_points_add       (XunchaOfficeRecords      *se
                                                     GArray                   *points,
                                                     gint64                   *stored,
                                                     gint64                   *total,
+                                                    GError                  **error);
+
+/* The officer's shifts (XunchaWireShift) that overlap the time from @from_ms to @to_ms
+ * (Unix milliseconds, end excluded), by start: one still open counts as running until now.
+ * An officer without shifts there, or unknown, gives an empty array. */
+GPtrArray  *xuncha_office_records_officer_shifts   (XunchaOfficeRecords      *self,
+                                                    const char               *officer_id,
+                                                    gint64                    from_ms,
+                                                    gint64                    to_ms,
+                                                    GError                  **error);
+/* The shift's track points (XunchaWirePoint) by seq, as the device sent them; empty for
+ * a shift without points or one the office does not hold. */
+GArray     *xuncha_office_records_shift_points     (XunchaOfficeRecords      *self,
+                                                    const char               *shift_uuid,
+                                                    GError                  **error);
+/* The street segments (XunchaOfficeStreet, not deleted) of these ids, by id; an id the
+ * office does not hold is left out. */
+GPtrArray  *xuncha_office_records_streets_get      (XunchaOfficeRecords      *self,
+                                                    const char * const       *ids,
                                                     GError                  **error);
 
 /* Replaces the whole set of streets (XunchaOfficeStreet): new and changed ones get a new

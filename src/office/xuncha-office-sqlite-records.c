@@ -1806,6 +1806,150 @@ records_points_add (XunchaOfficeRecords      *records,
   return count_points (c, shift_uuid, total, error) && exec (c, "COMMIT", error);
 }
 
+/* A shift's times are the device's ISO 8601 text: julianday() reads each form it may write. */
+#define SHIFT_MS(column) "CAST (round ((julianday (" column ") - 2440587.5) * 86400000.0) AS INTEGER)"
+
+static GPtrArray *
+records_officer_shifts (XunchaOfficeRecords  *records,
+                        const char           *officer_id,
+                        gint64                from_ms,
+                        gint64                to_ms,
+                        GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GPtrArray) shifts =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_wire_shift_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c, "SELECT uuid, kind, started_at, ended_at FROM shifts "
+                  "WHERE officer_id = ?1 AND " SHIFT_MS ("started_at") " < ?3 "
+                  "AND (ended_at IS NULL OR " SHIFT_MS ("ended_at") " > ?2) "
+                  "ORDER BY julianday (started_at), uuid", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, from_ms);
+  sqlite3_bind_int64 (stmt, 3, to_ms);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaWireShift *shift = xuncha_wire_shift_new ();
+
+      shift->uuid = g_strdup (column_text (stmt, 0));
+      shift->kind = g_strdup (column_text (stmt, 1));
+      shift->started_at = g_strdup (column_text (stmt, 2));
+      shift->ended_at = g_strdup (column_text (stmt, 3));
+      g_ptr_array_add (shifts, shift);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read shifts");
+      return NULL;
+    }
+  return g_steal_pointer (&shifts);
+}
+
+static double
+column_double_or_nan (sqlite3_stmt *stmt,
+                      int           column)
+{
+  return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? NAN : sqlite3_column_double (stmt, column);
+}
+
+static GArray *
+records_shift_points (XunchaOfficeRecords  *records,
+                      const char           *shift_uuid,
+                      GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (XunchaWirePoint));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  stmt = prepare (c, "SELECT seq, t_ms, lat, lon, accuracy, altitude, speed, heading "
+                  "FROM track_points WHERE shift_uuid = ?1 ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      XunchaWirePoint point = {
+        sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_int64 (stmt, 1),
+        sqlite3_column_double (stmt, 2),
+        sqlite3_column_double (stmt, 3),
+        column_double_or_nan (stmt, 4),
+        column_double_or_nan (stmt, 5),
+        column_double_or_nan (stmt, 6),
+        column_double_or_nan (stmt, 7),
+      };
+      g_array_append_val (points, point);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      db_error (c, error, "Could not read the track points");
+      return NULL;
+    }
+  return g_steal_pointer (&points);
+}
+
+static GPtrArray *
+records_streets_get (XunchaOfficeRecords  *records,
+                     const char * const   *ids,
+                     GError              **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_street_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (c == NULL || !begin_read (c, error))
+    return NULL;
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (!g_hash_table_add (seen, (gpointer)ids[i]))
+        continue;
+      stmt = prepare (c, "SELECT body FROM features WHERE kind = 'streets' AND id = ?1 "
+                      "AND deleted = 0", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          g_autoptr(JsonNode) body = json_from_string (column_text (stmt, 0), NULL);
+          XunchaOfficeStreet *street = body != NULL && JSON_NODE_HOLDS_OBJECT (body)
+                                       ? xuncha_office_street_from_json (
+                                           json_node_get_object (body), NULL)
+                                       : NULL;
+
+          /* As streets_within: what the import checked was stored. */
+          if (street != NULL)
+            g_ptr_array_add (found, street);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          db_error (c, error, "Could not read the streets");
+          return NULL;
+        }
+    }
+  if (!exec (c, "COMMIT", error))
+    return NULL;
+  g_ptr_array_sort (found, xuncha_office_street_compare_ids);
+  return g_steal_pointer (&found);
+}
+
 /* Streets and merchants: each kept as its wire item's text in the features table (the
  * device gets exactly what it got before the records were typed). */
 
@@ -3139,6 +3283,9 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;
   iface->points_add = records_points_add;
+  iface->officer_shifts = records_officer_shifts;
+  iface->shift_points = records_shift_points;
+  iface->streets_get = records_streets_get;
   iface->streets_import = records_streets_import;
   iface->streets_since = records_streets_since;
   iface->merchants_import = records_merchants_import;

@@ -127,3 +127,13 @@ xuncha_office_street_equal (const XunchaOfficeStreet *a,
     }
   return TRUE;
 }
+
+gint
+xuncha_office_street_compare_ids (gconstpointer a,
+                                  gconstpointer b)
+{
+  const XunchaOfficeStreet *sa = *(XunchaOfficeStreet * const *)a;
+  const XunchaOfficeStreet *sb = *(XunchaOfficeStreet * const *)b;
+
+  return strcmp (sa->id, sb->id);
+}

@@ -32,6 +32,10 @@ JsonObject         *xuncha_office_street_to_json   (const XunchaOfficeStreet *st
 gboolean            xuncha_office_street_equal     (const XunchaOfficeStreet *a,
                                                     const XunchaOfficeStreet *b);
 
+/* Orders an array of XunchaOfficeStreet by id (g_ptr_array_sort()). */
+gint                xuncha_office_street_compare_ids (gconstpointer a,
+                                                      gconstpointer b);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeStreet, xuncha_office_street_free)
 
 G_END_DECLS

@@ -1269,6 +1269,7 @@ usage (FILE *out)
                           "  report set-status ID STATUS\n"
                           "  time-limits list\n"
                           "  time-limits set CODE N work-hours|work-days\n"
+                          "  routes show OFFICER [--day YYYY-MM-DD] [--json]\n"
                           "  task add --kind KIND (--officer ID | --team T) --deadline TIME "
                           "[OPTIONS…]\n"
                           "  task list [--state S] [--officer ID] [--json]\n"
@@ -1327,6 +1328,8 @@ main (int    argc,
     return cmd_reports (argc, argv);
   if (g_str_equal (command, "report"))
     return cmd_report (argc, argv);
+  if (g_str_equal (command, "routes"))
+    return xuncha_office_cli_routes (argc, argv);
   if (g_str_equal (command, "task"))
     return xuncha_office_cli_task (argc, argv);
   if (g_str_equal (command, "message"))

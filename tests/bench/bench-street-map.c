@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "xuncha-core.h"
-#include "xuncha-street-map-private.h"
+#include "xuncha-street-map-store-private.h"
 #include "xuncha-test-util.h"
 
 #define LAT0 30.80

@@ -5,7 +5,6 @@
 
 #include "xuncha-coverage.h"
 #include "xuncha-fix.h"
-#include "xuncha-store.h"
 #include "xuncha-street-segment.h"
 
 G_BEGIN_DECLS
@@ -56,8 +55,9 @@ typedef struct
  * made). Answers "which street is this fix on", "which segments lie in this view" and
  * "which segments did this track walk".
  *
- * A map is immutable: after an import, make a new one (xuncha_street_map_new_from_store())
- * and drop the old one. One map is used from one thread at a time (it owns its GEOS
+ * A map is immutable: after an import, make a new one (the device reads its store with
+ * xuncha_street_map_new_from_store(), the office the segments near a track) and drop the
+ * old one. One map is used from one thread at a time (it owns its GEOS
  * context); distances are metres on the ground, accurate to well under 0.1 % within a
  * city. */
 G_DECLARE_FINAL_TYPE (XunchaStreetMap, xuncha_street_map, XUNCHA, STREET_MAP, GObject)
@@ -67,10 +67,6 @@ GQuark               xuncha_street_map_error_quark      (void);
 /* A map of @segments (an array of XunchaStreetSegment; each is referenced). Ids must be
  * unique; a repeated id keeps the first. */
 XunchaStreetMap     *xuncha_street_map_new              (GPtrArray          *segments);
-/* A map of every segment in the store's streets table. */
-XunchaStreetMap     *xuncha_street_map_new_from_store   (XunchaStore        *store,
-                                                         GError            **error);
-
 guint                xuncha_street_map_get_n_segments   (XunchaStreetMap    *self);
 /* The segments in a fixed order (by id for a map read from the store). */
 XunchaStreetSegment *xuncha_street_map_get_segment      (XunchaStreetMap    *self,
@@ -141,15 +137,5 @@ XunchaCoverage      *xuncha_street_map_compute_coverage (XunchaStreetMap        
                                                          gsize                        n_fixes,
                                                          const XunchaCoverageOptions *options,
                                                          const char * const          *assigned_ids);
-
-/* The officer's assigned segments (the store's assignments table), sorted,
- * NULL-terminated; an empty list when none. */
-GStrv                xuncha_street_map_load_assignments (XunchaStore        *store,
-                                                         GError            **error);
-/* Replaces the assigned segments in one transaction. Every id must be a segment in the
- * store, else nothing changes and @error says which id is unknown. */
-gboolean             xuncha_street_map_save_assignments (XunchaStore        *store,
-                                                         const char * const *ids,
-                                                         GError            **error);
 
 G_END_DECLS
