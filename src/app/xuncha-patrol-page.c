@@ -193,6 +193,19 @@ on_session_changed (XunchaPatrolPage *self)
   update_status_line (self);
 }
 
+/* A shift that could not start or end, said in the officer's words over the patrol page
+ * (the window's toasts of the tab shown: they go when another tab is shown); the store's
+ * own words go to the log. */
+static void
+show_shift_error (XunchaPatrolPage *self,
+                  const char       *text,
+                  const GError     *error)
+{
+  g_message ("Shift start or end failed: %s", error->message);
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", text))
+    g_message ("No window to tell it: %s", text);
+}
+
 static void
 on_shift_toggled (XunchaPatrolPage *self)
 {
@@ -212,14 +225,9 @@ on_shift_toggled (XunchaPatrolPage *self)
   xuncha_map_view_set_track (self->map_view, NULL, 0);
 
   if (!ok)
-    {
-      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
-      else
-        g_warning ("%s", error->message);
-    }
+    show_shift_error (self, _("The shift did not start: this device could not write its data. "
+                              "Try again in a moment; if it keeps failing, free some space."),
+                      error);
   sync_shift_button (self);
 }
 
@@ -356,12 +364,12 @@ on_end_shift_answered (AdwMessageDialog *dialog,
   uuid = shift != NULL ? g_strdup (xuncha_shift_get_uuid (shift)) : NULL;
   if (!xuncha_patrol_session_stop_shift (self->session, &error))
     {
-      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
-      else
-        g_warning ("%s", error->message);
+      /* The shift is still open and records on: no summary of a shift that goes on. */
+      show_shift_error (self, _("The shift did not end: this device could not write its data. "
+                                "It goes on recording; try again in a moment."),
+                        error);
+      sync_shift_button (self);
+      return;
     }
   sync_shift_button (self);
   if (uuid != NULL && self->worker != NULL)

@@ -60,6 +60,23 @@ show_page_toast (XunchaWindow *self,
   xuncha_scoped_toasts_add (self->page_toasts, toast);
 }
 
+/* A toast of @text over the tabs; a reason is read whole, so it wraps instead of being cut
+ * off at a phone's width. */
+static void
+show_page_text (XunchaWindow *self,
+                const char   *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+  GtkWidget *title = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 26);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  adw_toast_set_custom_title (toast, title);
+  show_page_toast (self, toast);
+}
+
 static void
 on_report_closed (XunchaWindow *self)
 {
@@ -334,7 +351,17 @@ on_open_task_action (GSimpleAction *action,
   xuncha_tasks_page_open_task (self->tasks_page, g_variant_get_string (parameter, NULL));
 }
 
+/* A page's toast ("win.show-toast"): it belongs to the tab shown and goes with it. */
+static void
+on_show_toast_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  show_page_text (user_data, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry window_actions[] = {
+  { "show-toast", on_show_toast_action, "s" },
   { "open-task", on_open_task_action, "s" },
   { "report", on_report_action },
   { "reinspect", on_reinspect_action, "s" },
@@ -731,7 +758,7 @@ xuncha_window_add_toast (XunchaWindow *self,
                          const char   *text)
 {
   g_return_if_fail (XUNCHA_IS_WINDOW (self));
-  show_page_toast (self, adw_toast_new (text));
+  show_page_text (self, text);
 }
 
 AdwToast *
