@@ -6,7 +6,7 @@
 #include <signal.h>
 
 #include "xuncha-application.h"
-#include "xuncha-preferences-page.h"
+#include "xuncha-preferences-page-private.h"
 #include "xuncha-queue-page-private.h"
 #include "xuncha-report-view-private.h"
 #include "xuncha-store-private.h"

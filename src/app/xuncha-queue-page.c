@@ -22,6 +22,16 @@ enum {
 static const char * const kinds[N_KINDS] = { "report", "photo", "shift" };
 static const char * const tables[N_KINDS] = { "reports", "photos", "shifts" };
 
+enum {
+  PROP_0,
+  PROP_STORE_WORKER,
+  PROP_STREET_MAP,
+  PROP_SYNC_CONTROLLER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 struct _XunchaQueuePage
 {
   GtkWidget             parent_instance;
@@ -830,6 +840,54 @@ on_sync_finished (XunchaSyncController *controller,
 }
 
 static void
+xuncha_queue_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE_WORKER:
+      g_value_set_object (value, self->worker);
+      break;
+    case PROP_STREET_MAP:
+      g_value_set_object (value, self->street_map);
+      break;
+    case PROP_SYNC_CONTROLLER:
+      g_value_set_object (value, self->controller);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xuncha_queue_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE_WORKER:
+      xuncha_queue_page_set_store_worker (self, g_value_get_object (value));
+      break;
+    case PROP_STREET_MAP:
+      xuncha_queue_page_set_street_map (self, g_value_get_object (value));
+      break;
+    case PROP_SYNC_CONTROLLER:
+      xuncha_queue_page_set_controller (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 xuncha_queue_page_dispose (GObject *object)
 {
   XunchaQueuePage *self = (XunchaQueuePage *)object;
@@ -857,7 +915,21 @@ xuncha_queue_page_class_init (XunchaQueuePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = xuncha_queue_page_get_property;
+  object_class->set_property = xuncha_queue_page_set_property;
   object_class->dispose = xuncha_queue_page_dispose;
+
+  /* Bound by the window to the application's. */
+  properties[PROP_STORE_WORKER] =
+    g_param_spec_object ("store-worker", NULL, NULL, XUNCHA_TYPE_STORE_WORKER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STREET_MAP] =
+    g_param_spec_object ("street-map", NULL, NULL, XUNCHA_TYPE_STREET_MAP,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SYNC_CONTROLLER] =
+    g_param_spec_object ("sync-controller", NULL, NULL, XUNCHA_TYPE_SYNC_CONTROLLER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -919,8 +991,10 @@ xuncha_queue_page_set_store_worker (XunchaQueuePage   *self,
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
   g_return_if_fail (worker == NULL || XUNCHA_IS_STORE_WORKER (worker));
 
-  if (g_set_object (&self->worker, worker))
-    xuncha_queue_page_refresh (self);
+  if (!g_set_object (&self->worker, worker))
+    return;
+  xuncha_queue_page_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_WORKER]);
 }
 
 void
@@ -930,8 +1004,10 @@ xuncha_queue_page_set_street_map (XunchaQueuePage *self,
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
   g_return_if_fail (map == NULL || XUNCHA_IS_STREET_MAP (map));
 
-  if (g_set_object (&self->street_map, map))
-    xuncha_queue_page_refresh (self);
+  if (!g_set_object (&self->street_map, map))
+    return;
+  xuncha_queue_page_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREET_MAP]);
 }
 
 void
@@ -941,10 +1017,11 @@ xuncha_queue_page_set_controller (XunchaQueuePage      *self,
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
   g_return_if_fail (controller == NULL || XUNCHA_IS_SYNC_CONTROLLER (controller));
 
+  if (self->controller == controller)
+    return;
   if (self->controller != NULL)
     g_signal_handlers_disconnect_by_data (self->controller, self);
-  if (!g_set_object (&self->controller, controller))
-    return;
+  g_set_object (&self->controller, controller);
   if (controller != NULL)
     {
       g_signal_connect_object (controller, "started", G_CALLBACK (on_sync_started), self, 0);
@@ -953,6 +1030,7 @@ xuncha_queue_page_set_controller (XunchaQueuePage      *self,
     }
   update_buttons (self, 0);
   xuncha_queue_page_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_CONTROLLER]);
 }
 
 void
