@@ -34,4 +34,8 @@ char       *xuncha_queue_page_get_problem    (XunchaQueuePage      *self);
 /* The shift-end reconciliation as shown. */
 const char *xuncha_queue_page_get_reconciliation (XunchaQueuePage  *self);
 
+/* The warning that the device has no key to sign its reports with, as shown; NULL while it
+ * is not shown. */
+const char *xuncha_queue_page_get_keyless_warning (XunchaQueuePage *self);
+
 G_END_DECLS

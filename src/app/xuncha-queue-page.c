@@ -52,6 +52,9 @@ struct _XunchaQueuePage
   guint                 progress_refresh;
 
   GtkWidget            *problem_box;
+  GtkWidget            *keyless_box;
+  GtkLabel             *keyless_title;
+  GtkWidget            *reenroll_button;
   GtkLabel             *problem_title;
   GtkLabel             *problem_label;
   GtkLabel             *problem_detail;
@@ -112,6 +115,7 @@ typedef struct
   gint64              held[N_KINDS];
   XunchaOutboxCounts  counts[N_KINDS];
   XunchaEnrollment   *enrollment;
+  gboolean            keyless;   /* enrolled, but without a key to sign reports with */
 } QueueData;
 
 static void
@@ -286,6 +290,14 @@ load_job (GTask        *task,
         }
     }
   data->enrollment = xuncha_enrollment_load (store);
+  if (data->enrollment != NULL)
+    {
+      g_autofree char *key = xuncha_store_get_meta (store, "evidence.device_key");
+
+      /* Enrolled before signing keys (or at an office that takes none): its reports go
+       * unsigned, and the office cannot hold them up as evidence. */
+      data->keyless = key == NULL || *key == '\0';
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -704,6 +716,7 @@ on_loaded (GObject      *source,
 
   self->enrolled = data->enrollment != NULL;
   self->enrollment_read = TRUE;
+  gtk_widget_set_visible (self->keyless_box, data->keyless);
   update_reconciliation (self, data);
   update_status (self, data->enrollment, failed, waiting);
   update_problem (self, data->enrollment);
@@ -935,6 +948,9 @@ xuncha_queue_page_class_init (XunchaQueuePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-queue-page.ui");
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, keyless_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, keyless_title);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, reenroll_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_title);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_detail);
@@ -1161,4 +1177,12 @@ xuncha_queue_page_get_older_button (XunchaQueuePage *self)
 {
   g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
   return gtk_widget_get_visible (self->older_button) ? self->older_button : NULL;
+}
+
+const char *
+xuncha_queue_page_get_keyless_warning (XunchaQueuePage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->keyless_box) ? gtk_label_get_text (self->keyless_title)
+                                                    : NULL;
 }
