@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "xuncha-history-page-private.h"
+#include "xuncha-segment-layer-private.h"
 #include "xuncha-map-view-private.h"
 #include "xuncha-store-private.h"
 #include "xuncha-test-grid.h"
@@ -477,6 +478,16 @@ test_history_days_and_missed (void)
   map_height = gtk_widget_get_height (map);
   g_assert_cmpint (map_height, >, 350);
   g_assert_true (inside (xuncha_history_page_get_legend (page), map));
+  /* The streets are named on it, so a leader knows which he reads (once the map has
+   * settled on the route). */
+  {
+    XunchaSegmentLayer *segments = xuncha_map_view_get_segment_layer (XUNCHA_MAP_VIEW (map));
+
+    for (guint frames = 0; frames < 120
+         && xuncha_segment_layer_get_label_boxes (segments)->len == 0; frames += 5)
+      xuncha_ui_test_wait_for_frames (window, 5);
+    g_assert_cmpuint (xuncha_segment_layer_get_label_boxes (segments)->len, >, 0);
+  }
   g_free (xuncha_ui_test_screenshot (window, "history-route"));
 
   /* Tapping the street shows its ten segments on the map, all of them in view. */

@@ -213,6 +213,23 @@ assert_recording_mark_everywhere (GtkWidget *window)
     }
 }
 
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_widget (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static XunchaPatrolPage *
 find_patrol_page (GtkWidget *widget)
 {
@@ -721,6 +738,31 @@ run_patrol (Fixture *fx)
                    XUNCHA_LOCATION_STATE_IDLE);
 
   g_assert_false (gtk_widget_get_visible (find_by_css_class (window, "recording-mark")));
+  /* In Chinese the scale reads metres only, no feet. */
+  {
+    GtkWidget *scale = find_widget (GTK_WIDGET (map_view), SHUMATE_TYPE_SCALE);
+
+    g_assert_nonnull (scale);
+    g_assert_cmpint (shumate_scale_get_unit (SHUMATE_SCALE (scale)), ==, SHUMATE_UNIT_METRIC);
+  }
+  /* Report before Start Shift: the location runs for the report and stops when it is left.
+   * The shift started after must get positions again, not the last one frozen (the demo's
+   * replay once stayed at its end). */
+  {
+    XunchaReportFlow *flow = xuncha_window_get_report_flow (XUNCHA_WINDOW (window));
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    g_action_group_activate_action (G_ACTION_GROUP (window), "report", NULL);
+    g_assert_cmpstr (xuncha_window_get_screen (XUNCHA_WINDOW (window)), ==, "report");
+    while (!xuncha_patrol_session_get_last_fix (session, &fix)
+           && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (xuncha_patrol_session_get_last_fix (session, &fix));
+    g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (flow),
+                                                          XUNCHA_TYPE_REPORT_FLOW,
+                                                          "back_button"), "clicked");
+    g_assert_cmpstr (xuncha_window_get_screen (XUNCHA_WINDOW (window)), ==, "main");
+  }
   /* One tap (a click) starts the shift; the replayed walk comes in and is stored. */
   g_signal_emit_by_name (shift_button, "clicked");
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (shift_button)));

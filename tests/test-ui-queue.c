@@ -6,7 +6,7 @@
 #include <signal.h>
 
 #include "xuncha-application.h"
-#include "xuncha-preferences-page.h"
+#include "xuncha-preferences-page-private.h"
 #include "xuncha-queue-page-private.h"
 #include "xuncha-report-view-private.h"
 #include "xuncha-store-private.h"
@@ -289,6 +289,29 @@ run_queue (Fixture *fx)
                                                            "sync_button")));
   g_assert_false (gtk_widget_get_visible (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE,
                                                           "settings_button")));
+
+  /* Enrolled with a signing key: no warning. A device enrolled before keys has none: its
+   * reports go unsigned, and the queue says so with the way to enroll again. */
+  g_assert_null (xuncha_queue_page_get_keyless_warning (fx->queue));
+  {
+    g_autofree char *key = xuncha_store_get_meta (store, "evidence.device_key");
+
+    g_assert_nonnull (key);
+    g_assert_true (xuncha_store_set_meta (store, "evidence.device_key", "", &error));
+    g_assert_no_error (error);
+    refresh_queue (fx);
+    g_assert_cmpstr (xuncha_queue_page_get_keyless_warning (fx->queue), ==,
+                     "Reports from this device are not signed");
+    xuncha_ui_test_wait_for_frames (GTK_WIDGET (fx->window), 3);
+    g_free (xuncha_ui_test_screenshot (GTK_WIDGET (fx->window), "queue-keyless"));
+    click (template_child (fx->queue, XUNCHA_TYPE_QUEUE_PAGE, "reenroll_button"));
+    g_assert_cmpstr (xuncha_window_get_page (fx->window), ==, "preferences");
+    xuncha_window_show_page (fx->window, "queue");
+    g_assert_true (xuncha_store_set_meta (store, "evidence.device_key", key, &error));
+    g_assert_no_error (error);
+    refresh_queue (fx);
+    g_assert_null (xuncha_queue_page_get_keyless_warning (fx->queue));
+  }
 
   /* Three reports wait; newest first, each with its category and street. */
   first = make_report (fx, "09006", 30.7930, 106.08523);

@@ -4,7 +4,11 @@
 #include <glib/gstdio.h>
 
 #include "xuncha-application.h"
-#include "xuncha-patrol-page.h"
+#include "xuncha-history-page.h"
+#include "xuncha-patrol-page-private.h"
+#include "xuncha-preferences-page.h"
+#include "xuncha-queue-page.h"
+#include "xuncha-tasks-page.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
 #include "xuncha-window.h"
@@ -31,6 +35,66 @@ find_patrol_page (GtkWidget *widget)
         return page;
     }
   return NULL;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_widget (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* @page's @property holds @expected (not NULL): the window bound it to the application. */
+static void
+assert_bound (GtkWidget  *window,
+              GType       page_type,
+              const char *property,
+              gpointer    expected)
+{
+  GtkWidget *page = find_widget (window, page_type);
+  g_autoptr(GObject) value = NULL;
+
+  g_assert_nonnull (page);
+  g_assert_nonnull (expected);
+  g_object_get (page, property, &value, NULL);
+  if (value != expected)
+    g_error ("%s's %s is %p, not the application's %p", G_OBJECT_TYPE_NAME (page), property,
+             (gpointer)value, expected);
+}
+
+/* What each page shows comes from the application through bindings, not setters. */
+static void
+assert_pages_bound (Fixture      *fx,
+                    XunchaWindow *window)
+{
+  GtkWidget *root = GTK_WIDGET (window);
+  XunchaStore *store = xuncha_application_get_store (fx->app);
+  XunchaStoreWorker *worker = xuncha_application_get_store_worker (fx->app);
+  XunchaPatrolSession *session = xuncha_application_get_session (fx->app);
+
+  assert_bound (root, XUNCHA_TYPE_PATROL_PAGE, "store", store);
+  assert_bound (root, XUNCHA_TYPE_PATROL_PAGE, "store-worker", worker);
+  assert_bound (root, XUNCHA_TYPE_PATROL_PAGE, "session", session);
+  assert_bound (root, XUNCHA_TYPE_TASKS_PAGE, "store-worker", worker);
+  assert_bound (root, XUNCHA_TYPE_TASKS_PAGE, "session", session);
+  assert_bound (root, XUNCHA_TYPE_QUEUE_PAGE, "store-worker", worker);
+  assert_bound (root, XUNCHA_TYPE_QUEUE_PAGE, "sync-controller",
+                xuncha_application_get_sync_controller (fx->app));
+  assert_bound (root, XUNCHA_TYPE_HISTORY_PAGE, "store-worker", worker);
+  assert_bound (root, XUNCHA_TYPE_PREFERENCES_PAGE, "store", store);
+  assert_bound (root, XUNCHA_TYPE_PREFERENCES_PAGE, "store-worker", worker);
+  assert_bound (root, XUNCHA_TYPE_PREFERENCES_PAGE, "settings",
+                xuncha_application_get_settings (fx->app));
 }
 
 static void
@@ -64,6 +128,7 @@ check_shell (Fixture *fx)
       png = xuncha_ui_test_screenshot (GTK_WIDGET (window), name);
       g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
     }
+  assert_pages_bound (fx, window);
 
   /* Wide: the switcher moves to the header bar. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);

@@ -7,7 +7,7 @@
 
 #include "xuncha-photo-fixture.h"
 #include "xuncha-store-private.h"
-#include "xuncha-tasks-page.h"
+#include "xuncha-tasks-page-private.h"
 #include "xuncha-test-util.h"
 #include "xuncha-ui-test-util.h"
 

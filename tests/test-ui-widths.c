@@ -239,6 +239,18 @@ run_widths (Fixture *fx)
     xuncha_report_view_get_edit_button (xuncha_window_get_report_view (fx->window))));
   assert_fits (fx, "report-view-failed");
 
+  /* A device enrolled before signing keys (its enrollment as such a device keeps it, no
+   * key): the queue's warning with Enroll Again fits too, in the officer's language. */
+  g_assert_true (xuncha_store_set_meta (store, "sync.server", "https://127.0.0.1:1/", &error));
+  g_assert_true (xuncha_store_set_meta (store, "sync.officer", "A001", &error));
+  g_assert_no_error (error);
+  g_action_group_activate_action (G_ACTION_GROUP (fx->window), "show-page",
+                                  g_variant_new_string ("queue"));
+  xuncha_queue_page_refresh (queue);
+  wait_for (queue_idle, queue);
+  g_assert_nonnull (xuncha_queue_page_get_keyless_warning (queue));
+  assert_fits (fx, "queue-keyless");
+
   fx->done = TRUE;
   g_application_quit (G_APPLICATION (fx->app));
 }

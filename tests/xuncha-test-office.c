@@ -83,7 +83,9 @@ xuncha_test_certs (void)
     "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out wrong.pem -days 2 -extfile wrong.ext\n"
     ": > index.txt; echo 01 > serial\n"
     "openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in server.csr -out expired.pem "
-    "-startdate 20200101000000Z -enddate 20200201000000Z\n";
+    "-startdate 20200101000000Z -enddate 20200201000000Z\n"
+    "openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in server.csr -out future.pem "
+    "-startdate 20400101000000Z -enddate 20400201000000Z\n";
   g_autofree char *cnf = NULL;
   g_autofree char *openssl = g_find_program_in_path ("openssl");
 
@@ -104,6 +106,7 @@ xuncha_test_certs (void)
   certs->server_key = g_build_filename (certs->dir, "server.key", NULL);
   certs->wrong_host_cert = g_build_filename (certs->dir, "wrong.pem", NULL);
   certs->expired_cert = g_build_filename (certs->dir, "expired.pem", NULL);
+  certs->future_cert = g_build_filename (certs->dir, "future.pem", NULL);
   certs->other_ca = g_build_filename (certs->dir, "other.pem", NULL);
   certs->server_pin = pin_of (certs->dir, "server.pem");
   certs->other_pin = pin_of (certs->dir, "other.pem");

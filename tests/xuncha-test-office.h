@@ -6,8 +6,8 @@
 G_BEGIN_DECLS
 
 /* Certificates made at run time with openssl: a CA, a server certificate for 127.0.0.1,
- * one for another host name, an expired one, and an unrelated CA (for "unknown CA" and
- * pin mismatches). */
+ * one for another host name, an expired one, one not valid until 2040, and an unrelated CA
+ * (for "unknown CA" and pin mismatches). */
 typedef struct
 {
   char *dir;
@@ -16,6 +16,7 @@ typedef struct
   char *server_key;
   char *wrong_host_cert;
   char *expired_cert;
+  char *future_cert;
   char *other_ca;
   char *server_pin;     /* sha256//… of the server key */
   char *other_pin;      /* sha256//… of the unrelated CA's key */

@@ -34,6 +34,9 @@ G_DEFINE_FINAL_TYPE (XunchaApplication, xuncha_application, ADW_TYPE_APPLICATION
 enum {
   PROP_0,
   PROP_STREET_MAP,
+  PROP_SESSION,
+  PROP_SYNC_CONTROLLER,
+  PROP_SETTINGS,
   N_PROPS
 };
 
@@ -484,6 +487,15 @@ xuncha_application_get_property (GObject    *object,
     case PROP_STREET_MAP:
       g_value_set_object (value, self->street_map);
       break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_SYNC_CONTROLLER:
+      g_value_set_object (value, self->sync_controller);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -498,6 +510,16 @@ xuncha_application_class_init (XunchaApplicationClass *klass)
   object_class->get_property = xuncha_application_get_property;
   properties[PROP_STREET_MAP] =
     g_param_spec_object ("street-map", NULL, NULL, XUNCHA_TYPE_STREET_MAP,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Made at start-up, before any window, and kept: the pages bind to them. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, XUNCHA_TYPE_PATROL_SESSION,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SYNC_CONTROLLER] =
+    g_param_spec_object ("sync-controller", NULL, NULL, XUNCHA_TYPE_SYNC_CONTROLLER,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -23,4 +23,21 @@ const char *xuncha_history_page_get_route_shift    (XunchaHistoryPage *self);
 /* The route map's legend. */
 GtkWidget *xuncha_history_page_get_legend          (XunchaHistoryPage *self);
 
+/* TRUE while the list or a route is being read, or the view is sliding. */
+gboolean       xuncha_history_page_is_busy       (XunchaHistoryPage *self);
+/* "loading", "empty", "list" or "route". */
+const char    *xuncha_history_page_get_view      (XunchaHistoryPage *self);
+/* The list's row for a shift (an activatable AdwActionRow), or NULL. */
+GtkWidget     *xuncha_history_page_get_shift_row (XunchaHistoryPage *self,
+                                                  const char        *uuid);
+guint          xuncha_history_page_get_n_due     (XunchaHistoryPage *self);
+/* The text the route view shows for "length", "duration", "moving", "stops", "coverage"
+ * or "reports". */
+const char    *xuncha_history_page_get_value     (XunchaHistoryPage *self,
+                                                  const char        *field);
+/* The line under a figure ("5 of 7 assigned segments walked"), or "". */
+const char    *xuncha_history_page_get_value_detail (XunchaHistoryPage *self,
+                                                     const char        *field);
+XunchaMapView *xuncha_history_page_get_map_view  (XunchaHistoryPage *self);
+
 G_END_DECLS

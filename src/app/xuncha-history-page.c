@@ -11,6 +11,14 @@
 #include "xuncha-shift-item.h"
 #include "xuncha-map-view.h"
 
+enum {
+  PROP_0,
+  PROP_STORE_WORKER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 struct _XunchaHistoryPage
 {
   GtkWidget            parent_instance;
@@ -1088,6 +1096,42 @@ on_back_clicked (XunchaHistoryPage *self)
 /* GObject ---------------------------------------------------------------------------- */
 
 static void
+xuncha_history_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  XunchaHistoryPage *self = XUNCHA_HISTORY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE_WORKER:
+      g_value_set_object (value, self->worker);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xuncha_history_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  XunchaHistoryPage *self = XUNCHA_HISTORY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE_WORKER:
+      xuncha_history_page_set_store_worker (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 xuncha_history_page_dispose (GObject *object)
 {
   XunchaHistoryPage *self = (XunchaHistoryPage *)object;
@@ -1118,7 +1162,15 @@ xuncha_history_page_class_init (XunchaHistoryPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = xuncha_history_page_get_property;
+  object_class->set_property = xuncha_history_page_set_property;
   object_class->dispose = xuncha_history_page_dispose;
+
+  /* Bound by the window to the application's store worker (NULL until its first frame). */
+  properties[PROP_STORE_WORKER] =
+    g_param_spec_object ("store-worker", NULL, NULL, XUNCHA_TYPE_STORE_WORKER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (XUNCHA_TYPE_MAP_VIEW);
 
@@ -1191,8 +1243,10 @@ xuncha_history_page_set_store_worker (XunchaHistoryPage *self,
   g_return_if_fail (XUNCHA_IS_HISTORY_PAGE (self));
   g_return_if_fail (worker == NULL || XUNCHA_IS_STORE_WORKER (worker));
 
-  if (g_set_object (&self->worker, worker))
-    xuncha_history_page_refresh (self);
+  if (!g_set_object (&self->worker, worker))
+    return;
+  xuncha_history_page_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_WORKER]);
 }
 
 void

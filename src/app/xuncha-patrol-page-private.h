@@ -29,4 +29,9 @@ const char       *xuncha_patrol_page_get_message_text     (XunchaPatrolPage *sel
 /* What the last summary of an ended shift said, or NULL. */
 const char       *xuncha_patrol_page_get_summary_text     (XunchaPatrolPage *self);
 
+/* TRUE when the window is wide enough for the side panel beside the map. */
+gboolean xuncha_patrol_page_get_side_panel_shown (XunchaPatrolPage *self);
+/* The shift toggle (for tests driving the page as an officer would). */
+GtkWidget *xuncha_patrol_page_get_shift_button (XunchaPatrolPage *self);
+
 G_END_DECLS

@@ -10,6 +10,17 @@
 #include "xuncha-patrol-page-private.h"
 #include "xuncha-today-report-item.h"
 
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_STORE_WORKER,
+  PROP_STREET_MAP,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 struct _XunchaPatrolPage
 {
   GtkWidget            parent_instance;
@@ -193,6 +204,19 @@ on_session_changed (XunchaPatrolPage *self)
   update_status_line (self);
 }
 
+/* A shift that could not start or end, said in the officer's words over the patrol page
+ * (the window's toasts of the tab shown: they go when another tab is shown); the store's
+ * own words go to the log. */
+static void
+show_shift_error (XunchaPatrolPage *self,
+                  const char       *text,
+                  const GError     *error)
+{
+  g_message ("Shift start or end failed: %s", error->message);
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", text))
+    g_message ("No window to tell it: %s", text);
+}
+
 static void
 on_shift_toggled (XunchaPatrolPage *self)
 {
@@ -212,14 +236,9 @@ on_shift_toggled (XunchaPatrolPage *self)
   xuncha_map_view_set_track (self->map_view, NULL, 0);
 
   if (!ok)
-    {
-      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
-      else
-        g_warning ("%s", error->message);
-    }
+    show_shift_error (self, _("The shift did not start: this device could not write its data. "
+                              "Try again in a moment; if it keeps failing, free some space."),
+                      error);
   sync_shift_button (self);
 }
 
@@ -356,12 +375,12 @@ on_end_shift_answered (AdwMessageDialog *dialog,
   uuid = shift != NULL ? g_strdup (xuncha_shift_get_uuid (shift)) : NULL;
   if (!xuncha_patrol_session_stop_shift (self->session, &error))
     {
-      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
-      else
-        g_warning ("%s", error->message);
+      /* The shift is still open and records on: no summary of a shift that goes on. */
+      show_shift_error (self, _("The shift did not end: this device could not write its data. "
+                                "It goes on recording; try again in a moment."),
+                        error);
+      sync_shift_button (self);
+      return;
     }
   sync_shift_button (self);
   if (uuid != NULL && self->worker != NULL)
@@ -596,6 +615,60 @@ xuncha_patrol_page_unmap (GtkWidget *widget)
 }
 
 static void
+xuncha_patrol_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  XunchaPatrolPage *self = XUNCHA_PATROL_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_STORE_WORKER:
+      g_value_set_object (value, self->worker);
+      break;
+    case PROP_STREET_MAP:
+      g_value_set_object (value, self->street_map);
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xuncha_patrol_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  XunchaPatrolPage *self = XUNCHA_PATROL_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      xuncha_patrol_page_set_store (self, g_value_get_object (value));
+      break;
+    case PROP_STORE_WORKER:
+      xuncha_patrol_page_set_store_worker (self, g_value_get_object (value));
+      break;
+    case PROP_STREET_MAP:
+      xuncha_patrol_page_set_street_map (self, g_value_get_object (value));
+      break;
+    case PROP_SESSION:
+      xuncha_patrol_page_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 xuncha_patrol_page_dispose (GObject *object)
 {
   XunchaPatrolPage *self = (XunchaPatrolPage *)object;
@@ -663,9 +736,28 @@ xuncha_patrol_page_class_init (XunchaPatrolPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = xuncha_patrol_page_get_property;
+  object_class->set_property = xuncha_patrol_page_set_property;
   object_class->dispose = xuncha_patrol_page_dispose;
   widget_class->map = xuncha_patrol_page_map;
   widget_class->unmap = xuncha_patrol_page_unmap;
+
+  /* What the page shows comes from the application, bound by the window: the device store
+   * and its worker (NULL when it could not be opened, and until the window's first frame),
+   * the street map (NULL while it is read) and the shift and location session. */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, XUNCHA_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STORE_WORKER] =
+    g_param_spec_object ("store-worker", NULL, NULL, XUNCHA_TYPE_STORE_WORKER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STREET_MAP] =
+    g_param_spec_object ("street-map", NULL, NULL, XUNCHA_TYPE_STREET_MAP,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, XUNCHA_TYPE_PATROL_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (XUNCHA_TYPE_MAP_VIEW);
 
@@ -858,24 +950,44 @@ load_todays_reports (XunchaPatrolPage *self)
   xuncha_store_worker_run (self->worker, task, load_todays_reports_job);
 }
 
-void
-xuncha_patrol_page_set_store (XunchaPatrolPage  *self,
-                              XunchaStore       *store,
-                              XunchaStoreWorker *worker)
+/* The store and its worker come one after the other (two bindings): the page reads once
+ * it has both. */
+static void
+store_changed (XunchaPatrolPage *self)
 {
-  g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
-  g_return_if_fail ((store == NULL) == (worker == NULL));
-
-  g_set_object (&self->worker, worker);
-  if (!g_set_object (&self->store, store))
-    return;
   g_clear_object (&self->taxonomy);
-  if (store != NULL)
+  if (self->store != NULL && self->worker != NULL)
     {
-      self->taxonomy = xuncha_taxonomy_new_from_store (store, NULL);
+      self->taxonomy = xuncha_taxonomy_new_from_store (self->store, NULL);
       load_todays_reports (self);
     }
   xuncha_patrol_page_refresh (self);
+}
+
+void
+xuncha_patrol_page_set_store (XunchaPatrolPage *self,
+                              XunchaStore      *store)
+{
+  g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
+  g_return_if_fail (store == NULL || XUNCHA_IS_STORE (store));
+
+  if (!g_set_object (&self->store, store))
+    return;
+  store_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+void
+xuncha_patrol_page_set_store_worker (XunchaPatrolPage  *self,
+                                     XunchaStoreWorker *worker)
+{
+  g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
+  g_return_if_fail (worker == NULL || XUNCHA_IS_STORE_WORKER (worker));
+
+  if (!g_set_object (&self->worker, worker))
+    return;
+  store_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_WORKER]);
 }
 
 void
@@ -888,6 +1000,7 @@ xuncha_patrol_page_set_street_map (XunchaPatrolPage *self,
 
   if (!g_set_object (&self->street_map, map))
     return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREET_MAP]);
   xuncha_map_view_set_street_map (self->map_view, map);
   /* NULL while the map is still being read: nothing to say yet. */
   gtk_widget_set_visible (GTK_WIDGET (self->map_status),
@@ -903,10 +1016,11 @@ xuncha_patrol_page_set_session (XunchaPatrolPage    *self,
 {
   g_return_if_fail (XUNCHA_IS_PATROL_PAGE (self));
 
+  if (self->session == session)
+    return;
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
-  if (!g_set_object (&self->session, session))
-    return;
+  g_set_object (&self->session, session);
   if (session != NULL)
     {
       g_signal_connect_object (session, "fix", G_CALLBACK (on_fix), self, 0);
@@ -918,6 +1032,7 @@ xuncha_patrol_page_set_session (XunchaPatrolPage    *self,
   reload_track (self);
   sync_shift_button (self);
   update_status_line (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 XunchaMapView *

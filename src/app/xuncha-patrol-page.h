@@ -11,20 +11,19 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (XunchaPatrolPage, xuncha_patrol_page, XUNCHA, PATROL_PAGE, GtkWidget)
 
-/* The page reads the device store; NULL when it could not be opened. */
-void xuncha_patrol_page_set_store (XunchaPatrolPage  *self,
-                                   XunchaStore       *store,
-                                   XunchaStoreWorker *worker);
-void xuncha_patrol_page_set_street_map (XunchaPatrolPage    *self,
-                                        XunchaStreetMap     *map);
-void xuncha_patrol_page_set_session    (XunchaPatrolPage    *self,
-                                        XunchaPatrolSession *session);
-/* The page's map (for tests). */
+/* Properties "store", "store-worker", "street-map" and "session" (the window binds them
+ * to the application's); these set them. The page reads the device store once it has the
+ * store and its worker; NULL when it could not be opened. */
+void xuncha_patrol_page_set_store        (XunchaPatrolPage    *self,
+                                          XunchaStore         *store);
+void xuncha_patrol_page_set_store_worker (XunchaPatrolPage    *self,
+                                          XunchaStoreWorker   *worker);
+void xuncha_patrol_page_set_street_map   (XunchaPatrolPage    *self,
+                                          XunchaStreetMap     *map);
+void xuncha_patrol_page_set_session      (XunchaPatrolPage    *self,
+                                          XunchaPatrolSession *session);
+/* The page's map (the window puts the basemap under its streets). */
 struct _XunchaMapView *xuncha_patrol_page_get_map_view (XunchaPatrolPage *self);
-/* TRUE when the window is wide enough for the side panel beside the map. */
-gboolean xuncha_patrol_page_get_side_panel_shown (XunchaPatrolPage *self);
-/* The shift toggle (for tests driving the page as an officer would). */
-GtkWidget *xuncha_patrol_page_get_shift_button (XunchaPatrolPage *self);
 /* Puts a marker for a report just saved; for one already shown (edited), its words change. */
 void xuncha_patrol_page_add_report (XunchaPatrolPage *self,
                                     XunchaReport     *report);

@@ -15,4 +15,9 @@ GtkWidget *xuncha_preferences_page_get_server_row        (XunchaPreferencesPage 
 GtkWidget *xuncha_preferences_page_get_scan_button       (XunchaPreferencesPage *self);
 GtkWindow *xuncha_preferences_page_get_scan_window       (XunchaPreferencesPage *self);
 
+/* For tests: an enrollment runs; the device is enrolled; the error shown (NULL: none). */
+gboolean    xuncha_preferences_page_is_enrolling     (XunchaPreferencesPage *self);
+gboolean    xuncha_preferences_page_get_enrolled     (XunchaPreferencesPage *self);
+const char *xuncha_preferences_page_get_enroll_error (XunchaPreferencesPage *self);
+
 G_END_DECLS

@@ -10,6 +10,16 @@
 #include "xuncha-preferences-page-private.h"
 
 enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_STORE_WORKER,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
   ENROLLED,
   N_SIGNALS
 };
@@ -532,6 +542,54 @@ on_reenroll_clicked (XunchaPreferencesPage *self)
 }
 
 static void
+xuncha_preferences_page_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  XunchaPreferencesPage *self = XUNCHA_PREFERENCES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_STORE_WORKER:
+      g_value_set_object (value, self->worker);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xuncha_preferences_page_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  XunchaPreferencesPage *self = XUNCHA_PREFERENCES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      xuncha_preferences_page_set_store (self, g_value_get_object (value));
+      break;
+    case PROP_STORE_WORKER:
+      xuncha_preferences_page_set_store_worker (self, g_value_get_object (value));
+      break;
+    case PROP_SETTINGS:
+      xuncha_preferences_page_set_settings (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 xuncha_preferences_page_dispose (GObject *object)
 {
   XunchaPreferencesPage *self = (XunchaPreferencesPage *)object;
@@ -566,7 +624,21 @@ xuncha_preferences_page_class_init (XunchaPreferencesPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = xuncha_preferences_page_get_property;
+  object_class->set_property = xuncha_preferences_page_set_property;
   object_class->dispose = xuncha_preferences_page_dispose;
+
+  /* Bound by the window to the application's. */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, XUNCHA_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STORE_WORKER] =
+    g_param_spec_object ("store-worker", NULL, NULL, XUNCHA_TYPE_STORE_WORKER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * XunchaPreferencesPage::enrolled:
@@ -622,6 +694,7 @@ xuncha_preferences_page_set_settings (XunchaPreferencesPage *self,
 
   if (!g_set_object (&self->settings, settings))
     return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTINGS]);
 
   g_settings_bind (settings, "server-url", self->server_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "accuracy-threshold", self->accuracy_spin, "value",
@@ -639,23 +712,44 @@ xuncha_preferences_page_set_settings (XunchaPreferencesPage *self,
                                 (gpointer)N_("None: the street layer alone"), NULL);
 }
 
-void
-xuncha_preferences_page_set_store (XunchaPreferencesPage *self,
-                                   XunchaStore           *store,
-                                   XunchaStoreWorker     *worker)
+/* The store and its worker come one after the other (two bindings): the page shows the
+ * enrollment, and can enroll, once it has both. */
+static void
+store_changed (XunchaPreferencesPage *self)
 {
   g_autoptr(XunchaEnrollment) enrollment = NULL;
+  gboolean usable = self->store != NULL && self->worker != NULL;
 
+  if (usable)
+    enrollment = xuncha_enrollment_load (self->store);
+  show_enrollment (self, enrollment, FALSE);
+  gtk_widget_set_sensitive (self->enroll_button, usable);
+}
+
+void
+xuncha_preferences_page_set_store (XunchaPreferencesPage *self,
+                                   XunchaStore           *store)
+{
   g_return_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self));
   g_return_if_fail (store == NULL || XUNCHA_IS_STORE (store));
-  g_return_if_fail ((store == NULL) == (worker == NULL));
 
-  g_set_object (&self->store, store);
-  g_set_object (&self->worker, worker);
-  if (store != NULL)
-    enrollment = xuncha_enrollment_load (store);
-  show_enrollment (self, enrollment, FALSE);
-  gtk_widget_set_sensitive (self->enroll_button, store != NULL);
+  if (!g_set_object (&self->store, store))
+    return;
+  store_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+void
+xuncha_preferences_page_set_store_worker (XunchaPreferencesPage *self,
+                                          XunchaStoreWorker     *worker)
+{
+  g_return_if_fail (XUNCHA_IS_PREFERENCES_PAGE (self));
+  g_return_if_fail (worker == NULL || XUNCHA_IS_STORE_WORKER (worker));
+
+  if (!g_set_object (&self->worker, worker))
+    return;
+  store_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_WORKER]);
 }
 
 gboolean

@@ -11,17 +11,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (XunchaPreferencesPage, xuncha_preferences_page, XUNCHA, PREFERENCES_PAGE, GtkWidget)
 
-/* Binds every control to the application's settings. */
-void xuncha_preferences_page_set_settings (XunchaPreferencesPage *self,
-                                           GSettings             *settings);
-/* The store, read for who the device is enrolled as, and its worker, which enrolls. */
-void xuncha_preferences_page_set_store    (XunchaPreferencesPage *self,
-                                           XunchaStore           *store,
-                                           XunchaStoreWorker     *worker);
-
-/* For tests: an enrollment runs; the device is enrolled; the error shown (NULL: none). */
-gboolean    xuncha_preferences_page_is_enrolling     (XunchaPreferencesPage *self);
-gboolean    xuncha_preferences_page_get_enrolled     (XunchaPreferencesPage *self);
-const char *xuncha_preferences_page_get_enroll_error (XunchaPreferencesPage *self);
+/* Properties "settings", "store" and "store-worker" (the window binds them to the
+ * application's); these set them. Every control is bound to the settings; the store is
+ * read for who the device is enrolled as, and its worker enrolls. */
+void xuncha_preferences_page_set_settings     (XunchaPreferencesPage *self,
+                                               GSettings             *settings);
+void xuncha_preferences_page_set_store        (XunchaPreferencesPage *self,
+                                               XunchaStore           *store);
+void xuncha_preferences_page_set_store_worker (XunchaPreferencesPage *self,
+                                               XunchaStoreWorker     *worker);
 
 G_END_DECLS

@@ -17,4 +17,25 @@ void       xuncha_queue_page_set_rows_per_page (XunchaQueuePage *self,
 /* "Show Older Reports", NULL while every report has its row. */
 GtkWidget *xuncha_queue_page_get_older_button  (XunchaQueuePage *self);
 
+/* TRUE while the store is being read. */
+gboolean    xuncha_queue_page_is_busy        (XunchaQueuePage      *self);
+guint       xuncha_queue_page_get_n_rows     (XunchaQueuePage      *self);
+/* The state a report's row shows: waiting, sending, acked or failed; NULL without a row. */
+const char *xuncha_queue_page_get_state      (XunchaQueuePage      *self,
+                                              const char           *uuid);
+/* Every text the row shows, one per line; NULL without a row. */
+char       *xuncha_queue_page_get_row_text   (XunchaQueuePage      *self,
+                                              const char           *uuid);
+/* The row's Retry button (NULL unless the report failed). */
+GtkWidget  *xuncha_queue_page_get_retry_button (XunchaQueuePage    *self,
+                                                const char         *uuid);
+/* Why the last sync stopped, as shown (NULL when the page shows no problem). */
+char       *xuncha_queue_page_get_problem    (XunchaQueuePage      *self);
+/* The shift-end reconciliation as shown. */
+const char *xuncha_queue_page_get_reconciliation (XunchaQueuePage  *self);
+
+/* The warning that the device has no key to sign its reports with, as shown; NULL while it
+ * is not shown. */
+const char *xuncha_queue_page_get_keyless_warning (XunchaQueuePage *self);
+
 G_END_DECLS

@@ -22,6 +22,16 @@ enum {
 static const char * const kinds[N_KINDS] = { "report", "photo", "shift" };
 static const char * const tables[N_KINDS] = { "reports", "photos", "shifts" };
 
+enum {
+  PROP_0,
+  PROP_STORE_WORKER,
+  PROP_STREET_MAP,
+  PROP_SYNC_CONTROLLER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 struct _XunchaQueuePage
 {
   GtkWidget             parent_instance;
@@ -42,6 +52,9 @@ struct _XunchaQueuePage
   guint                 progress_refresh;
 
   GtkWidget            *problem_box;
+  GtkWidget            *keyless_box;
+  GtkLabel             *keyless_title;
+  GtkWidget            *reenroll_button;
   GtkLabel             *problem_title;
   GtkLabel             *problem_label;
   GtkLabel             *problem_detail;
@@ -102,6 +115,7 @@ typedef struct
   gint64              held[N_KINDS];
   XunchaOutboxCounts  counts[N_KINDS];
   XunchaEnrollment   *enrollment;
+  gboolean            keyless;   /* enrolled, but without a key to sign reports with */
 } QueueData;
 
 static void
@@ -276,6 +290,14 @@ load_job (GTask        *task,
         }
     }
   data->enrollment = xuncha_enrollment_load (store);
+  if (data->enrollment != NULL)
+    {
+      g_autofree char *key = xuncha_store_get_meta (store, "evidence.device_key");
+
+      /* Enrolled before signing keys (or at an office that takes none): its reports go
+       * unsigned, and the office cannot hold them up as evidence. */
+      data->keyless = key == NULL || *key == '\0';
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -694,6 +716,7 @@ on_loaded (GObject      *source,
 
   self->enrolled = data->enrollment != NULL;
   self->enrollment_read = TRUE;
+  gtk_widget_set_visible (self->keyless_box, data->keyless);
   update_reconciliation (self, data);
   update_status (self, data->enrollment, failed, waiting);
   update_problem (self, data->enrollment);
@@ -830,6 +853,54 @@ on_sync_finished (XunchaSyncController *controller,
 }
 
 static void
+xuncha_queue_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE_WORKER:
+      g_value_set_object (value, self->worker);
+      break;
+    case PROP_STREET_MAP:
+      g_value_set_object (value, self->street_map);
+      break;
+    case PROP_SYNC_CONTROLLER:
+      g_value_set_object (value, self->controller);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xuncha_queue_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  XunchaQueuePage *self = XUNCHA_QUEUE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE_WORKER:
+      xuncha_queue_page_set_store_worker (self, g_value_get_object (value));
+      break;
+    case PROP_STREET_MAP:
+      xuncha_queue_page_set_street_map (self, g_value_get_object (value));
+      break;
+    case PROP_SYNC_CONTROLLER:
+      xuncha_queue_page_set_controller (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 xuncha_queue_page_dispose (GObject *object)
 {
   XunchaQueuePage *self = (XunchaQueuePage *)object;
@@ -857,12 +928,29 @@ xuncha_queue_page_class_init (XunchaQueuePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = xuncha_queue_page_get_property;
+  object_class->set_property = xuncha_queue_page_set_property;
   object_class->dispose = xuncha_queue_page_dispose;
+
+  /* Bound by the window to the application's. */
+  properties[PROP_STORE_WORKER] =
+    g_param_spec_object ("store-worker", NULL, NULL, XUNCHA_TYPE_STORE_WORKER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STREET_MAP] =
+    g_param_spec_object ("street-map", NULL, NULL, XUNCHA_TYPE_STREET_MAP,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SYNC_CONTROLLER] =
+    g_param_spec_object ("sync-controller", NULL, NULL, XUNCHA_TYPE_SYNC_CONTROLLER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/xuncha/Xuncha/xuncha-queue-page.ui");
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, keyless_box);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, keyless_title);
+  gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, reenroll_button);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_title);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_label);
   gtk_widget_class_bind_template_child (widget_class, XunchaQueuePage, problem_detail);
@@ -919,8 +1007,10 @@ xuncha_queue_page_set_store_worker (XunchaQueuePage   *self,
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
   g_return_if_fail (worker == NULL || XUNCHA_IS_STORE_WORKER (worker));
 
-  if (g_set_object (&self->worker, worker))
-    xuncha_queue_page_refresh (self);
+  if (!g_set_object (&self->worker, worker))
+    return;
+  xuncha_queue_page_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_WORKER]);
 }
 
 void
@@ -930,8 +1020,10 @@ xuncha_queue_page_set_street_map (XunchaQueuePage *self,
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
   g_return_if_fail (map == NULL || XUNCHA_IS_STREET_MAP (map));
 
-  if (g_set_object (&self->street_map, map))
-    xuncha_queue_page_refresh (self);
+  if (!g_set_object (&self->street_map, map))
+    return;
+  xuncha_queue_page_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREET_MAP]);
 }
 
 void
@@ -941,10 +1033,11 @@ xuncha_queue_page_set_controller (XunchaQueuePage      *self,
   g_return_if_fail (XUNCHA_IS_QUEUE_PAGE (self));
   g_return_if_fail (controller == NULL || XUNCHA_IS_SYNC_CONTROLLER (controller));
 
+  if (self->controller == controller)
+    return;
   if (self->controller != NULL)
     g_signal_handlers_disconnect_by_data (self->controller, self);
-  if (!g_set_object (&self->controller, controller))
-    return;
+  g_set_object (&self->controller, controller);
   if (controller != NULL)
     {
       g_signal_connect_object (controller, "started", G_CALLBACK (on_sync_started), self, 0);
@@ -953,6 +1046,7 @@ xuncha_queue_page_set_controller (XunchaQueuePage      *self,
     }
   update_buttons (self, 0);
   xuncha_queue_page_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_CONTROLLER]);
 }
 
 void
@@ -1083,4 +1177,12 @@ xuncha_queue_page_get_older_button (XunchaQueuePage *self)
 {
   g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
   return gtk_widget_get_visible (self->older_button) ? self->older_button : NULL;
+}
+
+const char *
+xuncha_queue_page_get_keyless_warning (XunchaQueuePage *self)
+{
+  g_return_val_if_fail (XUNCHA_IS_QUEUE_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->keyless_box) ? gtk_label_get_text (self->keyless_title)
+                                                    : NULL;
 }

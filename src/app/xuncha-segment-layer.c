@@ -108,9 +108,81 @@ trace_style (XunchaSegmentLayer *self,
   return drawn;
 }
 
+/* Draws @layout at @x, @y with a white halo so it reads over the lines, if it has room
+ * there; TRUE when it was drawn. */
+static gboolean
+draw_label (XunchaSegmentLayer *self,
+            GtkSnapshot        *snapshot,
+            PangoLayout        *layout,
+            double              x,
+            double              y)
+{
+  GdkRGBA ink = { 0.1f, 0.1f, 0.1f, 1.0f }, halo = { 1.0f, 1.0f, 1.0f, 0.9f };
+  int width, height;
+
+  pango_layout_get_pixel_size (layout, &width, &height);
+  if (!xuncha_map_label_fits (GTK_WIDGET (self), self->keep_clear, self->labels,
+                              &GRAPHENE_RECT_INIT (x, y, width, height)))
+    return FALSE;
+  for (int dx = -1; dx <= 1; dx++)
+    for (int dy = -1; dy <= 1; dy++)
+      {
+        gtk_snapshot_save (snapshot);
+        gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + dx, y + dy));
+        gtk_snapshot_append_layout (snapshot, layout, dx == 0 && dy == 0 ? &ink : &halo);
+        gtk_snapshot_restore (snapshot);
+      }
+  return TRUE;
+}
+
+/* Where a street made of segments too short for its name each (a route map zoomed out to
+ * a whole shift) can carry it: the street's vertex nearest the middle of all of them on
+ * screen, when the street spans the name's width. */
+static gboolean
+draw_street_name (XunchaSegmentLayer *self,
+                  GtkSnapshot        *snapshot,
+                  PangoLayout        *layout,
+                  GArray             *points)
+{
+  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
+  double cx, cy, best = G_MAXDOUBLE, ax = 0, ay = 0;
+  int width, height;
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      const graphene_point_t *p = &g_array_index (points, graphene_point_t, i);
+
+      min_x = MIN (min_x, p->x);
+      min_y = MIN (min_y, p->y);
+      max_x = MAX (max_x, p->x);
+      max_y = MAX (max_y, p->y);
+    }
+  pango_layout_get_pixel_size (layout, &width, &height);
+  if (points->len < 2 || MAX (max_x - min_x, max_y - min_y) < width + 8)
+    return FALSE;
+  cx = (min_x + max_x) / 2;
+  cy = (min_y + max_y) / 2;
+  for (guint i = 0; i < points->len; i++)
+    {
+      const graphene_point_t *p = &g_array_index (points, graphene_point_t, i);
+      double d = hypot (p->x - cx, p->y - cy);
+
+      if (d < best)
+        {
+          best = d;
+          ax = p->x;
+          ay = p->y;
+        }
+    }
+  /* Beside a street that runs up the screen, above one that runs across it. */
+  if (max_y - min_y > max_x - min_x)
+    return draw_label (self, snapshot, layout, ax + 5, ay - height / 2.0);
+  return draw_label (self, snapshot, layout, ax - width / 2.0, ay - height - 5);
+}
+
 /* A street's name once, on the longest piece of it in view that has room for it, with a
- * white halo so it reads over the lines. Highlighted segments come first: their names
- * matter most. */
+ * white halo so it reads over the lines; where no single piece has room, along the street's
+ * segments together. Highlighted segments come first: their names matter most. */
 static void
 draw_names (XunchaSegmentLayer *self,
             GtkSnapshot        *snapshot)
@@ -121,7 +193,10 @@ draw_names (XunchaSegmentLayer *self,
   GtkWidget *widget = GTK_WIDGET (self);
   ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   g_autoptr(GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
-  GdkRGBA ink = { 0.1f, 0.1f, 0.1f, 1.0f }, halo = { 1.0f, 1.0f, 1.0f, 0.9f };
+  /* name → GArray of graphene_point_t: the screen points of a street not named yet */
+  g_autoptr(GHashTable) unnamed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify)g_array_unref);
+  g_autoptr(GPtrArray) unnamed_order = g_ptr_array_new ();
 
   for (guint o = 0; o < G_N_ELEMENTS (order); o++)
     {
@@ -133,9 +208,10 @@ draw_names (XunchaSegmentLayer *self,
           const char *name = xuncha_street_segment_get_name (segment);
           g_autoptr(PangoLayout) layout = NULL;
           const double *lonlat;
-          double x0, y0, x1, y1, x, y;
+          double x0, y0, x1, y1;
           int width, height;
           guint n, mid;
+          GArray *points;
 
           if (name == NULL || *name == '\0' || g_hash_table_contains (named, name))
             continue;
@@ -149,23 +225,44 @@ draw_names (XunchaSegmentLayer *self,
                                                       lonlat[2 * mid + 2], &x1, &y1);
           layout = gtk_widget_create_pango_layout (widget, name);
           pango_layout_get_pixel_size (layout, &width, &height);
-          if (hypot (x1 - x0, y1 - y0) < width + 8)
-            continue;
-          x = (x0 + x1) / 2 - width / 2.0;
-          y = (y0 + y1) / 2 - height - 5;
-          if (!xuncha_map_label_fits (widget, self->keep_clear, self->labels,
-                                      &GRAPHENE_RECT_INIT (x, y, width, height)))
-            continue;
-          g_hash_table_add (named, (gpointer)name);
-          for (int dx = -1; dx <= 1; dx++)
-            for (int dy = -1; dy <= 1; dy++)
-              {
-                gtk_snapshot_save (snapshot);
-                gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + dx, y + dy));
-                gtk_snapshot_append_layout (snapshot, layout, dx == 0 && dy == 0 ? &ink : &halo);
-                gtk_snapshot_restore (snapshot);
-              }
+          if (hypot (x1 - x0, y1 - y0) >= width + 8
+              && draw_label (self, snapshot, layout, (x0 + x1) / 2 - width / 2.0,
+                             (y0 + y1) / 2 - height - 5))
+            {
+              g_hash_table_add (named, (gpointer)name);
+              g_hash_table_remove (unnamed, name);
+              continue;
+            }
+          /* Kept for the second try, with the street's other segments. */
+          points = g_hash_table_lookup (unnamed, name);
+          if (points == NULL)
+            {
+              points = g_array_new (FALSE, FALSE, sizeof (graphene_point_t));
+              g_hash_table_insert (unnamed, (gpointer)name, points);
+              g_ptr_array_add (unnamed_order, (gpointer)name);
+            }
+          for (guint k = 0; k < n; k++)
+            {
+              double x, y;
+
+              shumate_viewport_location_to_widget_coords (viewport, widget, lonlat[2 * k + 1],
+                                                          lonlat[2 * k], &x, &y);
+              g_array_append_val (points, GRAPHENE_POINT_INIT ((float)x, (float)y));
+            }
         }
+    }
+
+  for (guint i = 0; i < unnamed_order->len; i++)
+    {
+      const char *name = g_ptr_array_index (unnamed_order, i);
+      GArray *points = g_hash_table_lookup (unnamed, name);
+      g_autoptr(PangoLayout) layout = NULL;
+
+      if (points == NULL || g_hash_table_contains (named, name))
+        continue;
+      layout = gtk_widget_create_pango_layout (widget, name);
+      if (draw_street_name (self, snapshot, layout, points))
+        g_hash_table_add (named, (gpointer)name);
     }
 }
 

@@ -8,13 +8,15 @@
 
 #include "xuncha-message-item.h"
 #include "xuncha-task-item.h"
-#include "xuncha-tasks-page.h"
+#include "xuncha-tasks-page-private.h"
 #include "xuncha-thumbnail.h"
 
 enum
 {
   PROP_0,
   PROP_N_TASKS,
+  PROP_STORE_WORKER,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -975,6 +977,33 @@ xuncha_tasks_page_get_property (GObject    *object,
     case PROP_N_TASKS:
       g_value_set_uint (value, xuncha_tasks_page_get_n_tasks (self));
       break;
+    case PROP_STORE_WORKER:
+      g_value_set_object (value, self->worker);
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xuncha_tasks_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  XunchaTasksPage *self = XUNCHA_TASKS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE_WORKER:
+      xuncha_tasks_page_set_store_worker (self, g_value_get_object (value));
+      break;
+    case PROP_SESSION:
+      xuncha_tasks_page_set_session (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1020,12 +1049,20 @@ xuncha_tasks_page_class_init (XunchaTasksPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->get_property = xuncha_tasks_page_get_property;
+  object_class->set_property = xuncha_tasks_page_set_property;
   object_class->dispose = xuncha_tasks_page_dispose;
   object_class->finalize = xuncha_tasks_page_finalize;
 
   properties[PROP_N_TASKS] =
     g_param_spec_uint ("n-tasks", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Bound by the window to the application's. */
+  properties[PROP_STORE_WORKER] =
+    g_param_spec_object ("store-worker", NULL, NULL, XUNCHA_TYPE_STORE_WORKER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, XUNCHA_TYPE_PATROL_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_DO_TASK] =
@@ -1089,6 +1126,7 @@ xuncha_tasks_page_set_store_worker (XunchaTasksPage   *self,
   if (!g_set_object (&self->worker, worker))
     return;
   xuncha_tasks_page_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_WORKER]);
 }
 
 void
@@ -1096,8 +1134,10 @@ xuncha_tasks_page_set_session (XunchaTasksPage     *self,
                                XunchaPatrolSession *session)
 {
   g_return_if_fail (XUNCHA_IS_TASKS_PAGE (self));
+  g_return_if_fail (session == NULL || XUNCHA_IS_PATROL_SESSION (session));
 
-  g_set_object (&self->session, session);
+  if (g_set_object (&self->session, session))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 void

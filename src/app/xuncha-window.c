@@ -16,6 +16,15 @@
 #include "xuncha-scoped-toasts.h"
 #include "xuncha-window-private.h"
 
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_STORE_WORKER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 struct _XunchaWindow
 {
   AdwApplicationWindow   parent_instance;
@@ -58,6 +67,23 @@ show_page_toast (XunchaWindow *self,
                  AdwToast     *toast)
 {
   xuncha_scoped_toasts_add (self->page_toasts, toast);
+}
+
+/* A toast of @text over the tabs; a reason is read whole, so it wraps instead of being cut
+ * off at a phone's width. */
+static void
+show_page_text (XunchaWindow *self,
+                const char   *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+  GtkWidget *title = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 26);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  adw_toast_set_custom_title (toast, title);
+  show_page_toast (self, toast);
 }
 
 static void
@@ -334,7 +360,17 @@ on_open_task_action (GSimpleAction *action,
   xuncha_tasks_page_open_task (self->tasks_page, g_variant_get_string (parameter, NULL));
 }
 
+/* A page's toast ("win.show-toast"): it belongs to the tab shown and goes with it. */
+static void
+on_show_toast_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  show_page_text (user_data, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry window_actions[] = {
+  { "show-toast", on_show_toast_action, "s" },
   { "open-task", on_open_task_action, "s" },
   { "report", on_report_action },
   { "reinspect", on_reinspect_action, "s" },
@@ -357,7 +393,8 @@ get_app (XunchaWindow *self)
   return XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
 
-/* A page gets the store once the window has painted its first frame (load_content()). */
+/* A page gets the store once the window has painted its first frame (load_content()): the
+ * window's "store" and "store-worker" are NULL until then. */
 static XunchaStore *
 get_loaded_store (XunchaWindow *self)
 {
@@ -370,6 +407,16 @@ get_loaded_worker (XunchaWindow *self)
   return self->content_loaded ? xuncha_application_get_store_worker (get_app (self)) : NULL;
 }
 
+/* @page's @property follows @source's @source_property from now on. */
+static void
+bind (gpointer    source,
+      const char *source_property,
+      gpointer    page,
+      const char *property)
+{
+  g_object_bind_property (source, source_property, page, property, G_BINDING_SYNC_CREATE);
+}
+
 static void
 ensure_queue_page (XunchaWindow *self)
 {
@@ -378,10 +425,9 @@ ensure_queue_page (XunchaWindow *self)
   if (self->queue_page != NULL || app == NULL)
     return;
   self->queue_page = g_object_new (XUNCHA_TYPE_QUEUE_PAGE, NULL);
-  xuncha_queue_page_set_store_worker (self->queue_page, get_loaded_worker (self));
-  xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
-  xuncha_queue_page_set_controller (self->queue_page,
-                                    xuncha_application_get_sync_controller (app));
+  bind (self, "store-worker", self->queue_page, "store-worker");
+  bind (app, "street-map", self->queue_page, "street-map");
+  bind (app, "sync-controller", self->queue_page, "sync-controller");
   adw_bin_set_child (self->queue_bin, GTK_WIDGET (self->queue_page));
 }
 
@@ -391,7 +437,7 @@ ensure_history_page (XunchaWindow *self)
   if (self->history_page != NULL || get_app (self) == NULL)
     return;
   self->history_page = g_object_new (XUNCHA_TYPE_HISTORY_PAGE, NULL);
-  xuncha_history_page_set_store_worker (self->history_page, get_loaded_worker (self));
+  bind (self, "store-worker", self->history_page, "store-worker");
   adw_bin_set_child (self->history_bin, GTK_WIDGET (self->history_page));
 }
 
@@ -405,10 +451,9 @@ ensure_preferences_page (XunchaWindow *self)
   self->preferences_page = g_object_new (XUNCHA_TYPE_PREFERENCES_PAGE, NULL);
   g_signal_connect_object (self->preferences_page, "enrolled", G_CALLBACK (on_enrolled), self,
                            G_CONNECT_SWAPPED);
-  xuncha_preferences_page_set_store (self->preferences_page, get_loaded_store (self),
-                                     get_loaded_worker (self));
-  xuncha_preferences_page_set_settings (self->preferences_page,
-                                        xuncha_application_get_settings (app));
+  bind (self, "store", self->preferences_page, "store");
+  bind (self, "store-worker", self->preferences_page, "store-worker");
+  bind (app, "settings", self->preferences_page, "settings");
   adw_bin_set_child (self->preferences_bin, GTK_WIDGET (self->preferences_page));
 }
 
@@ -462,16 +507,6 @@ on_basemap_changed (XunchaWindow *self,
 }
 
 static void
-on_street_map_changed (XunchaWindow *self)
-{
-  XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-
-  xuncha_patrol_page_set_street_map (self->patrol_page, xuncha_application_get_street_map (app));
-  if (self->queue_page != NULL)
-    xuncha_queue_page_set_street_map (self->queue_page, xuncha_application_get_street_map (app));
-}
-
-static void
 on_sync_finished (XunchaSyncController *controller,
                   XunchaWindow         *self)
 {
@@ -512,28 +547,20 @@ load_content (XunchaWindow *self)
 {
   XunchaApplication *app = XUNCHA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   XunchaStore *store;
-  XunchaStoreWorker *worker;
   GSettings *settings;
 
   if (self->content_loaded || app == NULL)
     return;
   self->content_loaded = TRUE;
   store = xuncha_application_get_store (app);
-  worker = xuncha_application_get_store_worker (app);
   settings = xuncha_application_get_settings (app);
 
-  xuncha_patrol_page_set_store (self->patrol_page, store, worker);
-  xuncha_tasks_page_set_session (self->tasks_page, xuncha_application_get_session (app));
-  xuncha_tasks_page_set_store_worker (self->tasks_page, worker);
+  /* The pages bound to these read the store now. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_WORKER]);
   g_signal_connect_object (settings, "changed::basemap-file", G_CALLBACK (on_basemap_changed),
                            self, G_CONNECT_SWAPPED);
   on_basemap_changed (self, "basemap-file", settings);
-  if (self->queue_page != NULL)
-    xuncha_queue_page_set_store_worker (self->queue_page, worker);
-  if (self->preferences_page != NULL)
-    xuncha_preferences_page_set_store (self->preferences_page, store, worker);
-  if (self->history_page != NULL)
-    xuncha_history_page_set_store_worker (self->history_page, worker);
   /* The street map comes a moment later, from a worker thread (notify::street-map). */
   if (store != NULL && xuncha_application_get_street_map (app) == NULL)
     xuncha_application_reload_street_map (app);
@@ -567,10 +594,14 @@ connect_to_application (XunchaWindow      *self,
   settings = xuncha_application_get_settings (app);
 
   g_signal_connect (self, "map", G_CALLBACK (on_window_mapped), NULL);
-  g_signal_connect_object (app, "notify::street-map", G_CALLBACK (on_street_map_changed), self,
-                           G_CONNECT_SWAPPED);
-  on_street_map_changed (self);
-  xuncha_patrol_page_set_session (self->patrol_page, xuncha_application_get_session (app));
+  /* What the pages show follows the application's state; the device store only after the
+   * first frame (the window's own "store" and "store-worker"). */
+  bind (app, "street-map", self->patrol_page, "street-map");
+  bind (app, "session", self->patrol_page, "session");
+  bind (app, "session", self->tasks_page, "session");
+  bind (self, "store", self->patrol_page, "store");
+  bind (self, "store-worker", self->patrol_page, "store-worker");
+  bind (self, "store-worker", self->tasks_page, "store-worker");
   if (xuncha_application_get_session (app) != NULL)
     g_object_bind_property (xuncha_application_get_session (app), "shift-open",
                             self->recording_mark, "visible", G_BINDING_SYNC_CREATE);
@@ -589,6 +620,27 @@ connect_to_application (XunchaWindow      *self,
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+xuncha_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  XunchaWindow *self = XUNCHA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, get_app (self) != NULL ? get_loaded_store (self) : NULL);
+      break;
+    case PROP_STORE_WORKER:
+      g_value_set_object (value, get_app (self) != NULL ? get_loaded_worker (self) : NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -611,7 +663,18 @@ xuncha_window_class_init (XunchaWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = xuncha_window_get_property;
   object_class->dispose = xuncha_window_dispose;
+
+  /* The application's device store and its worker, for the pages: NULL until the window
+   * has painted its first frame (and when the store could not be opened). */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, XUNCHA_TYPE_STORE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STORE_WORKER] =
+    g_param_spec_object ("store-worker", NULL, NULL, XUNCHA_TYPE_STORE_WORKER,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (XUNCHA_TYPE_PATROL_PAGE);
   g_type_ensure (XUNCHA_TYPE_QUEUE_PAGE);
@@ -731,7 +794,7 @@ xuncha_window_add_toast (XunchaWindow *self,
                          const char   *text)
 {
   g_return_if_fail (XUNCHA_IS_WINDOW (self));
-  show_page_toast (self, adw_toast_new (text));
+  show_page_text (self, text);
 }
 
 AdwToast *

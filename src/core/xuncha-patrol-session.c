@@ -288,7 +288,12 @@ xuncha_patrol_session_stop_shift (XunchaPatrolSession  *self,
    * of the worker; the officer waits only for these two short ones. */
   if (!xuncha_shift_recorder_stop (self->recorder, error)
       || !xuncha_store_worker_run_sync (self->worker, stop_on_worker, self->shift, error))
-    return FALSE;
+    {
+      /* The shift is still open: it goes on recording (the points not written are kept by
+       * the recorder and go with its next batch), or its route would have a hole. */
+      xuncha_shift_recorder_start (self->recorder);
+      return FALSE;
+    }
   recorder = g_steal_pointer (&self->recorder);
   g_clear_object (&self->shift);
   self->source_running = FALSE;
