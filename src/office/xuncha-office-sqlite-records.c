@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "xuncha-office-case-workflow.h"
 #include "xuncha-office-sqlite-records-private.h"
 #include "xuncha-private-files-private.h"
 #include "xuncha-sqlite-private.h"
@@ -80,7 +81,15 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 9 (console queries): what the console filters and maps reports by, in columns of their own
  *    with indexes (created_at as Unix seconds, the position, the street segment), and each
  *    street segment's name, class and bounding box (an R*Tree), kept by every streets
- *    import (xuncha-office-sqlite-report-query.c). */
+ *    import (xuncha-office-sqlite-report-query.c).
+ * 10 (weekly counts): the merchant a report names in a column of its own, and an index
+ *    holding every column the weekly report counts a week's reports by, so that its counts
+ *    read the index alone and no report's row or body (xuncha_office_sqlite_reports_count());
+ *    the street segments' names and classes likewise by their id.
+ * 11 (case closing time): each case's closing time (its last step to 结案, Unix
+ *    microseconds; NULL while not closed), set by the step that closes it and filled from the
+ *    history here, so that the weekly case figures read the cases closed in a week or open
+ *    past their deadline by its index instead of every case's history. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -228,6 +237,19 @@ static const char * const migrations[] = {
   "  FROM street_extents s JOIN features f ON f.kind = 'streets' AND f.id = s.id,"
   "    json_tree (f.body, '$.geometry.coordinates') t"
   "  WHERE t.type IN ('real', 'integer') GROUP BY s.rid;",
+
+  /* The weekly report's counts: their column and indexes only. */
+  "ALTER TABLE reports ADD COLUMN merchant_id TEXT;"
+  "UPDATE reports SET merchant_id = json_extract (body, '$.merchant_id');"
+  "CREATE INDEX reports_week ON reports"
+  "  (created_s, category, officer_id, case_status, street_id, merchant_id);"
+  "CREATE INDEX street_extents_named ON street_extents (id, name, class);",
+
+  /* The cases' closing time: its column and index only. */
+  "ALTER TABLE cases ADD COLUMN closed_us INTEGER;"
+  "UPDATE cases SET closed_us = (SELECT max (h.at) FROM case_history h"
+  "  WHERE h.report_uuid = cases.report_uuid AND h.to_status = '" XUNCHA_OFFICE_CASE_CLOSED "');"
+  "CREATE INDEX cases_closed ON cases (closed_us, deadline_us);",
 };
 
 int
@@ -1321,8 +1343,9 @@ report_put_in (Connection               *c,
   receipt->content_sha256 = g_strdup (content);
   stmt = prepare (c,
                   "INSERT INTO reports (uuid, officer_id, body, content_sha256, receipt_id, "
-                  "  received_at, created_at, category, created_s, lat, lon, street_id) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                  "  received_at, created_at, category, created_s, lat, lon, street_id, "
+                  "  merchant_id) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -1349,6 +1372,7 @@ report_put_in (Connection               *c,
       sqlite3_bind_null (stmt, 11);
     }
   sqlite3_bind_text (stmt, 12, report->street_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 13, report->merchant_id, -1, SQLITE_STATIC);
   if (!step_done (c, stmt, error))
     return FALSE;
   for (guint i = 0; i < report->photos->len; i++)
