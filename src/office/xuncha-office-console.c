@@ -871,30 +871,6 @@ officers_by_id (Page    *page,
   return table;
 }
 
-static GHashTable *
-street_names (Page    *page,
-              GError **error)
-{
-  g_auto(GStrv) deleted = NULL;
-  gint64 revision = 0;
-  g_autoptr(GPtrArray) streets = xuncha_office_records_streets_since (page->self->records, 0,
-                                                                      &revision, &deleted,
-                                                                      error);
-  GHashTable *table;
-
-  if (streets == NULL)
-    return NULL;
-  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (guint i = 0; i < streets->len; i++)
-    {
-      const XunchaOfficeStreet *street = streets->pdata[i];
-
-      g_hash_table_insert (table, g_strdup (street->id),
-                           g_strdup (street->name != NULL ? street->name : street->id));
-    }
-  return table;
-}
-
 static void
 filter_input (GString    *html,
               Page       *page,
@@ -1180,7 +1156,6 @@ handle_report (Page       *page,
   static const char * const allowed[] = { "lang", NULL };
   g_autoptr(XunchaOfficeReportRecord) record = NULL;
   g_autoptr(GHashTable) officers = NULL;
-  g_autoptr(GHashTable) streets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *created = NULL, *received = NULL, *position = NULL, *street = NULL;
   g_autofree char *officer_text = NULL;
@@ -1191,8 +1166,7 @@ handle_report (Page       *page,
   if (!read_query (page, allowed) || (record = visible_report (page, uuid)) == NULL)
     return;
   officers = officers_by_id (page, &error);
-  streets = officers != NULL ? street_names (page, &error) : NULL;
-  if (streets == NULL)
+  if (officers == NULL)
     {
       answer_storage_error (page, error);
       return;
@@ -1214,9 +1188,10 @@ handle_report (Page       *page,
                                     report->position_source != NULL ? report->position_source : "?",
                                     report->accuracy);
     }
+  /* The street's name as the records gave it with the report: the page reads no other. */
   if (report->street_id != NULL)
     {
-      const char *name = g_hash_table_lookup (streets, report->street_id);
+      const char *name = record->street_name;
 
       street = isnan (report->street_offset_m)
                ? g_strdup (name != NULL ? name : report->street_id)

@@ -1427,8 +1427,9 @@ report_get_body (XunchaOfficePgRecords  *self,
   g_autoptr(PGresult) result = NULL;
 
   result = run (conn, error,
-                "SELECT " RECORD_COLUMNS ", o.team "
-                "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id WHERE r.uuid = $1",
+                "SELECT " RECORD_COLUMNS ", o.team, s.name, s.class "
+                "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id "
+                "LEFT JOIN streets s ON s.id = r.street_id WHERE r.uuid = $1",
                 call->uuid);
   if (result == NULL)
     return OUTCOME_ROLLBACK;
@@ -1441,7 +1442,11 @@ report_get_body (XunchaOfficePgRecords  *self,
     }
   g_clear_pointer (&call->record, xuncha_office_report_record_free);
   call->record = record_from_row (result, 0, error);
-  return call->record != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+  if (call->record == NULL)
+    return OUTCOME_ROLLBACK;
+  call->record->street_name = g_strdup (text_at (result, 0, 9));
+  call->record->street_class = g_strdup (text_at (result, 0, 10));
+  return OUTCOME_COMMIT;
 }
 
 static XunchaOfficeReportRecord *

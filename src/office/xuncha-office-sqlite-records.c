@@ -1457,8 +1457,9 @@ records_report_get (XunchaOfficeRecords      *records,
   if (c == NULL)
     return NULL;
   stmt = prepare (c,
-                  "SELECT " XUNCHA_OFFICE_SQLITE_REPORT_COLUMNS ", o.team "
-                  "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id WHERE r.uuid = ?1",
+                  "SELECT " XUNCHA_OFFICE_SQLITE_REPORT_COLUMNS ", o.team, s.name, s.class "
+                  "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id "
+                  "LEFT JOIN street_extents s ON s.id = r.street_id WHERE r.uuid = ?1",
                   error);
   if (stmt == NULL)
     return NULL;
@@ -1477,6 +1478,11 @@ records_report_get (XunchaOfficeRecords      *records,
       return NULL;
     }
   record = xuncha_office_sqlite_report_from_row (stmt, error);
+  if (record != NULL)
+    {
+      record->street_name = g_strdup (column_text (stmt, 9));
+      record->street_class = g_strdup (column_text (stmt, 10));
+    }
   sqlite3_reset (stmt);
   return record;
 }
