@@ -4,6 +4,7 @@
 #include "xuncha-office-console-catalogue.h"
 #include "xuncha-office-console.h"
 #include "xuncha-office-staff-records.h"
+#include "xuncha-office-zip-stream.h"
 #include "xuncha-taxonomy.h"
 
 G_BEGIN_DECLS
@@ -130,6 +131,10 @@ void        xuncha_office_console_answer      (XunchaOfficeConsolePage *page,
                                                guint                    status,
                                                const char              *type,
                                                GBytes                  *body);
+/* The same, its body the zip @stream (taken), sent as the client reads it. */
+void        xuncha_office_console_answer_zip  (XunchaOfficeConsolePage *page,
+                                               XunchaOfficeZipStream   *stream,
+                                               const char              *filename);
 /* officer id → XunchaWireOfficer, all the office's officers. */
 GHashTable *xuncha_office_console_officers    (XunchaOfficeConsolePage *page,
                                                GError                 **error);

@@ -1869,6 +1869,21 @@ xuncha_office_console_answer (XunchaOfficeConsolePage *page,
 }
 
 void
+xuncha_office_console_answer_zip (XunchaOfficeConsolePage *page,
+                                  XunchaOfficeZipStream   *stream,
+                                  const char              *filename)
+{
+  g_autofree char *disposition = g_strdup_printf ("attachment; filename=\"%s\"", filename);
+
+  answer_headers (page);
+  xuncha_office_console_call_header (page->call, "Cache-Control", "no-store");
+  xuncha_office_console_call_header (page->call, "Content-Disposition", disposition);
+  xuncha_office_console_call_answer_streamed (page->call, 200, "application/zip",
+                                              xuncha_office_zip_stream_next, stream,
+                                              (GDestroyNotify)xuncha_office_zip_stream_free);
+}
+
+void
 xuncha_office_console_answer_message (XunchaOfficeConsolePage *page,
                                       guint                    status,
                                       const char              *title,
