@@ -1831,9 +1831,10 @@ test_from_first_schema (Fixture       *f,
   }
 }
 
-/* The migrations that keep the weekly report's merchant column (SQLite 10, PostgreSQL 9)
- * and the cases' closing time (SQLite 11, PostgreSQL 10): the schema before the first of
- * them is made by undoing what both add. */
+/* The migrations that keep the weekly report's merchant column (SQLite 10, PostgreSQL 9),
+ * the cases' closing time (SQLite 11, PostgreSQL 10) and the street names' index (SQLite
+ * 12, PostgreSQL 11): the schema before the first of them is made by undoing what they
+ * add. */
 #define SQLITE_WEEKLY_MIGRATION 10
 #define PG_WEEKLY_MIGRATION 9
 
@@ -1948,6 +1949,7 @@ test_weekly_columns (Fixture       *f,
   if (f->database != NULL)
     undo = g_strdup_printf ("DROP INDEX cases_closed; ALTER TABLE cases DROP COLUMN closed_us;"
                             "DROP INDEX reports_week; DROP INDEX streets_named;"
+                            "DROP INDEX streets_name_prefix;"
                             "ALTER TABLE reports DROP COLUMN merchant_id;"
                             "DELETE FROM xuncha_schema WHERE version >= %d",
                             PG_WEEKLY_MIGRATION);
@@ -1955,6 +1957,7 @@ test_weekly_columns (Fixture       *f,
   if (f->database == NULL)
     undo = g_strdup_printf ("DROP INDEX cases_closed; ALTER TABLE cases DROP COLUMN closed_us;"
                             "DROP INDEX reports_week; DROP INDEX street_extents_named;"
+                            "DROP INDEX street_extents_name;"
                             "ALTER TABLE reports DROP COLUMN merchant_id;"
                             "PRAGMA user_version = %d", SQLITE_WEEKLY_MIGRATION - 1);
 #if HAVE_POSTGRESQL
@@ -2014,6 +2017,70 @@ test_weekly_columns (Fixture       *f,
   g_assert_cmpint (((XunchaOfficeReportCount *)counts->pdata[0])->count, ==, 1);
   open_text = database_text (f, "SELECT count (*) FROM reports WHERE merchant_id = 'M-0001'");
   g_assert_cmpstr (open_text, ==, "1");
+}
+
+/* The street picker's names: those beginning with the prefix, each once, in byte order,
+ * at most the limit; a LIKE wildcard in the prefix is taken as itself; a deleted segment's
+ * name is gone. */
+static void
+test_street_names (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *names[] = { "陈寿路", "陈寿路", "陈家巷", "陈_路", "东风路", "陈%街", "陈家巷" };
+  g_autoptr(GPtrArray) streets = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)xuncha_office_street_free);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) found = NULL;
+  g_autofree char *joined = NULL;
+  gint64 revision;
+  guint changed, deleted;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("s-%04u", i);
+
+      g_ptr_array_add (streets, make_street (id, names[i], 104.0 + i * 0.01));
+    }
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                      &deleted, &error));
+  g_assert_no_error (error);
+
+  found = xuncha_office_records_street_names (f->records, "陈", 10, &error);
+  g_assert_no_error (error);
+  joined = g_strjoinv ("|", found);
+  g_assert_cmpstr (joined, ==, "陈%街|陈_路|陈家巷|陈寿路");
+  g_clear_pointer (&found, g_strfreev);
+  g_clear_pointer (&joined, g_free);
+  found = xuncha_office_records_street_names (f->records, "陈", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (found), ==, 2);
+  g_clear_pointer (&found, g_strfreev);
+  found = xuncha_office_records_street_names (f->records, "陈_", 10, &error);
+  g_assert_no_error (error);
+  joined = g_strjoinv ("|", found);
+  g_assert_cmpstr (joined, ==, "陈_路");
+  g_clear_pointer (&found, g_strfreev);
+  g_clear_pointer (&joined, g_free);
+  found = xuncha_office_records_street_names (f->records, "陈%", 10, &error);
+  g_assert_no_error (error);
+  joined = g_strjoinv ("|", found);
+  g_assert_cmpstr (joined, ==, "陈%街");
+  g_clear_pointer (&found, g_strfreev);
+  g_clear_pointer (&joined, g_free);
+  found = xuncha_office_records_street_names (f->records, "西", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (found), ==, 0);
+  g_clear_pointer (&found, g_strfreev);
+
+  /* Without the segments of 陈家巷. */
+  g_ptr_array_remove_index (streets, 6);
+  g_ptr_array_remove_index (streets, 2);
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                      &deleted, &error));
+  g_assert_no_error (error);
+  found = xuncha_office_records_street_names (f->records, "陈家", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (found), ==, 0);
 }
 
 /* Three reports, filtered by every member alone and paged: the rows and their order
@@ -2897,6 +2964,7 @@ main (int    argc,
   ADD ("messages", test_messages);
   ADD ("photos/access", test_photo_access);
   ADD ("reports/query", test_reports_query);
+  ADD ("streets/names", test_street_names);
 #undef ADD
 
   return g_test_run ();

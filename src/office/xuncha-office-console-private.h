@@ -157,6 +157,8 @@ gboolean    xuncha_office_console_sees_all    (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_map_page    (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_map_reports (XunchaOfficeConsolePage *page);
 void        xuncha_office_console_map_streets (XunchaOfficeConsolePage *page);
+/* The street picker's names: {"names": [...]}, at most a few beginning with ?prefix=. */
+void        xuncha_office_console_map_street_names (XunchaOfficeConsolePage *page);
 /* @name: a path under vendor/leaflet/ (only Leaflet's own files are served). */
 void        xuncha_office_console_leaflet_file (XunchaOfficeConsolePage *page,
                                                const char              *name);

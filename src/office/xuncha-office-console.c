@@ -961,7 +961,11 @@ handle_reports (Page *page)
       }
   }
   g_string_append (html, "</select></label>");
+  /* The street picker: a list of names console-filter.js fills from the office as the
+   * name is typed (a few beginning with it, never every street's). */
   filter_input (html, page, "street", tr (page, N_("Street")), "text");
+  g_string_append (html, "<datalist id=\"street-names\"></datalist>"
+                   "<script src=\"" PREFIX "/static/console-filter.js\"></script>");
   g_string_append (html, "<label>");
   esc (html, tr (page, N_("Street class")));
   g_string_append (html, "<select name=\"class\" id=\"filter-class\"><option value=\"\">");
@@ -1498,6 +1502,7 @@ handle_static (Page       *page,
   static const struct { const char *name, *type; } files[] = {
     { "console.css", "text/css; charset=utf-8" },
     { "console-map.js", "text/javascript; charset=utf-8" },
+    { "console-filter.js", "text/javascript; charset=utf-8" },
   };
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
@@ -1677,6 +1682,9 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
     xuncha_office_console_map_reports (&page);
   else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "streets") && get)
     xuncha_office_console_map_streets (&page);
+  else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "street-names")
+           && get)
+    xuncha_office_console_map_street_names (&page);
   else if (n == 2 && g_str_equal (parts[0], "export") && g_str_equal (parts[1], "reports.csv")
            && get)
     xuncha_office_console_export_csv (&page);

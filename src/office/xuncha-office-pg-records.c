@@ -252,6 +252,12 @@ static const char * const migrations[] = {
   "UPDATE cases k SET closed_us = (SELECT max (h.at) FROM case_history h"
   "  WHERE h.report_uuid = k.report_uuid AND h.to_status = '" XUNCHA_OFFICE_CASE_CLOSED "');"
   "CREATE INDEX cases_closed ON cases (closed_us, deadline_us);",
+
+  /* 11 (street names): the street segments' names by themselves, for the console's street
+   * picker, which asks for the few names beginning with what was typed
+   * (street_names_body()); text_pattern_ops, so that a prefix is a range of it whatever
+   * the database's collation. Its index only. */
+  "CREATE INDEX streets_name_prefix ON streets (name text_pattern_ops) WHERE NOT deleted;",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -2403,6 +2409,59 @@ streets_within_body (XunchaOfficePgRecords  *self,
   return OUTCOME_COMMIT;
 }
 
+typedef struct
+{
+  const char *prefix;
+  guint       limit;
+  GPtrArray  *names;      /* char * */
+} StreetNamesCall;
+
+static Outcome
+street_names_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  StreetNamesCall *call = data;
+  g_autoptr(GString) pattern = g_string_new (NULL);
+  g_autofree char *limit = g_strdup_printf ("%u", call->limit);
+  g_autoptr(PGresult) result = NULL;
+
+  /* The prefix as a LIKE pattern: its own % _ and \ taken literally. */
+  for (const char *p = call->prefix; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  result = run (conn, error,
+                "SELECT DISTINCT name COLLATE \"C\" FROM streets "
+                "WHERE NOT deleted AND name LIKE $1 ESCAPE '\\' ORDER BY 1 LIMIT $2",
+                pattern->str, limit);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (call->names, g_strdup (text_at (result, i, 0)));
+  return OUTCOME_COMMIT;
+}
+
+static GStrv
+records_street_names (XunchaOfficeRecords  *records,
+                      const char           *prefix,
+                      guint                 limit,
+                      GError              **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  StreetNamesCall call = { prefix, limit, names };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "street_names", TXN_SINGLE,
+                 street_names_body, &call, error))
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  return (GStrv)g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
 static GPtrArray *
 records_streets_within (XunchaOfficeRecords  *records,
                         double                west,
@@ -3944,6 +4003,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->reports_query = records_reports_query;
   iface->reports_grid = records_reports_grid;
   iface->streets_within = records_streets_within;
+  iface->street_names = records_street_names;
   iface->reports_count = records_reports_count;
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;

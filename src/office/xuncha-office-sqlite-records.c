@@ -89,7 +89,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 11 (case closing time): each case's closing time (its last step to 结案, Unix
  *    microseconds; NULL while not closed), set by the step that closes it and filled from the
  *    history here, so that the weekly case figures read the cases closed in a week or open
- *    past their deadline by its index instead of every case's history. */
+ *    past their deadline by its index instead of every case's history.
+ * 12 (street names): the street segments' names by themselves, for the console's street
+ *    picker, which asks for the few names beginning with what was typed
+ *    (xuncha_office_sqlite_street_names()). */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -250,6 +253,9 @@ static const char * const migrations[] = {
   "UPDATE cases SET closed_us = (SELECT max (h.at) FROM case_history h"
   "  WHERE h.report_uuid = cases.report_uuid AND h.to_status = '" XUNCHA_OFFICE_CASE_CLOSED "');"
   "CREATE INDEX cases_closed ON cases (closed_us, deadline_us);",
+
+  /* The street picker's names: its index only. */
+  "CREATE INDEX street_extents_name ON street_extents (name);",
 };
 
 int
@@ -3111,6 +3117,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->reports_query = xuncha_office_sqlite_reports_query;
   iface->reports_grid = xuncha_office_sqlite_reports_grid;
   iface->streets_within = xuncha_office_sqlite_streets_within;
+  iface->street_names = xuncha_office_sqlite_street_names;
   iface->reports_count = xuncha_office_sqlite_reports_count;
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;

@@ -343,6 +343,44 @@ xuncha_office_sqlite_streets_within (XunchaOfficeRecords  *records,
   return g_steal_pointer (&found);
 }
 
+GStrv
+xuncha_office_sqlite_street_names (XunchaOfficeRecords  *records,
+                                   const char           *prefix,
+                                   guint                 limit,
+                                   GError              **error)
+{
+  g_autoptr(XunchaOfficeSqliteConnection) c = xuncha_office_sqlite_connection_take (
+    XUNCHA_OFFICE_SQLITE_RECORDS (records), FALSE, error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  /* The names from @prefix up to @prefix and the last code point, a range of the index
+   * street_extents_name (migration 12): no LIKE, whose case folding and wildcards SQLite
+   * would have to check name by name. */
+  stmt = xuncha_office_sqlite_connection_prepare (
+    c, "SELECT DISTINCT name FROM street_extents "
+    "WHERE name >= ?1 AND name < ?1 || char (1114111) ORDER BY name LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      xuncha_office_sqlite_connection_fail (c, error, "Could not read the street names");
+      return NULL;
+    }
+  if (!xuncha_office_sqlite_connection_commit (c, error))
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  return (GStrv)g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
 gboolean
 xuncha_office_sqlite_street_extents_replace (sqlite3    *db,
                                              GPtrArray  *streets,
