@@ -58,13 +58,12 @@ void                     xuncha_office_console_call_answer (XunchaOfficeConsoleC
 
 /* Answers with @status, @type and a body sent in chunks as @next makes them from @source
  * (taken: freed with @source_free). */
-void                     xuncha_office_console_call_answer_streamed (
-                                                            XunchaOfficeConsoleCall    *call,
-                                                            guint                       status,
-                                                            const char                 *type,
-                                                            XunchaOfficeConsoleCallNext next,
-                                                            gpointer                    source,
-                                                            GDestroyNotify              source_free);
+void xuncha_office_console_call_answer_streamed (XunchaOfficeConsoleCall    *call,
+                                                 guint                       status,
+                                                 const char                 *type,
+                                                 XunchaOfficeConsoleCallNext next,
+                                                 gpointer                    source,
+                                                 GDestroyNotify              source_free);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeConsoleCall, xuncha_office_console_call_free)
 

@@ -572,12 +572,13 @@ stream_done (gpointer data)
   SoupMessageBody *body;
 
   stream->making = FALSE;
+  /* Its connection's deadline runs again (a kept-alive one waits for the next request). */
+  work_end (stream->msg);
   if (stream->ended)
     {
       stream_unref (stream);
       return;
     }
-  work_end (stream->msg);
   body = soup_server_message_get_response_body (stream->msg);
   if (stream->piece != NULL)
     {
