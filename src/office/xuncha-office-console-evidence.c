@@ -131,7 +131,7 @@ xuncha_office_console_evidence_section (XunchaOfficeConsolePage        *page,
   g_string_append (html, "</a></p>");
 }
 
-/* The zip @user_data is over BUNDLE_MAX_BYTES. */
+/* Whether @zip is over BUNDLE_MAX_BYTES (NO_SPACE then). */
 static gboolean
 zip_too_large (XunchaOfficeZipStream  *zip,
                GError                **error)
