@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "xuncha-core.h"
@@ -408,6 +409,63 @@ test_streets (void)
   g_clear_pointer (&answer, answer_free);
   answer = request ("/console/api/streets?bbox=" STREET_BOX, NULL);
   g_assert_cmpint (answer->status, ==, 303);
+}
+
+/* The street picker: the list page and a report's page carry no street's name but the
+ * reports' own (嘉南路 has no report: it is on neither), and the office gives the names
+ * beginning with what was typed, a few at most, to a member with a session; a missing or
+ * overlong beginning is refused. */
+static void
+test_street_names (void)
+{
+  g_autoptr(Answer) answer = request ("/console/reports", "disp");
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *long_prefix = g_strnfill (65, 'a');
+  g_autofree char *long_path = g_strdup_printf ("/console/api/street-names?prefix=%s",
+                                                long_prefix);
+  JsonObject *object;
+  JsonArray *names;
+
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "<datalist id=\"street-names\"></datalist>"));
+  g_assert_nonnull (strstr (answer->body,
+                            "<script src=\"/console/static/console-filter.js\"></script>"));
+  g_assert_null (strstr (answer->body, "嘉南路"));
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/reports/" REPORT_T1, "disp");
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "<dd id=\"report-street\">陈寿路, 10 m from its start"));
+  g_assert_null (strstr (answer->body, "嘉南路"));
+  g_clear_pointer (&answer, answer_free);
+
+  /* "陈" as the browser sends it. */
+  answer = request ("/console/api/street-names?prefix=%E9%99%88", "lead2");
+  g_assert_cmpint (answer->status, ==, 200);
+  object = json_answer (answer, &keep);
+  names = json_object_get_array_member (object, "names");
+  g_assert_cmpuint (json_array_get_length (names), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (names, 0), ==, "陈寿路");
+  g_clear_pointer (&keep, json_node_unref);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/api/street-names?prefix=x", "disp");
+  g_assert_cmpint (answer->status, ==, 200);
+  object = json_answer (answer, &keep);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "names")), ==,
+                    0);
+  g_clear_pointer (&keep, json_node_unref);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/api/street-names", "disp");
+  g_assert_cmpint (answer->status, ==, 400);
+  g_clear_pointer (&answer, answer_free);
+  answer = request (long_path, "disp");
+  g_assert_cmpint (answer->status, ==, 400);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/api/street-names?prefix=%E9%99%88", NULL);
+  g_assert_cmpint (answer->status, ==, 303);
+  g_clear_pointer (&answer, answer_free);
+  answer = request ("/console/static/console-filter.js", "disp");
+  g_assert_cmpint (answer->status, ==, 200);
+  g_assert_nonnull (strstr (answer->body, "/console/api/street-names?prefix="));
 }
 
 /* The map page: Leaflet and the console's script from the office, no inline script, the
@@ -1117,6 +1175,176 @@ test_export_photos (void)
   xuncha_test_remove_tree (dir);
 }
 
+/* Photos for the large zip: the fixture JPEG made about @size bytes by comment segments
+ * (COM, which every decoder skips) of random bytes after its start of image, so that it
+ * stays a JPEG whose pixels any reader shows, and no two are alike. */
+#define LARGE_PHOTOS 3
+#define LARGE_PHOTO_BYTES (14 * 1024 * 1024)
+
+static GBytes *
+large_jpeg (gsize size)
+{
+  gsize length;
+  const guint8 *jpeg = g_bytes_get_data (fixture->photo, &length);
+  g_autoptr(GByteArray) out = g_byte_array_sized_new ((guint)(size + length));
+
+  g_assert_true (length > 2 && jpeg[0] == 0xff && jpeg[1] == 0xd8);
+  g_byte_array_append (out, jpeg, 2);
+  while (out->len + length < size)
+    {
+      guint8 header[4] = { 0xff, 0xfe, 0xff, 0xff };   /* COM, 65535 with its length */
+      guint8 filler[65533];
+
+      for (gsize i = 0; i < sizeof filler; i += 4)
+        {
+          guint32 r = g_random_int ();
+
+          memcpy (filler + i, &r, MIN (4, sizeof filler - i));
+        }
+      g_byte_array_append (out, header, sizeof header);
+      g_byte_array_append (out, filler, sizeof filler);
+    }
+  g_byte_array_append (out, jpeg + 2, (guint)(length - 2));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* A kB figure of /proc/PID/status ("VmRSS", "VmHWM"). */
+static gint64
+office_memory_kb (const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int)fixture->office->pid);
+  g_autofree char *status = NULL;
+  g_autofree char *key = g_strdup_printf ("\n%s:", field);
+  const char *at;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  at = strstr (status, key);
+  g_assert_nonnull (at);
+  return g_ascii_strtoll (at + strlen (key), NULL, 10);
+}
+
+/* A report's photos as one zip of some 42 MiB, streamed: it arrives whole (every entry's
+ * CRC checked by unzip, each photo byte for byte), and the office's memory grows by far
+ * less than the zip while it sends it (its peak resident memory, from before the download
+ * to after, by less than a quarter of the zip). */
+static void
+test_export_photos_large (void)
+{
+  g_autoptr(XunchaHttp) device = device_for ("A7", "T1");
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_auto(GStrv) sha256s = g_new0 (char *, LARGE_PHOTOS + 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = xuncha_test_make_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "large.zip", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *cookie = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(GString) json = g_string_new (NULL);
+  const char *uuid = "8c2f5a6b-3e4d-4f70-8b12-c3d4e5f6a7b8";
+  gint64 rss_before, peak, zip_size;
+  gssize spliced;
+  int status = -1;
+
+  for (guint i = 0; i < LARGE_PHOTOS; i++)
+    {
+      GBytes *photo = large_jpeg (LARGE_PHOTO_BYTES);
+      g_autofree char *upload = NULL;
+      g_autoptr(XunchaHttpResponse) response = NULL;
+
+      g_ptr_array_add (photos, photo);
+      sha256s[i] = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+      upload = g_strdup_printf ("api/v1/photos/%s", sha256s[i]);
+      response = xuncha_http_request (device, "PUT", upload, "image/jpeg", photo, NULL, NULL,
+                                      NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (response->status, ==, 201);
+    }
+  /* Made years ago: not one of the week's reports the weekly tests count. */
+  {
+    const char *created = "2020-01-06T09:00:00+08:00";
+    g_autofree char *path = g_strdup_printf ("api/v1/reports/%s", uuid);
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(XunchaHttpResponse) response = NULL;
+
+    g_string_printf (json, "{\"uuid\": \"%s\", \"created_at\": \"%s\", \"category\": \"09006\", "
+                     "\"fields\": {}, \"note\": \"large\", \"photos\": [", uuid, created);
+    for (guint i = 0; i < LARGE_PHOTOS; i++)
+      g_string_append_printf (json, "%s{\"sha256\": \"%s\", \"role\": \"before\"}",
+                              i > 0 ? ", " : "", sha256s[i]);
+    g_string_append (json, "]}");
+    body = g_bytes_new (json->str, json->len);
+    response = xuncha_http_request (device, "PUT", path, "application/json", body, NULL, NULL,
+                                    NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (response->status, ==, 201);
+  }
+
+  /* The peak from now on (clear_refs 5 resets it), against the memory in use now. */
+  {
+    g_autofree char *clear = g_strdup_printf ("/proc/%d/clear_refs", (int)fixture->office->pid);
+    FILE *refs = fopen (clear, "w");
+
+    g_assert_nonnull (refs);
+    g_assert_cmpint (fputs ("5", refs), >=, 0);
+    g_assert_cmpint (fclose (refs), ==, 0);
+  }
+  rss_before = office_memory_kb ("VmRSS");
+  url = g_strdup_printf ("%sconsole/reports/%s/photos.zip", fixture->office->url, uuid);
+  msg = soup_message_new ("GET", url);
+  cookie = g_strdup_printf ("xuncha_session=%s",
+                            (char *)g_hash_table_lookup (fixture->sessions, "disp"));
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Cookie", cookie);
+  in = soup_session_send (fixture->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (soup_message_get_status (msg), ==, 200);
+  target = g_file_new_for_path (file);
+  out = g_file_replace (target, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  spliced = g_output_stream_splice (G_OUTPUT_STREAM (out), in,
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE
+                                    | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  g_assert_no_error (error);
+  zip_size = spliced;
+  peak = office_memory_kb ("VmHWM");
+  g_test_message ("zip %" G_GINT64_FORMAT " KiB; office resident %" G_GINT64_FORMAT
+                  " KiB before, peak %" G_GINT64_FORMAT " KiB", zip_size / 1024, rss_before,
+                  peak);
+  g_assert_cmpint (zip_size, >, LARGE_PHOTOS * LARGE_PHOTO_BYTES);
+  g_assert_cmpint ((peak - rss_before) * 1024, <, zip_size / 4);
+  g_assert_cmpint (soup_message_headers_get_encoding (soup_message_get_response_headers (msg)),
+                   ==, SOUP_ENCODING_CHUNKED);
+
+  {
+    const char *test_argv[] = { "unzip", "-t", file, NULL };
+    g_autofree char *listing = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **)test_argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                                 NULL, &listing, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (listing, "No errors detected"));
+  }
+  for (guint i = 0; i < LARGE_PHOTOS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%02u-before-%.12s.jpg", i + 1, sha256s[i]);
+      const char *extract_argv[] = { "unzip", "-p", file, name, NULL };
+      g_autofree char *content = NULL;
+      gsize length;
+      const void *expected = g_bytes_get_data (photos->pdata[i], &length);
+
+      g_assert_true (g_spawn_sync (NULL, (char **)extract_argv, NULL,
+                                   G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                   &content, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (content, length, expected, length);
+    }
+  xuncha_test_remove_tree (dir);
+}
+
 /* The list pages from the records, newest first, with a link to the next page. */
 static void
 test_list_pages (void)
@@ -1163,12 +1391,14 @@ main (int    argc,
   g_test_add_func ("/office-console-map/reports/clusters", test_reports_clusters);
   g_test_add_func ("/office-console-map/reports/limits", test_reports_limits);
   g_test_add_func ("/office-console-map/streets", test_streets);
+  g_test_add_func ("/office-console-map/street-names", test_street_names);
   g_test_add_func ("/office-console-map/page", test_map_page);
   g_test_add_func ("/office-console-map/leaflet-missing", test_map_missing);
   g_test_add_func ("/office-console-map/basemap", test_basemap);
   g_test_add_func ("/office-console-map/export/csv", test_export_csv);
   g_test_add_func ("/office-console-map/export/geojson", test_export_geojson);
   g_test_add_func ("/office-console-map/export/photos", test_export_photos);
+  g_test_add_func ("/office-console-map/export/photos-large", test_export_photos_large);
   g_test_add_func ("/office-console-map/list-pages", test_list_pages);
   g_test_add_func ("/office-console-map/weekly/page", test_weekly);
   g_test_add_func ("/office-console-map/weekly/csv", test_weekly_csv);

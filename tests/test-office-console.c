@@ -650,7 +650,11 @@ test_escaping (void)
       const char *csp = soup_message_headers_get_one (answer->headers, "Content-Security-Policy");
 
       g_assert_cmpint (answer->status, ==, 200);
-      g_assert_null (strstr (answer->body, "<script"));
+      /* No script but the console's own file (the list's street picker). */
+      for (const char *at = strstr (answer->body, "<script"); at != NULL;
+           at = strstr (at + 1, "<script"))
+        g_assert_true (g_str_has_prefix (at, "<script src=\"/console/static/console-filter.js\">"
+                                             "</script>"));
       g_assert_null (strstr (answer->body, "<img src=x"));
       g_assert_nonnull (strstr (answer->body, "&lt;script&gt;alert(1)&lt;/script&gt; "
                                               "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));

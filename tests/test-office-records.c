@@ -15,6 +15,7 @@
 #endif
 
 #include "xuncha-office-backend.h"
+#include "xuncha-office-case-records.h"
 #include "xuncha-office-sqlite-records.h"
 #include "xuncha-test-util.h"
 #if HAVE_POSTGRESQL
@@ -1931,6 +1932,8 @@ test_from_first_schema (Fixture       *f,
                                  "DROP TABLE case_time_limits; DROP TABLE cases;"
                                  "DROP TABLE case_history;"
                                  "DROP TABLE evidence_manifests;"
+                                 "DROP INDEX reports_week;"
+                                 "ALTER TABLE reports DROP COLUMN merchant_id;"
                                  "DROP INDEX reports_created; DROP INDEX reports_place;"
                                  "DROP INDEX reports_category_created;"
                                  "DROP INDEX reports_street_created;"
@@ -1994,6 +1997,258 @@ test_from_first_schema (Fixture       *f,
     sqlite3_finalize (stmt);
     sqlite3_close (db);
   }
+}
+
+/* The migrations that keep the weekly report's merchant column (SQLite 11, PostgreSQL 10),
+ * the cases' closing time (SQLite 12, PostgreSQL 11) and the street names' index (SQLite
+ * 13, PostgreSQL 12): the schema before the first of them is made by undoing what they
+ * add. */
+#define SQLITE_WEEKLY_MIGRATION 11
+#define PG_WEEKLY_MIGRATION 10
+
+/* The text of the first column of the first row of @sql on the backend's own database. */
+static char *
+database_text (Fixture    *f,
+               const char *sql)
+{
+  g_autofree char *path = g_build_filename (f->dir, "office.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text;
+
+#if HAVE_POSTGRESQL
+  if (f->database != NULL)
+    {
+      g_autoptr(PGconn) conn = connect_raw (f);
+
+      return pg_query_text (conn, sql);
+    }
+#endif
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text != NULL ? text : g_strdup ("");
+}
+
+/* One step of the report's case, checked. */
+static void
+case_step (Fixture    *f,
+           const char *uuid,
+           const char *action,
+           const char *from,
+           const char *to,
+           gint64      at,
+           gint64      deadline_us,
+           guint       steps)
+{
+  g_autoptr(XunchaOfficeCaseEvent) event = xuncha_office_case_event_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 revision;
+
+  event->report_uuid = g_strdup (uuid);
+  event->at = at;
+  event->actor = g_strdup ("dispatch");
+  event->action = g_strdup (action);
+  event->from_status = g_strdup (from);
+  event->to_status = g_strdup (to);
+  event->deadline_us = deadline_us;
+  g_assert_true (xuncha_office_case_records_case_change (XUNCHA_OFFICE_CASE_RECORDS (f->records),
+                                                         event, steps, &revision, &error));
+  g_assert_no_error (error);
+}
+
+/* The weekly report's columns: a case's closing time is set by the step that closes it
+ * (and only by that), and a report's merchant is kept beside it; an office from before
+ * them has both filled from the history and the reports' bodies by the migrations, and the
+ * weekly case figures read them. */
+static void
+test_weekly_columns (Fixture       *f,
+                     gconstpointer  data)
+{
+  const gint64 day = (gint64)G_USEC_PER_SEC * 86400;
+  const gint64 from = G_GINT64_CONSTANT (1714348800) * G_USEC_PER_SEC;   /* 2024-04-29 */
+  const char *closed = "00000000-0000-4000-8000-000000000001";
+  const char *open = "00000000-0000-4000-8000-000000000002";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outcomes = NULL;
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(XunchaOfficeReportFilter) filter = xuncha_office_report_filter_new ();
+  g_autofree char *closed_text = NULL;
+  g_autofree char *open_text = NULL;
+  g_autofree char *undo = NULL;
+  const XunchaOfficeCaseOutcome *o;
+
+  g_free (add_officer (f->records, &officer_a));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(XunchaWireReport) report = make_placed_report (
+        i == 0 ? closed : open, "2024-04-29T09:00:00+08:00", "09006", 30.6502, 104.0005, NULL);
+      g_auto(XunchaOfficeReceipt) receipt = { 0 };
+      gboolean created;
+
+      report->merchant_id = i == 0 ? g_strdup ("M-0001") : NULL;
+      g_assert_true (put_report (f->records, &officer_a, report, &created, &receipt, &error));
+      g_assert_no_error (error);
+    }
+  case_step (f, closed, "accept", "上报", "受理", from, 0, 0);
+  case_step (f, closed, "file", "受理", "立案", from + 1, from + 2 * day, 1);
+  case_step (f, closed, "close_override", "立案", "结案", from + 3 * day, 0, 2);
+  case_step (f, open, "accept", "上报", "受理", from, 0, 0);
+  case_step (f, open, "file", "受理", "立案", from + 1, from + day, 1);
+
+  closed_text = g_strdup_printf ("%" G_GINT64_FORMAT, from + 3 * day);
+  {
+    g_autofree char *kept = database_text (f, "SELECT closed_us FROM cases WHERE report_uuid = "
+                                              "'00000000-0000-4000-8000-000000000001'");
+    g_autofree char *none = database_text (f, "SELECT coalesce (closed_us, -1) FROM cases "
+                                              "WHERE report_uuid = "
+                                              "'00000000-0000-4000-8000-000000000002'");
+
+    g_assert_cmpstr (kept, ==, closed_text);
+    g_assert_cmpstr (none, ==, "-1");
+  }
+
+  /* Back to the schema before the weekly report's columns. */
+  g_clear_object (&f->records);
+#if HAVE_POSTGRESQL
+  if (f->database != NULL)
+    undo = g_strdup_printf ("DROP INDEX cases_closed; ALTER TABLE cases DROP COLUMN closed_us;"
+                            "DROP INDEX reports_week; DROP INDEX streets_named;"
+                            "DROP INDEX streets_name_prefix;"
+                            "ALTER TABLE reports DROP COLUMN merchant_id;"
+                            "DELETE FROM xuncha_schema WHERE version >= %d",
+                            PG_WEEKLY_MIGRATION);
+#endif
+  if (f->database == NULL)
+    undo = g_strdup_printf ("DROP INDEX cases_closed; ALTER TABLE cases DROP COLUMN closed_us;"
+                            "DROP INDEX reports_week; DROP INDEX street_extents_named;"
+                            "DROP INDEX street_extents_name;"
+                            "ALTER TABLE reports DROP COLUMN merchant_id;"
+                            "PRAGMA user_version = %d", SQLITE_WEEKLY_MIGRATION - 1);
+#if HAVE_POSTGRESQL
+  if (f->database != NULL)
+    {
+      g_autoptr(PGconn) conn = connect_raw (f);
+
+      g_free (pg_query_text (conn, undo));
+    }
+#endif
+  if (f->database == NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, "office.db", NULL);
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, undo, NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+    }
+  f->records = open_backend (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xuncha_office_records_schema_version (f->records), ==, latest_version (f));
+  {
+    g_autofree char *kept = database_text (f, "SELECT closed_us FROM cases WHERE report_uuid = "
+                                              "'00000000-0000-4000-8000-000000000001'");
+
+    g_assert_cmpstr (kept, ==, closed_text);
+  }
+
+  /* The week of 29 April: one closed late, one open past its deadline. */
+  outcomes = xuncha_office_case_records_case_outcomes (XUNCHA_OFFICE_CASE_RECORDS (f->records),
+                                                       from, from + 7 * day, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outcomes->len, ==, 2);
+  o = outcomes->pdata[0];
+  g_assert_cmpstr (o->report_uuid, ==, open);
+  g_assert_cmpint (o->closed_us, ==, 0);
+  o = outcomes->pdata[1];
+  g_assert_cmpstr (o->report_uuid, ==, closed);
+  g_assert_cmpint (o->closed_us, ==, from + 3 * day);
+  g_assert_false (xuncha_office_case_outcome_on_time (o));
+  /* The week before: neither due nor closed. */
+  g_clear_pointer (&outcomes, g_ptr_array_unref);
+  outcomes = xuncha_office_case_records_case_outcomes (XUNCHA_OFFICE_CASE_RECORDS (f->records),
+                                                       from - 7 * day, from, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outcomes->len, ==, 0);
+
+  /* The merchant, filled from the body, counted. */
+  filter->from_s = from / G_USEC_PER_SEC - 86400;
+  filter->to_s = from / G_USEC_PER_SEC + 86400;
+  counts = xuncha_office_records_reports_count (f->records, filter,
+                                                XUNCHA_OFFICE_REPORT_GROUP_MERCHANT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts->len, ==, 1);
+  g_assert_cmpstr (((XunchaOfficeReportCount *)counts->pdata[0])->key, ==, "M-0001");
+  g_assert_cmpint (((XunchaOfficeReportCount *)counts->pdata[0])->count, ==, 1);
+  open_text = database_text (f, "SELECT count (*) FROM reports WHERE merchant_id = 'M-0001'");
+  g_assert_cmpstr (open_text, ==, "1");
+}
+
+/* The street picker's names: those beginning with the prefix, each once, in byte order,
+ * at most the limit; a LIKE wildcard in the prefix is taken as itself; a deleted segment's
+ * name is gone. */
+static void
+test_street_names (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *names[] = { "陈寿路", "陈寿路", "陈家巷", "陈_路", "东风路", "陈%街", "陈家巷" };
+  g_autoptr(GPtrArray) streets = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)xuncha_office_street_free);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) found = NULL;
+  g_autofree char *joined = NULL;
+  gint64 revision;
+  guint changed, deleted;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("s-%04u", i);
+
+      g_ptr_array_add (streets, make_street (id, names[i], 104.0 + i * 0.01));
+    }
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                      &deleted, &error));
+  g_assert_no_error (error);
+
+  found = xuncha_office_records_street_names (f->records, "陈", 10, &error);
+  g_assert_no_error (error);
+  joined = g_strjoinv ("|", found);
+  g_assert_cmpstr (joined, ==, "陈%街|陈_路|陈家巷|陈寿路");
+  g_clear_pointer (&found, g_strfreev);
+  g_clear_pointer (&joined, g_free);
+  found = xuncha_office_records_street_names (f->records, "陈", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (found), ==, 2);
+  g_clear_pointer (&found, g_strfreev);
+  found = xuncha_office_records_street_names (f->records, "陈_", 10, &error);
+  g_assert_no_error (error);
+  joined = g_strjoinv ("|", found);
+  g_assert_cmpstr (joined, ==, "陈_路");
+  g_clear_pointer (&found, g_strfreev);
+  g_clear_pointer (&joined, g_free);
+  found = xuncha_office_records_street_names (f->records, "陈%", 10, &error);
+  g_assert_no_error (error);
+  joined = g_strjoinv ("|", found);
+  g_assert_cmpstr (joined, ==, "陈%街");
+  g_clear_pointer (&found, g_strfreev);
+  g_clear_pointer (&joined, g_free);
+  found = xuncha_office_records_street_names (f->records, "西", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (found), ==, 0);
+  g_clear_pointer (&found, g_strfreev);
+
+  /* Without the segments of 陈家巷. */
+  g_ptr_array_remove_index (streets, 6);
+  g_ptr_array_remove_index (streets, 2);
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                      &deleted, &error));
+  g_assert_no_error (error);
+  found = xuncha_office_records_street_names (f->records, "陈家", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (found), ==, 0);
 }
 
 /* Three reports, filtered by every member alone and paged: the rows and their order
@@ -2871,6 +3126,7 @@ main (int    argc,
   ADD ("migrations/newer-refused", test_newer_schema);
   ADD ("migrations/adopt-unnumbered", test_adopt_unnumbered);
   ADD ("migrations/from-first-schema", test_from_first_schema);
+  ADD ("migrations/weekly-columns", test_weekly_columns);
   ADD ("tasks/visibility", test_tasks_visibility);
   ADD ("tasks/accept-race", test_tasks_accept_race);
   ADD ("tasks/result", test_tasks_result);
@@ -2878,6 +3134,7 @@ main (int    argc,
   ADD ("messages", test_messages);
   ADD ("photos/access", test_photo_access);
   ADD ("reports/query", test_reports_query);
+  ADD ("streets/names", test_street_names);
 #undef ADD
 
   return g_test_run ();

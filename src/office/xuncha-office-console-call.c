@@ -40,6 +40,8 @@ xuncha_office_console_call_free (XunchaOfficeConsoleCall *call)
   g_free (call->answer_type);
   g_clear_pointer (&call->answer, g_bytes_unref);
   g_strfreev (call->answer_headers);
+  if (call->answer_source_free != NULL)
+    call->answer_source_free (call->answer_source);
   g_free (call);
 }
 
@@ -72,4 +74,20 @@ xuncha_office_console_call_answer (XunchaOfficeConsoleCall *call,
   call->answer_type = g_strdup (type);
   g_clear_pointer (&call->answer, g_bytes_unref);
   call->answer = body;
+}
+
+void
+xuncha_office_console_call_answer_streamed (XunchaOfficeConsoleCall    *call,
+                                            guint                       status,
+                                            const char                 *type,
+                                            XunchaOfficeConsoleCallNext next,
+                                            gpointer                    source,
+                                            GDestroyNotify              source_free)
+{
+  g_return_if_fail (call != NULL && next != NULL && call->answer_next == NULL);
+
+  xuncha_office_console_call_answer (call, status, type, NULL);
+  call->answer_next = next;
+  call->answer_source = source;
+  call->answer_source_free = source_free;
 }

@@ -5,6 +5,11 @@
 
 G_BEGIN_DECLS
 
+/* The next piece of a streamed answer, on a worker; NULL at its end, or with @error when
+ * it cannot go on (the answer is then cut short). */
+typedef GBytes *(*XunchaOfficeConsoleCallNext) (gpointer   source,
+                                                GError   **error);
+
 /* One request to the office console under /console/, apart from HTTP's machinery: what
  * the server's main loop read, and the answer XunchaOfficeConsole makes on a worker. The
  * server copies both across: no libsoup object crosses threads (as XunchaOfficeCall). */
@@ -28,6 +33,11 @@ typedef struct
   char    *answer_type;       /* Content-Type */
   GBytes  *answer;            /* or NULL */
   GStrv    answer_headers;    /* name, value, name, value ..., NULL-terminated */
+  /* Or a streamed answer: its pieces made one at a time, each once the one before was
+   * written to the client, so that an answer of any size holds little memory. */
+  XunchaOfficeConsoleCallNext answer_next;
+  gpointer                    answer_source;
+  GDestroyNotify              answer_source_free;
 } XunchaOfficeConsoleCall;
 
 XunchaOfficeConsoleCall *xuncha_office_console_call_new    (const char *method,
@@ -45,6 +55,15 @@ void                     xuncha_office_console_call_answer (XunchaOfficeConsoleC
                                                             guint                    status,
                                                             const char              *type,
                                                             GBytes                  *body);
+
+/* Answers with @status, @type and a body sent in chunks as @next makes them from @source
+ * (taken: freed with @source_free). */
+void xuncha_office_console_call_answer_streamed (XunchaOfficeConsoleCall    *call,
+                                                 guint                       status,
+                                                 const char                 *type,
+                                                 XunchaOfficeConsoleCallNext next,
+                                                 gpointer                    source,
+                                                 GDestroyNotify              source_free);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeConsoleCall, xuncha_office_console_call_free)
 

@@ -14,7 +14,6 @@
 #include "xuncha-evidence-manifest.h"
 #include "xuncha-office-console-private.h"
 #include "xuncha-office-evidence-bundle.h"
-#include "xuncha-office-zip-writer.h"
 
 #define tr xuncha_office_console_tr
 #define esc xuncha_office_console_esc
@@ -132,6 +131,18 @@ xuncha_office_console_evidence_section (XunchaOfficeConsolePage        *page,
   g_string_append (html, "</a></p>");
 }
 
+/* Whether @zip is over BUNDLE_MAX_BYTES (NO_SPACE then). */
+static gboolean
+zip_too_large (XunchaOfficeZipStream  *zip,
+               GError                **error)
+{
+  if (xuncha_office_zip_stream_size (zip) <= BUNDLE_MAX_BYTES)
+    return FALSE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "more than %d MiB",
+               BUNDLE_MAX_BYTES / (1024 * 1024));
+  return TRUE;
+}
+
 /* Adds a bundle's file to the zip @user_data, within BUNDLE_MAX_BYTES. */
 static gboolean
 add_to_zip (const char  *name,
@@ -139,18 +150,21 @@ add_to_zip (const char  *name,
             gpointer     user_data,
             GError     **error)
 {
-  XunchaOfficeZipWriter *zip = user_data;
-  gsize length;
-  const guint8 *bytes = g_bytes_get_data (data, &length);
+  xuncha_office_zip_stream_add_bytes (user_data, name, data);
+  return !zip_too_large (user_data, error);
+}
 
-  if (xuncha_office_zip_writer_size (zip) + (guint64)length > BUNDLE_MAX_BYTES)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "more than %d MiB",
-                   BUNDLE_MAX_BYTES / (1024 * 1024));
-      return FALSE;
-    }
-  xuncha_office_zip_writer_add (zip, name, bytes, length);
-  return TRUE;
+/* Adds a bundle's photo to the zip @user_data, read from the store as the client takes
+ * the zip. */
+static gboolean
+add_photo_to_zip (const char  *name,
+                  const char  *sha256,
+                  gint64       size,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  xuncha_office_zip_stream_add_photo (user_data, name, sha256, size);
+  return !zip_too_large (user_data, error);
 }
 
 void
@@ -159,18 +173,18 @@ xuncha_office_console_evidence_zip (XunchaOfficeConsolePage *page,
 {
   static const char * const allowed[] = { "lang", NULL };
   g_autoptr(XunchaOfficeReportRecord) record = NULL;
-  g_autoptr(XunchaOfficeZipWriter) zip = NULL;
+  g_autoptr(XunchaOfficeZipStream) zip = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *disposition = NULL;
+  g_autofree char *filename = NULL;
 
   /* The member's scope, as for the report's page and its photos. */
   if (!xuncha_office_console_read_query (page, allowed)
       || (record = xuncha_office_console_visible_report (page, uuid)) == NULL)
     return;
-  zip = xuncha_office_zip_writer_new ();
+  zip = xuncha_office_zip_stream_new (page->self->photos);
   if (!xuncha_office_evidence_bundle_write (page->self->records, page->self->photos,
-                                            record->report->uuid, add_to_zip, zip, NULL,
-                                            &error))
+                                            record->report->uuid, add_to_zip, add_photo_to_zip,
+                                            zip, NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
         {
@@ -193,9 +207,6 @@ xuncha_office_console_evidence_zip (XunchaOfficeConsolePage *page,
         xuncha_office_console_answer_storage_error (page, error);
       return;
     }
-  disposition = g_strdup_printf ("attachment; filename=\"report-%s-evidence.zip\"",
-                                 record->report->uuid);
-  xuncha_office_console_call_header (page->call, "Content-Disposition", disposition);
-  xuncha_office_console_answer (page, 200, "application/zip",
-                                xuncha_office_zip_writer_finish (zip));
+  filename = g_strdup_printf ("report-%s-evidence.zip", record->report->uuid);
+  xuncha_office_console_answer_zip (page, g_steal_pointer (&zip), filename);
 }

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "xuncha-office-console-private.h"
-#include "xuncha-office-zip-writer.h"
 
 #define tr xuncha_office_console_tr
 #define EXPORT_ROWS 10000
@@ -257,28 +256,38 @@ xuncha_office_console_export_photos (XunchaOfficeConsolePage *page,
 {
   static const char * const allowed[] = { "lang", NULL };
   g_autoptr(XunchaOfficeReportRecord) record = NULL;
-  g_autoptr(XunchaOfficeZipWriter) zip = NULL;
-  g_autofree char *disposition = NULL;
+  g_autoptr(XunchaOfficeZipStream) zip = NULL;
+  g_autofree char *filename = NULL;
   const XunchaWireReport *report;
 
   if (!xuncha_office_console_read_query (page, allowed)
       || (record = xuncha_office_console_visible_report (page, uuid)) == NULL)
     return;
   report = record->report;
-  zip = xuncha_office_zip_writer_new ();
+  /* Which photos go in, and their sizes, now: the zip itself is read from the store piece
+   * by piece as the client takes it (xuncha-office-zip-stream.c). */
+  zip = xuncha_office_zip_stream_new (page->self->photos);
   for (guint i = 0; report->photos != NULL && i < report->photos->len; i++)
     {
       const XunchaWirePhoto *photo = report->photos->pdata[i];
       g_autoptr(GInputStream) stream = NULL;
-      g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *name = NULL;
       gint64 size = 0;
 
       stream = xuncha_office_photo_store_open_read (page->self->photos, photo->sha256, &size,
                                                     &error);
-      if (stream != NULL
-          && xuncha_office_zip_writer_size (zip) + (guint64)size > ZIP_MAX_BYTES)
+      /* A photo the office does not hold yet (its upload is to come) is left out. */
+      if (stream == NULL)
+        {
+          if (!g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
+                                XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND))
+            g_warning ("Console photos of %s: %s", uuid, error->message);
+          continue;
+        }
+      name = g_strdup_printf ("%02u-%s-%.12s.jpg", i + 1, photo->role, photo->sha256);
+      xuncha_office_zip_stream_add_photo (zip, name, photo->sha256, size);
+      if (xuncha_office_zip_stream_size (zip) > ZIP_MAX_BYTES)
         {
           g_autofree char *message = g_strdup_printf (tr (page, N_("The photos are more than "
                                                                   "%d MiB together: download "
@@ -289,21 +298,7 @@ xuncha_office_console_export_photos (XunchaOfficeConsolePage *page,
           xuncha_office_console_answer_message (page, 413, tr (page, N_("Too large")), message);
           return;
         }
-      if (stream != NULL)
-        bytes = g_input_stream_read_bytes (stream, (gsize)size, NULL, &error);
-      /* A photo the office does not hold yet (its upload is to come) is left out. */
-      if (bytes == NULL || g_bytes_get_size (bytes) != (gsize)size)
-        {
-          if (error != NULL && !g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
-                                                 XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND))
-            g_warning ("Console photos of %s: %s", uuid, error->message);
-          continue;
-        }
-      name = g_strdup_printf ("%02u-%s-%.12s.jpg", i + 1, photo->role, photo->sha256);
-      xuncha_office_zip_writer_add (zip, name, g_bytes_get_data (bytes, NULL), (gsize)size);
     }
-  disposition = g_strdup_printf ("attachment; filename=\"report-%s-photos.zip\"", uuid);
-  xuncha_office_console_call_header (page->call, "Content-Disposition", disposition);
-  xuncha_office_console_answer (page, 200, "application/zip",
-                                xuncha_office_zip_writer_finish (zip));
+  filename = g_strdup_printf ("report-%s-photos.zip", uuid);
+  xuncha_office_console_answer_zip (page, g_steal_pointer (&zip), filename);
 }

@@ -28,6 +28,10 @@
 /* The largest box asked for, in degrees each way (some 50 km): a district, not a
  * province, so that no answer grows with the office's whole holding. */
 #define BBOX_MAX_DEGREES 0.5
+/* The street picker: the names offered for what was typed, and the longest beginning
+ * asked for (a street's name is shorter). */
+#define STREET_NAMES 20
+#define STREET_PREFIX_MAX 64
 
 /* Leaflet's files the office serves (no path from the request reaches the disk). */
 static const struct { const char *name, *type; } leaflet_files[] = {
@@ -391,6 +395,42 @@ xuncha_office_console_map_streets (XunchaOfficeConsolePage *page)
       json_builder_end_object (builder);
       json_builder_end_object (builder);
     }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  answer_json (page, 200, builder);
+}
+
+void
+xuncha_office_console_map_street_names (XunchaOfficeConsolePage *page)
+{
+  static const char * const allowed[] = { "prefix", "lang", NULL };
+  const char *prefix;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!xuncha_office_console_read_query (page, allowed))
+    return;
+  prefix = xuncha_office_console_field (page->query, "prefix");
+  if (prefix == NULL || *prefix == '\0' || strlen (prefix) > STREET_PREFIX_MAX)
+    {
+      answer_json_error (page, 400, tr (page, N_("Type the beginning of a street's name "
+                                                 "(at most 64 bytes).")));
+      return;
+    }
+  names = xuncha_office_records_street_names (page->self->records, prefix, STREET_NAMES,
+                                              &error);
+  if (names == NULL)
+    {
+      xuncha_office_console_answer_storage_error (page, error);
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "names");
+  json_builder_begin_array (builder);
+  for (guint i = 0; names[i] != NULL; i++)
+    json_builder_add_string_value (builder, names[i]);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   answer_json (page, 200, builder);

@@ -4,6 +4,7 @@
 #include "xuncha-office-console-catalogue.h"
 #include "xuncha-office-console.h"
 #include "xuncha-office-staff-records.h"
+#include "xuncha-office-zip-stream.h"
 #include "xuncha-taxonomy.h"
 
 G_BEGIN_DECLS
@@ -165,6 +166,10 @@ void        xuncha_office_console_answer_cached (XunchaOfficeConsolePage *page,
                                                const char              *type,
                                                const char              *cache_control,
                                                GBytes                  *body);
+/* The same, its body the zip @stream (taken), sent as the client reads it. */
+void        xuncha_office_console_answer_zip  (XunchaOfficeConsolePage *page,
+                                               XunchaOfficeZipStream   *stream,
+                                               const char              *filename);
 /* officer id → XunchaWireOfficer, all the office's officers. */
 GHashTable *xuncha_office_console_officers    (XunchaOfficeConsolePage *page,
                                                GError                 **error);
@@ -193,6 +198,8 @@ void        xuncha_office_console_map_tile    (XunchaOfficeConsolePage *page,
                                                const char              *zoom,
                                                const char              *x,
                                                const char              *y_file);
+/* The street picker's names: {"names": [...]}, at most a few beginning with ?prefix=. */
+void        xuncha_office_console_map_street_names (XunchaOfficeConsolePage *page);
 /* @name: a path under vendor/leaflet/ (only Leaflet's own files are served). */
 void        xuncha_office_console_leaflet_file (XunchaOfficeConsolePage *page,
                                                const char              *name);

@@ -873,30 +873,6 @@ officers_by_id (Page    *page,
   return table;
 }
 
-static GHashTable *
-street_names (Page    *page,
-              GError **error)
-{
-  g_auto(GStrv) deleted = NULL;
-  gint64 revision = 0;
-  g_autoptr(GPtrArray) streets = xuncha_office_records_streets_since (page->self->records, 0,
-                                                                      &revision, &deleted,
-                                                                      error);
-  GHashTable *table;
-
-  if (streets == NULL)
-    return NULL;
-  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (guint i = 0; i < streets->len; i++)
-    {
-      const XunchaOfficeStreet *street = streets->pdata[i];
-
-      g_hash_table_insert (table, g_strdup (street->id),
-                           g_strdup (street->name != NULL ? street->name : street->id));
-    }
-  return table;
-}
-
 static void
 filter_input (GString    *html,
               Page       *page,
@@ -1075,7 +1051,11 @@ handle_reports (Page *page)
       }
   }
   g_string_append (html, "</select></label>");
+  /* The street picker: a list of names console-filter.js fills from the office as the
+   * name is typed (a few beginning with it, never every street's). */
   filter_input (html, page, "street", tr (page, N_("Street")), "text");
+  g_string_append (html, "<datalist id=\"street-names\"></datalist>"
+                   "<script src=\"" PREFIX "/static/console-filter.js\"></script>");
   g_string_append (html, "<label>");
   esc (html, tr (page, N_("Street class")));
   g_string_append (html, "<select name=\"class\" id=\"filter-class\"><option value=\"\">");
@@ -1270,7 +1250,6 @@ handle_report (Page       *page,
   static const char * const allowed[] = { "lang", NULL };
   g_autoptr(XunchaOfficeReportRecord) record = NULL;
   g_autoptr(GHashTable) officers = NULL;
-  g_autoptr(GHashTable) streets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *created = NULL, *received = NULL, *position = NULL, *street = NULL;
   g_autofree char *officer_text = NULL;
@@ -1281,8 +1260,7 @@ handle_report (Page       *page,
   if (!read_query (page, allowed) || (record = visible_report (page, uuid)) == NULL)
     return;
   officers = officers_by_id (page, &error);
-  streets = officers != NULL ? street_names (page, &error) : NULL;
-  if (streets == NULL)
+  if (officers == NULL)
     {
       answer_storage_error (page, error);
       return;
@@ -1304,9 +1282,10 @@ handle_report (Page       *page,
                                     report->position_source != NULL ? report->position_source : "?",
                                     report->accuracy);
     }
+  /* The street's name as the records gave it with the report: the page reads no other. */
   if (report->street_id != NULL)
     {
-      const char *name = g_hash_table_lookup (streets, report->street_id);
+      const char *name = record->street_name;
 
       street = isnan (report->street_offset_m)
                ? g_strdup (name != NULL ? name : report->street_id)
@@ -1615,6 +1594,7 @@ handle_static (Page       *page,
     { "console-map.js", "text/javascript; charset=utf-8" },
     { "console-segments.js", "text/javascript; charset=utf-8" },
     { "console-routes.js", "text/javascript; charset=utf-8" },
+    { "console-filter.js", "text/javascript; charset=utf-8" },
   };
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
@@ -1800,6 +1780,9 @@ xuncha_office_console_handle (XunchaOfficeConsole     *self,
     xuncha_office_console_map_reports (&page);
   else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "streets") && get)
     xuncha_office_console_map_streets (&page);
+  else if (n == 2 && g_str_equal (parts[0], "api") && g_str_equal (parts[1], "street-names")
+           && get)
+    xuncha_office_console_map_street_names (&page);
   else if (n == 2 && g_str_equal (parts[0], "export") && g_str_equal (parts[1], "reports.csv")
            && get)
     xuncha_office_console_export_csv (&page);
@@ -2023,6 +2006,21 @@ xuncha_office_console_answer_cached (XunchaOfficeConsolePage *page,
   answer_headers (page);
   xuncha_office_console_call_header (page->call, "Cache-Control", cache_control);
   xuncha_office_console_call_answer (page->call, status, type, body);
+}
+
+void
+xuncha_office_console_answer_zip (XunchaOfficeConsolePage *page,
+                                  XunchaOfficeZipStream   *stream,
+                                  const char              *filename)
+{
+  g_autofree char *disposition = g_strdup_printf ("attachment; filename=\"%s\"", filename);
+
+  answer_headers (page);
+  xuncha_office_console_call_header (page->call, "Cache-Control", "no-store");
+  xuncha_office_console_call_header (page->call, "Content-Disposition", disposition);
+  xuncha_office_console_call_answer_streamed (page->call, 200, "application/zip",
+                                              xuncha_office_zip_stream_next, stream,
+                                              (GDestroyNotify)xuncha_office_zip_stream_free);
 }
 
 void

@@ -43,6 +43,7 @@ static const char readme[] =
 typedef struct
 {
   XunchaOfficeEvidenceBundleWrite  write;
+  XunchaOfficeEvidenceBundlePhoto  write_photo;
   gpointer                         user_data;
 } Sink;
 
@@ -117,7 +118,8 @@ export_key (XunchaOfficeRecords  *records,
          && write_file (dir, json_name, json, strlen (json), error);
 }
 
-/* A photo whole (the office takes photos of a bounded size). */
+/* A photo whole (the office takes photos of a bounded size), or its name and size for a
+ * sink that reads it itself. */
 static gboolean
 export_photo (XunchaOfficePhotoStore  *photos,
               const Sink              *sink,
@@ -132,6 +134,8 @@ export_photo (XunchaOfficePhotoStore  *photos,
   in = xuncha_office_photo_store_open_read (photos, sha256, &size, error);
   if (in == NULL)
     return FALSE;
+  if (sink->write_photo != NULL)
+    return sink->write_photo (name, sha256, size, sink->user_data, error);
   bytes = g_input_stream_read_bytes (in, (gsize)size, NULL, error);
   if (bytes == NULL)
     return FALSE;
@@ -149,11 +153,12 @@ xuncha_office_evidence_bundle_write (XunchaOfficeRecords              *records,
                                      XunchaOfficePhotoStore           *photos,
                                      const char                       *uuid,
                                      XunchaOfficeEvidenceBundleWrite   write,
+                                     XunchaOfficeEvidenceBundlePhoto   write_photo,
                                      gpointer                          user_data,
                                      GPtrArray                       **manifests_out,
                                      GError                          **error)
 {
-  const Sink sink = { write, user_data };
+  const Sink sink = { write, write_photo, user_data };
   const Sink *dir = &sink;
   g_autoptr(XunchaOfficeReportRecord) record = NULL;
   g_autoptr(GPtrArray) manifests = NULL;

@@ -115,7 +115,8 @@ xuncha_office_cli_evidence (int    argc,
     }
   if (!open_backend (1, &records, &photos))
     return 1;
-  if (!xuncha_office_evidence_bundle_write (records, photos, argv[2], write_into_folder, out,
+  if (!xuncha_office_evidence_bundle_write (records, photos, argv[2],
+                                            write_into_folder, NULL, out,
                                             &manifests, &error))
     {
       g_printerr (_("Could not export the evidence of report %s: %s\n"), argv[2],

@@ -268,18 +268,22 @@ case_outcomes_work (PGconn    *conn,
   Call *call = data;
   g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, call->from_us);
   g_autofree char *to = g_strdup_printf ("%" G_GINT64_FORMAT, call->to_us);
+  /* The closing time is the case's own column (migration 10), kept by the step that closes
+   * it. Three parts that cannot overlap, each a range of the index cases_closed: closed in
+   * the week, never closed and due before its end, closed after its end and due before it. */
   g_autoptr(PGresult) result =
     run (conn, error,
-         "SELECT report_uuid, category, officer_id, deadline_us, case_status, closed FROM ("
-         "  SELECT k.report_uuid, r.category, r.officer_id, k.deadline_us, r.case_status, "
-         "    (SELECT max (h.at) FROM case_history h "
-         "      WHERE h.report_uuid = k.report_uuid AND h.to_status = $3) AS closed "
-         "  FROM cases k JOIN reports r ON r.uuid = k.report_uuid "
-         "  WHERE k.deadline_us > 0) AS o "
-         "WHERE (closed >= $1::bigint AND closed < $2::bigint) "
-         "   OR (deadline_us < $2::bigint AND (closed IS NULL OR closed >= $2::bigint)) "
-         "ORDER BY deadline_us, report_uuid",
-         from, to, XUNCHA_OFFICE_CASE_CLOSED);
+         "SELECT k.report_uuid, r.category, r.officer_id, k.deadline_us, r.case_status, "
+         "  k.closed_us FROM ("
+         "  SELECT report_uuid, deadline_us, closed_us FROM cases"
+         "    WHERE closed_us >= $1::bigint AND closed_us < $2::bigint AND deadline_us > 0"
+         "  UNION ALL SELECT report_uuid, deadline_us, closed_us FROM cases"
+         "    WHERE closed_us IS NULL AND deadline_us > 0 AND deadline_us < $2::bigint"
+         "  UNION ALL SELECT report_uuid, deadline_us, closed_us FROM cases"
+         "    WHERE closed_us >= $2::bigint AND deadline_us > 0 AND deadline_us < $2::bigint"
+         ") AS k JOIN reports r ON r.uuid = k.report_uuid "
+         "ORDER BY k.deadline_us, k.report_uuid",
+         from, to);
   GPtrArray *list;
 
   if (result == NULL)
@@ -318,7 +322,8 @@ case_outcomes (XunchaOfficeCaseRecords  *records,
                g_ptr_array_unref, error);
 }
 
-/* The history's row and the case's count of steps for a step; the status is the
+/* The history's row and the case's count of steps for a step, and the case's closing time
+ * for a step to 结案 (its last such step, as the history tells it); the status is the
  * caller's. */
 static gboolean
 history_add (PGconn                       *conn,
@@ -331,12 +336,16 @@ history_add (PGconn                       *conn,
   g_autoptr(PGresult) step = NULL;
 
   item = run (conn, error,
-              "INSERT INTO cases (report_uuid, deadline_us, assignee, steps) "
-              "VALUES ($1, $2::bigint, $3, 1) ON CONFLICT (report_uuid) DO UPDATE SET "
+              "INSERT INTO cases (report_uuid, deadline_us, assignee, steps, closed_us) "
+              "VALUES ($1, $2::bigint, $3, 1, CASE WHEN $5 = $6 THEN $4::bigint END) "
+              "ON CONFLICT (report_uuid) DO UPDATE SET "
               "  deadline_us = CASE WHEN $2::bigint = 0 THEN cases.deadline_us "
               "    ELSE $2::bigint END, "
-              "  assignee = coalesce ($3, cases.assignee), steps = cases.steps + 1",
-              event->report_uuid, deadline, xuncha_office_case_records_dispatched_to (event));
+              "  assignee = coalesce ($3, cases.assignee), steps = cases.steps + 1, "
+              "  closed_us = CASE WHEN $5 = $6 THEN greatest (cases.closed_us, $4::bigint) "
+              "    ELSE cases.closed_us END",
+              event->report_uuid, deadline, xuncha_office_case_records_dispatched_to (event),
+              at_us, event->to_status, XUNCHA_OFFICE_CASE_CLOSED);
   if (item == NULL)
     return FALSE;
   step = run (conn, error,

@@ -236,6 +236,32 @@ static const char * const migrations[] = {
   /* 9 (officers): when each device token last began a sync (who-am-I), wall-clock
    * microseconds, for the console's officers. Its column only. */
   "ALTER TABLE tokens ADD COLUMN seen_us bigint;",
+
+  /* 10 (weekly counts): the merchant a report names in a column of its own, and an index
+   * holding every column the weekly report counts a week's reports by, so that its counts
+   * are index-only scans that read no report's row or body (reports_count_body()); the
+   * street segments' names and classes likewise by their id. Its column and indexes only. */
+  "ALTER TABLE reports ADD COLUMN merchant_id text;"
+  "UPDATE reports SET merchant_id = body::json ->> 'merchant_id';"
+  "CREATE INDEX reports_week ON reports (created_s)"
+  "  INCLUDE (category, officer_id, case_status, street_id, merchant_id);"
+  "CREATE INDEX streets_named ON streets (id) INCLUDE (name, class, deleted);",
+
+  /* 11 (case closing time): each case's closing time (its last step to 结案, Unix
+   * microseconds; NULL while not closed), set by the step that closes it and filled from
+   * the history here, so that the weekly case figures read the cases closed in a week or
+   * open past their deadline by its index instead of every case's history. Its column and
+   * index only. */
+  "ALTER TABLE cases ADD COLUMN closed_us bigint;"
+  "UPDATE cases k SET closed_us = (SELECT max (h.at) FROM case_history h"
+  "  WHERE h.report_uuid = k.report_uuid AND h.to_status = '" XUNCHA_OFFICE_CASE_CLOSED "');"
+  "CREATE INDEX cases_closed ON cases (closed_us, deadline_us);",
+
+  /* 12 (street names): the street segments' names by themselves, for the console's street
+   * picker, which asks for the few names beginning with what was typed
+   * (street_names_body()); text_pattern_ops, so that a prefix is a range of it whatever
+   * the database's collation. Its index only. */
+  "CREATE INDEX streets_name_prefix ON streets (name text_pattern_ops) WHERE NOT deleted;",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -1356,11 +1382,13 @@ report_put_body (XunchaOfficePgRecords  *self,
    * try, on two office processes) waits for the first and is then seen as held. */
   insert = run (conn, error,
                 "INSERT INTO reports (uuid, officer_id, body, content_sha256, receipt_id, "
-                "  received_at, created_at, category, lat, lon, created_s, street_id) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                "  received_at, created_at, category, lat, lon, created_s, street_id, "
+                "  merchant_id) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
                 "ON CONFLICT (uuid) DO NOTHING",
                 report->uuid, call->officer->id, body, content, receipt_id, now,
-                report->created_at, report->category, lat, lon, created_s, report->street_id);
+                report->created_at, report->category, lat, lon, created_s, report->street_id,
+                report->merchant_id);
   if (insert == NULL)
     return OUTCOME_ROLLBACK;
   if (changes (insert) == 1)
@@ -1486,8 +1514,9 @@ report_get_body (XunchaOfficePgRecords  *self,
   g_autoptr(PGresult) result = NULL;
 
   result = run (conn, error,
-                "SELECT " RECORD_COLUMNS ", o.team "
-                "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id WHERE r.uuid = $1",
+                "SELECT " RECORD_COLUMNS ", o.team, s.name, s.class "
+                "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id "
+                "LEFT JOIN streets s ON s.id = r.street_id WHERE r.uuid = $1",
                 call->uuid);
   if (result == NULL)
     return OUTCOME_ROLLBACK;
@@ -1500,7 +1529,11 @@ report_get_body (XunchaOfficePgRecords  *self,
     }
   g_clear_pointer (&call->record, xuncha_office_report_record_free);
   call->record = record_from_row (result, 0, error);
-  return call->record != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+  if (call->record == NULL)
+    return OUTCOME_ROLLBACK;
+  call->record->street_name = g_strdup (text_at (result, 0, 9));
+  call->record->street_class = g_strdup (text_at (result, 0, 10));
+  return OUTCOME_COMMIT;
 }
 
 static XunchaOfficeReportRecord *
@@ -1736,7 +1769,7 @@ reports_count_body (XunchaOfficePgRecords  *self,
     [XUNCHA_OFFICE_REPORT_GROUP_STREET] = "s.name, s.class",
     [XUNCHA_OFFICE_REPORT_GROUP_OFFICER] = "r.officer_id, NULL::text",
     [XUNCHA_OFFICE_REPORT_GROUP_STATUS] = "r.case_status, NULL::text",
-    [XUNCHA_OFFICE_REPORT_GROUP_MERCHANT] = "r.body::json ->> 'merchant_id', NULL::text",
+    [XUNCHA_OFFICE_REPORT_GROUP_MERCHANT] = "r.merchant_id, NULL::text",
   };
   CountCall *call = data;
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
@@ -1752,7 +1785,7 @@ reports_count_body (XunchaOfficePgRecords  *self,
   if (call->group == XUNCHA_OFFICE_REPORT_GROUP_STREET)
     g_string_append (sql, " AND s.name IS NOT NULL");
   if (call->group == XUNCHA_OFFICE_REPORT_GROUP_MERCHANT)
-    g_string_append (sql, " AND r.body::json ->> 'merchant_id' IS NOT NULL");
+    g_string_append (sql, " AND r.merchant_id IS NOT NULL");
   g_string_append (sql, " GROUP BY 1, 2");
   result = run_params (conn, error, sql->str, (const char * const *)params->pdata,
                        (int)params->len);
@@ -2455,6 +2488,59 @@ streets_within_body (XunchaOfficePgRecords  *self,
       g_ptr_array_add (call->found, street);
     }
   return OUTCOME_COMMIT;
+}
+
+typedef struct
+{
+  const char *prefix;
+  guint       limit;
+  GPtrArray  *names;      /* char * */
+} StreetNamesCall;
+
+static Outcome
+street_names_body (XunchaOfficePgRecords  *self,
+                   PGconn                 *conn,
+                   gpointer                data,
+                   GError                **error)
+{
+  StreetNamesCall *call = data;
+  g_autoptr(GString) pattern = g_string_new (NULL);
+  g_autofree char *limit = g_strdup_printf ("%u", call->limit);
+  g_autoptr(PGresult) result = NULL;
+
+  /* The prefix as a LIKE pattern: its own % _ and \ taken literally. */
+  for (const char *p = call->prefix; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  result = run (conn, error,
+                "SELECT DISTINCT name COLLATE \"C\" FROM streets "
+                "WHERE NOT deleted AND name LIKE $1 ESCAPE '\\' ORDER BY 1 LIMIT $2",
+                pattern->str, limit);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (call->names, g_strdup (text_at (result, i, 0)));
+  return OUTCOME_COMMIT;
+}
+
+static GStrv
+records_street_names (XunchaOfficeRecords  *records,
+                      const char           *prefix,
+                      guint                 limit,
+                      GError              **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  StreetNamesCall call = { prefix, limit, names };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "street_names", TXN_SINGLE,
+                 street_names_body, &call, error))
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  return (GStrv)g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
 static GPtrArray *
@@ -4160,6 +4246,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->reports_query = records_reports_query;
   iface->reports_grid = records_reports_grid;
   iface->streets_within = records_streets_within;
+  iface->street_names = records_street_names;
   iface->reports_count = records_reports_count;
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;

@@ -265,6 +265,21 @@ xuncha_office_records_streets_within (XunchaOfficeRecords  *self,
   return IFACE (self)->streets_within (self, west, south, east, north, limit, error);
 }
 
+GStrv
+xuncha_office_records_street_names (XunchaOfficeRecords  *self,
+                                    const char           *prefix,
+                                    guint                 limit,
+                                    GError              **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), NULL);
+  g_return_val_if_fail (prefix != NULL && *prefix != '\0' && g_utf8_validate (prefix, -1, NULL),
+                        NULL);
+  g_return_val_if_fail (limit >= 1 && limit <= 100, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return IFACE (self)->street_names (self, prefix, limit, error);
+}
+
 gboolean
 xuncha_office_records_reports_foreach (XunchaOfficeRecords *self,
                                        XunchaOfficeReportFunc func,

@@ -90,6 +90,8 @@ struct _XunchaOfficeRecordsInterface
                                    XunchaOfficeReportGroup group, GError **error);
   GPtrArray *(*streets_within)    (XunchaOfficeRecords *self, double west, double south,
                                    double east, double north, guint limit, GError **error);
+  GStrv      (*street_names)      (XunchaOfficeRecords *self, const char *prefix, guint limit,
+                                   GError **error);
   GPtrArray *(*status_since)      (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
                                    gint64 since, gint64 *revision, GError **error);
 
@@ -311,6 +313,13 @@ GPtrArray  *xuncha_office_records_streets_within   (XunchaOfficeRecords         
                                                     double                          south,
                                                     double                          east,
                                                     double                          north,
+                                                    guint                           limit,
+                                                    GError                        **error);
+/* The names of the street segments (not deleted) that begin with @prefix (UTF-8, not
+ * empty), each once, in byte order, at most @limit (1 to 100): the console's street
+ * picker, which never loads every name. */
+GStrv       xuncha_office_records_street_names     (XunchaOfficeRecords            *self,
+                                                    const char                     *prefix,
                                                     guint                           limit,
                                                     GError                        **error);
 /* The case statuses @officer may see that changed after @since, as XunchaOfficeCaseStatus,

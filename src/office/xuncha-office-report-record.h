@@ -16,8 +16,8 @@ typedef struct
   char               *case_status;     /* nullable */
   char               *case_status_at;  /* nullable */
   guint               conflicts;       /* other versions under its uuid, kept for review */
-  char               *street_name;     /* nullable; filled by reports_query() only */
-  char               *street_class;    /* nullable; filled by reports_query() only */
+  char               *street_name;     /* nullable; by reports_query(), report_get() */
+  char               *street_class;    /* nullable; by reports_query(), report_get() */
 } XunchaOfficeReportRecord;
 
 XunchaOfficeReportRecord *xuncha_office_report_record_new     (void);

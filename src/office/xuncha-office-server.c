@@ -486,6 +486,162 @@ photo_write_next (XunchaOfficeServer *self,
   xuncha_office_worker_pool_submit (self->workers, job_run, job_done, job);
 }
 
+/* A streamed console answer (a zip of a report's photos): chunked, its pieces made by the
+ * console on a worker, one at a time, while the client reads those before. At most
+ * STREAM_AHEAD pieces wait to be written, and libsoup keeps none it wrote (the body does
+ * not accumulate), so the answer holds a few pieces in memory whatever its size. The
+ * message's io pauses by itself when it has written every piece it has; a new piece
+ * unpauses it. */
+
+#define STREAM_AHEAD 2
+
+typedef struct
+{
+  XunchaOfficeServer      *self;        /* owned */
+  SoupServerMessage       *msg;         /* owned */
+  XunchaOfficeConsoleCall *call;        /* owned: the pieces' source */
+  GBytes                  *piece;       /* the last job's */
+  GError                  *error;       /* the last job's */
+  guint                    unwritten;   /* pieces appended, not written yet */
+  gboolean                 making;      /* a job makes a piece */
+  gboolean                 complete;    /* the last piece is appended */
+  gboolean                 ended;       /* the message is finished or its client gone */
+  gulong                   wrote_chunk_id, finished_id, disconnected_id;
+} Stream;
+
+static void
+stream_free (gpointer data)
+{
+  Stream *stream = data;
+
+  g_clear_object (&stream->msg);
+  g_clear_object (&stream->self);
+  g_clear_pointer (&stream->call, xuncha_office_console_call_free);
+  g_clear_pointer (&stream->piece, g_bytes_unref);
+  g_clear_error (&stream->error);
+}
+
+static void
+stream_unref (Stream *stream)
+{
+  g_rc_box_release_full (stream, stream_free);
+}
+
+/* On a worker. */
+static void
+stream_run (gpointer data)
+{
+  Stream *stream = data;
+
+  stream->piece = stream->call->answer_next (stream->call->answer_source, &stream->error);
+}
+
+static void stream_done (gpointer data);
+
+static void
+stream_make (Stream *stream)
+{
+  if (stream->ended || stream->making || stream->complete
+      || stream->unwritten >= STREAM_AHEAD)
+    return;
+  stream->making = TRUE;
+  work_begin (stream->msg);
+  xuncha_office_worker_pool_submit (stream->self->workers, stream_run, stream_done,
+                                    g_rc_box_acquire (stream));
+}
+
+/* The message is done with, written or not: no more pieces. */
+static void
+stream_end (Stream *stream)
+{
+  if (stream->ended)
+    return;
+  stream->ended = TRUE;
+  g_clear_signal_handler (&stream->wrote_chunk_id, stream->msg);
+  g_clear_signal_handler (&stream->finished_id, stream->msg);
+  g_clear_signal_handler (&stream->disconnected_id, stream->msg);
+  /* The reference the message's signals held. */
+  stream_unref (stream);
+}
+
+/* On the main loop, once a piece is made. */
+static void
+stream_done (gpointer data)
+{
+  Stream *stream = data;
+  SoupMessageBody *body;
+
+  stream->making = FALSE;
+  /* Its connection's deadline runs again (a kept-alive one waits for the next request). */
+  work_end (stream->msg);
+  if (stream->ended)
+    {
+      stream_unref (stream);
+      return;
+    }
+  body = soup_server_message_get_response_body (stream->msg);
+  if (stream->piece != NULL)
+    {
+      soup_message_body_append_bytes (body, stream->piece);
+      g_clear_pointer (&stream->piece, g_bytes_unref);
+      stream->unwritten++;
+    }
+  else
+    {
+      /* The headers are out: a failure can only cut the answer short, which the client's
+       * zip reader sees (no central directory). */
+      if (stream->error != NULL)
+        g_warning ("A streamed answer was cut short: %s", stream->error->message);
+      soup_message_body_complete (body);
+      stream->complete = TRUE;
+    }
+  soup_server_message_unpause (stream->msg);
+  stream_make (stream);
+  stream_unref (stream);
+}
+
+static void
+on_stream_wrote_chunk (SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  Stream *stream = user_data;
+
+  if (stream->unwritten > 0)
+    stream->unwritten--;
+  stream_make (stream);
+}
+
+static void
+on_stream_over (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  stream_end (user_data);
+}
+
+/* Sends the answer of @call, whose status and headers are set on @msg, in pieces. */
+static void
+stream_start (XunchaOfficeServer      *self,
+              SoupServerMessage       *msg,
+              XunchaOfficeConsoleCall *call)
+{
+  Stream *stream = g_rc_box_new0 (Stream);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  stream->self = g_object_ref (self);
+  stream->msg = g_object_ref (msg);
+  stream->call = call;
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, call->answer_type, NULL);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+  stream->wrote_chunk_id = g_signal_connect (msg, "wrote-chunk",
+                                             G_CALLBACK (on_stream_wrote_chunk), stream);
+  stream->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_stream_over),
+                                          stream);
+  stream->disconnected_id = g_signal_connect (msg, "disconnected",
+                                              G_CALLBACK (on_stream_over), stream);
+  stream_make (stream);
+}
+
 /* On the main loop, once the job ran. */
 static void
 job_done (gpointer data)
@@ -509,6 +665,8 @@ job_done (gpointer data)
   else if (job->kind == JOB_CONSOLE)
     {
       respond_console (job->msg, job->console_call);
+      if (job->console_call->answer_next != NULL)
+        stream_start (job->self, job->msg, g_steal_pointer (&job->console_call));
       soup_server_message_unpause (job->msg);
     }
   else

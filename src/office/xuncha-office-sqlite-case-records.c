@@ -216,8 +216,12 @@ cases_running (XunchaOfficeCaseRecords  *records,
   return g_steal_pointer (&list);
 }
 
-/* Each case's closing time is its last step to 结案, read from its history by the history's
- * index on the report. */
+/* Each case's closing time is its own column (migration 11), kept by the step that closes
+ * it. Three parts that cannot overlap, each a range of the index cases_closed: closed in the
+ * week, never closed and due before its end, closed after its end and due before it (the
+ * last by the closing time, not cases_deadline, which SQLite would pick: for the weeks
+ * looked at most, the last ones, every case is due before the week's end and few were
+ * closed after it). */
 static GPtrArray *
 case_outcomes (XunchaOfficeCaseRecords  *records,
                gint64                    from_us,
@@ -232,21 +236,20 @@ case_outcomes (XunchaOfficeCaseRecords  *records,
 
   if (c == NULL)
     return NULL;
-  stmt = prepare (c, "SELECT report_uuid, category, officer_id, deadline_us, case_status, "
-                  "  closed FROM ("
-                  "  SELECT k.report_uuid, r.category, r.officer_id, k.deadline_us, "
-                  "    r.case_status, (SELECT max (h.at) FROM case_history h "
-                  "      WHERE h.report_uuid = k.report_uuid AND h.to_status = ?3) AS closed "
-                  "  FROM cases k JOIN reports r ON r.uuid = k.report_uuid "
-                  "  WHERE k.deadline_us > 0) "
-                  "WHERE (closed >= ?1 AND closed < ?2) "
-                  "   OR (deadline_us < ?2 AND (closed IS NULL OR closed >= ?2)) "
-                  "ORDER BY deadline_us, report_uuid", error);
+  stmt = prepare (c, "SELECT k.report_uuid, r.category, r.officer_id, k.deadline_us, "
+                  "  r.case_status, k.closed_us FROM ("
+                  "  SELECT report_uuid, deadline_us, closed_us FROM cases"
+                  "    WHERE closed_us >= ?1 AND closed_us < ?2 AND deadline_us > 0"
+                  "  UNION ALL SELECT report_uuid, deadline_us, closed_us FROM cases"
+                  "    WHERE closed_us IS NULL AND deadline_us > 0 AND deadline_us < ?2"
+                  "  UNION ALL SELECT report_uuid, deadline_us, closed_us FROM cases"
+                  "    WHERE closed_us >= ?2 AND +deadline_us > 0 AND +deadline_us < ?2) k "
+                  "JOIN reports r ON r.uuid = k.report_uuid "
+                  "ORDER BY k.deadline_us, k.report_uuid", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, from_us);
   sqlite3_bind_int64 (stmt, 2, to_us);
-  sqlite3_bind_text (stmt, 3, XUNCHA_OFFICE_CASE_CLOSED, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       XunchaOfficeCaseOutcome *outcome;
@@ -269,7 +272,8 @@ case_outcomes (XunchaOfficeCaseRecords  *records,
   return g_steal_pointer (&list);
 }
 
-/* The history's row and the case's count of steps for a step; the status is the
+/* The history's row and the case's count of steps for a step, and the case's closing time
+ * for a step to 结案 (its last such step, as the history tells it); the status is the
  * caller's. */
 static gboolean
 history_add (Connection                   *c,
@@ -278,16 +282,22 @@ history_add (Connection                   *c,
 {
   sqlite3_stmt *stmt;
 
-  stmt = prepare (c, "INSERT INTO cases (report_uuid, deadline_us, assignee, steps) "
-                  "VALUES (?1, ?2, ?3, 1) ON CONFLICT (report_uuid) DO UPDATE SET "
+  stmt = prepare (c, "INSERT INTO cases (report_uuid, deadline_us, assignee, steps, closed_us) "
+                  "VALUES (?1, ?2, ?3, 1, CASE WHEN ?5 = ?6 THEN ?4 END) "
+                  "ON CONFLICT (report_uuid) DO UPDATE SET "
                   "  deadline_us = CASE WHEN ?2 = 0 THEN deadline_us ELSE ?2 END, "
-                  "  assignee = coalesce (?3, assignee), steps = steps + 1", error);
+                  "  assignee = coalesce (?3, assignee), steps = steps + 1, "
+                  "  closed_us = CASE WHEN ?5 = ?6 THEN max (coalesce (closed_us, ?4), ?4) "
+                  "    ELSE closed_us END", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, event->report_uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, event->deadline_us);
   sqlite3_bind_text (stmt, 3, xuncha_office_case_records_dispatched_to (event), -1,
                      SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, event->at);
+  sqlite3_bind_text (stmt, 5, event->to_status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, XUNCHA_OFFICE_CASE_CLOSED, -1, SQLITE_STATIC);
   if (!step_done (c, stmt, error))
     return FALSE;
   stmt = prepare (c, "INSERT INTO case_history (report_uuid, at, actor, action, from_status, "

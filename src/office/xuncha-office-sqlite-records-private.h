@@ -88,6 +88,10 @@ GPtrArray    *xuncha_office_sqlite_streets_within       (XunchaOfficeRecords    
                                                          double                         north,
                                                          guint                          limit,
                                                          GError                       **error);
+GStrv         xuncha_office_sqlite_street_names         (XunchaOfficeRecords           *records,
+                                                         const char                    *prefix,
+                                                         guint                          limit,
+                                                         GError                       **error);
 /* Replaces the street extents with those of @streets (XunchaOfficeStreet), inside the
  * caller's write transaction. */
 gboolean      xuncha_office_sqlite_street_extents_replace (sqlite3                     *db,

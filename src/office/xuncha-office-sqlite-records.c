@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "xuncha-office-case-workflow.h"
 #include "xuncha-office-sqlite-records-private.h"
 #include "xuncha-private-files-private.h"
 #include "xuncha-sqlite-private.h"
@@ -82,7 +83,18 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  *    street segment's name, class and bounding box (an R*Tree), kept by every streets
  *    import (xuncha-office-sqlite-report-query.c).
  * 10 (officers): when each device token last began a sync (who-am-I), wall-clock
- *    microseconds, for the console's officers. Its column only. */
+ *    microseconds, for the console's officers. Its column only.
+ * 11 (weekly counts): the merchant a report names in a column of its own, and an index
+ *    holding every column the weekly report counts a week's reports by, so that its counts
+ *    read the index alone and no report's row or body (xuncha_office_sqlite_reports_count());
+ *    the street segments' names and classes likewise by their id.
+ * 12 (case closing time): each case's closing time (its last step to 结案, Unix
+ *    microseconds; NULL while not closed), set by the step that closes it and filled from the
+ *    history here, so that the weekly case figures read the cases closed in a week or open
+ *    past their deadline by its index instead of every case's history.
+ * 13 (street names): the street segments' names by themselves, for the console's street
+ *    picker, which asks for the few names beginning with what was typed
+ *    (xuncha_office_sqlite_street_names()). */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -233,6 +245,22 @@ static const char * const migrations[] = {
 
   /* The console's officers: a device's last sync. Its column only. */
   "ALTER TABLE tokens ADD COLUMN seen_us INTEGER;",
+
+  /* The weekly report's counts: their column and indexes only. */
+  "ALTER TABLE reports ADD COLUMN merchant_id TEXT;"
+  "UPDATE reports SET merchant_id = json_extract (body, '$.merchant_id');"
+  "CREATE INDEX reports_week ON reports"
+  "  (created_s, category, officer_id, case_status, street_id, merchant_id);"
+  "CREATE INDEX street_extents_named ON street_extents (id, name, class);",
+
+  /* The cases' closing time: its column and index only. */
+  "ALTER TABLE cases ADD COLUMN closed_us INTEGER;"
+  "UPDATE cases SET closed_us = (SELECT max (h.at) FROM case_history h"
+  "  WHERE h.report_uuid = cases.report_uuid AND h.to_status = '" XUNCHA_OFFICE_CASE_CLOSED "');"
+  "CREATE INDEX cases_closed ON cases (closed_us, deadline_us);",
+
+  /* The street picker's names: its index only. */
+  "CREATE INDEX street_extents_name ON street_extents (name);",
 };
 
 int
@@ -1384,8 +1412,9 @@ report_put_in (Connection               *c,
   receipt->content_sha256 = g_strdup (content);
   stmt = prepare (c,
                   "INSERT INTO reports (uuid, officer_id, body, content_sha256, receipt_id, "
-                  "  received_at, created_at, category, created_s, lat, lon, street_id) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                  "  received_at, created_at, category, created_s, lat, lon, street_id, "
+                  "  merchant_id) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -1412,6 +1441,7 @@ report_put_in (Connection               *c,
       sqlite3_bind_null (stmt, 11);
     }
   sqlite3_bind_text (stmt, 12, report->street_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 13, report->merchant_id, -1, SQLITE_STATIC);
   if (!step_done (c, stmt, error))
     return FALSE;
   for (guint i = 0; i < report->photos->len; i++)
@@ -1496,8 +1526,9 @@ records_report_get (XunchaOfficeRecords      *records,
   if (c == NULL)
     return NULL;
   stmt = prepare (c,
-                  "SELECT " XUNCHA_OFFICE_SQLITE_REPORT_COLUMNS ", o.team "
-                  "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id WHERE r.uuid = ?1",
+                  "SELECT " XUNCHA_OFFICE_SQLITE_REPORT_COLUMNS ", o.team, s.name, s.class "
+                  "FROM reports r LEFT JOIN officers o ON o.id = r.officer_id "
+                  "LEFT JOIN street_extents s ON s.id = r.street_id WHERE r.uuid = ?1",
                   error);
   if (stmt == NULL)
     return NULL;
@@ -1516,6 +1547,11 @@ records_report_get (XunchaOfficeRecords      *records,
       return NULL;
     }
   record = xuncha_office_sqlite_report_from_row (stmt, error);
+  if (record != NULL)
+    {
+      record->street_name = g_strdup (column_text (stmt, 9));
+      record->street_class = g_strdup (column_text (stmt, 10));
+    }
   sqlite3_reset (stmt);
   return record;
 }
@@ -3279,6 +3315,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->reports_query = xuncha_office_sqlite_reports_query;
   iface->reports_grid = xuncha_office_sqlite_reports_grid;
   iface->streets_within = xuncha_office_sqlite_streets_within;
+  iface->street_names = xuncha_office_sqlite_street_names;
   iface->reports_count = xuncha_office_sqlite_reports_count;
   iface->status_since = records_status_since;
   iface->shift_put = records_shift_put;

@@ -90,10 +90,23 @@ append_where (GString                        *sql,
     }
 }
 
-static void
-bind_filter (sqlite3_stmt                   *stmt,
-             const XunchaOfficeReportFilter *filter)
+/* A statement of its own, not the connection's cache (the text varies with the filter),
+ * with @filter's values bound: every query binds them here, by the same numbers. */
+static sqlite3_stmt *
+prepare_filtered (Connection                      *c,
+                  const char                      *sql,
+                  const XunchaOfficeReportFilter  *filter,
+                  GError                         **error)
 {
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (xuncha_office_sqlite_connection_db (c), sql, -1, &stmt, NULL)
+      != SQLITE_OK)
+    {
+      xuncha_office_sqlite_connection_fail (c, error, "Could not prepare a report query");
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
   /* Numbers the query does not hold are left alone (SQLITE_RANGE or unused). */
   sqlite3_bind_int64 (stmt, P_FROM, filter->from_s);
   sqlite3_bind_int64 (stmt, P_TO, filter->to_s);
@@ -108,23 +121,6 @@ bind_filter (sqlite3_stmt                   *stmt,
   sqlite3_bind_double (stmt, P_WEST, filter->west);
   sqlite3_bind_double (stmt, P_EAST, filter->east);
   sqlite3_bind_int64 (stmt, P_OVERDUE_BEFORE, filter->overdue_before_us);
-}
-
-/* A statement of its own, not the connection's cache: the text varies with the filter. */
-static sqlite3_stmt *
-prepare_own (Connection  *c,
-             const char  *sql,
-             GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (xuncha_office_sqlite_connection_db (c), sql, -1, &stmt, NULL)
-      != SQLITE_OK)
-    {
-      xuncha_office_sqlite_connection_fail (c, error, "Could not prepare a report query");
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
   return stmt;
 }
 
@@ -152,10 +148,9 @@ xuncha_office_sqlite_reports_query (XunchaOfficeRecords             *records,
   append_where (sql, filter);
   /* rowid last: every index ends with it, so the order needs no sort of its own. */
   g_string_append (sql, " ORDER BY r.created_s DESC, r.rowid DESC LIMIT ?13 OFFSET ?14");
-  stmt = prepare_own (c, sql->str, error);
+  stmt = prepare_filtered (c, sql->str, filter, error);
   if (stmt == NULL)
     return NULL;
-  bind_filter (stmt, filter);
   sqlite3_bind_int64 (stmt, P_LIMIT, limit);
   sqlite3_bind_int64 (stmt, P_OFFSET, offset);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -202,10 +197,9 @@ xuncha_office_sqlite_reports_grid (XunchaOfficeRecords             *records,
     return NULL;
   append_where (sql, filter);
   g_string_append (sql, " GROUP BY c, w");
-  stmt = prepare_own (c, sql->str, error);
+  stmt = prepare_filtered (c, sql->str, filter, error);
   if (stmt == NULL)
     return NULL;
-  bind_filter (stmt, filter);
   sqlite3_bind_double (stmt, P_COLUMN_SCALE, width > 0 ? columns / width : 0);
   sqlite3_bind_double (stmt, P_ROW_SCALE, height > 0 ? rows / height : 0);
   sqlite3_bind_int64 (stmt, P_LAST_COLUMN, columns - 1);
@@ -239,14 +233,14 @@ xuncha_office_sqlite_reports_count (XunchaOfficeRecords             *records,
                                     XunchaOfficeReportGroup          group,
                                     GError                         **error)
 {
-  /* The key and detail of each group; a merchant is read from the body, within the
-   * filter's rows only. */
+  /* The key and detail of each group: columns of migration 10's index reports_week (and
+   * street_extents_named for the streets), so that a week is counted from the index alone. */
   static const char * const groups[] = {
     [XUNCHA_OFFICE_REPORT_GROUP_CATEGORY] = "r.category, NULL",
     [XUNCHA_OFFICE_REPORT_GROUP_STREET] = "s.name, s.class",
     [XUNCHA_OFFICE_REPORT_GROUP_OFFICER] = "r.officer_id, NULL",
     [XUNCHA_OFFICE_REPORT_GROUP_STATUS] = "r.case_status, NULL",
-    [XUNCHA_OFFICE_REPORT_GROUP_MERCHANT] = "json_extract (r.body, '$.merchant_id'), NULL",
+    [XUNCHA_OFFICE_REPORT_GROUP_MERCHANT] = "r.merchant_id, NULL",
   };
   g_autoptr(XunchaOfficeSqliteConnection) c = xuncha_office_sqlite_connection_take (
     XUNCHA_OFFICE_SQLITE_RECORDS (records), FALSE, error);
@@ -267,12 +261,11 @@ xuncha_office_sqlite_reports_count (XunchaOfficeRecords             *records,
   if (group == XUNCHA_OFFICE_REPORT_GROUP_STREET)
     g_string_append (sql, " AND s.name IS NOT NULL");
   if (group == XUNCHA_OFFICE_REPORT_GROUP_MERCHANT)
-    g_string_append (sql, " AND json_extract (r.body, '$.merchant_id') IS NOT NULL");
+    g_string_append (sql, " AND r.merchant_id IS NOT NULL");
   g_string_append (sql, " GROUP BY 1, 2");
-  stmt = prepare_own (c, sql->str, error);
+  stmt = prepare_filtered (c, sql->str, filter, error);
   if (stmt == NULL)
     return NULL;
-  bind_filter (stmt, filter);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       XunchaOfficeReportCount *count = g_new0 (XunchaOfficeReportCount, 1);
@@ -348,6 +341,44 @@ xuncha_office_sqlite_streets_within (XunchaOfficeRecords  *records,
   if (!xuncha_office_sqlite_connection_commit (c, error))
     return NULL;
   return g_steal_pointer (&found);
+}
+
+GStrv
+xuncha_office_sqlite_street_names (XunchaOfficeRecords  *records,
+                                   const char           *prefix,
+                                   guint                 limit,
+                                   GError              **error)
+{
+  g_autoptr(XunchaOfficeSqliteConnection) c = xuncha_office_sqlite_connection_take (
+    XUNCHA_OFFICE_SQLITE_RECORDS (records), FALSE, error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL)
+    return NULL;
+  /* The names from @prefix up to @prefix and the last code point, a range of the index
+   * street_extents_name (migration 12): no LIKE, whose case folding and wildcards SQLite
+   * would have to check name by name. */
+  stmt = xuncha_office_sqlite_connection_prepare (
+    c, "SELECT DISTINCT name FROM street_extents "
+    "WHERE name >= ?1 AND name < ?1 || char (1114111) ORDER BY name LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      xuncha_office_sqlite_connection_fail (c, error, "Could not read the street names");
+      return NULL;
+    }
+  if (!xuncha_office_sqlite_connection_commit (c, error))
+    return NULL;
+  g_ptr_array_add (names, NULL);
+  return (GStrv)g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
 gboolean

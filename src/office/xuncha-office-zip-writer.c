@@ -15,8 +15,11 @@ typedef struct
 
 struct _XunchaOfficeZipWriter
 {
-  GByteArray *zip;
+  GByteArray *out;       /* written since the last take */
+  guint64     taken;     /* bytes taken before it */
   GPtrArray  *entries;   /* ZipEntry */
+  ZipEntry   *open;      /* the file being written, the last of entries; or NULL */
+  guint32     crc;       /* the open file's CRC so far, inverted */
 };
 
 static void
@@ -26,14 +29,15 @@ zip_entry_free (ZipEntry *entry)
   g_free (entry);
 }
 
-/* The zip file's CRC-32 (ISO 3309, as zlib's). */
+/* The zip file's CRC-32 (ISO 3309, as zlib's), carried on over @data: @crc starts at
+ * 0xffffffff and is inverted at the end. */
 static guint32
-crc32_of (const guint8 *data,
-          gsize         length)
+crc32_update (guint32       crc,
+              const guint8 *data,
+              gsize         length)
 {
   static guint32 table[256];
   static gsize made;
-  guint32 crc = 0xffffffffu;
 
   if (g_once_init_enter (&made))
     {
@@ -49,7 +53,7 @@ crc32_of (const guint8 *data,
     }
   for (gsize i = 0; i < length; i++)
     crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
-  return crc ^ 0xffffffffu;
+  return crc;
 }
 
 static void
@@ -71,20 +75,22 @@ put32 (GByteArray *out,
 }
 
 /* A file's header fields from "version needed" to the extra field's length, the same in
- * its local header and its central directory entry: stored, the name in UTF-8, 1980-01-01
- * as its time. */
+ * its local header (where CRC and sizes are 0: the data descriptor after the bytes holds
+ * them) and its central directory entry: stored, a data descriptor, the name in UTF-8,
+ * 1980-01-01 as its time. */
 static void
 zip_header_fields (GByteArray     *out,
-                   const ZipEntry *entry)
+                   const ZipEntry *entry,
+                   gboolean        known)
 {
   put16 (out, 20);
-  put16 (out, 0x0800);
+  put16 (out, 0x0800 | 0x0008);
   put16 (out, 0);
   put16 (out, 0);
   put16 (out, (0 << 9) | (1 << 5) | 1);
-  put32 (out, entry->crc);
-  put32 (out, entry->size);
-  put32 (out, entry->size);
+  put32 (out, known ? entry->crc : 0);
+  put32 (out, known ? entry->size : 0);
+  put32 (out, known ? entry->size : 0);
   put16 (out, (guint)strlen (entry->name));
   put16 (out, 0);
 }
@@ -94,7 +100,7 @@ xuncha_office_zip_writer_new (void)
 {
   XunchaOfficeZipWriter *self = g_new0 (XunchaOfficeZipWriter, 1);
 
-  self->zip = g_byte_array_new ();
+  self->out = g_byte_array_new ();
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)zip_entry_free);
   return self;
 }
@@ -104,9 +110,57 @@ xuncha_office_zip_writer_free (XunchaOfficeZipWriter *self)
 {
   if (self == NULL)
     return;
-  g_clear_pointer (&self->zip, g_byte_array_unref);
+  g_clear_pointer (&self->out, g_byte_array_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_free (self);
+}
+
+void
+xuncha_office_zip_writer_begin (XunchaOfficeZipWriter *self,
+                                const char            *name)
+{
+  ZipEntry *entry;
+
+  g_return_if_fail (self != NULL && self->out != NULL && self->open == NULL);
+  g_return_if_fail (name != NULL && g_utf8_validate (name, -1, NULL));
+  g_return_if_fail (xuncha_office_zip_writer_size (self) < G_MAXUINT32);
+
+  entry = g_new0 (ZipEntry, 1);
+  entry->name = g_strdup (name);
+  entry->offset = (guint32)xuncha_office_zip_writer_size (self);
+  put32 (self->out, 0x04034b50);
+  zip_header_fields (self->out, entry, FALSE);
+  g_byte_array_append (self->out, (const guint8 *)entry->name, (guint)strlen (entry->name));
+  g_ptr_array_add (self->entries, entry);
+  self->open = entry;
+  self->crc = 0xffffffffu;
+}
+
+void
+xuncha_office_zip_writer_write (XunchaOfficeZipWriter *self,
+                                const guint8          *data,
+                                gsize                  length)
+{
+  g_return_if_fail (self != NULL && self->open != NULL);
+  g_return_if_fail (length <= G_MAXUINT32 - self->open->size);
+  g_return_if_fail (xuncha_office_zip_writer_size (self) + length < G_MAXUINT32);
+
+  self->crc = crc32_update (self->crc, data, length);
+  self->open->size += (guint32)length;
+  g_byte_array_append (self->out, data, (guint)length);
+}
+
+void
+xuncha_office_zip_writer_end (XunchaOfficeZipWriter *self)
+{
+  g_return_if_fail (self != NULL && self->open != NULL);
+
+  self->open->crc = self->crc ^ 0xffffffffu;
+  put32 (self->out, 0x08074b50);
+  put32 (self->out, self->open->crc);
+  put32 (self->out, self->open->size);
+  put32 (self->out, self->open->size);
+  self->open = NULL;
 }
 
 void
@@ -115,65 +169,75 @@ xuncha_office_zip_writer_add (XunchaOfficeZipWriter *self,
                               const guint8          *data,
                               gsize                  length)
 {
-  ZipEntry *entry;
+  xuncha_office_zip_writer_begin (self, name);
+  xuncha_office_zip_writer_write (self, data, length);
+  xuncha_office_zip_writer_end (self);
+}
 
-  g_return_if_fail (self != NULL && self->zip != NULL);
-  g_return_if_fail (name != NULL && g_utf8_validate (name, -1, NULL));
-  g_return_if_fail (length <= G_MAXUINT32 && self->zip->len + (guint64)length < G_MAXUINT32);
+guint64
+xuncha_office_zip_writer_size (XunchaOfficeZipWriter *self)
+{
+  g_return_val_if_fail (self != NULL && self->out != NULL, 0);
 
-  entry = g_new0 (ZipEntry, 1);
-  entry->name = g_strdup (name);
-  entry->size = (guint32)length;
-  entry->crc = crc32_of (data, length);
-  entry->offset = self->zip->len;
-  put32 (self->zip, 0x04034b50);
-  zip_header_fields (self->zip, entry);
-  g_byte_array_append (self->zip, (const guint8 *)entry->name, (guint)strlen (entry->name));
-  g_byte_array_append (self->zip, data, (guint)length);
-  g_ptr_array_add (self->entries, entry);
+  return self->taken + self->out->len;
 }
 
 gsize
-xuncha_office_zip_writer_size (XunchaOfficeZipWriter *self)
+xuncha_office_zip_writer_held (XunchaOfficeZipWriter *self)
 {
-  g_return_val_if_fail (self != NULL && self->zip != NULL, 0);
+  g_return_val_if_fail (self != NULL && self->out != NULL, 0);
 
-  return self->zip->len;
+  return self->out->len;
+}
+
+GBytes *
+xuncha_office_zip_writer_take (XunchaOfficeZipWriter *self)
+{
+  GByteArray *out;
+
+  g_return_val_if_fail (self != NULL && self->out != NULL, NULL);
+
+  out = g_steal_pointer (&self->out);
+  self->taken += out->len;
+  self->out = g_byte_array_new ();
+  return g_byte_array_free_to_bytes (out);
 }
 
 GBytes *
 xuncha_office_zip_writer_finish (XunchaOfficeZipWriter *self)
 {
-  GByteArray *zip;
+  GBytes *rest;
   guint32 directory;
+  guint32 length;
 
-  g_return_val_if_fail (self != NULL && self->zip != NULL, NULL);
+  g_return_val_if_fail (self != NULL && self->out != NULL && self->open == NULL, NULL);
 
-  zip = g_steal_pointer (&self->zip);
-  directory = zip->len;
+  directory = (guint32)xuncha_office_zip_writer_size (self);
   for (guint i = 0; i < self->entries->len; i++)
     {
       const ZipEntry *entry = self->entries->pdata[i];
 
-      put32 (zip, 0x02014b50);
-      put16 (zip, 20);
-      zip_header_fields (zip, entry);
-      put16 (zip, 0);
-      put16 (zip, 0);
-      put16 (zip, 0);
-      put32 (zip, 0);
-      put32 (zip, entry->offset);
-      g_byte_array_append (zip, (const guint8 *)entry->name, (guint)strlen (entry->name));
+      put32 (self->out, 0x02014b50);
+      put16 (self->out, 20);
+      zip_header_fields (self->out, entry, TRUE);
+      put16 (self->out, 0);
+      put16 (self->out, 0);
+      put16 (self->out, 0);
+      put32 (self->out, 0);
+      put32 (self->out, entry->offset);
+      g_byte_array_append (self->out, (const guint8 *)entry->name, (guint)strlen (entry->name));
     }
-  put32 (zip, 0x06054b50);
-  put16 (zip, 0);
-  put16 (zip, 0);
-  put16 (zip, self->entries->len);
-  put16 (zip, self->entries->len);
-  put32 (zip, zip->len - directory - 4 - 2 - 2 - 2 - 2);
-  put32 (zip, directory);
-  put16 (zip, 0);
+  length = (guint32)(xuncha_office_zip_writer_size (self) - directory);
+  put32 (self->out, 0x06054b50);
+  put16 (self->out, 0);
+  put16 (self->out, 0);
+  put16 (self->out, self->entries->len);
+  put16 (self->out, self->entries->len);
+  put32 (self->out, length);
+  put32 (self->out, directory);
+  put16 (self->out, 0);
+  rest = xuncha_office_zip_writer_take (self);
   g_ptr_array_set_size (self->entries, 0);
-  self->zip = g_byte_array_new ();
-  return g_byte_array_free_to_bytes (zip);
+  self->taken = 0;
+  return rest;
 }

@@ -11,8 +11,10 @@
  *                           grid when more than 500) and its street segments
  *   console-weekly-count    what the weekly report asks: a week of some 10,000 reports
  *                           (WEEK_EXTRA more in the last seven days) counted by category,
- *                           street, officer and case status, and the merchants of the 30
- *                           days to its end
+ *                           street, officer and case status, the merchants of the 30
+ *                           days to its end (one report in four names one), and the cases
+ *                           closed in the week or open past their deadline at its end (one
+ *                           report in ten is filed as a case, three in four of them closed)
  * The office lives on /dev/shm when there is one: loading a year through the records, one
  * durable transaction per report as devices send them, would otherwise spend its time in
  * fsync, which no query here does. */
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xuncha-office-case-records.h"
 #include "xuncha-office-sqlite-records.h"
 #include "xuncha-test-util.h"
 
@@ -39,6 +42,7 @@
 #define WEEK_RUNS 5
 #define FILTERED_RUNS 60
 #define SCAN_RUNS 3
+#define MERCHANTS 3000
 
 static const char * const categories[] = {
   "09006", "09005", "07001", "07003", "06001", "06029", "09001",
@@ -120,6 +124,8 @@ make_report (guint      i,
   report->position_source = g_strdup ("gps");
   report->street_id = g_strdup_printf ("s-%06u", street);
   report->street_offset_m = 20;
+  if (h % 4 == 1)
+    report->merchant_id = g_strdup_printf ("M%04u", (h >> 16) % MERCHANTS);
   return report;
 }
 
@@ -156,6 +162,43 @@ on_scan (const XunchaOfficeReportRecord *record,
     return TRUE;
   scan->matches++;
   return TRUE;
+}
+
+/* Files @report as a case with a deadline three days after it was made, and closes three
+ * in four of them one to five days after it was made: two steps, as the console makes them. */
+static void
+file_case (XunchaOfficeRecords    *records,
+           const XunchaWireReport *report,
+           guint                   i)
+{
+  g_autoptr(XunchaOfficeCaseEvent) file = xuncha_office_case_event_new ();
+  g_autoptr(XunchaOfficeCaseEvent) close = xuncha_office_case_event_new ();
+  g_autoptr(GDateTime) made = g_date_time_new_from_iso8601 (report->created_at, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 made_us = g_date_time_to_unix (made) * G_USEC_PER_SEC;
+  gint64 revision;
+
+  file->report_uuid = g_strdup (report->uuid);
+  file->at = made_us + (gint64)3600 * G_USEC_PER_SEC;
+  file->actor = g_strdup ("dispatch");
+  file->action = g_strdup ("file");
+  file->from_status = g_strdup ("上报");
+  file->to_status = g_strdup ("立案");
+  file->deadline_us = made_us + (gint64)3 * 86400 * G_USEC_PER_SEC;
+  if (!xuncha_office_case_records_case_change (XUNCHA_OFFICE_CASE_RECORDS (records), file, 0,
+                                               &revision, &error))
+    g_error ("Filing a case: %s", error->message);
+  if (i % 4 == 0)
+    return;
+  close->report_uuid = g_strdup (report->uuid);
+  close->at = made_us + (gint64)(1 + i % 5) * 86400 * G_USEC_PER_SEC;
+  close->actor = g_strdup ("dispatch");
+  close->action = g_strdup ("close_override");
+  close->from_status = g_strdup ("立案");
+  close->to_status = g_strdup ("结案");
+  if (!xuncha_office_case_records_case_change (XUNCHA_OFFICE_CASE_RECORDS (records), close, 1,
+                                               &revision, &error))
+    g_error ("Closing a case: %s", error->message);
 }
 
 static double
@@ -293,9 +336,8 @@ main (int    argc,
       if (!xuncha_office_records_report_put (records, &officers[i % OFFICERS], report, &created,
                                              &receipt, &error))
         g_error ("Loading report %u: %s", i, error->message);
-      if (i % 10 == 3
-          && !xuncha_office_records_report_set_status (records, report->uuid, "filed", &error))
-        g_error ("Setting a status: %s", error->message);
+      if (i % 10 == 3)
+        file_case (records, report, i / 10);
     }
   for (guint i = 0; i < WEEK_EXTRA; i++)
     {
@@ -367,12 +409,13 @@ main (int    argc,
       ms = ms_since (start);
       g_array_append_val (map_scans, ms);
     }
-  /* The weekly report's counts: the week by category, street, officer and case status, and
-   * the merchants of the 30 days to its end. */
+  /* The weekly report's counts: the week by category, street, officer and case status, the
+   * merchants of the 30 days to its end, and the week's case figures. */
   for (guint n = 0; n < WEEK_RUNS; n++)
     {
       g_autoptr(XunchaOfficeReportFilter) f = xuncha_office_report_filter_new ();
-      gint64 counted = 0;
+      g_autoptr(GPtrArray) outcomes = NULL;
+      gint64 counted = 0, merchants = 0;
       double ms;
 
       start = g_get_monotonic_time ();
@@ -389,11 +432,19 @@ main (int    argc,
           g_assert_no_error (error);
           for (guint i = 0; i < counts->len && group == XUNCHA_OFFICE_REPORT_GROUP_CATEGORY; i++)
             counted += ((XunchaOfficeReportCount *)counts->pdata[i])->count;
+          if (group == XUNCHA_OFFICE_REPORT_GROUP_MERCHANT)
+            merchants = counts->len;
         }
+      outcomes = xuncha_office_case_records_case_outcomes (
+        XUNCHA_OFFICE_CASE_RECORDS (records), (f->to_s - 7 * 86400) * G_USEC_PER_SEC,
+        f->to_s * G_USEC_PER_SEC, &error);
+      g_assert_no_error (error);
       ms = ms_since (start);
       g_array_append_val (week_times, ms);
       if (n == 0)
-        g_printerr ("The week holds %" G_GINT64_FORMAT " reports\n", counted);
+        g_printerr ("The week holds %" G_GINT64_FORMAT " reports, %" G_GINT64_FORMAT
+                    " merchants in 30 days and %u case outcomes\n", counted, merchants,
+                    outcomes->len);
     }
   {
     g_autoptr(XunchaOfficeReportFilter) f = xuncha_office_report_filter_new ();
