@@ -9,6 +9,7 @@ struct _XunchaOfficeWorkerPool
 
   GThreadPool  *threads;   /* NULL with 0 workers */
   GMainContext *context;   /* where jobs are finished */
+  guint         unfinished; /* submitted, @done not yet run; on @context's thread only */
 };
 
 G_DEFINE_FINAL_TYPE (XunchaOfficeWorkerPool, xuncha_office_worker_pool, G_TYPE_OBJECT)
@@ -27,6 +28,7 @@ job_finish (gpointer user_data)
   Job *job = user_data;
 
   job->done (job->data);
+  job->pool->unfinished--;
   g_object_unref (job->pool);
   g_free (job);
   return G_SOURCE_REMOVE;
@@ -117,6 +119,18 @@ xuncha_office_worker_pool_submit (XunchaOfficeWorkerPool *self,
   job->run = run;
   job->done = done;
   job->data = data;
+  self->unfinished++;
   /* An exclusive pool's threads exist already: pushing cannot fail. */
   g_thread_pool_push (self->threads, job, NULL);
+}
+
+void
+xuncha_office_worker_pool_finish (XunchaOfficeWorkerPool *self)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_WORKER_POOL (self));
+
+  /* A job finished may submit the next (a photo's pieces, then its commit): all of them
+   * run, each to its end. */
+  while (self->unfinished > 0)
+    g_main_context_iteration (self->context, TRUE);
 }
