@@ -10,6 +10,8 @@
 #endif
 
 #include "xuncha-core.h"
+#include "xuncha-evidence-log.h"
+#include "xuncha-test-device.h"
 #include "xuncha-test-office.h"
 #include "xuncha-test-util.h"
 
@@ -492,6 +494,170 @@ test_stop_while_busy (void)
   setup_free (s);
 }
 
+/* A device's signed manifests, as it sends them: one PUT api/v1/evidence of
+ * XUNCHA_WIRE_EVIDENCE_MAX_PER_CALL manifests, each signed with its enrolled key. */
+typedef struct
+{
+  char   *device_dir;
+  char   *token;
+  GBytes *evidence;
+} SignedDevice;
+
+static SignedDevice *
+signed_device_new (Setup *s)
+{
+  XunchaTestCerts *certs = xuncha_test_certs ();
+  SignedDevice *device = g_new0 (SignedDevice, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XunchaStore) store = NULL;
+  g_autoptr(XunchaEvidenceKey) key = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autofree char *code = xuncha_test_office_add_officer (s->dir, "E1", "T1", FALSE);
+  g_autofree char *device_key = NULL;
+  g_autofree char *encoded = NULL;
+  XunchaCredentialsStore used;
+  gint64 last = 0;
+  gsize length;
+
+  device->device_dir = xuncha_test_make_tmpdir ();
+  store = xuncha_store_open (device->device_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (xuncha_store_prepare_for_use (store, &error));
+  g_assert_true (xuncha_sync_enroll (store, s->office->url, "E1", code, certs->ca, NULL,
+                                     "test phone", &used, NULL, &error));
+  g_assert_no_error (error);
+  device->token = xuncha_credentials_load (device->device_dir, s->office->url, "E1", &used,
+                                           &error);
+  g_assert_no_error (error);
+  key = xuncha_evidence_log_load_key (store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  for (guint i = 0; i < XUNCHA_WIRE_EVIDENCE_MAX_PER_CALL; i++)
+    {
+      g_autofree char *uuid = xuncha_test_device_add_report (store, 0, 0);
+
+      g_assert_true (xuncha_evidence_log_sign_if_unsigned (store, key, uuid, &error));
+      g_assert_no_error (error);
+    }
+  batch = xuncha_evidence_log_unsent (store, "E1", &device_key,
+                                      XUNCHA_WIRE_EVIDENCE_MAX_PER_CALL, 4 * 1024 * 1024, &last,
+                                      &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->len, ==, XUNCHA_WIRE_EVIDENCE_MAX_PER_CALL);
+  encoded = xuncha_wire_evidence_encode (batch);
+  length = strlen (encoded);
+  device->evidence = g_bytes_new_take (g_steal_pointer (&encoded), length);
+  return device;
+}
+
+static void
+signed_device_free (SignedDevice *device)
+{
+  xuncha_test_remove_tree (device->device_dir);
+  g_free (device->device_dir);
+  g_free (device->token);
+  g_bytes_unref (device->evidence);
+  g_free (device);
+}
+
+typedef struct
+{
+  Setup        *s;
+  SignedDevice *device;
+  char         *url;
+  guint         calls;
+} Sender;
+
+/* The same manifests again and again, as a device whose answers were lost sends them: the
+ * office checks every signature each time before it finds them held. */
+static gpointer
+sender_run (gpointer data)
+{
+  Sender *sender = data;
+  XunchaTestCerts *certs = xuncha_test_certs ();
+
+  for (;;)
+    {
+      g_autoptr(XunchaHttp) http = xuncha_http_new (sender->url, certs->ca, NULL, NULL);
+      g_autoptr(XunchaHttpResponse) response = NULL;
+
+      xuncha_http_set_token (http, sender->device->token);
+      response = xuncha_http_request (http, "PUT", "api/v1/evidence", "application/json",
+                                      sender->device->evidence, NULL, NULL, NULL, NULL, NULL);
+      if (response == NULL)
+        break;
+      g_assert_cmpint (response->status, ==, 200);
+      sender->calls++;
+    }
+  return NULL;
+}
+
+#define VERIFYING_SENDERS 4
+#define VERIFYING_ROUNDS 16
+
+/* SIGTERM while the workers check devices' signatures (libcrypto, SM2): the office exits 0
+ * every time. One that exited with a worker inside libcrypto had OpenSSL's own clean-up at
+ * exit (atexit) free what the worker was using: killed by SIGSEGV now and then natively,
+ * often under emulation, where its exit is slow. */
+static void
+test_stop_while_verifying (void)
+{
+  Setup *s = setup_new ();
+  SignedDevice *device;
+  GRand *rand;
+  guint calls = 0;
+
+  if (s == NULL)
+    return;
+  device = signed_device_new (s);
+  g_assert_cmpuint (try_call (s, s->office->url, "GET", "api/v1/me", NULL, NULL), ==, 200);
+  rand = g_rand_new ();
+  for (guint round = 0; round < VERIFYING_ROUNDS; round++)
+    {
+      Sender senders[VERIFYING_SENDERS] = { 0 };
+      GThread *threads[VERIFYING_SENDERS];
+      g_autofree char *url = g_strdup (s->office->url);
+
+      /* The first PUT keeps them; every later one finds them held (200). */
+      if (round == 0)
+        {
+          g_autoptr(XunchaHttp) http = xuncha_http_new (url, xuncha_test_certs ()->ca, NULL,
+                                                        NULL);
+          g_autoptr(XunchaHttpResponse) response = NULL;
+          g_autoptr(GError) error = NULL;
+
+          xuncha_http_set_token (http, device->token);
+          response = xuncha_http_request (http, "PUT", "api/v1/evidence", "application/json",
+                                          device->evidence, NULL, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_test_message ("evidence: %ld %s", response->status,
+                          xuncha_http_response_text (response));
+          g_assert_cmpint (response->status, ==, 200);
+        }
+      for (guint i = 0; i < VERIFYING_SENDERS; i++)
+        {
+          senders[i].s = s;
+          senders[i].device = device;
+          senders[i].url = url;
+          threads[i] = g_thread_new ("sender", sender_run, &senders[i]);
+        }
+      g_usleep ((gulong)g_rand_int_range (rand, 200, 800) * 1000 * slowdown ());
+      /* Exits 0: asserted there. */
+      xuncha_test_office_stop (s->office, SIGTERM);
+      for (guint i = 0; i < VERIFYING_SENDERS; i++)
+        {
+          g_thread_join (threads[i]);
+          calls += senders[i].calls;
+        }
+      xuncha_test_office_restart (s->office);
+    }
+  g_test_message ("%u rounds: %u evidence PUTs of %u manifests answered",
+                  VERIFYING_ROUNDS, calls, XUNCHA_WIRE_EVIDENCE_MAX_PER_CALL);
+  g_rand_free (rand);
+  signed_device_free (device);
+  setup_free (s);
+}
+
 #define START_ROUNDS 10
 
 /* SIGTERM as soon as the office says it listens (a supervisor's stop right after its
@@ -521,5 +687,6 @@ main (int argc, char **argv)
   g_test_add_func ("/office-stall/stop-finishes-held-put", test_stop_finishes_held_put);
   g_test_add_func ("/office-stall/stop-while-busy", test_stop_while_busy);
   g_test_add_func ("/office-stall/stop-at-start", test_stop_at_start);
+  g_test_add_func ("/office-stall/stop-while-verifying", test_stop_while_verifying);
   return g_test_run ();
 }
