@@ -331,8 +331,8 @@ test_large_photo_in_order (void)
 /* Told to stop while a worker runs a job, the office finishes the job before it exits: a
  * report's PUT that waits on the records' write lock when SIGTERM comes is stored once
  * the lock is free, and the office exits 0. An office that returned from its main loop
- * at once left the worker running while its exit tore down the libraries and objects the
- * job was using (a SIGSEGV at emulation speed); its transaction was never committed. */
+ * at once left the worker running into its exit (see stop-while-verifying for what that
+ * did to a worker in libcrypto), and the report's transaction was never committed. */
 static void
 test_stop_finishes_held_put (void)
 {
