@@ -352,13 +352,15 @@ test_stop_finishes_held_put (void)
   put.s = s;
   put.report = report_json (REPORT_UUID, s->sha);
   thread = g_thread_new ("put", put_report, &put);
-  /* The PUT reaches the office and its job waits for the lock. */
-  g_usleep (300 * 1000 * slowdown ());
+  /* The PUT reaches the office and its job waits for the lock. The lock is held for at
+   * most 2.5 s in all: the job's wait ends at the records' busy timeout (5 s), with a
+   * 503 and nothing stored. */
+  g_usleep (MIN (300 * slowdown (), 2000) * 1000);
   g_assert_cmpint (g_atomic_int_get (&put.done), ==, 0);
 
   g_assert_cmpint (kill (s->office->pid, SIGTERM), ==, 0);
   /* Time for the office to act on the signal while the job still waits. */
-  g_usleep (300 * 1000 * slowdown ());
+  g_usleep (500 * 1000);
   lock_release (&lock);
   g_thread_join (g_steal_pointer (&thread));
   /* Exits 0 (asserted there) once the job is done. */
