@@ -33,6 +33,7 @@ struct _XunchaOfficeServer
   GHashTable          *handshakes;       /* Handshake: accepted, TLS not yet done */
   GHashTable          *idle;             /* Idle: kept-alive connections between requests */
   GHashTable          *refusals;         /* Refusal: connections answered without their body */
+  gboolean             stopped;          /* xuncha_office_server_stop(): no connection more */
 };
 
 /* A body must arrive at least this fast (bytes per second) once its headers are in: slow
@@ -285,6 +286,9 @@ on_job_disconnected (SoupServerMessage *msg,
   Job *job = user_data;
 
   job->disconnected = TRUE;
+  /* For the jobs its job starts after (a photo's next piece, its commit): libsoup says it
+   * once. */
+  g_object_set_data (G_OBJECT (msg), "xuncha-disconnected", GINT_TO_POINTER (TRUE));
 }
 
 /* On a worker: the pieces in order, up to the first failed write. */
@@ -692,6 +696,7 @@ job_new (XunchaOfficeServer *self,
   job->kind = kind;
   job->disconnected_id = g_signal_connect (msg, "disconnected",
                                            G_CALLBACK (on_job_disconnected), job);
+  job->disconnected = g_object_get_data (G_OBJECT (msg), "xuncha-disconnected") != NULL;
   return job;
 }
 
@@ -1707,7 +1712,7 @@ on_handshake_done (GObject      *stream,
   if (self != NULL)
     g_hash_table_steal (self->handshakes, handshake);
   if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (stream), result, &error)
-      && self != NULL)
+      && self != NULL && !self->stopped)
     hand_to_soup (self, handshake->socket, handshake->stream);
   else
     {
@@ -1876,6 +1881,18 @@ inert_listener (XunchaOfficeServer  *self,
   return listening && soup_server_listen_socket (self->soup, socket, 0, error);
 }
 
+/* A handshake still running when the office stops: its socket is shut, so it fails soon. */
+static void
+handshake_end (gpointer key,
+               gpointer value,
+               gpointer user_data)
+{
+  Handshake *handshake = key;
+
+  g_clear_handle_id (&handshake->deadline, g_source_remove);
+  g_socket_shutdown (handshake->socket, TRUE, TRUE, NULL);
+}
+
 static void
 xuncha_office_server_finalize (GObject *object)
 {
@@ -2005,4 +2022,35 @@ xuncha_office_server_listen (XunchaOfficeServer  *self,
   self->listen_socket = g_steal_pointer (&socket);
   accept_watch (self);
   return TRUE;
+}
+
+void
+xuncha_office_server_stop (XunchaOfficeServer *self)
+{
+  g_return_if_fail (XUNCHA_IS_OFFICE_SERVER (self));
+
+  if (self->stopped)
+    return;
+  self->stopped = TRUE;
+  if (self->accept_source != NULL)
+    g_source_destroy (self->accept_source);
+  g_clear_pointer (&self->accept_source, g_source_unref);
+  g_clear_handle_id (&self->accept_retry, g_source_remove);
+  if (self->listen_socket != NULL)
+    g_socket_close (self->listen_socket, NULL);
+  /* Every connection ends: a message whose job runs is let go when the job is done
+   * (job_done()), its upload aborted unless its commit ran. */
+  soup_server_disconnect (self->soup);
+  g_hash_table_remove_all (self->idle);
+  g_hash_table_remove_all (self->refusals);
+  /* A TLS handshake runs on a thread of GLib's and a job on a worker: the office exits
+   * only once none runs, or its exit would tear down the libraries (GnuTLS, libpq,
+   * libcrypto) and the records under them. */
+  g_hash_table_foreach (self->handshakes, handshake_end, NULL);
+  while (g_hash_table_size (self->handshakes) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  xuncha_office_worker_pool_finish (self->workers);
+  /* What the last jobs' ends handed back (a connection to keep alive): ended too. */
+  g_hash_table_remove_all (self->idle);
+  g_hash_table_remove_all (self->refusals);
 }

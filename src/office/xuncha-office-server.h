@@ -35,4 +35,10 @@ gboolean            xuncha_office_server_listen     (XunchaOfficeServer   *self,
                                                      guint16              *bound_port,
                                                      GError              **error);
 
+/* The office stops: no new connection is taken, those open end, and it returns once no
+ * TLS handshake and no job of the worker pool runs any more (each job runs to its end: a
+ * report a worker is storing is stored, though its device hears no answer and sends it
+ * again). Then the server, its API and their records may be freed. */
+void                xuncha_office_server_stop       (XunchaOfficeServer   *self);
+
 G_END_DECLS

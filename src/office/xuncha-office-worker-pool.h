@@ -27,4 +27,9 @@ void                    xuncha_office_worker_pool_submit (XunchaOfficeWorkerPool
                                                           XunchaOfficeJobDone     done,
                                                           gpointer                data);
 
+/* Runs the pool's main context until every job submitted has run and been finished: after
+ * it no worker touches what a job was given, so the office may free it and exit. Called
+ * on that context's thread once nothing submits new work (the server stopped). */
+void                    xuncha_office_worker_pool_finish (XunchaOfficeWorkerPool *self);
+
 G_END_DECLS

@@ -333,6 +333,12 @@ cmd_serve (int    argc,
   server = xuncha_office_server_new (api, pool, certificate);
   xuncha_office_server_set_console (server, console);
   xuncha_office_server_set_timeout (server, (guint)MAX (request_timeout, 0));
+  /* Before the first connection and before the line that tells a supervisor the office
+   * is up: a SIGTERM from then on stops it cleanly (xuncha_office_server_stop()), never
+   * with the signal's default action. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_quit_signal, loop);
+  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   if (!xuncha_office_server_listen (server, host, (guint16)port_number, &port, &error))
     {
       g_printerr (_("Could not listen on %s: %s\n"), listen, error->message);
@@ -345,10 +351,9 @@ cmd_serve (int    argc,
           port);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, on_quit_signal, loop);
-  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   g_main_loop_run (loop);
+  /* Not before the workers are done: what they use is freed on the way out. */
+  xuncha_office_server_stop (server);
   return 0;
 }
 
