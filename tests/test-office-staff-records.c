@@ -212,11 +212,11 @@ test_sessions (Fixture       *f,
                                                                            "alice", NULL, NULL);
 
   g_assert_no_error (error);
-  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s1, 0, &error));
-  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s2, 0, &error));
-  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s3, 0, &error));
+  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s1, 0, NULL, &error));
+  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s2, 0, NULL, &error));
+  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s3, 0, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (xuncha_office_staff_records_session_add (f->staff, ghost, 0, &error));
+  g_assert_false (xuncha_office_staff_records_session_add (f->staff, ghost, 0, NULL, &error));
   g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
@@ -270,8 +270,8 @@ test_sessions (Fixture       *f,
     g_autoptr(XunchaOfficeStaffSession) old = make_session ("old", "bob", 100);
     g_autoptr(XunchaOfficeStaffSession) fresh = make_session ("fresh", "bob", 10000);
 
-    g_assert_true (xuncha_office_staff_records_session_add (f->staff, old, 0, &error));
-    g_assert_true (xuncha_office_staff_records_session_add (f->staff, fresh, 9000, &error));
+    g_assert_true (xuncha_office_staff_records_session_add (f->staff, old, 0, NULL, &error));
+    g_assert_true (xuncha_office_staff_records_session_add (f->staff, fresh, 9000, NULL, &error));
     g_assert_no_error (error);
     g_assert_null (xuncha_office_staff_records_session_get (f->staff, old->id_sha256, &error));
     g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
@@ -719,6 +719,48 @@ test_officer_changes_audited (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* A login's session and its audit entry are one transaction: an unknown account gets
+ * neither, and an entry the log refuses (no actor) leaves no session. */
+static void
+test_login_audited (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = add_account (f, "alice", XUNCHA_OFFICE_STAFF_ROLE_ADMIN, NULL);
+  g_autoptr(XunchaOfficeStaffSession) session = make_session ("one", "alice", 1000);
+  g_autoptr(XunchaOfficeStaffSession) ghost = make_session ("ghost", "nobody", 1000);
+  g_autoptr(XunchaOfficeStaffSession) refused = make_session ("two", "alice", 1000);
+  g_autoptr(XunchaOfficeStaffSession) kept = NULL;
+  g_autoptr(XunchaOfficeAuditEntry) login = xuncha_office_audit_entry_new ("alice", "login",
+                                                                           NULL, NULL,
+                                                                           "192.0.2.7");
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_assert_true (xuncha_office_staff_records_session_add (f->staff, session, 0, login, &error));
+  g_assert_no_error (error);
+  g_assert_false (xuncha_office_staff_records_session_add (f->staff, ghost, 0, login, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&login->actor, g_free);
+  g_assert_false (xuncha_office_staff_records_session_add (f->staff, refused, 0, login,
+                                                           &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  kept = xuncha_office_staff_records_session_get (f->staff, session->id_sha256, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kept->staff_name, ==, "alice");
+  g_assert_null (xuncha_office_staff_records_session_get (f->staff, refused->id_sha256,
+                                                          &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* The account's staff.add and the one login. */
+  entries = audit_entries (f);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (((XunchaOfficeAuditEntry *)entries->pdata[0])->action, ==, "login");
+  g_assert_cmpstr (((XunchaOfficeAuditEntry *)entries->pdata[0])->after, ==, "192.0.2.7");
+}
+
 /* Opened again (an office restarted), the accounts are there and the schema is not
  * migrated twice. */
 static void
@@ -768,6 +810,7 @@ main (int    argc,
   ADD ("reopen", test_reopen);
   ADD ("officer-states", test_officer_states);
   ADD ("officer-changes-audited", test_officer_changes_audited);
+  ADD ("login-audited", test_login_audited);
 #undef ADD
 
   return g_test_run ();
