@@ -399,6 +399,36 @@ segments_text (const char * const *ids)
   return g_string_free (text, FALSE);
 }
 
+gboolean
+xuncha_office_cli_officer_add (XunchaOfficeRecords      *records,
+                               const XunchaWireOfficer  *officer,
+                               char                    **code,
+                               GError                  **error)
+{
+  g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(XunchaOfficeOfficerState) before = officer_state (records, officer->id,
+                                                              &lookup_error);
+  g_autofree char *before_text = NULL, *after_text = NULL;
+  g_autoptr(XunchaOfficeAuditEntry) audit = NULL;
+  XunchaOfficeOfficerState after = { .officer = *officer, .code_open = TRUE };
+
+  if (lookup_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&lookup_error));
+      return FALSE;
+    }
+  /* Adding again renews his code; the devices he has keep working. */
+  if (before != NULL)
+    {
+      before_text = xuncha_office_officer_state_audit_text (before);
+      after.devices = before->devices;
+    }
+  after_text = xuncha_office_officer_state_audit_text (&after);
+  audit = xuncha_office_audit_entry_new (OFFICER_ACTOR, "officer.add", officer->id, before_text,
+                                         after_text);
+  return xuncha_office_records_officer_add_with_audit (records, officer, audit, code, error);
+}
+
 static int
 cmd_officer_assign (XunchaOfficeRecords *records,
                     const char          *id,
@@ -467,26 +497,12 @@ cmd_officer (int    argc,
   if (!open_backend (1, &records, NULL))
     return 1;
 
-  before = officer_state (records, argv[2], &error);
-  if (before == NULL && error != NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  before_text = before != NULL ? xuncha_office_officer_state_audit_text (before) : NULL;
   if (g_str_equal (argv[1], "add"))
     {
       XunchaWireOfficer officer = { argv[2], name, team, leader };
-      /* Adding again renews his code; the devices he has keep working. */
-      XunchaOfficeOfficerState after = { .officer = officer, .code_open = TRUE,
-                                         .devices = before != NULL ? before->devices : 0 };
       g_autofree char *code = NULL;
 
-      after_text = xuncha_office_officer_state_audit_text (&after);
-      audit = xuncha_office_audit_entry_new (OFFICER_ACTOR, "officer.add", argv[2], before_text,
-                                             after_text);
-      if (!xuncha_office_records_officer_add_with_audit (records, &officer, audit, &code,
-                                                         &error))
+      if (!xuncha_office_cli_officer_add (records, &officer, &code, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
@@ -498,10 +514,17 @@ cmd_officer (int    argc,
       return 0;
     }
 
+  before = officer_state (records, argv[2], &error);
+  if (before == NULL && error != NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
   if (before != NULL)
     {
       XunchaOfficeOfficerState after = *before;
 
+      before_text = xuncha_office_officer_state_audit_text (before);
       after.revoked = TRUE;
       after.devices = 0;
       after.code_open = FALSE;
