@@ -493,6 +493,72 @@ test_officer_lifecycle (void)
   xuncha_test_remove_tree (second_device);
 }
 
+/* The audit log's @column (before, after, or count(*) with @column NULL) of officer K1's
+ * entries of @action by the command line: NULL for none. */
+static char *
+cli_audit (const char *action,
+           const char *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM audit_log WHERE actor = 'command line'"
+                                          " AND subject = 'K1' AND action = $1",
+                                          column != NULL ? column : "count(*)");
+
+  return xuncha_test_office_query (fixture->dir, sql, action);
+}
+
+/* Issue 16: the command line's officer add, assign and revoke each write their audit entry
+ * (actor "command line", before → after) with the change; one that fails (an unknown
+ * segment or officer) changes nothing and audits nothing. */
+static void
+test_officers_cli (void)
+{
+  g_autofree char *out = NULL, *err = NULL, *text = NULL;
+
+  g_free (xuncha_test_office_admin (fixture->dir, "officer", "add", "K1", "--name", "柯",
+                                    "--team", "T1", NULL));
+  text = cli_audit ("officer.add", "after");
+  g_assert_cmpstr (text, ==, "name=柯 team=T1 leader=no revoked=no devices=0 code=open");
+  g_clear_pointer (&text, g_free);
+  text = cli_audit ("officer.add", "before");
+  g_assert_null (text);
+
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &out, &err, "officer", "assign", "K1",
+                                           "s-102", "s-999", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "s-999"));
+  text = cli_audit ("officer.segments", NULL);
+  g_assert_cmpstr (text, ==, "0");
+  g_clear_pointer (&text, g_free);
+  text = xuncha_test_office_query (fixture->dir, "SELECT count(*) FROM assignments "
+                                   "WHERE officer_id = $1", "K1");
+  g_assert_cmpstr (text, ==, "0");
+  g_clear_pointer (&text, g_free);
+
+  g_free (xuncha_test_office_admin (fixture->dir, "officer", "assign", "K1", "s-103", "s-102",
+                                    "s-103", NULL));
+  text = cli_audit ("officer.segments", "before");
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+  text = cli_audit ("officer.segments", "after");
+  g_assert_cmpstr (text, ==, "s-102 s-103");
+  g_clear_pointer (&text, g_free);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (xuncha_test_office_run (fixture->dir, &out, &err, "officer", "revoke",
+                                           "K404", NULL), ==, 1);
+  text = xuncha_test_office_query (fixture->dir, "SELECT count(*) FROM audit_log "
+                                   "WHERE subject = $1", "K404");
+  g_assert_cmpstr (text, ==, "0");
+  g_clear_pointer (&text, g_free);
+
+  g_free (xuncha_test_office_admin (fixture->dir, "officer", "revoke", "K1", NULL));
+  text = cli_audit ("officer.revoke", "before");
+  g_assert_cmpstr (text, ==, "name=柯 team=T1 leader=no revoked=no devices=0 code=open");
+  g_clear_pointer (&text, g_free);
+  text = cli_audit ("officer.revoke", "after");
+  g_assert_cmpstr (text, ==, "name=柯 team=T1 leader=no revoked=yes devices=0 code=none");
+}
+
 /* The pages in Chinese: the list's headings and a segment count as the office writes it. */
 static void
 test_chinese (void)
@@ -523,6 +589,7 @@ main (int    argc,
   set_up ();
   g_test_add_func ("/office-console-officers/lifecycle", test_officer_lifecycle);
   g_test_add_func ("/office-console-officers/chinese", test_chinese);
+  g_test_add_func ("/office-console-officers/command-line", test_officers_cli);
   status = g_test_run ();
   tear_down ();
   return status;

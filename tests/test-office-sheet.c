@@ -115,6 +115,15 @@ test_sheet (void)
   g_assert_nonnull (strstr (html, "@page{size:A4"));
   name = xuncha_test_office_query (office_dir, "SELECT team FROM officers WHERE id = $1", "Q003");
   g_assert_cmpstr (name, ==, "T1");
+  /* Each new code in the audit log with it, as the command line's. */
+  {
+    g_autofree char *audited = xuncha_test_office_query (office_dir,
+                                                         "SELECT count(*) FROM audit_log "
+                                                         "WHERE action = 'officer.add' AND "
+                                                         "actor = $1", "command line");
+
+    g_assert_cmpstr (audited, ==, "3");
+  }
 
   texts = xuncha_test_read_qr_codes (html);
   g_assert_cmpuint (texts->len, ==, 3);

@@ -212,11 +212,11 @@ test_sessions (Fixture       *f,
                                                                            "alice", NULL, NULL);
 
   g_assert_no_error (error);
-  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s1, 0, &error));
-  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s2, 0, &error));
-  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s3, 0, &error));
+  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s1, 0, NULL, &error));
+  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s2, 0, NULL, &error));
+  g_assert_true (xuncha_office_staff_records_session_add (f->staff, s3, 0, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (xuncha_office_staff_records_session_add (f->staff, ghost, 0, &error));
+  g_assert_false (xuncha_office_staff_records_session_add (f->staff, ghost, 0, NULL, &error));
   g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
@@ -270,8 +270,8 @@ test_sessions (Fixture       *f,
     g_autoptr(XunchaOfficeStaffSession) old = make_session ("old", "bob", 100);
     g_autoptr(XunchaOfficeStaffSession) fresh = make_session ("fresh", "bob", 10000);
 
-    g_assert_true (xuncha_office_staff_records_session_add (f->staff, old, 0, &error));
-    g_assert_true (xuncha_office_staff_records_session_add (f->staff, fresh, 9000, &error));
+    g_assert_true (xuncha_office_staff_records_session_add (f->staff, old, 0, NULL, &error));
+    g_assert_true (xuncha_office_staff_records_session_add (f->staff, fresh, 9000, NULL, &error));
     g_assert_no_error (error);
     g_assert_null (xuncha_office_staff_records_session_get (f->staff, old->id_sha256, &error));
     g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
@@ -474,6 +474,293 @@ test_officer_states (Fixture       *f,
   xuncha_office_receipt_clear (&receipt);
 }
 
+/* The audit log's entries, newest first. */
+static GPtrArray *
+audit_entries (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries = xuncha_office_staff_records_audit_list (f->staff, 0, 100, &error);
+
+  g_assert_no_error (error);
+  return entries;
+}
+
+static void
+assert_newest_entry (Fixture    *f,
+                     guint       count,
+                     const char *action,
+                     const char *subject,
+                     const char *before,
+                     const char *after)
+{
+  g_autoptr(GPtrArray) entries = audit_entries (f);
+  const XunchaOfficeAuditEntry *entry;
+
+  g_assert_cmpuint (entries->len, ==, count);
+  entry = entries->pdata[0];
+  g_assert_cmpstr (entry->actor, ==, "admin");
+  g_assert_cmpstr (entry->action, ==, action);
+  g_assert_cmpstr (entry->subject, ==, subject);
+  g_assert_cmpstr (entry->before, ==, before);
+  g_assert_cmpstr (entry->after, ==, after);
+  g_assert_cmpint (entry->at, >, 0);
+}
+
+static XunchaOfficeOfficerState *
+officer_state (Fixture    *f,
+               const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = xuncha_office_staff_records_officer_states (f->staff, NULL, id,
+                                                                           &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_steal_index (found, 0);
+}
+
+static void
+import_streets (Fixture *f,
+                guint    count)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) streets = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)xuncha_office_street_free);
+  gint64 revision = 0;
+  guint changed = 0, deleted = 0;
+
+  for (guint i = 1; i <= count; i++)
+    {
+      XunchaOfficeStreet *street = xuncha_office_street_new ();
+      GArray *line = g_array_new (FALSE, FALSE, sizeof (double));
+      double coordinates[] = { 104.06 + i * 0.001, 30.65, 104.061 + i * 0.001, 30.651 };
+
+      street->id = g_strdup_printf ("s-%u", i);
+      street->name = g_strdup ("陈寿路");
+      street->street_class = g_strdup ("strict");
+      g_array_append_vals (line, coordinates, G_N_ELEMENTS (coordinates));
+      g_ptr_array_add (street->lines, line);
+      g_ptr_array_add (streets, street);
+    }
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &deleted, &error));
+  g_assert_no_error (error);
+}
+
+/* Issue 16: each officer change (add, add again, assign, revoke, reset) and its audit entry
+ * are one transaction. A change that fails (an id already held, an unknown segment or
+ * officer) writes no entry; an entry that cannot be written (no actor: the log refuses
+ * it) undoes the change. */
+static void
+test_officer_changes_audited (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  XunchaWireOfficer a = { "A1", "甲", "T1", FALSE }, taken = { "A1", "冒名", "T9", TRUE };
+  XunchaWireOfficer b = { "B2", "乙", NULL, FALSE };
+  const char *both[] = { "s-1", "s-2", NULL }, *unknown[] = { "s-1", "s-9", NULL };
+  const char *first[] = { "s-1", NULL };
+  g_autofree char *code = NULL, *again = NULL, *token = NULL, *renewed = NULL;
+  g_autofree char *code_b = NULL, *b_token = NULL;
+  g_auto(XunchaWireOfficer) enrolled = { 0 };
+  g_autoptr(XunchaOfficeAuditEntry) entry = NULL;
+  g_autoptr(XunchaOfficeOfficerState) state = NULL;
+  g_auto(GStrv) assigned = NULL;
+
+  import_streets (f, 2);
+
+  /* Added, with "after" his state; the same id again is refused and audits nothing. */
+  entry = xuncha_office_audit_entry_new ("admin", "officer.add", "A1", NULL, "name=甲");
+  g_assert_true (xuncha_office_records_officer_add_new_with_audit (f->records, &a, entry, &code,
+                                                                   &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (code);
+  assert_newest_entry (f, 1, "officer.add", "A1", NULL, "name=甲");
+  g_assert_false (xuncha_office_records_officer_add_new_with_audit (f->records, &taken, entry,
+                                                                    &again, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_null (again);
+  assert_newest_entry (f, 1, "officer.add", "A1", NULL, "name=甲");
+  state = officer_state (f, "A1");
+  g_assert_cmpstr (state->officer.name, ==, "甲");
+  g_clear_pointer (&state, xuncha_office_officer_state_free);
+  g_clear_pointer (&entry, xuncha_office_audit_entry_free);
+
+  /* Segments: an unknown one refuses the whole list, and audits nothing; so does an
+   * unknown officer. */
+  entry = xuncha_office_audit_entry_new ("admin", "officer.segments", "A1", "", "s-1 s-2");
+  g_assert_true (xuncha_office_records_assign_streets_with_audit (f->records, "A1", both, entry,
+                                                                  &error));
+  g_assert_no_error (error);
+  assert_newest_entry (f, 2, "officer.segments", "A1", "", "s-1 s-2");
+  g_clear_pointer (&entry, xuncha_office_audit_entry_free);
+  entry = xuncha_office_audit_entry_new ("admin", "officer.segments", "A1", "s-1 s-2",
+                                         "s-1 s-9");
+  g_assert_false (xuncha_office_records_assign_streets_with_audit (f->records, "A1", unknown,
+                                                                   entry, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_assign_streets_with_audit (f->records, "Z9", both,
+                                                                   entry, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  assert_newest_entry (f, 2, "officer.segments", "A1", "", "s-1 s-2");
+  assigned = xuncha_office_records_assigned_streets (f->records, "A1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (assigned), ==, 2);
+  g_clear_pointer (&entry, xuncha_office_audit_entry_free);
+
+  /* Revoked: his device refused; an unknown officer audits nothing. */
+  g_assert_true (xuncha_office_records_enroll (f->records, "A1", code, "phone", &token,
+                                               &enrolled, &error));
+  g_assert_no_error (error);
+  entry = xuncha_office_audit_entry_new ("admin", "officer.revoke", "A1", "revoked=no",
+                                         "revoked=yes");
+  g_assert_true (xuncha_office_records_officer_revoke_with_audit (f->records, "A1", entry,
+                                                                  &error));
+  g_assert_no_error (error);
+  assert_newest_entry (f, 3, "officer.revoke", "A1", "revoked=no", "revoked=yes");
+  g_assert_false (xuncha_office_records_officer_revoke_with_audit (f->records, "Z9", entry,
+                                                                   &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  assert_newest_entry (f, 3, "officer.revoke", "A1", "revoked=no", "revoked=yes");
+  state = officer_state (f, "A1");
+  g_assert_true (state->revoked);
+  g_assert_cmpuint (state->devices, ==, 0);
+  g_clear_pointer (&state, xuncha_office_officer_state_free);
+  g_clear_pointer (&entry, xuncha_office_audit_entry_free);
+
+  /* Reset: no longer revoked, a fresh code that enrolls, his segments kept; an unknown
+   * officer gets no code and audits nothing. */
+  entry = xuncha_office_audit_entry_new ("admin", "officer.reset", "A1", "revoked=yes",
+                                         "code=open");
+  g_assert_true (xuncha_office_records_officer_reset (f->records, "A1", entry, &renewed,
+                                                      &error));
+  g_assert_no_error (error);
+  assert_newest_entry (f, 4, "officer.reset", "A1", "revoked=yes", "code=open");
+  g_clear_pointer (&again, g_free);
+  g_assert_false (xuncha_office_records_officer_reset (f->records, "Z9", entry, &again, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (again);
+  assert_newest_entry (f, 4, "officer.reset", "A1", "revoked=yes", "code=open");
+  state = officer_state (f, "A1");
+  g_assert_false (state->revoked);
+  g_assert_true (state->code_open);
+  g_assert_cmpuint (state->devices, ==, 0);
+  g_assert_cmpuint (state->segments, ==, 2);
+  g_assert_cmpstr (state->officer.name, ==, "甲");
+  g_assert_cmpstr (state->officer.team, ==, "T1");
+  g_clear_pointer (&state, xuncha_office_officer_state_free);
+  xuncha_wire_officer_clear (&enrolled);
+  g_clear_pointer (&token, g_free);
+  g_assert_true (xuncha_office_records_enroll (f->records, "A1", renewed, "phone 2", &token,
+                                               &enrolled, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, xuncha_office_audit_entry_free);
+
+  /* Added by the command line, which renews an officer it holds. */
+  entry = xuncha_office_audit_entry_new ("admin", "officer.add", "B2", NULL, "name=乙");
+  g_assert_true (xuncha_office_records_officer_add_with_audit (f->records, &b, entry, &code_b,
+                                                              &error));
+  g_assert_no_error (error);
+  assert_newest_entry (f, 5, "officer.add", "B2", NULL, "name=乙");
+
+  /* An entry the log refuses (no actor) undoes each change it goes with. */
+  g_clear_pointer (&entry->actor, g_free);
+  g_clear_pointer (&again, g_free);
+  g_assert_false (xuncha_office_records_officer_add_new_with_audit (
+    f->records, &(XunchaWireOfficer){ "C3", "丙", NULL, FALSE }, entry, &again, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_officer_add_with_audit (f->records, &taken, entry,
+                                                               &again, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_assign_streets_with_audit (f->records, "A1", first,
+                                                                   entry, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_officer_revoke_with_audit (f->records, "A1", entry,
+                                                                   &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (xuncha_office_records_officer_reset (f->records, "B2", entry, &again, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_null (again);
+  assert_newest_entry (f, 5, "officer.add", "B2", NULL, "name=乙");
+  {
+    g_autoptr(GPtrArray) none = xuncha_office_staff_records_officer_states (f->staff, NULL, "C3",
+                                                                            &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+  state = officer_state (f, "A1");
+  g_assert_cmpstr (state->officer.name, ==, "甲");
+  g_assert_false (state->revoked);
+  g_assert_cmpuint (state->devices, ==, 1);
+  g_assert_cmpuint (state->segments, ==, 2);
+  g_clear_pointer (&state, xuncha_office_officer_state_free);
+  state = officer_state (f, "B2");
+  g_assert_true (state->code_open);
+  g_assert_false (state->revoked);
+  g_clear_pointer (&state, xuncha_office_officer_state_free);
+  xuncha_wire_officer_clear (&enrolled);
+  g_assert_true (xuncha_office_records_authenticate (f->records, token, &enrolled, &error));
+  g_assert_no_error (error);
+  /* B2's code is still the one his add gave him: the refused reset did not renew it. */
+  xuncha_wire_officer_clear (&enrolled);
+  g_assert_true (xuncha_office_records_enroll (f->records, "B2", code_b, "phone", &b_token,
+                                               &enrolled, &error));
+  g_assert_no_error (error);
+}
+
+/* A login's session and its audit entry are one transaction: an unknown account gets
+ * neither, and an entry the log refuses (no actor) leaves no session. */
+static void
+test_login_audited (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = add_account (f, "alice", XUNCHA_OFFICE_STAFF_ROLE_ADMIN, NULL);
+  g_autoptr(XunchaOfficeStaffSession) session = make_session ("one", "alice", 1000);
+  g_autoptr(XunchaOfficeStaffSession) ghost = make_session ("ghost", "nobody", 1000);
+  g_autoptr(XunchaOfficeStaffSession) refused = make_session ("two", "alice", 1000);
+  g_autoptr(XunchaOfficeStaffSession) kept = NULL;
+  g_autoptr(XunchaOfficeAuditEntry) login = xuncha_office_audit_entry_new ("alice", "login",
+                                                                           NULL, NULL,
+                                                                           "192.0.2.7");
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_assert_true (xuncha_office_staff_records_session_add (f->staff, session, 0, login, &error));
+  g_assert_no_error (error);
+  g_assert_false (xuncha_office_staff_records_session_add (f->staff, ghost, 0, login, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&login->actor, g_free);
+  g_assert_false (xuncha_office_staff_records_session_add (f->staff, refused, 0, login,
+                                                           &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  kept = xuncha_office_staff_records_session_get (f->staff, session->id_sha256, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kept->staff_name, ==, "alice");
+  g_assert_null (xuncha_office_staff_records_session_get (f->staff, refused->id_sha256,
+                                                          &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* The account's staff.add and the one login. */
+  entries = audit_entries (f);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (((XunchaOfficeAuditEntry *)entries->pdata[0])->action, ==, "login");
+  g_assert_cmpstr (((XunchaOfficeAuditEntry *)entries->pdata[0])->after, ==, "192.0.2.7");
+}
+
 /* Opened again (an office restarted), the accounts are there and the schema is not
  * migrated twice. */
 static void
@@ -522,6 +809,8 @@ main (int    argc,
   ADD ("audit", test_audit);
   ADD ("reopen", test_reopen);
   ADD ("officer-states", test_officer_states);
+  ADD ("officer-changes-audited", test_officer_changes_audited);
+  ADD ("login-audited", test_login_audited);
 #undef ADD
 
   return g_test_run ();

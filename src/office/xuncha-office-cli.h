@@ -20,6 +20,14 @@ gboolean open_backend    (guint                    pool_size,
                           XunchaOfficeRecords    **records,
                           XunchaOfficePhotoStore **photos);
 
+/* Adds (or renews, with a fresh code) @officer as `xuncha-office officer add` and the
+ * sheet do, with its audit entry (actor "command line", before → after) in the same
+ * transaction. */
+gboolean xuncha_office_cli_officer_add (XunchaOfficeRecords      *records,
+                                        const XunchaWireOfficer  *officer,
+                                        char                    **code,
+                                        GError                  **error);
+
 /* xuncha-office task add|list|show|cancel and message send|list
  * (xuncha-office-task-cli.c). */
 int      xuncha_office_cli_task    (int    argc,

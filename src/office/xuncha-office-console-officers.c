@@ -161,29 +161,15 @@ local_time (Page       *page,
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (iso);
 }
 
-/* What the audit log keeps of an officer: his enrollment and his team, as one line. */
-static char *
-audit_state (const XunchaOfficeOfficerState *state)
+/* An audit entry naming the page's member; the records write it with the change. */
+static XunchaOfficeAuditEntry *
+audit_entry (Page       *page,
+             const char *action,
+             const char *subject,
+             const char *before,
+             const char *after)
 {
-  return g_strdup_printf ("name=%s team=%s leader=%s revoked=%s devices=%u code=%s",
-                          state->officer.name, state->officer.team != NULL
-                                               ? state->officer.team : "-",
-                          state->officer.leader ? "yes" : "no", state->revoked ? "yes" : "no",
-                          state->devices, state->code_open ? "open" : "none");
-}
-
-static gboolean
-audit (Page        *page,
-       const char  *action,
-       const char  *subject,
-       const char  *before,
-       const char  *after,
-       GError     **error)
-{
-  g_autoptr(XunchaOfficeAuditEntry) entry =
-    xuncha_office_audit_entry_new (page->staff->name, action, subject, before, after);
-
-  return xuncha_office_staff_records_audit_add (page->self->staff, entry, error);
+  return xuncha_office_audit_entry_new (page->staff->name, action, subject, before, after);
 }
 
 /* The enrollment card of @officer with @code, and the code as text: shown once, after an
@@ -448,6 +434,7 @@ add_officer (Page *page)
 {
   static const char * const allowed[] = { "csrf", "id", "name", "team", "leader", NULL };
   g_autoptr(XunchaOfficeOfficerState) added = xuncha_office_officer_state_new ();
+  g_autoptr(XunchaOfficeAuditEntry) audit = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *code = NULL, *after = NULL, *message = NULL, *probe = NULL;
   const char *id, *name, *team;
@@ -487,10 +474,12 @@ add_officer (Page *page)
   added->officer.team = g_strdup (team);
   added->officer.leader = xuncha_office_console_field (page->form, "leader") != NULL;
   added->code_open = TRUE;
+  after = xuncha_office_officer_state_audit_text (added);
+  audit = audit_entry (page, "officer.add", id, NULL, after);
   /* Adding is not renewing: an officer's code is renewed by resetting his enrollment,
    * which revokes his devices first. */
-  if (!xuncha_office_records_officer_add_new (page->self->records, &added->officer, &code,
-                                              &error))
+  if (!xuncha_office_records_officer_add_new_with_audit (page->self->records, &added->officer,
+                                                         audit, &code, &error))
     {
       if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
                            XUNCHA_OFFICE_STORAGE_ERROR_CONFLICT))
@@ -500,16 +489,24 @@ add_officer (Page *page)
         xuncha_office_console_answer_storage_error (page, error);
       return;
     }
-  after = audit_state (added);
-  if (!audit (page, "officer.add", id, NULL, after, &error))
-    {
-      xuncha_office_console_answer_storage_error (page, error);
-      return;
-    }
   message = g_strdup_printf (tr (page, N_("Officer %s added. His one-time enrollment code, "
                                           "shown only now:")), id);
   answer_card (page, &added->officer, code, message);
   memset (code, 0, strlen (code));
+}
+
+/* The audit text of @state as a revoke (@reset FALSE) or a reset leaves it: his devices
+ * refused, and no code or a fresh one. */
+static char *
+audit_text_after (const XunchaOfficeOfficerState *state,
+                  gboolean                        reset)
+{
+  XunchaOfficeOfficerState after = *state;
+
+  after.revoked = !reset;
+  after.devices = 0;
+  after.code_open = reset;
+  return xuncha_office_officer_state_audit_text (&after);
 }
 
 /* POST /console/officers/ID/revoke: his devices are refused from now on. */
@@ -517,27 +514,14 @@ static void
 revoke_officer (Page                     *page,
                 XunchaOfficeOfficerState *state)
 {
-  g_autoptr(GPtrArray) now = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = audit_state (state), *after = NULL;
+  g_autofree char *before = xuncha_office_officer_state_audit_text (state);
+  g_autofree char *after = audit_text_after (state, FALSE);
+  g_autoptr(XunchaOfficeAuditEntry) audit = audit_entry (page, "officer.revoke",
+                                                         state->officer.id, before, after);
 
-  if (!xuncha_office_records_officer_revoke (page->self->records, state->officer.id, &error))
-    {
-      xuncha_office_console_answer_storage_error (page, error);
-      return;
-    }
-  now = xuncha_office_staff_records_officer_states (page->self->staff, NULL, state->officer.id,
-                                                    &error);
-  if (now == NULL || now->len != 1)
-    {
-      if (now != NULL)
-        g_set_error (&error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
-                     "Officer %s is gone", state->officer.id);
-      xuncha_office_console_answer_storage_error (page, error);
-      return;
-    }
-  after = audit_state (now->pdata[0]);
-  if (!audit (page, "officer.revoke", state->officer.id, before, after, &error))
+  if (!xuncha_office_records_officer_revoke_with_audit (page->self->records, state->officer.id,
+                                                        audit, &error))
     {
       xuncha_office_console_answer_storage_error (page, error);
       return;
@@ -545,34 +529,22 @@ revoke_officer (Page                     *page,
   xuncha_office_console_redirect (page, PREFIX "/officers");
 }
 
-/* POST /console/officers/ID/reset: his devices revoked and a new one-time code. */
+/* POST /console/officers/ID/reset: his devices revoked and a new one-time code, in one
+ * transaction with its audit entry. */
 static void
 reset_officer (Page                     *page,
                XunchaOfficeOfficerState *state)
 {
-  g_autoptr(GPtrArray) now = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = audit_state (state), *after = NULL, *code = NULL;
-  g_autofree char *message = NULL;
+  g_autofree char *before = xuncha_office_officer_state_audit_text (state);
+  g_autofree char *after = audit_text_after (state, TRUE);
+  g_autoptr(XunchaOfficeAuditEntry) audit = audit_entry (page, "officer.reset",
+                                                         state->officer.id, before, after);
+  g_autofree char *code = NULL, *message = NULL;
 
-  /* Revoked first: should the new code fail, the old devices are refused all the same,
-   * and the reset can be repeated. */
-  if (!xuncha_office_records_officer_revoke (page->self->records, state->officer.id, &error)
-      || !xuncha_office_records_officer_add (page->self->records, &state->officer, &code,
-                                             &error))
+  if (!xuncha_office_records_officer_reset (page->self->records, state->officer.id, audit,
+                                            &code, &error))
     {
-      xuncha_office_console_answer_storage_error (page, error);
-      return;
-    }
-  now = xuncha_office_staff_records_officer_states (page->self->staff, NULL, state->officer.id,
-                                                    &error);
-  if (now != NULL && now->len == 1)
-    after = audit_state (now->pdata[0]);
-  if (after == NULL || !audit (page, "officer.reset", state->officer.id, before, after, &error))
-    {
-      if (error == NULL)
-        g_set_error (&error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
-                     "Officer %s is gone", state->officer.id);
       xuncha_office_console_answer_storage_error (page, error);
       return;
     }
@@ -919,6 +891,7 @@ save_segments (Page                     *page,
   g_auto(GStrv) before = NULL;
   g_autofree char *before_text = NULL, *after_text = NULL, *location = NULL;
   g_autofree char *path = officer_path (state->officer.id, "segments");
+  g_autoptr(XunchaOfficeAuditEntry) audit = NULL;
 
   if (ids == NULL || !xuncha_office_console_check_change (page))
     return;
@@ -929,8 +902,12 @@ save_segments (Page                     *page,
       xuncha_office_console_answer_storage_error (page, error);
       return;
     }
-  if (!xuncha_office_records_assign_streets (page->self->records, state->officer.id,
-                                             (const char * const *)ids->pdata, &error))
+  before_text = g_strjoinv (" ", before);
+  after_text = g_strjoinv (" ", (char **)ids->pdata);
+  audit = audit_entry (page, "officer.segments", state->officer.id, before_text, after_text);
+  if (!xuncha_office_records_assign_streets_with_audit (page->self->records, state->officer.id,
+                                                        (const char * const *)ids->pdata, audit,
+                                                        &error))
     {
       if (g_error_matches (error, XUNCHA_OFFICE_STORAGE_ERROR,
                            XUNCHA_OFFICE_STORAGE_ERROR_REFUSED))
@@ -941,13 +918,6 @@ save_segments (Page                     *page,
                                       "changed: choose again and save.")));
           return;
         }
-      xuncha_office_console_answer_storage_error (page, error);
-      return;
-    }
-  before_text = g_strjoinv (" ", before);
-  after_text = g_strjoinv (" ", (char **)ids->pdata);
-  if (!audit (page, "officer.segments", state->officer.id, before_text, after_text, &error))
-    {
       xuncha_office_console_answer_storage_error (page, error);
       return;
     }

@@ -484,12 +484,14 @@ set_session_cookie (Page       *page,
   xuncha_office_console_call_header (page->call, "Set-Cookie", cookie);
 }
 
-/* A new session for @name, its cookie set on the answer. Never an id the browser brought:
- * whatever it held before is not this session (no fixation). */
+/* A new session for @name, its cookie set on the answer, kept with @audit (nullable) in
+ * one transaction. Never an id the browser brought: whatever it held before is not this
+ * session (no fixation). */
 static gboolean
-start_session (Page        *page,
-               const char  *name,
-               GError     **error)
+start_session (Page                          *page,
+               const char                    *name,
+               const XunchaOfficeAuditEntry  *audit,
+               GError                       **error)
 {
   g_autoptr(XunchaOfficeStaffSession) session = xuncha_office_staff_session_new ();
   g_autofree char *id = xuncha_office_password_random_token (32);
@@ -501,7 +503,7 @@ start_session (Page        *page,
   session->created_at = now;
   session->seen_at = now;
   if (!xuncha_office_staff_records_session_add (page->self->staff, session,
-                                                now - page->self->idle_us, error))
+                                                now - page->self->idle_us, audit, error))
     return FALSE;
   set_session_cookie (page, id);
   return TRUE;
@@ -637,8 +639,7 @@ handle_login (Page *page)
     xuncha_office_staff_records_session_end (self->staff, page->session->id_sha256, NULL, NULL);
   audit = xuncha_office_audit_entry_new (staff->name, "login", NULL, NULL,
                                          page->call->remote_host);
-  if (!start_session (page, staff->name, &error)
-      || !xuncha_office_staff_records_audit_add (self->staff, audit, &error))
+  if (!start_session (page, staff->name, audit, &error))
     {
       answer_storage_error (page, error);
       return;
@@ -778,7 +779,7 @@ handle_password (Page *page)
   if (hash == NULL
       || !xuncha_office_staff_records_staff_set_password (self->staff, page->staff->name, hash,
                                                           FALSE, audit, &error)
-      || !start_session (page, page->staff->name, &error))
+      || !start_session (page, page->staff->name, NULL, &error))
     {
       answer_storage_error (page, error);
       return;

@@ -22,6 +22,10 @@ typedef struct
 
 XunchaOfficeOfficerState *xuncha_office_officer_state_new  (void);
 void                      xuncha_office_officer_state_free (XunchaOfficeOfficerState *state);
+/* What the audit log keeps of an officer (his name, team, enrollment), as one line: the
+ * before and after of the console's and the command line's officer changes. */
+char                     *xuncha_office_officer_state_audit_text
+                                                           (const XunchaOfficeOfficerState *state);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XunchaOfficeOfficerState, xuncha_office_officer_state_free)
 

@@ -30,11 +30,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
   xuncha_office_pg_records_find (XUNCHA_OFFICE_PG_RECORDS (records), method, write, work, \
                                  data, found, (GDestroyNotify)found_free, error)
 
-/* Adds @entry to the audit log, inside the caller's transaction on @conn
- * (xuncha-office-pg-staff-records.c). */
-gboolean xuncha_office_pg_audit_insert (PGconn                        *conn,
-                                        const XunchaOfficeAuditEntry  *entry,
-                                        GError                       **error);
+/* xuncha_office_pg_audit_insert(), in xuncha-office-pg-records-private.h. */
 #define audit_insert xuncha_office_pg_audit_insert
 
 G_END_DECLS

@@ -53,6 +53,12 @@ PGresult *xuncha_office_pg_records_run      (PGconn                 *conn,
                                              const char * const     *params,
                                              int                     n);
 
+/* Adds @entry to the audit log, inside the caller's transaction on @conn
+ * (xuncha-office-pg-staff-records.c): the officer changes of xuncha-office-pg-records.c
+ * write theirs with it too. */
+gboolean  xuncha_office_pg_audit_insert             (PGconn                        *conn,
+                                                     const XunchaOfficeAuditEntry  *entry,
+                                                     GError                       **error);
 void      xuncha_office_pg_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
 /* XunchaOfficeCaseRecords, in xuncha-office-pg-case-records.c. */
 void      xuncha_office_pg_case_records_iface_init  (XunchaOfficeCaseRecordsInterface *iface);

@@ -901,7 +901,27 @@ typedef struct
   const char * const      *street_ids;
   GStrv                    streets;
   gint64                   at_us;
+  /* Nullable: written in the change's own transaction. */
+  const XunchaOfficeAuditEntry *audit;
 } OfficerCall;
+
+/* The transaction of a change that is one statement unless an audit entry goes with it. */
+static TxnKind
+officer_txn (const OfficerCall *call)
+{
+  return call->audit != NULL ? TXN_WRITE : TXN_SINGLE;
+}
+
+/* Writes the call's audit entry, if any, in @conn's transaction: COMMIT when it is kept. */
+static Outcome
+officer_audit (PGconn      *conn,
+               OfficerCall *call,
+               GError     **error)
+{
+  if (call->audit != NULL && !xuncha_office_pg_audit_insert (conn, call->audit, error))
+    return OUTCOME_ROLLBACK;
+  return OUTCOME_COMMIT;
+}
 
 static Outcome
 officer_add_body (XunchaOfficePgRecords  *self,
@@ -922,7 +942,7 @@ officer_add_body (XunchaOfficePgRecords  *self,
                 "  leader = excluded.leader, code_sha256 = excluded.code_sha256, revoked = false",
                 call->officer->id, call->officer->name, call->officer->team,
                 bool_text (call->officer->leader), hash, now);
-  if (result == NULL)
+  if (result == NULL || officer_audit (conn, call, error) != OUTCOME_COMMIT)
     return OUTCOME_ROLLBACK;
   call->new_secret = g_steal_pointer (&code);
   return OUTCOME_COMMIT;
@@ -953,19 +973,22 @@ officer_add_new_body (XunchaOfficePgRecords  *self,
                    "Officer %s exists already", call->officer->id);
       return OUTCOME_ROLLBACK;
     }
+  if (officer_audit (conn, call, error) != OUTCOME_COMMIT)
+    return OUTCOME_ROLLBACK;
   call->new_secret = g_steal_pointer (&code);
   return OUTCOME_COMMIT;
 }
 
 static gboolean
-records_officer_add_new (XunchaOfficeRecords      *records,
-                         const XunchaWireOfficer  *officer,
-                         char                    **code,
-                         GError                  **error)
+records_officer_add_new (XunchaOfficeRecords           *records,
+                         const XunchaWireOfficer       *officer,
+                         const XunchaOfficeAuditEntry  *audit,
+                         char                         **code,
+                         GError                       **error)
 {
-  OfficerCall call = { .officer = officer };
+  OfficerCall call = { .officer = officer, .audit = audit };
 
-  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_add_new", TXN_SINGLE,
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_add_new", officer_txn (&call),
                  officer_add_new_body, &call, error))
     return FALSE;
   *code = call.new_secret;
@@ -973,18 +996,44 @@ records_officer_add_new (XunchaOfficeRecords      *records,
 }
 
 static gboolean
-records_officer_add (XunchaOfficeRecords      *records,
-                     const XunchaWireOfficer  *officer,
-                     char                    **code,
-                     GError                  **error)
+records_officer_add (XunchaOfficeRecords           *records,
+                     const XunchaWireOfficer       *officer,
+                     const XunchaOfficeAuditEntry  *audit,
+                     char                         **code,
+                     GError                       **error)
 {
-  OfficerCall call = { .officer = officer };
+  OfficerCall call = { .officer = officer, .audit = audit };
 
-  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_add", TXN_SINGLE,
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_add", officer_txn (&call),
                  officer_add_body, &call, error))
     return FALSE;
   *code = call.new_secret;
   return TRUE;
+}
+
+/* Revokes the officer and his tokens inside @conn's transaction. */
+static gboolean
+officer_revoke_in (PGconn      *conn,
+                   const char  *officer_id,
+                   GError     **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(PGresult) tokens = NULL;
+
+  result = run (conn, error,
+                "UPDATE officers SET revoked = true, code_sha256 = NULL WHERE id = $1",
+                officer_id);
+  if (result == NULL)
+    return FALSE;
+  if (changes (result) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No officer %s", officer_id);
+      return FALSE;
+    }
+  tokens = run (conn, error, "UPDATE tokens SET revoked = true WHERE officer_id = $1",
+                officer_id);
+  return tokens != NULL;
 }
 
 static Outcome
@@ -994,34 +1043,59 @@ officer_revoke_body (XunchaOfficePgRecords  *self,
                      GError                **error)
 {
   OfficerCall *call = data;
-  g_autoptr(PGresult) result = NULL;
-  g_autoptr(PGresult) tokens = NULL;
 
-  result = run (conn, error,
-                "UPDATE officers SET revoked = true, code_sha256 = NULL WHERE id = $1",
-                call->officer_id);
-  if (result == NULL)
+  if (!officer_revoke_in (conn, call->officer_id, error))
     return OUTCOME_ROLLBACK;
-  if (changes (result) == 0)
-    {
-      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
-                   "No officer %s", call->officer_id);
-      return OUTCOME_ROLLBACK;
-    }
-  tokens = run (conn, error, "UPDATE tokens SET revoked = true WHERE officer_id = $1",
-                call->officer_id);
-  return tokens != NULL ? OUTCOME_COMMIT : OUTCOME_ROLLBACK;
+  return officer_audit (conn, call, error);
+}
+
+/* Revoked, then a fresh code (call->code) that is not: one transaction. */
+static Outcome
+officer_reset_body (XunchaOfficePgRecords  *self,
+                    PGconn                 *conn,
+                    gpointer                data,
+                    GError                **error)
+{
+  OfficerCall *call = data;
+  g_autofree char *hash = code_hash (call->code);
+  g_autoptr(PGresult) renewed = NULL;
+
+  if (!officer_revoke_in (conn, call->officer_id, error))
+    return OUTCOME_ROLLBACK;
+  renewed = run (conn, error, "UPDATE officers SET revoked = false, code_sha256 = $2 "
+                 "WHERE id = $1", call->officer_id, hash);
+  if (renewed == NULL)
+    return OUTCOME_ROLLBACK;
+  return officer_audit (conn, call, error);
 }
 
 static gboolean
-records_officer_revoke (XunchaOfficeRecords  *records,
-                        const char           *officer_id,
-                        GError              **error)
+records_officer_revoke (XunchaOfficeRecords           *records,
+                        const char                    *officer_id,
+                        const XunchaOfficeAuditEntry  *audit,
+                        GError                       **error)
 {
-  OfficerCall call = { .officer_id = officer_id };
+  OfficerCall call = { .officer_id = officer_id, .audit = audit };
 
   return transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_revoke", TXN_WRITE,
                    officer_revoke_body, &call, error);
+}
+
+static gboolean
+records_officer_reset (XunchaOfficeRecords           *records,
+                       const char                    *officer_id,
+                       const XunchaOfficeAuditEntry  *audit,
+                       char                         **code,
+                       GError                       **error)
+{
+  g_autofree char *new_code = random_code ();
+  OfficerCall call = { .officer_id = officer_id, .code = new_code, .audit = audit };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "officer_reset", TXN_WRITE,
+                 officer_reset_body, &call, error))
+    return FALSE;
+  *code = g_steal_pointer (&new_code);
+  return TRUE;
 }
 
 static void
@@ -1276,16 +1350,17 @@ assign_streets_body (XunchaOfficePgRecords  *self,
       if (insert == NULL)
         return OUTCOME_ROLLBACK;
     }
-  return OUTCOME_COMMIT;
+  return officer_audit (conn, call, error);
 }
 
 static gboolean
-records_assign_streets (XunchaOfficeRecords  *records,
-                        const char           *officer_id,
-                        const char * const   *street_ids,
-                        GError              **error)
+records_assign_streets (XunchaOfficeRecords           *records,
+                        const char                    *officer_id,
+                        const char * const            *street_ids,
+                        const XunchaOfficeAuditEntry  *audit,
+                        GError                       **error)
 {
-  OfficerCall call = { .officer_id = officer_id, .street_ids = street_ids };
+  OfficerCall call = { .officer_id = officer_id, .street_ids = street_ids, .audit = audit };
 
   return transact (XUNCHA_OFFICE_PG_RECORDS (records), "assign_streets", TXN_WRITE,
                    assign_streets_body, &call, error);
@@ -4239,6 +4314,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->assign_streets = records_assign_streets;
   iface->device_seen = records_device_seen;
   iface->officer_add_new = records_officer_add_new;
+  iface->officer_reset = records_officer_reset;
   iface->report_put = records_report_put;
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;

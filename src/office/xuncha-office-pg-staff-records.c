@@ -234,16 +234,17 @@ session_add_work (PGconn    *conn,
     return FALSE;
   if (changes (insert) == 0)
     return not_found (error, "staff account", session->staff_name);
-  return TRUE;
+  return call->audit == NULL || audit_insert (conn, call->audit, error);
 }
 
 static gboolean
 session_add (XunchaOfficeStaffRecords        *records,
              const XunchaOfficeStaffSession  *session,
              gint64                           expired_before,
+             const XunchaOfficeAuditEntry    *audit,
              GError                         **error)
 {
-  Call call = { .session = session, .number = expired_before };
+  Call call = { .session = session, .number = expired_before, .audit = audit };
 
   return transact (records, "session_add", TRUE, session_add_work, &call, error);
 }

@@ -26,7 +26,7 @@ xuncha_office_records_officer_add (XunchaOfficeRecords *self,
                                    GError **error)
 {
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
-  return IFACE (self)->officer_add (self, officer, code, error);
+  return IFACE (self)->officer_add (self, officer, NULL, code, error);
 }
 
 gboolean
@@ -35,7 +35,84 @@ xuncha_office_records_officer_revoke (XunchaOfficeRecords *self,
                                       GError **error)
 {
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
-  return IFACE (self)->officer_revoke (self, officer_id, error);
+  return IFACE (self)->officer_revoke (self, officer_id, NULL, error);
+}
+
+gboolean
+xuncha_office_records_officer_add_with_audit (XunchaOfficeRecords          *self,
+                                              const XunchaWireOfficer      *officer,
+                                              const XunchaOfficeAuditEntry *audit,
+                                              char                        **code,
+                                              GError                      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (officer != NULL && officer->id != NULL && officer->name != NULL, FALSE);
+  g_return_val_if_fail (audit != NULL, FALSE);
+  g_return_val_if_fail (code != NULL && *code == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return IFACE (self)->officer_add (self, officer, audit, code, error);
+}
+
+gboolean
+xuncha_office_records_officer_add_new_with_audit (XunchaOfficeRecords          *self,
+                                                  const XunchaWireOfficer      *officer,
+                                                  const XunchaOfficeAuditEntry *audit,
+                                                  char                        **code,
+                                                  GError                      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (officer != NULL && officer->id != NULL && officer->name != NULL, FALSE);
+  g_return_val_if_fail (audit != NULL, FALSE);
+  g_return_val_if_fail (code != NULL && *code == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return IFACE (self)->officer_add_new (self, officer, audit, code, error);
+}
+
+gboolean
+xuncha_office_records_officer_revoke_with_audit (XunchaOfficeRecords          *self,
+                                                 const char                   *officer_id,
+                                                 const XunchaOfficeAuditEntry *audit,
+                                                 GError                      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (officer_id != NULL, FALSE);
+  g_return_val_if_fail (audit != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return IFACE (self)->officer_revoke (self, officer_id, audit, error);
+}
+
+gboolean
+xuncha_office_records_officer_reset (XunchaOfficeRecords          *self,
+                                     const char                   *officer_id,
+                                     const XunchaOfficeAuditEntry *audit,
+                                     char                        **code,
+                                     GError                      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (officer_id != NULL, FALSE);
+  g_return_val_if_fail (audit != NULL, FALSE);
+  g_return_val_if_fail (code != NULL && *code == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return IFACE (self)->officer_reset (self, officer_id, audit, code, error);
+}
+
+gboolean
+xuncha_office_records_assign_streets_with_audit (XunchaOfficeRecords          *self,
+                                                 const char                   *officer_id,
+                                                 const char * const           *street_ids,
+                                                 const XunchaOfficeAuditEntry *audit,
+                                                 GError                      **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (officer_id != NULL && street_ids != NULL, FALSE);
+  g_return_val_if_fail (audit != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return IFACE (self)->assign_streets (self, officer_id, street_ids, audit, error);
 }
 
 gboolean
@@ -137,7 +214,7 @@ xuncha_office_records_officer_add_new (XunchaOfficeRecords      *self,
   g_return_val_if_fail (code != NULL && *code == NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return IFACE (self)->officer_add_new (self, officer, code, error);
+  return IFACE (self)->officer_add_new (self, officer, NULL, code, error);
 }
 
 gboolean
@@ -169,7 +246,7 @@ xuncha_office_records_assign_streets (XunchaOfficeRecords *self,
                                       GError **error)
 {
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
-  return IFACE (self)->assign_streets (self, officer_id, street_ids, error);
+  return IFACE (self)->assign_streets (self, officer_id, street_ids, NULL, error);
 }
 
 gboolean

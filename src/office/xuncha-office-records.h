@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "xuncha-office-audit-entry.h"
 #include "xuncha-office-case-status.h"
 #include "xuncha-office-enroll-failure.h"
 #include "xuncha-office-enrolled-key.h"
@@ -50,12 +51,18 @@ struct _XunchaOfficeRecordsInterface
   /* The schema version this database holds, and the newest this build knows. */
   int        (*schema_version)    (XunchaOfficeRecords *self);
 
+  /* @audit (nullable) is written in the change's transaction. */
   gboolean   (*officer_add)       (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
-                                   char **code, GError **error);
-  gboolean   (*officer_revoke)    (XunchaOfficeRecords *self, const char *officer_id,
+                                   const XunchaOfficeAuditEntry *audit, char **code,
                                    GError **error);
+  gboolean   (*officer_revoke)    (XunchaOfficeRecords *self, const char *officer_id,
+                                   const XunchaOfficeAuditEntry *audit, GError **error);
   gboolean   (*officer_add_new)   (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
-                                   char **code, GError **error);
+                                   const XunchaOfficeAuditEntry *audit, char **code,
+                                   GError **error);
+  gboolean   (*officer_reset)     (XunchaOfficeRecords *self, const char *officer_id,
+                                   const XunchaOfficeAuditEntry *audit, char **code,
+                                   GError **error);
   gboolean   (*enroll)            (XunchaOfficeRecords *self, const char *officer_id,
                                    const char *code, const char *device_name,
                                    XunchaEvidenceKey *key, char **token,
@@ -67,7 +74,8 @@ struct _XunchaOfficeRecordsInterface
   gboolean   (*device_seen)       (XunchaOfficeRecords *self, const char *token, gint64 at_us,
                                    GError **error);
   gboolean   (*assign_streets)    (XunchaOfficeRecords *self, const char *officer_id,
-                                   const char * const *street_ids, GError **error);
+                                   const char * const *street_ids,
+                                   const XunchaOfficeAuditEntry *audit, GError **error);
 
   gboolean   (*report_put)        (XunchaOfficeRecords *self, const XunchaWireOfficer *officer,
                                    const XunchaWireReport *report, gboolean *created,
@@ -183,6 +191,41 @@ gboolean    xuncha_office_records_officer_add_new  (XunchaOfficeRecords      *se
 gboolean    xuncha_office_records_officer_revoke   (XunchaOfficeRecords      *self,
                                                     const char               *officer_id,
                                                     GError                  **error);
+
+/* The officer changes the console and the command line make, each with @audit (who, when,
+ * what, before → after) written in the change's own transaction: both are kept or neither,
+ * also when the office is killed between them. A change that fails writes no audit entry. */
+gboolean    xuncha_office_records_officer_add_with_audit
+                                                   (XunchaOfficeRecords          *self,
+                                                    const XunchaWireOfficer      *officer,
+                                                    const XunchaOfficeAuditEntry *audit,
+                                                    char                        **code,
+                                                    GError                      **error);
+gboolean    xuncha_office_records_officer_add_new_with_audit
+                                                   (XunchaOfficeRecords          *self,
+                                                    const XunchaWireOfficer      *officer,
+                                                    const XunchaOfficeAuditEntry *audit,
+                                                    char                        **code,
+                                                    GError                      **error);
+gboolean    xuncha_office_records_officer_revoke_with_audit
+                                                   (XunchaOfficeRecords          *self,
+                                                    const char                   *officer_id,
+                                                    const XunchaOfficeAuditEntry *audit,
+                                                    GError                      **error);
+/* Resets the officer's enrollment: his tokens revoked and a fresh one-time code (returned
+ * in @code) that is not revoked, his name and team kept. NOT_FOUND for an unknown
+ * officer. */
+gboolean    xuncha_office_records_officer_reset    (XunchaOfficeRecords          *self,
+                                                    const char                   *officer_id,
+                                                    const XunchaOfficeAuditEntry *audit,
+                                                    char                        **code,
+                                                    GError                      **error);
+gboolean    xuncha_office_records_assign_streets_with_audit
+                                                   (XunchaOfficeRecords          *self,
+                                                    const char                   *officer_id,
+                                                    const char * const           *street_ids,
+                                                    const XunchaOfficeAuditEntry *audit,
+                                                    GError                      **error);
 /* Spends an enrollment code for a new device token. UNAUTHORIZED on any mismatch; a code
  * is spent once, also when two devices race for it. */
 gboolean    xuncha_office_records_enroll           (XunchaOfficeRecords      *self,

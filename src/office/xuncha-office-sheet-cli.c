@@ -267,7 +267,7 @@ xuncha_office_cli_officer_sheet (int    argc,
     {
       Card *card = &g_array_index (cards, Card, i);
 
-      if (!xuncha_office_records_officer_add (records, &card->officer, &card->code, &error))
+      if (!xuncha_office_cli_officer_add (records, &card->officer, &card->code, &error))
         {
           g_printerr (_("%s: %s\nThe officers before it have new codes that no sheet shows: "
                         "run the command again for them.\n"), card->officer.id, error->message);

@@ -21,11 +21,7 @@ typedef XunchaOfficeSqliteConnection Connection;
 #define commit xuncha_office_sqlite_connection_commit
 #define column_text xuncha_office_sqlite_column_text
 
-/* Adds @entry to the audit log, inside the caller's write transaction on @c
- * (xuncha-office-sqlite-staff-records.c). */
-gboolean xuncha_office_sqlite_audit_insert (Connection                    *c,
-                                            const XunchaOfficeAuditEntry  *entry,
-                                            GError                       **error);
+/* xuncha_office_sqlite_audit_insert(), in xuncha-office-sqlite-records-private.h. */
 #define audit_insert xuncha_office_sqlite_audit_insert
 
 G_END_DECLS

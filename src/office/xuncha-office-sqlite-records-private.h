@@ -98,6 +98,13 @@ gboolean      xuncha_office_sqlite_street_extents_replace (sqlite3              
                                                          GPtrArray                     *streets,
                                                          GError                       **error);
 
+/* Adds @entry to the audit log, inside the caller's write transaction on @connection
+ * (xuncha-office-sqlite-staff-records.c): the officer changes of
+ * xuncha-office-sqlite-records.c write theirs with it too. */
+gboolean      xuncha_office_sqlite_audit_insert         (XunchaOfficeSqliteConnection  *connection,
+                                                         const XunchaOfficeAuditEntry  *entry,
+                                                         GError                       **error);
+
 void          xuncha_office_sqlite_staff_records_iface_init (XunchaOfficeStaffRecordsInterface *iface);
 /* XunchaOfficeCaseRecords, in xuncha-office-sqlite-case-records.c. */
 void          xuncha_office_sqlite_case_records_iface_init (XunchaOfficeCaseRecordsInterface *i);

@@ -709,11 +709,22 @@ records_schema_version (XunchaOfficeRecords *records)
   return version;
 }
 
+/* Writes @audit (nullable) in @c's write transaction, the change's own. */
 static gboolean
-records_officer_add (XunchaOfficeRecords      *records,
-                     const XunchaWireOfficer  *officer,
-                     char                    **code,
-                     GError                  **error)
+audit_in (Connection                    *c,
+          const XunchaOfficeAuditEntry  *audit,
+          GError                       **error)
+{
+  return audit == NULL
+         || xuncha_office_sqlite_audit_insert ((XunchaOfficeSqliteConnection *)c, audit, error);
+}
+
+static gboolean
+records_officer_add (XunchaOfficeRecords           *records,
+                     const XunchaWireOfficer       *officer,
+                     const XunchaOfficeAuditEntry  *audit,
+                     char                         **code,
+                     GError                       **error)
 {
   g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
   g_autofree char *new_code = random_code ();
@@ -721,7 +732,7 @@ records_officer_add (XunchaOfficeRecords      *records,
   g_autofree char *now = now_iso ();
   sqlite3_stmt *stmt;
 
-  if (c == NULL)
+  if (c == NULL || !begin_write (c, error))
     return FALSE;
   stmt = prepare (c,
                   "INSERT INTO officers (id, name, team, leader, code_sha256, revoked, created_at) "
@@ -737,17 +748,19 @@ records_officer_add (XunchaOfficeRecords      *records,
   sqlite3_bind_int (stmt, 4, officer->leader);
   sqlite3_bind_text (stmt, 5, hash, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
-  if (!step_done (c, stmt, error))
+  if (!step_done (c, stmt, error) || !audit_in (c, audit, error)
+      || !exec (c, "COMMIT", error))
     return FALSE;
   *code = g_steal_pointer (&new_code);
   return TRUE;
 }
 
 static gboolean
-records_officer_add_new (XunchaOfficeRecords      *records,
-                         const XunchaWireOfficer  *officer,
-                         char                    **code,
-                         GError                  **error)
+records_officer_add_new (XunchaOfficeRecords           *records,
+                         const XunchaWireOfficer       *officer,
+                         const XunchaOfficeAuditEntry  *audit,
+                         char                         **code,
+                         GError                       **error)
 {
   g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
   g_autofree char *new_code = random_code ();
@@ -755,7 +768,7 @@ records_officer_add_new (XunchaOfficeRecords      *records,
   g_autofree char *now = now_iso ();
   sqlite3_stmt *stmt;
 
-  if (c == NULL)
+  if (c == NULL || !begin_write (c, error))
     return FALSE;
   stmt = prepare (c,
                   "INSERT INTO officers (id, name, team, leader, code_sha256, revoked, created_at) "
@@ -777,20 +790,20 @@ records_officer_add_new (XunchaOfficeRecords      *records,
                    "Officer %s exists already", officer->id);
       return FALSE;
     }
+  if (!audit_in (c, audit, error) || !exec (c, "COMMIT", error))
+    return FALSE;
   *code = g_steal_pointer (&new_code);
   return TRUE;
 }
 
+/* Revokes the officer and his tokens inside @c's write transaction. */
 static gboolean
-records_officer_revoke (XunchaOfficeRecords  *records,
-                        const char           *officer_id,
-                        GError              **error)
+officer_revoke_in (Connection  *c,
+                   const char  *officer_id,
+                   GError     **error)
 {
-  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
   sqlite3_stmt *stmt;
 
-  if (c == NULL || !begin_write (c, error))
-    return FALSE;
   stmt = prepare (c, "UPDATE officers SET revoked = 1, code_sha256 = NULL WHERE id = ?1",
                   error);
   if (stmt == NULL)
@@ -808,7 +821,45 @@ records_officer_revoke (XunchaOfficeRecords  *records,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
-  return step_done (c, stmt, error) && exec (c, "COMMIT", error);
+  return step_done (c, stmt, error);
+}
+
+static gboolean
+records_officer_revoke (XunchaOfficeRecords           *records,
+                        const char                    *officer_id,
+                        const XunchaOfficeAuditEntry  *audit,
+                        GError                       **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+
+  return c != NULL && begin_write (c, error) && officer_revoke_in (c, officer_id, error)
+         && audit_in (c, audit, error) && exec (c, "COMMIT", error);
+}
+
+static gboolean
+records_officer_reset (XunchaOfficeRecords           *records,
+                       const char                    *officer_id,
+                       const XunchaOfficeAuditEntry  *audit,
+                       char                         **code,
+                       GError                       **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *new_code = random_code ();
+  g_autofree char *hash = code_hash (new_code);
+  sqlite3_stmt *stmt;
+
+  if (c == NULL || !begin_write (c, error) || !officer_revoke_in (c, officer_id, error))
+    return FALSE;
+  stmt = prepare (c, "UPDATE officers SET revoked = 0, code_sha256 = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, officer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
+  if (!step_done (c, stmt, error) || !audit_in (c, audit, error)
+      || !exec (c, "COMMIT", error))
+    return FALSE;
+  *code = g_steal_pointer (&new_code);
+  return TRUE;
 }
 
 static void
@@ -1212,10 +1263,11 @@ records_assigned_streets (XunchaOfficeRecords  *records,
 }
 
 static gboolean
-records_assign_streets (XunchaOfficeRecords  *records,
-                        const char           *officer_id,
-                        const char * const   *street_ids,
-                        GError              **error)
+records_assign_streets (XunchaOfficeRecords           *records,
+                        const char                    *officer_id,
+                        const char * const            *street_ids,
+                        const XunchaOfficeAuditEntry  *audit,
+                        GError                       **error)
 {
   g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
   sqlite3_stmt *stmt;
@@ -1267,7 +1319,7 @@ records_assign_streets (XunchaOfficeRecords  *records,
       if (!step_done (c, stmt, error))
         return FALSE;
     }
-  return exec (c, "COMMIT", error);
+  return audit_in (c, audit, error) && exec (c, "COMMIT", error);
 }
 
 /* Reports. */
@@ -3308,6 +3360,7 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->assign_streets = records_assign_streets;
   iface->device_seen = records_device_seen;
   iface->officer_add_new = records_officer_add_new;
+  iface->officer_reset = records_officer_reset;
   iface->report_put = records_report_put;
   iface->report_get = records_report_get;
   iface->report_set_status = records_report_set_status;

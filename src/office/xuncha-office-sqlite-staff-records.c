@@ -189,6 +189,7 @@ static gboolean
 session_add (XunchaOfficeStaffRecords        *records,
              const XunchaOfficeStaffSession  *session,
              gint64                           expired_before,
+             const XunchaOfficeAuditEntry    *audit,
              GError                         **error)
 {
   g_autoptr(XunchaOfficeSqliteConnection) c = take (records, TRUE, error);
@@ -218,6 +219,8 @@ session_add (XunchaOfficeStaffRecords        *records,
     return xuncha_office_sqlite_connection_fail (c, error, "Database write failed");
   if (sqlite3_changes (xuncha_office_sqlite_connection_db (c)) == 0)
     return not_found (error, "staff account", session->staff_name);
+  if (audit != NULL && !audit_insert (c, audit, error))
+    return FALSE;
   return commit (c, error);
 }
 

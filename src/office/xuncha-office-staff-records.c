@@ -78,6 +78,7 @@ gboolean
 xuncha_office_staff_records_session_add (XunchaOfficeStaffRecords       *self,
                                          const XunchaOfficeStaffSession *session,
                                          gint64                          expired_before,
+                                         const XunchaOfficeAuditEntry   *audit,
                                          GError                        **error)
 {
   g_return_val_if_fail (XUNCHA_IS_OFFICE_STAFF_RECORDS (self), FALSE);
@@ -85,7 +86,7 @@ xuncha_office_staff_records_session_add (XunchaOfficeStaffRecords       *self,
   g_return_val_if_fail (session->staff_name != NULL && session->csrf_token != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return IFACE (self)->session_add (self, session, expired_before, error);
+  return IFACE (self)->session_add (self, session, expired_before, audit, error);
 }
 
 XunchaOfficeStaffSession *

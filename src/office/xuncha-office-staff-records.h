@@ -40,7 +40,8 @@ struct _XunchaOfficeStaffRecordsInterface
 
   gboolean   (*session_add)        (XunchaOfficeStaffRecords *self,
                                     const XunchaOfficeStaffSession *session,
-                                    gint64 expired_before, GError **error);
+                                    gint64 expired_before,
+                                    const XunchaOfficeAuditEntry *audit, GError **error);
   XunchaOfficeStaffSession *(*session_get) (XunchaOfficeStaffRecords *self,
                                     const char *id_sha256, GError **error);
   gboolean   (*session_touch)      (XunchaOfficeStaffRecords *self, const char *id_sha256,
@@ -87,10 +88,12 @@ gboolean    xuncha_office_staff_records_staff_set_password (XunchaOfficeStaffRec
                                                             GError                      **error);
 
 /* Keeps a new session, and forgets every session last seen before @expired_before (so
- * the table holds live sessions only). NOT_FOUND for an unknown account. */
+ * the table holds live sessions only), with @audit (nullable: the login) in the same
+ * transaction. NOT_FOUND for an unknown account. */
 gboolean    xuncha_office_staff_records_session_add        (XunchaOfficeStaffRecords       *self,
                                                             const XunchaOfficeStaffSession *session,
                                                             gint64                          expired_before,
+                                                            const XunchaOfficeAuditEntry   *audit,
                                                             GError                        **error);
 /* NOT_FOUND for an unknown (or ended) session. Timeouts are the caller's to judge. */
 XunchaOfficeStaffSession *
@@ -120,7 +123,9 @@ GPtrArray  *xuncha_office_staff_records_login_failures     (XunchaOfficeStaffRec
                                                             gint64                        since,
                                                             GError                      **error);
 
-/* Keeps @entry on its own (a login, a logout: what changes no other record). */
+/* Keeps @entry on its own: for what changes no other record. A change and its entry go in
+ * the change's own method (staff_add, session_add, the officer changes of
+ * XunchaOfficeRecords), so that neither is kept without the other. */
 gboolean    xuncha_office_staff_records_audit_add          (XunchaOfficeStaffRecords     *self,
                                                             const XunchaOfficeAuditEntry *entry,
                                                             GError                      **error);

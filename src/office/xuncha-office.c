@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "xuncha-core-resources.h"
 #include "xuncha-feature-reader.h"
@@ -357,6 +358,110 @@ cmd_serve (int    argc,
   return 0;
 }
 
+/* The officer changes of the command line are audited as the console's are. */
+#define OFFICER_ACTOR "command line"
+
+/* The officer's state as the audit log keeps it, NULL for one the records do not hold. */
+static XunchaOfficeOfficerState *
+officer_state (XunchaOfficeRecords  *records,
+               const char           *id,
+               GError              **error)
+{
+  g_autoptr(GPtrArray) found =
+    xuncha_office_staff_records_officer_states (XUNCHA_OFFICE_STAFF_RECORDS (records), NULL, id,
+                                                error);
+
+  if (found == NULL || found->len != 1)
+    return NULL;
+  return g_ptr_array_steal_index (found, 0);
+}
+
+static int
+compare_texts (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* The segment ids as the records keep them: sorted, each once, space-separated. */
+static char *
+segments_text (const char * const *ids)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_ptr_array_add (sorted, (gpointer)ids[i]);
+  g_ptr_array_sort (sorted, compare_texts);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      if (i > 0 && strcmp (sorted->pdata[i], sorted->pdata[i - 1]) == 0)
+        continue;
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, sorted->pdata[i]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+xuncha_office_cli_officer_add (XunchaOfficeRecords      *records,
+                               const XunchaWireOfficer  *officer,
+                               char                    **code,
+                               GError                  **error)
+{
+  g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(XunchaOfficeOfficerState) before = officer_state (records, officer->id,
+                                                              &lookup_error);
+  g_autofree char *before_text = NULL, *after_text = NULL;
+  g_autoptr(XunchaOfficeAuditEntry) audit = NULL;
+  XunchaOfficeOfficerState after = { .officer = *officer, .code_open = TRUE };
+
+  if (lookup_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&lookup_error));
+      return FALSE;
+    }
+  /* Adding again renews his code; the devices he has keep working. */
+  if (before != NULL)
+    {
+      before_text = xuncha_office_officer_state_audit_text (before);
+      after.devices = before->devices;
+    }
+  after_text = xuncha_office_officer_state_audit_text (&after);
+  audit = xuncha_office_audit_entry_new (OFFICER_ACTOR, "officer.add", officer->id, before_text,
+                                         after_text);
+  return xuncha_office_records_officer_add_with_audit (records, officer, audit, code, error);
+}
+
+static int
+cmd_officer_assign (XunchaOfficeRecords *records,
+                    const char          *id,
+                    const char * const  *segments)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) before = xuncha_office_records_assigned_streets (records, id, &error);
+  g_autofree char *before_text = NULL, *after_text = segments_text (segments);
+  g_autoptr(XunchaOfficeAuditEntry) audit = NULL;
+
+  if (before == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  before_text = g_strjoinv (" ", before);
+  audit = xuncha_office_audit_entry_new (OFFICER_ACTOR, "officer.segments", id, before_text,
+                                         after_text);
+  if (!xuncha_office_records_assign_streets_with_audit (records, id, segments, audit, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  printf (_("Officer %s is assigned %d street segments; his devices get them at their next "
+            "sync.\n"), id, (int)g_strv_length ((char **)segments));
+  return 0;
+}
+
 static int
 cmd_officer (int    argc,
              char **argv)
@@ -371,6 +476,9 @@ cmd_officer (int    argc,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(XunchaOfficeRecords) records = NULL;
+  g_autoptr(XunchaOfficeOfficerState) before = NULL;
+  g_autoptr(XunchaOfficeAuditEntry) audit = NULL;
+  g_autofree char *before_text = NULL, *after_text = NULL;
 
   if (argc >= 2 && g_str_equal (argv[1], "sheet"))
     return xuncha_office_cli_officer_sheet (argc, argv);
@@ -380,15 +488,7 @@ cmd_officer (int    argc,
     {
       if (!open_backend (1, &records, NULL))
         return 1;
-      if (!xuncha_office_records_assign_streets (records, argv[2],
-                                                 (const char * const *)argv + 3, &error))
-        {
-          g_printerr ("%s\n", error->message);
-          return 1;
-        }
-      printf (_("Officer %s is assigned %d street segments; his devices get them at their next "
-                "sync.\n"), argv[2], argc - 3);
-      return 0;
+      return cmd_officer_assign (records, argv[2], (const char * const *)argv + 3);
     }
   if (argc != 3 || (!g_str_equal (argv[1], "add") && !g_str_equal (argv[1], "revoke"))
       || (g_str_equal (argv[1], "add") && name == NULL))
@@ -407,7 +507,7 @@ cmd_officer (int    argc,
       XunchaWireOfficer officer = { argv[2], name, team, leader };
       g_autofree char *code = NULL;
 
-      if (!xuncha_office_records_officer_add (records, &officer, &code, &error))
+      if (!xuncha_office_cli_officer_add (records, &officer, &code, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
@@ -419,7 +519,25 @@ cmd_officer (int    argc,
       return 0;
     }
 
-  if (!xuncha_office_records_officer_revoke (records, argv[2], &error))
+  before = officer_state (records, argv[2], &error);
+  if (before == NULL && error != NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (before != NULL)
+    {
+      XunchaOfficeOfficerState after = *before;
+
+      before_text = xuncha_office_officer_state_audit_text (before);
+      after.revoked = TRUE;
+      after.devices = 0;
+      after.code_open = FALSE;
+      after_text = xuncha_office_officer_state_audit_text (&after);
+    }
+  audit = xuncha_office_audit_entry_new (OFFICER_ACTOR, "officer.revoke", argv[2], before_text,
+                                         after_text);
+  if (!xuncha_office_records_officer_revoke_with_audit (records, argv[2], audit, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
