@@ -1624,6 +1624,67 @@ test_coverage_cache (Fixture       *f,
   g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
 }
 
+/* The route view computes a shift whole: it stores what the weekly coverage would. */
+static void
+test_coverage_cache_route_view (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(XunchaWireShift) shift = shift_at ("2024-05-01T05:00:00Z", "2024-05-01T08:00:00Z");
+  g_autoptr(GPtrArray) streets = street_set (3, "中山路");
+  g_autoptr(GArray) points = points_along (0, 20, 1);
+  g_autoptr(XunchaOfficeShiftCoverage) from_route = NULL;
+  g_autoptr(XunchaOfficeShiftCoverage) from_week = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) walked = NULL;
+  const char *assign[] = { "s-0000", "s-0001", NULL };
+  const char *none[] = { NULL };
+  XunchaOfficeShiftCoverage stale = { 0, 0, 0, (char *)"0", (GStrv)none, 0 };
+  XunchaOfficeCoverageSum sum;
+  g_autofree char *sha256 = xuncha_office_shift_coverage_assigned_sha256 (assign);
+  gint64 n_points, newest_seq, streets_revision, revision, stored_points, total;
+  gboolean created;
+  guint changed, gone;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &gone, &error));
+  g_assert_true (xuncha_office_records_assign_streets (f->records, "A1", assign, &error));
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, shift, &created,
+                                                  &total, &error));
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, shift->uuid, points,
+                                                   &stored_points, &total, &error));
+  g_assert_no_error (error);
+
+  walked = route_walked (f);
+  g_assert_cmpstrv (walked, ((const char * const[]) { "s-0001", NULL }));
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &from_route,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (from_route);
+  g_assert_true (xuncha_office_shift_coverage_is_current (from_route, n_points, newest_seq,
+                                                          streets_revision, sha256));
+  g_assert_cmpstrv (from_route->walked_ids, walked);
+  g_assert_cmpfloat (from_route->walked_m, >, 100);
+  sum = week_coverage (f);
+  g_assert_cmpuint (sum.n_walked, ==, 1);
+  g_assert_cmpfloat (sum.walked_m, ==, from_route->walked_m);
+
+  /* What the weekly coverage computes itself is the same. */
+  g_assert_true (xuncha_office_records_shift_coverage_put (f->records, shift->uuid, &stale,
+                                                           &error));
+  sum = week_coverage (f);
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &from_week,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (from_week->assigned_sha256, ==, sha256);
+  g_assert_cmpstrv (from_week->walked_ids, from_route->walked_ids);
+  g_assert_cmpfloat (from_week->walked_m, ==, from_route->walked_m);
+  g_assert_cmpint (from_week->n_points, ==, from_route->n_points);
+  g_assert_cmpint (from_week->newest_seq, ==, from_route->newest_seq);
+}
+
 /* Failed enrollments. */
 
 static void
@@ -3326,6 +3387,7 @@ main (int    argc,
   ADD ("authorization/assigned-streets", test_assigned_streets);
   ADD ("routes/records", test_route_records);
   ADD ("routes/coverage-cache", test_coverage_cache);
+  ADD ("routes/coverage-cache-route-view", test_coverage_cache_route_view);
   ADD ("enroll-failures", test_enroll_failures);
   ADD ("authorization/enrolled-key", test_enrolled_key);
   ADD ("evidence/kept", test_evidence_kept);

@@ -215,6 +215,7 @@ shift_route_compute (XunchaOfficeRecords  *records,
                         p->heading };
 
       g_array_append_val (route->fixes, fix);
+      route->newest_seq = MAX (route->newest_seq, p->seq);
     }
   fixes = (const XunchaFix *)(const void *)route->fixes->data;
   route->gaps = xuncha_route_find_gaps (fixes, route->fixes->len);
@@ -246,6 +247,49 @@ shift_route_compute (XunchaOfficeRecords  *records,
   route->shift->started_at = g_strdup (shift->started_at);
   route->shift->ended_at = g_strdup (shift->ended_at);
   return g_steal_pointer (&route);
+}
+
+/* Stores the coverage @shift found, unless @stored already is that of the inputs of now. */
+static gboolean
+store_shift_coverage (XunchaOfficeRecords           *records,
+                      const XunchaOfficeShiftRoute  *shift,
+                      GStrv                          assigned_ids,
+                      GPtrArray                     *assigned,
+                      const XunchaOfficeShiftCoverage *stored,
+                      gint64                         n_points,
+                      gint64                         newest_seq,
+                      gint64                         streets_revision,
+                      GError                       **error)
+{
+  g_autofree char *assigned_sha256 =
+    xuncha_office_shift_coverage_assigned_sha256 ((const char * const *)assigned_ids);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  XunchaOfficeShiftCoverage computed = { 0 };
+
+  if (xuncha_office_shift_coverage_is_current (stored, n_points, newest_seq, streets_revision,
+                                               assigned_sha256))
+    return TRUE;
+  /* The points it was computed from: those read, not those counted before. */
+  computed.n_points = shift->fixes->len;
+  computed.newest_seq = shift->newest_seq;
+  computed.streets_revision = streets_revision;
+  computed.assigned_sha256 = assigned_sha256;
+  computed.walked_ids = shift->walked_ids;
+  for (guint i = 0; i < assigned->len; i++)
+    g_hash_table_insert (by_id, ((XunchaOfficeStreet *)assigned->pdata[i])->id,
+                         assigned->pdata[i]);
+  for (guint i = 0; shift->walked_ids[i] != NULL; i++)
+    {
+      const XunchaOfficeStreet *street = g_hash_table_lookup (by_id, shift->walked_ids[i]);
+      g_autoptr(XunchaStreetSegment) segment = NULL;
+
+      /* Walked ones are among the assigned the office holds: the map had them. */
+      g_assert (street != NULL);
+      segment = segment_of (street);
+      computed.walked_m += xuncha_street_segment_get_length_m (segment);
+    }
+  return xuncha_office_records_shift_coverage_put (records, shift->shift->uuid, &computed,
+                                                   error);
 }
 
 XunchaOfficeRoute *
@@ -280,13 +324,25 @@ xuncha_office_route_compute (XunchaOfficeRecords  *records,
   route->shifts = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_shift_route_free);
   for (guint i = 0; i < shifts->len; i++)
     {
-      XunchaOfficeShiftRoute *shift = shift_route_compute (records, shifts->pdata[i],
-                                                           route->assigned_ids,
-                                                           route->assigned, error);
+      XunchaWireShift *wire = shifts->pdata[i];
+      g_autoptr(XunchaOfficeShiftCoverage) stored = NULL;
+      XunchaOfficeShiftRoute *shift;
+      gint64 n_points, newest_seq, streets_revision;
 
+      /* The route view computes a shift's coverage whole: it stores it for the weekly
+       * report where what is stored is missing or stale. The streets' revision is read
+       * before the shift's streets are. */
+      if (!xuncha_office_records_shift_coverage_get (records, wire->uuid, &stored, &n_points,
+                                                     &newest_seq, &streets_revision, error))
+        return NULL;
+      shift = shift_route_compute (records, wire, route->assigned_ids, route->assigned, error);
       if (shift == NULL)
         return NULL;
       g_ptr_array_add (route->shifts, shift);
+      if (route->assigned_ids[0] != NULL
+          && !store_shift_coverage (records, shift, route->assigned_ids, route->assigned,
+                                    stored, n_points, newest_seq, streets_revision, error))
+        return NULL;
     }
   return g_steal_pointer (&route);
 }
