@@ -2213,6 +2213,7 @@ test_from_first_schema (Fixture       *f,
                                  "ALTER TABLE reports DROP COLUMN street_id;"
                                  "DROP TABLE street_boxes; DROP TABLE street_extents;"
                                  "DROP TABLE shift_coverage;"
+                                 "ALTER TABLE shifts DROP COLUMN n_points;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
@@ -2351,6 +2352,19 @@ test_weekly_columns (Fixture       *f,
   const XunchaOfficeCaseOutcome *o;
 
   g_free (add_officer (f->records, &officer_a));
+  /* A shift with points from before the coverage cache: the migration counts them. */
+  {
+    g_autoptr(XunchaWireShift) shift = shift_at ("2024-04-29T01:00:00Z", NULL);
+    g_autoptr(GArray) points = make_points (0, 5);
+    gboolean created;
+    gint64 held, stored, total;
+
+    g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, shift, &created,
+                                                    &held, &error));
+    g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, shift->uuid,
+                                                     points, &stored, &total, &error));
+    g_assert_no_error (error);
+  }
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(XunchaWireReport) report = make_placed_report (
@@ -2387,7 +2401,7 @@ test_weekly_columns (Fixture       *f,
     undo = g_strdup_printf ("DROP INDEX cases_closed; ALTER TABLE cases DROP COLUMN closed_us;"
                             "DROP INDEX reports_week; DROP INDEX streets_named;"
                             "DROP INDEX streets_name_prefix;"
-                            "DROP TABLE shift_coverage;"
+                            "DROP TABLE shift_coverage; ALTER TABLE shifts DROP COLUMN n_points;"
                             "ALTER TABLE reports DROP COLUMN merchant_id;"
                             "DELETE FROM xuncha_schema WHERE version >= %d",
                             PG_WEEKLY_MIGRATION);
@@ -2396,7 +2410,7 @@ test_weekly_columns (Fixture       *f,
     undo = g_strdup_printf ("DROP INDEX cases_closed; ALTER TABLE cases DROP COLUMN closed_us;"
                             "DROP INDEX reports_week; DROP INDEX street_extents_named;"
                             "DROP INDEX street_extents_name;"
-                            "DROP TABLE shift_coverage;"
+                            "DROP TABLE shift_coverage; ALTER TABLE shifts DROP COLUMN n_points;"
                             "ALTER TABLE reports DROP COLUMN merchant_id;"
                             "PRAGMA user_version = %d", SQLITE_WEEKLY_MIGRATION - 1);
 #if HAVE_POSTGRESQL
@@ -2424,6 +2438,11 @@ test_weekly_columns (Fixture       *f,
                                               "'00000000-0000-4000-8000-000000000001'");
 
     g_assert_cmpstr (kept, ==, closed_text);
+  }
+  {
+    g_autofree char *counted = database_text (f, "SELECT n_points FROM shifts");
+
+    g_assert_cmpstr (counted, ==, "5");
   }
 
   /* The week of 29 April: one closed late, one open past its deadline. */

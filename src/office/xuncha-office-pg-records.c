@@ -266,12 +266,16 @@ static const char * const migrations[] = {
   /* 13 (coverage cache): each shift's coverage of its officer's assigned segments (the
    * walked ids as a JSON array, their length) with the inputs it was computed from (point
    * count, highest seq, streets' revision, SHA-256 of the assigned ids), so that the weekly
-   * report reads it instead of the shift's points (shift_coverage_get_body()). Its table
-   * only. */
+   * report reads it instead of the shift's points (shift_coverage_get_body()); and each
+   * shift's point count, kept by points_add, so that telling whether it is current reads
+   * no point. Its table and column only. */
   "CREATE TABLE shift_coverage ("
   "  shift_uuid text PRIMARY KEY, n_points bigint NOT NULL, newest_seq bigint NOT NULL,"
   "  streets_revision bigint NOT NULL, assigned_sha256 text NOT NULL,"
-  "  walked_ids jsonb NOT NULL, walked_m double precision NOT NULL);",
+  "  walked_ids jsonb NOT NULL, walked_m double precision NOT NULL);"
+  "ALTER TABLE shifts ADD COLUMN n_points bigint NOT NULL DEFAULT 0;"
+  "UPDATE shifts s SET n_points = (SELECT count(*) FROM track_points t"
+  "  WHERE t.shift_uuid = s.uuid);",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -2165,6 +2169,18 @@ points_add_body (XunchaOfficePgRecords  *self,
   if (insert == NULL)
     return OUTCOME_ROLLBACK;
   call->stored = changes (insert);
+  /* The shift's point count, for whether its stored coverage is current: added to under
+   * the row's lock, so that two batches at once both count. */
+  if (call->stored > 0)
+    {
+      g_autofree char *added = int64_text (call->stored);
+      g_autoptr(PGresult) counted = run (conn, error,
+                                         "UPDATE shifts SET n_points = n_points + $2::bigint "
+                                         "WHERE uuid = $1", call->shift_uuid, added);
+
+      if (counted == NULL)
+        return OUTCOME_ROLLBACK;
+    }
   if (!count_points (conn, call->shift_uuid, &call->total, error))
     return OUTCOME_ROLLBACK;
   return OUTCOME_COMMIT;
@@ -2708,8 +2724,9 @@ shift_coverage_get_body (XunchaOfficePgRecords  *self,
                 "SELECT (SELECT value FROM counters WHERE name = 'streets'), p.n, p.newest,"
                 "  c.shift_uuid IS NOT NULL, c.n_points, c.newest_seq, c.streets_revision,"
                 "  c.assigned_sha256, c.walked_m, w.id "
-                "FROM (SELECT count(*) AS n, coalesce (max (seq), 0) AS newest"
-                "      FROM track_points WHERE shift_uuid = $1) p "
+                "FROM (SELECT coalesce ((SELECT n_points FROM shifts WHERE uuid = $1), 0) AS n,"
+                "        (SELECT coalesce (max (seq), 0) FROM track_points"
+                "         WHERE shift_uuid = $1) AS newest) p "
                 "LEFT JOIN shift_coverage c ON c.shift_uuid = $1 "
                 "LEFT JOIN LATERAL jsonb_array_elements_text (c.walked_ids)"
                 "  WITH ORDINALITY AS w (id, n) ON true "

@@ -98,8 +98,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  * 14 (coverage cache): each shift's coverage of its officer's assigned segments (the
  *    walked ids as a JSON array, their length) with the inputs it was computed from (point
  *    count, highest seq, streets' revision, SHA-256 of the assigned ids), so that the
- *    weekly report reads it instead of the shift's points (records_shift_coverage_get()).
- *    Its table only. */
+ *    weekly report reads it instead of the shift's points (records_shift_coverage_get());
+ *    and each shift's point count, kept by points_add, so that telling whether it is
+ *    current reads no point. Its table and column only. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -271,7 +272,10 @@ static const char * const migrations[] = {
   "CREATE TABLE shift_coverage ("
   "  shift_uuid TEXT PRIMARY KEY, n_points INTEGER NOT NULL, newest_seq INTEGER NOT NULL,"
   "  streets_revision INTEGER NOT NULL, assigned_sha256 TEXT NOT NULL,"
-  "  walked_ids TEXT NOT NULL, walked_m REAL NOT NULL);",
+  "  walked_ids TEXT NOT NULL, walked_m REAL NOT NULL);"
+  "ALTER TABLE shifts ADD COLUMN n_points INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE shifts SET n_points = (SELECT count(*) FROM track_points t"
+  "  WHERE t.shift_uuid = shifts.uuid);",
 };
 
 int
@@ -1850,6 +1854,17 @@ records_points_add (XunchaOfficeRecords      *records,
         return FALSE;
       *stored += sqlite3_changes (c->db);
     }
+  /* The shift's point count, for whether its stored coverage is current. */
+  if (*stored > 0)
+    {
+      stmt = prepare (c, "UPDATE shifts SET n_points = n_points + ?2 WHERE uuid = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, *stored);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+    }
   return count_points (c, shift_uuid, total, error) && exec (c, "COMMIT", error);
 }
 
@@ -1964,8 +1979,10 @@ records_shift_coverage_get (XunchaOfficeRecords        *records,
 
   if (c == NULL || !begin_read (c, error) || !counter_get (c, "streets", streets_revision, error))
     return FALSE;
-  stmt = prepare (c, "SELECT count(*), coalesce (max (seq), 0) FROM track_points "
-                  "WHERE shift_uuid = ?1", error);
+  /* The count points_add keeps and the highest seq from the key: no point is read. */
+  stmt = prepare (c, "SELECT coalesce ((SELECT n_points FROM shifts WHERE uuid = ?1), 0), "
+                  "  (SELECT coalesce (max (seq), 0) FROM track_points WHERE shift_uuid = ?1)",
+                  error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
