@@ -1508,6 +1508,7 @@ test_coverage_cache (Fixture       *f,
   g_autoptr(GPtrArray) streets = street_set (3, "中山路");
   g_autoptr(GArray) first = points_along (0, 20, 0);
   g_autoptr(GArray) more = points_along (20, 20, 1);
+  g_autoptr(GArray) late = g_array_new (FALSE, FALSE, sizeof (XunchaWirePoint));
   g_autoptr(XunchaOfficeShiftCoverage) stored = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) walked = NULL;
@@ -1521,6 +1522,9 @@ test_coverage_cache (Fixture       *f,
   gboolean created;
   guint changed, gone;
 
+  /* Point 5 arrives last, after all the others: below the highest seq. */
+  g_array_append_val (late, g_array_index (first, XunchaWirePoint, 5));
+  g_array_remove_index (first, 5);
   g_free (add_officer (f->records, &officer_a));
   g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
                                                        &gone, &error));
@@ -1537,7 +1541,7 @@ test_coverage_cache (Fixture       *f,
                                                            &streets_revision, &error));
   g_assert_no_error (error);
   g_assert_null (stored);
-  g_assert_cmpint (n_points, ==, 20);
+  g_assert_cmpint (n_points, ==, 19);
   g_assert_cmpint (newest_seq, ==, 19);
   g_assert_cmpint (streets_revision, ==, revision);
 
@@ -1582,7 +1586,7 @@ test_coverage_cache (Fixture       *f,
   g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &stored,
                                                            &n_points, &newest_seq,
                                                            &streets_revision, &error));
-  g_assert_cmpint (stored->n_points, ==, 40);
+  g_assert_cmpint (stored->n_points, ==, 39);
   g_assert_cmpint (stored->newest_seq, ==, 39);
   g_assert_cmpstrv (stored->walked_ids, ((const char * const[]) { "s-0000", "s-0001", NULL }));
   g_clear_pointer (&stored, xuncha_office_shift_coverage_free);
@@ -1617,6 +1621,21 @@ test_coverage_cache (Fixture       *f,
   g_assert_cmpint (stored->streets_revision, ==, revision);
   g_assert_cmpint (streets_revision, ==, revision);
   g_assert_cmpstrv (stored->walked_ids, ((const char * const[]) { "s-0000", NULL }));
+
+  g_clear_pointer (&stored, xuncha_office_shift_coverage_free);
+
+  /* A point below the highest seq arrives: the count tells. */
+  store_nothing_walked (f, shift->uuid);
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, shift->uuid, late,
+                                                   &stored_points, &total, &error));
+  g_assert_cmpint (stored_points, ==, 1);
+  again = week_coverage (f);
+  g_assert_cmpuint (again.n_walked, ==, 1);
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &stored,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_cmpint (stored->n_points, ==, 40);
+  g_assert_cmpint (stored->newest_seq, ==, 39);
 
   /* Only for a shift the office holds. */
   g_assert_false (xuncha_office_records_shift_coverage_put (f->records, "no-such-shift",

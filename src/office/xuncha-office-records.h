@@ -371,9 +371,9 @@ GArray     *xuncha_office_records_shift_points     (XunchaOfficeRecords      *se
                                                     const char               *shift_uuid,
                                                     GError                  **error);
 /* In one snapshot: the shift's stored coverage (NULL in @stored for none) and the inputs
- * it would be computed from now: the shift's point count, their highest seq (0 for none)
- * and the streets' revision counter. The caller compares them
- * (xuncha_office_shift_coverage_is_current()). */
+ * it would be computed from now: the shift's point count (kept by points_add: no point is
+ * read), their highest seq (0 for none) and the streets' revision counter. The caller
+ * compares them (xuncha_office_shift_coverage_is_current()). */
 gboolean    xuncha_office_records_shift_coverage_get (XunchaOfficeRecords        *self,
                                                       const char                 *shift_uuid,
                                                       XunchaOfficeShiftCoverage **stored,
