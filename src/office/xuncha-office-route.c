@@ -301,6 +301,8 @@ xuncha_office_route_compute (XunchaOfficeRecords  *records,
 {
   g_autoptr(XunchaOfficeRoute) route = g_new0 (XunchaOfficeRoute, 1);
   g_autoptr(GPtrArray) shifts = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GArray) inputs_now = NULL; /* per shift: point count, highest seq, streets revision */
 
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (records), NULL);
   g_return_val_if_fail (officer_id != NULL && day != NULL && zone != NULL, NULL);
@@ -312,36 +314,48 @@ xuncha_office_route_compute (XunchaOfficeRecords  *records,
   route->assigned_ids = xuncha_office_records_assigned_streets (records, officer_id, error);
   if (route->assigned_ids == NULL)
     return NULL;
+  shifts = xuncha_office_records_officer_shifts (records, officer_id, route->from_ms,
+                                                 route->to_ms, error);
+  if (shifts == NULL)
+    return NULL;
+  /* The route view computes each shift's coverage whole: it stores it for the weekly
+   * report where what is stored is missing or stale. What is stored now and the streets'
+   * revision are read before the streets are: were they imported again in between, what
+   * is stored carries the older revision and is computed again, never kept as current. */
+  stored = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_shift_coverage_free);
+  inputs_now = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 3 * shifts->len);
+  for (guint i = 0; i < shifts->len; i++)
+    {
+      XunchaOfficeShiftCoverage *coverage = NULL;
+      gint64 inputs[3];
+
+      if (!xuncha_office_records_shift_coverage_get (records,
+                                                     ((XunchaWireShift *)shifts->pdata[i])->uuid,
+                                                     &coverage, &inputs[0], &inputs[1],
+                                                     &inputs[2], error))
+        return NULL;
+      g_ptr_array_add (stored, coverage);
+      g_array_append_vals (inputs_now, inputs, 3);
+    }
   route->assigned = xuncha_office_records_streets_get (records,
                                                        (const char * const *)route->assigned_ids,
                                                        error);
   if (route->assigned == NULL)
     return NULL;
-  shifts = xuncha_office_records_officer_shifts (records, officer_id, route->from_ms,
-                                                 route->to_ms, error);
-  if (shifts == NULL)
-    return NULL;
   route->shifts = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_shift_route_free);
   for (guint i = 0; i < shifts->len; i++)
     {
-      XunchaWireShift *wire = shifts->pdata[i];
-      g_autoptr(XunchaOfficeShiftCoverage) stored = NULL;
+      const gint64 *inputs = &g_array_index (inputs_now, gint64, 3 * i);
       XunchaOfficeShiftRoute *shift;
-      gint64 n_points, newest_seq, streets_revision;
 
-      /* The route view computes a shift's coverage whole: it stores it for the weekly
-       * report where what is stored is missing or stale. The streets' revision is read
-       * before the shift's streets are. */
-      if (!xuncha_office_records_shift_coverage_get (records, wire->uuid, &stored, &n_points,
-                                                     &newest_seq, &streets_revision, error))
-        return NULL;
-      shift = shift_route_compute (records, wire, route->assigned_ids, route->assigned, error);
+      shift = shift_route_compute (records, shifts->pdata[i], route->assigned_ids,
+                                   route->assigned, error);
       if (shift == NULL)
         return NULL;
       g_ptr_array_add (route->shifts, shift);
       if (route->assigned_ids[0] != NULL
           && !store_shift_coverage (records, shift, route->assigned_ids, route->assigned,
-                                    stored, n_points, newest_seq, streets_revision, error))
+                                    stored->pdata[i], inputs[0], inputs[1], inputs[2], error))
         return NULL;
     }
   return g_steal_pointer (&route);
