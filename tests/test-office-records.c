@@ -16,6 +16,7 @@
 
 #include "xuncha-office-backend.h"
 #include "xuncha-office-case-records.h"
+#include "xuncha-office-route.h"
 #include "xuncha-office-sqlite-records.h"
 #include "xuncha-test-util.h"
 #if HAVE_POSTGRESQL
@@ -1417,6 +1418,292 @@ test_route_records (Fixture       *f,
   g_assert_cmpstr (((XunchaOfficeStreet *)got->pdata[0])->id, ==, "s-0000");
 }
 
+/* The coverage cache: a shift's walked segments, stored with the inputs they were computed
+ * from, read by the weekly coverage instead of the shift's points, and computed again when
+ * points arrive, the assignment changes or the streets are imported again. */
+
+/* @count points from @first on, walking street @street of street_set() from its start to
+ * its end. */
+static GArray *
+points_along (guint first,
+              guint count,
+              guint street)
+{
+  GArray *points = make_points (first, count);
+
+  for (guint i = 0; i < count; i++)
+    {
+      XunchaWirePoint *p = &g_array_index (points, XunchaWirePoint, i);
+      double along = (double)i / (count - 1);
+
+      p->t_ms = 1714543200000 + (gint64)(first + i) * 5000;
+      p->lon = 104.0 + street * 0.01 + 0.001 * along;
+      p->lat = 30.65 + 0.001 * along;
+    }
+  return points;
+}
+
+/* Stores an entry that claims the shift walked nothing, computed from the inputs of now:
+ * a weekly coverage that reads it shows no segment walked. */
+static void
+store_nothing_walked (Fixture    *f,
+                      const char *shift_uuid)
+{
+  g_autoptr(XunchaOfficeShiftCoverage) stored = NULL;
+  g_auto(GStrv) assigned = NULL;
+  g_autoptr(GError) error = NULL;
+  XunchaOfficeShiftCoverage nothing = { 0 };
+  const char *none[] = { NULL };
+
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift_uuid, &stored,
+                                                           &nothing.n_points,
+                                                           &nothing.newest_seq,
+                                                           &nothing.streets_revision, &error));
+  g_assert_no_error (error);
+  assigned = xuncha_office_records_assigned_streets (f->records, "A1", &error);
+  g_assert_no_error (error);
+  nothing.assigned_sha256 =
+    xuncha_office_shift_coverage_assigned_sha256 ((const char * const *)assigned);
+  nothing.walked_ids = (GStrv)none;
+  g_assert_true (xuncha_office_records_shift_coverage_put (f->records, shift_uuid, &nothing,
+                                                           &error));
+  g_assert_no_error (error);
+  g_free (nothing.assigned_sha256);
+}
+
+static XunchaOfficeCoverageSum
+week_coverage (Fixture *f)
+{
+  XunchaOfficeCoverageSum sum;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (xuncha_office_route_coverage_between (f->records, "A1",
+                                                       ms_of ("2024-04-29T00:00:00Z"),
+                                                       ms_of ("2024-05-06T00:00:00Z"), &sum,
+                                                       &error));
+  g_assert_no_error (error);
+  return sum;
+}
+
+/* The assigned segments the shift walked, as the route view (which keeps no cache)
+ * computes them. */
+static GStrv
+route_walked (Fixture *f)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(XunchaOfficeRoute) route = NULL;
+  g_autoptr(GError) error = NULL;
+
+  route = xuncha_office_route_compute (f->records, "A1", "2024-05-01", utc, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (route->shifts->len, ==, 1);
+  return g_strdupv (((XunchaOfficeShiftRoute *)route->shifts->pdata[0])->walked_ids);
+}
+
+static void
+test_coverage_cache (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(XunchaWireShift) shift = shift_at ("2024-05-01T05:00:00Z", "2024-05-01T08:00:00Z");
+  g_autoptr(GPtrArray) streets = street_set (3, "中山路");
+  g_autoptr(GArray) first = points_along (0, 20, 0);
+  g_autoptr(GArray) more = points_along (20, 20, 1);
+  g_autoptr(GArray) late = g_array_new (FALSE, FALSE, sizeof (XunchaWirePoint));
+  g_autoptr(XunchaOfficeShiftCoverage) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) walked = NULL;
+  const char *assign[] = { "s-0000", "s-0001", NULL };
+  const char *reassign[] = { "s-0000", "s-0002", NULL };
+  const char *none[] = { NULL };
+  XunchaOfficeShiftCoverage nothing = { 0, 0, 0, (char *)"0", (GStrv)none, 0 };
+  XunchaOfficeCoverageSum sum, again;
+  g_autofree char *sha256 = NULL;
+  gint64 n_points, newest_seq, revision, streets_revision, stored_points, total;
+  gboolean created;
+  guint changed, gone;
+
+  /* Point 5 arrives last, after all the others: below the highest seq. */
+  g_array_append_val (late, g_array_index (first, XunchaWirePoint, 5));
+  g_array_remove_index (first, 5);
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &gone, &error));
+  g_assert_true (xuncha_office_records_assign_streets (f->records, "A1", assign, &error));
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, shift, &created,
+                                                  &total, &error));
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, shift->uuid, first,
+                                                   &stored_points, &total, &error));
+  g_assert_no_error (error);
+
+  /* Nothing stored before the first weekly coverage: points_add computes nothing. */
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &stored,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_no_error (error);
+  g_assert_null (stored);
+  g_assert_cmpint (n_points, ==, 19);
+  g_assert_cmpint (newest_seq, ==, 19);
+  g_assert_cmpint (streets_revision, ==, revision);
+
+  /* Filled by the weekly coverage, with the inputs it was computed from. */
+  sum = week_coverage (f);
+  g_assert_cmpuint (sum.n_assigned, ==, 2);
+  g_assert_cmpuint (sum.n_shifts, ==, 1);
+  g_assert_cmpuint (sum.n_walked, ==, 1);
+  g_assert_cmpfloat (sum.walked_m, >, 100);
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &stored,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_nonnull (stored);
+  sha256 = xuncha_office_shift_coverage_assigned_sha256 (assign);
+  g_assert_true (xuncha_office_shift_coverage_is_current (stored, n_points, newest_seq,
+                                                          streets_revision, sha256));
+  g_assert_cmpstrv (stored->walked_ids, ((const char * const[]) { "s-0000", NULL }));
+  g_assert_cmpfloat (stored->walked_m, ==, sum.walked_m);
+  /* The same as without the cache: the route view's walked segments, the figures again. */
+  walked = route_walked (f);
+  g_assert_cmpstrv (walked, stored->walked_ids);
+  g_clear_pointer (&walked, g_strfreev);
+  g_clear_pointer (&stored, xuncha_office_shift_coverage_free);
+  again = week_coverage (f);
+  g_assert_true (memcmp (&again, &sum, sizeof sum) == 0);
+
+  /* Read, not computed again: an entry of the inputs of now is believed. */
+  store_nothing_walked (f, shift->uuid);
+  again = week_coverage (f);
+  g_assert_cmpuint (again.n_walked, ==, 0);
+  g_assert_cmpfloat (again.walked_m, ==, 0);
+
+  /* Points arrive: computed again, with them. */
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, shift->uuid, more,
+                                                   &stored_points, &total, &error));
+  g_assert_no_error (error);
+  again = week_coverage (f);
+  g_assert_cmpuint (again.n_walked, ==, 2);
+  walked = route_walked (f);
+  g_assert_cmpstrv (walked, ((const char * const[]) { "s-0000", "s-0001", NULL }));
+  g_clear_pointer (&walked, g_strfreev);
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &stored,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_cmpint (stored->n_points, ==, 39);
+  g_assert_cmpint (stored->newest_seq, ==, 39);
+  g_assert_cmpstrv (stored->walked_ids, ((const char * const[]) { "s-0000", "s-0001", NULL }));
+  g_clear_pointer (&stored, xuncha_office_shift_coverage_free);
+
+  /* The assignment changes: computed again against the new one. */
+  store_nothing_walked (f, shift->uuid);
+  g_assert_true (xuncha_office_records_assign_streets (f->records, "A1", reassign, &error));
+  g_assert_no_error (error);
+  again = week_coverage (f);
+  g_assert_cmpuint (again.n_assigned, ==, 2);
+  g_assert_cmpuint (again.n_walked, ==, 1);
+  g_assert_cmpfloat (again.walked_m, ==, sum.walked_m);
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &stored,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_cmpstrv (stored->walked_ids, ((const char * const[]) { "s-0000", NULL }));
+  g_clear_pointer (&stored, xuncha_office_shift_coverage_free);
+
+  /* The streets are imported again: computed again on them, the revision they had. */
+  store_nothing_walked (f, shift->uuid);
+  g_free (((XunchaOfficeStreet *)streets->pdata[2])->name);
+  ((XunchaOfficeStreet *)streets->pdata[2])->name = g_strdup ("人民路");
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &gone, &error));
+  g_assert_cmpuint (changed, ==, 1);
+  again = week_coverage (f);
+  g_assert_cmpuint (again.n_walked, ==, 1);
+  g_assert_cmpfloat (again.walked_m, ==, sum.walked_m);
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &stored,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_cmpint (stored->streets_revision, ==, revision);
+  g_assert_cmpint (streets_revision, ==, revision);
+  g_assert_cmpstrv (stored->walked_ids, ((const char * const[]) { "s-0000", NULL }));
+
+  g_clear_pointer (&stored, xuncha_office_shift_coverage_free);
+
+  /* A point below the highest seq arrives: the count tells. */
+  store_nothing_walked (f, shift->uuid);
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, shift->uuid, late,
+                                                   &stored_points, &total, &error));
+  g_assert_cmpint (stored_points, ==, 1);
+  again = week_coverage (f);
+  g_assert_cmpuint (again.n_walked, ==, 1);
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &stored,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_cmpint (stored->n_points, ==, 40);
+  g_assert_cmpint (stored->newest_seq, ==, 39);
+
+  /* Only for a shift the office holds. */
+  g_assert_false (xuncha_office_records_shift_coverage_put (f->records, "no-such-shift",
+                                                            &nothing, &error));
+  g_assert_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND);
+}
+
+/* The route view computes a shift whole: it stores what the weekly coverage would. */
+static void
+test_coverage_cache_route_view (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(XunchaWireShift) shift = shift_at ("2024-05-01T05:00:00Z", "2024-05-01T08:00:00Z");
+  g_autoptr(GPtrArray) streets = street_set (3, "中山路");
+  g_autoptr(GArray) points = points_along (0, 20, 1);
+  g_autoptr(XunchaOfficeShiftCoverage) from_route = NULL;
+  g_autoptr(XunchaOfficeShiftCoverage) from_week = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) walked = NULL;
+  const char *assign[] = { "s-0000", "s-0001", NULL };
+  const char *none[] = { NULL };
+  XunchaOfficeShiftCoverage stale = { 0, 0, 0, (char *)"0", (GStrv)none, 0 };
+  XunchaOfficeCoverageSum sum;
+  g_autofree char *sha256 = xuncha_office_shift_coverage_assigned_sha256 (assign);
+  gint64 n_points, newest_seq, streets_revision, revision, stored_points, total;
+  gboolean created;
+  guint changed, gone;
+
+  g_free (add_officer (f->records, &officer_a));
+  g_assert_true (xuncha_office_records_streets_import (f->records, streets, &revision, &changed,
+                                                       &gone, &error));
+  g_assert_true (xuncha_office_records_assign_streets (f->records, "A1", assign, &error));
+  g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, shift, &created,
+                                                  &total, &error));
+  g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, shift->uuid, points,
+                                                   &stored_points, &total, &error));
+  g_assert_no_error (error);
+
+  walked = route_walked (f);
+  g_assert_cmpstrv (walked, ((const char * const[]) { "s-0001", NULL }));
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &from_route,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (from_route);
+  g_assert_true (xuncha_office_shift_coverage_is_current (from_route, n_points, newest_seq,
+                                                          streets_revision, sha256));
+  g_assert_cmpstrv (from_route->walked_ids, walked);
+  g_assert_cmpfloat (from_route->walked_m, >, 100);
+  sum = week_coverage (f);
+  g_assert_cmpuint (sum.n_walked, ==, 1);
+  g_assert_cmpfloat (sum.walked_m, ==, from_route->walked_m);
+
+  /* What the weekly coverage computes itself is the same. */
+  g_assert_true (xuncha_office_records_shift_coverage_put (f->records, shift->uuid, &stale,
+                                                           &error));
+  sum = week_coverage (f);
+  g_assert_true (xuncha_office_records_shift_coverage_get (f->records, shift->uuid, &from_week,
+                                                           &n_points, &newest_seq,
+                                                           &streets_revision, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (from_week->assigned_sha256, ==, sha256);
+  g_assert_cmpstrv (from_week->walked_ids, from_route->walked_ids);
+  g_assert_cmpfloat (from_week->walked_m, ==, from_route->walked_m);
+  g_assert_cmpint (from_week->n_points, ==, from_route->n_points);
+  g_assert_cmpint (from_week->newest_seq, ==, from_route->newest_seq);
+}
+
 /* Failed enrollments. */
 
 static void
@@ -1944,6 +2231,8 @@ test_from_first_schema (Fixture       *f,
                                  "ALTER TABLE reports DROP COLUMN lon;"
                                  "ALTER TABLE reports DROP COLUMN street_id;"
                                  "DROP TABLE street_boxes; DROP TABLE street_extents;"
+                                 "DROP TABLE shift_coverage;"
+                                 "ALTER TABLE shifts DROP COLUMN n_points;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
@@ -2082,6 +2371,19 @@ test_weekly_columns (Fixture       *f,
   const XunchaOfficeCaseOutcome *o;
 
   g_free (add_officer (f->records, &officer_a));
+  /* A shift with points from before the coverage cache: the migration counts them. */
+  {
+    g_autoptr(XunchaWireShift) shift = shift_at ("2024-04-29T01:00:00Z", NULL);
+    g_autoptr(GArray) points = make_points (0, 5);
+    gboolean created;
+    gint64 held, stored, total;
+
+    g_assert_true (xuncha_office_records_shift_put (f->records, &officer_a, shift, &created,
+                                                    &held, &error));
+    g_assert_true (xuncha_office_records_points_add (f->records, &officer_a, shift->uuid,
+                                                     points, &stored, &total, &error));
+    g_assert_no_error (error);
+  }
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(XunchaWireReport) report = make_placed_report (
@@ -2118,6 +2420,7 @@ test_weekly_columns (Fixture       *f,
     undo = g_strdup_printf ("DROP INDEX cases_closed; ALTER TABLE cases DROP COLUMN closed_us;"
                             "DROP INDEX reports_week; DROP INDEX streets_named;"
                             "DROP INDEX streets_name_prefix;"
+                            "DROP TABLE shift_coverage; ALTER TABLE shifts DROP COLUMN n_points;"
                             "ALTER TABLE reports DROP COLUMN merchant_id;"
                             "DELETE FROM xuncha_schema WHERE version >= %d",
                             PG_WEEKLY_MIGRATION);
@@ -2126,6 +2429,7 @@ test_weekly_columns (Fixture       *f,
     undo = g_strdup_printf ("DROP INDEX cases_closed; ALTER TABLE cases DROP COLUMN closed_us;"
                             "DROP INDEX reports_week; DROP INDEX street_extents_named;"
                             "DROP INDEX street_extents_name;"
+                            "DROP TABLE shift_coverage; ALTER TABLE shifts DROP COLUMN n_points;"
                             "ALTER TABLE reports DROP COLUMN merchant_id;"
                             "PRAGMA user_version = %d", SQLITE_WEEKLY_MIGRATION - 1);
 #if HAVE_POSTGRESQL
@@ -2153,6 +2457,11 @@ test_weekly_columns (Fixture       *f,
                                               "'00000000-0000-4000-8000-000000000001'");
 
     g_assert_cmpstr (kept, ==, closed_text);
+  }
+  {
+    g_autofree char *counted = database_text (f, "SELECT n_points FROM shifts");
+
+    g_assert_cmpstr (counted, ==, "5");
   }
 
   /* The week of 29 April: one closed late, one open past its deadline. */
@@ -3115,6 +3424,8 @@ main (int    argc,
   ADD ("authorization/visibility", test_visibility);
   ADD ("authorization/assigned-streets", test_assigned_streets);
   ADD ("routes/records", test_route_records);
+  ADD ("routes/coverage-cache", test_coverage_cache);
+  ADD ("routes/coverage-cache-route-view", test_coverage_cache_route_view);
   ADD ("enroll-failures", test_enroll_failures);
   ADD ("authorization/enrolled-key", test_enrolled_key);
   ADD ("evidence/kept", test_evidence_kept);

@@ -262,6 +262,20 @@ static const char * const migrations[] = {
    * (street_names_body()); text_pattern_ops, so that a prefix is a range of it whatever
    * the database's collation. Its index only. */
   "CREATE INDEX streets_name_prefix ON streets (name text_pattern_ops) WHERE NOT deleted;",
+
+  /* 13 (coverage cache): each shift's coverage of its officer's assigned segments (the
+   * walked ids as a JSON array, their length) with the inputs it was computed from (point
+   * count, highest seq, streets' revision, SHA-256 of the assigned ids), so that the weekly
+   * report reads it instead of the shift's points (shift_coverage_get_body()); and each
+   * shift's point count, kept by points_add, so that telling whether it is current reads
+   * no point. Its table and column only. */
+  "CREATE TABLE shift_coverage ("
+  "  shift_uuid text PRIMARY KEY, n_points bigint NOT NULL, newest_seq bigint NOT NULL,"
+  "  streets_revision bigint NOT NULL, assigned_sha256 text NOT NULL,"
+  "  walked_ids jsonb NOT NULL, walked_m double precision NOT NULL);"
+  "ALTER TABLE shifts ADD COLUMN n_points bigint NOT NULL DEFAULT 0;"
+  "UPDATE shifts s SET n_points = (SELECT count(*) FROM track_points t"
+  "  WHERE t.shift_uuid = s.uuid);",
 };
 
 /* The advisory lock the migrations run under, so that two office processes starting at
@@ -2230,6 +2244,18 @@ points_add_body (XunchaOfficePgRecords  *self,
   if (insert == NULL)
     return OUTCOME_ROLLBACK;
   call->stored = changes (insert);
+  /* The shift's point count, for whether its stored coverage is current: added to under
+   * the row's lock, so that two batches at once both count. */
+  if (call->stored > 0)
+    {
+      g_autofree char *added = int64_text (call->stored);
+      g_autoptr(PGresult) counted = run (conn, error,
+                                         "UPDATE shifts SET n_points = n_points + $2::bigint "
+                                         "WHERE uuid = $1", call->shift_uuid, added);
+
+      if (counted == NULL)
+        return OUTCOME_ROLLBACK;
+    }
   if (!count_points (conn, call->shift_uuid, &call->total, error))
     return OUTCOME_ROLLBACK;
   return OUTCOME_COMMIT;
@@ -2745,6 +2771,141 @@ records_shift_points (XunchaOfficeRecords  *records,
                  shift_points_body, &call, error))
     return NULL;
   return g_steal_pointer (&points);
+}
+
+typedef struct
+{
+  const char                      *shift_uuid;
+  const XunchaOfficeShiftCoverage *given;
+  XunchaOfficeShiftCoverage       *stored;
+  gint64                           n_points;
+  gint64                           newest_seq;
+  gint64                           streets_revision;
+} ShiftCoverageCall;
+
+static Outcome
+shift_coverage_get_body (XunchaOfficePgRecords  *self,
+                         PGconn                 *conn,
+                         gpointer                data,
+                         GError                **error)
+{
+  ShiftCoverageCall *call = data;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GStrvBuilder) walked = g_strv_builder_new ();
+
+  /* One statement, one snapshot, one round trip: the inputs of now, then the stored entry
+   * once per walked id (once with NULLs for none). */
+  result = run (conn, error,
+                "SELECT (SELECT value FROM counters WHERE name = 'streets'), p.n, p.newest,"
+                "  c.shift_uuid IS NOT NULL, c.n_points, c.newest_seq, c.streets_revision,"
+                "  c.assigned_sha256, c.walked_m, w.id "
+                "FROM (SELECT coalesce ((SELECT n_points FROM shifts WHERE uuid = $1), 0) AS n,"
+                "        (SELECT coalesce (max (seq), 0) FROM track_points"
+                "         WHERE shift_uuid = $1) AS newest) p "
+                "LEFT JOIN shift_coverage c ON c.shift_uuid = $1 "
+                "LEFT JOIN LATERAL jsonb_array_elements_text (c.walked_ids)"
+                "  WITH ORDINALITY AS w (id, n) ON true "
+                "ORDER BY w.n", call->shift_uuid);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  g_clear_pointer (&call->stored, xuncha_office_shift_coverage_free);
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_FAILED,
+                   "Could not read the shift's coverage");
+      return OUTCOME_ROLLBACK;
+    }
+  call->streets_revision = int64_at (result, 0, 0);
+  call->n_points = int64_at (result, 0, 1);
+  call->newest_seq = int64_at (result, 0, 2);
+  if (!bool_at (result, 0, 3))
+    return OUTCOME_COMMIT;
+  call->stored = g_new0 (XunchaOfficeShiftCoverage, 1);
+  call->stored->n_points = int64_at (result, 0, 4);
+  call->stored->newest_seq = int64_at (result, 0, 5);
+  call->stored->streets_revision = int64_at (result, 0, 6);
+  call->stored->assigned_sha256 = g_strdup (text_at (result, 0, 7));
+  call->stored->walked_m = double_at (result, 0, 8);
+  for (int i = 0; i < PQntuples (result); i++)
+    if (text_at (result, i, 9) != NULL)
+      g_strv_builder_add (walked, text_at (result, i, 9));
+  call->stored->walked_ids = g_strv_builder_end (walked);
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_shift_coverage_get (XunchaOfficeRecords        *records,
+                            const char                 *shift_uuid,
+                            XunchaOfficeShiftCoverage **stored,
+                            gint64                     *n_points,
+                            gint64                     *newest_seq,
+                            gint64                     *streets_revision,
+                            GError                    **error)
+{
+  ShiftCoverageCall call = { .shift_uuid = shift_uuid };
+
+  if (!transact (XUNCHA_OFFICE_PG_RECORDS (records), "shift_coverage_get", TXN_SINGLE,
+                 shift_coverage_get_body, &call, error))
+    {
+      xuncha_office_shift_coverage_free (call.stored);
+      return FALSE;
+    }
+  *stored = call.stored;
+  *n_points = call.n_points;
+  *newest_seq = call.newest_seq;
+  *streets_revision = call.streets_revision;
+  return TRUE;
+}
+
+static Outcome
+shift_coverage_put_body (XunchaOfficePgRecords  *self,
+                         PGconn                 *conn,
+                         gpointer                data,
+                         GError                **error)
+{
+  ShiftCoverageCall *call = data;
+  const XunchaOfficeShiftCoverage *given = call->given;
+  g_autofree char *n_points = int64_text (given->n_points);
+  g_autofree char *newest_seq = int64_text (given->newest_seq);
+  g_autofree char *streets_revision = int64_text (given->streets_revision);
+  g_autofree char *walked_m = double_text (given->walked_m);
+  g_autofree char *walked = xuncha_office_shift_coverage_ids_to_json (
+    (const char * const *)given->walked_ids);
+  g_autoptr(PGresult) result = NULL;
+
+  /* Only for a shift the office holds: none is stored otherwise. */
+  result = run (conn, error,
+                "INSERT INTO shift_coverage (shift_uuid, n_points, newest_seq, streets_revision,"
+                "  assigned_sha256, walked_ids, walked_m) "
+                "SELECT uuid, $2::bigint, $3::bigint, $4::bigint, $5, $6::jsonb,"
+                "  $7::double precision FROM shifts WHERE uuid = $1 "
+                "ON CONFLICT (shift_uuid) DO UPDATE SET n_points = excluded.n_points,"
+                "  newest_seq = excluded.newest_seq, streets_revision = excluded.streets_revision,"
+                "  assigned_sha256 = excluded.assigned_sha256, walked_ids = excluded.walked_ids,"
+                "  walked_m = excluded.walked_m",
+                call->shift_uuid, n_points, newest_seq, streets_revision,
+                given->assigned_sha256, walked, walked_m);
+  if (result == NULL)
+    return OUTCOME_ROLLBACK;
+  if (changes (result) == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No shift %s", call->shift_uuid);
+      return OUTCOME_ROLLBACK;
+    }
+  return OUTCOME_COMMIT;
+}
+
+static gboolean
+records_shift_coverage_put (XunchaOfficeRecords             *records,
+                            const char                      *shift_uuid,
+                            const XunchaOfficeShiftCoverage *coverage,
+                            GError                         **error)
+{
+  ShiftCoverageCall call = { .shift_uuid = shift_uuid, .given = coverage };
+
+  return transact (XUNCHA_OFFICE_PG_RECORDS (records), "shift_coverage_put", TXN_SINGLE,
+                   shift_coverage_put_body, &call, error);
 }
 
 static Outcome
@@ -4329,6 +4490,8 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->points_add = records_points_add;
   iface->officer_shifts = records_officer_shifts;
   iface->shift_points = records_shift_points;
+  iface->shift_coverage_get = records_shift_coverage_get;
+  iface->shift_coverage_put = records_shift_coverage_put;
   iface->streets_get = records_streets_get;
   iface->streets_import = records_streets_import;
   iface->streets_since = records_streets_since;

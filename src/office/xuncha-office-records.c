@@ -430,6 +430,41 @@ xuncha_office_records_shift_points (XunchaOfficeRecords *self,
   return IFACE (self)->shift_points (self, shift_uuid, error);
 }
 
+gboolean
+xuncha_office_records_shift_coverage_get (XunchaOfficeRecords        *self,
+                                          const char                 *shift_uuid,
+                                          XunchaOfficeShiftCoverage **stored,
+                                          gint64                     *n_points,
+                                          gint64                     *newest_seq,
+                                          gint64                     *streets_revision,
+                                          GError                    **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (shift_uuid != NULL && stored != NULL, FALSE);
+  g_return_val_if_fail (n_points != NULL && newest_seq != NULL && streets_revision != NULL,
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *stored = NULL;
+  return IFACE (self)->shift_coverage_get (self, shift_uuid, stored, n_points, newest_seq,
+                                           streets_revision, error);
+}
+
+gboolean
+xuncha_office_records_shift_coverage_put (XunchaOfficeRecords             *self,
+                                          const char                      *shift_uuid,
+                                          const XunchaOfficeShiftCoverage *coverage,
+                                          GError                         **error)
+{
+  g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (self), FALSE);
+  g_return_val_if_fail (shift_uuid != NULL && coverage != NULL, FALSE);
+  g_return_val_if_fail (coverage->assigned_sha256 != NULL && coverage->walked_ids != NULL,
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return IFACE (self)->shift_coverage_put (self, shift_uuid, coverage, error);
+}
+
 GPtrArray *
 xuncha_office_records_streets_get (XunchaOfficeRecords *self,
                                    const char * const *ids,

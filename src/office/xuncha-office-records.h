@@ -13,6 +13,7 @@
 #include "xuncha-office-report-filter.h"
 #include "xuncha-office-report-record.h"
 #include "xuncha-office-storage-error.h"
+#include "xuncha-office-shift-coverage.h"
 #include "xuncha-office-street.h"
 #include "xuncha-evidence-key.h"
 #include "xuncha-protocol.h"
@@ -115,6 +116,13 @@ struct _XunchaOfficeRecordsInterface
                                    GError **error);
   GPtrArray *(*streets_get)       (XunchaOfficeRecords *self, const char * const *ids,
                                    GError **error);
+  gboolean   (*shift_coverage_get) (XunchaOfficeRecords *self, const char *shift_uuid,
+                                    XunchaOfficeShiftCoverage **stored, gint64 *n_points,
+                                    gint64 *newest_seq, gint64 *streets_revision,
+                                    GError **error);
+  gboolean   (*shift_coverage_put) (XunchaOfficeRecords *self, const char *shift_uuid,
+                                    const XunchaOfficeShiftCoverage *coverage,
+                                    GError **error);
 
   gboolean   (*streets_import)    (XunchaOfficeRecords *self, GPtrArray *streets,
                                    gint64 *revision, guint *changed, guint *deleted,
@@ -405,6 +413,25 @@ GPtrArray  *xuncha_office_records_officer_shifts   (XunchaOfficeRecords      *se
 GArray     *xuncha_office_records_shift_points     (XunchaOfficeRecords      *self,
                                                     const char               *shift_uuid,
                                                     GError                  **error);
+/* In one snapshot: the shift's stored coverage (NULL in @stored for none) and the inputs
+ * it would be computed from now: the shift's point count (kept by points_add: no point is
+ * read), their highest seq (0 for none) and the streets' revision counter. The caller
+ * compares them (xuncha_office_shift_coverage_is_current()). */
+gboolean    xuncha_office_records_shift_coverage_get (XunchaOfficeRecords        *self,
+                                                      const char                 *shift_uuid,
+                                                      XunchaOfficeShiftCoverage **stored,
+                                                      gint64                     *n_points,
+                                                      gint64                     *newest_seq,
+                                                      gint64                     *streets_revision,
+                                                      GError                    **error);
+/* Stores the shift's coverage in place of what was stored; NOT_FOUND for a shift the
+ * office does not hold. Its inputs are those it was computed from: the points read and the
+ * streets' revision read before the streets, so that a change in between leaves it stale
+ * rather than wrong. */
+gboolean    xuncha_office_records_shift_coverage_put (XunchaOfficeRecords             *self,
+                                                      const char                      *shift_uuid,
+                                                      const XunchaOfficeShiftCoverage *coverage,
+                                                      GError                         **error);
 /* The street segments (XunchaOfficeStreet, not deleted) of these ids, by id; an id the
  * office does not hold is left out. */
 GPtrArray  *xuncha_office_records_streets_get      (XunchaOfficeRecords      *self,

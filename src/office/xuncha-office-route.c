@@ -215,6 +215,7 @@ shift_route_compute (XunchaOfficeRecords  *records,
                         p->heading };
 
       g_array_append_val (route->fixes, fix);
+      route->newest_seq = MAX (route->newest_seq, p->seq);
     }
   fixes = (const XunchaFix *)(const void *)route->fixes->data;
   route->gaps = xuncha_route_find_gaps (fixes, route->fixes->len);
@@ -248,6 +249,49 @@ shift_route_compute (XunchaOfficeRecords  *records,
   return g_steal_pointer (&route);
 }
 
+/* Stores the coverage @shift found, unless @stored already is that of the inputs of now. */
+static gboolean
+store_shift_coverage (XunchaOfficeRecords           *records,
+                      const XunchaOfficeShiftRoute  *shift,
+                      GStrv                          assigned_ids,
+                      GPtrArray                     *assigned,
+                      const XunchaOfficeShiftCoverage *stored,
+                      gint64                         n_points,
+                      gint64                         newest_seq,
+                      gint64                         streets_revision,
+                      GError                       **error)
+{
+  g_autofree char *assigned_sha256 =
+    xuncha_office_shift_coverage_assigned_sha256 ((const char * const *)assigned_ids);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  XunchaOfficeShiftCoverage computed = { 0 };
+
+  if (xuncha_office_shift_coverage_is_current (stored, n_points, newest_seq, streets_revision,
+                                               assigned_sha256))
+    return TRUE;
+  /* The points it was computed from: those read, not those counted before. */
+  computed.n_points = shift->fixes->len;
+  computed.newest_seq = shift->newest_seq;
+  computed.streets_revision = streets_revision;
+  computed.assigned_sha256 = assigned_sha256;
+  computed.walked_ids = shift->walked_ids;
+  for (guint i = 0; i < assigned->len; i++)
+    g_hash_table_insert (by_id, ((XunchaOfficeStreet *)assigned->pdata[i])->id,
+                         assigned->pdata[i]);
+  for (guint i = 0; shift->walked_ids[i] != NULL; i++)
+    {
+      const XunchaOfficeStreet *street = g_hash_table_lookup (by_id, shift->walked_ids[i]);
+      g_autoptr(XunchaStreetSegment) segment = NULL;
+
+      /* Walked ones are among the assigned the office holds: the map had them. */
+      g_assert (street != NULL);
+      segment = segment_of (street);
+      computed.walked_m += xuncha_street_segment_get_length_m (segment);
+    }
+  return xuncha_office_records_shift_coverage_put (records, shift->shift->uuid, &computed,
+                                                   error);
+}
+
 XunchaOfficeRoute *
 xuncha_office_route_compute (XunchaOfficeRecords  *records,
                              const char           *officer_id,
@@ -257,6 +301,8 @@ xuncha_office_route_compute (XunchaOfficeRecords  *records,
 {
   g_autoptr(XunchaOfficeRoute) route = g_new0 (XunchaOfficeRoute, 1);
   g_autoptr(GPtrArray) shifts = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GArray) inputs_now = NULL; /* per shift: point count, highest seq, streets revision */
 
   g_return_val_if_fail (XUNCHA_IS_OFFICE_RECORDS (records), NULL);
   g_return_val_if_fail (officer_id != NULL && day != NULL && zone != NULL, NULL);
@@ -268,25 +314,49 @@ xuncha_office_route_compute (XunchaOfficeRecords  *records,
   route->assigned_ids = xuncha_office_records_assigned_streets (records, officer_id, error);
   if (route->assigned_ids == NULL)
     return NULL;
+  shifts = xuncha_office_records_officer_shifts (records, officer_id, route->from_ms,
+                                                 route->to_ms, error);
+  if (shifts == NULL)
+    return NULL;
+  /* The route view computes each shift's coverage whole: it stores it for the weekly
+   * report where what is stored is missing or stale. What is stored now and the streets'
+   * revision are read before the streets are: were they imported again in between, what
+   * is stored carries the older revision and is computed again, never kept as current. */
+  stored = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_shift_coverage_free);
+  inputs_now = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 3 * shifts->len);
+  for (guint i = 0; i < shifts->len; i++)
+    {
+      XunchaOfficeShiftCoverage *coverage = NULL;
+      gint64 inputs[3];
+
+      if (!xuncha_office_records_shift_coverage_get (records,
+                                                     ((XunchaWireShift *)shifts->pdata[i])->uuid,
+                                                     &coverage, &inputs[0], &inputs[1],
+                                                     &inputs[2], error))
+        return NULL;
+      g_ptr_array_add (stored, coverage);
+      g_array_append_vals (inputs_now, inputs, 3);
+    }
   route->assigned = xuncha_office_records_streets_get (records,
                                                        (const char * const *)route->assigned_ids,
                                                        error);
   if (route->assigned == NULL)
     return NULL;
-  shifts = xuncha_office_records_officer_shifts (records, officer_id, route->from_ms,
-                                                 route->to_ms, error);
-  if (shifts == NULL)
-    return NULL;
   route->shifts = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_shift_route_free);
   for (guint i = 0; i < shifts->len; i++)
     {
-      XunchaOfficeShiftRoute *shift = shift_route_compute (records, shifts->pdata[i],
-                                                           route->assigned_ids,
-                                                           route->assigned, error);
+      const gint64 *inputs = &g_array_index (inputs_now, gint64, 3 * i);
+      XunchaOfficeShiftRoute *shift;
 
+      shift = shift_route_compute (records, shifts->pdata[i], route->assigned_ids,
+                                   route->assigned, error);
       if (shift == NULL)
         return NULL;
       g_ptr_array_add (route->shifts, shift);
+      if (route->assigned_ids[0] != NULL
+          && !store_shift_coverage (records, shift, route->assigned_ids, route->assigned,
+                                    stored->pdata[i], inputs[0], inputs[1], inputs[2], error))
+        return NULL;
     }
   return g_steal_pointer (&route);
 }
@@ -331,6 +401,53 @@ fixes_near (GArray       *points,
   return fixes;
 }
 
+/* The assigned segments @shift walked, computed from its points on @map (the assigned
+ * segments alone), into @coverage with the inputs: the points read and @streets_revision. */
+static XunchaOfficeShiftCoverage *
+shift_coverage_compute (XunchaOfficeRecords  *records,
+                        const char           *shift_uuid,
+                        XunchaStreetMap      *map,
+                        const double          box[4],
+                        GStrv                 assigned_ids,
+                        const char           *assigned_sha256,
+                        gint64                streets_revision,
+                        GError              **error)
+{
+  g_autoptr(XunchaOfficeShiftCoverage) result = g_new0 (XunchaOfficeShiftCoverage, 1);
+  g_autoptr(GArray) points = NULL;
+  g_autoptr(GArray) fixes = NULL;
+  g_autoptr(XunchaCoverage) coverage = NULL;
+  g_autoptr(GPtrArray) walked = g_ptr_array_new ();
+  const char * const *ids;
+
+  points = xuncha_office_records_shift_points (records, shift_uuid, error);
+  if (points == NULL)
+    return NULL;
+  result->n_points = points->len;
+  for (guint k = 0; k < points->len; k++)
+    result->newest_seq = MAX (result->newest_seq,
+                              g_array_index (points, XunchaWirePoint, k).seq);
+  result->streets_revision = streets_revision;
+  result->assigned_sha256 = g_strdup (assigned_sha256);
+  fixes = fixes_near (points, box);
+  coverage = xuncha_street_map_compute_coverage (map,
+                                                 (const XunchaFix *)(const void *)fixes->data,
+                                                 fixes->len, NULL,
+                                                 (const char * const *)assigned_ids);
+  ids = xuncha_coverage_get_walked_ids (coverage);
+  for (guint k = 0; ids[k] != NULL; k++)
+    {
+      XunchaStreetSegment *segment = xuncha_street_map_lookup (map, ids[k]);
+
+      g_ptr_array_add (walked, g_strdup (ids[k]));
+      result->walked_m += xuncha_street_segment_get_length_m (segment);
+    }
+  g_ptr_array_sort (walked, compare_strings);
+  g_ptr_array_add (walked, NULL);
+  result->walked_ids = (GStrv)g_ptr_array_free (g_steal_pointer (&walked), FALSE);
+  return g_steal_pointer (&result);
+}
+
 gboolean
 xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
                                       const char               *officer_id,
@@ -340,11 +457,14 @@ xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
                                       GError                  **error)
 {
   g_auto(GStrv) assigned_ids = NULL;
+  g_autofree char *assigned_sha256 = NULL;
   g_autoptr(GPtrArray) assigned = NULL;
   g_autoptr(GPtrArray) segments = NULL;
   g_autoptr(GPtrArray) shifts = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(XunchaStreetMap) map = NULL;
   g_autoptr(GHashTable) walked = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 streets_revision = 0;
   GHashTableIter iter;
   gpointer key;
   double box[4];
@@ -358,6 +478,35 @@ xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
     return FALSE;
   if (assigned_ids[0] == NULL)
     return TRUE;
+  assigned_sha256 = xuncha_office_shift_coverage_assigned_sha256 (
+    (const char * const *)assigned_ids);
+  shifts = xuncha_office_records_officer_shifts (records, officer_id, from_ms, to_ms, error);
+  if (shifts == NULL)
+    return FALSE;
+  /* Each shift's stored coverage, or NULL where it is missing or was computed from other
+   * inputs than those of now. The streets' revision is read before the streets: were they
+   * imported again in between, what is stored below carries the older revision and is
+   * computed again next time, never kept as current. */
+  stored = g_ptr_array_new_with_free_func ((GDestroyNotify)xuncha_office_shift_coverage_free);
+  for (guint i = 0; i < shifts->len; i++)
+    {
+      const XunchaWireShift *shift = shifts->pdata[i];
+      g_autoptr(XunchaOfficeShiftCoverage) coverage = NULL;
+      gint64 n_points, newest_seq, revision;
+
+      if (!xuncha_office_records_shift_coverage_get (records, shift->uuid, &coverage,
+                                                     &n_points, &newest_seq, &revision, error))
+        return FALSE;
+      if (i == 0)
+        streets_revision = revision;
+      else
+        streets_revision = MIN (streets_revision, revision);
+      if (!xuncha_office_shift_coverage_is_current (coverage, n_points, newest_seq, revision,
+                                                    assigned_sha256))
+        g_clear_pointer (&coverage, xuncha_office_shift_coverage_free);
+      g_ptr_array_add (stored, g_steal_pointer (&coverage));
+    }
+
   assigned = xuncha_office_records_streets_get (records, (const char * const *)assigned_ids,
                                                 error);
   if (assigned == NULL)
@@ -374,33 +523,36 @@ xuncha_office_route_coverage_between (XunchaOfficeRecords      *records,
   if (!xuncha_street_map_get_bbox (map, &box[0], &box[1], &box[2], &box[3]))
     return TRUE;
 
-  shifts = xuncha_office_records_officer_shifts (records, officer_id, from_ms, to_ms, error);
-  if (shifts == NULL)
-    return FALSE;
   sum->n_shifts = shifts->len;
   for (guint i = 0; i < shifts->len; i++)
     {
       const XunchaWireShift *shift = shifts->pdata[i];
-      g_autoptr(GArray) points = NULL;
-      g_autoptr(GArray) fixes = NULL;
-      g_autoptr(XunchaCoverage) coverage = NULL;
-      const char * const *ids;
+      const XunchaOfficeShiftCoverage *coverage = stored->pdata[i];
 
-      points = xuncha_office_records_shift_points (records, shift->uuid, error);
-      if (points == NULL)
-        return FALSE;
-      fixes = fixes_near (points, box);
-      coverage = xuncha_street_map_compute_coverage (map,
-                                                     (const XunchaFix *)(const void *)fixes->data,
-                                                     fixes->len, NULL,
-                                                     (const char * const *)assigned_ids);
-      ids = xuncha_coverage_get_walked_ids (coverage);
-      for (guint k = 0; ids[k] != NULL; k++)
+      if (coverage == NULL)
         {
-          XunchaStreetSegment *segment = xuncha_street_map_lookup (map, ids[k]);
+          XunchaOfficeShiftCoverage *computed =
+            shift_coverage_compute (records, shift->uuid, map, box, assigned_ids,
+                                    assigned_sha256, streets_revision, error);
 
-          /* The map's own segment keeps the id alive as long as the map. */
-          g_hash_table_add (walked, (gpointer)xuncha_street_segment_get_id (segment));
+          if (computed == NULL
+              || !xuncha_office_records_shift_coverage_put (records, shift->uuid, computed,
+                                                            error))
+            {
+              xuncha_office_shift_coverage_free (computed);
+              return FALSE;
+            }
+          g_ptr_array_index (stored, i) = computed;
+          coverage = computed;
+        }
+      for (guint k = 0; coverage->walked_ids[k] != NULL; k++)
+        {
+          XunchaStreetSegment *segment = xuncha_street_map_lookup (map, coverage->walked_ids[k]);
+
+          /* The map's own segment keeps the id alive as long as the map. A current entry
+           * names only segments of this map: its streets and assignment are those of now. */
+          if (segment != NULL)
+            g_hash_table_add (walked, (gpointer)xuncha_street_segment_get_id (segment));
         }
     }
   g_hash_table_iter_init (&iter, walked);

@@ -16,6 +16,7 @@ typedef struct
 {
   XunchaWireShift *shift;
   GArray          *fixes;          /* XunchaFix, by seq (the order the device recorded) */
+  gint64           newest_seq;     /* the highest seq of the points; 0 for none */
   GArray          *gaps;           /* XunchaRouteGap, by time */
   double           length_m;       /* sum of great-circle steps, as the device's summary */
   /* Coverage of the assigned segments the office holds (deleted or unknown ids are left

@@ -94,7 +94,13 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (XunchaOfficeSqliteRecords, xuncha_office_sqlite_r
  *    past their deadline by its index instead of every case's history.
  * 13 (street names): the street segments' names by themselves, for the console's street
  *    picker, which asks for the few names beginning with what was typed
- *    (xuncha_office_sqlite_street_names()). */
+ *    (xuncha_office_sqlite_street_names()).
+ * 14 (coverage cache): each shift's coverage of its officer's assigned segments (the
+ *    walked ids as a JSON array, their length) with the inputs it was computed from (point
+ *    count, highest seq, streets' revision, SHA-256 of the assigned ids), so that the
+ *    weekly report reads it instead of the shift's points (records_shift_coverage_get());
+ *    and each shift's point count, kept by points_add, so that telling whether it is
+ *    current reads no point. Its table and column only. */
 static const char * const migrations[] = {
   "CREATE TABLE IF NOT EXISTS officers ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT,"
@@ -261,6 +267,15 @@ static const char * const migrations[] = {
 
   /* The street picker's names: its index only. */
   "CREATE INDEX street_extents_name ON street_extents (name);",
+
+  /* The coverage cache: its table only. */
+  "CREATE TABLE shift_coverage ("
+  "  shift_uuid TEXT PRIMARY KEY, n_points INTEGER NOT NULL, newest_seq INTEGER NOT NULL,"
+  "  streets_revision INTEGER NOT NULL, assigned_sha256 TEXT NOT NULL,"
+  "  walked_ids TEXT NOT NULL, walked_m REAL NOT NULL);"
+  "ALTER TABLE shifts ADD COLUMN n_points INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE shifts SET n_points = (SELECT count(*) FROM track_points t"
+  "  WHERE t.shift_uuid = shifts.uuid);",
 };
 
 int
@@ -1891,6 +1906,17 @@ records_points_add (XunchaOfficeRecords      *records,
         return FALSE;
       *stored += sqlite3_changes (c->db);
     }
+  /* The shift's point count, for whether its stored coverage is current. */
+  if (*stored > 0)
+    {
+      stmt = prepare (c, "UPDATE shifts SET n_points = n_points + ?2 WHERE uuid = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, *stored);
+      if (!step_done (c, stmt, error))
+        return FALSE;
+    }
   return count_points (c, shift_uuid, total, error) && exec (c, "COMMIT", error);
 }
 
@@ -1986,6 +2012,115 @@ records_shift_points (XunchaOfficeRecords  *records,
       return NULL;
     }
   return g_steal_pointer (&points);
+}
+
+static gboolean
+records_shift_coverage_get (XunchaOfficeRecords        *records,
+                            const char                 *shift_uuid,
+                            XunchaOfficeShiftCoverage **stored,
+                            gint64                     *n_points,
+                            gint64                     *newest_seq,
+                            gint64                     *streets_revision,
+                            GError                    **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autoptr(XunchaOfficeShiftCoverage) coverage = NULL;
+  g_autoptr(GStrvBuilder) walked = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (c == NULL || !begin_read (c, error) || !counter_get (c, "streets", streets_revision, error))
+    return FALSE;
+  /* The count points_add keeps and the highest seq from the key: no point is read. */
+  stmt = prepare (c, "SELECT coalesce ((SELECT n_points FROM shifts WHERE uuid = ?1), 0), "
+                  "  (SELECT coalesce (max (seq), 0) FROM track_points WHERE shift_uuid = ?1)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  *n_points = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  *newest_seq = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return db_error (c, error, "Could not read the track points");
+
+  stmt = prepare (c, "SELECT n_points, newest_seq, streets_revision, assigned_sha256, walked_m "
+                  "FROM shift_coverage WHERE shift_uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      coverage = g_new0 (XunchaOfficeShiftCoverage, 1);
+      coverage->n_points = sqlite3_column_int64 (stmt, 0);
+      coverage->newest_seq = sqlite3_column_int64 (stmt, 1);
+      coverage->streets_revision = sqlite3_column_int64 (stmt, 2);
+      coverage->assigned_sha256 = g_strdup (column_text (stmt, 3));
+      coverage->walked_m = sqlite3_column_double (stmt, 4);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read the shift's coverage");
+  if (coverage == NULL)
+    return TRUE;
+
+  stmt = prepare (c, "SELECT j.value FROM shift_coverage s, json_each (s.walked_ids) j "
+                  "WHERE s.shift_uuid = ?1 ORDER BY j.key", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (walked, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return db_error (c, error, "Could not read the shift's coverage");
+  coverage->walked_ids = g_strv_builder_end (walked);
+  *stored = g_steal_pointer (&coverage);
+  return TRUE;
+}
+
+static gboolean
+records_shift_coverage_put (XunchaOfficeRecords             *records,
+                            const char                      *shift_uuid,
+                            const XunchaOfficeShiftCoverage *coverage,
+                            GError                         **error)
+{
+  g_autoptr(Connection) c = take (XUNCHA_OFFICE_SQLITE_RECORDS (records), error);
+  g_autofree char *walked = xuncha_office_shift_coverage_ids_to_json (
+    (const char * const *)coverage->walked_ids);
+  sqlite3_stmt *stmt;
+  gint64 held;
+
+  if (c == NULL || !begin_write (c, error)
+      || !query_int64 (c, "SELECT count(*) FROM shifts WHERE uuid = ?1", shift_uuid, &held,
+                       error))
+    return FALSE;
+  if (held == 0)
+    {
+      g_set_error (error, XUNCHA_OFFICE_STORAGE_ERROR, XUNCHA_OFFICE_STORAGE_ERROR_NOT_FOUND,
+                   "No shift %s", shift_uuid);
+      return FALSE;
+    }
+  stmt = prepare (c, "INSERT INTO shift_coverage (shift_uuid, n_points, newest_seq, "
+                  "  streets_revision, assigned_sha256, walked_ids, walked_m) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                  "ON CONFLICT (shift_uuid) DO UPDATE SET n_points = excluded.n_points, "
+                  "  newest_seq = excluded.newest_seq, "
+                  "  streets_revision = excluded.streets_revision, "
+                  "  assigned_sha256 = excluded.assigned_sha256, "
+                  "  walked_ids = excluded.walked_ids, walked_m = excluded.walked_m", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, shift_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, coverage->n_points);
+  sqlite3_bind_int64 (stmt, 3, coverage->newest_seq);
+  sqlite3_bind_int64 (stmt, 4, coverage->streets_revision);
+  sqlite3_bind_text (stmt, 5, coverage->assigned_sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, walked, -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 7, coverage->walked_m);
+  return step_done (c, stmt, error) && exec (c, "COMMIT", error);
 }
 
 static GPtrArray *
@@ -3375,6 +3510,8 @@ records_iface_init (XunchaOfficeRecordsInterface *iface)
   iface->points_add = records_points_add;
   iface->officer_shifts = records_officer_shifts;
   iface->shift_points = records_shift_points;
+  iface->shift_coverage_get = records_shift_coverage_get;
+  iface->shift_coverage_put = records_shift_coverage_put;
   iface->streets_get = records_streets_get;
   iface->streets_import = records_streets_import;
   iface->streets_since = records_streets_since;
