@@ -834,31 +834,26 @@ svg_coverage_bars (GString    *html,
                    GPtrArray  *rows,
                    const char *id)
 {
-  const guint bar_height = 20, label_width = 150, width = 520;
+  const guint full = CHART_WIDTH - CHART_FIGURES_ROOM;
 
   if (rows->len == 0)
     return;
-  g_string_append_printf (html, "<svg class=\"bars\" id=\"%s\" role=\"img\" width=\"%u\" "
-                          "height=\"%u\" viewBox=\"0 0 %u %u\" "
-                          "xmlns=\"http://www.w3.org/2000/svg\">",
-                          id, width, rows->len * bar_height, width, rows->len * bar_height);
+  chart_start (html, id, rows->len);
   for (guint i = 0; i < rows->len; i++)
     {
       const CoverageRow *row = rows->pdata[i];
       double percent = coverage_percent (row);
-      guint full = width - label_width - 60;
       guint length = (guint)(full * percent / 100);
+      g_autofree char *figures = g_strdup_printf ("%.0f %%", percent);
 
-      g_string_append_printf (html, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
-                              "font-size=\"12\">", label_width - 6, i * bar_height + 14);
-      esc (html, row->name);
-      g_string_append_printf (html, "</text><rect x=\"%u\" y=\"%u\" width=\"%u\" "
-                              "height=\"%u\" fill=\"#e4e4e4\"/><rect x=\"%u\" y=\"%u\" "
-                              "width=\"%u\" height=\"%u\" fill=\"#1e8c3a\"/><text x=\"%u\" "
-                              "y=\"%u\" font-size=\"12\">%.0f %%</text>",
-                              label_width, i * bar_height + 3, full, bar_height - 6,
-                              label_width, i * bar_height + 3, MAX (length, 1u), bar_height - 6,
-                              label_width + full + 4, i * bar_height + 14, percent);
+      chart_label (html, i, row->name);
+      /* The whole assigned length in grey, the walked part over it in green. */
+      g_string_append_printf (html, "<rect x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\" "
+                              "fill=\"#e4e4e4\"/><rect x=\"0\" y=\"%u\" width=\"%u\" "
+                              "height=\"%u\" fill=\"#1e8c3a\"/>",
+                              bar_top (i), full, CHART_BAR_HEIGHT,
+                              bar_top (i), MAX (length, 1u), CHART_BAR_HEIGHT);
+      chart_figures (html, i, full, figures);
     }
   g_string_append (html, "</svg>");
 }
