@@ -560,8 +560,14 @@ static gpointer
 race_sync (gpointer data)
 {
   Racer *racer = data;
+  /* Each racer waits on a main context of its own: xuncha_sync_run() iterates the thread's
+   * default one, and two threads sharing the global default could each dispatch the
+   * other's completion and leave it polling for good. */
+  g_autoptr(GMainContext) context = g_main_context_new ();
 
+  g_main_context_push_thread_default (context);
   racer->result = sync_dir (racer->dir);
+  g_main_context_pop_thread_default (context);
   return NULL;
 }
 
