@@ -313,4 +313,3 @@ xuncha_street_map_apply_delta (XunchaStore      *store,
     }
   return TRUE;
 }
-
