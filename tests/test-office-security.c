@@ -49,18 +49,6 @@ on_header (char *data, size_t size, size_t n, void *user_data)
   return size * n;
 }
 
-/* XUNCHA_TEST_SLOWDOWN, or 1. */
-static guint
-slowdown (void)
-{
-  const char *text = g_getenv ("XUNCHA_TEST_SLOWDOWN");
-  guint64 value = 1;
-
-  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100, &value, NULL))
-    value = 1;
-  return (guint)value;
-}
-
 /* One request with TLS verification on, against the test CA. @path may carry raw bytes
  * (curl sends it as given); @extra_header may be NULL. */
 static void
@@ -106,7 +94,7 @@ call (const char   *base,
   curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt (curl, CURLOPT_HEADERDATA, answer);
   /* A sanitized office makes a large answer slowly. */
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L * slowdown ());
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L * xuncha_test_slowdown ());
   code = curl_easy_perform (curl);
   answer->code = code;
   answer->status = 0;
@@ -689,7 +677,7 @@ static void
 test_slow_clients (void)
 {
   /* Two seconds, stretched in sanitizer builds, where connecting alone may take that. */
-  guint timeout_s = 2 * slowdown ();
+  guint timeout_s = 2 * xuncha_test_slowdown ();
   g_autofree char *timeout = g_strdup_printf ("%u", timeout_s);
   const char *args[] = { "--request-timeout", timeout, NULL };
   Setup *s = setup_new (args);
@@ -815,7 +803,7 @@ test_stalled_reader (void)
 {
   /* Two seconds, or more for a sanitized office, whose TLS handshakes alone can take that
    * long on a busy machine. */
-  g_autofree char *timeout = g_strdup_printf ("%u", 2 * slowdown ());
+  g_autofree char *timeout = g_strdup_printf ("%u", 2 * xuncha_test_slowdown ());
   const char *args[] = { "--request-timeout", timeout, NULL };
   Setup *s = setup_new (args);
   XunchaTestCerts *certs = xuncha_test_certs ();
@@ -865,7 +853,7 @@ test_stalled_reader (void)
   g_assert_no_error (error);
 
   /* Not reading: wait for the office to say it gave up (its debug log is captured). */
-  for (guint i = 0; i < 600 * slowdown () && !cut; i++)
+  for (guint i = 0; i < 600 * xuncha_test_slowdown () && !cut; i++)
     {
       g_usleep (G_USEC_PER_SEC / 10);
       g_clear_pointer (&log, g_free);

@@ -80,18 +80,6 @@ setup_free (Setup *s)
   g_free (s);
 }
 
-/* XUNCHA_TEST_SLOWDOWN, or 1. */
-static guint
-slowdown (void)
-{
-  const char *text = g_getenv ("XUNCHA_TEST_SLOWDOWN");
-  guint64 value = 1;
-
-  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100, &value, NULL))
-    value = 1;
-  return (guint)value;
-}
-
 /* One call on a connection of its own to @url; its status, or 0 when no answer came (the
  * office stopped); how long it took. */
 static guint
@@ -355,7 +343,7 @@ test_stop_finishes_held_put (void)
   /* The PUT reaches the office and its job waits for the lock. The lock is held for at
    * most 2.5 s in all: the job's wait ends at the records' busy timeout (5 s), with a
    * 503 and nothing stored. */
-  g_usleep (MIN (300 * slowdown (), 2000) * 1000);
+  g_usleep (MIN (300 * xuncha_test_slowdown (), 2000) * 1000);
   g_assert_cmpint (g_atomic_int_get (&put.done), ==, 0);
 
   g_assert_cmpint (kill (s->office->pid, SIGTERM), ==, 0);
@@ -468,7 +456,7 @@ test_stop_while_busy (void)
           threads[i] = g_thread_new ("device", device_run, &devices[i]);
         }
       /* Into the rush: photo bodies arriving and written, reports waiting on the records. */
-      g_usleep ((gulong)g_rand_int_range (rand, 200, 1200) * 1000 * slowdown ());
+      g_usleep ((gulong)g_rand_int_range (rand, 200, 1200) * 1000 * xuncha_test_slowdown ());
       /* Exits 0: asserted there. */
       xuncha_test_office_stop (s->office, SIGTERM);
       for (guint i = 0; i < BUSY_DEVICES; i++)
@@ -643,7 +631,7 @@ test_stop_while_verifying (void)
           senders[i].url = url;
           threads[i] = g_thread_new ("sender", sender_run, &senders[i]);
         }
-      g_usleep ((gulong)g_rand_int_range (rand, 200, 800) * 1000 * slowdown ());
+      g_usleep ((gulong)g_rand_int_range (rand, 200, 800) * 1000 * xuncha_test_slowdown ());
       /* Exits 0: asserted there. */
       xuncha_test_office_stop (s->office, SIGTERM);
       for (guint i = 0; i < VERIFYING_SENDERS; i++)

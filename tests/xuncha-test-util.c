@@ -126,3 +126,14 @@ xuncha_test_run_cli (const char  *data_dir,
   g_ptr_array_add (argv, NULL);
   return xuncha_test_run ((const char * const *)argv->pdata, out, err);
 }
+
+guint
+xuncha_test_slowdown (void)
+{
+  const char *text = g_getenv ("XUNCHA_TEST_SLOWDOWN");
+  guint64 value = 1;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100, &value, NULL))
+    value = 1;
+  return (guint)value;
+}

@@ -40,4 +40,8 @@ int       xuncha_test_run_cli           (const char  *data_dir,
  * tests/meson.build sets. */
 const char *xuncha_test_program         (const char *env_name);
 
+/* How many times slower than native this run is (XUNCHA_TEST_SLOWDOWN: 10 under an
+ * emulator, more under valgrind), 1 to 100; 1 when unset or not a number. */
+guint     xuncha_test_slowdown          (void);
+
 G_END_DECLS
