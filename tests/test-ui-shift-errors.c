@@ -53,38 +53,6 @@ find_by_css_name (GtkWidget  *widget,
   return NULL;
 }
 
-static GtkLabel *
-find_label (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child))
-        return GTK_LABEL (child);
-      if ((found = find_label (child)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static XunchaPatrolPage *
-find_patrol_page (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      XunchaPatrolPage *page;
-
-      if (XUNCHA_IS_PATROL_PAGE (child))
-        return XUNCHA_PATROL_PAGE (child);
-      if ((page = find_patrol_page (child)) != NULL)
-        return page;
-    }
-  return NULL;
-}
-
 /* The text of the toast on screen, waiting a few seconds for one to come. */
 static char *
 wait_for_toast_text (GtkWidget *window)
@@ -97,7 +65,7 @@ wait_for_toast_text (GtkWidget *window)
          && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (toast);
-  label = find_label (toast);
+  label = GTK_LABEL (xuncha_ui_test_find_widget (toast, GTK_TYPE_LABEL));
   g_assert_nonnull (label);
   return g_strdup (gtk_label_get_text (label));
 }
@@ -153,7 +121,8 @@ run_shift_errors (Fixture *fx)
 {
   GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (fx->app)));
   XunchaPatrolSession *session = xuncha_application_get_session (fx->app);
-  XunchaPatrolPage *page = find_patrol_page (window);
+  XunchaPatrolPage *page =
+    XUNCHA_PATROL_PAGE (xuncha_ui_test_find_widget (window, XUNCHA_TYPE_PATROL_PAGE));
   GtkWidget *shift_button = xuncha_patrol_page_get_shift_button (page);
   g_autofree char *path = g_build_filename (fx->data_dir, "xuncha.db", NULL);
   AdwMessageDialog *dialog;

@@ -145,22 +145,6 @@ view_ready (gpointer data)
          && xuncha_report_view_get_state (view) != NULL;
 }
 
-static XunchaPatrolPage *
-find_patrol_page (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      XunchaPatrolPage *page;
-
-      if (XUNCHA_IS_PATROL_PAGE (child))
-        return XUNCHA_PATROL_PAGE (child);
-      if ((page = find_patrol_page (child)) != NULL)
-        return page;
-    }
-  return NULL;
-}
-
 /* The button on screen that activates @action. */
 static GtkWidget *
 find_action_button (GtkWidget  *widget,
@@ -383,7 +367,8 @@ run_taps (Fixture *fx)
   g_autofree char *shift = NULL;
 
   fx->window = XUNCHA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fx->app)));
-  page = find_patrol_page (GTK_WIDGET (fx->window));
+  page = XUNCHA_PATROL_PAGE (xuncha_ui_test_find_widget (GTK_WIDGET (fx->window),
+                                                          XUNCHA_TYPE_PATROL_PAGE));
   g_signal_connect (xuncha_window_get_report_flow (fx->window), "saved", G_CALLBACK (on_saved),
                     fx);
   xuncha_ui_test_wait_for_property (fx->app, "street-map");
